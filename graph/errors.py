@@ -1,0 +1,32 @@
+"""One error family for the whole product; the API maps these onto HTTP problem details."""
+
+from __future__ import annotations
+
+
+class BuyerGraphError(Exception):
+    """Base class of every error buyergraph raises on purpose."""
+
+
+class NotFoundError(BuyerGraphError):
+    """An id that names nothing in the store (an account, person or deal)."""
+
+    def __init__(self, kind: str, id_: str) -> None:
+        super().__init__(f"{kind} {id_!r} not found")
+        self.kind = kind
+        self.id = id_
+
+
+class InvalidInputError(BuyerGraphError):
+    """Input that cannot be used: a bad parameter, a malformed file, an unknown field."""
+
+
+class StoreUnavailableError(BuyerGraphError):
+    """The store cannot be reached right now; the same call may succeed later."""
+
+
+class ConfigurationError(BuyerGraphError):
+    """Settings that cannot work, e.g. a default secret or a missing Java for the local Neo4j."""
+
+
+class ForbiddenQueryError(BuyerGraphError):
+    """A console query that would write, or touch something outside the allow-list."""

@@ -1,0 +1,411 @@
+"""The domain model: every node, relationship and vocabulary of the buyergraph graph.
+
+These pydantic models are the currency between ingest, the stores, the projections and the API.
+Field names match the native bundle (design.md §1), so a bundle row validates straight into a model.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class BuyingRole(StrEnum):
+    """A person's part in a buying committee (Salesforce, HubSpot and Chinese roles map onto these)."""
+
+    DECISION_MAKER = "decision_maker"
+    ECONOMIC_BUYER = "economic_buyer"
+    CHAMPION = "champion"
+    INFLUENCER = "influencer"
+    TECHNICAL_EVALUATOR = "technical_evaluator"
+    END_USER = "end_user"
+    PROCUREMENT = "procurement"
+    LEGAL_COMPLIANCE = "legal_compliance"
+    EXECUTIVE_SPONSOR = "executive_sponsor"
+    BLOCKER = "blocker"
+    GATEKEEPER = "gatekeeper"
+    OTHER = "other"
+
+
+class Seniority(StrEnum):
+    C_LEVEL = "c_level"
+    VP = "vp"
+    DIRECTOR = "director"
+    MANAGER = "manager"
+    INDIVIDUAL = "individual"
+    UNKNOWN = "unknown"
+
+
+#: Seniority levels from the top down; a deputy sits one step further down this list.
+SENIORITY_ORDER: tuple[Seniority, ...] = (
+    Seniority.C_LEVEL,
+    Seniority.VP,
+    Seniority.DIRECTOR,
+    Seniority.MANAGER,
+    Seniority.INDIVIDUAL,
+)
+
+
+def seniority_rank(level: Seniority) -> int:
+    """0 for c_level down to 4 for individual; unknown ranks below everyone (5)."""
+    return SENIORITY_ORDER.index(level) if level in SENIORITY_ORDER else len(SENIORITY_ORDER)
+
+
+class Function(StrEnum):
+    EXECUTIVE = "executive"
+    FINANCE = "finance"
+    PROCUREMENT = "procurement"
+    IT = "it"
+    ENGINEERING = "engineering"
+    OPERATIONS = "operations"
+    SALES = "sales"
+    MARKETING = "marketing"
+    HR = "hr"
+    LEGAL = "legal"
+    PRODUCT = "product"
+    SUPPORT = "support"
+    OTHER = "other"
+
+
+class CompanyStatus(StrEnum):
+    PROSPECT = "prospect"
+    CUSTOMER = "customer"
+    FORMER_CUSTOMER = "former_customer"
+    PARTNER = "partner"
+
+
+class RepKind(StrEnum):
+    SALES = "sales"
+    PRESALES = "presales"
+    SUCCESS = "success"
+    MARKETING = "marketing"
+
+
+class DealStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class TouchKind(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    EMAIL = "email"
+    VISIT = "visit"
+    DEMO = "demo"
+    WEBINAR = "webinar"
+    CONTENT_DOWNLOAD = "content_download"
+    WEB_VISIT = "web_visit"
+    PRODUCT_USAGE = "product_usage"
+    VIDEO_VIEW = "video_view"
+    EVENT = "event"
+    OTHER = "other"
+
+
+#: Touches that the buyer starts on their own: they count as buying signals, not as our outreach.
+INBOUND_BEHAVIOUR: frozenset[TouchKind] = frozenset(
+    {
+        TouchKind.WEBINAR,
+        TouchKind.CONTENT_DOWNLOAD,
+        TouchKind.WEB_VISIT,
+        TouchKind.PRODUCT_USAGE,
+        TouchKind.VIDEO_VIEW,
+    }
+)
+
+
+class Direction(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class Source(StrEnum):
+    """Who asserted a fact. Inferred facts never overwrite asserted ones."""
+
+    CRM = "crm"
+    SALES = "sales"
+    PRESALES = "presales"
+    SUCCESS = "success"
+    ENRICHMENT = "enrichment"
+    INFERRED = "inferred"
+
+
+class ReportingKind(StrEnum):
+    SOLID = "solid"
+    DOTTED = "dotted"
+
+
+class HoldingStatus(StrEnum):
+    ACTIVE = "active"
+    TRIAL = "trial"
+    CHURNED = "churned"
+
+
+def _empty_to_none(value: Any) -> Any:
+    """CSV cells are strings: an empty cell means 'not given', never the empty string."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+NonEmptyId = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class Record(BaseModel):
+    """Base of every stored record: strict about unknown values, lenient about blank cells."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, use_enum_values=False)
+
+    #: The Neo4j label or relationship type this record is stored as (an allow-listed constant).
+    KIND: ClassVar[str]
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: Any) -> Any:
+        return _empty_to_none(value)
+
+
+# --- nodes ---------------------------------------------------------------------------------
+
+
+class Company(Record):
+    KIND: ClassVar[str] = "Company"
+    id: NonEmptyId
+    name: str = Field(min_length=1)
+    domain: str | None = None
+    industry: str | None = None
+    employees: int | None = Field(default=None, ge=0)
+    region: str | None = None
+    status: CompanyStatus | None = None
+    parent_id: str | None = None
+
+
+class Person(Record):
+    KIND: ClassVar[str] = "Person"
+    id: NonEmptyId
+    name: str = Field(min_length=1)
+    email: str | None = None
+    company_id: str | None = None
+    title: str | None = None
+    department: str | None = None
+    seniority: Seniority | None = None
+    function: Function | None = None
+    reports_to_id: str | None = None
+    location: str | None = None
+    #: Where seniority/function came from: the source system, or "inferred" from the title.
+    seniority_source: Source | None = None
+    seniority_confidence: float | None = Field(default=None, ge=0, le=1)
+
+
+class Rep(Record):
+    KIND: ClassVar[str] = "Rep"
+    id: NonEmptyId
+    name: str = Field(min_length=1)
+    email: str | None = None
+    team: str | None = None
+    kind: RepKind | None = None
+
+
+class Product(Record):
+    KIND: ClassVar[str] = "Product"
+    id: NonEmptyId
+    name: str = Field(min_length=1)
+    family: str | None = None
+
+
+class Deal(Record):
+    KIND: ClassVar[str] = "Deal"
+    id: NonEmptyId
+    company_id: NonEmptyId
+    name: str | None = None
+    stage: str | None = None
+    status: DealStatus | None = None
+    amount: float | None = Field(default=None, ge=0)
+    currency: str | None = None
+    created_at: date | None = None
+    closed_at: date | None = None
+    owner_rep_id: str | None = None
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+class Touch(Record):
+    KIND: ClassVar[str] = "Touch"
+    id: NonEmptyId
+    at: datetime
+    kind: TouchKind
+    person_ids: list[str] = Field(min_length=1)
+    rep_id: str | None = None
+    deal_id: str | None = None
+    direction: Direction | None = None
+    duration_s: int | None = Field(default=None, ge=0)
+    source: str | None = None
+    subject: str | None = None
+
+    @field_validator("person_ids", mode="before")
+    @classmethod
+    def _semicolon_list(cls, value: Any) -> Any:
+        return _split_list(value)
+
+
+class Industry(Record):
+    KIND: ClassVar[str] = "Industry"
+    name: str = Field(min_length=1)
+
+
+# --- relationships -------------------------------------------------------------------------
+
+
+class DealProduct(Record):
+    KIND: ClassVar[str] = "INCLUDES"
+    deal_id: NonEmptyId
+    product_id: NonEmptyId
+    quantity: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0)
+
+
+class Holding(Record):
+    """(Company)-[:OWNS]->(Product): the installed base."""
+
+    KIND: ClassVar[str] = "OWNS"
+    company_id: NonEmptyId
+    product_id: NonEmptyId
+    since: date | None = None
+    seats: int | None = Field(default=None, ge=0)
+    status: HoldingStatus | None = None
+
+
+class CommitteeRole(Record):
+    """One assertion that a person plays a role on a deal; sources may disagree, so all are kept."""
+
+    KIND: ClassVar[str] = "IN_COMMITTEE"
+    deal_id: NonEmptyId
+    person_id: NonEmptyId
+    role: BuyingRole
+    source: Source = Source.CRM
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    asserted_at: datetime | None = None
+
+
+class Knows(Record):
+    KIND: ClassVar[str] = "KNOWS"
+    person_id: NonEmptyId
+    other_id: NonEmptyId
+    strength: float | None = Field(default=None, ge=0)
+    source: str | None = None
+
+
+class Reporting(Record):
+    """(Person)-[:REPORTS_TO]->(Person), dated so that past org charts can be answered."""
+
+    KIND: ClassVar[str] = "REPORTS_TO"
+    person_id: NonEmptyId
+    manager_id: NonEmptyId
+    since: date | None = None
+    until: date | None = None
+    kind: ReportingKind = ReportingKind.SOLID
+    source: Source | None = None
+
+
+class Employment(Record):
+    """(Person)-[:WORKS_AT]->(Company); `until` is set when the person left (a job change)."""
+
+    KIND: ClassVar[str] = "WORKS_AT"
+    person_id: NonEmptyId
+    company_id: NonEmptyId
+    title: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+#: Every record kind by its native-bundle file stem, in the order a loader must write them
+#: (nodes before the relationships that point at them).
+BUNDLE_KINDS: dict[str, type[Record]] = {
+    "companies": Company,
+    "people": Person,
+    "reps": Rep,
+    "products": Product,
+    "deals": Deal,
+    "deal_products": DealProduct,
+    "holdings": Holding,
+    "committee": CommitteeRole,
+    "touches": Touch,
+    "knows": Knows,
+    "reporting": Reporting,
+    "employment": Employment,
+}
+
+#: Node labels and relationship types that may appear in a query; everything else is refused.
+NODE_LABELS: tuple[str, ...] = ("Company", "Person", "Rep", "Deal", "Product", "Touch", "Industry")
+RELATIONSHIP_TYPES: tuple[str, ...] = (
+    "WORKS_AT",
+    "REPORTS_TO",
+    "KNOWS",
+    "SUBSIDIARY_OF",
+    "IN_INDUSTRY",
+    "FOR",
+    "OWNED_BY",
+    "INCLUDES",
+    "OWNS",
+    "IN_COMMITTEE",
+    "BY",
+    "WITH",
+    "ABOUT",
+)
+
+
+class Counts(BaseModel):
+    """How many nodes of each label and relationships of each type a store holds."""
+
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class AccountGraph(BaseModel):
+    """One account's subgraph as plain records: the input of every per-account projection.
+
+    `people` holds everyone who works or worked at the account (departed people keep their
+    `Employment.until`), `reps` the reps who touched them or own the account's deals.
+    """
+
+    company: Company
+    people: list[Person] = []
+    employment: list[Employment] = []
+    reporting: list[Reporting] = []
+    knows: list[Knows] = []
+    deals: list[Deal] = []
+    deal_products: list[DealProduct] = []
+    committee: list[CommitteeRole] = []
+    touches: list[Touch] = []
+    reps: list[Rep] = []
+    holdings: list[Holding] = []
+    products: list[Product] = []
+    parent: Company | None = None
+    subsidiaries: list[Company] = []
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing, with the total so that a client can page on."""
+
+    data: list[T]
+    count: int
+    offset: int
+    limit: int
+
+
+class ErasureReport(BaseModel):
+    """What erasing a person removed: the person, and nodes that concerned only them."""
+
+    person_id: str
+    removed_nodes: dict[str, int]
+    removed_relationships: int
