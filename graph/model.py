@@ -6,7 +6,7 @@ Field names match the native bundle (design.md §1), so a bundle row validates s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
@@ -230,6 +230,13 @@ class Deal(Record):
     owner_rep_id: str | None = None
 
 
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """Store every instant as naive UTC, so that sources with and without offsets compare."""
+    if value is not None and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
 def _split_list(value: Any) -> Any:
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
@@ -253,6 +260,11 @@ class Touch(Record):
     @classmethod
     def _semicolon_list(cls, value: Any) -> Any:
         return _split_list(value)
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime | None:
+        return _naive_utc(value)
 
 
 class Industry(Record):
@@ -292,6 +304,11 @@ class CommitteeRole(Record):
     source: Source = Source.CRM
     confidence: float | None = Field(default=None, ge=0, le=1)
     asserted_at: datetime | None = None
+
+    @field_validator("asserted_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return _naive_utc(value)
 
 
 class Knows(Record):

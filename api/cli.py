@@ -1,0 +1,142 @@
+"""The `buyergraph` command line: the composition root for terminal users.
+
+Each command lives in `api/commands/`; this module wires them into one typer app, owns the global
+`--store` option and turns buyergraph errors into one clear line and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from api.localneo4j import LocalNeo4j
+from api.settings import get_settings
+from api.stores import describe_store, open_store
+from graph.errors import BuyerGraphError, ConfigurationError, InvalidInputError, NotFoundError
+from graph.stores.base import GraphStore
+
+app = typer.Typer(
+    name="buyergraph",
+    help="Map B2B buying committees: who decides, what is missing, who can reach them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+neo4j_app = typer.Typer(
+    help="Run a local Neo4j 5.26 Community server (fetched with Maven).", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store to use: a Neo4j URI (neo4j://host:7687), 'embedded', or an embedded store folder. "
+        "Overrides NEO4J_URI and BUYERGRAPH_HOME.",
+        envvar="BUYERGRAPH_STORE",
+    ),
+]
+
+
+@app.callback()
+def _root(ctx: typer.Context, store: StoreOption = None) -> None:
+    ctx.obj = {"store": store}
+
+
+def store_from(ctx: typer.Context) -> GraphStore:
+    """The store chosen by `--store`, `NEO4J_URI` or `BUYERGRAPH_HOME`, for a command to use."""
+    override = (ctx.find_root().obj or {}).get("store")
+    return open_store(get_settings(), override)
+
+
+def store_label(ctx: typer.Context) -> str:
+    return describe_store(get_settings(), (ctx.find_root().obj or {}).get("store"))
+
+
+@app.command()
+def stats(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
+    """Count nodes per label and relationships per type in the configured store."""
+    with store_from(ctx) as store:
+        counts = store.counts()
+    if as_json:
+        typer.echo(json.dumps(counts.model_dump(), indent=2, sort_keys=True))
+        return
+    typer.echo(store_label(ctx))
+    width = max(map(len, [*counts.nodes, *counts.relationships]))
+    typer.echo("nodes")
+    for name, n in counts.nodes.items():
+        typer.echo(f"  {name:<{width}}  {n:>12,}")
+    typer.echo("relationships")
+    for name, n in counts.relationships.items():
+        typer.echo(f"  {name:<{width}}  {n:>12,}")
+
+
+PortOption = Annotated[int | None, typer.Option("--port", help="Bolt port (default 7687).")]
+
+
+@neo4j_app.command("start")
+def neo4j_start(port: PortOption = None) -> None:
+    """Fetch (once) and start Neo4j on 127.0.0.1; waits until Bolt answers."""
+    status = LocalNeo4j(port=port).start()
+    typer.echo(status.describe())
+    typer.echo('Use it with:  eval "$(buyergraph neo4j env)"')
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(port: PortOption = None) -> None:
+    """Stop the local Neo4j cleanly (SIGTERM, then wait)."""
+    stopped = LocalNeo4j(port=port).stop()
+    typer.echo("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(port: PortOption = None) -> None:
+    """Say whether the local Neo4j runs, and where. Exit code 3 when it does not."""
+    status = LocalNeo4j(port=port).status()
+    typer.echo(status.describe())
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@neo4j_app.command("env")
+def neo4j_env(port: PortOption = None) -> None:
+    """Print the shell exports that point buyergraph at the local Neo4j."""
+    server = LocalNeo4j(port=port)
+    typer.echo(f"export NEO4J_URI={server.uri}")
+    typer.echo("export NEO4J_USERNAME=neo4j")
+    typer.echo(f"export NEO4J_PASSWORD={server.password()}")
+
+
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules under api/commands/."""
+    from api.commands import register
+
+    register(app)
+
+
+_register_optional_commands()
+
+#: Exit codes per error family, so that scripts can tell them apart.
+_EXIT_CODES: dict[type[BuyerGraphError], int] = {
+    InvalidInputError: 2,
+    NotFoundError: 4,
+    ConfigurationError: 5,
+}
+
+
+def main() -> None:
+    """Entry point of the `buyergraph` console script."""
+    try:
+        app()
+    except BuyerGraphError as exc:
+        code = next((c for cls, c in _EXIT_CODES.items() if isinstance(exc, cls)), 1)
+        typer.secho(f"buyergraph: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(code)
+    except KeyboardInterrupt:
+        typer.secho("buyergraph: interrupted", err=True)
+        sys.exit(130)

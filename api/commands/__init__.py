@@ -1,0 +1,20 @@
+"""The `buyergraph` subcommands, one module per command (group).
+
+Each module exposes plain typer-annotated functions; `register` wires them into the app,
+so that a command is added by adding its module and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+#: (module under api.commands, function name, command name)
+COMMANDS: tuple[tuple[str, str, str], ...] = ()
+
+
+def register(app: typer.Typer) -> None:
+    for module_name, function_name, command_name in COMMANDS:
+        module = importlib.import_module(f"api.commands.{module_name}")
+        app.command(command_name)(getattr(module, function_name))

@@ -1,0 +1,312 @@
+"""A local Neo4j 5.26 Community server for development, tests and small installs.
+
+`buyergraph neo4j start` fetches the server jars from Maven Central with Maven (the `pom.xml`
+beside this file), starts the real server entry point on 127.0.0.1 with Bolt only, waits until
+Bolt answers and replaces the initial password with a random one kept in the server folder.
+Users who already run Neo4j (Docker, a server, Aura) set `NEO4J_URI` instead and never need this.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from graph.errors import ConfigurationError
+
+NEO4J_VERSION = "5.26.30"
+DEFAULT_PORT = 7687
+USERNAME = "neo4j"
+_INITIAL_PASSWORD = "neo4j"
+
+#: JVM flags from the `server.jvm.additional` lines of Neo4j's default neo4j.conf.
+JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
+)
+
+_USE_EXISTING = (
+    "To use a Neo4j you already run instead (Docker, a server, Aura), set NEO4J_URI, "
+    "NEO4J_USERNAME and NEO4J_PASSWORD; buyergraph then never starts its own."
+)
+
+
+def default_dir() -> Path:
+    """`BUYERGRAPH_NEO4J_DIR`, else `.neo4j` in the current folder (git-ignored in a checkout)."""
+    return Path(os.environ.get("BUYERGRAPH_NEO4J_DIR") or ".neo4j").resolve()
+
+
+@dataclass(frozen=True)
+class Status:
+    running: bool
+    uri: str
+    pid: int | None
+    folder: Path
+    password_file: Path
+
+    def describe(self) -> str:
+        if self.running:
+            return (
+                f"Neo4j {NEO4J_VERSION} is running at {self.uri} (pid {self.pid}); "
+                f"user {USERNAME}, password in {self.password_file}; files in {self.folder}"
+            )
+        return f"Neo4j is not running (files in {self.folder})"
+
+
+class LocalNeo4j:
+    """The files and process of one local server: `lib/` jars, `home/`, `neo4j.pid`, `password`."""
+
+    def __init__(self, folder: Path | None = None, port: int | None = None) -> None:
+        self.folder = (folder or default_dir()).resolve()
+        self.port = port or int(os.environ.get("BUYERGRAPH_NEO4J_PORT", DEFAULT_PORT))
+        self.lib = self.folder / "lib"
+        self.home = self.folder / "home"
+        self.pid_file = self.folder / "neo4j.pid"
+        self.password_file = self.folder / "password"
+        self.log_file = self.folder / "server.log"
+
+    @property
+    def uri(self) -> str:
+        return f"neo4j://127.0.0.1:{self.port}"
+
+    # --- public operations -------------------------------------------------------------------
+
+    def status(self) -> Status:
+        pid = self._pid()
+        running = pid is not None and self._bolt_answers()
+        return Status(running, self.uri, pid, self.folder, self.password_file)
+
+    def start(self, *, timeout: float = 180.0, echo: bool = True) -> Status:
+        """Fetch (once), configure and start the server; return when Bolt accepts our password."""
+        current = self.status()
+        if current.running:
+            return current
+        if self._port_taken():
+            raise ConfigurationError(
+                f"port {self.port} on 127.0.0.1 is taken by another program; choose another with "
+                f"--port or BUYERGRAPH_NEO4J_PORT. {_USE_EXISTING}"
+            )
+        java = self._require_tools()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._fetch(echo=echo)
+        self._write_config()
+        password = self._password()
+        self._launch(java)
+        if echo:
+            print(f"Starting Neo4j {NEO4J_VERSION} on {self.uri} ...", file=sys.stderr)
+        self._wait_for_bolt(timeout)
+        self._secure(password, timeout)
+        return self.status()
+
+    def stop(self, *, timeout: float = 60.0) -> bool:
+        """SIGTERM the server and wait for it to exit (SIGKILL after `timeout`); False if none ran."""
+        pid = self._pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.2)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def password(self) -> str:
+        if not self.password_file.exists():
+            raise ConfigurationError(
+                f"no local Neo4j password yet in {self.password_file}; run `buyergraph neo4j start`"
+            )
+        return self.password_file.read_text(encoding="utf-8").strip()
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def _require_tools(self) -> str:
+        java = shutil.which("java")
+        mvn = shutil.which("mvn")
+        missing = [name for name, path in (("java (JDK 17 or 21)", java), ("mvn (Maven)", mvn)) if not path]
+        if missing and not (self.lib / ".complete").exists():
+            raise ConfigurationError(
+                f"the local Neo4j needs {' and '.join(missing)} on PATH "
+                f"(Debian/Ubuntu: apt-get install openjdk-17-jre-headless maven). {_USE_EXISTING}"
+            )
+        if not java:
+            raise ConfigurationError(f"the local Neo4j needs java (JDK 17 or 21) on PATH. {_USE_EXISTING}")
+        return java
+
+    def _fetch(self, *, echo: bool) -> None:
+        """Copy the Neo4j jars from Maven Central into `lib/` (Maven caches them in ~/.m2 too)."""
+        marker = self.lib / ".complete"
+        if marker.exists() and marker.read_text().strip() == NEO4J_VERSION:
+            return
+        pom = self.folder / "pom.xml"
+        pom.write_bytes(resources.files("api.localneo4j").joinpath("pom.xml").read_bytes())
+        if self.lib.exists():
+            shutil.rmtree(self.lib)
+        if echo:
+            print(f"Fetching Neo4j {NEO4J_VERSION} from Maven Central (once) ...", file=sys.stderr)
+        command = [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={self.lib}",
+            "-DincludeScope=runtime",
+            f"-Dneo4j.version={NEO4J_VERSION}",
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise ConfigurationError(f"Maven could not fetch Neo4j {NEO4J_VERSION}:\n{tail}\n{_USE_EXISTING}")
+        marker.write_text(NEO4J_VERSION)
+
+    def _write_config(self) -> None:
+        conf = self.home / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        (conf / "neo4j.conf").write_text(
+            "\n".join(
+                [
+                    "# Written by `buyergraph neo4j start`; edits are overwritten at the next start.",
+                    "server.default_listen_address=127.0.0.1",
+                    "server.bolt.enabled=true",
+                    f"server.bolt.listen_address=127.0.0.1:{self.port}",
+                    "server.http.enabled=false",
+                    "server.https.enabled=false",
+                    "dbms.usage_report.enabled=false",
+                    "dbms.security.auth_enabled=true",
+                    "server.memory.pagecache.size=512m",
+                    "db.transaction.timeout=0s",
+                    "",
+                ]
+            ),
+            encoding="utf-8",
+        )
+
+    def _password(self) -> str:
+        if not self.password_file.exists():
+            fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(24))
+        return self.password()
+
+    def _launch(self, java: str) -> None:
+        heap = os.environ.get("BUYERGRAPH_NEO4J_HEAP", "2g")
+        command = [
+            java,
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
+            *JVM_FLAGS,
+            "-cp",
+            f"{self.lib}/*",
+            "org.neo4j.server.CommunityEntryPoint",
+            f"--home-dir={self.home}",
+            f"--config-dir={self.home / 'conf'}",
+        ]
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.folder,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(str(process.pid))
+
+    def _wait_for_bolt(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self._pid()
+            if pid is None:
+                raise ConfigurationError(
+                    f"Neo4j exited while starting; see {self.log_file} and {self.home / 'logs'}"
+                )
+            if self._bolt_answers():
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise ConfigurationError(f"Neo4j did not open Bolt within {timeout:.0f}s; see {self.log_file}")
+
+    def _secure(self, password: str, timeout: float) -> None:
+        """Log in with our password; on a fresh server, replace the initial one first."""
+        import neo4j
+        from neo4j.exceptions import AuthError, ServiceUnavailable
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with neo4j.GraphDatabase.driver(self.uri, auth=(USERNAME, password)) as driver:
+                    driver.verify_connectivity()
+                    driver.execute_query("RETURN 1", database_="neo4j")
+                return
+            except AuthError:
+                with neo4j.GraphDatabase.driver(self.uri, auth=(USERNAME, _INITIAL_PASSWORD)) as driver:
+                    driver.execute_query(
+                        "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+                        old=_INITIAL_PASSWORD,
+                        new=password,
+                        database_="system",
+                    )
+            except ServiceUnavailable:
+                if time.monotonic() > deadline:
+                    raise ConfigurationError(
+                        f"Neo4j did not answer on {self.uri}; see {self.log_file}"
+                    ) from None
+                time.sleep(0.5)
+
+    # --- probes ------------------------------------------------------------------------------
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        return pid if _alive(pid) else None
+
+    def _bolt_answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def _port_taken(self) -> bool:
+        return self._bolt_answers()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child is not alive
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return True

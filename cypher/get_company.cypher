@@ -1,0 +1,2 @@
+MATCH (c:Company {id: $id})
+RETURN c {.*} AS company

@@ -1,0 +1,2 @@
+MATCH (p:Person {id: $id})
+RETURN p {.*} AS person

@@ -1,0 +1,2 @@
+MATCH (p:Product) WHERE p.id IN $ids
+RETURN p {.*} AS product

@@ -1,0 +1,2 @@
+MATCH (r:Rep) WHERE r.id IN $ids
+RETURN r {.*} AS rep

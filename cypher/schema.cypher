@@ -1,0 +1,17 @@
+// Constraints and indexes, applied idempotently every time a store opens.
+// Uniqueness constraints come before any MERGE: MERGE on an unindexed key scans the label.
+CREATE CONSTRAINT company_id IF NOT EXISTS FOR (n:Company) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT rep_id IF NOT EXISTS FOR (n:Rep) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT deal_id IF NOT EXISTS FOR (n:Deal) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT product_id IF NOT EXISTS FOR (n:Product) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT touch_id IF NOT EXISTS FOR (n:Touch) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT industry_name IF NOT EXISTS FOR (n:Industry) REQUIRE n.name IS UNIQUE;
+CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);
+CREATE INDEX company_domain IF NOT EXISTS FOR (n:Company) ON (n.domain);
+CREATE INDEX company_parent IF NOT EXISTS FOR (n:Company) ON (n.parent_id);
+CREATE INDEX person_email IF NOT EXISTS FOR (n:Person) ON (n.email);
+CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX person_company IF NOT EXISTS FOR (n:Person) ON (n.company_id);
+CREATE INDEX person_manager IF NOT EXISTS FOR (n:Person) ON (n.reports_to_id);
+CREATE INDEX touch_at IF NOT EXISTS FOR (n:Touch) ON (n.at)

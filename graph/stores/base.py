@@ -1,0 +1,150 @@
+"""The `GraphStore` interface: everything the rest of buyergraph may ask of a store.
+
+Two implementations pass one contract suite (tests/contract): `Neo4jStore` for production and
+`EmbeddedStore`, the zero-setup default. Stores do all the I/O; analyses never see them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from graph.errors import InvalidInputError
+from graph.model import (
+    BUNDLE_KINDS,
+    AccountGraph,
+    Company,
+    Counts,
+    Deal,
+    ErasureReport,
+    Holding,
+    Page,
+    Person,
+    Record,
+)
+
+#: The largest page a listing returns, whatever the caller asks for.
+MAX_PAGE_SIZE = 500
+
+
+def check_page(offset: int, limit: int) -> None:
+    """Reject paging values that no store should try to honour."""
+    if offset < 0:
+        raise InvalidInputError(f"offset must be >= 0, got {offset}")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+
+
+def check_kind(kind: str) -> type[Record]:
+    """Map a bundle kind ('people', 'touches', ...) to its model, refusing anything else."""
+    try:
+        return BUNDLE_KINDS[kind]
+    except KeyError:
+        known = ", ".join(BUNDLE_KINDS)
+        raise InvalidInputError(f"unknown record kind {kind!r}; known kinds: {known}") from None
+
+
+class GraphStore(ABC):
+    """Batched, idempotent writes and the reads the analyses and the API need."""
+
+    #: A short name for messages and `stats`: "neo4j" or "embedded".
+    backend: str = ""
+
+    # --- writes ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def upsert(self, kind: str, records: Sequence[Record]) -> int:
+        """Write one batch of records of one bundle kind, all or nothing; return how many.
+
+        Upserts are idempotent: the same batch twice changes nothing, a changed value updates,
+        and a missing (None) value never erases a stored one. A seniority inferred from a title
+        never overwrites one that a source asserted.
+        """
+
+    def upsert_all(self, batches: Iterable[tuple[str, Sequence[Record]]]) -> int:
+        """Write several batches in the order given (nodes before the relationships using them)."""
+        total = 0
+        with self.bulk():
+            for kind, records in batches:
+                total += self.upsert(kind, records)
+        return total
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Group many batches; a store may defer costly persistence to the end of the block."""
+        yield
+
+    @abstractmethod
+    def erase_person(self, person_id: str) -> ErasureReport:
+        """Remove a person and whatever concerns only them (their touches with nobody else)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (tests and `buyergraph reset`)."""
+
+    # --- reads -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Nodes per label and relationships per type, every allow-listed name present."""
+
+    @abstractmethod
+    def get_company(self, company_id: str) -> Company:
+        """One company; raises NotFoundError."""
+
+    @abstractmethod
+    def get_person(self, person_id: str) -> Person:
+        """One person; raises NotFoundError."""
+
+    @abstractmethod
+    def get_deal(self, deal_id: str) -> Deal:
+        """One deal; raises NotFoundError."""
+
+    @abstractmethod
+    def account_graph(self, company_id: str) -> AccountGraph:
+        """One account's subgraph: people (current and former), reporting lines and KNOWS ties
+        among them, deals with products and committee roles, touches with their reps, the
+        products owned, and the parent and subsidiaries. Raises NotFoundError."""
+
+    @abstractmethod
+    def list_accounts(
+        self,
+        *,
+        search: str | None = None,
+        industry: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Company]:
+        """Companies ordered by name then id; `search` matches name or domain, case-insensitive."""
+
+    @abstractmethod
+    def list_people(
+        self,
+        *,
+        search: str | None = None,
+        company_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Person]:
+        """People ordered by name then id; `search` matches name, e-mail or title."""
+
+    @abstractmethod
+    def ownership(self) -> tuple[list[Company], list[Holding]]:
+        """The account–product ownership graph of all accounts, with the companies' profiles."""
+
+    def ping(self) -> bool:
+        """True when the store answers; used by /health."""
+        self.counts()
+        return True
+
+    def close(self) -> None:  # noqa: B027 - optional hook, not abstract
+        """Release connections and locks."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -1,0 +1,594 @@
+"""The embedded store: the zero-setup default, in process, kept in one local file.
+
+The whole graph lives in memory as plain JSON-ready dicts and is written to `graph.json` by
+writing a temporary file, fsync-ing it and renaming it over the old one. A crash in the middle
+of a write therefore leaves the previous file whole. Writers take an exclusive file lock and
+reload first if another process wrote since, so a CLI ingest and a running server do not
+overwrite each other; readers reload when the file changed.
+
+It mirrors `Neo4jStore` exactly, including its edge cases: a relationship whose endpoint does not
+exist (yet) is not created, a None never erases a stored value, and an inferred seniority never
+overwrites an asserted one. The contract suite holds both to that.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.model import (
+    NODE_LABELS,
+    RELATIONSHIP_TYPES,
+    AccountGraph,
+    CommitteeRole,
+    Company,
+    Counts,
+    Deal,
+    DealProduct,
+    Employment,
+    ErasureReport,
+    Holding,
+    Knows,
+    Page,
+    Person,
+    Product,
+    Record,
+    Rep,
+    Reporting,
+    Source,
+    Touch,
+)
+from graph.stores.base import GraphStore, check_kind, check_page
+
+FORMAT_VERSION = 1
+FILE_NAME = "graph.json"
+
+Row = dict[str, Any]
+Key = tuple[str, ...]
+
+#: Relationship tables keyed by the fields that identify one relationship (as Neo4j MERGEs them).
+_REL_KEYS: dict[str, tuple[str, ...]] = {
+    "deal_products": ("deal_id", "product_id"),
+    "holdings": ("company_id", "product_id"),
+    "committee": ("deal_id", "person_id", "role", "source"),
+    "knows": ("person_id", "other_id"),
+    "reporting": ("person_id", "manager_id"),
+    "employment": ("person_id", "company_id"),
+}
+#: Which node table each endpoint field of a relationship must exist in.
+_REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "deal_products": (("deal_id", "deals"), ("product_id", "products")),
+    "holdings": (("company_id", "companies"), ("product_id", "products")),
+    "committee": (("deal_id", "deals"), ("person_id", "people")),
+    "knows": (("person_id", "people"), ("other_id", "people")),
+    "reporting": (("person_id", "people"), ("manager_id", "people")),
+    "employment": (("person_id", "people"), ("company_id", "companies")),
+}
+_NODE_TABLES = ("companies", "people", "reps", "products", "deals", "touches")
+_SENIORITY_FIELDS = ("seniority", "function", "seniority_source", "seniority_confidence")
+
+
+def _merge(old: Row | None, new: Row) -> Row:
+    """Upsert semantics: given values replace, missing (None) values keep what was stored."""
+    if old is None:
+        return dict(new)
+    merged = dict(old)
+    merged.update({k: v for k, v in new.items() if v is not None})
+    return merged
+
+
+def _keep_asserted_seniority(old: Row | None, new: Row) -> Row:
+    """An inferred seniority or function must not overwrite one a source asserted."""
+    inferred = Source.INFERRED.value
+    if (
+        old is not None
+        and new.get("seniority_source") == inferred
+        and old.get("seniority_source") not in (None, inferred)
+    ):
+        new = {k: v for k, v in new.items() if k not in _SENIORITY_FIELDS}
+    return new
+
+
+class EmbeddedStore(GraphStore):
+    backend = "embedded"
+
+    def __init__(self, home: str | os.PathLike[str]) -> None:
+        self.home = Path(home)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailableError(
+                f"cannot create the embedded store folder {self.home}: {exc}"
+            ) from exc
+        self.path = self.home / FILE_NAME
+        self._lock_path = self.home / ".lock"
+        self._mutex = threading.RLock()
+        self._bulk_depth = 0
+        self._dirty = False
+        self._loaded_stamp: tuple[int, int] | None = None
+        self._reset_memory()
+        self._reload_if_changed()
+
+    # --- persistence -----------------------------------------------------------------------
+
+    def _reset_memory(self) -> None:
+        self._tables: dict[str, dict[Any, Row]] = {name: {} for name in (*_NODE_TABLES, *_REL_KEYS)}
+        self._build_indexes()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _reload_if_changed(self) -> None:
+        stamp = self._stamp()
+        if stamp == self._loaded_stamp:
+            return
+        if stamp is None:
+            self._reset_memory()
+        else:
+            self._load()
+        self._loaded_stamp = stamp
+
+    def _load(self) -> None:
+        try:
+            with self.path.open("r", encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailableError(f"the embedded store file {self.path} cannot be read: {exc}") from exc
+        if doc.get("format") != FORMAT_VERSION:
+            raise StoreUnavailableError(
+                f"the embedded store file {self.path} has format {doc.get('format')!r}; "
+                f"this buyergraph reads format {FORMAT_VERSION}"
+            )
+        tables: dict[str, dict[Any, Row]] = {}
+        for name in _NODE_TABLES:
+            tables[name] = {row["id"]: row for row in doc["tables"].get(name, [])}
+        for name, key_fields in _REL_KEYS.items():
+            tables[name] = {tuple(row[f] for f in key_fields): row for row in doc["tables"].get(name, [])}
+        self._tables = tables
+        self._build_indexes()
+
+    def _persist(self) -> None:
+        """Write the whole graph to a temporary file and atomically rename it into place."""
+        doc = {
+            "format": FORMAT_VERSION,
+            "tables": {name: list(table.values()) for name, table in self._tables.items()},
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.home)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            dir_fd = os.open(self.home, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._loaded_stamp = self._stamp()
+        self._dirty = False
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the process-wide file lock while changing the graph, then persist."""
+        with self._mutex:
+            if self._bulk_depth:
+                yield
+                self._dirty = True
+                return
+            with self._file_lock():
+                self._reload_if_changed()
+                yield
+                self._persist()
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Exclusive across processes; the holder also sweeps temporaries a killed writer left."""
+        with self._lock_path.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                for stale in self.home.glob(".graph-*.tmp"):
+                    stale.unlink(missing_ok=True)
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Apply many batches in memory and write the file once at the end.
+
+        If the process dies inside the block, the file keeps the state from before the block;
+        since upserts are idempotent, running the same ingest again reaches the same end state.
+        """
+        with self._mutex:
+            if self._bulk_depth:
+                self._bulk_depth += 1
+                try:
+                    yield
+                finally:
+                    self._bulk_depth -= 1
+                return
+            with self._file_lock():
+                self._reload_if_changed()
+                self._bulk_depth = 1
+                try:
+                    yield
+                except BaseException:
+                    # Drop the half-applied block: reread the last whole state.
+                    self._bulk_depth = 0
+                    self._loaded_stamp = None
+                    self._reload_if_changed()
+                    raise
+                self._bulk_depth = 0
+                if self._dirty:
+                    self._persist()
+
+    def _read(self) -> None:
+        if not self._bulk_depth:
+            self._reload_if_changed()
+
+    # --- indexes (derived, never persisted) ------------------------------------------------
+
+    def _build_indexes(self) -> None:
+        self._people_by_company: dict[str, set[str]] = defaultdict(set)
+        self._touches_by_person: dict[str, set[str]] = defaultdict(set)
+        self._deals_by_company: dict[str, set[str]] = defaultdict(set)
+        self._children: dict[str, set[str]] = defaultdict(set)
+        for cid, row in self._tables["companies"].items():
+            if row.get("parent_id"):
+                self._children[row["parent_id"]].add(cid)
+        for pid, cid in self._tables["employment"]:
+            self._people_by_company[cid].add(pid)
+        for tid, row in self._tables["touches"].items():
+            for pid in row["person_ids"]:
+                self._touches_by_person[pid].add(tid)
+        for did, row in self._tables["deals"].items():
+            self._deals_by_company[row["company_id"]].add(did)
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def upsert(self, kind: str, records: Sequence[Record]) -> int:
+        model = check_kind(kind)
+        for record in records:
+            if not isinstance(record, model):
+                raise InvalidInputError(f"a {kind} batch holds a {type(record).__name__} record")
+        rows = [record.model_dump(mode="json") for record in records]
+        with self._writing():
+            apply = getattr(self, f"_apply_{kind}", None)
+            if apply is not None:
+                apply(rows)
+            else:
+                self._apply_relationship(kind, rows)
+        return len(rows)
+
+    def _apply_companies(self, rows: list[Row]) -> None:
+        table = self._tables["companies"]
+        for row in rows:
+            old = table.get(row["id"])
+            if old and old.get("parent_id") and row.get("parent_id"):
+                self._children[old["parent_id"]].discard(row["id"])
+            table[row["id"]] = merged = _merge(old, row)
+            if merged.get("parent_id"):
+                self._children[merged["parent_id"]].add(row["id"])
+
+    def _apply_people(self, rows: list[Row]) -> None:
+        table = self._tables["people"]
+        for row in rows:
+            old = table.get(row["id"])
+            table[row["id"]] = merged = _merge(old, _keep_asserted_seniority(old, row))
+            company_id = row.get("company_id")
+            if company_id and company_id in self._tables["companies"]:
+                key = (row["id"], company_id)
+                self._tables["employment"][key] = _merge(
+                    self._tables["employment"].get(key),
+                    {"person_id": row["id"], "company_id": company_id, "title": row.get("title")},
+                )
+                self._people_by_company[company_id].add(row["id"])
+            manager_id = merged.get("reports_to_id") if row.get("reports_to_id") else None
+            if manager_id and manager_id in table:
+                key = (row["id"], manager_id)
+                self._tables["reporting"][key] = _merge(
+                    self._tables["reporting"].get(key),
+                    {"person_id": row["id"], "manager_id": manager_id, "kind": "solid"},
+                )
+
+    def _apply_reps(self, rows: list[Row]) -> None:
+        self._apply_nodes("reps", rows)
+
+    def _apply_products(self, rows: list[Row]) -> None:
+        self._apply_nodes("products", rows)
+
+    def _apply_nodes(self, table_name: str, rows: list[Row]) -> None:
+        table = self._tables[table_name]
+        for row in rows:
+            table[row["id"]] = _merge(table.get(row["id"]), row)
+
+    def _apply_deals(self, rows: list[Row]) -> None:
+        table = self._tables["deals"]
+        for row in rows:
+            old = table.get(row["id"])
+            if old:
+                self._deals_by_company[old["company_id"]].discard(row["id"])
+            table[row["id"]] = merged = _merge(old, row)
+            self._deals_by_company[merged["company_id"]].add(row["id"])
+
+    def _apply_touches(self, rows: list[Row]) -> None:
+        table = self._tables["touches"]
+        people = self._tables["people"]
+        for row in rows:
+            old = table.get(row["id"])
+            known = [pid for pid in row["person_ids"] if pid in people]
+            previous = old["person_ids"] if old else []
+            row = {**row, "person_ids": list(dict.fromkeys([*previous, *known]))}
+            table[row["id"]] = _merge(old, row)
+            for pid in known:
+                self._touches_by_person[pid].add(row["id"])
+
+    def _apply_relationship(self, kind: str, rows: list[Row]) -> None:
+        table = self._tables[kind]
+        key_fields = _REL_KEYS[kind]
+        endpoints = _REL_ENDPOINTS[kind]
+        for row in rows:
+            if any(row[field] not in self._tables[node_table] for field, node_table in endpoints):
+                continue
+            key = tuple(row[f] for f in key_fields)
+            table[key] = _merge(table.get(key), row)
+            if kind == "employment":
+                self._people_by_company[row["company_id"]].add(row["person_id"])
+
+    def erase_person(self, person_id: str) -> ErasureReport:
+        with self._writing():
+            if person_id not in self._tables["people"]:
+                raise NotFoundError("person", person_id)
+            removed_rels = 0
+            removed_touches = 0
+            for tid in sorted(self._touches_by_person.pop(person_id, set())):
+                touch = self._tables["touches"][tid]
+                others = [p for p in touch["person_ids"] if p != person_id]
+                if others:
+                    touch["person_ids"] = others
+                    removed_rels += 1
+                else:
+                    del self._tables["touches"][tid]
+                    removed_touches += 1
+                    removed_rels += 1 + bool(touch.get("rep_id") in self._tables["reps"])
+                    removed_rels += bool(touch.get("deal_id") in self._tables["deals"])
+            for kind, key_fields in _REL_KEYS.items():
+                person_fields = [
+                    i for i, f in enumerate(key_fields) if f in {"person_id", "other_id", "manager_id"}
+                ]
+                if not person_fields:
+                    continue
+                table = self._tables[kind]
+                doomed = [key for key in table if any(key[i] == person_id for i in person_fields)]
+                for key in doomed:
+                    del table[key]
+                removed_rels += len(doomed)
+            for members in self._people_by_company.values():
+                members.discard(person_id)
+            for other in self._tables["people"].values():
+                if other.get("reports_to_id") == person_id:
+                    other["reports_to_id"] = None
+            del self._tables["people"][person_id]
+        return ErasureReport(
+            person_id=person_id,
+            removed_nodes={"Person": 1, "Touch": removed_touches},
+            removed_relationships=removed_rels,
+        )
+
+    def clear(self) -> None:
+        with self._writing():
+            self._reset_memory()
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def counts(self) -> Counts:
+        with self._mutex:
+            self._read()
+            t = self._tables
+            industries = {row["industry"] for row in t["companies"].values() if row.get("industry")}
+            nodes = {
+                "Company": len(t["companies"]),
+                "Person": len(t["people"]),
+                "Rep": len(t["reps"]),
+                "Deal": len(t["deals"]),
+                "Product": len(t["products"]),
+                "Touch": len(t["touches"]),
+                "Industry": len(industries),
+            }
+            touches = t["touches"].values()
+            rels = {
+                "WORKS_AT": len(t["employment"]),
+                "REPORTS_TO": len(t["reporting"]),
+                "KNOWS": len(t["knows"]),
+                "SUBSIDIARY_OF": sum(
+                    1 for row in t["companies"].values() if row.get("parent_id") in t["companies"]
+                ),
+                "IN_INDUSTRY": sum(1 for row in t["companies"].values() if row.get("industry")),
+                "FOR": sum(1 for row in t["deals"].values() if row["company_id"] in t["companies"]),
+                "OWNED_BY": sum(1 for row in t["deals"].values() if row.get("owner_rep_id") in t["reps"]),
+                "INCLUDES": len(t["deal_products"]),
+                "OWNS": len(t["holdings"]),
+                "IN_COMMITTEE": len(t["committee"]),
+                "BY": sum(1 for row in touches if row.get("rep_id") in t["reps"]),
+                "WITH": sum(len(row["person_ids"]) for row in touches),
+                "ABOUT": sum(1 for row in touches if row.get("deal_id") in t["deals"]),
+            }
+        assert set(nodes) == set(NODE_LABELS) and set(rels) == set(RELATIONSHIP_TYPES)
+        return Counts(nodes=nodes, relationships=rels)
+
+    def _get(self, table: str, kind: str, id_: str) -> Row:
+        with self._mutex:
+            self._read()
+            row = self._tables[table].get(id_)
+        if row is None:
+            raise NotFoundError(kind, id_)
+        return row
+
+    def get_company(self, company_id: str) -> Company:
+        return Company.model_validate(self._get("companies", "account", company_id))
+
+    def get_person(self, person_id: str) -> Person:
+        return Person.model_validate(self._get("people", "person", person_id))
+
+    def get_deal(self, deal_id: str) -> Deal:
+        return Deal.model_validate(self._get("deals", "deal", deal_id))
+
+    def account_graph(self, company_id: str) -> AccountGraph:
+        with self._mutex:
+            self._read()
+            t = self._tables
+            company_row = t["companies"].get(company_id)
+            if company_row is None:
+                raise NotFoundError("account", company_id)
+            people_ids = set(self._people_by_company.get(company_id, ()))
+            deal_ids = sorted(self._deals_by_company.get(company_id, ()))
+            committee = [row for key, row in sorted(t["committee"].items()) if key[0] in set(deal_ids)]
+            people_ids |= {row["person_id"] for row in committee}
+            touch_ids: set[str] = set()
+            for pid in people_ids:
+                touch_ids |= self._touches_by_person.get(pid, set())
+            touches = [t["touches"][tid] for tid in sorted(touch_ids)]
+            deals = [t["deals"][did] for did in deal_ids]
+            rep_ids = {row["rep_id"] for row in touches if row.get("rep_id") in t["reps"]}
+            rep_ids |= {row["owner_rep_id"] for row in deals if row.get("owner_rep_id") in t["reps"]}
+            holdings = [row for key, row in sorted(t["holdings"].items()) if key[0] == company_id]
+            deal_products = [
+                row for key, row in sorted(t["deal_products"].items()) if key[0] in set(deal_ids)
+            ]
+            product_ids = {row["product_id"] for row in holdings} | {
+                row["product_id"] for row in deal_products
+            }
+            parent_id = company_row.get("parent_id")
+            graph = AccountGraph(
+                company=Company.model_validate(company_row),
+                people=[Person.model_validate(t["people"][pid]) for pid in sorted(people_ids)],
+                employment=[
+                    Employment.model_validate(row)
+                    for key, row in sorted(t["employment"].items())
+                    if key[1] == company_id
+                ],
+                reporting=[
+                    Reporting.model_validate(row)
+                    for key, row in sorted(t["reporting"].items())
+                    if key[0] in people_ids and key[1] in people_ids
+                ],
+                knows=[
+                    Knows.model_validate(row)
+                    for key, row in sorted(t["knows"].items())
+                    if key[0] in people_ids and key[1] in people_ids
+                ],
+                deals=[Deal.model_validate(row) for row in deals],
+                deal_products=[DealProduct.model_validate(row) for row in deal_products],
+                committee=[CommitteeRole.model_validate(row) for row in committee],
+                touches=[
+                    Touch.model_validate(
+                        {
+                            **row,
+                            "person_ids": sorted(row["person_ids"]),
+                            "rep_id": row.get("rep_id") if row.get("rep_id") in t["reps"] else None,
+                            "deal_id": row.get("deal_id") if row.get("deal_id") in t["deals"] else None,
+                        }
+                    )
+                    for row in touches
+                ],
+                reps=[Rep.model_validate(t["reps"][rid]) for rid in sorted(rep_ids)],
+                holdings=[Holding.model_validate(row) for row in holdings],
+                products=[Product.model_validate(t["products"][pid]) for pid in sorted(product_ids)],
+                parent=Company.model_validate(t["companies"][parent_id])
+                if parent_id in t["companies"]
+                else None,
+                subsidiaries=[
+                    Company.model_validate(t["companies"][cid])
+                    for cid in sorted(self._children.get(company_id, ()))
+                    if cid in t["companies"]
+                ],
+            )
+        return graph
+
+    def list_accounts(
+        self,
+        *,
+        search: str | None = None,
+        industry: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Company]:
+        check_page(offset, limit)
+        needle = search.casefold() if search else None
+        with self._mutex:
+            self._read()
+            rows = [
+                row
+                for row in self._tables["companies"].values()
+                if (industry is None or row.get("industry") == industry)
+                and (status is None or row.get("status") == status)
+                and (
+                    needle is None
+                    or needle in row["name"].casefold()
+                    or needle in (row.get("domain") or "").casefold()
+                )
+            ]
+        rows.sort(key=lambda row: (row["name"], row["id"]))
+        return Page[Company](
+            data=[Company.model_validate(row) for row in rows[offset : offset + limit]],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_people(
+        self,
+        *,
+        search: str | None = None,
+        company_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Person]:
+        check_page(offset, limit)
+        needle = search.casefold() if search else None
+        with self._mutex:
+            self._read()
+            people = self._tables["people"]
+            candidates = (
+                (people[pid] for pid in self._people_by_company.get(company_id, ()) if pid in people)
+                if company_id is not None
+                else people.values()
+            )
+            rows = [
+                row
+                for row in candidates
+                if needle is None
+                or any(needle in (row.get(f) or "").casefold() for f in ("name", "email", "title"))
+            ]
+        rows.sort(key=lambda row: (row["name"], row["id"]))
+        return Page[Person](
+            data=[Person.model_validate(row) for row in rows[offset : offset + limit]],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
+
+    def ownership(self) -> tuple[list[Company], list[Holding]]:
+        with self._mutex:
+            self._read()
+            companies = [Company.model_validate(row) for _, row in sorted(self._tables["companies"].items())]
+            holdings = [Holding.model_validate(row) for _, row in sorted(self._tables["holdings"].items())]
+        return companies, holdings

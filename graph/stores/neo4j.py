@@ -1,0 +1,356 @@
+"""`Neo4jStore`: the production store.
+
+Every query comes from `cypher/*.cypher`; values travel only as parameters; each batch is one
+`UNWIND ... MERGE` in a managed write transaction; reads are routed as reads; `database_` is
+always given. The driver is handed in (one per process, owned by whoever composes the app).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+import cypher
+from graph.errors import ConfigurationError, InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.model import (
+    NODE_LABELS,
+    RELATIONSHIP_TYPES,
+    AccountGraph,
+    CommitteeRole,
+    Company,
+    Counts,
+    Deal,
+    DealProduct,
+    Employment,
+    ErasureReport,
+    Holding,
+    Knows,
+    Page,
+    Person,
+    Product,
+    Record,
+    Rep,
+    Reporting,
+    Touch,
+)
+from graph.stores.base import GraphStore, check_kind, check_page
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Fields that are relationship endpoints or keys rather than properties, per bundle kind.
+_KEY_FIELDS: dict[str, frozenset[str]] = {
+    "companies": frozenset({"id"}),
+    "people": frozenset({"id"}),
+    "reps": frozenset({"id"}),
+    "products": frozenset({"id"}),
+    "deals": frozenset({"id"}),
+    "touches": frozenset({"id", "person_ids", "rep_id", "deal_id"}),
+    "deal_products": frozenset({"deal_id", "product_id"}),
+    "holdings": frozenset({"company_id", "product_id"}),
+    "committee": frozenset({"deal_id", "person_id"}),
+    "knows": frozenset({"person_id", "other_id"}),
+    "reporting": frozenset({"person_id", "manager_id"}),
+    "employment": frozenset({"person_id", "company_id"}),
+}
+_SENIORITY_FIELDS = frozenset({"seniority", "function", "seniority_source", "seniority_confidence"})
+
+
+def _to_param(value: Any) -> Any:
+    """Python values as the driver packs them: enums as their string value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_to_param(v) for v in value]
+    return value
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values back to Python's, recursively, so models validate them."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+def _row(kind: str, record: Record) -> dict[str, Any]:
+    """One UNWIND row: key fields at the top, the non-null rest under `props`."""
+    data = {k: _to_param(v) for k, v in record.model_dump().items()}
+    keys = _KEY_FIELDS[kind]
+    if kind == "committee":
+        keys = keys | {"role", "source"}
+    row: dict[str, Any] = {k: data.get(k) for k in keys}
+    props = {k: v for k, v in data.items() if k not in keys and v is not None}
+    row["props"] = props
+    if kind == "people":
+        row["props_without_seniority"] = {k: v for k, v in props.items() if k not in _SENIORITY_FIELDS}
+    return row
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, driver: Driver, *, database: str = "neo4j", apply_schema: bool = True) -> None:
+        self._driver = driver
+        self._database = database
+        if apply_schema:
+            self.apply_schema()
+
+    @classmethod
+    def connect(cls, uri: str, username: str, password: str, database: str = "neo4j") -> Neo4jStore:
+        """Open a driver and a store on it; errors never carry the password."""
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                uri, auth=(username, password), notifications_min_severity="OFF"
+            )
+        except (ValueError, neo4j_errors.ConfigurationError) as exc:
+            raise ConfigurationError(f"NEO4J_URI {uri!r} is not a usable Neo4j address: {exc}") from None
+        try:
+            store = cls(driver, database=database)
+        except BaseException:
+            driver.close()
+            raise
+        store._owns_driver = True
+        return store
+
+    _owns_driver = False
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self._driver.close()
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver failures as buyergraph errors, with no query parameters in the message."""
+        try:
+            yield
+        except neo4j_errors.AuthError:
+            raise ConfigurationError(
+                "Neo4j refused the credentials; check NEO4J_USERNAME and NEO4J_PASSWORD"
+            ) from None
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            raise StoreUnavailableError(f"Neo4j is not reachable: {type(exc).__name__}") from None
+        except neo4j_errors.ClientError as exc:
+            if exc.code and "Database" in exc.code and "NotFound" in exc.code:
+                raise ConfigurationError(f"Neo4j database {self._database!r} does not exist") from None
+            raise
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        with self._errors():
+            records, _, _ = self._driver.execute_query(
+                cypher.query(name), params, database_=self._database, routing_=RoutingControl.READ
+            )
+        return [_native(dict(r)) for r in records]
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._errors(), self._driver.session(database=self._database) as session:
+            return session.execute_write(work)
+
+    def apply_schema(self) -> None:
+        """Create the constraints and indexes of `cypher/schema.cypher` if they are missing."""
+        with self._errors():
+            for statement in cypher.statements("schema"):
+                self._driver.execute_query(statement, database_=self._database)
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def upsert(self, kind: str, records: Sequence[Record]) -> int:
+        model = check_kind(kind)
+        for record in records:
+            if not isinstance(record, model):
+                raise InvalidInputError(f"a {kind} batch holds a {type(record).__name__} record")
+        if not records:
+            return 0
+        rows = [_row(kind, record) for record in records]
+        text = cypher.query(f"upsert_{kind}")
+
+        def work(tx: ManagedTransaction) -> int:
+            tx.run(text, rows=rows).consume()
+            return len(rows)
+
+        return self._write(work)
+
+    def erase_person(self, person_id: str) -> ErasureReport:
+        text = cypher.query("erase_person")
+
+        def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            record = tx.run(text, id=person_id).single()
+            return dict(record) if record else None
+
+        result = self._write(work)
+        if result is None:
+            raise NotFoundError("person", person_id)
+        return ErasureReport(
+            person_id=person_id,
+            removed_nodes={"Person": 1, "Touch": result["touches"]},
+            removed_relationships=result["relationships"],
+        )
+
+    def clear(self) -> None:
+        with self._errors(), self._driver.session(database=self._database) as session:
+            session.run(cypher.query("wipe")).consume()
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def ping(self) -> bool:
+        return bool(self._read("ping"))
+
+    def counts(self) -> Counts:
+        label_query = cypher.query("count_label")
+        type_query = cypher.query("count_type")
+        nodes: dict[str, int] = {}
+        rels: dict[str, int] = {}
+        with self._errors(), self._driver.session(database=self._database, default_access_mode="READ") as s:
+            for label in NODE_LABELS:
+                nodes[label] = s.run(label_query.replace("{label}", label)).single(strict=True)["n"]
+            for rel_type in RELATIONSHIP_TYPES:
+                rels[rel_type] = s.run(type_query.replace("{type}", rel_type)).single(strict=True)["n"]
+        return Counts(nodes=nodes, relationships=rels)
+
+    def _one(self, name: str, key: str, kind: str, id_: str) -> dict[str, Any]:
+        rows = self._read(name, id=id_)
+        if not rows:
+            raise NotFoundError(kind, id_)
+        value: dict[str, Any] = rows[0][key]
+        return value
+
+    def get_company(self, company_id: str) -> Company:
+        return Company.model_validate(self._one("get_company", "company", "account", company_id))
+
+    def get_person(self, person_id: str) -> Person:
+        return Person.model_validate(self._one("get_person", "person", "person", person_id))
+
+    def get_deal(self, deal_id: str) -> Deal:
+        return Deal.model_validate(self._one("get_deal", "deal", "deal", deal_id))
+
+    def account_graph(self, company_id: str) -> AccountGraph:
+        core_rows = self._read("account_core", company_id=company_id)
+        if not core_rows:
+            raise NotFoundError("account", company_id)
+        core = core_rows[0]
+        people = sorted(
+            (Person.model_validate(r["person"]) for r in self._read("account_people", company_id=company_id)),
+            key=lambda p: p.id,
+        )
+        person_ids = [p.id for p in people]
+        employment: list[Employment] = []
+        reporting: list[Reporting] = []
+        knows: list[Knows] = []
+        for r in self._read("account_relationships", company_id=company_id, person_ids=person_ids):
+            employment += [Employment.model_validate(e) for e in r["employment"]]
+            reporting += [Reporting.model_validate(e) for e in r["reporting"]]
+            knows += [Knows.model_validate(e) for e in r["knows"]]
+        touches = sorted(
+            (
+                Touch.model_validate({**r["touch"], "person_ids": sorted(r["touch"]["person_ids"])})
+                for r in self._read("account_touches", person_ids=person_ids)
+            ),
+            key=lambda t: t.id,
+        )
+        deals = sorted((Deal.model_validate(d) for d in core["deals"]), key=lambda d: d.id)
+        rep_ids = sorted(
+            {t.rep_id for t in touches if t.rep_id} | {d.owner_rep_id for d in deals if d.owner_rep_id}
+        )
+        holdings = sorted((Holding.model_validate(h) for h in core["holdings"]), key=lambda h: h.product_id)
+        deal_products = sorted(
+            (DealProduct.model_validate(x) for x in core["deal_products"]),
+            key=lambda x: (x.deal_id, x.product_id),
+        )
+        product_ids = sorted({h.product_id for h in holdings} | {x.product_id for x in deal_products})
+        return AccountGraph(
+            company=Company.model_validate(core["company"]),
+            people=people,
+            employment=sorted(employment, key=lambda e: e.person_id),
+            reporting=sorted(reporting, key=lambda e: (e.person_id, e.manager_id)),
+            knows=sorted(knows, key=lambda e: (e.person_id, e.other_id)),
+            deals=deals,
+            deal_products=deal_products,
+            committee=sorted(
+                (CommitteeRole.model_validate(c) for c in core["committee"]),
+                key=lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value),
+            ),
+            touches=touches,
+            reps=sorted(
+                (Rep.model_validate(r["rep"]) for r in self._read("reps_by_id", ids=rep_ids)),
+                key=lambda r: r.id,
+            ),
+            holdings=holdings,
+            products=sorted(
+                (Product.model_validate(r["product"]) for r in self._read("products_by_id", ids=product_ids)),
+                key=lambda p: p.id,
+            ),
+            parent=Company.model_validate(core["parent"]) if core["parent"] else None,
+            subsidiaries=sorted(
+                (Company.model_validate(s) for s in core["subsidiaries"]), key=lambda c: c.id
+            ),
+        )
+
+    def list_accounts(
+        self,
+        *,
+        search: str | None = None,
+        industry: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Company]:
+        check_page(offset, limit)
+        row = self._read(
+            "list_accounts",
+            search=search.casefold() if search else None,
+            industry=industry,
+            status=status,
+            offset=offset,
+            limit=limit,
+        )[0]
+        return Page[Company](
+            data=[Company.model_validate(c) for c in row["data"]],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_people(
+        self,
+        *,
+        search: str | None = None,
+        company_id: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Person]:
+        check_page(offset, limit)
+        row = self._read(
+            "list_people",
+            search=search.casefold() if search else None,
+            company_id=company_id,
+            offset=offset,
+            limit=limit,
+        )[0]
+        return Page[Person](
+            data=[Person.model_validate(p) for p in row["data"]],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
+        )
+
+    def ownership(self) -> tuple[list[Company], list[Holding]]:
+        companies: list[Company] = []
+        holdings: list[Holding] = []
+        for row in self._read("ownership"):
+            companies.append(Company.model_validate(row["company"]))
+            holdings += [Holding.model_validate(h) for h in row["holdings"]]
+        companies.sort(key=lambda c: c.id)
+        return companies, sorted(holdings, key=lambda h: (h.company_id, h.product_id))

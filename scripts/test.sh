@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, then every test against a real Neo4j.
+# Starts the project's local Neo4j unless NEO4J_URI points at one, and always stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+started=""
+stop_neo4j() {
+  if [ -n "$started" ]; then
+    "$BIN/buyergraph" neo4j stop || true
+  fi
+}
+trap stop_neo4j EXIT
+
+if [ -z "${NEO4J_URI:-}" ]; then
+  if ! "$BIN/buyergraph" neo4j status >/dev/null 2>&1; then
+    "$BIN/buyergraph" neo4j start
+    started=1
+  fi
+  eval "$("$BIN/buyergraph" neo4j env)"
+fi
+
+echo "== ruff"
+"$BIN/ruff" check .
+echo "== mypy"
+"$BIN/mypy"
+echo "== pytest"
+"$BIN/python" -m pytest "$@"

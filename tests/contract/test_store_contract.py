@@ -1,0 +1,204 @@
+"""The contract every GraphStore keeps; runs unchanged against the embedded store and Neo4j."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import InvalidInputError, NotFoundError
+from graph.model import Company, Person, Touch
+from graph.stores.base import GraphStore
+from tests.contract.world import EXPECTED_NODES, EXPECTED_RELATIONSHIPS, world
+
+
+def load(store: GraphStore) -> None:
+    store.upsert_all(world())
+
+
+def test_empty_store_counts_every_name(store: GraphStore) -> None:
+    counts = store.counts()
+    assert set(counts.nodes) == set(EXPECTED_NODES)
+    assert set(counts.relationships) == set(EXPECTED_RELATIONSHIPS)
+    assert sum(counts.nodes.values()) == 0
+
+
+def test_counts_after_loading_match_the_worked_out_world(store: GraphStore) -> None:
+    load(store)
+    counts = store.counts()
+    assert counts.nodes == EXPECTED_NODES
+    assert counts.relationships == EXPECTED_RELATIONSHIPS
+
+
+def test_same_batches_twice_change_nothing(store: GraphStore) -> None:
+    load(store)
+    counts, graph = store.counts(), store.account_graph("c-acme-cn")
+    load(store)
+    assert store.counts() == counts
+    assert store.account_graph("c-acme-cn") == graph
+
+
+def test_changed_value_updates_and_missing_value_keeps(store: GraphStore) -> None:
+    load(store)
+    store.upsert("companies", [Company(id="c-globex", name="Globex SE", industry="Logistics")])
+    company = store.get_company("c-globex")
+    assert company.name == "Globex SE"
+    assert company.domain == "globex.de"  # not given in the update: kept
+    counts = store.counts()
+    # the industry link moved: still one IN_INDUSTRY per company, and a new Industry node exists
+    assert counts.relationships["IN_INDUSTRY"] == 3
+    assert counts.nodes["Industry"] >= 2
+
+
+def test_inferred_seniority_never_overwrites_asserted(store: GraphStore) -> None:
+    load(store)
+    store.upsert(
+        "people",
+        [
+            Person(
+                id="p-ceo",
+                name="Wang Wei",
+                title="总经理助理",
+                seniority="individual",
+                function="other",
+                seniority_source="inferred",
+                seniority_confidence=0.6,
+            )
+        ],
+    )
+    ceo = store.get_person("p-ceo")
+    assert ceo.seniority == "c_level" and ceo.seniority_source == "crm"
+    assert ceo.title == "总经理助理"  # the title itself is a plain value and does update
+    store.upsert(
+        "people",
+        [
+            Person(
+                id="p-cfo",
+                name="Li Na",
+                seniority="director",
+                function="finance",
+                seniority_source="inferred",
+                seniority_confidence=0.9,
+            )
+        ],
+    )
+    assert store.get_person("p-cfo").seniority == "director"
+    store.upsert("people", [Person(id="p-cfo", name="Li Na", seniority="vp", seniority_source="crm")])
+    assert store.get_person("p-cfo").seniority == "vp"
+
+
+def test_account_graph_holds_the_whole_account(store: GraphStore) -> None:
+    load(store)
+    graph = store.account_graph("c-acme-cn")
+    assert graph.company.name == "艾克美（中国）有限公司"
+    assert [p.id for p in graph.people] == ["p-ceo", "p-cfo", "p-eng", "p-it", "p-left"]
+    left = next(e for e in graph.employment if e.person_id == "p-left")
+    assert left.until is not None and left.until.isoformat() == "2025-12-31"
+    assert {(r.person_id, r.manager_id, r.kind.value) for r in graph.reporting} == {
+        ("p-cfo", "p-ceo", "solid"),
+        ("p-it", "p-ceo", "solid"),
+        ("p-eng", "p-it", "solid"),
+        ("p-eng", "p-cfo", "dotted"),
+    }
+    assert [(k.person_id, k.other_id) for k in graph.knows] == [("p-it", "p-eng")]
+    assert [d.id for d in graph.deals] == ["d-1"]
+    assert {(c.person_id, c.role.value, c.source.value) for c in graph.committee} == {
+        ("p-cfo", "economic_buyer", "crm"),
+        ("p-it", "champion", "crm"),
+        ("p-it", "technical_evaluator", "presales"),
+        ("p-left", "procurement", "crm"),
+    }
+    assert [t.id for t in graph.touches] == ["t-1", "t-2", "t-3"]
+    meeting = graph.touches[0]
+    assert meeting.person_ids == ["p-cfo", "p-it"] and meeting.rep_id == "r-1" and meeting.deal_id == "d-1"
+    assert graph.touches[1].at.isoformat() == "2026-05-03T02:00:00"  # stored as UTC
+    assert [r.id for r in graph.reps] == ["r-1", "r-2"]
+    assert [(h.product_id, h.seats) for h in graph.holdings] == [("prod-a", 40)]
+    assert [p.id for p in graph.products] == ["prod-a", "prod-b"]
+    assert graph.parent is not None and graph.parent.id == "c-acme"
+    assert [s.id for s in store.account_graph("c-acme").subsidiaries] == ["c-acme-cn"]
+
+
+def test_unknown_ids_raise_not_found(store: GraphStore) -> None:
+    load(store)
+    for call in (store.account_graph, store.get_company):
+        with pytest.raises(NotFoundError):
+            call("nope")
+    with pytest.raises(NotFoundError):
+        store.get_person("nope")
+    with pytest.raises(NotFoundError):
+        store.get_deal("nope")
+    with pytest.raises(NotFoundError):
+        store.erase_person("nope")
+
+
+def test_list_accounts_filters_and_pages(store: GraphStore) -> None:
+    load(store)
+    page = store.list_accounts(limit=2)
+    assert page.count == 3 and [c.id for c in page.data] == ["c-acme", "c-globex"]
+    assert [c.id for c in store.list_accounts(offset=2, limit=2).data] == ["c-acme-cn"]
+    assert [c.id for c in store.list_accounts(search="艾克美").data] == ["c-acme-cn"]
+    assert [c.id for c in store.list_accounts(search="GLOBEX.DE").data] == ["c-globex"]
+    assert store.list_accounts(industry="Manufacturing").count == 2
+    assert [c.id for c in store.list_accounts(status="customer").data] == ["c-acme"]
+    assert store.list_accounts(search="zzz").count == 0
+
+
+def test_list_people_filters_and_pages(store: GraphStore) -> None:
+    load(store)
+    assert store.list_people(limit=500).count == 6
+    staff = store.list_people(company_id="c-acme-cn")
+    assert [p.id for p in staff.data] == ["p-eng", "p-cfo", "p-ceo", "p-it", "p-left"]  # by name
+    assert [p.id for p in store.list_people(search="财务").data] == ["p-cfo"]
+    assert [p.id for p in store.list_people(search="JANE@").data] == ["p-us"]
+
+
+@pytest.mark.parametrize(("offset", "limit"), [(-1, 10), (0, 0), (0, 10_000)])
+def test_bad_paging_is_refused(store: GraphStore, offset: int, limit: int) -> None:
+    with pytest.raises(InvalidInputError):
+        store.list_accounts(offset=offset, limit=limit)
+
+
+def test_ownership_covers_every_account(store: GraphStore) -> None:
+    load(store)
+    companies, holdings = store.ownership()
+    assert [c.id for c in companies] == ["c-acme", "c-acme-cn", "c-globex"]
+    assert {(h.company_id, h.product_id) for h in holdings} == {
+        ("c-acme", "prod-a"),
+        ("c-acme", "prod-b"),
+        ("c-acme-cn", "prod-a"),
+    }
+
+
+def test_erasure_removes_the_person_and_what_only_concerned_them(store: GraphStore) -> None:
+    load(store)
+    before = store.counts()
+    report = store.erase_person("p-eng")
+    assert report.removed_nodes == {"Person": 1, "Touch": 1}  # t-3 was with p-eng alone
+    after = store.counts()
+    assert after.nodes["Person"] == before.nodes["Person"] - 1
+    assert after.nodes["Touch"] == before.nodes["Touch"] - 1
+    # p-eng had WORKS_AT, two REPORTS_TO and a KNOWS tie; t-3 had one WITH
+    assert report.removed_relationships == 5
+    assert sum(before.relationships.values()) - sum(after.relationships.values()) == 5
+    with pytest.raises(NotFoundError):
+        store.get_person("p-eng")
+    # a shared touch survives without the erased attendee
+    store.erase_person("p-cfo")
+    graph = store.account_graph("c-acme-cn")
+    meeting = next(t for t in graph.touches if t.id == "t-1")
+    assert meeting.person_ids == ["p-it"]
+    assert all(c.person_id != "p-cfo" for c in graph.committee)
+
+
+def test_touch_attendees_accumulate(store: GraphStore) -> None:
+    load(store)
+    store.upsert("touches", [Touch(id="t-4", at="2026-05-05T10:00:00", kind="call", person_ids=["p-ceo"])])
+    touch = next(t for t in store.account_graph("c-acme-cn").touches if t.id == "t-4")
+    assert touch.person_ids == ["p-ceo", "p-us"]
+    assert touch.rep_id == "r-1"  # not given again: kept
+
+
+def test_a_batch_of_the_wrong_kind_is_refused(store: GraphStore) -> None:
+    with pytest.raises(InvalidInputError):
+        store.upsert("people", [Company(id="x", name="x")])
+    with pytest.raises(InvalidInputError):
+        store.upsert("robots", [])
