@@ -1,0 +1,64 @@
+"""The analyses: pure functions of an account's records (as NetworkX projections) and plain parameters.
+
+Entry points:
+
+- `analyze_account(account, as_of=...)` -> `AccountAnalysis`: key people, deal gaps, coverage and warm
+  paths, cross-sell, relationship leads and engagement, for one account as of one date.
+- `warm_paths(account, person_id, as_of=...)` -> up to k cheapest introduction chains to a person.
+- `cross_sell_all(companies, holdings)` -> recommendations for every account at once (sparse matrices).
+
+No function here does I/O: the caller fetches an `AccountGraph` from a store and passes it in.
+"""
+
+from __future__ import annotations
+
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.cross_sell import OwnershipIndex, cross_sell_all
+from graph.analyses.report import analyze_account, warm_paths
+from graph.analyses.results import (
+    AccountAnalysis,
+    BuyingStage,
+    Coverage,
+    CrossSellEvidence,
+    CrossSellItem,
+    DealAnalysis,
+    Engagement,
+    Gap,
+    GapKind,
+    Hop,
+    HopKind,
+    KeyPerson,
+    LeadKind,
+    PersonEngagement,
+    RelationshipLead,
+    ScoreComponent,
+    Severity,
+    WarmPath,
+)
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "AccountAnalysis",
+    "AnalysisConfig",
+    "BuyingStage",
+    "Coverage",
+    "CrossSellEvidence",
+    "CrossSellItem",
+    "DealAnalysis",
+    "Engagement",
+    "Gap",
+    "GapKind",
+    "Hop",
+    "HopKind",
+    "KeyPerson",
+    "LeadKind",
+    "OwnershipIndex",
+    "PersonEngagement",
+    "RelationshipLead",
+    "ScoreComponent",
+    "Severity",
+    "WarmPath",
+    "analyze_account",
+    "cross_sell_all",
+    "warm_paths",
+]

@@ -1,0 +1,247 @@
+"""The typed results of the analyses: what `buyergraph analyze`, the HTTP API and the pages show.
+
+Every result carries its own explanation (a sentence a seller understands) next to the numbers,
+so that no consumer has to re-derive why a person ranks high or why a gap was raised. These names
+are a public contract: the API (issue 6) and the committee-map pages (issue 7) are built on them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from graph.model import BuyingRole, Function, Seniority
+
+__all__ = [
+    "AccountAnalysis",
+    "BuyingStage",
+    "Coverage",
+    "CrossSellEvidence",
+    "CrossSellItem",
+    "DealAnalysis",
+    "Engagement",
+    "Gap",
+    "GapKind",
+    "Hop",
+    "HopKind",
+    "KeyPerson",
+    "LeadKind",
+    "PersonEngagement",
+    "RelationshipLead",
+    "ScoreComponent",
+    "Severity",
+    "WarmPath",
+]
+
+
+class ScoreComponent(BaseModel):
+    """One signal of a person's influence and its part of the total score."""
+
+    #: structure, seniority, centrality, committee or engagement.
+    name: str
+    #: The signal itself, normalised to [0, 1] within the account.
+    value: float
+    #: The weight actually used (after renormalising over the signals that were available).
+    weight: float
+    #: This component's share of the person's score, in [0, 1]; the shares of a person sum to 1.
+    share: float
+    explanation: str
+
+
+class KeyPerson(BaseModel):
+    """A person ranked by influence over buying decisions in the account."""
+
+    person_id: str
+    name: str | None = None
+    title: str | None = None
+    seniority: Seniority = Seniority.UNKNOWN
+    function: Function | None = None
+    #: 1 for the most influential person.
+    rank: int
+    #: Influence in [0, 1]: the weighted sum of the components.
+    score: float
+    components: list[ScoreComponent]
+    explanation: str
+
+
+class GapKind(StrEnum):
+    MISSING_ROLE = "missing_role"
+    STALE_ROLE = "stale_role"
+    SINGLE_THREADED = "single_threaded"
+    NO_EXECUTIVE = "no_executive"
+    UNENGAGED_SUPERIOR = "unengaged_superior"
+    DEPARTED_MEMBER = "departed_member"
+    ROLE_CONFLICT = "role_conflict"
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Gap(BaseModel):
+    """One hole in a deal's decision chain, with what to do about it."""
+
+    kind: GapKind
+    #: The buying role concerned (missing_role, stale_role, a role asserted for two people), else None.
+    role: BuyingRole | None = None
+    #: The person concerned (unengaged_superior, departed_member, a person whose sources disagree).
+    person_id: str | None = None
+    severity: Severity
+    detail: str
+    next_step: str
+    #: People the gap involves beyond `person_id`: candidates for a missing role, the stale holders,
+    #: the two people asserted for one sole role.
+    people: list[str] = []
+
+
+class HopKind(StrEnum):
+    TOUCH = "touch"
+    REPORTS_TO = "reports_to"
+    MANAGES = "manages"
+    KNOWS = "knows"
+
+
+class Hop(BaseModel):
+    """One step of a warm path, from `source` to `target`, and why the two know each other."""
+
+    source: str
+    target: str
+    kind: HopKind
+    reason: str
+    #: Relationship strength of this step (see docs/analyses.md); the hop costs 1 / strength.
+    strength: float
+
+
+class WarmPath(BaseModel):
+    """A chain of introductions from one of our reps to a target person; cheaper is warmer."""
+
+    target_id: str
+    #: Node ids from the rep (first) to the target (last).
+    nodes: list[str]
+    hops: list[Hop]
+    cost: float
+
+
+class Coverage(BaseModel):
+    """How much of a deal's key people our reps can reach."""
+
+    #: Influence-weighted share of reachable key people, in [0, 1].
+    score: float
+    reachable: list[str]
+    unreachable: list[str]
+    explanation: str = ""
+
+
+class DealAnalysis(BaseModel):
+    """One open deal: its committee, the template it is held to, its gaps, its coverage."""
+
+    deal_id: str
+    name: str | None = None
+    amount: float | None = None
+    stage: str | None = None
+    #: The name of the committee template the deal was checked against.
+    template: str
+    required_roles: list[BuyingRole]
+    #: person_id -> the roles asserted for that person on this deal (all sources).
+    committee: dict[str, list[BuyingRole]]
+    engaged: list[str]
+    gaps: list[Gap]
+    coverage: Coverage
+    #: The warmest path to each key person of the deal that our reps have not engaged lately.
+    paths: dict[str, list[WarmPath]] = {}
+
+
+class CrossSellEvidence(BaseModel):
+    """One reason a product is recommended, with its contribution to the score."""
+
+    #: similar_accounts, owned_together or industry_adoption.
+    signal: str
+    value: float
+    contribution: float
+    detail: str
+
+
+class CrossSellItem(BaseModel):
+    product_id: str
+    name: str | None = None
+    score: float
+    evidence: list[CrossSellEvidence]
+
+
+class LeadKind(StrEnum):
+    PARENT_LACKS_PRODUCTS = "parent_lacks_products"
+    SUBSIDIARY_LACKS_PRODUCTS = "subsidiary_lacks_products"
+    MOVED_CHAMPION = "moved_champion"
+
+
+class RelationshipLead(BaseModel):
+    """A warm way into another company: a relative that lacks our products, or a fan who moved."""
+
+    kind: LeadKind
+    company_id: str
+    company_name: str | None = None
+    person_id: str | None = None
+    product_ids: list[str] = []
+    detail: str
+
+
+class BuyingStage(StrEnum):
+    DORMANT = "dormant"
+    AWARENESS = "awareness"
+    CONSIDERATION = "consideration"
+    EVALUATION = "evaluation"
+    DECISION = "decision"
+
+
+class PersonEngagement(BaseModel):
+    """One person's activity with us up to `as_of`, and their lead score."""
+
+    person_id: str
+    first_touch: date | None = None
+    last_touch: date | None = None
+    touches: int = 0
+    inbound: int = 0
+    lead_score: float = 0.0
+    #: behaviour -> points it contributed to the lead score.
+    lead_components: dict[str, float] = {}
+
+
+class Engagement(BaseModel):
+    """Account roll-up of engagement up to `as_of`."""
+
+    first_person_id: str | None = None
+    last_person_id: str | None = None
+    most_active_person_id: str | None = None
+    active_7d: list[str] = []
+    active_30d: list[str] = []
+    active_90d: list[str] = []
+    touches_by_kind: dict[str, int] = {}
+    days_since_last_touch: int | None = None
+    at_risk: bool = False
+    at_risk_reason: str = ""
+    account_score: float = 0.0
+    buying_stage: BuyingStage = BuyingStage.DORMANT
+    buying_stage_reason: str = ""
+    people: list[PersonEngagement] = []
+
+
+class AccountAnalysis(BaseModel):
+    """The full analysis of one account as of one date: reproducible from the same data and config."""
+
+    account_id: str
+    name: str | None = None
+    as_of: date
+    key_people: list[KeyPerson]
+    deals: list[DealAnalysis]
+    cross_sell: list[CrossSellItem]
+    relationship_leads: list[RelationshipLead]
+    engagement: Engagement
+    #: Signals that were missing or caveats worth knowing (e.g. "no org chart: structure left out").
+    notes: list[str] = []
+    #: The configuration the analysis ran with, so that a result can be reproduced.
+    config_used: dict[str, Any] = Field(default_factory=dict)
