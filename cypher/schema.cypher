@@ -14,4 +14,6 @@ CREATE INDEX person_email IF NOT EXISTS FOR (n:Person) ON (n.email);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
 CREATE INDEX person_company IF NOT EXISTS FOR (n:Person) ON (n.company_id);
 CREATE INDEX person_manager IF NOT EXISTS FOR (n:Person) ON (n.reports_to_id);
-CREATE INDEX touch_at IF NOT EXISTS FOR (n:Touch) ON (n.at)
+CREATE INDEX touch_at IF NOT EXISTS FOR (n:Touch) ON (n.at);
+CREATE INDEX company_name_key IF NOT EXISTS FOR (n:Company) ON (n.name_key);
+CREATE INDEX person_email_key IF NOT EXISTS FOR (n:Person) ON (n.email_key)

@@ -181,6 +181,8 @@ class Company(Record):
     region: str | None = None
     status: CompanyStatus | None = None
     parent_id: str | None = None
+    #: The normalised name (legal suffixes, case, punctuation and width removed) that ingest matches on.
+    name_key: str | None = None
 
 
 class Person(Record):
@@ -198,6 +200,10 @@ class Person(Record):
     #: Where seniority/function came from: the source system, or "inferred" from the title.
     seniority_source: Source | None = None
     seniority_confidence: float | None = Field(default=None, ge=0, le=1)
+    #: The title rule that decided an inferred seniority/function, so a user can see why.
+    seniority_rule: str | None = None
+    #: The normalised e-mail identity key that ingest merges one person's records on.
+    email_key: str | None = None
 
 
 class Rep(Record):

@@ -7,7 +7,7 @@ Two implementations pass one contract suite (tests/contract): `Neo4jStore` for p
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +35,26 @@ def check_page(offset: int, limit: int) -> None:
         raise InvalidInputError(f"offset must be >= 0, got {offset}")
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+
+
+#: Node kinds whose ids `existing_ids` can check, with their labels.
+NODE_KIND_LABELS: dict[str, str] = {
+    "companies": "Company",
+    "people": "Person",
+    "reps": "Rep",
+    "products": "Product",
+    "deals": "Deal",
+    "touches": "Touch",
+}
+
+
+def check_node_kind(kind: str) -> str:
+    """The label of a node kind, refusing anything that is not one."""
+    try:
+        return NODE_KIND_LABELS[kind]
+    except KeyError:
+        known = ", ".join(NODE_KIND_LABELS)
+        raise InvalidInputError(f"unknown node kind {kind!r}; known kinds: {known}") from None
 
 
 def check_kind(kind: str) -> type[Record]:
@@ -83,6 +103,24 @@ class GraphStore(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove everything (tests and `buyergraph reset`)."""
+
+    # --- lookups for identity resolution across ingests ------------------------------------
+
+    @abstractmethod
+    def find_people_by_email_keys(self, keys: Collection[str]) -> dict[str, str]:
+        """Stored people by normalised e-mail key: {key: person id} (the smallest id if several)."""
+
+    @abstractmethod
+    def find_companies_by_keys(
+        self, name_keys: Collection[str], domains: Collection[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Stored companies by normalised name and by domain: ({name_key: id}, {domain: id}),
+        the smallest id when several match."""
+
+    @abstractmethod
+    def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        """Which of `ids` name a stored node of the bundle kind (companies, people, reps, products,
+        deals, touches): ingest rejects references to ids that exist nowhere."""
 
     # --- reads -----------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import os
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ from graph.model import (
     Source,
     Touch,
 )
-from graph.stores.base import GraphStore, check_kind, check_page
+from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
@@ -74,7 +74,7 @@ _REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "employment": (("person_id", "people"), ("company_id", "companies")),
 }
 _NODE_TABLES = ("companies", "people", "reps", "products", "deals", "touches")
-_SENIORITY_FIELDS = ("seniority", "function", "seniority_source", "seniority_confidence")
+_SENIORITY_FIELDS = ("seniority", "function", "seniority_source", "seniority_confidence", "seniority_rule")
 
 
 def _merge(old: Row | None, new: Row) -> Row:
@@ -395,6 +395,42 @@ class EmbeddedStore(GraphStore):
     def clear(self) -> None:
         with self._writing():
             self._reset_memory()
+
+    # --- lookups for identity resolution --------------------------------------------------
+
+    def find_people_by_email_keys(self, keys: Collection[str]) -> dict[str, str]:
+        wanted = set(keys)
+        found: dict[str, str] = {}
+        with self._mutex:
+            self._read()
+            for pid, row in self._tables["people"].items():
+                key = row.get("email_key")
+                if key in wanted and (key not in found or pid < found[key]):
+                    found[key] = pid
+        return found
+
+    def find_companies_by_keys(
+        self, name_keys: Collection[str], domains: Collection[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        wanted_names, wanted_domains = set(name_keys), set(domains)
+        by_name: dict[str, str] = {}
+        by_domain: dict[str, str] = {}
+        with self._mutex:
+            self._read()
+            for cid, row in self._tables["companies"].items():
+                name_key, domain = row.get("name_key"), row.get("domain")
+                if name_key in wanted_names and (name_key not in by_name or cid < by_name[name_key]):
+                    by_name[name_key] = cid
+                if domain in wanted_domains and (domain not in by_domain or cid < by_domain[domain]):
+                    by_domain[domain] = cid
+        return by_name, by_domain
+
+    def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        check_node_kind(kind)
+        with self._mutex:
+            self._read()
+            table = self._tables[kind]
+            return {id_ for id_ in ids if id_ in table}
 
     # --- reads -----------------------------------------------------------------------------
 

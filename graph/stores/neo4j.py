@@ -8,7 +8,7 @@ always given. The driver is handed in (one per process, owned by whoever compose
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar
@@ -40,7 +40,7 @@ from graph.model import (
     Reporting,
     Touch,
 )
-from graph.stores.base import GraphStore, check_kind, check_page
+from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ _KEY_FIELDS: dict[str, frozenset[str]] = {
     "reporting": frozenset({"person_id", "manager_id"}),
     "employment": frozenset({"person_id", "company_id"}),
 }
-_SENIORITY_FIELDS = frozenset({"seniority", "function", "seniority_source", "seniority_confidence"})
+_SENIORITY_FIELDS = frozenset(
+    {"seniority", "function", "seniority_source", "seniority_confidence", "seniority_rule"}
+)
 
 
 def _to_param(value: Any) -> Any:
@@ -202,6 +204,38 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         with self._errors(), self._driver.session(database=self._database) as session:
             session.run(cypher.query("wipe")).consume()
+
+    # --- lookups for identity resolution --------------------------------------------------
+
+    def find_people_by_email_keys(self, keys: Collection[str]) -> dict[str, str]:
+        rows = self._read("find_people_by_email_keys", keys=sorted(set(keys)))
+        return {row["key"]: row["id"] for row in rows}
+
+    def find_companies_by_keys(
+        self, name_keys: Collection[str], domains: Collection[str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        by_name = self._read("find_companies_by_name_keys", keys=sorted(set(name_keys)))
+        by_domain = self._read("find_companies_by_domains", domains=sorted(set(domains)))
+        return (
+            {row["key"]: row["id"] for row in by_name},
+            {row["domain"]: row["id"] for row in by_domain},
+        )
+
+    def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        label = check_node_kind(kind)
+        text = cypher.query("existing_ids").replace("{label}", label)
+        wanted = sorted(set(ids))
+        found: set[str] = set()
+        with self._errors():
+            for start in range(0, len(wanted), 50_000):
+                records, _, _ = self._driver.execute_query(
+                    text,
+                    {"ids": wanted[start : start + 50_000]},
+                    database_=self._database,
+                    routing_=RoutingControl.READ,
+                )
+                found.update(records[0]["ids"])
+        return found
 
     # --- reads -----------------------------------------------------------------------------
 
