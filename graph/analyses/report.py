@@ -1,13 +1,113 @@
-"""Assembling one account's full analysis (filled in the next commit)."""
+"""One account's full analysis: projections built once, then every analysis on the shared graphs."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import graph.projections as projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.cross_sell import OwnershipIndex
-from graph.analyses.results import AccountAnalysis, WarmPath
-from graph.model import AccountGraph
+from graph.analyses.coverage import best_paths, coverage_score, k_warm_paths, reachable_within
+from graph.analyses.cross_sell import OwnershipIndex, recommend
+from graph.analyses.engagement import engagement
+from graph.analyses.gaps import choose_template, deal_gaps
+from graph.analyses.key_people import influence
+from graph.analyses.results import (
+    AccountAnalysis,
+    DealAnalysis,
+    KeyPerson,
+    LeadKind,
+    RelationshipLead,
+    WarmPath,
+)
+from graph.errors import NotFoundError
+from graph.model import AccountGraph, BuyingRole, Company, DealStatus
+
+__all__ = ["analyze_account", "warm_paths", "rank_key_people"]
+
+#: Roles that mark a person as a fan of ours when they held them on a won deal.
+_FAN_ROLES = frozenset(
+    {BuyingRole.CHAMPION, BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER, BuyingRole.EXECUTIVE_SPONSOR}
+)
+
+
+def rank_key_people(p: projections.AccountProjection) -> tuple[list[KeyPerson], list[str]]:
+    """Every current person of the account ranked by influence (see key_people.py)."""
+    deal_status = {d.id: d.status for d in p.account.deals}
+    roles: dict[str, dict[BuyingRole, float]] = {}
+    role_deals: dict[str, str] = {}
+    for row in p.committee:
+        if row.person_id not in p.current:
+            continue
+        weight = 0.5 if deal_status.get(row.deal_id) in (DealStatus.WON, DealStatus.LOST) else 1.0
+        held = roles.setdefault(row.person_id, {})
+        if weight >= held.get(row.role, 0.0):
+            held[row.role] = weight
+            role_deals.setdefault(row.person_id, row.deal_id)
+    window_counts = {
+        pid: ((p.as_of - st.last).days if st.last else None, st.recent) for pid, st in p.stats.items()
+    }
+    return influence(
+        p.org,
+        p.interaction,
+        people=p.people,
+        seniority=p.seniority,
+        function=p.function,
+        roles=roles,
+        role_deals=role_deals,
+        engagement=window_counts,
+        candidates=p.current,
+        config=p.config,
+    )
+
+
+def _relationship_leads(
+    p: projections.AccountProjection, ownership: OwnershipIndex | None
+) -> list[RelationshipLead]:
+    leads: list[RelationshipLead] = []
+    account = p.account
+    if ownership is not None:
+        mine = ownership.products_of(account.company.id) or {
+            h.product_id for h in account.holdings if h.status is None or h.status.value != "churned"
+        }
+        relatives: list[tuple[Company, LeadKind]] = [
+            (sub, LeadKind.SUBSIDIARY_LACKS_PRODUCTS) for sub in account.subsidiaries
+        ]
+        if account.parent is not None:
+            relatives.insert(0, (account.parent, LeadKind.PARENT_LACKS_PRODUCTS))
+        for relative, kind in relatives:
+            lacking = sorted(mine - ownership.products_of(relative.id))
+            if lacking:
+                relation = "parent" if kind == LeadKind.PARENT_LACKS_PRODUCTS else "subsidiary"
+                leads.append(
+                    RelationshipLead(
+                        kind=kind,
+                        company_id=relative.id,
+                        company_name=relative.name,
+                        product_ids=lacking,
+                        detail=f"The {relation} {relative.name} lacks {len(lacking)} product(s) this account "
+                        "owns; ask the account's sponsors for an introduction.",
+                    )
+                )
+    won = {d.id for d in account.deals if d.status == DealStatus.WON}
+    fans: dict[str, set[BuyingRole]] = {}
+    for row in p.committee:
+        if row.deal_id in won and row.role in _FAN_ROLES and row.person_id in p.moved_to:
+            fans.setdefault(row.person_id, set()).add(row.role)
+    for pid, fan_roles in sorted(fans.items()):
+        target = p.moved_to[pid]
+        company: Company | None = ownership.companies.get(target) if ownership is not None else None
+        roles_words = ", ".join(sorted(r.value.replace("_", " ") for r in fan_roles))
+        leads.append(
+            RelationshipLead(
+                kind=LeadKind.MOVED_CHAMPION,
+                company_id=target,
+                company_name=company.name if company else None,
+                person_id=pid,
+                detail=f"{p.label(pid)} ({roles_words} on a won deal here) now works at "
+                f"{company.name if company else target}: a warm way in.",
+            )
+        )
+    return leads
 
 
 def analyze_account(
@@ -17,9 +117,135 @@ def analyze_account(
     config: AnalysisConfig = DEFAULT_CONFIG,
     deal_id: str | None = None,
     ownership: OwnershipIndex | None = None,
+    classify: projections.TitleClassifier | None = None,
 ) -> AccountAnalysis:
-    """The full analysis of one account as of one date."""
-    raise NotImplementedError
+    """The full analysis of one account as of one date.
+
+    `deal_id` limits the deals section to one deal (which must belong to the account); `ownership`
+    (all accounts' holdings) enables cross-sell and the parent/subsidiary leads; `classify` reads a
+    seniority and function from titles where none is stored.
+
+    >>> from graph.model import AccountGraph, Company, Person
+    >>> result = analyze_account(AccountGraph(company=Company(id="c", name="C"),
+    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
+    >>> result.key_people[0].person_id, result.key_people[0].rank
+    ('p', 1)
+    """
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    notes: list[str] = []
+    ranked, influence_notes = rank_key_people(p)
+    notes.extend(influence_notes)
+    if p.classified:
+        notes.append(f"seniority of {len(p.classified)} people was read from their titles")
+    score_of = {k.person_id: k.score for k in ranked}
+    top = [k.person_id for k in ranked[: config.top_influencers_per_deal]]
+
+    deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
+    if deal_id is not None:
+        chosen = [d for d in account.deals if d.id == deal_id]
+        if not chosen:
+            raise NotFoundError("deal", deal_id)
+        deals = chosen
+    reps = sorted(p.reps)
+    reach_hops = reachable_within(p.reach, reps, max_hops=config.max_hops)
+    engaged = {pid for pid in p.people if p.engaged(pid)}
+    touched = {pid for pid in p.people if p.touched(pid)}
+    families_by_deal: dict[str, set[str]] = {}
+    product_family = {prod.id: prod.family for prod in account.products}
+    for dp in account.deal_products:
+        family = product_family.get(dp.product_id)
+        if family:
+            families_by_deal.setdefault(dp.deal_id, set()).add(family)
+    committee_of = projections.committee_by_deal(p.committee)
+
+    # Warm paths to everyone a gap or a deal may name, in one hop-bounded pass.
+    path_cache: dict[str, WarmPath] = {}
+
+    def warm(pid: str) -> WarmPath | None:
+        if pid not in path_cache:
+            path_cache.update(best_paths(p.reach, reps, [pid], max_hops=config.max_hops))
+        return path_cache.get(pid)
+
+    key_targets = set(top)
+    for d in deals:
+        key_targets |= {row.person_id for row in committee_of.get(d.id, [])}
+    path_cache.update(best_paths(p.reach, reps, sorted(key_targets & p.current), max_hops=config.max_hops))
+
+    deal_results: list[DealAnalysis] = []
+    for d in deals:
+        rows = committee_of.get(d.id, [])
+        template = choose_template(d.amount, families_by_deal.get(d.id, ()), config.templates)
+        gaps = deal_gaps(
+            p.org,
+            deal=d,
+            committee=rows,
+            template=template,
+            people=p.people,
+            current=p.current,
+            departed=p.departed,
+            seniority=p.seniority,
+            function=p.function,
+            engaged=engaged,
+            touched=touched,
+            influence=score_of,
+            warm_path=warm,
+            label=p.label,
+            config=config,
+        )
+        members: dict[str, list[BuyingRole]] = {}
+        for row in rows:
+            held = members.setdefault(row.person_id, [])
+            if row.role not in held:
+                held.append(row.role)
+        key = [pid for pid in list(members) + top if pid in p.current]
+        key = list(dict.fromkeys(key))
+        coverage = coverage_score(key, reach_hops, score_of)
+        paths = {pid: [path_cache[pid]] for pid in key if pid not in engaged and pid in path_cache}
+        deal_results.append(
+            DealAnalysis(
+                deal_id=d.id,
+                name=d.name,
+                amount=d.amount,
+                stage=d.stage,
+                template=template.name,
+                required_roles=list(template.roles),
+                committee={
+                    pid: sorted(roles, key=lambda r: r.value) for pid, roles in sorted(members.items())
+                },
+                engaged=sorted(set(members) & engaged),
+                gaps=gaps,
+                coverage=coverage,
+                paths=paths,
+            )
+        )
+
+    names = {prod.id: prod.name for prod in account.products}
+    cross = (
+        recommend(ownership, account.company.id, config=config, names=names) if ownership is not None else []
+    )
+    if ownership is None:
+        notes.append("cross-sell needs every account's holdings; none were given")
+    result_engagement = engagement(
+        p.touches,
+        as_of=as_of,
+        people=set(p.people),
+        status=account.company.status,
+        function=p.function,
+        seniority=p.seniority,
+        config=config,
+    )
+    return AccountAnalysis(
+        account_id=account.company.id,
+        name=account.company.name,
+        as_of=as_of,
+        key_people=ranked[: config.key_people_limit],
+        deals=deal_results,
+        cross_sell=cross,
+        relationship_leads=_relationship_leads(p, ownership),
+        engagement=result_engagement,
+        notes=notes,
+        config_used=config.model_dump(mode="json"),
+    )
 
 
 def warm_paths(
@@ -29,6 +255,15 @@ def warm_paths(
     as_of: date,
     config: AnalysisConfig = DEFAULT_CONFIG,
     k: int = 3,
+    classify: projections.TitleClassifier | None = None,
 ) -> list[WarmPath]:
-    """Up to k cheapest introduction chains from our reps to one person."""
-    raise NotImplementedError
+    """Up to k cheapest introduction chains (at most max_hops hops) from our reps to one person.
+
+    Raises NotFoundError when the person is not (or no longer) at the account.
+    """
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    if target_person_id not in p.people:
+        raise NotFoundError("person", target_person_id)
+    if target_person_id not in p.current:
+        return []
+    return k_warm_paths(p.reach, sorted(p.reps), target_person_id, max_hops=config.max_hops, k=k)

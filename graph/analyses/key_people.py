@@ -1,0 +1,237 @@
+"""Key decision-makers: who has influence over buying decisions in an account, and why.
+
+Influence is a weighted sum of up to five signals, each normalised to [0, 1] within the account:
+
+- structure: how many people sit below the person in the reporting tree, log-scaled
+  (log(1 + below) / log(1 + most below anyone has));
+- seniority: the value of their seniority level (c_level 1.0 ... individual 0.1, unknown 0);
+- centrality: PageRank on the interaction graph whose ties are capped at 1, divided by the highest
+  PageRank in the account. A tie counts once however many messages it carries, so a busy assistant
+  who mails everyone all day does not outrank the people others need to reach;
+- committee: the highest value of a role asserted for them on a deal (open deals count fully,
+  closed ones half);
+- engagement: how recently and how much we have been in touch, 0.5 ** (days since the last touch /
+  engaged_days) scaled by min(1, touches in the last engaged_days / 5).
+
+A signal that the account lacks entirely (no org chart, no titles, no interactions, no committee,
+no touches) is left out and the remaining weights are renormalised; the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import networkx as nx
+
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.results import KeyPerson, ScoreComponent
+from graph.model import BuyingRole, Function, Person, Seniority
+
+__all__ = ["influence", "structure_scores", "centrality_scores"]
+
+_SIGNALS = ("structure", "seniority", "centrality", "committee", "engagement")
+
+
+def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]:
+    """log-scaled count of people below each person in a reporting tree (edges manager -> report).
+
+    Returns (score in [0, 1], people below). Cycles (bad data) are tolerated: a person never counts
+    themself.
+
+    >>> g = nx.DiGraph([("ceo", "vp"), ("vp", "a"), ("vp", "b")])
+    >>> scores, below = structure_scores(g)
+    >>> below["ceo"], below["vp"], round(scores["vp"], 3)
+    (3, 2, 0.792)
+    """
+    if not org.is_directed():
+        raise nx.NetworkXNotImplemented("structure_scores needs a directed reporting tree")
+    below: dict[str, int] = {}
+    if nx.is_directed_acyclic_graph(org):
+        for node in reversed(list(nx.topological_sort(org))):
+            # In a tree the subtrees of the reports are disjoint; dotted lines are not in `org`.
+            below[node] = sum(1 + below[child] for child in org.successors(node))
+        n = org.number_of_nodes()
+        below = {node: min(count, n - 1) for node, count in below.items()}
+    else:
+        below = {node: len(nx.descendants(org, node)) for node in org}
+    top = max(below.values(), default=0)
+    if top == 0:
+        return dict.fromkeys(org, 0.0), below
+    denominator = math.log1p(top)
+    return {node: math.log1p(count) / denominator for node, count in below.items()}, below
+
+
+def centrality_scores(interaction: nx.Graph, *, weight: str = "weight") -> dict[str, float]:
+    """PageRank on the interaction graph divided by its maximum, so the best-connected person gets 1.
+
+    >>> g = nx.star_graph(4)
+    >>> centrality_scores(g)[0]
+    1.0
+    """
+    if interaction.is_directed() or interaction.is_multigraph():
+        raise nx.NetworkXNotImplemented("centrality_scores needs a simple undirected graph")
+    if interaction.number_of_edges() == 0:
+        return dict.fromkeys(interaction, 0.0)
+    ranks = nx.pagerank(interaction, weight=weight, max_iter=500)
+    top = max(ranks.values())
+    return {node: value / top for node, value in ranks.items()}
+
+
+def _share_words(components: list[ScoreComponent]) -> str:
+    parts = sorted((c for c in components if c.share >= 0.05), key=lambda c: -c.share)[:3]
+    if not parts:
+        return "no signal sets this person apart"
+    return " and ".join(f"{c.name} ({c.share:.0%})" for c in parts)
+
+
+def influence(
+    org: nx.DiGraph,
+    interaction: nx.Graph,
+    *,
+    people: Mapping[str, Person],
+    seniority: Mapping[str, Seniority],
+    function: Mapping[str, Function | None] | None = None,
+    roles: Mapping[str, Mapping[BuyingRole, float]] | None = None,
+    role_deals: Mapping[str, str] | None = None,
+    engagement: Mapping[str, tuple[int | None, int]] | None = None,
+    candidates: set[str] | None = None,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    engaged_days: int | None = None,
+) -> tuple[list[KeyPerson], list[str]]:
+    """Rank people by influence; returns every candidate ranked, and notes on missing signals.
+
+    `roles` maps a person to {role: weight of the deal status}; `engagement` maps a person to
+    (days since the last touch or None, touches in the last engaged_days).
+
+    >>> from graph.model import Person, Seniority
+    >>> org = nx.DiGraph([("boss", "dev")])
+    >>> people = {"boss": Person(id="boss", name="B"), "dev": Person(id="dev", name="D")}
+    >>> ranked, notes = influence(org, nx.Graph(), people=people, seniority={})
+    >>> [(k.person_id, k.rank) for k in ranked]
+    [('boss', 1), ('dev', 2)]
+    """
+    roles = roles or {}
+    engagement = engagement or {}
+    function = function or {}
+    role_deals = role_deals or {}
+    window = engaged_days or config.engaged_days
+    nodes = sorted(candidates if candidates is not None else set(org) | set(interaction))
+    if not nodes:
+        return [], []
+
+    structure, below = structure_scores(org)
+    centrality = centrality_scores(interaction)
+    levels = config.seniority_values
+
+    available = {
+        "structure": org.number_of_edges() > 0,
+        "seniority": any(seniority.get(n, Seniority.UNKNOWN) != Seniority.UNKNOWN for n in nodes),
+        "centrality": interaction.number_of_edges() > 0,
+        "committee": any(roles.get(n) for n in nodes),
+        "engagement": any(engagement.get(n, (None, 0))[0] is not None for n in nodes),
+    }
+    raw_weights = config.influence.model_dump()
+    total_weight = sum(raw_weights[s] for s in _SIGNALS if available[s])
+    notes: list[str] = []
+    words = {
+        "structure": "no reporting lines are known, so position in the org chart was left out",
+        "seniority": "no person has a known seniority or classifiable title, so seniority was left out",
+        "centrality": "no interactions among the account's people are known, so centrality was left out",
+        "committee": "nobody holds a committee role on any deal, so committee roles were left out",
+        "engagement": "nobody has been touched yet, so engagement was left out",
+    }
+    for signal in _SIGNALS:
+        if not available[signal]:
+            notes.append(words[signal])
+    if total_weight <= 0:
+        total_weight = 1.0
+    if len(nodes) == 1:
+        notes.append("the account has one person, who ranks first by definition")
+
+    n_connected = {n: interaction.degree(n) if n in interaction else 0 for n in nodes}
+    ranked: list[tuple[float, str, list[ScoreComponent]]] = []
+    for node in nodes:
+        values: dict[str, tuple[float, str]] = {}
+        if available["structure"]:
+            count = below.get(node, 0)
+            text = (
+                f"{count} {'person reports' if count == 1 else 'people report'} into them, directly or not"
+                if count
+                else (
+                    "no one reports to them" if node in org and org.degree(node) else "not in the org chart"
+                )
+            )
+            values["structure"] = (structure.get(node, 0.0), text)
+        if available["seniority"]:
+            level = seniority.get(node, Seniority.UNKNOWN)
+            title = people[node].title if node in people else None
+            value = levels.get(level, 0.0)
+            text = (
+                f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
+                if level != Seniority.UNKNOWN
+                else "seniority unknown"
+            )
+            values["seniority"] = (value, text)
+        if available["centrality"]:
+            degree = n_connected[node]
+            value = centrality.get(node, 0.0)
+            text = (
+                f"in touch with {degree} colleague{'s' if degree != 1 else ''}"
+                + (" — among the best connected" if value >= 0.75 else "")
+                if degree
+                else "no known ties to colleagues"
+            )
+            values["centrality"] = (value, text)
+        if available["committee"]:
+            held = roles.get(node, {})
+            if held:
+                best_role = max(held, key=lambda r: (config.role_values.get(r, 0.0) * held[r], r.value))
+                value = config.role_values.get(best_role, 0.0) * held[best_role]
+                deal = role_deals.get(node)
+                text = f"{best_role.value.replace('_', ' ')}" + (f" on deal {deal}" if deal else "")
+            else:
+                value, text = 0.0, "no committee role"
+            values["committee"] = (value, text)
+        if available["engagement"]:
+            days, recent = engagement.get(node, (None, 0))
+            if days is None:
+                value, text = 0.0, "never touched"
+            else:
+                value = (0.5 ** (days / window)) * min(1.0, recent / 5)
+                text = (
+                    f"last touched {days} day{'s' if days != 1 else ''} ago, "
+                    f"{recent} touches in {window} days"
+                )
+            values["engagement"] = (value, text)
+        score = sum(raw_weights[s] * v for s, (v, _) in values.items()) / total_weight
+        components = [
+            ScoreComponent(
+                name=s,
+                value=round(v, 4),
+                weight=round(raw_weights[s] / total_weight, 4),
+                share=round((raw_weights[s] * v / total_weight) / score, 4) if score > 0 else 0.0,
+                explanation=text,
+            )
+            for s, (v, text) in values.items()
+        ]
+        ranked.append((score, node, components))
+
+    ranked.sort(key=lambda item: (-item[0], -below.get(item[1], 0), item[1]))
+    result: list[KeyPerson] = []
+    for rank, (score, node, components) in enumerate(ranked, start=1):
+        person = people.get(node)
+        result.append(
+            KeyPerson(
+                person_id=node,
+                name=person.name if person else None,
+                title=person.title if person else None,
+                seniority=seniority.get(node, Seniority.UNKNOWN),
+                function=function.get(node),
+                rank=rank,
+                score=round(score, 4),
+                components=components,
+                explanation=f"#{rank} mainly for {_share_words(components)}.",
+            )
+        )
+    return result, notes
