@@ -11,7 +11,9 @@ import importlib
 import typer
 
 #: (module under api.commands, function name, command name)
-COMMANDS: tuple[tuple[str, str, str], ...] = ()
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("ingest", "ingest", "ingest"),
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,118 @@
+"""`buyergraph ingest PATH...`: load CRM exports (native bundle, Salesforce, HubSpot) into the store.
+
+Exit codes: 0 everything loaded; 0 with rejects listed (without --strict); 3 with --strict when
+anything was rejected (nothing is written then); 2 for bad arguments or when no file at all could be
+read; other buyergraph errors keep the codes of `buyergraph` (see api/cli.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph.errors import InvalidInputError
+from ingest.loader import DEFAULT_BATCH, IngestResult, ingest_paths
+from ingest.readers import FORMATS
+from ingest.rejects import write_rejects
+
+#: Exit code when --strict finds any reject.
+EXIT_REJECTS = 3
+#: How many rejects the terminal shows when no --rejects file is asked for.
+_SHOWN_REJECTS = 10
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders to load (a folder: every .csv, .tsv and .jsonl file in it)."),
+    ],
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"Input format: {', '.join(FORMATS)} (auto detects each file)."),
+    ] = "auto",
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Write every reject (file, row, field, value, reason) here: .csv, or .jsonl for JSON Lines.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Write nothing and exit 3 if any row or file is rejected."),
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Records per write transaction.", min=1)
+    ] = DEFAULT_BATCH,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Load CRM data: a native bundle, a Salesforce Data Export or HubSpot exports, in any mix."""
+    from api.cli import store_from, store_label
+
+    if format not in FORMATS:
+        raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    with store_from(ctx) as store:
+        result = ingest_paths(paths, store, format=format, strict=strict, batch_size=batch_size)
+    if rejects is not None:
+        write_rejects(rejects, result.rejects)
+    if as_json:
+        typer.echo(json.dumps(result.summary.model_dump(), indent=2, ensure_ascii=False))
+    else:
+        _print_summary(result, store_label(ctx), rejects)
+    summary = result.summary
+    readable = [f for f in summary.files if f.error is None]
+    if not readable:
+        raise typer.Exit(2)
+    if strict and result.rejects:
+        typer.secho(
+            f"--strict: {len(result.rejects):,} rejects, so nothing was written",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(EXIT_REJECTS)
+
+
+def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) -> None:
+    summary = result.summary
+    typer.echo(f"ingest into {where} ({summary.elapsed_s:.1f} s)")
+    for note in summary.files:
+        if note.error:
+            typer.secho(f"  {note.file}: NOT READ: {note.error}", fg=typer.colors.RED)
+            continue
+        extra = f", {note.skipped:,} skipped (not touches)" if note.skipped else ""
+        encoding = (
+            f"{note.encoding}, {'tab' if note.delimiter == chr(9) else note.delimiter!r}"
+            if note.delimiter
+            else note.encoding
+        )
+        typer.echo(f"  {note.file}: {note.format} {note.object}, {note.rows:,} rows ({encoding}){extra}")
+        if note.ignored_columns:
+            typer.echo(f"    ignored columns: {', '.join(note.ignored_columns)}")
+    typer.echo("")
+    typer.echo(f"  {'kind':<14} {'read':>10} {'merged':>10} {'rejected':>10} {'loaded':>10}")
+    for kind, k in summary.kinds.items():
+        typer.echo(f"  {kind:<14} {k.read:>10,} {k.merged:>10,} {k.rejected:>10,} {k.loaded:>10,}")
+    if summary.merges:
+        typer.echo("")
+        typer.echo("  merges and attachments:")
+        for reason, count in summary.merges.items():
+            typer.echo(f"    {count:>8,}  {reason}")
+    if result.rejects:
+        typer.echo("")
+        typer.echo(
+            f"  {len(result.rejects):,} rejects ({summary.rejected_rows:,} rows not loaded, "
+            f"{summary.files_skipped:,} files not read)"
+        )
+        if rejects_path is not None:
+            typer.echo(f"  reject report: {rejects_path}")
+        else:
+            for reject in result.rejects[:_SHOWN_REJECTS]:
+                typer.echo(f"    {reject.short()}")
+            if len(result.rejects) > _SHOWN_REJECTS:
+                typer.echo("    ... use --rejects FILE for the full report")
+    if not summary.written:
+        typer.secho("  nothing was written (--strict)", fg=typer.colors.YELLOW)

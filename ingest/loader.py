@@ -1,0 +1,267 @@
+"""The loader: files in, a resolved graph written to a store in batches, and an account of it all.
+
+`ingest_paths` is the one entry point (the CLI and the HTTP API both call it; `ingest_uploads` takes
+uploaded files). It reads every file first (readers never touch the store), resolves identities
+against this ingest and what the store already holds, checks every reference, and only then writes:
+nodes before the relationships that point at them, touches last, in batches that are each one
+all-or-nothing transaction. Because every upsert is idempotent and resolution is deterministic, an
+ingest killed half-way and run again ends in exactly the state of one uninterrupted run, and the same
+files twice change nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import BaseModel, Field
+
+from graph.errors import InvalidInputError
+from graph.model import BUNDLE_KINDS, Record
+from graph.stores.base import GraphStore
+from ingest.progress import Progress
+from ingest.readers import FORMATS, plan, read_paths
+from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.resolve import (
+    NODE_KINDS,
+    Merge,
+    StoredIdentities,
+    apply_resolution,
+    enrich,
+    identity_keys,
+    referenced_ids,
+    resolve_identities,
+)
+
+__all__ = ["KindSummary", "IngestSummary", "IngestResult", "ingest_paths", "ingest_uploads", "DEFAULT_BATCH"]
+
+#: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.
+DEFAULT_BATCH = 10_000
+#: The order kinds are written in: nodes first, touches last.
+LOAD_ORDER: tuple[str, ...] = (
+    "companies",
+    "people",
+    "reps",
+    "products",
+    "deals",
+    "deal_products",
+    "holdings",
+    "committee",
+    "knows",
+    "reporting",
+    "employment",
+    "touches",
+)
+assert set(LOAD_ORDER) == set(BUNDLE_KINDS)
+
+
+class KindSummary(BaseModel):
+    """Per record kind: rows read, rows merged into another record, rows rejected, records written."""
+
+    read: int = 0
+    merged: int = 0
+    rejected: int = 0
+    loaded: int = 0
+
+
+class IngestSummary(BaseModel):
+    """What one ingest read, merged, rejected and loaded."""
+
+    store: str
+    format: str
+    files: list[FileNote]
+    kinds: dict[str, KindSummary]
+    merges: dict[str, int] = Field(description="merges and attachments by reason")
+    rejected_rows: int = Field(description="rows not loaded at all (a row can have several rejects)")
+    reject_entries: int
+    files_skipped: int
+    written: bool = Field(description="false when --strict refused to write because of rejects")
+    elapsed_s: float
+
+
+class IngestResult(BaseModel):
+    summary: IngestSummary
+    rejects: list[Reject]
+    merges: list[dict[str, str]] = Field(description="every merge: kind, id, into, reason")
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing at all was rejected."""
+        return not self.rejects
+
+
+def _stored_identities(store: GraphStore, items: Sequence[SourceRecord]) -> StoredIdentities:
+    email_keys, name_keys, domains = identity_keys(items)
+    stored = StoredIdentities()
+    stored.people_by_email_key = store.find_people_by_email_keys(email_keys)
+    stored.companies_by_name_key, stored.companies_by_domain = store.find_companies_by_keys(
+        name_keys, domains
+    )
+    for kind in ("companies", "people"):
+        own = {getattr(i.record, "id") for i in items if i.kind == kind}  # noqa: B009
+        stored.ids[kind] = store.existing_ids(kind, own) if own else set()
+    return stored
+
+
+def _count_rejected_rows(rejects: Iterable[Reject]) -> Counter[str]:
+    rows: dict[str, set[tuple[str, int | None]]] = defaultdict(set)
+    for reject in rejects:
+        if reject.action == "row_skipped" and reject.kind:
+            rows[reject.kind].add((reject.file, reject.row))
+    return Counter({kind: len(keys) for kind, keys in rows.items()})
+
+
+_SOURCE_KIND = {
+    "Account": "companies",
+    "Contact": "people",
+    "User": "reps",
+    "Product2": "products",
+    "Opportunity": "deals",
+    "OpportunityLineItem": "deal_products",
+    "OpportunityContactRole": "committee",
+    "Asset": "holdings",
+    "Task": "touches",
+    "Event": "touches",
+    "contacts": "people",
+    "engagements": "touches",
+}
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: GraphStore,
+    *,
+    format: str = "auto",
+    strict: bool = False,
+    progress: bool | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> IngestResult:
+    """Read, resolve and load files and folders into `store`.
+
+    `format` is auto (detect each file), native, salesforce or hubspot. With `strict`, nothing is
+    written when anything is rejected (all rejects are known before the first write). `progress`
+    draws progress bars on stderr: None = only when it is a terminal.
+    """
+    if format not in FORMATS:
+        raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if batch_size < 1:
+        raise InvalidInputError(f"batch size must be at least 1, got {batch_size}")
+    started = time.monotonic()
+    read_plan = plan([Path(p) for p in paths], format)
+    items: list[SourceRecord] = []
+    rejects: list[Reject] = []
+    read_counts: Counter[str] = Counter()
+    with Progress(max(1, len(read_plan.notes)), "reading files", enabled=progress) as bar:
+        files_done: set[str] = set()
+        for item in read_paths(read_plan):
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            items.append(item)
+            read_counts[item.kind] += 1
+            if item.file not in files_done and item.file in read_plan.notes:
+                files_done.add(item.file)
+                bar.update(1)
+    # Reject kinds named after source objects (Contact, engagements) count under the record kind.
+    for reject in rejects:
+        if reject.kind in _SOURCE_KIND:
+            reject.kind = _SOURCE_KIND[reject.kind]
+    read_counts += _count_rejected_rows(rejects)  # rows read but unusable count as read too
+    items, enrich_rejects = enrich(items)
+    rejects += enrich_rejects
+    stored = _stored_identities(store, items)
+    resolution = resolve_identities(items, stored)
+    wanted = referenced_ids(items, resolution)
+    stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
+    for kind, ids in wanted.items():
+        stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
+    records, reference_rejects = apply_resolution(items, resolution, stored_ids)
+    rejects += reference_rejects
+
+    by_kind: dict[str, list[Record]] = defaultdict(list)
+    for item in records:
+        by_kind[item.kind].append(item.record)
+    written = not (strict and rejects)
+    loaded: Counter[str] = Counter()
+    if written:
+        total = sum(len(v) for v in by_kind.values())
+        with store.bulk(), Progress(total, "loading records", enabled=progress) as bar:
+            for kind in LOAD_ORDER:
+                batch_list = by_kind.get(kind, [])
+                for start in range(0, len(batch_list), batch_size):
+                    batch = batch_list[start : start + batch_size]
+                    loaded[kind] += store.upsert(kind, batch)
+                    bar.update(len(batch))
+
+    merged = Counter(m.kind for m in resolution.merges if m.id != m.into)
+    rejected = _count_rejected_rows(rejects)
+    kinds: dict[str, KindSummary] = {}
+    for kind in LOAD_ORDER:
+        kind_summary = KindSummary(
+            read=read_counts.get(kind, 0),
+            merged=merged.get(kind, 0),
+            rejected=rejected.get(kind, 0),
+            loaded=loaded.get(kind, 0),
+        )
+        if kind_summary.read or kind_summary.loaded:
+            kinds[kind] = kind_summary
+    merge_reasons = resolution.reasons()
+    summary = IngestSummary(
+        store=store.backend,
+        format=format,
+        files=list(read_plan.notes.values()),
+        kinds=kinds,
+        merges=dict(sorted(merge_reasons.items())),
+        rejected_rows=sum(rejected.values()),
+        reject_entries=len(rejects),
+        files_skipped=sum(1 for r in rejects if r.action == "file_skipped"),
+        written=written,
+        elapsed_s=round(time.monotonic() - started, 3),
+    )
+    return IngestResult(summary=summary, rejects=rejects, merges=[_merge_dict(m) for m in resolution.merges])
+
+
+def _merge_dict(merge: Merge) -> dict[str, str]:
+    return {"kind": merge.kind, "id": merge.id, "into": merge.into, "reason": merge.reason}
+
+
+_SAFE_NAME = re.compile(r"[^\w.\-\u3400-\u9fff]+")
+
+
+def ingest_uploads(
+    files: Iterable[tuple[str, bytes | BinaryIO]],
+    store: GraphStore,
+    *,
+    format: str = "auto",
+    strict: bool = False,
+) -> IngestResult:
+    """Ingest uploaded files (name as the client sent it, content): for the HTTP API.
+
+    Only the base name of each upload is used, so names cannot reach outside the scratch folder;
+    the scratch folder is removed afterwards. Formats are detected from names and headers as usual.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="buyergraph-upload-"))
+    try:
+        names: list[Path] = []
+        for raw_name, content in files:
+            name = _SAFE_NAME.sub("_", Path(raw_name.replace("\\", "/")).name).lstrip(".") or "upload.csv"
+            target = scratch / name
+            if target.exists():
+                raise InvalidInputError(f"two uploaded files are both called {name!r}")
+            with target.open("wb") as fh:
+                if isinstance(content, bytes | bytearray):
+                    fh.write(content)
+                else:
+                    shutil.copyfileobj(content, fh)
+            names.append(target)
+        if not names:
+            raise InvalidInputError("no files were uploaded")
+        return ingest_paths(names, store, format=format, strict=strict, progress=False)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,183 @@
+"""Readers: one per input format. They turn files into validated records or precise rejects and never
+talk to a store.
+
+`detect_format` says which format and object a file is; `read_paths` reads a set of files and folders
+in loading order, one file's failure never stopping the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from graph.errors import InvalidInputError
+from graph.model import BUNDLE_KINDS
+from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, read_header
+from ingest.readers.hubspot import hubspot_object, read_hubspot
+from ingest.readers.native import native_kind, read_native_file
+from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
+from ingest.rejects import FileNote, Reject, SourceRecord
+
+__all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
+
+Format = Literal["auto", "native", "salesforce", "hubspot"]
+FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot")
+#: File kinds picked up from a folder; a .txt file is read only when named explicitly.
+_FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Detected:
+    """Which format a file is in and which object (bundle kind, Salesforce object, HubSpot object)."""
+
+    format: str
+    object: str
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
+    """Files named directly plus the data files directly inside named folders, in a stable order."""
+    files: list[Path] = []
+    problems: list[Reject] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in _FOLDER_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                problems.append(
+                    Reject(
+                        file=str(path),
+                        reason="the folder holds no .csv, .tsv or .jsonl files",
+                        action="file_skipped",
+                    )
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Reject(file=str(path), reason="no such file or folder", action="file_skipped"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def detect_format(path: Path, forced: str = "auto") -> Detected | None:
+    """The format and object of one file, from its name and header; None when it is not recognised.
+
+    HubSpot exports are told by their header ("Record ID" or hs_object_id); a Salesforce Data Export
+    file by its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
+    (people.csv, touches.jsonl). `forced` restricts detection to one format.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        kind = native_kind(path)
+        return Detected("native", kind) if kind and forced in ("auto", "native") else None
+    if suffix not in TABLE_SUFFIXES:
+        return None
+    header = read_header(path)
+    lowered = {h.strip().lower() for h in header}
+    if forced in ("auto", "hubspot"):
+        obj = hubspot_object(header)
+        if obj:
+            return Detected("hubspot", obj)
+    if forced in ("auto", "salesforce"):
+        sf_obj = salesforce_object(path)
+        if sf_obj and lowered & {c.lower() for c in SALESFORCE_OBJECTS[sf_obj][:2]}:
+            return Detected("salesforce", sf_obj)
+    if forced in ("auto", "native"):
+        kind = native_kind(path)
+        if kind:
+            return Detected("native", kind)
+    return None
+
+
+@dataclass
+class ReadPlan:
+    """Files grouped by format, with the notes and rejects of files that could not be placed."""
+
+    native: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    salesforce: dict[str, Path] = field(default_factory=dict)
+    hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    notes: dict[str, FileNote] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
+    """Detect every file's format; unrecognised or unreadable files become file rejects."""
+    if forced not in FORMATS:
+        raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
+    result = ReadPlan()
+    files, result.rejects = expand_paths(paths)
+    for path in files:
+        try:
+            detected = detect_format(path, forced)
+        except InvalidInputError as exc:
+            result.notes[path.name] = FileNote(file=path.name, format="?", error=str(exc))
+            result.rejects.append(
+                Reject(file=path.name, reason=str(exc).removeprefix(f"{path.name}: "), action="file_skipped")
+            )
+            continue
+        if detected is None:
+            what = "any format" if forced == "auto" else f"the {forced} format"
+            reason = f"not recognised as a file of {what} (see docs/ingest.md for the file names and headers)"
+            result.notes[path.name] = FileNote(file=path.name, format="?", error=reason)
+            result.rejects.append(Reject(file=path.name, reason=reason, action="file_skipped"))
+            continue
+        if path.name in result.notes:
+            reason = "two input files have the same name; only the first is read"
+            result.rejects.append(Reject(file=str(path), reason=reason, action="file_skipped"))
+            continue
+        result.notes[path.name] = FileNote(file=path.name, format=detected.format, object=detected.object)
+        if detected.format == "native":
+            result.native[detected.object].append(path)
+        elif detected.format == "salesforce":
+            if detected.object in result.salesforce:
+                reason = f"a second {detected.object} file; only the first is read"
+                result.rejects.append(Reject(file=path.name, reason=reason, action="file_skipped"))
+                continue
+            result.salesforce[detected.object] = path
+        else:
+            result.hubspot[detected.object].append(path)
+    return result
+
+
+def _guarded(
+    items: Iterator[SourceRecord | Reject], notes: dict[str, FileNote]
+) -> Iterator[SourceRecord | Reject]:
+    """Stop one reader on an unreadable file (reported), not the whole ingest."""
+    try:
+        yield from items
+    except InvalidInputError as exc:
+        message = str(exc)
+        file = message.split(":", 1)[0] if ":" in message else "?"
+        if file in notes:
+            notes[file].error = message
+        yield Reject(file=file, reason=message.removeprefix(f"{file}: "), action="file_skipped")
+
+
+def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
+    """Every record and reject of the planned files. Native kinds come in bundle order; each file is
+    read on its own, so one unreadable file is reported and the others still load."""
+    yield from read_plan.rejects
+    for kind in BUNDLE_KINDS:
+        for path in read_plan.native.get(kind, []):
+            yield from _guarded(read_native_file(path, kind, read_plan.notes[path.name]), read_plan.notes)
+    if read_plan.salesforce:
+        for obj, path in list(read_plan.salesforce.items()):
+            # Each object alone, so that an unreadable file stops only itself.
+            single = {obj: path}
+            if obj in ("Task", "Event"):
+                relation = f"{obj}Relation"
+                if relation in read_plan.salesforce:
+                    single[relation] = read_plan.salesforce[relation]
+            elif obj.endswith("Relation"):
+                continue
+            yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
+    if read_plan.hubspot:
+        yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)

@@ -1,0 +1,241 @@
+"""Reading tabular files as CRMs and spreadsheets really write them.
+
+CRM exports arrive as UTF-8 with or without a byte-order mark, as GB18030/GBK from a Chinese Excel,
+as UTF-16 "Unicode text" from Excel, with commas, semicolons (European Excel) or tabs between cells,
+and with line breaks inside quoted cells. `open_table` works all of that out from the first bytes of
+the file and yields rows numbered the way a spreadsheet shows them: the header is row 1, the first
+data row is row 2, and a cell with a line break inside still counts as one row.
+
+JSON Lines files (`.jsonl`, `.ndjson`) are read with `open_jsonl`: row n is line n.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInputError
+
+__all__ = [
+    "Table",
+    "detect_encoding",
+    "detect_delimiter",
+    "open_table",
+    "open_jsonl",
+    "read_header",
+    "JSONL_SUFFIXES",
+    "TABLE_SUFFIXES",
+]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: How much of a file is read to decide its encoding and delimiter.
+SAMPLE_BYTES = 1 << 20
+_DELIMITERS = (",", ";", "\t", "|")
+
+# CRM cells can be long (notes, e-mail bodies); the csv default of 128 KiB is too small.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class Table:
+    """An open tabular file: its header, how it was read, and its rows as dicts."""
+
+    path: Path
+    header: list[str]
+    encoding: str
+    delimiter: str
+    rows: Iterator[tuple[int, dict[str, str]]] = field(repr=False)
+    #: Header cells that were blank or repeated (only the first of a repeated name is used).
+    dropped_columns: list[str] = field(default_factory=list)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The codec name of a file from its first bytes: BOMs first, then strict UTF-8, else GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so it reads every Chinese Excel export; it also decodes
+    almost any byte string, which is why UTF-8 is tried first (UTF-8 text with Chinese in it is never
+    valid GB18030 by accident in practice, while GBK text is almost never valid UTF-8).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if sample.startswith(codecs.BOM_GB18030 if hasattr(codecs, "BOM_GB18030") else b"\x84\x31\x95\x33"):
+        return "gb18030"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        # final=False: a multi-byte character cut at the end of the sample is not an error.
+        decoder.decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _strip_excel_sep_line(text: str) -> tuple[str | None, str]:
+    """Excel writes `sep=;` as the first line to name the delimiter; honour and drop it."""
+    first, _, rest = text.partition("\n")
+    candidate = first.strip().strip('"')
+    if candidate.lower().startswith("sep=") and len(candidate) == 5:
+        return candidate[4], rest
+    return None, text
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter among , ; tab | that splits the sample into the most consistent columns.
+
+    csv.Sniffer guesses from character frequencies and is easily fooled by commas inside quoted
+    cells; here each candidate actually parses the sample (quotes and embedded newlines honoured)
+    and the winner is the one whose rows agree with the header's width, preferring more columns.
+    """
+    lines = text.splitlines(keepends=True)
+    # Drop the last line of a sample: it may be cut in the middle.
+    sample = "".join(lines[:200] if len(lines) <= 200 else lines[:200])
+    best, best_score = ",", (-1.0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        except csv.Error:
+            continue
+        rows = [r for r in rows if r]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:-1] if len(rows) > 2 else rows[1:]
+        agree = sum(1 for r in body if len(r) == width) / len(body) if body else 1.0
+        score = (agree, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_sample(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise InvalidInputError(f"{path.name}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _sample_text(sample: bytes, encoding: str) -> str:
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+
+
+def _clean_header(cells: list[str]) -> tuple[list[str], list[str]]:
+    header: list[str] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(cells):
+        name = cell.replace("\ufeff", "").strip()
+        if not name or name in seen:
+            dropped.append(name or f"(blank column {index + 1})")
+            header.append("")
+            continue
+        seen.add(name)
+        header.append(name)
+    return header, dropped
+
+
+def read_header(path: Path) -> list[str]:
+    """Just the header names of a CSV file, or the keys of a JSON Lines file's first object."""
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        for _, obj in open_jsonl(path):
+            return list(obj)
+        return []
+    table = open_table(path)
+    try:
+        return [h for h in table.header if h]
+    finally:
+        table.rows.close()  # type: ignore[attr-defined]
+
+
+def open_table(path: Path) -> Table:
+    """Open a CSV/TSV file, working out its encoding and delimiter; raises InvalidInputError."""
+    path = Path(path)
+    sample = _read_sample(path)
+    if not sample.strip():
+        raise InvalidInputError(f"{path.name}: the file is empty")
+    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidInputError(f"{path.name}: this is a binary file (an .xlsx?); export it as CSV")
+    encoding = detect_encoding(sample)
+    text = _sample_text(sample, encoding)
+    forced, text = _strip_excel_sep_line(text.lstrip("\ufeff"))
+    delimiter = forced or detect_delimiter(text)
+    fh = path.open("r", encoding=encoding, newline="")
+    if forced:
+        fh.readline()
+    reader = csv.reader(fh, delimiter=delimiter)
+    try:
+        first = next(reader)
+    except StopIteration:
+        fh.close()
+        raise InvalidInputError(f"{path.name}: the file has no header row") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        fh.close()
+        raise InvalidInputError(f"{path.name}: the header row cannot be read: {exc}") from None
+    header, dropped = _clean_header(first)
+    if sum(1 for h in header if h) < 1:
+        fh.close()
+        raise InvalidInputError(f"{path.name}: the header row names no columns")
+    return Table(path, header, encoding, delimiter, _rows(path, fh, reader, header), dropped)
+
+
+def _rows(
+    path: Path, fh: io.TextIOBase, reader: Any, header: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column: cell}); blank lines are counted but not yielded."""
+    row_number = 1
+    try:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise InvalidInputError(
+                    f"{path.name}: row {row_number + 1}: bytes that are not valid {fh.encoding}: {exc.reason}"
+                ) from None
+            except csv.Error as exc:
+                raise InvalidInputError(f"{path.name}: row {row_number + 1}: {exc}") from None
+            row_number += 1
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                row["\x00extra"] = str(len(cells) - len(header))
+            yield row_number, row
+    finally:
+        fh.close()
+
+
+def open_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of a JSON Lines file; a line that is not a JSON object is an error row."""
+    path = Path(path)
+    sample = _read_sample(path)
+    encoding = detect_encoding(sample)
+    with path.open("r", encoding=encoding) as fh:
+        for line_number, line in enumerate(fh, start=1):
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield line_number, {"\x00error": f"not valid JSON: {exc.msg} (column {exc.colno})"}
+                continue
+            if not isinstance(obj, dict):
+                yield line_number, {"\x00error": "a JSON Lines row must be an object"}
+                continue
+            yield line_number, obj

@@ -1,0 +1,129 @@
+"""The native bundle (design.md §1): one CSV or JSON Lines file per kind, field names as in the model.
+
+Rows validate straight into `graph.model` records. Values that pydantic cannot read directly get a
+second chance through `ingest.normalise` (Excel dates such as 3/5/2024, "1,234.50", "VP" for vp),
+so a bundle edited in a spreadsheet still loads; what is still wrong becomes a reject naming the
+field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.model import BUNDLE_KINDS, Record
+from ingest.normalise import parse_date, parse_datetime, parse_number
+from ingest.readers.common import Converter, RowError, convert, ignored_columns, row_reject, validate
+from ingest.readers.csvio import JSONL_SUFFIXES, open_jsonl, open_table
+from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.roles import map_buying_role
+
+__all__ = ["read_native_file", "native_kind"]
+
+_DATE_FIELDS = frozenset({"created_at", "closed_at", "since", "until"})
+_DATETIME_FIELDS = frozenset({"at", "asserted_at"})
+_NUMBER_FIELDS = frozenset(
+    {"employees", "amount", "quantity", "seats", "duration_s", "strength", "confidence"}
+)
+_ENUM_FIELDS = frozenset({"status", "seniority", "function", "kind", "direction", "source"})
+
+
+def native_kind(path: Path) -> str | None:
+    """The bundle kind a file holds by its stem (`people.csv`, `Touches.jsonl`), else None."""
+    stem = path.name.split(".", 1)[0].strip().lower().replace("-", "_").replace(" ", "_")
+    return stem if stem in BUNDLE_KINDS else None
+
+
+def _whole_number(value: Any) -> Any:
+    number = parse_number(value)
+    if number is not None and number == int(number):
+        return int(number)
+    return number
+
+
+def _enum_value(value: Any) -> Any:
+    return value.strip().lower().replace(" ", "_").replace("-", "_") if isinstance(value, str) else value
+
+
+def _role(value: Any) -> Any:
+    role = map_buying_role(value) if isinstance(value, str) else None
+    return role.value if role is not None else value
+
+
+def _converter(field: str) -> Converter | None:
+    if field in _DATE_FIELDS:
+        return parse_date
+    if field in _DATETIME_FIELDS:
+        return parse_datetime
+    if field in ("employees", "seats", "duration_s"):
+        return _whole_number
+    if field in _NUMBER_FIELDS:
+        return parse_number
+    if field == "role":
+        return _role
+    if field in _ENUM_FIELDS:
+        return _enum_value
+    return None
+
+
+def _second_chance(model: type[Record], data: dict[str, Any], error: ValidationError) -> dict[str, Any]:
+    """Re-read the failing fields with the lenient normalisers; raises RowError if that fails too."""
+    fixed = dict(data)
+    for item in error.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else ""
+        converter = _converter(field)
+        if converter is not None and field in fixed:
+            fixed[field] = convert(converter, fixed[field], field)
+    return fixed
+
+
+def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRecord | Reject]:
+    """Validated records of one bundle file, or rejects naming row and field."""
+    model = BUNDLE_KINDS[kind]
+    fields = list(model.model_fields)
+    name = path.name
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        note.encoding = "utf-8"
+        rows: Iterator[tuple[int, dict[str, Any]]] = open_jsonl(path)
+        header_seen = False
+    else:
+        table = open_table(path)
+        note.encoding, note.delimiter = table.encoding, table.delimiter
+        note.ignored_columns = ignored_columns(table.header, fields)
+        rows = table.rows
+        header_seen = True
+    for row_number, raw in rows:
+        note.rows += 1
+        if "\x00error" in raw:
+            yield Reject(file=name, row=row_number, reason=str(raw["\x00error"]), kind=kind)
+            continue
+        if not header_seen:
+            note.ignored_columns = ignored_columns(list(raw), fields)
+            header_seen = True
+        data = {f: raw[f] for f in fields if f in raw}
+        extra = raw.get("\x00extra")
+        if extra:
+            yield Reject(
+                file=name,
+                row=row_number,
+                reason=f"{extra} more cells than the header has columns (an unquoted delimiter?)",
+                kind=kind,
+            )
+            continue
+        try:
+            record = model.model_validate(data)
+        except ValidationError as error:
+            try:
+                data = _second_chance(model, data, error)
+            except RowError as bad:
+                yield row_reject(bad, file=name, row=row_number, kind=kind)
+                continue
+            result = validate(model, data, file=name, row=row_number, kind=kind)
+            if isinstance(result, list):
+                yield from result
+                continue
+            record = result
+        yield SourceRecord(kind, record, name, row_number)

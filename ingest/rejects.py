@@ -1,0 +1,88 @@
+"""What readers hand to the loader: records with their origin, rejects, and notes about each file.
+
+A `Reject` names the file, the spreadsheet row (header = row 1, first data row = 2; for JSON Lines
+the line number), the field, the offending value and the reason. `write_rejects` writes them as CSV
+(opens in any spreadsheet) or JSON Lines, chosen by the report file's suffix.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from graph.model import Record
+
+__all__ = ["Reject", "FileNote", "SourceRecord", "write_rejects", "REJECT_FIELDS"]
+
+#: What happened to a row with a reject: dropped whole, or loaded without the bad value.
+RejectAction = Literal["row_skipped", "value_ignored", "file_skipped"]
+
+
+class Reject(BaseModel):
+    """One reason a row (or one value of it, or a whole file) was not loaded."""
+
+    file: str
+    row: int | None = Field(default=None, description="spreadsheet row: header = 1, first data row = 2")
+    field: str | None = None
+    value: str | None = None
+    reason: str
+    kind: str | None = Field(default=None, description="the record kind the row would have become")
+    action: RejectAction = "row_skipped"
+
+    def short(self) -> str:
+        """The reject without its value, for terminals and logs (values may be personal data)."""
+        where = f"{self.file}" + (f", row {self.row}" if self.row is not None else "")
+        what = f" [{self.field}]" if self.field else ""
+        return f"{where}{what}: {self.reason}"
+
+
+class FileNote(BaseModel):
+    """How one input file was read: for the summary, and for users puzzling over a result."""
+
+    file: str
+    format: str
+    object: str | None = Field(default=None, description="the export object, e.g. Contact or people")
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows: int = 0
+    ignored_columns: list[str] = Field(default_factory=list)
+    #: Rows read but deliberately not loaded (e.g. HubSpot notes and tasks, which are not touches).
+    skipped: int = 0
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """A validated record with the file and row it came from (for reference rejects later)."""
+
+    kind: str
+    record: Record
+    file: str
+    row: int
+
+
+REJECT_FIELDS = ("file", "row", "field", "value", "reason", "kind", "action")
+
+
+def write_rejects(path: Path, rejects: list[Reject]) -> None:
+    """Write the reject report; `.jsonl`/`.json` gives JSON Lines, anything else CSV (UTF-8 with BOM,
+    so that Excel shows Chinese values correctly)."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        with path.open("w", encoding="utf-8", newline="\n") as fh:
+            for reject in rejects:
+                fh.write(json.dumps(reject.model_dump(), ensure_ascii=False) + "\n")
+        return
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(REJECT_FIELDS)
+        for reject in rejects:
+            data = reject.model_dump()
+            writer.writerow(["" if data[name] is None else data[name] for name in REJECT_FIELDS])

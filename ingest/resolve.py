@@ -1,0 +1,578 @@
+"""Identity resolution: one company, one person, however many records and sources name them.
+
+Pure functions over the records of one ingest and what the store already holds (handed in as plain
+dicts, looked up by the loader), so that the rules can be tested without a database:
+
+1. **Enrich**: e-mails normalised (`Ann <ANN@Acme.com>` -> `ann@acme.com`) with an identity key
+   (Gmail dots and +tags collapsed), company names given a matching key (legal suffixes in English and
+   Chinese, case, punctuation and full-width characters removed), domains cleaned, and every title
+   classified into seniority and function unless the source gave them.
+2. **Companies** merge when they share a web domain, or a normalised name while their domains do not
+   disagree (Acme Inc. and ACME, acme.com). A company is never merged into its own parent or child.
+   A company whose id the store does not hold yet but whose domain or name the store knows becomes
+   that stored company.
+3. **People** merge when they share an e-mail key, in this ingest or with a stored person: one person
+   from two sources (a Salesforce contact and a HubSpot contact) becomes one.
+4. **People without a company** are attached to the company of their e-mail domain; people of a domain
+   no company has are rolled into one account created for that domain. Free-mail domains (gmail.com,
+   qq.com, 163.com, ...) never create or match a company.
+5. **References** are rewritten to the surviving ids, then checked: a reference to an id that exists
+   neither in this ingest nor in the store is a reject (see docs/ingest.md for which ones drop the row
+   and which only drop the value).
+
+The first record of a group (in file order) survives; later ones only fill in values it lacks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graph.model import (
+    Company,
+    Knows,
+    Person,
+    Record,
+    Reporting,
+    Seniority,
+    Source,
+    Touch,
+)
+from ingest.normalise import (
+    canonical_email_key,
+    domain_from_website,
+    email_domain,
+    is_free_mail,
+    normalise_company_name,
+    normalise_email,
+)
+from ingest.rejects import Reject, SourceRecord
+from ingest.titles import TitleClass, classify_title
+
+__all__ = [
+    "Merge",
+    "StoredIdentities",
+    "Resolution",
+    "enrich",
+    "identity_keys",
+    "resolve_identities",
+    "referenced_ids",
+    "apply_resolution",
+]
+
+#: Node kinds whose ids other records refer to.
+NODE_KINDS = ("companies", "people", "reps", "products", "deals", "touches")
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One record folded into another (or attached), and why: for the summary and the audit."""
+
+    kind: str
+    id: str
+    into: str
+    reason: str
+
+
+@dataclass
+class StoredIdentities:
+    """What the store already holds that resolution needs: filled by the loader, empty for a new store."""
+
+    people_by_email_key: dict[str, str] = field(default_factory=dict)
+    companies_by_name_key: dict[str, str] = field(default_factory=dict)
+    companies_by_domain: dict[str, str] = field(default_factory=dict)
+    #: Stored ids per node kind, for the ids this ingest defines or refers to.
+    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+@dataclass
+class Resolution:
+    """Source id -> surviving id per node kind, the merges made, and records created on the way."""
+
+    ids: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    merges: list[Merge] = field(default_factory=list)
+    created: list[SourceRecord] = field(default_factory=list)
+
+    def reasons(self) -> Counter[str]:
+        return Counter(f"{m.kind}: {m.reason}" for m in self.merges)
+
+
+# --- 1. enrichment ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _classify(title: str) -> TitleClass:
+    return classify_title(title)
+
+
+def _enrich_person(person: Person, file: str, row: int, rejects: list[Reject]) -> Person:
+    updates: dict[str, Any] = {}
+    if person.email is not None:
+        clean = normalise_email(person.email)
+        if clean is None:
+            rejects.append(
+                Reject(
+                    file=file,
+                    row=row,
+                    field="email",
+                    value=person.email,
+                    kind="people",
+                    reason="not an e-mail address; the person is loaded without it",
+                    action="value_ignored",
+                )
+            )
+            updates["email"] = None
+        else:
+            updates["email"] = clean
+            updates["email_key"] = canonical_email_key(clean)
+    if person.seniority is not None or person.function is not None:
+        if person.seniority_source is None:
+            updates["seniority_source"] = Source.CRM
+        if person.title and (person.seniority is None or person.function is None):
+            guess = _classify(person.title)
+            if person.seniority is None and guess.seniority is not Seniority.UNKNOWN:
+                updates["seniority"] = guess.seniority
+            if person.function is None:
+                updates["function"] = guess.function
+            updates["seniority_rule"] = guess.rule
+    elif person.title:
+        guess = _classify(person.title)
+        updates.update(
+            seniority=guess.seniority,
+            function=guess.function,
+            seniority_source=Source.INFERRED,
+            seniority_confidence=round(guess.confidence, 3),
+            seniority_rule=guess.rule,
+        )
+    return person.model_copy(update=updates) if updates else person
+
+
+def _enrich_company(company: Company) -> Company:
+    domain = domain_from_website(company.domain) if company.domain else None
+    return company.model_copy(
+        update={"name_key": normalise_company_name(company.name) or None, "domain": domain}
+    )
+
+
+def enrich(items: Iterable[SourceRecord]) -> tuple[list[SourceRecord], list[Reject]]:
+    """Normalised e-mails, identity keys, clean domains and classified titles (see module doc, step 1)."""
+    rejects: list[Reject] = []
+    out: list[SourceRecord] = []
+    for item in items:
+        if item.kind == "people":
+            assert isinstance(item.record, Person)
+            item = SourceRecord(
+                "people", _enrich_person(item.record, item.file, item.row, rejects), item.file, item.row
+            )
+        elif item.kind == "companies":
+            assert isinstance(item.record, Company)
+            item = SourceRecord("companies", _enrich_company(item.record), item.file, item.row)
+        out.append(item)
+    return out, rejects
+
+
+def identity_keys(items: Iterable[SourceRecord]) -> tuple[set[str], set[str], set[str]]:
+    """The e-mail keys, company name keys and domains to look up in the store before resolving."""
+    email_keys: set[str] = set()
+    name_keys: set[str] = set()
+    domains: set[str] = set()
+    for item in items:
+        record = item.record
+        if isinstance(record, Person) and record.email_key:
+            email_keys.add(record.email_key)
+            domain = email_domain(record.email)
+            if domain and not is_free_mail(domain):
+                domains.add(domain)
+        elif isinstance(record, Company):
+            if record.name_key:
+                name_keys.add(record.name_key)
+            if record.domain:
+                domains.add(record.domain)
+    return email_keys, name_keys, domains
+
+
+# --- 2-4. identities -------------------------------------------------------------------------
+
+
+def _fill(survivor: Record, other: Record) -> Record:
+    """The survivor with the values it lacks taken from a duplicate."""
+    missing = {k: v for k, v in other.model_dump().items() if v is not None and getattr(survivor, k) is None}
+    return survivor.model_copy(update=missing) if missing else survivor
+
+
+def _related(a: Company, b: Company) -> bool:
+    return a.parent_id == b.id or b.parent_id == a.id
+
+
+def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
+    mapping = resolution.ids["companies"]
+    survivors: dict[str, SourceRecord] = {}
+    by_domain: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    stored_companies = stored.ids.get("companies", set())
+    for item in items:
+        if item.kind != "companies":
+            continue
+        company = item.record
+        assert isinstance(company, Company)
+        if company.id in mapping:  # the same id twice: a later row updates the first
+            if mapping[company.id] == company.id:
+                survivors[company.id] = SourceRecord("companies", company, item.file, item.row)
+            continue
+        target: str | None = None
+        reason = ""
+        if company.domain and company.domain in by_domain:
+            target, reason = by_domain[company.domain], "same web domain"
+        elif company.name_key and company.name_key in by_name:
+            candidate = survivors[by_name[company.name_key]].record
+            assert isinstance(candidate, Company)
+            if not (
+                company.domain and candidate.domain and company.domain != candidate.domain
+            ) and not _related(company, candidate):
+                target, reason = candidate.id, "same normalised name"
+        if target is None and company.id not in stored_companies:
+            if company.domain and company.domain in stored.companies_by_domain:
+                target, reason = (
+                    stored.companies_by_domain[company.domain],
+                    "same web domain as a stored company",
+                )
+            elif company.name_key and company.name_key in stored.companies_by_name_key:
+                target, reason = (
+                    stored.companies_by_name_key[company.name_key],
+                    "same name as a stored company",
+                )
+            if target == company.id:
+                target = None
+        if target is not None and target != company.id:
+            mapping[company.id] = target
+            resolution.merges.append(Merge("companies", company.id, target, reason))
+            if target in survivors:
+                kept = survivors[target]
+                survivors[target] = SourceRecord(
+                    "companies", _fill(kept.record, company), kept.file, kept.row
+                )
+            continue
+        mapping[company.id] = company.id
+        survivors[company.id] = item
+        if company.domain:
+            by_domain.setdefault(company.domain, company.id)
+        if company.name_key:
+            by_name.setdefault(company.name_key, company.id)
+    _replace_survivors(items, "companies", survivors, mapping)
+
+
+def _replace_survivors(
+    items: list[SourceRecord], kind: str, survivors: Mapping[str, SourceRecord], mapping: Mapping[str, str]
+) -> None:
+    """Keep one record per surviving id (the filled-in one), in the position of its first row."""
+    placed: set[str] = set()
+    for index, item in enumerate(items):
+        if item.kind != kind:
+            continue
+        record_id = getattr(item.record, "id")  # noqa: B009 - every node record has an id
+        target = mapping.get(record_id, record_id)
+        if target != record_id or target in placed:
+            items[index] = SourceRecord("_dropped", item.record, item.file, item.row)
+            continue
+        placed.add(target)
+        items[index] = survivors.get(target, item)
+
+
+def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
+    mapping = resolution.ids["people"]
+    survivors: dict[str, SourceRecord] = {}
+    by_key: dict[str, str] = {}
+    stored_people = stored.ids.get("people", set())
+    for item in items:
+        if item.kind != "people":
+            continue
+        person = item.record
+        assert isinstance(person, Person)
+        if person.id in mapping:
+            if mapping[person.id] == person.id:
+                survivors[person.id] = item
+            continue
+        target: str | None = None
+        reason = ""
+        key = person.email_key
+        if key and key in by_key:
+            target, reason = by_key[key], "same e-mail address"
+        elif key and person.id not in stored_people and key in stored.people_by_email_key:
+            target, reason = stored.people_by_email_key[key], "same e-mail address as a stored person"
+        if target is not None and target != person.id:
+            mapping[person.id] = target
+            resolution.merges.append(Merge("people", person.id, target, reason))
+            if target in survivors:
+                kept = survivors[target]
+                survivors[target] = SourceRecord("people", _fill(kept.record, person), kept.file, kept.row)
+            continue
+        mapping[person.id] = person.id
+        survivors[person.id] = item
+        if key:
+            by_key.setdefault(key, person.id)
+    _replace_survivors(items, "people", survivors, mapping)
+
+
+def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
+    companies: dict[str, str] = {}
+    for item in items:
+        if item.kind == "companies" and isinstance(item.record, Company) and item.record.domain:
+            companies.setdefault(item.record.domain, item.record.id)
+    created: dict[str, str] = {}
+    for index, item in enumerate(items):
+        if item.kind != "people":
+            continue
+        person = item.record
+        assert isinstance(person, Person)
+        if person.company_id or not person.email:
+            continue
+        domain = email_domain(person.email)
+        if not domain or is_free_mail(domain):
+            continue
+        company_id = companies.get(domain) or stored.companies_by_domain.get(domain)
+        reason = "attached by e-mail domain"
+        if company_id is None:
+            company_id = created.get(domain)
+            if company_id is None:
+                company_id = created[domain] = f"domain-{domain}"
+                company = Company(
+                    id=company_id, name=domain, domain=domain, name_key=normalise_company_name(domain)
+                )
+                resolution.created.append(SourceRecord("companies", company, item.file, item.row))
+                resolution.merges.append(
+                    Merge(
+                        "companies",
+                        company_id,
+                        company_id,
+                        "account created for an e-mail domain no company has",
+                    )
+                )
+            reason = "rolled into the account of their e-mail domain"
+        items[index] = SourceRecord(
+            "people", person.model_copy(update={"company_id": company_id}), item.file, item.row
+        )
+        resolution.merges.append(Merge("people", person.id, company_id, reason))
+
+
+def resolve_identities(items: list[SourceRecord], stored: StoredIdentities) -> Resolution:
+    """Merge duplicate companies and people, attach company-less people; edits `items` in place
+    (merged-away records become kind "_dropped") and returns the id mapping and the merges."""
+    resolution = Resolution()
+    _resolve_companies(items, stored, resolution)
+    _resolve_people(items, stored, resolution)
+    _attach_by_domain(items, stored, resolution)
+    return resolution
+
+
+# --- 5. references ---------------------------------------------------------------------------
+
+#: (field, node kind, whether an unknown id drops the whole row) for every reference, per kind.
+REFERENCES: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "companies": (("parent_id", "companies", False),),
+    "people": (("company_id", "companies", True), ("reports_to_id", "people", False)),
+    "deals": (("company_id", "companies", True), ("owner_rep_id", "reps", False)),
+    "touches": (("rep_id", "reps", False), ("deal_id", "deals", False)),
+    "deal_products": (("deal_id", "deals", True), ("product_id", "products", True)),
+    "holdings": (("company_id", "companies", True), ("product_id", "products", True)),
+    "committee": (("deal_id", "deals", True), ("person_id", "people", True)),
+    "knows": (("person_id", "people", True), ("other_id", "people", True)),
+    "reporting": (("person_id", "people", True), ("manager_id", "people", True)),
+    "employment": (("person_id", "people", True), ("company_id", "companies", True)),
+}
+_TARGET_KIND = {
+    "companies": "companies",
+    "people": "people",
+    "reps": "reps",
+    "products": "products",
+    "deals": "deals",
+}
+
+
+def _remap(record: Record, kind: str, ids: Mapping[str, Mapping[str, str]]) -> Record:
+    updates: dict[str, Any] = {}
+    for field_name, target, _ in REFERENCES.get(kind, ()):
+        value = getattr(record, field_name)
+        if value is not None and value in ids.get(target, {}):
+            new = ids[target][value]
+            if new != value:
+                updates[field_name] = new
+    if isinstance(record, Touch):
+        people = ids.get("people", {})
+        remapped = list(dict.fromkeys(people.get(p, p) for p in record.person_ids))
+        if remapped != record.person_ids:
+            updates["person_ids"] = remapped
+    return record.model_copy(update=updates) if updates else record
+
+
+def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dict[str, set[str]]:
+    """Ids referred to (after merging) that this ingest does not define: the store must have them."""
+    defined: dict[str, set[str]] = defaultdict(set)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    all_items = [*items, *resolution.created]
+    for item in all_items:
+        if item.kind in NODE_KINDS:
+            defined[item.kind].add(getattr(item.record, "id"))  # noqa: B009
+    for item in all_items:
+        record = _remap(item.record, item.kind, resolution.ids)
+        for field_name, target, _ in REFERENCES.get(item.kind, ()):
+            value = getattr(record, field_name)
+            if value is not None and value not in defined[target]:
+                wanted[target].add(value)
+        if isinstance(record, Touch):
+            wanted["people"].update(p for p in record.person_ids if p not in defined["people"])
+    return wanted
+
+
+def apply_resolution(
+    items: list[SourceRecord], resolution: Resolution, stored_ids: Mapping[str, set[str]]
+) -> tuple[list[SourceRecord], list[Reject]]:
+    """Records with references rewritten to surviving ids, in loading order, and the reference rejects.
+
+    A row whose required reference is unknown is dropped (and so, in turn, are rows that refer to
+    it); an unknown optional reference is dropped from the row, which still loads.
+    """
+    by_kind: dict[str, list[SourceRecord]] = defaultdict(list)
+    for item in [*resolution.created, *items]:
+        if item.kind != "_dropped":
+            by_kind[item.kind].append(item)
+    accepted: dict[str, set[str]] = {kind: set(ids) for kind, ids in stored_ids.items()}
+    for kind in NODE_KINDS:
+        accepted.setdefault(kind, set())
+    # Ids defined in this ingest count as known for references between records of the same kind
+    # (a manager later in the file, a parent company further down).
+    for kind in ("companies", "people"):
+        accepted[kind].update(getattr(i.record, "id") for i in by_kind.get(kind, []))  # noqa: B009
+    rejects: list[Reject] = []
+    out: list[SourceRecord] = []
+    order = [
+        "companies",
+        "people",
+        "reps",
+        "products",
+        "deals",
+        "deal_products",
+        "holdings",
+        "committee",
+        "knows",
+        "reporting",
+        "employment",
+        "touches",
+    ]
+    for kind in order:
+        kept_ids: set[str] = set()
+        for item in by_kind.get(kind, []):
+            record = _remap(item.record, kind, resolution.ids)
+            updates: dict[str, Any] = {}
+            dropped = False
+            for field_name, target, required in REFERENCES.get(kind, ()):
+                value = getattr(record, field_name)
+                if value is None or value in accepted[target]:
+                    continue
+                what = target.rstrip("s") if target != "people" else "person"
+                if required:
+                    rejects.append(
+                        Reject(
+                            file=item.file,
+                            row=item.row,
+                            field=field_name,
+                            value=value,
+                            kind=kind,
+                            reason=f"refers to {what} {value!r}, which exists neither in this "
+                            "ingest nor in the store",
+                        )
+                    )
+                    dropped = True
+                    break
+                rejects.append(
+                    Reject(
+                        file=item.file,
+                        row=item.row,
+                        field=field_name,
+                        value=value,
+                        kind=kind,
+                        action="value_ignored",
+                        reason=f"refers to unknown {what} {value!r}; loaded without it",
+                    )
+                )
+                updates[field_name] = None
+            if dropped:
+                record_id = getattr(record, "id", None)
+                if kind in _TARGET_KIND and record_id not in stored_ids.get(kind, set()):
+                    accepted[kind].discard(record_id)
+                continue
+            if isinstance(record, Touch):
+                known = [p for p in record.person_ids if p in accepted["people"]]
+                unknown = [p for p in record.person_ids if p not in accepted["people"]]
+                if not known:
+                    rejects.append(
+                        Reject(
+                            file=item.file,
+                            row=item.row,
+                            field="person_ids",
+                            value=";".join(unknown),
+                            kind=kind,
+                            reason="refers only to people who exist neither in this ingest nor in the store",
+                        )
+                    )
+                    continue
+                if unknown:
+                    rejects.append(
+                        Reject(
+                            file=item.file,
+                            row=item.row,
+                            field="person_ids",
+                            value=";".join(unknown),
+                            kind=kind,
+                            action="value_ignored",
+                            reason="some attendees exist neither in this ingest nor in the "
+                            "store; loaded with the others",
+                        )
+                    )
+                    updates["person_ids"] = known
+            if isinstance(record, Knows | Reporting) and _self_loop(record):
+                continue
+            if updates:
+                record = record.model_copy(update=updates)
+            if kind in _TARGET_KIND:
+                kept_ids.add(getattr(record, "id"))  # noqa: B009
+            out.append(SourceRecord(kind, record, item.file, item.row))
+        if kind in _TARGET_KIND:
+            accepted[kind] |= kept_ids
+        if kind == "people":
+            # people.reports_to_id again as REPORTS_TO records once every person exists: the store
+            # links a manager only when it already holds them. Before reporting.csv, whose dated
+            # values then win.
+            derived = [
+                SourceRecord(
+                    "reporting",
+                    Reporting(person_id=i.record.id, manager_id=i.record.reports_to_id),
+                    i.file,
+                    i.row,
+                )
+                for i in out
+                if i.kind == "people"
+                and isinstance(i.record, Person)
+                and i.record.reports_to_id
+                and i.record.reports_to_id != i.record.id
+            ]
+            listed = {
+                (i.record.person_id, i.record.manager_id)
+                for i in by_kind.get("reporting", [])
+                if isinstance(i.record, Reporting)
+            }
+            derived = [
+                i
+                for i in derived
+                if isinstance(i.record, Reporting) and (i.record.person_id, i.record.manager_id) not in listed
+            ]
+            by_kind["reporting"] = derived + by_kind.get("reporting", [])
+    return out, rejects
+
+
+def _self_loop(record: Knows | Reporting) -> bool:
+    """A duplicate who 'knows' or 'reports to' their own survivor after merging."""
+    other = record.other_id if isinstance(record, Knows) else record.manager_id
+    return other == record.person_id
