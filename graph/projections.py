@@ -152,7 +152,7 @@ class AccountProjection:
         if node in self.people:
             return self.people[node].name
         if node in self.reps:
-            return self.reps[node].name
+            return f"{self.reps[node].name} (our rep)"
         return node
 
 

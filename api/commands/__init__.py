@@ -12,7 +12,10 @@ import typer
 
 #: (module under api.commands, function name, command name)
 COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("serve", "serve", "serve"),
+    ("keys", "keys", "keys"),
     ("ingest", "ingest", "ingest"),
+    ("analyze", "analyze", "analyze"),
 )
 
 

@@ -1,0 +1,176 @@
+"""`buyergraph analyze ACCOUNT_ID`: one account's full analysis, as a readable report or as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.config_file import load_config
+from graph.analyses import AccountAnalysis, OwnershipIndex, WarmPath, analyze_account, warm_paths
+from graph.errors import InvalidInputError, NotFoundError
+from graph.model import AccountGraph
+from ingest.titles import classify_title
+
+
+def _parse_day(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"--as-of must be a date like 2026-06-30, got {value!r}") from None
+
+
+def _names(account: AccountGraph) -> dict[str, str]:
+    names = {p.id: p.name for p in account.people}
+    names.update({r.id: f"{r.name} (rep)" for r in account.reps})
+    return names
+
+
+def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  ") -> None:
+    for i, path in enumerate(paths, start=1):
+        typer.echo(f"{indent}{i}. cost {path.cost:.2f}, {len(path.hops)} hop(s)")
+        typer.echo(f"{indent}   {names.get(path.nodes[0], path.nodes[0])}")
+        for hop in path.hops:
+            typer.echo(
+                f"{indent}   -> {names.get(hop.target, hop.target)}  [{hop.kind.value}, "
+                f"strength {hop.strength:.2f}: {hop.reason}]"
+            )
+
+
+def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
+    def who(pid: str | None) -> str:
+        return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
+
+    echo = typer.echo
+    echo(f"{result.name} ({result.account_id}) as of {result.as_of.isoformat()}")
+    for note in result.notes:
+        echo(f"  note: {note}")
+    echo("")
+    echo("KEY PEOPLE")
+    for kp in result.key_people:
+        title = f", {kp.title}" if kp.title else ""
+        echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  score {kp.score:.2f}")
+        echo(f"      {kp.explanation}")
+        for c in sorted(kp.components, key=lambda c: -c.share):
+            echo(f"      - {c.name:<10} {c.share:>4.0%}  {c.explanation}")
+    if not result.key_people:
+        echo("  nobody is known at this account yet")
+    echo("")
+    echo("DEALS")
+    if not result.deals:
+        echo("  no open deals")
+    for deal in result.deals:
+        amount = f"{deal.amount:,.0f}" if deal.amount is not None else "no amount"
+        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {amount}, stage {deal.stage or '-'}")
+        echo(f"    template {deal.template}: {', '.join(r.value for r in deal.required_roles)}")
+        for pid, roles in deal.committee.items():
+            mark = "engaged" if pid in deal.engaged else "not engaged"
+            echo(f"    - {who(pid)}: {', '.join(r.value for r in roles)} [{mark}]")
+        echo(f"    coverage {deal.coverage.score:.0%}: {deal.coverage.explanation}")
+        if deal.gaps:
+            echo(f"    gaps ({len(deal.gaps)}):")
+        for gap in deal.gaps:
+            echo(f"    * [{gap.severity.value}] {gap.kind.value}: {gap.detail}")
+            echo(f"      next: {gap.next_step}")
+        if not deal.gaps:
+            echo("    no gaps")
+    echo("")
+    echo("CROSS-SELL")
+    if not result.cross_sell:
+        echo("  no recommendation")
+    for item in result.cross_sell:
+        echo(f"  {item.name or item.product_id} ({item.product_id})  score {item.score:.2f}")
+        for ev in item.evidence:
+            if ev.contribution > 0:
+                echo(f"    - {ev.detail}")
+    if result.relationship_leads:
+        echo("")
+        echo("RELATIONSHIP LEADS")
+        for lead in result.relationship_leads:
+            echo(f"  [{lead.kind.value}] {lead.detail}")
+    e = result.engagement
+    echo("")
+    echo("ENGAGEMENT")
+    echo(
+        f"  first {who(e.first_person_id)}, last {who(e.last_person_id)}, "
+        f"most active {who(e.most_active_person_id)}"
+    )
+    echo(f"  active people: {len(e.active_7d)} (7 d), {len(e.active_30d)} (30 d), {len(e.active_90d)} (90 d)")
+    kinds = ", ".join(f"{k} {n}" for k, n in e.touches_by_kind.items()) or "none"
+    echo(f"  touches: {kinds}")
+    if e.days_since_last_touch is not None:
+        echo(f"  last touch {e.days_since_last_touch} days ago")
+    echo(
+        f"  account score {e.account_score:.1f}; "
+        f"buying stage {e.buying_stage.value} ({e.buying_stage_reason})"
+    )
+    if e.at_risk:
+        echo(f"  AT RISK: {e.at_risk_reason}")
+    leads = [pe for pe in e.people if pe.lead_score > 0][:5]
+    if leads:
+        echo(
+            "  top leads: "
+            + ", ".join(f"{names.get(pe.person_id, pe.person_id)} {pe.lead_score:.0f}" for pe in leads)
+        )
+
+
+def analyze(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(help="The account (company) id.")],
+    deal: Annotated[str | None, typer.Option("--deal", help="Analyse only this deal of the account.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The date to analyse as of (YYYY-MM-DD); default today (UTC)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    path_to: Annotated[
+        str | None, typer.Option("--path-to", help="Print up to three warm paths to this person instead.")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Analysis settings file (TOML or JSON); default $BUYERGRAPH_CONFIG."),
+    ] = None,
+    cross_sell: Annotated[
+        bool, typer.Option("--cross-sell/--no-cross-sell", help="Compute cross-sell (reads all holdings).")
+    ] = True,
+) -> None:
+    """Key people, deal gaps, coverage, warm paths, cross-sell and engagement of one account."""
+    from api.cli import store_from
+
+    day = _parse_day(as_of)
+    settings = load_config(config)
+    with store_from(ctx) as store:
+        account = store.account_graph(account_id)
+        ownership = None
+        if cross_sell and path_to is None:
+            companies, holdings = store.ownership()
+            ownership = OwnershipIndex.build(companies, holdings)
+    names = _names(account)
+    if path_to is not None:
+        paths = warm_paths(account, path_to, as_of=day, config=settings, classify=classify_title)
+        if as_json:
+            typer.echo(json.dumps([p.model_dump(mode="json") for p in paths], indent=2, ensure_ascii=False))
+            return
+        typer.echo(f"Warm paths to {names.get(path_to, path_to)} ({path_to}) as of {day.isoformat()}:")
+        if not paths:
+            typer.echo(
+                f"  none within {settings.max_hops} hops over touches of the last "
+                f"{settings.reach_days} days, reporting lines and known ties"
+            )
+        _echo_paths(paths, names)
+        return
+    if deal is not None and deal not in {d.id for d in account.deals}:
+        raise NotFoundError("deal", deal)
+    result = analyze_account(
+        account, as_of=day, config=settings, deal_id=deal, ownership=ownership, classify=classify_title
+    )
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    _echo_report(result, names)
