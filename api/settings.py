@@ -32,6 +32,34 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
     home: Path = Field(default_factory=default_home, validation_alias="BUYERGRAPH_HOME")
 
+    # --- the HTTP service (`buyergraph serve`); every limit is answered with a clear 4xx -------
+    #: Largest request body of an ordinary request (JSON), in bytes.
+    max_body_bytes: int = Field(default=1_048_576, ge=1, validation_alias="BUYERGRAPH_MAX_BODY_BYTES")
+    #: Largest ingest upload (all files of one request together), in bytes.
+    max_upload_bytes: int = Field(
+        default=512 * 1_048_576, ge=1, validation_alias="BUYERGRAPH_MAX_UPLOAD_BYTES"
+    )
+    #: Largest total size of the request headers, in bytes.
+    max_header_bytes: int = Field(default=16_384, ge=1024, validation_alias="BUYERGRAPH_MAX_HEADER_BYTES")
+    #: Largest page a listing returns; a larger `limit` is refused.
+    max_page_size: int = Field(default=200, ge=1, le=500, validation_alias="BUYERGRAPH_MAX_PAGE_SIZE")
+    #: Seconds an analysis may take before the request is answered 408.
+    analysis_timeout_s: float = Field(default=30.0, gt=0, validation_alias="BUYERGRAPH_ANALYSIS_TIMEOUT_S")
+    #: Threads that run analyses; more requests than this wait their turn (within the timeout).
+    analysis_workers: int = Field(default=4, ge=1, validation_alias="BUYERGRAPH_ANALYSIS_WORKERS")
+    #: Seconds an analysis result stays cached in the server process (0 turns the cache off).
+    analysis_cache_s: float = Field(default=60.0, ge=0, validation_alias="BUYERGRAPH_ANALYSIS_CACHE_S")
+    #: Seconds a Cypher console query may run before Neo4j stops it.
+    cypher_timeout_s: float = Field(default=10.0, gt=0, validation_alias="BUYERGRAPH_CYPHER_TIMEOUT_S")
+    #: Most rows a Cypher console query returns.
+    cypher_max_rows: int = Field(default=1000, ge=1, validation_alias="BUYERGRAPH_CYPHER_MAX_ROWS")
+    #: Uploads larger than this run as a background job that the client polls.
+    ingest_job_threshold_bytes: int = Field(
+        default=5 * 1_048_576, ge=0, validation_alias="BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES"
+    )
+    #: Seconds a client is told to wait (Retry-After) when the store is unreachable.
+    retry_after_s: int = Field(default=5, ge=1, validation_alias="BUYERGRAPH_RETRY_AFTER_S")
+
     @field_validator("neo4j_uri", mode="before")
     @classmethod
     def _blank_uri(cls, value: object) -> object:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 from neo4j import Driver, ManagedTransaction, RoutingControl
@@ -41,6 +41,9 @@ from graph.model import (
     Touch,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
+
+if TYPE_CHECKING:
+    from graph.stores.console import ConsoleResult
 
 log = logging.getLogger(__name__)
 
@@ -388,3 +391,16 @@ class Neo4jStore(GraphStore):
             holdings += [Holding.model_validate(h) for h in row["holdings"]]
         companies.sort(key=lambda c: c.id)
         return companies, sorted(holdings, key=lambda h: (h.company_id, h.product_id))
+
+    # --- the read-only console (issue 6) ----------------------------------------------------
+
+    def run_read_only(
+        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int
+    ) -> ConsoleResult:
+        """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout and
+        at most `max_rows` rows (see graph/stores/console.py for what is refused)."""
+        from graph.stores.console import run_read_only
+
+        return run_read_only(
+            self._driver, self._database, text, parameters, timeout_s=timeout_s, max_rows=max_rows
+        )

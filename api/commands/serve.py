@@ -1,0 +1,58 @@
+"""`buyergraph serve`: run the HTTP API (and the pages) with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (0.0.0.0 for all).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Server processes (each opens its own store connection).")
+    ] = 1,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="critical, error, warning, info or debug.")
+    ] = "info",
+) -> None:
+    """Serve the HTTP API under /api/v1 (OpenAPI at /docs) using the configured store."""
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+    from api.cli import store_label
+    from api.settings import get_settings
+
+    override = (ctx.find_root().obj or {}).get("store")
+    settings = get_settings()
+    typer.echo(f"buyergraph API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    typer.echo(f"store: {store_label(ctx)}")
+    typer.echo(f"keys: {settings.home.expanduser() / 'keys.json'}  (create one: buyergraph keys create NAME)")
+    if workers > 1:
+        if override:
+            os.environ["BUYERGRAPH_STORE"] = override
+        uvicorn.run(
+            "api.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,
+            server_header=False,
+        )
+        return
+    uvicorn.run(
+        create_app(settings, store_override=override),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+    )

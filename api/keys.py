@@ -1,0 +1,215 @@
+"""API keys: random tokens shown once, stored only as SHA-256 hashes in `keys.json`.
+
+Scopes are hierarchical (admin ⊇ write ⊇ read). The file is replaced atomically under a lock, so a
+`buyergraph keys revoke` in a terminal takes effect in a running server at its next request (the
+server re-reads the file when it changes). Plain keys are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from graph.errors import ConfigurationError, InvalidInputError, NotFoundError
+
+#: Every key starts with this, so that a leaked key is recognisable (e.g. by secret scanners).
+KEY_PREFIX = "bg_"
+FILE_NAME = "keys.json"
+FORMAT_VERSION = 1
+#: How often (seconds) a key's `last_used` is written back; more often would write on every request.
+LAST_USED_EVERY_S = 60.0
+
+
+class Scope(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+_SCOPE_RANK = {Scope.READ: 0, Scope.WRITE: 1, Scope.ADMIN: 2}
+
+
+def scope_allows(granted: Scope, needed: Scope) -> bool:
+    """admin ⊇ write ⊇ read."""
+    return _SCOPE_RANK[granted] >= _SCOPE_RANK[needed]
+
+
+class ApiKey(BaseModel):
+    """One stored key: everything but the key itself."""
+
+    id: str
+    name: str
+    scope: Scope
+    #: The first characters of the key, to recognise it in a list; not enough to use it.
+    hint: str
+    sha256: str
+    created_at: datetime
+    last_used: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class _KeyFile(BaseModel):
+    format: int = FORMAT_VERSION
+    keys: list[ApiKey] = Field(default_factory=list)
+
+
+def _digest(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class KeyRing:
+    """The keys of one deployment, kept in `<home>/keys.json`."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        path = Path(path)
+        self.path = path / FILE_NAME if path.suffix != ".json" else path
+        self._mutex = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._cached = _KeyFile()
+        self._last_written: dict[str, float] = {}
+
+    @classmethod
+    def for_home(cls, home: str | os.PathLike[str]) -> KeyRing:
+        return cls(Path(home).expanduser() / FILE_NAME)
+
+    # --- file ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.parent / ".keys.lock", "a")  # noqa: SIM115 - held for the block
+        except OSError as exc:
+            raise ConfigurationError(f"cannot open the key file folder {self.path.parent}: {exc}") from None
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _read(self) -> _KeyFile:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            self._stamp, self._cached = None, _KeyFile()
+            return self._cached
+        stamp = (st.st_mtime_ns, st.st_size)
+        if stamp != self._stamp:
+            try:
+                self._cached = _KeyFile.model_validate_json(self.path.read_bytes())
+            except (OSError, ValidationError, ValueError):
+                raise ConfigurationError(f"the key file {self.path} is unreadable or damaged") from None
+            self._stamp = stamp
+        return self._cached
+
+    def _write(self, doc: _KeyFile) -> None:
+        data = json.dumps(doc.model_dump(mode="json"), indent=2).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".keys.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # --- operations ------------------------------------------------------------------------
+
+    def create(self, name: str, scope: Scope | str) -> str:
+        """Create a key and return it in plain text: the only time it is ever shown."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise InvalidInputError("a key name must be 1 to 100 characters")
+        try:
+            scope = Scope(scope)
+        except ValueError:
+            raise InvalidInputError(f"scope must be read, write or admin, got {scope!r}") from None
+        plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+        with self._mutex, self._locked():
+            doc = self._read().model_copy(deep=True)
+            if any(k.name == name and k.active for k in doc.keys):
+                raise InvalidInputError(
+                    f"an active key named {name!r} exists; revoke it or pick another name"
+                )
+            doc.keys.append(
+                ApiKey(
+                    id=secrets.token_hex(4),
+                    name=name,
+                    scope=scope,
+                    hint=plaintext[: len(KEY_PREFIX) + 4],
+                    sha256=_digest(plaintext),
+                    created_at=_now(),
+                )
+            )
+            self._write(doc)
+        return plaintext
+
+    def list_keys(self) -> list[ApiKey]:
+        with self._mutex:
+            return list(self._read().keys)
+
+    def revoke(self, name_or_id: str) -> ApiKey:
+        """Revoke the active key with this name or id; revoked keys stay listed."""
+        with self._mutex, self._locked():
+            doc = self._read().model_copy(deep=True)
+            matches = [k for k in doc.keys if k.active and name_or_id in (k.name, k.id)]
+            if not matches:
+                raise NotFoundError("active key", name_or_id)
+            for key in matches:
+                key.revoked_at = _now()
+            self._write(doc)
+            return matches[0]
+
+    def verify(self, plaintext: str) -> ApiKey | None:
+        """The active key this text is, or None. Compares digests in constant time."""
+        if not plaintext.startswith(KEY_PREFIX):
+            return None
+        digest = _digest(plaintext)
+        with self._mutex:
+            keys = self._read().keys
+        found: ApiKey | None = None
+        for key in keys:
+            if hmac.compare_digest(key.sha256, digest) and key.active:
+                found = key
+        if found is not None:
+            self._touch(found)
+        return found
+
+    def _touch(self, key: ApiKey) -> None:
+        """Record `last_used`, at most once a minute per key, never failing the request."""
+        now = time.monotonic()
+        if now - self._last_written.get(key.id, -LAST_USED_EVERY_S) < LAST_USED_EVERY_S:
+            return
+        self._last_written[key.id] = now
+        try:
+            with self._mutex, self._locked():
+                doc = self._read().model_copy(deep=True)
+                for stored in doc.keys:
+                    if stored.id == key.id:
+                        stored.last_used = _now()
+                self._write(doc)
+        except (OSError, ConfigurationError):
+            pass

@@ -1,0 +1,79 @@
+"""Running analyses for routes: off the event loop, within the analysis timeout, cached per process.
+
+Routes call `await analysis_of(...)`; the store read and the NetworkX work both run in the runtime's
+analysis threads. A result is cached for `analysis_cache_s` seconds per (account, day, deal) and
+forgotten as soon as this server writes to the store (ingest, erasure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, TypeVar
+
+from fastapi import Query
+
+from api.errors import ApiProblem
+from api.runtime import Runtime
+from graph.analyses import AccountAnalysis, analyze_account
+from graph.model import AccountGraph
+
+T = TypeVar("T")
+
+AsOfQuery = Annotated[
+    date | None,
+    Query(description="Analyse the data as it was known on this day (ISO date); default: today."),
+]
+
+
+def as_of_or_today(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "analysis") -> T:
+    """Run `work` in an analysis thread; answer 408 when it takes longer than the configured timeout."""
+    timeout = runtime.settings.analysis_timeout_s
+    future = runtime.submit(work)
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except TimeoutError:
+        future.cancel()
+        raise ApiProblem(
+            408,
+            "timeout",
+            "Request took too long",
+            f"the {what} took longer than the limit of {timeout:g} seconds "
+            "(BUYERGRAPH_ANALYSIS_TIMEOUT_S); try a narrower request or raise the limit",
+        ) from None
+
+
+def account_graph_cached(runtime: Runtime, account_id: str) -> AccountGraph:
+    """The account's records, cached like the analyses (several endpoints need the same graph)."""
+    store = runtime.store
+    return runtime.analysis_cache.get_or_compute(
+        ("graph", account_id), lambda: store.account_graph(account_id)
+    )
+
+
+def analysis_sync(
+    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None
+) -> tuple[AccountGraph, AccountAnalysis]:
+    """The account's records and their analysis (from the cache when fresh)."""
+
+    def compute() -> tuple[AccountGraph, AccountAnalysis]:
+        account = account_graph_cached(runtime, account_id)
+        analysis = analyze_account(
+            account, as_of=as_of, config=runtime.config, deal_id=deal_id, ownership=runtime.ownership()
+        )
+        return account, analysis
+
+    return runtime.analysis_cache.get_or_compute(("analysis", account_id, as_of, deal_id), compute)
+
+
+async def analysis_of(
+    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None
+) -> tuple[AccountGraph, AccountAnalysis]:
+    """The account's records and full analysis, computed off the event loop within the timeout."""
+    runtime.ensure_schema()
+    return await run_limited(runtime, lambda: analysis_sync(runtime, account_id, as_of, deal_id))

@@ -1,0 +1,315 @@
+"""`/api/v1/accounts`: the account list, one account, and its analyses (key people, deals, coverage,
+cross-sell) and graph."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.errors import ApiProblem, problem_responses
+from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today
+from api.schemas import (
+    AccountDetailPublic,
+    AccountGraphPublic,
+    AccountPublic,
+    AccountsPublic,
+    CoveragesPublic,
+    CrossSellPublic,
+    DealCoveragePublic,
+    DealPublic,
+    DealsPublic,
+    EngagementClass,
+    GraphEdge,
+    GraphEdgeKind,
+    GraphNode,
+    GraphNodeKind,
+    KeyPeoplePublic,
+    OwnedProductPublic,
+)
+from graph.analyses import AccountAnalysis
+from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
+
+router = APIRouter(prefix="/accounts", tags=["accounts"])
+
+AccountId = Annotated[str, Path(min_length=1, max_length=256, description="The account (company) id.")]
+_READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
+
+
+def check_limit(limit: int, max_page_size: int) -> None:
+    """Page sizes above the configured maximum are refused, never silently cut."""
+    if limit > max_page_size:
+        raise ApiProblem(
+            422,
+            "validation",
+            "Invalid request",
+            f"query:limit: must be at most {max_page_size} (BUYERGRAPH_MAX_PAGE_SIZE), got {limit}",
+        )
+
+
+@router.get(
+    "",
+    response_model=AccountsPublic,
+    summary="List accounts",
+    responses=problem_responses(401, 403, 422, 503),
+)
+def list_accounts(
+    store: StoreDep,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    search: Annotated[
+        str | None, Query(max_length=200, description="Matches name or domain, case-insensitive.")
+    ] = None,
+    industry: Annotated[str | None, Query(max_length=200, description="Exact industry name.")] = None,
+    status: Annotated[CompanyStatus | None, Query(description="Customer status.")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, description="Page size (at most the server's max page size).")] = 50,
+) -> AccountsPublic:
+    """Accounts ordered by name, filtered and paged; `count` is the total number that matched."""
+    check_limit(limit, runtime.settings.max_page_size)
+    page = store.list_accounts(
+        search=search or None,
+        industry=industry or None,
+        status=status.value if status else None,
+        offset=offset,
+        limit=limit,
+    )
+    return AccountsPublic(
+        data=[AccountPublic.model_validate(c.model_dump()) for c in page.data],
+        count=page.count,
+        offset=page.offset,
+        limit=page.limit,
+    )
+
+
+def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
+    products = {p.id: p for p in account.products}
+    return AccountDetailPublic(
+        account=AccountPublic.model_validate(account.company.model_dump()),
+        as_of=analysis.as_of,
+        parent=AccountPublic.model_validate(account.parent.model_dump()) if account.parent else None,
+        subsidiaries=[AccountPublic.model_validate(s.model_dump()) for s in account.subsidiaries],
+        people=len(account.people),
+        current_people=len(_current_people(account, analysis.as_of)),
+        deals=len(account.deals),
+        open_deals=sum(1 for d in account.deals if d.status in (None, DealStatus.OPEN)),
+        products=[
+            OwnedProductPublic(
+                product_id=h.product_id,
+                name=products[h.product_id].name if h.product_id in products else None,
+                family=products[h.product_id].family if h.product_id in products else None,
+                since=h.since,
+                seats=h.seats,
+                status=h.status.value if h.status else None,
+            )
+            for h in account.holdings
+        ],
+        engagement=analysis.engagement,
+    )
+
+
+def _current_people(account: AccountGraph, as_of: date) -> set[str]:
+    """People employed at the account on `as_of` (no employment record: counted as current)."""
+    ended = {
+        e.person_id
+        for e in account.employment
+        if e.company_id == account.company.id and e.until is not None and e.until <= as_of
+    }
+    return {p.id for p in account.people if p.id not in ended}
+
+
+@router.get(
+    "/{account_id}",
+    response_model=AccountDetailPublic,
+    summary="One account with its profile and engagement roll-up",
+    responses=_READ_ERRORS,
+)
+async def get_account(
+    account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
+) -> AccountDetailPublic:
+    day = as_of_or_today(as_of)
+    account, analysis = await analysis_of(runtime, account_id, day)
+    return _detail(account, analysis)
+
+
+@router.get(
+    "/{account_id}/key-people",
+    response_model=KeyPeoplePublic,
+    summary="The account's key people, ranked by influence, each score explained",
+    responses=_READ_ERRORS,
+)
+async def key_people(
+    account_id: AccountId,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    as_of: AsOfQuery = None,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="At most this many people.")] = None,
+) -> KeyPeoplePublic:
+    _, analysis = await analysis_of(runtime, account_id, as_of_or_today(as_of))
+    people = analysis.key_people[:limit] if limit else analysis.key_people
+    return KeyPeoplePublic(
+        account_id=analysis.account_id,
+        as_of=analysis.as_of,
+        data=people,
+        count=len(people),
+        notes=analysis.notes,
+    )
+
+
+@router.get(
+    "/{account_id}/deals",
+    response_model=DealsPublic,
+    summary="The account's deals; open deals with their committee, gaps and coverage",
+    responses=_READ_ERRORS,
+)
+async def account_deals(
+    account_id: AccountId,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    as_of: AsOfQuery = None,
+    status: Annotated[DealStatus | None, Query(description="Only deals with this status.")] = None,
+) -> DealsPublic:
+    day = as_of_or_today(as_of)
+    account, analysis = await analysis_of(runtime, account_id, day)
+    analysed = {d.deal_id: d for d in analysis.deals}
+    deals = [
+        DealPublic.model_validate({**d.model_dump(), "analysis": analysed.get(d.id)})
+        for d in account.deals
+        if status is None or d.status == status
+    ]
+    return DealsPublic(account_id=account_id, as_of=day, data=deals, count=len(deals))
+
+
+@router.get(
+    "/{account_id}/coverage",
+    response_model=CoveragesPublic,
+    summary="How much of each open deal's key people our reps can reach",
+    responses=_READ_ERRORS,
+)
+async def account_coverage(
+    account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
+) -> CoveragesPublic:
+    day = as_of_or_today(as_of)
+    _, analysis = await analysis_of(runtime, account_id, day)
+    data = [
+        DealCoveragePublic(
+            deal_id=d.deal_id, account_id=account_id, name=d.name, as_of=day, coverage=d.coverage
+        )
+        for d in analysis.deals
+    ]
+    return CoveragesPublic(account_id=account_id, as_of=day, data=data, count=len(data))
+
+
+@router.get(
+    "/{account_id}/cross-sell",
+    response_model=CrossSellPublic,
+    summary="Products the account is likely to buy, and warm ways into related companies",
+    responses=_READ_ERRORS,
+)
+async def cross_sell(
+    account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
+) -> CrossSellPublic:
+    day = as_of_or_today(as_of)
+    _, analysis = await analysis_of(runtime, account_id, day)
+    return CrossSellPublic(
+        account_id=account_id,
+        as_of=day,
+        data=analysis.cross_sell,
+        count=len(analysis.cross_sell),
+        relationship_leads=analysis.relationship_leads,
+    )
+
+
+@router.get(
+    "/{account_id}/graph",
+    response_model=AccountGraphPublic,
+    summary="The account's people and our reps as nodes and edges, for other front ends",
+    responses=_READ_ERRORS,
+)
+async def account_graph(
+    account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
+) -> AccountGraphPublic:
+    day = as_of_or_today(as_of)
+    account, analysis = await analysis_of(runtime, account_id, day)
+    return build_graph(account, analysis, engaged_days=runtime.config.engaged_days)
+
+
+def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_days: int) -> AccountGraphPublic:
+    """Nodes (people with roles, influence and engagement class; reps) and edges (reporting lines,
+    KNOWS ties, rep-to-person touches), all as known on `analysis.as_of`."""
+    as_of = analysis.as_of
+    key = {k.person_id: k for k in analysis.key_people}
+    roles: dict[str, set[BuyingRole]] = defaultdict(set)
+    for seat in account.committee:
+        roles[seat.person_id].add(seat.role)
+    current = _current_people(account, as_of)
+    visible_touches = [t for t in account.touches if t.at.date() <= as_of]
+    last_touch: dict[str, date] = {}
+    for touch in visible_touches:
+        for pid in touch.person_ids:
+            if pid not in last_touch or touch.at.date() > last_touch[pid]:
+                last_touch[pid] = touch.at.date()
+    engaged_since = as_of - timedelta(days=engaged_days)
+    people_ids = {p.id for p in account.people}
+    nodes: list[GraphNode] = []
+    for person in account.people:
+        last = last_touch.get(person.id)
+        engagement = (
+            EngagementClass.NEVER
+            if last is None
+            else EngagementClass.ENGAGED
+            if last >= engaged_since
+            else EngagementClass.COOLING
+        )
+        kp = key.get(person.id)
+        nodes.append(
+            GraphNode(
+                id=person.id,
+                kind=GraphNodeKind.PERSON,
+                label=person.name,
+                title=person.title,
+                seniority=person.seniority,
+                function=person.function,
+                current=person.id in current,
+                roles=sorted(roles.get(person.id, set()), key=lambda r: r.value),
+                influence=kp.score if kp else None,
+                rank=kp.rank if kp else None,
+                engagement=engagement,
+                last_touch=last,
+            )
+        )
+    touch_counts: Counter[tuple[str, str]] = Counter()
+    for touch in visible_touches:
+        if touch.rep_id:
+            for pid in touch.person_ids:
+                if pid in people_ids:
+                    touch_counts[(touch.rep_id, pid)] += 1
+    rep_ids = {rep for rep, _ in touch_counts}
+    for rep in account.reps:
+        if rep.id in rep_ids:
+            nodes.append(GraphNode(id=rep.id, kind=GraphNodeKind.REP, label=rep.name, title=rep.team))
+    known_reps = {r.id for r in account.reps}
+    edges: list[GraphEdge] = [
+        GraphEdge(
+            source=r.person_id,
+            target=r.manager_id,
+            kind=GraphEdgeKind.REPORTS_TO,
+            line=r.kind,
+            current=(r.since is None or r.since <= as_of) and (r.until is None or r.until > as_of),
+        )
+        for r in account.reporting
+        if r.since is None or r.since <= as_of
+    ]
+    edges += [
+        GraphEdge(source=k.person_id, target=k.other_id, kind=GraphEdgeKind.KNOWS, strength=k.strength)
+        for k in account.knows
+    ]
+    edges += [
+        GraphEdge(source=rep, target=pid, kind=GraphEdgeKind.TOUCH, touches=n, strength=float(n))
+        for (rep, pid), n in sorted(touch_counts.items())
+        if rep in known_reps
+    ]
+    return AccountGraphPublic(account_id=account.company.id, as_of=as_of, nodes=nodes, edges=edges)

@@ -1,0 +1,69 @@
+"""`POST /api/v1/cypher`: the read-only Cypher console for power users (admin keys, Neo4j store).
+
+Queries that would write, change the schema, read files or manage transactions are refused with 403
+before anything runs; the rest run in a READ transaction with a timeout and a row limit.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AdminKey, RuntimeDep, StoreDep
+from api.errors import ApiProblem, problem_responses
+from api.schemas import CypherQueryCreate, CypherResultPublic
+from graph.stores.console import QueryTimeoutError
+
+router = APIRouter(prefix="/cypher", tags=["cypher"])
+
+
+@router.post(
+    "",
+    response_model=CypherResultPublic,
+    summary="Run a read-only Cypher query",
+    responses=problem_responses(401, 403, 408, 413, 422, 503),
+)
+async def run_cypher(
+    body: CypherQueryCreate, store: StoreDep, runtime: RuntimeDep, _key: AdminKey
+) -> CypherResultPublic:
+    """Values go in `parameters` and are referenced as `$name`. At most `max_rows` rows come back
+    (`truncated` says whether there were more); the query is stopped after `timeout_s` seconds.
+    Both are capped by the server's limits (BUYERGRAPH_CYPHER_MAX_ROWS, BUYERGRAPH_CYPHER_TIMEOUT_S)."""
+    settings = runtime.settings
+    run = getattr(store, "run_read_only", None)
+    if run is None:
+        raise ApiProblem(
+            422,
+            "console-needs-neo4j",
+            "The Cypher console needs Neo4j",
+            f"this server uses the {store.backend} store; set NEO4J_URI to use the Cypher console",
+        )
+    max_rows = body.max_rows or settings.cypher_max_rows
+    timeout_s = body.timeout_s or settings.cypher_timeout_s
+    if max_rows > settings.cypher_max_rows:
+        raise ApiProblem(
+            422,
+            "validation",
+            "Invalid request",
+            f"body:max_rows: must be at most {settings.cypher_max_rows} (BUYERGRAPH_CYPHER_MAX_ROWS)",
+        )
+    if timeout_s > settings.cypher_timeout_s:
+        raise ApiProblem(
+            422,
+            "validation",
+            "Invalid request",
+            f"body:timeout_s: must be at most {settings.cypher_timeout_s:g} (BUYERGRAPH_CYPHER_TIMEOUT_S)",
+        )
+    try:
+        result = await run_in_threadpool(
+            run, body.query, body.parameters, timeout_s=timeout_s, max_rows=max_rows
+        )
+    except QueryTimeoutError as exc:
+        raise ApiProblem(408, "timeout", "Request took too long", str(exc)) from None
+    return CypherResultPublic(
+        columns=result.columns,
+        rows=result.rows,
+        count=len(result.rows),
+        truncated=result.truncated,
+        elapsed_ms=result.elapsed_ms,
+    )

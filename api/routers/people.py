@@ -1,0 +1,199 @@
+"""`/api/v1/people`: a person with their relationships and history, warm paths to them, and erasure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import AdminKey, ReadKey, RuntimeDep, StoreDep
+from api.errors import problem_responses
+from api.routers._analysis import (
+    AsOfQuery,
+    account_graph_cached,
+    analysis_of,
+    as_of_or_today,
+    run_limited,
+)
+from api.routers.accounts import check_limit
+from api.schemas import (
+    AccountPublic,
+    CommitteeSeat,
+    ErasurePublic,
+    KnowsTie,
+    PersonDetailPublic,
+    PersonRef,
+    WarmPathsPublic,
+)
+from graph.analyses import warm_paths
+from graph.errors import InvalidInputError, NotFoundError
+from graph.model import AccountGraph, Page, Person
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+PersonId = Annotated[str, Path(min_length=1, max_length=256, description="The person id.")]
+_READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
+
+
+class PeoplePublic(Page[Person]):
+    """One page of people; `count` is the total that matched."""
+
+
+@router.get(
+    "", response_model=PeoplePublic, summary="List people", responses=problem_responses(401, 403, 422, 503)
+)
+def list_people(
+    store: StoreDep,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    search: Annotated[str | None, Query(max_length=200, description="Matches name, e-mail or title.")] = None,
+    account_id: Annotated[
+        str | None, Query(max_length=256, description="Only people of this account.")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1)] = 50,
+) -> PeoplePublic:
+    check_limit(limit, runtime.settings.max_page_size)
+    page = store.list_people(search=search or None, company_id=account_id or None, offset=offset, limit=limit)
+    return PeoplePublic(data=page.data, count=page.count, offset=page.offset, limit=page.limit)
+
+
+def _person_detail(person: Person, account: AccountGraph | None, as_of: date) -> PersonDetailPublic:
+    if account is None:
+        return PersonDetailPublic(person=person)
+    people = {p.id: p for p in account.people}
+
+    def ref(pid: str) -> tuple[str | None, str | None]:
+        other = people.get(pid)
+        return (other.name, other.title) if other else (None, None)
+
+    managers, reports = [], []
+    for line in account.reporting:
+        if line.since is not None and line.since > as_of:
+            continue
+        if line.person_id == person.id:
+            name, title = ref(line.manager_id)
+            managers.append(
+                PersonRef(
+                    id=line.manager_id,
+                    name=name,
+                    title=title,
+                    line=line.kind,
+                    since=line.since,
+                    until=line.until,
+                )
+            )
+        elif line.manager_id == person.id:
+            name, title = ref(line.person_id)
+            reports.append(
+                PersonRef(
+                    id=line.person_id,
+                    name=name,
+                    title=title,
+                    line=line.kind,
+                    since=line.since,
+                    until=line.until,
+                )
+            )
+    knows = []
+    for tie in account.knows:
+        if person.id in (tie.person_id, tie.other_id):
+            other_id = tie.other_id if tie.person_id == person.id else tie.person_id
+            knows.append(
+                KnowsTie(id=other_id, name=ref(other_id)[0], strength=tie.strength, source=tie.source)
+            )
+    deal_names = {d.id: d.name for d in account.deals}
+    committee = [
+        CommitteeSeat.model_validate({**c.model_dump(), "deal_name": deal_names.get(c.deal_id)})
+        for c in account.committee
+        if c.person_id == person.id
+    ]
+    touches = sorted(
+        (t for t in account.touches if person.id in t.person_ids and t.at.date() <= as_of),
+        key=lambda t: t.at,
+        reverse=True,
+    )
+    return PersonDetailPublic(
+        person=person,
+        company=AccountPublic.model_validate(account.company.model_dump()),
+        employment=[e for e in account.employment if e.person_id == person.id],
+        managers=managers,
+        reports=reports,
+        knows=knows,
+        committee=committee,
+        touches=touches,
+    )
+
+
+@router.get(
+    "/{person_id}",
+    response_model=PersonDetailPublic,
+    summary="A person with their relationships and history at their account",
+    responses=_READ_ERRORS,
+)
+async def get_person(
+    person_id: PersonId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
+) -> PersonDetailPublic:
+    """The person, their employment at the account, managers and reports, KNOWS ties, committee
+    seats, touches (newest first) and engagement as of `as_of`."""
+    store = runtime.store
+    day = as_of_or_today(as_of)
+    person = await run_limited(runtime, lambda: store.get_person(person_id), what="person lookup")
+    if not person.company_id:
+        return PersonDetailPublic(person=person)
+    try:
+        _, analysis = await analysis_of(runtime, person.company_id, day)
+        account = await run_limited(runtime, lambda: account_graph_cached(runtime, person.company_id or ""))
+    except NotFoundError:
+        return PersonDetailPublic(person=person)
+    detail = _person_detail(person, account, day)
+    detail.engagement = next((e for e in analysis.engagement.people if e.person_id == person_id), None)
+    return detail
+
+
+@router.get(
+    "/{person_id}/warm-paths",
+    response_model=WarmPathsPublic,
+    summary="The warmest introduction chains from our reps to this person",
+    responses=_READ_ERRORS,
+)
+async def get_warm_paths(
+    person_id: PersonId,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    as_of: AsOfQuery = None,
+    k: Annotated[int, Query(ge=1, le=20, description="How many paths, cheapest first.")] = 3,
+) -> WarmPathsPublic:
+    store = runtime.store
+    day = as_of_or_today(as_of)
+    person = await run_limited(runtime, lambda: store.get_person(person_id), what="person lookup")
+    if not person.company_id:
+        raise InvalidInputError(f"person {person_id!r} has no account, so there is no graph to find paths in")
+    account_id = person.company_id
+
+    def compute() -> list:  # type: ignore[type-arg]
+        account = account_graph_cached(runtime, account_id)
+        return runtime.analysis_cache.get_or_compute(
+            ("warm_paths", account_id, person_id, day, k),
+            lambda: warm_paths(account, person_id, as_of=day, config=runtime.config, k=k),
+        )
+
+    paths = await run_limited(runtime, compute, what="warm-path search")
+    return WarmPathsPublic(
+        person_id=person_id, account_id=account_id, as_of=day, data=paths, count=len(paths)
+    )
+
+
+@router.delete(
+    "/{person_id}",
+    response_model=ErasurePublic,
+    summary="Erase a person and everything that concerns only them",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, _key: AdminKey) -> ErasurePublic:
+    """Removes the person, their relationships, and touches with nobody else (GDPR-style erasure).
+    Cached analyses of this server are dropped so the person disappears from answers at once."""
+    report = store.erase_person(person_id)
+    runtime.store_changed()
+    return ErasurePublic.model_validate(report.model_dump())

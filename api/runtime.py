@@ -1,0 +1,180 @@
+"""What one server process holds: the store (one driver), the key ring, the analysis workers and caches.
+
+`create_app`'s lifespan builds one `Runtime` and closes it at shutdown. Nothing here knows HTTP; the
+routers reach it through the dependency aliases in `api/deps.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import Driver
+
+from api.keys import KeyRing
+from api.settings import Settings
+from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
+from graph.errors import ConfigurationError, StoreUnavailableError
+from graph.stores.base import GraphStore
+from graph.stores.neo4j import Neo4jStore
+
+log = logging.getLogger("buyergraph.api")
+
+T = TypeVar("T")
+
+_NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def _neo4j_uri(settings: Settings, override: str | None) -> str | None:
+    """The Neo4j URI to use, with the same precedence as the command line's `--store`."""
+    if override:
+        return override if override.startswith(_NEO4J_SCHEMES) else None
+    return settings.neo4j_uri
+
+
+def open_service_store(settings: Settings, override: str | None = None) -> GraphStore:
+    """Open the store for a long-running server.
+
+    Unlike the command line, a server must start while Neo4j is down and fail fast while it stays
+    down (503 with Retry-After), then recover on its own: so the driver retries briefly, and the
+    schema is applied once Neo4j answers rather than at start-up.
+    """
+    uri = _neo4j_uri(settings, override)
+    if not uri:
+        from api.stores import open_store
+
+        return open_store(settings, override)
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=(settings.neo4j_username, settings.neo4j_secret()),
+            notifications_min_severity="OFF",
+            max_transaction_retry_time=2.0,
+            connection_timeout=5.0,
+            connection_acquisition_timeout=10.0,
+            max_connection_pool_size=50,
+        )
+    except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+        raise ConfigurationError(f"NEO4J_URI {uri!r} is not a usable Neo4j address: {exc}") from None
+    store = ServerNeo4jStore(driver, database=settings.neo4j_database)
+    store.ensure_schema()
+    return store
+
+
+class ServerNeo4jStore(Neo4jStore):
+    """A Neo4j store that owns its driver and applies the schema as soon as Neo4j answers."""
+
+    _owns_driver = True
+
+    def __init__(self, driver: Driver, *, database: str = "neo4j") -> None:
+        super().__init__(driver, database=database, apply_schema=False)
+        self._schema_applied = False
+        self._schema_lock = threading.Lock()
+
+    def ensure_schema(self) -> bool:
+        """Apply the schema once; False while Neo4j cannot be reached (a later call retries)."""
+        if self._schema_applied:
+            return True
+        with self._schema_lock:
+            if not self._schema_applied:
+                try:
+                    self.apply_schema()
+                except StoreUnavailableError:
+                    log.warning("Neo4j is not reachable yet; the schema will be applied when it is")
+                    return False
+                self._schema_applied = True
+        return True
+
+
+class TtlCache:
+    """A small LRU cache whose entries expire, cleared whenever the store changes through the API."""
+
+    def __init__(self, ttl_s: float, max_entries: int = 2048) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if self.ttl_s <= 0:
+            return compute()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] > now:
+                self._entries.move_to_end(key)
+                value: T = hit[1]
+                return value
+        value = compute()
+        with self._lock:
+            self._entries[key] = (now + self.ttl_s, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class Runtime:
+    """The process-wide state of one server: opened in `lifespan`, closed at shutdown."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: GraphStore,
+        *,
+        keys: KeyRing | None = None,
+        config: AnalysisConfig = DEFAULT_CONFIG,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.keys = keys or KeyRing.for_home(settings.home)
+        self.config = config
+        self.analysis_pool = ThreadPoolExecutor(
+            max_workers=settings.analysis_workers, thread_name_prefix="buyergraph-analysis"
+        )
+        self.analysis_cache = TtlCache(settings.analysis_cache_s)
+        self._ownership: tuple[float, OwnershipIndex] | None = None
+        self._ownership_lock = threading.Lock()
+        from api.jobs import JobRegistry
+
+        self.jobs = JobRegistry()
+
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        return self.analysis_pool.submit(work)
+
+    def store_changed(self) -> None:
+        """Forget cached results after a write through this server (ingest, erasure)."""
+        self.analysis_cache.clear()
+        with self._ownership_lock:
+            self._ownership = None
+
+    def ensure_schema(self) -> None:
+        ensure = getattr(self.store, "ensure_schema", None)
+        if ensure is not None:
+            ensure()
+
+    def ownership(self) -> OwnershipIndex:
+        """The cross-sell ownership index of all accounts, rebuilt at most once per cache period."""
+        ttl = max(self.settings.analysis_cache_s, 1.0)
+        with self._ownership_lock:
+            if self._ownership is not None and self._ownership[0] > time.monotonic():
+                return self._ownership[1]
+            companies, holdings = self.store.ownership()
+            index = OwnershipIndex.build(companies, holdings)
+            self._ownership = (time.monotonic() + ttl, index)
+            return index
+
+    def close(self) -> None:
+        self.analysis_pool.shutdown(wait=False, cancel_futures=True)
+        self.jobs.close()
+        self.store.close()

@@ -1,0 +1,519 @@
+"""Request and response bodies of the HTTP API (`XCreate` / `XPublic` / `XsPublic{data, count}`).
+
+Analysis results reuse the public result models of `graph.analyses`; these wrap them with the
+context a client needs (which account, as of which day) and carry examples for the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.analyses import (
+    Coverage,
+    CrossSellItem,
+    DealAnalysis,
+    Engagement,
+    Gap,
+    KeyPerson,
+    PersonEngagement,
+    RelationshipLead,
+    WarmPath,
+)
+from graph.model import (
+    BuyingRole,
+    CommitteeRole,
+    Company,
+    Deal,
+    Employment,
+    ErasureReport,
+    Function,
+    Person,
+    ReportingKind,
+    Seniority,
+    Touch,
+)
+from ingest.loader import IngestResult
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
+_ACCOUNT_EXAMPLE = {
+    "id": "acme",
+    "name": "Acme Corp",
+    "domain": "acme.example",
+    "industry": "Manufacturing",
+    "employees": 1200,
+    "region": "EMEA",
+    "status": "customer",
+    "parent_id": None,
+}
+
+
+class AccountPublic(Company):
+    """An account (a company) and its profile."""
+
+    model_config = _examples(_ACCOUNT_EXAMPLE)
+
+
+class AccountsPublic(BaseModel):
+    """One page of accounts; `count` is the total that matched, for paging on with `offset`."""
+
+    model_config = _examples({"data": [_ACCOUNT_EXAMPLE], "count": 1, "offset": 0, "limit": 50})
+
+    data: list[AccountPublic]
+    count: int
+    offset: int
+    limit: int
+
+
+class OwnedProductPublic(BaseModel):
+    product_id: str
+    name: str | None = None
+    family: str | None = None
+    since: date | None = None
+    seats: int | None = None
+    status: str | None = None
+
+
+class AccountDetailPublic(BaseModel):
+    """One account: its profile, its relatives, what it owns, and its engagement roll-up as of a day."""
+
+    model_config = _examples(
+        {
+            "account": _ACCOUNT_EXAMPLE,
+            "as_of": "2026-06-30",
+            "parent": None,
+            "subsidiaries": [],
+            "people": 42,
+            "current_people": 38,
+            "open_deals": 2,
+            "deals": 5,
+            "products": [{"product_id": "crm", "name": "CRM Suite", "family": "crm", "seats": 200}],
+            "engagement": {"days_since_last_touch": 3, "buying_stage": "evaluation", "account_score": 61.5},
+        }
+    )
+
+    account: AccountPublic
+    as_of: date
+    parent: AccountPublic | None = None
+    subsidiaries: list[AccountPublic] = []
+    #: Everyone who works or worked at the account.
+    people: int
+    #: People who work there now (no end date on their employment).
+    current_people: int
+    deals: int
+    open_deals: int
+    products: list[OwnedProductPublic] = []
+    engagement: Engagement
+
+
+class KeyPeoplePublic(BaseModel):
+    """The account's people ranked by influence, each score explained by its components."""
+
+    model_config = _examples(
+        {
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "data": [
+                {
+                    "person_id": "p-17",
+                    "name": "Dana Lee",
+                    "title": "CFO",
+                    "seniority": "c_level",
+                    "function": "finance",
+                    "rank": 1,
+                    "score": 0.82,
+                    "components": [
+                        {
+                            "name": "seniority",
+                            "value": 1.0,
+                            "weight": 0.3,
+                            "share": 0.37,
+                            "explanation": "c_level",
+                        }
+                    ],
+                    "explanation": "Top of the finance line and economic buyer on deal d-1.",
+                }
+            ],
+            "count": 1,
+            "notes": [],
+        }
+    )
+
+    account_id: str
+    as_of: date
+    data: list[KeyPerson]
+    count: int
+    notes: list[str] = []
+
+
+class DealPublic(Deal):
+    """A deal; open deals carry their analysis (committee, gaps, coverage)."""
+
+    analysis: DealAnalysis | None = None
+
+
+class DealsPublic(BaseModel):
+    model_config = _examples(
+        {
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "data": [
+                {"id": "d-1", "company_id": "acme", "name": "Renewal", "status": "open", "amount": 120000}
+            ],
+            "count": 1,
+        }
+    )
+
+    account_id: str
+    as_of: date
+    data: list[DealPublic]
+    count: int
+
+
+class DealCoveragePublic(BaseModel):
+    """How much of one deal's key people our reps can reach."""
+
+    model_config = _examples(
+        {
+            "deal_id": "d-1",
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "coverage": {"score": 0.6, "reachable": ["p-1"], "unreachable": ["p-2"], "explanation": ""},
+        }
+    )
+
+    deal_id: str
+    account_id: str
+    name: str | None = None
+    as_of: date
+    coverage: Coverage
+
+
+class CoveragesPublic(BaseModel):
+    """Coverage of each open deal of an account."""
+
+    account_id: str
+    as_of: date
+    data: list[DealCoveragePublic]
+    count: int
+
+
+class DealGapsPublic(BaseModel):
+    """The holes in one deal's decision chain, with what to do about each."""
+
+    model_config = _examples(
+        {
+            "deal_id": "d-1",
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "template": "mid",
+            "required_roles": ["decision_maker", "champion", "economic_buyer", "technical_evaluator"],
+            "data": [
+                {
+                    "kind": "missing_role",
+                    "role": "economic_buyer",
+                    "severity": "high",
+                    "detail": "Nobody is known as economic buyer.",
+                    "next_step": "Ask the champion who signs off the budget.",
+                    "people": ["p-17"],
+                }
+            ],
+            "count": 1,
+        }
+    )
+
+    deal_id: str
+    account_id: str
+    as_of: date
+    template: str
+    required_roles: list[BuyingRole]
+    data: list[Gap]
+    count: int
+
+
+class CrossSellPublic(BaseModel):
+    """Products the account is likely to buy, with evidence, and warm ways into related companies."""
+
+    account_id: str
+    as_of: date
+    data: list[CrossSellItem]
+    count: int
+    relationship_leads: list[RelationshipLead] = []
+
+
+class WarmPathsPublic(BaseModel):
+    """The cheapest introduction chains from our reps to one person; cheaper is warmer."""
+
+    model_config = _examples(
+        {
+            "person_id": "p-17",
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "data": [
+                {
+                    "target_id": "p-17",
+                    "nodes": ["rep-1", "p-3", "p-17"],
+                    "hops": [
+                        {
+                            "source": "rep-1",
+                            "target": "p-3",
+                            "kind": "touch",
+                            "reason": "3 meetings",
+                            "strength": 0.8,
+                        },
+                        {
+                            "source": "p-3",
+                            "target": "p-17",
+                            "kind": "reports_to",
+                            "reason": "reports to",
+                            "strength": 0.6,
+                        },
+                    ],
+                    "cost": 2.92,
+                }
+            ],
+            "count": 1,
+        }
+    )
+
+    person_id: str
+    account_id: str
+    as_of: date
+    data: list[WarmPath]
+    count: int
+
+
+class EngagementClass(StrEnum):
+    ENGAGED = "engaged"
+    COOLING = "cooling"
+    NEVER = "never"
+
+
+class GraphNodeKind(StrEnum):
+    PERSON = "person"
+    REP = "rep"
+
+
+class GraphNode(BaseModel):
+    id: str
+    kind: GraphNodeKind
+    label: str
+    title: str | None = None
+    seniority: Seniority | None = None
+    function: Function | None = None
+    #: False for people who left the account.
+    current: bool = True
+    #: Buying roles on any of the account's deals.
+    roles: list[BuyingRole] = []
+    #: Influence in [0, 1] and rank, for people among the key people.
+    influence: float | None = None
+    rank: int | None = None
+    #: engaged: touched within the engaged window before as_of; cooling: touched before; never.
+    engagement: EngagementClass | None = None
+    last_touch: date | None = None
+
+
+class GraphEdgeKind(StrEnum):
+    REPORTS_TO = "reports_to"
+    KNOWS = "knows"
+    TOUCH = "touch"
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+    kind: GraphEdgeKind
+    #: knows: the stored strength; touch: the number of touches up to as_of.
+    strength: float | None = None
+    touches: int | None = None
+    #: reports_to: solid or dotted.
+    line: ReportingKind | None = None
+    #: reports_to: false when the line has ended.
+    current: bool = True
+
+
+class AccountGraphPublic(BaseModel):
+    """The account's people and our reps as a graph, for other front ends."""
+
+    model_config = _examples(
+        {
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "nodes": [
+                {
+                    "id": "p-17",
+                    "kind": "person",
+                    "label": "Dana Lee",
+                    "title": "CFO",
+                    "roles": ["economic_buyer"],
+                    "influence": 0.82,
+                    "rank": 1,
+                    "engagement": "engaged",
+                    "current": True,
+                },
+                {"id": "rep-1", "kind": "rep", "label": "Sam Rep"},
+            ],
+            "edges": [{"source": "rep-1", "target": "p-17", "kind": "touch", "touches": 4}],
+        }
+    )
+
+    account_id: str
+    as_of: date
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class PersonRef(BaseModel):
+    id: str
+    name: str | None = None
+    title: str | None = None
+    #: For reporting lines: solid or dotted, and the dates.
+    line: ReportingKind | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class KnowsTie(BaseModel):
+    id: str
+    name: str | None = None
+    strength: float | None = None
+    source: str | None = None
+
+
+class CommitteeSeat(CommitteeRole):
+    deal_name: str | None = None
+
+
+class PersonDetailPublic(BaseModel):
+    """A person with their relationships and history at their account."""
+
+    model_config = _examples(
+        {
+            "person": {
+                "id": "p-17",
+                "name": "Dana Lee",
+                "title": "CFO",
+                "company_id": "acme",
+                "seniority": "c_level",
+            },
+            "company": _ACCOUNT_EXAMPLE,
+            "employment": [
+                {"person_id": "p-17", "company_id": "acme", "title": "CFO", "since": "2021-03-01"}
+            ],
+            "managers": [{"id": "p-1", "name": "Ali Chen", "title": "CEO", "line": "solid"}],
+            "reports": [],
+            "knows": [],
+            "committee": [{"deal_id": "d-1", "person_id": "p-17", "role": "economic_buyer", "source": "crm"}],
+            "touches": [],
+            "engagement": None,
+        }
+    )
+
+    person: Person
+    company: AccountPublic | None = None
+    employment: list[Employment] = []
+    managers: list[PersonRef] = []
+    reports: list[PersonRef] = []
+    knows: list[KnowsTie] = []
+    committee: list[CommitteeSeat] = []
+    #: Touches with this person, newest first.
+    touches: list[Touch] = []
+    engagement: PersonEngagement | None = None
+
+
+class ErasurePublic(ErasureReport):
+    model_config = _examples(
+        {"person_id": "p-17", "removed_nodes": {"Person": 1, "Touch": 3}, "removed_relationships": 12}
+    )
+
+
+class CypherQueryCreate(BaseModel):
+    """A read-only Cypher query with parameters (values only through parameters, as `$name`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "MATCH (c:Company) WHERE c.industry = $industry RETURN c.id, c.name LIMIT 10",
+                    "parameters": {"industry": "Manufacturing"},
+                }
+            ]
+        },
+    )
+
+    query: str = Field(min_length=1, max_length=20_000)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    #: At most this many rows (never more than the server's limit).
+    max_rows: int | None = Field(default=None, ge=1)
+    #: Stop the query after this many seconds (never longer than the server's limit).
+    timeout_s: float | None = Field(default=None, gt=0)
+
+
+class CypherResultPublic(BaseModel):
+    model_config = _examples(
+        {
+            "columns": ["c.id", "c.name"],
+            "rows": [["acme", "Acme Corp"]],
+            "count": 1,
+            "truncated": False,
+            "elapsed_ms": 12.5,
+        }
+    )
+
+    columns: list[str]
+    rows: list[list[Any]]
+    count: int
+    #: True when the query had more rows than `max_rows`; only the first `max_rows` are returned.
+    truncated: bool
+    elapsed_ms: float
+
+
+class StoreHealth(BaseModel):
+    backend: str
+    reachable: bool
+    detail: str | None = None
+
+
+class HealthPublic(BaseModel):
+    model_config = _examples(
+        {"status": "ok", "version": "0.1.0", "store": {"backend": "neo4j", "reachable": True}}
+    )
+
+    #: ok when the store answers, else unavailable.
+    status: str
+    version: str
+    store: StoreHealth
+
+
+class IngestResultPublic(IngestResult):
+    """What an ingest read, merged, loaded and rejected; every reject names file, row, field and reason."""
+
+    model_config = _examples(
+        {
+            "summary": {
+                "store": "neo4j",
+                "format": "auto",
+                "files": [{"file": "people.csv", "format": "native", "object": "people", "rows": 240}],
+                "kinds": {"people": {"read": 240, "merged": 2, "rejected": 1, "loaded": 237}},
+                "merges": {"same e-mail": 2},
+                "rejected_rows": 1,
+                "reject_entries": 1,
+                "files_skipped": 0,
+                "written": True,
+                "elapsed_s": 0.8,
+            },
+            "rejects": [
+                {"file": "people.csv", "row": 17, "field": "email", "reason": "not an e-mail address",
+                 "kind": "people", "action": "value_ignored"}
+            ],
+            "merges": [],
+        }
+    )
