@@ -6,8 +6,8 @@ ended, and committee assertions made after it are left out, so a result can be r
 - `org`: the reporting tree, a DiGraph with an edge manager -> report for every current solid line
   between people still at the account.
 - `interaction`: an undirected Graph among current people from KNOWS ties and co-attendance (two
-  people in the same meeting, call, visit or demo). Edge `weight` is the tie's strength capped at 1,
-  so a tie counts about once however many messages it carries: volume is not power.
+  people in the same meeting, call, visit or demo). Every edge has `weight` 1, so a tie counts once
+  however many messages it carries (volume is not power); `strength` keeps the tie's strength.
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
   (0, 1], `cost` = 1 / strength, `kind` and a `reason` in words (see graph/analyses/coverage.py).
@@ -284,7 +284,8 @@ def project_account(
             for a, b in combinations(present, 2):
                 co_count[(a, b)] += 1
 
-    # The interaction graph: KNOWS and co-attendance, weight capped at 1 per tie.
+    # The interaction graph: KNOWS and co-attendance. Every tie has weight 1 (a tie counts once,
+    # whatever its volume); `strength` keeps how strong it is for anyone who needs that.
     interaction: nx.Graph = nx.Graph()
     interaction.add_nodes_from(sorted(current))
     for tie in account.knows:
@@ -292,16 +293,12 @@ def project_account(
         if a == b or a not in current or b not in current:
             continue
         s = knows_strength(tie.strength, cfg)
-        if interaction.has_edge(a, b):
-            interaction[a][b]["weight"] = min(1.0, max(interaction[a][b]["weight"], s))
-        else:
-            interaction.add_edge(a, b, weight=min(1.0, s))
+        old = interaction.get_edge_data(a, b)
+        interaction.add_edge(a, b, weight=1.0, strength=max(s, old["strength"] if old else 0.0))
     for (a, b), n in co_count.items():
         s = 1.0 - math.exp(-n)
-        if interaction.has_edge(a, b):
-            interaction[a][b]["weight"] = min(1.0, interaction[a][b]["weight"] + s)
-        else:
-            interaction.add_edge(a, b, weight=min(1.0, s))
+        old = interaction.get_edge_data(a, b)
+        interaction.add_edge(a, b, weight=1.0, strength=min(1.0, s + (old["strength"] if old else 0.0)))
 
     # The reach graph: people and reps.
     floor = cfg.strength.floor

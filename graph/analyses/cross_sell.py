@@ -160,6 +160,14 @@ def _scores(
             denominator[mine] += bonus * np.asarray(sub_g @ mass_g).ravel()
     numerator *= inv_sqrt[:, None]
     denominator *= inv_sqrt
+    # The account itself is in the sums with cosine 1 (times its bonuses): take it out of the
+    # denominator (its own products are never recommended, so the numerator does not matter).
+    self_weight = (
+        1.0
+        + cfg.same_industry_bonus * (index.industry[rows] != 0)
+        + cfg.similar_size_bonus * (index.band[rows] >= 0)
+    )
+    denominator = np.where(sizes > 0, np.maximum(denominator - self_weight, 0.0), 0.0)
     similar = np.divide(
         numerator, denominator[:, None], out=np.zeros_like(numerator), where=denominator[:, None] > 0
     )

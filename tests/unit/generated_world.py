@@ -44,11 +44,12 @@ def read_bundle(folder: Path) -> Iterator[tuple[str, list[Record]]]:
 def load(folder: Path, store: GraphStore) -> None:
     """Load a bundle with the real loader when it exists, else record by record in bundle order."""
     try:
-        from ingest.loader import ingest_paths  # type: ignore[import-not-found]
+        from ingest.loader import ingest_paths
     except ImportError:
         store.upsert_all(read_bundle(folder))
         return
-    ingest_paths([folder], store)
+    files = [folder / f"{kind}.csv" for kind in BUNDLE_KINDS if (folder / f"{kind}.csv").exists()]
+    ingest_paths(files, store, format="native", progress=False)
 
 
 def truth(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
