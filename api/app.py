@@ -17,9 +17,11 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException
 
+from api.config_file import load_config
 from api.errors import PROBLEM_JSON, TYPE_BASE, Problem, register_error_handlers
 from api.runtime import Runtime, open_service_store
 from api.settings import Settings, get_settings
+from graph.analyses import AnalysisConfig
 
 log = logging.getLogger("buyergraph.api")
 
@@ -200,25 +202,19 @@ def create_app(
     )
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
 
-    from api.routers import accounts, cypher, deals, health, ingest, people
+    from api.routers import accounts, cypher, deals, health, ingest, pages, people
 
     app.include_router(health.router)
+    app.include_router(pages.router)
     for module in (accounts, deals, people, ingest, cypher):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(GuardMiddleware, settings=settings)
     return app
 
 
-def _config() -> Any:
-    """The analysis configuration: the user's config file when one is set, else the defaults."""
-    from graph.analyses import DEFAULT_CONFIG
-
-    try:
-        from api import config_file  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return DEFAULT_CONFIG
-    loader = getattr(config_file, "load_config", None)
-    return loader() if loader is not None else DEFAULT_CONFIG
+def _config() -> AnalysisConfig:
+    """The analysis configuration: the file in BUYERGRAPH_CONFIG when set, else the defaults."""
+    return load_config()
 
 
 def app_from_environment() -> FastAPI:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Query
@@ -18,6 +18,7 @@ from api.errors import ApiProblem
 from api.runtime import Runtime
 from graph.analyses import AccountAnalysis, analyze_account
 from graph.model import AccountGraph
+from ingest.titles import classify_title
 
 T = TypeVar("T")
 
@@ -28,7 +29,8 @@ AsOfQuery = Annotated[
 
 
 def as_of_or_today(as_of: date | None) -> date:
-    return as_of or date.today()
+    """The day to analyse: the one asked for, else today in UTC (as the command line does)."""
+    return as_of or datetime.now(UTC).date()
 
 
 async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "analysis") -> T:
@@ -64,7 +66,12 @@ def analysis_sync(
     def compute() -> tuple[AccountGraph, AccountAnalysis]:
         account = account_graph_cached(runtime, account_id)
         analysis = analyze_account(
-            account, as_of=as_of, config=runtime.config, deal_id=deal_id, ownership=runtime.ownership()
+            account,
+            as_of=as_of,
+            config=runtime.config,
+            deal_id=deal_id,
+            ownership=runtime.ownership(),
+            classify=classify_title,
         )
         return account, analysis
 

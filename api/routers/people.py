@@ -29,6 +29,7 @@ from api.schemas import (
 from graph.analyses import warm_paths
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import AccountGraph, Page, Person
+from ingest.titles import classify_title
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -176,7 +177,9 @@ async def get_warm_paths(
         account = account_graph_cached(runtime, account_id)
         return runtime.analysis_cache.get_or_compute(
             ("warm_paths", account_id, person_id, day, k),
-            lambda: warm_paths(account, person_id, as_of=day, config=runtime.config, k=k),
+            lambda: warm_paths(
+                account, person_id, as_of=day, config=runtime.config, k=k, classify=classify_title
+            ),
         )
 
     paths = await run_limited(runtime, compute, what="warm-path search")
