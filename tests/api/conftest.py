@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,18 +64,26 @@ def settings_for(home: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-@pytest.fixture
-def embedded_env(tmp_path: Path, world_dir: Path) -> Iterator[ApiEnv]:
+@contextmanager
+def embedded_app(tmp_path: Path, world_dir: Path | None, **overrides: Any) -> Iterator[ApiEnv]:
+    """An app on a fresh embedded store holding the world (if given), with these settings."""
     store_dir = tmp_path / "store"
     store = EmbeddedStore(store_dir)
-    ingest_paths([world_dir], store, progress=False)
+    if world_dir is not None:
+        ingest_paths([world_dir], store, progress=False)
     store.close()
     home = tmp_path / "home"
-    settings = settings_for(home)
+    settings = settings_for(home, **overrides)
     keys = make_keys(home)
     app = create_app(settings, store_override=str(store_dir))
     with TestClient(app) as client:
         yield ApiEnv(client, app.state.runtime.store, settings, keys, "embedded")
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path, world_dir: Path) -> Iterator[ApiEnv]:
+    with embedded_app(tmp_path, world_dir) as env:
+        yield env
 
 
 def neo4j_settings(
