@@ -199,7 +199,7 @@ def ingest_paths(
                     loaded[kind] += store.upsert(kind, batch)
                     bar.update(len(batch))
 
-    merged = Counter(m.kind for m in resolution.merges if m.id != m.into)
+    merged = Counter(m.kind for m in resolution.merges if m.merged)
     rejected = _count_rejected_rows(rejects)
     kinds: dict[str, KindSummary] = {}
     for kind in LOAD_ORDER:

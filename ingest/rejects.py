@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -64,6 +65,8 @@ class SourceRecord:
     record: Record
     file: str
     row: int
+    #: Model field -> the source column it came from, so that later rejects name the column.
+    columns: Mapping[str, str] | None = None
 
 
 REJECT_FIELDS = ("file", "row", "field", "value", "reason", "kind", "action")

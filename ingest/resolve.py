@@ -75,6 +75,8 @@ class Merge:
     id: str
     into: str
     reason: str
+    #: False for an attachment (a person given a company) or an account created for a domain.
+    merged: bool = True
 
 
 @dataclass
@@ -165,11 +167,15 @@ def enrich(items: Iterable[SourceRecord]) -> tuple[list[SourceRecord], list[Reje
         if item.kind == "people":
             assert isinstance(item.record, Person)
             item = SourceRecord(
-                "people", _enrich_person(item.record, item.file, item.row, rejects), item.file, item.row
+                "people",
+                _enrich_person(item.record, item.file, item.row, rejects),
+                item.file,
+                item.row,
+                item.columns,
             )
         elif item.kind == "companies":
             assert isinstance(item.record, Company)
-            item = SourceRecord("companies", _enrich_company(item.record), item.file, item.row)
+            item = SourceRecord("companies", _enrich_company(item.record), item.file, item.row, item.columns)
         out.append(item)
     return out, rejects
 
@@ -220,7 +226,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
         assert isinstance(company, Company)
         if company.id in mapping:  # the same id twice: a later row updates the first
             if mapping[company.id] == company.id:
-                survivors[company.id] = SourceRecord("companies", company, item.file, item.row)
+                survivors[company.id] = SourceRecord("companies", company, item.file, item.row, item.columns)
             continue
         target: str | None = None
         reason = ""
@@ -252,7 +258,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
             if target in survivors:
                 kept = survivors[target]
                 survivors[target] = SourceRecord(
-                    "companies", _fill(kept.record, company), kept.file, kept.row
+                    "companies", _fill(kept.record, company), kept.file, kept.row, kept.columns
                 )
             continue
         mapping[company.id] = company.id
@@ -275,7 +281,7 @@ def _replace_survivors(
         record_id = getattr(item.record, "id")  # noqa: B009 - every node record has an id
         target = mapping.get(record_id, record_id)
         if target != record_id or target in placed:
-            items[index] = SourceRecord("_dropped", item.record, item.file, item.row)
+            items[index] = SourceRecord("_dropped", item.record, item.file, item.row, item.columns)
             continue
         placed.add(target)
         items[index] = survivors.get(target, item)
@@ -307,7 +313,9 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
             resolution.merges.append(Merge("people", person.id, target, reason))
             if target in survivors:
                 kept = survivors[target]
-                survivors[target] = SourceRecord("people", _fill(kept.record, person), kept.file, kept.row)
+                survivors[target] = SourceRecord(
+                    "people", _fill(kept.record, person), kept.file, kept.row, kept.columns
+                )
             continue
         mapping[person.id] = person.id
         survivors[person.id] = item
@@ -341,20 +349,23 @@ def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resol
                 company = Company(
                     id=company_id, name=domain, domain=domain, name_key=normalise_company_name(domain)
                 )
-                resolution.created.append(SourceRecord("companies", company, item.file, item.row))
+                resolution.created.append(
+                    SourceRecord("companies", company, item.file, item.row, item.columns)
+                )
                 resolution.merges.append(
                     Merge(
                         "companies",
                         company_id,
                         company_id,
                         "account created for an e-mail domain no company has",
+                        merged=False,
                     )
                 )
             reason = "rolled into the account of their e-mail domain"
         items[index] = SourceRecord(
-            "people", person.model_copy(update={"company_id": company_id}), item.file, item.row
+            "people", person.model_copy(update={"company_id": company_id}), item.file, item.row, item.columns
         )
-        resolution.merges.append(Merge("people", person.id, company_id, reason))
+        resolution.merges.append(Merge("people", person.id, company_id, reason, merged=False))
 
 
 def resolve_identities(items: list[SourceRecord], stored: StoredIdentities) -> Resolution:
@@ -381,6 +392,13 @@ REFERENCES: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "knows": (("person_id", "people", True), ("other_id", "people", True)),
     "reporting": (("person_id", "people", True), ("manager_id", "people", True)),
     "employment": (("person_id", "people", True), ("company_id", "companies", True)),
+}
+_SINGULAR = {
+    "companies": "company",
+    "people": "person",
+    "reps": "rep",
+    "products": "product",
+    "deals": "deal",
 }
 _TARGET_KIND = {
     "companies": "companies",
@@ -471,7 +489,8 @@ def apply_resolution(
                 value = getattr(record, field_name)
                 if value is None or value in accepted[target]:
                     continue
-                what = target.rstrip("s") if target != "people" else "person"
+                what = _SINGULAR[target]
+                field_name = item.columns.get(field_name, field_name) if item.columns else field_name
                 if required:
                     rejects.append(
                         Reject(
@@ -538,7 +557,7 @@ def apply_resolution(
                 record = record.model_copy(update=updates)
             if kind in _TARGET_KIND:
                 kept_ids.add(getattr(record, "id"))  # noqa: B009
-            out.append(SourceRecord(kind, record, item.file, item.row))
+            out.append(SourceRecord(kind, record, item.file, item.row, item.columns))
         if kind in _TARGET_KIND:
             accepted[kind] |= kept_ids
         if kind == "people":

@@ -358,7 +358,7 @@ def _read_file(
         if isinstance(result, list):
             yield from result
         else:
-            yield SourceRecord(kind, result, name, row_number)
+            yield SourceRecord(kind, result, name, row_number, _LABELS)
 
 
 #: Model field -> the display label a HubSpot user sees, for rejects.

@@ -444,4 +444,4 @@ def _read_object(
         if isinstance(result, list):
             yield from result
         else:
-            yield SourceRecord(kind, result, name, row_number)
+            yield SourceRecord(kind, result, name, row_number, _COLUMNS.get(obj))
