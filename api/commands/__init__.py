@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("keys", "keys", "keys"),
     ("ingest", "ingest", "ingest"),
     ("analyze", "analyze", "analyze"),
+    ("demo", "demo", "demo"),
 )
 
 

@@ -1,0 +1,140 @@
+"""`buyergraph demo`: a sample world, loaded and served, in one command on a fresh machine.
+
+It generates a synthetic world dated today into a temporary folder, loads it into an embedded store
+in its own folder (`<BUYERGRAPH_HOME>/demo` unless `--home` says otherwise, so a real store is never
+touched), creates a read key, starts the server and prints the address of the account list. A browser
+is opened only where there is a display. Ctrl-C stops the server cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+import time
+import webbrowser
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph.errors import ConfigurationError, InvalidInputError
+
+#: The demo's key name in the demo folder's key ring (replaced on every run).
+DEMO_KEY_NAME = "demo"
+
+
+def has_display() -> bool:
+    """True where a browser window can open: an X11 or Wayland display, or macOS."""
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def demo_home(home: Path | None) -> Path:
+    """Where the demo keeps its store and keys: `--home`, else `<BUYERGRAPH_HOME>/demo`."""
+    if home is not None:
+        return home.expanduser()
+    from api.settings import get_settings
+
+    return get_settings().home.expanduser() / "demo"
+
+
+def prepare_demo(home: Path, *, accounts: int, seed: int, as_of: date, progress: bool | None = None) -> str:
+    """Generate a world, load it into a fresh embedded store in `home`, and return a new read key."""
+    from api.keys import KeyRing
+    from graph.stores.embedded import EmbeddedStore
+    from ingest.loader import ingest_paths
+    from ingest.synthetic.generator import generate_world
+
+    home.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="buyergraph-demo-") as work:
+        world = Path(work) / "world"
+        typer.echo(f"Generating a sample world of {accounts} accounts (seed {seed}, as of {as_of})…")
+        generate_world(world, accounts, seed=seed, as_of=as_of, progress=progress)
+        typer.echo(f"Loading it into the embedded store in {home} …")
+        with EmbeddedStore(home) as store:
+            store.clear()  # the demo folder holds only the demo: start from the same world each time
+            result = ingest_paths([world], store, progress=progress)
+        summary = result.summary
+        loaded = sum(k.loaded for k in summary.kinds.values())
+        typer.echo(
+            f"Loaded {loaded:,} records in {summary.elapsed_s:.1f} s "
+            f"({summary.rejected_rows:,} deliberately broken sample rows rejected, as in a real export)."
+        )
+    ring = KeyRing.for_home(home)
+    for key in ring.list_keys():
+        if key.name == DEMO_KEY_NAME and key.active:
+            ring.revoke(key.id)
+    return ring.create(DEMO_KEY_NAME, "read")
+
+
+def demo(
+    ctx: typer.Context,
+    accounts: Annotated[
+        int, typer.Option("--accounts", "-n", min=1, max=5000, help="How many sample accounts to generate.")
+    ] = 30,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample world.")] = 7,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser, even when there is a display.")
+    ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Folder for the demo's store and keys (default: <BUYERGRAPH_HOME>/demo; "
+            "its store is replaced by the demo world).",
+        ),
+    ] = None,
+) -> None:
+    """Try buyergraph in one command: a sample world, loaded and served, with its account list."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    if (ctx.find_root().obj or {}).get("store"):
+        raise InvalidInputError("the demo always uses its own embedded store; drop --store (use --home)")
+    folder = demo_home(home)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"--home {folder} exists and is not a folder")
+    if (folder / "graph.json").exists() and home is None and not (folder / ".buyergraph-demo").exists():
+        raise ConfigurationError(f"{folder} holds a store that the demo did not create; pass --home")
+    key = prepare_demo(folder, accounts=accounts, seed=seed, as_of=date.today())
+    (folder / ".buyergraph-demo").write_text(
+        "this folder is managed by `buyergraph demo`\n", encoding="utf-8"
+    )
+
+    settings = Settings(home=folder)
+    app = create_app(settings, store_override=str(folder))
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+    )
+    server = uvicorn.Server(config)
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+
+    def announce() -> None:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline and not server.should_exit:
+            time.sleep(0.05)
+        if not server.started:
+            return
+        typer.echo("")
+        typer.secho(f"buyergraph demo is running: {address}", bold=True)
+        typer.echo(f"Sign in with this read key (shown once): {key}")
+        typer.echo(f"  or call the API:  curl -H 'X-API-Key: {key}' {address}api/v1/accounts")
+        typer.echo(f"Demo data and keys: {folder}   ·   Ctrl-C stops the server.")
+        if not no_browser and has_display():
+            webbrowser.open(f"{address}login")
+
+    threading.Thread(target=announce, name="buyergraph-demo-announce", daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise ConfigurationError(
+            f"the server could not start on {host}:{port}; is the port in use? Try --port"
+        )
+    typer.echo("buyergraph demo stopped.")

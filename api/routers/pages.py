@@ -1,0 +1,347 @@
+"""The browser pages: the account list at `/`, committee maps at `/accounts/{id}`, login and logout.
+
+Pages need the `read` scope like the API and accept the same key in the same places (`X-API-Key`,
+`Authorization: Bearer`, the `buyergraph_key` cookie). A browser without a key is sent to `/login`,
+whose form keeps the key in an HttpOnly cookie. Every script and style is served from `/static` by
+this router (vis-network straight from the installed pyvis package), so the pages work offline, and a
+Content-Security-Policy tells the browser never to load anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from functools import partial
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from api.deps import KEY_COOKIE, KEY_HEADER, ReadKey, RuntimeDep
+from api.errors import ApiProblem
+from api.keys import ApiKey, Scope, scope_allows
+from api.routers._analysis import AsOfQuery, account_graph_cached, analysis_sync, as_of_or_today, run_limited
+from api.runtime import Runtime
+from graph.analyses import WarmPath, warm_paths
+from graph.errors import NotFoundError
+from graph.model import AccountGraph
+from viz.account_list import AccountRow, account_row
+from viz.committee_map import build_committee_map
+from viz.pages import (
+    render_account_list,
+    render_committee_map,
+    render_login,
+    render_problem,
+    static_dir,
+    vis_network_dir,
+)
+
+log = logging.getLogger("buyergraph.pages")
+
+router = APIRouter(include_in_schema=False)
+
+#: Accounts per page of the account list (each row needs the account's analysis).
+ACCOUNTS_PER_PAGE = 50
+#: How long a login cookie lives (seconds); signing out ends it sooner.
+COOKIE_MAX_AGE = 8 * 3600
+
+#: The browser may load scripts, styles, images and data only from this server.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+AccountId = Annotated[str, Path(min_length=1, max_length=256)]
+
+
+def _page(html: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
+
+
+def _problem_page(status: int, title: str, detail: str) -> HTMLResponse:
+    return _page(render_problem(status=status, title=title, detail=detail), status)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths may follow a login (no open redirects to other hosts)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _presented_key(request: Request) -> str | None:
+    header = request.headers.get(KEY_HEADER)
+    if header:
+        return header.strip()
+    authorization = request.headers.get("Authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    cookie = request.cookies.get(KEY_COOKIE)
+    return cookie.strip() if cookie else None
+
+
+def _reader(runtime: Runtime, request: Request) -> ApiKey | None:
+    """The caller's key when it grants `read`, else None (the page then asks to sign in)."""
+    presented = _presented_key(request)
+    if not presented:
+        return None
+    key = runtime.keys.verify(presented)
+    return key if key is not None and scope_allows(key.scope, Scope.READ) else None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+# --- the account list ------------------------------------------------------------------------------
+
+
+def _row(runtime: Runtime, account_id: str, as_of: date) -> AccountRow:
+    account, analysis = analysis_sync(runtime, account_id, as_of)
+    return account_row(account, analysis, as_of)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def account_list(
+    request: Request,
+    runtime: RuntimeDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """Accounts with coverage, gaps, engagement trend and risk, linking to their maps."""
+    if _reader(runtime, request) is None:
+        return _to_login(request)
+    day = as_of_or_today(as_of)
+    store = runtime.store
+    runtime.ensure_schema()
+    page = await run_limited(
+        runtime,
+        lambda: store.list_accounts(search=q or None, offset=offset, limit=ACCOUNTS_PER_PAGE),
+        what="account listing",
+    )
+    # One analysis job per account, so that a slow giant does not hold the others up.
+    results = await asyncio.gather(
+        *(
+            run_limited(runtime, partial(_row, runtime, c.id, day), what="account analysis")
+            for c in page.data
+        ),
+        return_exceptions=True,
+    )
+    rows: list[AccountRow] = []
+    for company, result in zip(page.data, results, strict=True):
+        if isinstance(result, AccountRow):
+            rows.append(result)
+        elif isinstance(result, BaseException):
+            # Say which account failed, never the data in the error.
+            log.warning("account list: the analysis of one account failed with %s", type(result).__name__)
+            rows.append(
+                AccountRow(
+                    id=company.id,
+                    name=company.name,
+                    industry=company.industry,
+                    people=0,
+                    open_deals=0,
+                    coverage=None,
+                    gaps_high=0,
+                    gaps_total=0,
+                    at_risk=False,
+                    buying_stage="unknown",
+                    days_since_last_touch=None,
+                    touches_by_month=[],
+                    bars=[],
+                    trend="none",
+                    trend_text="the analysis of this account failed or took too long",
+                )
+            )
+    html = render_account_list(
+        rows, as_of=day, search=q, total=page.count, offset=offset, limit=ACCOUNTS_PER_PAGE
+    )
+    return _page(html)
+
+
+# --- the committee map ------------------------------------------------------------------------------
+
+
+@router.get("/accounts/{account_id}", response_class=HTMLResponse)
+async def committee_map_page(
+    request: Request,
+    runtime: RuntimeDep,
+    account_id: AccountId,
+    deal: Annotated[str | None, Query(max_length=256)] = None,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """The committee map of one account, with its deals' committees and gaps beside it."""
+    if _reader(runtime, request) is None:
+        return _to_login(request)
+    day = as_of_or_today(as_of)
+    runtime.ensure_schema()
+
+    def build() -> str:
+        account, analysis = analysis_sync(runtime, account_id, day)
+        committee_map = build_committee_map(account, analysis, as_of=day, config=runtime.config, deal_id=deal)
+        return render_committee_map(committee_map)
+
+    try:
+        html = await run_limited(runtime, build, what="committee map")
+    except NotFoundError:
+        return _problem_page(404, "Account not found", f"There is no account with the id {account_id!r}.")
+    except ApiProblem as problem:
+        return _problem_page(problem.status, problem.title, problem.detail)
+    return _page(html)
+
+
+def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, str, str, str | None]:
+    """(map node id, kind, label, subtitle) of one stop of a warm path."""
+    people = {p.id: p for p in account.people}
+    if node_id in people and position > 0:
+        person = people[node_id]
+        return node_id, "person", person.name, person.title
+    reps = {r.id: r for r in account.reps}
+    if node_id in reps:
+        rep = reps[node_id]
+        return f"rep:{node_id}", "rep", rep.name, "our team"
+    if node_id in people:
+        person = people[node_id]
+        return node_id, "person", person.name, person.title
+    return node_id, "person", node_id, None
+
+
+def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
+    stops = [_map_id(account, node, i) for i, node in enumerate(path.nodes)]
+    ids = {node: stop[0] for node, stop in zip(path.nodes, stops, strict=True)}
+    labels = {stop[0]: stop[2] for stop in stops}
+    hops = []
+    for hop in path.hops:
+        source, target = ids.get(hop.source, hop.source), ids.get(hop.target, hop.target)
+        hops.append(
+            {
+                "source": source,
+                "target": target,
+                "source_label": labels.get(source, source),
+                "target_label": labels.get(target, target),
+                "kind": str(hop.kind),
+                "reason": hop.reason,
+                "strength": hop.strength,
+            }
+        )
+    return {
+        "cost": path.cost,
+        "stops": [{"map_id": s[0], "kind": s[1], "label": s[2], "subtitle": s[3]} for s in stops],
+        "hops": hops,
+    }
+
+
+@router.get("/accounts/{account_id}/paths/{person_id}")
+async def warm_paths_for_map(
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    account_id: AccountId,
+    person_id: Annotated[str, Path(min_length=1, max_length=256)],
+    as_of: AsOfQuery = None,
+) -> JSONResponse:
+    """The warmest introduction chains to one person, with the map's node ids and labels."""
+    day = as_of_or_today(as_of)
+    runtime.ensure_schema()
+
+    def compute() -> dict[str, Any]:
+        account = account_graph_cached(runtime, account_id)
+        person = next((p for p in account.people if p.id == person_id), None)
+        if person is None:
+            raise NotFoundError("person in this account", person_id)
+        paths = warm_paths(account, person_id, as_of=day, config=runtime.config, k=3)
+        return {
+            "target": {"id": person_id, "map_id": person_id, "label": person.name, "subtitle": person.title},
+            "paths": [_path_public(account, p) for p in paths],
+            "message": "No warm path from our team within "
+            f"{runtime.config.max_hops} hops: nobody we touched in the last {runtime.config.reach_days} days "
+            "is close to this person.",
+        }
+
+    body = await run_limited(runtime, compute, what="warm path search")
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+# --- login -------------------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:  # noqa: A002
+    return _page(render_login(next_url=_safe_next(next)))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    runtime: RuntimeDep,
+    api_key: Annotated[str, Form(max_length=500)],
+    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+) -> Response:
+    """Check the key and keep it in an HttpOnly cookie; the key itself is never logged or echoed."""
+    target = _safe_next(next)
+    key = runtime.keys.verify(api_key.strip())
+    if key is None:
+        return _page(render_login(next_url=target, error="That key is unknown or revoked."), 401)
+    if not scope_allows(key.scope, Scope.READ):
+        return _page(render_login(next_url=target, error="That key cannot read."), 403)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        KEY_COOKIE,
+        api_key.strip(),
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+@router.get("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(KEY_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+# --- static files -----------------------------------------------------------------------------------
+
+_VENDOR_PREFIX = "vendor/vis-network/"
+_MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _static_file(root: FilePath, relative: str) -> FilePath | None:
+    """A file under `root`, refusing anything that would climb out of it."""
+    base = root.resolve()
+    candidate = (base / relative).resolve()
+    if not candidate.is_relative_to(base) or not candidate.is_file():
+        return None
+    return candidate
+
+
+@router.get("/static/{file_path:path}")
+def static(file_path: str) -> Response:
+    """buyergraph's scripts and styles, and vis-network from the installed pyvis package."""
+    if file_path.startswith(_VENDOR_PREFIX):
+        found = _static_file(vis_network_dir(), file_path.removeprefix(_VENDOR_PREFIX))
+    else:
+        found = _static_file(static_dir(), file_path)
+    if found is None or found.suffix not in _MEDIA_TYPES:
+        return Response(status_code=404)
+    return FileResponse(
+        found,
+        media_type=_MEDIA_TYPES[found.suffix],
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,139 @@
+"""One row of the account list per account: coverage, gaps, engagement trend and risk, from its analysis.
+
+Pure functions: the router fetches the account and its analysis and passes them in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from graph.analyses.results import AccountAnalysis, Severity
+from graph.model import AccountGraph
+
+__all__ = ["AccountRow", "MonthBar", "account_row", "monthly_touches", "trend_of", "TREND_MONTHS"]
+
+#: How many months the engagement chart of each account covers.
+TREND_MONTHS = 12
+#: The chart's size in pixels.
+CHART_WIDTH = 132
+CHART_HEIGHT = 28
+
+
+class MonthBar(BaseModel):
+    """One bar of an account's engagement chart: a month and its touches."""
+
+    month: str
+    touches: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class AccountRow(BaseModel):
+    id: str
+    name: str
+    industry: str | None = None
+    status: str | None = None
+    region: str | None = None
+    people: int
+    open_deals: int
+    #: Amount-weighted mean coverage of the open deals, in [0, 1]; None without open deals.
+    coverage: float | None
+    gaps_high: int
+    gaps_total: int
+    at_risk: bool
+    at_risk_reason: str = ""
+    buying_stage: str
+    days_since_last_touch: int | None
+    touches_by_month: list[int]
+    bars: list[MonthBar]
+    #: rising, falling, flat or none: the last three months against the three before.
+    trend: str
+    trend_text: str
+
+
+def _month_start(day: date, back: int) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONTHS) -> list[tuple[str, int]]:
+    """Touches with the account's people per calendar month, oldest first, ending with as_of's month."""
+    starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
+    counts = dict.fromkeys(starts, 0)
+    first = starts[0]
+    for touch in account.touches:
+        day = touch.at.date()
+        if first <= day <= as_of:
+            counts[date(day.year, day.month, 1)] += 1
+    return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
+
+
+def trend_of(counts: list[int]) -> tuple[str, str]:
+    """Compare the last three months with the three before: (trend, a sentence saying so)."""
+    recent, before = sum(counts[-3:]), sum(counts[-6:-3])
+    if recent == 0 and before == 0:
+        return "none", "no touches in the last six months"
+    if recent >= before * 1.25 + 1:
+        return "rising", f"{recent} touches in the last three months, up from {before}"
+    if recent * 1.25 + 1 <= before:
+        return "falling", f"{recent} touches in the last three months, down from {before}"
+    return "flat", f"{recent} touches in the last three months, {before} in the three before"
+
+
+def _bars(series: list[tuple[str, int]]) -> list[MonthBar]:
+    peak = max((n for _, n in series), default=0) or 1
+    step = CHART_WIDTH / max(1, len(series))
+    bars = []
+    for i, (month, n) in enumerate(series):
+        height = 0.0 if n == 0 else max(2.0, (CHART_HEIGHT - 2) * n / peak)
+        bars.append(
+            MonthBar(
+                month=month,
+                touches=n,
+                x=round(i * step + 1, 2),
+                y=round(CHART_HEIGHT - height, 2),
+                width=round(step - 2, 2),
+                height=round(height, 2),
+            )
+        )
+    return bars
+
+
+def account_row(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> AccountRow:
+    """The account list's row for one account."""
+    deals = analysis.deals
+    weights = [max(d.amount or 0.0, 1.0) for d in deals]
+    coverage = (
+        sum(w * d.coverage.score for w, d in zip(weights, deals, strict=True)) / sum(weights)
+        if deals
+        else None
+    )
+    gaps = [g for d in deals for g in d.gaps]
+    series = monthly_touches(account, as_of)
+    counts = [n for _, n in series]
+    trend, trend_text = trend_of(counts)
+    company = account.company
+    return AccountRow(
+        id=company.id,
+        name=company.name,
+        industry=company.industry,
+        status=str(company.status) if company.status else None,
+        region=company.region,
+        people=len(account.people),
+        open_deals=len(deals),
+        coverage=None if coverage is None else round(coverage, 3),
+        gaps_high=sum(1 for g in gaps if g.severity == Severity.HIGH),
+        gaps_total=len(gaps),
+        at_risk=analysis.engagement.at_risk,
+        at_risk_reason=analysis.engagement.at_risk_reason,
+        buying_stage=str(analysis.engagement.buying_stage),
+        days_since_last_touch=analysis.engagement.days_since_last_touch,
+        touches_by_month=counts,
+        bars=_bars(series),
+        trend=trend,
+        trend_text=trend_text,
+    )

@@ -1,0 +1,811 @@
+"""The committee map of one account as vis-network data: nodes, edges, positions, legend, deal panels.
+
+Pure functions of an `AccountGraph` and its `AccountAnalysis`: no I/O, no HTML. The page (viz/pages.py)
+embeds the result as JSON and viz/static/committee_map.js draws it. Every visual encoding is decided
+here, so that it is tested without a browser:
+
+- position: the org chart top-down along current reporting lines (viz/layout.py), our reps in a
+  column on the left;
+- fill colour: the person's buying role on the chosen deal; size: influence score;
+- border: engagement recency (engaged, cooling, never touched); departed people greyed out;
+- touch edges from our reps, width by relationship strength;
+- missing committee roles as dashed placeholders beside their likeliest candidates;
+- large accounts: physics and curved edges off, people clustered by department (key people stay out).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
+from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, Touch, seniority_rank
+from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
+
+__all__ = [
+    "CLUSTER_ABOVE",
+    "STATIC_LAYOUT_ABOVE",
+    "ROLE_COLORS",
+    "ENGAGEMENT_BORDERS",
+    "Engagement",
+    "CommitteeMap",
+    "MapNode",
+    "MapEdge",
+    "DealPanel",
+    "build_committee_map",
+    "role_label",
+]
+
+#: Above this many nodes, edges are drawn straight (curves cost too much to draw).
+STATIC_LAYOUT_ABOVE = 500
+#: Above this many people, people outside the committee are clustered by department.
+CLUSTER_ABOVE = 1500
+#: Labels longer than this are shortened on the map (the tooltip shows the full name).
+LABEL_MAX = 26
+#: Maps with more touch edges than this first show only those to the committee and key people.
+TOUCH_EDGES_SHOWN_UP_TO = 40
+#: On clustered maps the committee and key people are drawn this much bigger, to read in the overview.
+HEAD_SCALE = 3.0
+#: How many of the most influential people stay outside department clusters.
+UNCLUSTERED_KEY_PEOPLE = 25
+
+#: Fill colour per buying role; chosen to stay apart from each other and from the engagement borders.
+ROLE_COLORS: dict[BuyingRole, str] = {
+    BuyingRole.DECISION_MAKER: "#c0392b",
+    BuyingRole.ECONOMIC_BUYER: "#8e44ad",
+    BuyingRole.EXECUTIVE_SPONSOR: "#1a237e",
+    BuyingRole.CHAMPION: "#00838f",
+    BuyingRole.INFLUENCER: "#2980b9",
+    BuyingRole.TECHNICAL_EVALUATOR: "#7986cb",
+    BuyingRole.END_USER: "#90caf9",
+    BuyingRole.PROCUREMENT: "#8d6e63",
+    BuyingRole.LEGAL_COMPLIANCE: "#546e7a",
+    BuyingRole.BLOCKER: "#212121",
+    BuyingRole.GATEKEEPER: "#d81b60",
+    BuyingRole.OTHER: "#bcaaa4",
+}
+NO_ROLE_COLOR = "#d5dde3"
+DEPARTED_FILL = "#eceff1"
+DEPARTED_BORDER = "#b0bec5"
+REP_COLOR = "#34495e"
+PATH_COLOR = "#ff6f00"
+
+
+class Engagement(StrEnum):
+    """How recently our side touched a person (the node border)."""
+
+    ENGAGED = "engaged"
+    COOLING = "cooling"
+    NEVER = "never"
+
+
+#: (border colour, border width) per engagement state.
+ENGAGEMENT_BORDERS: dict[Engagement, tuple[str, float]] = {
+    Engagement.ENGAGED: ("#00b050", 5.0),
+    Engagement.COOLING: ("#ffa000", 4.0),
+    Engagement.NEVER: ("#90a4ae", 1.0),
+}
+
+_ENGAGEMENT_TEXT = {
+    Engagement.ENGAGED: "engaged (touched within {days} days)",
+    Engagement.COOLING: "cooling (last touch over {days} days ago)",
+    Engagement.NEVER: "never touched",
+}
+
+
+def role_label(role: BuyingRole | str) -> str:
+    """'economic_buyer' -> 'Economic buyer'."""
+    text = str(role).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+class PersonInfo(BaseModel):
+    """What the tooltip shows about a person; rendered as text (never HTML) by the page script."""
+
+    name: str
+    title: str | None = None
+    department: str | None = None
+    roles: list[str] = []
+    rank: int | None = None
+    score: float | None = None
+    explanation: str | None = None
+    last_touch: date | None = None
+    engagement: Engagement = Engagement.NEVER
+    engagement_text: str = ""
+    departed: bool = False
+    departed_on: date | None = None
+
+
+class MapNode(BaseModel):
+    """One vis-network node. Field names are vis-network's own, plus our data fields."""
+
+    id: str
+    kind: str  # person, rep, placeholder
+    label: str
+    x: float
+    y: float
+    size: float = 14.0
+    shape: str = "dot"
+    color: dict[str, Any]
+    borderWidth: float = 1.0  # noqa: N815 - vis-network's name
+    shapeProperties: dict[str, Any] | None = None  # noqa: N815
+    font: dict[str, Any] | None = None
+    opacity: float | None = None
+    #: Department cluster this node joins on large maps; None keeps it visible on its own.
+    cluster: str | None = None
+    role: BuyingRole | None = None
+    engagement: Engagement | None = None
+    departed: bool = False
+    info: PersonInfo | None = None
+    #: For placeholders: the deal they belong to.
+    deal_id: str | None = None
+
+
+class MapEdge(BaseModel):
+    id: str
+    kind: str  # reports_to, touch, candidate
+    to: str
+    width: float = 1.0
+    color: dict[str, Any]
+    dashes: bool | list[int] = False
+    arrows: str | None = None
+    #: None: the map's default (curved on small maps); False: straight.
+    smooth: bool | None = None
+    #: Drawn even when the map shows only the important touches (ties to the committee and key people).
+    important: bool | None = None
+    #: A plain-text tooltip.
+    title: str | None = None
+    deal_id: str | None = None
+    # `from` is a Python keyword; the page receives it as "from" (see `vis_edges`).
+    source: str = Field(serialization_alias="from")
+
+
+class LegendItem(BaseModel):
+    label: str
+    color: str
+    border: str | None = None
+    border_width: float = 1.0
+    shape: str = "dot"
+    dashed: bool = False
+
+
+class Legend(BaseModel):
+    roles: list[LegendItem]
+    engagement: list[LegendItem]
+    other: list[LegendItem]
+
+
+class CommitteeEntry(BaseModel):
+    person_id: str
+    name: str
+    title: str | None = None
+    roles: list[str]
+    engaged: bool
+    departed: bool
+
+
+class GapEntry(BaseModel):
+    kind: str
+    severity: str
+    role: str | None = None
+    detail: str
+    next_step: str
+    people: list[str]
+
+
+class DealPanel(BaseModel):
+    """What the panel beside the map shows for one deal, and what the map redraws for it."""
+
+    id: str
+    name: str
+    stage: str | None = None
+    amount: float | None = None
+    template: str
+    required_roles: list[str]
+    coverage: float
+    coverage_text: str
+    committee: list[CommitteeEntry]
+    gaps: list[GapEntry]
+    #: person_id -> the role that colours them while this deal is chosen.
+    colors: dict[str, str]
+    roles: dict[str, str]
+    placeholders: list[MapNode]
+    placeholder_edges: list[MapEdge]
+
+
+class CommitteeMap(BaseModel):
+    account_id: str
+    account_name: str
+    as_of: date
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    deals: list[DealPanel]
+    selected_deal: str | None
+    legend: Legend
+    #: vis-network options.
+    options: dict[str, Any]
+    clustered: bool
+    #: department -> how many people it holds, for cluster labels.
+    departments: dict[str, int]
+    #: department -> [centre x, centre y, width, height] of its block (large accounts): where its
+    #: cluster is drawn and how big, so that opening it shows its people in the same place.
+    department_boxes: dict[str, list[float]] = {}
+    people: int
+    notes: list[str] = []
+    #: Above this many touch edges the map first shows only the important ones (a toggle shows all).
+    touch_edges_shown_up_to: int = TOUCH_EDGES_SHOWN_UP_TO
+    #: Colours the page script needs when it recolours nodes.
+    palette: dict[str, str] = Field(
+        default_factory=lambda: {"no_role": NO_ROLE_COLOR, "departed": DEPARTED_FILL, "path": PATH_COLOR}
+    )
+
+    def vis_payload(self) -> dict[str, Any]:
+        """The JSON the page script reads (edges with vis-network's `from`)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return data
+
+
+def _as_day(value: date | datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _department(person: Person) -> str:
+    """The group a person is clustered in: their department, else their function."""
+    return person.department or (str(person.function).capitalize() if person.function else None) or "Other"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+
+
+def _departed(account: AccountGraph, as_of: date) -> dict[str, date]:
+    """People whose employment at this account ended on or before as_of, with the day they left."""
+    company = account.company.id
+    ended: dict[str, date] = {}
+    current: set[str] = set()
+    for job in account.employment:
+        if job.company_id != company:
+            continue
+        if job.until is not None and job.until <= as_of:
+            ended[job.person_id] = max(job.until, ended.get(job.person_id, job.until))
+        else:
+            current.add(job.person_id)
+    for person in account.people:
+        if person.company_id is not None and person.company_id != company and person.id not in ended:
+            ended[person.id] = as_of  # works elsewhere now; the day they left is unknown
+    return {pid: day for pid, day in ended.items() if pid not in current}
+
+
+def _current_managers(account: AccountGraph, as_of: date) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """Solid current reporting lines (child -> manager) for the layout, and the dotted ones to draw."""
+    people = {p.id for p in account.people}
+    solid: dict[str, str] = {}
+    dotted: set[tuple[str, str]] = set()
+    dated = set()
+    for line in sorted(account.reporting, key=lambda r: (r.since or date.min, r.manager_id)):
+        if line.person_id not in people or line.manager_id not in people or line.person_id == line.manager_id:
+            continue
+        dated.add(line.person_id)
+        if line.until is not None and line.until <= as_of:
+            continue
+        if line.since is not None and line.since > as_of:
+            continue
+        if line.kind == ReportingKind.DOTTED:
+            dotted.add((line.person_id, line.manager_id))
+        else:
+            solid[line.person_id] = line.manager_id
+    for person in account.people:
+        manager = person.reports_to_id
+        if manager and manager in people and manager != person.id and person.id not in dated:
+            solid[person.id] = manager
+    dotted -= set(solid.items())
+    return solid, dotted
+
+
+def _touch_strengths(
+    touches: list[Touch], as_of: date, config: AnalysisConfig
+) -> dict[tuple[str, str], tuple[float, int, date]]:
+    """(rep, person) -> (strength in [0, 1], touch count, last touch), by the analyses' strength rule."""
+    sums: dict[tuple[str, str], float] = defaultdict(float)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    last: dict[tuple[str, str], date] = {}
+    directions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rule = config.strength
+    for touch in touches:
+        day = touch.at.date()
+        if touch.rep_id is None or day > as_of:
+            continue
+        age = (as_of - day).days
+        weight = rule.touch_weights.get(touch.kind, 0.5) * 0.5 ** (age / rule.half_life_days)
+        for pid in touch.person_ids:
+            key = (touch.rep_id, pid)
+            sums[key] += weight
+            counts[key] += 1
+            last[key] = max(day, last.get(key, day))
+            directions[key].add(str(touch.direction or "outbound"))
+    result = {}
+    for key, total in sums.items():
+        strength = 1 - math.exp(-total / rule.saturation)
+        if len(directions[key]) > 1:
+            strength *= rule.two_way_factor
+        result[key] = (min(1.0, strength), counts[key], last[key])
+    return result
+
+
+def _engagement_of(last_touch: date | None, as_of: date, config: AnalysisConfig) -> Engagement:
+    if last_touch is None:
+        return Engagement.NEVER
+    if (as_of - last_touch).days <= config.engaged_days:
+        return Engagement.ENGAGED
+    return Engagement.COOLING
+
+
+def _last_touches(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> dict[str, date]:
+    """Each person's last touch: from the analysis, else straight from the touches."""
+    last: dict[str, date] = {}
+    for entry in analysis.engagement.people:
+        if entry.last_touch is not None:
+            last[entry.person_id] = entry.last_touch
+    if not last:
+        for touch in account.touches:
+            day = touch.at.date()
+            if day <= as_of:
+                for pid in touch.person_ids:
+                    last[pid] = max(day, last.get(pid, day))
+    return last
+
+
+def _node_color(fill: str, border: str) -> dict[str, Any]:
+    return {
+        "background": fill,
+        "border": border,
+        "highlight": {"background": fill, "border": PATH_COLOR},
+        "hover": {"background": fill, "border": PATH_COLOR},
+    }
+
+
+def _person_fill(role: BuyingRole | None, departed: bool) -> str:
+    if departed:
+        return DEPARTED_FILL
+    return ROLE_COLORS[role] if role is not None else NO_ROLE_COLOR
+
+
+def _primary_role(roles: list[BuyingRole], config: AnalysisConfig) -> BuyingRole | None:
+    """The role that colours a person holding several: the weightiest, by the analyses' role values."""
+    if not roles:
+        return None
+    values = config.role_values
+    return max(roles, key=lambda r: (values.get(r, 0.0), -list(BuyingRole).index(r)))
+
+
+def build_committee_map(
+    account: AccountGraph,
+    analysis: AccountAnalysis,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    deal_id: str | None = None,
+    spacing: LayoutSpacing | None = None,
+) -> CommitteeMap:
+    """Everything the committee-map page draws for one account.
+
+    `deal_id` chooses the deal whose roles colour the map first (default: the largest open deal).
+    """
+    spacing = spacing or LayoutSpacing()
+    people = {p.id: p for p in account.people}
+    departed = _departed(account, as_of)
+    managers, dotted = _current_managers(account, as_of)
+    last_touch = _last_touches(account, analysis, as_of)
+    key_people = {k.person_id: k for k in analysis.key_people}
+    large = len(people) > STATIC_LAYOUT_ABOVE
+    clustered = len(people) > CLUSTER_ABOVE
+
+    def sort_key(pid: str) -> tuple[object, ...]:
+        person = people[pid]
+        return (
+            pid in departed,
+            seniority_rank(person.seniority) if person.seniority else 5,
+            person.name,
+            pid,
+        )
+
+    deals = sorted(analysis.deals, key=lambda d: (-(d.amount or 0.0), d.name or "", d.deal_id))
+    selected = deal_id if any(d.deal_id == deal_id for d in deals) else (deals[0].deal_id if deals else None)
+    selected_roles: dict[str, BuyingRole] = {}
+    for deal in deals:
+        if deal.deal_id == selected:
+            for pid, roles in deal.committee.items():
+                role = _primary_role(roles, config)
+                if role is not None:
+                    selected_roles[pid] = role
+
+    # People outside clusters: any committee member, gap candidate or path stop, and the top influencers.
+    pinned: set[str] = set(list(key_people)[:UNCLUSTERED_KEY_PEOPLE])
+    for deal in deals:
+        pinned.update(deal.committee)
+        for gap in deal.gaps:
+            pinned.update(gap.people)
+            if gap.person_id:
+                pinned.add(gap.person_id)
+        for paths in deal.paths.values():
+            for path in paths:
+                pinned.update(path.nodes)
+
+    department_of = {pid: _department(person) for pid, person in people.items()}
+    if large:
+        layout = department_layout(
+            people,
+            managers,
+            department=department_of,
+            top=pinned,
+            sort_key=sort_key,
+            spacing=spacing,
+            head_scale=HEAD_SCALE if clustered else 1.0,
+        )
+    else:
+        layout = tidy_tree_layout(people, managers, sort_key=sort_key, spacing=spacing)
+
+    departments: dict[str, int] = defaultdict(int)
+    nodes: list[MapNode] = []
+    for pid, person in people.items():
+        x, y = layout.positions[pid]
+        is_departed = pid in departed
+        engagement = _engagement_of(last_touch.get(pid), as_of, config)
+        border, border_width = ENGAGEMENT_BORDERS[engagement]
+        if is_departed:
+            border, border_width = DEPARTED_BORDER, 1.0
+        role = selected_roles.get(pid)
+        key = key_people.get(pid)
+        department = department_of[pid]
+        departments[department] += 1
+        all_roles = sorted({str(r) for d in deals for r in d.committee.get(pid, [])})
+        info = PersonInfo(
+            name=person.name,
+            title=person.title,
+            department=person.department,
+            roles=[role_label(r) for r in all_roles],
+            rank=key.rank if key else None,
+            score=round(key.score, 3) if key else None,
+            explanation=key.explanation if key else None,
+            last_touch=last_touch.get(pid),
+            engagement=engagement,
+            engagement_text=_ENGAGEMENT_TEXT[engagement].format(days=config.engaged_days),
+            departed=is_departed,
+            departed_on=departed.get(pid),
+        )
+        score = key.score if key else 0.0
+        label = _short(person.name) + (" (left)" if is_departed else "")
+        scale = HEAD_SCALE if clustered and pid in pinned else 1.0
+        font: dict[str, Any] = {"color": "#9e9e9e"} if is_departed else {}
+        if scale != 1.0:
+            font["size"] = 14 * scale
+        nodes.append(
+            MapNode(
+                id=pid,
+                kind="person",
+                label=label,
+                x=x,
+                y=y,
+                size=(10.0 + 26.0 * max(0.0, min(1.0, score))) * scale,
+                color=_node_color(_person_fill(role, is_departed), border),
+                borderWidth=border_width * scale,
+                font=font or None,
+                opacity=0.55 if is_departed else None,
+                cluster=department if clustered and pid not in pinned else None,
+                role=role,
+                engagement=engagement,
+                departed=is_departed,
+                info=info,
+            )
+        )
+
+    edges: list[MapEdge] = []
+    for child, manager in sorted(managers.items()):
+        edges.append(_reporting_edge(child, manager, dotted=False))
+    for child, manager in sorted(dotted):
+        edges.append(_reporting_edge(child, manager, dotted=True))
+
+    rep_scale = HEAD_SCALE if clustered else 1.0
+    nodes.extend(
+        _rep_nodes_and_edges(
+            account, as_of, config, layout.min_x, layout.min_y, spacing, edges, rep_scale, pinned
+        )
+    )
+
+    positions = {n.id: (n.x, n.y) for n in nodes}
+    panels = [_deal_panel(d, people, departed, positions, layout.max_x, spacing, config) for d in deals]
+
+    return CommitteeMap(
+        account_id=account.company.id,
+        account_name=account.company.name,
+        as_of=as_of,
+        nodes=nodes,
+        edges=edges,
+        deals=panels,
+        selected_deal=selected,
+        legend=_legend(config),
+        options=_vis_options(large),
+        clustered=clustered,
+        departments=dict(sorted(departments.items())),
+        department_boxes={
+            name: [round((x0 + x1) / 2, 1), round((y0 + y1) / 2, 1), round(x1 - x0, 1), round(y1 - y0, 1)]
+            for name, (x0, y0, x1, y1) in layout.boxes.items()
+        },
+        people=len(people),
+        notes=list(analysis.notes),
+    )
+
+
+def _reporting_edge(child: str, manager: str, *, dotted: bool) -> MapEdge:
+    return MapEdge(
+        id=f"rep:{child}:{manager}" if not dotted else f"dot:{child}:{manager}",
+        kind="reports_to",
+        source=manager,
+        to=child,
+        width=1.0,
+        color={"color": "#b0bec5", "highlight": "#546e7a", "hover": "#546e7a"},
+        dashes=[2, 4] if dotted else False,
+        smooth=False,
+        title="dotted-line report" if dotted else None,
+    )
+
+
+def _rep_nodes_and_edges(
+    account: AccountGraph,
+    as_of: date,
+    config: AnalysisConfig,
+    min_x: float,
+    min_y: float,
+    spacing: LayoutSpacing,
+    edges: list[MapEdge],
+    scale: float = 1.0,
+    important: set[str] | None = None,
+) -> list[MapNode]:
+    """Our reps in a column left of the chart, with touch edges whose width is the tie's strength."""
+    people = {p.id for p in account.people}
+    strengths = _touch_strengths(account.touches, as_of, config)
+    touched_reps = {rep for rep, pid in strengths if pid in people}
+    owners = {d.owner_rep_id for d in account.deals if d.owner_rep_id}
+    reps = sorted((r for r in account.reps if r.id in touched_reps | owners), key=lambda r: (r.name, r.id))
+    column_x = min_x - 2.2 * spacing.column * scale
+    nodes = []
+    for i, rep in enumerate(reps):
+        team = ", ".join(t for t in (str(rep.kind) if rep.kind else None, rep.team) if t)
+        nodes.append(
+            MapNode(
+                id=f"rep:{rep.id}",
+                kind="rep",
+                label=_short(rep.name),
+                x=column_x,
+                y=min_y + i * spacing.packed_row * 1.3 * scale,
+                size=16.0 * scale,
+                shape="box",
+                color=_node_color(REP_COLOR, REP_COLOR),
+                font={"color": "#ffffff", "strokeWidth": 0, "size": 14 * scale},
+                info=PersonInfo(name=rep.name, title=f"our team{': ' + team if team else ''}"),
+            )
+        )
+    # One edge per person, from the rep with the strongest tie: all ties at once hide the org chart.
+    best: dict[str, tuple[str, float, int, date, int]] = {}
+    for (rep_id, pid), (strength, count, last) in sorted(strengths.items()):
+        if pid not in people:
+            continue
+        ties = best[pid][4] + 1 if pid in best else 1
+        if pid not in best or strength > best[pid][1]:
+            best[pid] = (rep_id, strength, count, last, ties)
+        else:
+            best[pid] = (*best[pid][:4], ties)
+    for pid, (rep_id, strength, count, last, ties) in sorted(best.items()):
+        others = f"; {ties - 1} more of our reps know them" if ties > 1 else ""
+        edges.append(
+            MapEdge(
+                id=f"touch:{rep_id}:{pid}",
+                kind="touch",
+                source=f"rep:{rep_id}",
+                to=pid,
+                width=round(0.5 + 7.5 * strength, 2),
+                color={"color": "#5d6d7e", "opacity": 0.3, "highlight": "#2c3e50", "hover": "#2c3e50"},
+                smooth=False,
+                important=pid in important if important is not None else True,
+                title=f"relationship strength {strength:.2f}: {count} touch{'es' if count != 1 else ''}, "
+                f"last {last.isoformat()}{others}",
+            )
+        )
+    return nodes
+
+
+def _deal_panel(
+    deal: DealAnalysis,
+    people: dict[str, Person],
+    departed: dict[str, date],
+    positions: dict[str, tuple[float, float]],
+    right_edge: float,
+    spacing: LayoutSpacing,
+    config: AnalysisConfig,
+) -> DealPanel:
+    def name_of(pid: str) -> str:
+        person = people.get(pid)
+        return person.name if person else pid
+
+    committee = [
+        CommitteeEntry(
+            person_id=pid,
+            name=name_of(pid),
+            title=people[pid].title if pid in people else None,
+            roles=[role_label(r) for r in roles],
+            engaged=pid in deal.engaged,
+            departed=pid in departed,
+        )
+        for pid, roles in sorted(deal.committee.items(), key=lambda item: name_of(item[0]))
+    ]
+    roles = {pid: _primary_role(r, config) for pid, r in deal.committee.items()}
+    colors = {pid: _person_fill(role, pid in departed) for pid, role in roles.items() if role is not None}
+    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing)
+    return DealPanel(
+        id=deal.deal_id,
+        name=deal.name or deal.deal_id,
+        stage=deal.stage,
+        amount=deal.amount,
+        template=deal.template,
+        required_roles=[role_label(r) for r in deal.required_roles],
+        coverage=round(deal.coverage.score, 3),
+        coverage_text=deal.coverage.explanation,
+        committee=committee,
+        gaps=[_gap_entry(g, name_of) for g in _sorted_gaps(deal.gaps)],
+        colors=colors,
+        roles={pid: str(role) for pid, role in roles.items() if role is not None},
+        placeholders=placeholders,
+        placeholder_edges=placeholder_edges,
+    )
+
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _sorted_gaps(gaps: list[Gap]) -> list[Gap]:
+    return sorted(gaps, key=lambda g: (_SEVERITY_ORDER.get(str(g.severity), 3), str(g.kind)))
+
+
+def _gap_entry(gap: Gap, name_of: Any) -> GapEntry:
+    names = [name_of(pid) for pid in ([gap.person_id] if gap.person_id else []) + gap.people]
+    return GapEntry(
+        kind=str(gap.kind),
+        severity=str(gap.severity),
+        role=role_label(gap.role) if gap.role else None,
+        detail=gap.detail,
+        next_step=gap.next_step,
+        people=list(dict.fromkeys(names)),
+    )
+
+
+def _placeholders(
+    deal: DealAnalysis,
+    positions: dict[str, tuple[float, float]],
+    right_edge: float,
+    spacing: LayoutSpacing,
+) -> tuple[list[MapNode], list[MapEdge]]:
+    """A dashed box per missing role, beside its likeliest candidate, tied to every candidate."""
+    nodes: list[MapNode] = []
+    edges: list[MapEdge] = []
+    beside: dict[str, int] = defaultdict(int)
+    unplaced = 0
+    for gap in deal.gaps:
+        if gap.kind != GapKind.MISSING_ROLE or gap.role is None:
+            continue
+        node_id = f"gap:{deal.deal_id}:{gap.role}"
+        candidates = [pid for pid in gap.people if pid in positions]
+        color = ROLE_COLORS[gap.role]
+        if candidates:
+            anchor = candidates[0]
+            x, y = positions[anchor]
+            x += spacing.column * 0.55
+            y -= spacing.packed_row * (0.7 + beside[anchor])
+            beside[anchor] += 1
+        else:
+            x = right_edge + 1.5 * spacing.column
+            y = unplaced * spacing.packed_row
+            unplaced += 1
+        nodes.append(
+            MapNode(
+                id=node_id,
+                kind="placeholder",
+                label=f"missing: {role_label(gap.role).lower()}",
+                x=x,
+                y=y,
+                shape="box",
+                color=_node_color("#ffffff", color),
+                borderWidth=2.0,
+                shapeProperties={"borderDashes": [6, 4]},
+                font={"color": color},
+                role=gap.role,
+                deal_id=deal.deal_id,
+                info=PersonInfo(
+                    name=f"Missing {role_label(gap.role).lower()}",
+                    title=gap.detail,
+                    explanation=gap.next_step,
+                ),
+            )
+        )
+        for rank, pid in enumerate(candidates):
+            edges.append(
+                MapEdge(
+                    id=f"cand:{deal.deal_id}:{gap.role}:{pid}",
+                    kind="candidate",
+                    source=node_id,
+                    to=pid,
+                    width=2.0 if rank == 0 else 1.0,
+                    color={"color": color, "opacity": 0.8},
+                    dashes=[6, 4],
+                    title=f"candidate #{rank + 1} for {role_label(gap.role).lower()}",
+                    deal_id=deal.deal_id,
+                )
+            )
+    return nodes, edges
+
+
+def _legend(config: AnalysisConfig) -> Legend:
+    roles = [LegendItem(label=role_label(r), color=c) for r, c in ROLE_COLORS.items()]
+    roles.append(LegendItem(label="No role on this deal", color=NO_ROLE_COLOR))
+    engagement = [
+        LegendItem(
+            label=_ENGAGEMENT_TEXT[state].format(days=config.engaged_days),
+            color="#ffffff",
+            border=border,
+            border_width=width,
+        )
+        for state, (border, width) in ENGAGEMENT_BORDERS.items()
+    ]
+    other = [
+        LegendItem(
+            label="Our rep; a line to each person's closest rep, wider is stronger",
+            color=REP_COLOR,
+            shape="box",
+        ),
+        LegendItem(
+            label="Missing role, beside its likeliest candidate",
+            color="#ffffff",
+            border="#7f8c8d",
+            shape="box",
+            dashed=True,
+            border_width=2,
+        ),
+        LegendItem(label="Left the company", color=DEPARTED_FILL, border=DEPARTED_BORDER),
+        LegendItem(label="Warm path from our team", color=PATH_COLOR, shape="line"),
+        LegendItem(label="Size: influence score", color=NO_ROLE_COLOR),
+    ]
+    return Legend(roles=roles, engagement=engagement, other=other)
+
+
+def _vis_options(large: bool) -> dict[str, Any]:
+    """Positions come from the server, so physics stays off; big maps also drop curves and hover work."""
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "hierarchical": {"enabled": False}},
+        "nodes": {
+            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": 6}},
+        },
+        "edges": {
+            "smooth": False
+            if large
+            else {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.45},
+            "selectionWidth": 2,
+        },
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "multiselect": False,
+        },
+    }

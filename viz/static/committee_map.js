@@ -1,0 +1,300 @@
+/* The committee map: draws the server-computed vis-network data, switches deals, shows warm paths.
+ *
+ * Every name and text from the data is put into the page with textContent or as vis-network text,
+ * never as HTML. State that tests and people can read is mirrored on #map as data attributes:
+ * data-state (loading | ready), data-deal-id, data-path-nodes, data-path-edges, data-path-state.
+ */
+(function () {
+  "use strict";
+
+  const container = document.getElementById("map");
+  const status = document.getElementById("map-status");
+  const payload = JSON.parse(document.getElementById("map-data").textContent);
+  const palette = payload.palette;
+  const accountId = payload.account_id;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function tooltip(info, kind) {
+    const box = el("div", "tip");
+    box.appendChild(el("div", "tip-name", info.name));
+    if (info.title) box.appendChild(el("div", "tip-title", info.title));
+    if (info.department) box.appendChild(el("div", "tip-line", "Department: " + info.department));
+    if (kind === "person") {
+      if (info.roles && info.roles.length) box.appendChild(el("div", "tip-line", "Role: " + info.roles.join(", ")));
+      if (info.score !== undefined) {
+        box.appendChild(el("div", "tip-line", "Influence " + info.score.toFixed(2) + " (rank " + info.rank + ")"));
+      }
+      if (info.explanation) box.appendChild(el("div", "tip-expl", info.explanation));
+      box.appendChild(el("div", "tip-line", "Last touch: " + (info.last_touch || "never")));
+      box.appendChild(el("div", "tip-line eng-" + info.engagement, info.engagement_text));
+      if (info.departed) box.appendChild(el("div", "tip-line", "Left the company" + (info.departed_on ? " by " + info.departed_on : "")));
+    } else if (info.explanation) {
+      box.appendChild(el("div", "tip-expl", info.explanation));
+    }
+    return box;
+  }
+
+  function prepareNode(raw) {
+    const node = Object.assign({}, raw);
+    if (raw.info) node.title = tooltip(raw.info, raw.kind);
+    return node;
+  }
+
+  function prepareEdge(raw) {
+    const edge = Object.assign({}, raw);
+    if (raw.title) edge.title = el("div", "tip-line", raw.title);
+    return edge;
+  }
+
+  const nodes = new vis.DataSet(payload.nodes.map(prepareNode));
+  const edges = new vis.DataSet(payload.edges.map(prepareEdge));
+  const network = new vis.Network(container, { nodes: nodes, edges: edges }, payload.options);
+  const deals = new Map(payload.deals.map(function (d) { return [d.id, d]; }));
+
+  // --- deals -------------------------------------------------------------------------------------
+
+  function applyDeal(dealId) {
+    const deal = deals.get(dealId);
+    nodes.remove(nodes.getIds({ filter: function (n) { return n.kind === "placeholder"; } }));
+    edges.remove(edges.getIds({ filter: function (e) { return e.kind === "candidate"; } }));
+    const updates = [];
+    nodes.forEach(function (n) {
+      if (n.kind !== "person") return;
+      let fill = n.departed ? palette.departed : palette.no_role;
+      if (deal && deal.colors[n.id]) fill = deal.colors[n.id];
+      if (n.color.background !== fill) {
+        updates.push({ id: n.id, color: Object.assign({}, n.color, { background: fill,
+          highlight: { background: fill, border: palette.path }, hover: { background: fill, border: palette.path } }) });
+      }
+    });
+    nodes.update(updates);
+    if (deal) {
+      nodes.add(deal.placeholders.map(prepareNode));
+      edges.add(deal.placeholder_edges.map(prepareEdge));
+    }
+    document.querySelectorAll(".deal-panel").forEach(function (panel) {
+      panel.hidden = panel.dataset.dealId !== dealId;
+    });
+    container.dataset.dealId = dealId || "";
+  }
+
+  // --- clusters (large accounts) -------------------------------------------------------------------
+
+  function clusterByDepartment() {
+    const counts = {};
+    nodes.forEach(function (n) { if (n.cluster) counts[n.cluster] = (counts[n.cluster] || 0) + 1; });
+    Object.keys(counts).sort().forEach(function (dept) {
+      if (counts[dept] < 2) return;
+      const box = payload.department_boxes[dept];
+      // Drawn as big as the block its people occupy, so the overview reads at any zoom.
+      const size = box ? Math.max(40, Math.min(box[2], box[3]) * 0.42) : 40;
+      const tip = el("div", "tip");
+      tip.appendChild(el("div", "tip-name", dept));
+      tip.appendChild(el("div", "tip-line", counts[dept] + " people outside the committee · double-click to open"));
+      const props = {
+        id: "cluster:" + dept, kind: "cluster", label: dept + "\n" + counts[dept] + " people", title: tip,
+        shape: "hexagon", size: size, borderWidth: 2,
+        color: { background: "rgba(120,144,156,0.12)", border: "#90a4ae",
+          highlight: { background: "rgba(255,111,0,0.10)", border: palette.path },
+          hover: { background: "rgba(120,144,156,0.2)", border: "#546e7a" } },
+        font: { size: Math.max(16, size * 0.22), color: "#455a64", strokeWidth: 0, vadjust: -size * 1.25 },
+      };
+      if (box) { props.x = box[0]; props.y = box[1]; }
+      network.cluster({ joinCondition: function (n) { return n.cluster === dept; }, clusterNodeProperties: props });
+    });
+  }
+
+  function revealNode(id) {
+    // Open any department cluster that hides this node, so a path can be drawn to it.
+    let chain = [];
+    try { chain = network.clustering.findNode(id); } catch (err) { chain = [id]; }
+    for (let i = 0; i < chain.length - 1; i += 1) {
+      if (network.isCluster(chain[i])) network.openCluster(chain[i]);
+    }
+  }
+
+  // --- warm paths ----------------------------------------------------------------------------------
+
+  const pathResult = document.getElementById("path-result");
+  let pathState = { nodes: [], edges: [], restore: [] };
+
+  function clearPath() {
+    edges.remove(pathState.edges);
+    nodes.update(pathState.restore);
+    pathState = { nodes: [], edges: [], restore: [] };
+    container.dataset.pathNodes = "";
+    container.dataset.pathEdges = "";
+  }
+
+  function ensureNode(stop) {
+    if (nodes.get(stop.map_id)) return;
+    nodes.add(prepareNode({ id: stop.map_id, kind: stop.kind, label: stop.label, shape: "box", x: 0, y: 0,
+      color: { background: "#34495e", border: "#34495e" }, font: { color: "#ffffff" },
+      info: { name: stop.label, title: stop.subtitle || "" } }));
+  }
+
+  function drawPath(path, stops) {
+    clearPath();
+    path.stops.forEach(function (stop) { revealNode(stop.map_id); ensureNode(stop); });
+    path.stops.forEach(function (stop) {
+      const node = nodes.get(stop.map_id);
+      pathState.restore.push({ id: node.id, borderWidth: node.borderWidth, color: node.color });
+      nodes.update({ id: node.id, borderWidth: 7,
+        color: Object.assign({}, node.color, { border: palette.path }) });
+      pathState.nodes.push(node.id);
+    });
+    path.hops.forEach(function (hop, i) {
+      const id = "path:" + i;
+      edges.add({ id: id, kind: "path", from: hop.source, to: hop.target, width: 6, arrows: "to",
+        color: { color: palette.path, highlight: palette.path, opacity: 1 }, smooth: false,
+        title: el("div", "tip-line", hop.reason) });
+      pathState.edges.push(id);
+    });
+    container.dataset.pathNodes = pathState.nodes.join(",");
+    container.dataset.pathEdges = pathState.edges.join(",");
+    network.selectNodes([path.stops[path.stops.length - 1].map_id], false);
+    network.fit({ nodes: pathState.nodes, animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+  }
+
+  function renderPaths(answer) {
+    pathResult.textContent = "";
+    pathResult.classList.remove("muted");
+    const head = el("div", "path-target", answer.target.label);
+    if (answer.target.subtitle) head.appendChild(el("div", "muted small", answer.target.subtitle));
+    pathResult.appendChild(head);
+    if (!answer.paths.length) {
+      pathResult.appendChild(el("p", "muted", answer.message));
+      container.dataset.pathState = "none";
+      clearPath();
+      return;
+    }
+    answer.paths.forEach(function (path, index) {
+      const block = el("div", "path-option" + (index === 0 ? " chosen" : ""));
+      const title = el("button", "path-choose", (index === 0 ? "Warmest path" : "Alternative " + index) +
+        " · " + path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") + " · cost " + path.cost.toFixed(2));
+      title.type = "button";
+      title.addEventListener("click", function () {
+        pathResult.querySelectorAll(".path-option").forEach(function (b) { b.classList.remove("chosen"); });
+        block.classList.add("chosen");
+        drawPath(path);
+      });
+      block.appendChild(title);
+      const list = el("ol", "path-steps");
+      path.hops.forEach(function (hop) {
+        const item = el("li");
+        item.appendChild(el("strong", null, hop.source_label));
+        item.appendChild(document.createTextNode(" → "));
+        item.appendChild(el("strong", null, hop.target_label));
+        item.appendChild(el("div", "muted small", hop.reason + " (strength " + hop.strength.toFixed(2) + ")"));
+        list.appendChild(item);
+      });
+      block.appendChild(list);
+      pathResult.appendChild(block);
+    });
+    container.dataset.pathState = "found";
+    drawPath(answer.paths[0]);
+    document.getElementById("path-panel").scrollIntoView({ block: "nearest" });
+  }
+
+  let pathRequest = 0;
+  function showPath(personId) {
+    const ticket = ++pathRequest;
+    container.dataset.pathState = "loading";
+    pathResult.textContent = "Finding the warmest path…";
+    const url = "/accounts/" + encodeURIComponent(accountId) + "/paths/" + encodeURIComponent(personId) +
+      "?as_of=" + encodeURIComponent(payload.as_of);
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (problem) {
+            throw new Error(problem.detail || problem.title || ("HTTP " + response.status));
+          });
+        }
+        return response.json();
+      })
+      .then(function (answer) { if (ticket === pathRequest) renderPaths(answer); })
+      .catch(function (err) {
+        if (ticket !== pathRequest) return;
+        container.dataset.pathState = "error";
+        pathResult.textContent = "Could not load the path: " + err.message;
+      });
+  }
+
+  function focusPerson(personId) {
+    revealNode(personId);
+    if (!nodes.get(personId)) return;
+    network.selectNodes([personId], false);
+    network.focus(personId, { scale: Math.max(network.getScale(), 0.8), animation: { duration: 300 } });
+    showPath(personId);
+  }
+
+  // --- events --------------------------------------------------------------------------------------
+
+  network.on("click", function (params) {
+    if (!params.nodes.length) return;
+    const id = params.nodes[0];
+    if (network.isCluster(id)) return;
+    const node = nodes.get(id);
+    if (node && node.kind === "person") showPath(id);
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length && network.isCluster(params.nodes[0])) network.openCluster(params.nodes[0]);
+  });
+
+  const dealSelect = document.getElementById("deal-select");
+  if (dealSelect) dealSelect.addEventListener("change", function () { applyDeal(dealSelect.value); });
+  document.querySelectorAll(".person-link").forEach(function (link) {
+    link.addEventListener("click", function (event) { event.preventDefault(); focusPerson(link.dataset.personId); });
+  });
+  // Many touch edges hide the org chart: then only ties to the committee and key people show at first.
+  const touchToggle = document.getElementById("touch-toggle");
+  function showTouches(all) {
+    edges.update(edges.get({ filter: function (e) { return e.kind === "touch"; } })
+      .map(function (e) { return { id: e.id, hidden: !all && !e.important }; }));
+  }
+  touchToggle.checked = edges.get({ filter: function (e) { return e.kind === "touch"; } }).length <=
+    payload.touch_edges_shown_up_to;
+  showTouches(touchToggle.checked);
+  touchToggle.addEventListener("change", function () { showTouches(touchToggle.checked); });
+  document.getElementById("fit-button").addEventListener("click", function () { network.fit({ animation: true }); });
+  document.getElementById("clear-path-button").addEventListener("click", function () {
+    clearPath();
+    container.dataset.pathState = "";
+    pathResult.textContent = "Click a person on the map to see the warmest way in from our team.";
+  });
+
+  const search = document.getElementById("person-search");
+  const names = document.getElementById("person-names");
+  const byName = new Map();
+  payload.nodes.forEach(function (n) {
+    if (n.kind !== "person") return;
+    const key = n.info.title ? n.info.name + " — " + n.info.title : n.info.name;
+    if (byName.has(key)) return;
+    byName.set(key, n.id);
+    const option = document.createElement("option");
+    option.value = key;
+    names.appendChild(option);
+  });
+  search.addEventListener("change", function () {
+    const id = byName.get(search.value);
+    if (id) focusPerson(id);
+  });
+
+  // --- first draw ----------------------------------------------------------------------------------
+
+  applyDeal(payload.selected_deal || "");
+  if (payload.clustered) clusterByDepartment();
+  network.once("afterDrawing", function () {
+    container.dataset.state = "ready";
+    status.hidden = true;
+  });
+  network.fit();
+  window.buyergraphMap = { network: network, nodes: nodes, edges: edges, showPath: showPath,
+    applyDeal: applyDeal, focusPerson: focusPerson, clearPath: clearPath };
+})();
