@@ -181,7 +181,11 @@ def ingest_paths(
     stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
     for kind, ids in wanted.items():
         stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
-    records, reference_rejects = apply_resolution(items, resolution, stored_ids)
+    rejected_ids: dict[str, set[str]] = defaultdict(set)
+    for reject in rejects:
+        if reject.action == "row_skipped" and reject.kind and reject.record_id:
+            rejected_ids[reject.kind].add(reject.record_id)
+    records, reference_rejects = apply_resolution(items, resolution, stored_ids, rejected_ids)
     rejects += reference_rejects
 
     by_kind: dict[str, list[Record]] = defaultdict(list)

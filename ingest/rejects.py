@@ -34,6 +34,8 @@ class Reject(BaseModel):
     reason: str
     kind: str | None = Field(default=None, description="the record kind the row would have become")
     action: RejectAction = "row_skipped"
+    #: The id of the record the row would have become, when it has one (not part of the report).
+    record_id: str | None = Field(default=None, exclude=True)
 
     def short(self) -> str:
         """The reject without its value, for terminals and logs (values may be personal data)."""

@@ -445,7 +445,10 @@ def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dic
 
 
 def apply_resolution(
-    items: list[SourceRecord], resolution: Resolution, stored_ids: Mapping[str, set[str]]
+    items: list[SourceRecord],
+    resolution: Resolution,
+    stored_ids: Mapping[str, set[str]],
+    rejected_ids: Mapping[str, set[str]] | None = None,
 ) -> tuple[list[SourceRecord], list[Reject]]:
     """Records with references rewritten to surviving ids, in loading order, and the reference rejects.
 
@@ -463,6 +466,9 @@ def apply_resolution(
     # (a manager later in the file, a parent company further down).
     for kind in ("companies", "people"):
         accepted[kind].update(getattr(i.record, "id") for i in by_kind.get(kind, []))  # noqa: B009
+    rejected: dict[str, set[str]] = defaultdict(set)
+    for kind, ids in (rejected_ids or {}).items():
+        rejected[kind] |= ids
     rejects: list[Reject] = []
     out: list[SourceRecord] = []
     order = [
@@ -489,18 +495,18 @@ def apply_resolution(
                 value = getattr(record, field_name)
                 if value is None or value in accepted[target]:
                     continue
-                what = _SINGULAR[target]
-                field_name = item.columns.get(field_name, field_name) if item.columns else field_name
+                column = item.columns.get(field_name, field_name) if item.columns else field_name
+                why = _missing_reason(target, value, rejected)
                 if required:
                     rejects.append(
                         Reject(
                             file=item.file,
                             row=item.row,
-                            field=field_name,
+                            field=column,
                             value=value,
                             kind=kind,
-                            reason=f"refers to {what} {value!r}, which exists neither in this "
-                            "ingest nor in the store",
+                            reason=why,
+                            record_id=getattr(record, "id", None),
                         )
                     )
                     dropped = True
@@ -509,11 +515,11 @@ def apply_resolution(
                     Reject(
                         file=item.file,
                         row=item.row,
-                        field=field_name,
+                        field=column,
                         value=value,
                         kind=kind,
                         action="value_ignored",
-                        reason=f"refers to unknown {what} {value!r}; loaded without it",
+                        reason=f"{why}; loaded without it",
                     )
                 )
                 updates[field_name] = None
@@ -521,6 +527,7 @@ def apply_resolution(
                 record_id = getattr(record, "id", None)
                 if kind in _TARGET_KIND and record_id not in stored_ids.get(kind, set()):
                     accepted[kind].discard(record_id)
+                    rejected[kind].add(str(record_id))
                 continue
             if isinstance(record, Touch):
                 known = [p for p in record.person_ids if p in accepted["people"]]
@@ -589,6 +596,13 @@ def apply_resolution(
             ]
             by_kind["reporting"] = derived + by_kind.get("reporting", [])
     return out, rejects
+
+
+def _missing_reason(target: str, value: str, rejected: Mapping[str, set[str]]) -> str:
+    what = _SINGULAR[target]
+    if value in rejected.get(target, set()):
+        return f"refers to {what} {value!r}, whose own row was rejected"
+    return f"refers to {what} {value!r}, which exists neither in this ingest nor in the store"
 
 
 def _self_loop(record: Knows | Reporting) -> bool:

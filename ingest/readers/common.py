@@ -78,7 +78,8 @@ def validate(
             column = (columns or {}).get(field or "", field)
             value = data.get(field) if field else None
             reason = error["msg"]
-            if error["type"] == "missing" or (error["type"] == "string_too_short" and not value):
+            blank = value is None or (isinstance(value, str | list) and not value)
+            if error["type"] == "missing" or (blank and error["type"] in _BLANK_ERRORS):
                 reason = "required value is missing"
             rejects.append(
                 Reject(
@@ -88,13 +89,36 @@ def validate(
                     value=None if value is None else str(value),
                     reason=reason,
                     kind=kind,
+                    record_id=_record_id(data),
                 )
             )
         return rejects
 
 
-def row_reject(error: RowError, *, file: str, row: int, kind: str) -> Reject:
+#: Validation errors that, on a blank cell, mean the value is required.
+_BLANK_ERRORS = frozenset(
+    {
+        "string_type",
+        "string_too_short",
+        "too_short",
+        "list_type",
+        "int_type",
+        "float_type",
+        "datetime_type",
+        "date_type",
+        "enum",
+    }
+)
+
+
+def _record_id(data: Mapping[str, Any]) -> str | None:
+    value = data.get("id")
+    return str(value) if value not in (None, "") else None
+
+
+def row_reject(error: RowError, *, file: str, row: int, kind: str, record_id: str | None = None) -> Reject:
     return Reject(
+        record_id=record_id,
         file=file,
         row=row,
         field=error.column,

@@ -352,7 +352,9 @@ def _read_file(
                     continue
                 data = engagement
         except RowError as error:
-            yield row_reject(error, file=name, row=row_number, kind=obj)
+            yield row_reject(
+                error, file=name, row=row_number, kind=obj, record_id=_prefixed(obj, first(r, *cols["id"]))
+            )
             continue
         result = validate(model, data, file=name, row=row_number, kind=kind, columns=_LABELS)
         if isinstance(result, list):

@@ -119,7 +119,7 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
             try:
                 data = _second_chance(model, data, error)
             except RowError as bad:
-                yield row_reject(bad, file=name, row=row_number, kind=kind)
+                yield row_reject(bad, file=name, row=row_number, kind=kind, record_id=data.get("id"))
                 continue
             result = validate(model, data, file=name, row=row_number, kind=kind)
             if isinstance(result, list):

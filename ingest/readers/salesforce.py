@@ -438,7 +438,7 @@ def _read_object(
         try:
             kind, model, data = mapper(r) if mapper is not None else _touch(obj, r, attendees)
         except RowError as error:
-            yield row_reject(error, file=name, row=row_number, kind=guess_kind or obj)
+            yield row_reject(error, file=name, row=row_number, kind=guess_kind or obj, record_id=r.get("Id"))
             continue
         result = validate(model, data, file=name, row=row_number, kind=kind, columns=_COLUMNS.get(obj))
         if isinstance(result, list):
