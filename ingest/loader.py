@@ -165,7 +165,7 @@ def ingest_paths(
                 continue
             items.append(item)
             read_counts[item.kind] += 1
-            if item.file not in files_done and item.file in read_plan.notes:
+            if item.file not in files_done:
                 files_done.add(item.file)
                 bar.update(1)
     # Reject kinds named after source objects (Contact, engagements) count under the record kind.

@@ -8,7 +8,7 @@ in loading order, one file's failure never stopping the others.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -104,8 +104,18 @@ class ReadPlan:
     native: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     salesforce: dict[str, Path] = field(default_factory=dict)
     hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
-    notes: dict[str, FileNote] = field(default_factory=dict)
+    notes: dict[Path, FileNote] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
+
+
+def _labels(files: list[Path]) -> dict[Path, str]:
+    """How each file is named in notes and rejects: its name, or folder/name when names repeat."""
+    counts: dict[str, int] = defaultdict(int)
+    for path in files:
+        counts[path.name] += 1
+    return {
+        path: path.name if counts[path.name] == 1 else f"{path.parent.name}/{path.name}" for path in files
+    }
 
 
 def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
@@ -114,33 +124,32 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
     result = ReadPlan()
     files, result.rejects = expand_paths(paths)
+    labels = _labels(files)
     for path in files:
+        label = labels[path]
         try:
             detected = detect_format(path, forced)
         except InvalidInputError as exc:
-            result.notes[path.name] = FileNote(file=path.name, format="?", error=str(exc))
-            result.rejects.append(
-                Reject(file=path.name, reason=str(exc).removeprefix(f"{path.name}: "), action="file_skipped")
-            )
+            reason = str(exc).removeprefix(f"{path.name}: ")
+            result.notes[path] = FileNote(file=label, format="?", error=reason)
+            result.rejects.append(Reject(file=label, reason=reason, action="file_skipped"))
             continue
         if detected is None:
             what = "any format" if forced == "auto" else f"the {forced} format"
             reason = f"not recognised as a file of {what} (see docs/ingest.md for the file names and headers)"
-            result.notes[path.name] = FileNote(file=path.name, format="?", error=reason)
-            result.rejects.append(Reject(file=path.name, reason=reason, action="file_skipped"))
+            result.notes[path] = FileNote(file=label, format="?", error=reason)
+            result.rejects.append(Reject(file=label, reason=reason, action="file_skipped"))
             continue
-        if path.name in result.notes:
-            reason = "two input files have the same name; only the first is read"
-            result.rejects.append(Reject(file=str(path), reason=reason, action="file_skipped"))
+        note = FileNote(file=label, format=detected.format, object=detected.object)
+        if detected.format == "salesforce" and detected.object in result.salesforce:
+            note.error = f"a second {detected.object} file; only the first is read"
+            result.notes[path] = note
+            result.rejects.append(Reject(file=label, reason=note.error, action="file_skipped"))
             continue
-        result.notes[path.name] = FileNote(file=path.name, format=detected.format, object=detected.object)
+        result.notes[path] = note
         if detected.format == "native":
             result.native[detected.object].append(path)
         elif detected.format == "salesforce":
-            if detected.object in result.salesforce:
-                reason = f"a second {detected.object} file; only the first is read"
-                result.rejects.append(Reject(file=path.name, reason=reason, action="file_skipped"))
-                continue
             result.salesforce[detected.object] = path
         else:
             result.hubspot[detected.object].append(path)
@@ -148,17 +157,19 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
 
 
 def _guarded(
-    items: Iterator[SourceRecord | Reject], notes: dict[str, FileNote]
+    items: Iterator[SourceRecord | Reject], notes: Mapping[Path, FileNote]
 ) -> Iterator[SourceRecord | Reject]:
     """Stop one reader on an unreadable file (reported), not the whole ingest."""
     try:
         yield from items
     except InvalidInputError as exc:
         message = str(exc)
-        file = message.split(":", 1)[0] if ":" in message else "?"
-        if file in notes:
-            notes[file].error = message
-        yield Reject(file=file, reason=message.removeprefix(f"{file}: "), action="file_skipped")
+        name = message.split(":", 1)[0] if ":" in message else "?"
+        matches = [note for path, note in notes.items() if path.name == name]
+        label = matches[0].file if len(matches) == 1 else name
+        for note in matches[:1]:
+            note.error = message.removeprefix(f"{name}: ")
+        yield Reject(file=label, reason=message.removeprefix(f"{name}: "), action="file_skipped")
 
 
 def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
@@ -167,7 +178,7 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
     yield from read_plan.rejects
     for kind in BUNDLE_KINDS:
         for path in read_plan.native.get(kind, []):
-            yield from _guarded(read_native_file(path, kind, read_plan.notes[path.name]), read_plan.notes)
+            yield from _guarded(read_native_file(path, kind, read_plan.notes[path]), read_plan.notes)
     if read_plan.salesforce:
         for obj, path in list(read_plan.salesforce.items()):
             # Each object alone, so that an unreadable file stops only itself.

@@ -277,7 +277,7 @@ def _contact(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]]) -> dict[
 
 
 def read_hubspot(
-    files: Mapping[str, list[Path]], notes: dict[str, FileNote]
+    files: Mapping[str, list[Path]], notes: Mapping[Path, FileNote]
 ) -> Iterator[SourceRecord | Reject]:
     """Records of HubSpot exports; `files` maps object (companies, contacts, ...) -> paths."""
     ctx = _Context()
@@ -285,7 +285,7 @@ def read_hubspot(
     pending: list[SourceRecord | Reject] = []
     for obj in _ORDER:
         for path in files.get(obj, []):
-            for item in _read_file(obj, path, notes[path.name], ctx, deal_contacts):
+            for item in _read_file(obj, path, notes[path], ctx, deal_contacts):
                 if isinstance(item, SourceRecord) and item.kind in ("deals", "touches"):
                     pending.append(item)  # after the reps that their owners become
                 else:
@@ -313,7 +313,7 @@ def _read_file(
     table = open_table(path)
     note.encoding, note.delimiter = table.encoding, table.delimiter
     note.ignored_columns = ignored_columns(table.header, [c for names in cols.values() for c in names])
-    name = path.name
+    name = note.file
     for row_number, raw in table.rows:
         note.rows += 1
         r = {k.strip().lower(): v for k, v in raw.items()}

@@ -84,7 +84,7 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
     """Validated records of one bundle file, or rejects naming row and field."""
     model = BUNDLE_KINDS[kind]
     fields = list(model.model_fields)
-    name = path.name
+    name = note.file
     if path.suffix.lower() in JSONL_SUFFIXES:
         note.encoding = "utf-8"
         rows: Iterator[tuple[int, dict[str, Any]]] = open_jsonl(path)

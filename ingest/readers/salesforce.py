@@ -392,7 +392,7 @@ def _relations(path: Path, obj: str, note: FileNote) -> tuple[dict[str, list[str
             field = parent if not activity else "RelationId"
             rejects.append(
                 Reject(
-                    file=path.name,
+                    file=note.file,
                     row=row_number,
                     field=field,
                     reason="required value is missing",
@@ -405,20 +405,22 @@ def _relations(path: Path, obj: str, note: FileNote) -> tuple[dict[str, list[str
     return attendees, rejects
 
 
-def read_salesforce(files: Mapping[str, Path], notes: dict[str, FileNote]) -> Iterator[SourceRecord | Reject]:
+def read_salesforce(
+    files: Mapping[str, Path], notes: Mapping[Path, FileNote]
+) -> Iterator[SourceRecord | Reject]:
     """Records of a Data Export, object by object in loading order. `files` maps object -> path;
     `notes` maps file name -> its FileNote (filled in as files are read)."""
     attendees: dict[str, dict[str, list[str]]] = {"Task": {}, "Event": {}}
     for relation_obj, activity_obj in (("TaskRelation", "Task"), ("EventRelation", "Event")):
         if relation_obj in files:
             path = files[relation_obj]
-            attendees[activity_obj], rejects = _relations(path, relation_obj, notes[path.name])
+            attendees[activity_obj], rejects = _relations(path, relation_obj, notes[path])
             yield from rejects
     for obj in SALESFORCE_OBJECTS:
         if obj not in files or obj.endswith("Relation"):
             continue
         path = files[obj]
-        yield from _read_object(obj, path, notes[path.name], attendees.get(obj, {}))
+        yield from _read_object(obj, path, notes[path], attendees.get(obj, {}))
 
 
 def _read_object(
@@ -429,7 +431,7 @@ def _read_object(
     table = open_table(path)
     note.encoding, note.delimiter = table.encoding, table.delimiter
     note.ignored_columns = ignored_columns(table.header, columns)
-    name = path.name
+    name = note.file
     mapper = _MAPPERS.get(obj)
     guess_kind = "touches" if mapper is None else None
     for row_number, raw in table.rows:
