@@ -111,7 +111,8 @@ def test_hubspot_exports_map_labels_roles_and_activities() -> None:
     assert ("hs-deal-7002", "hs-contact-504", BuyingRole.BLOCKER) in roles
     touches = _by_id(records, "touches")
     call = touches["hs-engagement-80001"]
-    assert isinstance(call, Touch) and (call.kind, call.duration_s, call.deal_id) == ("call", 1500, "hs-deal-7001")
+    assert isinstance(call, Touch)
+    assert (call.kind, call.duration_s, call.deal_id) == ("call", 1500, "hs-deal-7001")
     inbound = touches["hs-engagement-80002"]
     assert isinstance(inbound, Touch) and inbound.direction == "inbound"
     meeting = touches["hs-engagement-81001"]
