@@ -135,6 +135,7 @@ class MapNode(BaseModel):
     color: dict[str, Any]
     borderWidth: float = 1.0  # noqa: N815 - vis-network's name
     shapeProperties: dict[str, Any] | None = None  # noqa: N815
+    margin: dict[str, int] | None = None
     font: dict[str, Any] | None = None
     opacity: float | None = None
     #: Department cluster this node joins on large maps; None keeps it visible on its own.
@@ -724,7 +725,8 @@ def _placeholders(
                 color=_node_color("#ffffff", color),
                 borderWidth=2.0,
                 shapeProperties={"borderDashes": [6, 4]},
-                font={"color": color},
+                font={"color": color, "size": 15},
+                margin={"top": 7, "right": 9, "bottom": 7, "left": 9},
                 role=gap.role,
                 deal_id=deal.deal_id,
                 info=PersonInfo(

@@ -1,0 +1,134 @@
+"""The pages over HTTP: sign-in, the same key as the API, escaping, offline assets, warm-path data."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+from api.routers.pages import CONTENT_SECURITY_POLICY
+from tests.api.conftest import AS_OF, ApiEnv
+
+DAY = AS_OF.isoformat()
+
+
+def first_account(api: ApiEnv) -> str:
+    accounts = api.get("/api/v1/accounts", params={"limit": 50}).json()["data"]
+    return str(max(accounts, key=lambda a: a["name"])["id"])
+
+
+def test_browser_without_a_key_is_sent_to_the_login_form(api: ApiEnv) -> None:
+    response = api.client.get("/accounts/whatever?deal=x", follow_redirects=False)
+    assert response.status_code == 303
+    location = urlparse(response.headers["location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/accounts/whatever?deal=x"]
+    form = api.client.get("/login")
+    assert form.status_code == 200 and 'name="api_key"' in form.text
+
+
+def test_the_api_key_header_opens_the_account_list(api: ApiEnv) -> None:
+    page = api.get("/", params={"as_of": DAY})
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert page.headers["cache-control"] == "no-store"
+    accounts = api.get("/api/v1/accounts", params={"limit": 50}).json()["data"]
+    for account in accounts:
+        assert f'href="/accounts/{account["id"]}"' in page.text
+    assert page.text.count('<svg class="spark"') == len(accounts)
+
+
+def test_login_keeps_the_key_in_an_http_only_cookie_and_logout_drops_it(api: ApiEnv) -> None:
+    response = api.client.post(
+        "/login", data={"api_key": api.keys["read"], "next": "/?q=a"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/?q=a"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("buyergraph_key=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    assert api.client.get("/", params={"as_of": DAY}).status_code == 200  # the cookie now signs in
+    out = api.client.post("/logout", follow_redirects=False)
+    assert out.status_code == 303
+    api.client.cookies.clear()
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_refuses_unknown_keys_without_echoing_them(api: ApiEnv) -> None:
+    response = api.client.post("/login", data={"api_key": "bg_not-a-real-key-123", "next": "/"})
+    assert response.status_code == 401
+    assert "bg_not-a-real-key-123" not in response.text
+    assert "set-cookie" not in response.headers
+
+
+def test_login_never_redirects_to_another_site(api: ApiEnv) -> None:
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = api.client.post(
+            "/login", data={"api_key": api.keys["read"], "next": target}, follow_redirects=False
+        )
+        assert response.headers["location"] == "/"
+
+
+def test_committee_map_page_embeds_escaped_data_and_local_assets_only(api: ApiEnv) -> None:
+    account_id = first_account(api)
+    page = api.get(f"/accounts/{account_id}", params={"as_of": DAY})
+    assert page.status_code == 200
+    assert '<script type="application/json" id="map-data">' in page.text
+    assert "/static/vendor/vis-network/vis-network.min.js" in page.text
+    assert "http://" not in page.text.split("<body", 1)[1].split("</body>")[0].replace(
+        "http://www.w3.org", ""
+    )
+    for asset in (
+        "/static/vendor/vis-network/vis-network.min.js",
+        "/static/vendor/vis-network/vis-network.css",
+        "/static/committee_map.js",
+        "/static/buyergraph.css",
+        "/static/account_list.js",
+    ):
+        response = api.client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 500
+    assert "vis-network" in api.client.get("/static/vendor/vis-network/vis-network.min.js").text[:200]
+
+
+def test_static_files_cannot_climb_out_of_their_folder(api: ApiEnv) -> None:
+    for path in (
+        "/static/../pages.py",
+        "/static/%2e%2e/pages.py",
+        "/static/vendor/vis-network/../../pages.py",
+        "/static/templates/base.html",
+    ):
+        assert api.client.get(path).status_code == 404, path
+
+
+def test_unknown_account_gets_a_readable_404_page(api: ApiEnv) -> None:
+    page = api.get("/accounts/no-such-account")
+    assert page.status_code == 404
+    assert "Account not found" in page.text and "text/html" in page.headers["content-type"]
+
+
+def test_warm_path_data_uses_the_map_ids(api: ApiEnv) -> None:
+    account_id = first_account(api)
+    page = api.get(f"/accounts/{account_id}", params={"as_of": DAY}).text
+    found = re.search(r'id="map-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    payload = json.loads(found.group(1))
+    tie = next(e for e in payload["edges"] if e["kind"] == "touch")
+    person = tie["to"]
+    answer = api.get(f"/accounts/{account_id}/paths/{person}", params={"as_of": DAY})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["target"]["map_id"] == person
+    assert body["paths"], body
+    best = body["paths"][0]
+    map_ids = {n["id"] for n in payload["nodes"]}
+    assert best["stops"][0]["map_id"].startswith("rep:") and best["stops"][-1]["map_id"] == person
+    assert all(stop["map_id"] in map_ids for stop in best["stops"])
+    assert [h["source"] for h in best["hops"]] == [s["map_id"] for s in best["stops"][:-1]]
+
+
+def test_warm_path_data_needs_the_key_and_a_person_of_the_account(api: ApiEnv) -> None:
+    account_id = first_account(api)
+    assert api.client.get(f"/accounts/{account_id}/paths/p1").status_code == 401
+    missing = api.get(f"/accounts/{account_id}/paths/nobody")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
