@@ -540,7 +540,7 @@ def apply_resolution(
                             field="person_ids",
                             value=";".join(unknown),
                             kind=kind,
-                            reason="refers only to people who exist neither in this ingest nor in the store",
+                            reason=_attendees_reason(unknown, rejected),
                         )
                     )
                     continue
@@ -603,6 +603,12 @@ def _missing_reason(target: str, value: str, rejected: Mapping[str, set[str]]) -
     if value in rejected.get(target, set()):
         return f"refers to {what} {value!r}, whose own row was rejected"
     return f"refers to {what} {value!r}, which exists neither in this ingest nor in the store"
+
+
+def _attendees_reason(unknown: list[str], rejected: Mapping[str, set[str]]) -> str:
+    if all(p in rejected.get("people", set()) for p in unknown):
+        return "refers only to people whose own rows were rejected"
+    return "refers only to people who exist neither in this ingest nor in the store"
 
 
 def _self_loop(record: Knows | Reporting) -> bool:
