@@ -77,8 +77,8 @@ def figures(folder: Path) -> dict[str, Any]:
     senior = {f"E{i}" for i, row in employees.items() if row["seniority"] == "Senior"}
 
     projection = project_account(enron_account(employees, pairs), as_of=AS_OF)
-    ranked, notes = rank_key_people(projection)
-    ours = [k.person_id for k in ranked]
+    ranking = rank_key_people(projection)
+    ours, notes = ranking.order, ranking.notes
 
     directed = nx.DiGraph()
     directed.add_nodes_from(f"E{i}" for i in employees)

@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 
 from graph.analyses.results import Coverage, Hop, HopKind, WarmPath
 
-__all__ = ["reachable_within", "best_paths", "k_warm_paths", "coverage_score"]
+__all__ = ["HopBoundedPaths", "reachable_within", "best_paths", "k_warm_paths", "coverage_score"]
 
 
 def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) -> dict[str, int]:
@@ -70,14 +71,78 @@ def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
     return WarmPath(target_id=nodes[-1], nodes=nodes, hops=hops, cost=round(cost, 4))
 
 
+class HopBoundedPaths:
+    """Cheapest paths of at most max_hops hops from a set of sources to every node, computed once.
+
+    A hop-bounded Bellman-Ford, vectorised over the edge list with numpy: layer h holds the cheapest
+    cost of reaching each node in exactly h hops, so the answer respects max_hops exactly (a plain
+    Dijkstra could return a cheaper but longer path and miss a valid shorter one). With positive
+    costs the cheapest walk over all layers is a simple path; ties go to the fewest hops.
+    """
+
+    def __init__(self, reach: nx.Graph, sources: Iterable[str], *, max_hops: int, cost: str = "cost") -> None:
+        if reach.is_directed():
+            raise nx.NetworkXNotImplemented("HopBoundedPaths expects an undirected reach graph")
+        self.reach = reach
+        self.nodes = list(reach)
+        index = {node: i for i, node in enumerate(self.nodes)}
+        self.index = index
+        n = len(self.nodes)
+        edges = [(index[a], index[b], data) for a, b, data in reach.edges(data=cost, default=1.0)]
+        if edges:
+            a_idx, b_idx, weights = (np.array(column) for column in zip(*edges, strict=True))
+        else:
+            a_idx = b_idx = np.zeros(0, dtype=np.int64)
+            weights = np.zeros(0)
+        src = np.concatenate([a_idx, b_idx]).astype(np.int64)
+        dst = np.concatenate([b_idx, a_idx]).astype(np.int64)
+        w = np.concatenate([weights, weights]).astype(float)
+        self.sources = {s for s in sources if s in index}
+        current = np.full(n, np.inf)
+        for s in self.sources:
+            current[index[s]] = 0.0
+        self.best = current.copy()
+        self.best_layer = np.where(np.isfinite(current), 0, -1)
+        self.predecessors: list[np.ndarray] = []
+        for h in range(1, max_hops + 1):
+            candidate = current[src] + w
+            live = np.isfinite(candidate)
+            if not live.any():
+                break
+            s_live, d_live, c_live = src[live], dst[live], candidate[live]
+            order = np.lexsort((c_live, d_live))
+            d_sorted = d_live[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = d_sorted[1:] != d_sorted[:-1]
+            chosen = order[first]
+            nxt = np.full(n, np.inf)
+            nxt[d_live[chosen]] = c_live[chosen]
+            pred = np.full(n, -1, dtype=np.int64)
+            pred[d_live[chosen]] = s_live[chosen]
+            better = nxt < self.best
+            self.best[better] = nxt[better]
+            self.best_layer[better] = h
+            self.predecessors.append(pred)
+            current = nxt
+
+    def path(self, target: str) -> WarmPath | None:
+        """The cheapest path to target within max_hops, or None (also for a source itself)."""
+        i = self.index.get(target)
+        if i is None or target in self.sources or self.best_layer[i] <= 0:
+            return None
+        nodes = [i]
+        node = i
+        for h in range(int(self.best_layer[i]), 0, -1):
+            node = int(self.predecessors[h - 1][node])
+            nodes.append(node)
+        nodes.reverse()
+        return _path_model(self.reach, [self.nodes[k] for k in nodes])
+
+
 def best_paths(
     reach: nx.Graph, sources: Iterable[str], targets: Iterable[str], *, max_hops: int, cost: str = "cost"
 ) -> dict[str, WarmPath]:
-    """The cheapest path of at most max_hops hops from any source to each target, in one pass.
-
-    A hop-bounded Bellman-Ford: layer h holds the cheapest cost of reaching each node in exactly h
-    hops, so the answer respects max_hops exactly (a plain Dijkstra could return a cheaper but longer
-    path and miss a valid shorter one).
+    """The cheapest path of at most max_hops hops from any source to each target (see HopBoundedPaths).
 
     >>> g = nx.Graph()
     >>> g.add_edge("rep", "a", cost=1.0, strength=1.0, kind="touch", reason="met")
@@ -85,39 +150,9 @@ def best_paths(
     >>> best_paths(g, ["rep"], ["b"], max_hops=3)["b"].nodes
     ['rep', 'a', 'b']
     """
-    wanted = {t for t in targets if t in reach}
-    source_list = [s for s in sources if s in reach]
-    best: dict[str, tuple[float, int]] = dict.fromkeys(source_list, (0.0, 0))
-    layers: list[dict[str, tuple[float, str]]] = [{s: (0.0, s) for s in source_list}]
-    for _ in range(max_hops):
-        nxt: dict[str, tuple[float, str]] = {}
-        for node, (so_far, _) in layers[-1].items():
-            for other, data in reach.adj[node].items():
-                c = so_far + data[cost]
-                old = nxt.get(other)
-                if old is None or c < old[0]:
-                    nxt[other] = (c, node)
-        # Keep only improvements: a node reached more cheaply in fewer hops need not expand again.
-        pruned = {n: v for n, v in nxt.items() if n not in best or v[0] < best[n][0]}
-        depth = len(layers)
-        for n, (c, _) in pruned.items():
-            best[n] = (c, depth)
-        layers.append(pruned)
-        if not pruned:
-            break
-    result: dict[str, WarmPath] = {}
-    for target in sorted(wanted):
-        if target not in best or target in source_list:
-            continue
-        _, depth = best[target]
-        nodes = [target]
-        node = target
-        for h in range(depth, 0, -1):
-            node = layers[h][node][1]
-            nodes.append(node)
-        nodes.reverse()
-        result[target] = _path_model(reach, nodes)
-    return result
+    finder = HopBoundedPaths(reach, sources, max_hops=max_hops, cost=cost)
+    found = {t: finder.path(t) for t in sorted(set(targets))}
+    return {t: path for t, path in found.items() if path is not None}
 
 
 def k_warm_paths(

@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement
@@ -34,6 +36,8 @@ from graph.model import (
 __all__ = ["engagement", "lead_points"]
 
 _DEFAULT_DEMO_MINUTES = 30.0
+#: (first day, last day, touches, inbound touches, last inbound day) of one person.
+PersonStats = tuple[date, date, int, int, date | None]
 _DECIDING_FUNCTIONS = frozenset({Function.FINANCE, Function.PROCUREMENT, Function.LEGAL})
 
 
@@ -99,8 +103,12 @@ def engagement(
     function: Mapping[str, Function | None],
     seniority: Mapping[str, Seniority],
     config: AnalysisConfig = DEFAULT_CONFIG,
+    person_stats: dict[str, PersonStats] | None = None,
 ) -> Engagement:
-    """Roll up touches (oldest first, none after as_of) with the account's people.
+    """Roll up touches (oldest first) with the account's people; touches after as_of are ignored.
+
+    `person_stats` (person -> (first day, last day, touches, inbound touches, last inbound day) up to
+    as_of) may be passed when the caller has it already, to save a pass over the touches.
 
     >>> from datetime import datetime
     >>> t = [Touch(id="t", at=datetime(2025, 1, 1), kind="meeting", person_ids=["p"])]
@@ -108,37 +116,66 @@ def engagement(
     >>> result.active_30d
     ['p']
     """
-    per: dict[str, PersonEngagement] = {}
-    kinds: Counter[str] = Counter()
     lead_window = as_of - timedelta(days=config.engaged_days)
-    last_inbound: date | None = None
-    lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    last_touch: date | None = None
-    for touch in touches:
-        day = touch.at.date()
-        if day > as_of:
-            continue
-        kinds[touch.kind.value] += 1
-        inbound = touch.direction == Direction.INBOUND or touch.kind in INBOUND_BEHAVIOUR
-        if inbound:
-            last_inbound = day
-        last_touch = day
-        points = lead_points(touch, config) if day >= lead_window else None
-        for pid in touch.person_ids:
-            if pid not in people:
+    inbound_dir = Direction.INBOUND
+    if person_stats is None:
+        # One pass over every touch; a caller with a projection passes these in instead.
+        person_stats = {}
+        for touch in touches:
+            day = touch.at.date()
+            if day > as_of:
                 continue
-            pe = per.get(pid)
-            if pe is None:
-                pe = per[pid] = PersonEngagement(person_id=pid, first_touch=day)
-            pe.last_touch = day
-            pe.touches += 1
-            pe.inbound += int(inbound)
-            if points is not None:
+            inbound = touch.direction is inbound_dir or touch.kind in INBOUND_BEHAVIOUR
+            for pid in touch.person_ids:
+                row = person_stats.get(pid)
+                if row is None:
+                    row = person_stats[pid] = (day, day, 0, 0, None)
+                person_stats[pid] = (row[0], day, row[2] + 1, row[3] + inbound, day if inbound else row[4])
+    acc = {pid: row for pid, row in person_stats.items() if pid in people}
+    inbound_days = [row[4] for row in person_stats.values() if row[4] is not None]
+    last_inbound: date | None = max(inbound_days, default=None)
+
+    as_of_end = datetime.combine(as_of, datetime.max.time())
+    within = touches[: bisect_right(touches, as_of_end, key=attrgetter("at"))]
+    kinds: Counter[str] = Counter(
+        {kind.value: n for kind, n in Counter(map(attrgetter("kind"), within)).items()}
+    )
+    last_touch: date | None = max((t.at.date() for t in within[-1:]), default=None)
+
+    # Lead points only from touches within the window (touches are oldest first).
+    demo_kind, email_kind = TouchKind.DEMO, TouchKind.EMAIL
+    fixed_points: dict[TouchKind, tuple[str, float]] = {}
+    for kind_ in TouchKind:
+        if kind_ not in (demo_kind, email_kind):
+            scored = lead_points(Touch(id="-", at=datetime(2000, 1, 1), kind=kind_, person_ids=["-"]), config)
+            if scored is not None:
+                fixed_points[kind_] = scored
+    window_start = datetime.combine(lead_window, datetime.min.time())
+    first_recent = bisect_left(within, window_start, key=attrgetter("at"))
+    lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for touch in within[first_recent:]:
+        kind = touch.kind
+        points = fixed_points.get(kind)
+        if points is None and (kind is demo_kind or kind is email_kind):
+            points = lead_points(touch, config)
+        if points is None:
+            continue
+        for pid in touch.person_ids:
+            if pid in people:
                 lead[pid][points[0]] += points[1]
 
-    for pid, parts in lead.items():
-        per[pid].lead_components = {k: round(v, 2) for k, v in sorted(parts.items())}
-        per[pid].lead_score = round(sum(parts.values()), 2)
+    per: dict[str, PersonEngagement] = {}
+    for pid, (first_day, last_day, count, inbound_count, _) in acc.items():
+        parts = lead.get(pid, {})
+        per[pid] = PersonEngagement(
+            person_id=pid,
+            first_touch=first_day,
+            last_touch=last_day,
+            touches=count,
+            inbound=inbound_count,
+            lead_score=round(sum(parts.values()), 2),
+            lead_components={k: round(v, 2) for k, v in sorted(parts.items())},
+        )
 
     def active(days: int) -> list[str]:
         since = as_of - timedelta(days=days)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -28,9 +29,23 @@ from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import KeyPerson, ScoreComponent
 from graph.model import BuyingRole, Function, Person, Seniority
 
-__all__ = ["influence", "structure_scores", "centrality_scores"]
+__all__ = ["InfluenceRanking", "influence", "structure_scores", "centrality_scores"]
 
 _SIGNALS = ("structure", "seniority", "centrality", "committee", "engagement")
+
+
+@dataclass(frozen=True)
+class InfluenceRanking:
+    """Everyone's influence, and the explained models of the people at the top."""
+
+    #: The top people (all, when no limit was given), as explained models.
+    key_people: list[KeyPerson]
+    #: Every candidate's id, most influential first.
+    order: list[str]
+    #: Every candidate's score in [0, 1].
+    scores: dict[str, float]
+    #: Signals that were missing and left out.
+    notes: list[str]
 
 
 def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]:
@@ -98,8 +113,9 @@ def influence(
     candidates: set[str] | None = None,
     config: AnalysisConfig = DEFAULT_CONFIG,
     engaged_days: int | None = None,
-) -> tuple[list[KeyPerson], list[str]]:
-    """Rank people by influence; returns every candidate ranked, and notes on missing signals.
+    limit: int | None = None,
+) -> InfluenceRanking:
+    """Rank people by influence: everyone's score and order, explained models for the top `limit`.
 
     `roles` maps a person to {role: weight of the deal status}; `engagement` maps a person to
     (days since the last touch or None, touches in the last engaged_days).
@@ -107,8 +123,8 @@ def influence(
     >>> from graph.model import Person, Seniority
     >>> org = nx.DiGraph([("boss", "dev")])
     >>> people = {"boss": Person(id="boss", name="B"), "dev": Person(id="dev", name="D")}
-    >>> ranked, notes = influence(org, nx.Graph(), people=people, seniority={})
-    >>> [(k.person_id, k.rank) for k in ranked]
+    >>> ranking = influence(org, nx.Graph(), people=people, seniority={})
+    >>> [(k.person_id, k.rank) for k in ranking.key_people]
     [('boss', 1), ('dev', 2)]
     """
     roles = roles or {}
@@ -118,7 +134,7 @@ def influence(
     window = engaged_days or config.engaged_days
     nodes = sorted(candidates if candidates is not None else set(org) | set(interaction))
     if not nodes:
-        return [], []
+        return InfluenceRanking(key_people=[], order=[], scores={}, notes=[])
 
     structure, below = structure_scores(org)
     centrality = centrality_scores(interaction)
@@ -150,7 +166,7 @@ def influence(
         notes.append("the account has one person, who ranks first by definition")
 
     n_connected = {n: interaction.degree(n) if n in interaction else 0 for n in nodes}
-    ranked: list[tuple[float, str, list[ScoreComponent]]] = []
+    ranked: list[tuple[float, str, dict[str, tuple[float, str]]]] = []
     for node in nodes:
         values: dict[str, tuple[float, str]] = {}
         if available["structure"]:
@@ -205,6 +221,12 @@ def influence(
                 )
             values["engagement"] = (value, text)
         score = sum(raw_weights[s] * v for s, (v, _) in values.items()) / total_weight
+        ranked.append((score, node, values))
+
+    ranked.sort(key=lambda item: (-item[0], -below.get(item[1], 0), item[1]))
+    result: list[KeyPerson] = []
+    # Models (with their explanations) only for the people that will be shown.
+    for rank, (score, node, values) in enumerate(ranked[:limit], start=1):
         components = [
             ScoreComponent(
                 name=s,
@@ -215,11 +237,6 @@ def influence(
             )
             for s, (v, text) in values.items()
         ]
-        ranked.append((score, node, components))
-
-    ranked.sort(key=lambda item: (-item[0], -below.get(item[1], 0), item[1]))
-    result: list[KeyPerson] = []
-    for rank, (score, node, components) in enumerate(ranked, start=1):
         person = people.get(node)
         result.append(
             KeyPerson(
@@ -234,4 +251,9 @@ def influence(
                 explanation=f"#{rank} mainly for {_share_words(components)}.",
             )
         )
-    return result, notes
+    return InfluenceRanking(
+        key_people=result,
+        order=[node for _, node, _ in ranked],
+        scores={node: round(score, 4) for score, node, _ in ranked},
+        notes=notes,
+    )

@@ -6,15 +6,14 @@ from datetime import date
 
 import graph.projections as projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.coverage import best_paths, coverage_score, k_warm_paths, reachable_within
+from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths, reachable_within
 from graph.analyses.cross_sell import OwnershipIndex, recommend
 from graph.analyses.engagement import engagement
 from graph.analyses.gaps import choose_template, deal_gaps
-from graph.analyses.key_people import influence
+from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.results import (
     AccountAnalysis,
     DealAnalysis,
-    KeyPerson,
     LeadKind,
     RelationshipLead,
     WarmPath,
@@ -30,7 +29,7 @@ _FAN_ROLES = frozenset(
 )
 
 
-def rank_key_people(p: projections.AccountProjection) -> tuple[list[KeyPerson], list[str]]:
+def rank_key_people(p: projections.AccountProjection, *, limit: int | None = None) -> InfluenceRanking:
     """Every current person of the account ranked by influence (see key_people.py)."""
     deal_status = {d.id: d.status for d in p.account.deals}
     roles: dict[str, dict[BuyingRole, float]] = {}
@@ -57,6 +56,7 @@ def rank_key_people(p: projections.AccountProjection) -> tuple[list[KeyPerson], 
         engagement=window_counts,
         candidates=p.current,
         config=p.config,
+        limit=limit,
     )
 
 
@@ -133,12 +133,12 @@ def analyze_account(
     """
     p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
     notes: list[str] = []
-    ranked, influence_notes = rank_key_people(p)
-    notes.extend(influence_notes)
+    ranking = rank_key_people(p, limit=config.key_people_limit)
+    notes.extend(ranking.notes)
     if p.classified:
         notes.append(f"seniority of {len(p.classified)} people was read from their titles")
-    score_of = {k.person_id: k.score for k in ranked}
-    top = [k.person_id for k in ranked[: config.top_influencers_per_deal]]
+    score_of = ranking.scores
+    top = ranking.order[: config.top_influencers_per_deal]
 
     deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
     if deal_id is not None:
@@ -158,18 +158,14 @@ def analyze_account(
             families_by_deal.setdefault(dp.deal_id, set()).add(family)
     committee_of = projections.committee_by_deal(p.committee)
 
-    # Warm paths to everyone a gap or a deal may name, in one hop-bounded pass.
-    path_cache: dict[str, WarmPath] = {}
+    # Warm paths to everyone a gap or a deal may name, from one hop-bounded pass.
+    finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops)
+    path_cache: dict[str, WarmPath | None] = {}
 
     def warm(pid: str) -> WarmPath | None:
         if pid not in path_cache:
-            path_cache.update(best_paths(p.reach, reps, [pid], max_hops=config.max_hops))
-        return path_cache.get(pid)
-
-    key_targets = set(top)
-    for d in deals:
-        key_targets |= {row.person_id for row in committee_of.get(d.id, [])}
-    path_cache.update(best_paths(p.reach, reps, sorted(key_targets & p.current), max_hops=config.max_hops))
+            path_cache[pid] = finder.path(pid)
+        return path_cache[pid]
 
     deal_results: list[DealAnalysis] = []
     for d in deals:
@@ -200,7 +196,11 @@ def analyze_account(
         key = [pid for pid in list(members) + top if pid in p.current]
         key = list(dict.fromkeys(key))
         coverage = coverage_score(key, reach_hops, score_of)
-        paths = {pid: [path_cache[pid]] for pid in key if pid not in engaged and pid in path_cache}
+        paths: dict[str, list[WarmPath]] = {}
+        for pid in key:
+            found = warm(pid) if pid not in engaged else None
+            if found is not None:
+                paths[pid] = [found]
         deal_results.append(
             DealAnalysis(
                 deal_id=d.id,
@@ -233,12 +233,17 @@ def analyze_account(
         function=p.function,
         seniority=p.seniority,
         config=config,
+        person_stats={
+            pid: (st.first, st.last, st.count, st.inbound, st.last_inbound)
+            for pid, st in p.stats.items()
+            if st.first is not None and st.last is not None
+        },
     )
     return AccountAnalysis(
         account_id=account.company.id,
         name=account.company.name,
         as_of=as_of,
-        key_people=ranked[: config.key_people_limit],
+        key_people=ranking.key_people,
         deals=deal_results,
         cross_sell=cross,
         relationship_leads=_relationship_leads(p, ownership),

@@ -1,0 +1,144 @@
+"""Relationship strength, reachability, coverage and warm paths, worked out by hand."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import networkx as nx
+import pytest
+
+from graph.analyses import AnalysisConfig, analyze_account, warm_paths
+from graph.analyses.coverage import best_paths, coverage_score, k_warm_paths, reachable_within
+from graph.errors import NotFoundError
+from graph.model import (
+    AccountGraph,
+    CommitteeRole,
+    Company,
+    Deal,
+    Knows,
+    Person,
+    Rep,
+    Reporting,
+    Touch,
+)
+from graph.projections import project_account, tie_strength
+
+AS_OF = date(2026, 6, 30)
+
+
+def at(days_before: int) -> datetime:
+    return datetime.combine(AS_OF - timedelta(days=days_before), datetime.min.time()).replace(hour=9)
+
+
+def test_strength_formula() -> None:
+    # One meeting today: S = 3, strength = 1 - exp(-3 / 6).
+    assert tie_strength(3.0, False) == pytest.approx(1 - math.exp(-0.5))
+    # An inbound reply makes it two-way: times 1.5.
+    assert tie_strength(3.0, True) == pytest.approx(1.5 * (1 - math.exp(-0.5)))
+    assert tie_strength(100.0, True) == 1.0
+
+
+def chain_account() -> AccountGraph:
+    """rep --touch--> p1 --knows--> p2 --reports to--> p3 --knows--> p4 (4 hops from the rep)."""
+    people = [Person(id=f"p{i}", name=f"P{i}", seniority="vp" if i == 3 else "manager") for i in range(1, 5)]
+    return AccountGraph(
+        company=Company(id="c", name="C"),
+        people=people,
+        reps=[Rep(id="rep", name="Rex")],
+        knows=[Knows(person_id="p1", other_id="p2", strength=0.8), Knows(person_id="p3", other_id="p4")],
+        reporting=[Reporting(person_id="p2", manager_id="p3")],
+        touches=[Touch(id="t", at=at(0), kind="meeting", person_ids=["p1"], rep_id="rep")],
+        deals=[Deal(id="d", company_id="c", amount=1_000, status="open")],
+        committee=[
+            CommitteeRole(deal_id="d", person_id="p3", role="decision_maker"),
+            CommitteeRole(deal_id="d", person_id="p4", role="champion"),
+        ],
+    )
+
+
+def test_reach_graph_edges_carry_the_documented_strengths() -> None:
+    p = project_account(chain_account(), as_of=AS_OF)
+    assert p.reach.edges["rep", "p1"]["strength"] == pytest.approx(1 - math.exp(-0.5))
+    assert p.reach.edges["p1", "p2"]["strength"] == pytest.approx(0.8)
+    assert p.reach.edges["p2", "p3"]["strength"] == pytest.approx(0.6)  # reporting line default
+    assert p.reach.edges["p3", "p4"]["strength"] == pytest.approx(0.5)  # KNOWS without a strength
+    # A meeting 90 days ago (one half-life) counts half: S = 1.5.
+    old = chain_account()
+    old.touches = [Touch(id="t", at=at(90), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    q = project_account(old, as_of=AS_OF)
+    assert q.reach.edges["rep", "p1"]["strength"] == pytest.approx(1 - math.exp(-1.5 / 6))
+
+
+def test_reachable_within_max_hops_and_coverage_weighted_by_influence() -> None:
+    result = analyze_account(chain_account(), as_of=AS_OF)
+    deal = result.deals[0]
+    # p3 is 3 hops from the rep (reachable), p4 is 4 (not).
+    assert "p3" in deal.coverage.reachable and "p4" in deal.coverage.unreachable
+    scores = {k.person_id: k.score for k in result.key_people}
+    key = set(deal.coverage.reachable) | set(deal.coverage.unreachable)
+    expected = sum(scores[p] for p in deal.coverage.reachable) / sum(scores[p] for p in key)
+    assert deal.coverage.score == pytest.approx(expected, abs=1e-3)
+    assert 0 < deal.coverage.score < 1
+    # The warmest path to the decision maker, hop by hop, with its cost = sum of 1 / strength.
+    path = deal.paths["p3"][0]
+    assert path.nodes == ["rep", "p1", "p2", "p3"]
+    assert [h.kind.value for h in path.hops] == ["touch", "knows", "reports_to"]
+    assert path.cost == pytest.approx(1 / (1 - math.exp(-0.5)) + 1 / 0.8 + 1 / 0.6, abs=1e-3)
+    assert "p4" not in deal.paths
+
+
+def test_touches_older_than_reach_days_do_not_reach() -> None:
+    account = chain_account()
+    account.touches = [Touch(id="t", at=at(400), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    deal = analyze_account(account, as_of=AS_OF).deals[0]
+    assert deal.coverage.reachable == [] and deal.coverage.score == 0.0
+    longer = AnalysisConfig(reach_days=500, max_hops=4)
+    deal = analyze_account(account, as_of=AS_OF, config=longer).deals[0]
+    assert set(deal.coverage.reachable) >= {"p3", "p4"}
+
+
+def test_hop_bound_beats_a_cheaper_longer_path() -> None:
+    g = nx.Graph()
+    edges = [
+        ("rep", "a", 1.0),
+        ("a", "b", 1.0),
+        ("b", "c", 1.0),
+        ("c", "t", 1.0),
+        ("rep", "x", 5.0),
+        ("x", "t", 5.0),
+    ]
+    for u, v, cost in edges:
+        g.add_edge(u, v, cost=cost, strength=1 / cost, kind="knows", reason="")
+    # Cheapest overall is 4 hops (cost 4); within 3 hops only rep-x-t (cost 10) qualifies.
+    assert best_paths(g, ["rep"], ["t"], max_hops=3)["t"].nodes == ["rep", "x", "t"]
+    assert best_paths(g, ["rep"], ["t"], max_hops=4)["t"].nodes == ["rep", "a", "b", "c", "t"]
+    assert nx.dijkstra_path(g, "rep", "t", weight="cost") == ["rep", "a", "b", "c", "t"]
+    assert reachable_within(g, ["rep"], max_hops=1) == {"rep": 0, "a": 1, "x": 1}
+
+
+def test_k_warm_paths_are_cheapest_first_and_bounded() -> None:
+    g = nx.Graph()
+    for u, v, cost in [("r", "a", 1.0), ("a", "t", 1.0), ("r", "b", 2.0), ("b", "t", 1.0), ("r", "c", 3.0)]:
+        g.add_edge(u, v, cost=cost, strength=1 / cost, kind="knows", reason="")
+    g.add_edge("c", "t", cost=3.0, strength=1 / 3, kind="knows", reason="")
+    g.add_edge("r2", "t", cost=9.0, strength=1 / 9, kind="touch", reason="")
+    paths = k_warm_paths(g, ["r", "r2"], "t", max_hops=3, k=3)
+    assert [p.nodes for p in paths] == [["r", "a", "t"], ["r", "b", "t"], ["r", "c", "t"]]
+    assert [p.cost for p in paths] == [2.0, 3.0, 6.0]
+    assert len(k_warm_paths(g, ["r", "r2"], "t", max_hops=3, k=4)) == 4
+    assert k_warm_paths(g, ["r"], "t", max_hops=1) == []
+
+
+def test_warm_paths_entry_point_and_unknown_person() -> None:
+    account = chain_account()
+    paths = warm_paths(account, "p3", as_of=AS_OF)
+    assert paths and paths[0].nodes == ["rep", "p1", "p2", "p3"]
+    assert warm_paths(account, "p4", as_of=AS_OF) == []
+    with pytest.raises(NotFoundError):
+        warm_paths(account, "nobody", as_of=AS_OF)
+
+
+def test_coverage_score_plain_share_without_influence() -> None:
+    assert coverage_score(["a", "b", "c", "d"], {"a"}, {}).score == 0.25
+    assert coverage_score([], set(), {}).score == 0.0
