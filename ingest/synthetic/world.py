@@ -1114,19 +1114,16 @@ class WorldBuilder:
                 dups.append((d_p, src.i, how))
         cdups: list[tuple[str, str, str | None]] = []
         if rng.random() < 0.08:
-            if prof.lang == "zh":
-                variant = rng.choice(
-                    (
-                        prof.name.replace("股份有限公司", "股份公司").replace("集团有限公司", "集团"),
-                        f"{prof.brand_ascii.title()} Co., Ltd.",
-                        prof.name[2:],
-                    )
-                )
+            suffix = max(
+                (x for x in N.COUNTRIES[prof.country][0] if prof.name.endswith(x)), key=len, default=""
+            )
+            bare = prof.name.removesuffix(suffix).strip()
+            if prof.lang == "zh":  # 华信科技（苏州）有限公司, 华信科技, Huaxin Co., Ltd.
+                city, rest = bare[:2], bare[2:]
+                options = (f"{rest}（{city}）{suffix}", rest, f"{prof.brand_ascii.title()} Co., Ltd.")
             else:
-                bare = prof.name.rsplit(" ", 1)[0]
-                variant = rng.choice((prof.name.upper(), bare, f"{bare}, {prof.name.rsplit(' ', 1)[1]}"))
-            if variant == prof.name:
-                variant = prof.name.upper() if prof.name.upper() != prof.name else f"{prof.name} (HQ)"
+                options = (prof.name.upper(), bare, f"{bare}, {suffix}", bare.replace(" ", ""))
+            variant = rng.choice([o for o in options if o != prof.name] or [f"{prof.name} (HQ)"])
             cdups.append((ids.company(a, 1), variant, prof.domain if rng.random() < 0.5 else None))
         broken: list[tuple[str, str, str]] = []
         if rng.random() < 0.06:
