@@ -6,11 +6,11 @@ context a client needs (which account, as of which day) and carry examples for t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.analyses import (
     Coverage,
@@ -387,8 +387,31 @@ class KnowsTie(BaseModel):
     source: str | None = None
 
 
+def _as_utc(value: datetime | None) -> datetime | None:
+    """The store keeps instants as naive UTC; the API states the offset (RFC 3339 needs one)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class TouchPublic(Touch):
+    """A touch; `at` is in UTC."""
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime | None:
+        return _as_utc(value)
+
+
 class CommitteeSeat(CommitteeRole):
+    """A committee role asserted for a person on a deal; `asserted_at` is in UTC."""
+
     deal_name: str | None = None
+
+    @field_validator("asserted_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return _as_utc(value)
 
 
 class PersonDetailPublic(BaseModel):
@@ -424,7 +447,7 @@ class PersonDetailPublic(BaseModel):
     knows: list[KnowsTie] = []
     committee: list[CommitteeSeat] = []
     #: Touches with this person, newest first.
-    touches: list[Touch] = []
+    touches: list[TouchPublic] = []
     engagement: PersonEngagement | None = None
 
 
@@ -511,8 +534,14 @@ class IngestResultPublic(IngestResult):
                 "elapsed_s": 0.8,
             },
             "rejects": [
-                {"file": "people.csv", "row": 17, "field": "email", "reason": "not an e-mail address",
-                 "kind": "people", "action": "value_ignored"}
+                {
+                    "file": "people.csv",
+                    "row": 17,
+                    "field": "email",
+                    "reason": "not an e-mail address",
+                    "kind": "people",
+                    "action": "value_ignored",
+                }
             ],
             "merges": [],
         }

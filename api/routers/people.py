@@ -24,6 +24,7 @@ from api.schemas import (
     KnowsTie,
     PersonDetailPublic,
     PersonRef,
+    TouchPublic,
     WarmPathsPublic,
 )
 from graph.analyses import warm_paths
@@ -123,7 +124,7 @@ def _person_detail(person: Person, account: AccountGraph | None, as_of: date) ->
         reports=reports,
         knows=knows,
         committee=committee,
-        touches=touches,
+        touches=[TouchPublic.model_validate(t.model_dump()) for t in touches],
     )
 
 
