@@ -213,12 +213,34 @@ def _related(a: Company, b: Company) -> bool:
     return a.parent_id == b.id or b.parent_id == a.id
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _names_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two names sharing a web domain may be one company.
+
+    Equal keys, or one key inside the other (云帆制造 / 广州云帆制造, Acme / Acme Group), or names in
+    different scripts (Huaxin Co., Ltd. / 华信科技有限公司) where the domain is the only evidence.
+    Branches of one group in different cities (成都恒通制造 / 上海恒通制造) share a domain but are kept
+    apart: each is its own account.
+    """
+    if not a or not b:
+        return True
+    if a == b or a in b or b in a:
+        return True
+    return _has_cjk(a) != _has_cjk(b)
+
+
 def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
     mapping = resolution.ids["companies"]
     survivors: dict[str, SourceRecord] = {}
-    by_domain: dict[str, str] = {}
+    by_domain: dict[str, list[str]] = defaultdict(list)
     by_name: dict[str, str] = {}
     stored_companies = stored.ids.get("companies", set())
+    # Ids of this ingest: a stored match that is one of them was written by an earlier (perhaps
+    # interrupted) run of the same files, so the rules below decide, exactly as in a clean run.
+    own_ids = {getattr(i.record, "id") for i in items if i.kind == "companies"}  # noqa: B009
     for item in items:
         if item.kind != "companies":
             continue
@@ -230,9 +252,13 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
             continue
         target: str | None = None
         reason = ""
-        if company.domain and company.domain in by_domain:
-            target, reason = by_domain[company.domain], "same web domain"
-        elif company.name_key and company.name_key in by_name:
+        for candidate_id in by_domain.get(company.domain or "", []):
+            candidate = survivors[candidate_id].record
+            assert isinstance(candidate, Company)
+            if _names_compatible(company.name_key, candidate.name_key) and not _related(company, candidate):
+                target, reason = candidate_id, "same web domain"
+                break
+        if target is None and company.name_key and company.name_key in by_name:
             candidate = survivors[by_name[company.name_key]].record
             assert isinstance(candidate, Company)
             if not (
@@ -240,16 +266,12 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
             ) and not _related(company, candidate):
                 target, reason = candidate.id, "same normalised name"
         if target is None and company.id not in stored_companies:
-            if company.domain and company.domain in stored.companies_by_domain:
-                target, reason = (
-                    stored.companies_by_domain[company.domain],
-                    "same web domain as a stored company",
-                )
-            elif company.name_key and company.name_key in stored.companies_by_name_key:
-                target, reason = (
-                    stored.companies_by_name_key[company.name_key],
-                    "same name as a stored company",
-                )
+            by_stored_domain = stored.companies_by_domain.get(company.domain or "")
+            by_stored_name = stored.companies_by_name_key.get(company.name_key or "")
+            if by_stored_domain and by_stored_domain not in own_ids:
+                target, reason = by_stored_domain, "same web domain as a stored company"
+            elif by_stored_name and by_stored_name not in own_ids:
+                target, reason = by_stored_name, "same name as a stored company"
             if target == company.id:
                 target = None
         if target is not None and target != company.id:
@@ -264,7 +286,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
         mapping[company.id] = company.id
         survivors[company.id] = item
         if company.domain:
-            by_domain.setdefault(company.domain, company.id)
+            by_domain[company.domain].append(company.id)
         if company.name_key:
             by_name.setdefault(company.name_key, company.id)
     _replace_survivors(items, "companies", survivors, mapping)
@@ -292,6 +314,7 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
     survivors: dict[str, SourceRecord] = {}
     by_key: dict[str, str] = {}
     stored_people = stored.ids.get("people", set())
+    own_ids = {getattr(i.record, "id") for i in items if i.kind == "people"}  # noqa: B009
     for item in items:
         if item.kind != "people":
             continue
@@ -306,7 +329,12 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
         key = person.email_key
         if key and key in by_key:
             target, reason = by_key[key], "same e-mail address"
-        elif key and person.id not in stored_people and key in stored.people_by_email_key:
+        elif (
+            key
+            and person.id not in stored_people
+            and stored.people_by_email_key.get(key) is not None
+            and stored.people_by_email_key[key] not in own_ids
+        ):
             target, reason = stored.people_by_email_key[key], "same e-mail address as a stored person"
         if target is not None and target != person.id:
             mapping[person.id] = target
