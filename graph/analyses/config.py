@@ -29,10 +29,10 @@ class InfluenceWeights(_Strict):
     """How much each signal counts towards a person's influence (renormalised over available ones)."""
 
     structure: float = Field(0.30, ge=0)
-    seniority: float = Field(0.30, ge=0)
+    seniority: float = Field(0.35, ge=0)
     centrality: float = Field(0.15, ge=0)
-    committee: float = Field(0.15, ge=0)
-    engagement: float = Field(0.10, ge=0)
+    committee: float = Field(0.12, ge=0)
+    engagement: float = Field(0.08, ge=0)
 
 
 def _default_seniority_values() -> dict[Seniority, float]:

@@ -54,8 +54,12 @@ def test_shares_sum_to_one_and_weights_are_renormalised() -> None:
     top = result.key_people[0]
     assert [k.person_id for k in result.key_people[:2]] == ["ceo", "vp"]
     assert {c.name for c in top.components} == {"structure", "seniority"}
-    # Only structure (0.30) and seniority (0.30) exist here: each weighs 0.5 after renormalising.
-    assert all(c.weight == pytest.approx(0.5) for c in top.components)
+    # Only structure (0.30) and seniority (0.35) exist here: renormalised to 0.30/0.65 and 0.35/0.65.
+    weights = {c.name: c.weight for c in top.components}
+    assert weights == {
+        "structure": pytest.approx(0.30 / 0.65, abs=1e-4),
+        "seniority": pytest.approx(0.35 / 0.65, abs=1e-4),
+    }
     for kp in result.key_people:
         if kp.score > 0:
             assert sum(c.share for c in kp.components) == pytest.approx(1.0, abs=1e-3)
