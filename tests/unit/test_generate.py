@@ -432,3 +432,15 @@ def test_job_changes_and_outcome_signal(native: Path) -> None:
         d["status"] == "won" for d in closed if not d["economic_buyer_engaged"] and d["engaged_people"] <= 1
     ]
     assert sum(covered) / len(covered) > sum(bare) / len(bare) + 0.3
+
+
+def test_the_title_classifier_agrees_with_every_generated_title() -> None:
+    """A Salesforce reader only has titles: the truth holds when the classifier reads them as generated."""
+    titles = pytest.importorskip("ingest.titles")
+    wrong = [
+        (title, level, titles.classify_title(title).seniority.value)
+        for (_, level), (en, zh) in N.TITLES.items()
+        for title in en + zh
+        if titles.classify_title(title).seniority.value != level
+    ]
+    assert not wrong
