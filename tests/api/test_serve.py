@@ -1,0 +1,68 @@
+"""A real `buyergraph serve` process on a free port, used over HTTP like any client would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from graph.stores.embedded import EmbeddedStore
+from ingest.loader import ingest_paths
+from tests.api.conftest import AS_OF, free_port, make_keys
+
+BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
+
+
+def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Path) -> None:
+    store_dir = tmp_path / "store"
+    with EmbeddedStore(store_dir) as store:
+        ingest_paths([world_dir], store, progress=False)
+    home = tmp_path / "home"
+    keys = make_keys(home)
+    port = free_port()
+    env = {**os.environ, "BUYERGRAPH_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    process = subprocess.Popen(
+        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"{base}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "the server did not start within 30 s"
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["store"]["backend"] == "embedded"
+        with httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}, timeout=30) as client:
+            accounts = client.get("/api/v1/accounts").json()
+            assert accounts["count"] == len(list(EmbeddedStore(store_dir).list_accounts().data))
+            account_id = accounts["data"][0]["id"]
+            key_people = client.get(f"/api/v1/accounts/{account_id}/key-people", params={"as_of": str(AS_OF)})
+            assert key_people.status_code == 200 and key_people.json()["data"][0]["rank"] == 1
+            denied = client.delete(f"/api/v1/people/{key_people.json()['data'][0]['person_id']}")
+            assert denied.status_code == 403
+            assert denied.headers["content-type"] == "application/problem+json"
+            assert "server" not in {k.lower() for k in denied.headers}
+        assert httpx.get(f"{base}/api/v1/accounts", timeout=5).status_code == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status says why it ended.
+    assert process.returncode in (0, -signal.SIGTERM), output
+    assert "Application shutdown complete" in output
+    assert f"http://127.0.0.1:{port}" in output
+    for key in keys.values():
+        assert key not in output
