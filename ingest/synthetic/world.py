@@ -993,8 +993,12 @@ class WorldBuilder:
                 holdings.append((pr, owned[pr], rng.choice((5, 10, 25, 50, 100, 250)), st))
         elif rng.random() < 0.04:
             status = "partner"
-        if status == "customer":  # product usage after the sale, by people allowed recent touches
-            for p in people:
+        if status == "customer":  # after the sale, customer success takes over most outreach
+            success = self.reps_by_kind["success"][a % len(self.reps_by_kind["success"])]
+            for k, tch in enumerate(touches):
+                if tch[0] < won_any and tch[4] == owner.id and tch[5] < 0 and rng.random() < 0.6:
+                    touches[k] = (tch[0], tch[1], tch[2], tch[3], success.id, tch[5], tch[6], tch[7])
+            for p in people:  # product usage, by people allowed recent touches
                 if p.policy == "E" and p.leave is None and rng.random() < 0.5:
                     for _ in range(rng.randint(1, 6)):
                         off = _day_for(p, rng)
@@ -1120,7 +1124,11 @@ class WorldBuilder:
             bare = prof.name.removesuffix(suffix).strip()
             if prof.lang == "zh":  # 华信科技（苏州）有限公司, 华信科技, Huaxin Co., Ltd.
                 city, rest = bare[:2], bare[2:]
-                options = (f"{rest}（{city}）{suffix}", rest, f"{prof.brand_ascii.title()} Co., Ltd.")
+                options: tuple[str, ...] = (
+                    f"{rest}（{city}）{suffix}",
+                    rest,
+                    f"{prof.brand_ascii.title()} Co., Ltd.",
+                )
             else:
                 options = (prof.name.upper(), bare, f"{bare}, {suffix}", bare.replace(" ", ""))
             variant = rng.choice([o for o in options if o != prof.name] or [f"{prof.name} (HQ)"])
