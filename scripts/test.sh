@@ -25,5 +25,13 @@ echo "== ruff"
 "$BIN/ruff" check .
 echo "== mypy"
 "$BIN/mypy"
+# The browser tests (tests/e2e) drive Debian's Chromium; install it when it is missing.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "== installing chromium and chromium-driver for the browser tests"
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver
+fi
+
 echo "== pytest"
 "$BIN/python" -m pytest "$@"
