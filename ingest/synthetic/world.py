@@ -914,9 +914,10 @@ class WorldBuilder:
                 kind = _pick(rng, _OUT_KINDS)
                 deal = deal_for(p.i, off)
                 who = [p.i]
-                if kind in ("meeting", "demo", "visit"):
+                group = kind in ("meeting", "demo", "visit")
+                if group or (kind == "email" and rng.random() < 0.2):  # attendees, or people on cc
                     pool = [i for i, _ in members[deal]] if deal >= 0 else dept[p.function]
-                    for _ in range(rng.randint(0, 3)):
+                    for _ in range(rng.randint(0, 3) if group else rng.randint(1, 2)):
                         o = pool[rng.randrange(len(pool))]
                         if o not in who and _allowed(people[o], off):
                             who.append(o)

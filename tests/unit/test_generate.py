@@ -164,6 +164,7 @@ def test_salesforce_files_have_exactly_the_listed_headers(salesforce: Path) -> N
     assert all(r["Id"][:3] == "00U" for r in read(salesforce / "Event.csv"))
     assert {r["Role"] for r in read(salesforce / "OpportunityContactRole.csv")} <= set(SF_ROLE.values())
     assert read(salesforce / "EventRelation.csv"), "meetings with several attendees"
+    assert read(salesforce / "TaskRelation.csv"), "e-mails with people on cc"
 
 
 def test_english_and_chinese_are_both_there(native: Path) -> None:
