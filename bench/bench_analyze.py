@@ -196,18 +196,24 @@ def baseline(store: GraphStore) -> None:
     )
 
 
-def timed(fn: Callable[[GraphStore], None], store: GraphStore, runs: int) -> list[float]:
-    fn(store)  # warm-up (caches, JIT-free but file reads and driver connections)
-    out = []
+def timed(fn: Callable[[GraphStore], None], store: GraphStore, runs: int) -> tuple[list[float], list[float]]:
+    """(wall ms, CPU ms of this process) per run, after one warm-up run."""
+    fn(store)  # warm-up: file reads, driver connections, imports
+    wall, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn(store)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu
 
 
-def report(label: str, ms: list[float]) -> None:
-    print(f"  {label:<34} median {statistics.median(ms):8.1f} ms   min {min(ms):8.1f}   max {max(ms):8.1f}")
+def report(label: str, measured: tuple[list[float], list[float]]) -> None:
+    wall, cpu = measured
+    print(
+        f"  {label:<32} median {statistics.median(wall):8.1f} ms wall ({statistics.median(cpu):8.1f} ms CPU)"
+        f"   min {min(wall):8.1f}   max {max(wall):8.1f}"
+    )
 
 
 def main() -> None:
@@ -257,10 +263,12 @@ def main() -> None:
             analyze_account(account, as_of=AS_OF)
             analysis = (time.perf_counter() - t0) * 1000
             print(
-                f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms ({len(account.touches):,} touches)"
+                f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms "
+                f"({len(account.touches):,} touches)"
             )
             report("buyergraph (fetch + analysis)", timed(ours, store, args.runs))
             report("baseline (plain NetworkX)", timed(baseline, store, max(3, args.runs // 2)))
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for _, store in stores:
             store.close()
 

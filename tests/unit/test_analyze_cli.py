@@ -1,0 +1,89 @@
+"""`buyergraph analyze` end to end on a small generated world in an embedded store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.analyses import AccountAnalysis, WarmPath
+from graph.stores.embedded import EmbeddedStore
+from tests.unit.generated_world import generate, load, truth
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    folder = generate(tmp_path_factory.mktemp("world"), 12, seed=4)
+    home = tmp_path_factory.mktemp("store")
+    load(folder, EmbeddedStore(home))
+    return home, truth(folder)[1]
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "--store", str(home), "analyze", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "", "BUYERGRAPH_CONFIG": ""},
+    )
+
+
+def test_json_is_the_account_analysis(world: tuple[Path, list[dict[str, Any]]]) -> None:
+    home, accounts = world
+    account = next(t for t in accounts if t["open_deals"])
+    out = run(home, account["account_id"], "--as-of", "2026-06-30", "--json")
+    assert out.returncode == 0, out.stderr
+    result = AccountAnalysis.model_validate_json(out.stdout)
+    assert result.account_id == account["account_id"] and str(result.as_of) == "2026-06-30"
+    assert result.key_people[0].person_id == account["key_people"][0]
+    assert {d.deal_id for d in result.deals} == {d["deal_id"] for d in account["open_deals"]}
+    deal = account["open_deals"][0]
+    one = run(home, account["account_id"], "--as-of", "2026-06-30", "--json", "--deal", deal["deal_id"])
+    assert [d.deal_id for d in AccountAnalysis.model_validate_json(one.stdout).deals] == [deal["deal_id"]]
+
+
+def test_readable_report(world: tuple[Path, list[dict[str, Any]]]) -> None:
+    home, accounts = world
+    account = next(t for t in accounts if t["open_deals"])
+    out = run(home, account["account_id"], "--as-of", "2026-06-30")
+    assert out.returncode == 0, out.stderr
+    for heading in ("KEY PEOPLE", "DEALS", "CROSS-SELL", "ENGAGEMENT"):
+        assert heading in out.stdout
+    assert account["open_deals"][0]["deal_id"] in out.stdout
+
+
+def test_path_to(world: tuple[Path, list[dict[str, Any]]]) -> None:
+    home, accounts = world
+    account = accounts[0]
+    target = account["key_people"][-1]
+    out = run(home, account["account_id"], "--as-of", "2026-06-30", "--path-to", target, "--json")
+    assert out.returncode == 0, out.stderr
+    paths = [WarmPath.model_validate(p) for p in json.loads(out.stdout)]
+    assert len(paths) <= 3 and all(p.target_id == target for p in paths)
+    text = run(home, account["account_id"], "--as-of", "2026-06-30", "--path-to", target)
+    assert "Warm paths to" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["NOPE"], 4, "account 'NOPE' not found"),
+        (["@first", "--deal", "NOPE"], 4, "deal 'NOPE' not found"),
+        (["@first", "--path-to", "NOPE"], 4, "person 'NOPE' not found"),
+        (["@first", "--as-of", "2026-13-40"], 2, "--as-of must be a date"),
+    ],
+)
+def test_clear_errors(
+    world: tuple[Path, list[dict[str, Any]]], args: list[str], code: int, message: str
+) -> None:
+    home, accounts = world
+    args = [accounts[0]["account_id"] if a == "@first" else a for a in args]
+    out = run(home, *args)
+    assert out.returncode == code
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
