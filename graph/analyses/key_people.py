@@ -166,61 +166,62 @@ def influence(
         notes.append("the account has one person, who ranks first by definition")
 
     n_connected = {n: interaction.degree(n) if n in interaction else 0 for n in nodes}
-    ranked: list[tuple[float, str, dict[str, tuple[float, str]]]] = []
-    for node in nodes:
-        values: dict[str, tuple[float, str]] = {}
-        if available["structure"]:
+    ranked: list[tuple[float, str, dict[str, float]]] = []
+    role_values = config.role_values
+
+    def best_role(node: str) -> tuple[BuyingRole | None, float]:
+        held = roles.get(node, {})
+        if not held:
+            return None, 0.0
+        role = max(held, key=lambda r: (role_values.get(r, 0.0) * held[r], r.value))
+        return role, role_values.get(role, 0.0) * held[role]
+
+    def describe(signal: str, node: str, value: float) -> str:
+        """The seller-facing words for one signal of one person (only for people shown)."""
+        if signal == "structure":
             count = below.get(node, 0)
-            text = (
-                f"{count} {'person reports' if count == 1 else 'people report'} into them, directly or not"
-                if count
-                else (
-                    "no one reports to them" if node in org and org.degree(node) else "not in the org chart"
-                )
-            )
-            values["structure"] = (structure.get(node, 0.0), text)
-        if available["seniority"]:
+            if count:
+                who = "person reports" if count == 1 else "people report"
+                return f"{count} {who} into them, directly or not"
+            return "no one reports to them" if node in org and org.degree(node) else "not in the org chart"
+        if signal == "seniority":
             level = seniority.get(node, Seniority.UNKNOWN)
+            if level == Seniority.UNKNOWN:
+                return "seniority unknown"
             title = people[node].title if node in people else None
-            value = levels.get(level, 0.0)
-            text = (
-                f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
-                if level != Seniority.UNKNOWN
-                else "seniority unknown"
-            )
-            values["seniority"] = (value, text)
-        if available["centrality"]:
+            return f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
+        if signal == "centrality":
             degree = n_connected[node]
-            value = centrality.get(node, 0.0)
-            text = (
-                f"in touch with {degree} colleague{'s' if degree != 1 else ''}"
-                + (" — among the best connected" if value >= 0.75 else "")
-                if degree
-                else "no known ties to colleagues"
-            )
-            values["centrality"] = (value, text)
+            if not degree:
+                return "no known ties to colleagues"
+            best = " — among the best connected" if value >= 0.75 else ""
+            return f"in touch with {degree} colleague{'s' if degree != 1 else ''}{best}"
+        if signal == "committee":
+            role, _ = best_role(node)
+            if role is None:
+                return "no committee role"
+            deal = role_deals.get(node)
+            return role.value.replace("_", " ") + (f" on deal {deal}" if deal else "")
+        days, recent = engagement.get(node, (None, 0))
+        if days is None:
+            return "never touched"
+        return f"last touched {days} day{'s' if days != 1 else ''} ago, {recent} touches in {window} days"
+
+    used = [s for s in _SIGNALS if available[s]]
+    for node in nodes:
+        values: dict[str, float] = {}
+        if available["structure"]:
+            values["structure"] = structure.get(node, 0.0)
+        if available["seniority"]:
+            values["seniority"] = levels.get(seniority.get(node, Seniority.UNKNOWN), 0.0)
+        if available["centrality"]:
+            values["centrality"] = centrality.get(node, 0.0)
         if available["committee"]:
-            held = roles.get(node, {})
-            if held:
-                best_role = max(held, key=lambda r: (config.role_values.get(r, 0.0) * held[r], r.value))
-                value = config.role_values.get(best_role, 0.0) * held[best_role]
-                deal = role_deals.get(node)
-                text = f"{best_role.value.replace('_', ' ')}" + (f" on deal {deal}" if deal else "")
-            else:
-                value, text = 0.0, "no committee role"
-            values["committee"] = (value, text)
+            values["committee"] = best_role(node)[1]
         if available["engagement"]:
             days, recent = engagement.get(node, (None, 0))
-            if days is None:
-                value, text = 0.0, "never touched"
-            else:
-                value = (0.5 ** (days / window)) * min(1.0, recent / 5)
-                text = (
-                    f"last touched {days} day{'s' if days != 1 else ''} ago, "
-                    f"{recent} touches in {window} days"
-                )
-            values["engagement"] = (value, text)
-        score = sum(raw_weights[s] * v for s, (v, _) in values.items()) / total_weight
+            values["engagement"] = 0.0 if days is None else (0.5 ** (days / window)) * min(1.0, recent / 5)
+        score = sum(raw_weights[s] * values[s] for s in used) / total_weight
         ranked.append((score, node, values))
 
     ranked.sort(key=lambda item: (-item[0], -below.get(item[1], 0), item[1]))
@@ -233,9 +234,9 @@ def influence(
                 value=round(v, 4),
                 weight=round(raw_weights[s] / total_weight, 4),
                 share=round((raw_weights[s] * v / total_weight) / score, 4) if score > 0 else 0.0,
-                explanation=text,
+                explanation=describe(s, node, v),
             )
-            for s, (v, text) in values.items()
+            for s, v in values.items()
         ]
         person = people.get(node)
         result.append(
