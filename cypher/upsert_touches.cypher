@@ -1,7 +1,9 @@
 // One batch of touches: WITH every known attendee, BY our rep, ABOUT a deal.
+// `row.at` arrives as an ISO string (datetime parameters are slow to send) and is stored as a
+// LocalDateTime, like every other instant.
 UNWIND $rows AS row
 MERGE (t:Touch {id: row.id})
-SET t += row.props
+SET t += row.props, t.at = localdatetime(row.at)
 WITH t, row
 CALL (t, row) {
   UNWIND row.person_ids AS person_id
