@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import combinations
 from operator import attrgetter
-from typing import Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -299,33 +299,36 @@ def project_account(
 
     # The interaction graph: KNOWS and co-attendance. Every tie has weight 1 (a tie counts once,
     # whatever its volume); `strength` keeps how strong it is for anyone who needs that.
-    interaction: nx.Graph = nx.Graph()
-    interaction.add_nodes_from(sorted(current))
+    # Edges are gathered in plain dicts keyed by the (sorted) pair and added in one call each.
+    ties: dict[tuple[str, str], float] = {}
     for tie in account.knows:
         a, b = tie.person_id, tie.other_id
         if a == b or a not in current or b not in current:
             continue
-        s = knows_strength(tie.strength, cfg)
-        old = interaction.get_edge_data(a, b)
-        interaction.add_edge(a, b, weight=1.0, strength=max(s, old["strength"] if old else 0.0))
-    for (a, b), n in co_count.items():
-        s = 1.0 - math.exp(-n)
-        old = interaction.get_edge_data(a, b)
-        interaction.add_edge(a, b, weight=1.0, strength=min(1.0, s + (old["strength"] if old else 0.0)))
+        key = (a, b) if a < b else (b, a)
+        ties[key] = max(knows_strength(tie.strength, cfg), ties.get(key, 0.0))
+    for key, n in co_count.items():
+        ties[key] = min(1.0, ties.get(key, 0.0) + 1.0 - math.exp(-n))
+    interaction: nx.Graph = nx.Graph()
+    interaction.add_nodes_from(sorted(current))
+    interaction.add_edges_from((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in ties.items())
 
-    # The reach graph: people and reps.
+    # The reach graph: people and reps; the strongest tie between two nodes wins.
     floor = cfg.strength.floor
-    reach: nx.Graph = nx.Graph()
-    reach.add_nodes_from(sorted(current), type="person")
-    reach.add_nodes_from(sorted(reps), type="rep")
+    links: dict[tuple[str, str], dict[str, Any]] = {}
 
     def connect(a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None) -> None:
         strength = max(floor, min(1.0, strength))
-        old = reach.get_edge_data(a, b)
+        key = (a, b) if a < b else (b, a)
+        old = links.get(key)
         if old is None or old["strength"] < strength:
-            reach.add_edge(
-                a, b, strength=strength, cost=1.0 / strength, kind=kind, reason=reason, report=report
-            )
+            links[key] = {
+                "strength": strength,
+                "cost": 1.0 / strength,
+                "kind": kind,
+                "reason": reason,
+                "report": report,
+            }
 
     for (rep_id, pid), total in rep_sum.items():
         two_way = (rep_id, pid) in rep_two_way
@@ -354,6 +357,10 @@ def project_account(
         if a != b and a in current and b in current:
             via = f" ({tie.source})" if tie.source else ""
             connect(a, b, knows_strength(tie.strength, cfg), "knows", f"know each other{via}")
+    reach: nx.Graph = nx.Graph()
+    reach.add_nodes_from(sorted(current), type="person")
+    reach.add_nodes_from(sorted(reps), type="rep")
+    reach.add_edges_from((a, b, data) for (a, b), data in sorted(links.items()))
 
     committee = [c for c in account.committee if c.asserted_at is None or c.asserted_at <= as_of_end]
     return AccountProjection(
