@@ -187,6 +187,8 @@ def create_app(
         own = runtime is None
         state = runtime or Runtime(settings, open_service_store(settings, store_override), config=_config())
         app.state.runtime = state
+        if own:
+            state.warm_up()
         try:
             yield
         finally:

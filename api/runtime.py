@@ -20,7 +20,7 @@ from neo4j import Driver
 from api.keys import KeyRing
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
-from graph.errors import ConfigurationError, StoreUnavailableError
+from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError
 from graph.stores.base import GraphStore
 from graph.stores.neo4j import Neo4jStore
 
@@ -145,6 +145,8 @@ class Runtime:
         self.analysis_cache = TtlCache(settings.analysis_cache_s)
         self._ownership: tuple[float, OwnershipIndex] | None = None
         self._ownership_lock = threading.Lock()
+        self._ownership_refreshing = False
+        self._health: tuple[float, bool, str | None] | None = None
         from api.jobs import JobRegistry
 
         self.jobs = JobRegistry()
@@ -155,6 +157,7 @@ class Runtime:
     def store_changed(self) -> None:
         """Forget cached results after a write through this server (ingest, erasure)."""
         self.analysis_cache.clear()
+        self._health = None
         with self._ownership_lock:
             self._ownership = None
 
@@ -164,15 +167,64 @@ class Runtime:
             ensure()
 
     def ownership(self) -> OwnershipIndex:
-        """The cross-sell ownership index of all accounts, rebuilt at most once per cache period."""
-        ttl = max(self.settings.analysis_cache_s, 1.0)
+        """The cross-sell ownership index of all accounts (one query over every holding).
+
+        Built once, then refreshed in the background every `cross_sell_refresh_s` seconds while
+        requests keep using the previous one; a write through this server forces a rebuild.
+        """
         with self._ownership_lock:
-            if self._ownership is not None and self._ownership[0] > time.monotonic():
-                return self._ownership[1]
+            current = self._ownership
+            if current is not None:
+                if current[0] <= time.monotonic() and not self._ownership_refreshing:
+                    self._ownership_refreshing = True
+                    threading.Thread(target=self._refresh_ownership, daemon=True).start()
+                return current[1]
+            return self._build_ownership()
+
+    def _build_ownership(self) -> OwnershipIndex:
+        companies, holdings = self.store.ownership()
+        index = OwnershipIndex.build(companies, holdings)
+        self._ownership = (time.monotonic() + self.settings.cross_sell_refresh_s, index)
+        return index
+
+    def _refresh_ownership(self) -> None:
+        try:
             companies, holdings = self.store.ownership()
             index = OwnershipIndex.build(companies, holdings)
-            self._ownership = (time.monotonic() + ttl, index)
-            return index
+            with self._ownership_lock:
+                if self._ownership is not None:  # a write meanwhile forces a synchronous rebuild
+                    self._ownership = (time.monotonic() + self.settings.cross_sell_refresh_s, index)
+        except BuyerGraphError:
+            log.warning("the cross-sell index could not be refreshed; the previous one stays in use")
+        finally:
+            self._ownership_refreshing = False
+
+    def store_health(self) -> tuple[bool, str | None]:
+        """Whether the store answers, and why not; the answer is reused for `health_cache_s` seconds."""
+        now = time.monotonic()
+        cached = self._health
+        if cached is not None and cached[0] > now:
+            return cached[1], cached[2]
+        try:
+            reachable, detail = bool(self.store.ping()), None
+        except BuyerGraphError as exc:
+            reachable, detail = False, str(exc)
+        self._health = (now + self.settings.health_cache_s, reachable, detail)
+        return reachable, detail
+
+    def warm_up(self) -> None:
+        """Build the shared indexes in the background at start, so no request waits for them."""
+
+        def work() -> None:
+            try:
+                self.ensure_schema()
+                with self._ownership_lock:
+                    if self._ownership is None:
+                        self._build_ownership()
+            except BuyerGraphError:
+                log.warning("the store did not answer at start; indexes are built at the first request")
+
+        threading.Thread(target=work, daemon=True).start()
 
     def close(self) -> None:
         self.analysis_pool.shutdown(wait=False, cancel_futures=True)

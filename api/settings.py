@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     analysis_workers: int = Field(default=4, ge=1, validation_alias="BUYERGRAPH_ANALYSIS_WORKERS")
     #: Seconds an analysis result stays cached in the server process (0 turns the cache off).
     analysis_cache_s: float = Field(default=60.0, ge=0, validation_alias="BUYERGRAPH_ANALYSIS_CACHE_S")
+    #: Seconds between background refreshes of the cross-sell index of all accounts' holdings.
+    cross_sell_refresh_s: float = Field(
+        default=300.0, gt=0, validation_alias="BUYERGRAPH_CROSS_SELL_REFRESH_S"
+    )
+    #: Seconds /health reuses its last answer about the store (load balancers poll it often).
+    health_cache_s: float = Field(default=1.0, ge=0, validation_alias="BUYERGRAPH_HEALTH_CACHE_S")
     #: Seconds a Cypher console query may run before Neo4j stops it.
     cypher_timeout_s: float = Field(default=10.0, gt=0, validation_alias="BUYERGRAPH_CYPHER_TIMEOUT_S")
     #: Most rows a Cypher console query returns.

@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from api.app_version import version
 from api.deps import RuntimeDep
 from api.schemas import HealthPublic, StoreHealth
-from graph.errors import BuyerGraphError
 
 router = APIRouter(tags=["health"])
 
@@ -20,13 +19,10 @@ router = APIRouter(tags=["health"])
     responses={503: {"model": HealthPublic, "description": "The store does not answer"}},
 )
 def health(runtime: RuntimeDep) -> JSONResponse:
-    """200 when the store answers, 503 (same body, with Retry-After) when it does not."""
+    """200 when the store answers, 503 (same body, with Retry-After) when it does not. The store is
+    asked at most once per BUYERGRAPH_HEALTH_CACHE_S (1 s) however often this is polled."""
     store = runtime.store
-    try:
-        reachable = bool(store.ping())
-        detail = None
-    except BuyerGraphError as exc:
-        reachable, detail = False, str(exc)
+    reachable, detail = runtime.store_health()
     body = HealthPublic(
         status="ok" if reachable else "unavailable",
         version=version(),
