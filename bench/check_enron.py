@@ -99,8 +99,8 @@ def figures(folder: Path) -> dict[str, Any]:
         "senior": len(senior),
         "notes": notes,
     }
-    for name, ranking in rankings.items():
-        result[name] = {k: sum(p in senior for p in ranking[:k]) for k in (10, 20)}
+    for name, ordered in rankings.items():
+        result[name] = {k: sum(p in senior for p in ordered[:k]) for k in (10, 20)}
     return result
 
 
