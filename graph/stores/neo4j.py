@@ -101,6 +101,7 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
         # The driver packs datetime parameters slowly (~150 us each); as an ISO string, parsed by
         # localdatetime() in the query, 10k touches take milliseconds instead of seconds.
         row["at"] = props.pop("at").isoformat()
+        row["person_ids"] = list(dict.fromkeys(row["person_ids"]))
     row["props"] = props
     if kind == "people":
         row["props_without_seniority"] = {k: v for k, v in props.items() if k not in _SENIORITY_FIELDS}
@@ -184,15 +185,35 @@ class Neo4jStore(GraphStore):
         if not records:
             return 0
         rows = [_row(kind, record) for record in records]
-        # A file may hold several statements; they run in order in one transaction (all or nothing).
-        texts = cypher.statements(f"upsert_{kind}")
+        if kind == "touches":
+            return self._write(lambda tx: self._upsert_touches(tx, rows))
+        text = cypher.query(f"upsert_{kind}")
 
         def work(tx: ManagedTransaction) -> int:
-            for text in texts:
-                tx.run(text, rows=rows).consume()
+            tx.run(text, rows=rows).consume()
             return len(rows)
 
         return self._write(work)
+
+    @staticmethod
+    def _upsert_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
+        """Touches are most of every load: new ones are CREATEd, known ones MERGEd, in one transaction."""
+        existing_query = cypher.query("existing_ids").replace("{label}", "Touch")
+        existing = set(tx.run(existing_query, ids=[row["id"] for row in rows]).single(strict=True)["ids"])
+        fresh: list[dict[str, Any]] = []
+        known: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for row in rows:
+            if row["id"] in existing or row["id"] in seen:
+                known.append(row)  # MERGE runs after CREATE, so a repeated id updates in order
+            else:
+                seen.add(row["id"])
+                fresh.append(row)
+        if fresh:
+            tx.run(cypher.query("create_touches"), rows=fresh).consume()
+        if known:
+            tx.run(cypher.query("upsert_touches"), rows=known).consume()
+        return len(rows)
 
     def erase_person(self, person_id: str) -> ErasureReport:
         text = cypher.query("erase_person")

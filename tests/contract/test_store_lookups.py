@@ -53,3 +53,25 @@ def test_existing_ids_reports_only_stored_nodes_of_that_kind(store: GraphStore) 
 def test_existing_ids_refuses_a_kind_that_is_not_a_node(store: GraphStore) -> None:
     with pytest.raises(InvalidInputError, match="unknown node kind"):
         store.existing_ids("committee", ["x"])
+
+
+def test_touch_batches_with_new_known_and_repeated_ids_end_alike(store: GraphStore) -> None:
+    """The Neo4j store creates new touches and merges known ones; the outcome must not show it."""
+    from graph.model import Rep, Touch
+
+    _load(store)
+    store.upsert("reps", [Rep(id="r-1", name="Rep One"), Rep(id="r-2", name="Rep Two")])
+    at = "2024-03-01T09:00:00"
+    store.upsert("touches", [Touch(id="t-1", at=at, kind="call", person_ids=["p-1"], rep_id="r-1")])
+    store.upsert(
+        "touches",
+        [
+            Touch(id="t-1", at=at, kind="meeting", person_ids=["p-3", "p-3"], rep_id="r-2"),
+            Touch(id="t-2", at=at, kind="email", person_ids=["p-1", "p-404"], rep_id="r-1"),
+            Touch(id="t-2", at=at, kind="email", person_ids=["p-4"]),
+        ],
+    )
+    counts = store.counts()
+    assert counts.nodes["Touch"] == 2
+    assert counts.relationships["WITH"] == 4  # t-1: p-1, p-3; t-2: p-1, p-4 (p-404 does not exist)
+    assert counts.relationships["BY"] == 2  # t-1 moved from r-1 to r-2
