@@ -243,7 +243,7 @@ def main() -> None:
     for r in results:
         print(
             f"{r['store']:<9} {r['touch_rows_per_s']:>13,} {r['naive_touch_rows_per_s']:>13,.1f} "
-            f"{r['speedup_vs_naive']:>8}x {r['records_per_s']:>14,} {r['load_s']:>8.1f}"
+            f"{r['speedup_vs_naive']:>12}x {r['records_per_s']:>13,} {r['load_s']:>13.1f}"
         )
     if args.json:
         print(json.dumps({"prepare_s": prepare_s, "results": results}, indent=2))
