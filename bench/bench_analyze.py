@@ -36,6 +36,7 @@ from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.coverage import k_warm_paths
 from graph.analyses.engagement import engagement
 from graph.analyses.report import rank_key_people
+from graph.errors import NotFoundError
 from graph.model import (
     AccountGraph,
     CommitteeRole,
@@ -206,13 +207,31 @@ def baseline(store: GraphStore) -> None:
     )
 
 
+#: The world, to write it again when a shared database was wiped by someone else mid-run.
+WORLD: list[tuple[str, list[Record]]] = []
+
+
+def ensure_loaded(store: GraphStore) -> None:
+    """A shared Neo4j may be wiped by other test runs: write the world again (untimed) if it is gone."""
+    try:
+        store.get_company(ACCOUNT)
+    except NotFoundError:
+        print("  (the account had vanished from the store: written again before this run)")
+        store.upsert_all(WORLD)
+
+
 def timed(fn: Callable[[GraphStore], None], store: GraphStore, runs: int) -> tuple[list[float], list[float]]:
     """(wall ms, CPU ms of this process) per run, after one warm-up run."""
+    ensure_loaded(store)
     fn(store)  # warm-up: file reads, driver connections, imports
     wall, cpu = [], []
-    for _ in range(runs):
+    while len(wall) < runs:
+        ensure_loaded(store)
         t0, c0 = time.perf_counter(), time.process_time()
-        fn(store)
+        try:
+            fn(store)
+        except NotFoundError:
+            continue  # wiped during the run: write it again and measure this run again
         wall.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     return wall, cpu
@@ -238,6 +257,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     world = build_world(args.people, args.touches)
+    WORLD[:] = world
     print(
         f"world: {args.people:,} people, {args.touches:,} touches ({time.perf_counter() - t0:.1f} s to build)"
     )
