@@ -254,6 +254,7 @@ def project_account(
     rep_sum: dict[tuple[str, str], float] = defaultdict(float)
     rep_two_way: set[tuple[str, str]] = set()
     rep_count: dict[tuple[str, str], int] = defaultdict(int)
+    rep_last: dict[tuple[str, str], date] = {}
     co_count: dict[tuple[str, str], int] = defaultdict(int)
     decay_by_day: dict[date, float] = {}
     inbound_dir = Direction.INBOUND
@@ -290,6 +291,7 @@ def project_account(
                     key = (rep_id, pid)
                     rep_sum[key] += w
                     rep_count[key] += 1
+                    rep_last[key] = day
                     if two_way:
                         rep_two_way.add(key)
         if len(person_ids) >= 2 and kind in _CO_ATTENDANCE_KINDS and len(person_ids) <= _MAX_CO_ATTENDEES:
@@ -332,16 +334,13 @@ def project_account(
 
     for (rep_id, pid), total in rep_sum.items():
         two_way = (rep_id, pid) in rep_two_way
-        n = rep_count[(rep_id, pid)]
-        last = stats[pid].last
-        when = f", last on {last.isoformat()}" if last else ""
-        connect(
-            rep_id,
-            pid,
-            tie_strength(total, two_way, cfg),
-            "touch",
-            f"{n} touch{'es' if n != 1 else ''} in the last {cfg.reach_days} days"
-            f"{', two-way' if two_way else ''}{when}",
+        # The reason is worded only for hops that end up on a path (see coverage.hop_reason).
+        connect(rep_id, pid, tie_strength(total, two_way, cfg), "touch", "")
+        links[(rep_id, pid) if rep_id < pid else (pid, rep_id)].update(
+            touches=rep_count[(rep_id, pid)],
+            two_way=two_way,
+            last=rep_last[(rep_id, pid)],
+            window=cfg.reach_days,
         )
     for manager, report in current_lines:
         connect(
@@ -360,7 +359,7 @@ def project_account(
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(sorted(current), type="person")
     reach.add_nodes_from(sorted(reps), type="rep")
-    reach.add_edges_from((a, b, data) for (a, b), data in sorted(links.items()))
+    reach.add_edges_from((a, b, data) for (a, b), data in links.items())
 
     committee = [c for c in account.committee if c.asserted_at is None or c.asserted_at <= as_of_end]
     return AccountProjection(

@@ -16,6 +16,7 @@ from any rep has at most max_hops hops.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -49,6 +50,15 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
     return hops
 
 
+def hop_reason(data: Mapping[str, Any]) -> str:
+    """Words for a rep-person touch tie: how many touches, two-way or not, and the last one."""
+    n = data.get("touches", 0)
+    last = data.get("last")
+    when = f", last on {last.isoformat()}" if last else ""
+    two_way = ", two-way" if data.get("two_way") else ""
+    return f"{n} touch{'es' if n != 1 else ''} in the last {data.get('window', '?')} days{two_way}{when}"
+
+
 def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
     hops = []
     cost = 0.0
@@ -63,7 +73,7 @@ def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
                 source=a,
                 target=b,
                 kind=HopKind(kind),
-                reason=data["reason"],
+                reason=data["reason"] or hop_reason(data),
                 strength=round(data["strength"], 4),
             )
         )
