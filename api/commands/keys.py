@@ -60,11 +60,11 @@ def _list(ring: KeyRing, as_json: bool) -> None:
     if not keys:
         typer.echo("no keys yet; create one with: buyergraph keys create NAME --scope read")
         return
-    typer.echo(f"{'NAME':<24} {'ID':<9} {'SCOPE':<6} {'HINT':<9} {'CREATED':<17} {'LAST USED':<17} STATUS")
+    typer.echo(f"{'NAME':<24} {'ID':<9} {'SCOPE':<6} {'HINT':<11} {'CREATED':<17} {'LAST USED':<17} STATUS")
     for k in keys:
         last = f"{k.last_used:%Y-%m-%d %H:%M}" if k.last_used else "-"
         status = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
         typer.echo(
-            f"{k.name:<24} {k.id:<9} {k.scope.value:<6} {k.hint + '...':<9} {k.created_at:%Y-%m-%d %H:%M}"
+            f"{k.name:<24} {k.id:<9} {k.scope.value:<6} {k.hint + '...':<11} {k.created_at:%Y-%m-%d %H:%M}"
             f"  {last:<17} {status}"
         )

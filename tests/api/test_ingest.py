@@ -42,6 +42,18 @@ def test_small_upload_loads_and_reports(empty_env: ApiEnv, world_dir: Path) -> N
     assert [a["id"] for a in listed["data"]] == ["c-1"]
 
 
+def test_upload_on_both_stores_is_idempotent(api: ApiEnv, world_dir: Path) -> None:
+    """Uploading files the store already holds changes nothing (the loader's upserts are idempotent)."""
+    before = api.store.counts()
+    files = _files(world_dir, "companies.csv", "people.csv", "reporting.csv")
+    response = api.client.post("/api/v1/ingest", files=files, headers=api.headers("write"))
+    assert response.status_code == 200, response.text
+    summary = response.json()["summary"]
+    assert summary["store"] == api.backend and summary["written"] is True
+    assert summary["kinds"]["people"]["read"] > 0 and response.json()["rejects"] == []
+    assert api.store.counts() == before
+
+
 def test_strict_upload_writes_nothing_when_a_row_is_rejected(empty_env: ApiEnv) -> None:
     files = [("files", ("companies.csv", b"id,name\nc-1,Acme\nc-2,\n", "text/csv"))]
     response = empty_env.client.post(
