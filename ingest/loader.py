@@ -83,6 +83,9 @@ class IngestSummary(BaseModel):
     files_skipped: int
     written: bool = Field(description="false when --strict refused to write because of rejects")
     elapsed_s: float
+    phases_s: dict[str, float] = Field(
+        default_factory=dict, description="seconds spent reading, resolving and checking, writing"
+    )
 
 
 class IngestResult(BaseModel):
@@ -173,6 +176,7 @@ def ingest_paths(
         if reject.kind in _SOURCE_KIND:
             reject.kind = _SOURCE_KIND[reject.kind]
     read_counts += _count_rejected_rows(rejects)  # rows read but unusable count as read too
+    read_done = time.monotonic()
     items, enrich_rejects = enrich(items)
     rejects += enrich_rejects
     stored = _stored_identities(store, items)
@@ -192,6 +196,7 @@ def ingest_paths(
     for item in records:
         by_kind[item.kind].append(item.record)
     written = not (strict and rejects)
+    resolve_done = time.monotonic()
     loaded: Counter[str] = Counter()
     if written:
         total = sum(len(v) for v in by_kind.values())
@@ -227,6 +232,11 @@ def ingest_paths(
         files_skipped=sum(1 for r in rejects if r.action == "file_skipped"),
         written=written,
         elapsed_s=round(time.monotonic() - started, 3),
+        phases_s={
+            "read": round(read_done - started, 3),
+            "resolve": round(resolve_done - read_done, 3),
+            "write": round(time.monotonic() - resolve_done, 3),
+        },
     )
     return IngestResult(summary=summary, rejects=rejects, merges=[_merge_dict(m) for m in resolution.merges])
 

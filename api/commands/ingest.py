@@ -78,7 +78,8 @@ def ingest(
 
 def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) -> None:
     summary = result.summary
-    typer.echo(f"ingest into {where} ({summary.elapsed_s:.1f} s)")
+    phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases_s.items())
+    typer.echo(f"ingest into {where} ({summary.elapsed_s:.1f} s: {phases})")
     for note in summary.files:
         if note.error:
             typer.secho(f"  {note.file}: NOT READ: {note.error}", fg=typer.colors.RED)

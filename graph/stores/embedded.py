@@ -169,7 +169,8 @@ class EmbeddedStore(GraphStore):
         fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.home)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+                # dumps, not dump: only the one-shot form uses the C encoder (~10x faster on big graphs).
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
