@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
+import scipy.sparse as sp
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import KeyPerson, ScoreComponent
@@ -88,9 +90,37 @@ def centrality_scores(interaction: nx.Graph, *, weight: str = "weight") -> dict[
         raise nx.NetworkXNotImplemented("centrality_scores needs a simple undirected graph")
     if interaction.number_of_edges() == 0:
         return dict.fromkeys(interaction, 0.0)
-    ranks = nx.pagerank(interaction, weight=weight, max_iter=500)
+    ranks = _pagerank(interaction, weight=weight)
     top = max(ranks.values())
     return {node: value / top for node, value in ranks.items()}
+
+
+def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float = 1e-6) -> dict[str, float]:
+    """networkx's PageRank (uniform teleport, dangling mass spread evenly), built from the edge list
+    directly: converting through nx.to_scipy_sparse_array costs more than the iteration itself."""
+    nodes = list(graph)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for a, b, w in graph.edges(data=weight, default=1.0):
+        i, j = index[a], index[b]
+        rows += (i, j)
+        cols += (j, i)
+        values += (w, w)
+    matrix = sp.csr_array((np.array(values, dtype=float), (rows, cols)), shape=(n, n))
+    out = np.asarray(matrix.sum(axis=1)).ravel()
+    scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
+    transition = sp.diags_array(scale) @ matrix
+    dangling = out == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        previous = x
+        x = alpha * (x @ transition + previous[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - previous).sum() < n * tol:
+            break
+    return dict(zip(nodes, x.tolist(), strict=True))
 
 
 def _share_words(components: list[ScoreComponent]) -> str:
