@@ -252,7 +252,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--touches", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--no-neo4j", action="store_true", help="Measure the embedded store only.")
+    parser.add_argument("--no-embedded", action="store_true", help="Measure Neo4j only.")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -266,9 +267,10 @@ def main() -> None:
 
     stores: list[tuple[str, GraphStore]] = []
     with tempfile.TemporaryDirectory() as home:
-        embedded = EmbeddedStore(home)
-        embedded.upsert_all(world)
-        stores.append(("embedded", embedded))
+        if not args.no_embedded:
+            embedded = EmbeddedStore(home)
+            embedded.upsert_all(world)
+            stores.append(("embedded", embedded))
         uri = os.environ.get("NEO4J_URI")
         if uri and not args.no_neo4j:
             from graph.stores.neo4j import Neo4jStore
@@ -286,6 +288,7 @@ def main() -> None:
         elif not args.no_neo4j:
             print("Neo4j: NEO4J_URI is not set; only the embedded store is measured")
         for name, store in stores:
+            ensure_loaded(store)
             t0 = time.perf_counter()
             account = store.account_graph(ACCOUNT)
             fetch = (time.perf_counter() - t0) * 1000
