@@ -522,7 +522,12 @@ def build_committee_map(
     )
 
     positions = {n.id: (n.x, n.y) for n in nodes}
-    panels = [_deal_panel(d, people, departed, positions, layout.max_x, spacing, config) for d in deals]
+    # Placeholders without a candidate stand right of what is visible first (the head on clustered maps).
+    visible_x = [n.x for n in nodes if n.kind == "person" and n.cluster is None] or [layout.max_x]
+    scale = HEAD_SCALE if clustered else 1.0
+    panels = [
+        _deal_panel(d, people, departed, positions, max(visible_x), spacing, config, scale) for d in deals
+    ]
 
     return CommitteeMap(
         account_id=account.company.id,
@@ -631,6 +636,7 @@ def _deal_panel(
     right_edge: float,
     spacing: LayoutSpacing,
     config: AnalysisConfig,
+    scale: float = 1.0,
 ) -> DealPanel:
     def name_of(pid: str) -> str:
         person = people.get(pid)
@@ -649,7 +655,7 @@ def _deal_panel(
     ]
     roles = {pid: _primary_role(r, config) for pid, r in deal.committee.items()}
     colors = {pid: _person_fill(role, pid in departed) for pid, role in roles.items() if role is not None}
-    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing)
+    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing, scale)
     return DealPanel(
         id=deal.deal_id,
         name=deal.name or deal.deal_id,
@@ -692,6 +698,7 @@ def _placeholders(
     positions: dict[str, tuple[float, float]],
     right_edge: float,
     spacing: LayoutSpacing,
+    scale: float = 1.0,
 ) -> tuple[list[MapNode], list[MapEdge]]:
     """A dashed box per missing role, beside its likeliest candidate, tied to every candidate."""
     nodes: list[MapNode] = []
@@ -707,12 +714,12 @@ def _placeholders(
         if candidates:
             anchor = candidates[0]
             x, y = positions[anchor]
-            x += spacing.column * 0.55
-            y -= spacing.packed_row * (0.7 + beside[anchor])
+            x += spacing.column * 0.55 * scale
+            y -= spacing.packed_row * (0.7 + beside[anchor]) * scale
             beside[anchor] += 1
         else:
-            x = right_edge + 1.5 * spacing.column
-            y = unplaced * spacing.packed_row
+            x = right_edge + 1.5 * spacing.column * scale
+            y = unplaced * spacing.packed_row * scale
             unplaced += 1
         nodes.append(
             MapNode(
@@ -723,10 +730,10 @@ def _placeholders(
                 y=y,
                 shape="box",
                 color=_node_color("#ffffff", color),
-                borderWidth=2.0,
+                borderWidth=2.0 * scale,
                 shapeProperties={"borderDashes": [6, 4]},
-                font={"color": color, "size": 15},
-                margin={"top": 7, "right": 9, "bottom": 7, "left": 9},
+                font={"color": color, "size": round(15 * scale)},
+                margin={side: round(8 * scale) for side in ("top", "right", "bottom", "left")},
                 role=gap.role,
                 deal_id=deal.deal_id,
                 info=PersonInfo(
