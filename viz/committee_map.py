@@ -719,7 +719,7 @@ def _placeholders(
             beside[anchor] += 1
         else:
             x = right_edge + 1.5 * spacing.column * scale
-            y = unplaced * spacing.packed_row * scale
+            y = unplaced * spacing.packed_row * 1.8 * scale
             unplaced += 1
         nodes.append(
             MapNode(
