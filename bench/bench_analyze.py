@@ -24,13 +24,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
+from pathlib import Path
 
+from api.localneo4j import LocalNeo4j
 from graph.analyses import analyze_account
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.coverage import k_warm_paths
@@ -211,6 +214,19 @@ def baseline(store: GraphStore) -> None:
 WORLD: list[tuple[str, list[Record]]] = []
 
 
+def private_neo4j() -> LocalNeo4j:
+    """A Neo4j of this benchmark's own on a free port, reusing the jars of the project's local one."""
+    folder = Path(__file__).resolve().parent.parent / ".neo4j" / "bench-analyze"
+    folder.mkdir(parents=True, exist_ok=True)
+    shared_lib = folder.parent / "lib"
+    if (shared_lib / ".complete").exists() and not (folder / "lib").exists():
+        (folder / "lib").symlink_to(shared_lib, target_is_directory=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    return LocalNeo4j(folder=folder, port=port)
+
+
 def ensure_loaded(store: GraphStore) -> None:
     """A shared Neo4j may be wiped by other test runs: write the world again (untimed) if it is gone."""
     try:
@@ -224,7 +240,8 @@ def timed(fn: Callable[[GraphStore], None], store: GraphStore, runs: int) -> tup
     """(wall ms, CPU ms of this process) per run, after one warm-up run."""
     ensure_loaded(store)
     fn(store)  # warm-up: file reads, driver connections, imports
-    wall, cpu = [], []
+    wall: list[float] = []
+    cpu: list[float] = []
     while len(wall) < runs:
         ensure_loaded(store)
         t0, c0 = time.perf_counter(), time.process_time()
@@ -254,6 +271,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-neo4j", action="store_true", help="Measure the embedded store only.")
     parser.add_argument("--no-embedded", action="store_true", help="Measure Neo4j only.")
+    parser.add_argument(
+        "--private-neo4j",
+        action="store_true",
+        help="Start a Neo4j of the benchmark's own (files under .neo4j/bench-analyze/, jars shared with the "
+        "local one) instead of NEO4J_URI, so that no other test run can wipe it mid-measurement; "
+        "it is stopped at the end.",
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -272,15 +296,22 @@ def main() -> None:
             embedded.upsert_all(world)
             stores.append(("embedded", embedded))
         uri = os.environ.get("NEO4J_URI")
-        if uri and not args.no_neo4j:
+        private = private_neo4j() if args.private_neo4j and not args.no_neo4j else None
+        if private is not None:
+            print(f"starting a private Neo4j on port {private.port} ...", flush=True)
+            private.start(echo=False)
+        if (uri or private) and not args.no_neo4j:
             from graph.stores.neo4j import Neo4jStore
 
-            neo = Neo4jStore.connect(
-                uri,
-                os.environ.get("NEO4J_USERNAME", "neo4j"),
-                os.environ["NEO4J_PASSWORD"],
-                os.environ.get("NEO4J_DATABASE", "neo4j"),
-            )
+            if private is not None:
+                neo = Neo4jStore.connect(private.uri, "neo4j", private.password(), "neo4j")
+            else:
+                neo = Neo4jStore.connect(
+                    uri or "",
+                    os.environ.get("NEO4J_USERNAME", "neo4j"),
+                    os.environ["NEO4J_PASSWORD"],
+                    os.environ.get("NEO4J_DATABASE", "neo4j"),
+                )
             t0 = time.perf_counter()
             neo.upsert_all(world)
             print(f"loaded into Neo4j in {time.perf_counter() - t0:.1f} s")
@@ -306,6 +337,8 @@ def main() -> None:
         print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for _, store in stores:
             store.close()
+        if private is not None:
+            private.stop()
 
 
 if __name__ == "__main__":
