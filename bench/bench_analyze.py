@@ -290,53 +290,57 @@ def main() -> None:
     from graph.stores.embedded import EmbeddedStore
 
     stores: list[tuple[str, GraphStore]] = []
-    with tempfile.TemporaryDirectory() as home:
-        if not args.no_embedded:
-            embedded = EmbeddedStore(home)
-            embedded.upsert_all(world)
-            stores.append(("embedded", embedded))
-        uri = os.environ.get("NEO4J_URI")
-        private = private_neo4j() if args.private_neo4j and not args.no_neo4j else None
-        if private is not None:
-            print(f"starting a private Neo4j on port {private.port} ...", flush=True)
-            private.start(echo=False)
-        if (uri or private) and not args.no_neo4j:
-            from graph.stores.neo4j import Neo4jStore
-
+    private = private_neo4j() if args.private_neo4j and not args.no_neo4j else None
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            if not args.no_embedded:
+                embedded = EmbeddedStore(home)
+                embedded.upsert_all(world)
+                stores.append(("embedded", embedded))
+            uri = os.environ.get("NEO4J_URI")
             if private is not None:
-                neo = Neo4jStore.connect(private.uri, "neo4j", private.password(), "neo4j")
-            else:
-                neo = Neo4jStore.connect(
-                    uri or "",
-                    os.environ.get("NEO4J_USERNAME", "neo4j"),
-                    os.environ["NEO4J_PASSWORD"],
-                    os.environ.get("NEO4J_DATABASE", "neo4j"),
+                print(f"starting a private Neo4j on port {private.port} ...", flush=True)
+                private.start(echo=False)
+            if (uri or private) and not args.no_neo4j:
+                from graph.stores.neo4j import Neo4jStore
+
+                if private is not None:
+                    neo = Neo4jStore.connect(private.uri, "neo4j", private.password(), "neo4j")
+                else:
+                    neo = Neo4jStore.connect(
+                        uri or "",
+                        os.environ.get("NEO4J_USERNAME", "neo4j"),
+                        os.environ["NEO4J_PASSWORD"],
+                        os.environ.get("NEO4J_DATABASE", "neo4j"),
+                    )
+                t0 = time.perf_counter()
+                neo.upsert_all(world)
+                print(f"loaded into Neo4j in {time.perf_counter() - t0:.1f} s")
+                stores.append(("neo4j", neo))
+            elif not args.no_neo4j:
+                print("Neo4j: NEO4J_URI is not set; only the embedded store is measured")
+            for name, store in stores:
+                ensure_loaded(store)
+                t0 = time.perf_counter()
+                account = store.account_graph(ACCOUNT)
+                fetch = (time.perf_counter() - t0) * 1000
+                t0 = time.perf_counter()
+                analyze_account(account, as_of=AS_OF)
+                analysis = (time.perf_counter() - t0) * 1000
+                print(
+                    f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms "
+                    f"({len(account.touches):,} touches)"
                 )
-            t0 = time.perf_counter()
-            neo.upsert_all(world)
-            print(f"loaded into Neo4j in {time.perf_counter() - t0:.1f} s")
-            stores.append(("neo4j", neo))
-        elif not args.no_neo4j:
-            print("Neo4j: NEO4J_URI is not set; only the embedded store is measured")
-        for name, store in stores:
-            ensure_loaded(store)
-            t0 = time.perf_counter()
-            account = store.account_graph(ACCOUNT)
-            fetch = (time.perf_counter() - t0) * 1000
-            t0 = time.perf_counter()
-            analyze_account(account, as_of=AS_OF)
-            analysis = (time.perf_counter() - t0) * 1000
-            print(
-                f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms "
-                f"({len(account.touches):,} touches)"
-            )
-            report("buyergraph (fetch + analysis)", timed(ours, store, args.runs))
-            report("  of which the fetch alone", timed(fetch_only, store, args.runs))
-            report("  of which the analysis alone", timed(partial(analysis_only, account), store, args.runs))
-            report("baseline (plain NetworkX)", timed(baseline, store, max(3, args.runs // 2)))
-        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        for _, store in stores:
-            store.close()
+                report("buyergraph (fetch + analysis)", timed(ours, store, args.runs))
+                report("  of which the fetch alone", timed(fetch_only, store, args.runs))
+                report(
+                    "  of which the analysis alone", timed(partial(analysis_only, account), store, args.runs)
+                )
+                report("baseline (plain NetworkX)", timed(baseline, store, max(3, args.runs // 2)))
+            print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            for _, store in stores:
+                store.close()
+    finally:
         if private is not None:
             private.stop()
 
