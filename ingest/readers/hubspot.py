@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import CommitteeRole, Company, Deal, Person, Record, Rep, Touch
-from ingest.normalise import domain_from_website, parse_datetime, parse_number
+from ingest.normalise import domain_from_website, normalise_company_name, parse_datetime, parse_number
 from ingest.readers.common import RowError, convert, first, ignored_columns, row_reject, validate
 from ingest.readers.csvio import open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
@@ -237,6 +237,9 @@ class _Context:
 
     def __init__(self) -> None:
         self.reps: dict[str, Rep] = {}
+        #: Companies of this export by normalised name: contacts that name their company but carry
+        #: no company id (leads) are rolled into that company.
+        self.companies_by_name: dict[str, str] = {}
         self.roles: dict[str, list[tuple[str, int, str]]] = {}  # contact id -> [(file, row, role value)]
 
     def rep_id(self, owner: Any) -> str | None:
@@ -321,8 +324,14 @@ def _read_file(
         try:
             if obj == "companies":
                 kind, model, data = "companies", Company, _company(r, cols)
+                name_key = normalise_company_name(data["name"]) if data["name"] else ""
+                if name_key and data["id"]:
+                    ctx.companies_by_name.setdefault(name_key, data["id"])
             elif obj == "contacts":
                 kind, model, data = "people", Person, _contact(r, cols)
+                company_name = first(r, *cols["company_name"])
+                if data["company_id"] is None and company_name:
+                    data["company_id"] = ctx.companies_by_name.get(normalise_company_name(company_name))
                 roles_value = first(r, *cols["roles"])
                 if roles_value and data["id"]:
                     for value in _ids(roles_value):

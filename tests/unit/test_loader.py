@@ -68,7 +68,7 @@ def test_a_later_ingest_resolves_against_the_store(store: GraphStore) -> None:
     people_before = store.counts().nodes["Person"]
     result = ingest_paths([CRM / "hubspot"], store, progress=False)
     assert result.summary.merges["people: same e-mail address as a stored person"] == 1
-    assert store.counts().nodes["Person"] == people_before + 6  # seven HubSpot contacts, Ann already known
+    assert store.counts().nodes["Person"] == people_before + 7  # eight HubSpot contacts, Ann already known
     ann = store.list_people(search="ann.lee@acme.com")
     assert ann.count == 1 and ann.data[0].id == "0035g00000AnnLeeAA"
 

@@ -96,6 +96,8 @@ def test_salesforce_unknown_columns_are_listed_once_per_file() -> None:
 def test_hubspot_exports_map_labels_roles_and_activities() -> None:
     records, rejects = _read(CRM / "hubspot")
     people = _by_id(records, "people")
+    lead = people["hs-contact-508"]  # a lead naming its company ("INITECH, LLC") but with no company id
+    assert isinstance(lead, Person) and lead.company_id == "hs-company-9001"
     chen = people["hs-contact-504"]
     assert isinstance(chen, Person) and chen.name == "陈芳" and chen.company_id == "hs-company-9002"
     companies = _by_id(records, "companies")
