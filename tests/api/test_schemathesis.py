@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from api.app import create_app
 from api.keys import KeyRing
 from ingest.loader import ingest_paths
-from tests.api.conftest import settings_for
+from tests.api.conftest import neo4j_settings, settings_for
 
 ADMIN_KEY: dict[str, str] = {}
 #: Ids that exist in the seeded world, so that the analyses answer 200 too, not only 404.
@@ -33,18 +33,24 @@ REAL_IDS: dict[str, str] = {}
 EXAMPLES_PER_OPERATION = 25
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def api_schema(
-    tmp_path_factory: pytest.TempPathFactory, world_dir: Path
+    request: pytest.FixtureRequest, tmp_path: Path, world_dir: Path
 ) -> Iterator[schemathesis.BaseSchema]:
-    from graph.stores.embedded import EmbeddedStore
+    """The app on each store, seeded with the world; on Neo4j the Cypher console answers too."""
+    home = tmp_path / "home"
+    if request.param == "embedded":
+        from graph.stores.embedded import EmbeddedStore
 
-    root = tmp_path_factory.mktemp("schemathesis")
-    store = EmbeddedStore(root / "store")
-    ingest_paths([world_dir], store, progress=False)
-    store.close()
-    app = create_app(settings_for(root / "home"), store_override=str(root / "store"))
-    ADMIN_KEY["X-API-Key"] = KeyRing.for_home(root / "home").create("schemathesis", "admin")
+        store = EmbeddedStore(tmp_path / "store")
+        ingest_paths([world_dir], store, progress=False)
+        store.close()
+        app = create_app(settings_for(home), store_override=str(tmp_path / "store"))
+    else:
+        neo4j_store = request.getfixturevalue("neo4j_store")
+        ingest_paths([world_dir], neo4j_store, progress=False)
+        app = create_app(neo4j_settings(home, request.getfixturevalue("neo4j_connection")))
+    ADMIN_KEY["X-API-Key"] = KeyRing.for_home(home).create("schemathesis", "admin")
     with TestClient(app):  # runs the lifespan: the app keeps its store while schemathesis calls it
         runtime = app.state.runtime
         account = runtime.store.list_accounts(limit=1).data[0]
