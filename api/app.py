@@ -16,6 +16,7 @@ from importlib import metadata
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.config_file import load_config
 from api.errors import PROBLEM_JSON, TYPE_BASE, Problem, register_error_handlers
@@ -210,6 +211,17 @@ def create_app(
     app.include_router(pages.router)
     for module in (accounts, deals, people, ingest, cypher):
         app.include_router(module.router, prefix=API_PREFIX)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        # Other front ends on other origins send the key in a header; cookies never cross origins.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Authorization", "Content-Type"],
+            allow_credentials=False,
+            max_age=600,
+        )
     app.add_middleware(GuardMiddleware, settings=settings)
     return app
 

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     ingest_job_threshold_bytes: int = Field(
         default=5 * 1_048_576, ge=0, validation_alias="BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES"
     )
+    #: Browser origins allowed to call the API from other sites (CORS), comma-separated; none by default.
+    cors_origins: str = Field(default="", validation_alias="BUYERGRAPH_CORS_ORIGINS")
     #: Seconds a client is told to wait (Retry-After) when the store is unreachable.
     retry_after_s: int = Field(default=5, ge=1, validation_alias="BUYERGRAPH_RETRY_AFTER_S")
 

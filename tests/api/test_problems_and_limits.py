@@ -139,3 +139,25 @@ def test_openapi_documents_problems_and_examples(embedded_env: ApiEnv) -> None:
     assert "application/problem+json" in key_people["responses"]["404"]["content"]
     assert doc["components"]["schemas"]["KeyPeoplePublic"]["examples"]
     assert doc["components"]["schemas"]["AccountsPublic"]["examples"]
+
+
+def test_cors_is_off_by_default_and_allows_configured_origins(tmp_path: Path, embedded_env: ApiEnv) -> None:
+    origin = {"Origin": "https://crm.example.com"}
+    plain = embedded_env.client.get("/api/v1/accounts", headers={**embedded_env.headers(), **origin})
+    assert plain.status_code == 200
+    assert "access-control-allow-origin" not in plain.headers
+    with embedded_app(tmp_path / "cors", None, cors_origins="https://crm.example.com") as env:
+        preflight = env.client.options(
+            "/api/v1/accounts",
+            headers={
+                **origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "X-API-Key",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://crm.example.com"
+        other = env.client.get(
+            "/api/v1/accounts", headers={**env.headers(), "Origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in other.headers
