@@ -82,5 +82,9 @@ async def analysis_of(
     runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None
 ) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and full analysis, computed off the event loop within the timeout."""
-    runtime.ensure_schema()
-    return await run_limited(runtime, lambda: analysis_sync(runtime, account_id, as_of, deal_id))
+
+    def work() -> tuple[AccountGraph, AccountAnalysis]:
+        runtime.ensure_schema()  # may wait on Neo4j: never on the event loop
+        return analysis_sync(runtime, account_id, as_of, deal_id)
+
+    return await run_limited(runtime, work)

@@ -145,8 +145,7 @@ async def get_person(
     if not person.company_id:
         return PersonDetailPublic(person=person)
     try:
-        _, analysis = await analysis_of(runtime, person.company_id, day)
-        account = await run_limited(runtime, lambda: account_graph_cached(runtime, person.company_id or ""))
+        account, analysis = await analysis_of(runtime, person.company_id, day)
     except NotFoundError:
         return PersonDetailPublic(person=person)
     detail = _person_detail(person, account, day)
