@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Annotated
 
@@ -33,6 +34,7 @@ from graph.model import AccountGraph, Page, Person
 from ingest.titles import classify_title
 
 router = APIRouter(prefix="/people", tags=["people"])
+log = logging.getLogger("buyergraph.api")
 
 PersonId = Annotated[str, Path(min_length=1, max_length=256, description="The person id.")]
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
@@ -194,9 +196,17 @@ async def get_warm_paths(
     summary="Erase a person and everything that concerns only them",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, _key: AdminKey) -> ErasurePublic:
+def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, key: AdminKey) -> ErasurePublic:
     """Removes the person, their relationships, and touches with nobody else (GDPR-style erasure).
     Cached analyses of this server are dropped so the person disappears from answers at once."""
     report = store.erase_person(person_id)
     runtime.store_changed()
+    # An audit line without the person: who erased, and how much went.
+    log.info(
+        "erasure by key %r (%s): %d nodes, %d relationships removed",
+        key.name,
+        key.id,
+        sum(report.removed_nodes.values()),
+        report.removed_relationships,
+    )
     return ErasurePublic.model_validate(report.model_dump())
