@@ -21,14 +21,25 @@ def serve(
     ] = "info",
 ) -> None:
     """Serve the HTTP API under /api/v1 (OpenAPI at /docs) using the configured store."""
+    import logging
     import os
 
     import uvicorn
+
+    from graph.errors import InvalidInputError
 
     from api.app import create_app
     from api.cli import store_label
     from api.settings import get_settings
 
+    level = log_level.upper()
+    if level not in ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"):
+        raise InvalidInputError(
+            f"--log-level must be critical, error, warning, info or debug, got {log_level!r}"
+        )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The driver's debug log carries query parameters (personal data): never below WARNING.
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
     override = (ctx.find_root().obj or {}).get("store")
     settings = get_settings()
     typer.echo(f"buyergraph API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
