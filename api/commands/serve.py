@@ -26,11 +26,10 @@ def serve(
 
     import uvicorn
 
-    from graph.errors import InvalidInputError
-
     from api.app import create_app
     from api.cli import store_label
     from api.settings import get_settings
+    from graph.errors import InvalidInputError
 
     level = log_level.upper()
     if level not in ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"):
