@@ -41,10 +41,22 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
     """A CEO with a CFO and CTO; the CTO has three engineers; one former VP left; two reps."""
     people = [
         Person(id="ceo", name="Ada Chief", title="CEO", seniority=Seniority.C_LEVEL, company_id="acme"),
-        Person(id="cfo", name=CHINESE, title="财务总监", seniority=Seniority.VP, company_id="acme",
-               department="Finance"),
-        Person(id="cto", name=HOSTILE, title="CTO & <b>boss</b>", seniority=Seniority.VP, company_id="acme",
-               department="Engineering"),
+        Person(
+            id="cfo",
+            name=CHINESE,
+            title="财务总监",
+            seniority=Seniority.VP,
+            company_id="acme",
+            department="Finance",
+        ),
+        Person(
+            id="cto",
+            name=HOSTILE,
+            title="CTO & <b>boss</b>",
+            seniority=Seniority.VP,
+            company_id="acme",
+            department="Engineering",
+        ),
         Person(id="eng1", name="Eve One", title="Engineer", company_id="acme", department="Engineering"),
         Person(id="eng2", name="Finn Two", title="Engineer", company_id="acme", department="Engineering"),
         Person(id="eng3", name="Gus Three", title="Engineer", company_id="acme", department="Engineering"),
@@ -63,8 +75,14 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
     reps = [Rep(id="r1", name="Rita Rep"), Rep(id="r2", name="Sam Seller")]
     touches = [
         Touch(id="t1", at=datetime(2026, 6, 20), kind=TouchKind.MEETING, person_ids=["cto"], rep_id="r1"),
-        Touch(id="t2", at=datetime(2026, 6, 21), kind=TouchKind.MEETING, person_ids=["cto"], rep_id="r1",
-              direction=Direction.INBOUND),
+        Touch(
+            id="t2",
+            at=datetime(2026, 6, 21),
+            kind=TouchKind.MEETING,
+            person_ids=["cto"],
+            rep_id="r1",
+            direction=Direction.INBOUND,
+        ),
         Touch(id="t3", at=datetime(2025, 11, 1), kind=TouchKind.EMAIL, person_ids=["cfo"], rep_id="r2"),
         Touch(id="t4", at=datetime(2026, 5, 1), kind=TouchKind.CALL, person_ids=["eng1"], rep_id="r2"),
     ]
@@ -83,16 +101,30 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
         touches=touches,
         reps=reps,
     )
-    component = ScoreComponent(name="seniority", value=1.0, weight=1.0, share=1.0, explanation="top of the chart")
+    component = ScoreComponent(
+        name="seniority", value=1.0, weight=1.0, share=1.0, explanation="top of the chart"
+    )
     analysis = AccountAnalysis(
         account_id="acme",
         name="Acme & Sons <Ltd>",
         as_of=AS_OF,
         key_people=[
-            KeyPerson(person_id="ceo", name="Ada Chief", rank=1, score=0.9, components=[component],
-                      explanation="Runs the company"),
-            KeyPerson(person_id="cto", name=HOSTILE, rank=2, score=0.6, components=[component],
-                      explanation=f"Owns the stack {HOSTILE}"),
+            KeyPerson(
+                person_id="ceo",
+                name="Ada Chief",
+                rank=1,
+                score=0.9,
+                components=[component],
+                explanation="Runs the company",
+            ),
+            KeyPerson(
+                person_id="cto",
+                name=HOSTILE,
+                rank=2,
+                score=0.6,
+                components=[component],
+                explanation=f"Owns the stack {HOSTILE}",
+            ),
         ],
         deals=[
             DealAnalysis(
@@ -104,10 +136,22 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
                 committee={"cto": [BuyingRole.CHAMPION], "ceo": [BuyingRole.DECISION_MAKER]},
                 engaged=["cto"],
                 gaps=[
-                    Gap(kind=GapKind.MISSING_ROLE, role=BuyingRole.ECONOMIC_BUYER, severity=Severity.HIGH,
-                        detail="Nobody holds the budget", next_step="Ask the CTO who signs", people=["cfo", "ceo"]),
-                    Gap(kind=GapKind.MISSING_ROLE, role=BuyingRole.PROCUREMENT, severity=Severity.MEDIUM,
-                        detail="No procurement contact", next_step="Find procurement", people=[]),
+                    Gap(
+                        kind=GapKind.MISSING_ROLE,
+                        role=BuyingRole.ECONOMIC_BUYER,
+                        severity=Severity.HIGH,
+                        detail="Nobody holds the budget",
+                        next_step="Ask the CTO who signs",
+                        people=["cfo", "ceo"],
+                    ),
+                    Gap(
+                        kind=GapKind.MISSING_ROLE,
+                        role=BuyingRole.PROCUREMENT,
+                        severity=Severity.MEDIUM,
+                        detail="No procurement contact",
+                        next_step="Find procurement",
+                        people=[],
+                    ),
                 ],
                 coverage=Coverage(score=0.5, reachable=["cto"], unreachable=["ceo"], explanation="half"),
             )
@@ -129,10 +173,27 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
 
 def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph, AccountAnalysis]:
     """A deterministic org of `people_count` people in 10 departments, with touches and one deal."""
-    departments = ["Engineering", "Sales", "Finance", "IT", "Operations", "Marketing", "HR", "Legal",
-                   "Support", "Product"]
-    people = [Person(id="p0", name="Chief Executive", seniority=Seniority.C_LEVEL, company_id="big",
-                     department="Executive")]
+    departments = [
+        "Engineering",
+        "Sales",
+        "Finance",
+        "IT",
+        "Operations",
+        "Marketing",
+        "HR",
+        "Legal",
+        "Support",
+        "Product",
+    ]
+    people = [
+        Person(
+            id="p0",
+            name="Chief Executive",
+            seniority=Seniority.C_LEVEL,
+            company_id="big",
+            department="Executive",
+        )
+    ]
     reporting = []
     for i in range(1, people_count):
         # A branching factor that gives deep and wide teams: managers 1..n/6 get the rest.
@@ -140,13 +201,19 @@ def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph
         department = departments[(i if i <= 10 else int(people[manager].id[1:]) % 10) % 10]
         if manager > 0:
             department = people[manager].department or department
-        people.append(Person(id=f"p{i}", name=f"Person {i:04d}", title="Staff", company_id="big",
-                             department=department))
+        people.append(
+            Person(id=f"p{i}", name=f"Person {i:04d}", title="Staff", company_id="big", department=department)
+        )
         reporting.append(Reporting(person_id=f"p{i}", manager_id=f"p{manager}"))
     reps = [Rep(id=f"r{i}", name=f"Rep {i}") for i in range(5)]
     touches = [
-        Touch(id=f"t{i}", at=datetime(2026, 6, 1) - timedelta(days=(i * 13) % 300), kind=TouchKind.EMAIL,
-              person_ids=[f"p{(i * 37 + seed) % people_count}"], rep_id=f"r{i % 5}")
+        Touch(
+            id=f"t{i}",
+            at=datetime(2026, 6, 1) - timedelta(days=(i * 13) % 300),
+            kind=TouchKind.EMAIL,
+            person_ids=[f"p{(i * 37 + seed) % people_count}"],
+            rep_id=f"r{i % 5}",
+        )
         for i in range(400)
     ]
     committee_ids = ["p0", "p1", "p2", "p15"]
@@ -157,7 +224,9 @@ def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph
         reps=reps,
         touches=touches,
         deals=[Deal(id="bd", company_id="big", name="Enterprise", amount=1_000_000)],
-        committee=[CommitteeRole(deal_id="bd", person_id=p, role=BuyingRole.INFLUENCER) for p in committee_ids],
+        committee=[
+            CommitteeRole(deal_id="bd", person_id=p, role=BuyingRole.INFLUENCER) for p in committee_ids
+        ],
     )
     analysis = AccountAnalysis(
         account_id="big",
@@ -168,9 +237,15 @@ def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph
         ],
         deals=[
             DealAnalysis(
-                deal_id="bd", name="Enterprise", amount=1_000_000, template="large",
-                required_roles=[BuyingRole.INFLUENCER], committee={p: [BuyingRole.INFLUENCER] for p in committee_ids},
-                engaged=[], gaps=[], coverage=Coverage(score=0.2, reachable=[], unreachable=[]),
+                deal_id="bd",
+                name="Enterprise",
+                amount=1_000_000,
+                template="large",
+                required_roles=[BuyingRole.INFLUENCER],
+                committee={p: [BuyingRole.INFLUENCER] for p in committee_ids},
+                engaged=[],
+                gaps=[],
+                coverage=Coverage(score=0.2, reachable=[], unreachable=[]),
             )
         ],
         cross_sell=[],
