@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import BuyerGraphError, NotFoundError
 
@@ -46,6 +46,23 @@ class JobProgress(BaseModel):
 
 
 class Job(BaseModel):
+    """A background job (a large ingest upload) and, once it succeeded, its result."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9f2c4e1ab37d5e60",
+                    "kind": "ingest",
+                    "state": "running",
+                    "created_at": "2026-06-30T09:00:00Z",
+                    "started_at": "2026-06-30T09:00:01Z",
+                    "progress": {"stage": "writing people", "done": 12000, "total": None, "fraction": None},
+                }
+            ]
+        }
+    )
+
     id: str
     kind: str
     state: JobState = JobState.QUEUED

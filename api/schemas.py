@@ -156,6 +156,29 @@ class KeyPeoplePublic(BaseModel):
 class DealPublic(Deal):
     """A deal; open deals carry their analysis (committee, gaps, coverage)."""
 
+    model_config = _examples(
+        {
+            "id": "d-1",
+            "company_id": "acme",
+            "name": "Acme - Renewal",
+            "stage": "Negotiation",
+            "status": "open",
+            "amount": 120000,
+            "currency": "EUR",
+            "created_at": "2026-01-17",
+            "owner_rep_id": "rep-1",
+            "analysis": {
+                "deal_id": "d-1",
+                "template": "mid",
+                "required_roles": ["decision_maker", "champion", "economic_buyer", "technical_evaluator"],
+                "committee": {"p-17": ["economic_buyer"]},
+                "engaged": ["p-17"],
+                "gaps": [],
+                "coverage": {"score": 0.6, "reachable": ["p-17"], "unreachable": ["p-2"], "explanation": ""},
+            },
+        }
+    )
+
     analysis: DealAnalysis | None = None
 
 
@@ -199,6 +222,28 @@ class DealCoveragePublic(BaseModel):
 class CoveragesPublic(BaseModel):
     """Coverage of each open deal of an account."""
 
+    model_config = _examples(
+        {
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "data": [
+                {
+                    "deal_id": "d-1",
+                    "account_id": "acme",
+                    "name": "Acme - Renewal",
+                    "as_of": "2026-06-30",
+                    "coverage": {
+                        "score": 0.6,
+                        "reachable": ["p-17"],
+                        "unreachable": ["p-2"],
+                        "explanation": "",
+                    },
+                }
+            ],
+            "count": 1,
+        }
+    )
+
     account_id: str
     as_of: date
     data: list[DealCoveragePublic]
@@ -240,6 +285,38 @@ class DealGapsPublic(BaseModel):
 
 class CrossSellPublic(BaseModel):
     """Products the account is likely to buy, with evidence, and warm ways into related companies."""
+
+    model_config = _examples(
+        {
+            "account_id": "acme",
+            "as_of": "2026-06-30",
+            "data": [
+                {
+                    "product_id": "analytics",
+                    "name": "Analytics",
+                    "score": 0.71,
+                    "evidence": [
+                        {
+                            "signal": "similar_accounts",
+                            "value": 0.8,
+                            "contribution": 0.4,
+                            "detail": "32 of the 50 most similar accounts own it",
+                        }
+                    ],
+                }
+            ],
+            "count": 1,
+            "relationship_leads": [
+                {
+                    "kind": "moved_champion",
+                    "company_id": "globex",
+                    "company_name": "Globex",
+                    "person_id": "p-9",
+                    "detail": "Former champion now works at Globex",
+                }
+            ],
+        }
+    )
 
     account_id: str
     as_of: date

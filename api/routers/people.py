@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import ConfigDict
 
 from api.deps import AdminKey, ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
@@ -42,6 +43,19 @@ _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 class PeoplePublic(Page[Person]):
     """One page of people; `count` is the total that matched."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [{"id": "p-17", "name": "Dana Lee", "title": "CFO", "company_id": "acme"}],
+                    "count": 1,
+                    "offset": 0,
+                    "limit": 50,
+                }
+            ]
+        }
+    )
 
 
 @router.get(

@@ -137,8 +137,18 @@ def test_openapi_documents_problems_and_examples(embedded_env: ApiEnv) -> None:
     key_people = doc["paths"]["/api/v1/accounts/{account_id}/key-people"]["get"]
     assert {"401", "403", "404", "408", "422", "503"} <= set(key_people["responses"])
     assert "application/problem+json" in key_people["responses"]["404"]["content"]
-    assert doc["components"]["schemas"]["KeyPeoplePublic"]["examples"]
-    assert doc["components"]["schemas"]["AccountsPublic"]["examples"]
+    schemas = doc["components"]["schemas"]
+    responses = {
+        ref.rsplit("/", 1)[-1]
+        for path in doc["paths"].values()
+        for operation in path.values()
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+        for content in response.get("content", {}).values()
+        if (ref := content.get("schema", {}).get("$ref"))
+    }
+    assert {"AccountsPublic", "KeyPeoplePublic", "DealGapsPublic", "AccountGraphPublic"} <= responses
+    assert [name for name in sorted(responses) if not schemas[name].get("examples")] == []
 
 
 def test_cors_is_off_by_default_and_allows_configured_origins(tmp_path: Path, embedded_env: ApiEnv) -> None:
