@@ -58,7 +58,7 @@ async def _save(files: list[UploadFile], folder: Path, limit: int) -> int:
                 total += len(chunk)
                 if total > limit:
                     raise InvalidInputError(f"the upload is larger than the limit of {limit:,} bytes")
-                out.write(chunk)
+                await run_in_threadpool(out.write, chunk)  # disk writes stay off the event loop
     return total
 
 
