@@ -33,11 +33,13 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import cypher  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
 from graph.model import Record  # noqa: E402
 from graph.stores.base import GraphStore  # noqa: E402
@@ -139,26 +141,42 @@ def calibrate(store: GraphStore) -> float | None:
     uniquely constrained id in 10k batches. It puts the touch figures in context on a busy machine."""
     if not isinstance(store, Neo4jStore):
         return None
-    driver = store._driver  # noqa: SLF001 - a benchmark may look inside
-    driver.execute_query(
-        "CREATE CONSTRAINT calibration_id IF NOT EXISTS FOR (n:Calibration) REQUIRE n.id IS UNIQUE"
-    )
+    driver = store._driver  # a benchmark may look inside
+    driver.execute_query(cypher.query("calibration_schema"))
     started = time.perf_counter()
     for start in range(0, 100_000, 10_000):
-        driver.execute_query(
-            "UNWIND range($start, $start + 9999) AS i CREATE (:Calibration {id: i})", start=start
-        )
+        driver.execute_query(cypher.query("calibration_create"), start=start)
     rate = 100_000 / (time.perf_counter() - started)
-    driver.execute_query("MATCH (n:Calibration) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-    driver.execute_query("DROP CONSTRAINT calibration_id IF EXISTS")
+    with driver.session() as session:
+        for statement in cypher.statements("calibration_drop"):
+            session.run(statement).consume()
     return rate
 
 
-def bench_store(
-    name: str, make: callable, by_kind: dict[str, list[Record]], args: argparse.Namespace
-) -> dict:  # type: ignore[valid-type]
-    store = make()
+def wipe(store: GraphStore) -> None:
+    """Empty the store; on Neo4j touches go first in small transactions (see delete_touches.cypher)."""
+    if isinstance(store, Neo4jStore):
+        delete_touches(store)
     store.clear()
+
+
+def delete_touches(store: GraphStore) -> None:
+    if isinstance(store, Neo4jStore):
+        with store._driver.session() as session:
+            session.run(cypher.query("delete_touches")).consume()
+    else:
+        assert isinstance(store, EmbeddedStore)
+        with store.bulk():
+            store._tables["touches"].clear()
+            store._build_indexes()
+            store._dirty = True
+
+
+def bench_store(
+    name: str, make: Callable[[], GraphStore], by_kind: dict[str, list[Record]], args: argparse.Namespace
+) -> dict[str, object]:
+    store = make()
+    wipe(store)
     total_rows = sum(len(v) for v in by_kind.values())
     touches = by_kind.get("touches", [])
     print(f"[{name}] batched load of {total_rows:,} records ({len(touches):,} touches) ...", flush=True)
@@ -167,14 +185,20 @@ def bench_store(
     whole = time.perf_counter() - started
     counts = store.counts()
     batched_touch_rate = len(touches) / seconds["touches"]
+    print(
+        f"[{name}] touches: {batched_touch_rate:,.0f} rows/s ({seconds['touches']:.1f} s); all "
+        f"{total_rows:,} records in {whole:.1f} s; seconds per kind: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
+        flush=True,
+    )
     calibration = calibrate(store)
-    print(f"[{name}] naive load of a sample of touches, one per transaction ...", flush=True)
-    # The naive baseline writes the same touches into the same graph minus the touches, so that
-    # its endpoints exist exactly as in the batched load.
-    store.clear()
-    load(store, {k: v for k, v in by_kind.items() if k != "touches"}, args.batch)
+    # The naive baseline writes the same touches into the same graph without its touches, so that
+    # every endpoint exists exactly as in the batched load.
+    delete_touches(store)
     sample = touches[: args.naive_sample if name == "neo4j" else args.naive_sample_embedded]
+    print(f"[{name}] naive load of {len(sample):,} touches, one per transaction ...", flush=True)
     naive_rate = naive(store, sample)
+    print(f"[{name}] naive: {naive_rate:,.1f} rows/s", flush=True)
     store.close()
     return {
         "store": name,
