@@ -25,6 +25,8 @@ from graph.errors import ConfigurationError, InvalidInputError
 
 #: The demo's key name in the demo folder's key ring (replaced on every run).
 DEMO_KEY_NAME = "demo"
+#: A file that marks a folder as the demo's own, so that its store may be replaced.
+DEMO_MARKER = ".buyergraph-demo"
 
 
 def has_display() -> bool:
@@ -85,8 +87,8 @@ def demo(
         Path | None,
         typer.Option(
             "--home",
-            help="Folder for the demo's store and keys (default: <BUYERGRAPH_HOME>/demo; "
-            "its store is replaced by the demo world).",
+            help="Folder for the demo's store and keys (default: <BUYERGRAPH_HOME>/demo). The demo "
+            "replaces its store on every run, so it refuses a folder holding a store it did not create.",
         ),
     ] = None,
 ) -> None:
@@ -96,17 +98,21 @@ def demo(
     from api.app import create_app
     from api.settings import Settings
 
-    if (ctx.find_root().obj or {}).get("store"):
-        raise InvalidInputError("the demo always uses its own embedded store; drop --store (use --home)")
     folder = demo_home(home)
+    if (ctx.find_root().obj or {}).get("store"):
+        typer.echo(f"Note: the demo uses its own embedded store in {folder}; --store is ignored.")
     if folder.exists() and not folder.is_dir():
         raise InvalidInputError(f"--home {folder} exists and is not a folder")
-    if (folder / "graph.json").exists() and home is None and not (folder / ".buyergraph-demo").exists():
-        raise ConfigurationError(f"{folder} holds a store that the demo did not create; pass --home")
+    ours = (folder / DEMO_MARKER).exists()
+    if not ours and any((folder / name).exists() for name in ("graph.json", "keys.json")):
+        # The demo replaces its store and key on every run: never touch data it did not put there.
+        raise ConfigurationError(
+            f"{folder} holds a buyergraph store or keys that the demo did not create; "
+            "choose another folder with --home"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text("this folder is managed by `buyergraph demo`\n", encoding="utf-8")
     key = prepare_demo(folder, accounts=accounts, seed=seed, as_of=date.today())
-    (folder / ".buyergraph-demo").write_text(
-        "this folder is managed by `buyergraph demo`\n", encoding="utf-8"
-    )
 
     settings = Settings(home=folder)
     app = create_app(settings, store_override=str(folder))

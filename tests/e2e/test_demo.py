@@ -66,3 +66,24 @@ def test_demo_serves_the_account_list_and_stops_cleanly_on_ctrl_c(tmp_path: Path
             rest, _ = process.communicate()
     assert process.returncode == 0, output + rest
     assert "stopped" in rest
+
+
+def test_demo_refuses_a_folder_holding_data_it_did_not_create(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "graph.json").write_text('{"format": 1, "tables": {}}', encoding="utf-8")
+    before = (real / "graph.json").read_bytes()
+    env = {**os.environ, "BUYERGRAPH_HOME": str(tmp_path / "home"), "DISPLAY": ""}
+    env.pop("NEO4J_URI", None)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "buyergraph"), "demo", "--home", str(real), "--no-browser"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "did not create" in result.stderr and str(real) in result.stderr
+    assert (real / "graph.json").read_bytes() == before
+    assert not (real / "keys.json").exists()
