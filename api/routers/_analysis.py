@@ -28,8 +28,20 @@ AsOfQuery = Annotated[
 ]
 
 
+#: The days an analysis may be asked for: its windows reach years back and ahead of `as_of`.
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2999, 12, 31)
+
+
 def as_of_or_today(as_of: date | None) -> date:
     """The day to analyse: the one asked for, else today in UTC (as the command line does)."""
+    if as_of is not None and not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise ApiProblem(
+            422,
+            "validation",
+            "Invalid request",
+            f"query:as_of: must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}, got {as_of}",
+        )
     return as_of or datetime.now(UTC).date()
 
 

@@ -44,6 +44,8 @@ def test_validation_errors_are_problems_naming_the_field(embedded_env: ApiEnv) -
     body = assert_problem(response, 422, "/api/v1/accounts/x/key-people")
     assert body["invalid_params"][0]["name"] == "query:as_of"
     assert "as_of" in body["detail"]
+    ancient = embedded_env.get("/api/v1/accounts/x/coverage", params={"as_of": "0001-12-30"})
+    assert "1900-01-01" in assert_problem(ancient, 422)["detail"]
     bad_body = embedded_env.client.post(
         "/api/v1/cypher", json={"query": "RETURN 1", "surprise": 1}, headers=embedded_env.headers("admin")
     )
