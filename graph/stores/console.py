@@ -87,6 +87,36 @@ def to_json_value(value: Any) -> Any:
     return str(value)
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _safe(text: str) -> str:
+    """Text fit for an error message even when it holds lone surrogates."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_parameter(name: str, value: Any) -> None:
+    """Refuse values Neo4j cannot hold, naming the parameter: integers beyond 64 bits, text that is not
+    valid Unicode (lone surrogates)."""
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return
+    if isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise InvalidInputError(f"parameter {_safe(name)}: integers must fit in 64 bits")
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(f"parameter {_safe(name)}: text is not valid Unicode") from None
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_parameter(f"{name}.{key!s}", key if isinstance(key, str) else str(key))
+            _check_parameter(f"{name}.{key!s}", item)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_parameter(f"{name}[{index}]", item)
+
+
 def _operators(plan: Mapping[str, Any] | None) -> Iterator[tuple[str, str, str]]:
     """(operator, database, details) of every step of a plan."""
     if not plan:
@@ -150,6 +180,13 @@ def run_read_only(
     if first_word in ("EXPLAIN", "PROFILE"):
         raise InvalidInputError("send the query without EXPLAIN or PROFILE")
     params = dict(parameters)
+    for key, value in params.items():
+        _check_parameter(key, key)
+        _check_parameter(key, value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInputError("the query is not valid Unicode text") from None
     started = time.perf_counter()
     with (
         _errors(timeout_s),

@@ -35,3 +35,17 @@ def test_everything_serialises() -> None:
         "when": "2026-06-30T09:00:00",
         "nested": [{"d": "2026-01-01"}],
     }
+
+
+def test_parameters_neo4j_cannot_hold_are_refused_by_name() -> None:
+    import pytest
+
+    from graph.errors import InvalidInputError
+    from graph.stores.console import _check_parameter
+
+    _check_parameter("ok", {"n": [1, 2.5, "text", None, True, {"deep": -(2**63)}]})
+    with pytest.raises(InvalidInputError, match=r"parameter p\.n\[1\]: integers must fit in 64 bits"):
+        _check_parameter("p", {"n": [1, 2**64]})
+    with pytest.raises(InvalidInputError, match="not valid Unicode") as caught:
+        _check_parameter("bad\ud800", "x\udc00")
+    str(caught.value).encode("utf-8")  # the message itself is always valid text
