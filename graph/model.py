@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 
 class BuyingRole(StrEnum):
@@ -153,6 +153,10 @@ def _empty_to_none(value: Any) -> Any:
 
 NonEmptyId = Annotated[str, Field(min_length=1, max_length=256)]
 
+#: Validation context of rows read back from a store: already clean, so blank checks are skipped.
+#: Reads validate tens of thousands of rows per account, so this matters.
+FROM_STORE: dict[str, bool] = {"from_store": True}
+
 
 class Record(BaseModel):
     """Base of every stored record: strict about unknown values, lenient about blank cells."""
@@ -162,10 +166,15 @@ class Record(BaseModel):
     #: The Neo4j label or relationship type this record is stored as (an allow-listed constant).
     KIND: ClassVar[str]
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _blank_is_missing(cls, value: Any) -> Any:
-        return _empty_to_none(value)
+    def _blank_is_missing(cls, data: Any, info: ValidationInfo) -> Any:
+        """One pass per record; skipped for rows a store wrote, which hold no blank cells."""
+        if info.context is FROM_STORE or not isinstance(data, dict):
+            return data
+        if any(type(v) is str and not v.strip() for v in data.values()):
+            return {k: _empty_to_none(v) for k, v in data.items()}
+        return data
 
 
 # --- nodes ---------------------------------------------------------------------------------

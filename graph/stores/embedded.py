@@ -19,13 +19,14 @@ import os
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.errors import InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.model import (
+    FROM_STORE,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
     AccountGraph,
@@ -53,6 +54,7 @@ FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
 
 Row = dict[str, Any]
+M = TypeVar("M", bound=Record)
 Key = tuple[str, ...]
 
 #: Relationship tables keyed by the fields that identify one relationship (as Neo4j MERGEs them).
@@ -247,6 +249,11 @@ class EmbeddedStore(GraphStore):
     # --- indexes (derived, never persisted) ------------------------------------------------
 
     def _build_indexes(self) -> None:
+        self._models: dict[tuple[str, Any], Record] = {}
+        self._rels_by_first: dict[str, dict[str, set[Key]]] = {kind: defaultdict(set) for kind in _REL_KEYS}
+        for kind, index in self._rels_by_first.items():
+            for key in self._tables[kind]:
+                index[key[0]].add(key)
         self._people_by_company: dict[str, set[str]] = defaultdict(set)
         self._touches_by_person: dict[str, set[str]] = defaultdict(set)
         self._deals_by_company: dict[str, set[str]] = defaultdict(set)
@@ -271,6 +278,7 @@ class EmbeddedStore(GraphStore):
                 raise InvalidInputError(f"a {kind} batch holds a {type(record).__name__} record")
         rows = [record.model_dump(mode="json") for record in records]
         with self._writing():
+            self._models.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -295,19 +303,25 @@ class EmbeddedStore(GraphStore):
             table[row["id"]] = merged = _merge(old, _keep_asserted_seniority(old, row))
             company_id = row.get("company_id")
             if company_id and company_id in self._tables["companies"]:
-                key = (row["id"], company_id)
-                self._tables["employment"][key] = _merge(
-                    self._tables["employment"].get(key),
+                self._put_relationship(
+                    "employment",
+                    (row["id"], company_id),
                     {"person_id": row["id"], "company_id": company_id, "title": row.get("title")},
                 )
                 self._people_by_company[company_id].add(row["id"])
             manager_id = merged.get("reports_to_id") if row.get("reports_to_id") else None
             if manager_id and manager_id in table:
-                key = (row["id"], manager_id)
-                self._tables["reporting"][key] = _merge(
-                    self._tables["reporting"].get(key),
+                self._put_relationship(
+                    "reporting",
+                    (row["id"], manager_id),
                     {"person_id": row["id"], "manager_id": manager_id, "kind": "solid"},
                 )
+
+    def _put_relationship(self, kind: str, key: Key, row: Row) -> None:
+        """Merge one relationship row and keep the index by its first key field current."""
+        table = self._tables[kind]
+        table[key] = _merge(table.get(key), row)
+        self._rels_by_first[kind][key[0]].add(key)
 
     def _apply_reps(self, rows: list[Row]) -> None:
         self._apply_nodes("reps", rows)
@@ -342,19 +356,18 @@ class EmbeddedStore(GraphStore):
                 self._touches_by_person[pid].add(row["id"])
 
     def _apply_relationship(self, kind: str, rows: list[Row]) -> None:
-        table = self._tables[kind]
         key_fields = _REL_KEYS[kind]
         endpoints = _REL_ENDPOINTS[kind]
         for row in rows:
             if any(row[field] not in self._tables[node_table] for field, node_table in endpoints):
                 continue
-            key = tuple(row[f] for f in key_fields)
-            table[key] = _merge(table.get(key), row)
+            self._put_relationship(kind, tuple(row[f] for f in key_fields), row)
             if kind == "employment":
                 self._people_by_company[row["company_id"]].add(row["person_id"])
 
     def erase_person(self, person_id: str) -> ErasureReport:
         with self._writing():
+            self._models.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             removed_rels = 0
@@ -380,6 +393,7 @@ class EmbeddedStore(GraphStore):
                 doomed = [key for key in table if any(key[i] == person_id for i in person_fields)]
                 for key in doomed:
                     del table[key]
+                    self._rels_by_first[kind][key[0]].discard(key)
                 removed_rels += len(doomed)
             for members in self._people_by_company.values():
                 members.discard(person_id)
@@ -470,22 +484,57 @@ class EmbeddedStore(GraphStore):
         assert set(nodes) == set(NODE_LABELS) and set(rels) == set(RELATIONSHIP_TYPES)
         return Counts(nodes=nodes, relationships=rels)
 
-    def _get(self, table: str, kind: str, id_: str) -> Row:
+    def _model(self, table: str, key: Any, model: type[M], row: Row | None = None) -> M:
+        """The validated model of one stored row, cached until the next write or reload.
+
+        Validation is most of the cost of a read; the API reads the same accounts again and again.
+        """
+        cached = self._models.get((table, key))
+        if cached is None:
+            data = self._tables[table][key] if row is None else row
+            cached = model.model_validate(data, context=FROM_STORE)
+            self._models[(table, key)] = cached
+        return cached  # type: ignore[return-value]
+
+    def _get(self, table: str, kind: str, id_: str, model: type[M]) -> M:
         with self._mutex:
             self._read()
-            row = self._tables[table].get(id_)
-        if row is None:
-            raise NotFoundError(kind, id_)
-        return row
+            if id_ not in self._tables[table]:
+                raise NotFoundError(kind, id_)
+            return self._model(table, id_, model)
 
     def get_company(self, company_id: str) -> Company:
-        return Company.model_validate(self._get("companies", "account", company_id))
+        return self._get("companies", "account", company_id, Company)
 
     def get_person(self, person_id: str) -> Person:
-        return Person.model_validate(self._get("people", "person", person_id))
+        return self._get("people", "person", person_id, Person)
 
     def get_deal(self, deal_id: str) -> Deal:
-        return Deal.model_validate(self._get("deals", "deal", deal_id))
+        return self._get("deals", "deal", deal_id, Deal)
+
+    def _rels(self, kind: str, firsts: Iterable[str]) -> list[Key]:
+        """Keys of the relationships whose first key field is one of `firsts`, sorted."""
+        index = self._rels_by_first[kind]
+        return sorted(key for first in firsts for key in index.get(first, ()))
+
+    def _touch(self, tid: str) -> Touch:
+        """A touch as Neo4j returns it: attendees sorted, rep and deal only when they exist."""
+        cached = self._models.get(("touches", tid))
+        if cached is None:
+            t = self._tables
+            row = t["touches"][tid]
+            rep_id, deal_id = row.get("rep_id"), row.get("deal_id")
+            cached = Touch.model_validate(
+                {
+                    **row,
+                    "person_ids": sorted(row["person_ids"]),
+                    "rep_id": rep_id if rep_id in t["reps"] else None,
+                    "deal_id": deal_id if deal_id in t["deals"] else None,
+                },
+                context=FROM_STORE,
+            )
+            self._models[("touches", tid)] = cached
+        return cached  # type: ignore[return-value]
 
     def account_graph(self, company_id: str) -> AccountGraph:
         with self._mutex:
@@ -496,68 +545,52 @@ class EmbeddedStore(GraphStore):
                 raise NotFoundError("account", company_id)
             people_ids = set(self._people_by_company.get(company_id, ()))
             deal_ids = sorted(self._deals_by_company.get(company_id, ()))
-            committee = [row for key, row in sorted(t["committee"].items()) if key[0] in set(deal_ids)]
-            people_ids |= {row["person_id"] for row in committee}
+            committee_keys = self._rels("committee", deal_ids)
+            people_ids |= {key[1] for key in committee_keys}
             touch_ids: set[str] = set()
             for pid in people_ids:
                 touch_ids |= self._touches_by_person.get(pid, set())
-            touches = [t["touches"][tid] for tid in sorted(touch_ids)]
-            deals = [t["deals"][did] for did in deal_ids]
-            rep_ids = {row["rep_id"] for row in touches if row.get("rep_id") in t["reps"]}
-            rep_ids |= {row["owner_rep_id"] for row in deals if row.get("owner_rep_id") in t["reps"]}
-            holdings = [row for key, row in sorted(t["holdings"].items()) if key[0] == company_id]
-            deal_products = [
-                row for key, row in sorted(t["deal_products"].items()) if key[0] in set(deal_ids)
-            ]
-            product_ids = {row["product_id"] for row in holdings} | {
-                row["product_id"] for row in deal_products
-            }
+            touches = [self._touch(tid) for tid in sorted(touch_ids)]
+            deals = [self._model("deals", did, Deal) for did in deal_ids]
+            rep_ids = {touch.rep_id for touch in touches if touch.rep_id}
+            rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
+            holding_keys = self._rels("holdings", [company_id])
+            deal_product_keys = self._rels("deal_products", deal_ids)
+            product_ids = {key[1] for key in holding_keys} | {key[1] for key in deal_product_keys}
             parent_id = company_row.get("parent_id")
-            graph = AccountGraph(
-                company=Company.model_validate(company_row),
-                people=[Person.model_validate(t["people"][pid]) for pid in sorted(people_ids)],
+            ordered_people = sorted(people_ids)
+            return AccountGraph(
+                company=self._model("companies", company_id, Company),
+                people=[self._model("people", pid, Person) for pid in ordered_people],
                 employment=[
-                    Employment.model_validate(row)
-                    for key, row in sorted(t["employment"].items())
-                    if key[1] == company_id
+                    self._model("employment", (pid, company_id), Employment)
+                    for pid in ordered_people
+                    if (pid, company_id) in t["employment"]
                 ],
                 reporting=[
-                    Reporting.model_validate(row)
-                    for key, row in sorted(t["reporting"].items())
-                    if key[0] in people_ids and key[1] in people_ids
+                    self._model("reporting", key, Reporting)
+                    for key in self._rels("reporting", ordered_people)
+                    if key[1] in people_ids
                 ],
                 knows=[
-                    Knows.model_validate(row)
-                    for key, row in sorted(t["knows"].items())
-                    if key[0] in people_ids and key[1] in people_ids
+                    self._model("knows", key, Knows)
+                    for key in self._rels("knows", ordered_people)
+                    if key[1] in people_ids
                 ],
-                deals=[Deal.model_validate(row) for row in deals],
-                deal_products=[DealProduct.model_validate(row) for row in deal_products],
-                committee=[CommitteeRole.model_validate(row) for row in committee],
-                touches=[
-                    Touch.model_validate(
-                        {
-                            **row,
-                            "person_ids": sorted(row["person_ids"]),
-                            "rep_id": row.get("rep_id") if row.get("rep_id") in t["reps"] else None,
-                            "deal_id": row.get("deal_id") if row.get("deal_id") in t["deals"] else None,
-                        }
-                    )
-                    for row in touches
-                ],
-                reps=[Rep.model_validate(t["reps"][rid]) for rid in sorted(rep_ids)],
-                holdings=[Holding.model_validate(row) for row in holdings],
-                products=[Product.model_validate(t["products"][pid]) for pid in sorted(product_ids)],
-                parent=Company.model_validate(t["companies"][parent_id])
-                if parent_id in t["companies"]
-                else None,
+                deals=deals,
+                deal_products=[self._model("deal_products", key, DealProduct) for key in deal_product_keys],
+                committee=[self._model("committee", key, CommitteeRole) for key in committee_keys],
+                touches=touches,
+                reps=[self._model("reps", rid, Rep) for rid in sorted(rep_ids)],
+                holdings=[self._model("holdings", key, Holding) for key in holding_keys],
+                products=[self._model("products", pid, Product) for pid in sorted(product_ids)],
+                parent=self._model("companies", parent_id, Company) if parent_id in t["companies"] else None,
                 subsidiaries=[
-                    Company.model_validate(t["companies"][cid])
+                    self._model("companies", cid, Company)
                     for cid in sorted(self._children.get(company_id, ()))
                     if cid in t["companies"]
                 ],
             )
-        return graph
 
     def list_accounts(
         self,
@@ -585,7 +618,7 @@ class EmbeddedStore(GraphStore):
             ]
         rows.sort(key=lambda row: (row["name"], row["id"]))
         return Page[Company](
-            data=[Company.model_validate(row) for row in rows[offset : offset + limit]],
+            data=[self._model("companies", row["id"], Company) for row in rows[offset : offset + limit]],
             count=len(rows),
             offset=offset,
             limit=limit,
@@ -617,7 +650,7 @@ class EmbeddedStore(GraphStore):
             ]
         rows.sort(key=lambda row: (row["name"], row["id"]))
         return Page[Person](
-            data=[Person.model_validate(row) for row in rows[offset : offset + limit]],
+            data=[self._model("people", row["id"], Person) for row in rows[offset : offset + limit]],
             count=len(rows),
             offset=offset,
             limit=limit,
@@ -626,6 +659,6 @@ class EmbeddedStore(GraphStore):
     def ownership(self) -> tuple[list[Company], list[Holding]]:
         with self._mutex:
             self._read()
-            companies = [Company.model_validate(row) for _, row in sorted(self._tables["companies"].items())]
-            holdings = [Holding.model_validate(row) for _, row in sorted(self._tables["holdings"].items())]
+            companies = [self._model("companies", cid, Company) for cid in sorted(self._tables["companies"])]
+            holdings = [self._model("holdings", key, Holding) for key in sorted(self._tables["holdings"])]
         return companies, holdings

@@ -11,15 +11,19 @@ import logging
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
+import neo4j.time
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j import exceptions as neo4j_errors
+from pydantic import TypeAdapter
 
 import cypher
 from graph.errors import ConfigurationError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.model import (
+    FROM_STORE,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
     AccountGraph,
@@ -48,6 +52,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Record)
+
+#: Validates a whole list of touches in one call into pydantic-core.
+_TOUCHES: TypeAdapter[list[Touch]] = TypeAdapter(list[Touch])
 
 #: Fields that are relationship endpoints or keys rather than properties, per bundle kind.
 _KEY_FIELDS: dict[str, frozenset[str]] = {
@@ -78,15 +86,24 @@ def _to_param(value: Any) -> Any:
     return value
 
 
+_TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)
+
+
 def _native(value: Any) -> Any:
     """Neo4j temporal values back to Python's, recursively, so models validate them."""
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [_native(v) for v in value]
+    if kind in _TEMPORAL:
+        return value.to_native()
     return value
+
+
+def _parse(model: type[R], data: Any) -> R:
+    """A stored row as its model; stored rows are clean, so blank-cell checks are skipped."""
+    return model.model_validate(data, context=FROM_STORE)
 
 
 def _row(kind: str, record: Record) -> dict[str, Any]:
@@ -158,12 +175,13 @@ class Neo4jStore(GraphStore):
                 raise ConfigurationError(f"Neo4j database {self._database!r} does not exist") from None
             raise
 
-    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def _read(self, name: str, *, native: bool = True, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query; `native=False` for queries that return no temporal values."""
         with self._errors():
             records, _, _ = self._driver.execute_query(
                 cypher.query(name), params, database_=self._database, routing_=RoutingControl.READ
             )
-        return [_native(dict(r)) for r in records]
+        return [_native(dict(r)) if native else dict(r) for r in records]
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self._errors(), self._driver.session(database=self._database) as session:
@@ -292,13 +310,13 @@ class Neo4jStore(GraphStore):
         return value
 
     def get_company(self, company_id: str) -> Company:
-        return Company.model_validate(self._one("get_company", "company", "account", company_id))
+        return _parse(Company, self._one("get_company", "company", "account", company_id))
 
     def get_person(self, person_id: str) -> Person:
-        return Person.model_validate(self._one("get_person", "person", "person", person_id))
+        return _parse(Person, self._one("get_person", "person", "person", person_id))
 
     def get_deal(self, deal_id: str) -> Deal:
-        return Deal.model_validate(self._one("get_deal", "deal", "deal", deal_id))
+        return _parse(Deal, self._one("get_deal", "deal", "deal", deal_id))
 
     def account_graph(self, company_id: str) -> AccountGraph:
         core_rows = self._read("account_core", company_id=company_id)
@@ -306,7 +324,7 @@ class Neo4jStore(GraphStore):
             raise NotFoundError("account", company_id)
         core = core_rows[0]
         people = sorted(
-            (Person.model_validate(r["person"]) for r in self._read("account_people", company_id=company_id)),
+            (_parse(Person, r["person"]) for r in self._read("account_people", company_id=company_id)),
             key=lambda p: p.id,
         )
         person_ids = [p.id for p in people]
@@ -314,28 +332,24 @@ class Neo4jStore(GraphStore):
         reporting: list[Reporting] = []
         knows: list[Knows] = []
         for r in self._read("account_relationships", company_id=company_id, person_ids=person_ids):
-            employment += [Employment.model_validate(e) for e in r["employment"]]
-            reporting += [Reporting.model_validate(e) for e in r["reporting"]]
-            knows += [Knows.model_validate(e) for e in r["knows"]]
-        touches = sorted(
-            (
-                Touch.model_validate({**r["touch"], "person_ids": sorted(r["touch"]["person_ids"])})
-                for r in self._read("account_touches", person_ids=person_ids)
-            ),
-            key=lambda t: t.id,
-        )
-        deals = sorted((Deal.model_validate(d) for d in core["deals"]), key=lambda d: d.id)
+            employment += [_parse(Employment, e) for e in r["employment"]]
+            reporting += [_parse(Reporting, e) for e in r["reporting"]]
+            knows += [_parse(Knows, e) for e in r["knows"]]
+        rows = self._read("account_touches", native=False, person_ids=person_ids)[0]["touches"]
+        touches = _TOUCHES.validate_python(rows, context=FROM_STORE)
+        touches.sort(key=attrgetter("id"))
+        deals = sorted((_parse(Deal, d) for d in core["deals"]), key=lambda d: d.id)
         rep_ids = sorted(
             {t.rep_id for t in touches if t.rep_id} | {d.owner_rep_id for d in deals if d.owner_rep_id}
         )
-        holdings = sorted((Holding.model_validate(h) for h in core["holdings"]), key=lambda h: h.product_id)
+        holdings = sorted((_parse(Holding, h) for h in core["holdings"]), key=lambda h: h.product_id)
         deal_products = sorted(
-            (DealProduct.model_validate(x) for x in core["deal_products"]),
+            (_parse(DealProduct, x) for x in core["deal_products"]),
             key=lambda x: (x.deal_id, x.product_id),
         )
         product_ids = sorted({h.product_id for h in holdings} | {x.product_id for x in deal_products})
         return AccountGraph(
-            company=Company.model_validate(core["company"]),
+            company=_parse(Company, core["company"]),
             people=people,
             employment=sorted(employment, key=lambda e: e.person_id),
             reporting=sorted(reporting, key=lambda e: (e.person_id, e.manager_id)),
@@ -343,22 +357,22 @@ class Neo4jStore(GraphStore):
             deals=deals,
             deal_products=deal_products,
             committee=sorted(
-                (CommitteeRole.model_validate(c) for c in core["committee"]),
+                (_parse(CommitteeRole, c) for c in core["committee"]),
                 key=lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value),
             ),
             touches=touches,
             reps=sorted(
-                (Rep.model_validate(r["rep"]) for r in self._read("reps_by_id", ids=rep_ids)),
+                (_parse(Rep, r["rep"]) for r in self._read("reps_by_id", ids=rep_ids)),
                 key=lambda r: r.id,
             ),
             holdings=holdings,
             products=sorted(
-                (Product.model_validate(r["product"]) for r in self._read("products_by_id", ids=product_ids)),
+                (_parse(Product, r["product"]) for r in self._read("products_by_id", ids=product_ids)),
                 key=lambda p: p.id,
             ),
-            parent=Company.model_validate(core["parent"]) if core["parent"] else None,
+            parent=_parse(Company, core["parent"]) if core["parent"] else None,
             subsidiaries=sorted(
-                (Company.model_validate(s) for s in core["subsidiaries"]), key=lambda c: c.id
+                (_parse(Company, s) for s in core["subsidiaries"]), key=lambda c: c.id
             ),
         )
 
@@ -381,7 +395,7 @@ class Neo4jStore(GraphStore):
             limit=limit,
         )[0]
         return Page[Company](
-            data=[Company.model_validate(c) for c in row["data"]],
+            data=[_parse(Company, c) for c in row["data"]],
             count=row["count"],
             offset=offset,
             limit=limit,
@@ -404,7 +418,7 @@ class Neo4jStore(GraphStore):
             limit=limit,
         )[0]
         return Page[Person](
-            data=[Person.model_validate(p) for p in row["data"]],
+            data=[_parse(Person, p) for p in row["data"]],
             count=row["count"],
             offset=offset,
             limit=limit,
@@ -414,8 +428,8 @@ class Neo4jStore(GraphStore):
         companies: list[Company] = []
         holdings: list[Holding] = []
         for row in self._read("ownership"):
-            companies.append(Company.model_validate(row["company"]))
-            holdings += [Holding.model_validate(h) for h in row["holdings"]]
+            companies.append(_parse(Company, row["company"]))
+            holdings += [_parse(Holding, h) for h in row["holdings"]]
         companies.sort(key=lambda c: c.id)
         return companies, sorted(holdings, key=lambda h: (h.company_id, h.product_id))
 
