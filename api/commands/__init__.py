@@ -12,6 +12,7 @@ import typer
 
 #: (module under api.commands, function name, command name)
 COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("generate", "generate", "generate"),
     ("serve", "serve", "serve"),
     ("keys", "keys", "keys"),
     ("ingest", "ingest", "ingest"),
