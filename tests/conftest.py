@@ -84,14 +84,22 @@ def store(request: pytest.FixtureRequest) -> GraphStore:
     return result
 
 
+_NEO4J_TESTS: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Remember which tests carry the `neo4j` marker (a parameter id may also read "neo4j")."""
+    _NEO4J_TESTS.update(item.nodeid for item in items if item.get_closest_marker("neo4j"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many Neo4j tests ran, so that a green run without them cannot pass unnoticed."""
     counts = {"passed": 0, "failed": 0, "error": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):
-            if getattr(report, "when", "call") in ("call", "setup") and "neo4j" in report.keywords:
-                if outcome == "passed" and report.when != "call":
-                    continue
+            if getattr(report, "nodeid", None) not in _NEO4J_TESTS:
+                continue
+            if report.when == "call" or (outcome != "passed" and report.when == "setup"):
                 counts[outcome] += 1
     total = sum(counts.values())
     terminalreporter.write_line(
