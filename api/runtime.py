@@ -93,35 +93,58 @@ class ServerNeo4jStore(Neo4jStore):
 
 
 class TtlCache:
-    """A small LRU cache whose entries expire, cleared whenever the store changes through the API."""
+    """A small LRU cache whose entries expire, cleared whenever the store changes through the API.
+
+    Concurrent requests for the same missing entry are computed once: a page that asks for an
+    account's key people, deals and graph at the same moment runs one analysis, not three.
+    """
 
     def __init__(self, ttl_s: float, max_entries: int = 2048) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._in_flight: dict[Hashable, Future[Any]] = {}
+        self._generation = 0
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         if self.ttl_s <= 0:
             return compute()
-        now = time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
-            if hit is not None and hit[0] > now:
+            if hit is not None and hit[0] > time.monotonic():
                 self._entries.move_to_end(key)
                 value: T = hit[1]
                 return value
-        value = compute()
+            flight = self._in_flight.get(key)
+            owner = flight is None
+            if flight is None:
+                flight = self._in_flight[key] = Future()
+            generation = self._generation
+        if not owner:
+            shared: T = flight.result()  # the owner's value, or its exception
+            return shared
+        try:
+            value = compute()
+        except BaseException as exc:
+            with self._lock:
+                self._in_flight.pop(key, None)
+            flight.set_exception(exc)
+            raise
         with self._lock:
-            self._entries[key] = (now + self.ttl_s, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            if generation == self._generation:  # a write meanwhile: do not keep a stale answer
+                self._entries[key] = (time.monotonic() + self.ttl_s, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+            self._in_flight.pop(key, None)
+        flight.set_result(value)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._generation += 1
 
 
 class Runtime:
