@@ -34,7 +34,9 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -105,7 +107,7 @@ def prepare(folder: Path) -> tuple[dict[str, list[Record]], float, int]:
     stored = _stored_identities(empty, items)
     resolution = resolve_identities(items, stored)
     wanted = referenced_ids(items, resolution)
-    stored_ids = {kind: set() for kind in NODE_KINDS}
+    stored_ids: dict[str, set[str]] = {kind: set() for kind in NODE_KINDS}
     for kind, ids in wanted.items():
         stored_ids[kind] |= empty.existing_ids(kind, ids) if ids else set()
     records, more = apply_resolution(items, resolution, stored_ids)
@@ -174,7 +176,7 @@ def delete_touches(store: GraphStore) -> None:
 
 def bench_store(
     name: str, make: Callable[[], GraphStore], by_kind: dict[str, list[Record]], args: argparse.Namespace
-) -> dict[str, object]:
+) -> dict[str, Any]:
     store = make()
     wipe(store)
     total_rows = sum(len(v) for v in by_kind.values())
@@ -234,6 +236,9 @@ def main() -> None:
     parser.add_argument("--neo4j-uri", default=None, help="use this server instead of a private one")
     parser.add_argument("--wipe", action="store_true", help="allow wiping the server of --neo4j-uri")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--keep-neo4j", action="store_true", help="leave the private Neo4j running for the next run"
+    )
     args = parser.parse_args()
 
     accounts = args.accounts or -(-args.min_touches // TOUCHES_PER_ACCOUNT)
@@ -247,11 +252,27 @@ def main() -> None:
         flush=True,
     )
 
-    results = []
+    results: list[dict[str, Any]] = []
+    started: list[LocalNeo4j] = []  # private servers this run started, stopped again at the end
+    try:
+        _bench_stores(args, by_kind, results, started)
+    finally:
+        for server in started:
+            if not args.keep_neo4j:
+                server.stop()
+    _report(args, accounts, touches, prepare_s, results)
+
+
+def _bench_stores(
+    args: argparse.Namespace,
+    by_kind: dict[str, list[Record]],
+    results: list[dict[str, Any]],
+    started: list[LocalNeo4j],
+) -> None:
     for name in [s.strip() for s in args.stores.split(",") if s.strip()]:
         if name == "embedded":
             home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
-            results.append(bench_store(name, lambda home=home: EmbeddedStore(home), by_kind, args))
+            results.append(bench_store(name, partial(EmbeddedStore, home), by_kind, args))
         elif name == "neo4j":
             if args.neo4j_uri:
                 if not args.wipe:
@@ -259,13 +280,15 @@ def main() -> None:
                 uri, password = args.neo4j_uri, os.environ.get("NEO4J_PASSWORD", "")
             else:
                 server = private_neo4j()
-                server.start()
+                if not server.status().running:
+                    server.start()
+                    started.append(server)
                 uri, password = server.uri, server.password()
             user = os.environ.get("NEO4J_USERNAME", "neo4j")
             results.append(
                 bench_store(
                     name,
-                    lambda uri=uri, password=password, user=user: Neo4jStore.connect(uri, user, password),
+                    partial(Neo4jStore.connect, uri, user, password),
                     by_kind,
                     args,
                 )
@@ -273,6 +296,10 @@ def main() -> None:
         else:
             raise SystemExit(f"unknown store {name!r}; use neo4j and/or embedded")
 
+
+def _report(
+    args: argparse.Namespace, accounts: int, touches: int, prepare_s: float, results: list[dict[str, Any]]
+) -> None:
     load1, load5, _ = os.getloadavg()
     import importlib.util
 
