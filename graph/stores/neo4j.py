@@ -252,6 +252,7 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         with self._errors(), self._driver.session(database=self._database) as session:
             session.run(cypher.query("wipe")).consume()
+            session.run(cypher.query("wipe_nodes")).consume()
 
     # --- lookups for identity resolution --------------------------------------------------
 
