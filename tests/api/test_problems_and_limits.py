@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,18 @@ def test_header_size_limit(small_limits: ApiEnv) -> None:
     assert_problem(response, 431)
 
 
-def test_analysis_timeout_is_408(tmp_path: Path, world_dir: Path) -> None:
-    with embedded_app(tmp_path, world_dir, analysis_timeout_s=0.0005, analysis_cache_s=0) as env:
+def test_analysis_timeout_is_408(
+    tmp_path: Path, world_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with embedded_app(tmp_path, world_dir, analysis_timeout_s=0.05, analysis_cache_s=0) as env:
         account_id = env.store.list_accounts().data[0].id
+        fetch = env.store.account_graph
+
+        def slow_fetch(company_id: str) -> Any:
+            time.sleep(0.5)  # a large account: the fetch alone outlasts the limit
+            return fetch(company_id)
+
+        monkeypatch.setattr(env.store, "account_graph", slow_fetch)
         response = env.get(f"/api/v1/accounts/{account_id}/key-people", params={"as_of": AS_OF.isoformat()})
         body = assert_problem(response, 408)
         assert "BUYERGRAPH_ANALYSIS_TIMEOUT_S" in body["detail"]
