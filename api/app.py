@@ -202,11 +202,15 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served offline by api/routers/docs.py
+        redoc_url=None,
     )
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
 
-    from api.routers import accounts, cypher, deals, health, ingest, pages, people
+    from api.routers import accounts, cypher, deals, docs, health, ingest, pages, people
 
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     app.include_router(health.router)
     app.include_router(pages.router)
     for module in (accounts, deals, people, ingest, cypher):
