@@ -24,8 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,7 +33,10 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from api.localneo4j import LocalNeo4j
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.localneo4j import LocalNeo4j  # noqa: E402
+from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
 from graph.analyses import analyze_account
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.coverage import k_warm_paths
@@ -215,16 +218,7 @@ WORLD: list[tuple[str, list[Record]]] = []
 
 
 def private_neo4j() -> LocalNeo4j:
-    """A Neo4j of this benchmark's own on a free port, reusing the jars of the project's local one."""
-    folder = Path(__file__).resolve().parent.parent / ".neo4j" / "bench-analyze"
-    folder.mkdir(parents=True, exist_ok=True)
-    shared_lib = folder.parent / "lib"
-    if (shared_lib / ".complete").exists() and not (folder / "lib").exists():
-        (folder / "lib").symlink_to(shared_lib, target_is_directory=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    return LocalNeo4j(folder=folder, port=port)
+    return shared_private_neo4j("bench-analyze")
 
 
 def ensure_loaded(store: GraphStore) -> None:

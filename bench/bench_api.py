@@ -25,7 +25,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ sys.path.insert(0, str(REPO))
 
 from api.keys import KeyRing  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
+from bench._common import free_port  # noqa: E402
+from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
 from graph.stores.neo4j import Neo4jStore  # noqa: E402
 from ingest.loader import ingest_paths  # noqa: E402
 from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world  # noqa: E402
@@ -49,24 +50,8 @@ from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world  # noqa: E4
 BENCH_DIR = REPO / ".neo4j" / "bench"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def private_neo4j() -> LocalNeo4j:
-    """A Neo4j of the benchmark's own, reusing the jars of the project's local one when present."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    shared_lib = REPO / ".neo4j" / "lib"
-    bench_lib = BENCH_DIR / "lib"
-    if (shared_lib / ".complete").exists() and not bench_lib.exists():
-        bench_lib.symlink_to(shared_lib, target_is_directory=True)
-    port_file = BENCH_DIR / "port"
-    port = int(port_file.read_text()) if port_file.exists() else free_port()
-    port_file.write_text(str(port))
-    return LocalNeo4j(folder=BENCH_DIR, port=port)
+    return shared_private_neo4j("bench", keep_port=True)
 
 
 def world(accounts: int, seed: int) -> Path:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 import cypher  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
+from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
 from graph.model import Record  # noqa: E402
 from graph.stores.base import GraphStore  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
@@ -64,24 +64,8 @@ BENCH_DIR = REPO / ".neo4j" / "bench-ingest"
 TOUCHES_PER_ACCOUNT = 100
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def private_neo4j() -> LocalNeo4j:
-    """A Neo4j of the benchmark's own, reusing the jars of the project's local one when present."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    shared_lib = REPO / ".neo4j" / "lib"
-    bench_lib = BENCH_DIR / "lib"
-    if (shared_lib / ".complete").exists() and not bench_lib.exists():
-        bench_lib.symlink_to(shared_lib, target_is_directory=True)
-    port_file = BENCH_DIR / "port"
-    port = int(port_file.read_text()) if port_file.exists() else free_port()
-    port_file.write_text(str(port))
-    return LocalNeo4j(folder=BENCH_DIR, port=port)
+    return shared_private_neo4j("bench-ingest", keep_port=True)
 
 
 def world(accounts: int, seed: int) -> Path:
