@@ -374,6 +374,23 @@ BUNDLE_KINDS: dict[str, type[Record]] = {
     "employment": Employment,
 }
 
+#: The order an ingest writes kinds in: nodes before the relationships that point at them, and
+#: touches (most of every load, pointing at people, reps and deals) last.
+WRITE_ORDER: tuple[str, ...] = (
+    "companies",
+    "people",
+    "reps",
+    "products",
+    "deals",
+    "deal_products",
+    "holdings",
+    "committee",
+    "knows",
+    "reporting",
+    "employment",
+    "touches",
+)
+
 #: Node labels and relationship types that may appear in a query; everything else is refused.
 NODE_LABELS: tuple[str, ...] = ("Company", "Person", "Rep", "Deal", "Product", "Touch", "Industry")
 RELATIONSHIP_TYPES: tuple[str, ...] = (

@@ -23,7 +23,7 @@ from typing import BinaryIO
 from pydantic import BaseModel, Field
 
 from graph.errors import InvalidInputError
-from graph.model import BUNDLE_KINDS, Record
+from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import GraphStore
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
@@ -43,21 +43,8 @@ __all__ = ["KindSummary", "IngestSummary", "IngestResult", "ingest_paths", "inge
 
 #: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.
 DEFAULT_BATCH = 10_000
-#: The order kinds are written in: nodes first, touches last.
-LOAD_ORDER: tuple[str, ...] = (
-    "companies",
-    "people",
-    "reps",
-    "products",
-    "deals",
-    "deal_products",
-    "holdings",
-    "committee",
-    "knows",
-    "reporting",
-    "employment",
-    "touches",
-)
+#: The order kinds are written in (the model's one write order).
+LOAD_ORDER = WRITE_ORDER
 assert set(LOAD_ORDER) == set(BUNDLE_KINDS)
 
 

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph.model import (
+    WRITE_ORDER,
     Company,
     Knows,
     Person,
@@ -499,21 +500,7 @@ def apply_resolution(
         rejected[kind] |= ids
     rejects: list[Reject] = []
     out: list[SourceRecord] = []
-    order = [
-        "companies",
-        "people",
-        "reps",
-        "products",
-        "deals",
-        "deal_products",
-        "holdings",
-        "committee",
-        "knows",
-        "reporting",
-        "employment",
-        "touches",
-    ]
-    for kind in order:
+    for kind in WRITE_ORDER:
         kept_ids: set[str] = set()
         for item in by_kind.get(kind, []):
             record = _remap(item.record, kind, resolution.ids)
