@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import cypher
 from graph.errors import ConfigurationError
 
 NEO4J_VERSION = "5.26.30"
@@ -261,12 +262,12 @@ class LocalNeo4j:
             try:
                 with neo4j.GraphDatabase.driver(self.uri, auth=(USERNAME, password)) as driver:
                     driver.verify_connectivity()
-                    driver.execute_query("RETURN 1", database_="neo4j")
+                    driver.execute_query(cypher.query("ping"), database_="neo4j")
                 return
             except AuthError:
                 with neo4j.GraphDatabase.driver(self.uri, auth=(USERNAME, _INITIAL_PASSWORD)) as driver:
                     driver.execute_query(
-                        "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+                        cypher.query("change_initial_password"),
                         old=_INITIAL_PASSWORD,
                         new=password,
                         database_="system",
