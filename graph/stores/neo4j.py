@@ -101,6 +101,12 @@ def _native(value: Any) -> Any:
     return value
 
 
+def _without_credentials(uri: str) -> str:
+    """A URI fit for a message: any `user:password@` part removed."""
+    scheme, sep, rest = uri.partition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri.rpartition("@")[2]
+
+
 def _parse(model: type[R], data: Any) -> R:
     """A stored row as its model; stored rows are clean, so blank-cell checks are skipped."""
     return model.model_validate(data, context=FROM_STORE)
@@ -142,7 +148,9 @@ class Neo4jStore(GraphStore):
                 uri, auth=(username, password), notifications_min_severity="OFF"
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
-            raise ConfigurationError(f"NEO4J_URI {uri!r} is not a usable Neo4j address: {exc}") from None
+            raise ConfigurationError(
+                f"NEO4J_URI {_without_credentials(uri)!r} is not a usable Neo4j address: {type(exc).__name__}"
+            ) from None
         try:
             store = cls(driver, database=database)
         except BaseException:
