@@ -11,6 +11,7 @@ import csv
 import io
 from typing import Any
 
+from ingest.readers.salesforce import SALESFORCE_OBJECTS
 from ingest.synthetic import names as N
 from ingest.synthetic.world import Account, WorldBuilder, sf_id
 
@@ -62,41 +63,8 @@ NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
     "employment": ("person_id", "company_id", "title", "since", "until"),
 }
 
-SALESFORCE_HEADERS: dict[str, tuple[str, ...]] = {
-    "Account": (
-        "Id",
-        "Name",
-        "Website",
-        "Industry",
-        "NumberOfEmployees",
-        "ParentId",
-        "Type",
-        "BillingCountry",
-    ),
-    "Contact": ("Id", "AccountId", "FirstName", "LastName", "Email", "Title", "Department", "ReportsToId"),
-    "User": ("Id", "Name", "Email", "Department", "Title"),
-    "Opportunity": (
-        "Id",
-        "AccountId",
-        "OwnerId",
-        "Name",
-        "StageName",
-        "Amount",
-        "CurrencyIsoCode",
-        "CloseDate",
-        "IsClosed",
-        "IsWon",
-        "CreatedDate",
-    ),
-    "OpportunityContactRole": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
-    "Task": ("Id", "WhoId", "WhatId", "OwnerId", "ActivityDate", "Subject", "TaskSubtype", "Type"),
-    "Event": ("Id", "WhoId", "WhatId", "OwnerId", "StartDateTime", "DurationInMinutes", "Subject", "Type"),
-    "TaskRelation": ("TaskId", "RelationId", "IsWhat"),
-    "EventRelation": ("EventId", "RelationId", "IsWhat"),
-    "Product2": ("Id", "Name", "Family"),
-    "OpportunityLineItem": ("OpportunityId", "Product2Id", "Quantity", "TotalPrice"),
-    "Asset": ("AccountId", "Product2Id", "InstallDate", "Quantity", "Status"),
-}
+#: The Salesforce objects and API fields written: exactly the table the Salesforce reader reads.
+SALESFORCE_HEADERS: dict[str, tuple[str, ...]] = SALESFORCE_OBJECTS
 
 #: Our buying roles as Salesforce contact-role values. Champion, Procurement and Legal are not in the
 #: standard picklist; real orgs add them as custom values, and so does this export.
