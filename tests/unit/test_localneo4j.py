@@ -81,7 +81,7 @@ def test_a_bad_neo4j_uri_is_reported_without_its_credentials() -> None:
     from graph.stores.neo4j import Neo4jStore
 
     with pytest.raises(ConfigurationError) as info:
-        Neo4jStore.connect("http://admin:s3cret-pass@db.example:7687", "neo4j", "another-secret")
+        Neo4jStore.connect("neo4jx://admin:s3cret-pass@db.example:7687", "neo4j", "another-secret")
     message = str(info.value)
     assert "db.example:7687" in message
     assert "s3cret-pass" not in message and "admin" not in message and "another-secret" not in message
