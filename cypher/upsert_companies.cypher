@@ -1,5 +1,6 @@
 // One batch of companies. Null values never erase stored ones; the industry and parent links
-// follow the current values; children loaded earlier than their parent are linked now.
+// follow the current values (an industry left empty is removed); children loaded earlier than
+// their parent are linked now.
 UNWIND $rows AS row
 MERGE (c:Company {id: row.id})
 SET c += row.props
@@ -8,6 +9,12 @@ CALL (c, row) {
   WITH c, row WHERE row.props.industry IS NOT NULL
   OPTIONAL MATCH (c)-[old:IN_INDUSTRY]->(other:Industry) WHERE other.name <> row.props.industry
   DELETE old
+  WITH c, row, other
+  CALL (other) {
+    // An industry no company is in any more is gone, as the embedded store counts it.
+    WITH other WHERE other IS NOT NULL AND NOT EXISTS { (:Company)-[:IN_INDUSTRY]->(other) }
+    DELETE other
+  }
   MERGE (i:Industry {name: row.props.industry})
   MERGE (c)-[:IN_INDUSTRY]->(i)
 }
