@@ -276,13 +276,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
             if target == company.id:
                 target = None
         if target is not None and target != company.id:
-            mapping[company.id] = target
-            resolution.merges.append(Merge("companies", company.id, target, reason))
-            if target in survivors:
-                kept = survivors[target]
-                survivors[target] = SourceRecord(
-                    "companies", _fill(kept.record, company), kept.file, kept.row, kept.columns
-                )
+            _merge_into("companies", company, target, reason, mapping, survivors, resolution)
             continue
         mapping[company.id] = company.id
         survivors[company.id] = item
@@ -338,19 +332,30 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
         ):
             target, reason = stored.people_by_email_key[key], "same e-mail address as a stored person"
         if target is not None and target != person.id:
-            mapping[person.id] = target
-            resolution.merges.append(Merge("people", person.id, target, reason))
-            if target in survivors:
-                kept = survivors[target]
-                survivors[target] = SourceRecord(
-                    "people", _fill(kept.record, person), kept.file, kept.row, kept.columns
-                )
+            _merge_into("people", person, target, reason, mapping, survivors, resolution)
             continue
         mapping[person.id] = person.id
         survivors[person.id] = item
         if key:
             by_key.setdefault(key, person.id)
     _replace_survivors(items, "people", survivors, mapping)
+
+
+def _merge_into(
+    kind: str,
+    record: Company | Person,
+    target: str,
+    reason: str,
+    mapping: dict[str, str],
+    survivors: dict[str, SourceRecord],
+    resolution: Resolution,
+) -> None:
+    """Map a duplicate onto the record that survives, filling that record's blanks from it."""
+    mapping[record.id] = target
+    resolution.merges.append(Merge(kind, record.id, target, reason))
+    if target in survivors:
+        kept = survivors[target]
+        survivors[target] = SourceRecord(kind, _fill(kept.record, record), kept.file, kept.row, kept.columns)
 
 
 def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
