@@ -183,13 +183,13 @@ class Neo4jStore(GraphStore):
                 raise ConfigurationError(f"Neo4j database {self._database!r} does not exist") from None
             raise
 
-    def _read(self, name: str, *, native: bool = True, **params: Any) -> list[dict[str, Any]]:
-        """Rows of a read query; `native=False` for queries that return no temporal values."""
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of one read query, temporal values as Python's."""
         with self._errors():
             records, _, _ = self._driver.execute_query(
                 cypher.query(name), params, database_=self._database, routing_=RoutingControl.READ
             )
-        return [_native(dict(r)) if native else dict(r) for r in records]
+        return [_native(dict(r)) for r in records]
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self._errors(), self._driver.session(database=self._database) as session:
