@@ -19,7 +19,7 @@ import os
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -484,15 +484,16 @@ class EmbeddedStore(GraphStore):
         assert set(nodes) == set(NODE_LABELS) and set(rels) == set(RELATIONSHIP_TYPES)
         return Counts(nodes=nodes, relationships=rels)
 
-    def _model(self, table: str, key: Any, model: type[M], row: Row | None = None) -> M:
-        """The validated model of one stored row, cached until the next write or reload.
+    def _model(self, table: str, key: Any, model: type[M], shape: Callable[[Row], Row] | None = None) -> M:
+        """The validated model of one stored row (first passed through `shape`, if given), cached
+        until the next write or reload.
 
         Validation is most of the cost of a read; the API reads the same accounts again and again.
         """
         cached = self._models.get((table, key))
         if cached is None:
-            data = self._tables[table][key] if row is None else row
-            cached = model.model_validate(data, context=FROM_STORE)
+            row = self._tables[table][key]
+            cached = model.model_validate(row if shape is None else shape(row), context=FROM_STORE)
             self._models[(table, key)] = cached
         return cached  # type: ignore[return-value]
 
@@ -517,24 +518,15 @@ class EmbeddedStore(GraphStore):
         index = self._rels_by_first[kind]
         return sorted(key for first in firsts for key in index.get(first, ()))
 
-    def _touch(self, tid: str) -> Touch:
+    def _touch_as_read(self, row: Row) -> Row:
         """A touch as Neo4j returns it: attendees sorted, rep and deal only when they exist."""
-        cached = self._models.get(("touches", tid))
-        if cached is None:
-            t = self._tables
-            row = t["touches"][tid]
-            rep_id, deal_id = row.get("rep_id"), row.get("deal_id")
-            cached = Touch.model_validate(
-                {
-                    **row,
-                    "person_ids": sorted(row["person_ids"]),
-                    "rep_id": rep_id if rep_id in t["reps"] else None,
-                    "deal_id": deal_id if deal_id in t["deals"] else None,
-                },
-                context=FROM_STORE,
-            )
-            self._models[("touches", tid)] = cached
-        return cached  # type: ignore[return-value]
+        rep_id, deal_id = row.get("rep_id"), row.get("deal_id")
+        return {
+            **row,
+            "person_ids": sorted(row["person_ids"]),
+            "rep_id": rep_id if rep_id in self._tables["reps"] else None,
+            "deal_id": deal_id if deal_id in self._tables["deals"] else None,
+        }
 
     def account_graph(self, company_id: str) -> AccountGraph:
         with self._mutex:
@@ -550,7 +542,7 @@ class EmbeddedStore(GraphStore):
             touch_ids: set[str] = set()
             for pid in people_ids:
                 touch_ids |= self._touches_by_person.get(pid, set())
-            touches = [self._touch(tid) for tid in sorted(touch_ids)]
+            touches = [self._model("touches", tid, Touch, self._touch_as_read) for tid in sorted(touch_ids)]
             deals = [self._model("deals", did, Deal) for did in deal_ids]
             rep_ids = {touch.rep_id for touch in touches if touch.rep_id}
             rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
