@@ -13,6 +13,10 @@ CALL (p) {
   RETURN count(r) AS person_rels
 }
 CALL (p) {
+  MATCH (p)<-[:WITH]-(t:Touch) WHERE t.person_ids IS NOT NULL
+  SET t.person_ids = [x IN t.person_ids WHERE x <> p.id]
+}
+CALL (p) {
   MATCH (o:Person {reports_to_id: p.id})
   SET o.reports_to_id = null
 }

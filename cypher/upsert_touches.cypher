@@ -1,6 +1,7 @@
 // One batch of touches: WITH every known attendee, BY our rep, ABOUT a deal.
 // `row.at` arrives as an ISO string (datetime parameters are slow to send) and is stored as a
-// LocalDateTime, like every other instant.
+// LocalDateTime, like every other instant. The linked ids are then copied into properties
+// (`person_ids` sorted), which is what an account read returns without expanding every touch.
 UNWIND $rows AS row
 MERGE (t:Touch {id: row.id})
 SET t += row.props, t.at = localdatetime(row.at)
@@ -26,4 +27,7 @@ CALL (t, row) {
   MATCH (d:Deal {id: row.deal_id})
   MERGE (t)-[:ABOUT]->(d)
 }
+SET t.person_ids = COLLECT { MATCH (t)-[:WITH]->(p:Person) RETURN p.id ORDER BY p.id },
+    t.rep_id = COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0],
+    t.deal_id = COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0]
 RETURN count(t) AS n

@@ -45,6 +45,7 @@ from graph.model import (
     Touch,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
+from graph.stores.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from graph.stores.console import ConsoleResult
@@ -124,7 +125,7 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
         # The driver packs datetime parameters slowly (~150 us each); as an ISO string, parsed by
         # localdatetime() in the query, 10k touches take milliseconds instead of seconds.
         row["at"] = props.pop("at").isoformat()
-        row["person_ids"] = list(dict.fromkeys(row["person_ids"]))
+        row["person_ids"] = sorted(set(row["person_ids"]))  # stored sorted, as they are read
     row["props"] = props
     if kind == "people":
         row["props_without_seniority"] = {k: v for k, v in props.items() if k not in _SENIORITY_FIELDS}
@@ -327,85 +328,50 @@ class Neo4jStore(GraphStore):
     def get_deal(self, deal_id: str) -> Deal:
         return _parse(Deal, self._one("get_deal", "deal", "deal", deal_id))
 
-    def _read_together(self, work: Callable[[Callable[..., list[dict[str, Any]]]], T]) -> T:
-        """Run several read queries in one READ transaction: one begin and commit instead of one
-        per query, which is most of the latency of a small account's fetch."""
-
-        def in_transaction(tx: ManagedTransaction) -> T:
-            def run(name: str, *, native: bool = True, **params: Any) -> list[dict[str, Any]]:
-                result = tx.run(cypher.query(name), params)
-                return [_native(dict(r)) if native else dict(r) for r in result]
-
-            return work(run)
-
-        with self._errors(), self._driver.session(database=self._database, default_access_mode="READ") as s:
-            return s.execute_read(in_transaction)
-
     def account_graph(self, company_id: str) -> AccountGraph:
-        def fetch(run: Callable[..., list[dict[str, Any]]]) -> dict[str, Any] | None:
-            core_rows = run("account_core", company_id=company_id)
-            if not core_rows:
-                return None
-            people = run("account_people", company_id=company_id)
-            person_ids = sorted(r["person"]["id"] for r in people)
-            relationships = run("account_relationships", company_id=company_id, person_ids=person_ids)
-            touches = run("account_touches", native=False, person_ids=person_ids)[0]["touches"]
-            rep_ids = sorted(
-                {t["rep_id"] for t in touches if t["rep_id"]}
-                | {d["owner_rep_id"] for d in core_rows[0]["deals"] if d.get("owner_rep_id")}
+        with self._errors(), self._driver.session(database=self._database, default_access_mode="READ") as s:
+            record = s.execute_read(
+                lambda tx: tx.run(cypher.query("account_graph"), company_id=company_id).single()
             )
-            core = core_rows[0]
-            product_ids = sorted(
-                {h["product_id"] for h in core["holdings"]} | {x["product_id"] for x in core["deal_products"]}
-            )
-            return {
-                "core": core,
-                "people": people,
-                "relationships": relationships,
-                "touches": touches,
-                "reps": run("reps_by_id", ids=rep_ids) if rep_ids else [],
-                "products": run("products_by_id", ids=product_ids) if product_ids else [],
-            }
-
-        raw = self._read_together(fetch)
-        if raw is None:
+        if record is None:
             raise NotFoundError("account", company_id)
-        core = raw["core"]
-        people = sorted((_parse(Person, r["person"]) for r in raw["people"]), key=lambda p: p.id)
-        employment: list[Employment] = []
-        reporting: list[Reporting] = []
-        knows: list[Knows] = []
-        for r in raw["relationships"]:
-            employment += [_parse(Employment, e) for e in r["employment"]]
-            reporting += [_parse(Reporting, e) for e in r["reporting"]]
-            knows += [_parse(Knows, e) for e in r["knows"]]
-        touches = _TOUCHES.validate_python(raw["touches"], context=FROM_STORE)
-        touches.sort(key=attrgetter("id"))
-        deals = sorted((_parse(Deal, d) for d in core["deals"]), key=lambda d: d.id)
-        holdings = sorted((_parse(Holding, h) for h in core["holdings"]), key=lambda h: h.product_id)
-        deal_products = sorted(
-            (_parse(DealProduct, x) for x in core["deal_products"]),
-            key=lambda x: (x.deal_id, x.product_id),
-        )
-        return AccountGraph(
-            company=_parse(Company, core["company"]),
-            people=people,
-            employment=sorted(employment, key=lambda e: e.person_id),
-            reporting=sorted(reporting, key=lambda e: (e.person_id, e.manager_id)),
-            knows=sorted(knows, key=lambda e: (e.person_id, e.other_id)),
-            deals=deals,
-            deal_products=deal_products,
-            committee=sorted(
-                (_parse(CommitteeRole, c) for c in core["committee"]),
-                key=lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value),
-            ),
-            touches=touches,
-            reps=sorted((_parse(Rep, r["rep"]) for r in raw["reps"]), key=lambda r: r.id),
-            holdings=holdings,
-            products=sorted((_parse(Product, r["product"]) for r in raw["products"]), key=lambda p: p.id),
-            parent=_parse(Company, core["parent"]) if core["parent"] else None,
-            subsidiaries=sorted((_parse(Company, s) for s in core["subsidiaries"]), key=lambda c: c.id),
-        )
+        raw = dict(record)
+        # Touches hold no temporal values (`at` comes as a string), so the conversion to Python's
+        # temporal types walks everything but them.
+        touch_rows = raw.pop("touches")
+        data = _native(raw)
+        with gc_paused():
+            touches = _TOUCHES.validate_python(touch_rows, context=FROM_STORE)
+            touches.sort(key=attrgetter("id"))
+            return AccountGraph(
+                company=_parse(Company, data["company"]),
+                people=sorted((_parse(Person, p) for p in data["people"]), key=attrgetter("id")),
+                employment=sorted(
+                    (_parse(Employment, e) for e in data["employment"]), key=attrgetter("person_id")
+                ),
+                reporting=sorted(
+                    (_parse(Reporting, e) for e in data["reporting"]),
+                    key=attrgetter("person_id", "manager_id"),
+                ),
+                knows=sorted(
+                    (_parse(Knows, e) for e in data["knows"]), key=attrgetter("person_id", "other_id")
+                ),
+                deals=sorted((_parse(Deal, d) for d in data["deals"]), key=attrgetter("id")),
+                deal_products=sorted(
+                    (_parse(DealProduct, x) for x in data["deal_products"]),
+                    key=attrgetter("deal_id", "product_id"),
+                ),
+                committee=sorted(
+                    (_parse(CommitteeRole, c) for c in data["committee"]),
+                    key=lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value),
+                ),
+                touches=touches,
+                reps=sorted((_parse(Rep, r) for r in data["reps"]), key=attrgetter("id")),
+                holdings=sorted((_parse(Holding, h) for h in data["holdings"]), key=attrgetter("product_id")),
+                products=sorted((_parse(Product, p) for p in data["products"]), key=attrgetter("id")),
+                parent=_parse(Company, data["parent"]) if data["parent"] else None,
+                subsidiaries=sorted((_parse(Company, c) for c in data["subsidiaries"]), key=attrgetter("id")),
+            )
 
     def list_accounts(
         self,

@@ -1,0 +1,94 @@
+// One account and everything its analyses read, as one record: the company, its parent and
+// subsidiaries, deals with products and committee, holdings, its people (everyone who works or
+// worked there, plus committee members of its deals) with their employment there, reporting lines
+// and KNOWS ties among them, every touch with any of them, and the reps and products these name.
+// One query is one network round trip: on a small account the round trips were most of the fetch.
+MATCH (c:Company {id: $company_id})
+OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
+CALL (c) {
+  OPTIONAL MATCH (sub:Company)-[:SUBSIDIARY_OF]->(c)
+  RETURN collect(sub {.*}) AS subsidiaries
+}
+CALL (c) {
+  OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
+  RETURN collect(d {.*}) AS deals
+}
+CALL (c) {
+  MATCH (d:Deal)-[:FOR]->(c)
+  MATCH (d)-[r:INCLUDES]->(p:Product)
+  RETURN collect(r {.*, deal_id: d.id, product_id: p.id}) AS deal_products
+}
+CALL (c) {
+  MATCH (d:Deal)-[:FOR]->(c)
+  MATCH (person:Person)-[r:IN_COMMITTEE]->(d)
+  RETURN collect(r {.*, deal_id: d.id, person_id: person.id}) AS committee
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[r:OWNS]->(p:Product)
+  RETURN collect(r {.*, company_id: c.id, product_id: p.id}) AS holdings
+}
+CALL (c) {
+  CALL (c) {
+    MATCH (p:Person)-[:WORKS_AT]->(c)
+    RETURN p
+    UNION
+    MATCH (p:Person)-[:IN_COMMITTEE]->(:Deal)-[:FOR]->(c)
+    RETURN p
+  }
+  RETURN collect(p) AS members
+}
+CALL (c, members) {
+  UNWIND members AS p
+  MATCH (p)-[w:WORKS_AT]->(c)
+  RETURN collect(w {.*, person_id: p.id, company_id: c.id}) AS employment
+}
+// "Among them" is asked of the graph (works here, or sits on a committee here) rather than by
+// searching the list of members, which would cost a scan of the list per relationship.
+CALL (c, members) {
+  UNWIND members AS p
+  MATCH (p)-[r:REPORTS_TO]->(m:Person)
+  WHERE EXISTS { (m)-[:WORKS_AT]->(c) } OR EXISTS { (m)-[:IN_COMMITTEE]->(:Deal)-[:FOR]->(c) }
+  RETURN collect(r {.*, person_id: p.id, manager_id: m.id}) AS reporting
+}
+CALL (c, members) {
+  UNWIND members AS p
+  MATCH (p)-[k:KNOWS]->(o:Person)
+  WHERE EXISTS { (o)-[:WORKS_AT]->(c) } OR EXISTS { (o)-[:IN_COMMITTEE]->(:Deal)-[:FOR]->(c) }
+  RETURN collect(k {.*, person_id: p.id, other_id: o.id}) AS knows
+}
+// A touch keeps its sorted attendee ids, rep id and deal id as properties next to its WITH, BY
+// and ABOUT relationships (the writes keep both in step), so the tens of thousands of touches of a
+// large account are read without expanding any of them. Touches written before those properties
+// existed are read from their relationships. `at` travels as an ISO string, which parses fast.
+CALL (members) {
+  UNWIND members AS p
+  MATCH (p)<-[:WITH]-(t:Touch)
+  WITH DISTINCT t
+  RETURN collect(
+    CASE
+      WHEN t.person_ids IS NOT NULL THEN t {.*, at: toString(t.at)}
+      ELSE t {
+        .*,
+        at: toString(t.at),
+        person_ids: COLLECT { MATCH (t)-[:WITH]->(a:Person) RETURN a.id ORDER BY a.id },
+        rep_id: COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0],
+        deal_id: COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0]
+      }
+    END
+  ) AS touches
+}
+CALL (touches, deals) {
+  UNWIND [x IN touches WHERE x.rep_id IS NOT NULL | x.rep_id] + [d IN deals | d.owner_rep_id] AS rep_id
+  WITH DISTINCT rep_id
+  MATCH (r:Rep {id: rep_id})
+  RETURN collect(r {.*}) AS reps
+}
+CALL (holdings, deal_products) {
+  UNWIND [h IN holdings | h.product_id] + [x IN deal_products | x.product_id] AS product_id
+  WITH DISTINCT product_id
+  MATCH (p:Product {id: product_id})
+  RETURN collect(p {.*}) AS products
+}
+RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
+       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, touches, reps,
+       products

@@ -1,2 +1,0 @@
-MATCH (p:Product) WHERE p.id IN $ids
-RETURN p {.*} AS product

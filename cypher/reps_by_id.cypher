@@ -1,2 +1,0 @@
-MATCH (r:Rep) WHERE r.id IN $ids
-RETURN r {.*} AS rep
