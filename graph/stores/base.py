@@ -93,7 +93,9 @@ class GraphStore(ABC):
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
-        """Group many batches; a store may defer costly persistence to the end of the block."""
+        """Group many batches. A store may defer costly persistence to the end of the block, or write
+        behind the caller; either way every batch is written, in order, when the block ends, and a
+        failure is raised by a later `upsert` or at the end of the block."""
         yield
 
     @abstractmethod

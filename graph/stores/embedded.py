@@ -49,6 +49,7 @@ from graph.model import (
     Touch,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
+from graph.stores.gc_pause import gc_paused
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
@@ -529,7 +530,7 @@ class EmbeddedStore(GraphStore):
         }
 
     def account_graph(self, company_id: str) -> AccountGraph:
-        with self._mutex:
+        with self._mutex, gc_paused():
             self._read()
             t = self._tables
             company_row = t["companies"].get(company_id)

@@ -8,7 +8,9 @@ always given. The driver is handed in (one per process, owned by whoever compose
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
 from operator import attrgetter
@@ -132,12 +134,41 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
     return row
 
 
+class _WritePipeline:
+    """One background writer: at most one batch is being written while the caller prepares the next."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="buyergraph-writer")
+        self._in_flight: Future[int] | None = None
+
+    def _wait(self) -> None:
+        """Wait for the batch being written; its error, if any, is raised here."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
+
+    def submit(self, write: Callable[[], int]) -> None:
+        self._wait()
+        self._in_flight = self._pool.submit(write)
+
+    def close(self, *, raise_error: bool) -> None:
+        try:
+            if raise_error:
+                self._wait()
+            elif self._in_flight is not None:
+                self._in_flight.exception()  # let it finish; the caller's error is the one to raise
+        finally:
+            self._pool.shutdown(wait=True)
+
+
 class Neo4jStore(GraphStore):
     backend = "neo4j"
 
     def __init__(self, driver: Driver, *, database: str = "neo4j", apply_schema: bool = True) -> None:
         self._driver = driver
         self._database = database
+        #: Per thread: the write pipeline of the `bulk()` block that thread is in, if any.
+        self._pipelines = threading.local()
         if apply_schema:
             self.apply_schema()
 
@@ -179,10 +210,15 @@ class Neo4jStore(GraphStore):
             ) from None
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
             raise StoreUnavailableError(f"Neo4j is not reachable: {type(exc).__name__}") from None
+        except neo4j_errors.TransientError as exc:
+            raise StoreUnavailableError(f"Neo4j is busy, try again ({exc.code})") from None
         except neo4j_errors.ClientError as exc:
             if exc.code and "Database" in exc.code and "NotFound" in exc.code:
                 raise ConfigurationError(f"Neo4j database {self._database!r} does not exist") from None
-            raise
+            raise InvalidInputError(f"Neo4j refused the request ({exc.code})") from None
+        except neo4j_errors.Neo4jError as exc:
+            # The server's message may quote stored values (personal data): only its code is kept.
+            raise InvalidInputError(f"Neo4j could not carry out the request ({exc.code})") from None
 
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of one read query, temporal values as Python's."""
@@ -213,14 +249,45 @@ class Neo4jStore(GraphStore):
             return 0
         rows = [_row(kind, record) for record in records]
         if kind == "touches":
-            return self._write(lambda tx: self._upsert_touches(tx, rows))
-        text = cypher.query(f"upsert_{kind}")
 
-        def work(tx: ManagedTransaction) -> int:
-            tx.run(text, rows=rows).consume()
+            def work(tx: ManagedTransaction) -> int:
+                return self._upsert_touches(tx, rows)
+
+        else:
+            text = cypher.query(f"upsert_{kind}")
+
+            def work(tx: ManagedTransaction) -> int:
+                tx.run(text, rows=rows).consume()
+                return len(rows)
+
+        pipeline: _WritePipeline | None = getattr(self._pipelines, "current", None)
+        if pipeline is not None:
+            pipeline.submit(lambda: self._write(work))
             return len(rows)
-
         return self._write(work)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Write each batch behind the caller: while Neo4j writes one batch, the caller reads and
+        prepares the next (Python's row preparation was about a third of a touch load's time).
+
+        One writer thread per block keeps the batches in order, each its own transaction, so a kill
+        leaves whole batches only, as without the block. A failed batch stops the block: its error is
+        raised by the next `upsert` or at the end of the block, and no later batch is written.
+        """
+        if getattr(self._pipelines, "current", None) is not None:  # nested: the outer block writes
+            yield
+            return
+        pipeline = _WritePipeline()
+        self._pipelines.current = pipeline
+        try:
+            yield
+        except BaseException:
+            pipeline.close(raise_error=False)
+            raise
+        finally:
+            self._pipelines.current = None
+        pipeline.close(raise_error=True)
 
     @staticmethod
     def _upsert_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
