@@ -7,6 +7,7 @@ Each command lives in `api/commands/`; this module wires them into one typer app
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Annotated
 
@@ -131,6 +132,10 @@ _EXIT_CODES: dict[type[BuyerGraphError], int] = {
 
 def main() -> None:
     """Entry point of the `buyergraph` console script."""
+    # The Neo4j driver reports a transaction it retries (e.g. a deadlock between two batches written
+    # at once, which the retry resolves) as a warning full of lock internals: on a terminal that is
+    # noise, not news. Real failures still reach the user as buyergraph errors.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
         app()
     except BuyerGraphError as exc:

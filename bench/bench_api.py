@@ -156,6 +156,9 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=4, help="BUYERGRAPH_ANALYSIS_WORKERS of the server")
     parser.add_argument(
+        "--server-processes", type=int, default=1, help="buyergraph serve --workers (server processes)"
+    )
+    parser.add_argument(
         "--warm-all",
         action="store_true",
         help="ask for every account and deal once before measuring (with --cache-s: repeated questions)",
@@ -216,6 +219,8 @@ def main() -> None:
                 str(port),
                 "--log-level",
                 "warning",
+                "--workers",
+                str(args.server_processes),
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -284,7 +289,8 @@ def main() -> None:
             f"buyergraph API on Neo4j: {len(account_ids):,} accounts, {len(deal_ids):,} open deals; "
             f"{args.clients} concurrent clients, {args.requests} requests per endpoint; "
             f"analysis cache {args.cache_s:g} s{warmed}, "
-            f"{args.workers} analysis threads; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+            f"{args.server_processes} server process(es) with {args.workers} analysis threads each; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         header = ("endpoint", "ok", "p50 ms", "p95 ms", "p99 ms", "mean ms", "req/s")
         print(f"{header[0]:<34} {header[1]:>6}" + "".join(f" {h:>8}" for h in header[2:]) + "  errors")

@@ -19,15 +19,17 @@ Titles: when a person has no stored seniority but has a title, the caller may in
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import combinations
-from operator import attrgetter
+from itertools import chain, combinations, repeat
+from operator import attrgetter, floordiv, is_, sub
 from typing import Any, Protocol
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.model import (
@@ -135,6 +137,8 @@ class AccountProjection:
     #: Touches up to as_of, oldest first.
     touches: list[Touch]
     stats: dict[str, TouchStats]
+    #: Touches up to as_of by kind.
+    kind_counts: dict[TouchKind, int]
 
     def engaged(self, person_id: str) -> bool:
         """True when a touch with the person falls within engaged_days before as_of."""
@@ -182,6 +186,202 @@ def _classify_people(
     return seniority, function, classified
 
 
+_AT = attrgetter("at")
+#: Every touch kind, and each kind's position in that tuple looked up by the kind's identity:
+#: hashing an enum member runs Python code, which adds up over 50,000 touches.
+_KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
+_KIND_CODE: dict[int, int] = {id(kind): code for code, kind in enumerate(_KINDS)}
+
+
+def _kind_flags(kinds: Iterable[TouchKind]) -> npt.NDArray[np.bool_]:
+    """A mask over kind codes (see _KINDS) that is True for the given kinds."""
+    wanted = set(kinds)
+    return np.array([kind in wanted for kind in _KINDS], dtype=bool)
+
+
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_DAY = _EPOCH.toordinal()
+_MICROSECOND = timedelta(microseconds=1)
+_DAY = timedelta(days=1) // _MICROSECOND
+
+
+@dataclass(frozen=True, slots=True)
+class _TouchColumns:
+    """The touch fields the aggregates need as numpy columns, touches oldest first.
+
+    The aggregates are bincounts and ufunc.at calls over these columns, which run in touch order, so
+    every float sum adds up in the same order as a loop over the touches would add it.
+    """
+
+    #: Touches up to as_of, oldest first (touches at the same instant by id).
+    touches: list[Touch]
+    #: Per touch: its day (date.toordinal), kind (index into _KINDS), rep (index into the reps; -1
+    #: for none or not one of ours), whether it came in (direction inbound), how many people it had.
+    day: npt.NDArray[np.int64]
+    kind: npt.NDArray[np.intp]
+    rep: npt.NDArray[np.intp]
+    replied: npt.NDArray[np.bool_]
+    size: npt.NDArray[np.intp]
+    #: Everyone touched, in the order of their first touch.
+    persons: list[str]
+    #: Per (touch, person present) entry, touches in order: the person (index into persons) and touch.
+    who: npt.NDArray[np.intp]
+    touch: npt.NDArray[np.intp]
+
+
+def _chronological(
+    touches: Sequence[Touch], micros: npt.NDArray[np.int64], until: int
+) -> npt.NDArray[np.intp]:
+    """Positions of the touches up to `until` (microseconds), oldest first, same instant by id.
+
+    The order of a sort by id and then a stable sort by time, for one sort: after the sort by time
+    only the runs of touches at the same instant (few) are put in id order.
+    """
+    order = np.argsort(micros, kind="stable")
+    order = order[: np.searchsorted(micros[order], until, side="right")]
+    at = micros[order]
+    run = np.cumsum(np.concatenate(([True], at[1:] != at[:-1]))) - 1  # which instant, in order
+    tied = np.flatnonzero(np.bincount(run)[run] > 1)  # positions that share their instant
+    if tied.size:
+        ids = [touches[i].id for i in order[tied].tolist()]
+        id_rank = np.empty(len(ids), dtype=np.intp)
+        id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        order[tied] = order[tied][np.lexsort((id_rank, run[tied]))]
+    return order
+
+
+def _touch_columns(touches: Sequence[Touch], until: datetime, reps: Sequence[str]) -> _TouchColumns:
+    """The touches up to `until` as columns.
+
+    Fields are read in the order the touches are stored, with C-level maps, and only the columns are
+    then put in time order: reading 50,000 models in a Python loop, or in time order (scattered in
+    memory), costs several times more.
+    """
+    n = len(touches)
+    ats = map(_AT, touches)
+    micros = np.fromiter(map(floordiv, map(sub, ats, repeat(_EPOCH)), repeat(_MICROSECOND)), np.int64, n)
+    rep_index = {rep_id: i for i, rep_id in enumerate(reps)}
+    rep_ids = map(attrgetter("rep_id"), touches)
+    rep = np.fromiter(map(rep_index.get, rep_ids, repeat(-1)), dtype=np.intp, count=n)
+    kinds = map(id, map(attrgetter("kind"), touches))
+    kind = np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.intp, count=n)
+    directions = map(attrgetter("direction"), touches)
+    replied = np.fromiter(map(is_, directions, repeat(Direction.INBOUND)), dtype=bool, count=n)
+    person_ids: list[list[str]] = list(map(attrgetter("person_ids"), touches))
+    stored_size = np.fromiter(map(len, person_ids), dtype=np.intp, count=n)
+    flat = list(chain.from_iterable(person_ids))
+    named = list(dict.fromkeys(flat))
+    person_index = dict(zip(named, range(len(named)), strict=True))
+    stored_who = np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat))
+
+    order = _chronological(touches, micros, (until - _EPOCH) // _MICROSECOND)
+    # The (touch, person) entries in time order; people renumbered in the order of their first touch.
+    size = stored_size[order]
+    stored_start = np.cumsum(stored_size) - stored_size
+    start = np.cumsum(size) - size
+    who = stored_who[np.repeat(stored_start[order] - start, size) + np.arange(int(size.sum()))]
+    codes, first_entry = np.unique(who, return_index=True)
+    by_first = codes[np.argsort(first_entry)]
+    renumber = np.zeros(len(named), dtype=np.intp)
+    renumber[by_first] = np.arange(len(by_first))
+    return _TouchColumns(
+        touches=list(map(touches.__getitem__, order.tolist())),
+        day=micros[order] // _DAY + _EPOCH_DAY,
+        kind=kind[order],
+        rep=rep[order],
+        replied=replied[order],
+        size=size,
+        persons=[named[i] for i in by_first.tolist()],
+        who=renumber[who],
+        touch=np.repeat(np.arange(len(order), dtype=np.intp), size),
+    )
+
+
+def _person_stats(cols: _TouchColumns, *, engaged_since: date) -> dict[str, TouchStats]:
+    """Every touched person's TouchStats, in the order of their first touch."""
+    n = len(cols.persons)
+    who = cols.who
+    day = cols.day[cols.touch]
+    inbound = (cols.replied | _kind_flags(INBOUND_BEHAVIOUR)[cols.kind])[cols.touch]
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, who, day)
+    last = np.zeros(n, dtype=np.int64)
+    np.maximum.at(last, who, day)
+    # 0 is no day's ordinal (they start at 1): "never inbound".
+    last_inbound = np.zeros(n, dtype=np.int64)
+    np.maximum.at(last_inbound, who[inbound], day[inbound])
+    dates = {d: date.fromordinal(d) for d in np.unique(day).tolist()}
+    return {
+        pid: TouchStats(
+            first=dates[f], last=dates[lt], count=c, last_inbound=dates.get(li), inbound=i, recent=r
+        )
+        for pid, f, lt, c, li, i, r in zip(
+            cols.persons,
+            first.tolist(),
+            last.tolist(),
+            np.bincount(who, minlength=n).tolist(),
+            last_inbound.tolist(),
+            np.bincount(who[inbound], minlength=n).tolist(),
+            np.bincount(who[day >= engaged_since.toordinal()], minlength=n).tolist(),
+            strict=True,
+        )
+    }
+
+
+def _rep_ties(
+    cols: _TouchColumns, reps: Sequence[str], current: set[str], *, as_of: date, config: AnalysisConfig
+) -> dict[tuple[str, str], tuple[float, int, date, bool]]:
+    """(rep, current person) -> (decayed kind-weighted touch sum, touches, last day, two-way), over
+    our reps' touches within reach_days, in the order of each pair's first touch."""
+    cfg = config.strength
+    n = len(cols.persons)
+    rep = cols.rep[cols.touch]
+    in_window = cols.day[cols.touch] >= (as_of - timedelta(days=config.reach_days)).toordinal()
+    is_current = np.fromiter(map(current.__contains__, cols.persons), dtype=bool, count=n)
+    keep = (rep >= 0) & in_window & is_current[cols.who]
+    touch = cols.touch[keep]
+    pairs, first_entry, pair_of = np.unique(
+        rep[keep] * n + cols.who[keep], return_index=True, return_inverse=True
+    )
+    # The decay is worked out once per day, in Python floats, as the formula reads.
+    days, day_of = np.unique(cols.day[touch], return_inverse=True)
+    half_life, today = cfg.half_life_days, as_of.toordinal()
+    decay = np.array([0.5 ** ((today - d) / half_life) for d in days.tolist()], dtype=float)
+    kind_weight = np.array([cfg.touch_weights.get(kind, 0.5) for kind in _KINDS], dtype=float)
+    weight = kind_weight[cols.kind[touch]] * decay[day_of]
+    two_way = (cols.replied & _kind_flags(_CONVERSATION_KINDS)[cols.kind])[touch]
+    m = len(pairs)
+    last = np.zeros(m, dtype=np.int64)
+    np.maximum.at(last, pair_of, cols.day[touch])
+    dates = {d: date.fromordinal(d) for d in days.tolist()}
+    seq = np.argsort(first_entry)  # pairs in the order of their first touch
+    rep_of, person_of = np.divmod(pairs[seq], n)
+    return {
+        (reps[r], cols.persons[p]): (total, count, dates[last_day], two)
+        for r, p, total, count, last_day, two in zip(
+            rep_of.tolist(),
+            person_of.tolist(),
+            np.bincount(pair_of, weights=weight, minlength=m)[seq].tolist(),
+            np.bincount(pair_of, minlength=m)[seq].tolist(),
+            last[seq].tolist(),
+            (np.bincount(pair_of, weights=two_way, minlength=m) > 0)[seq].tolist(),
+            strict=True,
+        )
+    }
+
+
+def _co_attendance(cols: _TouchColumns, current: set[str]) -> dict[tuple[str, str], int]:
+    """(a, b) with a < b -> how many meetings, calls, visits and demos (not events) both attended."""
+    shared = (
+        _kind_flags(_CO_ATTENDANCE_KINDS)[cols.kind] & (cols.size >= 2) & (cols.size <= _MAX_CO_ATTENDEES)
+    )
+    present = (
+        sorted(filter(current.__contains__, cols.touches[i].person_ids))
+        for i in np.flatnonzero(shared).tolist()
+    )
+    return Counter(chain.from_iterable(combinations(people, 2) for people in present))
+
+
 def project_account(
     account: AccountGraph,
     *,
@@ -225,9 +425,11 @@ def project_account(
     seniority, function, classified = _classify_people(account.people, classify)
 
     # The reporting tree: current solid lines between current people.
+    by_id = sorted(current)
     org: nx.DiGraph = nx.DiGraph()
-    org.add_nodes_from(sorted(current))
+    org.add_nodes_from(by_id)
     current_lines: list[tuple[str, str]] = []
+    solid_lines: list[tuple[str, str]] = []
     for line in account.reporting:
         if line.person_id not in current or line.manager_id not in current:
             continue
@@ -239,115 +441,60 @@ def project_account(
             continue
         current_lines.append((line.manager_id, line.person_id))
         if line.kind == ReportingKind.SOLID:
-            org.add_edge(line.manager_id, line.person_id)
+            solid_lines.append((line.manager_id, line.person_id))
+    org.add_edges_from(solid_lines)
 
     # Touches up to as_of, and per-person and per-(rep, person) aggregates.
     as_of_end = datetime.combine(as_of, datetime.max.time())
-    by_id = sorted((t for t in account.touches if t.at <= as_of_end), key=attrgetter("id"))
-    touches = sorted(by_id, key=attrgetter("at"))  # stable: same instant -> by id
-    stats: dict[str, TouchStats] = {}
-    engaged_since = as_of - timedelta(days=cfg.engaged_days)
-    reach_since = as_of - timedelta(days=cfg.reach_days)
-    half_life = cfg.strength.half_life_days
-    weights = cfg.strength.touch_weights
-    #: (rep, person) -> [decayed weighted sum, touches, last day, two-way]
-    rep_ties: dict[tuple[str, str], list[Any]] = {}
-    co_count: dict[tuple[str, str], int] = defaultdict(int)
-    decay_by_day: dict[date, float] = {}
-    inbound_dir = Direction.INBOUND
-    # This loop runs once per touch (50,000 on a large account): plain locals, no per-touch models.
-    # Per-kind facts looked up by the kind's identity: hashing an enum member runs Python code,
-    # and this loop runs once per touch (50,000 on a large account).
-    kind_facts = {
-        id(k): (
-            k in INBOUND_BEHAVIOUR,
-            k in _CONVERSATION_KINDS,
-            k in _CO_ATTENDANCE_KINDS,
-            weights.get(k, 0.5),
-        )
-        for k in TouchKind
-    }
-    for touch in touches:
-        # Field values straight from the model's __dict__ (where pydantic keeps them): attribute
-        # access on a model costs several times more.
-        fields = touch.__dict__
-        day = fields["at"].date()
-        behaviour, conversation, co_attendance, kind_weight = kind_facts[id(fields["kind"])]
-        rep_id = fields["rep_id"]
-        person_ids = fields["person_ids"]
-        replied = fields["direction"] is inbound_dir
-        inbound = replied or behaviour
-        recent = day >= engaged_since
-        for pid in person_ids:
-            st = stats.get(pid)
-            if st is None:
-                st = stats[pid] = TouchStats(first=day)
-            st.last = day
-            st.count += 1
-            if recent:
-                st.recent += 1
-            if inbound:
-                st.last_inbound = day
-                st.inbound += 1
-        if rep_id is not None and day >= reach_since and rep_id in reps:
-            decay = decay_by_day.get(day)
-            if decay is None:
-                decay = decay_by_day[day] = 0.5 ** ((as_of - day).days / half_life)
-            w = kind_weight * decay
-            two_way = replied and conversation
-            for pid in person_ids:
-                if pid in current:
-                    key = (rep_id, pid)
-                    acc = rep_ties.get(key)
-                    if acc is None:
-                        acc = rep_ties[key] = [0.0, 0, day, False]
-                    acc[0] += w
-                    acc[1] += 1
-                    acc[2] = day
-                    if two_way:
-                        acc[3] = True
-        if co_attendance and 2 <= len(person_ids) <= _MAX_CO_ATTENDEES:
-            present = sorted(pid for pid in person_ids if pid in current)
-            for a, b in combinations(present, 2):
-                co_count[(a, b)] += 1
+    rep_ids = list(reps)
+    columns = _touch_columns(account.touches, as_of_end, rep_ids)
+    touches = columns.touches
+    stats = _person_stats(columns, engaged_since=as_of - timedelta(days=cfg.engaged_days))
+    rep_ties = _rep_ties(columns, rep_ids, current, as_of=as_of, config=cfg)
+    co_count = _co_attendance(columns, current)
 
     # The interaction graph: KNOWS and co-attendance. Every tie has weight 1 (a tie counts once,
     # whatever its volume); `strength` keeps how strong it is for anyone who needs that.
     # Edges are gathered in plain dicts keyed by the (sorted) pair and added in one call each.
+    known = [
+        (tie.person_id, tie.other_id, knows_strength(tie.strength, cfg), tie.source)
+        for tie in account.knows
+        if tie.person_id != tie.other_id and tie.person_id in current and tie.other_id in current
+    ]
     ties: dict[tuple[str, str], float] = {}
-    for tie in account.knows:
-        a, b = tie.person_id, tie.other_id
-        if a == b or a not in current or b not in current:
-            continue
+    for a, b, strength, _ in known:
         key = (a, b) if a < b else (b, a)
-        ties[key] = max(knows_strength(tie.strength, cfg), ties.get(key, 0.0))
+        ties[key] = max(strength, ties.get(key, 0.0))
     for key, n in co_count.items():
         ties[key] = min(1.0, ties.get(key, 0.0) + 1.0 - math.exp(-n))
     interaction: nx.Graph = nx.Graph()
-    interaction.add_nodes_from(sorted(current))
+    interaction.add_nodes_from(by_id)
     interaction.add_edges_from((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in ties.items())
 
     # The reach graph: people and reps; the strongest tie between two nodes wins.
     floor = cfg.strength.floor
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def connect(a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None) -> None:
+    def connect(
+        a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None
+    ) -> dict[str, Any]:
+        """Keep the stronger of the tie given and the one stored; return the one stored."""
         strength = max(floor, min(1.0, strength))
         key = (a, b) if a < b else (b, a)
-        old = links.get(key)
-        if old is None or old["strength"] < strength:
-            links[key] = {
+        link = links.get(key)
+        if link is None or link["strength"] < strength:
+            link = links[key] = {
                 "strength": strength,
                 "cost": 1.0 / strength,
                 "kind": kind,
                 "reason": reason,
                 "report": report,
             }
+        return link
 
     for (rep_id, pid), (total, count, last_day, two_way) in rep_ties.items():
         # The reason is worded only for hops that end up on a path (see coverage.hop_reason).
-        connect(rep_id, pid, tie_strength(total, two_way, cfg), "touch", "")
-        links[(rep_id, pid) if rep_id < pid else (pid, rep_id)].update(
+        connect(rep_id, pid, tie_strength(total, two_way, cfg), "touch", "").update(
             touches=count, two_way=two_way, last=last_day, window=cfg.reach_days
         )
     for manager, report in current_lines:
@@ -359,13 +506,10 @@ def project_account(
             f"{people[report].name} reports to {people[manager].name}",
             report=report,
         )
-    for tie in account.knows:
-        a, b = tie.person_id, tie.other_id
-        if a != b and a in current and b in current:
-            via = f" ({tie.source})" if tie.source else ""
-            connect(a, b, knows_strength(tie.strength, cfg), "knows", f"know each other{via}")
+    for a, b, strength, source in known:
+        connect(a, b, strength, "knows", f"know each other ({source})" if source else "know each other")
     reach: nx.Graph = nx.Graph()
-    reach.add_nodes_from(sorted(current), type="person")
+    reach.add_nodes_from(by_id, type="person")
     reach.add_nodes_from(sorted(reps), type="rep")
     reach.add_edges_from((a, b, data) for (a, b), data in links.items())
 
@@ -388,6 +532,7 @@ def project_account(
         committee=committee,
         touches=touches,
         stats=stats,
+        kind_counts=dict(zip(_KINDS, np.bincount(columns.kind, minlength=len(_KINDS)).tolist(), strict=True)),
     )
 
 

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+from itertools import islice
 from operator import attrgetter
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
@@ -39,6 +40,8 @@ _DEFAULT_DEMO_MINUTES = 30.0
 #: (first day, last day, touches, inbound touches, last inbound day) of one person.
 PersonStats = tuple[date, date, int, int, date | None]
 _DECIDING_FUNCTIONS = frozenset({Function.FINANCE, Function.PROCUREMENT, Function.LEGAL})
+_AT = attrgetter("at")
+_KIND = attrgetter("kind")
 
 
 def lead_points(touch: Touch, config: AnalysisConfig = DEFAULT_CONFIG) -> tuple[str, float] | None:
@@ -104,11 +107,13 @@ def engagement(
     seniority: Mapping[str, Seniority],
     config: AnalysisConfig = DEFAULT_CONFIG,
     person_stats: dict[str, PersonStats] | None = None,
+    kind_counts: Mapping[TouchKind, int] | None = None,
 ) -> Engagement:
     """Roll up touches (oldest first) with the account's people; touches after as_of are ignored.
 
     `person_stats` (person -> (first day, last day, touches, inbound touches, last inbound day) up to
-    as_of) may be passed when the caller has it already, to save a pass over the touches.
+    as_of) and `kind_counts` (touches up to as_of by kind) may be passed when the caller has them
+    already, to save passes over the touches.
 
     >>> from datetime import datetime
     >>> t = [Touch(id="t", at=datetime(2025, 1, 1), kind="meeting", person_ids=["p"])]
@@ -136,30 +141,41 @@ def engagement(
     last_inbound: date | None = max(inbound_days, default=None)
 
     as_of_end = datetime.combine(as_of, datetime.max.time())
-    within = touches[: bisect_right(touches, as_of_end, key=attrgetter("at"))]
-    kinds: Counter[str] = Counter(
-        {kind.value: n for kind, n in Counter(map(attrgetter("kind"), within)).items()}
-    )
-    last_touch: date | None = max((t.at.date() for t in within[-1:]), default=None)
+    # touches[:end] are up to as_of. Not copied: a copy of 50,000 references touches every model.
+    end = bisect_right(touches, as_of_end, key=_AT)
+    if kind_counts is None:
+        # Counted by the kinds' identity: hashing an enum member runs Python code, once per touch.
+        by_identity = Counter(map(id, map(_KIND, islice(touches, end))))
+        kind_counts = {kind: by_identity[id(kind)] for kind in TouchKind}
+    kinds = {kind.value: n for kind, n in kind_counts.items() if n}
+    last_touch: date | None = touches[end - 1].at.date() if end else None
 
-    # Lead points only from touches within the window (touches are oldest first).
+    # Lead points only from touches within the window (touches are oldest first). The points of a
+    # kind are looked up by the kind's identity, as above; demos and e-mails depend on the touch.
     demo_kind, email_kind = TouchKind.DEMO, TouchKind.EMAIL
-    fixed_points: dict[TouchKind, tuple[str, float]] = {}
+    fixed_points: dict[int, tuple[str, float]] = {}
     for kind_ in TouchKind:
         if kind_ not in (demo_kind, email_kind):
             scored = lead_points(Touch(id="-", at=datetime(2000, 1, 1), kind=kind_, person_ids=["-"]), config)
             if scored is not None:
-                fixed_points[kind_] = scored
+                fixed_points[id(kind_)] = scored
     window_start = datetime.combine(lead_window, datetime.min.time())
-    first_recent = bisect_left(within, window_start, key=attrgetter("at"))
+    first_recent = bisect_left(touches, window_start, hi=end, key=_AT)
     lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for touch in within[first_recent:]:
+    inbound_email = lead_points(
+        Touch(id="-", at=datetime(2000, 1, 1), kind=email_kind, direction=inbound_dir, person_ids=["-"]),
+        config,
+    )
+    for touch in touches[first_recent:end]:
         kind = touch.kind
-        points = fixed_points.get(kind)
-        if points is None and (kind is demo_kind or kind is email_kind):
-            points = lead_points(touch, config)
+        points = fixed_points.get(id(kind))
         if points is None:
-            continue
+            if kind is email_kind:
+                points = inbound_email if touch.direction == inbound_dir else None
+            elif kind is demo_kind:
+                points = lead_points(touch, config)
+            if points is None:
+                continue
         for pid in touch.person_ids:
             if pid in people:
                 lead[pid][points[0]] += points[1]
@@ -177,12 +193,15 @@ def engagement(
             lead_components={k: round(v, 2) for k, v in sorted(parts.items())},
         )
 
+    by_id = sorted(per)
+
     def active(days: int) -> list[str]:
         since = as_of - timedelta(days=days)
-        return sorted(p for p, pe in per.items() if pe.last_touch is not None and pe.last_touch >= since)
+        return [p for p in by_id if (last := per[p].last_touch) is not None and last >= since]
 
-    ranked = sorted(per.values(), key=lambda pe: (pe.first_touch or as_of, pe.person_id))
-    first = ranked[0].person_id if ranked else None
+    first = (
+        min(per.values(), key=lambda pe: (pe.first_touch or as_of, pe.person_id)).person_id if per else None
+    )
     last = max(per.values(), key=lambda pe: (pe.last_touch or as_of, pe.person_id)).person_id if per else None
     most = max(per.values(), key=lambda pe: (pe.touches, pe.person_id)).person_id if per else None
 

@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.coverage import edge_arrays
 from graph.analyses.results import KeyPerson, ScoreComponent
 from graph.model import BuyingRole, Function, Person, Seniority
 
@@ -64,8 +65,12 @@ def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]
     if not org.is_directed():
         raise nx.NetworkXNotImplemented("structure_scores needs a directed reporting tree")
     below: dict[str, int] = {}
-    if nx.is_directed_acyclic_graph(org):
-        for node in reversed(list(nx.topological_sort(org))):
+    try:
+        order = list(nx.topological_sort(org))
+    except nx.NetworkXUnfeasible:  # a cycle
+        order = None
+    if order is not None:
+        for node in reversed(order):
             # In a tree the subtrees of the reports are disjoint; dotted lines are not in `org`.
             below[node] = sum(1 + below[child] for child in org.successors(node))
         n = org.number_of_nodes()
@@ -88,7 +93,7 @@ def centrality_scores(interaction: nx.Graph, *, weight: str = "weight") -> dict[
     """
     if interaction.is_directed() or interaction.is_multigraph():
         raise nx.NetworkXNotImplemented("centrality_scores needs a simple undirected graph")
-    if interaction.number_of_edges() == 0:
+    if nx.is_empty(interaction):
         return dict.fromkeys(interaction, 0.0)
     ranks = _pagerank(interaction, weight=weight)
     top = max(ranks.values())
@@ -98,18 +103,12 @@ def centrality_scores(interaction: nx.Graph, *, weight: str = "weight") -> dict[
 def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float = 1e-6) -> dict[str, float]:
     """networkx's PageRank (uniform teleport, dangling mass spread evenly), built from the edge list
     directly: converting through nx.to_scipy_sparse_array costs more than the iteration itself."""
-    nodes = list(graph)
+    nodes, u, v, w = edge_arrays(graph, weight)
     n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for a, b, w in graph.edges(data=weight, default=1.0):
-        i, j = index[a], index[b]
-        rows += (i, j)
-        cols += (j, i)
-        values += (w, w)
-    matrix = sp.csr_array((np.array(values, dtype=float), (rows, cols)), shape=(n, n))
+    # Both directions of every edge, (u, v) then (v, u) edge by edge.
+    rows = np.column_stack((u, v)).ravel()
+    cols = np.column_stack((v, u)).ravel()
+    matrix = sp.csr_array((np.repeat(w, 2), (rows, cols)), shape=(n, n))
     out = np.asarray(matrix.sum(axis=1)).ravel()
     scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
     transition = sp.diags_array(scale) @ matrix
@@ -171,9 +170,9 @@ def influence(
     levels = config.seniority_values
 
     available = {
-        "structure": org.number_of_edges() > 0,
+        "structure": not nx.is_empty(org),
         "seniority": any(seniority.get(n, Seniority.UNKNOWN) != Seniority.UNKNOWN for n in nodes),
-        "centrality": interaction.number_of_edges() > 0,
+        "centrality": not nx.is_empty(interaction),
         "committee": any(roles.get(n) for n in nodes),
         "engagement": any(engagement.get(n, (None, 0))[0] is not None for n in nodes),
     }
@@ -195,7 +194,6 @@ def influence(
     if len(nodes) == 1:
         notes.append("the account has one person, who ranks first by definition")
 
-    n_connected = {n: interaction.degree(n) if n in interaction else 0 for n in nodes}
     ranked: list[tuple[float, str, dict[str, float]]] = []
     role_values = config.role_values
 
@@ -221,7 +219,7 @@ def influence(
             title = people[node].title if node in people else None
             return f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
         if signal == "centrality":
-            degree = n_connected[node]
+            degree = interaction.degree(node) if node in interaction else 0
             if not degree:
                 return "no known ties to colleagues"
             best = " — among the best connected" if value >= 0.75 else ""
@@ -251,7 +249,7 @@ def influence(
         if available["engagement"]:
             days, recent = engagement.get(node, (None, 0))
             values["engagement"] = 0.0 if days is None else (0.5 ** (days / window)) * min(1.0, recent / 5)
-        score = sum(raw_weights[s] * values[s] for s in used) / total_weight
+        score = sum([raw_weights[s] * values[s] for s in used]) / total_weight
         ranked.append((score, node, values))
 
     ranked.sort(key=lambda item: (-item[0], -below.get(item[1], 0), item[1]))

@@ -238,6 +238,7 @@ def analyze_account(
             for pid, st in p.stats.items()
             if st.first is not None and st.last is not None
         },
+        kind_counts=p.kind_counts,
     )
     return AccountAnalysis(
         account_id=account.company.id,

@@ -99,9 +99,7 @@ def test_header_size_limit(small_limits: ApiEnv) -> None:
     assert_problem(response, 431)
 
 
-def test_analysis_timeout_is_408(
-    tmp_path: Path, world_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_analysis_timeout_is_408(tmp_path: Path, world_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with embedded_app(tmp_path, world_dir, analysis_timeout_s=0.05, analysis_cache_s=0) as env:
         account_id = env.store.list_accounts().data[0].id
         fetch = env.store.account_graph

@@ -54,8 +54,9 @@ def test_the_same_files_twice_change_nothing_and_changed_values_update(
     ingest_paths([bundle], store, progress=False)
     assert _snapshot(store) == first
     contacts = (bundle / "Contact.csv").read_text(encoding="utf-8")
-    (bundle / "Contact.csv").write_text(contacts.replace("Procurement Manager", "Chief Procurement Officer"),
-                                        encoding="utf-8")
+    (bundle / "Contact.csv").write_text(
+        contacts.replace("Procurement Manager", "Chief Procurement Officer"), encoding="utf-8"
+    )
     ingest_paths([bundle], store, progress=False)
     carol = store.get_person("0035g00000CarolAAA")
     assert carol.title == "Chief Procurement Officer"
@@ -151,8 +152,9 @@ def test_cli_prints_summary_writes_rejects_and_strict_exits_3(tmp_path: Path) ->
     assert any(r["file"] == "people.csv" and r["row"] == "6" and r["value"] == "k-999" for r in rows)
     strict = runner.invoke(app, ["--store", str(tmp_path / "s2"), "ingest", str(CRM / "broken"), "--strict"])
     assert strict.exit_code == 3
-    clean = runner.invoke(app, ["--store", str(tmp_path / "s3"), "ingest", str(CRM / "native"), "--strict",
-                                "--json"])
+    clean = runner.invoke(
+        app, ["--store", str(tmp_path / "s3"), "ingest", str(CRM / "native"), "--strict", "--json"]
+    )
     assert clean.exit_code == 0 and json.loads(clean.output)["kinds"]["people"]["loaded"] == 4
     bad_format = runner.invoke(
         app, ["--store", str(tmp_path / "s4"), "ingest", str(CRM / "native"), "-f", "xml"]

@@ -48,8 +48,17 @@ def test_killed_ingest_then_rerun_equals_one_clean_run(
     assert len(clean[2]) >= 120  # the accounts, plus those created for e-mail domains
     clean_store.clear()
 
-    command = [sys.executable, "-c", "from api.cli import main; main()", "--store", target, "ingest",
-               str(world), "--batch-size", "100"]
+    command = [
+        sys.executable,
+        "-c",
+        "from api.cli import main; main()",
+        "--store",
+        target,
+        "ingest",
+        str(world),
+        "--batch-size",
+        "100",
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while not _partly_written(store, home):
