@@ -13,8 +13,10 @@ FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | CREATE (t)-[:BY]->(r))
 FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (t)-[:ABOUT]->(d))
 SET t.rep_id = r.id, t.deal_id = d.id
 WITH t, row
-UNWIND row.person_ids AS person_id
-MATCH (p:Person {id: person_id})
-CREATE (t)-[:WITH]->(p)
-WITH t, collect(person_id) AS person_ids
+CALL (t, row) {
+  UNWIND row.person_ids AS person_id
+  MATCH (p:Person {id: person_id})
+  CREATE (t)-[:WITH]->(p)
+  RETURN collect(person_id) AS person_ids
+}
 SET t.person_ids = person_ids

@@ -16,7 +16,7 @@ from fastapi import Query
 
 from api.errors import ApiProblem
 from api.runtime import Runtime
-from graph.analyses import AccountAnalysis, analyze_account
+from graph.analyses import AccountAnalysis, KeyPerson, analyze_account, key_people_of
 from graph.model import AccountGraph
 from ingest.titles import classify_title
 
@@ -71,9 +71,11 @@ def account_graph_cached(runtime: Runtime, account_id: str) -> AccountGraph:
 
 
 def analysis_sync(
-    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None
+    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None, *, cross_sell: bool = True
 ) -> tuple[AccountGraph, AccountAnalysis]:
-    """The account's records and their analysis (from the cache when fresh)."""
+    """The account's records and their analysis (from the cache when fresh). Without `cross_sell`
+    the analysis leaves cross-sell and the parent/subsidiary leads out (for routes that return
+    neither, they are most of a small account's analysis)."""
 
     def compute() -> tuple[AccountGraph, AccountAnalysis]:
         account = account_graph_cached(runtime, account_id)
@@ -82,21 +84,43 @@ def analysis_sync(
             as_of=as_of,
             config=runtime.config,
             deal_id=deal_id,
-            ownership=runtime.ownership(),
+            ownership=runtime.ownership() if cross_sell else None,
             classify=classify_title,
         )
         return account, analysis
 
-    return runtime.analysis_cache.get_or_compute(("analysis", account_id, as_of, deal_id), compute)
+    return runtime.analysis_cache.get_or_compute(
+        ("analysis", account_id, as_of, deal_id, cross_sell), compute
+    )
 
 
 async def analysis_of(
-    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None
+    runtime: Runtime,
+    account_id: str,
+    as_of: date,
+    deal_id: str | None = None,
+    *,
+    cross_sell: bool = True,
 ) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and full analysis, computed off the event loop within the timeout."""
 
     def work() -> tuple[AccountGraph, AccountAnalysis]:
         runtime.ensure_schema()  # may wait on Neo4j: never on the event loop
-        return analysis_sync(runtime, account_id, as_of, deal_id)
+        return analysis_sync(runtime, account_id, as_of, deal_id, cross_sell=cross_sell)
+
+    return await run_limited(runtime, work)
+
+
+async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tuple[list[KeyPerson], list[str]]:
+    """The account's key people and the ranking's notes alone (graph/analyses/report.py:
+    key_people_of), cached like the analyses, off the event loop within the timeout."""
+
+    def compute() -> tuple[list[KeyPerson], list[str]]:
+        account = account_graph_cached(runtime, account_id)
+        return key_people_of(account, as_of=as_of, config=runtime.config, classify=classify_title)
+
+    def work() -> tuple[list[KeyPerson], list[str]]:
+        runtime.ensure_schema()
+        return runtime.analysis_cache.get_or_compute(("key_people", account_id, as_of), compute)
 
     return await run_limited(runtime, work)

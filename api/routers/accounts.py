@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
-from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today
+from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
 from api.schemas import (
     AccountDetailPublic,
     AccountGraphPublic,
@@ -148,15 +148,10 @@ async def key_people(
     as_of: AsOfQuery = None,
     limit: Annotated[int | None, Query(ge=1, le=500, description="At most this many people.")] = None,
 ) -> KeyPeoplePublic:
-    _, analysis = await analysis_of(runtime, account_id, as_of_or_today(as_of))
-    people = analysis.key_people[:limit] if limit else analysis.key_people
-    return KeyPeoplePublic(
-        account_id=analysis.account_id,
-        as_of=analysis.as_of,
-        data=people,
-        count=len(people),
-        notes=analysis.notes,
-    )
+    day = as_of_or_today(as_of)
+    ranked, notes = await key_people_for(runtime, account_id, day)
+    people = ranked[:limit] if limit else ranked
+    return KeyPeoplePublic(account_id=account_id, as_of=day, data=people, count=len(people), notes=notes)
 
 
 @router.get(

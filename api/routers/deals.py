@@ -23,7 +23,8 @@ _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:
     """The deal and its analysis. With the cache on, the account's full (cached, shared with the
-    account endpoints) analysis answers for open deals; otherwise only this deal is analysed."""
+    account endpoints) analysis answers for open deals; otherwise only this deal is analysed,
+    without cross-sell."""
     store = runtime.store
     deal = await run_limited(runtime, lambda: store.get_deal(deal_id), what="deal lookup")
     found = None
@@ -31,7 +32,8 @@ async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[
         _, full = await analysis_of(runtime, deal.company_id, day)
         found = next((d for d in full.deals if d.deal_id == deal_id), None)
     if found is None:
-        _, analysis = await analysis_of(runtime, deal.company_id, day, deal_id=deal_id)
+        # Gaps and coverage do not depend on cross-sell: leave it out of this one-deal analysis.
+        _, analysis = await analysis_of(runtime, deal.company_id, day, deal_id=deal_id, cross_sell=False)
         found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
     if found is None:
         status = deal.status.value if deal.status else "not open"

@@ -14,6 +14,7 @@ from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.results import (
     AccountAnalysis,
     DealAnalysis,
+    KeyPerson,
     LeadKind,
     RelationshipLead,
     WarmPath,
@@ -21,7 +22,7 @@ from graph.analyses.results import (
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, BuyingRole, Company, DealStatus
 
-__all__ = ["analyze_account", "warm_paths", "rank_key_people"]
+__all__ = ["analyze_account", "key_people_of", "warm_paths", "rank_key_people"]
 
 #: Roles that mark a person as a fan of ours when they held them on a won deal.
 _FAN_ROLES = frozenset(
@@ -110,6 +111,36 @@ def _relationship_leads(
     return leads
 
 
+def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) -> list[str]:
+    notes = list(ranking.notes)
+    if p.classified:
+        notes.append(f"seniority of {len(p.classified)} people was read from their titles")
+    return notes
+
+
+def key_people_of(
+    account: AccountGraph,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    classify: projections.TitleClassifier | None = None,
+) -> tuple[list[KeyPerson], list[str]]:
+    """The key people and the notes of `analyze_account`, computed alone.
+
+    For callers that ask for nothing else (the API's key-people route with its cache off): the
+    deals, warm paths, engagement and cross-sell work of a full analysis is skipped.
+
+    >>> from graph.model import AccountGraph, Company, Person
+    >>> people, _ = key_people_of(AccountGraph(company=Company(id="c", name="C"),
+    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
+    >>> [(k.person_id, k.rank) for k in people]
+    [('p', 1)]
+    """
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    ranking = rank_key_people(p, limit=config.key_people_limit)
+    return ranking.key_people, _ranking_notes(p, ranking)
+
+
 def analyze_account(
     account: AccountGraph,
     *,
@@ -132,11 +163,8 @@ def analyze_account(
     ('p', 1)
     """
     p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
-    notes: list[str] = []
     ranking = rank_key_people(p, limit=config.key_people_limit)
-    notes.extend(ranking.notes)
-    if p.classified:
-        notes.append(f"seniority of {len(p.classified)} people was read from their titles")
+    notes = _ranking_notes(p, ranking)
     score_of = ranking.scores
     top = ranking.order[: config.top_influencers_per_deal]
 

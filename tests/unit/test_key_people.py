@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from graph.analyses import AnalysisConfig, analyze_account
+from graph.analyses import AnalysisConfig, analyze_account, key_people_of
 from graph.analyses.config import InfluenceWeights
 from graph.analyses.key_people import centrality_scores, structure_scores
 from graph.model import AccountGraph, Company, Knows, Person, Reporting
@@ -139,3 +140,23 @@ def test_weights_come_from_the_configuration() -> None:
     scores = {k.person_id: k.score for k in result.key_people}
     assert scores["m1"] == scores["m2"] == pytest.approx(0.35)
     assert scores["a"] == scores["assistant"] == pytest.approx(0.1)
+
+
+def test_key_people_alone_equal_those_of_the_full_analysis(tmp_path: Path) -> None:
+    """key_people_of skips everything but the ranking; what it returns must not differ."""
+    from graph.stores.embedded import EmbeddedStore
+    from ingest.titles import classify_title
+    from tests.unit.generated_world import generate, load, truth
+
+    folder = generate(tmp_path / "world", 12, seed=5)
+    store = EmbeddedStore(tmp_path / "store")
+    load(folder, store)
+    doc, accounts = truth(folder)
+    as_of = date.fromisoformat(doc["parameters"]["as_of"])
+    for t in accounts:
+        account = store.account_graph(t["account_id"])
+        full = analyze_account(account, as_of=as_of, classify=classify_title)
+        alone, notes = key_people_of(account, as_of=as_of, classify=classify_title)
+        assert alone == full.key_people
+        assert alone, t["account_id"]
+        assert set(notes) <= set(full.notes)

@@ -69,6 +69,20 @@ def test_the_config_keeps_neo4j_on_loopback_with_bolt_only(tmp_path: Path) -> No
     assert "dbms.security.auth_enabled=true" in conf
 
 
+def test_page_cache_comes_from_the_environment_and_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = LocalNeo4j(tmp_path / "n4j", port=17687)
+    server._write_config()
+    assert "server.memory.pagecache.size=1g" in (server.home / "conf" / "neo4j.conf").read_text()
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_PAGECACHE", "3g")
+    server._write_config()
+    assert "server.memory.pagecache.size=3g" in (server.home / "conf" / "neo4j.conf").read_text()
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_PAGECACHE", "lots")
+    with pytest.raises(ConfigurationError, match="BUYERGRAPH_NEO4J_PAGECACHE must be a size"):
+        server._write_config()
+
+
 def test_the_password_file_is_private(tmp_path: Path) -> None:
     server = LocalNeo4j(tmp_path / "n4j", port=17687)
     server.folder.mkdir(parents=True)
