@@ -20,6 +20,7 @@ from graph.analyses.results import (
     WarmPath,
 )
 from graph.errors import NotFoundError
+from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, DealStatus
 
 __all__ = ["analyze_account", "key_people_of", "warm_paths", "rank_key_people"]
@@ -118,6 +119,7 @@ def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) 
     return notes
 
 
+@gc_paused()
 def key_people_of(
     account: AccountGraph,
     *,
@@ -141,6 +143,7 @@ def key_people_of(
     return ranking.key_people, _ranking_notes(p, ranking)
 
 
+@gc_paused()
 def analyze_account(
     account: AccountGraph,
     *,

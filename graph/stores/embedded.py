@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from graph.errors import InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.gc_pause import gc_paused
 from graph.model import (
     FROM_STORE,
     NODE_LABELS,
@@ -49,7 +50,6 @@ from graph.model import (
     Touch,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
-from graph.stores.gc_pause import gc_paused
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"

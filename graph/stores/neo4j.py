@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
@@ -26,6 +26,7 @@ from pydantic import TypeAdapter
 
 import cypher
 from graph.errors import ConfigurationError, InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.gc_pause import gc_paused
 from graph.model import (
     FROM_STORE,
     NODE_LABELS,
@@ -49,7 +50,6 @@ from graph.model import (
     Touch,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
-from graph.stores.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from graph.stores.console import ConsoleResult
@@ -487,9 +487,12 @@ class Neo4jStore(GraphStore):
         # temporal types walks everything but them.
         touch_rows = raw.pop("touches")
         data = _native(raw)
+        # Models are built in id order, the order they are listed and read in: the analyses walk
+        # 50,000 touches in list order, which runs about twice as fast when that is also the order
+        # they lie in memory.
+        touch_rows.sort(key=itemgetter("id"))
         with gc_paused():
             touches = _TOUCHES.validate_python(touch_rows, context=FROM_STORE)
-            touches.sort(key=attrgetter("id"))
             return AccountGraph(
                 company=_parse(Company, data["company"]),
                 people=sorted((_parse(Person, p) for p in data["people"]), key=attrgetter("id")),

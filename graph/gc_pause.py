@@ -1,9 +1,9 @@
-"""Pause Python's cyclic garbage collector while a store builds tens of thousands of records.
+"""Pause Python's cyclic garbage collector while a store reads, or an analysis runs on, a large account.
 
 Every allocation counts towards the collector's next run; reading a large account allocates
 hundreds of thousands of small, long-lived objects (models, dicts, strings), so the collector runs
 again and again over objects that are all alive. Pausing it roughly halves the cost of building
-50,000 touch models on a 2-core machine (`bench/bench_analyze.py` shows the fetch).
+50,000 touch models, and of analysing them right after (`bench/bench_analyze.py`, 2-core machine).
 Reference counting still frees everything that is not in a cycle; the collector resumes at the
 end and catches up on the rest.
 """
@@ -24,8 +24,8 @@ _was_enabled = False
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cyclic collector inside the block; nested and concurrent blocks (threads of one
-    server) share one pause, which ends when the last of them leaves."""
+    """Disable the cyclic collector inside the block (or the decorated function); nested and
+    concurrent blocks (threads of one server) share one pause, which ends when the last leaves."""
     global _holders, _was_enabled
     with _lock:
         if _holders == 0:

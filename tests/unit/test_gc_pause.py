@@ -1,0 +1,52 @@
+"""gc_paused: the collector is off inside, back on after the last block, as it was before."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from graph.gc_pause import gc_paused
+
+
+def test_nested_and_concurrent_blocks_share_one_pause() -> None:
+    assert gc.isenabled()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def other_thread() -> None:
+        with gc_paused():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=other_thread)
+    with gc_paused():
+        assert not gc.isenabled()
+        worker.start()
+        assert inside.wait(5)
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread is still inside its block
+    release.set()
+    worker.join(5)
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off_and_errors_pass_through() -> None:
+    @gc_paused()
+    def fails() -> None:
+        assert not gc.isenabled()
+        raise ValueError("boom")
+
+    gc.disable()
+    try:
+        with pytest.raises(ValueError, match="boom"):
+            fails()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="boom"):
+        fails()
+    assert gc.isenabled()
