@@ -157,8 +157,8 @@ class _WritePipeline:
     """Batches written by a few writer threads while the caller prepares the next batch.
 
     Neo4j runs one transaction on one core; two transactions at once use both cores of a small
-    machine (touch loads ran about 1.5x faster with two writers than with one). Three rules keep
-    the outcome that of writing the batches one after the other:
+    machine (touch loads ran 1.3-1.6x faster with two writers than with one, bench/bench_ingest.py).
+    Three rules keep the outcome that of writing the batches one after the other:
     - a batch of another kind waits for every batch before it (nodes before the relationships
       that point at them);
     - a batch that shares a record (an id, or a relationship's endpoints) with a batch still being
