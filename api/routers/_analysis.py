@@ -46,9 +46,15 @@ def as_of_or_today(as_of: date | None) -> date:
 
 
 async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "analysis") -> T:
-    """Run `work` in an analysis thread; answer 408 when it takes longer than the configured timeout."""
+    """Run `work` in an analysis thread, after the store's schema is in place; answer 408 when it
+    takes longer than the configured timeout."""
     timeout = runtime.settings.analysis_timeout_s
-    future = runtime.submit(work)
+
+    def with_schema() -> T:
+        runtime.ensure_schema()  # once per process; may wait on Neo4j, so never on the event loop
+        return work()
+
+    future = runtime.submit(with_schema)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
     except TimeoutError:
@@ -104,11 +110,9 @@ async def analysis_of(
 ) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and full analysis, computed off the event loop within the timeout."""
 
-    def work() -> tuple[AccountGraph, AccountAnalysis]:
-        runtime.ensure_schema()  # may wait on Neo4j: never on the event loop
-        return analysis_sync(runtime, account_id, as_of, deal_id, cross_sell=cross_sell)
-
-    return await run_limited(runtime, work)
+    return await run_limited(
+        runtime, lambda: analysis_sync(runtime, account_id, as_of, deal_id, cross_sell=cross_sell)
+    )
 
 
 async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tuple[list[KeyPerson], list[str]]:
@@ -119,8 +123,6 @@ async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tupl
         account = account_graph_cached(runtime, account_id)
         return key_people_of(account, as_of=as_of, config=runtime.config, classify=classify_title)
 
-    def work() -> tuple[list[KeyPerson], list[str]]:
-        runtime.ensure_schema()
-        return runtime.analysis_cache.get_or_compute(("key_people", account_id, as_of), compute)
-
-    return await run_limited(runtime, work)
+    return await run_limited(
+        runtime, lambda: runtime.analysis_cache.get_or_compute(("key_people", account_id, as_of), compute)
+    )

@@ -125,7 +125,6 @@ async def account_list(
         return _to_login(request)
     day = as_of_or_today(as_of)
     store = runtime.store
-    runtime.ensure_schema()
     page = await run_limited(
         runtime,
         lambda: store.list_accounts(search=q or None, offset=offset, limit=ACCOUNTS_PER_PAGE),
@@ -186,7 +185,6 @@ async def committee_map_page(
     if _reader(runtime, request) is None:
         return _to_login(request)
     day = as_of_or_today(as_of)
-    runtime.ensure_schema()
 
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
@@ -253,7 +251,6 @@ async def warm_paths_for_map(
 ) -> JSONResponse:
     """The warmest introduction chains to one person, with the map's node ids and labels."""
     day = as_of_or_today(as_of)
-    runtime.ensure_schema()
 
     def compute() -> dict[str, Any]:
         account = account_graph_cached(runtime, account_id)

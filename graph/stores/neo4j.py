@@ -197,7 +197,6 @@ class _WritePipeline:
             self._wait_for(lambda _: True)
             self._kind = kind
         self._wait_for(lambda other: not keys.isdisjoint(other))
-        self._in_flight = [(f, k) for f, k in self._in_flight if not f.done() or f.exception()]
         while len(self._in_flight) >= self._writers:
             oldest, _ = self._in_flight.pop(0)
             oldest.result()
