@@ -13,7 +13,13 @@ What it does, all in one run:
 4. starts a real `buyergraph serve` process against it,
 5. sends `--requests` requests to each endpoint from `--clients` concurrent clients (threads, each
    with its own keep-alive connection), ids drawn at random from the whole world, and prints p50,
-   p95, p99, mean and requests per second per endpoint, `/health` first as the framework's floor.
+   p95, p99, mean and requests per second per endpoint, `/health` first as the framework's floor,
+   and where the machine's CPU went per request: the clients, the server, the private Neo4j, and
+   everything else.
+
+The clients speak HTTP/1.1 with the standard library's `http.client`, the leanest client Python has:
+Neo4j, the server and the clients share this machine's cores, and CPU spent by a heavier client
+would be taken from the server it measures (real API clients run on other machines).
 
 The analysis cache is switched off by default (`--cache-s 0`) so that every analysis request does the
 full work (Neo4j reads + NetworkX); `--cache-s 60` shows what repeated questions cost.
@@ -22,6 +28,7 @@ full work (Neo4j reads + NetworkX); `--cache-s 60` shows what repeated questions
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import signal
@@ -33,6 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -86,12 +94,55 @@ def load(store: Neo4jStore, folder: Path, marker: Path) -> None:
     marker.write_text(stamp)
 
 
+_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(root: int) -> list[int]:
+    """`root` and every process below it (a server started with several workers forks them)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total * _TICK_S
+
+
+def _machine_busy_s() -> float:
+    """CPU seconds the whole machine spent busy so far (all cores, /proc/stat)."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks[:8]) - idle) * _TICK_S
+
+
 @dataclass
 class Figures:
     name: str
     latencies_ms: list[float] = field(default_factory=list)
     errors: dict[int, int] = field(default_factory=dict)
     wall_s: float = 0.0
+    #: CPU ms per request: (clients, server, Neo4j when it is ours, everything else on the machine).
+    cpu_ms: tuple[float, ...] | None = None
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -101,23 +152,41 @@ class Figures:
         n = len(self.latencies_ms)
         rps = n / self.wall_s if self.wall_s else 0.0
         errors = ", ".join(f"{code}: {count}" for code, count in sorted(self.errors.items())) or "-"
+        cpu = " ".join(f"{x:>6.1f}" for x in self.cpu_ms) if self.cpu_ms else ""
         return (
             f"{self.name:<34} {n:>6} {self.pct(0.50):>8.1f} {self.pct(0.95):>8.1f} {self.pct(0.99):>8.1f} "
-            f"{statistics.fmean(self.latencies_ms) if n else float('nan'):>8.1f} {rps:>8.1f}  {errors}"
+            f"{statistics.fmean(self.latencies_ms) if n else float('nan'):>8.1f} {rps:>8.1f}  {cpu}  {errors}"
         )
 
 
+def _get(conn: http.client.HTTPConnection, path: str, key: str) -> int:
+    """One GET on a keep-alive connection; the body is read in full, as a client would."""
+    conn.request("GET", path, headers={"X-API-Key": key})
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
 def hammer(
-    base: str, key: str, name: str, paths: Callable[[random.Random], str], requests: int, clients: int
+    base: str,
+    key: str,
+    name: str,
+    paths: Callable[[random.Random], str],
+    requests: int,
+    clients: int,
+    server_pid: int | None = None,
+    neo4j_pid: int | None = None,
 ) -> Figures:
     """`requests` requests from `clients` threads; each thread has its own keep-alive connection."""
     figures = Figures(name)
     lock = threading.Lock()
     remaining = [requests]
+    host, port = base.removeprefix("http://").rsplit(":", 1)
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
-        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        try:
             while True:
                 with lock:
                     if remaining[0] <= 0:
@@ -125,21 +194,36 @@ def hammer(
                     remaining[0] -= 1
                 path = paths(rng)
                 started = time.perf_counter()
-                response = client.get(path)
+                try:
+                    status = _get(conn, path, key)
+                except (http.client.HTTPException, OSError):
+                    conn.close()  # the server closed the connection: open a new one and ask again
+                    status = _get(conn, path, key)
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
-                    if response.status_code == 200:
+                    if status == 200:
                         figures.latencies_ms.append(elapsed)
                     else:
-                        figures.errors[response.status_code] = figures.errors.get(response.status_code, 0) + 1
+                        figures.errors[status] = figures.errors.get(status, 0) + 1
+        finally:
+            conn.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    server_pids = _process_tree(server_pid) if server_pid else []
+    neo4j_pids = [neo4j_pid] if neo4j_pid else []
+    cpu0 = (time.process_time(), _cpu_s(server_pids), _cpu_s(neo4j_pids), _machine_busy_s())
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     figures.wall_s = time.perf_counter() - started
+    if server_pid:
+        client_s = time.process_time() - cpu0[0]
+        server_s = _cpu_s(server_pids) - cpu0[1]
+        neo4j_s = _cpu_s(neo4j_pids) - cpu0[2]
+        other_s = max(0.0, _machine_busy_s() - cpu0[3] - client_s - server_s - neo4j_s)
+        figures.cpu_ms = tuple(1000 * x / requests for x in (client_s, server_s, neo4j_s, other_s))
     return figures
 
 
@@ -151,6 +235,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=800, help="requests per endpoint")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=100,
+        help="unmeasured requests per endpoint first (a fresh Neo4j compiles its queries on first use)",
+    )
     parser.add_argument(
         "--cache-s", type=float, default=0.0, help="BUYERGRAPH_ANALYSIS_CACHE_S of the server"
     )
@@ -248,7 +338,7 @@ def main() -> None:
             ),
             (
                 "GET /api/v1/accounts?search=",
-                lambda r: f"/api/v1/accounts?search={r.choice(companies).name[:4]}&limit=20",
+                lambda r: f"/api/v1/accounts?search={quote(r.choice(companies).name[:4])}&limit=20",
             ),
             (
                 "GET .../accounts/{id}/key-people",
@@ -256,9 +346,9 @@ def main() -> None:
             ),
             ("GET .../deals/{id}/gaps", lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={as_of}"),
         ]
-        # Warm up connections and code paths (not measured).
+        # Warm up connections, code paths and Neo4j's query caches (not measured).
         for name, paths in endpoints:
-            hammer(base, key, name, paths, requests=min(32, args.requests), clients=args.clients)
+            hammer(base, key, name, paths, requests=args.warmup, clients=args.clients)
         if args.warm_all:
             print(
                 f"asking once for each of {len(account_ids):,} accounts and {len(deal_ids):,} deals ...",
@@ -293,11 +383,23 @@ def main() -> None:
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         header = ("endpoint", "ok", "p50 ms", "p95 ms", "p99 ms", "mean ms", "req/s")
-        print(f"{header[0]:<34} {header[1]:>6}" + "".join(f" {h:>8}" for h in header[2:]) + "  errors")
+        print(
+            f"{header[0]:<34} {header[1]:>6}"
+            + "".join(f" {h:>8}" for h in header[2:])
+            + "  CPU ms/request: client server  neo4j  other  errors"
+        )
         for name, paths in endpoints:
-            print(
-                hammer(base, key, name, paths, requests=args.requests, clients=args.clients).row(), flush=True
+            figures = hammer(
+                base,
+                key,
+                name,
+                paths,
+                requests=args.requests,
+                clients=args.clients,
+                server_pid=serve.pid,
+                neo4j_pid=server.status().pid if server is not None else None,
             )
+            print(figures.row(), flush=True)
     finally:
         if serve is not None:
             serve.send_signal(signal.SIGTERM)

@@ -47,7 +47,9 @@ def serve(
     if workers > 1:
         if override:
             os.environ["BUYERGRAPH_STORE"] = override
-        uvicorn.run(
+        from api.serving import run_workers
+
+        run_workers(
             "api.app:app_from_environment",
             factory=True,
             host=host,

@@ -69,6 +69,21 @@ def test_shares_sum_to_one_and_weights_are_renormalised() -> None:
     assert any("centrality was left out" in note for note in result.notes)
 
 
+@pytest.mark.parametrize("n", [12, 300], ids=["small-dense", "large-sparse"])
+def test_centrality_is_networkx_pagerank_on_small_and_large_graphs(n: int) -> None:
+    """Both ways the PageRank iterates (dense below a size, sparse above) give networkx's scores."""
+    g = nx.gnm_random_graph(n, 3 * n, seed=n)
+    g.add_node(n)  # an isolated person: dangling mass is spread evenly
+    for i, (u, v) in enumerate(g.edges):
+        g.edges[u, v]["weight"] = 1.0 + (i % 7) / 3
+    expected = nx.pagerank(g, weight="weight")  # the same stopping rule as ours
+    top = max(expected.values())
+    ours = centrality_scores(g)
+    assert ours.keys() == expected.keys()
+    for node, value in expected.items():
+        assert ours[node] == pytest.approx(value / top, rel=1e-9), node
+
+
 def test_structure_alone_when_titles_are_missing() -> None:
     result = analyze_account(tree_account(with_titles=False), as_of=AS_OF)
     order = [k.person_id for k in result.key_people]
