@@ -3,7 +3,13 @@
 // worked there, plus committee members of its deals) with their employment there, reporting lines
 // and KNOWS ties among them, every touch with any of them, and the reps and products these name.
 // One query is one network round trip: on a small account the round trips were most of the fetch.
-MATCH (c:Company {id: $company_id})
+// Dates and instants travel as ISO strings (toString): the driver builds its own temporal objects
+// in Python, several times slower than the models parse the strings.
+// The account is named by its id ($company_id, with $deal_id null) or by one of its deals ($deal_id,
+// with $company_id null), so that a deal's analysis needs no lookup of its account first.
+OPTIONAL MATCH (:Deal {id: $deal_id})-[:FOR]->(of_deal:Company)
+WITH coalesce(of_deal.id, $company_id) AS company_id
+MATCH (c:Company {id: company_id})
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
 CALL (c) {
   OPTIONAL MATCH (sub:Company)-[:SUBSIDIARY_OF]->(c)
@@ -11,7 +17,7 @@ CALL (c) {
 }
 CALL (c) {
   OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
-  RETURN collect(d {.*}) AS deals
+  RETURN collect(d {.*, created_at: toString(d.created_at), closed_at: toString(d.closed_at)}) AS deals
 }
 CALL (c) {
   MATCH (d:Deal)-[:FOR]->(c)
@@ -21,11 +27,11 @@ CALL (c) {
 CALL (c) {
   MATCH (d:Deal)-[:FOR]->(c)
   MATCH (person:Person)-[r:IN_COMMITTEE]->(d)
-  RETURN collect(r {.*, deal_id: d.id, person_id: person.id}) AS committee
+  RETURN collect(r {.*, deal_id: d.id, person_id: person.id, asserted_at: toString(r.asserted_at)}) AS committee
 }
 CALL (c) {
   OPTIONAL MATCH (c)-[r:OWNS]->(p:Product)
-  RETURN collect(r {.*, company_id: c.id, product_id: p.id}) AS holdings
+  RETURN collect(r {.*, company_id: c.id, product_id: p.id, since: toString(r.since)}) AS holdings
 }
 CALL (c) {
   CALL (c) {
@@ -40,7 +46,9 @@ CALL (c) {
 CALL (c, members) {
   UNWIND members AS p
   MATCH (p)-[w:WORKS_AT]->(c)
-  RETURN collect(w {.*, person_id: p.id, company_id: c.id}) AS employment
+  RETURN collect(
+    w {.*, person_id: p.id, company_id: c.id, since: toString(w.since), until: toString(w.until)}
+  ) AS employment
 }
 // "Among them" is asked of the graph (works here, or sits on a committee here) rather than by
 // searching the list of members, which would cost a scan of the list per relationship.
@@ -48,7 +56,9 @@ CALL (c, members) {
   UNWIND members AS p
   MATCH (p)-[r:REPORTS_TO]->(m:Person)
   WHERE EXISTS { (m)-[:WORKS_AT]->(c) } OR EXISTS { (m)-[:IN_COMMITTEE]->(:Deal)-[:FOR]->(c) }
-  RETURN collect(r {.*, person_id: p.id, manager_id: m.id}) AS reporting
+  RETURN collect(
+    r {.*, person_id: p.id, manager_id: m.id, since: toString(r.since), until: toString(r.until)}
+  ) AS reporting
 }
 CALL (c, members) {
   UNWIND members AS p
@@ -59,7 +69,7 @@ CALL (c, members) {
 // A touch keeps its sorted attendee ids, rep id and deal id as properties next to its WITH, BY
 // and ABOUT relationships (the writes keep both in step), so the tens of thousands of touches of a
 // large account are read without expanding any of them. Touches written before those properties
-// existed are read from their relationships. `at` travels as an ISO string, which parses fast.
+// existed are read from their relationships.
 CALL (members) {
   UNWIND members AS p
   MATCH (p)<-[:WITH]-(t:Touch)

@@ -17,7 +17,7 @@ from fastapi import Query
 from api.errors import ApiProblem
 from api.runtime import Runtime
 from graph.analyses import AccountAnalysis, KeyPerson, analyze_account, key_people_of
-from graph.model import AccountGraph
+from graph.model import AccountGraph, Deal
 from ingest.titles import classify_title
 
 T = TypeVar("T")
@@ -77,23 +77,30 @@ def account_graph_cached(runtime: Runtime, account_id: str) -> AccountGraph:
 
 
 def analysis_sync(
-    runtime: Runtime, account_id: str, as_of: date, deal_id: str | None = None, *, cross_sell: bool = True
+    runtime: Runtime,
+    account_id: str,
+    as_of: date,
+    deal_id: str | None = None,
+    *,
+    cross_sell: bool = True,
+    account: AccountGraph | None = None,
 ) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and their analysis (from the cache when fresh). Without `cross_sell`
     the analysis leaves cross-sell and the parent/subsidiary leads out (for routes that return
-    neither, they are most of a small account's analysis)."""
+    neither, they are most of a small account's analysis). `account` is the account's records when
+    the caller has read them already."""
 
     def compute() -> tuple[AccountGraph, AccountAnalysis]:
-        account = account_graph_cached(runtime, account_id)
+        records = account if account is not None else account_graph_cached(runtime, account_id)
         analysis = analyze_account(
-            account,
+            records,
             as_of=as_of,
             config=runtime.config,
             deal_id=deal_id,
             ownership=runtime.ownership() if cross_sell else None,
             classify=classify_title,
         )
-        return account, analysis
+        return records, analysis
 
     return runtime.analysis_cache.get_or_compute(
         ("analysis", account_id, as_of, deal_id, cross_sell), compute
@@ -126,3 +133,28 @@ async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tupl
     return await run_limited(
         runtime, lambda: runtime.analysis_cache.get_or_compute(("key_people", account_id, as_of), compute)
     )
+
+
+def deal_analysis_sync(
+    runtime: Runtime, deal_id: str, as_of: date, *, cross_sell: bool
+) -> tuple[Deal, AccountAnalysis]:
+    """A deal and an analysis of its account that covers it.
+
+    With the cache on, the account's full analysis (cached, shared with the account endpoints)
+    answers for an open deal. Otherwise the deal and its account are read at once, in one store
+    read, and only this deal is analysed (cross-sell only when asked for).
+    """
+    store = runtime.store
+    account: AccountGraph | None = None
+    if runtime.settings.analysis_cache_s > 0:
+        deal = store.get_deal(deal_id)
+        _, full = analysis_sync(runtime, deal.company_id, as_of)
+        if any(d.deal_id == deal_id for d in full.deals):
+            return deal, full
+    else:
+        account = store.deal_account_graph(deal_id)
+        deal = next(d for d in account.deals if d.id == deal_id)
+    _, analysis = analysis_sync(
+        runtime, deal.company_id, as_of, deal_id=deal_id, cross_sell=cross_sell, account=account
+    )
+    return deal, analysis

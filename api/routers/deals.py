@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 
 from api.deps import ReadKey, RuntimeDep
 from api.errors import problem_responses
-from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, run_limited
+from api.routers._analysis import AsOfQuery, as_of_or_today, deal_analysis_sync, run_limited
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealPublic
 from graph.analyses import DealAnalysis
 from graph.errors import InvalidInputError
@@ -22,19 +22,11 @@ _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 
 async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:
-    """The deal and its analysis. With the cache on, the account's full (cached, shared with the
-    account endpoints) analysis answers for open deals; otherwise only this deal is analysed,
-    without cross-sell."""
-    store = runtime.store
-    deal = await run_limited(runtime, lambda: store.get_deal(deal_id), what="deal lookup")
-    found = None
-    if runtime.settings.analysis_cache_s > 0:
-        _, full = await analysis_of(runtime, deal.company_id, day)
-        found = next((d for d in full.deals if d.deal_id == deal_id), None)
-    if found is None:
-        # Gaps and coverage do not depend on cross-sell: leave it out of this one-deal analysis.
-        _, analysis = await analysis_of(runtime, deal.company_id, day, deal_id=deal_id, cross_sell=False)
-        found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
+    """The deal and its analysis, without cross-sell (gaps and coverage do not depend on it)."""
+    deal, analysis = await run_limited(
+        runtime, lambda: deal_analysis_sync(runtime, deal_id, day, cross_sell=False)
+    )
+    found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
     if found is None:
         status = deal.status.value if deal.status else "not open"
         raise InvalidInputError(
@@ -52,9 +44,10 @@ async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[
 async def get_deal(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealPublic:
-    store = runtime.store
-    deal = await run_limited(runtime, lambda: store.get_deal(deal_id), what="deal lookup")
-    _, analysis = await analysis_of(runtime, deal.company_id, as_of_or_today(as_of), deal_id=deal_id)
+    day = as_of_or_today(as_of)
+    deal, analysis = await run_limited(
+        runtime, lambda: deal_analysis_sync(runtime, deal_id, day, cross_sell=True)
+    )
     found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
     return DealPublic.model_validate({**deal.model_dump(), "analysis": found})
 

@@ -118,6 +118,15 @@ def test_account_graph_holds_the_whole_account(store: GraphStore) -> None:
     assert [s.id for s in store.account_graph("c-acme").subsidiaries] == ["c-acme-cn"]
 
 
+def test_a_deal_names_its_whole_account(store: GraphStore) -> None:
+    load(store)
+    deals = store.account_graph("c-acme-cn").deals
+    assert [d.id for d in deals] == ["d-1"]
+    for deal in deals:
+        assert store.deal_account_graph(deal.id) == store.account_graph("c-acme-cn")
+        assert deal in store.deal_account_graph(deal.id).deals
+
+
 def test_unknown_ids_raise_not_found(store: GraphStore) -> None:
     load(store)
     for call in (store.account_graph, store.get_company):
@@ -127,6 +136,8 @@ def test_unknown_ids_raise_not_found(store: GraphStore) -> None:
         store.get_person("nope")
     with pytest.raises(NotFoundError):
         store.get_deal("nope")
+    with pytest.raises(NotFoundError, match="deal"):
+        store.deal_account_graph("nope")
     with pytest.raises(NotFoundError):
         store.erase_person("nope")
 
