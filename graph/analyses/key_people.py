@@ -113,14 +113,22 @@ def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float =
     # Both directions of every edge, (u, v) then (v, u) edge by edge.
     rows = np.column_stack((u, v)).ravel()
     cols = np.column_stack((v, u)).ravel()
-    matrix = sp.csr_array((np.repeat(w, 2), (rows, cols)), shape=(n, n))
-    out = np.asarray(matrix.sum(axis=1)).ravel()
-    scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
     # x @ transition, as the transpose times x: transposed once here, not by every product below
     # (on a small account the per-iteration transpose cost more than the whole product).
-    pulled = (sp.diags_array(scale) @ matrix).T.tocsr()
-    # On a small graph scipy's overhead per product outweighs the product: a dense matrix instead.
-    pull: sp.csr_array | npt.NDArray[np.float64] = pulled.toarray() if n <= _DENSE_UP_TO else pulled
+    pull: sp.csr_array | npt.NDArray[np.float64]
+    if n <= _DENSE_UP_TO:
+        # On a small graph scipy's overhead (building, scaling, multiplying) outweighs the work:
+        # a dense matrix instead, repeated edges summed as scipy sums them.
+        dense = np.zeros((n, n))
+        np.add.at(dense, (rows, cols), np.repeat(w, 2))
+        out = dense.sum(axis=1)
+        scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
+        pull = (dense * scale[:, None]).T.copy()
+    else:
+        matrix = sp.csr_array((np.repeat(w, 2), (rows, cols)), shape=(n, n))
+        out = np.asarray(matrix.sum(axis=1)).ravel()
+        scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
+        pull = (sp.diags_array(scale) @ matrix).T.tocsr()
     dangling = out == 0
     x = np.full(n, 1.0 / n)
     for _ in range(1000):
