@@ -1,4 +1,17 @@
-"""Several uvicorn server processes on one TCP socket, with Nagle's algorithm off."""
+"""Several uvicorn server processes on one TCP port, each with a listening socket of its own.
+
+uvicorn's own way (`uvicorn.run(workers=N)`) hands one shared listening socket to every worker. When
+several clients connect at once, the first worker to wake up accepts every pending connection (asyncio
+accepts up to the backlog per wake-up), and a keep-alive connection stays with the worker that accepted
+it: 16 clients were often split 14 to 2, and one worker's GIL then served most of the load while the
+other idled (bench/bench_api.py, about half the throughput on a bad split).
+
+Here the parent binds the port with SO_REUSEPORT and never listens on it; each worker, as it unpickles
+that socket, binds a socket of its own to the same address, and the kernel spreads new connections
+over the workers' sockets by a hash of their addresses. The sockets are made as TCP sockets
+(IPPROTO_TCP), so that asyncio turns Nagle's algorithm off on every accepted connection: otherwise
+every response, written as headers and then body, waited for the client's delayed ACK (~40 ms).
+"""
 
 from __future__ import annotations
 
@@ -9,27 +22,44 @@ from typing import Any
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+_INET = (socket.AF_INET, socket.AF_INET6)
+
+
+def worker_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
+    """A TCP socket bound to `address` beside the other workers' (SO_REUSEPORT); uvicorn listens on it."""
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+class SharedPort(socket.socket):
+    """The parent's socket: holds the port, and becomes a socket of its own in each worker (pickling
+    is how uvicorn hands sockets to its worker processes)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (worker_socket, (self.family, self.getsockname()))
+
 
 class TcpConfig(uvicorn.Config):
-    """uvicorn's settings, with a listening socket that says it speaks TCP.
-
-    With several workers uvicorn binds the socket itself without naming the protocol, and asyncio
-    turns Nagle's algorithm off (TCP_NODELAY) only on sockets that name it. Every response, written
-    as headers and then body, then waited for the client's delayed ACK: about 40 ms per request.
-    """
+    """uvicorn's settings, with the parent's socket bound as a `SharedPort`."""
 
     def bind_socket(self) -> socket.socket:
-        sock = super().bind_socket()
-        if sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return sock
-        # The same descriptor, its family, type and protocol read back from the kernel.
-        tcp = socket.socket(fileno=sock.detach())
-        tcp.set_inheritable(True)
-        return tcp
+        probe = super().bind_socket()  # uvicorn's checks and messages (address in use, ...)
+        if probe.family not in _INET:
+            return probe
+        family, address = probe.family, probe.getsockname()
+        probe.close()
+        shared = SharedPort(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        shared.bind(address)
+        return shared
 
 
 def run_workers(app: str, **settings: Any) -> None:
-    """What `uvicorn.run` does with `workers` > 1, on a socket from `TcpConfig`."""
+    """What `uvicorn.run` does with `workers` > 1, with a listening socket per worker."""
     config = TcpConfig(app, **settings)
     with contextlib.suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[config.bind_socket()]).run()

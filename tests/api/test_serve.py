@@ -18,6 +18,18 @@ from tests.api.conftest import AS_OF, free_port, make_keys
 BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 
 
+def _wait_until_up(process: subprocess.Popen[str], base: str) -> httpx.Response:
+    """The first answer of `/health`, once the server listens."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.get(f"{base}/health", timeout=2)
+        except httpx.TransportError:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "the server did not start within 30 s"
+            time.sleep(0.2)
+
+
 def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Path) -> None:
     store_dir = tmp_path / "store"
     with EmbeddedStore(store_dir) as store:
@@ -36,15 +48,7 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                assert time.monotonic() < deadline, "the server did not start within 30 s"
-                time.sleep(0.2)
+        health = _wait_until_up(process, base)
         assert health.status_code == 200 and health.json()["store"]["backend"] == "embedded"
         with httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}, timeout=30) as client:
             accounts = client.get("/api/v1/accounts").json()
@@ -66,3 +70,40 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
     assert f"http://127.0.0.1:{port}" in output
     for key in keys.values():
         assert key not in output
+
+
+def test_serve_with_workers_answers_every_client(tmp_path: Path, world_dir: Path) -> None:
+    """`--workers 2`: two processes, each on a socket of its own (api/serving.py), both serving."""
+    store_dir = tmp_path / "store"
+    with EmbeddedStore(store_dir) as store:
+        ingest_paths([world_dir], store, progress=False)
+    home = tmp_path / "home"
+    keys = make_keys(home)
+    port = free_port()
+    env = {**os.environ, "BUYERGRAPH_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    process = subprocess.Popen(
+        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait_until_up(process, base).status_code == 200
+        clients = [httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}) for _ in range(16)]
+        try:
+            answers = [client.get("/api/v1/accounts", params={"limit": 1}) for client in clients]
+        finally:
+            for client in clients:
+                client.close()
+        assert [a.status_code for a in answers] == [200] * 16
+        assert len({a.json()["count"] for a in answers}) == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode in (0, -signal.SIGTERM), output
+    for key in keys.values():
+        assert key not in output
+

@@ -1,11 +1,19 @@
-"""`buyergraph serve --workers N`: the shared listening socket gives connections without Nagle's delay."""
+"""`buyergraph serve --workers N`: a listening socket per worker, connections spread over them, no
+Nagle's delay on any of them."""
 
 from __future__ import annotations
 
 import asyncio
+import pickle
 import socket
+from multiprocessing.reduction import ForkingPickler
 
 from api.serving import TcpConfig
+
+
+def _worker_sockets(listener: socket.socket, n: int) -> list[socket.socket]:
+    """The sockets of `n` workers: uvicorn hands them the parent's with multiprocessing's pickler."""
+    return [pickle.loads(ForkingPickler.dumps(listener)) for _ in range(n)]
 
 
 def _nodelay_of_accepted_connection(listener: socket.socket) -> int:
@@ -34,11 +42,58 @@ def _nodelay_of_accepted_connection(listener: socket.socket) -> int:
     return seen[0]
 
 
-def test_worker_socket_names_tcp_so_connections_get_nodelay() -> None:
-    listener = TcpConfig("api.app:app_from_environment", host="127.0.0.1", port=0, workers=2).bind_socket()
+def _parent_socket() -> socket.socket:
+    return TcpConfig("api.app:app_from_environment", host="127.0.0.1", port=0, workers=2).bind_socket()
+
+
+def test_each_worker_listens_on_a_socket_of_its_own_on_the_same_port() -> None:
+    parent = _parent_socket()
+    workers = _worker_sockets(parent, 2)
     try:
-        assert listener.proto == socket.IPPROTO_TCP
-        assert listener.get_inheritable(), "worker processes must inherit the socket"
-        assert _nodelay_of_accepted_connection(listener) != 0
+        port = parent.getsockname()[1]
+        assert [w.getsockname()[1] for w in workers] == [port, port]
+        assert workers[0].fileno() != workers[1].fileno()
+        assert all(w.proto == socket.IPPROTO_TCP for w in workers)
     finally:
-        listener.close()
+        for s in [parent, *workers]:
+            s.close()
+
+
+def test_connections_are_spread_over_the_workers() -> None:
+    """64 clients connecting at once: each worker's socket gets some (uvicorn's one shared socket
+    let the first worker to wake up take them all)."""
+    parent = _parent_socket()
+    workers = _worker_sockets(parent, 2)
+    clients: list[socket.socket] = []
+    try:
+        for w in workers:
+            w.listen(128)
+            w.settimeout(0.2)
+        address = parent.getsockname()
+        clients = [socket.create_connection(address) for _ in range(64)]
+        accepted = []
+        for w in workers:
+            count = 0
+            while True:
+                try:
+                    conn, _ = w.accept()
+                except TimeoutError:
+                    break
+                conn.close()
+                count += 1
+            accepted.append(count)
+        assert sum(accepted) == 64
+        assert min(accepted) > 0, accepted
+    finally:
+        for s in [parent, *workers, *clients]:
+            s.close()
+
+
+def test_worker_connections_get_nodelay() -> None:
+    parent = _parent_socket()
+    (worker,) = _worker_sockets(parent, 1)
+    try:
+        assert _nodelay_of_accepted_connection(worker) != 0
+    finally:
+        worker.close()
+        parent.close()
