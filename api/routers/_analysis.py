@@ -16,7 +16,14 @@ from fastapi import Query
 
 from api.errors import ApiProblem
 from api.runtime import Runtime
-from graph.analyses import AccountAnalysis, KeyPerson, analyze_account, key_people_of
+from graph.analyses import (
+    AccountAnalysis,
+    DealAnalysis,
+    KeyPerson,
+    analyze_account,
+    deal_analysis_of,
+    key_people_of,
+)
 from graph.model import AccountGraph, Deal
 from ingest.titles import classify_title
 
@@ -76,50 +83,26 @@ def account_graph_cached(runtime: Runtime, account_id: str) -> AccountGraph:
     )
 
 
-def analysis_sync(
-    runtime: Runtime,
-    account_id: str,
-    as_of: date,
-    deal_id: str | None = None,
-    *,
-    cross_sell: bool = True,
-    account: AccountGraph | None = None,
-) -> tuple[AccountGraph, AccountAnalysis]:
-    """The account's records and their analysis (from the cache when fresh). Without `cross_sell`
-    the analysis leaves cross-sell and the parent/subsidiary leads out (for routes that return
-    neither, they are most of a small account's analysis). `account` is the account's records when
-    the caller has read them already."""
+def analysis_sync(runtime: Runtime, account_id: str, as_of: date) -> tuple[AccountGraph, AccountAnalysis]:
+    """The account's records and their full analysis (from the cache when fresh)."""
 
     def compute() -> tuple[AccountGraph, AccountAnalysis]:
-        records = account if account is not None else account_graph_cached(runtime, account_id)
+        account = account_graph_cached(runtime, account_id)
         analysis = analyze_account(
-            records,
+            account,
             as_of=as_of,
             config=runtime.config,
-            deal_id=deal_id,
-            ownership=runtime.ownership() if cross_sell else None,
+            ownership=runtime.ownership(),
             classify=classify_title,
         )
-        return records, analysis
+        return account, analysis
 
-    return runtime.analysis_cache.get_or_compute(
-        ("analysis", account_id, as_of, deal_id, cross_sell), compute
-    )
+    return runtime.analysis_cache.get_or_compute(("analysis", account_id, as_of), compute)
 
 
-async def analysis_of(
-    runtime: Runtime,
-    account_id: str,
-    as_of: date,
-    deal_id: str | None = None,
-    *,
-    cross_sell: bool = True,
-) -> tuple[AccountGraph, AccountAnalysis]:
+async def analysis_of(runtime: Runtime, account_id: str, as_of: date) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and full analysis, computed off the event loop within the timeout."""
-
-    return await run_limited(
-        runtime, lambda: analysis_sync(runtime, account_id, as_of, deal_id, cross_sell=cross_sell)
-    )
+    return await run_limited(runtime, lambda: analysis_sync(runtime, account_id, as_of))
 
 
 async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tuple[list[KeyPerson], list[str]]:
@@ -135,26 +118,26 @@ async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tupl
     )
 
 
-def deal_analysis_sync(
-    runtime: Runtime, deal_id: str, as_of: date, *, cross_sell: bool
-) -> tuple[Deal, AccountAnalysis]:
-    """A deal and an analysis of its account that covers it.
+def deal_analysis_sync(runtime: Runtime, deal_id: str, as_of: date) -> tuple[Deal, DealAnalysis]:
+    """A deal and its analysis (gaps, coverage, warm paths).
 
     With the cache on, the account's full analysis (cached, shared with the account endpoints)
-    answers for an open deal. Otherwise the deal and its account are read at once, in one store
-    read, and only this deal is analysed (cross-sell only when asked for).
+    answers for an open deal. Otherwise the deal's account is read by the deal's id, in one store
+    read, and only this deal is analysed (`deal_analysis_of`).
     """
     store = runtime.store
-    account: AccountGraph | None = None
     if runtime.settings.analysis_cache_s > 0:
         deal = store.get_deal(deal_id)
         _, full = analysis_sync(runtime, deal.company_id, as_of)
-        if any(d.deal_id == deal_id for d in full.deals):
-            return deal, full
+        found = next((d for d in full.deals if d.deal_id == deal_id), None)
+        if found is not None:
+            return deal, found
+        account = account_graph_cached(runtime, deal.company_id)
     else:
         account = store.deal_account_graph(deal_id)
         deal = next(d for d in account.deals if d.id == deal_id)
-    _, analysis = analysis_sync(
-        runtime, deal.company_id, as_of, deal_id=deal_id, cross_sell=cross_sell, account=account
-    )
-    return deal, analysis
+
+    def compute() -> DealAnalysis:
+        return deal_analysis_of(account, deal_id, as_of=as_of, config=runtime.config, classify=classify_title)
+
+    return deal, runtime.analysis_cache.get_or_compute(("deal", deal_id, as_of), compute)

@@ -12,7 +12,6 @@ from api.errors import problem_responses
 from api.routers._analysis import AsOfQuery, as_of_or_today, deal_analysis_sync, run_limited
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealPublic
 from graph.analyses import DealAnalysis
-from graph.errors import InvalidInputError
 from graph.model import Deal
 
 router = APIRouter(prefix="/deals", tags=["deals"])
@@ -22,17 +21,8 @@ _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 
 async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:
-    """The deal and its analysis, without cross-sell (gaps and coverage do not depend on it)."""
-    deal, analysis = await run_limited(
-        runtime, lambda: deal_analysis_sync(runtime, deal_id, day, cross_sell=False)
-    )
-    found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
-    if found is None:
-        status = deal.status.value if deal.status else "not open"
-        raise InvalidInputError(
-            f"deal {deal_id!r} is {status}: gaps and coverage are computed for open deals only"
-        )
-    return deal, found
+    """The deal and its analysis, off the event loop within the analysis timeout."""
+    return await run_limited(runtime, lambda: deal_analysis_sync(runtime, deal_id, day))
 
 
 @router.get(
@@ -44,12 +34,8 @@ async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[
 async def get_deal(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealPublic:
-    day = as_of_or_today(as_of)
-    deal, analysis = await run_limited(
-        runtime, lambda: deal_analysis_sync(runtime, deal_id, day, cross_sell=True)
-    )
-    found = next((d for d in analysis.deals if d.deal_id == deal_id), None)
-    return DealPublic.model_validate({**deal.model_dump(), "analysis": found})
+    deal, analysis = await _deal_analysis(runtime, deal_id, as_of_or_today(as_of))
+    return DealPublic.model_validate({**deal.model_dump(), "analysis": analysis})
 
 
 @router.get(

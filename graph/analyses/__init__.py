@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.cross_sell import OwnershipIndex, cross_sell_all
-from graph.analyses.report import analyze_account, key_people_of, warm_paths
+from graph.analyses.report import analyze_account, deal_analysis_of, key_people_of, warm_paths
 from graph.analyses.results import (
     AccountAnalysis,
     BuyingStage,
@@ -59,6 +59,7 @@ __all__ = [
     "Severity",
     "WarmPath",
     "analyze_account",
+    "deal_analysis_of",
     "key_people_of",
     "cross_sell_all",
     "warm_paths",

@@ -21,7 +21,7 @@ from graph.analyses.results import (
 )
 from graph.errors import NotFoundError
 from graph.gc_pause import gc_paused
-from graph.model import AccountGraph, BuyingRole, Company, DealStatus
+from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
 
 __all__ = ["analyze_account", "key_people_of", "warm_paths", "rank_key_people"]
 
@@ -119,64 +119,22 @@ def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) 
     return notes
 
 
-@gc_paused()
-def key_people_of(
-    account: AccountGraph,
-    *,
-    as_of: date,
-    config: AnalysisConfig = DEFAULT_CONFIG,
-    classify: projections.TitleClassifier | None = None,
-) -> tuple[list[KeyPerson], list[str]]:
-    """The key people and the notes of `analyze_account`, computed alone.
-
-    For callers that ask for nothing else (the API's key-people route with its cache off): the
-    deals, warm paths, engagement and cross-sell work of a full analysis is skipped.
-
-    >>> from graph.model import AccountGraph, Company, Person
-    >>> people, _ = key_people_of(AccountGraph(company=Company(id="c", name="C"),
-    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
-    >>> [(k.person_id, k.rank) for k in people]
-    [('p', 1)]
-    """
-    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
-    ranking = rank_key_people(p, limit=config.key_people_limit)
-    return ranking.key_people, _ranking_notes(p, ranking)
+def _deal_of(account: AccountGraph, deal_id: str) -> Deal:
+    """The account's deal with this id; raises NotFoundError."""
+    for deal in account.deals:
+        if deal.id == deal_id:
+            return deal
+    raise NotFoundError("deal", deal_id)
 
 
-@gc_paused()
-def analyze_account(
-    account: AccountGraph,
-    *,
-    as_of: date,
-    config: AnalysisConfig = DEFAULT_CONFIG,
-    deal_id: str | None = None,
-    ownership: OwnershipIndex | None = None,
-    classify: projections.TitleClassifier | None = None,
-) -> AccountAnalysis:
-    """The full analysis of one account as of one date.
-
-    `deal_id` limits the deals section to one deal (which must belong to the account); `ownership`
-    (all accounts' holdings) enables cross-sell and the parent/subsidiary leads; `classify` reads a
-    seniority and function from titles where none is stored.
-
-    >>> from graph.model import AccountGraph, Company, Person
-    >>> result = analyze_account(AccountGraph(company=Company(id="c", name="C"),
-    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
-    >>> result.key_people[0].person_id, result.key_people[0].rank
-    ('p', 1)
-    """
-    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
-    ranking = rank_key_people(p, limit=config.key_people_limit)
-    notes = _ranking_notes(p, ranking)
+def _deal_analyses(
+    p: projections.AccountProjection, ranking: InfluenceRanking, deals: list[Deal]
+) -> list[DealAnalysis]:
+    """The deals section: each deal's gaps against its template, its coverage and warm paths."""
+    config, account = p.config, p.account
     score_of = ranking.scores
     top = ranking.order[: config.top_influencers_per_deal]
 
-    deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
-    if deal_id is not None:
-        chosen = [d for d in account.deals if d.id == deal_id]
-        if not chosen:
-            raise NotFoundError("deal", deal_id)
-        deals = chosen
     reps = sorted(p.reps)
     reach_hops = reachable_within(p.reach, reps, max_hops=config.max_hops)
     engaged = {pid for pid in p.people if p.engaged(pid)}
@@ -249,6 +207,90 @@ def analyze_account(
                 paths=paths,
             )
         )
+    return deal_results
+
+
+@gc_paused()
+def key_people_of(
+    account: AccountGraph,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    classify: projections.TitleClassifier | None = None,
+) -> tuple[list[KeyPerson], list[str]]:
+    """The key people and the notes of `analyze_account`, computed alone.
+
+    For callers that ask for nothing else (the API's key-people route with its cache off): the
+    deals, warm paths, engagement and cross-sell work of a full analysis is skipped.
+
+    >>> from graph.model import AccountGraph, Company, Person
+    >>> people, _ = key_people_of(AccountGraph(company=Company(id="c", name="C"),
+    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
+    >>> [(k.person_id, k.rank) for k in people]
+    [('p', 1)]
+    """
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    ranking = rank_key_people(p, limit=config.key_people_limit)
+    return ranking.key_people, _ranking_notes(p, ranking)
+
+
+@gc_paused()
+def deal_analysis_of(
+    account: AccountGraph,
+    deal_id: str,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    classify: projections.TitleClassifier | None = None,
+) -> DealAnalysis:
+    """One deal's analysis as `analyze_account(..., deal_id=...)` gives it, computed alone.
+
+    For callers that ask for one deal (the API's deal routes with their cache off): the account's
+    engagement roll-up, cross-sell and the explanations of the key people are skipped; the influence
+    scores the deal's coverage and gaps need are still computed. Raises NotFoundError for a deal that
+    is not the account's.
+
+    >>> from graph.model import AccountGraph, Company, Deal
+    >>> deal = Deal(id="d", company_id="c", amount=5000)
+    >>> result = deal_analysis_of(AccountGraph(company=Company(id="c", name="C"), deals=[deal]), "d",
+    ...     as_of=date(2025, 1, 1))
+    >>> sorted(g.role.value for g in result.gaps if g.kind.value == "missing_role")
+    ['champion', 'decision_maker']
+    """
+    deal = _deal_of(account, deal_id)
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    return _deal_analyses(p, rank_key_people(p, limit=0), [deal])[0]
+
+
+@gc_paused()
+def analyze_account(
+    account: AccountGraph,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    deal_id: str | None = None,
+    ownership: OwnershipIndex | None = None,
+    classify: projections.TitleClassifier | None = None,
+) -> AccountAnalysis:
+    """The full analysis of one account as of one date.
+
+    `deal_id` limits the deals section to one deal (which must belong to the account); `ownership`
+    (all accounts' holdings) enables cross-sell and the parent/subsidiary leads; `classify` reads a
+    seniority and function from titles where none is stored.
+
+    >>> from graph.model import AccountGraph, Company, Person
+    >>> result = analyze_account(AccountGraph(company=Company(id="c", name="C"),
+    ...     people=[Person(id="p", name="Pat", seniority="vp")]), as_of=date(2025, 1, 1))
+    >>> result.key_people[0].person_id, result.key_people[0].rank
+    ('p', 1)
+    """
+    p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
+    ranking = rank_key_people(p, limit=config.key_people_limit)
+    notes = _ranking_notes(p, ranking)
+    deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
+    if deal_id is not None:
+        deals = [_deal_of(account, deal_id)]
+    deal_results = _deal_analyses(p, ranking, deals)
 
     names = {prod.id: prod.name for prod in account.products}
     cross = (

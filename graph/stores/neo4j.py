@@ -497,7 +497,9 @@ class Neo4jStore(GraphStore):
     def _account_graph(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
         """The account named by its id or by one of its deals, in one query. It runs as an
         auto-commit READ transaction: one network round trip, where a managed transaction adds a
-        second one for its COMMIT (a read of a small account costs about as much as a round trip)."""
+        second one for its COMMIT (a read of a small account costs about as much as a round trip).
+        Unlike a managed transaction it is not retried: a failure is reported at once, and the API
+        answers it with 503 and Retry-After."""
         with self._errors(), self._driver.session(database=self._database, default_access_mode="READ") as s:
             record = s.run(cypher.query("account_graph"), company_id=company_id, deal_id=deal_id).single()
         if record is None:

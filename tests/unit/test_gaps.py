@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from graph.analyses import AnalysisConfig, GapKind, analyze_account
+from graph.analyses import AnalysisConfig, GapKind, analyze_account, deal_analysis_of
 from graph.analyses.config import CommitteeTemplate
 from graph.analyses.gaps import choose_template
+from graph.errors import NotFoundError
 from graph.model import (
     AccountGraph,
     CommitteeRole,
@@ -202,3 +204,30 @@ def test_template_by_deal_size_and_product_family() -> None:
 def test_a_config_without_a_base_template_is_refused() -> None:
     with pytest.raises(ValueError, match="min_amount 0"):
         AnalysisConfig(templates=(CommitteeTemplate(name="big", min_amount=10, roles=("champion",)),))
+
+
+def test_one_deal_alone_equals_that_deal_of_the_full_analysis(tmp_path: Path) -> None:
+    """deal_analysis_of skips engagement, cross-sell and explanations; the deal must not differ."""
+    from graph.stores.embedded import EmbeddedStore
+    from ingest.titles import classify_title
+    from tests.unit.generated_world import generate, load, truth
+
+    folder = generate(tmp_path / "world", 12, seed=7)
+    store = EmbeddedStore(tmp_path / "store")
+    load(folder, store)
+    doc, accounts = truth(folder)
+    as_of = date.fromisoformat(doc["parameters"]["as_of"])
+    compared = 0
+    for t in accounts:
+        account = store.account_graph(t["account_id"])
+        full = {d.deal_id: d for d in analyze_account(account, as_of=as_of, classify=classify_title).deals}
+        for deal in account.deals:
+            alone = deal_analysis_of(account, deal.id, as_of=as_of, classify=classify_title)
+            one = analyze_account(account, as_of=as_of, deal_id=deal.id, classify=classify_title).deals
+            assert [alone] == one
+            if deal.id in full:
+                assert alone == full[deal.id]
+                compared += 1
+    assert compared >= 10
+    with pytest.raises(NotFoundError):
+        deal_analysis_of(account, "no-such-deal", as_of=as_of)
