@@ -18,37 +18,51 @@ from tests.api.conftest import AS_OF, free_port, make_keys
 BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 
 
-def _wait_until_up(process: subprocess.Popen[str], base: str) -> httpx.Response:
-    """The first answer of `/health`, once the server listens."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return httpx.get(f"{base}/health", timeout=2)
-        except httpx.TransportError:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "the server did not start within 30 s"
-            time.sleep(0.2)
-
-
-def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Path) -> None:
+def _start_serve(
+    tmp_path: Path, world_dir: Path, *serve_args: str
+) -> tuple[subprocess.Popen[str], str, Path, dict[str, str]]:
+    """A real `buyergraph serve` on a free port over an embedded store holding the world: (the
+    process, its base URL, the store's folder, the keys by scope), once it answers `/health`."""
     store_dir = tmp_path / "store"
     with EmbeddedStore(store_dir) as store:
         ingest_paths([world_dir], store, progress=False)
-    home = tmp_path / "home"
-    keys = make_keys(home)
+    keys = make_keys(tmp_path / "home")
     port = free_port()
-    env = {**os.environ, "BUYERGRAPH_HOME": str(home)}
+    env = {**os.environ, "BUYERGRAPH_HOME": str(tmp_path / "home")}
     env.pop("NEO4J_URI", None)
     process = subprocess.Popen(
-        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port)],
+        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port), *serve_args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base}/health", timeout=2)
+            return process, base, store_dir, keys
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.communicate()[0]
+                raise AssertionError(f"the server did not start within 30 s:\n{output}") from None
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, then the server's whole output."""
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Path) -> None:
+    process, base, store_dir, keys = _start_serve(tmp_path, world_dir)
+    port = base.rsplit(":", 1)[1]
     try:
-        health = _wait_until_up(process, base)
+        health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200 and health.json()["store"]["backend"] == "embedded"
         with httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}, timeout=30) as client:
             accounts = client.get("/api/v1/accounts").json()
@@ -62,8 +76,7 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
             assert "server" not in {k.lower() for k in denied.headers}
         assert httpx.get(f"{base}/api/v1/accounts", timeout=5).status_code == 401
     finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
+        output = _stop(process)
     # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status says why it ended.
     assert process.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output
@@ -74,24 +87,8 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
 
 def test_serve_with_workers_answers_every_client(tmp_path: Path, world_dir: Path) -> None:
     """`--workers 2`: two processes, each on a socket of its own (api/serving.py), both serving."""
-    store_dir = tmp_path / "store"
-    with EmbeddedStore(store_dir) as store:
-        ingest_paths([world_dir], store, progress=False)
-    home = tmp_path / "home"
-    keys = make_keys(home)
-    port = free_port()
-    env = {**os.environ, "BUYERGRAPH_HOME": str(home)}
-    env.pop("NEO4J_URI", None)
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base, _, keys = _start_serve(tmp_path, world_dir, "--workers", "2")
     try:
-        assert _wait_until_up(process, base).status_code == 200
         clients = [httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}) for _ in range(16)]
         try:
             answers = [client.get("/api/v1/accounts", params={"limit": 1}) for client in clients]
@@ -101,9 +98,7 @@ def test_serve_with_workers_answers_every_client(tmp_path: Path, world_dir: Path
         assert [a.status_code for a in answers] == [200] * 16
         assert len({a.json()["count"] for a in answers}) == 1
     finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
+        output = _stop(process)
     assert process.returncode in (0, -signal.SIGTERM), output
     for key in keys.values():
         assert key not in output
-

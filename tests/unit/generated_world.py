@@ -57,3 +57,15 @@ def truth(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     doc = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     lines = (folder / "truth" / "accounts.jsonl").read_text(encoding="utf-8").splitlines()
     return doc, [json.loads(line) for line in lines if line.strip()]
+
+
+def loaded_world(tmp_path: Path, accounts: int, seed: int) -> tuple[GraphStore, date, list[dict[str, Any]]]:
+    """A world generated into tmp_path and loaded into an embedded store there: (the store, the
+    world's as_of, one truth line per account)."""
+    from graph.stores.embedded import EmbeddedStore
+
+    folder = generate(tmp_path / "world", accounts, seed=seed)
+    store = EmbeddedStore(tmp_path / "store")
+    load(folder, store)
+    doc, lines = truth(folder)
+    return store, date.fromisoformat(doc["parameters"]["as_of"]), lines

@@ -208,15 +208,10 @@ def test_a_config_without_a_base_template_is_refused() -> None:
 
 def test_one_deal_alone_equals_that_deal_of_the_full_analysis(tmp_path: Path) -> None:
     """deal_analysis_of skips engagement, cross-sell and explanations; the deal must not differ."""
-    from graph.stores.embedded import EmbeddedStore
     from ingest.titles import classify_title
-    from tests.unit.generated_world import generate, load, truth
+    from tests.unit.generated_world import loaded_world
 
-    folder = generate(tmp_path / "world", 12, seed=7)
-    store = EmbeddedStore(tmp_path / "store")
-    load(folder, store)
-    doc, accounts = truth(folder)
-    as_of = date.fromisoformat(doc["parameters"]["as_of"])
+    store, as_of, accounts = loaded_world(tmp_path, 12, seed=7)
     compared = 0
     for t in accounts:
         account = store.account_graph(t["account_id"])

@@ -159,15 +159,10 @@ def test_weights_come_from_the_configuration() -> None:
 
 def test_key_people_alone_equal_those_of_the_full_analysis(tmp_path: Path) -> None:
     """key_people_of skips everything but the ranking; what it returns must not differ."""
-    from graph.stores.embedded import EmbeddedStore
     from ingest.titles import classify_title
-    from tests.unit.generated_world import generate, load, truth
+    from tests.unit.generated_world import loaded_world
 
-    folder = generate(tmp_path / "world", 12, seed=5)
-    store = EmbeddedStore(tmp_path / "store")
-    load(folder, store)
-    doc, accounts = truth(folder)
-    as_of = date.fromisoformat(doc["parameters"]["as_of"])
+    store, as_of, accounts = loaded_world(tmp_path, 12, seed=5)
     for t in accounts:
         account = store.account_graph(t["account_id"])
         full = analyze_account(account, as_of=as_of, classify=classify_title)
