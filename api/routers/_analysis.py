@@ -24,6 +24,7 @@ from graph.analyses import (
     deal_analysis_of,
     key_people_of,
 )
+from graph.errors import NotFoundError
 from graph.model import AccountGraph, Deal
 from ingest.titles import classify_title
 
@@ -135,7 +136,10 @@ def deal_analysis_sync(runtime: Runtime, deal_id: str, as_of: date) -> tuple[Dea
         account = account_graph_cached(runtime, deal.company_id)
     else:
         account = store.deal_account_graph(deal_id)
-        deal = next(d for d in account.deals if d.id == deal_id)
+        found_deal = next((d for d in account.deals if d.id == deal_id), None)
+        if found_deal is None:  # written away between the store's reads (the embedded store reads twice)
+            raise NotFoundError("deal", deal_id)
+        deal = found_deal
 
     def compute() -> DealAnalysis:
         return deal_analysis_of(account, deal_id, as_of=as_of, config=runtime.config, classify=classify_title)
