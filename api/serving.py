@@ -8,7 +8,8 @@ other idled (bench/bench_api.py, about half the throughput on a bad split).
 
 Here the parent binds the port with SO_REUSEPORT and never listens on it; each worker, as it unpickles
 that socket, binds a socket of its own to the same address, and the kernel spreads new connections
-over the workers' sockets by a hash of their addresses. The sockets are made as TCP sockets
+over the workers' sockets by a hash of their addresses (Linux lets only sockets of the same user
+share a port this way). The sockets are made as TCP sockets
 (IPPROTO_TCP), so that asyncio turns Nagle's algorithm off on every accepted connection: otherwise
 every response, written as headers and then body, waited for the client's delayed ACK (~40 ms).
 """
@@ -47,8 +48,8 @@ class TcpConfig(uvicorn.Config):
 
     def bind_socket(self) -> socket.socket:
         probe = super().bind_socket()  # uvicorn's checks and messages (address in use, ...)
-        if probe.family not in _INET:
-            return probe
+        if probe.family not in _INET or not hasattr(socket, "SO_REUSEPORT"):
+            return probe  # a Unix socket, or a system without SO_REUSEPORT: uvicorn's shared socket
         family, address = probe.family, probe.getsockname()
         probe.close()
         shared = SharedPort(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
