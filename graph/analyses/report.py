@@ -23,7 +23,7 @@ from graph.errors import NotFoundError
 from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
 
-__all__ = ["analyze_account", "key_people_of", "warm_paths", "rank_key_people"]
+__all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
 
 #: Roles that mark a person as a fan of ours when they held them on a won deal.
 _FAN_ROLES = frozenset(

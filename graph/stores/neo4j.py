@@ -59,21 +59,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R", bound=Record)
 
-#: The record lists of an account read (cypher/account_graph.cypher), each validated in one call
-#: into pydantic-core rather than one call per record.
-_LISTS: dict[str, TypeAdapter[list[Any]]] = {
-    "people": TypeAdapter(list[Person]),
-    "employment": TypeAdapter(list[Employment]),
-    "reporting": TypeAdapter(list[Reporting]),
-    "knows": TypeAdapter(list[Knows]),
-    "deals": TypeAdapter(list[Deal]),
-    "deal_products": TypeAdapter(list[DealProduct]),
-    "committee": TypeAdapter(list[CommitteeRole]),
-    "touches": TypeAdapter(list[Touch]),
-    "reps": TypeAdapter(list[Rep]),
-    "holdings": TypeAdapter(list[Holding]),
-    "products": TypeAdapter(list[Product]),
-    "subsidiaries": TypeAdapter(list[Company]),
+#: The record lists of an account read (cypher/account_graph.cypher): each validated in one call into
+#: pydantic-core rather than one call per record, then sorted into the order both stores list them.
+#: Touches are put in id order before they are validated (see `_account_graph`).
+_LISTS: dict[str, tuple[TypeAdapter[list[Any]], Callable[[Any], Any] | None]] = {
+    "people": (TypeAdapter(list[Person]), attrgetter("id")),
+    "employment": (TypeAdapter(list[Employment]), attrgetter("person_id")),
+    "reporting": (TypeAdapter(list[Reporting]), attrgetter("person_id", "manager_id")),
+    "knows": (TypeAdapter(list[Knows]), attrgetter("person_id", "other_id")),
+    "deals": (TypeAdapter(list[Deal]), attrgetter("id")),
+    "deal_products": (TypeAdapter(list[DealProduct]), attrgetter("deal_id", "product_id")),
+    "committee": (
+        TypeAdapter(list[CommitteeRole]),
+        lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value),
+    ),
+    "touches": (TypeAdapter(list[Touch]), None),
+    "reps": (TypeAdapter(list[Rep]), attrgetter("id")),
+    "holdings": (TypeAdapter(list[Holding]), attrgetter("product_id")),
+    "products": (TypeAdapter(list[Product]), attrgetter("id")),
+    "subsidiaries": (TypeAdapter(list[Company]), attrgetter("id")),
 }
 
 #: Fields that are relationship endpoints or keys rather than properties, per bundle kind.
@@ -512,34 +516,15 @@ class Neo4jStore(GraphStore):
         # they lie in memory.
         rows["touches"].sort(key=itemgetter("id"))
         with gc_paused():
-            lists = {name: _LISTS[name].validate_python(rows[name], context=FROM_STORE) for name in _LISTS}
-            company = _parse(Company, rows["company"])
-            parent = _parse(Company, rows["parent"]) if rows["parent"] else None
-            return self._sorted_account(company, parent, lists)
-
-    @staticmethod
-    def _sorted_account(
-        company: Company, parent: Company | None, lists: dict[str, list[Any]]
-    ) -> AccountGraph:
-        """The account's records in the order both stores list them."""
-        return AccountGraph(
-            company=company,
-            people=sorted(lists["people"], key=attrgetter("id")),
-            employment=sorted(lists["employment"], key=attrgetter("person_id")),
-            reporting=sorted(lists["reporting"], key=attrgetter("person_id", "manager_id")),
-            knows=sorted(lists["knows"], key=attrgetter("person_id", "other_id")),
-            deals=sorted(lists["deals"], key=attrgetter("id")),
-            deal_products=sorted(lists["deal_products"], key=attrgetter("deal_id", "product_id")),
-            committee=sorted(
-                lists["committee"], key=lambda c: (c.deal_id, c.person_id, c.role.value, c.source.value)
-            ),
-            touches=lists["touches"],
-            reps=sorted(lists["reps"], key=attrgetter("id")),
-            holdings=sorted(lists["holdings"], key=attrgetter("product_id")),
-            products=sorted(lists["products"], key=attrgetter("id")),
-            parent=parent,
-            subsidiaries=sorted(lists["subsidiaries"], key=attrgetter("id")),
-        )
+            lists: dict[str, list[Any]] = {}
+            for name, (adapter, key) in _LISTS.items():
+                records = adapter.validate_python(rows[name], context=FROM_STORE)
+                lists[name] = records if key is None else sorted(records, key=key)
+            return AccountGraph(
+                company=_parse(Company, rows["company"]),
+                parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
+                **lists,
+            )
 
     def list_accounts(
         self,
