@@ -1,8 +1,9 @@
 // New touches only (the store checked that none of these ids exists yet, in the same transaction):
 // CREATE skips the existence checks that MERGE makes, about twice as fast on a fresh load.
 // Links are made exactly as upsert_touches makes them: only to people, reps and deals that exist.
-// The linked ids are also kept as properties (`person_ids` sorted: rows arrive sorted), which is
-// what an account read returns without expanding every touch.
+// `packed` holds the whole touch in one string ($sep between fields: `row.head`, then the linked
+// rep, deal and attendees, sorted as the rows arrive): an account read returns that one property
+// per touch instead of nine, several times faster on 50,000 touches.
 UNWIND $rows AS row
 CREATE (t:Touch {id: row.id})
 SET t += row.props, t.at = localdatetime(row.at)
@@ -11,12 +12,11 @@ OPTIONAL MATCH (r:Rep {id: row.rep_id})
 OPTIONAL MATCH (d:Deal {id: row.deal_id})
 FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | CREATE (t)-[:BY]->(r))
 FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | CREATE (t)-[:ABOUT]->(d))
-SET t.rep_id = r.id, t.deal_id = d.id
-WITH t, row
+WITH t, row, coalesce(r.id, '') + $sep + coalesce(d.id, '') AS links
 CALL (t, row) {
   UNWIND row.person_ids AS person_id
   MATCH (p:Person {id: person_id})
   CREATE (t)-[:WITH]->(p)
   RETURN collect(person_id) AS person_ids
 }
-SET t.person_ids = person_ids
+SET t.packed = row.head + $sep + links + reduce(s = '', person_id IN person_ids | s + $sep + person_id)

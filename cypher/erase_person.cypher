@@ -12,6 +12,14 @@ CALL (p) {
   MATCH (p)-[r]-()
   RETURN count(r) AS person_rels
 }
+// The touches that stay lose the person from their packed copy (see create_touches): the nine
+// fields before the attendees are kept as they are ($sep between fields), and from the copies of
+// earlier versions, which kept the attendees in `person_ids`.
+CALL (p) {
+  MATCH (p)<-[:WITH]-(t:Touch) WHERE t.packed IS NOT NULL
+  WITH p, t, split(t.packed, $sep) AS fields
+  SET t.packed = reduce(s = fields[0], x IN fields[1..9] + [y IN fields[9..] WHERE y <> p.id] | s + $sep + x)
+}
 CALL (p) {
   MATCH (p)<-[:WITH]-(t:Touch) WHERE t.person_ids IS NOT NULL
   SET t.person_ids = [x IN t.person_ids WHERE x <> p.id]

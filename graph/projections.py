@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain, combinations, repeat
-from operator import attrgetter, floordiv, is_, sub
+from operator import floordiv, is_, sub
 from typing import Any, Protocol
 
 import networkx as nx
@@ -43,8 +43,8 @@ from graph.model import (
     Rep,
     ReportingKind,
     Seniority,
-    Touch,
     TouchKind,
+    TouchTable,
 )
 
 __all__ = [
@@ -135,7 +135,7 @@ class AccountProjection:
     #: Committee assertions made up to as_of.
     committee: list[CommitteeRole]
     #: Touches up to as_of, oldest first.
-    touches: list[Touch]
+    touches: TouchTable
     stats: dict[str, TouchStats]
     #: Touches up to as_of by kind.
     kind_counts: dict[TouchKind, int]
@@ -186,9 +186,6 @@ def _classify_people(
     return seniority, function, classified
 
 
-_AT = attrgetter("at")
-#: The fields of a touch that its columns are made of.
-_FIELDS = attrgetter("at", "rep_id", "kind", "direction", "person_ids")
 #: Every touch kind, and each kind's position in that tuple looked up by the kind's identity:
 #: hashing an enum member runs Python code, which adds up over 50,000 touches.
 _KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
@@ -216,7 +213,7 @@ class _TouchColumns:
     """
 
     #: Touches up to as_of, oldest first (touches at the same instant by id).
-    touches: list[Touch]
+    touches: TouchTable
     #: Per touch: its day (date.toordinal), kind (index into _KINDS), rep (index into the reps; -1
     #: for none or not one of ours), whether it came in (direction inbound), how many people it had.
     day: npt.NDArray[np.int64]
@@ -231,9 +228,7 @@ class _TouchColumns:
     touch: npt.NDArray[np.intp]
 
 
-def _chronological(
-    touches: Sequence[Touch], micros: npt.NDArray[np.int64], until: int
-) -> npt.NDArray[np.intp]:
+def _chronological(ids: Sequence[str], micros: npt.NDArray[np.int64], until: int) -> npt.NDArray[np.intp]:
     """Positions of the touches up to `until` (microseconds), oldest first, same instant by id.
 
     The order of a sort by id and then a stable sort by time, for one sort: after the sort by time
@@ -245,28 +240,30 @@ def _chronological(
     run = np.cumsum(np.concatenate(([True], at[1:] != at[:-1]))) - 1  # which instant, in order
     tied = np.flatnonzero(np.bincount(run)[run] > 1)  # positions that share their instant
     if tied.size:
-        ids = [touches[i].id for i in order[tied].tolist()]
-        id_rank = np.empty(len(ids), dtype=np.intp)
-        id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        tied_ids = [ids[i] for i in order[tied].tolist()]
+        id_rank = np.empty(len(tied_ids), dtype=np.intp)
+        id_rank[sorted(range(len(tied_ids)), key=tied_ids.__getitem__)] = np.arange(len(tied_ids))
         order[tied] = order[tied][np.lexsort((id_rank, run[tied]))]
     return order
 
 
-def _touch_columns(touches: Sequence[Touch], until: datetime, reps: Sequence[str]) -> _TouchColumns:
-    """The touches up to `until` as columns.
+def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) -> _TouchColumns:
+    """The touches up to `until` as numpy columns.
 
-    Fields are read in the order the touches are stored, with C-level maps, and only the columns are
-    then put in time order: reading 50,000 models in a Python loop, or in time order (scattered in
-    memory), costs several times more.
+    The table's columns are read in the order the touches are stored, with C-level maps, and only
+    the numpy columns are then put in time order: reading 50,000 models in a Python loop, or in time
+    order (scattered in memory), costs several times more.
     """
     n = len(touches)
-    if n:
-        # One pass over the models reads every field (an attribute read costs more than the rest).
-        ats, rep_ids, kinds, directions, person_ids = map(list, zip(*map(_FIELDS, touches), strict=True))
-    else:
-        ats, rep_ids, kinds, directions, person_ids = [], [], [], [], []
+    ats, rep_ids, kinds, directions, person_ids = (
+        touches.ats,
+        touches.rep_ids,
+        touches.kinds,
+        touches.directions,
+        touches.person_ids,
+    )
     micros = np.fromiter(map(floordiv, map(sub, ats, repeat(_EPOCH)), repeat(_MICROSECOND)), np.int64, n)
-    rep_index = {rep_id: i for i, rep_id in enumerate(reps)}
+    rep_index: dict[str | None, int] = {rep_id: i for i, rep_id in enumerate(reps)}
     rep = np.fromiter(map(rep_index.get, rep_ids, repeat(-1)), dtype=np.intp, count=n)
     kind = np.fromiter(map(_KIND_CODE.__getitem__, map(id, kinds)), dtype=np.intp, count=n)
     replied = np.fromiter(map(is_, directions, repeat(Direction.INBOUND)), dtype=bool, count=n)
@@ -276,7 +273,7 @@ def _touch_columns(touches: Sequence[Touch], until: datetime, reps: Sequence[str
     person_index = dict(zip(named, range(len(named)), strict=True))
     stored_who = np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat))
 
-    order = _chronological(touches, micros, (until - _EPOCH) // _MICROSECOND)
+    order = _chronological(touches.ids, micros, (until - _EPOCH) // _MICROSECOND)
     # The (touch, person) entries in time order; people renumbered in the order of their first touch.
     size = stored_size[order]
     stored_start = np.cumsum(stored_size) - stored_size
@@ -287,7 +284,7 @@ def _touch_columns(touches: Sequence[Touch], until: datetime, reps: Sequence[str
     renumber = np.zeros(len(named), dtype=np.intp)
     renumber[by_first] = np.arange(len(by_first))
     return _TouchColumns(
-        touches=list(map(touches.__getitem__, order.tolist())),
+        touches=touches.take(order.tolist()),
         day=micros[order] // _DAY + _EPOCH_DAY,
         kind=kind[order],
         rep=rep[order],
@@ -377,10 +374,8 @@ def _co_attendance(cols: _TouchColumns, current: set[str]) -> dict[tuple[str, st
     shared = (
         _kind_flags(_CO_ATTENDANCE_KINDS)[cols.kind] & (cols.size >= 2) & (cols.size <= _MAX_CO_ATTENDEES)
     )
-    present = (
-        sorted(filter(current.__contains__, cols.touches[i].person_ids))
-        for i in np.flatnonzero(shared).tolist()
-    )
+    attendees = cols.touches.person_ids
+    present = (sorted(filter(current.__contains__, attendees[i])) for i in np.flatnonzero(shared).tolist())
     return Counter(chain.from_iterable(combinations(people, 2) for people in present))
 
 

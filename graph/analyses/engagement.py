@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import islice
-from operator import attrgetter
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement
@@ -31,6 +30,7 @@ from graph.model import (
     Seniority,
     Touch,
     TouchKind,
+    TouchTable,
     seniority_rank,
 )
 
@@ -40,8 +40,6 @@ _DEFAULT_DEMO_MINUTES = 30.0
 #: (first day, last day, touches, inbound touches, last inbound day) of one person.
 PersonStats = tuple[date, date, int, int, date | None]
 _DECIDING_FUNCTIONS = frozenset({Function.FINANCE, Function.PROCUREMENT, Function.LEGAL})
-_AT = attrgetter("at")
-_KIND = attrgetter("kind")
 
 
 def lead_points(touch: Touch, config: AnalysisConfig = DEFAULT_CONFIG) -> tuple[str, float] | None:
@@ -140,15 +138,18 @@ def engagement(
     inbound_days = [row[4] for row in person_stats.values() if row[4] is not None]
     last_inbound: date | None = max(inbound_days, default=None)
 
+    # Read as columns: a projection's touches are a TouchTable, whose models are never built.
+    table = touches if isinstance(touches, TouchTable) else TouchTable(touches)
+    ats, kinds_of, directions, attendees = table.ats, table.kinds, table.directions, table.person_ids
     as_of_end = datetime.combine(as_of, datetime.max.time())
-    # touches[:end] are up to as_of. Not copied: a copy of 50,000 references touches every model.
-    end = bisect_right(touches, as_of_end, key=_AT)
+    # Positions before `end` are up to as_of.
+    end = bisect_right(ats, as_of_end)
     if kind_counts is None:
         # Counted by the kinds' identity: hashing an enum member runs Python code, once per touch.
-        by_identity = Counter(map(id, map(_KIND, islice(touches, end))))
+        by_identity = Counter(map(id, islice(kinds_of, end)))
         kind_counts = {kind: by_identity[id(kind)] for kind in TouchKind}
     kinds = {kind.value: n for kind, n in kind_counts.items() if n}
-    last_touch: date | None = touches[end - 1].at.date() if end else None
+    last_touch: date | None = ats[end - 1].date() if end else None
 
     # Lead points only from touches within the window (touches are oldest first). The points of a
     # kind are looked up by the kind's identity, as above; demos and e-mails depend on the touch.
@@ -160,23 +161,23 @@ def engagement(
             if scored is not None:
                 fixed_points[id(kind_)] = scored
     window_start = datetime.combine(lead_window, datetime.min.time())
-    first_recent = bisect_left(touches, window_start, hi=end, key=_AT)
+    first_recent = bisect_left(ats, window_start, hi=end)
     lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     inbound_email = lead_points(
         Touch(id="-", at=datetime(2000, 1, 1), kind=email_kind, direction=inbound_dir, person_ids=["-"]),
         config,
     )
-    for touch in touches[first_recent:end]:
-        kind = touch.kind
+    for i in range(first_recent, end):
+        kind = kinds_of[i]
         points = fixed_points.get(id(kind))
         if points is None:
             if kind is email_kind:
-                points = inbound_email if touch.direction == inbound_dir else None
+                points = inbound_email if directions[i] is inbound_dir else None
             elif kind is demo_kind:
-                points = lead_points(touch, config)
+                points = lead_points(table[i], config)
             if points is None:
                 continue
-        for pid in touch.person_ids:
+        for pid in attendees[i]:
             if pid in people:
                 lead[pid][points[0]] += points[1]
 

@@ -81,6 +81,8 @@ def validate(
             blank = value is None or (isinstance(value, str | list) and not value)
             if error["type"] == "missing" or (blank and error["type"] in _BLANK_ERRORS):
                 reason = "required value is missing"
+            elif error["type"] == "string_pattern_mismatch":
+                reason = "an id must not contain control characters"  # NonEmptyId's only pattern
             rejects.append(
                 Reject(
                     file=file,

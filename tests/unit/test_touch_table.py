@@ -1,0 +1,115 @@
+"""TouchTable: an account's touches as columns, with models built only for the touches looked at."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from graph.model import AccountGraph, Company, Direction, Person, Touch, TouchKind, TouchTable
+from ingest.readers import plan, read_paths
+from ingest.rejects import Reject
+
+
+def _touch(i: int, **fields: object) -> Touch:
+    return Touch.model_validate(
+        {"id": f"t{i}", "at": datetime(2026, 1, i + 1), "kind": "call", "person_ids": ["p"], **fields}
+    )
+
+
+def _columns() -> TouchTable:
+    return TouchTable.from_columns(
+        ids=["t1", "t2"],
+        ats=[datetime(2026, 1, 2), datetime(2026, 1, 1)],
+        kinds=[TouchKind.MEETING, TouchKind.EMAIL],
+        person_ids=[["a", "b"], ["b"]],
+        rep_ids=["r", None],
+        deal_ids=[None, "d"],
+        directions=[None, Direction.INBOUND],
+        durations=[1800, None],
+        sources=[None, "crm"],
+        subjects=["Kick-off", None],
+    )
+
+
+def test_columns_become_models_only_when_looked_at_and_then_stay() -> None:
+    table = _columns()
+    assert len(table) == 2 and table.kinds == [TouchKind.MEETING, TouchKind.EMAIL]
+    assert table._models == [None, None]
+    second = table[-1]
+    assert second == Touch(
+        id="t2",
+        at=datetime(2026, 1, 1),
+        kind="email",
+        person_ids=["b"],
+        deal_id="d",
+        direction="inbound",
+        source="crm",
+    )
+    assert table[1] is second and table._models[0] is None
+    assert [t.id for t in table] == ["t1", "t2"] and table[0].subject == "Kick-off"
+    with pytest.raises(IndexError):
+        table[2]
+
+
+def test_a_view_reorders_lazily_and_shares_the_models() -> None:
+    table = _columns()
+    view = table.take([1, 0])
+    assert view._columns == {}  # nothing copied yet
+    assert view.ids == ["t2", "t1"] and set(view._columns) == {"id"}
+    assert view[0] is table[1]
+    assert view == [table[1], table[0]] and view != table
+    # changing a view leaves the table alone
+    view.append(_touch(5))
+    view[0] = _touch(6)
+    assert [t.id for t in view] == ["t6", "t1", "t5"] and [t.id for t in table] == ["t1", "t2"]
+
+
+def test_an_account_wraps_a_list_keeps_a_table_and_serialises_a_list() -> None:
+    touches = [_touch(1), _touch(2, direction="inbound")]
+    account = AccountGraph(company=Company(id="c", name="C"), touches=touches)
+    assert isinstance(account.touches, TouchTable) and account.touches == touches
+    assert account.touches[0] is touches[0]  # the models themselves, not copies
+    table = _columns()
+    assert AccountGraph(company=Company(id="c", name="C"), touches=table).touches is table
+    again = AccountGraph.model_validate_json(account.model_dump_json())
+    assert again == account and account.model_dump()["touches"][1]["direction"] == Direction.INBOUND
+    account.touches = [_touch(3)]  # assignment is validated too
+    assert isinstance(account.touches, TouchTable) and account.touches.ids == ["t3"]
+    with pytest.raises(ValueError, match="different lengths"):
+        TouchTable.from_columns(
+            ids=["x"],
+            ats=[],
+            kinds=[],
+            person_ids=[],
+            rep_ids=[],
+            deal_ids=[],
+            directions=[],
+            durations=[],
+            sources=[],
+            subjects=[],
+        )
+
+
+def test_ids_refuse_control_characters_and_touch_text_loses_them() -> None:
+    with pytest.raises(ValidationError):
+        Person(id="p\x1f1", name="P")
+    with pytest.raises(ValidationError, match="control characters"):
+        _touch(1, person_ids=["a", "b\x1fc"])
+    with pytest.raises(ValidationError, match="control characters"):
+        _touch(1, rep_id="r\x00")
+    assert Person(id=" 张三 ", name="P").id == "张三"
+    touch = _touch(1, subject="Pricing\x1fcall\tnotes\r\nnext", source="crm\x07")
+    assert (touch.subject, touch.source) == ("Pricing call\tnotes\r\nnext", "crm ")
+
+
+def test_a_bundle_row_with_a_control_character_in_an_id_is_a_reject(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text('id,name\np-1,Ann\n"p-\x1f2",Bob\n', encoding="utf-8")
+    items = list(read_paths(plan([tmp_path], "native")))
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert [(r.row, r.field, r.reason) for r in rejects] == [
+        (3, "id", "an id must not contain control characters")
+    ]
+    assert [i.record.id for i in items if not isinstance(i, Reject)] == ["p-1"]
