@@ -65,8 +65,8 @@ def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONT
     starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
     counts = dict.fromkeys(starts, 0)
     first = starts[0]
-    for touch in account.touches:
-        day = touch.at.date()
+    for at in account.touches.ats:
+        day = at.date()
         if first <= day <= as_of:
             counts[date(day.year, day.month, 1)] += 1
     return [(start.strftime("%Y-%m"), counts[start]) for start in starts]

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
-from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, Touch, seniority_rank
+from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
 from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
 
 __all__ = [
@@ -312,7 +312,7 @@ def _current_managers(account: AccountGraph, as_of: date) -> tuple[dict[str, str
 
 
 def _touch_strengths(
-    touches: list[Touch], as_of: date, config: AnalysisConfig
+    touches: TouchTable, as_of: date, config: AnalysisConfig
 ) -> dict[tuple[str, str], tuple[float, int, date]]:
     """(rep, person) -> (strength in [0, 1], touch count, last touch), by the analyses' strength rule."""
     sums: dict[tuple[str, str], float] = defaultdict(float)
@@ -320,18 +320,20 @@ def _touch_strengths(
     last: dict[tuple[str, str], date] = {}
     directions: dict[tuple[str, str], set[str]] = defaultdict(set)
     rule = config.strength
-    for touch in touches:
-        day = touch.at.date()
-        if touch.rep_id is None or day > as_of:
+    for at, rep_id, kind, direction, person_ids in zip(
+        touches.ats, touches.rep_ids, touches.kinds, touches.directions, touches.person_ids, strict=True
+    ):
+        day = at.date()
+        if rep_id is None or day > as_of:
             continue
         age = (as_of - day).days
-        weight = rule.touch_weights.get(touch.kind, 0.5) * 0.5 ** (age / rule.half_life_days)
-        for pid in touch.person_ids:
-            key = (touch.rep_id, pid)
+        weight = rule.touch_weights.get(kind, 0.5) * 0.5 ** (age / rule.half_life_days)
+        for pid in person_ids:
+            key = (rep_id, pid)
             sums[key] += weight
             counts[key] += 1
             last[key] = max(day, last.get(key, day))
-            directions[key].add(str(touch.direction or "outbound"))
+            directions[key].add(str(direction or "outbound"))
     result = {}
     for key, total in sums.items():
         strength = 1 - math.exp(-total / rule.saturation)
@@ -356,10 +358,11 @@ def _last_touches(account: AccountGraph, analysis: AccountAnalysis, as_of: date)
         if entry.last_touch is not None:
             last[entry.person_id] = entry.last_touch
     if not last:
-        for touch in account.touches:
-            day = touch.at.date()
+        touches = account.touches
+        for at, person_ids in zip(touches.ats, touches.person_ids, strict=True):
+            day = at.date()
             if day <= as_of:
-                for pid in touch.person_ids:
+                for pid in person_ids:
                     last[pid] = max(day, last.get(pid, day))
     return last
 

@@ -4,7 +4,7 @@ cross-sell) and graph."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -241,12 +241,20 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
     for seat in account.committee:
         roles[seat.person_id].add(seat.role)
     current = _current_people(account, as_of)
-    visible_touches = [t for t in account.touches if t.at.date() <= as_of]
+    # (day, rep, attendees) of the touches up to as_of, read as columns: no touch model is built.
+    touches = account.touches
+    visible_touches = [
+        (day, rep_id, person_ids)
+        for day, rep_id, person_ids in zip(
+            map(datetime.date, touches.ats), touches.rep_ids, touches.person_ids, strict=True
+        )
+        if day <= as_of
+    ]
     last_touch: dict[str, date] = {}
-    for touch in visible_touches:
-        for pid in touch.person_ids:
-            if pid not in last_touch or touch.at.date() > last_touch[pid]:
-                last_touch[pid] = touch.at.date()
+    for day, _, person_ids in visible_touches:
+        for pid in person_ids:
+            if pid not in last_touch or day > last_touch[pid]:
+                last_touch[pid] = day
     engaged_since = as_of - timedelta(days=engaged_days)
     people_ids = {p.id for p in account.people}
     nodes: list[GraphNode] = []
@@ -277,11 +285,11 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
             )
         )
     touch_counts: Counter[tuple[str, str]] = Counter()
-    for touch in visible_touches:
-        if touch.rep_id:
-            for pid in touch.person_ids:
+    for _, rep_id, person_ids in visible_touches:
+        if rep_id:
+            for pid in person_ids:
                 if pid in people_ids:
-                    touch_counts[(touch.rep_id, pid)] += 1
+                    touch_counts[(rep_id, pid)] += 1
     rep_ids = {rep for rep, _ in touch_counts}
     for rep in account.reps:
         if rep.id in rep_ids:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -127,8 +127,15 @@ def _person_detail(person: Person, account: AccountGraph | None, as_of: date) ->
         for c in account.committee
         if c.person_id == person.id
     ]
+    # The person's touches are found in the columns; models are built for those alone.
+    until = datetime.combine(as_of, datetime.max.time())
+    table = account.touches
     touches = sorted(
-        (t for t in account.touches if person.id in t.person_ids and t.at.date() <= as_of),
+        (
+            table[i]
+            for i, (at, person_ids) in enumerate(zip(table.ats, table.person_ids, strict=True))
+            if at <= until and person.id in person_ids
+        ),
         key=lambda t: t.at,
         reverse=True,
     )

@@ -98,7 +98,8 @@ def test_the_packed_copy_follows_the_relationships_through_creates_merges_and_er
     "earlier",
     [
         # links kept as properties next to the relationships
-        "MATCH (t:Touch) SET t.person_ids = COLLECT { MATCH (t)-[:WITH]->(p:Person) RETURN p.id ORDER BY p.id },"
+        "MATCH (t:Touch) SET"
+        " t.person_ids = COLLECT { MATCH (t)-[:WITH]->(p:Person) RETURN p.id ORDER BY p.id },"
         " t.rep_id = COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0],"
         " t.deal_id = COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0] REMOVE t.packed",
         # links as relationships only
@@ -118,7 +119,9 @@ def test_touches_written_by_earlier_versions_read_the_same(
     # half of them rewritten: packed and earlier touches read together, in id order
     rewritten = before.touches[::2]
     neo4j_store.upsert("touches", rewritten)
-    assert 0 < len(_query(neo4j_connection, "MATCH (t:Touch) WHERE t.packed IS NOT NULL RETURN t")) < len(
-        before.touches
+    assert (
+        0
+        < len(_query(neo4j_connection, "MATCH (t:Touch) WHERE t.packed IS NOT NULL RETURN t"))
+        < len(before.touches)
     )
     assert neo4j_store.account_graph(ACCOUNT) == before
