@@ -348,7 +348,7 @@ class TouchTable(Sequence[Touch]):
         self._columns: dict[str, list[Any]] = dict(zip(_TOUCH_FIELD_NAMES, map(list, columns), strict=True))
         self._models = models
         self._view_of: TouchTable | None = None
-        self._positions: list[int] = []
+        self._positions: Sequence[int] = ()
 
     @classmethod
     def from_columns(
@@ -385,18 +385,26 @@ class TouchTable(Sequence[Touch]):
         table._models = [None] * len(ids)
         return table
 
-    def take(self, positions: list[int]) -> TouchTable:
+    def take(self, positions: Sequence[int]) -> TouchTable:
         """The touches at these positions, in this order, as a view that shares this table's models."""
         view = TouchTable()
         view._columns = {}
         view._view_of, view._positions = self, positions
         return view
 
+    def view(self) -> TouchTable:
+        """Every touch in this order: a view that shares this table's columns and models (a store
+        hands out views of the tables it caches; changing a view copies it first)."""
+        return self.take(range(len(self)))
+
     def _column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
-            assert self._view_of is not None
-            column = self._columns[name] = list(map(self._view_of._column(name).__getitem__, self._positions))
+            base = self._view_of
+            assert base is not None
+            if self._positions == range(len(base)):
+                return base._column(name)  # shared, never changed in place (see _own)
+            column = self._columns[name] = list(map(base._column(name).__getitem__, self._positions))
         return column
 
     @property
@@ -448,7 +456,7 @@ class TouchTable(Sequence[Touch]):
         if self._view_of is not None:
             self._columns = {name: list(self._column(name)) for name in _TOUCH_FIELD_NAMES}
             self._models = list(map(self._view_of._model, self._positions))
-            self._view_of, self._positions = None, []
+            self._view_of, self._positions = None, ()
 
     def __len__(self) -> int:
         return len(self._positions) if self._view_of is not None else len(self._columns["id"])

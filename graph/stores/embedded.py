@@ -48,6 +48,7 @@ from graph.model import (
     Reporting,
     Source,
     Touch,
+    TouchTable,
 )
 from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
 
@@ -251,6 +252,7 @@ class EmbeddedStore(GraphStore):
 
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
+        self._touch_tables: dict[str, TouchTable] = {}
         self._rels_by_first: dict[str, dict[str, set[Key]]] = {kind: defaultdict(set) for kind in _REL_KEYS}
         for kind, index in self._rels_by_first.items():
             for key in self._tables[kind]:
@@ -280,6 +282,7 @@ class EmbeddedStore(GraphStore):
         rows = [record.model_dump(mode="json") for record in records]
         with self._writing():
             self._models.clear()
+            self._touch_tables.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -369,6 +372,7 @@ class EmbeddedStore(GraphStore):
     def erase_person(self, person_id: str) -> ErasureReport:
         with self._writing():
             self._models.clear()
+            self._touch_tables.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             removed_rels = 0
@@ -543,9 +547,15 @@ class EmbeddedStore(GraphStore):
             touch_ids: set[str] = set()
             for pid in people_ids:
                 touch_ids |= self._touches_by_person.get(pid, set())
-            touches = [self._model("touches", tid, Touch, self._touch_as_read) for tid in sorted(touch_ids)]
+            # The account's touches as a table (its columns are what the analyses read), cached like
+            # the models until the next write; callers get a view, which copies itself if changed.
+            table = self._touch_tables.get(company_id)
+            if table is None:
+                table = self._touch_tables[company_id] = TouchTable(
+                    self._model("touches", tid, Touch, self._touch_as_read) for tid in sorted(touch_ids)
+                )
             deals = [self._model("deals", did, Deal) for did in deal_ids]
-            rep_ids = {touch.rep_id for touch in touches if touch.rep_id}
+            rep_ids = {rep_id for rep_id in table.rep_ids if rep_id}
             rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
             holding_keys = self._rels("holdings", [company_id])
             deal_product_keys = self._rels("deal_products", deal_ids)
@@ -573,7 +583,7 @@ class EmbeddedStore(GraphStore):
                 deals=deals,
                 deal_products=[self._model("deal_products", key, DealProduct) for key in deal_product_keys],
                 committee=[self._model("committee", key, CommitteeRole) for key in committee_keys],
-                touches=touches,
+                touches=table.view(),
                 reps=[self._model("reps", rid, Rep) for rid in sorted(rep_ids)],
                 holdings=[self._model("holdings", key, Holding) for key in holding_keys],
                 products=[self._model("products", pid, Product) for pid in sorted(product_ids)],

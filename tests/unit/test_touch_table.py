@@ -113,3 +113,26 @@ def test_a_bundle_row_with_a_control_character_in_an_id_is_a_reject(tmp_path: Pa
         (3, "id", "an id must not contain control characters")
     ]
     assert [i.record.id for i in items if not isinstance(i, Reject)] == ["p-1"]
+
+
+def test_a_whole_view_shares_the_columns_until_changed() -> None:
+    table = _columns()
+    view = table.view()
+    assert view.ids is table.ids and view[1] is table[1]
+    view.append(_touch(7))
+    assert view.ids == ["t1", "t2", "t7"] and table.ids == ["t1", "t2"]
+
+
+def test_the_embedded_store_hands_out_views_its_cache_survives_a_caller_changing_one(tmp_path: Path) -> None:
+    from graph.stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path)
+    store.upsert("companies", [Company(id="c", name="C")])
+    store.upsert("people", [Person(id="p", name="P", company_id="c")])
+    store.upsert("touches", [_touch(1), _touch(2)])
+    first = store.account_graph("c")
+    first.touches.append(_touch(9))
+    first.touches[0] = _touch(8)
+    assert store.account_graph("c").touches.ids == ["t1", "t2"]
+    store.upsert("touches", [_touch(3)])  # a write drops the cached table
+    assert store.account_graph("c").touches.ids == ["t1", "t2", "t3"]
