@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Generic, TypeVar, overload
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, cast, overload
 
 from pydantic import (
     BaseModel,
@@ -328,6 +328,9 @@ class Touch(Record):
         return _naive_utc(value)
 
 
+_Derived = TypeVar("_Derived")
+
+
 class TouchTable(Sequence[Touch]):
     """An account's touches as columns: one list per field, position i being one touch.
 
@@ -338,7 +341,7 @@ class TouchTable(Sequence[Touch]):
     `take` gives a reordered view whose columns are copied only when first read.
     """
 
-    __slots__ = ("_columns", "_models", "_view_of", "_positions")
+    __slots__ = ("_columns", "_models", "_view_of", "_positions", "_memo")
 
     def __init__(self, touches: Iterable[Touch] = ()) -> None:
         models: list[Touch | None] = list(touches)
@@ -349,6 +352,7 @@ class TouchTable(Sequence[Touch]):
         self._models = models
         self._view_of: TouchTable | None = None
         self._positions: Sequence[int] = ()
+        self._memo: dict[str, Any] = {}
 
     @classmethod
     def from_columns(
@@ -397,6 +401,16 @@ class TouchTable(Sequence[Touch]):
         hands out views of the tables it caches; changing a view copies it first)."""
         return self.take(range(len(self)))
 
+    def memo(self, key: str, compute: Callable[[TouchTable], _Derived]) -> _Derived:
+        """`compute(self)`, kept with the table until it changes (a view of a whole table shares the
+        table's): what the analyses derive from the columns is worked out once per table a store
+        caches, not once per analysis."""
+        if self._view_of is not None and self._positions == range(len(self._view_of)):
+            return self._view_of.memo(key, compute)
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return cast(_Derived, self._memo[key])
+
     def _column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
@@ -441,12 +455,14 @@ class TouchTable(Sequence[Touch]):
 
     def append(self, touch: Touch) -> None:
         self._own()
+        self._memo.clear()
         for name, value in zip(_TOUCH_FIELD_NAMES, _TOUCH_FIELDS(touch), strict=True):
             self._columns[name].append(value)
         self._models.append(touch)
 
     def __setitem__(self, index: int, touch: Touch) -> None:
         self._own()
+        self._memo.clear()
         for name, value in zip(_TOUCH_FIELD_NAMES, _TOUCH_FIELDS(touch), strict=True):
             self._columns[name][index] = value
         self._models[index] = touch

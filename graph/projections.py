@@ -247,31 +247,62 @@ def _chronological(ids: Sequence[str], micros: npt.NDArray[np.int64], until: int
     return order
 
 
-def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) -> _TouchColumns:
-    """The touches up to `until` as numpy columns.
+@dataclass(frozen=True, slots=True)
+class _TouchCodes:
+    """A touch table's columns as numpy arrays, in the table's order: what `_touch_columns` needs
+    that depends on nothing but the table, so that it is worked out once per table (TouchTable.memo)."""
 
-    The table's columns are read in the order the touches are stored, with C-level maps, and only
-    the numpy columns are then put in time order: reading 50,000 models in a Python loop, or in time
-    order (scattered in memory), costs several times more.
-    """
+    micros: npt.NDArray[np.int64]  # microseconds since 1970
+    kind: npt.NDArray[np.intp]  # index into _KINDS
+    replied: npt.NDArray[np.bool_]  # direction inbound
+    #: Each touch's rep id as an index into rep_names (which holds None for "no rep").
+    rep: npt.NDArray[np.intp]
+    rep_names: list[str | None]
+    size: npt.NDArray[np.intp]  # attendees
+    #: Every attendee id, in the order first met, and the attendees of all touches one after another
+    #: as indices into it.
+    named: list[str]
+    who: npt.NDArray[np.intp]
+
+
+def _touch_codes(touches: TouchTable) -> _TouchCodes:
+    """Encode the columns with C-level maps, in the order the touches are stored: reading 50,000
+    models in a Python loop, or in time order (scattered in memory), costs several times more."""
     n = len(touches)
-    ats, rep_ids, kinds, directions, person_ids = (
-        touches.ats,
-        touches.rep_ids,
-        touches.kinds,
-        touches.directions,
-        touches.person_ids,
-    )
-    micros = np.fromiter(map(floordiv, map(sub, ats, repeat(_EPOCH)), repeat(_MICROSECOND)), np.int64, n)
-    rep_index: dict[str | None, int] = {rep_id: i for i, rep_id in enumerate(reps)}
-    rep = np.fromiter(map(rep_index.get, rep_ids, repeat(-1)), dtype=np.intp, count=n)
-    kind = np.fromiter(map(_KIND_CODE.__getitem__, map(id, kinds)), dtype=np.intp, count=n)
-    replied = np.fromiter(map(is_, directions, repeat(Direction.INBOUND)), dtype=bool, count=n)
-    stored_size = np.fromiter(map(len, person_ids), dtype=np.intp, count=n)
+    rep_ids, person_ids = touches.rep_ids, touches.person_ids
+    rep_names = list(dict.fromkeys(rep_ids))
+    rep_code = dict(zip(rep_names, range(len(rep_names)), strict=True))
     flat = list(chain.from_iterable(person_ids))
     named = list(dict.fromkeys(flat))
     person_index = dict(zip(named, range(len(named)), strict=True))
-    stored_who = np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat))
+    return _TouchCodes(
+        micros=np.fromiter(
+            map(floordiv, map(sub, touches.ats, repeat(_EPOCH)), repeat(_MICROSECOND)), np.int64, n
+        ),
+        kind=np.fromiter(map(_KIND_CODE.__getitem__, map(id, touches.kinds)), dtype=np.intp, count=n),
+        replied=np.fromiter(map(is_, touches.directions, repeat(Direction.INBOUND)), dtype=bool, count=n),
+        rep=np.fromiter(map(rep_code.__getitem__, rep_ids), dtype=np.intp, count=n),
+        rep_names=rep_names,
+        size=np.fromiter(map(len, person_ids), dtype=np.intp, count=n),
+        named=named,
+        who=np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat)),
+    )
+
+
+def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) -> _TouchColumns:
+    """The touches up to `until` as numpy columns in time order, from the table's codes."""
+    codes = touches.memo("projection_codes", _touch_codes)
+    micros, kind, replied, stored_size, named, stored_who = (
+        codes.micros,
+        codes.kind,
+        codes.replied,
+        codes.size,
+        codes.named,
+        codes.who,
+    )
+    rep_index: dict[str | None, int] = {rep_id: i for i, rep_id in enumerate(reps)}
+    rep_of_name = np.array([rep_index.get(name, -1) for name in codes.rep_names], dtype=np.intp)
+    rep = rep_of_name[codes.rep] if len(touches) else np.zeros(0, dtype=np.intp)
 
     order = _chronological(touches.ids, micros, (until - _EPOCH) // _MICROSECOND)
     # The (touch, person) entries in time order; people renumbered in the order of their first touch.
@@ -279,8 +310,8 @@ def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) ->
     stored_start = np.cumsum(stored_size) - stored_size
     start = np.cumsum(size) - size
     who = stored_who[np.repeat(stored_start[order] - start, size) + np.arange(int(size.sum()))]
-    codes, first_entry = np.unique(who, return_index=True)
-    by_first = codes[np.argsort(first_entry)]
+    met, first_entry = np.unique(who, return_index=True)
+    by_first = met[np.argsort(first_entry)]
     renumber = np.zeros(len(named), dtype=np.intp)
     renumber[by_first] = np.arange(len(by_first))
     return _TouchColumns(

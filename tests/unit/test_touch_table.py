@@ -136,3 +136,18 @@ def test_the_embedded_store_hands_out_views_its_cache_survives_a_caller_changing
     assert store.account_graph("c").touches.ids == ["t1", "t2"]
     store.upsert("touches", [_touch(3)])  # a write drops the cached table
     assert store.account_graph("c").touches.ids == ["t1", "t2", "t3"]
+
+
+def test_derived_values_are_worked_out_once_per_table_and_again_after_a_change() -> None:
+    table = _columns()
+    calls: list[int] = []
+
+    def count(t: TouchTable) -> int:
+        calls.append(len(t))
+        return len(t)
+
+    assert table.memo("n", count) == 2 and table.view().memo("n", count) == 2 and calls == [2]
+    reordered = table.take([1])
+    assert reordered.memo("n", count) == 1 and calls == [2, 1]  # a part of the table: its own
+    table.append(_touch(4))
+    assert table.memo("n", count) == 3 and calls == [2, 1, 3]
