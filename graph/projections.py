@@ -266,8 +266,8 @@ class _TouchCodes:
 
 
 def _touch_codes(touches: TouchTable) -> _TouchCodes:
-    """Encode the columns with C-level maps, in the order the touches are stored: reading 50,000
-    models in a Python loop, or in time order (scattered in memory), costs several times more."""
+    """Encode the columns with C-level maps, in the order the touches are stored (a Python loop over
+    50,000 touches costs several times more); `_touch_columns` then puts the arrays in time order."""
     n = len(touches)
     rep_ids, person_ids = touches.rep_ids, touches.person_ids
     rep_names = list(dict.fromkeys(rep_ids))
@@ -302,7 +302,7 @@ def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) ->
     )
     rep_index: dict[str | None, int] = {rep_id: i for i, rep_id in enumerate(reps)}
     rep_of_name = np.array([rep_index.get(name, -1) for name in codes.rep_names], dtype=np.intp)
-    rep = rep_of_name[codes.rep] if len(touches) else np.zeros(0, dtype=np.intp)
+    rep = rep_of_name[codes.rep]
 
     order = _chronological(touches.ids, micros, (until - _EPOCH) // _MICROSECOND)
     # The (touch, person) entries in time order; people renumbered in the order of their first touch.
