@@ -528,19 +528,8 @@ class TouchTable(Sequence[Touch]):
         )
 
 
-#: Touch fields, in the order of a TouchTable's columns.
-_TOUCH_FIELD_NAMES = (
-    "id",
-    "at",
-    "kind",
-    "person_ids",
-    "rep_id",
-    "deal_id",
-    "direction",
-    "duration_s",
-    "source",
-    "subject",
-)
+#: Touch fields, in the order of a TouchTable's columns (and of `from_columns`' arguments): the model's.
+_TOUCH_FIELD_NAMES: tuple[str, ...] = tuple(Touch.model_fields)
 _TOUCH_FIELDS = operator.attrgetter(*_TOUCH_FIELD_NAMES)
 
 
