@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -128,13 +128,12 @@ def _person_detail(person: Person, account: AccountGraph | None, as_of: date) ->
         if c.person_id == person.id
     ]
     # The person's touches are found in the columns; models are built for those alone.
-    until = datetime.combine(as_of, datetime.max.time())
     table = account.touches
     touches = sorted(
         (
             table[i]
             for i, (at, person_ids) in enumerate(zip(table.ats, table.person_ids, strict=True))
-            if at <= until and person.id in person_ids
+            if at.date() <= as_of and person.id in person_ids
         ),
         key=lambda t: t.at,
         reverse=True,

@@ -65,7 +65,7 @@ R = TypeVar("R", bound=Record)
 
 #: The record lists of an account read (cypher/account_graph.cypher): each validated in one call into
 #: pydantic-core rather than one call per record, then sorted into the order both stores list them.
-#: Touches are put in id order before they are validated (see `_account_graph`).
+#: Touches are not among them: they are read as columns (see `_touch_table`).
 _LISTS: dict[str, tuple[TypeAdapter[list[Any]], Callable[[Any], Any] | None]] = {
     "people": (TypeAdapter(list[Person]), attrgetter("id")),
     "employment": (TypeAdapter(list[Employment]), attrgetter("person_id")),
@@ -159,17 +159,10 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
         # localdatetime() in the query, 10k touches take milliseconds instead of seconds.
         row["at"] = props.pop("at").isoformat()
         row["person_ids"] = sorted(set(row["person_ids"]))  # stored sorted, as they are read
+        # The fields the query packs before the linked rep and deal (see _PACKED_FIELDS).
+        head = {**props, "id": row["id"], "at": row["at"]}
         row["head"] = _PACK_SEP.join(
-            "" if value is None else str(value)
-            for value in (
-                row["id"],
-                row["at"],
-                props.get("kind"),
-                props.get("direction"),
-                props.get("duration_s"),
-                props.get("source"),
-                props.get("subject"),
-            )
+            "" if (value := head.get(name)) is None else str(value) for name in _PACKED_FIELDS[:-2]
         )
     row["props"] = props
     if kind == "people":
@@ -181,8 +174,10 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
 #: control character (the model refuses them) and touch text has them replaced, so it is never a
 #: field's own character.
 _PACK_SEP = "\x1f"
-#: The fields of a packed touch before its attendees.
-_PACKED_HEAD = itemgetter(*range(9))
+#: The fields of a packed touch before its attendees, in order: `_row` sends all but the last two
+#: as `row.head`; the write queries add the linked rep and deal, then the attendees.
+_PACKED_FIELDS = ("id", "at", "kind", "direction", "duration_s", "source", "subject", "rep_id", "deal_id")
+_PACKED_HEAD = itemgetter(*range(len(_PACKED_FIELDS)))
 _KIND_OF: dict[str, TouchKind] = {kind.value: kind for kind in TouchKind}
 _DIRECTION_OF: dict[str, Direction] = {direction.value: direction for direction in Direction}
 #: Touches stored before `packed` existed, read as maps.
@@ -209,7 +204,7 @@ def _touch_table(packed: list[str], unpacked: list[Touch]) -> TouchTable:
         ids=ids,
         ats=list(map(datetime.fromisoformat, ats)),
         kinds=list(map(_KIND_OF.__getitem__, kinds)),
-        person_ids=[row[9:] for row in fields],
+        person_ids=[row[len(_PACKED_FIELDS) :] for row in fields],
         rep_ids=[value or None for value in reps],
         deal_ids=[value or None for value in deals],
         directions=list(map(_DIRECTION_OF.get, directions)),
