@@ -50,3 +50,34 @@ def test_a_collector_that_was_off_stays_off_and_errors_pass_through() -> None:
     with pytest.raises(ValueError, match="boom"):
         fails()
     assert gc.isenabled()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_what_a_pause_allocated_leaves_the_youngest_generation_and_cycles_are_still_collected() -> None:
+    gc.collect()
+    with gc_paused():
+        kept = [[i] for i in range(50_000)]
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a  # a cycle that only the collector can free
+        del a, b
+        assert gc.get_count()[0] > 50_000
+    assert gc.get_count()[0] < 1_000  # the next young collection has nothing of the pause to walk
+    assert len(kept) == 50_000
+    assert gc.collect() >= 2  # the cycle was moved, not lost: a full collection frees it
+
+
+def test_objects_the_application_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with gc_paused():
+            garbage = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+        del garbage
+    finally:
+        gc.unfreeze()
