@@ -198,3 +198,21 @@ def test_edge_arrays_follow_graph_edges() -> None:
     assert got == list(g.edges(data="w", default=1.0))
     multi = nx.MultiGraph([("a", "b"), ("a", "b")])
     assert len(edge_arrays(multi, "w")[1]) == 2
+
+
+def test_ties_are_stored_as_networkx_stores_them() -> None:
+    from graph.projections import _add_ties
+
+    ties = [("b", "a", {"w": 2.0}), ("z", "b", {"w": 3.0}), ("a", "a", {}), ("c", "z", {"w": 0.5})]
+    ours, theirs = nx.Graph(), nx.Graph()
+    for g in (ours, theirs):
+        g.add_nodes_from(["z", "lonely"])
+    theirs.add_edges_from((a, b, dict(data)) for a, b, data in ties)
+    ours.degree  # noqa: B018  (a cached view, which adding ties must not leave stale)
+    _add_ties(ours, ((a, b, dict(data)) for a, b, data in ties))
+    assert list(ours.nodes) == list(theirs.nodes)
+    assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
+    assert dict(ours.degree) == dict(theirs.degree)
+    assert ours["a"]["b"] is ours["b"]["a"]  # one dict for both directions, as networkx keeps it
+    ours["a"]["b"]["w"] = 9.0
+    assert ours.edges["b", "a"]["w"] == 9.0
