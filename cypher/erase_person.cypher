@@ -13,12 +13,21 @@ CALL (p) {
   RETURN count(r) AS person_rels
 }
 // The touches that stay lose the person from their packed copy (see create_touches): the nine
-// fields before the attendees are kept as they are ($sep between fields), and from the copies of
-// earlier versions, which kept the attendees in `person_ids`.
+// fields before the attendees are kept as they are ($sep between fields), the attendees field is
+// written again without the person. A copy in the first packed layout (each attendee a field of its
+// own, and so not ten fields of which the last is empty or starts with $attendee_sep) is rewritten in
+// the current one. Copies of still earlier versions kept the attendees in `person_ids`.
 CALL (p) {
   MATCH (p)<-[:WITH]-(t:Touch) WHERE t.packed IS NOT NULL
   WITH p, t, split(t.packed, $sep) AS fields
-  SET t.packed = reduce(s = fields[0], x IN fields[1..9] + [y IN fields[9..] WHERE y <> p.id] | s + $sep + x)
+  WITH p, t, fields,
+       CASE
+         WHEN size(fields) = 10 AND (fields[9] = '' OR fields[9] STARTS WITH $attendee_sep)
+           THEN split(fields[9], $attendee_sep)[1..]
+         ELSE fields[9..]
+       END AS attendees
+  SET t.packed = reduce(s = fields[0], x IN fields[1..9] | s + $sep + x) + $sep
+                 + reduce(s = '', y IN attendees | CASE WHEN y = p.id THEN s ELSE s + $attendee_sep + y END)
 }
 CALL (p) {
   MATCH (p)<-[:WITH]-(t:Touch) WHERE t.person_ids IS NOT NULL

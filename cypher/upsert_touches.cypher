@@ -32,7 +32,7 @@ WITH t, row,
      COLLECT { MATCH (t)-[:WITH]->(p:Person) RETURN p.id ORDER BY p.id } AS person_ids,
      coalesce(COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0], '') AS rep_id,
      coalesce(COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0], '') AS deal_id
-SET t.packed = row.head + $sep + rep_id + $sep + deal_id
-               + reduce(s = '', person_id IN person_ids | s + $sep + person_id)
+SET t.packed = row.head + $sep + rep_id + $sep + deal_id + $sep
+               + reduce(s = '', person_id IN person_ids | s + $attendee_sep + person_id)
 REMOVE t.person_ids, t.rep_id, t.deal_id
 RETURN count(t) AS n

@@ -50,7 +50,8 @@ def gc_paused() -> Iterator[None]:
 
 def _promote_to_oldest_generation() -> None:
     """Move every tracked object to the oldest generation without walking them; skipped when the
-    application froze objects itself (a pre-fork server does), whose freeze we must not undo."""
+    application froze objects itself, whose freeze we must not undo (the API server freezes what its
+    start-up loaded, so there a pause ends with the usual young collection)."""
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()

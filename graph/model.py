@@ -390,7 +390,14 @@ class TouchTable(Sequence[Touch]):
         return table
 
     def take(self, positions: Sequence[int]) -> TouchTable:
-        """The touches at these positions, in this order, as a view that shares this table's models."""
+        """The touches at these positions, in this order, as a view that shares this table's models.
+        A view of a view reads the table underneath directly: taking a few touches of a reordered
+        view copies no whole column of it."""
+        if self._view_of is not None:
+            mine = self._positions
+            if isinstance(positions, range) and positions.start >= 0 and positions.step > 0:
+                return self._view_of.take(mine[positions.start : positions.stop : positions.step])
+            return self._view_of.take(list(map(mine.__getitem__, positions)))
         view = TouchTable()
         view._columns = {}
         view._view_of, view._positions = self, positions
@@ -410,6 +417,14 @@ class TouchTable(Sequence[Touch]):
         if key not in self._memo:
             self._memo[key] = compute(self)
         return cast(_Derived, self._memo[key])
+
+    def instant(self, index: int) -> datetime:
+        """The instant of the touch at `index`, without building its model or copying a view's
+        column: a binary search over a view (`bisect(range(n), x, key=table.instant)`) reads a few."""
+        if self._view_of is not None and "at" not in self._columns:
+            return self._view_of.instant(self._positions[index])
+        instant: datetime = self._columns["at"][index]
+        return instant
 
     def _column(self, name: str) -> list[Any]:
         column = self._columns.get(name)

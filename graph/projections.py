@@ -405,8 +405,8 @@ def _co_attendance(cols: _TouchColumns, current: set[str]) -> dict[tuple[str, st
     shared = (
         _kind_flags(_CO_ATTENDANCE_KINDS)[cols.kind] & (cols.size >= 2) & (cols.size <= _MAX_CO_ATTENDEES)
     )
-    attendees = cols.touches.person_ids
-    present = (sorted(filter(current.__contains__, attendees[i])) for i in np.flatnonzero(shared).tolist())
+    attendees = cols.touches.take(np.flatnonzero(shared).tolist()).person_ids
+    present = (sorted(filter(current.__contains__, people)) for people in attendees)
     return Counter(chain.from_iterable(combinations(people, 2) for people in present))
 
 

@@ -139,17 +139,17 @@ def engagement(
     last_inbound: date | None = max(inbound_days, default=None)
 
     # Read as columns: a projection's touches are a TouchTable, whose models are never built.
+    # Only the touches of the lead window are read field by field; the rest is searched by instant.
     table = touches if isinstance(touches, TouchTable) else TouchTable(touches)
-    ats, kinds_of, directions, attendees = table.ats, table.kinds, table.directions, table.person_ids
     as_of_end = datetime.combine(as_of, datetime.max.time())
     # Positions before `end` are up to as_of.
-    end = bisect_right(ats, as_of_end)
+    end = bisect_right(range(len(table)), as_of_end, key=table.instant)
     if kind_counts is None:
         # Counted by the kinds' identity: hashing an enum member runs Python code, once per touch.
-        by_identity = Counter(map(id, islice(kinds_of, end)))
+        by_identity = Counter(map(id, islice(table.kinds, end)))
         kind_counts = {kind: by_identity[id(kind)] for kind in TouchKind}
     kinds = {kind.value: n for kind, n in kind_counts.items() if n}
-    last_touch: date | None = ats[end - 1].date() if end else None
+    last_touch: date | None = table.instant(end - 1).date() if end else None
 
     # Lead points only from touches within the window (touches are oldest first). The points of a
     # kind are looked up by the kind's identity, as above; demos and e-mails depend on the touch.
@@ -161,20 +161,22 @@ def engagement(
             if scored is not None:
                 fixed_points[id(kind_)] = scored
     window_start = datetime.combine(lead_window, datetime.min.time())
-    first_recent = bisect_left(ats, window_start, hi=end)
+    first_recent = bisect_left(range(end), window_start, key=table.instant)
+    recent = table.take(range(first_recent, end))
+    kinds_of, directions, attendees = recent.kinds, recent.directions, recent.person_ids
     lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     inbound_email = lead_points(
         Touch(id="-", at=datetime(2000, 1, 1), kind=email_kind, direction=inbound_dir, person_ids=["-"]),
         config,
     )
-    for i in range(first_recent, end):
+    for i in range(len(recent)):
         kind = kinds_of[i]
         points = fixed_points.get(id(kind))
         if points is None:
             if kind is email_kind:
                 points = inbound_email if directions[i] is inbound_dir else None
             elif kind is demo_kind:
-                points = lead_points(table[i], config)
+                points = lead_points(recent[i], config)
             if points is None:
                 continue
         for pid in attendees[i]:

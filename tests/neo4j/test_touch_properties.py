@@ -14,6 +14,16 @@ pytestmark = pytest.mark.neo4j
 
 ACCOUNT = "c-acme-cn"
 SEP = "\x1f"
+ATTENDEE_SEP = "\x1e"
+#: Rewrites touches of the current packed layout in the first one: each attendee a field of its own.
+FIRST_LAYOUT = (
+    "MATCH (t:Touch) WITH t, split(t.packed, $sep) AS f WHERE size(f) = 10 AND f[9] STARTS WITH $attendee_sep"
+    " SET t.packed = reduce(s = f[0], x IN f[1..9] + split(f[9], $attendee_sep)[1..] | s + $sep + x)"
+)
+#: Touches packed in the current layout: ten fields, the last holding the attendees.
+CURRENT_LAYOUT = (
+    "MATCH (t:Touch) WHERE size(split(t.packed, $sep)) = 10 AND t.packed CONTAINS $attendee_sep RETURN t"
+)
 
 
 def _load(store: GraphStore) -> None:
@@ -24,7 +34,7 @@ def _load(store: GraphStore) -> None:
 def _query(connection: tuple[str, str, str, str], query: str) -> list[neo4j.Record]:
     uri, user, password, database = connection
     with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
-        records, _, _ = driver.execute_query(query, database_=database)
+        records, _, _ = driver.execute_query(query, sep=SEP, attendee_sep=ATTENDEE_SEP, database_=database)
     return records
 
 
@@ -33,8 +43,10 @@ def _packed_links(connection: tuple[str, str, str, str]) -> dict[str, tuple[obje
     links = {}
     for record in _query(connection, "MATCH (t:Touch) RETURN t.id AS id, t.packed AS packed"):
         fields = record["packed"].split(SEP)
-        assert fields[0] == record["id"]
-        links[record["id"]] = (fields[9:], fields[7] or None, fields[8] or None)
+        assert fields[0] == record["id"] and len(fields) == 10  # nine fields, then the attendees
+        attendees = fields[9].split(ATTENDEE_SEP)
+        assert attendees[0] == ""  # each attendee is preceded by the separator
+        links[record["id"]] = (attendees[1:], fields[7] or None, fields[8] or None)
     return links
 
 
@@ -104,8 +116,9 @@ def test_the_packed_copy_follows_the_relationships_through_creates_merges_and_er
         " t.deal_id = COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0] REMOVE t.packed",
         # links as relationships only
         "MATCH (t:Touch) REMOVE t.packed",
+        FIRST_LAYOUT,
     ],
-    ids=["link-properties", "relationships-only"],
+    ids=["link-properties", "relationships-only", "first-packed-layout"],
 )
 def test_touches_written_by_earlier_versions_read_the_same(
     neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str], earlier: str
@@ -114,14 +127,19 @@ def test_touches_written_by_earlier_versions_read_the_same(
     before = neo4j_store.account_graph(ACCOUNT)
     assert any(t.rep_id for t in before.touches) and any(t.deal_id for t in before.touches)
     _query(neo4j_connection, earlier)
-    assert not _query(neo4j_connection, "MATCH (t:Touch) WHERE t.packed IS NOT NULL RETURN t")
+    assert not _query(neo4j_connection, CURRENT_LAYOUT)
     assert neo4j_store.account_graph(ACCOUNT) == before
-    # half of them rewritten: packed and earlier touches read together, in id order
+    # half of them rewritten: current and earlier touches read together, in id order
     rewritten = before.touches[::2]
     neo4j_store.upsert("touches", rewritten)
-    assert (
-        0
-        < len(_query(neo4j_connection, "MATCH (t:Touch) WHERE t.packed IS NOT NULL RETURN t"))
-        < len(before.touches)
-    )
+    assert 0 < len(_query(neo4j_connection, CURRENT_LAYOUT)) < len(before.touches)
     assert neo4j_store.account_graph(ACCOUNT) == before
+    if earlier == FIRST_LAYOUT:
+        # erasing a person rewrites the touches they shared, whatever their layout, in the current one
+        _query(neo4j_connection, FIRST_LAYOUT)
+        shared = next(t for t in before.touches if len(t.person_ids) > 1)
+        neo4j_store.erase_person(shared.person_ids[0])
+        after = next(t for t in neo4j_store.account_graph(ACCOUNT).touches if t.id == shared.id)
+        assert after.person_ids == shared.person_ids[1:]
+        packed = _query(neo4j_connection, f"MATCH (t:Touch {{id: '{shared.id}'}}) RETURN t.packed AS p")
+        assert packed[0]["p"].split(SEP)[9] == "".join(ATTENDEE_SEP + p for p in shared.person_ids[1:])

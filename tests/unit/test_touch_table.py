@@ -67,6 +67,19 @@ def test_a_view_reorders_lazily_and_shares_the_models() -> None:
     assert [t.id for t in view] == ["t6", "t1", "t5"] and [t.id for t in table] == ["t1", "t2"]
 
 
+def test_a_view_of_a_view_reads_the_table_underneath_and_instants_copy_nothing() -> None:
+    table = TouchTable([_touch(i) for i in range(6)])
+    reordered = table.take([5, 3, 1, 0, 2, 4])
+    assert [reordered.instant(i).day for i in range(6)] == [6, 4, 2, 1, 3, 5]
+    assert reordered._columns == {}  # instants were read from the table, no column copied
+    assert reordered.take(range(1, 4)).ids == ["t3", "t1", "t0"]
+    assert reordered.take(range(0, 6, 2)).ids == ["t5", "t1", "t2"]
+    assert reordered.take([4, 0]).ids == ["t2", "t5"]
+    assert reordered._columns == {}  # the views above read the table, not a copy of the middle view
+    assert reordered.take([4, 0])[1] is table[5]  # models are still shared
+    assert reordered.take(range(6, 6)).ids == []
+
+
 def test_an_account_wraps_a_list_keeps_a_table_and_serialises_a_list() -> None:
     touches = [_touch(1), _touch(2, direction="inbound")]
     account = AccountGraph(company=Company(id="c", name="C"), touches=touches)
@@ -151,3 +164,52 @@ def test_derived_values_are_worked_out_once_per_table_and_again_after_a_change()
     assert reordered.memo("n", count) == 1 and calls == [2, 1]  # a part of the table: its own
     table.append(_touch(4))
     assert table.memo("n", count) == 3 and calls == [2, 1, 3]
+
+
+def _packed(touch: Touch, *, first_layout: bool = False) -> str:
+    """A touch as Neo4j packs it (cypher/create_touches.cypher), in the current or the first layout."""
+    head = [
+        touch.id,
+        touch.at.isoformat(),
+        touch.kind.value,
+        touch.direction.value if touch.direction else "",
+    ]
+    head += [str(touch.duration_s or ""), touch.source or "", touch.subject or ""]
+    head += [touch.rep_id or "", touch.deal_id or ""]
+    if first_layout:
+        return "\x1f".join(head + touch.person_ids)
+    return "\x1f".join([*head, "".join("\x1e" + p for p in touch.person_ids)])
+
+
+@pytest.mark.parametrize(
+    "first_layout",
+    [set(), {0, 1, 2}, {1}, {0, 2}, {2}],
+    ids=["current", "first", "first-one-attendee", "first-none-and-several", "mixed"],
+)
+def test_packed_touches_of_either_layout_read_the_same(first_layout: set[int]) -> None:
+    from graph.stores.neo4j import _touch_table
+
+    touches = [
+        _touch(
+            0, person_ids=["a", "b", "c"], rep_id="r", direction="inbound", duration_s=60, subject="Hi; x"
+        ),
+        _touch(1, person_ids=["b"], deal_id="d", source="crm"),
+        _touch(2, person_ids=["a", "c"], kind="meeting"),
+    ]
+    packed = [_packed(t, first_layout=i in first_layout) for i, t in enumerate(touches)]
+    assert _touch_table(packed[::-1], []) == touches  # and back in id order
+    # a touch left with no attendee (all of them erased) still reads, in either layout
+    lonely = touches[1].model_copy(update={"person_ids": []})
+    packed[1] = _packed(lonely, first_layout=1 in first_layout)
+    table = _touch_table(packed, [])
+    assert table.person_ids == [["a", "b", "c"], [], ["a", "c"]] and table.ids == ["t0", "t1", "t2"]
+    assert table.deal_ids == [None, "d", None] and table[0] == touches[0] and table[2] == touches[2]
+
+
+def test_first_layout_touches_whose_field_counts_add_up_to_ten_each_are_still_told_apart() -> None:
+    from graph.stores.neo4j import _touch_table
+
+    none = _touch(0).model_copy(update={"person_ids": []})  # 9 fields in the first layout
+    several = _touch(1, person_ids=["a", "b"])  # 11 fields
+    table = _touch_table([_packed(none, first_layout=True), _packed(several, first_layout=True)], [])
+    assert table.person_ids == [[], ["a", "b"]] and table[1] == several
