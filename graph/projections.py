@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import chain, combinations, repeat
-from operator import floordiv, is_, sub
+from operator import is_
 from typing import Any, Protocol
 
 import networkx as nx
@@ -276,9 +276,7 @@ def _touch_codes(touches: TouchTable) -> _TouchCodes:
     named = list(dict.fromkeys(flat))
     person_index = dict(zip(named, range(len(named)), strict=True))
     return _TouchCodes(
-        micros=np.fromiter(
-            map(floordiv, map(sub, touches.ats, repeat(_EPOCH)), repeat(_MICROSECOND)), np.int64, n
-        ),
+        micros=touches.at_micros(),
         kind=np.fromiter(map(_KIND_CODE.__getitem__, map(id, touches.kinds)), dtype=np.intp, count=n),
         replied=np.fromiter(map(is_, touches.directions, repeat(Direction.INBOUND)), dtype=bool, count=n),
         rep=np.fromiter(map(rep_code.__getitem__, rep_ids), dtype=np.intp, count=n),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -213,3 +213,25 @@ def test_first_layout_touches_whose_field_counts_add_up_to_ten_each_are_still_to
     several = _touch(1, person_ids=["a", "b"])  # 11 fields
     table = _touch_table([_packed(none, first_layout=True), _packed(several, first_layout=True)], [])
     assert table.person_ids == [[], ["a", "b"]] and table[1] == several
+
+
+def _micros(at: datetime) -> int:
+    return (at - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+
+
+def test_instants_as_microseconds_are_worked_out_or_taken_from_the_store_and_follow_changes() -> None:
+    import numpy as np
+
+    table = _columns()
+    micros = [_micros(at) for at in table.ats]
+    assert table.at_micros().tolist() == micros
+    given = np.array(micros, dtype=np.int64)
+    columns = {name: getattr(table, name) for name in ("ids", "ats", "kinds", "person_ids", "rep_ids")}
+    rest = {"deal_ids": table.deal_ids, "directions": table.directions, "durations": table.durations}
+    text = {"sources": [None, "crm"], "subjects": ["Kick-off", None]}
+    from_store = TouchTable.from_columns(**columns, **rest, **text, at_micros=given)
+    assert from_store.at_micros() is given
+    from_store.append(_touch(9))
+    assert from_store.at_micros().tolist() == [*micros, _micros(datetime(2026, 1, 10))]
+    with pytest.raises(ValueError, match="different lengths"):
+        TouchTable.from_columns(**columns, **rest, **text, at_micros=given[:1])
