@@ -601,6 +601,11 @@ class Neo4jStore(GraphStore):
                     raise NotFoundError("deal", deal_id)
                 raise NotFoundError("account", company_id or "")
             rows = dict(record)
+            # The query returns every reporting line and KNOWS tie of the members; those among them
+            # are the account's (see cypher/account_graph.cypher).
+            members = {person["id"] for person in rows["people"]}
+            rows["reporting"] = [r for r in rows["reporting"] if r["manager_id"] in members]
+            rows["knows"] = [k for k in rows["knows"] if k["other_id"] in members]
             lists: dict[str, list[Any]] = {}
             for name, (adapter, key) in _LISTS.items():
                 records = adapter.validate_python(rows[name], context=FROM_STORE)

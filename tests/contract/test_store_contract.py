@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import Company, Person, Touch
+from graph.model import Company, Person, Reporting, Touch
 from graph.stores.base import GraphStore
 from tests.contract.world import EXPECTED_NODES, EXPECTED_RELATIONSHIPS, world
 
@@ -99,7 +99,11 @@ def test_account_graph_holds_the_whole_account(store: GraphStore) -> None:
         ("p-eng", "p-it", "solid"),
         ("p-eng", "p-cfo", "dotted"),
     }
-    assert [(k.person_id, k.other_id) for k in graph.knows] == [("p-it", "p-eng")]
+    assert [(k.person_id, k.other_id) for k in graph.knows] == [("p-it", "p-eng")]  # not p-cfo's tie to p-us
+    # a line to a manager outside the account is the other account's, like a tie to someone there
+    store.upsert("reporting", [Reporting(person_id="p-eng", manager_id="p-us")])
+    assert store.account_graph("c-acme-cn").reporting == graph.reporting
+    assert [(r.person_id, r.manager_id) for r in store.account_graph("c-acme").reporting] == []
     assert [d.id for d in graph.deals] == ["d-1"]
     assert {(c.person_id, c.role.value, c.source.value) for c in graph.committee} == {
         ("p-cfo", "economic_buyer", "crm"),
