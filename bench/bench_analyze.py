@@ -256,6 +256,23 @@ def report(label: str, measured: tuple[list[float], list[float]]) -> None:
     )
 
 
+def measure(name: str, store: GraphStore, runs: int) -> None:
+    """One cold fetch and analysis, then the medians of buyergraph, its parts and the baseline."""
+    ensure_loaded(store)
+    t0 = time.perf_counter()
+    account = store.account_graph(ACCOUNT)
+    fetch = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    analyze_account(account, as_of=AS_OF)
+    analysis = (time.perf_counter() - t0) * 1000
+    touches = len(account.touches)
+    print(f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms ({touches:,} touches)")
+    report("buyergraph (fetch + analysis)", timed(ours, store, runs))
+    report("  of which the fetch alone", timed(fetch_only, store, runs))
+    report("  of which the analysis alone", timed(partial(analysis_only, account), store, runs))
+    report("baseline (plain NetworkX)", timed(baseline, store, max(3, runs // 2)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -287,10 +304,13 @@ def main() -> None:
     private = private_neo4j() if args.private_neo4j and not args.no_neo4j else None
     try:
         with tempfile.TemporaryDirectory() as home:
+            # Each store is measured before the next is set up: a Neo4j that was just loaded keeps
+            # working in the background (checkpoints, garbage collection) and would slow the other.
             if not args.no_embedded:
                 embedded = EmbeddedStore(home)
                 embedded.upsert_all(world)
                 stores.append(("embedded", embedded))
+                measure("embedded", embedded, args.runs)
             uri = os.environ.get("NEO4J_URI")
             if private is not None:
                 print(f"starting a private Neo4j on port {private.port} ...", flush=True)
@@ -311,26 +331,9 @@ def main() -> None:
                 neo.upsert_all(world)
                 print(f"loaded into Neo4j in {time.perf_counter() - t0:.1f} s")
                 stores.append(("neo4j", neo))
+                measure("neo4j", neo, args.runs)
             elif not args.no_neo4j:
                 print("Neo4j: NEO4J_URI is not set; only the embedded store is measured")
-            for name, store in stores:
-                ensure_loaded(store)
-                t0 = time.perf_counter()
-                account = store.account_graph(ACCOUNT)
-                fetch = (time.perf_counter() - t0) * 1000
-                t0 = time.perf_counter()
-                analyze_account(account, as_of=AS_OF)
-                analysis = (time.perf_counter() - t0) * 1000
-                print(
-                    f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms "
-                    f"({len(account.touches):,} touches)"
-                )
-                report("buyergraph (fetch + analysis)", timed(ours, store, args.runs))
-                report("  of which the fetch alone", timed(fetch_only, store, args.runs))
-                report(
-                    "  of which the analysis alone", timed(partial(analysis_only, account), store, args.runs)
-                )
-                report("baseline (plain NetworkX)", timed(baseline, store, max(3, args.runs // 2)))
             print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             for _, store in stores:
                 store.close()
