@@ -180,7 +180,7 @@ _ATTENDEE_SEP = "\x1e"
 #: as `row.head`; the write queries add the linked rep and deal, then the attendees field.
 _PACKED_FIELDS = ("id", "at", "kind", "direction", "duration_s", "source", "subject", "rep_id", "deal_id")
 _WIDTH = len(_PACKED_FIELDS) + 1
-#: The parameters of every query that writes or reads packed touches.
+#: The separators of the packed layout, as parameters of the queries that write packed touches.
 _PACKING: dict[str, Any] = {"sep": _PACK_SEP, "attendee_sep": _ATTENDEE_SEP}
 _FIRST_CHARACTER = itemgetter(slice(0, 1))
 _KIND_OF: dict[str, TouchKind] = {kind.value: kind for kind in TouchKind}
