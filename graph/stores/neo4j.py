@@ -185,6 +185,9 @@ _PACKING: dict[str, Any] = {"sep": _PACK_SEP, "attendee_sep": _ATTENDEE_SEP}
 _FIRST_CHARACTER = itemgetter(slice(0, 1))
 _KIND_OF: dict[str, TouchKind] = {kind.value: kind for kind in TouchKind}
 _DIRECTION_OF: dict[str, Direction] = {direction.value: direction for direction in Direction}
+#: Above this many packed touches, an account read takes its touches' rep ids from the parsed strings
+#: and fetches those reps in a second query, rather than splitting every string on the server.
+_REP_SPLIT_LIMIT = 5_000
 #: Touches stored before `packed` existed, read as maps.
 _TOUCHES: TypeAdapter[list[Touch]] = TypeAdapter(list[Touch])
 
@@ -594,7 +597,11 @@ class Neo4jStore(GraphStore):
                 self._driver.session(database=self._database, default_access_mode="READ") as s,
             ):
                 record = s.run(
-                    cypher.query("account_graph"), company_id=company_id, deal_id=deal_id, sep=_PACK_SEP
+                    cypher.query("account_graph"),
+                    company_id=company_id,
+                    deal_id=deal_id,
+                    sep=_PACK_SEP,
+                    rep_split_limit=_REP_SPLIT_LIMIT,
                 ).single()
             if record is None:
                 if deal_id is not None:
@@ -606,6 +613,12 @@ class Neo4jStore(GraphStore):
             members = {person["id"] for person in rows["people"]}
             rows["reporting"] = [r for r in rows["reporting"] if r["manager_id"] in members]
             rows["knows"] = [k for k in rows["knows"] if k["other_id"] in members]
+            touches = _touch_table(rows["packed_touches"], _TOUCHES.validate_python(rows["touches"]))
+            if len(rows["packed_touches"]) > _REP_SPLIT_LIMIT:
+                # The query left out the reps named only by packed touches (see account_graph.cypher).
+                named = set(filter(None, touches.rep_ids)) - {rep["id"] for rep in rows["reps"]}
+                if named:
+                    rows["reps"] = rows["reps"] + self._read("get_reps", ids=sorted(named))[0]["reps"]
             lists: dict[str, list[Any]] = {}
             for name, (adapter, key) in _LISTS.items():
                 records = adapter.validate_python(rows[name], context=FROM_STORE)
@@ -613,7 +626,7 @@ class Neo4jStore(GraphStore):
             return AccountGraph(
                 company=_parse(Company, rows["company"]),
                 parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
-                touches=_touch_table(rows["packed_touches"], _TOUCHES.validate_python(rows["touches"])),
+                touches=touches,
                 **lists,
             )
 

@@ -143,3 +143,18 @@ def test_touches_written_by_earlier_versions_read_the_same(
         assert after.person_ids == shared.person_ids[1:]
         packed = _query(neo4j_connection, f"MATCH (t:Touch {{id: '{shared.id}'}}) RETURN t.packed AS p")
         assert packed[0]["p"].split(SEP)[9] == "".join(ATTENDEE_SEP + p for p in shared.person_ids[1:])
+
+
+def test_a_large_account_fetches_the_reps_its_touches_name_in_a_second_query(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.stores.neo4j as neo4j_store_module
+
+    _load(neo4j_store)
+    small = neo4j_store.account_graph(ACCOUNT)
+    named = {t.rep_id for t in small.touches if t.rep_id}
+    owners = {d.owner_rep_id for d in small.deals if d.owner_rep_id}
+    assert named - owners  # some reps are named only by touches
+    monkeypatch.setattr(neo4j_store_module, "_REP_SPLIT_LIMIT", 0)  # every account counts as large
+    large = neo4j_store.account_graph(ACCOUNT)
+    assert large == small and {r.id for r in large.reps} == named | owners
