@@ -31,10 +31,11 @@ def _load(store: GraphStore) -> None:
         store.upsert(kind, records)
 
 
-def _query(connection: tuple[str, str, str, str], query: str) -> list[neo4j.Record]:
+def _query(connection: tuple[str, str, str, str], query: str, **parameters: object) -> list[neo4j.Record]:
     uri, user, password, database = connection
+    parameters = {"sep": SEP, "attendee_sep": ATTENDEE_SEP, **parameters}
     with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
-        records, _, _ = driver.execute_query(query, sep=SEP, attendee_sep=ATTENDEE_SEP, database_=database)
+        records, _, _ = driver.execute_query(query, parameters, database_=database)
     return records
 
 
@@ -141,7 +142,7 @@ def test_touches_written_by_earlier_versions_read_the_same(
         neo4j_store.erase_person(shared.person_ids[0])
         after = next(t for t in neo4j_store.account_graph(ACCOUNT).touches if t.id == shared.id)
         assert after.person_ids == shared.person_ids[1:]
-        packed = _query(neo4j_connection, f"MATCH (t:Touch {{id: '{shared.id}'}}) RETURN t.packed AS p")
+        packed = _query(neo4j_connection, "MATCH (t:Touch {id: $id}) RETURN t.packed AS p", id=shared.id)
         assert packed[0]["p"].split(SEP)[9] == "".join(ATTENDEE_SEP + p for p in shared.person_ids[1:])
 
 
