@@ -401,14 +401,15 @@ class TouchTable(Sequence[Touch]):
             sources,
             subjects,
         ]
-        if len({len(column) for column in columns}) > 1:
+        lengths = {len(column) for column in columns}
+        if at_micros is not None:
+            lengths.add(len(at_micros))
+        if len(lengths) > 1:
             raise ValueError("touch columns of different lengths")
         table = cls()
         table._columns = dict(zip(_TOUCH_FIELD_NAMES, columns, strict=True))
         table._models = [None] * len(ids)
         if at_micros is not None:
-            if len(at_micros) != len(ids):
-                raise ValueError("touch columns of different lengths")
             table._memo[_AT_MICROS] = at_micros
         return table
 
