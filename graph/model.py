@@ -9,9 +9,10 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Annotated, Any, ClassVar, Generic, TypeVar, cast, overload
 
 import numpy as np
@@ -335,6 +336,12 @@ _Derived = TypeVar("_Derived")
 
 
 _AT_MICROS = "at_micros"
+_ATTENDANCE = "attendance"
+_KIND_CODES = "kind_codes"
+#: The touch kinds in the order of their codes (see `TouchTable.kind_codes`).
+TOUCH_KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
+#: A kind's code by the member's identity: hashing an enum member runs Python code, once per touch.
+_KIND_CODE_BY_IDENTITY: dict[int, int] = {id(kind): code for code, kind in enumerate(TOUCH_KINDS)}
 _EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -348,6 +355,34 @@ def _micros_since_1970(table: TouchTable) -> npt.NDArray[np.int64]:
     )
 
 
+def _kind_codes(table: TouchTable) -> npt.NDArray[np.intp]:
+    kinds = table.kinds
+    return np.fromiter(
+        map(_KIND_CODE_BY_IDENTITY.__getitem__, map(id, kinds)), dtype=np.intp, count=len(kinds)
+    )
+
+
+def _attendance(table: TouchTable) -> tuple[list[str], npt.NDArray[np.intp]]:
+    person_ids = table.person_ids
+    sizes = np.fromiter(map(len, person_ids), dtype=np.intp, count=len(person_ids))
+    return list(chain.from_iterable(person_ids)), sizes
+
+
+@dataclass(frozen=True, slots=True)
+class LazyColumn:
+    """A touch column a store has read but not converted (see `TouchTable.from_columns`): `whole()`
+    converts all of it at once, `item(i)` only the value at position i.
+
+    An analysis of a large account reads a few columns whole and the others for a few hundred
+    touches (a lead window, the meetings of several people): converting 50,000 durations, subjects
+    and attendee lists that nobody reads cost a Neo4j read about 40 ms.
+    """
+
+    whole: Callable[[], list[Any]]
+    item: Callable[[int], Any]
+    size: int
+
+
 class TouchTable(Sequence[Touch]):
     """An account's touches as columns: one list per field, position i being one touch.
 
@@ -355,10 +390,11 @@ class TouchTable(Sequence[Touch]):
     Touch model costs about 5 us, so a store that hands over columns (`from_columns`) saves a quarter
     of a second per large account, and models are built only for the touches looked at one by one
     (then kept). Validating a list of touches (`AccountGraph(touches=[...])`) wraps the models.
-    `take` gives a reordered view whose columns are copied only when first read.
+    `take` gives a reordered view whose columns are copied only when first read, and a store may
+    hand over columns it has not converted yet (`LazyColumn`).
     """
 
-    __slots__ = ("_columns", "_models", "_view_of", "_positions", "_memo")
+    __slots__ = ("_columns", "_lazy", "_models", "_view_of", "_positions", "_memo")
 
     def __init__(self, touches: Iterable[Touch] = ()) -> None:
         models: list[Touch | None] = list(touches)
@@ -366,6 +402,8 @@ class TouchTable(Sequence[Touch]):
             zip(*map(_TOUCH_FIELDS, models), strict=True) if models else ([] for _ in _TOUCH_FIELD_NAMES)
         )
         self._columns: dict[str, list[Any]] = dict(zip(_TOUCH_FIELD_NAMES, map(list, columns), strict=True))
+        #: Columns not converted yet, by name (never also in _columns).
+        self._lazy: dict[str, LazyColumn] = {}
         self._models = models
         self._view_of: TouchTable | None = None
         self._positions: Sequence[int] = ()
@@ -376,20 +414,24 @@ class TouchTable(Sequence[Touch]):
         cls,
         *,
         ids: list[str],
-        ats: list[datetime],
-        kinds: list[TouchKind],
-        person_ids: list[list[str]],
-        rep_ids: list[str | None],
-        deal_ids: list[str | None],
-        directions: list[Direction | None],
-        durations: list[int | None],
-        sources: list[str | None],
-        subjects: list[str | None],
+        ats: list[datetime] | LazyColumn,
+        kinds: list[TouchKind] | LazyColumn,
+        person_ids: list[list[str]] | LazyColumn,
+        rep_ids: list[str | None] | LazyColumn,
+        deal_ids: list[str | None] | LazyColumn,
+        directions: list[Direction | None] | LazyColumn,
+        durations: list[int | None] | LazyColumn,
+        sources: list[str | None] | LazyColumn,
+        subjects: list[str | None] | LazyColumn,
         at_micros: npt.NDArray[np.int64] | None = None,
+        attendance: tuple[list[str], npt.NDArray[np.intp]] | None = None,
+        kind_codes: npt.NDArray[np.intp] | None = None,
     ) -> TouchTable:
         """Touches a store read as columns, already clean (see FROM_STORE): no model is built.
-        `at_micros` is `ats` as microseconds since 1970 when the store has them (see `at_micros`)."""
-        columns: list[list[Any]] = [
+        A column may be a `LazyColumn`, converted when first read. `at_micros` is `ats` as
+        microseconds since 1970, `attendance` the attendees end to end with their counts and
+        `kind_codes` the kinds as codes, when the store has them (see the methods of these names)."""
+        columns: list[list[Any] | LazyColumn] = [
             ids,
             ats,
             kinds,
@@ -401,16 +443,26 @@ class TouchTable(Sequence[Touch]):
             sources,
             subjects,
         ]
-        lengths = {len(column) for column in columns}
+        lengths = {column.size if isinstance(column, LazyColumn) else len(column) for column in columns}
         if at_micros is not None:
             lengths.add(len(at_micros))
+        if attendance is not None:
+            lengths.add(len(attendance[1]))
+        if kind_codes is not None:
+            lengths.add(len(kind_codes))
         if len(lengths) > 1:
             raise ValueError("touch columns of different lengths")
         table = cls()
-        table._columns = dict(zip(_TOUCH_FIELD_NAMES, columns, strict=True))
+        named = list(zip(_TOUCH_FIELD_NAMES, columns, strict=True))
+        table._columns = {name: column for name, column in named if not isinstance(column, LazyColumn)}
+        table._lazy = {name: column for name, column in named if isinstance(column, LazyColumn)}
         table._models = [None] * len(ids)
         if at_micros is not None:
             table._memo[_AT_MICROS] = at_micros
+        if attendance is not None:
+            table._memo[_ATTENDANCE] = attendance
+        if kind_codes is not None:
+            table._memo[_KIND_CODES] = kind_codes
         return table
 
     def take(self, positions: Sequence[int]) -> TouchTable:
@@ -448,23 +500,48 @@ class TouchTable(Sequence[Touch]):
         the projection about 20 ms of datetime arithmetic on 50,000 touches."""
         return self.memo(_AT_MICROS, _micros_since_1970)
 
+    def attendance(self) -> tuple[list[str], npt.NDArray[np.intp]]:
+        """Every touch's attendees end to end, in table order, and how many each touch has, worked
+        out once per table: what counting (touch, person) pairs reads, without a list per touch (a
+        store that parsed the attendees as one string hands them over as they are)."""
+        return self.memo(_ATTENDANCE, _attendance)
+
+    def kind_codes(self) -> npt.NDArray[np.intp]:
+        """Every touch's kind as its position in TOUCH_KINDS, worked out once per table (a store
+        that reads kinds as text codes them in the same pass)."""
+        return self.memo(_KIND_CODES, _kind_codes)
+
     def instant(self, index: int) -> datetime:
         """The instant of the touch at `index`, without building its model or copying a view's
         column: a binary search over a view (`bisect(range(n), x, key=table.instant)`) reads a few."""
         if self._view_of is not None and "at" not in self._columns:
             return self._view_of.instant(self._positions[index])
-        instant: datetime = self._columns["at"][index]
+        instant: datetime = self._value("at", index)
         return instant
+
+    def _value(self, name: str, index: int) -> Any:
+        """One value of a table's column, converting only it if the column is lazy."""
+        column = self._columns.get(name)
+        return column[index] if column is not None else self._lazy[name].item(index)
 
     def _column(self, name: str) -> list[Any]:
         column = self._columns.get(name)
         if column is None:
             base = self._view_of
-            assert base is not None
+            if base is None:  # a lazy column of a table, converted now
+                column = self._columns[name] = self._lazy.pop(name).whole()
+                return column
             if self._positions == range(len(base)):
                 return base._column(name)  # shared, never changed in place (see _own)
-            column = self._columns[name] = list(map(base._column(name).__getitem__, self._positions))
+            column = self._columns[name] = base._values_at(name, self._positions)
         return column
+
+    def _values_at(self, name: str, positions: Sequence[int]) -> list[Any]:
+        """A table's column at these positions; a lazy column stays lazy, only these are converted."""
+        column = self._columns.get(name)
+        if column is not None:
+            return list(map(column.__getitem__, positions))
+        return list(map(self._lazy[name].item, positions))
 
     @property
     def ids(self) -> list[str]:
@@ -513,14 +590,17 @@ class TouchTable(Sequence[Touch]):
         self._models[index] = touch
 
     def _own(self) -> None:
-        """Turn a view into a table of its own, so that changing it leaves the table it views alone."""
+        """Turn a view into a table of its own, so that changing it leaves the table it views alone;
+        convert a table's lazy columns."""
+        for name in list(self._lazy):
+            self._column(name)
         if self._view_of is not None:
             self._columns = {name: list(self._column(name)) for name in _TOUCH_FIELD_NAMES}
             self._models = list(map(self._view_of._model, self._positions))
             self._view_of, self._positions = None, ()
 
     def __len__(self) -> int:
-        return len(self._positions) if self._view_of is not None else len(self._columns["id"])
+        return len(self._positions) if self._view_of is not None else len(self._models)
 
     @overload
     def __getitem__(self, index: int) -> Touch: ...
@@ -542,7 +622,7 @@ class TouchTable(Sequence[Touch]):
             return self._view_of._model(self._positions[i])
         model = self._models[i]
         if model is None:
-            fields = {name: column[i] for name, column in self._columns.items()}
+            fields = {name: self._value(name, i) for name in _TOUCH_FIELD_NAMES}
             model = self._models[i] = Touch.model_validate(fields, context=FROM_STORE)
         return model
 

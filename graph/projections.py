@@ -34,6 +34,7 @@ import numpy.typing as npt
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.model import (
     INBOUND_BEHAVIOUR,
+    TOUCH_KINDS,
     AccountGraph,
     BuyingRole,
     CommitteeRole,
@@ -188,8 +189,7 @@ def _classify_people(
 
 #: Every touch kind, and each kind's position in that tuple looked up by the kind's identity:
 #: hashing an enum member runs Python code, which adds up over 50,000 touches.
-_KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
-_KIND_CODE: dict[int, int] = {id(kind): code for code, kind in enumerate(_KINDS)}
+_KINDS = TOUCH_KINDS
 
 
 def _kind_flags(kinds: Iterable[TouchKind]) -> npt.NDArray[np.bool_]:
@@ -269,19 +269,19 @@ def _touch_codes(touches: TouchTable) -> _TouchCodes:
     """Encode the columns with C-level maps, in the order the touches are stored (a Python loop over
     50,000 touches costs several times more); `_touch_columns` then puts the arrays in time order."""
     n = len(touches)
-    rep_ids, person_ids = touches.rep_ids, touches.person_ids
+    rep_ids = touches.rep_ids
     rep_names = list(dict.fromkeys(rep_ids))
     rep_code = dict(zip(rep_names, range(len(rep_names)), strict=True))
-    flat = list(chain.from_iterable(person_ids))
+    flat, size = touches.attendance()
     named = list(dict.fromkeys(flat))
     person_index = dict(zip(named, range(len(named)), strict=True))
     return _TouchCodes(
         micros=touches.at_micros(),
-        kind=np.fromiter(map(_KIND_CODE.__getitem__, map(id, touches.kinds)), dtype=np.intp, count=n),
+        kind=touches.kind_codes(),
         replied=np.fromiter(map(is_, touches.directions, repeat(Direction.INBOUND)), dtype=bool, count=n),
         rep=np.fromiter(map(rep_code.__getitem__, rep_ids), dtype=np.intp, count=n),
         rep_names=rep_names,
-        size=np.fromiter(map(len, person_ids), dtype=np.intp, count=n),
+        size=size,
         named=named,
         who=np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat)),
     )

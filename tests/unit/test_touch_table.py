@@ -235,3 +235,93 @@ def test_instants_as_microseconds_are_worked_out_or_taken_from_the_store_and_fol
     assert from_store.at_micros().tolist() == [*micros, _micros(datetime(2026, 1, 10))]
     with pytest.raises(ValueError, match="different lengths"):
         TouchTable.from_columns(**columns, **rest, **text, at_micros=given[:1])
+
+
+def _lazy_text_columns(reads: list[tuple[str, int | None]]) -> TouchTable:
+    """Two touches whose sources and subjects are LazyColumns that log what they convert."""
+    from graph.model import LazyColumn
+
+    def lazy(name: str, raw: list[str]) -> LazyColumn:
+        def whole() -> list[str | None]:
+            reads.append((name, None))
+            return [value or None for value in raw]
+
+        def item(i: int) -> str | None:
+            reads.append((name, i))
+            return raw[i] or None
+
+        return LazyColumn(whole=whole, item=item, size=len(raw))
+
+    table = _columns()
+    eager = {name: getattr(table, name) for name in ("ids", "ats", "kinds", "person_ids", "rep_ids")}
+    rest = {"deal_ids": table.deal_ids, "directions": table.directions, "durations": table.durations}
+    return TouchTable.from_columns(
+        **eager, **rest, sources=lazy("source", ["", "crm"]), subjects=lazy("subject", ["Kick-off", ""])
+    )
+
+
+def test_a_lazy_column_is_converted_when_read_and_a_view_converts_only_its_positions() -> None:
+    reads: list[tuple[str, int | None]] = []
+    table = _lazy_text_columns(reads)
+    assert reads == [] and len(table) == 2 and table.ids == ["t1", "t2"]
+    view = table.take([1])
+    assert view[0].source == "crm" and view[0].subject is None  # one model: one value of each
+    assert sorted(reads) == [("source", 1), ("subject", 1)]
+    reads.clear()
+    assert table.take([0]).take([0])._column("subject") == ["Kick-off"] and reads == [("subject", 0)]
+    reads.clear()
+    assert table._column("source") == [None, "crm"] and reads == [("source", None)]
+    assert table._column("source") == [None, "crm"] and reads == [("source", None)]  # converted once
+    assert table == _columns()  # the models read the lazy columns too
+
+
+def test_changing_a_table_with_lazy_columns_converts_them_first() -> None:
+    reads: list[tuple[str, int | None]] = []
+    table = _lazy_text_columns(reads)
+    table.append(_touch(9, source="web"))
+    assert sorted(reads) == [("source", None), ("subject", None)]
+    assert table._column("source") == [None, "crm", "web"] and table._column("subject") == [
+        "Kick-off",
+        None,
+        None,
+    ]
+    table[0] = _touch(0, subject="Changed")
+    assert table[0].subject == "Changed" and len(table) == 3
+
+
+def test_attendance_lists_every_attendee_end_to_end_worked_out_or_from_the_store() -> None:
+    import numpy as np
+
+    table = _columns()
+    flat, sizes = table.attendance()
+    assert flat == ["a", "b", "b"] and sizes.tolist() == [2, 1]
+    assert table.take([1, 0]).attendance()[0] == ["b", "a", "b"]  # a reordered view: its own
+    columns = {name: getattr(table, name) for name in ("ids", "ats", "kinds", "person_ids", "rep_ids")}
+    rest = {"deal_ids": table.deal_ids, "directions": table.directions, "durations": table.durations}
+    text = {"sources": [None, "crm"], "subjects": ["Kick-off", None]}
+    given = (["a", "b", "b"], np.array([2, 1], dtype=np.intp))
+    from_store = TouchTable.from_columns(**columns, **rest, **text, attendance=given)
+    assert from_store.attendance() is given
+    from_store.append(_touch(9, person_ids=["c"]))
+    assert from_store.attendance()[0] == ["a", "b", "b", "c"]
+    with pytest.raises(ValueError, match="different lengths"):
+        TouchTable.from_columns(**columns, **rest, **text, attendance=(["a"], np.array([1], dtype=np.intp)))
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ([], ([], [])),
+        (["", "\x1ea", "\x1eb\x1ec", ""], (["a", "b", "c"], [0, 1, 2, 0])),
+        (["\x1e客户甲\x1e王伟", "\x1eb"], (["客户甲", "王伟", "b"], [2, 1])),  # ids in UTF-8 of several bytes
+        (["\x1ea", "b"], None),  # an id where an attendee field should be: the first layout
+        (["", "a\x1eb"], None),
+    ],
+)
+def test_attendee_fields_parse_all_at_once_or_tell_the_first_layout(
+    fields: list[str], expected: tuple[list[str], list[int]] | None
+) -> None:
+    from graph.stores.neo4j import _attendance
+
+    parsed = _attendance(fields)
+    assert (None if parsed is None else (parsed[0], parsed[1].tolist())) == expected
