@@ -230,21 +230,17 @@ def ensure_loaded(store: GraphStore) -> None:
         store.upsert_all(WORLD)
 
 
-#: Untimed runs before the timed ones. A Neo4j that has just started compiles its code paths (the
-#: JVM's JIT) over the first few account reads: one warm-up run left the first timed runs of the
-#: first measure about 60 ms slower than the later ones, which a server that has been up for a while
-#: does not see. The same warm-up applies to every store; the baseline, measured last and seconds per
-#: run, gets one.
-WARM_UP_RUNS = 5
+#: Untimed fetches and analyses of the account before a store is measured. A Neo4j that has just
+#: started compiles its code paths (the JVM's JIT) over the first account reads: on this 2-core
+#: machine a fresh server's fetch went 4.9 s, 640, 490, 420, 360 ms ... and settled after about 15
+#: runs, which a server that has been up for a while does not see. Every store gets the same.
+WARM_UP_RUNS = 20
 
 
-def timed(
-    fn: Callable[[GraphStore], None], store: GraphStore, runs: int, warm_up: int = WARM_UP_RUNS
-) -> tuple[list[float], list[float]]:
-    """(wall ms, CPU ms of this process) per run, after `warm_up` untimed runs."""
+def timed(fn: Callable[[GraphStore], None], store: GraphStore, runs: int) -> tuple[list[float], list[float]]:
+    """(wall ms, CPU ms of this process) per run, after one warm-up run."""
     ensure_loaded(store)
-    for _ in range(warm_up):  # file reads, driver connections, imports, the server's JIT
-        fn(store)
+    fn(store)  # warm-up: file reads, driver connections, imports
     wall: list[float] = []
     cpu: list[float] = []
     while len(wall) < runs:
@@ -278,10 +274,12 @@ def measure(name: str, store: GraphStore, runs: int) -> None:
     analysis = (time.perf_counter() - t0) * 1000
     touches = len(account.touches)
     print(f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms ({touches:,} touches)")
+    for _ in range(WARM_UP_RUNS):
+        ours(store)
     report("buyergraph (fetch + analysis)", timed(ours, store, runs))
     report("  of which the fetch alone", timed(fetch_only, store, runs))
     report("  of which the analysis alone", timed(partial(analysis_only, account), store, runs))
-    report("baseline (plain NetworkX)", timed(baseline, store, max(3, runs // 2), warm_up=1))
+    report("baseline (plain NetworkX)", timed(baseline, store, max(3, runs // 2)))
 
 
 def main() -> None:

@@ -69,11 +69,24 @@ CALL (members) {
   MATCH (p)-[k:KNOWS]->(o:Person)
   RETURN collect(k {.*, person_id: p.id, other_id: o.id}) AS knows
 }
-// The reps that own its deals; those its touches name come with the touches (account_touches).
-CALL (deals) {
-  UNWIND [d IN deals | d.owner_rep_id] AS rep_id
-  WITH DISTINCT rep_id
-  MATCH (r:Rep {id: rep_id})
+// The reps: the whole team when it has at most $all_reps_limit reps (one count-store lookup tells),
+// else those who own its deals. The store keeps those its deals and touches name: the touches come
+// from account_touches, whose rep ids are known only once the store has parsed them, and a second
+// round trip for their reps cost a large account more than reading a small team.
+CALL () {
+  MATCH (r:Rep)
+  RETURN count(r) <= $all_reps_limit AS whole_team
+}
+CALL (whole_team, deals) {
+  CALL (whole_team, deals) {
+    UNWIND CASE WHEN whole_team THEN [true] ELSE [] END AS _
+    MATCH (r:Rep)
+    RETURN r
+    UNION
+    UNWIND [d IN deals | d.owner_rep_id] AS rep_id
+    MATCH (r:Rep {id: rep_id})
+    RETURN r
+  }
   RETURN collect(r {.*}) AS reps
 }
 CALL (holdings, deal_products) {
@@ -83,4 +96,5 @@ CALL (holdings, deal_products) {
   RETURN collect(p {.*}) AS products
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
-       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, reps, products
+       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, reps, whole_team,
+       products

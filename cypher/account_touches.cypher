@@ -39,16 +39,22 @@ CALL (members) {
     END
   ] AS touches
 }
-// The rep ids of packed touches are their eighth field. Splitting every string costs about 35 ms on
-// 50,000 touches: above $rep_split_limit touches the store reads the rep ids from its own parse of the
-// strings and fetches those reps with get_reps instead (a second round trip, which a small account
-// would feel more than the split).
-CALL (packed_touches, touches) {
+// The reps these touches name, unless account_graph reads the whole team (at most $all_reps_limit
+// reps). The rep ids of packed touches are their eighth field. Splitting every string costs about
+// 35 ms on 50,000 touches: above $rep_split_limit touches the store reads the rep ids from its own
+// parse of the strings and fetches those reps with get_reps instead (a second round trip, which a
+// small account would feel more than the split).
+CALL () {
+  MATCH (r:Rep)
+  RETURN count(r) > $all_reps_limit AS large_team
+}
+CALL (packed_touches, touches, large_team) {
   UNWIND CASE
+           WHEN NOT large_team THEN []
            WHEN size(packed_touches) <= $rep_split_limit THEN [x IN packed_touches | split(x, $sep)[7]]
            ELSE []
          END
-         + [x IN touches WHERE x.rep_id IS NOT NULL | x.rep_id] AS rep_id
+         + [x IN touches WHERE large_team AND x.rep_id IS NOT NULL | x.rep_id] AS rep_id
   WITH DISTINCT rep_id
   MATCH (r:Rep {id: rep_id})
   RETURN collect(r {.*}) AS reps

@@ -191,8 +191,12 @@ _PACKING: dict[str, Any] = {"sep": _PACK_SEP, "attendee_sep": _ATTENDEE_SEP}
 _KIND_CODE_OF: dict[str, int] = {kind.value: code for code, kind in enumerate(TOUCH_KINDS)}
 _DIRECTION_OF: dict[str, Direction] = {direction.value: direction for direction in Direction}
 #: Above this many packed touches, an account read takes its touches' rep ids from the parsed strings
-#: and fetches those reps in a second query, rather than splitting every string on the server.
+#: and fetches those reps in a second query, rather than splitting every string on the server (when the
+#: team is too large to read whole: _ALL_REPS_LIMIT).
 _REP_SPLIT_LIMIT = 5_000
+#: An account read takes the whole team of reps when it has at most this many (and keeps those the
+#: account's deals and touches name), so that no read waits for a second query for them.
+_ALL_REPS_LIMIT = 500
 #: Threads that read the touch half of account reads, for as many account reads at once; more wait.
 _READER_THREADS = 8
 #: Touches stored before `packed` existed, read as maps.
@@ -689,14 +693,17 @@ class Neo4jStore(GraphStore):
             if read is None:  # the account was deleted between the two reads
                 raise NotFoundError("account", company.id)
             touches, touch_reps = read
+            # The reps its deals and touches name: from the whole team, or from the reps each query
+            # found; those of a large account on a large team are fetched now (see
+            # account_touches.cypher).
             reps = {rep["id"]: rep for rep in [*rows["reps"], *touch_reps]}
-            named = set(filter(None, touches.rep_ids)) - set(reps)
-            if named:
-                # Reps named only by the touches of a large account (see account_touches.cypher).
-                reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=sorted(named))[0]["reps"])
-            lists["reps"] = sorted(
-                _LISTS["reps"][0].validate_python(list(reps.values()), context=FROM_STORE),
-                key=attrgetter("id"),
+            named = set(filter(None, touches.rep_ids))
+            named.update(deal.owner_rep_id for deal in lists["deals"] if deal.owner_rep_id)
+            missing = [] if rows["whole_team"] else sorted(named - set(reps))
+            if missing:
+                reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=missing)[0]["reps"])
+            lists["reps"] = _LISTS["reps"][0].validate_python(
+                [reps[rep_id] for rep_id in sorted(named & set(reps))], context=FROM_STORE
             )
             return AccountGraph(company=company, parent=parent, touches=touches, **lists)
 
@@ -716,7 +723,10 @@ class Neo4jStore(GraphStore):
             self._driver.session(database=self._database, default_access_mode="READ") as session,
         ):
             record = session.run(
-                cypher.query("account_graph"), company_id=company_id, deal_id=deal_id
+                cypher.query("account_graph"),
+                company_id=company_id,
+                deal_id=deal_id,
+                all_reps_limit=_ALL_REPS_LIMIT,
             ).single()
         return None if record is None else dict(record)
 
@@ -736,6 +746,7 @@ class Neo4jStore(GraphStore):
                 deal_id=deal_id,
                 sep=_PACK_SEP,
                 rep_split_limit=_REP_SPLIT_LIMIT,
+                all_reps_limit=_ALL_REPS_LIMIT,
             ).single()
         if record is None:
             return None

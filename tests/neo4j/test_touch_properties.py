@@ -6,7 +6,7 @@ from __future__ import annotations
 import neo4j
 import pytest
 
-from graph.model import Touch
+from graph.model import Rep, Touch
 from graph.stores.base import GraphStore
 from tests.contract.world import world
 
@@ -146,16 +146,31 @@ def test_touches_written_by_earlier_versions_read_the_same(
         assert packed[0]["p"].split(SEP)[9] == "".join(ATTENDEE_SEP + p for p in shared.person_ids[1:])
 
 
-def test_a_large_account_fetches_the_reps_its_touches_name_in_a_second_query(
-    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("whole_team_up_to", "split_up_to"),
+    [(None, None), (0, None), (0, 0)],
+    ids=["whole-team-read", "large-team-reps-split-on-the-server", "large-team-large-account-second-query"],
+)
+def test_an_account_read_keeps_exactly_the_reps_its_deals_and_touches_name_by_every_route(
+    neo4j_store: GraphStore,
+    neo4j_connection: tuple[str, str, str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    whole_team_up_to: int | None,
+    split_up_to: int | None,
 ) -> None:
     import graph.stores.neo4j as neo4j_store_module
 
     _load(neo4j_store)
-    small = neo4j_store.account_graph(ACCOUNT)
-    named = {t.rep_id for t in small.touches if t.rep_id}
-    owners = {d.owner_rep_id for d in small.deals if d.owner_rep_id}
+    neo4j_store.upsert("reps", [Rep(id="R-ELSEWHERE", name="Works other accounts")])
+    reference = neo4j_store.account_graph(ACCOUNT)
+    named = {t.rep_id for t in reference.touches if t.rep_id}
+    owners = {d.owner_rep_id for d in reference.deals if d.owner_rep_id}
     assert named - owners  # some reps are named only by touches
-    monkeypatch.setattr(neo4j_store_module, "_REP_SPLIT_LIMIT", 0)  # every account counts as large
-    large = neo4j_store.account_graph(ACCOUNT)
-    assert large == small and {r.id for r in large.reps} == named | owners
+    in_store = _query(neo4j_connection, "MATCH (r:Rep) RETURN collect(r.id) AS ids")[0]["ids"]
+    assert set(in_store) > named | owners  # and some are not this account's
+    if whole_team_up_to is not None:  # the team counts as too large to read whole
+        monkeypatch.setattr(neo4j_store_module, "_ALL_REPS_LIMIT", whole_team_up_to)
+    if split_up_to is not None:  # every account counts as large
+        monkeypatch.setattr(neo4j_store_module, "_REP_SPLIT_LIMIT", split_up_to)
+    account = neo4j_store.account_graph(ACCOUNT)
+    assert account == reference and [r.id for r in account.reps] == sorted(named | owners)

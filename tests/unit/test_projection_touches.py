@@ -34,7 +34,7 @@ from graph.model import (
     Touch,
     TouchKind,
 )
-from graph.projections import TouchStats, project_account
+from graph.projections import TouchStats, _co_attendance, _touch_columns, project_account
 
 AS_OF = date(2026, 6, 30)
 CO_ATTENDANCE = {TouchKind.MEETING, TouchKind.CALL, TouchKind.VISIT, TouchKind.DEMO}
@@ -76,7 +76,8 @@ def reference(account: AccountGraph, current: set[str]) -> dict[str, Any]:
                     acc[3] = acc[3] or (replied and t.kind in CONVERSATION)
         if t.kind in CO_ATTENDANCE and 2 <= len(t.person_ids) <= 12:
             for pair in combinations(sorted(p for p in t.person_ids if p in current), 2):
-                co[pair] += 1
+                if pair[0] != pair[1]:  # a person listed twice is no pair
+                    co[pair] += 1
     return {"touches": touches, "stats": stats, "rep_ties": rep_ties, "co": dict(co)}
 
 
@@ -140,7 +141,11 @@ def test_aggregates_match_a_loop_over_the_touches(seed: int) -> None:
         assert list(p.reach.adj[rep]) == [pid for r, pid in ref["rep_ties"] if r == rep]
     assert sum(d["kind"] == "touch" for *_, d in p.reach.edges(data=True)) == len(ref["rep_ties"])
 
+    until = datetime.combine(AS_OF, datetime.max.time())
+    columns = _touch_columns(account.touches, until, [r.id for r in account.reps])
+    assert list(_co_attendance(columns, p.current).items()) == list(ref["co"].items())  # same order
     co_edges = {(a, b) if a < b else (b, a): d["strength"] for a, b, d in p.interaction.edges(data=True)}
+    assert not any(a == b for a, b in co_edges)
     for pair, n in ref["co"].items():
         if pair not in {("p01", "p02"), ("p04", "p05")}:  # not also a KNOWS tie
             assert co_edges[pair] == min(1.0, 0.0 + 1.0 - math.exp(-n))
