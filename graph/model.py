@@ -338,6 +338,7 @@ _Derived = TypeVar("_Derived")
 _AT_MICROS = "at_micros"
 _ATTENDANCE = "attendance"
 _KIND_CODES = "kind_codes"
+_REP_CODES = "rep_codes"
 #: The touch kinds in the order of their codes (see `TouchTable.kind_codes`).
 TOUCH_KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
 #: A kind's code by the member's identity: hashing an enum member runs Python code, once per touch.
@@ -360,6 +361,13 @@ def _kind_codes(table: TouchTable) -> npt.NDArray[np.intp]:
     return np.fromiter(
         map(_KIND_CODE_BY_IDENTITY.__getitem__, map(id, kinds)), dtype=np.intp, count=len(kinds)
     )
+
+
+def _rep_codes(table: TouchTable) -> tuple[list[str | None], npt.NDArray[np.intp]]:
+    rep_ids = table.rep_ids
+    names = list(dict.fromkeys(rep_ids))
+    code = dict(zip(names, range(len(names)), strict=True))
+    return names, np.fromiter(map(code.__getitem__, rep_ids), dtype=np.intp, count=len(rep_ids))
 
 
 def _attendance(table: TouchTable) -> tuple[list[str], npt.NDArray[np.intp]]:
@@ -426,11 +434,13 @@ class TouchTable(Sequence[Touch]):
         at_micros: npt.NDArray[np.int64] | None = None,
         attendance: tuple[list[str], npt.NDArray[np.intp]] | None = None,
         kind_codes: npt.NDArray[np.intp] | None = None,
+        rep_codes: tuple[list[str | None], npt.NDArray[np.intp]] | None = None,
     ) -> TouchTable:
         """Touches a store read as columns, already clean (see FROM_STORE): no model is built.
         A column may be a `LazyColumn`, converted when first read. `at_micros` is `ats` as
-        microseconds since 1970, `attendance` the attendees end to end with their counts and
-        `kind_codes` the kinds as codes, when the store has them (see the methods of these names)."""
+        microseconds since 1970, `attendance` the attendees end to end with their counts,
+        `kind_codes` the kinds as codes and `rep_codes` the rep ids as codes, when the store has them
+        (see the methods of these names)."""
         columns: list[list[Any] | LazyColumn] = [
             ids,
             ats,
@@ -450,6 +460,8 @@ class TouchTable(Sequence[Touch]):
             lengths.add(len(attendance[1]))
         if kind_codes is not None:
             lengths.add(len(kind_codes))
+        if rep_codes is not None:
+            lengths.add(len(rep_codes[1]))
         if len(lengths) > 1:
             raise ValueError("touch columns of different lengths")
         table = cls()
@@ -463,6 +475,8 @@ class TouchTable(Sequence[Touch]):
             table._memo[_ATTENDANCE] = attendance
         if kind_codes is not None:
             table._memo[_KIND_CODES] = kind_codes
+        if rep_codes is not None:
+            table._memo[_REP_CODES] = rep_codes
         return table
 
     def take(self, positions: Sequence[int]) -> TouchTable:
@@ -510,6 +524,12 @@ class TouchTable(Sequence[Touch]):
         """Every touch's kind as its position in TOUCH_KINDS, worked out once per table (a store
         that reads kinds as text codes them in the same pass)."""
         return self.memo(_KIND_CODES, _kind_codes)
+
+    def rep_codes(self) -> tuple[list[str | None], npt.NDArray[np.intp]]:
+        """The rep ids the touches name (None for no rep), in the order first named, and every
+        touch's index into them, worked out once per table: a store that reads rep ids as text codes
+        them in the pass that reads them (each pass over 50,000 strings costs several ms)."""
+        return self.memo(_REP_CODES, _rep_codes)
 
     def instant(self, index: int) -> datetime:
         """The instant of the touch at `index`, without building its model or copying a view's

@@ -269,9 +269,7 @@ def _touch_codes(touches: TouchTable) -> _TouchCodes:
     """Encode the columns with C-level maps, in the order the touches are stored (a Python loop over
     50,000 touches costs several times more); `_touch_columns` then puts the arrays in time order."""
     n = len(touches)
-    rep_ids = touches.rep_ids
-    rep_names = list(dict.fromkeys(rep_ids))
-    rep_code = dict(zip(rep_names, range(len(rep_names)), strict=True))
+    rep_names, rep = touches.rep_codes()
     flat, size = touches.attendance()
     named = list(dict.fromkeys(flat))
     person_index = dict(zip(named, range(len(named)), strict=True))
@@ -279,7 +277,7 @@ def _touch_codes(touches: TouchTable) -> _TouchCodes:
         micros=touches.at_micros(),
         kind=touches.kind_codes(),
         replied=np.fromiter(map(is_, touches.directions, repeat(Direction.INBOUND)), dtype=bool, count=n),
-        rep=np.fromiter(map(rep_code.__getitem__, rep_ids), dtype=np.intp, count=n),
+        rep=rep,
         rep_names=rep_names,
         size=size,
         named=named,

@@ -235,6 +235,12 @@ def _touch_table(packed: list[str], unpacked: list[Touch]) -> TouchTable:
         columns = map(list, zip(*map(_unpack, packed), strict=True))
         ids, ats, kinds, directions, durations, sources, subjects, reps, deals, person_ids = columns
     kind_codes = np.fromiter(map(_KIND_CODE_OF.__getitem__, kinds), dtype=np.intp, count=n)
+    # Each pass over a column of 50,000 strings costs several ms (they lie far apart in memory): the
+    # rep ids are coded in the two passes that find them, and their column is built when read.
+    stored_reps = list(dict.fromkeys(reps))
+    rep_code = dict(zip(stored_reps, range(len(stored_reps)), strict=True))
+    rep_codes = np.fromiter(map(rep_code.__getitem__, reps), dtype=np.intp, count=n)
+    rep_names = [value or None for value in stored_reps]
     # numpy parses the ISO instants in C; the projection reads them as microseconds (at_micros).
     instants = np.array(ats, dtype="datetime64[us]")
     table = TouchTable.from_columns(
@@ -249,7 +255,12 @@ def _touch_table(packed: list[str], unpacked: list[Touch]) -> TouchTable:
         kind_codes=kind_codes,
         person_ids=person_ids,
         attendance=attendance,
-        rep_ids=[value or None for value in reps],
+        rep_ids=LazyColumn(
+            whole=lambda: list(map(rep_names.__getitem__, rep_codes.tolist())),
+            item=lambda i: rep_names[rep_codes[i]],
+            size=n,
+        ),
+        rep_codes=(rep_names, rep_codes),
         deal_ids=_lazy_text(deals),
         directions=list(map(_DIRECTION_OF.get, directions)),
         durations=LazyColumn(
@@ -697,7 +708,7 @@ class Neo4jStore(GraphStore):
             # found; those of a large account on a large team are fetched now (see
             # account_touches.cypher).
             reps = {rep["id"]: rep for rep in [*rows["reps"], *touch_reps]}
-            named = set(filter(None, touches.rep_ids))
+            named = set(filter(None, touches.rep_codes()[0]))
             named.update(deal.owner_rep_id for deal in lists["deals"] if deal.owner_rep_id)
             missing = [] if rows["whole_team"] else sorted(named - set(reps))
             if missing:

@@ -325,3 +325,27 @@ def test_attendee_fields_parse_all_at_once_or_tell_the_first_layout(
 
     parsed = _attendance(fields)
     assert (None if parsed is None else (parsed[0], parsed[1].tolist())) == expected
+
+
+def test_rep_and_kind_codes_are_worked_out_or_taken_from_the_store_and_follow_changes() -> None:
+    import numpy as np
+
+    from graph.model import TOUCH_KINDS
+
+    table = _columns()
+    names, codes = table.rep_codes()
+    assert names == ["r", None] and codes.tolist() == [0, 1]
+    assert [TOUCH_KINDS[k] for k in table.kind_codes().tolist()] == table.kinds
+    assert table.take([1, 0]).rep_codes()[1].tolist() == [0, 1]  # a reordered view codes its own order
+    columns = {name: getattr(table, name) for name in ("ids", "ats", "kinds", "person_ids", "rep_ids")}
+    rest = {"deal_ids": table.deal_ids, "directions": table.directions, "durations": table.durations}
+    text = {"sources": [None, "crm"], "subjects": ["Kick-off", None]}
+    given = ([None, "r"], np.array([1, 0], dtype=np.intp))
+    kinds = np.array([TOUCH_KINDS.index(k) for k in table.kinds], dtype=np.intp)
+    from_store = TouchTable.from_columns(**columns, **rest, **text, rep_codes=given, kind_codes=kinds)
+    assert from_store.rep_codes() is given and from_store.kind_codes() is kinds
+    from_store.append(_touch(9, rep_id="s", kind="demo"))
+    assert from_store.rep_codes()[0] == ["r", None, "s"] and from_store.rep_codes()[1].tolist() == [0, 1, 2]
+    assert TOUCH_KINDS[from_store.kind_codes()[2]] is TouchKind.DEMO
+    with pytest.raises(ValueError, match="different lengths"):
+        TouchTable.from_columns(**columns, **rest, **text, rep_codes=(["r"], np.array([0], dtype=np.intp)))
