@@ -39,6 +39,8 @@ __all__ = ["engagement", "lead_points"]
 _DEFAULT_DEMO_MINUTES = 30.0
 #: (first day, last day, touches, inbound touches, last inbound day) of one person.
 PersonStats = tuple[date, date, int, int, date | None]
+#: The instant of the stand-in touches that look up a kind's points.
+_ANY_INSTANT = datetime(2000, 1, 1)
 _DECIDING_FUNCTIONS = frozenset({Function.FINANCE, Function.PROCUREMENT, Function.LEGAL})
 
 
@@ -164,6 +166,8 @@ def engagement(
     first_recent = bisect_left(range(end), window_start, key=table.instant)
     recent = table.take(range(first_recent, end))
     kinds_of, directions, attendees = recent.kinds, recent.directions, recent.person_ids
+    durations = recent.durations
+    demo_points: dict[int | None, tuple[str, float] | None] = {}
     lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     inbound_email = lead_points(
         Touch(id="-", at=datetime(2000, 1, 1), kind=email_kind, direction=inbound_dir, person_ids=["-"]),
@@ -175,8 +179,14 @@ def engagement(
         if points is None:
             if kind is email_kind:
                 points = inbound_email if directions[i] is inbound_dir else None
-            elif kind is demo_kind:
-                points = lead_points(recent[i], config)
+            elif kind is demo_kind:  # scored by its duration alone, worked out once per duration
+                duration = durations[i]
+                if duration not in demo_points:
+                    demo = Touch(
+                        id="-", at=_ANY_INSTANT, kind=demo_kind, duration_s=duration, person_ids=["-"]
+                    )
+                    demo_points[duration] = lead_points(demo, config)
+                points = demo_points[duration]
             if points is None:
                 continue
         for pid in attendees[i]:
