@@ -1,11 +1,8 @@
-// One account and everything its analyses read but its touches, as one record: the company, its
-// parent and subsidiaries, deals with products and committee, holdings, its people (everyone who
-// works or worked there, plus committee members of its deals) with their employment there, reporting
-// lines and KNOWS ties among them, and the reps and products these name.
-// The touches come from account_touches, run at the same time in a second session: on a large
-// account each query keeps one core of the server busy, and the client checks this record while
-// the server still reads the touches. One query is one network round trip: on a small account the
-// round trips were most of the fetch, and the two run side by side.
+// One account and everything its analyses read, as one record: the company, its parent and
+// subsidiaries, deals with products and committee, holdings, its people (everyone who works or
+// worked there, plus committee members of its deals) with their employment there, reporting lines
+// and KNOWS ties among them, every touch with any of them, and the reps and products these name.
+// One query is one network round trip: on a small account the round trips were most of the fetch.
 // Dates and instants travel as ISO strings (toString): the driver builds its own temporal objects
 // in Python, several times slower than the models parse the strings.
 // The account is named by its id ($company_id, with $deal_id null) or by one of its deals ($deal_id,
@@ -69,24 +66,42 @@ CALL (members) {
   MATCH (p)-[k:KNOWS]->(o:Person)
   RETURN collect(k {.*, person_id: p.id, other_id: o.id}) AS knows
 }
-// The reps: the whole team when it has at most $all_reps_limit reps (one count-store lookup tells),
-// else those who own its deals. The store keeps those its deals and touches name: the touches come
-// from account_touches, whose rep ids are known only once the store has parsed them, and a second
-// round trip for their reps cost a large account more than reading a small team.
-CALL () {
-  MATCH (r:Rep)
-  RETURN count(r) <= $all_reps_limit AS whole_team
+// A touch comes back as its one `packed` string (see create_touches): reading one property of
+// each of the tens of thousands of touches of a large account costs a fraction of reading nine.
+// Touches written before `packed` existed come back as maps, from the attendee ids, rep id and
+// deal id that later versions kept as properties, or else from their relationships.
+CALL (members) {
+  UNWIND members AS p
+  MATCH (p)<-[:WITH]-(t:Touch)
+  WITH DISTINCT t
+  WITH t, t.packed AS packed
+  WITH collect(packed) AS packed_touches, collect(CASE WHEN packed IS NULL THEN t END) AS unpacked
+  RETURN packed_touches, [t IN unpacked |
+    CASE
+      WHEN t.person_ids IS NOT NULL THEN t {.*, at: toString(t.at)}
+      ELSE t {
+        .*,
+        at: toString(t.at),
+        person_ids: COLLECT { MATCH (t)-[:WITH]->(a:Person) RETURN a.id ORDER BY a.id },
+        rep_id: COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0],
+        deal_id: COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0]
+      }
+    END
+  ] AS touches
 }
-CALL (whole_team, deals) {
-  CALL (whole_team, deals) {
-    UNWIND CASE WHEN whole_team THEN [true] ELSE [] END AS _
-    MATCH (r:Rep)
-    RETURN r
-    UNION
-    UNWIND [d IN deals | d.owner_rep_id] AS rep_id
-    MATCH (r:Rep {id: rep_id})
-    RETURN r
-  }
+// The rep ids of packed touches are their eighth field. Splitting every string costs about 35 ms on
+// 50,000 touches: above $rep_split_limit touches the store reads the rep ids from its own parse of the
+// strings and fetches those reps with get_reps instead (a second round trip, which a small account
+// would feel more than the split).
+CALL (packed_touches, touches, deals) {
+  UNWIND CASE
+           WHEN size(packed_touches) <= $rep_split_limit THEN [x IN packed_touches | split(x, $sep)[7]]
+           ELSE []
+         END
+         + [x IN touches WHERE x.rep_id IS NOT NULL | x.rep_id]
+         + [d IN deals | d.owner_rep_id] AS rep_id
+  WITH DISTINCT rep_id
+  MATCH (r:Rep {id: rep_id})
   RETURN collect(r {.*}) AS reps
 }
 CALL (holdings, deal_products) {
@@ -96,5 +111,5 @@ CALL (holdings, deal_products) {
   RETURN collect(p {.*}) AS products
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
-       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, reps, whole_team,
-       products
+       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, packed_touches,
+       touches, reps, products

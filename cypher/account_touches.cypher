@@ -1,6 +1,7 @@
 // Every touch with any person of one account (everyone who works or worked there, plus committee
 // members of its deals: the same people as account_graph), and the reps these touches name. The
-// store runs it in a second session at the same time as account_graph (see there). The account is
+// store runs it in a second session at the same time as account_without_touches (see there), for a
+// large account; its parts are account_graph's, which a small account is read with. The account is
 // named by its id ($company_id, with $deal_id null) or by one of its deals ($deal_id, with
 // $company_id null). No record when there is no such account.
 OPTIONAL MATCH (:Deal {id: $deal_id})-[:FOR]->(of_deal:Company)
@@ -39,7 +40,7 @@ CALL (members) {
     END
   ] AS touches
 }
-// The reps these touches name, unless account_graph reads the whole team (at most $all_reps_limit
+// The reps these touches name, unless account_without_touches reads the whole team (at most $all_reps_limit
 // reps). The rep ids of packed touches are their eighth field. Splitting every string costs about
 // 35 ms on 50,000 touches: above $rep_split_limit touches the store reads the rep ids from its own
 // parse of the strings and fetches those reps with get_reps instead (a second round trip, which a

@@ -191,11 +191,14 @@ _PACKING: dict[str, Any] = {"sep": _PACK_SEP, "attendee_sep": _ATTENDEE_SEP}
 _KIND_CODE_OF: dict[str, int] = {kind.value: code for code, kind in enumerate(TOUCH_KINDS)}
 _DIRECTION_OF: dict[str, Direction] = {direction.value: direction for direction in Direction}
 #: Above this many packed touches, an account read takes its touches' rep ids from the parsed strings
-#: and fetches those reps in a second query, rather than splitting every string on the server (when the
-#: team is too large to read whole: _ALL_REPS_LIMIT).
+#: and fetches those reps in a second query, rather than splitting every string on the server (side by
+#: side, only when the team is too large to read whole: _ALL_REPS_LIMIT).
 _REP_SPLIT_LIMIT = 5_000
-#: An account read takes the whole team of reps when it has at most this many (and keeps those the
-#: account's deals and touches name), so that no read waits for a second query for them.
+#: Accounts with at least this many touches are read in two queries side by side, once this store
+#: has seen how large they are (see Neo4jStore._account_graph).
+_SIDE_BY_SIDE_FROM = 5_000
+#: An account read side by side takes the whole team of reps when it has at most this many (and
+#: keeps those the account's deals and touches name), so that no read waits for a third query.
 _ALL_REPS_LIMIT = 500
 #: Threads that read the touch half of account reads, for as many account reads at once; more wait.
 _READER_THREADS = 8
@@ -321,6 +324,27 @@ def _unpack(packed: str) -> tuple[Any, ...]:
     return (*head, last)
 
 
+def _not_found(company_id: str | None, deal_id: str | None) -> NotFoundError:
+    return (
+        NotFoundError("deal", deal_id) if deal_id is not None else NotFoundError("account", company_id or "")
+    )
+
+
+def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
+    """The record lists of an account read (all but its touches) as models, each in key order.
+
+    The queries return every reporting line and KNOWS tie of the members; those among them are the
+    account's (see cypher/account_graph.cypher)."""
+    members = {person["id"] for person in rows["people"]}
+    rows["reporting"] = [r for r in rows["reporting"] if r["manager_id"] in members]
+    rows["knows"] = [k for k in rows["knows"] if k["other_id"] in members]
+    lists: dict[str, list[Any]] = {}
+    for name, (adapter, key) in _LISTS.items():
+        records = adapter.validate_python(rows[name], context=FROM_STORE)
+        lists[name] = records if key is None else sorted(records, key=key)
+    return lists
+
+
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 #: Quick retries of a deadlocked batch before the driver's slower retry policy takes over.
 _DEADLOCK_RETRIES = 8
@@ -401,7 +425,10 @@ class Neo4jStore(GraphStore):
         self._bulk_writers = bulk_writers
         #: Per thread: the write pipeline of the `bulk()` block that thread is in, if any.
         self._pipelines = threading.local()
-        #: The threads that read account touches (see _account_graph), started on first use.
+        #: ("account", id) and ("deal", id) of the accounts last read with many touches (see
+        #: _account_graph): at most a few per large account.
+        self._large_accounts: set[tuple[str, str]] = set()
+        #: The threads that read account touches (see _read_side_by_side), started on first use.
         self._reader_pool: ThreadPoolExecutor | None = None
         self._readers_lock = threading.Lock()
         if apply_schema:
@@ -663,60 +690,119 @@ class Neo4jStore(GraphStore):
         return self._account_graph(company_id=None, deal_id=deal_id)
 
     def _account_graph(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
-        """The account named by its id or by one of its deals, in two queries run side by side:
-        `account_touches` in a reader thread, `account_graph` (everything else) in this one.
+        """The account named by its id or by one of its deals: in one query (`account_graph`), or,
+        if this store found it large when it last read it, in two queries side by side.
 
-        On a large account each keeps one core of the server busy, and this thread checks the
-        other records while the server still reads the touches (50,000 touches: about 110 ms less
-        than one query doing both). Each is an auto-commit READ transaction: one network round trip,
-        where a managed transaction adds a second one for its COMMIT. Unlike a managed transaction
-        it is not retried: a failure is reported at once, and the API answers it with 503 and
-        Retry-After. Neo4j reads at read-committed isolation, within one query too: a write that
-        commits during the read may show in one part and not another, as it could before.
+        Each query is an auto-commit READ transaction: one network round trip, where a managed
+        transaction adds a second one for its COMMIT (a read of a small account costs about as much
+        as a round trip). Unlike a managed transaction it is not retried: a failure is reported at
+        once, and the API answers it with 503 and Retry-After.
+
+        Two queries at once cost a small account more than they save: under the API benchmark's
+        load, reading every account that way took Neo4j about 60% more CPU per request and raised
+        the p95 of deal gaps from 227 to 354 ms. On a large account they save about 100 ms of
+        350 (see `_read_side_by_side`). Whether an account is large is known only once it is read,
+        so this store remembers the accounts (and deals) whose last read had at least
+        `_SIDE_BY_SIDE_FROM` touches: only the first read of a large account is the slower one.
         """
+        keys = [("deal", deal_id)] if deal_id is not None else []
+        key = keys[0] if keys else ("account", company_id or "")
         # The collector is paused from the first decoded row on: the driver's decoding of a large
         # account allocates as many long-lived objects as building the models does.
         with gc_paused():
-            touches_read = self._readers().submit(self._account_touches, company_id, deal_id)
-            try:
-                rows = self._account_record(company_id=company_id, deal_id=deal_id)
-            except BaseException:
-                touches_read.cancel()
-                raise
-            if rows is None:
-                touches_read.cancel()
-                if deal_id is not None:
-                    raise NotFoundError("deal", deal_id)
-                raise NotFoundError("account", company_id or "")
-            # The query returns every reporting line and KNOWS tie of the members; those among them
-            # are the account's (see cypher/account_graph.cypher).
-            members = {person["id"] for person in rows["people"]}
-            rows["reporting"] = [r for r in rows["reporting"] if r["manager_id"] in members]
-            rows["knows"] = [k for k in rows["knows"] if k["other_id"] in members]
-            lists: dict[str, list[Any]] = {}
-            for name, (adapter, key) in _LISTS.items():
-                if name != "reps":
-                    records = adapter.validate_python(rows[name], context=FROM_STORE)
-                    lists[name] = records if key is None else sorted(records, key=key)
-            company = _parse(Company, rows["company"])
-            parent = _parse(Company, rows["parent"]) if rows["parent"] else None
-            read = touches_read.result()
-            if read is None:  # the account was deleted between the two reads
-                raise NotFoundError("account", company.id)
-            touches, touch_reps = read
-            # The reps its deals and touches name: from the whole team, or from the reps each query
-            # found; those of a large account on a large team are fetched now (see
-            # account_touches.cypher).
-            reps = {rep["id"]: rep for rep in [*rows["reps"], *touch_reps]}
-            named = set(filter(None, touches.rep_codes()[0]))
-            named.update(deal.owner_rep_id for deal in lists["deals"] if deal.owner_rep_id)
-            missing = [] if rows["whole_team"] else sorted(named - set(reps))
-            if missing:
-                reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=missing)[0]["reps"])
-            lists["reps"] = _LISTS["reps"][0].validate_python(
-                [reps[rep_id] for rep_id in sorted(named & set(reps))], context=FROM_STORE
-            )
-            return AccountGraph(company=company, parent=parent, touches=touches, **lists)
+            if key in self._large_accounts:
+                account = self._read_side_by_side(company_id=company_id, deal_id=deal_id)
+            else:
+                account = self._read_in_one_query(company_id=company_id, deal_id=deal_id)
+        keys.append(("account", account.company.id))
+        if len(account.touches) >= _SIDE_BY_SIDE_FROM:
+            self._large_accounts.update(keys)
+        else:
+            self._large_accounts.difference_update(keys)
+        return account
+
+    def _read_in_one_query(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
+        """An account and its touches in the one query `account_graph`."""
+        with (
+            self._errors(),
+            self._driver.session(database=self._database, default_access_mode="READ") as session,
+        ):
+            record = session.run(
+                cypher.query("account_graph"),
+                company_id=company_id,
+                deal_id=deal_id,
+                sep=_PACK_SEP,
+                rep_split_limit=_REP_SPLIT_LIMIT,
+            ).single()
+        if record is None:
+            raise _not_found(company_id, deal_id)
+        rows = dict(record)
+        touches = _touch_table(rows["packed_touches"], _TOUCHES.validate_python(rows["touches"]))
+        lists = _account_lists(rows)
+        if len(rows["packed_touches"]) > _REP_SPLIT_LIMIT:
+            # The query left out the reps named only by packed touches (see account_graph.cypher).
+            named = set(filter(None, touches.rep_codes()[0])) - {rep.id for rep in lists["reps"]}
+            if named:
+                found = _LISTS["reps"][0].validate_python(
+                    self._read("get_reps", ids=sorted(named))[0]["reps"], context=FROM_STORE
+                )
+                lists["reps"] = sorted([*lists["reps"], *found], key=attrgetter("id"))
+        return AccountGraph(
+            company=_parse(Company, rows["company"]),
+            parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
+            touches=touches,
+            **lists,
+        )
+
+    def _read_side_by_side(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
+        """A large account in two queries run side by side: `account_touches` in a reader thread,
+        `account_without_touches` in this one.
+
+        Each keeps one core of the server busy, and this thread checks the other records while the
+        server still reads the touches (50,000 touches: about 100 ms less than one query doing both).
+        Neo4j reads at read-committed isolation, within one query too: a write that commits during
+        the read may show in one part and not the other, as it could within one query.
+        """
+        touches_read = self._readers().submit(self._account_touches, company_id, deal_id)
+        try:
+            with (
+                self._errors(),
+                self._driver.session(database=self._database, default_access_mode="READ") as session,
+            ):
+                record = session.run(
+                    cypher.query("account_without_touches"),
+                    company_id=company_id,
+                    deal_id=deal_id,
+                    all_reps_limit=_ALL_REPS_LIMIT,
+                ).single()
+        except BaseException:
+            touches_read.cancel()
+            raise
+        if record is None:
+            touches_read.cancel()
+            raise _not_found(company_id, deal_id)
+        rows = dict(record)
+        rep_rows = rows.pop("reps")
+        rows["reps"] = []
+        lists = _account_lists(rows)
+        company = _parse(Company, rows["company"])
+        parent = _parse(Company, rows["parent"]) if rows["parent"] else None
+        read = touches_read.result()
+        if read is None:  # the account was deleted between the two reads
+            raise NotFoundError("account", company.id)
+        touches, touch_reps = read
+        # The reps its deals and touches name: from the whole team, or from the reps each query
+        # found; those of a large account on a large team are fetched now (see account_touches).
+        reps = {rep["id"]: rep for rep in [*rep_rows, *touch_reps]}
+        named = set(filter(None, touches.rep_codes()[0]))
+        named.update(deal.owner_rep_id for deal in lists["deals"] if deal.owner_rep_id)
+        missing = [] if rows["whole_team"] else sorted(named - set(reps))
+        if missing:
+            reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=missing)[0]["reps"])
+        lists["reps"] = _LISTS["reps"][0].validate_python(
+            [reps[rep_id] for rep_id in sorted(named & set(reps))], context=FROM_STORE
+        )
+        return AccountGraph(company=company, parent=parent, touches=touches, **lists)
 
     def _readers(self) -> ThreadPoolExecutor:
         """The threads that run the touch half of account reads (created on first use)."""
@@ -726,20 +812,6 @@ class Neo4jStore(GraphStore):
                     max_workers=_READER_THREADS, thread_name_prefix="buyergraph-reader"
                 )
             return self._reader_pool
-
-    def _account_record(self, *, company_id: str | None, deal_id: str | None) -> dict[str, Any] | None:
-        """The one record of `account_graph`, or None when there is no such account."""
-        with (
-            self._errors(),
-            self._driver.session(database=self._database, default_access_mode="READ") as session,
-        ):
-            record = session.run(
-                cypher.query("account_graph"),
-                company_id=company_id,
-                deal_id=deal_id,
-                all_reps_limit=_ALL_REPS_LIMIT,
-            ).single()
-        return None if record is None else dict(record)
 
     def _account_touches(
         self, company_id: str | None, deal_id: str | None

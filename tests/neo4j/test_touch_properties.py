@@ -6,6 +6,7 @@ from __future__ import annotations
 import neo4j
 import pytest
 
+from graph.errors import NotFoundError
 from graph.model import Rep, Touch
 from graph.stores.base import GraphStore
 from tests.contract.world import world
@@ -146,17 +147,28 @@ def test_touches_written_by_earlier_versions_read_the_same(
         assert packed[0]["p"].split(SEP)[9] == "".join(ATTENDEE_SEP + p for p in shared.person_ids[1:])
 
 
-@pytest.mark.parametrize(
-    ("whole_team_up_to", "split_up_to"),
-    [(None, None), (0, None), (0, 0)],
-    ids=["whole-team-read", "large-team-reps-split-on-the-server", "large-team-large-account-second-query"],
-)
+#: How an account read may go: (limits patched into graph.stores.neo4j, read side by side).
+READ_ROUTES = {
+    "one-query": ({}, False),
+    "one-query-reps-of-a-large-account-in-a-second-query": ({"_REP_SPLIT_LIMIT": 0}, False),
+    "side-by-side-whole-team": ({"_SIDE_BY_SIDE_FROM": 0}, True),
+    "side-by-side-large-team-reps-split-on-the-server": (
+        {"_SIDE_BY_SIDE_FROM": 0, "_ALL_REPS_LIMIT": 0},
+        True,
+    ),
+    "side-by-side-large-team-large-account": (
+        {"_SIDE_BY_SIDE_FROM": 0, "_ALL_REPS_LIMIT": 0, "_REP_SPLIT_LIMIT": 0},
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("route", list(READ_ROUTES))
 def test_an_account_read_keeps_exactly_the_reps_its_deals_and_touches_name_by_every_route(
     neo4j_store: GraphStore,
     neo4j_connection: tuple[str, str, str, str],
     monkeypatch: pytest.MonkeyPatch,
-    whole_team_up_to: int | None,
-    split_up_to: int | None,
+    route: str,
 ) -> None:
     import graph.stores.neo4j as neo4j_store_module
 
@@ -168,9 +180,35 @@ def test_an_account_read_keeps_exactly_the_reps_its_deals_and_touches_name_by_ev
     assert named - owners  # some reps are named only by touches
     in_store = _query(neo4j_connection, "MATCH (r:Rep) RETURN collect(r.id) AS ids")[0]["ids"]
     assert set(in_store) > named | owners  # and some are not this account's
-    if whole_team_up_to is not None:  # the team counts as too large to read whole
-        monkeypatch.setattr(neo4j_store_module, "_ALL_REPS_LIMIT", whole_team_up_to)
-    if split_up_to is not None:  # every account counts as large
-        monkeypatch.setattr(neo4j_store_module, "_REP_SPLIT_LIMIT", split_up_to)
+    limits, side_by_side = READ_ROUTES[route]
+    for name, value in limits.items():
+        monkeypatch.setattr(neo4j_store_module, name, value)
+    first = neo4j_store.account_graph(ACCOUNT)  # in one query: the store learns the account's size
     account = neo4j_store.account_graph(ACCOUNT)
-    assert account == reference and [r.id for r in account.reps] == sorted(named | owners)
+    assert (("account", ACCOUNT) in neo4j_store._large_accounts) is side_by_side  # type: ignore[attr-defined]
+    assert first == account == reference and [r.id for r in account.reps] == sorted(named | owners)
+
+
+def test_every_account_and_deal_reads_the_same_side_by_side_and_a_missing_one_is_not_found(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graph.stores.neo4j as neo4j_store_module
+
+    _load(neo4j_store)
+    accounts = [company.id for company in neo4j_store.list_accounts(limit=500).data]
+    in_one_query = {company_id: neo4j_store.account_graph(company_id) for company_id in accounts}
+    deals = {d.id: company_id for company_id, a in in_one_query.items() for d in a.deals}
+    assert len(accounts) == 3 and deals  # the contract world's accounts
+    monkeypatch.setattr(neo4j_store_module, "_SIDE_BY_SIDE_FROM", 0)  # every account counts as large
+    for company_id in accounts:
+        neo4j_store.account_graph(company_id)  # learns that it is large
+        assert neo4j_store.account_graph(company_id) == in_one_query[company_id]
+    for deal_id, company_id in deals.items():
+        neo4j_store.deal_account_graph(deal_id)
+        assert ("deal", deal_id) in neo4j_store._large_accounts  # type: ignore[attr-defined]
+        assert neo4j_store.deal_account_graph(deal_id) == in_one_query[company_id]
+    neo4j_store._large_accounts.update({("account", "nobody"), ("deal", "no-deal")})  # type: ignore[attr-defined]
+    with pytest.raises(NotFoundError):
+        neo4j_store.account_graph("nobody")
+    with pytest.raises(NotFoundError):
+        neo4j_store.deal_account_graph("no-deal")
