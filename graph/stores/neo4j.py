@@ -698,10 +698,11 @@ class Neo4jStore(GraphStore):
         as a round trip). Unlike a managed transaction it is not retried: a failure is reported at
         once, and the API answers it with 503 and Retry-After.
 
-        Two queries at once cost a small account more than they save: under the API benchmark's
-        load, reading every account that way took Neo4j about 60% more CPU per request and raised
-        the p95 of deal gaps from 227 to 354 ms. On a large account they save about 100 ms of
-        350 (see `_read_side_by_side`). Whether an account is large is known only once it is read,
+        Two queries at once cost a small account more than they save: a deal's read took about 40%
+        more of this process's CPU (2.8 against 2.0 ms) and more of Neo4j's, and one run of the API
+        benchmark reading every account that way gave a gaps p95 of 354 ms against 227 (those runs
+        vary by about a quarter). On a large account they save about 100 ms of 350 (see
+        `_read_side_by_side`). Whether an account is large is known only once it is read,
         so this store remembers the accounts (and deals) whose last read had at least
         `_SIDE_BY_SIDE_FROM` touches: only the first read of a large account is the slower one.
         """
