@@ -724,17 +724,13 @@ class Neo4jStore(GraphStore):
 
     def _read_in_one_query(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
         """An account and its touches in the one query `account_graph`."""
-        with (
-            self._errors(),
-            self._driver.session(database=self._database, default_access_mode="READ") as session,
-        ):
-            record = session.run(
-                cypher.query("account_graph"),
-                company_id=company_id,
-                deal_id=deal_id,
-                sep=_PACK_SEP,
-                rep_split_limit=_REP_SPLIT_LIMIT,
-            ).single()
+        record = self._account_record(
+            "account_graph",
+            company_id=company_id,
+            deal_id=deal_id,
+            sep=_PACK_SEP,
+            rep_split_limit=_REP_SPLIT_LIMIT,
+        )
         if record is None:
             raise _not_found(company_id, deal_id)
         rows = dict(record)
@@ -766,16 +762,12 @@ class Neo4jStore(GraphStore):
         """
         touches_read = self._readers().submit(self._account_touches, company_id, deal_id)
         try:
-            with (
-                self._errors(),
-                self._driver.session(database=self._database, default_access_mode="READ") as session,
-            ):
-                record = session.run(
-                    cypher.query("account_without_touches"),
-                    company_id=company_id,
-                    deal_id=deal_id,
-                    all_reps_limit=_ALL_REPS_LIMIT,
-                ).single()
+            record = self._account_record(
+                "account_without_touches",
+                company_id=company_id,
+                deal_id=deal_id,
+                all_reps_limit=_ALL_REPS_LIMIT,
+            )
         except BaseException:
             touches_read.cancel()
             raise
@@ -805,6 +797,15 @@ class Neo4jStore(GraphStore):
         )
         return AccountGraph(company=company, parent=parent, touches=touches, **lists)
 
+    def _account_record(self, name: str, **params: Any) -> neo4j.Record | None:
+        """The one record of an account query (None: no such account), as an auto-commit READ
+        transaction (see _account_graph)."""
+        with (
+            self._errors(),
+            self._driver.session(database=self._database, default_access_mode="READ") as session,
+        ):
+            return session.run(cypher.query(name), params).single()
+
     def _readers(self) -> ThreadPoolExecutor:
         """The threads that run the touch half of account reads (created on first use)."""
         with self._readers_lock:
@@ -820,18 +821,14 @@ class Neo4jStore(GraphStore):
         """An account's touches as a table and the reps they name, or None when there is no such
         account. Runs in a reader thread; the table is parsed there too, while the calling thread
         checks the other records."""
-        with (
-            self._errors(),
-            self._driver.session(database=self._database, default_access_mode="READ") as session,
-        ):
-            record = session.run(
-                cypher.query("account_touches"),
-                company_id=company_id,
-                deal_id=deal_id,
-                sep=_PACK_SEP,
-                rep_split_limit=_REP_SPLIT_LIMIT,
-                all_reps_limit=_ALL_REPS_LIMIT,
-            ).single()
+        record = self._account_record(
+            "account_touches",
+            company_id=company_id,
+            deal_id=deal_id,
+            sep=_PACK_SEP,
+            rep_split_limit=_REP_SPLIT_LIMIT,
+            all_reps_limit=_ALL_REPS_LIMIT,
+        )
         if record is None:
             return None
         table = _touch_table(record["packed_touches"], _TOUCHES.validate_python(record["touches"]))
