@@ -180,6 +180,12 @@ class HopBoundedPaths:
             self.predecessors.append(pred)
             current = nxt
 
+    def reached(self) -> set[str]:
+        """Every node within max_hops of a source, the sources included: `reachable_within`'s nodes,
+        read off the costs this pass worked out anyway (a second walk of a large account's reach
+        graph in Python cost about 10 ms)."""
+        return {self.nodes[i] for i in np.flatnonzero(np.isfinite(self.best)).tolist()}
+
     def path(self, target: str) -> WarmPath | None:
         """The cheapest path to target within max_hops, or None (also for a source itself)."""
         i = self.index.get(target)

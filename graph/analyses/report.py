@@ -6,7 +6,7 @@ from datetime import date
 
 import graph.projections as projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths, reachable_within
+from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
 from graph.analyses.cross_sell import OwnershipIndex, recommend
 from graph.analyses.engagement import engagement
 from graph.analyses.gaps import choose_template, deal_gaps
@@ -136,7 +136,10 @@ def _deal_analyses(
     top = ranking.order[: config.top_influencers_per_deal]
 
     reps = sorted(p.reps)
-    reach_hops = reachable_within(p.reach, reps, max_hops=config.max_hops)
+    # Warm paths to everyone a gap or a deal may name, and who is reachable at all, from one
+    # hop-bounded pass.
+    finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops)
+    reachable = finder.reached()
     engaged = {pid for pid in p.people if p.engaged(pid)}
     touched = {pid for pid in p.people if p.touched(pid)}
     families_by_deal: dict[str, set[str]] = {}
@@ -147,8 +150,6 @@ def _deal_analyses(
             families_by_deal.setdefault(dp.deal_id, set()).add(family)
     committee_of = projections.committee_by_deal(p.committee)
 
-    # Warm paths to everyone a gap or a deal may name, from one hop-bounded pass.
-    finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops)
     path_cache: dict[str, WarmPath | None] = {}
 
     def warm(pid: str) -> WarmPath | None:
@@ -184,7 +185,7 @@ def _deal_analyses(
                 held.append(row.role)
         key = [pid for pid in list(members) + top if pid in p.current]
         key = list(dict.fromkeys(key))
-        coverage = coverage_score(key, reach_hops, score_of)
+        coverage = coverage_score(key, reachable, score_of)
         paths: dict[str, list[WarmPath]] = {}
         for pid in key:
             found = warm(pid) if pid not in engaged else None

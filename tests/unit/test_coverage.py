@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, datetime, timedelta
 
 import networkx as nx
 import pytest
 
 from graph.analyses import AnalysisConfig, analyze_account, warm_paths
-from graph.analyses.coverage import best_paths, coverage_score, k_warm_paths, reachable_within
+from graph.analyses.coverage import (
+    HopBoundedPaths,
+    best_paths,
+    coverage_score,
+    k_warm_paths,
+    reachable_within,
+)
 from graph.errors import NotFoundError
 from graph.model import (
     AccountGraph,
@@ -142,3 +149,18 @@ def test_warm_paths_entry_point_and_unknown_person() -> None:
 def test_coverage_score_plain_share_without_influence() -> None:
     assert coverage_score(["a", "b", "c", "d"], {"a"}, {}).score == 0.25
     assert coverage_score([], set(), {}).score == 0.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_hop_bounded_pass_reaches_exactly_the_nodes_a_breadth_first_walk_reaches(seed: int) -> None:
+
+    rng = random.Random(seed)
+    g = nx.gnm_random_graph(60, 90, seed=seed)
+    g = nx.relabel_nodes(g, {i: f"n{i}" for i in g})
+    for u, v in g.edges:
+        g.edges[u, v]["cost"] = rng.choice([0.5, 1.0, 4.0])
+    g.add_node("alone")
+    sources = ["n0", "n1", "not-in-the-graph"]
+    for hops in (1, 2, 3):
+        reached = HopBoundedPaths(g, sources, max_hops=hops).reached()
+        assert reached == set(reachable_within(g, sources, max_hops=hops)) and "alone" not in reached
