@@ -159,7 +159,7 @@ def engagement(
     fixed_points: dict[int, tuple[str, float]] = {}
     for kind_ in TouchKind:
         if kind_ not in (demo_kind, email_kind):
-            scored = lead_points(Touch(id="-", at=datetime(2000, 1, 1), kind=kind_, person_ids=["-"]), config)
+            scored = lead_points(Touch(id="-", at=_ANY_INSTANT, kind=kind_, person_ids=["-"]), config)
             if scored is not None:
                 fixed_points[id(kind_)] = scored
     window_start = datetime.combine(lead_window, datetime.min.time())
@@ -170,7 +170,7 @@ def engagement(
     demo_points: dict[int | None, tuple[str, float] | None] = {}
     lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     inbound_email = lead_points(
-        Touch(id="-", at=datetime(2000, 1, 1), kind=email_kind, direction=inbound_dir, person_ids=["-"]),
+        Touch(id="-", at=_ANY_INSTANT, kind=email_kind, direction=inbound_dir, person_ids=["-"]),
         config,
     )
     for i in range(len(recent)):

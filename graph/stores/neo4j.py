@@ -331,7 +331,8 @@ def _not_found(company_id: str | None, deal_id: str | None) -> NotFoundError:
 
 
 def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
-    """The record lists of an account read (all but its touches) as models, each in key order.
+    """The record lists of an account read but its touches and reps (see _named_reps) as models,
+    each in key order.
 
     The queries return every reporting line and KNOWS tie of the members; those among them are the
     account's (see cypher/account_graph.cypher)."""
@@ -340,8 +341,9 @@ def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
     rows["knows"] = [k for k in rows["knows"] if k["other_id"] in members]
     lists: dict[str, list[Any]] = {}
     for name, (adapter, key) in _LISTS.items():
-        records = adapter.validate_python(rows[name], context=FROM_STORE)
-        lists[name] = records if key is None else sorted(records, key=key)
+        if name != "reps":
+            records = adapter.validate_python(rows[name], context=FROM_STORE)
+            lists[name] = records if key is None else sorted(records, key=key)
     return lists
 
 
@@ -736,14 +738,10 @@ class Neo4jStore(GraphStore):
         rows = dict(record)
         touches = _touch_table(rows["packed_touches"], _TOUCHES.validate_python(rows["touches"]))
         lists = _account_lists(rows)
-        if len(rows["packed_touches"]) > _REP_SPLIT_LIMIT:
-            # The query left out the reps named only by packed touches (see account_graph.cypher).
-            named = set(filter(None, touches.rep_codes()[0])) - {rep.id for rep in lists["reps"]}
-            if named:
-                found = _LISTS["reps"][0].validate_python(
-                    self._read("get_reps", ids=sorted(named))[0]["reps"], context=FROM_STORE
-                )
-                lists["reps"] = sorted([*lists["reps"], *found], key=attrgetter("id"))
+        # Above the limit the query left out the reps named only by packed touches (see
+        # account_graph.cypher).
+        complete = len(rows["packed_touches"]) <= _REP_SPLIT_LIMIT
+        lists["reps"] = self._named_reps(rows["reps"], touches, lists["deals"], complete=complete)
         return AccountGraph(
             company=_parse(Company, rows["company"]),
             parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
@@ -775,8 +773,6 @@ class Neo4jStore(GraphStore):
             touches_read.cancel()
             raise _not_found(company_id, deal_id)
         rows = dict(record)
-        rep_rows = rows.pop("reps")
-        rows["reps"] = []
         lists = _account_lists(rows)
         company = _parse(Company, rows["company"])
         parent = _parse(Company, rows["parent"]) if rows["parent"] else None
@@ -784,18 +780,27 @@ class Neo4jStore(GraphStore):
         if read is None:  # the account was deleted between the two reads
             raise NotFoundError("account", company.id)
         touches, touch_reps = read
-        # The reps its deals and touches name: from the whole team, or from the reps each query
-        # found; those of a large account on a large team are fetched now (see account_touches).
-        reps = {rep["id"]: rep for rep in [*rep_rows, *touch_reps]}
+        # From the whole team, or from the reps each query found; those of a large account on a
+        # large team are fetched now (see account_touches.cypher).
+        found = [*rows["reps"], *touch_reps]
+        lists["reps"] = self._named_reps(found, touches, lists["deals"], complete=rows["whole_team"])
+        return AccountGraph(company=company, parent=parent, touches=touches, **lists)
+
+    def _named_reps(
+        self, found: list[dict[str, Any]], touches: TouchTable, deals: list[Deal], *, complete: bool
+    ) -> list[Rep]:
+        """The reps an account's deals and touches name, in id order, from the rep rows its queries
+        found; unless those hold every rep named that exists (`complete`), the missing ones are
+        fetched with get_reps."""
+        reps = {rep["id"]: rep for rep in found}
         named = set(filter(None, touches.rep_codes()[0]))
-        named.update(deal.owner_rep_id for deal in lists["deals"] if deal.owner_rep_id)
-        missing = [] if rows["whole_team"] else sorted(named - set(reps))
+        named.update(deal.owner_rep_id for deal in deals if deal.owner_rep_id)
+        missing = [] if complete else sorted(named - set(reps))
         if missing:
             reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=missing)[0]["reps"])
-        lists["reps"] = _LISTS["reps"][0].validate_python(
+        return _LISTS["reps"][0].validate_python(
             [reps[rep_id] for rep_id in sorted(named & set(reps))], context=FROM_STORE
         )
-        return AccountGraph(company=company, parent=parent, touches=touches, **lists)
 
     def _account_record(self, name: str, **params: Any) -> neo4j.Record | None:
         """The one record of an account query (None: no such account), as an auto-commit READ
