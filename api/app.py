@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.config_file import load_config
 from api.errors import PROBLEM_JSON, TYPE_BASE, Problem, register_error_handlers
+from api.params import publish_page_size
 from api.runtime import Runtime, open_service_store
 from api.settings import Settings, get_settings
 from graph.analyses import AnalysisConfig
@@ -211,6 +212,7 @@ def create_app(
         redoc_url=None,
     )
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
+    _publish_configured_limits(app, settings)
 
     from api.routers import accounts, cypher, deals, docs, health, ingest, pages, people
 
@@ -233,6 +235,19 @@ def create_app(
         )
     app.add_middleware(GuardMiddleware, settings=settings)
     return app
+
+
+def _publish_configured_limits(app: FastAPI, settings: Settings) -> None:
+    """The OpenAPI document states this server's own page-size maximum (FastAPI's documented way of
+    extending the generated document: replace `app.openapi`)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = publish_page_size(generate(), settings.max_page_size)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _config() -> AnalysisConfig:

@@ -2,7 +2,8 @@
 
 A `Reject` names the file, the spreadsheet row (header = row 1, first data row = 2; for JSON Lines
 the line number), the field, the offending value and the reason. `write_rejects` writes them as CSV
-(opens in any spreadsheet) or JSON Lines, chosen by the report file's suffix.
+(opens in any spreadsheet; values a spreadsheet would run as formulas get a leading single quote, see
+ingest/spreadsheet.py) or JSON Lines (values exactly as read), chosen by the report file's suffix.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from graph.model import Record
+from ingest.spreadsheet import spreadsheet_row
 
 __all__ = ["Reject", "FileNote", "SourceRecord", "write_rejects", "REJECT_FIELDS"]
 
@@ -76,7 +78,8 @@ REJECT_FIELDS = ("file", "row", "field", "value", "reason", "kind", "action")
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
     """Write the reject report; `.jsonl`/`.json` gives JSON Lines, anything else CSV (UTF-8 with BOM,
-    so that Excel shows Chinese values correctly)."""
+    so that Excel shows Chinese values correctly; rejected values are often hostile, so every cell is
+    made spreadsheet-safe)."""
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,4 +93,6 @@ def write_rejects(path: Path, rejects: list[Reject]) -> None:
         writer.writerow(REJECT_FIELDS)
         for reject in rejects:
             data = reject.model_dump()
-            writer.writerow(["" if data[name] is None else data[name] for name in REJECT_FIELDS])
+            writer.writerow(
+                spreadsheet_row("" if data[name] is None else data[name] for name in REJECT_FIELDS)
+            )

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated, TypeVar
-
-from fastapi import Query
+from typing import TypeVar
 
 from api.errors import ApiProblem
+from api.params import AsOfQuery as AsOfQuery  # the routers' as_of parameter, defined once
 from api.runtime import Runtime
 from graph.analyses import (
     AccountAnalysis,
@@ -30,26 +29,10 @@ from ingest.titles import classify_title
 
 T = TypeVar("T")
 
-AsOfQuery = Annotated[
-    date | None,
-    Query(description="Analyse the data as it was known on this day (ISO date); default: today."),
-]
-
-
-#: The days an analysis may be asked for: its windows reach years back and ahead of `as_of`.
-EARLIEST_AS_OF = date(1900, 1, 1)
-LATEST_AS_OF = date(2999, 12, 31)
-
 
 def as_of_or_today(as_of: date | None) -> date:
-    """The day to analyse: the one asked for, else today in UTC (as the command line does)."""
-    if as_of is not None and not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
-        raise ApiProblem(
-            422,
-            "validation",
-            "Invalid request",
-            f"query:as_of: must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}, got {as_of}",
-        )
+    """The day to analyse: the one asked for (already checked by AsOfQuery), else today in UTC (as the
+    command line does)."""
     return as_of or datetime.now(UTC).date()
 
 

@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
-from api.errors import ApiProblem, problem_responses
+from api.errors import problem_responses
+from api.params import PageLimit, check_limit
 from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
 from api.schemas import (
     AccountDetailPublic,
@@ -39,17 +40,6 @@ AccountId = Annotated[str, Path(min_length=1, max_length=256, description="The a
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 
-def check_limit(limit: int, max_page_size: int) -> None:
-    """Page sizes above the configured maximum are refused, never silently cut."""
-    if limit > max_page_size:
-        raise ApiProblem(
-            422,
-            "validation",
-            "Invalid request",
-            f"query:limit: must be at most {max_page_size} (BUYERGRAPH_MAX_PAGE_SIZE), got {limit}",
-        )
-
-
 @router.get(
     "",
     response_model=AccountsPublic,
@@ -66,7 +56,7 @@ def list_accounts(
     industry: Annotated[str | None, Query(max_length=200, description="Exact industry name.")] = None,
     status: Annotated[CompanyStatus | None, Query(description="Customer status.")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, description="Page size (at most the server's max page size).")] = 50,
+    limit: PageLimit = 50,
 ) -> AccountsPublic:
     """Accounts ordered by name, filtered and paged; `count` is the total number that matched."""
     check_limit(limit, runtime.settings.max_page_size)

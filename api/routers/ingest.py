@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -34,14 +35,38 @@ router = APIRouter(prefix="/ingest", tags=["ingest"])
 
 _SAFE_NAME = re.compile(r"^[\w.\- ()\u0080-\uffff]+$")
 _CHUNK = 1 << 20
+#: Longest file name (in UTF-8 bytes) common file systems store; longer ones cannot be saved.
+MAX_NAME_BYTES = 255
+#: Every upload gets a fresh temporary folder named so; only such a folder is ever ingested.
+_UPLOAD_PREFIX = "buyergraph-upload-"
 
 
 def _safe_name(raw: str | None, index: int) -> str:
     """The file's own name (no folders), refusing names that could escape the upload folder."""
     name = Path((raw or "").replace("\\", "/")).name.strip()
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        # Not quoted: a name this long is noise in an error message.
+        raise InvalidInputError(
+            f"file {index + 1}: the file name is longer than {MAX_NAME_BYTES} bytes; rename the file"
+        )
     if not name or name in (".", "..") or name.startswith(".") or not _SAFE_NAME.match(name):
         raise InvalidInputError(f"file {index + 1}: {raw!r} is not a usable file name")
     return name
+
+
+def _new_upload_folder() -> Path:
+    """A fresh, private temporary folder for one upload's files."""
+    return Path(tempfile.mkdtemp(prefix=_UPLOAD_PREFIX)).resolve()
+
+
+def _is_upload_folder(folder: Path) -> bool:
+    """Whether `folder` is one made by `_new_upload_folder` (never the working directory or a data folder)."""
+    return (
+        folder.is_absolute()
+        and folder.name.startswith(_UPLOAD_PREFIX)
+        and folder.parent == Path(tempfile.gettempdir()).resolve()
+        and folder.is_dir()
+    )
 
 
 async def _save(files: list[UploadFile], folder: Path, limit: int) -> int:
@@ -84,6 +109,9 @@ def _ingest(
     runtime: Runtime, folder: Path, fmt: str, strict: bool, progress: ProgressCallback | None
 ) -> dict[str, Any]:
     """Run the loader on the saved files; the result holds the summary and the reject report."""
+    if not _is_upload_folder(folder):
+        # A guard against a bug here ever loading someone else's files (say, the working directory).
+        raise RuntimeError("refusing to ingest a folder that is not an upload's own temporary folder")
     store: GraphStore = runtime.store
     if progress is not None:
         progress("reading and resolving files", 0, None)
@@ -122,16 +150,16 @@ async def ingest_files(
     if not files:
         raise InvalidInputError("upload at least one file")
     settings = runtime.settings
-    folder = Path(tempfile.mkdtemp(prefix="buyergraph-upload-"))
+    folder = _new_upload_folder()
+    handed_to_job = False
     try:
         size = await _save(files, folder, settings.max_upload_bytes)
         if size > settings.ingest_job_threshold_bytes:
-            job = runtime.jobs.submit(
-                "ingest",
-                lambda progress: _ingest(runtime, folder, format, strict, progress),
-                cleanup=folder,
-            )
-            folder = Path()  # the job owns the folder now
+            # The job gets the folder's value bound now (no closure over a variable that may change)
+            # and owns it from here on: it removes the folder when it ends.
+            work = partial(_ingest, runtime, folder, format, strict)
+            job = runtime.jobs.submit("ingest", work, cleanup=folder)
+            handed_to_job = True
             return JSONResponse(
                 job.model_dump(mode="json"),
                 status_code=202,
@@ -140,7 +168,7 @@ async def ingest_files(
         result = await run_in_threadpool(_ingest, runtime, folder, format, strict, None)
         return IngestResultPublic.model_validate(result)
     finally:
-        if folder != Path():
+        if not handed_to_job:
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from api.deps import AdminKey, ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
+from api.params import PageLimit, check_limit
 from api.routers._analysis import (
     AsOfQuery,
     account_graph_cached,
@@ -18,7 +19,6 @@ from api.routers._analysis import (
     as_of_or_today,
     run_limited,
 )
-from api.routers.accounts import check_limit
 from api.schemas import (
     AccountPublic,
     CommitteeSeat,
@@ -70,7 +70,7 @@ def list_people(
         str | None, Query(max_length=256, description="Only people of this account.")
     ] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1)] = 50,
+    limit: PageLimit = 50,
 ) -> PeoplePublic:
     check_limit(limit, runtime.settings.max_page_size)
     page = store.list_people(search=search or None, company_id=account_id or None, offset=offset, limit=limit)

@@ -1,7 +1,9 @@
 """Writers of the synthetic world: the native bundle and a Salesforce Data Export.
 
 Both keep one open csv writer per file and write one account at a time with `writerows`, so memory is
-bounded by the largest account and the per-row cost is one list build. Each returns, per account, the
+bounded by the largest account and the per-row cost is one list build. Like every CSV buyergraph writes,
+cells pass through `spreadsheet_row`; a generated world holds no formula-like text (its numbers and
+phone numbers are left as they are), so it reads back exactly as generated. Each returns, per account, the
 data-row numbers of the broken rows it wrote, so that the truth can point at them exactly.
 """
 
@@ -12,6 +14,7 @@ import io
 from typing import Any
 
 from ingest.readers.salesforce import SALESFORCE_OBJECTS
+from ingest.spreadsheet import spreadsheet_row
 from ingest.synthetic import names as N
 from ingest.synthetic.world import Account, WorldBuilder, sf_id
 
@@ -119,7 +122,7 @@ class Sink:
 
     def write(self, stem: str, rows: list[Any]) -> None:
         if rows:
-            self.writers[stem].writerows(rows)
+            self.writers[stem].writerows(map(spreadsheet_row, rows))
             self.rows[stem] += len(rows)
 
     def texts(self) -> dict[str, str]:
