@@ -14,17 +14,22 @@ and phone numbers made only of digits, spaces and `( ) . / -` after a leading `+
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
-__all__ = ["spreadsheet_cell", "spreadsheet_row"]
+__all__ = ["spreadsheet_cell", "spreadsheet_row", "spreadsheet_csv"]
 
 T = TypeVar("T")
 
 #: First characters that make a spreadsheet read a cell as a formula (ASCII and full-width forms).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\0＝＋－＠")
 _STARTS_RISKY = FORMULA_TRIGGERS | {" "}
+#: A formula-like cell in CSV text: a trigger after a delimiter, line break, opening quote or leading
+#: spaces (a superset: a hit is checked cell by cell). The text's first cell is checked on its own.
+_TEXT_MAY_HOLD_FORMULA = re.compile('[,\n"] *[' + re.escape("".join(sorted(FORMULA_TRIGGERS))) + "]")
 #: A sign followed by digits and number or phone punctuation only: no letters, no reference, no call.
 _NUMBER_OR_PHONE = re.compile(r"[+-][0-9][0-9 ().,/-]*\Z")
 
@@ -42,3 +47,22 @@ def spreadsheet_cell(value: T) -> T | str:
 def spreadsheet_row(row: Iterable[T]) -> list[T | str]:
     """Every cell of `row` through `spreadsheet_cell`."""
     return [spreadsheet_cell(cell) for cell in row]
+
+
+def spreadsheet_csv(rows: Sequence[Sequence[Any]], *, lineterminator: str = "\r\n") -> str:
+    """Comma-separated text of `rows` with every cell through `spreadsheet_cell`.
+
+    Rendered as is first and again cell by cell only when some cell may start like a formula: the
+    generator writes millions of cells, nearly all plain, and one scan of the text is far cheaper than a
+    function call per cell.
+    """
+    text = _csv_text(rows, lineterminator)
+    if text.lstrip('" ')[:1] in FORMULA_TRIGGERS or _TEXT_MAY_HOLD_FORMULA.search(text):
+        text = _csv_text([spreadsheet_row(row) for row in rows], lineterminator)
+    return text
+
+
+def _csv_text(rows: Iterable[Sequence[Any]], lineterminator: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=lineterminator).writerows(rows)
+    return buffer.getvalue()

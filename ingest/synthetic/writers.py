@@ -1,8 +1,8 @@
 """Writers of the synthetic world: the native bundle and a Salesforce Data Export.
 
-Both keep one open csv writer per file and write one account at a time with `writerows`, so memory is
+Both keep one text buffer per file and write one account at a time with `writerows`, so memory is
 bounded by the largest account and the per-row cost is one list build. Like every CSV buyergraph writes,
-cells pass through `spreadsheet_row`; a generated world holds no formula-like text (its numbers and
+cells pass through `spreadsheet_csv`; a generated world holds no formula-like text (its numbers and
 phone numbers are left as they are), so it reads back exactly as generated. Each returns, per account, the
 data-row numbers of the broken rows it wrote, so that the truth can point at them exactly.
 """
@@ -14,7 +14,7 @@ import io
 from typing import Any
 
 from ingest.readers.salesforce import SALESFORCE_OBJECTS
-from ingest.spreadsheet import spreadsheet_row
+from ingest.spreadsheet import spreadsheet_csv
 from ingest.synthetic import names as N
 from ingest.synthetic.world import Account, WorldBuilder, sf_id
 
@@ -107,7 +107,7 @@ INBOUND = frozenset({"webinar", "content_download", "web_visit", "product_usage"
 
 
 class Sink:
-    """One csv writer per file over an in-memory buffer; counts data rows per file.
+    """One in-memory buffer of CSV text per file; counts data rows per file.
 
     Accounts are rendered into a sink (in a worker process or not) and the text is appended to the real
     files in account order, so the output does not depend on how many processes rendered it.
@@ -115,14 +115,11 @@ class Sink:
 
     def __init__(self, headers: dict[str, tuple[str, ...]]) -> None:
         self.buffers = {stem: io.StringIO() for stem in headers}
-        self.writers: dict[str, Any] = {
-            stem: csv.writer(buf, lineterminator="\n") for stem, buf in self.buffers.items()
-        }
         self.rows: dict[str, int] = dict.fromkeys(headers, 0)
 
     def write(self, stem: str, rows: list[Any]) -> None:
         if rows:
-            self.writers[stem].writerows(map(spreadsheet_row, rows))
+            self.buffers[stem].write(spreadsheet_csv(rows, lineterminator="\n"))
             self.rows[stem] += len(rows)
 
     def texts(self) -> dict[str, str]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
 from ingest.rejects import REJECT_FIELDS, Reject, write_rejects
-from ingest.spreadsheet import FORMULA_TRIGGERS, spreadsheet_cell
+from ingest.spreadsheet import FORMULA_TRIGGERS, spreadsheet_cell, spreadsheet_csv, spreadsheet_row
 from ingest.synthetic.generator import generate_world
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -114,3 +117,16 @@ def test_generated_world_holds_no_neutralised_cell_and_reads_back(tmp_path: Path
     with EmbeddedStore(tmp_path / "store") as store:
         result = ingest_paths([world], store, progress=False)
     assert result.summary.kinds["people"].loaded > 0
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from([*FORMULA_TRIGGERS, " ", ",", '"', "\n", "a", "1", "'", "é"]))
+
+
+@given(
+    st.lists(st.lists(st.one_of(_CELL_TEXT, st.integers(), st.none()), min_size=1, max_size=5), max_size=6)
+)
+def test_csv_text_fast_path_never_misses_a_formula(rows: list[list[object]]) -> None:
+    """`spreadsheet_csv` skips the cell-by-cell pass when its scan finds nothing: it must equal it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(spreadsheet_row(row) for row in rows)
+    assert spreadsheet_csv(rows, lineterminator="\n") == buffer.getvalue()
