@@ -35,7 +35,7 @@ def parse_day(value: object) -> date:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a calendar day") from None
+            raise ValueError("must be a date that exists, written YYYY-MM-DD") from None
     else:
         raise ValueError("must be a date written YYYY-MM-DD, e.g. 2026-06-30")
     if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:

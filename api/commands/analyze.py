@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.config_file import load_config
+from api.params import parse_day
 from graph.analyses import AccountAnalysis, OwnershipIndex, WarmPath, analyze_account, warm_paths
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import AccountGraph
@@ -21,9 +22,9 @@ def _parse_day(value: str | None) -> date:
     if value is None:
         return datetime.now(UTC).date()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInputError(f"--as-of must be a date like 2026-06-30, got {value!r}") from None
+        return parse_day(value)  # the rule of the API's as_of, so both take the same days
+    except ValueError as exc:
+        raise InvalidInputError(f"--as-of {exc}, got {value!r}") from None
 
 
 def _names(account: AccountGraph) -> dict[str, str]:

@@ -76,6 +76,8 @@ def test_path_to(world: tuple[Path, list[dict[str, Any]]]) -> None:
         (["@first", "--deal", "NOPE"], 4, "deal 'NOPE' not found"),
         (["@first", "--path-to", "NOPE"], 4, "person 'NOPE' not found"),
         (["@first", "--as-of", "2026-13-40"], 2, "--as-of must be a date"),
+        (["@first", "--as-of", "20260630"], 2, "--as-of must be a date written YYYY-MM-DD"),
+        (["@first", "--as-of", "1899-12-31"], 2, "--as-of must be between 1900-01-01 and 2999-12-31"),
     ],
 )
 def test_clear_errors(
