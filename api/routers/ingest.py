@@ -7,7 +7,6 @@ Uploads larger than the job threshold are answered at once with 202 and a job to
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from api.errors import problem_responses
 from api.jobs import Job, ProgressCallback
 from api.runtime import Runtime
 from api.schemas import IngestResultPublic
+from api.uploads import expand_archives, safe_name
 from graph.errors import InvalidInputError
 from graph.model import Record
 from graph.stores.base import GraphStore
@@ -33,25 +33,9 @@ from ingest.readers import FORMATS
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
-_SAFE_NAME = re.compile(r"^[\w.\- ()\u0080-\uffff]+$")
 _CHUNK = 1 << 20
-#: Longest file name (in UTF-8 bytes) common file systems store; longer ones cannot be saved.
-MAX_NAME_BYTES = 255
 #: Every upload gets a fresh temporary folder named so; only such a folder is ever ingested.
 _UPLOAD_PREFIX = "buyergraph-upload-"
-
-
-def _safe_name(raw: str | None, index: int) -> str:
-    """The file's own name (no folders), refusing names that could escape the upload folder."""
-    name = Path((raw or "").replace("\\", "/")).name.strip()
-    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
-        # Not quoted: a name this long is noise in an error message.
-        raise InvalidInputError(
-            f"file {index + 1}: the file name is longer than {MAX_NAME_BYTES} bytes; rename the file"
-        )
-    if not name or name in (".", "..") or name.startswith(".") or not _SAFE_NAME.match(name):
-        raise InvalidInputError(f"file {index + 1}: {raw!r} is not a usable file name")
-    return name
 
 
 def _new_upload_folder() -> Path:
@@ -69,22 +53,22 @@ def _is_upload_folder(folder: Path) -> bool:
     )
 
 
-async def _save(files: list[UploadFile], folder: Path, limit: int) -> int:
-    """Write the uploads into `folder`; return the total size. Never more than `limit` bytes."""
+async def _save(files: list[UploadFile], folder: Path, limit: int) -> list[str]:
+    """Write the uploads into `folder`; return their names in upload order. Never more than `limit` bytes."""
     total = 0
-    seen: set[str] = set()
+    seen: list[str] = []
     for index, upload in enumerate(files):
-        name = _safe_name(upload.filename, index)
+        name = safe_name(upload.filename, f"file {index + 1}")
         if name in seen:
             raise InvalidInputError(f"file {index + 1}: {name!r} was uploaded twice")
-        seen.add(name)
+        seen.append(name)
         with (folder / name).open("wb") as out:
             while chunk := await upload.read(_CHUNK):
                 total += len(chunk)
                 if total > limit:
                     raise InvalidInputError(f"the upload is larger than the limit of {limit:,} bytes")
                 await run_in_threadpool(out.write, chunk)  # disk writes stay off the event loop
-    return total
+    return seen
 
 
 class _CountingStore:
@@ -138,7 +122,10 @@ async def ingest_files(
     runtime: RuntimeDep,
     _key: WriteKey,
     files: Annotated[
-        list[UploadFile], File(description="One or more files (CSV, JSON Lines, exports, ZIP).")
+        list[UploadFile],
+        File(
+            description="One or more files (CSV, JSON Lines, exports); a .zip is unpacked and its files read."
+        ),
     ],
     format: Annotated[str, Form(description="auto, native, salesforce or hubspot.")] = "auto",
     strict: Annotated[bool, Form(description="Refuse the whole upload when any row is rejected.")] = False,
@@ -153,7 +140,8 @@ async def ingest_files(
     folder = _new_upload_folder()
     handed_to_job = False
     try:
-        size = await _save(files, folder, settings.max_upload_bytes)
+        names = await _save(files, folder, settings.max_upload_bytes)
+        size = await run_in_threadpool(expand_archives, folder, names, settings.max_upload_bytes)
         if size > settings.ingest_job_threshold_bytes:
             # The job gets the folder's value bound now (no closure over a variable that may change)
             # and owns it from here on: it removes the folder when it ends.
