@@ -13,7 +13,7 @@ import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -90,6 +90,8 @@ class JobRegistry:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="buyergraph-job")
+        #: Queued jobs' folders: a job owns its folder, and one that never runs must not leave it behind.
+        self._waiting: dict[str, tuple[Future[None], Path]] = {}
 
     def submit(
         self,
@@ -104,8 +106,16 @@ class JobRegistry:
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()
-        self._pool.submit(self._run, job.id, work, cleanup, on_done)
+        future = self._pool.submit(self._run, job.id, work, cleanup, on_done)
+        if cleanup is not None:
+            with self._lock:
+                self._waiting[job.id] = (future, cleanup)
+            future.add_done_callback(lambda _: self._forget_waiting(job.id))
         return job.model_copy(deep=True)
+
+    def _forget_waiting(self, job_id: str) -> None:
+        with self._lock:
+            self._waiting.pop(job_id, None)
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -159,4 +169,11 @@ class JobRegistry:
             del self._jobs[job_id]
 
     def close(self) -> None:
+        """Stop taking jobs; queued jobs are cancelled and their folders removed (a running one ends
+        on its own and removes its folder then)."""
+        with self._lock:
+            waiting = list(self._waiting.values())
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for future, folder in waiting:
+            if future.cancelled():
+                shutil.rmtree(folder, ignore_errors=True)
