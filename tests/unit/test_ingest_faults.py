@@ -1,0 +1,91 @@
+"""Ingest faults of issue 16: temporaries of killed writers, impossible reporting lines, undecodable
+bytes, duplicate ids that disagree, and values too long to be real."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from graph.model import Person
+from graph.stores.embedded import EmbeddedStore
+from ingest.loader import ingest_paths
+
+REPO = Path(__file__).resolve().parents[2]
+
+WRITER = """
+import sys
+from graph.model import Person
+from graph.model import Person
+from graph.stores.embedded import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+print("ready", flush=True)
+n = 0
+while True:
+    store.upsert("people", [Person(id=f"p{n}-{i}", name="x" * 300) for i in range(2000)])
+    n += 1
+"""
+
+
+def test_a_killed_embedded_write_leaves_no_copy_of_the_data_once_the_store_is_opened(tmp_path: Path) -> None:
+    home = tmp_path / "store"
+    EmbeddedStore(home).upsert("people", [Person(id="first", name="First")])
+    left_behind = False
+    modes: set[int] = set()
+    for _ in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(home)], stdout=subprocess.PIPE, cwd=REPO
+        )
+        assert process.stdout is not None and process.stdout.readline().strip() == b"ready"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            temporaries = list(home.glob(".graph-*.tmp"))
+            if temporaries and temporaries[0].stat().st_size > 0:
+                try:
+                    modes.add(stat.S_IMODE(temporaries[0].stat().st_mode))
+                except FileNotFoundError:
+                    continue
+                break
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        if list(home.glob(".graph-*.tmp")):
+            left_behind = True
+            break
+    assert left_behind, "no kill ever landed in the middle of a write"
+    assert modes == {0o600}, f"temporaries must be readable by their owner only, were {modes}"
+
+    store = EmbeddedStore(home)  # opening alone, no write
+    assert not list(home.glob(".graph-*.tmp")), "the killed writer's temporary is still there"
+    assert store.counts().nodes["Person"] % 2000 == 1
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def _bundle(tmp_path: Path, people: str) -> Path:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "companies.csv").write_text("id,name,domain\nc1,Acme,acme.example\n", encoding="utf-8")
+    (bundle / "people.csv").write_bytes(people.encode("utf-8") if isinstance(people, str) else people)
+    return bundle
+
+
+def test_a_person_who_reports_to_themselves_loads_without_that_line(tmp_path: Path) -> None:
+    bundle = _bundle(
+        tmp_path,
+        "id,name,company_id,reports_to_id\np1,Wang Wei,c1,\np2,Li Na,c1,p2\np3,Zhang San,c1,p1\n",
+    )
+    (bundle / "reporting.csv").write_text("person_id,manager_id\np3,p3\n", encoding="utf-8")
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths([bundle], store, progress=False)
+
+    assert store.get_person("p2").reports_to_id is None  # the person is kept, the line is not
+    assert [(r.person_id, r.manager_id) for r in store.account_graph("c1").reporting] == [("p3", "p1")]
+    assert store.counts().relationships["REPORTS_TO"] == 1
+    by_row = {(r.file, r.row, r.field): r for r in result.rejects}
+    person = by_row[("people.csv", 3, "reports_to_id")]
+    assert person.action == "value_ignored" and "cannot report to themselves" in person.reason
+    line = by_row[("reporting.csv", 2, "manager_id")]
+    assert line.action == "row_skipped" and "cannot report to themselves" in line.reason
