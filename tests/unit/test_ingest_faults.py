@@ -64,7 +64,7 @@ def test_a_killed_embedded_write_leaves_no_copy_of_the_data_once_the_store_is_op
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
 
 
-def _bundle(tmp_path: Path, people: str) -> Path:
+def _bundle(tmp_path: Path, people: str | bytes) -> Path:
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "companies.csv").write_text("id,name,domain\nc1,Acme,acme.example\n", encoding="utf-8")
@@ -89,3 +89,35 @@ def test_a_person_who_reports_to_themselves_loads_without_that_line(tmp_path: Pa
     assert person.action == "value_ignored" and "cannot report to themselves" in person.reason
     line = by_row[("reporting.csv", 2, "manager_id")]
     assert line.action == "row_skipped" and "cannot report to themselves" in line.reason
+
+
+def test_one_bad_byte_in_a_utf8_file_costs_its_row_not_the_file(tmp_path: Path) -> None:
+    people = (
+        b"id,name,company_id,title\n"
+        + "p1,王伟,c1,财务总监\n".encode()
+        + b"p2,Li Na,c1,Head of \xff IT\n"
+        + "p3,张伟,c1,采购经理\n".encode()
+    )
+    bundle = _bundle(tmp_path, people)
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths([bundle], store, progress=False)
+
+    assert store.get_person("p1").name == "王伟"  # read as UTF-8, not garbled as Latin-1
+    assert store.get_person("p3").title == "采购经理"
+    assert store.counts().nodes["Person"] == 2
+    [reject] = [r for r in result.rejects if r.file == "people.csv"]
+    assert (reject.row, reject.field, reject.action) == (3, "title", "row_skipped")
+    assert "not valid UTF-8" in reject.reason and "ff" in reject.reason
+    assert reject.value == "Head of \ufffd IT"
+    note = next(n for n in result.summary.files if n.file == "people.csv")
+    assert note.encoding == "utf-8"
+
+
+def test_files_really_in_gbk_or_latin1_are_still_read_as_such(tmp_path: Path) -> None:
+    from ingest.readers.csvio import detect_encoding
+
+    gbk = "id,name\np1,王伟\np2,李娜\np3,张伟\n".encode("gbk")
+    latin1 = "id,name\np1,Müller\np2,Français\np3,José\n".encode("latin-1")
+    assert detect_encoding(gbk) == "gb18030"
+    assert detect_encoding(latin1) in {"gb18030", "latin-1"}  # as before: never UTF-8
+    assert detect_encoding("id,name\np1,王伟\n".encode() + b"p2,\xff\n" + "p3,张伟\n".encode()) == "utf-8"
