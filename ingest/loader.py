@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from graph.errors import InvalidInputError, WriteFailedError
 from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
+from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
 from ingest.rejects import FileNote, Reject, SourceRecord
@@ -171,6 +172,9 @@ def ingest_paths(
         if reject.kind in _SOURCE_KIND:
             reject.kind = _SOURCE_KIND[reject.kind]
     read_counts += _count_rejected_rows(rejects)  # rows read but unusable count as read too
+    rejects += conflicting_duplicates(items)
+    items, length_rejects = check_lengths(items)  # these rows were counted as read above
+    rejects += length_rejects
     read_done = time.monotonic()
     items, enrich_rejects = enrich(items)
     rejects += enrich_rejects

@@ -121,3 +121,48 @@ def test_files_really_in_gbk_or_latin1_are_still_read_as_such(tmp_path: Path) ->
     assert detect_encoding(gbk) == "gb18030"
     assert detect_encoding(latin1) in {"gb18030", "latin-1"}  # as before: never UTF-8
     assert detect_encoding("id,name\np1,王伟\n".encode() + b"p2,\xff\n" + "p3,张伟\n".encode()) == "utf-8"
+
+
+def test_a_duplicate_id_with_other_values_is_reported_and_the_last_row_wins(tmp_path: Path) -> None:
+    bundle = _bundle(
+        tmp_path,
+        "id,name,company_id,title,email\n"
+        "p1,Wang Wei,c1,CFO,wang.wei@acme.example\n"
+        "p2,Li Na,c1,CIO,\n"
+        "p2,Li Na,c1,CIO,\n"  # an identical repeat: fine
+        "p1,Wang Wei,c1,CEO,wang.wei@acme.example\n",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths([bundle], store, progress=False)
+
+    assert store.get_person("p1").title == "CEO"
+    assert store.counts().nodes["Person"] == 2
+    [warning] = [r for r in result.rejects if r.file == "people.csv"]
+    assert (warning.row, warning.field, warning.value, warning.action) == (2, "title", "p1", "value_ignored")
+    assert "row 5 has the same id" in warning.reason and "later row wins" in warning.reason
+
+
+def test_over_long_values_are_rejected_with_row_field_and_reason(tmp_path: Path) -> None:
+    huge = "x" * 10_000_000
+    bundle = _bundle(
+        tmp_path,
+        f"id,name,company_id,title\np1,{huge},c1,CFO\n"
+        f"p2,Li Na,c1,{'t' * 1_001}\np3,Zhang Wei,c1,{'t' * 1_000}\n",
+    )
+    (bundle / "touches.csv").write_text(
+        "id,at,kind,person_ids,subject\n"
+        f"t1,2026-01-05T10:00:00,call,p3,{'s' * 10_000}\n"
+        f"t2,2026-01-06T10:00:00,call,p3,{'s' * 10_001}\n",
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths([bundle], store, progress=False)
+
+    assert [p.id for p in store.list_people().data] == ["p3"]  # p3's title is exactly at the limit
+    assert store.counts().nodes["Touch"] == 1
+    found = {(r.file, r.row, r.field): r for r in result.rejects if r.action == "row_skipped"}
+    name = found[("people.csv", 2, "name")]
+    assert "10,000,000 characters long; at most 1,000" in name.reason and len(name.value or "") < 100
+    assert "1,001 characters long; at most 1,000" in found[("people.csv", 3, "title")].reason
+    assert "10,001 characters long; at most 10,000" in found[("touches.csv", 3, "subject")].reason
+    assert result.summary.kinds["people"].read == 3 and result.summary.kinds["people"].rejected == 2
