@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -285,7 +286,7 @@ class EmbeddedStore(GraphStore):
                     time.sleep(min(_LOCK_POLL_S, deadline - now))
             me = IngestLockHolder.this_process()
             os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(me.__dict__).encode("utf-8"), 0)
+            os.pwrite(fd, json.dumps(asdict(me)).encode("utf-8"), 0)
             try:
                 yield
             finally:

@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 
 import cypher
 from graph.errors import (
+    BuyerGraphError,
     ConfigurationError,
     IngestBusyError,
     InvalidInputError,
@@ -720,7 +721,7 @@ class Neo4jStore(GraphStore):
             while not stop.wait(self._ingest_lease_s / 3):
                 try:
                     renewed = self._write(lambda tx: tx.run(text, lock).single(strict=True)["renewed"])
-                except StoreUnavailableError:
+                except BuyerGraphError:
                     continue  # try again at the next turn; the lease has some time left
                 if not renewed:
                     lost.append("taken over")
@@ -736,7 +737,7 @@ class Neo4jStore(GraphStore):
             release = cypher.query("ingest_lock_release")
             try:
                 self._write(lambda tx: tx.run(release, lock).consume())
-            except StoreUnavailableError:
+            except BuyerGraphError:
                 log.warning("the ingest lock could not be released; it expires by itself")
         if lost:
             raise WriteFailedError(
