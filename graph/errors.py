@@ -24,6 +24,14 @@ class StoreUnavailableError(BuyerGraphError):
     """The store cannot be reached right now; the same call may succeed later."""
 
 
+class IngestBusyError(StoreUnavailableError):
+    """Another ingest held the store's ingest lock for longer than this one was willing to wait."""
+
+
+class WriteFailedError(BuyerGraphError):
+    """The store refused or lost a write in the middle of an ingest; running it again completes it."""
+
+
 class ConfigurationError(BuyerGraphError):
     """Settings that cannot work, e.g. a default secret or a missing Java for the local Neo4j."""
 

@@ -7,6 +7,10 @@ nodes before the relationships that point at them, touches last, in batches that
 all-or-nothing transaction. Because every upsert is idempotent and resolution is deterministic, an
 ingest killed half-way and run again ends in exactly the state of one uninterrupted run, and the same
 files twice change nothing.
+
+Ingests run one at a time per store: everything from the first look at the store (identity
+resolution) to the last write happens under the store's ingest lock, so a second ingest started
+meanwhile waits and then resolves against what the first wrote. Reading files needs no lock.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from graph.errors import InvalidInputError
+from graph.errors import InvalidInputError, WriteFailedError
 from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
-from graph.stores.base import GraphStore
+from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
+from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
 from ingest.rejects import FileNote, Reject, SourceRecord
@@ -131,12 +136,16 @@ def ingest_paths(
     strict: bool = False,
     progress: bool | None = None,
     batch_size: int = DEFAULT_BATCH,
+    wait_s: float = DEFAULT_INGEST_WAIT_S,
+    on_wait: OnLockWait | None = None,
 ) -> IngestResult:
     """Read, resolve and load files and folders into `store`.
 
     `format` is auto (detect each file), native, salesforce or hubspot. With `strict`, nothing is
     written when anything is rejected (all rejects are known before the first write). `progress`
-    draws progress bars on stderr: None = only when it is a terminal.
+    draws progress bars on stderr: None = only when it is a terminal. While another ingest holds the
+    store, this one waits up to `wait_s` seconds (calling `on_wait` now and then), then raises
+    IngestBusyError. A write the store refuses raises WriteFailedError.
     """
     if format not in FORMATS:
         raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
@@ -163,37 +172,59 @@ def ingest_paths(
         if reject.kind in _SOURCE_KIND:
             reject.kind = _SOURCE_KIND[reject.kind]
     read_counts += _count_rejected_rows(rejects)  # rows read but unusable count as read too
+    rejects += conflicting_duplicates(items)
+    items, length_rejects = check_lengths(items)  # these rows were counted as read above
+    rejects += length_rejects
     read_done = time.monotonic()
     items, enrich_rejects = enrich(items)
     rejects += enrich_rejects
-    stored = _stored_identities(store, items)
-    resolution = resolve_identities(items, stored)
-    wanted = referenced_ids(items, resolution)
-    stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
-    for kind, ids in wanted.items():
-        stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
-    rejected_ids: dict[str, set[str]] = defaultdict(set)
-    for reject in rejects:
-        if reject.action == "row_skipped" and reject.kind and reject.record_id:
-            rejected_ids[reject.kind].add(reject.record_id)
-    records, reference_rejects = apply_resolution(items, resolution, stored_ids, rejected_ids)
-    rejects += reference_rejects
-
-    by_kind: dict[str, list[Record]] = defaultdict(list)
-    for item in records:
-        by_kind[item.kind].append(item.record)
-    written = not (strict and rejects)
-    resolve_done = time.monotonic()
+    resolve_done = write_done = lock_asked = time.monotonic()
     loaded: Counter[str] = Counter()
-    if written:
-        total = sum(len(v) for v in by_kind.values())
-        with store.bulk(), Progress(total, "loading records", enabled=progress) as bar:
-            for kind in LOAD_ORDER:
-                batch_list = by_kind.get(kind, [])
-                for start in range(0, len(batch_list), batch_size):
-                    batch = batch_list[start : start + batch_size]
-                    loaded[kind] += store.upsert(kind, batch)
-                    bar.update(len(batch))
+    held_by_another: list[bool] = []
+
+    def waiting(holder: IngestLockHolder | None) -> None:
+        held_by_another.append(True)
+        if on_wait is not None:
+            on_wait(holder)
+
+    try:
+        with store.ingest_lock(wait_s=wait_s, on_wait=waiting):
+            lock_waited = time.monotonic() - lock_asked if held_by_another else 0.0
+            stored = _stored_identities(store, items)
+            resolution = resolve_identities(items, stored)
+            wanted = referenced_ids(items, resolution)
+            stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
+            for kind, ids in wanted.items():
+                stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
+            rejected_ids: dict[str, set[str]] = defaultdict(set)
+            for reject in rejects:
+                if reject.action == "row_skipped" and reject.kind and reject.record_id:
+                    rejected_ids[reject.kind].add(reject.record_id)
+            records, reference_rejects = apply_resolution(items, resolution, stored_ids, rejected_ids)
+            rejects += reference_rejects
+
+            by_kind: dict[str, list[Record]] = defaultdict(list)
+            for item in records:
+                by_kind[item.kind].append(item.record)
+            written = not (strict and rejects)
+            resolve_done = time.monotonic()
+            if written:
+                total = sum(len(v) for v in by_kind.values())
+                with store.bulk(), Progress(total, "loading records", enabled=progress) as bar:
+                    for kind in LOAD_ORDER:
+                        batch_list = by_kind.get(kind, [])
+                        for start in range(0, len(batch_list), batch_size):
+                            batch = batch_list[start : start + batch_size]
+                            loaded[kind] += store.upsert(kind, batch)
+                            bar.update(len(batch))
+            write_done = time.monotonic()
+    except InvalidInputError as exc:
+        # The files were read and checked before: what fails now is the store refusing a write.
+        written_so_far = sum(loaded.values())
+        raise WriteFailedError(
+            f"the store refused a write after {written_so_far:,} records: {exc}; "
+            "nothing is lost by running the same ingest again"
+        ) from exc
 
     merged = Counter(m.kind for m in resolution.merges if m.merged)
     rejected = _count_rejected_rows(rejects)
@@ -221,8 +252,9 @@ def ingest_paths(
         elapsed_s=round(time.monotonic() - started, 3),
         phases_s={
             "read": round(read_done - started, 3),
-            "resolve": round(resolve_done - read_done, 3),
-            "write": round(time.monotonic() - resolve_done, 3),
+            **({"wait": round(lock_waited, 3)} if held_by_another else {}),
+            "resolve": round(resolve_done - read_done - lock_waited, 3),
+            "write": round(write_done - resolve_done, 3),
         },
     )
     return IngestResult(summary=summary, rejects=rejects, merges=[_merge_dict(m) for m in resolution.merges])

@@ -511,6 +511,13 @@ def apply_resolution(
             record = _remap(item.record, kind, resolution.ids)
             updates: dict[str, Any] = {}
             dropped = False
+            if isinstance(record, Person) and record.reports_to_id and record.reports_to_id == record.id:
+                if isinstance(item.record, Person) and item.record.reports_to_id == item.record.id:
+                    rejects.append(
+                        _self_report_reject(item, kind, "reports_to_id", "; loaded without a manager")
+                    )
+                # else a duplicate merged into their own manager: nothing wrong in the row itself
+                record = record.model_copy(update={"reports_to_id": None})
             for field_name, target, required in REFERENCES.get(kind, ()):
                 value = getattr(record, field_name)
                 if value is None or value in accepted[target]:
@@ -579,6 +586,8 @@ def apply_resolution(
                     )
                     updates["person_ids"] = known
             if isinstance(record, Knows | Reporting) and _self_loop(record):
+                if isinstance(item.record, Reporting) and _self_loop(item.record):
+                    rejects.append(_self_report_reject(item, kind, "manager_id", ""))
                 continue
             if updates:
                 record = record.model_copy(update=updates)
@@ -629,6 +638,21 @@ def _attendees_reason(unknown: list[str], rejected: Mapping[str, set[str]]) -> s
     if all(p in rejected.get("people", set()) for p in unknown):
         return "refers only to people whose own rows were rejected"
     return "refers only to people who exist neither in this ingest nor in the store"
+
+
+def _self_report_reject(item: SourceRecord, kind: str, field_name: str, consequence: str) -> Reject:
+    """A row that names a person as their own manager: a reporting line that cannot be."""
+    column = item.columns.get(field_name, field_name) if item.columns else field_name
+    return Reject(
+        file=item.file,
+        row=item.row,
+        field=column,
+        value=str(getattr(item.record, field_name)),
+        kind=kind,
+        action="value_ignored" if consequence else "row_skipped",
+        reason=f"a person cannot report to themselves{consequence}",
+        record_id=None,
+    )
 
 
 def _self_loop(record: Knows | Reporting) -> bool:

@@ -2,24 +2,31 @@
 
 Exit codes: 0 everything loaded; 0 with rejects listed (without --strict); 3 with --strict when
 anything was rejected (nothing is written then); 2 for bad arguments or when no file at all could be
-read; other buyergraph errors keep the codes of `buyergraph` (see api/cli.py).
+read; 6 when the store refused a write half-way (running the ingest again completes it); 7 when
+another ingest held the store for longer than --wait; other buyergraph errors keep the codes of
+`buyergraph` (see api/cli.py).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from graph.errors import InvalidInputError
+from graph.errors import BuyerGraphError, IngestBusyError, InvalidInputError, WriteFailedError
+from graph.stores.base import DEFAULT_INGEST_WAIT_S, IngestLockHolder
 from ingest.loader import DEFAULT_BATCH, IngestResult, ingest_paths
 from ingest.readers import FORMATS
 from ingest.rejects import write_rejects
 
 #: Exit code when --strict finds any reject.
 EXIT_REJECTS = 3
+#: Exit code when the store refused a write in the middle of the ingest.
+EXIT_WRITE_FAILED = 6
+#: Exit code when another ingest held the store for longer than --wait.
+EXIT_BUSY = 7
 #: How many rejects the terminal shows when no --rejects file is asked for.
 _SHOWN_REJECTS = 10
 
@@ -49,14 +56,33 @@ def ingest(
         int, typer.Option("--batch-size", help="Records per write transaction.", min=1)
     ] = DEFAULT_BATCH,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            help="Seconds to wait while another ingest writes to the same store, then give up (exit 7).",
+            min=0,
+        ),
+    ] = DEFAULT_INGEST_WAIT_S,
 ) -> None:
     """Load CRM data: a native bundle, a Salesforce Data Export or HubSpot exports, in any mix."""
     from api.cli import store_from, store_label
 
     if format not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-    with store_from(ctx) as store:
-        result = ingest_paths(paths, store, format=format, strict=strict, batch_size=batch_size)
+    try:
+        with store_from(ctx) as store:
+            result = ingest_paths(
+                paths,
+                store,
+                format=format,
+                strict=strict,
+                batch_size=batch_size,
+                wait_s=wait,
+                on_wait=_say_waiting,
+            )
+    except (IngestBusyError, WriteFailedError) as exc:
+        _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)
     if rejects is not None:
         write_rejects(rejects, result.rejects)
     if as_json:
@@ -74,6 +100,16 @@ def ingest(
             fg=typer.colors.RED,
         )
         raise typer.Exit(EXIT_REJECTS)
+
+
+def _say_waiting(holder: IngestLockHolder | None) -> None:
+    who = holder.describe() if holder else "holder unknown"
+    typer.secho(f"waiting for another ingest ({who}) to finish", err=True, fg=typer.colors.YELLOW)
+
+
+def _fail(exc: BuyerGraphError, code: int) -> NoReturn:
+    typer.secho(f"buyergraph: {exc}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
 
 
 def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) -> None:

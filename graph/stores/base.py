@@ -6,9 +6,13 @@ Two implementations pass one contract suite (tests/contract): `Neo4jStore` for p
 
 from __future__ import annotations
 
+import os
+import socket
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import InvalidInputError
@@ -57,6 +61,42 @@ def check_node_kind(kind: str) -> str:
         raise InvalidInputError(f"unknown node kind {kind!r}; known kinds: {known}") from None
 
 
+#: How long an ingest waits for another one to finish before giving up (seconds).
+DEFAULT_INGEST_WAIT_S = 600.0
+
+
+@dataclass(frozen=True)
+class IngestLockHolder:
+    """Who holds a store's ingest lock: shown to an ingest that waits for it."""
+
+    started_at: str
+    pid: int | None = None
+    host: str | None = None
+
+    @classmethod
+    def this_process(cls) -> IngestLockHolder:
+        return cls(datetime.now(UTC).isoformat(timespec="seconds"), os.getpid(), socket.gethostname())
+
+    def describe(self) -> str:
+        return f"started at {self.started_at}, by pid {self.pid} on host {self.host}"
+
+    def died_on_this_host(self) -> bool:
+        """True when the holder was a process of this host that no longer exists."""
+        if self.pid is None or self.host != socket.gethostname() or self.pid == os.getpid():
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (perhaps as another user's process)
+        return False
+
+
+#: Called (about every few seconds) while an ingest waits for the lock, with the current holder.
+OnLockWait = Callable[[IngestLockHolder | None], None]
+
+
 def check_kind(kind: str) -> type[Record]:
     """Map a bundle kind ('people', 'touches', ...) to its model, refusing anything else."""
     try:
@@ -97,6 +137,17 @@ class GraphStore(ABC):
         behind the caller; either way every batch is written, in order, when the block ends, and a
         failure is raised by a later `upsert` or at the end of the block."""
         yield
+
+    @abstractmethod
+    def ingest_lock(
+        self, *, wait_s: float = DEFAULT_INGEST_WAIT_S, on_wait: OnLockWait | None = None
+    ) -> AbstractContextManager[None]:
+        """Hold the store-wide ingest lock for the block: one ingest at a time resolves identities
+        against the store and writes, so that two ingests of overlapping data never create the same
+        person or company twice. A second ingest waits (calling `on_wait` now and then) and then sees
+        what the first wrote; after `wait_s` seconds it raises IngestBusyError. A holder that dies
+        (even killed with SIGKILL) never blocks later ingests for good.
+        """
 
     @abstractmethod
     def erase_person(self, person_id: str) -> ErasureReport:

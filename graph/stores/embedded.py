@@ -2,9 +2,12 @@
 
 The whole graph lives in memory as plain JSON-ready dicts and is written to `graph.json` by
 writing a temporary file, fsync-ing it and renaming it over the old one. A crash in the middle
-of a write therefore leaves the previous file whole. Writers take an exclusive file lock and
-reload first if another process wrote since, so a CLI ingest and a running server do not
-overwrite each other; readers reload when the file changed.
+of a write therefore leaves the previous file whole; the temporary file is readable by its owner
+only (it holds the same personal data), and one a killed writer left behind is removed as soon as
+a store opens the folder or writes. Writers take an exclusive file lock and reload first if another
+process wrote since, so a CLI ingest and a running server do not overwrite each other; readers
+reload when the file changed. A whole ingest holds a second lock, the ingest lock, so that ingests
+run one after the other (see `ingest_lock`).
 
 It mirrors `Neo4jStore` exactly, including its edge cases: a relationship whose endpoint does not
 exist (yet) is not created, a None never erases a stored value, and an inferred seniority never
@@ -18,13 +21,15 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.errors import InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.gc_pause import gc_paused
 from graph.model import (
     FROM_STORE,
@@ -50,10 +55,23 @@ from graph.model import (
     Touch,
     TouchTable,
 )
-from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
+from graph.stores.base import (
+    DEFAULT_INGEST_WAIT_S,
+    GraphStore,
+    IngestLockHolder,
+    OnLockWait,
+    check_kind,
+    check_node_kind,
+    check_page,
+)
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
+#: The temporaries `_persist` writes before renaming one over FILE_NAME.
+_TEMP_GLOB = ".graph-*.tmp"
+#: How often a waiting ingest tries the ingest lock again, and how often it says it still waits.
+_LOCK_POLL_S = 0.2
+_WAIT_NOTICE_S = 5.0
 
 Row = dict[str, Any]
 M = TypeVar("M", bound=Record)
@@ -115,11 +133,13 @@ class EmbeddedStore(GraphStore):
             ) from exc
         self.path = self.home / FILE_NAME
         self._lock_path = self.home / ".lock"
+        self._ingest_lock_path = self.home / ".ingest.lock"
         self._mutex = threading.RLock()
         self._bulk_depth = 0
         self._dirty = False
         self._loaded_stamp: tuple[int, int] | None = None
         self._reset_memory()
+        self._sweep_stale_temporaries()
         self._reload_if_changed()
 
     # --- persistence -----------------------------------------------------------------------
@@ -208,11 +228,79 @@ class EmbeddedStore(GraphStore):
         with self._lock_path.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                for stale in self.home.glob(".graph-*.tmp"):
-                    stale.unlink(missing_ok=True)
+                self._remove_temporaries()
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _remove_temporaries(self) -> None:
+        """Only while holding the writer lock: then no temporary belongs to a live writer."""
+        for stale in self.home.glob(_TEMP_GLOB):
+            stale.unlink(missing_ok=True)
+
+    def _sweep_stale_temporaries(self) -> None:
+        """On opening: remove the temporaries (full copies of the graph, personal data included) a
+        killed writer left, unless a writer is at work right now (it sweeps them itself)."""
+        if not any(self.home.glob(_TEMP_GLOB)):
+            return
+        with self._lock_path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            try:
+                self._remove_temporaries()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def ingest_lock(
+        self, *, wait_s: float = DEFAULT_INGEST_WAIT_S, on_wait: OnLockWait | None = None
+    ) -> Iterator[None]:
+        """An exclusive OS file lock (`.ingest.lock`) for a whole ingest, apart from the writer lock,
+        which every write takes briefly: a running server can still write while an ingest resolves.
+
+        The operating system drops the lock when its holder dies, however it dies. The holder writes
+        who it is into the file, for the message of an ingest that waits.
+        """
+        fd = os.open(self._ingest_lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + wait_s
+            next_notice = 0.0
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    now = time.monotonic()
+                    holder = self._ingest_lock_holder()
+                    if now >= deadline:
+                        who = holder.describe() if holder else "holder unknown"
+                        raise IngestBusyError(
+                            f"another ingest ({who}) still holds the embedded store after {wait_s:g} s "
+                            "of waiting; run this ingest again when it has finished"
+                        ) from None
+                    if on_wait is not None and now >= next_notice:
+                        on_wait(holder)
+                        next_notice = now + _WAIT_NOTICE_S
+                    time.sleep(min(_LOCK_POLL_S, deadline - now))
+            me = IngestLockHolder.this_process()
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(asdict(me)).encode("utf-8"), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _ingest_lock_holder(self) -> IngestLockHolder | None:
+        try:
+            data = json.loads(self._ingest_lock_path.read_text(encoding="utf-8"))
+            return IngestLockHolder(str(data["started_at"]), data.get("pid"), data.get("host"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # being written, or empty between two holders
 
     @contextmanager
     def bulk(self) -> Iterator[None]:

@@ -11,6 +11,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,7 +28,15 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.errors import ConfigurationError, InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.errors import (
+    BuyerGraphError,
+    ConfigurationError,
+    IngestBusyError,
+    InvalidInputError,
+    NotFoundError,
+    StoreUnavailableError,
+    WriteFailedError,
+)
 from graph.gc_pause import gc_paused
 from graph.model import (
     FROM_STORE,
@@ -55,7 +64,15 @@ from graph.model import (
     Touch,
     TouchTable,
 )
-from graph.stores.base import GraphStore, check_kind, check_node_kind, check_page
+from graph.stores.base import (
+    DEFAULT_INGEST_WAIT_S,
+    GraphStore,
+    IngestLockHolder,
+    OnLockWait,
+    check_kind,
+    check_node_kind,
+    check_page,
+)
 
 if TYPE_CHECKING:
     from graph.stores.console import ConsoleResult
@@ -356,6 +373,20 @@ class _Deadlock(Exception):
     """Raised out of a transaction function so that the driver does not retry it itself."""
 
 
+class _TouchIdTaken(Exception):
+    """A touch this batch CREATEs was created by another transaction since the batch checked."""
+
+
+#: The error Neo4j reports when a CREATE meets a uniqueness constraint.
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+#: The one ingest lock node (cypher/ingest_lock_*.cypher), and how long a lease lasts unless renewed.
+_INGEST_LOCK_ID = "ingest"
+DEFAULT_INGEST_LEASE_S = 30.0
+#: How often a waiting ingest asks for the lock again, and how often it says it still waits.
+_LOCK_POLL_S = 0.5
+_WAIT_NOTICE_S = 5.0
+
+
 class _WritePipeline:
     """Batches written by a few writer threads while the caller prepares the next batch.
 
@@ -417,10 +448,20 @@ class Neo4jStore(GraphStore):
     backend = "neo4j"
 
     def __init__(
-        self, driver: Driver, *, database: str = "neo4j", apply_schema: bool = True, bulk_writers: int = 2
+        self,
+        driver: Driver,
+        *,
+        database: str = "neo4j",
+        apply_schema: bool = True,
+        bulk_writers: int = 2,
+        ingest_lease_s: float = DEFAULT_INGEST_LEASE_S,
     ) -> None:
         if bulk_writers < 1:
             raise ConfigurationError(f"bulk_writers must be at least 1, got {bulk_writers}")
+        if ingest_lease_s <= 0:
+            raise ConfigurationError(f"ingest_lease_s must be positive, got {ingest_lease_s}")
+        #: How long the ingest lock outlives a holder that stopped renewing it (died).
+        self._ingest_lease_s = ingest_lease_s
         self._driver = driver
         self._database = database
         #: Writer threads of a `bulk()` block (see _WritePipeline).
@@ -539,8 +580,13 @@ class Neo4jStore(GraphStore):
         rows = [_row(kind, record) for record in records]
         if kind == "touches":
 
-            def work(tx: ManagedTransaction) -> int:
-                return self._upsert_touches(tx, rows)
+            def write() -> int:
+                try:
+                    return self._write(lambda tx: self._upsert_touches(tx, rows))
+                except _TouchIdTaken:
+                    # Another writer (another ingest, or a concurrent batch) created some of these
+                    # touches after this batch checked: write the whole batch again as an update.
+                    return self._write(lambda tx: self._upsert_touches(tx, rows, merge_only=True))
 
         else:
             text = cypher.query(f"upsert_{kind}")
@@ -549,11 +595,14 @@ class Neo4jStore(GraphStore):
                 tx.run(text, rows=rows).consume()
                 return len(rows)
 
+            def write() -> int:
+                return self._write(work)
+
         pipeline: _WritePipeline | None = getattr(self._pipelines, "current", None)
         if pipeline is not None:
-            pipeline.submit(kind, _batch_keys(kind, rows), lambda: self._write(work))
+            pipeline.submit(kind, _batch_keys(kind, rows), write)
             return len(rows)
-        return self._write(work)
+        return write()
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -580,24 +629,121 @@ class Neo4jStore(GraphStore):
         pipeline.close(raise_error=True)
 
     @staticmethod
-    def _upsert_touches(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> int:
-        """Touches are most of every load: new ones are CREATEd, known ones MERGEd, in one transaction."""
-        existing_query = cypher.query("existing_ids").replace("{label}", "Touch")
-        existing = set(tx.run(existing_query, ids=[row["id"] for row in rows]).single(strict=True)["ids"])
+    def _upsert_touches(
+        tx: ManagedTransaction, rows: list[dict[str, Any]], *, merge_only: bool = False
+    ) -> int:
+        """Touches are most of every load: new ones are CREATEd, known ones MERGEd, in one transaction.
+
+        A touch created by another transaction between the check and the CREATE (two writers of the
+        same touches at once) fails the CREATE on the uniqueness constraint: that is raised as
+        `_TouchIdTaken`, and the caller writes the batch again with `merge_only`, all by MERGE.
+        """
         fresh: list[dict[str, Any]] = []
         known: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for row in rows:
-            if row["id"] in existing or row["id"] in seen:
-                known.append(row)  # MERGE runs after CREATE, so a repeated id updates in order
-            else:
-                seen.add(row["id"])
-                fresh.append(row)
+        if merge_only:
+            known = rows
+        else:
+            existing_query = cypher.query("existing_ids").replace("{label}", "Touch")
+            existing = set(tx.run(existing_query, ids=[row["id"] for row in rows]).single(strict=True)["ids"])
+            seen: set[str] = set()
+            for row in rows:
+                if row["id"] in existing or row["id"] in seen:
+                    known.append(row)  # MERGE runs after CREATE, so a repeated id updates in order
+                else:
+                    seen.add(row["id"])
+                    fresh.append(row)
         if fresh:
-            tx.run(cypher.query("create_touches"), rows=fresh, **_PACKING).consume()
+            try:
+                tx.run(cypher.query("create_touches"), rows=fresh, **_PACKING).consume()
+            except neo4j_errors.ClientError as exc:
+                if exc.code == _CONSTRAINT_FAILED:
+                    raise _TouchIdTaken from None
+                raise
         if known:
             tx.run(cypher.query("upsert_touches"), rows=known, **_PACKING).consume()
         return len(rows)
+
+    @contextmanager
+    def ingest_lock(
+        self, *, wait_s: float = DEFAULT_INGEST_WAIT_S, on_wait: OnLockWait | None = None
+    ) -> Iterator[None]:
+        """A lease on one `IngestLock` node: taken atomically (cypher/ingest_lock_acquire.cypher),
+        renewed by a background thread every third of the lease while the block runs, deleted at the
+        end. A holder that dies stops renewing, and the next ingest takes the lock over once the
+        lease has run out (at once when the holder was a process of the same host that is gone), so
+        even a SIGKILL blocks later ingests for one lease at most.
+        """
+        owner = uuid.uuid4().hex
+        me = IngestLockHolder.this_process()
+        lease_ms = int(self._ingest_lease_s * 1000)
+        acquire = cypher.query("ingest_lock_acquire")
+        deadline = time.monotonic() + wait_s
+        next_notice = 0.0
+        dead_owner = ""
+        while True:
+            params = {
+                "id": _INGEST_LOCK_ID,
+                "owner": owner,
+                "dead_owner": dead_owner,
+                "started_at": me.started_at,
+                "pid": me.pid,
+                "host": me.host,
+                "lease_ms": lease_ms,
+            }
+
+            def take(tx: ManagedTransaction, params: dict[str, Any] = params) -> dict[str, Any]:
+                return dict(tx.run(acquire, params).single(strict=True))
+
+            state = self._write(take)
+            if state["owner"] == owner:
+                break
+            holder = IngestLockHolder(str(state["started_at"]), state["pid"], state["host"])
+            if holder.died_on_this_host():
+                dead_owner = state["owner"]  # no need to wait for its lease to run out
+                continue
+            now = time.monotonic()
+            if now >= deadline:
+                raise IngestBusyError(
+                    f"another ingest ({holder.describe()}) still holds the Neo4j store after {wait_s:g} s "
+                    "of waiting; run this ingest again when it has finished"
+                )
+            if on_wait is not None and now >= next_notice:
+                on_wait(holder)
+                next_notice = now + _WAIT_NOTICE_S
+            time.sleep(min(_LOCK_POLL_S, deadline - now))
+        stop = threading.Event()
+        lost: list[str] = []
+
+        lock = {"id": _INGEST_LOCK_ID, "owner": owner, "lease_ms": lease_ms}
+
+        def renew() -> None:
+            text = cypher.query("ingest_lock_renew")
+            while not stop.wait(self._ingest_lease_s / 3):
+                try:
+                    renewed = self._write(lambda tx: tx.run(text, lock).single(strict=True)["renewed"])
+                except BuyerGraphError:
+                    continue  # try again at the next turn; the lease has some time left
+                if not renewed:
+                    lost.append("taken over")
+                    return
+
+        renewer = threading.Thread(target=renew, name="buyergraph-ingest-lease", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            renewer.join()
+            release = cypher.query("ingest_lock_release")
+            try:
+                self._write(lambda tx: tx.run(release, lock).consume())
+            except BuyerGraphError:
+                log.warning("the ingest lock could not be released; it expires by itself")
+        if lost:
+            raise WriteFailedError(
+                f"this ingest stalled for longer than its {self._ingest_lease_s:g} s lease on the ingest "
+                "lock and another ingest took it over; run this ingest again"
+            )
 
     def erase_person(self, person_id: str) -> ErasureReport:
         text = cypher.query("erase_person")

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from graph.errors import InvalidInputError
 from graph.model import Record
+from ingest.readers.csvio import Table
 from ingest.rejects import Reject
 
-__all__ = ["Converter", "RowError", "validate", "convert", "first", "ignored_columns", "truthy"]
+__all__ = [
+    "Converter",
+    "RowError",
+    "validate",
+    "convert",
+    "first",
+    "ignored_columns",
+    "truthy",
+    "undecodable_rejects",
+]
 
 #: A cell converter from ingest.normalise (parse_date, parse_number, ...): raises InvalidInputError.
 Converter = Callable[[Any], Any]
@@ -50,6 +60,13 @@ def first(row: Mapping[str, Any], *columns: str) -> Any:
         if value is not None and (not isinstance(value, str) or value.strip()):
             return value
     return None
+
+
+def undecodable_rejects(table: Table, file: str, kind: str) -> Iterator[Reject]:
+    """The rows of a table that were left out for bytes its encoding cannot decode (call after
+    reading all of `table.rows`)."""
+    for row, column, value, reason in table.undecodable:
+        yield Reject(file=file, row=row, field=column, value=value, reason=reason, kind=kind)
 
 
 def truthy(value: Any) -> bool:

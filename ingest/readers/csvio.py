@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ class Table:
     rows: Iterator[tuple[int, dict[str, str]]] = field(repr=False)
     #: Header cells that were blank or repeated (only the first of a repeated name is used).
     dropped_columns: list[str] = field(default_factory=list)
+    #: Rows left out of `rows` because a cell holds bytes that are not valid in `encoding`:
+    #: (row, column, the cell with those bytes shown as U+FFFD, reason), filled in while `rows` runs.
+    undecodable: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -77,11 +81,33 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample):
+        return "utf-8"  # with a few bad bytes, whose rows are rejected (see _undecodable)
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 text with a few damaged lines: most lines with non-ASCII bytes are valid UTF-8.
+
+    GBK and Latin-1 text is almost never valid UTF-8 line by line (two valid lines for each damaged
+    one are asked for), so files in those encodings are still read as such; a UTF-8 export with one
+    bad byte must not turn into Latin-1 as a whole.
+    """
+    lines = sample.split(b"\n")[:-1] or [sample]  # the last line of a sample may be cut short
+    valid = invalid = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            invalid += 1
+    return valid >= 1 and valid >= 2 * invalid
 
 
 def _strip_excel_sep_line(text: str) -> tuple[str | None, str]:
@@ -173,7 +199,10 @@ def open_table(path: Path) -> Table:
     text = _sample_text(sample, encoding)
     forced, text = _strip_excel_sep_line(text.lstrip("\ufeff"))
     delimiter = forced or detect_delimiter(text)
-    fh = path.open("r", encoding=encoding, newline="")
+    # Bad bytes become lone surrogates (surrogateescape), found per row by _undecodable, so one bad
+    # byte costs its row, not the file. UTF-16 stays strict: its damage is not byte by byte.
+    errors = "strict" if encoding == "utf-16" else "surrogateescape"
+    fh = path.open("r", encoding=encoding, errors=errors, newline="")
     if forced:
         fh.readline()
     reader = csv.reader(fh, delimiter=delimiter)
@@ -189,13 +218,38 @@ def open_table(path: Path) -> Table:
     if sum(1 for h in header if h) < 1:
         fh.close()
         raise InvalidInputError(f"{path.name}: the header row names no columns")
-    return Table(path, header, encoding, delimiter, _rows(path, fh, reader, header), dropped)
+    table = Table(path, header, encoding, delimiter, iter(()), dropped)
+    table.rows = _rows(path, fh, reader, header, table.undecodable)
+    return table
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _codec_name(encoding: str) -> str:
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(encoding, encoding)
+
+
+def _undecodable(row: dict[str, str], encoding: str) -> tuple[str, str, str] | None:
+    """The first cell holding bytes that are not valid in `encoding`: (column, cell, reason)."""
+    for column, cell in row.items():
+        bad = _ESCAPED.search(cell)
+        if bad is not None:
+            raw = bytes(ord(c) - 0xDC00 for c in bad.group())
+            shown = _ESCAPED.sub("\ufffd", cell)
+            return column, shown, f"holds bytes that are not valid {_codec_name(encoding)}: {raw.hex(' ')}"
+    return None
 
 
 def _rows(
-    path: Path, fh: io.TextIOBase, reader: Any, header: list[str]
+    path: Path,
+    fh: io.TextIOBase,
+    reader: Any,
+    header: list[str],
+    undecodable: list[tuple[int, str, str, str]],
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {column: cell}); blank lines are counted but not yielded."""
+    """(spreadsheet row number, {column: cell}); blank lines are counted but not yielded, and
+    rows with undecodable bytes are listed in `undecodable` instead."""
     row_number = 1
     try:
         while True:
@@ -213,6 +267,10 @@ def _rows(
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            bad = _undecodable(row, fh.encoding)
+            if bad is not None:
+                undecodable.append((row_number, *bad))
+                continue
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
                 row["\x00extra"] = str(len(cells) - len(header))
             yield row_number, row
@@ -225,10 +283,14 @@ def open_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     path = Path(path)
     sample = _read_sample(path)
     encoding = detect_encoding(sample)
-    with path.open("r", encoding=encoding) as fh:
+    errors = "strict" if encoding == "utf-16" else "surrogateescape"
+    with path.open("r", encoding=encoding, errors=errors) as fh:
         for line_number, line in enumerate(fh, start=1):
             text = line.strip()
             if not text:
+                continue
+            if _ESCAPED.search(text):
+                yield line_number, {"\x00error": f"holds bytes that are not valid {_codec_name(encoding)}"}
                 continue
             try:
                 obj = json.loads(text)

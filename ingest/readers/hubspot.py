@@ -21,7 +21,15 @@ from typing import Any
 
 from graph.model import CommitteeRole, Company, Deal, Person, Record, Rep, Touch
 from ingest.normalise import domain_from_website, normalise_company_name, parse_datetime, parse_number
-from ingest.readers.common import RowError, convert, first, ignored_columns, row_reject, validate
+from ingest.readers.common import (
+    RowError,
+    convert,
+    first,
+    ignored_columns,
+    row_reject,
+    undecodable_rejects,
+    validate,
+)
 from ingest.readers.csvio import open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
@@ -370,6 +378,7 @@ def _read_file(
             yield from result
         else:
             yield SourceRecord(kind, result, name, row_number, _LABELS)
+    yield from undecodable_rejects(table, name, obj)
 
 
 #: Model field -> the display label a HubSpot user sees, for rejects.

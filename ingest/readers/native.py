@@ -16,8 +16,16 @@ from pydantic import ValidationError
 
 from graph.model import BUNDLE_KINDS, Record
 from ingest.normalise import parse_date, parse_datetime, parse_number
-from ingest.readers.common import Converter, RowError, convert, ignored_columns, row_reject, validate
-from ingest.readers.csvio import JSONL_SUFFIXES, open_jsonl, open_table
+from ingest.readers.common import (
+    Converter,
+    RowError,
+    convert,
+    ignored_columns,
+    row_reject,
+    undecodable_rejects,
+    validate,
+)
+from ingest.readers.csvio import JSONL_SUFFIXES, Table, open_jsonl, open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
 
@@ -85,6 +93,7 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
     model = BUNDLE_KINDS[kind]
     fields = list(model.model_fields)
     name = note.file
+    table: Table | None = None
     if path.suffix.lower() in JSONL_SUFFIXES:
         note.encoding = "utf-8"
         rows: Iterator[tuple[int, dict[str, Any]]] = open_jsonl(path)
@@ -127,3 +136,5 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
                 continue
             record = result
         yield SourceRecord(kind, record, name, row_number)
+    if table is not None:
+        yield from undecodable_rejects(table, name, kind)

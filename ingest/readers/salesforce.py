@@ -30,7 +30,15 @@ from graph.model import (
     Touch,
 )
 from ingest.normalise import domain_from_website, parse_date, parse_datetime, parse_number
-from ingest.readers.common import RowError, convert, ignored_columns, row_reject, truthy, validate
+from ingest.readers.common import (
+    RowError,
+    convert,
+    ignored_columns,
+    row_reject,
+    truthy,
+    undecodable_rejects,
+    validate,
+)
 from ingest.readers.csvio import open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
@@ -402,6 +410,7 @@ def _relations(path: Path, obj: str, note: FileNote) -> tuple[dict[str, list[str
             continue
         if not truthy(r.get("IsWhat")):
             attendees[activity].append(relation)
+    rejects += undecodable_rejects(table, note.file, "touches")
     return attendees, rejects
 
 
@@ -447,3 +456,4 @@ def _read_object(
             yield from result
         else:
             yield SourceRecord(kind, result, name, row_number, _COLUMNS.get(obj))
+    yield from undecodable_rejects(table, name, guess_kind or obj)
