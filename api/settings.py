@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.errors import ConfigurationError
+from graph.errors import ConfigurationError, redact_uris
 
 #: Passwords that ship as defaults somewhere and therefore protect nothing.
 _DEFAULT_SECRETS = frozenset({"neo4j", "password", "changeme", "changethis", "secret"})
@@ -72,6 +73,11 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_uri(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def __repr_args__(self) -> Any:
+        """The settings as `repr` and `str` show them: a password inside NEO4J_URI is left out."""
+        for name, value in super().__repr_args__():
+            yield name, redact_uris(value) if name == "neo4j_uri" and isinstance(value, str) else value
 
     def neo4j_secret(self) -> str:
         """The Neo4j password, refusing none and well-known defaults."""

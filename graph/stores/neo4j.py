@@ -27,7 +27,13 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.errors import ConfigurationError, InvalidInputError, NotFoundError, StoreUnavailableError
+from graph.errors import (
+    ConfigurationError,
+    InvalidInputError,
+    NotFoundError,
+    StoreUnavailableError,
+    redact_uris,
+)
 from graph.gc_pause import gc_paused
 from graph.model import (
     FROM_STORE,
@@ -127,12 +133,6 @@ def _native(value: Any) -> Any:
     if kind in _TEMPORAL:
         return value.to_native()
     return value
-
-
-def _without_credentials(uri: str) -> str:
-    """A URI fit for a message: any `user:password@` part removed."""
-    scheme, sep, rest = uri.partition("://")
-    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri.rpartition("@")[2]
 
 
 def _parse(model: type[R], data: Any) -> R:
@@ -445,7 +445,7 @@ class Neo4jStore(GraphStore):
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(
-                f"NEO4J_URI {_without_credentials(uri)!r} is not a usable Neo4j address: {type(exc).__name__}"
+                f"NEO4J_URI {redact_uris(uri)!r} is not a usable Neo4j address: {type(exc).__name__}"
             ) from None
         try:
             store = cls(driver, database=database)
