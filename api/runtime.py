@@ -236,11 +236,11 @@ class ServerNeo4jStore(Neo4jStore):
         self._bounded(super().clear)
 
     def run_read_only(
-        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int
+        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int, max_bytes: int
     ) -> ConsoleResult:
         return self._bounded(
             lambda: super(ServerNeo4jStore, self).run_read_only(
-                text, parameters, timeout_s=timeout_s, max_rows=max_rows
+                text, parameters, timeout_s=timeout_s, max_rows=max_rows, max_bytes=max_bytes
             )
         )
 

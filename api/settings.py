@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     cypher_timeout_s: float = Field(default=10.0, gt=0, validation_alias="BUYERGRAPH_CYPHER_TIMEOUT_S")
     #: Most rows a Cypher console query returns.
     cypher_max_rows: int = Field(default=1000, ge=1, validation_alias="BUYERGRAPH_CYPHER_MAX_ROWS")
+    #: Largest Cypher console result, in bytes of JSON; a larger one is refused with 413.
+    cypher_max_bytes: int = Field(
+        default=8 * 1_048_576, ge=1024, validation_alias="BUYERGRAPH_CYPHER_MAX_BYTES"
+    )
     #: Uploads larger than this run as a background job that the client polls.
     ingest_job_threshold_bytes: int = Field(
         default=5 * 1_048_576, ge=0, validation_alias="BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES"

@@ -899,12 +899,18 @@ class Neo4jStore(GraphStore):
     # --- the read-only console (issue 6) ----------------------------------------------------
 
     def run_read_only(
-        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int
+        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int, max_bytes: int
     ) -> ConsoleResult:
-        """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout and
-        at most `max_rows` rows (see graph/stores/console.py for what is refused)."""
+        """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout, at
+        most `max_rows` rows and `max_bytes` bytes (see graph/stores/console.py for what is refused)."""
         from graph.stores.console import run_read_only
 
         return run_read_only(
-            self._driver, self._database, text, parameters, timeout_s=timeout_s, max_rows=max_rows
+            self._driver,
+            self._database,
+            text,
+            parameters,
+            timeout_s=timeout_s,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
         )
