@@ -54,6 +54,26 @@ def open_service_store(settings: Settings, override: str | None = None) -> Graph
         from api.stores import open_store
 
         return open_store(settings, override)
+    store = ServerNeo4jStore(_driver_opener(settings, uri), database=settings.neo4j_database)
+    store.ensure_schema()
+    return store
+
+
+def check_service_store(settings: Settings, override: str | None = None) -> None:
+    """Refuse, before a server starts, settings that can never work (a Neo4j URI the driver does not
+    accept, a missing or default password): a ConfigurationError, the command line's one line."""
+    uri = _neo4j_uri(settings, override)
+    if uri:
+        _driver_opener(settings, uri)
+
+
+def _driver_opener(settings: Settings, uri: str) -> Callable[[], Driver]:
+    """How to open a driver for `uri`, once the URI and the credentials have been checked."""
+    if redact_uris(uri) != uri:
+        raise ConfigurationError(
+            f"NEO4J_URI {redact_uris(uri)!r} must not hold a user name or password "
+            "(the driver refuses them): set NEO4J_USERNAME and NEO4J_PASSWORD instead"
+        )
     auth = (settings.neo4j_username, settings.neo4j_secret())
 
     def open_driver() -> Driver:
@@ -74,9 +94,7 @@ def open_service_store(settings: Settings, override: str | None = None) -> Graph
         raise ConfigurationError(
             f"NEO4J_URI {redact_uris(uri)!r} is not a usable Neo4j address: {redact_uris(str(exc))}"
         ) from None
-    store = ServerNeo4jStore(open_driver, database=settings.neo4j_database)
-    store.ensure_schema()
-    return store
+    return open_driver
 
 
 #: Threads that carry the server's calls to Neo4j (more than the analysis workers, reader threads and

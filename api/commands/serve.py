@@ -28,6 +28,7 @@ def serve(
 
     from api.app import create_app
     from api.cli import store_label
+    from api.runtime import check_service_store
     from api.settings import get_settings
     from graph.errors import InvalidInputError
 
@@ -41,6 +42,9 @@ def serve(
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     override = (ctx.find_root().obj or {}).get("store")
     settings = get_settings()
+    # Settings that cannot work end here, as one line without credentials, not in a traceback of
+    # the server's start-up.
+    check_service_store(settings, override)
     typer.echo(f"buyergraph API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     typer.echo(f"store: {store_label(ctx)}")
     typer.echo(f"keys: {settings.home.expanduser() / 'keys.json'}  (create one: buyergraph keys create NAME)")
