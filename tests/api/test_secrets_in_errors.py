@@ -12,7 +12,6 @@ import pytest
 
 from api.settings import Settings
 from api.stores import describe_store
-from graph.errors import redact_uris
 from tests.api.conftest import free_port
 
 BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
@@ -47,6 +46,8 @@ def test_a_password_in_the_uri_never_reaches_the_terminal(
 
 
 def test_settings_and_messages_hide_uri_credentials() -> None:
+    from graph.errors import redact_uris
+
     uri = f"neo4j+s://neo4j:{PASSWORD}@db.example.com:7687"
     settings = Settings(neo4j_uri=uri, neo4j_password="x" * 12)
     for text in (repr(settings), str(settings), describe_store(settings)):
