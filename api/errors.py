@@ -175,7 +175,9 @@ def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
 
     @app.exception_handler(StoreUnavailableError)
     async def _unavailable(request: Request, exc: StoreUnavailableError) -> JSONResponse:
-        log.warning("store unavailable: %s", type(exc).__name__)
+        # Not logged per request (an outage would write thousands of lines): the store logs each
+        # change between reachable and unreachable once.
+        log.debug("store unavailable: %s", type(exc).__name__)
         return problem_response(
             request,
             503,

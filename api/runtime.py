@@ -10,18 +10,22 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
+import cypher
 from api.keys import KeyRing
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
-from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError
+from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError, redact_uris
+from graph.model import Counts
 from graph.stores.base import GraphStore
+from graph.stores.console import ConsoleResult
 from graph.stores.neo4j import Neo4jStore
 
 log = logging.getLogger("buyergraph.api")
@@ -50,30 +54,88 @@ def open_service_store(settings: Settings, override: str | None = None) -> Graph
         from api.stores import open_store
 
         return open_store(settings, override)
-    try:
-        driver = neo4j.GraphDatabase.driver(
+    store = ServerNeo4jStore(_driver_opener(settings, uri), database=settings.neo4j_database)
+    store.ensure_schema()
+    return store
+
+
+def check_service_store(settings: Settings, override: str | None = None) -> None:
+    """Refuse, before a server starts, settings that can never work (a Neo4j URI the driver does not
+    accept, a missing or default password): a ConfigurationError, the command line's one line."""
+    uri = _neo4j_uri(settings, override)
+    if uri:
+        _driver_opener(settings, uri)
+
+
+def _driver_opener(settings: Settings, uri: str) -> Callable[[], Driver]:
+    """How to open a driver for `uri`, once the URI and the credentials have been checked."""
+    if redact_uris(uri) != uri:
+        raise ConfigurationError(
+            f"NEO4J_URI {redact_uris(uri)!r} must not hold a user name or password "
+            "(the driver refuses them): set NEO4J_USERNAME and NEO4J_PASSWORD instead"
+        )
+    auth = (settings.neo4j_username, settings.neo4j_secret())
+
+    def open_driver() -> Driver:
+        return neo4j.GraphDatabase.driver(
             uri,
-            auth=(settings.neo4j_username, settings.neo4j_secret()),
+            auth=auth,
             notifications_min_severity="OFF",
             max_transaction_retry_time=2.0,
             connection_timeout=5.0,
             connection_acquisition_timeout=10.0,
             max_connection_pool_size=50,
         )
+
+    try:
+        open_driver().close()  # a URI the driver refuses is reported now, not at the first request
     except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
-        raise ConfigurationError(f"NEO4J_URI {uri!r} is not a usable Neo4j address: {exc}") from None
-    store = ServerNeo4jStore(driver, database=settings.neo4j_database)
-    store.ensure_schema()
-    return store
+        # The driver's message quotes the URI: credentials in it are cut out before it is shown.
+        raise ConfigurationError(
+            f"NEO4J_URI {redact_uris(uri)!r} is not a usable Neo4j address: {redact_uris(str(exc))}"
+        ) from None
+    return open_driver
+
+
+#: Threads that carry the server's calls to Neo4j (more than the analysis workers, reader threads and
+#: request threads that can wait on them at once).
+_CALL_THREADS = 64
 
 
 class ServerNeo4jStore(Neo4jStore):
-    """A Neo4j store that owns its driver and applies the schema as soon as Neo4j answers."""
+    """A Neo4j store that owns its driver, applies the schema as soon as Neo4j answers, and never lets
+    a frozen Neo4j hold its callers.
+
+    The driver has no read timeout, and a transaction timeout is enforced by the server, so a stopped
+    or hung server (or a half-open connection) would block a caller until the freeze ends. Every
+    call therefore runs on a thread of this store while the caller waits in short slices: whenever
+    it has waited `watch_s`, a ping (one at a time, shared by all waiters) must answer within
+    `probe_s`, else the caller gets `StoreUnavailableError` (503 with Retry-After). A slow query on a
+    live server keeps running. Once Neo4j failed to answer, the store is *frozen*: calls fail at once
+    until a ping answers again (one every `watch_s` at most), and a fresh driver replaces the one
+    whose connections are stuck (the old one is closed once its calls return). Each change between
+    reachable and unreachable is logged once.
+    """
 
     _owns_driver = True
 
-    def __init__(self, driver: Driver, *, database: str = "neo4j") -> None:
-        super().__init__(driver, database=database, apply_schema=False)
+    def __init__(
+        self,
+        open_driver: Callable[[], Driver],
+        *,
+        database: str = "neo4j",
+        watch_s: float = 1.0,
+        probe_s: float = 2.0,
+    ) -> None:
+        super().__init__(open_driver(), database=database, apply_schema=False)
+        self._open_driver = open_driver
+        self._watch_s = watch_s
+        self._probe_s = probe_s
+        self._calls = ThreadPoolExecutor(max_workers=_CALL_THREADS, thread_name_prefix="buyergraph-neo4j")
+        self._state_lock = threading.Lock()
+        self._reachable = True
+        self._frozen = False
+        self._probe: tuple[float, Future[bool]] | None = None
         self._schema_applied = False
         self._schema_lock = threading.Lock()
 
@@ -86,10 +148,129 @@ class ServerNeo4jStore(Neo4jStore):
                 try:
                     self.apply_schema()
                 except StoreUnavailableError:
-                    log.warning("Neo4j is not reachable yet; the schema will be applied when it is")
                     return False
                 self._schema_applied = True
         return True
+
+    # --- every call to Neo4j, bounded ------------------------------------------------------------
+
+    def _bounded(self, work: Callable[[], T]) -> T:
+        """`work()` on a call thread; StoreUnavailableError as soon as Neo4j is found not to answer."""
+        if self._frozen and not self._alive():
+            raise StoreUnavailableError(f"Neo4j did not answer within {self._probe_s:g} seconds")
+        future = self._calls.submit(work)
+        try:
+            while True:
+                try:
+                    result = future.result(timeout=self._watch_s)
+                    break
+                except FutureTimeout:
+                    if not self._alive():
+                        raise StoreUnavailableError(
+                            f"Neo4j did not answer within {self._probe_s:g} seconds"
+                        ) from None
+        except StoreUnavailableError:
+            self._set_reachable(False)
+            raise
+        self._set_reachable(True)
+        return result
+
+    def _alive(self) -> bool:
+        """Whether a ping answers: one ping at a time, its answer shared for `watch_s`. No answer within
+        `probe_s` freezes the store; a refused connection is merely unreachable (it fails fast anyway)."""
+        now = time.monotonic()
+        with self._state_lock:
+            probe = self._probe
+            if probe is None or (probe[1].done() and now - probe[0] >= self._watch_s):
+                probe = self._probe = (now, self._calls.submit(self._ping_once))
+            elif self._frozen and not probe[1].done():
+                return False  # a ping of the frozen server is still out: fail fast
+        started, answer = probe
+        try:
+            alive = answer.result(timeout=max(0.0, started + self._probe_s - time.monotonic()))
+        except FutureTimeout:
+            self._freeze()
+            return False
+        if alive:
+            with self._state_lock:
+                self._frozen = False
+        return alive
+
+    def _ping_once(self) -> bool:
+        """One auto-commit ping (not retried by the driver: a refused connection answers at once)."""
+        try:
+            with (
+                self._errors(),
+                self._driver.session(database=self._database, default_access_mode="READ") as session,
+            ):
+                return session.run(cypher.query("ping")).single() is not None
+        except BuyerGraphError:
+            return False
+
+    def _freeze(self) -> None:
+        """Fail fast from now on, and leave the stuck connections to a driver of their own."""
+        with self._state_lock:
+            if self._frozen:
+                return
+            self._frozen = True
+            stuck_driver, stuck_calls = self._driver, self._calls
+            self._driver = self._open_driver()
+            self._calls = ThreadPoolExecutor(
+                max_workers=_CALL_THREADS, thread_name_prefix="buyergraph-neo4j"
+            )
+            self._probe = None
+        threading.Thread(target=_retire, args=(stuck_driver, stuck_calls), daemon=True).start()
+
+    def _set_reachable(self, reachable: bool) -> None:
+        """Log each change between reachable and unreachable once (not once per failed request)."""
+        with self._state_lock:
+            if reachable == self._reachable:
+                return
+            self._reachable = reachable
+        if reachable:
+            log.warning("Neo4j answers again; requests are served")
+        else:
+            log.warning("Neo4j is not reachable; requests get 503 with Retry-After until it answers")
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._bounded(lambda: super(ServerNeo4jStore, self)._read(name, **params))
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        return self._bounded(lambda: super(ServerNeo4jStore, self)._write(work))
+
+    def _account_record(self, name: str, **params: Any) -> neo4j.Record | None:
+        return self._bounded(lambda: super(ServerNeo4jStore, self)._account_record(name, **params))
+
+    def apply_schema(self) -> None:
+        self._bounded(super().apply_schema)
+
+    def counts(self) -> Counts:
+        return self._bounded(super().counts)
+
+    def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        return self._bounded(lambda: super(ServerNeo4jStore, self).existing_ids(kind, ids))
+
+    def clear(self) -> None:
+        self._bounded(super().clear)
+
+    def run_read_only(
+        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int, max_bytes: int
+    ) -> ConsoleResult:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).run_read_only(
+                text, parameters, timeout_s=timeout_s, max_rows=max_rows, max_bytes=max_bytes
+            )
+        )
+
+    def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)
+        super().close()
+
+
+def _retire(driver: Driver, calls: ThreadPoolExecutor) -> None:
+    """Close a driver once the calls stuck on it have returned (after a freeze ends)."""
+    calls.shutdown(wait=True)
+    driver.close()
 
 
 class TtlCache:

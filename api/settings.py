@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.errors import ConfigurationError
+from graph.errors import ConfigurationError, redact_uris
 
 #: Passwords that ship as defaults somewhere and therefore protect nothing.
 _DEFAULT_SECRETS = frozenset({"neo4j", "password", "changeme", "changethis", "secret"})
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     cypher_timeout_s: float = Field(default=10.0, gt=0, validation_alias="BUYERGRAPH_CYPHER_TIMEOUT_S")
     #: Most rows a Cypher console query returns.
     cypher_max_rows: int = Field(default=1000, ge=1, validation_alias="BUYERGRAPH_CYPHER_MAX_ROWS")
+    #: Largest Cypher console result, in bytes of JSON; a larger one is refused with 413.
+    cypher_max_bytes: int = Field(
+        default=8 * 1_048_576, ge=1024, validation_alias="BUYERGRAPH_CYPHER_MAX_BYTES"
+    )
     #: Uploads larger than this run as a background job that the client polls.
     ingest_job_threshold_bytes: int = Field(
         default=5 * 1_048_576, ge=0, validation_alias="BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES"
@@ -72,6 +77,11 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_uri(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def __repr_args__(self) -> Any:
+        """The settings as `repr` and `str` show them: a password inside NEO4J_URI is left out."""
+        for name, value in super().__repr_args__():
+            yield name, redact_uris(value) if name == "neo4j_uri" and isinstance(value, str) else value
 
     def neo4j_secret(self) -> str:
         """The Neo4j password, refusing none and well-known defaults."""

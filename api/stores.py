@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.settings import Settings
+from graph.errors import redact_uris
 from graph.stores.base import GraphStore
 
 _NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
@@ -14,7 +15,7 @@ def describe_store(settings: Settings, override: str | None = None) -> str:
     """Where the store lives, for messages; never includes credentials."""
     target = override or settings.neo4j_uri
     if target and target.startswith(_NEO4J_SCHEMES):
-        return f"Neo4j at {target.split('@')[-1]}"
+        return f"Neo4j at {redact_uris(target)}"
     return f"embedded store in {_embedded_home(settings, override)}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class BuyerGraphError(Exception):
     """Base class of every error buyergraph raises on purpose."""
@@ -38,3 +40,15 @@ class ConfigurationError(BuyerGraphError):
 
 class ForbiddenQueryError(BuyerGraphError):
     """A console query that would write, or touch something outside the allow-list."""
+
+
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s'\"]*@")
+
+
+def redact_uris(text: str) -> str:
+    """`text` with the `user:password@` part of every URI in it removed.
+
+    The one place that keeps credentials out of messages, logs and reprs: a password written into
+    NEO4J_URI must never be echoed back, whether the text is the URI itself or an error quoting it.
+    """
+    return _USERINFO.sub(r"\g<scheme>", text)

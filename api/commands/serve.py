@@ -28,6 +28,7 @@ def serve(
 
     from api.app import create_app
     from api.cli import store_label
+    from api.runtime import check_service_store
     from api.settings import get_settings
     from graph.errors import InvalidInputError
 
@@ -37,10 +38,14 @@ def serve(
             f"--log-level must be critical, error, warning, info or debug, got {log_level!r}"
         )
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The driver's debug log carries query parameters (personal data): never below WARNING.
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    # The driver's debug log carries query parameters (personal data), and its warnings announce each
+    # retry (one per request during an outage): the store logs each outage once instead.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     override = (ctx.find_root().obj or {}).get("store")
     settings = get_settings()
+    # Settings that cannot work end here, as one line without credentials, not in a traceback of
+    # the server's start-up.
+    check_service_store(settings, override)
     typer.echo(f"buyergraph API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     typer.echo(f"store: {store_label(ctx)}")
     typer.echo(f"keys: {settings.home.expanduser() / 'keys.json'}  (create one: buyergraph keys create NAME)")

@@ -1,7 +1,8 @@
 """`POST /api/v1/cypher`: the read-only Cypher console for power users (admin keys, Neo4j store).
 
-Queries that would write, change the schema, read files or manage transactions are refused with 403
-before anything runs; the rest run in a READ transaction with a timeout and a row limit.
+Queries that would write, change the schema, read files, manage transactions or call a procedure
+off the allow-list are refused with 403 before anything runs; the rest run in a READ transaction
+with a timeout (408), a row limit (`truncated`) and a size limit (413).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AdminKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
 from api.schemas import CypherQueryCreate, CypherResultPublic
-from graph.stores.console import QueryTimeoutError
+from graph.stores.console import QueryTimeoutError, ResultTooLargeError
 
 router = APIRouter(prefix="/cypher", tags=["cypher"])
 
@@ -27,8 +28,9 @@ async def run_cypher(
     body: CypherQueryCreate, store: StoreDep, runtime: RuntimeDep, _key: AdminKey
 ) -> CypherResultPublic:
     """Values go in `parameters` and are referenced as `$name`. At most `max_rows` rows come back
-    (`truncated` says whether there were more); the query is stopped after `timeout_s` seconds.
-    Both are capped by the server's limits (BUYERGRAPH_CYPHER_MAX_ROWS, BUYERGRAPH_CYPHER_TIMEOUT_S)."""
+    (`truncated` says whether there were more); the query is stopped after `timeout_s` seconds (408).
+    Both are capped by the server's limits (BUYERGRAPH_CYPHER_MAX_ROWS, BUYERGRAPH_CYPHER_TIMEOUT_S);
+    a result larger than BUYERGRAPH_CYPHER_MAX_BYTES is refused with 413."""
     settings = runtime.settings
     run = getattr(store, "run_read_only", None)
     if run is None:
@@ -56,10 +58,17 @@ async def run_cypher(
         )
     try:
         result = await run_in_threadpool(
-            run, body.query, body.parameters, timeout_s=timeout_s, max_rows=max_rows
+            run,
+            body.query,
+            body.parameters,
+            timeout_s=timeout_s,
+            max_rows=max_rows,
+            max_bytes=settings.cypher_max_bytes,
         )
     except QueryTimeoutError as exc:
         raise ApiProblem(408, "timeout", "Request took too long", str(exc)) from None
+    except ResultTooLargeError as exc:
+        raise ApiProblem(413, "result-too-large", "Result too large", str(exc)) from None
     return CypherResultPublic(
         columns=result.columns,
         rows=result.rows,

@@ -1,18 +1,27 @@
 """The read-only Cypher console: user-written queries run safely against Neo4j.
 
 A query is first planned with `EXPLAIN` (nothing runs): only plans whose query type is read-only
-('r') and that use no operator on the deny-list (LOAD CSV, transaction management, administration)
-are accepted. It then runs in a READ transaction (the server refuses writes there too), with a
-timeout enforced by Neo4j, fetching at most `max_rows + 1` rows so that a huge result never lands
-in memory. Values travel only as parameters; the query text and parameters are never logged.
+('r'), that use no operator on the deny-list (LOAD CSV, transaction management, administration,
+`CALL {} IN TRANSACTIONS`) and call only procedures on the allow-list are accepted. It then runs in
+a READ transaction (the server refuses writes there too) with two bounds on its time: Neo4j's
+transaction timeout, and a client-side deadline a moment later that terminates the transaction and
+answers at once (Neo4j checks its timeout only at certain points, so a single CPU-bound expression
+can outlive it). Records are read a few at a time; at most `max_rows` rows are kept, and a result
+whose JSON would exceed `max_bytes` is abandoned. Values travel only as parameters; the query text
+and parameters are never logged.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import secrets
+import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
@@ -23,9 +32,10 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node, Path, Relationship
 from pydantic import BaseModel
 
+import cypher
 from graph.errors import ConfigurationError, ForbiddenQueryError, InvalidInputError, StoreUnavailableError
 
-__all__ = ["ConsoleResult", "QueryTimeoutError", "run_read_only", "to_json_value"]
+__all__ = ["ConsoleResult", "QueryTimeoutError", "ResultTooLargeError", "run_read_only", "to_json_value"]
 
 #: Plan operators refused even in read-only plans: they read files or URLs, see or stop other
 #: users' transactions, or administer the server.
@@ -36,14 +46,42 @@ DENIED_OPERATORS = frozenset(
         "TerminateTransactions",
         "ShowSettings",
         "AdministrationCommand",
+        # CALL {} IN TRANSACTIONS commits as it goes, which a READ transaction cannot do.
+        "TransactionApply",
+        "TransactionForeach",
     }
 )
-#: Procedure namespaces that are never allowed from the console.
-DENIED_PROCEDURE_PREFIXES = ("dbms.", "db.create", "db.clear", "tx.", "apoc.")
+#: The only procedures the console calls: they describe the graph and change nothing. Anything
+#: else (statistics collection, index resampling, plan cache clearing, plugins) is refused.
+ALLOWED_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+    }
+)
+#: Seconds past the query's timeout after which the client stops waiting and terminates it.
+DEADLINE_GRACE_S = 1.0
+#: Records fetched per round trip: a huge result never arrives as one large batch.
+FETCH_SIZE = 100
 
 
 class QueryTimeoutError(InvalidInputError):
-    """The console query ran longer than its timeout and Neo4j stopped it."""
+    """The console query ran longer than its timeout and was stopped."""
+
+
+class ResultTooLargeError(InvalidInputError):
+    """The console query's result is larger than the response may be."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            f"the result is larger than {max_bytes:,} bytes; return fewer or smaller values "
+            "(e.g. LIMIT, or only the properties you need)"
+        )
+        self.max_bytes = max_bytes
 
 
 class ConsoleResult(BaseModel):
@@ -137,8 +175,13 @@ def _check_plan(summary: neo4j.ResultSummary, database: str) -> None:
             raise ForbiddenQueryError(f"the console does not allow the {operator} operation")
         if plan_db and plan_db != database:
             raise ForbiddenQueryError(f"the console only queries the database {database!r}")
-        if operator == "ProcedureCall" and details.startswith(DENIED_PROCEDURE_PREFIXES):
-            raise ForbiddenQueryError(f"the console does not allow the procedure {details.split('(')[0]}")
+        if operator == "ProcedureCall":
+            procedure = details.split("(", 1)[0].strip()
+            if procedure not in ALLOWED_PROCEDURES:
+                allowed = ", ".join(sorted(ALLOWED_PROCEDURES))
+                raise ForbiddenQueryError(
+                    f"the console does not allow the procedure {_safe(procedure)}; it allows {allowed}"
+                )
 
 
 @contextmanager
@@ -172,8 +215,10 @@ def run_read_only(
     *,
     timeout_s: float,
     max_rows: int,
+    max_bytes: int,
 ) -> ConsoleResult:
-    """Check that `text` only reads, then run it in a READ transaction; at most `max_rows` rows."""
+    """Check that `text` only reads, then run it in a READ transaction; at most `max_rows` rows and
+    `max_bytes` bytes of JSON."""
     if not text.strip():
         raise InvalidInputError("the query is empty")
     first_word = text.lstrip().split(None, 1)[0].upper()
@@ -188,28 +233,65 @@ def run_read_only(
     except UnicodeEncodeError:
         raise InvalidInputError("the query is not valid Unicode text") from None
     started = time.perf_counter()
-    with (
-        _errors(timeout_s),
-        driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session,
-    ):
-        summary = session.run(neo4j.Query("EXPLAIN " + text, timeout=timeout_s), params).consume()
-        _check_plan(summary, database)
+    token = secrets.token_hex(16)
 
-        @neo4j.unit_of_work(timeout=timeout_s)
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
-            result = tx.run(text, params)
-            columns = list(result.keys())
-            rows: list[list[Any]] = []
-            for record in result:
-                if len(rows) == max_rows:
-                    return columns, rows, True
-                rows.append([to_json_value(v) for v in record.values()])
-            return columns, rows, False
+    @neo4j.unit_of_work(timeout=timeout_s, metadata={"buyergraph_console": token})
+    def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
+        result = tx.run(text, params)
+        columns = list(result.keys())
+        rows: list[list[Any]] = []
+        size = 0
+        for record in result:
+            if len(rows) == max_rows:
+                return columns, rows, True
+            row = [to_json_value(v) for v in record.values()]
+            size += len(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+            if size > max_bytes:
+                raise ResultTooLargeError(max_bytes)
+            rows.append(row)
+        return columns, rows, False
 
-        columns, rows, truncated = session.execute_read(work)
+    def plan_and_run() -> tuple[list[str], list[list[Any]], bool]:
+        # The session lives and dies on this thread: the caller may have stopped waiting for it.
+        with (
+            _errors(timeout_s),
+            driver.session(
+                database=database, default_access_mode=neo4j.READ_ACCESS, fetch_size=FETCH_SIZE
+            ) as session,
+        ):
+            summary = session.run(neo4j.Query("EXPLAIN " + text, timeout=timeout_s), params).consume()
+            _check_plan(summary, database)
+            return session.execute_read(work)
+
+    try:
+        columns, rows, truncated = _in_thread(plan_and_run).result(timeout=timeout_s + DEADLINE_GRACE_S)
+    except FutureTimeout:
+        _terminate(driver, database, token)
+        raise QueryTimeoutError(f"the query ran longer than {timeout_s:g} seconds and was stopped") from None
     return ConsoleResult(
         columns=columns,
         rows=rows,
         truncated=truncated,
         elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
     )
+
+
+def _in_thread(work: Callable[[], Any]) -> Future[Any]:
+    """`work()` on a thread of its own, so that the caller can stop waiting for it."""
+    outcome: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(work())
+        except BaseException as exc:
+            outcome.set_exception(exc)
+
+    threading.Thread(target=run, name="buyergraph-console", daemon=True).start()
+    return outcome
+
+
+def _terminate(driver: Driver, database: str, token: str) -> None:
+    """Ask Neo4j to stop the console transaction tagged `token` (best effort: the caller has its
+    answer already, and Neo4j's own timeout stays armed)."""
+    with suppress(neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError):
+        driver.execute_query(cypher.query("terminate_console_query"), token=token, database_=database)

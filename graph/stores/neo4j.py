@@ -36,6 +36,7 @@ from graph.errors import (
     NotFoundError,
     StoreUnavailableError,
     WriteFailedError,
+    redact_uris,
 )
 from graph.gc_pause import gc_paused
 from graph.model import (
@@ -144,12 +145,6 @@ def _native(value: Any) -> Any:
     if kind in _TEMPORAL:
         return value.to_native()
     return value
-
-
-def _without_credentials(uri: str) -> str:
-    """A URI fit for a message: any `user:password@` part removed."""
-    scheme, sep, rest = uri.partition("://")
-    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else uri.rpartition("@")[2]
 
 
 def _parse(model: type[R], data: Any) -> R:
@@ -486,7 +481,7 @@ class Neo4jStore(GraphStore):
             )
         except (ValueError, neo4j_errors.ConfigurationError) as exc:
             raise ConfigurationError(
-                f"NEO4J_URI {_without_credentials(uri)!r} is not a usable Neo4j address: {type(exc).__name__}"
+                f"NEO4J_URI {redact_uris(uri)!r} is not a usable Neo4j address: {type(exc).__name__}"
             ) from None
         try:
             store = cls(driver, database=database)
@@ -1045,12 +1040,18 @@ class Neo4jStore(GraphStore):
     # --- the read-only console (issue 6) ----------------------------------------------------
 
     def run_read_only(
-        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int
+        self, text: str, parameters: dict[str, Any], *, timeout_s: float, max_rows: int, max_bytes: int
     ) -> ConsoleResult:
-        """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout and
-        at most `max_rows` rows (see graph/stores/console.py for what is refused)."""
+        """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout, at
+        most `max_rows` rows and `max_bytes` bytes (see graph/stores/console.py for what is refused)."""
         from graph.stores.console import run_read_only
 
         return run_read_only(
-            self._driver, self._database, text, parameters, timeout_s=timeout_s, max_rows=max_rows
+            self._driver,
+            self._database,
+            text,
+            parameters,
+            timeout_s=timeout_s,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
         )
