@@ -591,11 +591,11 @@ def _answer(url: str, headers: dict[str, str], timeout: float) -> tuple[str, flo
     try:
         response = fresh_get(url, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
-        return f"no answer within {timeout:.0f} s", time.monotonic() - started, None
+        return f"got no answer within {timeout:.0f} s", time.monotonic() - started, None
     except httpx.TransportError as exc:
-        return f"connection failed ({type(exc).__name__})", time.monotonic() - started, None
+        return f"could not connect ({type(exc).__name__})", time.monotonic() - started, None
     retry = response.headers.get("Retry-After")
-    what = f"{response.status_code}" + (f" Retry-After {retry}" if retry else " without Retry-After")
+    what = f"answered {response.status_code}" + (f" Retry-After {retry}" if retry else " without Retry-After")
     return what, time.monotonic() - started, response
 
 
@@ -621,9 +621,9 @@ def neo4j_stopped(suite: Suite, store: Store, outcome: Outcome) -> None:
         for url in urls:
             if not poll(lambda url=url: unavailable(url), 20):
                 outcome.lost.append(
-                    f"GET {url.removeprefix(base)} answered {answers.get(url)}, not 503 with Retry-After"
+                    f"GET {url.removeprefix(base)} {answers.get(url)}, not 503 with Retry-After"
                 )
-        store.neo4j.start(echo=False)
+        start_modest(store.neo4j)
         for url in urls:
             if not poll(lambda url=url: fresh_get(url, headers=headers, timeout=15).status_code == 200, 60):
                 outcome.lost.append(
@@ -649,7 +649,7 @@ def neo4j_frozen(suite: Suite, store: Store, outcome: Outcome) -> None:
             for path in ("/health", f"/api/v1/people?search=frozen-{uuid.uuid4().hex[:6]}"):
                 what, seconds, response = _answer(base + path, headers, 12)
                 if response is None or not _retry_after_503(response) or seconds > 10:
-                    outcome.lost.append(f"GET {path.split('?')[0]} answered {what} after {seconds:.1f} s")
+                    outcome.lost.append(f"GET {path.split('?')[0]} {what} after {seconds:.1f} s")
         finally:
             os.kill(pid, signal.SIGCONT)
         for path in ("/health", "/api/v1/accounts?limit=5"):
@@ -1014,6 +1014,21 @@ def bad_input(suite: Suite, store: Store, outcome: Outcome) -> None:
 # --- running -----------------------------------------------------------------------------------------
 
 
+#: Memory of the private Neo4j unless the operator set these: the suite shares the machine.
+MODEST_NEO4J = {"BUYERGRAPH_NEO4J_HEAP": "1g", "BUYERGRAPH_NEO4J_PAGECACHE": "256m"}
+
+
+def start_modest(neo4j: Any) -> None:
+    """Start the private Neo4j with MODEST_NEO4J memory (the server reads it from the environment)."""
+    added = {k: v for k, v in MODEST_NEO4J.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        neo4j.start(echo=False)
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 def run(options: Options) -> list[Outcome]:
     work = Path(tempfile.mkdtemp(prefix="buyergraph-faults-"))
     suite = Suite(options, work)
@@ -1025,7 +1040,7 @@ def run(options: Options) -> list[Outcome]:
             neo4j = private_neo4j("faults", keep_port=True)
             if not neo4j.status().running:
                 suite.log(f"  starting a private Neo4j on port {neo4j.port} ...")
-                neo4j.start(echo=False)
+                start_modest(neo4j)
         stores = {kind: Store(kind, work, neo4j if kind == "neo4j" else None) for kind in options.stores}
         for item, kind in plan(options):
             outcome = Outcome(item.name, kind)
@@ -1042,7 +1057,7 @@ def run(options: Options) -> list[Outcome]:
                     if pid:
                         os.kill(pid, signal.SIGCONT)
                     elif kind == "neo4j":
-                        neo4j.start(echo=False)
+                        start_modest(neo4j)
             outcome.seconds = round(time.monotonic() - started, 1)
             outcomes.append(outcome)
             suite.log(outcome.line())
@@ -1062,9 +1077,6 @@ def run(options: Options) -> list[Outcome]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
-    # A modest private Neo4j unless the operator chose otherwise: the suite shares the machine.
-    os.environ.setdefault("BUYERGRAPH_NEO4J_HEAP", "1g")
-    os.environ.setdefault("BUYERGRAPH_NEO4J_PAGECACHE", "256m")
     FAULTS_DIR.mkdir(parents=True, exist_ok=True)
     outcomes = run(options)
     failed = [o for o in outcomes if not o.ok]
