@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -479,6 +480,10 @@ def fresh_get(url: str, *, timeout: float = 30, **kwargs: Any) -> httpx.Response
         return client.get(url, **kwargs)
 
 
+def answers_ok(url: str, headers: dict[str, str]) -> bool:
+    return fresh_get(url, headers=headers, timeout=15).status_code == 200
+
+
 def poll(check: Callable[[], bool], timeout: float, every: float = 0.5) -> bool:
     """True as soon as `check()` is true, False after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -523,27 +528,46 @@ def _person(pid: str, name: str, cid: str, title: str = "Engineer") -> dict[str,
 # --- the faults --------------------------------------------------------------------------------------
 
 
+#: Records per write transaction of the ingest that is killed: many small batches, so that on Neo4j
+#: the kill lands between committed batches.
+KILLED_BATCH = 200
+
+
+def _wait_until_writing(store: Store, process: subprocess.Popen[bytes], timeout: float) -> str:
+    """Wait until the ingest has committed its first batch to Neo4j; say how far it got."""
+    deadline = time.monotonic() + timeout
+    with contextlib.closing(store.open()) as probe:
+        while process.poll() is None and time.monotonic() < deadline:
+            written = sum(probe.counts().nodes.values())
+            if written:
+                return f"once {written:,} nodes were written"
+            time.sleep(0.05)
+    return "when the wait for its first batch ran out"
+
+
 @fault("kill9-ingest")
 def kill9_ingest(suite: Suite, store: Store, outcome: Outcome) -> None:
     """kill -9 in the middle of an ingest, then the same ingest again: equal to one clean run."""
     reference = suite.reference(store)
     files = suite.data_files(suite.world("native"))
-    for fraction in (0.6, 0.3, 0.1):
+    killed = False
+    for fraction in (0.6, 0.3, 0.1):  # embedded: a point in time; shorter when the ingest beat it
         store.fresh()
-        process = suite.spawn(["ingest", *map(str, files)], store.env())
-        delay = max(0.3, reference.ingest_s * fraction)
+        process = suite.spawn(["ingest", *map(str, files), "--batch-size", str(KILLED_BATCH)], store.env())
         started = time.monotonic()
-        while process.poll() is None and time.monotonic() - started < delay:
-            time.sleep(0.05)
+        if store.kind == "neo4j":
+            when = _wait_until_writing(store, process, 60 + 10 * reference.ingest_s)
+        else:
+            delay = max(0.3, reference.ingest_s * fraction)
+            while process.poll() is None and time.monotonic() - started < delay:
+                time.sleep(0.05)
+            when = f"{time.monotonic() - started:.1f} s into a {reference.ingest_s:.1f} s load"
         killed = process.poll() is None
         suite.processes.kill(process)
         suite.finish(process, 30)
         if killed:
             break
-    outcome.tried = (
-        f"kill -9 of `buyergraph ingest` after {time.monotonic() - started:.1f} s of a "
-        f"{reference.ingest_s:.1f} s load, then the same ingest again"
-    )
+    outcome.tried = f"kill -9 of `buyergraph ingest` {when}, then the same ingest again"
     if not killed:
         outcome.lost.append("check failed: the ingest always finished before the kill")
         return
@@ -619,13 +643,13 @@ def neo4j_stopped(suite: Suite, store: Store, outcome: Outcome) -> None:
             return response is not None and _retry_after_503(response)
 
         for url in urls:
-            if not poll(lambda url=url: unavailable(url), 20):
+            if not poll(functools.partial(unavailable, url), 20):
                 outcome.lost.append(
                     f"GET {url.removeprefix(base)} {answers.get(url)}, not 503 with Retry-After"
                 )
         start_modest(store.neo4j)
         for url in urls:
-            if not poll(lambda url=url: fresh_get(url, headers=headers, timeout=15).status_code == 200, 60):
+            if not poll(functools.partial(answers_ok, url, headers), 60):
                 outcome.lost.append(
                     f"GET {url.removeprefix(base)} did not recover within 60 s of the restart"
                 )
@@ -653,9 +677,7 @@ def neo4j_frozen(suite: Suite, store: Store, outcome: Outcome) -> None:
         finally:
             os.kill(pid, signal.SIGCONT)
         for path in ("/health", "/api/v1/accounts?limit=5"):
-            if not poll(
-                lambda path=path: fresh_get(base + path, headers=headers, timeout=15).status_code == 200, 60
-            ):
+            if not poll(functools.partial(answers_ok, base + path, headers), 60):
                 outcome.lost.append(f"GET {path.split('?')[0]} did not recover within 60 s of SIGCONT")
     outcome.lost += compare(reference.fingerprint, suite.fingerprint(store))
 
