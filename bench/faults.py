@@ -333,8 +333,6 @@ class Suite:
         self.work = work
         self.processes = Processes()
         self.references: dict[tuple[str, str], Reference] = {}
-        self._native: Path | None = None
-        self._salesforce: Path | None = None
 
     def log(self, message: str) -> None:
         print(message, file=sys.stderr if self.options.as_json else sys.stdout, flush=True)
