@@ -20,7 +20,7 @@ from api.errors import ApiProblem
 #: The days an analysis may be asked for: its windows reach years back and ahead of `as_of`.
 EARLIEST_AS_OF = date(1900, 1, 1)
 LATEST_AS_OF = date(2999, 12, 31)
-ISO_DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+ISO_DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only
 _ISO_DAY = re.compile(ISO_DAY_PATTERN.removesuffix("$") + r"\Z")
 
 #: The largest page size the setting BUYERGRAPH_MAX_PAGE_SIZE may be set to (see api/settings.py).
