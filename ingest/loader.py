@@ -76,7 +76,9 @@ class IngestSummary(BaseModel):
     written: bool = Field(description="false when --strict refused to write because of rejects")
     elapsed_s: float
     phases_s: dict[str, float] = Field(
-        default_factory=dict, description="seconds spent reading, resolving and checking, writing"
+        default_factory=dict,
+        description="seconds spent reading, waiting for another ingest (only when it had to), "
+        "resolving and checking, writing",
     )
 
 

@@ -21,7 +21,7 @@ from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
 from ingest.synthetic.generator import generate_world
 
-ACCOUNTS = 20
+ACCOUNTS = 30
 SEED = 5
 WAITING = "waiting for another ingest (started at "
 
