@@ -11,7 +11,7 @@ and relationship type from `buyergraph stats --json`, plus every company's and p
 One line per fault and store:
 
     FAULT kill9-ingest [neo4j]: tried ...; lost: nothing
-    FAULT neo4j-frozen [neo4j]: tried ...; LOST: GET /health did not answer within 12 s
+    FAULT neo4j-frozen [neo4j]: tried ...; LOST: GET /health got no answer within 12 s after 12.1 s
 
 The exit code is 1 when anything was lost or a check failed, 2 for bad arguments. Every step has its
 own timeout, so the suite never hangs; the servers it starts are stopped and a frozen Neo4j is
