@@ -16,6 +16,7 @@ from fastapi import Query
 from pydantic import BeforeValidator
 
 from api.errors import ApiProblem
+from api.settings import PAGE_SIZE_CEILING
 
 #: The days an analysis may be asked for: its windows reach years back and ahead of `as_of`.
 EARLIEST_AS_OF = date(1900, 1, 1)
@@ -23,8 +24,6 @@ LATEST_AS_OF = date(2999, 12, 31)
 ISO_DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only
 _ISO_DAY = re.compile(ISO_DAY_PATTERN.removesuffix("$") + r"\Z")
 
-#: The largest page size the setting BUYERGRAPH_MAX_PAGE_SIZE may be set to (see api/settings.py).
-PAGE_SIZE_CEILING = 500
 
 
 def parse_day(value: object) -> date:

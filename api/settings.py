@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.errors import ConfigurationError, redact_uris
 
+#: The largest value BUYERGRAPH_MAX_PAGE_SIZE may be set to; the API declares its page sizes up to it.
+PAGE_SIZE_CEILING = 500
+
 #: Passwords that ship as defaults somewhere and therefore protect nothing.
 _DEFAULT_SECRETS = frozenset({"neo4j", "password", "changeme", "changethis", "secret"})
 
@@ -43,7 +46,9 @@ class Settings(BaseSettings):
     #: Largest total size of the request headers, in bytes.
     max_header_bytes: int = Field(default=16_384, ge=1024, validation_alias="BUYERGRAPH_MAX_HEADER_BYTES")
     #: Largest page a listing returns; a larger `limit` is refused.
-    max_page_size: int = Field(default=200, ge=1, le=500, validation_alias="BUYERGRAPH_MAX_PAGE_SIZE")
+    max_page_size: int = Field(
+        default=200, ge=1, le=PAGE_SIZE_CEILING, validation_alias="BUYERGRAPH_MAX_PAGE_SIZE"
+    )
     #: Seconds an analysis may take before the request is answered 408.
     analysis_timeout_s: float = Field(default=30.0, gt=0, validation_alias="BUYERGRAPH_ANALYSIS_TIMEOUT_S")
     #: Threads that run analyses; more requests than this wait their turn (within the timeout).
