@@ -112,9 +112,9 @@ class ServerNeo4jStore(Neo4jStore):
     it has waited `watch_s`, a ping (one at a time, shared by all waiters) must answer within
     `probe_s`, else the caller gets `StoreUnavailableError` (503 with Retry-After). A slow query on a
     live server keeps running. Once Neo4j failed to answer, the store is *frozen*: calls fail at once
-    until a ping answers again (one every `watch_s` at most), and a fresh driver replaces the one
-    whose connections are stuck (the old one is closed once its calls return). Each change between
-    reachable and unreachable is logged once.
+    until a ping answers again (one every `watch_s` at most, each on a new connection), and a fresh
+    driver replaces the one whose connections are stuck (the old one is closed once its calls
+    return). Each change between reachable and unreachable is logged once.
     """
 
     _owns_driver = True
@@ -197,11 +197,14 @@ class ServerNeo4jStore(Neo4jStore):
         return alive
 
     def _ping_once(self) -> bool:
-        """One auto-commit ping (not retried by the driver: a refused connection answers at once)."""
+        """One auto-commit ping (not retried: a refused connection answers at once) on a connection of
+        its own: a pooled one may be the stuck one, and a new one's handshake is bounded by the
+        driver's connection timeout, so a probe of a frozen server does not hang for the freeze."""
         try:
             with (
                 self._errors(),
-                self._driver.session(database=self._database, default_access_mode="READ") as session,
+                self._open_driver() as driver,
+                driver.session(database=self._database, default_access_mode="READ") as session,
             ):
                 return session.run(cypher.query("ping")).single() is not None
         except BuyerGraphError:

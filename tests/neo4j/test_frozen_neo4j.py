@@ -99,12 +99,15 @@ def test_a_frozen_neo4j_answers_503_within_seconds_and_recovers(
                 assert int(response.headers["Retry-After"]) == settings.retry_after_s
                 assert took < ANSWER_WITHIN_S
             assert client.get("/health").json()["store"]["reachable"] is False
-            # Once found frozen, the store answers at once rather than after another wait.
-            _, took = _within(ANSWER_WITHIN_S, lambda: client.get("/api/v1/accounts", headers=headers))
-            assert took < 1.0
-            # Many 503s, one log line: the change to unreachable, not each failed request.
+            # Once found frozen, the store mostly answers at once (a ping now and then may wait its
+            # 2 s), rather than after another wait of ~3 s each; and many 503s write one log line.
+            started = time.monotonic()
             for _ in range(50):
-                assert client.get("/api/v1/accounts", headers=headers).status_code == 503
+                response, _ = _within(
+                    ANSWER_WITHIN_S, lambda: client.get("/api/v1/accounts", headers=headers)
+                )
+                assert response.status_code == 503
+            assert time.monotonic() - started < 30
         finally:
             os.kill(pid, signal.SIGCONT)
 
