@@ -27,7 +27,7 @@ from api.schemas import IngestResultPublic
 from api.uploads import expand_archives, safe_name
 from graph.errors import InvalidInputError
 from graph.model import Record
-from graph.stores.base import GraphStore
+from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.loader import ingest_paths
 from ingest.readers import FORMATS
 
@@ -97,11 +97,29 @@ def _ingest(
         # A guard against a bug here ever loading someone else's files (say, the working directory).
         raise RuntimeError("refusing to ingest a folder that is not an upload's own temporary folder")
     store: GraphStore = runtime.store
+    # A client waiting on its answer waits for another ingest only briefly, then is told to retry
+    # (503); a background job waits as long as the loader does and says so in its progress.
+    wait_s = runtime.settings.ingest_lock_wait_s
+    on_wait: OnLockWait | None = None
     if progress is not None:
+        report = progress
         progress("reading and resolving files", 0, None)
         store = cast(GraphStore, _CountingStore(store, progress))
+        wait_s = DEFAULT_INGEST_WAIT_S
+
+        def on_wait(_holder: IngestLockHolder | None) -> None:
+            report("waiting for another ingest", 0, None)
+
     try:
-        result = ingest_paths(sorted(folder.iterdir()), store, format=fmt, strict=strict, progress=False)
+        result = ingest_paths(
+            sorted(folder.iterdir()),
+            store,
+            format=fmt,
+            strict=strict,
+            progress=False,
+            wait_s=wait_s,
+            on_wait=on_wait,
+        )
     finally:
         runtime.store_changed()
     return IngestResultPublic.model_validate(result.model_dump()).model_dump(mode="json")
