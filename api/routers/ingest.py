@@ -2,7 +2,7 @@
 
 Small uploads are loaded while the client waits and answered with the summary and the reject report.
 Uploads larger than the job threshold are answered at once with 202 and a job to poll at
-`GET /api/v1/ingest/jobs/{id}`. Jobs live in the server process (see api/jobs.py).
+`GET /api/v1/ingest/jobs/{id}` from any server process (see api/jobs.py).
 """
 
 from __future__ import annotations
@@ -188,5 +188,5 @@ def get_job(
     job_id: Annotated[str, PathParam(min_length=1, max_length=64)], runtime: RuntimeDep, _key: WriteKey
 ) -> Job:
     """`state` is queued, running, succeeded or failed; `progress` says how far it is; `result`
-    holds the summary and reject report once it succeeded. Jobs are kept by this server process only."""
+    holds the summary and reject report once it succeeded. Every server process answers for every job."""
     return runtime.jobs.get(job_id)
