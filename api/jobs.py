@@ -93,6 +93,8 @@ ProgressCallback = Callable[[str, int, int | None], None]
 _JOB_ID = re.compile(r"[0-9a-f]{16}")
 #: Seconds between two writes of a running job's progress to its file.
 _PROGRESS_WRITE_S = 0.25
+#: Seconds after which a leftover temporary job file is surely not being written any more.
+_STALE_TEMP_S = 3600.0
 _FINISHED = (JobState.SUCCEEDED, JobState.FAILED)
 _OWNER_GONE = "the server process running this job stopped before it finished; upload the files again"
 _NEVER_RAN = "the server stopped before this job ran; upload the files again"
@@ -284,6 +286,11 @@ class JobRegistry:
         for _, path in finished[: max(0, len(finished) - self._keep_finished)]:
             with contextlib.suppress(OSError):
                 path.unlink()
+        # A half-written file of a process killed while writing it (never read: not *.json).
+        for path in self._folder.glob(".job-*.tmp"):
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > _STALE_TEMP_S:
+                    path.unlink()
 
     def close(self) -> None:
         """Stop taking jobs; queued jobs are cancelled (reported as failed) and their folders removed

@@ -75,6 +75,10 @@ def test_a_job_whose_process_died_is_reported_failed(tmp_path: Path) -> None:
 
 def test_finished_jobs_are_pruned_to_the_newest(tmp_path: Path) -> None:
     registry = JobRegistry(tmp_path / "jobs", keep_finished=3)
+    stale, fresh = tmp_path / "jobs" / ".job-stale.tmp", tmp_path / "jobs" / ".job-fresh.tmp"
+    stale.write_text("{", encoding="utf-8")
+    fresh.write_text("{", encoding="utf-8")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
     try:
         ids = []
         for n in range(6):
@@ -85,6 +89,7 @@ def test_finished_jobs_are_pruned_to_the_newest(tmp_path: Path) -> None:
         with pytest.raises(NotFoundError):
             registry.get(ids[0])
         assert registry.get(ids[-1]).result == {"n": 5}
+        assert not stale.exists() and fresh.exists()  # a file being written now is left alone
     finally:
         registry.close()
 
