@@ -164,7 +164,8 @@ async def ingest_files(
             # The job gets the folder's value bound now (no closure over a variable that may change)
             # and owns it from here on: it removes the folder when it ends.
             work = partial(_ingest, runtime, folder, format, strict)
-            job = runtime.jobs.submit("ingest", work, cleanup=folder)
+            # Submitting writes the job's file: off the event loop like the other disk work.
+            job = await run_in_threadpool(runtime.jobs.submit, "ingest", work, cleanup=folder)
             handed_to_job = True
             return JSONResponse(
                 job.model_dump(mode="json"),
