@@ -104,15 +104,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _process_started(pid: int) -> str | None:
-    """When process `pid` started (Linux clock ticks since boot), to tell it from a later process
-    that got the same pid; None where /proc does not say."""
+def _process_stat(pid: int) -> tuple[str, str] | None:
+    """Process `pid`'s state letter and start time (Linux clock ticks since boot: tells it from a
+    later process that got the same pid); None where /proc does not say."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
     fields = stat.rpartition(")")[2].split()
-    return fields[19] if len(fields) > 19 else None
+    return (fields[0], fields[19]) if len(fields) > 19 else None
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,8 @@ class _Owner:
 
     @classmethod
     def this_process(cls) -> _Owner:
-        return cls(os.getpid(), socket.gethostname(), _process_started(os.getpid()))
+        stat = _process_stat(os.getpid())
+        return cls(os.getpid(), socket.gethostname(), stat[1] if stat else None)
 
     def is_gone(self) -> bool:
         """Whether this process has certainly ended (a process on another host is never judged)."""
@@ -137,7 +138,11 @@ class _Owner:
             return True
         except PermissionError:
             pass  # alive, under another user
-        return self.started is not None and _process_started(self.pid) not in (None, self.started)
+        stat = _process_stat(self.pid)
+        if stat is None:
+            return False  # no /proc here: the pid answered, so take it as alive
+        state, started = stat
+        return state == "Z" or (self.started is not None and started != self.started)
 
 
 class JobRegistry:

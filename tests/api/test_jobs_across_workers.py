@@ -69,6 +69,10 @@ def test_a_job_whose_process_died_is_reported_failed(tmp_path: Path) -> None:
         data["owner"]["pid"] = os.getpid()  # alive: still running
         path.write_text(json.dumps(data), encoding="utf-8")
         assert JobRegistry(tmp_path / "jobs").get(job.id).state is JobState.RUNNING
+
+        data["owner"]["started"] = "1"  # the pid now belongs to a later process
+        path.write_text(json.dumps(data), encoding="utf-8")
+        assert JobRegistry(tmp_path / "jobs").get(job.id).state is JobState.FAILED
     finally:
         registry.close()
 
