@@ -356,7 +356,7 @@ class Runtime:
         self._health: tuple[float, bool, str | None] | None = None
         from api.jobs import JobRegistry
 
-        self.jobs = JobRegistry()
+        self.jobs = JobRegistry(settings.home.expanduser() / "jobs")
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         return self.analysis_pool.submit(work)

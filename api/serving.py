@@ -12,18 +12,35 @@ over the workers' sockets by a hash of their addresses (Linux lets only sockets 
 share a port this way). The sockets are made as TCP sockets
 (IPPROTO_TCP), so that asyncio turns Nagle's algorithm off on every accepted connection: otherwise
 every response, written as headers and then body, waited for the client's delayed ACK (~40 ms).
+
+A worker whose parent dies (SIGKILL, a crash) would go on serving, holding the port and the parent's
+output pipes: each worker watches its parent and shuts itself down gracefully when the parent is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import threading
+import time
 from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 _INET = (socket.AF_INET, socket.AF_INET6)
+#: Seconds between two looks of a worker at its parent.
+_PARENT_POLL_S = 0.5
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    """Ask this worker to shut down (as SIGTERM does: graceful) once `parent_pid` is no longer its
+    parent. Polling the parent pid works on every POSIX system, unlike Linux's parent-death signal."""
+    while os.getppid() == parent_pid:
+        time.sleep(_PARENT_POLL_S)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def worker_socket(family: int, address: tuple[Any, ...]) -> socket.socket:
@@ -44,7 +61,20 @@ class SharedPort(socket.socket):
 
 
 class TcpConfig(uvicorn.Config):
-    """uvicorn's settings, with the parent's socket bound as a `SharedPort`."""
+    """uvicorn's settings, with the parent's socket bound as a `SharedPort`; a worker that loads
+    them watches the parent that made them."""
+
+    def __init__(self, app: Any, **settings: Any) -> None:
+        super().__init__(app, **settings)
+        self.parent_pid = os.getpid()  # pickled into each worker with the settings
+
+    def load(self) -> None:
+        super().load()
+        if os.getpid() != self.parent_pid:  # in a worker
+            watch = threading.Thread(
+                target=_end_with_parent, args=(self.parent_pid,), name="buyergraph-parent-watch", daemon=True
+            )
+            watch.start()
 
     def bind_socket(self) -> socket.socket:
         probe = super().bind_socket()  # uvicorn's checks and messages (address in use, ...)

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     ingest_job_threshold_bytes: int = Field(
         default=5 * 1_048_576, ge=0, validation_alias="BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES"
     )
+    #: Seconds a small upload, loaded while its client waits, waits for another ingest to finish
+    #: before it is answered 503 with Retry-After (background jobs wait as long as the loader does).
+    ingest_lock_wait_s: float = Field(default=10.0, ge=0, validation_alias="BUYERGRAPH_INGEST_LOCK_WAIT_S")
     #: Browser origins allowed to call the API from other sites (CORS), comma-separated; none by default.
     cors_origins: str = Field(default="", validation_alias="BUYERGRAPH_CORS_ORIGINS")
     #: Seconds a client is told to wait (Retry-After) when the store is unreachable.

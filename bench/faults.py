@@ -708,7 +708,7 @@ def upload_over_inline_limit(suite: Suite, store: Store, outcome: Outcome) -> No
     with (
         suite.server(store, cwd=decoys, BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES="16") as base,
         httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client,
-    ):  # one keep-alive connection: a job lives in the server process that took it
+    ):
         jobs = []
         for i, upload in enumerate(uploads):
             files = [("files", (p.name, p.read_bytes(), "text/csv")) for p in sorted(upload.iterdir())]
@@ -721,7 +721,15 @@ def upload_over_inline_limit(suite: Suite, store: Store, outcome: Outcome) -> No
 
         def finished() -> bool:
             for location in jobs:
-                states[location] = client.get(location).json().get("state", "?")
+                # A new connection per poll, as a client behind a load balancer would make: it may
+                # reach either worker, and each must know the job.
+                with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as fresh:
+                    response = fresh.get(location)
+                if response.status_code != 200:
+                    outcome.lost.append(f"a poll of an ingest job was answered {response.status_code}")
+                    states[location] = "failed"
+                    continue
+                states[location] = response.json().get("state", "?")
             return all(state in ("succeeded", "failed") for state in states.values())
 
         if not poll(finished, 180):

@@ -2,7 +2,7 @@
 
 Small uploads are loaded while the client waits and answered with the summary and the reject report.
 Uploads larger than the job threshold are answered at once with 202 and a job to poll at
-`GET /api/v1/ingest/jobs/{id}`. Jobs live in the server process (see api/jobs.py).
+`GET /api/v1/ingest/jobs/{id}` from any server process (see api/jobs.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from api.schemas import IngestResultPublic
 from api.uploads import expand_archives, safe_name
 from graph.errors import InvalidInputError
 from graph.model import Record
-from graph.stores.base import GraphStore
+from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.loader import ingest_paths
 from ingest.readers import FORMATS
 
@@ -97,11 +97,29 @@ def _ingest(
         # A guard against a bug here ever loading someone else's files (say, the working directory).
         raise RuntimeError("refusing to ingest a folder that is not an upload's own temporary folder")
     store: GraphStore = runtime.store
+    # A client waiting on its answer waits for another ingest only briefly, then is told to retry
+    # (503); a background job waits as long as the loader does and says so in its progress.
+    wait_s = runtime.settings.ingest_lock_wait_s
+    on_wait: OnLockWait | None = None
     if progress is not None:
+        report = progress
         progress("reading and resolving files", 0, None)
         store = cast(GraphStore, _CountingStore(store, progress))
+        wait_s = DEFAULT_INGEST_WAIT_S
+
+        def on_wait(_holder: IngestLockHolder | None) -> None:
+            report("waiting for another ingest", 0, None)
+
     try:
-        result = ingest_paths(sorted(folder.iterdir()), store, format=fmt, strict=strict, progress=False)
+        result = ingest_paths(
+            sorted(folder.iterdir()),
+            store,
+            format=fmt,
+            strict=strict,
+            progress=False,
+            wait_s=wait_s,
+            on_wait=on_wait,
+        )
     finally:
         runtime.store_changed()
     return IngestResultPublic.model_validate(result.model_dump()).model_dump(mode="json")
@@ -146,7 +164,8 @@ async def ingest_files(
             # The job gets the folder's value bound now (no closure over a variable that may change)
             # and owns it from here on: it removes the folder when it ends.
             work = partial(_ingest, runtime, folder, format, strict)
-            job = runtime.jobs.submit("ingest", work, cleanup=folder)
+            # Submitting writes the job's file: off the event loop like the other disk work.
+            job = await run_in_threadpool(runtime.jobs.submit, "ingest", work, cleanup=folder)
             handed_to_job = True
             return JSONResponse(
                 job.model_dump(mode="json"),
@@ -170,5 +189,5 @@ def get_job(
     job_id: Annotated[str, PathParam(min_length=1, max_length=64)], runtime: RuntimeDep, _key: WriteKey
 ) -> Job:
     """`state` is queued, running, succeeded or failed; `progress` says how far it is; `result`
-    holds the summary and reject report once it succeeded. Jobs are kept by this server process only."""
+    holds the summary and reject report once it succeeded. Every server process answers for every job."""
     return runtime.jobs.get(job_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -36,6 +37,7 @@ def _start_serve(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: a failed start ends the workers too
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -45,8 +47,11 @@ def _start_serve(
             return process, base, store_dir, keys
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.communicate()[0]
+                # Kill the whole group: a worker left alive would hold the output pipe open and
+                # communicate() would wait for it forever.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                output = process.communicate(timeout=30)[0]
                 raise AssertionError(f"the server did not start within 30 s:\n{output}") from None
             time.sleep(0.2)
 

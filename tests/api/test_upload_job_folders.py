@@ -46,7 +46,7 @@ def test_ingest_reads_only_an_uploads_own_folder(tmp_path: Path, monkeypatch: py
 
 
 def test_a_queued_job_that_never_runs_leaves_no_folder(tmp_path: Path) -> None:
-    registry = JobRegistry()
+    registry = JobRegistry(tmp_path / "jobs")
     release = threading.Event()
     started = threading.Event()
 
@@ -71,4 +71,6 @@ def test_a_queued_job_that_never_runs_leaves_no_folder(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not first_folder.exists()
     assert registry.get(first.id).state is JobState.SUCCEEDED
-    assert registry.get(queued.id).state is JobState.QUEUED  # never ran
+    never_ran = registry.get(queued.id)
+    assert never_ran.state is JobState.FAILED  # never ran, and never reported as waiting forever
+    assert never_ran.error is not None and "stopped before this job ran" in never_ran.error
