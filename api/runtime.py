@@ -158,7 +158,10 @@ class ServerNeo4jStore(Neo4jStore):
         """`work()` on a call thread; StoreUnavailableError as soon as Neo4j is found not to answer."""
         if self._frozen and not self._alive():
             raise StoreUnavailableError(f"Neo4j did not answer within {self._probe_s:g} seconds")
-        future = self._calls.submit(work)
+        try:
+            future = self._calls.submit(work)
+        except RuntimeError:  # the store was closed (server shutting down): no call starts any more
+            raise StoreUnavailableError("the server is shutting down") from None
         try:
             while True:
                 try:
