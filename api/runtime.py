@@ -18,6 +18,7 @@ import neo4j
 from neo4j import Driver
 
 from api.keys import KeyRing
+from api.sessions import SessionStore
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
 from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError
@@ -161,6 +162,8 @@ class Runtime:
         self.settings = settings
         self.store = store
         self.keys = keys or KeyRing.for_home(settings.home)
+        #: Page sessions live beside the keys, so every worker process shares them.
+        self.sessions = SessionStore.for_home(settings.home)
         self.config = config
         self.analysis_pool = ThreadPoolExecutor(
             max_workers=settings.analysis_workers, thread_name_prefix="buyergraph-analysis"
