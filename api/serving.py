@@ -17,11 +17,34 @@ every response, written as headers and then body, waited for the client's delaye
 from __future__ import annotations
 
 import contextlib
+import copy
 import socket
 from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
+
+#: How buyergraph's own lines look (the same in the parent and in every worker).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging settings plus buyergraph's loggers, applied by uvicorn in every worker
+    process as it starts: worker processes do not inherit the parent's logging, and without this
+    their lines (the erasure audit line among them) went nowhere. The driver's debug log carries
+    query parameters (personal data), so `neo4j` never logs below WARNING."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["buyergraph"] = {"format": LOG_FORMAT}
+    config["handlers"]["buyergraph"] = {
+        "formatter": "buyergraph",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["buyergraph"] = {"handlers": ["buyergraph"], "level": level.upper(), "propagate": False}
+    config["loggers"]["neo4j"] = {"handlers": ["buyergraph"], "level": "WARNING", "propagate": False}
+    return config
+
 
 _INET = (socket.AF_INET, socket.AF_INET6)
 
@@ -61,6 +84,7 @@ class TcpConfig(uvicorn.Config):
 
 def run_workers(app: str, **settings: Any) -> None:
     """What `uvicorn.run` does with `workers` > 1, with a listening socket per worker."""
+    settings.setdefault("log_config", log_config(settings.get("log_level") or "info"))
     config = TcpConfig(app, **settings)
     with contextlib.suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[config.bind_socket()]).run()

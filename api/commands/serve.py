@@ -36,7 +36,9 @@ def serve(
         raise InvalidInputError(
             f"--log-level must be critical, error, warning, info or debug, got {log_level!r}"
         )
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from api.serving import LOG_FORMAT
+
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     # The driver's debug log carries query parameters (personal data): never below WARNING.
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     override = (ctx.find_root().obj or {}).get("store")
