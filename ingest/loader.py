@@ -11,6 +11,7 @@ files twice change nothing.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -22,7 +23,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from graph.errors import InvalidInputError
+from graph.errors import BuyerGraphError, InvalidInputError
 from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import GraphStore
 from ingest.progress import Progress
@@ -194,6 +195,11 @@ def ingest_paths(
                     batch = batch_list[start : start + batch_size]
                     loaded[kind] += store.upsert(kind, batch)
                     bar.update(len(batch))
+        if sum(loaded.values()):
+            # Running servers key their caches on the store version; failing to move it only
+            # delays what they show (their caches expire), so it never fails a load that was written.
+            with contextlib.suppress(BuyerGraphError):
+                store.mark_changed()
 
     merged = Counter(m.kind for m in resolution.merges if m.merged)
     rejected = _count_rejected_rows(rejects)
