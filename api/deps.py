@@ -4,14 +4,18 @@ A route asks for what it needs in its signature, e.g.
 
     def read_thing(store: StoreDep, key: ReadKey) -> ...
 
-The key is accepted in the `X-API-Key` header, as `Authorization: Bearer <key>`, or (for browser
-pages) in the `buyergraph_key` cookie. No key gives 401, a key without the scope 403.
+The key is accepted in the `X-API-Key` header or as `Authorization: Bearer <key>`. Browser pages
+instead hold a page session (`api/sessions.py`) in the `buyergraph_session` cookie. A cookie is an
+ambient credential, so a state-changing request that it authenticates must also come from this
+server's own origin and carry the session's CSRF token in `X-CSRF-Token`. No credential gives 401, a
+key without the scope 403, a cookie write without both checks 403.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -19,12 +23,16 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from api.errors import ApiProblem
 from api.keys import ApiKey, Scope, scope_allows
 from api.runtime import Runtime
+from api.sessions import csrf_matches
 from api.settings import Settings
 from graph.stores.base import GraphStore
 
-#: The cookie a browser login form sets (viz pages).
-KEY_COOKIE = "buyergraph_key"
+#: The cookie the login form sets: a page session id, never the key.
+SESSION_COOKIE = "buyergraph_session"
 KEY_HEADER = "X-API-Key"
+CSRF_HEADER = "X-CSRF-Token"
+#: Methods that change nothing; every other one is state-changing.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -49,7 +57,58 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 _header_scheme = APIKeyHeader(name=KEY_HEADER, auto_error=False, description="An API key (bg_...)")
 _bearer_scheme = HTTPBearer(auto_error=False, description="An API key as a bearer token")
-_cookie_scheme = APIKeyCookie(name=KEY_COOKIE, auto_error=False, description="Set by the login page")
+_cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="A page session, set by the login page"
+)
+
+
+def own_origin(request: Request) -> str:
+    """This server's origin as the browser sees it (scheme, host and port of the request)."""
+    return f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+
+
+def is_same_origin(request: Request) -> bool:
+    """Whether the request says it comes from this server's own pages: its `Origin`, or its
+    `Referer` when the browser sent no Origin, names this origin. Neither → False."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin.strip().lower() == own_origin(request)
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer.strip())
+        return f"{parts.scheme}://{parts.netloc}".lower() == own_origin(request)
+    return False
+
+
+def _csrf_refused(detail: str) -> ApiProblem:
+    return ApiProblem(403, "csrf-refused", "Cross-site request refused", detail)
+
+
+def check_cookie_write(request: Request, session_id: str) -> None:
+    """A state-changing request authenticated by the session cookie needs the same origin AND the
+    session's CSRF token; API clients send their key in a header instead and need neither."""
+    if request.method.upper() in SAFE_METHODS:
+        return
+    if not is_same_origin(request):
+        raise _csrf_refused(
+            "a request signed in by the page cookie must come from this server's own pages "
+            "(its Origin or Referer header does not name this server); API clients send their key in "
+            f"the {KEY_HEADER} header"
+        )
+    if not csrf_matches(session_id, request.headers.get(CSRF_HEADER)):
+        raise _csrf_refused(f"a request signed in by the page cookie needs the page's {CSRF_HEADER} header")
+
+
+def session_key(runtime: Runtime, session_id: str) -> ApiKey | None:
+    """The key a live page session stands for, with the session's scope; None when the session is
+    unknown, expired or signed out, or its key was revoked."""
+    session = runtime.sessions.lookup(session_id.strip())
+    if session is None:
+        return None
+    key = runtime.keys.active_by_id(session.key_id)
+    if key is None:
+        return None
+    return key.model_copy(update={"scope": session.scope})
 
 
 def _unauthorized(detail: str) -> ApiProblem:
@@ -67,20 +126,27 @@ def require_scope(needed: Scope | str) -> Callable[..., ApiKey]:
     scope = Scope(needed)
 
     def dependency(
+        request: Request,
         runtime: RuntimeDep,
         header_key: Annotated[str | None, Depends(_header_scheme)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)] = None,
-        cookie_key: Annotated[str | None, Depends(_cookie_scheme)] = None,
+        session_id: Annotated[str | None, Depends(_cookie_scheme)] = None,
     ) -> ApiKey:
-        presented = header_key or (bearer.credentials if bearer else None) or cookie_key
-        if not presented:
+        presented = header_key or (bearer.credentials if bearer else None)
+        if presented:
+            key = runtime.keys.verify(presented.strip())
+            if key is None:
+                raise _unauthorized("the API key is unknown or revoked")
+        elif session_id:
+            key = session_key(runtime, session_id)
+            if key is None:
+                raise _unauthorized("the page session has ended or its key was revoked; sign in again")
+            check_cookie_write(request, session_id.strip())
+        else:
             raise _unauthorized(
                 f"send an API key in the {KEY_HEADER} header or as 'Authorization: Bearer <key>'; "
                 "create one with `buyergraph keys create NAME --scope read`"
             )
-        key = runtime.keys.verify(presented.strip())
-        if key is None:
-            raise _unauthorized("the API key is unknown or revoked")
         if not scope_allows(key.scope, scope):
             raise ApiProblem(
                 403,

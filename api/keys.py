@@ -183,6 +183,12 @@ class KeyRing:
             self._write(doc)
             return matches[0]
 
+    def active_by_id(self, key_id: str) -> ApiKey | None:
+        """The active key with this id (a page session's key), or None once it is revoked."""
+        with self._mutex:
+            keys = self._read().keys
+        return next((k for k in keys if k.id == key_id and k.active), None)
+
     def verify(self, plaintext: str) -> ApiKey | None:
         """The active key this text is, or None. Compares digests in constant time."""
         if not plaintext.startswith(KEY_PREFIX):

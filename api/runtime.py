@@ -20,6 +20,7 @@ from neo4j import Driver, ManagedTransaction
 
 import cypher
 from api.keys import KeyRing
+from api.sessions import SessionStore
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
 from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError, redact_uris
@@ -280,15 +281,22 @@ def _retire(driver: Driver, calls: ThreadPoolExecutor) -> None:
 
 
 class TtlCache:
-    """A small LRU cache whose entries expire, cleared whenever the store changes through the API.
+    """A small LRU cache whose entries expire, cleared whenever the store changes through the API,
+    and keyed on the store's version when given one: each read asks `version()` first (cheap) and
+    forgets every entry when it moved, so a change made by another process (an erasure through
+    another worker of `serve --workers N`) is never answered from this one's cache.
 
     Concurrent requests for the same missing entry are computed once: a page that asks for an
     account's key people, deals and graph at the same moment runs one analysis, not three.
     """
 
-    def __init__(self, ttl_s: float, max_entries: int = 2048) -> None:
+    def __init__(
+        self, ttl_s: float, max_entries: int = 2048, *, version: Callable[[], Hashable] | None = None
+    ) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
+        self._version = version
+        self._seen_version: Hashable = None
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._in_flight: dict[Hashable, Future[Any]] = {}
         self._generation = 0
@@ -297,7 +305,12 @@ class TtlCache:
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         if self.ttl_s <= 0:
             return compute()
+        current = self._version() if self._version is not None else None
         with self._lock:
+            if current != self._seen_version:
+                self._entries.clear()
+                self._generation += 1
+                self._seen_version = current
             hit = self._entries.get(key)
             if hit is not None and hit[0] > time.monotonic():
                 self._entries.move_to_end(key)
@@ -348,11 +361,14 @@ class Runtime:
         self.settings = settings
         self.store = store
         self.keys = keys or KeyRing.for_home(settings.home)
+        #: Page sessions live beside the keys, so every worker process shares them.
+        self.sessions = SessionStore.for_home(settings.home)
         self.config = config
         self.analysis_pool = ThreadPoolExecutor(
             max_workers=settings.analysis_workers, thread_name_prefix="buyergraph-analysis"
         )
-        self.analysis_cache = TtlCache(settings.analysis_cache_s)
+        self.analysis_cache = TtlCache(settings.analysis_cache_s, version=self.store_version)
+        self._store_version: Hashable = None
         self._ownership: tuple[float, OwnershipIndex] | None = None
         self._ownership_lock = threading.Lock()
         self._ownership_refreshing = False
@@ -364,12 +380,38 @@ class Runtime:
     def submit(self, work: Callable[[], T]) -> Future[T]:
         return self.analysis_pool.submit(work)
 
-    def store_changed(self) -> None:
-        """Forget cached results after a write through this server (ingest, erasure)."""
+    def store_changed(self, *, mark_store: bool = True) -> None:
+        """Forget cached results after a write through this server (ingest, erasure), and move the
+        store's version so that the other worker processes forget theirs (`mark_store=False` when
+        the write moved it already, as an erasure does in its own transaction)."""
+        self._forget()
+        if mark_store:
+            try:
+                self.store.mark_changed()
+            except BuyerGraphError:
+                log.warning(
+                    "the store version could not be moved; other workers see the change when caches expire"
+                )
+
+    def _forget(self) -> None:
         self.analysis_cache.clear()
         self._health = None
         with self._ownership_lock:
             self._ownership = None
+
+    def store_version(self) -> Hashable:
+        """The store's version (see `GraphStore.data_version`); when it moved since the last look,
+        the cross-sell index is rebuilt too. A store that does not answer keeps the last version
+        (its outage is reported by the read itself)."""
+        try:
+            current = self.store.data_version()
+        except BuyerGraphError:
+            return self._store_version
+        if current != self._store_version:
+            self._store_version = current
+            with self._ownership_lock:
+                self._ownership = None
+        return current
 
     def ensure_schema(self) -> None:
         ensure = getattr(self.store, "ensure_schema", None)
@@ -380,8 +422,9 @@ class Runtime:
         """The cross-sell ownership index of all accounts (one query over every holding).
 
         Built once, then refreshed in the background every `cross_sell_refresh_s` seconds while
-        requests keep using the previous one; a write through this server forces a rebuild.
+        requests keep using the previous one; a write through any worker forces a rebuild.
         """
+        self.store_version()
         with self._ownership_lock:
             current = self._ownership
             if current is not None:

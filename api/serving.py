@@ -20,6 +20,7 @@ output pipes: each worker watches its parent and shuts itself down gracefully wh
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import signal
 import socket
@@ -28,7 +29,32 @@ import time
 from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.supervisors import Multiprocess
+
+#: How buyergraph's own lines look (the same in the parent and in every worker).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+#: The driver's debug log carries query parameters (personal data), and its warnings announce each
+#: retry (one per request during an outage): the store logs each outage once instead.
+NEO4J_LOG_LEVEL = "ERROR"
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging settings plus buyergraph's loggers, applied by uvicorn in every worker
+    process as it starts: worker processes do not inherit the parent's logging, and without this
+    their lines (the erasure audit line among them) went nowhere. The driver's debug log carries
+    query parameters (personal data): `neo4j` logs at NEO4J_LOG_LEVEL only."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["buyergraph"] = {"format": LOG_FORMAT}
+    config["handlers"]["buyergraph"] = {
+        "formatter": "buyergraph",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["buyergraph"] = {"handlers": ["buyergraph"], "level": level.upper(), "propagate": False}
+    config["loggers"]["neo4j"] = {"handlers": ["buyergraph"], "level": NEO4J_LOG_LEVEL, "propagate": False}
+    return config
+
 
 _INET = (socket.AF_INET, socket.AF_INET6)
 #: Seconds between two looks of a worker at its parent.
@@ -91,6 +117,7 @@ class TcpConfig(uvicorn.Config):
 
 def run_workers(app: str, **settings: Any) -> None:
     """What `uvicorn.run` does with `workers` > 1, with a listening socket per worker."""
+    settings.setdefault("log_config", log_config(settings.get("log_level") or "info"))
     config = TcpConfig(app, **settings)
     with contextlib.suppress(KeyboardInterrupt):
         Multiprocess(config, sockets=[config.bind_socket()]).run()

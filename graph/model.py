@@ -229,6 +229,17 @@ class Company(Record):
     name_key: str | None = None
 
 
+#: The id prefix of an account that ingest created for an e-mail domain no company had (see
+#: ingest/resolve.py): such an account exists only because of its people's addresses, so erasing the
+#: last of them erases it too.
+DOMAIN_ACCOUNT_PREFIX = "domain-"
+
+
+def domain_account_id(domain: str) -> str:
+    """The id of the account ingest creates for people of an e-mail domain no company has."""
+    return DOMAIN_ACCOUNT_PREFIX + domain
+
+
 class Person(Record):
     KIND: ClassVar[str] = "Person"
     id: NonEmptyId

@@ -15,6 +15,7 @@ meanwhile waits and then resolves against what the first wrote. Reading files ne
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -26,7 +27,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from graph.errors import InvalidInputError, WriteFailedError
+from graph.errors import BuyerGraphError, InvalidInputError, WriteFailedError
 from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.checks import check_lengths, conflicting_duplicates
@@ -219,6 +220,11 @@ def ingest_paths(
                             batch = batch_list[start : start + batch_size]
                             loaded[kind] += store.upsert(kind, batch)
                             bar.update(len(batch))
+                if sum(loaded.values()):
+                    # Running servers key their caches on the store version; failing to move it only
+                    # delays what they show (their caches expire), so it never fails a written load.
+                    with contextlib.suppress(BuyerGraphError):
+                        store.mark_changed()
             write_done = time.monotonic()
     except InvalidInputError as exc:
         # The files were read and checked before: what fails now is the store refusing a write.

@@ -41,6 +41,7 @@ from graph.model import (
     Seniority,
     Source,
     Touch,
+    domain_account_id,
 )
 from ingest.normalise import (
     canonical_email_key,
@@ -379,7 +380,7 @@ def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resol
         if company_id is None:
             company_id = created.get(domain)
             if company_id is None:
-                company_id = created[domain] = f"domain-{domain}"
+                company_id = created[domain] = domain_account_id(domain)
                 company = Company(
                     id=company_id, name=domain, domain=domain, name_key=normalise_company_name(domain)
                 )

@@ -87,8 +87,10 @@ def vis_network_dir() -> Path:
     return Path(str(resources.files("pyvis").joinpath("lib", f"vis-{VIS_NETWORK_VERSION}")))
 
 
-def render_committee_map(committee_map: CommitteeMap, *, static_url: str = "/static") -> str:
-    """The committee-map page of one account."""
+def render_committee_map(
+    committee_map: CommitteeMap, *, static_url: str = "/static", csrf: str | None = None
+) -> str:
+    """The committee-map page of one account (`csrf`: the page session's token, for the page's scripts)."""
     return (
         _environment()
         .get_template("account.html")
@@ -97,6 +99,7 @@ def render_committee_map(committee_map: CommitteeMap, *, static_url: str = "/sta
             payload=committee_map.vis_payload(),
             static=static_url,
             title=committee_map.account_name,
+            csrf=csrf,
         )
     )
 
@@ -110,6 +113,7 @@ def render_account_list(
     offset: int,
     limit: int,
     static_url: str = "/static",
+    csrf: str | None = None,
 ) -> str:
     """The account list: coverage, gaps, engagement trend and risk per account."""
     return (
@@ -126,23 +130,29 @@ def render_account_list(
             chart_height=CHART_HEIGHT,
             static=static_url,
             title="Accounts",
+            csrf=csrf,
         )
     )
 
 
-def render_login(*, next_url: str, error: str | None = None, static_url: str = "/static") -> str:
-    """The form that keeps an API key in a cookie for people using a browser."""
+def render_login(
+    *, next_url: str, login_token: str, error: str | None = None, static_url: str = "/static"
+) -> str:
+    """The form that exchanges an API key for a page session; `login_token` is the form's own
+    CSRF token (it must match the login cookie the form was served with)."""
     return (
         _environment()
         .get_template("login.html")
-        .render(next_url=next_url, error=error, static=static_url, title="Sign in")
+        .render(next_url=next_url, login_token=login_token, error=error, static=static_url, title="Sign in")
     )
 
 
-def render_problem(*, status: int, title: str, detail: str, static_url: str = "/static") -> str:
+def render_problem(
+    *, status: int, title: str, detail: str, static_url: str = "/static", csrf: str | None = None
+) -> str:
     """A readable error page (the API answers problem+json; browsers get this)."""
     return (
         _environment()
         .get_template("problem.html")
-        .render(status=status, problem_title=title, detail=detail, static=static_url, title=title)
+        .render(status=status, problem_title=title, detail=detail, static=static_url, title=title, csrf=csrf)
     )

@@ -37,10 +37,10 @@ def serve(
         raise InvalidInputError(
             f"--log-level must be critical, error, warning, info or debug, got {log_level!r}"
         )
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The driver's debug log carries query parameters (personal data), and its warnings announce each
-    # retry (one per request during an outage): the store logs each outage once instead.
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    from api.serving import LOG_FORMAT, NEO4J_LOG_LEVEL
+
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.getLogger("neo4j").setLevel(NEO4J_LOG_LEVEL)
     override = (ctx.find_root().obj or {}).get("store")
     settings = get_settings()
     # Settings that cannot work end here, as one line without credentials, not in a traceback of

@@ -1,8 +1,10 @@
 """The browser pages: the account list at `/`, committee maps at `/accounts/{id}`, login and logout.
 
-Pages need the `read` scope like the API and accept the same key in the same places (`X-API-Key`,
-`Authorization: Bearer`, the `buyergraph_key` cookie). A browser without a key is sent to `/login`,
-whose form keeps the key in an HttpOnly cookie. Every script and style is served from `/static` by
+Pages need the `read` scope like the API and accept the same key in the same headers (`X-API-Key`,
+`Authorization: Bearer`), or a page session. A browser without either is sent to `/login`, whose
+form exchanges a read or write key for a server-side session (`api/sessions.py`): the browser keeps
+only the session id, in an HttpOnly, SameSite=Strict cookie, and the pages carry the session's CSRF
+token for their own state-changing requests. Every script and style is served from `/static` by
 this router (vis-network straight from the installed pyvis package), so the pages work offline, and a
 Content-Security-Policy tells the browser never to load anything from elsewhere.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from datetime import date
 from functools import partial
 from pathlib import Path as FilePath
@@ -20,11 +23,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from api.deps import KEY_COOKIE, KEY_HEADER, ReadKey, RuntimeDep
+from api.deps import (
+    KEY_HEADER,
+    SESSION_COOKIE,
+    ReadKey,
+    RuntimeDep,
+    is_same_origin,
+    session_key,
+)
 from api.errors import ApiProblem
 from api.keys import ApiKey, Scope, scope_allows
 from api.routers._analysis import AsOfQuery, account_graph_cached, analysis_sync, as_of_or_today, run_limited
 from api.runtime import Runtime
+from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import WarmPath, warm_paths
 from graph.errors import NotFoundError
 from graph.model import AccountGraph
@@ -45,8 +56,12 @@ router = APIRouter(include_in_schema=False)
 
 #: Accounts per page of the account list (each row needs the account's analysis).
 ACCOUNTS_PER_PAGE = 50
-#: How long a login cookie lives (seconds); signing out ends it sooner.
-COOKIE_MAX_AGE = 8 * 3600
+#: How long a session cookie lives (seconds), as long as the session; signing out ends both.
+COOKIE_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
+#: The login form's own CSRF cookie (a random value the form must echo), so that another site
+#: cannot sign a browser in with the attacker's key.
+LOGIN_COOKIE = "buyergraph_login"
+LOGIN_COOKIE_MAX_AGE = 3600
 
 #: The browser may load scripts, styles, images and data only from this server.
 CONTENT_SECURITY_POLICY = (
@@ -68,8 +83,8 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
 
 
-def _problem_page(status: int, title: str, detail: str) -> HTMLResponse:
-    return _page(render_problem(status=status, title=title, detail=detail), status)
+def _problem_page(status: int, title: str, detail: str, csrf: str | None = None) -> HTMLResponse:
+    return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf), status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -79,24 +94,32 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _presented_key(request: Request) -> str | None:
+def _header_key(request: Request) -> str | None:
     header = request.headers.get(KEY_HEADER)
     if header:
         return header.strip()
     authorization = request.headers.get("Authorization", "")
     if authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
-    cookie = request.cookies.get(KEY_COOKIE)
-    return cookie.strip() if cookie else None
+    return None
 
 
-def _reader(runtime: Runtime, request: Request) -> ApiKey | None:
-    """The caller's key when it grants `read`, else None (the page then asks to sign in)."""
-    presented = _presented_key(request)
-    if not presented:
+def _reader(runtime: Runtime, request: Request) -> tuple[ApiKey, str | None] | None:
+    """The caller's key when it grants `read`, with the page session's CSRF token when the caller
+    signed in through the form; None makes the page ask to sign in."""
+    presented = _header_key(request)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    token: str | None = None
+    if presented:
+        key = runtime.keys.verify(presented)
+    elif session_id:
+        key = session_key(runtime, session_id)
+        token = csrf_token(session_id.strip())
+    else:
         return None
-    key = runtime.keys.verify(presented)
-    return key if key is not None and scope_allows(key.scope, Scope.READ) else None
+    if key is None or not scope_allows(key.scope, Scope.READ):
+        return None
+    return key, token
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -121,8 +144,10 @@ async def account_list(
     as_of: AsOfQuery = None,
 ) -> Response:
     """Accounts with coverage, gaps, engagement trend and risk, linking to their maps."""
-    if _reader(runtime, request) is None:
+    reader = _reader(runtime, request)
+    if reader is None:
         return _to_login(request)
+    csrf = reader[1]
     day = as_of_or_today(as_of)
     store = runtime.store
     page = await run_limited(
@@ -165,7 +190,7 @@ async def account_list(
                 )
             )
     html = render_account_list(
-        rows, as_of=day, search=q, total=page.count, offset=offset, limit=ACCOUNTS_PER_PAGE
+        rows, as_of=day, search=q, total=page.count, offset=offset, limit=ACCOUNTS_PER_PAGE, csrf=csrf
     )
     return _page(html)
 
@@ -182,21 +207,25 @@ async def committee_map_page(
     as_of: AsOfQuery = None,
 ) -> Response:
     """The committee map of one account, with its deals' committees and gaps beside it."""
-    if _reader(runtime, request) is None:
+    reader = _reader(runtime, request)
+    if reader is None:
         return _to_login(request)
+    csrf = reader[1]
     day = as_of_or_today(as_of)
 
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
         committee_map = build_committee_map(account, analysis, as_of=day, config=runtime.config, deal_id=deal)
-        return render_committee_map(committee_map)
+        return render_committee_map(committee_map, csrf=csrf)
 
     try:
         html = await run_limited(runtime, build, what="committee map")
     except NotFoundError:
-        return _problem_page(404, "Account not found", f"There is no account with the id {account_id!r}.")
+        return _problem_page(
+            404, "Account not found", f"There is no account with the id {account_id!r}.", csrf=csrf
+        )
     except ApiProblem as problem:
-        return _problem_page(problem.status, problem.title, problem.detail)
+        return _problem_page(problem.status, problem.title, problem.detail, csrf=csrf)
     return _page(html)
 
 
@@ -273,9 +302,28 @@ async def warm_paths_for_map(
 # --- login -------------------------------------------------------------------------------------------
 
 
+def _login_page(request: Request, target: str, error: str | None = None, status: int = 200) -> Response:
+    """The form with a fresh login token, set in the login cookie as well (double submit)."""
+    token = secrets.token_urlsafe(24)
+    response = _page(render_login(next_url=target, login_token=token, error=error), status)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        token,
+        max_age=LOGIN_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/login",
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:  # noqa: A002
-    return _page(render_login(next_url=_safe_next(next)))
+def login_form(
+    request: Request,
+    next: Annotated[str | None, Query(max_length=2000)] = None,  # noqa: A002
+) -> Response:
+    return _login_page(request, _safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -284,32 +332,64 @@ def login(
     runtime: RuntimeDep,
     api_key: Annotated[str, Form(max_length=500)],
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
+    login_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Check the key and keep it in an HttpOnly cookie; the key itself is never logged or echoed."""
+    """Exchange a read or write key for a page session; the key itself is never stored in the
+    browser, logged or echoed. Only this server's own login form may sign a browser in."""
     target = _safe_next(next)
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not is_same_origin(request) or not expected or not secrets.compare_digest(expected, login_token):
+        return _login_page(
+            request,
+            target,
+            "This sign-in did not come from this server's own login form (or the form was too old). "
+            "Please sign in again here.",
+            403,
+        )
     key = runtime.keys.verify(api_key.strip())
     if key is None:
-        return _page(render_login(next_url=target, error="That key is unknown or revoked."), 401)
+        return _login_page(request, target, "That key is unknown or revoked.", 401)
     if not scope_allows(key.scope, Scope.READ):
-        return _page(render_login(next_url=target, error="That key cannot read."), 403)
+        return _login_page(request, target, "That key cannot read.", 403)
+    if key.scope is Scope.ADMIN:
+        return _login_page(
+            request,
+            target,
+            "Admin keys cannot sign in to the pages: a browser session should not carry more than the "
+            "pages need. Sign in with a read or write key, and use the admin key from the command line "
+            f"or the API (in the {KEY_HEADER} header).",
+            403,
+        )
+    session_id = runtime.sessions.create(key)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        KEY_COOKIE,
-        api_key.strip(),
+        SESSION_COOKIE,
+        session_id,
         max_age=COOKIE_MAX_AGE,
         httponly=True,
-        samesite="lax",
+        samesite="strict",
         secure=request.url.scheme == "https",
         path="/",
     )
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 
 @router.post("/logout")
-@router.get("/logout")
-def logout() -> Response:
+def logout(
+    request: Request,
+    runtime: RuntimeDep,
+    csrf_token_field: Annotated[str, Form(alias="csrf_token", max_length=200)] = "",
+) -> Response:
+    """End the page session on the server (every worker) and drop the cookie. Like every write
+    from a cookie, only this server's own page may do it."""
+    session_id = (request.cookies.get(SESSION_COOKIE) or "").strip()
+    if session_id:
+        if not is_same_origin(request) or not csrf_matches(session_id, csrf_token_field):
+            return _problem_page(403, "Cross-site request refused", "Sign out from this server's own pages.")
+        runtime.sessions.delete(session_id)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(KEY_COOKIE, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 

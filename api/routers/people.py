@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date
 from typing import Annotated
@@ -36,6 +37,13 @@ from ingest.titles import classify_title
 
 router = APIRouter(prefix="/people", tags=["people"])
 log = logging.getLogger("buyergraph.api")
+
+
+def erasure_reference(person_id: str) -> str:
+    """A short one-way reference to an erased person for the audit line: the same id gives the same
+    reference (so a request can be matched to its audit line), the line never holds the id itself."""
+    return hashlib.sha256(b"buyergraph erasure\x00" + person_id.encode("utf-8")).hexdigest()[:16]
+
 
 PersonId = Annotated[str, Path(min_length=1, max_length=256, description="The person id.")]
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
@@ -217,16 +225,20 @@ async def get_warm_paths(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, key: AdminKey) -> ErasurePublic:
-    """Removes the person, their relationships, and touches with nobody else (GDPR-style erasure).
-    Cached analyses of this server are dropped so the person disappears from answers at once."""
+    """Removes the person, their relationships, touches with nobody else, and an account that ingest
+    created only for their e-mail domain (GDPR-style erasure). The erasure moves the store version in
+    its own transaction, so every worker process stops answering from its caches at once."""
     report = store.erase_person(person_id)
-    runtime.store_changed()
-    # An audit line without the person: who erased, and how much went.
+    runtime.store_changed(mark_store=False)
+    # An audit line without the person (an id may be an e-mail address): who erased, a reference
+    # that cannot be read back, and how much went.
     log.info(
-        "erasure by key %r (%s): %d nodes, %d relationships removed",
+        "erasure by key %r (%s) of person ref %s: %d nodes (%s), %d relationships removed",
         key.name,
         key.id,
+        erasure_reference(person_id),
         sum(report.removed_nodes.values()),
+        ", ".join(f"{label} {n}" for label, n in sorted(report.removed_nodes.items())),
         report.removed_relationships,
     )
     return ErasurePublic.model_validate(report.model_dump())

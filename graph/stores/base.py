@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,6 +152,15 @@ class GraphStore(ABC):
     @abstractmethod
     def erase_person(self, person_id: str) -> ErasureReport:
         """Remove a person and whatever concerns only them (their touches with nobody else)."""
+
+    def data_version(self) -> Hashable:
+        """A token that changes whenever the stored graph changes (at least through erasure and the
+        server's writes), cheap to read: long-running processes key their caches on it, so that a
+        change made by one process is seen by all. None: the store cannot tell."""
+        return None
+
+    def mark_changed(self) -> None:  # noqa: B027 - optional hook, not abstract
+        """Record that the graph changed (a store whose `data_version` needs telling)."""
 
     @abstractmethod
     def clear(self) -> None:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.gc_pause import gc_paused
 from graph.model import (
+    DOMAIN_ACCOUNT_PREFIX,
     FROM_STORE,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
@@ -154,6 +155,10 @@ class EmbeddedStore(GraphStore):
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_size)
+
+    def data_version(self) -> Hashable:
+        """The store file's modification time and size: every write replaces the file."""
+        return self._stamp()
 
     def _reload_if_changed(self) -> None:
         stamp = self._stamp()
@@ -463,6 +468,7 @@ class EmbeddedStore(GraphStore):
             self._touch_tables.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
+            domain_account = self._domain_account_only_of(self._tables["people"][person_id])
             removed_rels = 0
             removed_touches = 0
             for tid in sorted(self._touches_by_person.pop(person_id, set())):
@@ -494,11 +500,43 @@ class EmbeddedStore(GraphStore):
                 if other.get("reports_to_id") == person_id:
                     other["reports_to_id"] = None
             del self._tables["people"][person_id]
+            if domain_account is not None:
+                del self._tables["companies"][domain_account]
+                self._people_by_company.pop(domain_account, None)
+        removed_nodes = {"Person": 1, "Touch": removed_touches}
+        if domain_account is not None:
+            removed_nodes["Company"] = 1
         return ErasureReport(
-            person_id=person_id,
-            removed_nodes={"Person": 1, "Touch": removed_touches},
-            removed_relationships=removed_rels,
+            person_id=person_id, removed_nodes=removed_nodes, removed_relationships=removed_rels
         )
+
+    def _domain_account_only_of(self, person: Row) -> str | None:
+        """The person's account when ingest created it for their e-mail domain alone (the rule of
+        cypher/erase_domain_account.cypher) and nothing but this person refers to it."""
+        company_id = person.get("company_id")
+        company = self._tables["companies"].get(company_id) if company_id else None
+        if company is None:
+            return None
+        domain = company.get("domain") or ""
+        email = (person.get("email") or "").lower()
+        if (
+            not domain
+            or company_id != DOMAIN_ACCOUNT_PREFIX + domain
+            or company.get("name") != domain
+            or not email.endswith("@" + domain.lower())
+        ):
+            return None
+        person_id = person["id"]
+        if self._people_by_company.get(company_id, set()) - {person_id}:
+            return None
+        people = self._tables["people"].values()
+        if any(p.get("company_id") == company_id and p["id"] != person_id for p in people):
+            return None
+        if self._deals_by_company.get(company_id) or self._rels_by_first["holdings"].get(company_id):
+            return None
+        if company.get("parent_id") or self._children.get(company_id):
+            return None
+        return str(company_id)
 
     def clear(self) -> None:
         with self._writing():

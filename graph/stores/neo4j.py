@@ -12,7 +12,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
@@ -40,6 +40,7 @@ from graph.errors import (
 )
 from graph.gc_pause import gc_paused
 from graph.model import (
+    DOMAIN_ACCOUNT_PREFIX,
     FROM_STORE,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
@@ -741,20 +742,41 @@ class Neo4jStore(GraphStore):
             )
 
     def erase_person(self, person_id: str) -> ErasureReport:
+        """The person, what concerns only them, and an account that exists only because of their
+        e-mail domain; the store version moves in the same transaction (see `data_version`)."""
+        account_text = cypher.query("erase_domain_account")
         text = cypher.query("erase_person")
+        bump = cypher.query("bump_store_version")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id, **_PACKING).single()
-            return dict(record) if record else None
+            if record is None:
+                return None
+            tx.run(bump).consume()
+            companies = {"companies": account["companies"], "company_rels": account["relationships"]}
+            return {**dict(record), **companies}
 
         result = self._write(work)
         if result is None:
             raise NotFoundError("person", person_id)
+        removed_nodes = {"Person": 1, "Touch": result["touches"]}
+        if result["companies"]:
+            removed_nodes["Company"] = result["companies"]
         return ErasureReport(
             person_id=person_id,
-            removed_nodes={"Person": 1, "Touch": result["touches"]},
-            removed_relationships=result["relationships"],
+            removed_nodes=removed_nodes,
+            removed_relationships=result["relationships"] + (result["company_rels"] or 0),
         )
+
+    def mark_changed(self) -> None:
+        """Move the store version, so that every server process drops what it cached."""
+        text = cypher.query("bump_store_version")
+        self._write(lambda tx: tx.run(text).consume())
+
+    def data_version(self) -> Hashable:
+        rows = self._read("store_version")
+        return rows[0]["token"] if rows else None
 
     def clear(self) -> None:
         with self._errors(), self._driver.session(database=self._database) as session:

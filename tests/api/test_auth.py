@@ -99,15 +99,17 @@ def test_no_key_is_401_and_a_weaker_scope_is_403(
             assert response.status_code not in (401, 403), (scope, response.text)
 
 
-def test_bearer_and_cookie_are_accepted(embedded_env: ApiEnv) -> None:
+def test_bearer_is_accepted_and_a_key_in_a_cookie_is_not(embedded_env: ApiEnv) -> None:
+    """Browsers hold a page session, never a key: a key in a cookie signs nobody in."""
     key = embedded_env.keys["read"]
     client = embedded_env.client
     assert client.get("/api/v1/accounts", headers={"Authorization": f"Bearer {key}"}).status_code == 200
-    client.cookies.set("buyergraph_key", key)
-    try:
-        assert client.get("/api/v1/accounts").status_code == 200
-    finally:
-        client.cookies.clear()
+    for name in ("buyergraph_key", "buyergraph_session"):
+        client.cookies.set(name, key)
+        try:
+            assert client.get("/api/v1/accounts").status_code == 401
+        finally:
+            client.cookies.clear()
 
 
 def test_a_revoked_key_stops_working_in_a_running_server(embedded_env: ApiEnv) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from api.routers.pages import CONTENT_SECURITY_POLICY
@@ -38,33 +39,49 @@ def test_the_api_key_header_opens_the_account_list(api: ApiEnv) -> None:
     assert page.text.count('<svg class="spark"') == len(accounts)
 
 
-def test_login_keeps_the_key_in_an_http_only_cookie_and_logout_drops_it(api: ApiEnv) -> None:
-    response = api.client.post(
-        "/login", data={"api_key": api.keys["read"], "next": "/?q=a"}, follow_redirects=False
+def sign_in(api: ApiEnv, key: str, next_url: str = "/") -> Any:
+    """Post the login form as the browser would: with the form's token and cookie, from this origin."""
+    form = api.client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert token, form.text
+    return api.client.post(
+        "/login",
+        data={"api_key": key, "next": next_url, "login_token": token.group(1)},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
     )
+
+
+def test_login_keeps_a_session_in_an_http_only_cookie_and_logout_ends_it(api: ApiEnv) -> None:
+    response = sign_in(api, api.keys["read"], "/?q=a")
     assert response.status_code == 303 and response.headers["location"] == "/?q=a"
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith("buyergraph_key=")
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
-    assert api.client.get("/", params={"as_of": DAY}).status_code == 200  # the cookie now signs in
-    out = api.client.post("/logout", follow_redirects=False)
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("buyergraph_session="))
+    assert api.keys["read"] not in cookie
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
+    page = api.client.get("/", params={"as_of": DAY})
+    assert page.status_code == 200  # the session now signs in
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    out = api.client.post(
+        "/logout",
+        data={"csrf_token": token.group(1)},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
     assert out.status_code == 303
-    api.client.cookies.clear()
     assert api.client.get("/", follow_redirects=False).status_code == 303
 
 
 def test_login_refuses_unknown_keys_without_echoing_them(api: ApiEnv) -> None:
-    response = api.client.post("/login", data={"api_key": "bg_not-a-real-key-123", "next": "/"})
+    response = sign_in(api, "bg_not-a-real-key-123")
     assert response.status_code == 401
     assert "bg_not-a-real-key-123" not in response.text
-    assert "set-cookie" not in response.headers
+    assert "buyergraph_session" not in response.headers.get("set-cookie", "")
 
 
 def test_login_never_redirects_to_another_site(api: ApiEnv) -> None:
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = api.client.post(
-            "/login", data={"api_key": api.keys["read"], "next": target}, follow_redirects=False
-        )
+        response = sign_in(api, api.keys["read"], target)
         assert response.headers["location"] == "/"
 
 

@@ -192,7 +192,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def signed_in(browser: Any, server: Server) -> Any:
-    """The browser after signing in through the login form (the key then lives in the cookie)."""
+    """The browser after signing in through the login form (the cookie then holds a page session)."""
     from selenium.webdriver.common.by import By
 
     browser.get(server.base + "/")

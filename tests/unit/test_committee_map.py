@@ -256,7 +256,7 @@ def test_pages_load_nothing_from_other_hosts(small_map: CommitteeMap) -> None:
         render_account_list(
             [account_row(account, analysis, AS_OF)], as_of=AS_OF, search=None, total=1, offset=0, limit=50
         ),
-        render_login(next_url="/"),
+        render_login(next_url="/", login_token="t0ken"),
     ]
     for html in pages:
         parser = _ScriptCollector()

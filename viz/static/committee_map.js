@@ -203,6 +203,14 @@
     document.getElementById("path-panel").scrollIntoView({ block: "nearest" });
   }
 
+  // The page session's CSRF token (a meta tag the server renders): the server refuses any write that
+  // the session cookie signs unless it carries this header and comes from this origin.
+  function pageHeaders(headers) {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta && meta.content) headers["X-CSRF-Token"] = meta.content;
+    return headers;
+  }
+
   let pathRequest = 0;
   function showPath(personId) {
     const ticket = ++pathRequest;
@@ -210,7 +218,7 @@
     pathResult.textContent = "Finding the warmest path…";
     const url = "/accounts/" + encodeURIComponent(accountId) + "/paths/" + encodeURIComponent(personId) +
       "?as_of=" + encodeURIComponent(payload.as_of);
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: pageHeaders({ Accept: "application/json" }) })
       .then(function (response) {
         if (!response.ok) {
           return response.json().catch(function () { return {}; }).then(function (problem) {
