@@ -15,7 +15,9 @@ from typing import Literal
 
 from graph.errors import InvalidInputError
 from graph.model import BUNDLE_KINDS
+from ingest.readers.chinese import chinese_object, read_chinese
 from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, read_header
+from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
 from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
@@ -23,10 +25,10 @@ from ingest.rejects import FileNote, Reject, SourceRecord
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
 
-Format = Literal["auto", "native", "salesforce", "hubspot"]
-FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot")
+Format = Literal["auto", "native", "salesforce", "hubspot", "chinese"]
+FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot", "chinese")
 #: File kinds picked up from a folder; a .txt file is read only when named explicitly.
-_FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES)
+_FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES, *EXCEL_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
                 problems.append(
                     Reject(
                         file=str(path),
-                        reason="the folder holds no .csv, .tsv or .jsonl files",
+                        reason="the folder holds no .csv, .tsv, .jsonl or .xlsx files",
                         action="file_skipped",
                     )
                 )
@@ -94,6 +96,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         kind = native_kind(path)
         if kind:
             return Detected("native", kind)
+    if forced in ("auto", "chinese"):
+        zh_obj = chinese_object(path)
+        if zh_obj:
+            return Detected("chinese", zh_obj)
     return None
 
 
@@ -104,6 +110,9 @@ class ReadPlan:
     native: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     salesforce: dict[str, Path] = field(default_factory=dict)
     hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    chinese: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    #: Excel workbooks, each sheet turned into a table file that the readers above read.
+    workbooks: Workbooks = field(default_factory=Workbooks)
     notes: dict[Path, FileNote] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
 
@@ -123,8 +132,23 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     if forced not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
     result = ReadPlan()
-    files, result.rejects = expand_paths(paths)
-    labels = _labels(files)
+    given, result.rejects = expand_paths(paths)
+    labels = _labels(given)
+    files: list[Path] = []
+    for path in given:
+        if path.suffix.lower() not in EXCEL_SUFFIXES:
+            files.append(path)
+            continue
+        try:
+            sheets = result.workbooks.sheets(path, labels[path])
+        except InvalidInputError as exc:
+            reason = str(exc).removeprefix(f"{path.name}: ")
+            result.notes[path] = FileNote(file=labels[path], format="?", error=reason)
+            result.rejects.append(Reject(file=labels[path], reason=reason, action="file_skipped"))
+            continue
+        for sheet_path, sheet_label in sheets:
+            files.append(sheet_path)
+            labels[sheet_path] = sheet_label
     for path in files:
         label = labels[path]
         try:
@@ -151,6 +175,8 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
             result.native[detected.object].append(path)
         elif detected.format == "salesforce":
             result.salesforce[detected.object] = path
+        elif detected.format == "chinese":
+            result.chinese[detected.object].append(path)
         else:
             result.hubspot[detected.object].append(path)
     return result
@@ -192,3 +218,6 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
             yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
     if read_plan.hubspot:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
+    if read_plan.chinese:
+        yield from _guarded(read_chinese(read_plan.chinese, read_plan.notes), read_plan.notes)
+    read_plan.workbooks.close()

@@ -1,0 +1,174 @@
+"""Real CRM exports (the shared crm-exports cases) load whole, and so do Excel workbooks.
+
+Each test ingests one case in place into an embedded store and checks, against rows counted from the
+files themselves, that every row of the objects buyergraph reads is loaded or rejected with a reason,
+and that the analysis `buyergraph analyze` runs works on one account of the case.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from graph.analyses import analyze_account
+from graph.stores.embedded import EmbeddedStore
+from ingest.loader import IngestResult, ingest_paths
+from ingest.readers import detect_format
+from ingest.titles import classify_title
+
+AS_OF = date(2026, 6, 30)
+
+
+def _case(datasets: Path, name: str) -> Path:
+    folder = datasets / "crm-exports" / name
+    assert folder.is_dir(), f"missing case {folder}"
+    return folder
+
+
+def _rows(path: Path, encoding: str = "utf-8-sig", skip: int = 0) -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        for _ in range(skip):
+            next(reader)
+        header = next(reader)
+        return [dict(zip(header, row, strict=False)) for row in reader if any(c.strip() for c in row)]
+
+
+def _ingest(tmp_path: Path, *paths: Path) -> tuple[IngestResult, EmbeddedStore]:
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths(list(paths), store, progress=False)
+    for reject in result.rejects:
+        assert reject.reason.strip(), reject
+    return result, store
+
+
+def _analyse(store: EmbeddedStore, company_id: str) -> None:
+    account = store.account_graph(company_id)
+    result = analyze_account(account, as_of=AS_OF, classify=classify_title)
+    assert result.account_id == company_id
+    assert result.key_people, "an account with contacts has key people"
+
+
+def test_hubspot_ui_contacts_with_associated_companies(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "hubspot-ui-contacts-header")
+    companies = _rows(folder / "hubspot-companies.csv")
+    contacts = _rows(folder / "hubspot-contacts.csv")
+    assert detect_format(folder / "hubspot-contacts.csv") is not None
+    result, store = _ingest(tmp_path, folder)
+    assert result.rejects == []
+    kinds = result.summary.kinds
+    assert kinds["companies"].loaded == len(companies)
+    assert kinds["people"].loaded == len(contacts)
+    for row in contacts:
+        person = store.get_person(f"hs-contact-{row['Record ID - Contact']}")
+        # The contact belongs to the associated company (second half of the row), not to a name match.
+        assert person.company_id == f"hs-company-{row['Record ID - Company']}"
+        assert person.name  # an e-mail-only contact is named by its e-mail, as HubSpot shows it
+    nameless = next(r for r in contacts if not r["First Name"] and not r["Last Name"])
+    assert store.get_person(f"hs-contact-{nameless['Record ID - Contact']}").name == nameless["Email"]
+    _analyse(store, f"hs-company-{companies[0]['Record ID']}")
+
+
+def test_hubspot_style_import_files_associate_by_domain_and_email(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "hubspot-style-dummy-toofan")
+    companies = _rows(folder / "hubspot_companies.csv")
+    contacts = _rows(folder / "hubspot_contacts.csv")
+    deals = _rows(folder / "hubspot_deals.csv")
+    activities = _rows(folder / "hubspot_activities.csv")
+    result, store = _ingest(tmp_path, folder)
+    kinds = result.summary.kinds
+    company_ids = {f"hs-company-{r['Company ID']}" for r in companies}
+    assert store.existing_ids("companies", company_ids) == company_ids
+    assert kinds["people"].loaded + kinds["people"].rejected == len(contacts)
+    assert kinds["deals"].loaded + kinds["deals"].rejected == len(deals)
+    assert kinds["deals"].loaded == len(deals)  # every deal's company domain is in the companies file
+    # Calls, meetings and e-mails are touches; tasks and notes are read and deliberately not loaded.
+    touch_rows = [r for r in activities if r["Activity Type"].lower() in ("call", "meeting", "email")]
+    assert touch_rows and kinds["touches"].loaded + kinds["touches"].rejected == len(touch_rows)
+    notes = {n.file: n for n in result.summary.files}
+    assert notes["hubspot_activities.csv"].skipped == len(activities) - len(touch_rows)
+    tickets = [r for r in result.rejects if r.file == "hubspot_tickets.csv"]
+    assert [r.action for r in tickets] == ["file_skipped"] and "support tickets" in tickets[0].reason
+    # Deals hang off the company of their domain; their owners (e-mails) are reps.
+    deal = store.get_deal(f"hs-deal-{deals[0]['Deal ID']}")
+    domain_of = {r["Company Domain Name"]: f"hs-company-{r['Company ID']}" for r in companies}
+    assert deal.company_id == domain_of[deals[0]["Associated Company Domain"]]
+    busiest = Counter(store.get_deal(f"hs-deal-{r['Deal ID']}").company_id for r in deals).most_common(1)
+    _analyse(store, busiest[0][0])
+
+
+def test_wukong_import_templates_are_recognised(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "zh-wukong-import-template")
+    found = {p.name: detect_format(p) for p in folder.glob("*.csv")}
+    assert {name: (d.format, d.object) if d else None for name, d in found.items()} == {
+        "客户导入模板.csv": ("chinese", "companies"),
+        "联系人导入模板.csv": ("chinese", "people"),
+    }
+    result, _ = _ingest(tmp_path, folder)
+    assert result.rejects == []
+    notes = {n.file: n for n in result.summary.files}
+    assert notes["客户导入模板.csv"].encoding == "gb18030" and notes["客户导入模板.csv"].rows == 0
+    assert notes["联系人导入模板.csv"].rows == 0
+    # The header, not the instruction cell above it, is what columns are matched against.
+    assert "电话" in notes["联系人导入模板.csv"].ignored_columns
+    assert "*姓名" not in notes["联系人导入模板.csv"].ignored_columns
+
+
+def _chinese_workbook(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "客户"
+    sheet.append(["*客户名称", "*负责人", "客户行业", "网址", "员工人数"])
+    sheet.append(["华东精密制造有限公司", "李娜", "制造业", "https://hdjm.example.cn", 1200.0])
+    sheet.append(["", "李娜", "零售", "", None])  # no name: rejected, naming the column
+    contacts = book.create_sheet("联系人")
+    contacts.append(["*姓名", "*客户名称", "职务", "邮箱", "是否关键决策人"])
+    contacts.append(["王伟", "华东精密制造有限公司", "总经理", "wang.wei@hdjm.example.cn", "是"])
+    contacts.append(["陈静", "华东精密制造有限公司", "采购经理", "chen.jing@hdjm.example.cn", "否"])
+    deals = book.create_sheet("商机")
+    deals.append(["商机名称", "客户名称", "商机阶段", "商机金额", "负责人"])
+    deals.append(["MES 系统升级", "华东精密制造有限公司", "方案报价", 480000, "李娜"])
+    book.create_sheet("Sheet2")  # blank sheets are not data
+    book.save(path)
+
+
+def test_excel_workbook_with_chinese_sheets_and_columns(tmp_path: Path) -> None:
+    book = tmp_path / "客户资料.xlsx"
+    _chinese_workbook(book)
+    result, store = _ingest(tmp_path, book)
+    kinds = result.summary.kinds
+    assert (kinds["companies"].loaded, kinds["people"].loaded, kinds["deals"].loaded) == (1, 2, 1)
+    [reject] = result.rejects
+    assert (reject.file, reject.row, reject.field) == ("客户资料.xlsx[客户]", 3, "*客户名称")
+    assert reject.reason == "required value is missing"
+    company = store.get_company("zh-company-华东精密制造有限公司")
+    assert company.employees == 1200 and company.domain == "hdjm.example.cn"
+    account = store.account_graph(company.id)
+    roles = {(c.person_id, c.role.value) for c in account.committee}
+    assert roles == {("zh-person-wang.wei@hdjm.example.cn", "decision_maker")}
+    assert {n.file for n in result.summary.files} >= {"客户资料.xlsx[联系人]", "客户资料.xlsx[商机]"}
+    _analyse(store, company.id)
+
+
+def test_an_old_xls_workbook_is_refused_with_a_reason(tmp_path: Path) -> None:
+    old = tmp_path / "export.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 60)
+    result, _ = _ingest(tmp_path, old)
+    [reject] = result.rejects
+    assert reject.action == "file_skipped" and "save it as .xlsx" in reject.reason
+
+
+@pytest.mark.parametrize("bad", [b"not a zip", b""])
+def test_a_broken_xlsx_is_a_file_reject(tmp_path: Path, bad: bytes) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(bad)
+    result, _ = _ingest(tmp_path, path)
+    [reject] = result.rejects
+    assert reject.action == "file_skipped" and "xlsx" in reject.reason
