@@ -21,6 +21,8 @@ from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
 from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
+from ingest.readers.scratch import Scratch
+from ingest.readers.warehouse import WarehouseTables, salesforce_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
@@ -111,8 +113,8 @@ class ReadPlan:
     salesforce: dict[str, Path] = field(default_factory=dict)
     hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     chinese: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
-    #: Excel workbooks, each sheet turned into a table file that the readers above read.
-    workbooks: Workbooks = field(default_factory=Workbooks)
+    #: Excel sheets and warehouse tables, rewritten as the table files that the readers above read.
+    scratch: Scratch = field(default_factory=Scratch)
     notes: dict[Path, FileNote] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
 
@@ -127,6 +129,17 @@ def _labels(files: list[Path]) -> dict[Path, str]:
     }
 
 
+def _tables(path: Path, label: str, scratch: Scratch, forced: str) -> list[tuple[Path, str]]:
+    """The tables a given file holds: itself, its sheets, or a warehouse table in API names."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return Workbooks(scratch).sheets(path, label)
+    if forced in ("auto", "salesforce") and path.suffix.lower() in TABLE_SUFFIXES:
+        obj = salesforce_table(path, read_header(path))
+        if obj:
+            return [(WarehouseTables(scratch).salesforce(path, obj), label)]
+    return [(path, label)]
+
+
 def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     """Detect every file's format; unrecognised or unreadable files become file rejects."""
     if forced not in FORMATS:
@@ -136,19 +149,16 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     labels = _labels(given)
     files: list[Path] = []
     for path in given:
-        if path.suffix.lower() not in EXCEL_SUFFIXES:
-            files.append(path)
-            continue
         try:
-            sheets = result.workbooks.sheets(path, labels[path])
+            tables = _tables(path, labels[path], result.scratch, forced)
         except InvalidInputError as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")
             result.notes[path] = FileNote(file=labels[path], format="?", error=reason)
             result.rejects.append(Reject(file=labels[path], reason=reason, action="file_skipped"))
             continue
-        for sheet_path, sheet_label in sheets:
-            files.append(sheet_path)
-            labels[sheet_path] = sheet_label
+        for table_path, table_label in tables:
+            files.append(table_path)
+            labels[table_path] = table_label
     for path in files:
         label = labels[path]
         try:
@@ -220,4 +230,4 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
     if read_plan.chinese:
         yield from _guarded(read_chinese(read_plan.chinese, read_plan.notes), read_plan.notes)
-    read_plan.workbooks.close()
+    read_plan.scratch.close()

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import re
-import tempfile
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from graph.errors import InvalidInputError
+from ingest.readers.scratch import Scratch
 
 __all__ = ["EXCEL_SUFFIXES", "Workbooks", "cell_text"]
 
@@ -41,11 +41,10 @@ def cell_text(value: Any) -> str:
 
 
 class Workbooks:
-    """The sheets of the workbooks of one ingest, as table files; `close` removes them."""
+    """The sheets of the workbooks of one ingest, as table files in a scratch folder."""
 
-    def __init__(self) -> None:
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._count = 0
+    def __init__(self, scratch: Scratch) -> None:
+        self._scratch = scratch
 
     def sheets(self, path: Path, label: str) -> list[tuple[Path, str]]:
         """(table file, label `book.xlsx[sheet]`) of every non-empty sheet; raises InvalidInputError."""
@@ -59,11 +58,7 @@ class Workbooks:
             book = load_workbook(path, read_only=True, data_only=True)
         except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise InvalidInputError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
-        if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="buyergraph-sheets-")
-        self._count += 1
-        target = Path(self._folder.name) / str(self._count)
-        target.mkdir()
+        target = self._scratch.folder()
         found: list[tuple[Path, str]] = []
         try:
             for sheet in book.worksheets:
@@ -79,8 +74,3 @@ class Workbooks:
         finally:
             book.close()
         return found
-
-    def close(self) -> None:
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
