@@ -16,13 +16,13 @@ from typing import Literal
 from graph.errors import InvalidInputError
 from graph.model import BUNDLE_KINDS
 from ingest.readers.chinese import chinese_object, read_chinese
-from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, read_header
+from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, open_table, read_header
 from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
 from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
 from ingest.readers.scratch import Scratch
-from ingest.readers.warehouse import WarehouseTables, salesforce_table
+from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
@@ -140,6 +140,46 @@ def _tables(path: Path, label: str, scratch: Scratch, forced: str) -> list[tuple
     return [(path, label)]
 
 
+#: What a HubSpot warehouse table that is not an object of its own is read for.
+_JOINED = {
+    "engagement": "engagement types",
+    "owner": "owners (ids only: owners become reps by id)",
+}
+
+
+def _hubspot_warehouse(
+    given: list[Path], labels: dict[Path, str], result: ReadPlan, forced: str
+) -> list[Path]:
+    """HubSpot tables landed in a warehouse, folder by folder, rewritten as HubSpot exports with
+    their association tables joined in; the association tables themselves are noted, not read again."""
+    if forced not in ("auto", "hubspot"):
+        return given
+    groups: dict[Path, dict[str, Path]] = defaultdict(dict)
+    for path in given:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            try:
+                name = hubspot_table(path, read_header(path))
+            except InvalidInputError:
+                continue  # reported when the file is read on its own
+            if name:
+                groups[path.parent][name] = path
+    replaced: dict[Path, Path] = {}
+    for tables in groups.values():
+        try:
+            rewritten = HubSpotTables(result.scratch).rewrite(tables)
+        except InvalidInputError:
+            continue  # each file is then read, and reported, on its own
+        for name, path in tables.items():
+            if name in rewritten:
+                replaced[path] = rewritten[name]
+                labels[rewritten[name]] = labels[path]
+                continue
+            rows = sum(1 for _ in open_table(path).rows)
+            what = _JOINED.get(name, f"associations ({name.replace('_', ' to ')})")
+            result.notes[path] = FileNote(file=labels[path], format="hubspot", object=what, rows=rows)
+    return [replaced.get(p, p) for p in given if p not in result.notes]
+
+
 def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     """Detect every file's format; unrecognised or unreadable files become file rejects."""
     if forced not in FORMATS:
@@ -148,6 +188,7 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     given, result.rejects = expand_paths(paths)
     labels = _labels(given)
     files: list[Path] = []
+    given = _hubspot_warehouse(given, labels, result, forced)
     for path in given:
         try:
             tables = _tables(path, labels[path], result.scratch, forced)

@@ -151,6 +151,85 @@ def test_salesforce_warehouse_tables_read_as_their_objects(datasets: Path, tmp_p
     _analyse(store, company.id, people=False)
 
 
+def test_hubspot_warehouse_tables_with_association_tables(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "hubspot-fivetran-warehouse-seeds")
+    companies = _rows(folder / "company_data.csv")
+    contacts = _rows(folder / "contact_data.csv")
+    deals = _rows(folder / "deal_data.csv")
+    engagements = sum(len(_rows(folder / f"engagement_{t}_data.csv")) for t in ("call", "email", "meeting"))
+    result, store = _ingest(tmp_path, folder)
+    kinds = result.summary.kinds
+    assert kinds["companies"].loaded == len(companies)
+    assert kinds["people"].loaded == len(contacts)
+    assert kinds["deals"].read == len(deals) and kinds["deals"].loaded + kinds["deals"].rejected == len(deals)
+    assert kinds["touches"].read == engagements
+    assert kinds["touches"].loaded + kinds["touches"].rejected == engagements
+    notes = {n.file: n for n in result.summary.files}
+    assert notes["deal_contact_data.csv"].object == "associations (deal to contact)"
+    assert notes["deal_contact_data.csv"].rows == len(_rows(folder / "deal_contact_data.csv"))
+    assert all(n.error is None for n in notes.values())
+    # Deal 6789 is linked to company 12345 only through deal_company_data; the seeds have neither.
+    deal_rejects = {r.reason for r in result.rejects if r.file == "deal_data.csv"}
+    assert deal_rejects == {"the deal is associated with no company"}
+    # The call is joined to its contact (501) through engagement_contact_data, which is not a contact here.
+    [call] = [r for r in result.rejects if r.file == "engagement_call_data.csv"]
+    assert "exist neither" in call.reason
+    person = store.get_person(f"hs-contact-{contacts[0]['id']}")
+    assert person.name
+    company_id = f"hs-company-{companies[0]['id']}"
+    _analyse(store, company_id, people=False)
+
+
+def _associated_warehouse(folder: Path) -> None:
+    """A small HubSpot warehouse dump whose association tables do join (the public seeds do not)."""
+    files = {
+        "company.csv": [
+            "id,_fivetran_synced,property_name,property_domain",
+            "7,2024-01-01,Acme GmbH,acme.example",
+        ],
+        "contact.csv": [
+            "id,_fivetran_synced,property_firstname,property_lastname,property_email,property_hs_buying_role",
+            "11,2024-01-01,Ana,Berg,ana@acme.example,DECISION_MAKER",
+            "12,2024-01-01,Ole,Lund,ole@acme.example,",
+        ],
+        "deal.csv": ["deal_id,owner_id,property_dealname,property_dealstage", "21,5,Acme renewal,qualified"],
+        "deal_company.csv": ["company_id,deal_id,_fivetran_synced", "7,21,2024-01-01"],
+        "deal_contact.csv": ["contact_id,deal_id,_fivetran_synced", "11,21,2024-01-01", "12,21,2024-01-01"],
+        "engagement.csv": ["id,type,_fivetran_synced", "31,MEETING,2024-01-01"],
+        "engagement_meeting.csv": [
+            "engagement_id,_fivetran_synced,start_time,title",
+            "31,2024-01-01,2024-05-02 10:00,Kick-off",
+        ],
+        "engagement_contact.csv": [
+            "contact_id,engagement_id,_fivetran_synced",
+            "11,31,2024-01-01",
+            "12,31,2024-01-01",
+        ],
+        "engagement_deal.csv": ["deal_id,engagement_id,_fivetran_synced", "21,31,2024-01-01"],
+    }
+    folder.mkdir()
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_hubspot_warehouse_associations_are_joined(tmp_path: Path) -> None:
+    folder = tmp_path / "warehouse"
+    _associated_warehouse(folder)
+    result, store = _ingest(tmp_path, folder)
+    assert result.rejects == []
+    deal = store.get_deal("hs-deal-21")
+    assert deal.company_id == "hs-company-7" and deal.owner_rep_id == "hs-owner-5"
+    account = store.account_graph("hs-company-7")
+    [touch] = account.touches
+    assert (touch.kind.value, sorted(touch.person_ids), touch.deal_id) == (
+        "meeting",
+        ["hs-contact-11", "hs-contact-12"],
+        "hs-deal-21",
+    )
+    assert {(c.person_id, c.role.value) for c in account.committee} == {("hs-contact-11", "decision_maker")}
+    _analyse(store, "hs-company-7")
+
+
 def _chinese_workbook(path: Path) -> None:
     from openpyxl import Workbook
 
