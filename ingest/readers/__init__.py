@@ -17,6 +17,7 @@ from graph.errors import InvalidInputError
 from graph.model import BUNDLE_KINDS
 from ingest.readers.chinese import chinese_object, read_chinese
 from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, open_table, read_header
+from ingest.readers.dynamics import dynamics_object, read_dynamics
 from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
@@ -27,8 +28,8 @@ from ingest.rejects import FileNote, Reject, SourceRecord
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
 
-Format = Literal["auto", "native", "salesforce", "hubspot", "chinese"]
-FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot", "chinese")
+Format = Literal["auto", "native", "salesforce", "hubspot", "dynamics", "chinese"]
+FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot", "dynamics", "chinese")
 #: File kinds picked up from a folder; a .txt file is read only when named explicitly.
 _FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES, *EXCEL_SUFFIXES)
 
@@ -90,6 +91,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         obj = hubspot_object(header)
         if obj:
             return Detected("hubspot", obj)
+    if forced in ("auto", "dynamics"):
+        d365_obj = dynamics_object(path, header)
+        if d365_obj:
+            return Detected("dynamics", d365_obj)
     if forced in ("auto", "salesforce"):
         sf_obj = salesforce_object(path)
         if sf_obj and lowered & {c.lower() for c in SALESFORCE_OBJECTS[sf_obj][:2]}:
@@ -113,6 +118,7 @@ class ReadPlan:
     salesforce: dict[str, Path] = field(default_factory=dict)
     hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     chinese: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    dynamics: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     #: Excel sheets and warehouse tables, rewritten as the table files that the readers above read.
     scratch: Scratch = field(default_factory=Scratch)
     notes: dict[Path, FileNote] = field(default_factory=dict)
@@ -226,6 +232,8 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
             result.native[detected.object].append(path)
         elif detected.format == "salesforce":
             result.salesforce[detected.object] = path
+        elif detected.format == "dynamics":
+            result.dynamics[detected.object].append(path)
         elif detected.format == "chinese":
             result.chinese[detected.object].append(path)
         else:
@@ -269,6 +277,8 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
             yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
     if read_plan.hubspot:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
+    if read_plan.dynamics:
+        yield from _guarded(read_dynamics(read_plan.dynamics, read_plan.notes), read_plan.notes)
     if read_plan.chinese:
         yield from _guarded(read_chinese(read_plan.chinese, read_plan.notes), read_plan.notes)
     read_plan.scratch.close()

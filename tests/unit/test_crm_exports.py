@@ -230,6 +230,94 @@ def test_hubspot_warehouse_associations_are_joined(tmp_path: Path) -> None:
     _analyse(store, "hs-company-7")
 
 
+def test_dynamics_365_display_labels(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "d365-contoso-coffee-demo")
+    accounts = _rows(folder / "Account.csv")
+    contacts = _rows(folder / "Contact.csv")
+    users = _rows(folder / "User.csv")
+    opportunities = _rows(folder / "Opportunity.csv")
+    products = _rows(folder / "Product.csv")
+    activities = len(_rows(folder / "Appointments.csv")) + len(_rows(folder / "Emails.csv"))
+    result, store = _ingest(tmp_path, folder)
+    notes = {n.file: n for n in result.summary.files}
+    assert {notes[f].format for f in ("Account.csv", "Contact.csv", "Opportunity.csv", "User.csv")} == {
+        "dynamics"
+    }
+    kinds = result.summary.kinds
+    by_name = {c.name: c for c in store.list_accounts(limit=500).data}
+    assert {a["Account Name"] for a in accounts} <= set(by_name)
+    assert kinds["companies"].read == len(accounts) and kinds["companies"].rejected == 0
+    assert kinds["people"].loaded == len(contacts)
+    assert kinds["deals"].loaded == len(opportunities)  # every Potential Customer is an account
+    assert kinds["products"].loaded == len(products)
+    assert kinds["reps"].loaded >= len(users)  # plus owners named only in other files
+    assert kinds["touches"].read == activities
+    assert kinds["touches"].loaded + kinds["touches"].rejected == activities
+    assert kinds["touches"].loaded > activities // 2
+    touch_reasons = {r.reason for r in result.rejects if r.kind == "touches"}
+    assert touch_reasons == {"names no contact of this export (only our own people or unknown addresses)"}
+    for name in ("Campaign.csv", "Goal.csv", "Territory.csv"):
+        [skipped] = [r for r in result.rejects if r.file == name]
+        assert skipped.action == "file_skipped" and skipped.reason.startswith("not read: Dynamics 365")
+    # Opportunity owners are users by name; a won opportunity is closed.
+    topics = Counter(o["Topic"] for o in opportunities)
+    won = next(o for o in opportunities if o["Status"] == "Won" and topics[o["Topic"]] == 1)
+    account = store.account_graph(by_name[won["Potential Customer"]].id)
+    deal = next(d for d in account.deals if d.name == won["Topic"] and d.status.value == "won")
+    owner = next(u for u in users if f"{u['First Name']} {u['Last Name']}" == won["Owner"])
+    assert next(r for r in account.reps if r.id == deal.owner_rep_id).email == owner["Primary Email"]
+    assert deal.closed_at is not None
+    _analyse(store, account.company.id)
+
+
+def test_dynamics_logical_names_and_stakeholders(tmp_path: Path) -> None:
+    """What the Web API and data-export tools write, with the connection roles of an opportunity."""
+    folder = tmp_path / "d365"
+    folder.mkdir()
+    files = {
+        "account.csv": [
+            "accountid,name,websiteurl,numberofemployees",
+            "a-1,Fabrikam Inc.,www.fabrikam.example,450",
+        ],
+        "contact.csv": [
+            "contactid,firstname,lastname,emailaddress1,jobtitle,parentcustomerid",
+            "c-1,Eva,Corets,eva@fabrikam.example,CFO,Fabrikam Inc.",
+            "c-2,Raj,Patel,raj@fabrikam.example,IT Manager,Fabrikam Inc.",
+        ],
+        "opportunity.csv": [
+            "opportunityid,name,parentaccountid,statecode,estimatedvalue,createdon,ownerid",
+            "o-1,Fabrikam espresso fleet,Fabrikam Inc.,Open,52000,2025-02-01,Dana Smith",
+        ],
+        "connections.csv": [
+            "Connected From,Connected To,Role (To)",
+            "Fabrikam espresso fleet,Eva Corets,Decision Maker",
+            "Fabrikam espresso fleet,Raj Patel,Technical Buyer",
+            "Fabrikam espresso fleet,Someone Else,Influencer",
+        ],
+        "phonecalls.csv": [
+            "activityid,subject,to,directioncode,actualend,actualdurationminutes,regardingobjectid,ownerid",
+            "p-1,Fleet sizing,Raj Patel,Outgoing,2025-02-03 10:00,20,Fabrikam espresso fleet,Dana Smith",
+        ],
+    }
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, store = _ingest(tmp_path, folder)
+    assert [(r.file, r.row, r.field) for r in result.rejects] == [("connections.csv", 4, "Connected To")]
+    deal = store.get_deal("d365-opportunity-o-1")
+    assert deal.company_id == "d365-account-a-1" and deal.amount == 52000
+    account = store.account_graph("d365-account-a-1")
+    roles = {(c.person_id, c.role.value) for c in account.committee}
+    assert roles == {("d365-contact-c-1", "decision_maker"), ("d365-contact-c-2", "technical_evaluator")}
+    [call] = account.touches
+    assert (call.kind.value, call.person_ids, call.deal_id, call.duration_s) == (
+        "call",
+        ["d365-contact-c-2"],
+        "d365-opportunity-o-1",
+        1200,
+    )
+    _analyse(store, "d365-account-a-1")
+
+
 def _chinese_workbook(path: Path) -> None:
     from openpyxl import Workbook
 
