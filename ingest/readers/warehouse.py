@@ -98,7 +98,8 @@ def hubspot_table(path: Path, header: list[str]) -> str | None:
     if stem in _HUBSPOT_ASSOCIATIONS or stem == "engagement" or stem == "owner":
         return stem if "_fivetran_synced" in cells or stem in _HUBSPOT_ASSOCIATIONS else None
     if stem in _HUBSPOT_OBJECTS or stem in _HUBSPOT_ENGAGEMENTS:
-        landed = "_fivetran_synced" in cells or any(h.startswith("property_") for h in cells)
+        # `_fivetran_synced` alone is not enough: Salesforce's `contact` table has it too.
+        landed = any(h.startswith("property_") for h in cells) or "engagement_id" in cells
         return stem if landed else None
     return None
 

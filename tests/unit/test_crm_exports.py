@@ -180,6 +180,26 @@ def test_hubspot_warehouse_tables_with_association_tables(datasets: Path, tmp_pa
     _analyse(store, company_id, people=False)
 
 
+def test_unprefixed_salesforce_tables_are_not_taken_for_hubspot(tmp_path: Path) -> None:
+    folder = tmp_path / "salesforce"
+    folder.mkdir()
+    (folder / "account.csv").write_text(
+        "id,_fivetran_synced,name,website\n001A,2024-01-01,Acme GmbH,acme.example\n", encoding="utf-8"
+    )
+    (folder / "contact.csv").write_text(
+        "id,_fivetran_synced,account_id,first_name,last_name,email\n"
+        "003A,2024-01-01,001A,Ana,Berg,ana@acme.example\n",
+        encoding="utf-8",
+    )
+    result, store = _ingest(tmp_path, folder)
+    assert result.rejects == []
+    assert {(n.file, n.format, n.object) for n in result.summary.files} == {
+        ("account.csv", "salesforce", "Account"),
+        ("contact.csv", "salesforce", "Contact"),
+    }
+    assert store.get_person("003A").company_id == "001A"
+
+
 def _associated_warehouse(folder: Path) -> None:
     """A small HubSpot warehouse dump whose association tables do join (the public seeds do not)."""
     files = {
