@@ -149,7 +149,6 @@ def _tables(path: Path, label: str, scratch: Scratch, forced: str) -> list[tuple
 #: What a HubSpot warehouse table that is not an object of its own is read for.
 _JOINED = {
     "engagement": "engagement types",
-    "owner": "owners (ids only: owners become reps by id)",
 }
 
 

@@ -116,6 +116,13 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _ORDER = ("companies", "contacts", "deals", "engagements")
+#: Owners (our own people) as a table of their own: a warehouse's `owner` table.
+_OWNER_COLUMNS = {
+    "id": ("hubspot_owner_id", "owner id", "owner_id"),
+    "first": ("first_name", "first name", "firstname"),
+    "last": ("last_name", "last name", "lastname"),
+    "email": ("email",),
+}
 _ID_PREFIX = {
     "companies": "hs-company-",
     "contacts": "hs-contact-",
@@ -130,6 +137,8 @@ _NOT_TOUCHES = ("note", "task", "postal", "linkedin_message", "sms")
 def hubspot_object(header: Sequence[str]) -> str | None:
     """companies, contacts, deals or engagements, from an export's header; None if not HubSpot."""
     cols = {h.strip().lower() for h in header if h}
+    if "hubspot_owner_id" in cols and not cols & {"record id", "hs_object_id"} and "email" in cols:
+        return "owners"
     # "Record ID - Contact" starts a contacts export with associated companies; "Contact ID" and
     # its kin are what HubSpot's import files and many hand-built "almost HubSpot" files use.
     if not cols & {"record id", "hs_object_id", "record id - contact", *_OBJECT_ID_COLUMNS}:
@@ -312,6 +321,8 @@ def read_hubspot(
     ctx = _Context()
     deal_contacts: dict[str, list[str]] = defaultdict(list)
     pending: list[SourceRecord | Reject] = []
+    for path in files.get("owners", []):
+        yield from _read_owners(path, notes[path], ctx)
     for path in files.get("tickets", []):
         notes[path].error = "support tickets are not part of a buying committee; the file is not read"
         yield Reject(file=notes[path].file, reason=notes[path].error, action="file_skipped")
@@ -336,6 +347,32 @@ def read_hubspot(
                     file,
                     row,
                 )
+
+
+def _read_owners(path: Path, note: FileNote, ctx: _Context) -> Iterator[Reject]:
+    """Owners become the reps that deals and activities name by owner id, with their names."""
+    table = open_table(path)
+    note.encoding, note.delimiter = table.encoding, table.delimiter
+    note.ignored_columns = ignored_columns(
+        table.header, [c for names in _OWNER_COLUMNS.values() for c in names]
+    )
+    for row_number, raw in table.rows:
+        note.rows += 1
+        r = {k.strip().lower(): v for k, v in raw.items()}
+        owner = str(first(r, *_OWNER_COLUMNS["id"]) or "").strip()
+        if not owner:
+            yield Reject(
+                file=note.file,
+                row=row_number,
+                field="owner_id",
+                reason="required value is missing",
+                kind="reps",
+            )
+            continue
+        email = first(r, *_OWNER_COLUMNS["email"])
+        name = _person_name(first(r, *_OWNER_COLUMNS["first"]), first(r, *_OWNER_COLUMNS["last"]), email)
+        rep_id = "hs-owner-" + owner.lower()
+        ctx.reps[rep_id] = Rep(id=rep_id, name=name or f"HubSpot owner {owner}", email=email, kind="sales")
 
 
 def _read_file(

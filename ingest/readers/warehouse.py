@@ -132,7 +132,7 @@ class HubSpotTables:
         out: dict[str, Path] = {}
         folder = self._scratch.folder()
         for name, path in tables.items():
-            if name not in _HUBSPOT_OBJECTS and name not in _HUBSPOT_ENGAGEMENTS:
+            if name not in _HUBSPOT_OBJECTS and name not in _HUBSPOT_ENGAGEMENTS and name != "owner":
                 continue
             extra = added.get("engagement" if name.startswith("engagement") else name, {})
             out[name] = self._write(

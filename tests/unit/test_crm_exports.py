@@ -168,6 +168,7 @@ def test_hubspot_warehouse_tables_with_association_tables(datasets: Path, tmp_pa
     assert notes["deal_contact_data.csv"].object == "associations (deal to contact)"
     assert notes["deal_contact_data.csv"].rows == len(_rows(folder / "deal_contact_data.csv"))
     assert all(n.error is None for n in notes.values())
+    assert kinds["reps"].loaded == len(_rows(folder / "owner_data.csv"))  # owners are our reps
     # Deal 6789 is linked to company 12345 only through deal_company_data; the seeds have neither.
     deal_rejects = {r.reason for r in result.rejects if r.file == "deal_data.csv"}
     assert deal_rejects == {"the deal is associated with no company"}
@@ -226,6 +227,10 @@ def _associated_warehouse(folder: Path) -> None:
             "12,31,2024-01-01",
         ],
         "engagement_deal.csv": ["deal_id,engagement_id,_fivetran_synced", "21,31,2024-01-01"],
+        "owner.csv": [
+            "owner_id,_fivetran_synced,email,first_name,last_name",
+            "5,2024-01-01,kim@our.example,Kim,Roth",
+        ],
     }
     folder.mkdir()
     for name, lines in files.items():
@@ -240,6 +245,7 @@ def test_hubspot_warehouse_associations_are_joined(tmp_path: Path) -> None:
     deal = store.get_deal("hs-deal-21")
     assert deal.company_id == "hs-company-7" and deal.owner_rep_id == "hs-owner-5"
     account = store.account_graph("hs-company-7")
+    assert [(r.name, r.email) for r in account.reps] == [("Kim Roth", "kim@our.example")]
     [touch] = account.touches
     assert (touch.kind.value, sorted(touch.person_ids), touch.deal_id) == (
         "meeting",
