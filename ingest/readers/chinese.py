@@ -48,7 +48,8 @@ def _clean(cell: str) -> str:
 
 
 @cache
-def _dictionary(user_file: str) -> dict[str, dict[str, tuple[str, ...]]]:
+def _dictionary(user_file: str, _version: tuple[int, int]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The merged dictionary; cached per user file and its (mtime, size), so an edit is picked up."""
     shipped = tomllib.loads(resources.files("ingest").joinpath("data/zh_headers.toml").read_text("utf-8"))
     merged: dict[str, dict[str, list[str]]] = {
         obj: {f: list(names) for f, names in fields.items()} for obj, fields in shipped.items()
@@ -77,7 +78,12 @@ def _dictionary(user_file: str) -> dict[str, dict[str, tuple[str, ...]]]:
 
 def header_dictionary() -> dict[str, dict[str, tuple[str, ...]]]:
     """object -> field -> accepted headers: the user's own (from BUYERGRAPH_HEADERS) first."""
-    return _dictionary(os.environ.get(HEADERS_ENV, ""))
+    user_file = os.environ.get(HEADERS_ENV, "")
+    try:
+        stat = os.stat(user_file) if user_file else None
+    except OSError:
+        stat = None  # reported by _dictionary when it cannot read the file
+    return _dictionary(user_file, (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
 
 
 def _field_columns(obj: str, header: list[str]) -> dict[str, int]:
@@ -147,13 +153,19 @@ class _Context:
     def __init__(self) -> None:
         self.companies: dict[str, str] = {}  # normalised name -> id
         self.reps: dict[str, Rep] = {}
+        self.defined: set[str] = set()  # companies that have a row of their own
+        self.named: dict[str, tuple[str, str, int]] = {}  # id -> (name, file, row) of the first mention
         #: company id -> [(person, role, file, row)]: roles of contacts on their company's deals.
         self.deciders: dict[str, list[tuple[str, str, str, int]]] = {}
         self.deals: dict[str, list[str]] = {}  # company id -> deal ids
 
-    def company_id(self, name: str) -> str:
+    def company_id(self, name: str, file: str = "", row: int = 0) -> str:
+        """The company of that name; one named only by contacts or deals is noted, to be created."""
         key = normalise_company_name(name) or name.strip()
-        return self.companies.setdefault(key, "zh-company-" + _key(name))
+        company_id = self.companies.setdefault(key, "zh-company-" + _key(name))
+        if file and company_id not in self.defined:
+            self.named.setdefault(company_id, (name.strip(), file, row))
+        return company_id
 
     def rep_id(self, name: str | None) -> str | None:
         if not name:
@@ -198,6 +210,10 @@ def read_chinese(
                     deals.append(item)
                 else:
                     yield item
+    # Contacts-only and deals-only exports still load: their 客户名称 becomes the company.
+    for company_id, (company_name, file, row) in ctx.named.items():
+        if company_id not in ctx.defined:
+            yield SourceRecord("companies", Company(id=company_id, name=company_name), file, row)
     yield from (SourceRecord("reps", rep, "(deal owners)", 0) for rep in ctx.reps.values())
     yield from deals
     for company_id, deciders in ctx.deciders.items():
@@ -228,7 +244,7 @@ def _read_file(obj: str, path: Path, note: FileNote, ctx: _Context) -> Iterator[
             elif obj == "people":
                 model, data = Person, _person(r, labels, ctx, name, row_number)
             else:
-                model, data = Deal, _deal(r, labels, ctx)
+                model, data = Deal, _deal(r, labels, ctx, name, row_number)
         except RowError as error:
             yield row_reject(error, file=name, row=row_number, kind=kind)
             continue
@@ -236,6 +252,8 @@ def _read_file(obj: str, path: Path, note: FileNote, ctx: _Context) -> Iterator[
         if isinstance(result, list):
             yield from result
             continue
+        if obj == "companies":
+            ctx.defined.add(str(data["id"]))
         if obj == "deals":
             ctx.deals.setdefault(str(data["company_id"]), []).append(str(data["id"]))
         yield SourceRecord(kind, result, name, row_number, labels)
@@ -271,7 +289,7 @@ def _person(
 ) -> dict[str, Any]:
     name = _required(r, "name", labels, "姓名")
     company = r.get("company")
-    company_id = ctx.company_id(str(company)) if company else None
+    company_id = ctx.company_id(str(company), file, row) if company else None
     email = r.get("email")
     if r.get("id"):
         person_id = "zh-person-" + _key(str(r["id"]))
@@ -296,10 +314,12 @@ def _person(
     }
 
 
-def _deal(r: Mapping[str, Any], labels: Mapping[str, str], ctx: _Context) -> dict[str, Any]:
+def _deal(
+    r: Mapping[str, Any], labels: Mapping[str, str], ctx: _Context, file: str, row: int
+) -> dict[str, Any]:
     name = _required(r, "name", labels, "商机名称")
     company = _required(r, "company", labels, "客户名称")
-    company_id = ctx.company_id(company)
+    company_id = ctx.company_id(company, file, row)
     created = convert(parse_datetime, r.get("created_at"), labels.get("created_at", "创建时间"))
     closed = convert(parse_datetime, r.get("closed_at"), labels.get("closed_at", "成交日期"))
     status = _status(r.get("status")) or "open"
