@@ -74,9 +74,12 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
 def detect_format(path: Path, forced: str = "auto") -> Detected | None:
     """The format and object of one file, from its name and header; None when it is not recognised.
 
-    HubSpot exports are told by their header ("Record ID" or hs_object_id); a Salesforce Data Export
-    file by its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
-    (people.csv, touches.jsonl). `forced` restricts detection to one format.
+    HubSpot exports are told by their header ("Record ID" or hs_object_id); Dynamics 365 exports by
+    their object name (Account.csv) and a column only Dynamics writes; a Salesforce Data Export file by
+    its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
+    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header. Excel sheets and warehouse
+    tables arrive here already rewritten as such files (see `plan`). `forced` restricts detection to one
+    format.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -179,7 +182,10 @@ def _hubspot_warehouse(
                 replaced[path] = rewritten[name]
                 labels[rewritten[name]] = labels[path]
                 continue
-            rows = sum(1 for _ in open_table(path).rows)
+            try:
+                rows = sum(1 for _ in open_table(path).rows)
+            except InvalidInputError:
+                rows = 0  # the count is for the summary only
             what = _JOINED.get(name, f"associations ({name.replace('_', ' to ')})")
             result.notes[path] = FileNote(file=labels[path], format="hubspot", object=what, rows=rows)
     return [replaced.get(p, p) for p in given if p not in result.notes]
