@@ -110,9 +110,9 @@ async def ingest_files(
     runtime: RuntimeDep,
     _key: WriteKey,
     files: Annotated[
-        list[UploadFile], File(description="One or more files (CSV, JSON Lines, exports, ZIP).")
+        list[UploadFile], File(description="One or more files (CSV, JSON Lines, Excel .xlsx, exports, ZIP).")
     ],
-    format: Annotated[str, Form(description="auto, native, salesforce or hubspot.")] = "auto",
+    format: Annotated[str, Form(description=f"One of {', '.join(FORMATS)}.")] = "auto",
     strict: Annotated[bool, Form(description="Refuse the whole upload when any row is rejected.")] = False,
 ) -> Any:
     """Loads the files like `buyergraph ingest`. Answers 200 with the summary and reject report, or

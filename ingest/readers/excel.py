@@ -57,12 +57,16 @@ class Workbooks:
         try:
             book = load_workbook(path, read_only=True, data_only=True)
         except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise InvalidInputError(f"{path.name}: not a readable .xlsx workbook ({exc})") from None
+            # openpyxl's messages name the file's full path; the reason names the workbook only.
+            raise InvalidInputError(
+                f"{path.name}: not a readable .xlsx workbook (damaged, not a workbook, or refused XML: "
+                f"{type(exc).__name__})"
+            ) from None
         target = self._scratch.folder()
         found: list[tuple[Path, str]] = []
         try:
             for sheet in book.worksheets:
-                rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+                rows = _sheet_rows(path, sheet)
                 while rows and not any(c.strip() for c in rows[-1]):
                     rows.pop()
                 if not rows:
@@ -74,3 +78,14 @@ class Workbooks:
         finally:
             book.close()
         return found
+
+
+def _sheet_rows(path: Path, sheet: Any) -> list[list[str]]:
+    """A sheet's cells as text; a sheet that cannot be parsed (or is an XML bomb) stops the file."""
+    try:
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # defusedxml's refusals are ValueErrors; a malformed sheet's XML is a ParseError (SyntaxError).
+        raise InvalidInputError(
+            f"{path.name}: sheet {sheet.title!r} cannot be read ({type(exc).__name__})"
+        ) from None

@@ -402,6 +402,40 @@ def test_users_extend_the_chinese_header_dictionary(tmp_path: Path, monkeypatch:
     assert reject.action == "file_skipped" and "[people] phone" in reject.reason
 
 
+def test_workbooks_are_parsed_with_xml_bomb_protection() -> None:
+    """openpyxl guards against billion-laughs and quadratic-blowup XML only when defusedxml is there."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+
+
+def test_an_xml_bomb_in_a_sheet_is_a_file_reject(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "people"
+    sheet.append(["id", "name"])
+    sheet.append(["p1", "Ana"])
+    book.save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    laughs = '<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = (laughs + data.decode().replace("<v>", "<v>&b;", 1)).encode()
+            out.writestr(item, data)
+    result, _ = _ingest(tmp_path, bomb)
+    [reject] = result.rejects
+    assert reject.action == "file_skipped" and "not a readable .xlsx workbook" in reject.reason
+    assert str(tmp_path) not in reject.reason  # no server paths in what users see
+
+
 def test_an_old_xls_workbook_is_refused_with_a_reason(tmp_path: Path) -> None:
     old = tmp_path / "export.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 60)
