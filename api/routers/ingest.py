@@ -142,10 +142,13 @@ async def ingest_files(
     files: Annotated[
         list[UploadFile],
         File(
-            description="One or more files (CSV, JSON Lines, exports); a .zip is unpacked and its files read."
+            description=(
+                "One or more files (CSV, JSON Lines, Excel .xlsx, exports); "
+                "a .zip is unpacked and its files read."
+            )
         ),
     ],
-    format: Annotated[str, Form(description="auto, native, salesforce or hubspot.")] = "auto",
+    format: Annotated[str, Form(description=f"One of {', '.join(FORMATS)}.")] = "auto",
     strict: Annotated[bool, Form(description="Refuse the whole upload when any row is rejected.")] = False,
 ) -> Any:
     """Loads the files like `buyergraph ingest`. Answers 200 with the summary and reject report, or

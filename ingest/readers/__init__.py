@@ -15,18 +15,23 @@ from typing import Literal
 
 from graph.errors import InvalidInputError
 from graph.model import BUNDLE_KINDS
-from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, read_header
+from ingest.readers.chinese import chinese_object, read_chinese
+from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, open_table, read_header
+from ingest.readers.dynamics import dynamics_object, read_dynamics
+from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
 from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
+from ingest.readers.scratch import Scratch
+from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
 
-Format = Literal["auto", "native", "salesforce", "hubspot"]
-FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot")
+Format = Literal["auto", "native", "salesforce", "hubspot", "dynamics", "chinese"]
+FORMATS: tuple[str, ...] = ("auto", "native", "salesforce", "hubspot", "dynamics", "chinese")
 #: File kinds picked up from a folder; a .txt file is read only when named explicitly.
-_FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES)
+_FOLDER_SUFFIXES = (".csv", ".tsv", *JSONL_SUFFIXES, *EXCEL_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
                 problems.append(
                     Reject(
                         file=str(path),
-                        reason="the folder holds no .csv, .tsv or .jsonl files",
+                        reason="the folder holds no .csv, .tsv, .jsonl or .xlsx files",
                         action="file_skipped",
                     )
                 )
@@ -69,9 +74,12 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
 def detect_format(path: Path, forced: str = "auto") -> Detected | None:
     """The format and object of one file, from its name and header; None when it is not recognised.
 
-    HubSpot exports are told by their header ("Record ID" or hs_object_id); a Salesforce Data Export
-    file by its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
-    (people.csv, touches.jsonl). `forced` restricts detection to one format.
+    HubSpot exports are told by their header ("Record ID" or hs_object_id); Dynamics 365 exports by
+    their object name (Account.csv) and a column only Dynamics writes; a Salesforce Data Export file by
+    its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
+    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header. Excel sheets and warehouse
+    tables arrive here already rewritten as such files (see `plan`). `forced` restricts detection to one
+    format.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -86,6 +94,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         obj = hubspot_object(header)
         if obj:
             return Detected("hubspot", obj)
+    if forced in ("auto", "dynamics"):
+        d365_obj = dynamics_object(path, header)
+        if d365_obj:
+            return Detected("dynamics", d365_obj)
     if forced in ("auto", "salesforce"):
         sf_obj = salesforce_object(path)
         if sf_obj and lowered & {c.lower() for c in SALESFORCE_OBJECTS[sf_obj][:2]}:
@@ -94,6 +106,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         kind = native_kind(path)
         if kind:
             return Detected("native", kind)
+    if forced in ("auto", "chinese"):
+        zh_obj = chinese_object(path)
+        if zh_obj:
+            return Detected("chinese", zh_obj)
     return None
 
 
@@ -104,6 +120,10 @@ class ReadPlan:
     native: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     salesforce: dict[str, Path] = field(default_factory=dict)
     hubspot: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    chinese: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    dynamics: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    #: Excel sheets and warehouse tables, rewritten as the table files that the readers above read.
+    scratch: Scratch = field(default_factory=Scratch)
     notes: dict[Path, FileNote] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
 
@@ -118,13 +138,79 @@ def _labels(files: list[Path]) -> dict[Path, str]:
     }
 
 
+def _tables(path: Path, label: str, scratch: Scratch, forced: str) -> list[tuple[Path, str]]:
+    """The tables a given file holds: itself, its sheets, or a warehouse table in API names."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return Workbooks(scratch).sheets(path, label)
+    if forced in ("auto", "salesforce") and path.suffix.lower() in TABLE_SUFFIXES:
+        obj = salesforce_table(path, read_header(path))
+        if obj:
+            return [(WarehouseTables(scratch).salesforce(path, obj), label)]
+    return [(path, label)]
+
+
+#: What a HubSpot warehouse table that is not an object of its own is read for.
+_JOINED = {
+    "engagement": "engagement types",
+}
+
+
+def _hubspot_warehouse(
+    given: list[Path], labels: dict[Path, str], result: ReadPlan, forced: str
+) -> list[Path]:
+    """HubSpot tables landed in a warehouse, folder by folder, rewritten as HubSpot exports with
+    their association tables joined in; the association tables themselves are noted, not read again."""
+    if forced not in ("auto", "hubspot"):
+        return given
+    groups: dict[Path, dict[str, Path]] = defaultdict(dict)
+    for path in given:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            try:
+                name = hubspot_table(path, read_header(path))
+            except InvalidInputError:
+                continue  # reported when the file is read on its own
+            if name:
+                groups[path.parent][name] = path
+    replaced: dict[Path, Path] = {}
+    for tables in groups.values():
+        try:
+            rewritten = HubSpotTables(result.scratch).rewrite(tables)
+        except InvalidInputError:
+            continue  # each file is then read, and reported, on its own
+        for name, path in tables.items():
+            if name in rewritten:
+                replaced[path] = rewritten[name]
+                labels[rewritten[name]] = labels[path]
+                continue
+            try:
+                rows = sum(1 for _ in open_table(path).rows)
+            except InvalidInputError:
+                rows = 0  # the count is for the summary only
+            what = _JOINED.get(name, f"associations ({name.replace('_', ' to ')})")
+            result.notes[path] = FileNote(file=labels[path], format="hubspot", object=what, rows=rows)
+    return [replaced.get(p, p) for p in given if p not in result.notes]
+
+
 def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     """Detect every file's format; unrecognised or unreadable files become file rejects."""
     if forced not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
     result = ReadPlan()
-    files, result.rejects = expand_paths(paths)
-    labels = _labels(files)
+    given, result.rejects = expand_paths(paths)
+    labels = _labels(given)
+    files: list[Path] = []
+    given = _hubspot_warehouse(given, labels, result, forced)
+    for path in given:
+        try:
+            tables = _tables(path, labels[path], result.scratch, forced)
+        except InvalidInputError as exc:
+            reason = str(exc).removeprefix(f"{path.name}: ")
+            result.notes[path] = FileNote(file=labels[path], format="?", error=reason)
+            result.rejects.append(Reject(file=labels[path], reason=reason, action="file_skipped"))
+            continue
+        for table_path, table_label in tables:
+            files.append(table_path)
+            labels[table_path] = table_label
     for path in files:
         label = labels[path]
         try:
@@ -151,6 +237,10 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
             result.native[detected.object].append(path)
         elif detected.format == "salesforce":
             result.salesforce[detected.object] = path
+        elif detected.format == "dynamics":
+            result.dynamics[detected.object].append(path)
+        elif detected.format == "chinese":
+            result.chinese[detected.object].append(path)
         else:
             result.hubspot[detected.object].append(path)
     return result
@@ -192,3 +282,8 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
             yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
     if read_plan.hubspot:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
+    if read_plan.dynamics:
+        yield from _guarded(read_dynamics(read_plan.dynamics, read_plan.notes), read_plan.notes)
+    if read_plan.chinese:
+        yield from _guarded(read_chinese(read_plan.chinese, read_plan.notes), read_plan.notes)
+    read_plan.scratch.close()

@@ -49,7 +49,7 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "region": ("country/region", "country"),
     },
     "contacts": {
-        "id": ("record id", "hs_object_id", "contact id"),
+        "id": ("record id - contact", "record id", "hs_object_id", "contact id"),
         "first": ("first name", "firstname"),
         "last": ("last name", "lastname"),
         "email": ("email", "email address"),
@@ -61,9 +61,11 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "associated company ids",
             "associatedcompanyid",
             "associated company id",
+            "record id - company",
             "company id",
         ),
         "company_name": ("associated company", "company name", "company"),
+        "company_domain": ("associated company domain",),
         "location": ("city", "country/region", "country"),
     },
     "deals": {
@@ -76,6 +78,8 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "create": ("create date", "createdate"),
         "owner": ("deal owner", "hubspot_owner_id"),
         "contacts": ("associated contact ids", "associated contact", "associatedcontactids"),
+        "contact_emails": ("associated contact email", "associated contact emails"),
+        "company_domain": ("associated company domain",),
         "company": (
             "associated company ids (primary)",
             "associated company ids",
@@ -101,13 +105,15 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "timestamp",
         ),
         "contacts": ("associated contact ids", "associated contact", "associatedcontactids", "contact ids"),
+        "contact_emails": ("associated contact email", "associated contact emails"),
         "deals": ("associated deal ids", "associated deal", "associateddealids", "deal ids"),
-        "owner": ("activity assigned to", "hubspot_owner_id", "owner", "assigned to"),
+        "owner": ("activity assigned to", "activity owner", "hubspot_owner_id", "owner", "assigned to"),
         "subject": (
             "call title",
             "hs_call_title",
             "meeting name",
             "hs_meeting_title",
+            "call/meeting title/subject",
             "email subject",
             "hs_email_subject",
             "subject",
@@ -118,6 +124,13 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _ORDER = ("companies", "contacts", "deals", "engagements")
+#: Owners (our own people) as a table of their own: a warehouse's `owner` table.
+_OWNER_COLUMNS = {
+    "id": ("hubspot_owner_id", "owner id", "owner_id"),
+    "first": ("first_name", "first name", "firstname"),
+    "last": ("last_name", "last name", "lastname"),
+    "email": ("email",),
+}
 _ID_PREFIX = {
     "companies": "hs-company-",
     "contacts": "hs-contact-",
@@ -125,14 +138,23 @@ _ID_PREFIX = {
     "engagements": "hs-engagement-",
 }
 _SPLIT = re.compile(r"[;,]")
+_OBJECT_ID_COLUMNS = ("company id", "contact id", "deal id", "activity id", "engagement id", "ticket id")
 _NOT_TOUCHES = ("note", "task", "postal", "linkedin_message", "sms")
 
 
 def hubspot_object(header: Sequence[str]) -> str | None:
     """companies, contacts, deals or engagements, from an export's header; None if not HubSpot."""
     cols = {h.strip().lower() for h in header if h}
-    if not cols & {"record id", "hs_object_id"}:
+    if "hubspot_owner_id" in cols and not cols & {"record id", "hs_object_id"} and "email" in cols:
+        return "owners"
+    # "Record ID - Contact" starts a contacts export with associated companies; "Contact ID" and
+    # its kin are what HubSpot's import files and many hand-built "almost HubSpot" files use.
+    if not cols & {"record id", "hs_object_id", "record id - contact", *_OBJECT_ID_COLUMNS}:
         return None
+    if "record id - contact" in cols:
+        return "contacts"
+    if cols & {"ticket id", "ticket name", "ticket status", "hs_pipeline_stage"} and "deal name" not in cols:
+        return "tickets"
     if cols & {"deal name", "dealname", "deal stage", "dealstage"}:
         return "deals"
     if cols & {
@@ -190,11 +212,12 @@ def _lifecycle_status(value: str | None) -> str | None:
     return None
 
 
-def _person_name(first_name: str | None, last_name: str | None) -> str | None:
+def _person_name(first_name: str | None, last_name: str | None, email: str | None = None) -> str | None:
+    """Chinese names family name first; a contact known only by e-mail is named by it, as HubSpot does."""
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if re.search(r"[\u3400-\u9fff]", first_name + last_name):
         return (last_name + first_name) or None
-    return " ".join(p for p in (first_name, last_name) if p) or None
+    return " ".join(p for p in (first_name, last_name) if p) or (email or "").strip() or None
 
 
 def _duration_seconds(value: Any) -> int | None:
@@ -249,6 +272,17 @@ class _Context:
         #: no company id (leads) are rolled into that company.
         self.companies_by_name: dict[str, str] = {}
         self.roles: dict[str, list[tuple[str, int, str]]] = {}  # contact id -> [(file, row, role value)]
+        #: Files that associate records by company domain and contact e-mail instead of ids.
+        self.companies_by_domain: dict[str, str] = {}
+        self.contacts_by_email: dict[str, str] = {}
+
+    def company_by_domain(self, value: Any) -> str | None:
+        domain = domain_from_website(str(value)) if value else None
+        return self.companies_by_domain.get(domain) if domain else None
+
+    def contacts_by_emails(self, value: Any) -> list[str]:
+        found = (self.contacts_by_email.get(e.lower()) for e in _ids(value))
+        return [c for c in found if c]
 
     def rep_id(self, owner: Any) -> str | None:
         text = str(owner or "").strip()
@@ -257,7 +291,8 @@ class _Context:
         rep_id = "hs-owner-" + re.sub(r"\s+", "-", text.lower())
         if rep_id not in self.reps:
             name = f"HubSpot owner {text}" if text.isdigit() else text
-            self.reps[rep_id] = Rep(id=rep_id, name=name, kind="sales")
+            email = text if "@" in text else None
+            self.reps[rep_id] = Rep(id=rep_id, name=name, email=email, kind="sales")
         return rep_id
 
 
@@ -278,7 +313,7 @@ def _contact(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]]) -> dict[
     company_ids = _ids(first(r, *cols["company_id"]))
     return {
         "id": _prefixed("contacts", first(r, *cols["id"])),
-        "name": _person_name(first(r, *cols["first"]), first(r, *cols["last"])),
+        "name": _person_name(first(r, *cols["first"]), first(r, *cols["last"]), first(r, *cols["email"])),
         "email": first(r, *cols["email"]),
         "title": first(r, *cols["title"]),
         "department": first(r, *cols["department"]),
@@ -294,6 +329,11 @@ def read_hubspot(
     ctx = _Context()
     deal_contacts: dict[str, list[str]] = defaultdict(list)
     pending: list[SourceRecord | Reject] = []
+    for path in files.get("owners", []):
+        yield from _read_owners(path, notes[path], ctx)
+    for path in files.get("tickets", []):
+        notes[path].error = "support tickets are not part of a buying committee; the file is not read"
+        yield Reject(file=notes[path].file, reason=notes[path].error, action="file_skipped")
     for obj in _ORDER:
         for path in files.get(obj, []):
             for item in _read_file(obj, path, notes[path], ctx, deal_contacts):
@@ -317,6 +357,32 @@ def read_hubspot(
                 )
 
 
+def _read_owners(path: Path, note: FileNote, ctx: _Context) -> Iterator[Reject]:
+    """Owners become the reps that deals and activities name by owner id, with their names."""
+    table = open_table(path)
+    note.encoding, note.delimiter = table.encoding, table.delimiter
+    note.ignored_columns = ignored_columns(
+        table.header, [c for names in _OWNER_COLUMNS.values() for c in names]
+    )
+    for row_number, raw in table.rows:
+        note.rows += 1
+        r = {k.strip().lower(): v for k, v in raw.items()}
+        owner = str(first(r, *_OWNER_COLUMNS["id"]) or "").strip()
+        if not owner:
+            yield Reject(
+                file=note.file,
+                row=row_number,
+                field="owner_id",
+                reason="required value is missing",
+                kind="reps",
+            )
+            continue
+        email = first(r, *_OWNER_COLUMNS["email"])
+        name = _person_name(first(r, *_OWNER_COLUMNS["first"]), first(r, *_OWNER_COLUMNS["last"]), email)
+        rep_id = "hs-owner-" + owner.lower()
+        ctx.reps[rep_id] = Rep(id=rep_id, name=name or f"HubSpot owner {owner}", email=email, kind="sales")
+
+
 def _read_file(
     obj: str, path: Path, note: FileNote, ctx: _Context, deal_contacts: dict[str, list[str]]
 ) -> Iterator[SourceRecord | Reject]:
@@ -327,7 +393,9 @@ def _read_file(
     name = note.file
     for row_number, raw in table.rows:
         note.rows += 1
-        r = {k.strip().lower(): v for k, v in raw.items()}
+        r: dict[str, str] = {}
+        for key, value in raw.items():  # "Company Name" (the contact's) wins over "Company name"
+            r.setdefault(key.strip().lower(), value)
         model: type[Record]
         try:
             if obj == "companies":
@@ -335,11 +403,17 @@ def _read_file(
                 name_key = normalise_company_name(data["name"]) if data["name"] else ""
                 if name_key and data["id"]:
                     ctx.companies_by_name.setdefault(name_key, data["id"])
+                if data["domain"] and data["id"]:
+                    ctx.companies_by_domain.setdefault(data["domain"], data["id"])
             elif obj == "contacts":
                 kind, model, data = "people", Person, _contact(r, cols)
                 company_name = first(r, *cols["company_name"])
+                if data["company_id"] is None:
+                    data["company_id"] = ctx.company_by_domain(first(r, *cols["company_domain"]))
                 if data["company_id"] is None and company_name:
                     data["company_id"] = ctx.companies_by_name.get(normalise_company_name(company_name))
+                if data["email"] and data["id"]:
+                    ctx.contacts_by_email.setdefault(str(data["email"]).strip().lower(), data["id"])
                 roles_value = first(r, *cols["roles"])
                 if roles_value and data["id"]:
                     for value in _ids(roles_value):
@@ -360,7 +434,7 @@ def _read_file(
                 if data["id"]:
                     deal_contacts[data["id"]] = [
                         c for c in (_prefixed("contacts", x) for x in _ids(first(r, *cols["contacts"]))) if c
-                    ]
+                    ] or ctx.contacts_by_emails(first(r, *cols["contact_emails"]))
             else:
                 kind, model = "touches", Touch
                 engagement = _engagement(r, cols, ctx, path)
@@ -394,15 +468,21 @@ _LABELS = {
 
 
 def _deal(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx: _Context) -> dict[str, Any]:
-    companies = _ids(first(r, *cols["company"]))
+    companies = [c for c in (_prefixed("companies", x) for x in _ids(first(r, *cols["company"]))) if c]
+    by_domain = ctx.company_by_domain(first(r, *cols["company_domain"]))
+    if not companies and by_domain:
+        companies = [by_domain]
     created = convert(parse_datetime, first(r, *cols["create"]), "Create Date")
     closed = convert(parse_datetime, first(r, *cols["close"]), "Close Date")
     status = _deal_status(first(r, *cols["stage"]), first(r, *cols["closed_won"]), first(r, *cols["closed"]))
+    domain = first(r, *cols["company_domain"])
+    if not companies and domain:
+        raise RowError("Associated Company Domain", domain, "no company of this export has that domain")
     if not companies:
         raise RowError("Associated Company IDs", None, "the deal is associated with no company")
     return {
         "id": _prefixed("deals", first(r, *cols["id"])),
-        "company_id": _prefixed("companies", companies[0]),
+        "company_id": companies[0],
         "name": first(r, *cols["name"]),
         "stage": first(r, *cols["stage"]),
         "status": status,
@@ -421,6 +501,7 @@ def _engagement(
     if kind is None:
         return None
     contacts = [c for c in (_prefixed("contacts", x) for x in _ids(first(r, *cols["contacts"]))) if c]
+    contacts = contacts or ctx.contacts_by_emails(first(r, *cols["contact_emails"]))
     if not contacts:
         raise RowError("Associated Contact IDs", None, "the activity is associated with no contact")
     deals = _ids(first(r, *cols["deals"]))

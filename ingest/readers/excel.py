@@ -1,0 +1,91 @@
+"""Excel workbooks (.xlsx): every sheet is read as a table named after the sheet.
+
+Many teams, Chinese teams above all, export their CRM to Excel rather than CSV. Each non-empty sheet is
+written out as a UTF-8 CSV file called after the sheet (`联系人`, `Contact`, `people`) in a private
+temporary folder, so a sheet goes through exactly the detection and readers a CSV file of that name
+would: the sheet name plays the file name, the first row the header. Rows keep the numbers Excel
+shows. Cells are written as text: whole numbers without a trailing `.0` (ids), dates as ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InvalidInputError
+from ingest.readers.scratch import Scratch
+
+__all__ = ["EXCEL_SUFFIXES", "Workbooks", "cell_text"]
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a CSV export of the sheet would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+class Workbooks:
+    """The sheets of the workbooks of one ingest, as table files in a scratch folder."""
+
+    def __init__(self, scratch: Scratch) -> None:
+        self._scratch = scratch
+
+    def sheets(self, path: Path, label: str) -> list[tuple[Path, str]]:
+        """(table file, label `book.xlsx[sheet]`) of every non-empty sheet; raises InvalidInputError."""
+        if path.suffix.lower() == ".xls":
+            raise InvalidInputError(
+                f"{path.name}: an Excel 97-2003 workbook (.xls) cannot be read; save it as .xlsx or CSV"
+            )
+        from openpyxl import load_workbook  # only ingests with a workbook pay for the import
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            # openpyxl's messages name the file's full path; the reason names the workbook only.
+            raise InvalidInputError(
+                f"{path.name}: not a readable .xlsx workbook (damaged, not a workbook, or refused XML: "
+                f"{type(exc).__name__})"
+            ) from None
+        target = self._scratch.folder()
+        found: list[tuple[Path, str]] = []
+        try:
+            for sheet in book.worksheets:
+                rows = _sheet_rows(path, sheet)
+                while rows and not any(c.strip() for c in rows[-1]):
+                    rows.pop()
+                if not rows:
+                    continue  # a blank sheet (Sheet2) is not data
+                out = target / f"{_UNSAFE.sub('_', sheet.title).strip() or 'sheet'}.csv"
+                with out.open("w", encoding="utf-8", newline="") as fh:
+                    csv.writer(fh).writerows(rows)
+                found.append((out, f"{label}[{sheet.title}]"))
+        finally:
+            book.close()
+        return found
+
+
+def _sheet_rows(path: Path, sheet: Any) -> list[list[str]]:
+    """A sheet's cells as text; a sheet that cannot be parsed (or is an XML bomb) stops the file."""
+    try:
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # defusedxml's refusals are ValueErrors; a malformed sheet's XML is a ParseError (SyntaxError).
+        raise InvalidInputError(
+            f"{path.name}: sheet {sheet.title!r} cannot be read ({type(exc).__name__})"
+        ) from None
