@@ -19,7 +19,6 @@ import re
 import secrets
 import shutil
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.shared_file import replace_atomically
 from graph.errors import BuyerGraphError, NotFoundError
 
 log = logging.getLogger("buyergraph.api")
@@ -205,15 +205,7 @@ class JobRegistry:
     def _write(self, job: Job) -> None:
         """Write the job's file atomically (a reader sees the old or the new one), owner-only."""
         data = {"job": job.model_dump(mode="json"), "owner": asdict(self._owner)}
-        fd, temporary = tempfile.mkstemp(dir=self._folder, prefix=".job-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out)
-            os.replace(temporary, self._path(job.id))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        replace_atomically(self._path(job.id), json.dumps(data).encode("utf-8"))
         self._written_at[job.id] = time.monotonic()
 
     def _read(self, path: Path) -> tuple[Job, _Owner] | None:
@@ -292,7 +284,7 @@ class JobRegistry:
             with contextlib.suppress(OSError):
                 path.unlink()
         # A half-written file of a process killed while writing it (never read: not *.json).
-        for path in self._folder.glob(".job-*.tmp"):
+        for path in self._folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 if time.time() - path.stat().st_mtime > _STALE_TEMP_S:
                     path.unlink()

@@ -7,23 +7,19 @@ server re-reads the file when it changes). Plain keys are never written anywhere
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
-import json
 import os
 import secrets
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
+from api.shared_file import SharedJsonFile
 from graph.errors import ConfigurationError, InvalidInputError, NotFoundError
 
 #: Every key starts with this, so that a leaked key is recognisable (e.g. by secret scanners).
@@ -86,55 +82,12 @@ class KeyRing:
         path = Path(path)
         self.path = path / FILE_NAME if path.suffix != ".json" else path
         self._mutex = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._cached = _KeyFile()
+        self._file = SharedJsonFile(self.path, _KeyFile, what="key file")
         self._last_written: dict[str, float] = {}
 
     @classmethod
     def for_home(cls, home: str | os.PathLike[str]) -> KeyRing:
         return cls(Path(home).expanduser() / FILE_NAME)
-
-    # --- file ------------------------------------------------------------------------------
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.parent / ".keys.lock", "a")  # noqa: SIM115 - held for the block
-        except OSError as exc:
-            raise ConfigurationError(f"cannot open the key file folder {self.path.parent}: {exc}") from None
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
-    def _read(self) -> _KeyFile:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            self._stamp, self._cached = None, _KeyFile()
-            return self._cached
-        stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._stamp:
-            try:
-                self._cached = _KeyFile.model_validate_json(self.path.read_bytes())
-            except (OSError, ValidationError, ValueError):
-                raise ConfigurationError(f"the key file {self.path} is unreadable or damaged") from None
-            self._stamp = stamp
-        return self._cached
-
-    def _write(self, doc: _KeyFile) -> None:
-        data = json.dumps(doc.model_dump(mode="json"), indent=2).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".keys.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
     # --- operations ------------------------------------------------------------------------
 
@@ -148,8 +101,8 @@ class KeyRing:
         except ValueError:
             raise InvalidInputError(f"scope must be read, write or admin, got {scope!r}") from None
         plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
-        with self._mutex, self._locked():
-            doc = self._read().model_copy(deep=True)
+        with self._mutex, self._file.locked():
+            doc = self._file.read().model_copy(deep=True)
             if any(k.name == name and k.active for k in doc.keys):
                 raise InvalidInputError(
                     f"an active key named {name!r} exists; revoke it or pick another name"
@@ -164,29 +117,29 @@ class KeyRing:
                     created_at=_now(),
                 )
             )
-            self._write(doc)
+            self._file.write(doc)
         return plaintext
 
     def list_keys(self) -> list[ApiKey]:
         with self._mutex:
-            return list(self._read().keys)
+            return list(self._file.read().keys)
 
     def revoke(self, name_or_id: str) -> ApiKey:
         """Revoke the active key with this name or id; revoked keys stay listed."""
-        with self._mutex, self._locked():
-            doc = self._read().model_copy(deep=True)
+        with self._mutex, self._file.locked():
+            doc = self._file.read().model_copy(deep=True)
             matches = [k for k in doc.keys if k.active and name_or_id in (k.name, k.id)]
             if not matches:
                 raise NotFoundError("active key", name_or_id)
             for key in matches:
                 key.revoked_at = _now()
-            self._write(doc)
+            self._file.write(doc)
             return matches[0]
 
     def active_by_id(self, key_id: str) -> ApiKey | None:
         """The active key with this id (a page session's key), or None once it is revoked."""
         with self._mutex:
-            keys = self._read().keys
+            keys = self._file.read().keys
         return next((k for k in keys if k.id == key_id and k.active), None)
 
     def verify(self, plaintext: str) -> ApiKey | None:
@@ -195,7 +148,7 @@ class KeyRing:
             return None
         digest = _digest(plaintext)
         with self._mutex:
-            keys = self._read().keys
+            keys = self._file.read().keys
         found: ApiKey | None = None
         for key in keys:
             if hmac.compare_digest(key.sha256, digest) and key.active:
@@ -211,11 +164,11 @@ class KeyRing:
             return
         self._last_written[key.id] = now
         try:
-            with self._mutex, self._locked():
-                doc = self._read().model_copy(deep=True)
+            with self._mutex, self._file.locked():
+                doc = self._file.read().model_copy(deep=True)
                 for stored in doc.keys:
                     if stored.id == key.id:
                         stored.last_used = _now()
-                self._write(doc)
+                self._file.write(doc)
         except (OSError, ConfigurationError):
             pass

@@ -12,23 +12,18 @@ which only a page this server rendered for that session knows.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
-import json
 import os
 import secrets
-import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from api.keys import ApiKey, Scope
-from graph.errors import ConfigurationError
+from api.shared_file import SharedJsonFile
 
 FILE_NAME = "sessions.json"
 FORMAT_VERSION = 1
@@ -79,60 +74,18 @@ class SessionStore:
         path = Path(path)
         self.path = path / FILE_NAME if path.suffix != ".json" else path
         self._mutex = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._cached = _SessionFile()
+        self._file = SharedJsonFile(self.path, _SessionFile, what="session file")
 
     @classmethod
     def for_home(cls, home: str | os.PathLike[str]) -> SessionStore:
         return cls(Path(home).expanduser() / FILE_NAME)
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.parent / ".sessions.lock", "a")  # noqa: SIM115 - held for the block
-        except OSError as exc:
-            folder = self.path.parent
-            raise ConfigurationError(f"cannot open the session file folder {folder}: {exc}") from None
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
-    def _read(self) -> _SessionFile:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            self._stamp, self._cached = None, _SessionFile()
-            return self._cached
-        stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._stamp:
-            try:
-                self._cached = _SessionFile.model_validate_json(self.path.read_bytes())
-            except (OSError, ValidationError, ValueError):
-                raise ConfigurationError(f"the session file {self.path} is unreadable or damaged") from None
-            self._stamp = stamp
-        return self._cached
-
-    def _write(self, doc: _SessionFile) -> None:
-        data = json.dumps(doc.model_dump(mode="json"), indent=1).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sessions.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
     def create(self, key: ApiKey) -> str:
         """A new session for this key; returns the session id, which is stored only as a hash."""
         session_id = SESSION_PREFIX + secrets.token_urlsafe(32)
         now = _now()
-        with self._mutex, self._locked():
-            doc = self._read().model_copy(deep=True)
+        with self._mutex, self._file.locked():
+            doc = self._file.read().model_copy(deep=True)
             doc.sessions = [s for s in doc.sessions if s.expires_at > now]  # forget expired ones
             doc.sessions.append(
                 PageSession(
@@ -144,7 +97,7 @@ class SessionStore:
                     expires_at=now + SESSION_LIFETIME,
                 )
             )
-            self._write(doc)
+            self._file.write(doc)
         return session_id
 
     def lookup(self, session_id: str) -> PageSession | None:
@@ -153,7 +106,7 @@ class SessionStore:
             return None
         digest = _digest(session_id)
         with self._mutex:
-            sessions = self._read().sessions
+            sessions = self._file.read().sessions
         now = _now()
         found: PageSession | None = None
         for session in sessions:
@@ -164,11 +117,11 @@ class SessionStore:
     def delete(self, session_id: str) -> bool:
         """End a session (sign-out); False when there was none."""
         digest = _digest(session_id)
-        with self._mutex, self._locked():
-            doc = self._read().model_copy(deep=True)
+        with self._mutex, self._file.locked():
+            doc = self._file.read().model_copy(deep=True)
             kept = [s for s in doc.sessions if s.sha256 != digest]
             if len(kept) == len(doc.sessions):
                 return False
             doc.sessions = kept
-            self._write(doc)
+            self._file.write(doc)
         return True
