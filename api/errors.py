@@ -230,6 +230,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict",
         413: "The request body or upload is larger than the configured limit",
         422: "A parameter or body field failed validation",
+        429: "Too much work is still running; retry after the number of seconds in Retry-After",
         431: "The request headers are larger than the configured limit",
         503: "The store is unreachable; retry after the number of seconds in Retry-After",
     }

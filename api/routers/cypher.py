@@ -2,7 +2,8 @@
 
 Queries that would write, change the schema, read files, manage transactions or call a procedure
 off the allow-list are refused with 403 before anything runs; the rest run in a READ transaction
-with a timeout (408), a row limit (`truncated`) and a size limit (413).
+with a timeout (408), a row limit (`truncated`) and a size limit (413); while the queries a store
+runs at once (`CONSOLE_SLOTS`) are all still running on Neo4j, more are answered 429.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AdminKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
 from api.schemas import CypherQueryCreate, CypherResultPublic
-from graph.stores.console import QueryTimeoutError, ResultTooLargeError
+from graph.stores.console import ConsoleBusyError, QueryTimeoutError, ResultTooLargeError
 
 router = APIRouter(prefix="/cypher", tags=["cypher"])
+
+#: Seconds a client is asked to wait when every console slot is taken.
+CONSOLE_RETRY_AFTER_S = 5
 
 
 @router.post(
     "",
     response_model=CypherResultPublic,
     summary="Run a read-only Cypher query",
-    responses=problem_responses(401, 403, 408, 413, 422, 503),
+    responses=problem_responses(401, 403, 408, 413, 422, 429, 503),
 )
 async def run_cypher(
     body: CypherQueryCreate, store: StoreDep, runtime: RuntimeDep, _key: AdminKey
@@ -69,6 +73,10 @@ async def run_cypher(
         raise ApiProblem(408, "timeout", "Request took too long", str(exc)) from None
     except ResultTooLargeError as exc:
         raise ApiProblem(413, "result-too-large", "Result too large", str(exc)) from None
+    except ConsoleBusyError as exc:
+        raise ApiProblem(
+            429, "console-busy", "Console busy", str(exc), headers={"Retry-After": str(CONSOLE_RETRY_AFTER_S)}
+        ) from None
     return CypherResultPublic(
         columns=result.columns,
         rows=result.rows,

@@ -33,7 +33,13 @@ from neo4j.graph import Node, Path, Relationship
 from pydantic import BaseModel
 
 import cypher
-from graph.errors import ConfigurationError, ForbiddenQueryError, InvalidInputError, StoreUnavailableError
+from graph.errors import (
+    BuyerGraphError,
+    ConfigurationError,
+    ForbiddenQueryError,
+    InvalidInputError,
+    StoreUnavailableError,
+)
 
 __all__ = ["ConsoleResult", "QueryTimeoutError", "ResultTooLargeError", "run_read_only", "to_json_value"]
 
@@ -71,6 +77,21 @@ FETCH_SIZE = 100
 
 class QueryTimeoutError(InvalidInputError):
     """The console query ran longer than its timeout and was stopped."""
+
+
+class ConsoleBusyError(BuyerGraphError):
+    """Every console slot of this store holds a query that Neo4j is still computing."""
+
+
+#: Console queries one store runs at once. A query whose caller got its 408 keeps its slot until Neo4j
+#: really ends it: Community does not stop a CPU-bound expression at its timeout, so without this a
+#: client could pile up queries that each keep a server core busy.
+CONSOLE_SLOTS = 2
+
+
+def console_slots() -> threading.BoundedSemaphore:
+    """The slots a store hands to every `run_read_only` call it makes."""
+    return threading.BoundedSemaphore(CONSOLE_SLOTS)
 
 
 class ResultTooLargeError(InvalidInputError):
@@ -216,9 +237,11 @@ def run_read_only(
     timeout_s: float,
     max_rows: int,
     max_bytes: int,
+    slots: threading.Semaphore | None = None,
 ) -> ConsoleResult:
     """Check that `text` only reads, then run it in a READ transaction; at most `max_rows` rows and
-    `max_bytes` bytes of JSON."""
+    `max_bytes` bytes of JSON. With `slots`, the query holds one until Neo4j has ended it, and none
+    free is ConsoleBusyError."""
     if not text.strip():
         raise InvalidInputError("the query is empty")
     first_word = text.lstrip().split(None, 1)[0].upper()
@@ -263,8 +286,20 @@ def run_read_only(
             _check_plan(summary, database)
             return session.execute_read(work)
 
+    def in_slot() -> tuple[list[str], list[list[Any]], bool]:
+        try:
+            return plan_and_run()
+        finally:
+            if slots is not None:
+                slots.release()
+
+    if slots is not None and not slots.acquire(blocking=False):
+        raise ConsoleBusyError(
+            "earlier console queries are still running on Neo4j (a query stopped at its timeout may "
+            "run on until Neo4j ends it); try again in a few seconds"
+        )
     try:
-        columns, rows, truncated = _in_thread(plan_and_run).result(timeout=timeout_s + DEADLINE_GRACE_S)
+        columns, rows, truncated = _in_thread(in_slot).result(timeout=timeout_s + DEADLINE_GRACE_S)
     except FutureTimeout:
         _terminate(driver, database, token)
         raise QueryTimeoutError(f"the query ran longer than {timeout_s:g} seconds and was stopped") from None

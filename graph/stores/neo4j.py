@@ -458,6 +458,8 @@ class Neo4jStore(GraphStore):
             raise ConfigurationError(f"ingest_lease_s must be positive, got {ingest_lease_s}")
         #: How long the ingest lock outlives a holder that stopped renewing it (died).
         self._ingest_lease_s = ingest_lease_s
+        self._console_lock = threading.Lock()
+        self._console_slots: threading.Semaphore | None = None
         self._driver = driver
         self._database = database
         #: Writer threads of a `bulk()` block (see _WritePipeline).
@@ -1066,8 +1068,11 @@ class Neo4jStore(GraphStore):
     ) -> ConsoleResult:
         """Run a user's Cypher query if its plan only reads, in a READ transaction, with a timeout, at
         most `max_rows` rows and `max_bytes` bytes (see graph/stores/console.py for what is refused)."""
-        from graph.stores.console import run_read_only
+        from graph.stores.console import console_slots, run_read_only
 
+        with self._console_lock:
+            if self._console_slots is None:
+                self._console_slots = console_slots()
         return run_read_only(
             self._driver,
             self._database,
@@ -1076,4 +1081,5 @@ class Neo4jStore(GraphStore):
             timeout_s=timeout_s,
             max_rows=max_rows,
             max_bytes=max_bytes,
+            slots=self._console_slots,
         )

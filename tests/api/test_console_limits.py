@@ -107,3 +107,24 @@ def test_the_timeout_holds_for_a_cpu_bound_expression(console: ApiEnv) -> None:
     assert took < 5, f"answered after {took:.1f} s"
     # The console still answers other queries meanwhile.
     assert run(console, "RETURN 1 AS one").json()["rows"] == [[1]]
+
+
+def test_queries_still_running_on_neo4j_hold_the_console_slots(console: ApiEnv) -> None:
+    """A query stopped at its timeout may run on in Neo4j: while every slot holds one, more queries are
+    429 with Retry-After (not piled onto the server); once Neo4j ends them, the console answers again."""
+    from graph.stores.console import CONSOLE_SLOTS
+
+    cpu_bound = "RETURN size(reduce(s = '', x IN range(1, 250000) | s + 'x')) AS n"
+    with ThreadPoolExecutor(max_workers=CONSOLE_SLOTS) as pool:
+        timed_out = list(pool.map(lambda _: run(console, cpu_bound, timeout_s=1), range(CONSOLE_SLOTS)))
+    assert [r.status_code for r in timed_out] == [408] * CONSOLE_SLOTS, [r.text for r in timed_out]
+    busy = run(console, "RETURN 1 AS one")
+    assert busy.status_code == 429, busy.text
+    assert busy.headers["content-type"] == "application/problem+json"
+    assert int(busy.headers["retry-after"]) > 0
+    assert busy.json()["type"].endswith("console-busy")
+    deadline = time.monotonic() + 120
+    while (answer := run(console, "RETURN 1 AS one")).status_code == 429 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["rows"] == [[1]]
