@@ -23,6 +23,7 @@ from graph.stores.base import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
 from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world
+from tests.serving import free_port
 
 AS_OF: date = DEFAULT_AS_OF
 WORLD_ACCOUNTS = 4
@@ -118,13 +119,6 @@ def api(request: pytest.FixtureRequest) -> ApiEnv:
     """Each API test runs against the embedded store and against Neo4j."""
     env: ApiEnv = request.getfixturevalue(f"{request.param}_env")
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class TcpProxy:

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +16,8 @@ import pytest
 
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
-from tests.api.conftest import free_port
+from tests.serving import BUYERGRAPH, ServeProcess, create_key
 
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 FOREIGN = "http://127.0.0.1:9999"
 NEW_PERSON_CSV = "id,name,email,title\ncsrf-p1,Casey Forged,casey@forged.example,CFO\n"
 
@@ -35,19 +31,6 @@ class Served:
     env: dict[str, str]
 
 
-def _create_key(env: dict[str, str], name: str, scope: str) -> str:
-    done = subprocess.run(
-        [str(BUYERGRAPH), "keys", "create", name, "--scope", scope],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"bg_[A-Za-z0-9_-]+", done.stdout)
-    assert found, done.stdout
-    return found.group(0)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, world_dir: Path) -> Iterator[Served]:
     """One server for the module (the last test revokes a key)."""
@@ -58,33 +41,11 @@ def served(tmp_path_factory: pytest.TempPathFactory, world_dir: Path) -> Iterato
     home = tmp_path / "home"
     env = {**os.environ, "BUYERGRAPH_HOME": str(home)}
     env.pop("NEO4J_URI", None)
-    keys = {scope: _create_key(env, f"csrf-{scope}", scope) for scope in ("read", "write", "admin")}
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/health", timeout=2)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"the server did not start:\n{process.communicate()[0]}") from None
-            time.sleep(0.2)
-    try:
-        yield Served(base, home, store_dir, keys, env)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
-        for key in keys.values():
-            assert key not in output
+    keys = {scope: create_key(env, f"csrf-{scope}", scope) for scope in ("read", "write", "admin")}
+    with ServeProcess(env, before_serve=["--store", str(store_dir)]) as server:
+        yield Served(server.base, home, store_dir, keys, env)
+    for key in keys.values():
+        assert key not in server.stop()
 
 
 def _sign_in(client: httpx.Client, key: str, origin: str | None = None) -> httpx.Response:

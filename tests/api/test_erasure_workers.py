@@ -5,11 +5,6 @@ it, and an account that existed only because of the person's e-mail domain is go
 from __future__ import annotations
 
 import os
-import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +14,9 @@ import pytest
 from graph.stores.base import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
-from tests.api.conftest import AS_OF, free_port
+from tests.api.conftest import AS_OF
+from tests.serving import ServeProcess, create_key
 
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 SOLO_NAME = "Quinby Soloerasable"
 SOLO_EMAIL = "quinby@quinby-solo.example"
 SOLO_ACCOUNT = "domain-quinby-solo.example"
@@ -33,39 +28,6 @@ def _solo_bundle(folder: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "people.csv").write_text(f"id,name,email,title\nsolo-1,{SOLO_NAME},{SOLO_EMAIL},Owner\n")
     return folder
-
-
-def _serve(env: dict[str, str], args: list[str]) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), *args, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code in (200, 503):
-                return process, base
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(f"the server did not start:\n{process.communicate()[0]}")
-        time.sleep(0.2)
-
-
-def _key(env: dict[str, str], name: str, scope: str) -> str:
-    done = subprocess.run(
-        [str(BUYERGRAPH), "keys", "create", name, "--scope", scope], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    found = re.search(r"bg_[A-Za-z0-9_-]+", done.stdout)
-    assert found
-    return found.group(0)
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -100,9 +62,12 @@ def _many(base: str, key: str, path: str) -> list[httpx.Response]:
 
 def test_an_erasure_is_effective_in_every_worker_at_once(backend: tuple[dict[str, str], list[str]]) -> None:
     env, args = backend
-    read, admin = _key(env, "erasure-read", "read"), _key(env, "erasure-admin", "admin")
-    process, base = _serve(env, args)
-    try:
+    read, admin = create_key(env, "erasure-read", "read"), create_key(env, "erasure-admin", "admin")
+    server = ServeProcess(
+        env, before_serve=args, workers=2, timeout_s=60, stop_timeout_s=60, healthy_statuses=(200, 503)
+    )
+    with server:
+        base = server.base
         with httpx.Client(base_url=base, headers={"X-API-Key": read}, timeout=60) as client:
             account_id = client.get("/api/v1/accounts", params={"limit": 1}).json()["data"][0]["id"]
             ranked = client.get(f"/api/v1/accounts/{account_id}/key-people", params={"as_of": str(AS_OF)})
@@ -132,9 +97,7 @@ def test_an_erasure_is_effective_in_every_worker_at_once(backend: tuple[dict[str
         with httpx.Client(base_url=base, headers={"X-API-Key": read}, timeout=60) as client:
             listed = client.get("/api/v1/accounts", params={"search": "quinby-solo", "limit": 50}).json()
             assert listed["count"] == 0
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
+    output = server.stop()
     audit = [line for line in output.splitlines() if "erasure by key 'erasure-admin'" in line]
     assert len(audit) == 2, output[-3000:]
     for secret in (

@@ -18,11 +18,8 @@ import pytest
 
 from api.jobs import JobRegistry, JobState
 from graph.errors import NotFoundError
-from tests.api.conftest import free_port
-from tests.api.test_upload_job_serve import _bundle
-
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
-JOB_THRESHOLD = 8_192
+from tests.api.test_upload_job_serve import _bundle, _uploader
+from tests.serving import ServeProcess
 
 
 def _wait_finished(registry: JobRegistry, job_id: str) -> None:
@@ -98,61 +95,10 @@ def test_finished_jobs_are_pruned_to_the_newest(tmp_path: Path) -> None:
         registry.close()
 
 
-def _listening(port: int) -> int:
-    """How many sockets listen on this IPv4 port (Linux: /proc/net/tcp)."""
-    lines = Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]
-    return sum(1 for line in lines if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A")
-
-
-def _serve(env: dict[str, str], *args: str, listeners: int = 1) -> tuple[subprocess.Popen[str], str, int]:
-    """`buyergraph serve` in a session of its own (so that it and its workers can all be ended), once
-    `listeners` server processes listen and one answers /health."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            httpx.get(f"{base}/health", timeout=2)
-            if _listening(port) >= listeners:
-                return process, base, port
-            raise httpx.ConnectError("not every worker listens yet")
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                os.killpg(process.pid, signal.SIGKILL)
-                raise AssertionError(f"the server did not start:\n{process.communicate()[0]}") from None
-            time.sleep(0.2)
-
-
-def _env(tmp_path: Path) -> tuple[dict[str, str], str]:
-    env = {
-        **os.environ,
-        "BUYERGRAPH_HOME": str(tmp_path / "home"),
-        "BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES": str(JOB_THRESHOLD),
-    }
-    for name in ("NEO4J_URI", "BUYERGRAPH_STORE"):
-        env.pop(name, None)
-    created = subprocess.run(
-        [str(BUYERGRAPH), "keys", "create", "uploader", "--scope", "write"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return env, created.stdout.strip()
-
-
 def test_every_worker_answers_a_poll_of_a_job(tmp_path: Path) -> None:
-    env, key = _env(tmp_path)
-    process, base, _ = _serve(env, "--workers", "2", listeners=2)
-    try:
+    env, key = _uploader(tmp_path / "home")
+    with ServeProcess(env, workers=2, timeout_s=90) as server:
+        base = server.base
         bundle = _bundle("Spread", 2_000)
         files = [("files", (name, content, "text/csv")) for name, content in bundle.items()]
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
@@ -174,9 +120,7 @@ def test_every_worker_answers_a_poll_of_a_job(tmp_path: Path) -> None:
             time.sleep(0.05)
         assert job["state"] == "succeeded", job
         assert job["result"]["summary"]["kinds"]["people"]["loaded"] == 2_000
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
+    output = server.stop()
     assert key not in output
     assert "Spread Person" not in output
 
@@ -203,10 +147,10 @@ def _alive(pid: int) -> bool:
 
 
 def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
-    env, _ = _env(tmp_path)
-    process, base, port = _serve(env, "--workers", "2", listeners=2)
+    env, _ = _uploader(tmp_path / "home")
     workers: list[int] = []
-    try:
+    with ServeProcess(env, workers=2, timeout_s=90) as server:
+        process, base, port = server.process, server.base, server.port
         deadline = time.monotonic() + 30
         while len(workers) < 2 and time.monotonic() < deadline:
             workers = [pid for pid in _children(process.pid) if _alive(pid)]
@@ -222,8 +166,3 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
             httpx.get(f"{base}/health", timeout=2)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", port))  # the port is free again
-    finally:
-        for pid in workers:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        process.communicate(timeout=30)

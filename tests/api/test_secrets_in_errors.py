@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from api.settings import Settings
 from api.stores import describe_store
-from tests.api.conftest import free_port
+from tests.serving import BUYERGRAPH, free_port
 
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 PASSWORD = "s3cretPW"
 
 

@@ -2,71 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
-from tests.api.conftest import AS_OF, free_port, make_keys
+from tests.api.conftest import AS_OF, make_keys
+from tests.serving import ServeProcess
 
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 
-
-def _start_serve(
-    tmp_path: Path, world_dir: Path, *serve_args: str
-) -> tuple[subprocess.Popen[str], str, Path, dict[str, str]]:
-    """A real `buyergraph serve` on a free port over an embedded store holding the world: (the
-    process, its base URL, the store's folder, the keys by scope), once it answers `/health`."""
+def _serve(tmp_path: Path, world_dir: Path, workers: int = 1) -> tuple[ServeProcess, Path, dict[str, str]]:
+    """A real `buyergraph serve` (not started yet) over an embedded store holding the world: (the
+    server, the store's folder, the keys by scope)."""
     store_dir = tmp_path / "store"
     with EmbeddedStore(store_dir) as store:
         ingest_paths([world_dir], store, progress=False)
     keys = make_keys(tmp_path / "home")
-    port = free_port()
     env = {**os.environ, "BUYERGRAPH_HOME": str(tmp_path / "home")}
     env.pop("NEO4J_URI", None)
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), "--store", str(store_dir), "serve", "--port", str(port), *serve_args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group: a failed start ends the workers too
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/health", timeout=2)
-            return process, base, store_dir, keys
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                # Kill the whole group: a worker left alive would hold the output pipe open and
-                # communicate() would wait for it forever.
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                output = process.communicate(timeout=30)[0]
-                raise AssertionError(f"the server did not start within 30 s:\n{output}") from None
-            time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[str]) -> str:
-    """SIGTERM, then the server's whole output."""
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
-    return output
+    return ServeProcess(env, before_serve=["--store", str(store_dir)], workers=workers), store_dir, keys
 
 
 def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Path) -> None:
-    process, base, store_dir, keys = _start_serve(tmp_path, world_dir)
-    port = base.rsplit(":", 1)[1]
-    try:
+    server, store_dir, keys = _serve(tmp_path, world_dir)
+    with server:
+        base, port = server.base, server.port
         health = httpx.get(f"{base}/health", timeout=5)
         assert health.status_code == 200 and health.json()["store"]["backend"] == "embedded"
         with httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}, timeout=30) as client:
@@ -80,10 +43,9 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
             assert denied.headers["content-type"] == "application/problem+json"
             assert "server" not in {k.lower() for k in denied.headers}
         assert httpx.get(f"{base}/api/v1/accounts", timeout=5).status_code == 401
-    finally:
-        output = _stop(process)
+    output = server.stop()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so that the exit status says why it ended.
-    assert process.returncode in (0, -signal.SIGTERM), output
+    assert server.returncode in (0, -signal.SIGTERM), output
     assert "Application shutdown complete" in output
     assert f"http://127.0.0.1:{port}" in output
     for key in keys.values():
@@ -92,8 +54,9 @@ def test_serve_answers_over_http_and_stops_cleanly(tmp_path: Path, world_dir: Pa
 
 def test_serve_with_workers_answers_every_client(tmp_path: Path, world_dir: Path) -> None:
     """`--workers 2`: two processes, each on a socket of its own (api/serving.py), both serving."""
-    process, base, _, keys = _start_serve(tmp_path, world_dir, "--workers", "2")
-    try:
+    server, _, keys = _serve(tmp_path, world_dir, workers=2)
+    with server:
+        base = server.base
         clients = [httpx.Client(base_url=base, headers={"X-API-Key": keys["read"]}) for _ in range(16)]
         try:
             answers = [client.get("/api/v1/accounts", params={"limit": 1}) for client in clients]
@@ -102,8 +65,7 @@ def test_serve_with_workers_answers_every_client(tmp_path: Path, world_dir: Path
                 client.close()
         assert [a.status_code for a in answers] == [200] * 16
         assert len({a.json()["count"] for a in answers}) == 1
-    finally:
-        output = _stop(process)
-    assert process.returncode in (0, -signal.SIGTERM), output
+    output = server.stop()
+    assert server.returncode in (0, -signal.SIGTERM), output
     for key in keys.values():
         assert key not in output

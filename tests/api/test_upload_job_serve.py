@@ -7,18 +7,14 @@ wrong folder would load the decoy's people and still report success.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.api.conftest import free_port
+from tests.serving import ServeProcess, create_key
 
-BUYERGRAPH = Path(sys.executable).with_name("buyergraph")
 #: Uploads above this many bytes run as a job; each upload below is several times larger.
 JOB_THRESHOLD = 8_192
 UPLOADS = 3
@@ -38,27 +34,17 @@ def _bundle(tag: str, people: int) -> dict[str, bytes]:
     }
 
 
-def _start(cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BUYERGRAPH), "serve", "--port", str(port)],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/health", timeout=2)
-            return process, base
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"the server did not start:\n{process.communicate()[0]}") from None
-            time.sleep(0.2)
+def _uploader(home: Path) -> tuple[dict[str, str], str]:
+    """A server's environment (the default store under `home`, uploads above JOB_THRESHOLD as jobs)
+    and a write key for it."""
+    env = {
+        **os.environ,
+        "BUYERGRAPH_HOME": str(home),
+        "BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES": str(JOB_THRESHOLD),
+    }
+    for name in ("NEO4J_URI", "BUYERGRAPH_STORE"):
+        env.pop(name, None)
+    return env, create_key(env, "uploader", "write")
 
 
 def _finished(client: httpx.Client, location: str) -> dict[str, Any]:
@@ -77,25 +63,11 @@ def test_large_uploads_load_their_own_files_not_the_servers_folder(tmp_path: Pat
     decoy.mkdir()
     for name, content in _bundle("Decoy", 5).items():
         (decoy / name).write_bytes(content)
-    env = {
-        **os.environ,
-        "BUYERGRAPH_HOME": str(home),
-        "BUYERGRAPH_INGEST_JOB_THRESHOLD_BYTES": str(JOB_THRESHOLD),
-    }
-    for name in ("NEO4J_URI", "BUYERGRAPH_STORE"):
-        env.pop(name, None)
-    created = subprocess.run(
-        [str(BUYERGRAPH), "keys", "create", "uploader", "--scope", "write"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    key = created.stdout.strip()
-    assert key.startswith("bg_"), created.stderr
+    env, key = _uploader(home)
+    assert key.startswith("bg_")
 
-    process, base = _start(decoy, env)
-    try:
+    with ServeProcess(env, cwd=decoy) as server:
+        base = server.base
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
             tags = [f"Upload{n}" for n in range(UPLOADS)]
             for tag in tags:
@@ -118,9 +90,7 @@ def test_large_uploads_load_their_own_files_not_the_servers_folder(tmp_path: Pat
             assert decoys["count"] == 0, decoys
             accounts = client.get("/api/v1/accounts", params={"limit": 50}).json()
             assert sorted(a["id"] for a in accounts["data"]) == sorted(f"c-{tag}" for tag in tags)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
+    output = server.stop()
     assert key not in output
     assert "Decoy Person" not in output
     assert sorted(p.name for p in decoy.iterdir()) == ["companies.csv", "people.csv"]
