@@ -749,40 +749,64 @@ def upload_over_inline_limit(suite: Suite, store: Store, outcome: Outcome) -> No
 
 @fault("cross-site-request")
 def cross_site_request(suite: Suite, store: Store, outcome: Outcome) -> None:
-    """A signed-in browser session sending DELETE / POST from a foreign Origin: refused, nothing changed."""
+    """A browser signed in to the pages, made to send DELETE / POST from a foreign Origin: refused as
+    cross-site, nothing changed; the same requests from the server's own page (same origin, the page's
+    CSRF token) go through, so the refusal is the CSRF defence and not something else."""
     suite.ensure_loaded(store)
     with contextlib.closing(store.open()) as opened:
         person = opened.list_people(limit=1).data[0].id
-    key = suite.create_key(store, "admin")
-    foreign = {"Origin": f"http://{FOREIGN_ORIGIN_HOST}:{free_port()}"}
+    key = suite.create_key(store, "write")
+    admin = suite.create_key(store, "admin")
     outcome.tried = (
-        "sign in with the login form, then DELETE /api/v1/people/{id} and POST /api/v1/ingest with the "
-        "cookie from a foreign Origin"
+        "a foreign-origin login, an admin-key login, then a write-key page session sending DELETE "
+        "/api/v1/people/{id} and POST /api/v1/ingest from a foreign Origin (and from its own page)"
     )
     with suite.server(store) as base, httpx.Client(base_url=base, timeout=30) as browser:
-        login = browser.post("/login", data={"api_key": key, "next": "/"}, follow_redirects=False)
-        if login.status_code >= 400 or not browser.cookies:
-            outcome.lost.append(
-                f"check failed: the login form answered {login.status_code} and set no cookie"
-            )
+        own = {"Origin": base}
+        foreign = {"Origin": f"http://{FOREIGN_ORIGIN_HOST}:{free_port()}"}
+
+        def login(api_key: str, origin: dict[str, str]) -> httpx.Response:
+            form = browser.get("/login").text
+            token = form.split('name="login_token" value="', 1)[-1].split('"', 1)[0]
+            data = {"api_key": api_key, "next": "/", "login_token": token}
+            return browser.post("/login", data=data, headers=origin, follow_redirects=False)
+
+        if (answer := login(key, foreign)).status_code != 403:
+            outcome.lost.append(f"a login from a foreign Origin was answered {answer.status_code}")
+        if (answer := login(admin, own)).status_code != 403:
+            outcome.lost.append(f"a page login with an admin key was answered {answer.status_code}")
+        signed_in = login(key, own)
+        session = browser.cookies.get("buyergraph_session")
+        if signed_in.status_code != 303 or not session:
+            outcome.lost.append(f"check failed: the login form answered {signed_in.status_code}, no session")
             return
-        if browser.get("/", follow_redirects=False).status_code != 200:
+        if key in session:
+            outcome.lost.append("the session cookie holds the API key")
+        page = browser.get("/", follow_redirects=False)
+        if page.status_code != 200 or 'name="csrf-token"' not in page.text:
             outcome.lost.append("check failed: the signed-in session cannot open the pages")
             return
-        deleted = browser.delete(f"/api/v1/people/{person}", headers=foreign)
-        if not 400 <= deleted.status_code < 500:
-            outcome.lost.append(f"the cross-site DELETE was answered {deleted.status_code}")
+        csrf = page.text.split('name="csrf-token" content="', 1)[-1].split('"', 1)[0]
+        forged = browser.delete(f"/api/v1/people/{person}", headers={**foreign, "X-CSRF-Token": csrf})
+        if forged.status_code != 403:
+            outcome.lost.append(f"the cross-site DELETE was answered {forged.status_code}")
         files = [("files", ("companies.csv", b"id,name\ncsrf-co,Cross Site Company\n", "text/csv"))]
         posted = browser.post("/api/v1/ingest", files=files, headers=foreign)
-        if not 400 <= posted.status_code < 500:
+        if posted.status_code != 403 or not posted.json().get("type", "").endswith("csrf-refused"):
             outcome.lost.append(f"the cross-site POST /api/v1/ingest was answered {posted.status_code}")
+        tokenless = browser.post("/api/v1/ingest", files=files, headers=own)
+        if tokenless.status_code != 403:
+            outcome.lost.append(f"a same-origin POST without the token was answered {tokenless.status_code}")
         check = {"X-API-Key": key}
         if fresh_get(f"{base}/api/v1/people/{person}", headers=check).status_code != 200:
             outcome.lost.append(f"person {person} was erased by the cross-site request")
         if fresh_get(f"{base}/api/v1/accounts/csrf-co", headers=check).status_code != 404:
             outcome.lost.append("company csrf-co was created by the cross-site request")
-    if not outcome.ok:
-        store.state = None
+        genuine = [("files", ("companies.csv", b"id,name\ncsrf-own,Own Page Company\n", "text/csv"))]
+        allowed = browser.post("/api/v1/ingest", files=genuine, headers={**own, "X-CSRF-Token": csrf})
+        if allowed.status_code != 200:
+            outcome.lost.append(f"check failed: the page's own POST was answered {allowed.status_code}")
+    store.state = None  # the page's own upload changed the store
 
 
 #: Cypher console queries that would change the database, its settings or its users, or read files.

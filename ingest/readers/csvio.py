@@ -187,13 +187,28 @@ def read_header(path: Path) -> list[str]:
         table.rows.close()  # type: ignore[attr-defined]
 
 
+#: Workbooks and archives (zip: .xlsx, .zip; OLE2: .xls) by their first bytes.
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """A workbook or archive, or a file whose start is mostly NUL bytes. A few NULs inside a text
+    file (some exports pad cells with them) cost only the rows that hold them (see _undecodable)."""
+    if sample.startswith(_BINARY_MAGIC):
+        return True
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    head = sample[:4096]
+    return head.count(b"\x00") * 8 > len(head)
+
+
 def open_table(path: Path) -> Table:
     """Open a CSV/TSV file, working out its encoding and delimiter; raises InvalidInputError."""
     path = Path(path)
     sample = _read_sample(path)
     if not sample.strip():
         raise InvalidInputError(f"{path.name}: the file is empty")
-    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _looks_binary(sample):
         raise InvalidInputError(f"{path.name}: this is a binary file (an .xlsx?); export it as CSV")
     encoding = detect_encoding(sample)
     text = _sample_text(sample, encoding)
@@ -231,8 +246,11 @@ def _codec_name(encoding: str) -> str:
 
 
 def _undecodable(row: dict[str, str], encoding: str) -> tuple[str, str, str] | None:
-    """The first cell holding bytes that are not valid in `encoding`: (column, cell, reason)."""
+    """The first cell holding bytes that are not valid in `encoding`, or a NUL byte (never part of
+    a text value): (column, cell, reason)."""
     for column, cell in row.items():
+        if "\x00" in cell:
+            return column, cell.replace("\x00", "\ufffd"), "holds a NUL byte (00), which is not text"
         bad = _ESCAPED.search(cell)
         if bad is not None:
             raw = bytes(ord(c) - 0xDC00 for c in bad.group())

@@ -113,6 +113,40 @@ def test_one_bad_byte_in_a_utf8_file_costs_its_row_not_the_file(tmp_path: Path) 
     assert note.encoding == "utf-8"
 
 
+def test_a_nul_byte_in_a_text_file_costs_its_row_not_the_file(tmp_path: Path) -> None:
+    people = (
+        b"id,name,company_id,title\n"
+        + "p1,王伟,c1,财务总监\n".encode()
+        + b'p2,Li Na,c1,"Head\x00 of IT"\n'
+        + "p3,张伟,c1,采购经理\n".encode()
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = ingest_paths([_bundle(tmp_path, people)], store, progress=False)
+
+    assert store.get_person("p1").name == "王伟"
+    assert store.get_person("p3").title == "采购经理"
+    assert store.counts().nodes["Person"] == 2
+    [reject] = [r for r in result.rejects if r.file == "people.csv"]
+    assert (reject.row, reject.field, reject.action) == (3, "title", "row_skipped")
+    assert "NUL" in reject.reason
+
+
+def test_workbooks_and_mostly_nul_files_are_still_refused_as_binary(tmp_path: Path) -> None:
+    import pytest
+
+    from graph.errors import InvalidInputError
+    from ingest.readers.csvio import open_table
+
+    for name, content in {
+        "Account.csv": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"old excel" * 20,
+        "Contact.csv": b"i\x00d\x00,\x00n\x00\n\x00" * 50,
+    }.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(InvalidInputError, match="binary file"):
+            open_table(path)
+
+
 def test_files_really_in_gbk_or_latin1_are_still_read_as_such(tmp_path: Path) -> None:
     from ingest.readers.csvio import detect_encoding
 
