@@ -37,6 +37,7 @@ from graph.model import (
     Touch,
 )
 from ingest.loader import IngestResult
+from ingest.rejects import RejectAction
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -593,8 +594,22 @@ class HealthPublic(BaseModel):
     store: StoreHealth
 
 
+class RejectPublic(BaseModel):
+    """A reject as the API shows it: where and why, without the rejected value (it may be personal
+    data, and the uploader has it in their own file)."""
+
+    file: str
+    row: int | None = None
+    field: str | None = None
+    reason: str
+    kind: str | None = None
+    action: RejectAction = "row_skipped"
+
+
 class IngestResultPublic(IngestResult):
     """What an ingest read, merged, loaded and rejected; every reject names file, row, field and reason."""
+
+    rejects: list[RejectPublic] = Field(default_factory=list)  # type: ignore[assignment]
 
     model_config = _examples(
         {

@@ -7,9 +7,11 @@ old document or the new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +47,7 @@ class SharedJsonFile(Generic[Document]):
         self.path = path
         self._model = model
         self._what = what
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._cached: Document = model()
 
     @contextmanager
@@ -69,7 +71,9 @@ class SharedJsonFile(Generic[Document]):
         except FileNotFoundError:
             self._stamp, self._cached = None, self._model()
             return self._cached
-        stamp = (st.st_mtime_ns, st.st_size)
+        # The inode too: every replace makes a new one, so two writes in one clock tick with the same
+        # size (a sign-out, then a sign-in) still count as a change.
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             try:
                 self._cached = self._model.model_validate_json(self.path.read_bytes())
@@ -80,3 +84,26 @@ class SharedJsonFile(Generic[Document]):
 
     def write(self, doc: Document) -> None:
         replace_atomically(self.path, json.dumps(doc.model_dump(mode="json"), indent=1).encode("utf-8"))
+
+
+def deployment_secret(path: Path) -> bytes:
+    """A random secret of this deployment, kept in `path` (0600) and the same for every process:
+    made once, by whichever process comes first (a link cannot replace an existing file)."""
+    try:
+        return bytes.fromhex(path.read_text("ascii").strip())
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        raise ConfigurationError(f"the secret file {path} is unreadable or damaged") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return bytes.fromhex(path.read_text("ascii").strip())

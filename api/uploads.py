@@ -46,8 +46,9 @@ def expand_archives(folder: Path, names: list[str], limit: int) -> int:
     """Unpack every `.zip` among the uploaded `names` (in upload order) into `folder` and delete it;
     return the size of the files the loader will read, refusing more than `limit` bytes in all."""
     archives = {name for name in names if name.lower().endswith(ARCHIVE_SUFFIX)}
-    taken = set(names) - archives
-    total = sum((folder / name).stat().st_size for name in taken)
+    # Archive names stay taken too: a member named like an uploaded archive must not overwrite it.
+    taken = set(names)
+    total = sum((folder / name).stat().st_size for name in taken - archives)
     for index, name in enumerate(names):
         if name in archives:
             total = _unpack(folder / name, f"file {index + 1} ({name})", folder, taken, total, limit)

@@ -569,7 +569,14 @@ def parse_number(value: object) -> float | None:
         number *= _MULTIPLIERS[match.group("mult").lower()]
     if match.group("sign") == "-":
         negative = not negative
+    if not math.isfinite(number):  # hundreds of digits overflow a float: no CRM amount is that
+        raise InvalidInputError(f"cannot read {_preview(value)} as a number: too large")
     return -number if negative else number
+
+
+def _preview(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _decimal_form(num: str, original: object) -> str:

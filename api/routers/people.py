@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 from datetime import date
 from typing import Annotated
@@ -30,6 +31,7 @@ from api.schemas import (
     TouchPublic,
     WarmPathsPublic,
 )
+from api.shared_file import deployment_secret
 from graph.analyses import warm_paths
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import AccountGraph, Page, Person
@@ -39,10 +41,15 @@ router = APIRouter(prefix="/people", tags=["people"])
 log = logging.getLogger("buyergraph.api")
 
 
-def erasure_reference(person_id: str) -> str:
+#: The deployment's secret for audit references, in BUYERGRAPH_HOME.
+AUDIT_SECRET_FILE = "audit.secret"
+
+
+def erasure_reference(person_id: str, secret: bytes) -> str:
     """A short one-way reference to an erased person for the audit line: the same id gives the same
-    reference (so a request can be matched to its audit line), the line never holds the id itself."""
-    return hashlib.sha256(b"buyergraph erasure\x00" + person_id.encode("utf-8")).hexdigest()[:16]
+    reference (so a request can be matched to its audit line), the line never holds the id itself, and
+    without the deployment's secret nobody can test a list of candidate ids (e-mails) against it."""
+    return hmac.new(secret, person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 PersonId = Annotated[str, Path(min_length=1, max_length=256, description="The person id.")]
@@ -230,13 +237,14 @@ def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, key:
     its own transaction, so every worker process stops answering from its caches at once."""
     report = store.erase_person(person_id)
     runtime.store_changed(mark_store=False)
+    secret = deployment_secret(runtime.settings.home.expanduser() / AUDIT_SECRET_FILE)
     # An audit line without the person (an id may be an e-mail address): who erased, a reference
     # that cannot be read back, and how much went.
     log.info(
         "erasure by key %r (%s) of person ref %s: %d nodes (%s), %d relationships removed",
         key.name,
         key.id,
-        erasure_reference(person_id),
+        erasure_reference(person_id, secret),
         sum(report.removed_nodes.values()),
         ", ".join(f"{label} {n}" for label, n in sorted(report.removed_nodes.items())),
         report.removed_relationships,

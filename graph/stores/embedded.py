@@ -138,7 +138,7 @@ class EmbeddedStore(GraphStore):
         self._mutex = threading.RLock()
         self._bulk_depth = 0
         self._dirty = False
-        self._loaded_stamp: tuple[int, int] | None = None
+        self._loaded_stamp: tuple[int, int, int] | None = None
         self._reset_memory()
         self._sweep_stale_temporaries()
         self._reload_if_changed()
@@ -149,15 +149,17 @@ class EmbeddedStore(GraphStore):
         self._tables: dict[str, dict[Any, Row]] = {name: {} for name in (*_NODE_TABLES, *_REL_KEYS)}
         self._build_indexes()
 
-    def _stamp(self) -> tuple[int, int] | None:
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """Inode, modification time and size: every write replaces the file (a new inode), so two
+        writes within one clock tick that keep the size still count as a change."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
             return None
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def data_version(self) -> Hashable:
-        """The store file's modification time and size: every write replaces the file."""
+        """The store file's identity (see `_stamp`): every write replaces the file."""
         return self._stamp()
 
     def _reload_if_changed(self) -> None:

@@ -138,14 +138,16 @@ def _labels(files: list[Path]) -> dict[Path, str]:
     }
 
 
-def _tables(path: Path, label: str, scratch: Scratch, forced: str) -> list[tuple[Path, str]]:
+def _tables(
+    path: Path, label: str, scratch: Scratch, forced: str, rejects: list[Reject]
+) -> list[tuple[Path, str]]:
     """The tables a given file holds: itself, its sheets, or a warehouse table in API names."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return Workbooks(scratch).sheets(path, label)
     if forced in ("auto", "salesforce") and path.suffix.lower() in TABLE_SUFFIXES:
         obj = salesforce_table(path, read_header(path))
         if obj:
-            return [(WarehouseTables(scratch).salesforce(path, obj), label)]
+            return [(WarehouseTables(scratch, rejects, {path: label}).salesforce(path, obj), label)]
     return [(path, label)]
 
 
@@ -174,7 +176,7 @@ def _hubspot_warehouse(
     replaced: dict[Path, Path] = {}
     for tables in groups.values():
         try:
-            rewritten = HubSpotTables(result.scratch).rewrite(tables)
+            rewritten = HubSpotTables(result.scratch, result.rejects, labels).rewrite(tables)
         except InvalidInputError:
             continue  # each file is then read, and reported, on its own
         for name, path in tables.items():
@@ -202,7 +204,7 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     given = _hubspot_warehouse(given, labels, result, forced)
     for path in given:
         try:
-            tables = _tables(path, labels[path], result.scratch, forced)
+            tables = _tables(path, labels[path], result.scratch, forced, result.rejects)
         except InvalidInputError as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")
             result.notes[path] = FileNote(file=labels[path], format="?", error=reason)

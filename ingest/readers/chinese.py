@@ -26,7 +26,7 @@ from graph.errors import InvalidInputError
 from graph.model import CommitteeRole, Company, Deal, Person, Record, Rep
 from ingest.normalise import domain_from_website, normalise_company_name, parse_datetime, parse_number
 from ingest.readers.common import RowError, convert, row_reject, truthy, validate
-from ingest.readers.csvio import open_table
+from ingest.readers.csvio import open_table, undecodable_cell
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
 
@@ -58,7 +58,11 @@ def _dictionary(user_file: str, _version: tuple[int, int]) -> dict[str, dict[str
         try:
             own = tomllib.loads(Path(user_file).read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"{HEADERS_ENV}: the header dictionary cannot be read: {exc}") from None
+            # The reason only: an OSError's text names the server's path.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise InvalidInputError(
+                f"{HEADERS_ENV}: the header dictionary cannot be read: {reason}"
+            ) from None
         for obj, fields in own.items():
             if obj not in merged or not isinstance(fields, dict):
                 raise InvalidInputError(
@@ -112,7 +116,7 @@ def _header_row(path: Path) -> tuple[int, list[str], str, str]:
     """(row number, header cells, encoding, delimiter) of the first row that names fields."""
     table = open_table(path)
     table.rows.close()  # type: ignore[attr-defined]
-    with path.open("r", encoding=table.encoding, newline="") as fh:
+    with path.open("r", encoding=table.encoding, errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, delimiter=table.delimiter)
         try:
             for number, cells in enumerate(reader, start=1):
@@ -136,7 +140,8 @@ def _rows(path: Path, note: FileNote) -> tuple[list[str], Iterator[tuple[int, di
     note.encoding, note.delimiter = encoding, delimiter
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        with path.open("r", encoding=encoding, newline="") as fh:
+        # Bad bytes cost their row (undecodable_cell), as in every other reader, not the file.
+        with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as fh:
             for number, cells in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
                 if number <= header_at or not any(c.strip() for c in cells):
                     continue
@@ -235,6 +240,12 @@ def _read_file(obj: str, path: Path, note: FileNote, ctx: _Context) -> Iterator[
     name = note.file
     for row_number, cells in rows:
         note.rows += 1
+        bad = undecodable_cell(cells, encoding=note.encoding or "utf-8")
+        if bad is not None:
+            column, value, reason = bad
+            field = header[int(column)].strip() if int(column) < len(header) else column
+            yield Reject(file=name, row=row_number, field=field, value=value, reason=reason, kind=obj)
+            continue
         r = {field: cells.get(str(index)) or None for field, index in columns.items()}
         model: type[Record]
         kind = {"companies": "companies", "people": "people", "deals": "deals"}[obj]

@@ -82,7 +82,7 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError:
         pass
     if _mostly_utf8(sample):
-        return "utf-8"  # with a few bad bytes, whose rows are rejected (see _undecodable)
+        return "utf-8"  # with a few bad bytes, whose rows are rejected (see undecodable_cell)
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
@@ -193,7 +193,7 @@ _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 def _looks_binary(sample: bytes) -> bool:
     """A workbook or archive, or a file whose start is mostly NUL bytes. A few NULs inside a text
-    file (some exports pad cells with them) cost only the rows that hold them (see _undecodable)."""
+    file (some exports pad cells with them) cost only the rows that hold them (see undecodable_cell)."""
     if sample.startswith(_BINARY_MAGIC):
         return True
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -214,7 +214,7 @@ def open_table(path: Path) -> Table:
     text = _sample_text(sample, encoding)
     forced, text = _strip_excel_sep_line(text.lstrip("\ufeff"))
     delimiter = forced or detect_delimiter(text)
-    # Bad bytes become lone surrogates (surrogateescape), found per row by _undecodable, so one bad
+    # Bad bytes become lone surrogates (surrogateescape), found per row by undecodable_cell, so one bad
     # byte costs its row, not the file. UTF-16 stays strict: its damage is not byte by byte.
     errors = "strict" if encoding == "utf-16" else "surrogateescape"
     fh = path.open("r", encoding=encoding, errors=errors, newline="")
@@ -245,7 +245,7 @@ def _codec_name(encoding: str) -> str:
     return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(encoding, encoding)
 
 
-def _undecodable(row: dict[str, str], encoding: str) -> tuple[str, str, str] | None:
+def undecodable_cell(row: dict[str, str], encoding: str) -> tuple[str, str, str] | None:
     """The first cell holding bytes that are not valid in `encoding`, or a NUL byte (never part of
     a text value): (column, cell, reason)."""
     for column, cell in row.items():
@@ -285,7 +285,7 @@ def _rows(
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-            bad = _undecodable(row, fh.encoding)
+            bad = undecodable_cell(row, fh.encoding)
             if bad is not None:
                 undecodable.append((row_number, *bad))
                 continue

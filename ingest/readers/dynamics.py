@@ -24,7 +24,15 @@ from typing import Any
 
 from graph.model import CommitteeRole, Company, Deal, Person, Product, Record, Rep, Touch
 from ingest.normalise import domain_from_website, normalise_company_name, parse_datetime, parse_number
-from ingest.readers.common import RowError, convert, first, ignored_columns, row_reject, validate
+from ingest.readers.common import (
+    RowError,
+    convert,
+    first,
+    ignored_columns,
+    row_reject,
+    undecodable_rejects,
+    validate,
+)
 from ingest.readers.csvio import open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
@@ -340,6 +348,7 @@ def _read_file(obj: str, path: Path, note: FileNote, ctx: _Context) -> Iterator[
                     ctx.contacts.setdefault(key.strip().lower(), []).append(result.id)
             ctx.contact_company[result.id] = result.company_id
         yield SourceRecord(kind, result, name, row_number, labels)
+    yield from undecodable_rejects(table, name, _KIND[obj])
 
 
 _KIND = {

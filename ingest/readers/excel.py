@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,7 @@ class Workbooks:
 
         try:
             book = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
             # openpyxl's messages name the file's full path; the reason names the workbook only.
             raise InvalidInputError(
                 f"{path.name}: not a readable .xlsx workbook (damaged, not a workbook, or refused XML: "
@@ -71,7 +70,11 @@ class Workbooks:
                     rows.pop()
                 if not rows:
                     continue  # a blank sheet (Sheet2) is not data
-                out = target / f"{_UNSAFE.sub('_', sheet.title).strip() or 'sheet'}.csv"
+                stem = _UNSAFE.sub("_", sheet.title).strip() or "sheet"
+                out, copy = target / f"{stem}.csv", 1
+                while out.exists():  # "A/B" and "A:B" both read as "A_B": neither may overwrite the other
+                    copy += 1
+                    out = target / f"{stem} ({copy}).csv"
                 with out.open("w", encoding="utf-8", newline="") as fh:
                     csv.writer(fh).writerows(rows)
                 found.append((out, f"{label}[{sheet.title}]"))
@@ -84,7 +87,7 @@ def _sheet_rows(path: Path, sheet: Any) -> list[list[str]]:
     """A sheet's cells as text; a sheet that cannot be parsed (or is an XML bomb) stops the file."""
     try:
         return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+    except Exception as exc:  # a damaged sheet raises IndexError, KeyError, ParseError ...
         # defusedxml's refusals are ValueErrors; a malformed sheet's XML is a ParseError (SyntaxError).
         raise InvalidInputError(
             f"{path.name}: sheet {sheet.title!r} cannot be read ({type(exc).__name__})"

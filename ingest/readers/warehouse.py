@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
+from ingest.readers.common import undecodable_rejects
 from ingest.readers.csvio import open_table
 from ingest.readers.salesforce import SALESFORCE_OBJECTS
 from ingest.readers.scratch import Scratch
+from ingest.rejects import Reject
 
 __all__ = ["salesforce_table", "WarehouseTables"]
 
@@ -42,8 +45,10 @@ def salesforce_table(path: Path, header: list[str]) -> str | None:
 class WarehouseTables:
     """Scratch copies of warehouse tables with their header in Salesforce API names."""
 
-    def __init__(self, scratch: Scratch) -> None:
+    def __init__(self, scratch: Scratch, rejects: list[Reject], labels: Mapping[Path, str]) -> None:
         self._scratch = scratch
+        self._rejects = rejects  # rows left out of a copy for bytes that are not text, by their file
+        self._labels = labels
 
     def salesforce(self, path: Path, obj: str) -> Path:
         api = {_squash(name): name for name in SALESFORCE_OBJECTS[obj]}
@@ -60,11 +65,14 @@ class WarehouseTables:
                     written += 1
                 writer.writerow([row.get(h, "") if h else "" for h in table.header])
                 written += 1
+        self._rejects.extend(undecodable_rejects(table, self._labels.get(path, path.name), obj))
         return out
 
 
 #: HubSpot tables by name (Fivetran's schema): object tables and the association tables joined into them.
 _HUBSPOT_OBJECTS = {"company": "companies", "contact": "contacts", "deal": "deals"}
+#: The record kind a table's rows become (for the rows it cannot read).
+_RECORD_KINDS = {"company": "companies", "contact": "people", "deal": "deals"}
 _HUBSPOT_ENGAGEMENTS = (
     "engagement_call",
     "engagement_email",
@@ -111,8 +119,10 @@ class HubSpotTables:
     of the deal and engagement files; the engagement table gives each engagement its type.
     """
 
-    def __init__(self, scratch: Scratch) -> None:
+    def __init__(self, scratch: Scratch, rejects: list[Reject], labels: Mapping[Path, str]) -> None:
         self._scratch = scratch
+        self._rejects = rejects  # rows left out of a copy for bytes that are not text, by their file
+        self._labels = labels
 
     def rewrite(self, tables: dict[str, Path]) -> dict[str, Path]:
         """table name -> rewritten file, for the object and engagement tables among `tables`."""
@@ -135,14 +145,19 @@ class HubSpotTables:
             if name not in _HUBSPOT_OBJECTS and name not in _HUBSPOT_ENGAGEMENTS and name != "owner":
                 continue
             extra = added.get("engagement" if name.startswith("engagement") else name, {})
+            kind = _RECORD_KINDS.get(name, "touches" if name.startswith("engagement") else "reps")
             out[name] = self._write(
-                path, folder / path.name, extra, types if name.startswith("engagement") else {}
+                path, folder / path.name, extra, types if name.startswith("engagement") else {}, kind
             )
         return out
 
-    @staticmethod
     def _write(
-        source: Path, target: Path, extra: dict[str, dict[str, list[str]]], types: dict[str, str]
+        self,
+        source: Path,
+        target: Path,
+        extra: dict[str, dict[str, list[str]]],
+        types: dict[str, str],
+        kind: str,
     ) -> Path:
         table = open_table(source)
         header = [_HUBSPOT_RENAMES.get(h, h.removeprefix("property_")) if h else "" for h in table.header]
@@ -162,4 +177,5 @@ class HubSpotTables:
                 cells += [";".join(extra[c].get(record_id, [])) for c in columns]
                 writer.writerow(cells + ([types.get(record_id, "")] if typed else []))
                 written += 1
+        self._rejects.extend(undecodable_rejects(table, self._labels.get(source, source.name), kind))
         return target

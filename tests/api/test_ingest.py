@@ -42,6 +42,17 @@ def test_small_upload_loads_and_reports(empty_env: ApiEnv, world_dir: Path) -> N
     assert [a["id"] for a in listed["data"]] == ["c-1"]
 
 
+def test_the_api_reject_report_never_echoes_the_rejected_value(empty_env: ApiEnv) -> None:
+    """Rejected values may be personal data: the API says where and why, the uploader has the value."""
+    people = "id,name,email\np-1,王伟,wang.wei@acme.example\np-2," + "周" * 1500 + ",zhou@acme.example\n"
+    files = [("files", ("people.csv", people.encode(), "text/csv"))]
+    response = empty_env.client.post("/api/v1/ingest", files=files, headers=empty_env.headers("write"))
+    assert response.status_code == 200, response.text
+    [reject] = response.json()["rejects"]
+    assert (reject["row"], reject["field"]) == (3, "name") and "value" not in reject
+    assert "周周周" not in response.text
+
+
 def test_upload_on_both_stores_is_idempotent(api: ApiEnv, world_dir: Path) -> None:
     """Uploading files the store already holds changes nothing (the loader's upserts are idempotent)."""
     before = api.store.counts()
