@@ -458,6 +458,7 @@ class Neo4jStore(GraphStore):
             raise ConfigurationError(f"ingest_lease_s must be positive, got {ingest_lease_s}")
         #: How long the ingest lock outlives a holder that stopped renewing it (died).
         self._ingest_lease_s = ingest_lease_s
+        self._lease: dict[str, Any] | None = None  # the ingest lock this store holds, while it does
         self._console_lock = threading.Lock()
         self._console_slots: threading.Semaphore | None = None
         self._driver = driver
@@ -568,7 +569,19 @@ class Neo4jStore(GraphStore):
 
     # --- writes ----------------------------------------------------------------------------
 
+    def _check_lease(self) -> None:
+        """Within an ingest lock: refuse to write once the lease may have passed to another ingest."""
+        held = self._lease
+        if held is None:
+            return
+        if held["lost"] or time.monotonic() - float(held["since"]) > self._ingest_lease_s:
+            raise WriteFailedError(
+                f"this ingest stalled for longer than its {self._ingest_lease_s:g} s lease on the ingest "
+                "lock, so another ingest may hold it now; it stopped writing; run this ingest again"
+            )
+
     def upsert(self, kind: str, records: Sequence[Record]) -> int:
+        self._check_lease()
         model = check_kind(kind)
         for record in records:
             if not isinstance(record, model):
@@ -711,6 +724,10 @@ class Neo4jStore(GraphStore):
             time.sleep(min(_LOCK_POLL_S, deadline - now))
         stop = threading.Event()
         lost: list[str] = []
+        # When the lease was last known to be ours: a write checks it (`_check_lease`), so an ingest
+        # that stalled past its lease stops at its next batch instead of writing beside the next one.
+        held = {"since": time.monotonic(), "lost": lost}
+        self._lease = held
 
         lock = {"id": _INGEST_LOCK_ID, "owner": owner, "lease_ms": lease_ms}
 
@@ -724,12 +741,14 @@ class Neo4jStore(GraphStore):
                 if not renewed:
                     lost.append("taken over")
                     return
+                held["since"] = time.monotonic()
 
         renewer = threading.Thread(target=renew, name="buyergraph-ingest-lease", daemon=True)
         renewer.start()
         try:
             yield
         finally:
+            self._lease = None
             stop.set()
             renewer.join()
             release = cypher.query("ingest_lock_release")

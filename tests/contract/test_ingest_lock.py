@@ -232,3 +232,25 @@ def test_a_write_the_store_refuses_mid_ingest_exits_6_not_2(
     assert "the store refused a write" in done.stderr and "running the same ingest again" in done.stderr
     assert "Wang Wei" not in done.stderr and "Shanghai" not in done.stderr  # no personal data
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.neo4j
+def test_an_ingest_whose_lease_passed_to_another_stops_at_its_next_write(
+    neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str]
+) -> None:
+    """Once another ingest holds the lease (this one stalled past it), this one must not go on writing
+    beside it until its end: its next batch is refused, and nothing of that batch is written."""
+    from graph.errors import WriteFailedError
+    from graph.stores.neo4j import Neo4jStore
+
+    uri, user, password, database = neo4j_connection
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        store = Neo4jStore(driver, database=database, ingest_lease_s=1.0)
+        with pytest.raises(WriteFailedError, match="lease"), store.ingest_lock(wait_s=10):
+            store.upsert("people", [Person(id="before-takeover", name="Before")])
+            driver.execute_query(  # another ingest takes the lock over, as after a stall
+                "MATCH (lock:IngestLock) SET lock.owner = $other", other="another-ingest", database_=database
+            )
+            time.sleep(1.5)  # the renewer finds the lease gone
+            store.upsert("people", [Person(id="after-takeover", name="After")])
+        assert store.existing_ids("people", ["before-takeover", "after-takeover"]) == {"before-takeover"}
