@@ -159,10 +159,7 @@ class ServerNeo4jStore(Neo4jStore):
         """`work()` on a call thread; StoreUnavailableError as soon as Neo4j is found not to answer."""
         if self._frozen and not self._alive():
             raise StoreUnavailableError(f"Neo4j did not answer within {self._probe_s:g} seconds")
-        try:
-            future = self._calls.submit(work)
-        except RuntimeError:  # the store was closed (server shutting down): no call starts any more
-            raise StoreUnavailableError("the server is shutting down") from None
+        future = self._submit(work)
         try:
             while True:
                 try:
@@ -179,6 +176,14 @@ class ServerNeo4jStore(Neo4jStore):
         self._set_reachable(True)
         return result
 
+    def _submit(self, work: Callable[[], T]) -> Future[T]:
+        """`work` on a call thread; once the store is closed (the server shutting down, while a warm-up
+        or a request still runs) no call starts any more, and the caller gets StoreUnavailableError."""
+        try:
+            return self._calls.submit(work)
+        except RuntimeError:
+            raise StoreUnavailableError("the server is shutting down") from None
+
     def _alive(self) -> bool:
         """Whether a ping answers: one ping at a time, its answer shared for `watch_s`. No answer within
         `probe_s` freezes the store; a refused connection is merely unreachable (it fails fast anyway)."""
@@ -186,7 +191,7 @@ class ServerNeo4jStore(Neo4jStore):
         with self._state_lock:
             probe = self._probe
             if probe is None or (probe[1].done() and now - probe[0] >= self._watch_s):
-                probe = self._probe = (now, self._calls.submit(self._ping_once))
+                probe = self._probe = (now, self._submit(self._ping_once))
             elif self._frozen and not probe[1].done():
                 return False  # a ping of the frozen server is still out: fail fast
         started, answer = probe
