@@ -306,16 +306,23 @@ def _login_page(request: Request, target: str, error: str | None = None, status:
     """The form with a fresh login token, set in the login cookie as well (double submit)."""
     token = secrets.token_urlsafe(24)
     response = _page(render_login(next_url=target, login_token=token, error=error), status)
+    _set_cookie(response, request, LOGIN_COOKIE, token, max_age=LOGIN_COOKIE_MAX_AGE, path="/login")
+    return response
+
+
+def _set_cookie(
+    response: Response, request: Request, name: str, value: str, *, max_age: int, path: str
+) -> None:
+    """Every cookie the pages set: HttpOnly, SameSite=Strict, Secure when served over https."""
     response.set_cookie(
-        LOGIN_COOKIE,
-        token,
-        max_age=LOGIN_COOKIE_MAX_AGE,
+        name,
+        value,
+        max_age=max_age,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
-        path="/login",
+        path=path,
     )
-    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -362,15 +369,7 @@ def login(
         )
     session_id = runtime.sessions.create(key)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_id,
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    _set_cookie(response, request, SESSION_COOKIE, session_id, max_age=COOKIE_MAX_AGE, path="/")
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
