@@ -33,7 +33,7 @@ from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolde
 from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
-from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.rejects import FileNote, Reject, SourceRecord, is_not_used
 from ingest.resolve import (
     NODE_KINDS,
     Merge,
@@ -45,7 +45,15 @@ from ingest.resolve import (
     resolve_identities,
 )
 
-__all__ = ["KindSummary", "IngestSummary", "IngestResult", "ingest_paths", "ingest_uploads", "DEFAULT_BATCH"]
+__all__ = [
+    "KindSummary",
+    "NotUsedFile",
+    "IngestSummary",
+    "IngestResult",
+    "ingest_paths",
+    "ingest_uploads",
+    "DEFAULT_BATCH",
+]
 
 #: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.
 DEFAULT_BATCH = 10_000
@@ -63,18 +71,39 @@ class KindSummary(BaseModel):
     loaded: int = 0
 
 
+class NotUsedFile(BaseModel):
+    """A recognised file of an object buyergraph does not use (a campaign, a support ticket)."""
+
+    file: str
+    format: str
+    object: str | None = None
+    reason: str
+
+
 class IngestSummary(BaseModel):
     """What one ingest read, merged, rejected and loaded."""
 
     store: str
     format: str
     files: list[FileNote]
+    not_used: list[NotUsedFile] = Field(
+        default_factory=list,
+        description="files of objects buyergraph does not use: not read, not rejects, never fail --strict",
+    )
+    deleted_rows: int = Field(
+        default=0, description="rows the CRM marks deleted (is_deleted, _fivetran_deleted): not loaded"
+    )
     kinds: dict[str, KindSummary]
     merges: dict[str, int] = Field(description="merges and attachments by reason")
     rejected_rows: int = Field(description="rows not loaded at all (a row can have several rejects)")
     reject_entries: int
     files_skipped: int
     written: bool = Field(description="false when --strict refused to write because of rejects")
+    nothing_loaded: bool = Field(
+        default=False,
+        description="no file of an object buyergraph reads was recognised, or rows were present and "
+        "every one was rejected (files that hold only a header are not this)",
+    )
     elapsed_s: float
     phases_s: dict[str, float] = Field(
         default_factory=dict,
@@ -92,6 +121,20 @@ class IngestResult(BaseModel):
     def ok(self) -> bool:
         """True when nothing at all was rejected."""
         return not self.rejects
+
+    @property
+    def nothing_loaded(self) -> bool:
+        return self.summary.nothing_loaded
+
+
+def _nothing_loaded(notes: list[FileNote], kinds: dict[str, KindSummary], written: bool) -> bool:
+    """No file buyergraph reads was recognised, or rows were present and none was loaded. Files that
+    hold only a header are not this (they were read: there was nothing to load)."""
+    used = [f for f in notes if f.error is None and f.not_used is None]
+    if not used:
+        return True
+    rows = sum(f.rows for f in used)
+    return written and rows > 0 and not sum(k.loaded for k in kinds.values())
 
 
 def _stored_identities(store: GraphStore, items: Sequence[SourceRecord]) -> StoredIdentities:
@@ -159,10 +202,17 @@ def ingest_paths(
     items: list[SourceRecord] = []
     rejects: list[Reject] = []
     read_counts: Counter[str] = Counter()
+    notes_by_label = {note.file: note for note in read_plan.notes.values()}
     with Progress(max(1, len(read_plan.notes)), "reading files", enabled=progress) as bar:
         files_done: set[str] = set()
         for item in read_paths(read_plan):
             if isinstance(item, Reject):
+                if is_not_used(item):
+                    note = notes_by_label.get(item.file)
+                    if note is not None:  # an older reader marks it by its reason alone
+                        reason = item.reason.removeprefix("not read: ")
+                        note.not_used, note.error = note.not_used or reason, None
+                    continue
                 rejects.append(item)
                 continue
             items.append(item)
@@ -247,16 +297,24 @@ def ingest_paths(
         if kind_summary.read or kind_summary.loaded:
             kinds[kind] = kind_summary
     merge_reasons = resolution.reasons()
+    notes = list(read_plan.notes.values())
     summary = IngestSummary(
         store=store.backend,
         format=format,
-        files=list(read_plan.notes.values()),
+        files=notes,
+        not_used=[
+            NotUsedFile(file=n.file, format=n.format, object=n.object, reason=n.not_used)
+            for n in notes
+            if n.not_used
+        ],
+        deleted_rows=sum(n.deleted for n in notes),
         kinds=kinds,
         merges=dict(sorted(merge_reasons.items())),
         rejected_rows=sum(rejected.values()),
         reject_entries=len(rejects),
         files_skipped=sum(1 for r in rejects if r.action == "file_skipped"),
         written=written,
+        nothing_loaded=_nothing_loaded(notes, kinds, written),
         elapsed_s=round(time.monotonic() - started, 3),
         phases_s={
             "read": round(read_done - started, 3),

@@ -513,6 +513,7 @@ _MULTIPLIERS = {
     "k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "千": 1e3, "万": 1e4, "亿": 1e8,
 }
 # fmt: on
+_SCIENTIFIC_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d{1,3}$")
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[-+])?(?P<num>[\d.,]+)\s*(?P<mult>k|mm|mn|m|bn|b|千|万|亿)?$", re.IGNORECASE
 )
@@ -557,6 +558,11 @@ def parse_number(value: object) -> float | None:
     text = text.replace("\u2212", "-")  # unicode minus
     text = _CURRENCY_RE.sub("", text)
     text = re.sub(r"[\s'\u00a0\u202f\u2009]", "", text)
+    if _SCIENTIFIC_RE.match(text):  # Excel writes large numbers as 1.01752E11
+        number = float(text)
+        if not math.isfinite(number):
+            raise InvalidInputError(f"cannot read {_preview(value)} as a number: too large")
+        return -number if negative else number
     match = _NUMBER_RE.match(text)
     if not match:
         raise InvalidInputError(f"cannot read {value!r} as a number: unexpected characters")

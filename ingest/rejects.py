@@ -20,10 +20,23 @@ from pydantic import BaseModel, Field
 from graph.model import Record
 from ingest.spreadsheet import spreadsheet_row
 
-__all__ = ["Reject", "FileNote", "SourceRecord", "write_rejects", "REJECT_FIELDS"]
+__all__ = [
+    "Reject",
+    "FileNote",
+    "SourceRecord",
+    "write_rejects",
+    "REJECT_FIELDS",
+    "not_used",
+    "is_not_used",
+    "file_problem",
+]
 
-#: What happened to a row with a reject: dropped whole, or loaded without the bad value.
-RejectAction = Literal["row_skipped", "value_ignored", "file_skipped"]
+#: What happened to a row with a reject: dropped whole, or loaded without the bad value; a whole file
+#: skipped for a problem; or a file of an object buyergraph does not use ("not_used": never a reject,
+#: the loader lists it apart and it never fails --strict).
+RejectAction = Literal["row_skipped", "value_ignored", "file_skipped", "not_used"]
+#: How readers wrote "not used" before it had an action of its own (`note.error = "not read: ..."`).
+_LEGACY_NOT_USED = "not read: "
 
 
 class Reject(BaseModel):
@@ -58,7 +71,11 @@ class FileNote(BaseModel):
     ignored_columns: list[str] = Field(default_factory=list)
     #: Rows read but deliberately not loaded (e.g. HubSpot notes and tasks, which are not touches).
     skipped: int = 0
+    #: Rows the CRM itself marks deleted (is_deleted, _fivetran_deleted): counted, not loaded, no reject.
+    deleted: int = 0
     error: str | None = None
+    #: Why the file was not read although recognised: its object is not one buyergraph uses.
+    not_used: str | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +89,38 @@ class SourceRecord:
     #: Model field -> the source column it came from, so that later rejects name the column.
     columns: Mapping[str, str] | None = None
 
+
+def not_used(note: FileNote, reason: str) -> Reject:
+    """Mark a recognised file whose object buyergraph does not use; the reader yields the result.
+
+    The marker travels with the rejects but the loader takes it out of them: such a file is listed as
+    "not used" with its reason, never fails --strict and never appears in the reject report.
+    """
+    note.not_used, note.error = reason, None
+    return Reject(file=note.file, reason=reason, action="not_used")
+
+
+def is_not_used(reject: Reject) -> bool:
+    """A "not used" marker, including the older form of a skipped file whose reason says "not read: "."""
+    return reject.action == "not_used" or (
+        reject.action == "file_skipped" and reject.row is None and reject.reason.startswith(_LEGACY_NOT_USED)
+    )
+
+
+def file_problem(
+    looked_like: str, expected: list[str] | tuple[str, ...], found: list[str], problem: str
+) -> str:
+    """The one message for a file that cannot be read as a whole: what it looked like, the columns that
+    format expects and the ones the file has (column names only, never values)."""
+    shown = [h for h in found if h][:_SHOWN_COLUMNS]
+    more = len([h for h in found if h]) - len(shown)
+    found_text = ", ".join(shown) + (f" and {more} more" if more > 0 else "") if shown else "no header"
+    columns = ", ".join(expected)
+    return f"{problem}; it looked like {looked_like}, which has columns {columns}; found: {found_text}"
+
+
+#: How many of a file's columns a file-level message lists.
+_SHOWN_COLUMNS = 12
 
 REJECT_FIELDS = ("file", "row", "field", "value", "reason", "kind", "action")
 

@@ -20,7 +20,21 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["spreadsheet_cell", "spreadsheet_row", "spreadsheet_csv"]
+__all__ = ["spreadsheet_cell", "spreadsheet_row", "spreadsheet_csv", "EXCEL_ERRORS", "unless_excel_error"]
+
+#: The error values Excel writes into a cell whose formula failed (and that exports then carry into
+#: CSV files): they say "no value here", so every reader reads them as an empty cell.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
+
+def unless_excel_error(cell: str) -> str:
+    """The cell, or "" when it holds one of Excel's error values (`#N/A`, `#DIV/0!` ...)."""
+    if cell[:1] != "#" and cell[:1] != " ":
+        return cell
+    return "" if cell.strip().upper() in EXCEL_ERRORS else cell
+
 
 T = TypeVar("T")
 

@@ -1,10 +1,11 @@
 """`buyergraph ingest PATH...`: load CRM exports (native bundle, Salesforce, HubSpot) into the store.
 
-Exit codes: 0 everything loaded; 0 with rejects listed (without --strict); 3 with --strict when
-anything was rejected (nothing is written then); 2 for bad arguments or when no file at all could be
-read; 6 when the store refused a write half-way (running the ingest again completes it); 7 when
-another ingest held the store for longer than --wait; other buyergraph errors keep the codes of
-`buyergraph` (see api/cli.py).
+Exit codes: 0 everything loaded; 0 with rejects listed (without --strict), and 0 for files that hold
+only a header; 3 with --strict when anything was rejected (nothing is written then); 2 for bad
+arguments or when none of the paths exists; 6 when the store refused a write half-way (running the
+ingest again completes it); 7 when another ingest held the store for longer than --wait; 8 when
+nothing was loaded: no file of an object buyergraph reads was recognised, or rows were present and
+every one was rejected; other buyergraph errors keep the codes of `buyergraph` (see api/cli.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import typer
 
 from graph.errors import BuyerGraphError, IngestBusyError, InvalidInputError, WriteFailedError
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, IngestLockHolder
-from ingest.loader import DEFAULT_BATCH, IngestResult, ingest_paths
+from ingest.loader import DEFAULT_BATCH, IngestResult, NotUsedFile, ingest_paths
 from ingest.readers import FORMATS
 from ingest.rejects import write_rejects
 
@@ -27,6 +28,10 @@ EXIT_REJECTS = 3
 EXIT_WRITE_FAILED = 6
 #: Exit code when another ingest held the store for longer than --wait.
 EXIT_BUSY = 7
+#: Exit code when nothing was loaded: no usable file was recognised, or every row was rejected.
+EXIT_NOTHING_LOADED = 8
+#: How many files of one reason the "not used" list names before folding the rest into a count.
+_SHOWN_NOT_USED = 8
 #: How many rejects the terminal shows when no --rejects file is asked for.
 _SHOWN_REJECTS = 10
 
@@ -50,7 +55,10 @@ def ingest(
     ] = None,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Write nothing and exit 3 if any row or file is rejected."),
+        typer.Option(
+            "--strict",
+            help="Write nothing and exit 3 if any row or file is rejected (files not used do not count).",
+        ),
     ] = False,
     batch_size: Annotated[
         int, typer.Option("--batch-size", help="Records per write transaction.", min=1)
@@ -89,10 +97,8 @@ def ingest(
         typer.echo(json.dumps(result.summary.model_dump(), indent=2, ensure_ascii=False))
     else:
         _print_summary(result, store_label(ctx), rejects)
-    summary = result.summary
-    readable = [f for f in summary.files if f.error is None]
-    if not readable:
-        raise typer.Exit(2)
+    if not result.summary.files:
+        raise typer.Exit(2)  # none of the paths exists: a bad argument
     if strict and result.rejects:
         typer.secho(
             f"--strict: {len(result.rejects):,} rejects, so nothing was written",
@@ -100,6 +106,22 @@ def ingest(
             fg=typer.colors.RED,
         )
         raise typer.Exit(EXIT_REJECTS)
+    if result.nothing_loaded:
+        typer.secho(
+            "nothing was loaded: " + _why_nothing(result) + " (see the messages above)",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(EXIT_NOTHING_LOADED)
+
+
+def _why_nothing(result: IngestResult) -> str:
+    used = [f for f in result.summary.files if f.error is None and f.not_used is None]
+    if used:
+        return "every row was rejected"
+    if any(f.not_used for f in result.summary.files):
+        return "no file of an object buyergraph reads was recognised, only files it does not use"
+    return "no file was recognised or readable"
 
 
 def _say_waiting(holder: IngestLockHolder | None) -> None:
@@ -112,15 +134,36 @@ def _fail(exc: BuyerGraphError, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _print_not_used(files: list[NotUsedFile]) -> None:
+    """Files of objects buyergraph does not use: a count, then the names by reason, folded when many."""
+    if not files:
+        return
+    typer.echo(f"  not used ({len(files):,} files, not read and not rejects):")
+    by_reason: dict[str, list[str]] = {}
+    for item in files:
+        by_reason.setdefault(item.reason, []).append(item.file)
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:_SHOWN_NOT_USED])
+        more = f" and {len(names) - _SHOWN_NOT_USED:,} more" if len(names) > _SHOWN_NOT_USED else ""
+        typer.echo(f"    {shown}{more}: {reason}")
+
+
 def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) -> None:
     summary = result.summary
     phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases_s.items())
     typer.echo(f"ingest into {where} ({summary.elapsed_s:.1f} s: {phases})")
     for note in summary.files:
+        if note.not_used:
+            continue  # listed together below
         if note.error:
             typer.secho(f"  {note.file}: NOT READ: {note.error}", fg=typer.colors.RED)
             continue
         extra = f", {note.skipped:,} skipped (not touches)" if note.skipped else ""
+        if note.deleted:
+            extra += f", {note.deleted:,} skipped (deleted in the CRM)"
+        if not note.rows:
+            typer.echo(f"  {note.file}: {note.format} {note.object}: header only, no rows")
+            continue
         encoding = (
             f"{note.encoding}, {'tab' if note.delimiter == chr(9) else note.delimiter!r}"
             if note.delimiter
@@ -129,6 +172,7 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         typer.echo(f"  {note.file}: {note.format} {note.object}, {note.rows:,} rows ({encoding}){extra}")
         if note.ignored_columns:
             typer.echo(f"    ignored columns: {', '.join(note.ignored_columns)}")
+    _print_not_used(summary.not_used)
     typer.echo("")
     typer.echo(f"  {'kind':<14} {'read':>10} {'merged':>10} {'rejected':>10} {'loaded':>10}")
     for kind, k in summary.kinds.items():

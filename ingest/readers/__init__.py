@@ -21,10 +21,15 @@ from ingest.readers.dynamics import dynamics_object, read_dynamics
 from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
-from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
+from ingest.readers.salesforce import (
+    SALESFORCE_KEYS,
+    SALESFORCE_OBJECTS,
+    read_salesforce,
+    salesforce_object,
+)
 from ingest.readers.scratch import Scratch
 from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
-from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.rejects import FileNote, Reject, SourceRecord, file_problem
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
 
@@ -223,12 +228,17 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
             result.rejects.append(Reject(file=label, reason=reason, action="file_skipped"))
             continue
         if detected is None:
-            what = "any format" if forced == "auto" else f"the {forced} format"
-            reason = f"not recognised as a file of {what} (see docs/ingest.md for the file names and headers)"
+            reason = _unrecognised(path, forced)
             result.notes[path] = FileNote(file=label, format="?", error=reason)
             result.rejects.append(Reject(file=label, reason=reason, action="file_skipped"))
             continue
         note = FileNote(file=label, format=detected.format, object=detected.object)
+        missing = _missing_key(path, detected)
+        if missing:
+            note.error = missing
+            result.notes[path] = note
+            result.rejects.append(Reject(file=label, reason=missing, action="file_skipped"))
+            continue
         if detected.format == "salesforce" and detected.object in result.salesforce:
             note.error = f"a second {detected.object} file; only the first is read"
             result.notes[path] = note
@@ -246,6 +256,71 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
         else:
             result.hubspot[detected.object].append(path)
     return result
+
+
+#: What identifies a file of each format, for the message about a file that is not recognised.
+_IDENTIFIED_BY = (
+    "Salesforce: a file named after its object (Account.csv, Contact.csv ...) with an Id column",
+    "HubSpot: Record ID or hs_object_id",
+    "Dynamics 365: a file named after its entity with Dynamics' own columns (Account Name ...)",
+    "the native bundle: companies.csv, people.csv ... with an id column",
+    "Chinese CRMs: Chinese headers such as 客户名称 or 姓名",
+)
+
+
+def _header_of(path: Path) -> list[str]:
+    try:
+        return read_header(path)
+    except InvalidInputError:
+        return []
+
+
+def _unrecognised(path: Path, forced: str) -> str:
+    """One message for a file no reader takes: what it looked like, what that expects, what it has."""
+    header = _header_of(path)
+    sf_obj = salesforce_object(path)
+    if sf_obj and forced in ("auto", "salesforce"):
+        expected = SALESFORCE_OBJECTS[sf_obj]
+        return file_problem(
+            f"a Salesforce {sf_obj} export",
+            expected,
+            header,
+            f"its header has none of {', '.join(expected[:2])}",
+        )
+    what = "any format" if forced == "auto" else f"the {forced} format"
+    shown = [h for h in header if h][:12]
+    found = ", ".join(shown) if shown else "no header"
+    return (
+        f"not recognised as a file of {what}; buyergraph recognises {'; '.join(_IDENTIFIED_BY)} "
+        f"(see docs/ingest.md); found columns: {found}"
+    )
+
+
+def _missing_key(path: Path, detected: Detected) -> str | None:
+    """Why a recognised file cannot be read at all (its key column is missing), else None.
+
+    Without its key no row can be loaded, so the file gets one message instead of a reject per row.
+    """
+    expected: tuple[str, ...]
+    accepted: tuple[str, ...]
+    if detected.format == "salesforce":
+        expected = SALESFORCE_OBJECTS[detected.object]
+        if expected[0] != "Id":
+            return None
+        key, accepted, looked = "Id", SALESFORCE_KEYS, f"a Salesforce {detected.object} export"
+    elif detected.format == "native" and path.suffix.lower() in TABLE_SUFFIXES:
+        fields = BUNDLE_KINDS[detected.object].model_fields
+        if "id" not in fields or not fields["id"].is_required():
+            return None
+        expected = tuple(fields)
+        key, accepted, looked = "id", ("id",), f"the bundle's {detected.object} file"
+    else:
+        return None
+    header = _header_of(path)
+    if {h.strip().lower() for h in header if h} & {a.lower() for a in accepted}:
+        return None
+    problem = f"no row can be loaded without the key column {key}"
+    return file_problem(looked, expected, header, problem)
 
 
 def _guarded(

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidInputError
 from graph.model import Record
+from ingest.normalise import parse_number
 from ingest.readers.csvio import Table
 from ingest.rejects import Reject
 
@@ -21,6 +22,7 @@ __all__ = [
     "ignored_columns",
     "truthy",
     "undecodable_rejects",
+    "drop_unreadable_numbers",
 ]
 
 #: A cell converter from ingest.normalise (parse_date, parse_number, ...): raises InvalidInputError.
@@ -67,6 +69,40 @@ def undecodable_rejects(table: Table, file: str, kind: str) -> Iterator[Reject]:
     reading all of `table.rows`)."""
     for row, column, value, reason in table.undecodable:
         yield Reject(file=file, row=row, field=column, value=value, reason=reason, kind=kind)
+
+
+def drop_unreadable_numbers(
+    row: dict[str, str],
+    columns: Iterable[str],
+    *,
+    file: str,
+    row_number: int,
+    kind: str,
+    record_id: str | None = None,
+) -> Iterator[Reject]:
+    """Empty the optional number cells of `row` that are no number, noting each: the row still loads.
+
+    An employee count or amount is a detail of a record, not its identity, so a value such as `n/a`
+    or `about 50` costs that value only, never the account or deal.
+    """
+    for column in columns:
+        value = row.get(column)
+        if value is None or not str(value).strip():
+            continue
+        try:
+            parse_number(value)
+        except InvalidInputError as exc:
+            row[column] = ""
+            yield Reject(
+                file=file,
+                row=row_number,
+                field=column,
+                value=str(value),
+                reason=_reason(str(exc)) + "; the row was loaded without it",
+                kind=kind,
+                action="value_ignored",
+                record_id=record_id,
+            )
 
 
 def truthy(value: Any) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InvalidInputError
+from ingest.spreadsheet import unless_excel_error
 
 __all__ = [
     "Table",
@@ -284,7 +285,7 @@ def _rows(
             row_number += 1
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            row = {name: unless_excel_error(cell) for name, cell in zip(header, cells, strict=False) if name}
             bad = undecodable_cell(row, fh.encoding)
             if bad is not None:
                 undecodable.append((row_number, *bad))

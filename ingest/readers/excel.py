@@ -17,6 +17,7 @@ from typing import Any
 
 from graph.errors import InvalidInputError
 from ingest.readers.scratch import Scratch
+from ingest.spreadsheet import unless_excel_error
 
 __all__ = ["EXCEL_SUFFIXES", "Workbooks", "cell_text"]
 
@@ -36,7 +37,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
-    return str(value)
+    return unless_excel_error(str(value))  # a failed formula's #N/A is no value
 
 
 class Workbooks:

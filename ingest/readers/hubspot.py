@@ -24,6 +24,7 @@ from ingest.normalise import domain_from_website, normalise_company_name, parse_
 from ingest.readers.common import (
     RowError,
     convert,
+    drop_unreadable_numbers,
     first,
     ignored_columns,
     row_reject,
@@ -31,7 +32,7 @@ from ingest.readers.common import (
     validate,
 )
 from ingest.readers.csvio import open_table
-from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.rejects import FileNote, Reject, SourceRecord, not_used
 from ingest.roles import map_buying_role
 
 __all__ = ["hubspot_object", "read_hubspot", "HUBSPOT_COLUMNS"]
@@ -124,6 +125,11 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _ORDER = ("companies", "contacts", "deals", "engagements")
+#: Number columns that are details of a record: a value that is no number is dropped, the row loads.
+_OPTIONAL_NUMBERS = {
+    "companies": HUBSPOT_COLUMNS["companies"]["employees"],
+    "deals": HUBSPOT_COLUMNS["deals"]["amount"],
+}
 #: Owners (our own people) as a table of their own: a warehouse's `owner` table.
 _OWNER_COLUMNS = {
     "id": ("hubspot_owner_id", "owner id", "owner_id"),
@@ -332,8 +338,7 @@ def read_hubspot(
     for path in files.get("owners", []):
         yield from _read_owners(path, notes[path], ctx)
     for path in files.get("tickets", []):
-        notes[path].error = "support tickets are not part of a buying committee; the file is not read"
-        yield Reject(file=notes[path].file, reason=notes[path].error, action="file_skipped")
+        yield not_used(notes[path], "HubSpot support tickets are not part of a buying committee")
     for obj in _ORDER:
         for path in files.get(obj, []):
             for item in _read_file(obj, path, notes[path], ctx, deal_contacts):
@@ -396,6 +401,9 @@ def _read_file(
         r: dict[str, str] = {}
         for key, value in raw.items():  # "Company Name" (the contact's) wins over "Company name"
             r.setdefault(key.strip().lower(), value)
+        yield from drop_unreadable_numbers(
+            r, _OPTIONAL_NUMBERS.get(obj, ()), file=name, row_number=row_number, kind=obj
+        )
         model: type[Record]
         try:
             if obj == "companies":

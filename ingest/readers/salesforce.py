@@ -33,6 +33,7 @@ from ingest.normalise import domain_from_website, parse_date, parse_datetime, pa
 from ingest.readers.common import (
     RowError,
     convert,
+    drop_unreadable_numbers,
     ignored_columns,
     row_reject,
     truthy,
@@ -43,7 +44,7 @@ from ingest.readers.csvio import open_table
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
 
-__all__ = ["SALESFORCE_OBJECTS", "read_salesforce", "salesforce_object"]
+__all__ = ["SALESFORCE_KEYS", "SALESFORCE_OBJECTS", "read_salesforce", "salesforce_object"]
 
 #: Each exported object with the API fields buyergraph reads, in the order they are loaded.
 SALESFORCE_OBJECTS: dict[str, tuple[str, ...]] = {
@@ -82,6 +83,9 @@ SALESFORCE_OBJECTS: dict[str, tuple[str, ...]] = {
     "Event": ("Id", "WhoId", "WhatId", "OwnerId", "StartDateTime", "DurationInMinutes", "Subject", "Type"),
 }
 _BY_LOWER = {name.lower(): name for name in SALESFORCE_OBJECTS}
+#: Key columns of a record's own id: `Id`, or `Guid` where a data-seeding tool (Prodly) replaced the
+#: org's ids with GUIDs that its lookups (AccountId ...) hold too.
+SALESFORCE_KEYS = ("Id", "Guid")
 #: Key prefixes of Salesforce ids: what a polymorphic WhatId points at.
 _OPPORTUNITY_PREFIX = "006"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -342,6 +346,16 @@ _COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+#: Number fields that are details of a record: a value that is no number is dropped, the row loads.
+_OPTIONAL_NUMBERS: dict[str, tuple[str, ...]] = {
+    "Account": ("NumberOfEmployees",),
+    "Opportunity": ("Amount",),
+    "OpportunityLineItem": ("Quantity", "TotalPrice"),
+    "Asset": ("Quantity",),
+    "Event": ("DurationInMinutes",),
+}
+
+
 def _touch(obj: str, r: Row, attendees: Mapping[str, list[str]]) -> tuple[str, type[Record], dict[str, Any]]:
     what = (r.get("WhatId") or "").strip()
     people = [
@@ -438,14 +452,19 @@ def _read_object(
     columns = SALESFORCE_OBJECTS[obj]
     known = {c.lower(): c for c in columns}
     table = open_table(path)
+    if "id" in known and "id" not in {h.strip().lower() for h in table.header}:
+        known["guid"] = "Id"  # see SALESFORCE_KEYS
     note.encoding, note.delimiter = table.encoding, table.delimiter
-    note.ignored_columns = ignored_columns(table.header, columns)
+    note.ignored_columns = ignored_columns(table.header, list(known.values()) + list(known))
     name = note.file
     mapper = _MAPPERS.get(obj)
     guess_kind = "touches" if mapper is None else None
     for row_number, raw in table.rows:
         note.rows += 1
         r = _canonical_row(raw, known)
+        yield from drop_unreadable_numbers(
+            r, _OPTIONAL_NUMBERS.get(obj, ()), file=name, row_number=row_number, kind=guess_kind or obj
+        )
         try:
             kind, model, data = mapper(r) if mapper is not None else _touch(obj, r, attendees)
         except RowError as error:

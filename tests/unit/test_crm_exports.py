@@ -92,8 +92,9 @@ def test_hubspot_style_import_files_associate_by_domain_and_email(datasets: Path
     assert touch_rows and kinds["touches"].loaded + kinds["touches"].rejected == len(touch_rows)
     notes = {n.file: n for n in result.summary.files}
     assert notes["hubspot_activities.csv"].skipped == len(activities) - len(touch_rows)
-    tickets = [r for r in result.rejects if r.file == "hubspot_tickets.csv"]
-    assert [r.action for r in tickets] == ["file_skipped"] and "support tickets" in tickets[0].reason
+    assert not [r for r in result.rejects if r.file == "hubspot_tickets.csv"]
+    [tickets] = [f for f in result.summary.not_used if f.file == "hubspot_tickets.csv"]
+    assert "support tickets" in tickets.reason
     # Deals hang off the company of their domain; their owners (e-mails) are reps.
     deal = store.get_deal(f"hs-deal-{deals[0]['Deal ID']}")
     domain_of = {r["Company Domain Name"]: f"hs-company-{r['Company ID']}" for r in companies}
@@ -282,9 +283,10 @@ def test_dynamics_365_display_labels(datasets: Path, tmp_path: Path) -> None:
     assert kinds["touches"].loaded > activities // 2
     touch_reasons = {r.reason for r in result.rejects if r.kind == "touches"}
     assert touch_reasons == {"names no contact of this export (only our own people or unknown addresses)"}
+    not_used = {f.file: f.reason for f in result.summary.not_used}
     for name in ("Campaign.csv", "Goal.csv", "Territory.csv"):
-        [skipped] = [r for r in result.rejects if r.file == name]
-        assert skipped.action == "file_skipped" and skipped.reason.startswith("not read: Dynamics 365")
+        assert not [r for r in result.rejects if r.file == name]
+        assert not_used[name].startswith("Dynamics 365")
     # Opportunity owners are users by name; a won opportunity is closed.
     topics = Counter(o["Topic"] for o in opportunities)
     won = next(o for o in opportunities if o["Status"] == "Won" and topics[o["Topic"]] == 1)

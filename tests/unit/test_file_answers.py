@@ -1,0 +1,209 @@
+"""Clear file-level answers: one message per file that cannot be read as a whole, files of objects
+buyergraph does not use listed apart (never rejects), an exit code when nothing was loaded, Excel's
+error values read as empty cells, and the Prodly `Guid` key.
+
+Real cases are read in place; what no case shows is in tests/fixtures/file_answers/.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.commands.ingest import EXIT_NOTHING_LOADED, EXIT_REJECTS
+from graph.stores.embedded import EmbeddedStore
+from ingest.loader import IngestResult, ingest_paths
+from ingest.normalise import parse_number
+from tests.api.conftest import embedded_app
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "file_answers"
+
+
+def _case(datasets: Path, name: str) -> Path:
+    folder = datasets / "crm-exports" / name
+    assert folder.is_dir(), f"missing case {folder}"
+    return folder
+
+
+def _ingest(tmp_path: Path, *paths: Path) -> tuple[IngestResult, EmbeddedStore]:
+    store = EmbeddedStore(tmp_path / "store")
+    return ingest_paths(list(paths), store, progress=False), store
+
+
+def _cli(tmp_path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "cli-store"), "ingest", *args])
+    return result.exit_code, result.output
+
+
+def _report(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_file_without_its_key_column_gets_one_message_not_one_per_row(tmp_path: Path) -> None:
+    result, store = _ingest(tmp_path, FIXTURES / "key_missing" / "Account.csv")
+    [reject] = result.rejects  # two rows, one message
+    assert reject.file == "Account.csv" and reject.row is None and reject.action == "file_skipped"
+    assert "key column Id" in reject.reason
+    assert "a Salesforce Account export" in reject.reason
+    assert "Id, Name, Website" in reject.reason  # the columns it expected
+    assert "found: AccountKey, Name, Website, Industry" in reject.reason  # and the ones it found
+    assert "Acme" not in reject.reason  # names of columns only, never values
+    assert store.existing_ids("companies", {"A-1", "A-2"}) == set()
+    assert result.summary.nothing_loaded
+
+
+def test_a_file_named_like_an_object_but_unrecognised_says_what_it_looked_like(tmp_path: Path) -> None:
+    result, _ = _ingest(tmp_path, FIXTURES / "unnamed_key" / "Contact.csv")
+    [reject] = result.rejects
+    assert reject.file == "Contact.csv" and reject.action == "file_skipped"
+    assert "a Salesforce Contact export" in reject.reason
+    assert "Id, AccountId, FirstName" in reject.reason
+    assert "found: ContactNumber, FirstName, LastName, Email" in reject.reason
+
+
+def test_an_unrecognised_file_names_what_is_recognised_and_the_columns_it_found(tmp_path: Path) -> None:
+    result, _ = _ingest(tmp_path, FIXTURES / "unrecognised" / "meeting-notes.csv")
+    [reject] = result.rejects
+    assert reject.file == "meeting-notes.csv" and reject.action == "file_skipped"
+    assert "Record ID" in reject.reason and "Account.csv" in reject.reason and "people.csv" in reject.reason
+    assert "found columns: Topic, Body, Posted" in reject.reason
+
+
+@pytest.mark.parametrize("folder", ["key_missing", "unnamed_key", "unrecognised"])
+def test_ingest_exits_nothing_loaded_when_no_usable_file_was_recognised(tmp_path: Path, folder: str) -> None:
+    code, output = _cli(tmp_path, str(FIXTURES / folder))
+    assert code == EXIT_NOTHING_LOADED, output
+    assert "nothing was loaded" in output
+
+
+def test_ingest_exits_nothing_loaded_when_every_row_was_rejected(tmp_path: Path) -> None:
+    code, output = _cli(tmp_path, str(FIXTURES / "all_rejected"), "--rejects", str(tmp_path / "r.csv"))
+    assert code == EXIT_NOTHING_LOADED, output
+    assert "every row was rejected" in output
+    assert {r["row"] for r in _report(tmp_path / "r.csv")} == {"2", "3"}
+
+
+def test_header_only_templates_load_nothing_and_exit_zero(datasets: Path, tmp_path: Path) -> None:
+    code, output = _cli(tmp_path, str(_case(datasets, "zh-wukong-import-template")))
+    assert code == 0, output
+    assert output.count("header only, no rows") == 2
+
+
+def test_files_buyergraph_does_not_use_are_listed_apart_and_never_fail_strict(
+    datasets: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "r.csv"
+    folder = _case(datasets, "hubspot-style-dummy-toofan")
+    code, output = _cli(tmp_path, str(folder), "--strict", "--rejects", str(report))
+    assert code == 0, output
+    assert "not used (1 files" in output and "hubspot_tickets.csv: HubSpot support tickets" in output
+    assert "NOT READ" not in output
+    assert not [r for r in _report(report) if r["file"] == "hubspot_tickets.csv"]
+
+
+def test_files_marked_not_read_by_a_reader_are_not_used_not_rejects(datasets: Path, tmp_path: Path) -> None:
+    """Readers that mark such files the older way (a skipped file whose reason says "not read: ") are
+    picked up too: Dynamics 365's campaigns, goals and territories."""
+    result, _ = _ingest(tmp_path, _case(datasets, "d365-contoso-coffee-demo"))
+    not_used = {f.file: f.reason for f in result.summary.not_used}
+    assert set(not_used) == {"Campaign.csv", "Goal.csv", "Territory.csv"}
+    assert all(reason.startswith("Dynamics 365 ") for reason in not_used.values())
+    assert not [r for r in result.rejects if r.file in not_used]
+    assert result.summary.files_skipped == 0
+    notes = {n.file: n for n in result.summary.files}
+    assert notes["Goal.csv"].error is None and notes["Goal.csv"].not_used == not_used["Goal.csv"]
+
+
+def test_many_files_not_used_are_folded_in_the_summary(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "companies.csv").write_text("id,name\nc-1,Acme Pumps\n", encoding="utf-8")
+    for number in range(12):
+        (folder / f"tickets-{number:02}.csv").write_text(
+            "Ticket ID,Ticket name,Ticket status\n1,Printer jam,open\n", encoding="utf-8"
+        )
+    code, output = _cli(tmp_path, str(folder), "--strict")
+    assert code == 0, output
+    assert "not used (12 files" in output
+    assert "tickets-07.csv and 4 more: HubSpot support tickets" in output
+    assert "tickets-08.csv" not in output
+
+
+def test_the_api_ingest_result_lists_files_not_used(tmp_path: Path) -> None:
+    files = [
+        ("files", ("companies.csv", b"id,name\nc-1,Acme Pumps\n", "text/csv")),
+        ("files", ("tickets.csv", b"Ticket ID,Ticket name,Ticket status\n1,Printer jam,open\n", "text/csv")),
+    ]
+    with embedded_app(tmp_path, None) as env:
+        response = env.client.post("/api/v1/ingest", files=files, headers=env.headers("write"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["rejects"] == []
+    [not_used] = body["summary"]["not_used"]
+    assert not_used["file"] == "tickets.csv" and "support tickets" in not_used["reason"]
+    assert body["summary"]["nothing_loaded"] is False
+
+
+def test_the_prodly_guid_key_is_the_record_id(datasets: Path, tmp_path: Path) -> None:
+    folder = _case(datasets, "sf-prodly-guid-dataset")
+    with (folder / "Account.csv").open(encoding="utf-8", newline="") as fh:
+        accounts = list(csv.DictReader(fh))
+    result, store = _ingest(tmp_path, folder)
+    kinds = result.summary.kinds
+    guids = {a["Guid"] for a in accounts}
+    assert store.existing_ids("companies", guids) == guids
+    for kind, rows in (("deals", 741), ("deal_products", 4133), ("committee", 42), ("products", 36)):
+        assert kinds[kind].read == rows and kinds[kind].loaded == rows, kind
+    assert kinds["people"].read == 701 and kinds["people"].rejected == 0
+    assert not [r for r in result.rejects if r.action != "value_ignored"]
+    # `#N/A` in NumberOfEmployees is an empty cell: the account loads without a count, no reject.
+    unknown = next(a for a in accounts if a["NumberOfEmployees"] == "#N/A")
+    assert store.get_company(unknown["Guid"]).employees is None
+    assert not [r for r in result.rejects if r.field == "NumberOfEmployees"]
+
+
+def test_excel_error_values_are_empty_cells_and_bad_optional_numbers_cost_only_the_value(
+    tmp_path: Path,
+) -> None:
+    result, store = _ingest(tmp_path, FIXTURES / "excel_errors" / "Account.csv")
+    assert result.summary.kinds["companies"].loaded == 4
+    acme, borealis, cobalt = (store.get_company(i) for i in ("001A", "001B", "001C"))
+    assert acme.industry is None and acme.employees == 1200  # `#N/A`, and Excel's 1.2E3
+    assert cobalt.industry is None and cobalt.employees is None  # `#VALUE!`, `#DIV/0!`
+    assert borealis.employees is None and borealis.industry == "Logistics"
+    [reject] = result.rejects
+    assert (reject.row, reject.field, reject.action) == (3, "NumberOfEmployees", "value_ignored")
+    assert "loaded without it" in reject.reason
+
+
+def test_excel_error_cells_of_a_workbook_are_empty(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Account"
+    sheet.append(["Id", "Name", "Industry", "NumberOfEmployees"])
+    sheet.append(["001A", "Acme Pumps", "#N/A", "#REF!"])
+    sheet.append(["001B", "Borealis Freight", "Logistics", 120])
+    path = tmp_path / "accounts.xlsx"
+    book.save(path)
+    result, store = _ingest(tmp_path, path)
+    assert result.rejects == []
+    acme = store.get_company("001A")
+    assert acme.industry is None and acme.employees is None
+    assert store.get_company("001B").employees == 120
+
+
+def test_excel_scientific_notation_is_a_number() -> None:
+    assert parse_number("1.01752E11") == 101_752_000_000
+    assert parse_number("2.5e-3") == 0.0025
+    assert parse_number("-4E2") == -400
+
+
+def test_strict_still_fails_on_real_rejects(tmp_path: Path) -> None:
+    code, output = _cli(tmp_path, str(FIXTURES / "all_rejected"), "--strict")
+    assert code == EXIT_REJECTS, output
