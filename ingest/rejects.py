@@ -76,6 +76,8 @@ class FileNote(BaseModel):
     error: str | None = None
     #: Why the file was not read although recognised: its object is not one buyergraph uses.
     not_used: str | None = None
+    #: The file was read into other files' rows (an association table), not loaded on its own.
+    joined: bool = False
 
 
 @dataclass(slots=True)

@@ -161,8 +161,13 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         extra = f", {note.skipped:,} skipped (not touches)" if note.skipped else ""
         if note.deleted:
             extra += f", {note.deleted:,} skipped (deleted in the CRM)"
+        if note.joined:
+            typer.echo(
+                f"  {note.file}: {note.format} {note.object}, {note.rows:,} rows, joined into the others"
+            )
+            continue
         if not note.rows:
-            typer.echo(f"  {note.file}: {note.format} {note.object}: header only, no rows")
+            typer.echo(f"  {note.file}: {note.format} {note.object}: header only, no rows{extra}")
             continue
         encoding = (
             f"{note.encoding}, {'tab' if note.delimiter == chr(9) else note.delimiter!r}"

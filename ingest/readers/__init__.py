@@ -131,6 +131,10 @@ class ReadPlan:
     scratch: Scratch = field(default_factory=Scratch)
     notes: dict[Path, FileNote] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
+    #: Rows of warehouse tables skipped as deleted in the CRM, by the table file that is read.
+    deleted: dict[Path, int] = field(default_factory=dict)
+    #: HubSpot warehouse tables already rewritten as HubSpot exports (not to be taken for others).
+    rewritten: set[Path] = field(default_factory=set)
 
 
 def _labels(files: list[Path]) -> dict[Path, str]:
@@ -144,7 +148,12 @@ def _labels(files: list[Path]) -> dict[Path, str]:
 
 
 def _tables(
-    path: Path, label: str, scratch: Scratch, forced: str, rejects: list[Reject]
+    path: Path,
+    label: str,
+    scratch: Scratch,
+    forced: str,
+    rejects: list[Reject],
+    deleted: dict[Path, int],
 ) -> list[tuple[Path, str]]:
     """The tables a given file holds: itself, its sheets, or a warehouse table in API names."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
@@ -152,13 +161,14 @@ def _tables(
     if forced in ("auto", "salesforce") and path.suffix.lower() in TABLE_SUFFIXES:
         obj = salesforce_table(path, read_header(path))
         if obj:
-            return [(WarehouseTables(scratch, rejects, {path: label}).salesforce(path, obj), label)]
+            tables = WarehouseTables(scratch, rejects, {path: label}, deleted)
+            return [(tables.salesforce(path, obj), label)]
     return [(path, label)]
 
 
 #: What a HubSpot warehouse table that is not an object of its own is read for.
 _JOINED = {
-    "engagement": "engagement types",
+    "engagement": "engagements (type, time and owner of each)",
 }
 
 
@@ -181,12 +191,13 @@ def _hubspot_warehouse(
     replaced: dict[Path, Path] = {}
     for tables in groups.values():
         try:
-            rewritten = HubSpotTables(result.scratch, result.rejects, labels).rewrite(tables)
+            rewritten = HubSpotTables(result.scratch, result.rejects, labels, result.deleted).rewrite(tables)
         except InvalidInputError:
             continue  # each file is then read, and reported, on its own
         for name, path in tables.items():
             if name in rewritten:
                 replaced[path] = rewritten[name]
+                result.rewritten.add(rewritten[name])
                 labels[rewritten[name]] = labels[path]
                 continue
             try:
@@ -194,7 +205,9 @@ def _hubspot_warehouse(
             except InvalidInputError:
                 rows = 0  # the count is for the summary only
             what = _JOINED.get(name, f"associations ({name.replace('_', ' to ')})")
-            result.notes[path] = FileNote(file=labels[path], format="hubspot", object=what, rows=rows)
+            result.notes[path] = FileNote(
+                file=labels[path], format="hubspot", object=what, rows=rows, joined=True
+            )
     return [replaced.get(p, p) for p in given if p not in result.notes]
 
 
@@ -208,8 +221,11 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     files: list[Path] = []
     given = _hubspot_warehouse(given, labels, result, forced)
     for path in given:
+        if path in result.rewritten:
+            files.append(path)
+            continue
         try:
-            tables = _tables(path, labels[path], result.scratch, forced, result.rejects)
+            tables = _tables(path, labels[path], result.scratch, forced, result.rejects, result.deleted)
         except InvalidInputError as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")
             result.notes[path] = FileNote(file=labels[path], format="?", error=reason)
@@ -232,7 +248,9 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
             result.notes[path] = FileNote(file=label, format="?", error=reason)
             result.rejects.append(Reject(file=label, reason=reason, action="file_skipped"))
             continue
-        note = FileNote(file=label, format=detected.format, object=detected.object)
+        note = FileNote(
+            file=label, format=detected.format, object=detected.object, deleted=result.deleted.get(path, 0)
+        )
         missing = _missing_key(path, detected)
         if missing:
             note.error = missing

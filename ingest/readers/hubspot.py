@@ -144,6 +144,8 @@ _ID_PREFIX = {
     "engagements": "hs-engagement-",
 }
 _SPLIT = re.compile(r"[;,]")
+#: An MD5, SHA-1 or SHA-256 hex digest: what a pseudonymised e-mail column holds instead of addresses.
+_HASHED = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
 _OBJECT_ID_COLUMNS = ("company id", "contact id", "deal id", "activity id", "engagement id", "ticket id")
 _NOT_TOUCHES = ("note", "task", "postal", "linkedin_message", "sms")
 
@@ -396,6 +398,7 @@ def _read_file(
     note.encoding, note.delimiter = table.encoding, table.delimiter
     note.ignored_columns = ignored_columns(table.header, [c for names in cols.values() for c in names])
     name = note.file
+    hashed = 0
     for row_number, raw in table.rows:
         note.rows += 1
         r: dict[str, str] = {}
@@ -415,6 +418,9 @@ def _read_file(
                     ctx.companies_by_domain.setdefault(data["domain"], data["id"])
             elif obj == "contacts":
                 kind, model, data = "people", Person, _contact(r, cols)
+                if data["email"] and _HASHED.fullmatch(str(data["email"]).strip()):
+                    hashed += 1
+                    data["email"] = None
                 company_name = first(r, *cols["company_name"])
                 if data["company_id"] is None:
                     data["company_id"] = ctx.company_by_domain(first(r, *cols["company_domain"]))
@@ -460,6 +466,15 @@ def _read_file(
             yield from result
         else:
             yield SourceRecord(kind, result, name, row_number, _LABELS)
+    if hashed:
+        yield Reject(
+            file=name,
+            field=next((h for h in table.header if h.strip().lower() in cols["email"]), "email"),
+            reason=f"{hashed:,} e-mail values are hashed (a hex digest, as warehouses pseudonymise "
+            "addresses), not addresses: those people were loaded without an e-mail",
+            kind="people",
+            action="value_ignored",
+        )
     yield from undecodable_rejects(table, name, obj)
 
 

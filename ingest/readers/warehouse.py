@@ -6,6 +6,10 @@ named after it (`account`, `opportunity_line_item`; dumps and dbt seeds add `sf_
 table is read as the Salesforce object it holds: its header is rewritten to the API names
 (`account_id` -> `AccountId`) into a scratch copy that the Salesforce reader reads, so the mapping
 stays in one place. Rows keep their numbers; rejects name the API field.
+
+Rows the CRM deleted are still in such tables, flagged `is_deleted` (Salesforce, HubSpot) or
+`_fivetran_deleted` (the connector's soft delete): they are skipped as "deleted in the CRM", counted per
+file, neither loaded nor rejected.
 """
 
 from __future__ import annotations
@@ -15,16 +19,29 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from ingest.readers.common import undecodable_rejects
+from ingest.readers.common import truthy, undecodable_rejects
 from ingest.readers.csvio import open_table
 from ingest.readers.salesforce import SALESFORCE_OBJECTS
 from ingest.readers.scratch import Scratch
 from ingest.rejects import Reject
 
-__all__ = ["salesforce_table", "WarehouseTables"]
+__all__ = ["salesforce_table", "WarehouseTables", "HubSpotTables", "hubspot_table", "DELETED_COLUMNS"]
 
 _AFFIXES = re.compile(r"^(?:sf|salesforce)_|_data$")
 _OBJECTS = {name.lower(): name for name in SALESFORCE_OBJECTS}
+
+
+#: Columns that flag a row the CRM deleted (the CRM's own flag, and the ELT connector's soft delete).
+DELETED_COLUMNS = ("is_deleted", "isdeleted", "_fivetran_deleted")
+
+
+def _deleted(row: Mapping[str, str]) -> bool:
+    """Whether a warehouse row is a record deleted in the CRM."""
+    return any(truthy(row.get(column)) for column in DELETED_COLUMNS)
+
+
+def _lowered(row: Mapping[str, str]) -> dict[str, str]:
+    return {k.strip().lower(): v for k, v in row.items() if k}
 
 
 def _squash(name: str) -> str:
@@ -45,10 +62,18 @@ def salesforce_table(path: Path, header: list[str]) -> str | None:
 class WarehouseTables:
     """Scratch copies of warehouse tables with their header in Salesforce API names."""
 
-    def __init__(self, scratch: Scratch, rejects: list[Reject], labels: Mapping[Path, str]) -> None:
+    def __init__(
+        self,
+        scratch: Scratch,
+        rejects: list[Reject],
+        labels: Mapping[Path, str],
+        deleted: dict[Path, int] | None = None,
+    ) -> None:
         self._scratch = scratch
         self._rejects = rejects  # rows left out of a copy for bytes that are not text, by their file
         self._labels = labels
+        #: Rows skipped as deleted in the CRM, by the copy they were left out of.
+        self.deleted: dict[Path, int] = deleted if deleted is not None else {}
 
     def salesforce(self, path: Path, obj: str) -> Path:
         api = {_squash(name): name for name in SALESFORCE_OBJECTS[obj]}
@@ -60,6 +85,9 @@ class WarehouseTables:
             writer.writerow(header)
             written = 1
             for number, row in table.rows:
+                if _deleted(_lowered(row)):
+                    self.deleted[out] = self.deleted.get(out, 0) + 1
+                    continue  # the next row's blank lines keep the numbers
                 while written < number - 1:  # blank lines keep the rows' numbers
                     writer.writerow([])
                     written += 1
@@ -86,7 +114,15 @@ _HUBSPOT_ASSOCIATIONS = {
     "deal_contact": ("deal", "deal_id", "contact_id", "associatedcontactids"),
     "engagement_contact": ("engagement", "engagement_id", "contact_id", "associatedcontactids"),
     "engagement_deal": ("engagement", "engagement_id", "deal_id", "associateddealids"),
+    "engagement_company": ("engagement", "engagement_id", "company_id", "associatedcompanyids"),
 }
+#: What an engagement subtable (engagement_call ...) takes from its parent `engagement` row when it
+#: lacks it: (parent column(s), the reader's column).
+_ENGAGEMENT_PARENT = (
+    (("type",), "hs_engagement_type"),
+    (("timestamp", "created_at"), "hs_timestamp"),
+    (("owner_id",), "hubspot_owner_id"),
+)
 #: Columns of HubSpot tables that are not `property_*`, in the reader's internal names.
 _HUBSPOT_RENAMES = {
     "id": "hs_object_id",
@@ -95,8 +131,9 @@ _HUBSPOT_RENAMES = {
     "owner_id": "hubspot_owner_id",
     "start_time": "hs_meeting_start_time",
     "title": "hs_meeting_title",
-    "type": "hs_engagement_type",
 }
+#: Renames that apply to engagement tables only (an owner's `type` is PERSON or QUEUE, not an activity).
+_ENGAGEMENT_RENAMES = {"type": "hs_engagement_type"}
 
 
 def hubspot_table(path: Path, header: list[str]) -> str | None:
@@ -116,13 +153,22 @@ class HubSpotTables:
     """A warehouse dump of HubSpot tables, rewritten as HubSpot API-form exports with associations.
 
     The association tables (deal_contact, engagement_deal, ...) become the `associated...ids` columns
-    of the deal and engagement files; the engagement table gives each engagement its type.
+    of the deal and engagement files; the parent `engagement` table gives each engagement of a subtable
+    (engagement_call ...) its type, timestamp and owner when the subtable lacks them.
     """
 
-    def __init__(self, scratch: Scratch, rejects: list[Reject], labels: Mapping[Path, str]) -> None:
+    def __init__(
+        self,
+        scratch: Scratch,
+        rejects: list[Reject],
+        labels: Mapping[Path, str],
+        deleted: dict[Path, int] | None = None,
+    ) -> None:
         self._scratch = scratch
         self._rejects = rejects  # rows left out of a copy for bytes that are not text, by their file
         self._labels = labels
+        #: Rows skipped as deleted in the CRM, by the copy they were left out of.
+        self.deleted: dict[Path, int] = deleted if deleted is not None else {}
 
     def rewrite(self, tables: dict[str, Path]) -> dict[str, Path]:
         """table name -> rewritten file, for the object and engagement tables among `tables`."""
@@ -134,21 +180,21 @@ class HubSpotTables:
             for _, row in open_table(tables[assoc]).rows:
                 if row.get(key) and row.get(other):
                     links.setdefault(row[key].strip(), []).append(row[other].strip())
-        types: dict[str, str] = {}
+        parents: dict[str, dict[str, str]] = {}
         if "engagement" in tables:
-            for _, row in open_table(tables["engagement"]).rows:
-                if row.get("id"):
-                    types[row["id"].strip()] = row.get("type") or ""
+            for _, raw in open_table(tables["engagement"]).rows:
+                row = _lowered(raw)
+                if (row.get("id") or "").strip():
+                    parents[row["id"].strip()] = row
         out: dict[str, Path] = {}
         folder = self._scratch.folder()
         for name, path in tables.items():
             if name not in _HUBSPOT_OBJECTS and name not in _HUBSPOT_ENGAGEMENTS and name != "owner":
                 continue
-            extra = added.get("engagement" if name.startswith("engagement") else name, {})
-            kind = _RECORD_KINDS.get(name, "touches" if name.startswith("engagement") else "reps")
-            out[name] = self._write(
-                path, folder / path.name, extra, types if name.startswith("engagement") else {}, kind
-            )
+            engagement = name.startswith("engagement")
+            extra = added.get("engagement" if engagement else name, {})
+            kind = _RECORD_KINDS.get(name, "touches" if engagement else "reps")
+            out[name] = self._write(path, folder / path.name, extra, parents if engagement else None, kind)
         return out
 
     def _write(
@@ -156,26 +202,36 @@ class HubSpotTables:
         source: Path,
         target: Path,
         extra: dict[str, dict[str, list[str]]],
-        types: dict[str, str],
+        parents: dict[str, dict[str, str]] | None,
         kind: str,
     ) -> Path:
+        """Copy one table with the reader's column names, its associations and (for an engagement
+        subtable) what its parent engagement row says; rows deleted in the CRM are left out."""
         table = open_table(source)
-        header = [_HUBSPOT_RENAMES.get(h, h.removeprefix("property_")) if h else "" for h in table.header]
+        renames = {**_HUBSPOT_RENAMES, **(_ENGAGEMENT_RENAMES if parents is not None else {})}
+        header = [renames.get(h, h.removeprefix("property_")) if h else "" for h in table.header]
         columns = [c for c in extra if c not in header]
-        typed = bool(types) and "hs_engagement_type" not in header
+        inherited = [
+            (sources, column) for sources, column in _ENGAGEMENT_PARENT if parents and column not in header
+        ]
         key = table.header[header.index("hs_object_id")] if "hs_object_id" in header else None
         with target.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(header + columns + (["hs_engagement_type"] if typed else []))
+            writer.writerow(header + columns + [column for _, column in inherited])
             written = 1
             for number, row in table.rows:
+                record_id = (row.get(key) or "").strip() if key else ""
+                parent = (parents or {}).get(record_id, {})
+                if _deleted(_lowered(row)) or _deleted(parent):
+                    self.deleted[target] = self.deleted.get(target, 0) + 1
+                    continue  # the next row's blank lines keep the numbers
                 while written < number - 1:
                     writer.writerow([])
                     written += 1
-                record_id = (row.get(key) or "").strip() if key else ""
                 cells = [row.get(h, "") if h else "" for h in table.header]
                 cells += [";".join(extra[c].get(record_id, [])) for c in columns]
-                writer.writerow(cells + ([types.get(record_id, "")] if typed else []))
+                cells += [next((parent[s] for s in sources if parent.get(s)), "") for sources, _ in inherited]
+                writer.writerow(cells)
                 written += 1
         self._rejects.extend(undecodable_rejects(table, self._labels.get(source, source.name), kind))
         return target

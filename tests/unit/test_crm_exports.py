@@ -16,7 +16,7 @@ import pytest
 
 from graph.analyses import analyze_account
 from graph.stores.embedded import EmbeddedStore
-from ingest.loader import IngestResult, ingest_paths
+from ingest.loader import IngestResult, KindSummary, ingest_paths
 from ingest.readers import detect_format
 from ingest.titles import classify_title
 
@@ -135,14 +135,19 @@ def test_salesforce_warehouse_tables_read_as_their_objects(datasets: Path, tmp_p
     kinds = result.summary.kinds
     for file, (obj, kind) in objects.items():
         rows = _rows(folder / file)
-        assert (notes[file].format, notes[file].object, notes[file].rows) == ("salesforce", obj, len(rows))
-        assert kinds[kind].read == len(rows)
-        assert kinds[kind].loaded + kinds[kind].merged + kinds[kind].rejected == len(rows)
+        # Rows flagged is_deleted / _fivetran_deleted were deleted in the CRM: skipped and counted.
+        deleted = sum(1 for r in rows if "true" in (r.get("is_deleted"), r.get("_fivetran_deleted")))
+        assert (notes[file].format, notes[file].object) == ("salesforce", obj)
+        assert (notes[file].rows, notes[file].deleted) == (len(rows) - deleted, deleted)
+        assert kinds.get(kind, KindSummary()).read == len(rows) - deleted
+        summary = kinds.get(kind, KindSummary())
+        assert summary.loaded + summary.merged + summary.rejected == len(rows) - deleted
+    assert result.summary.deleted_rows == 9 + 10 + 5  # accounts, opportunities, users
     assert "_fivetran_synced" in notes["sf_account_data.csv"].ignored_columns
     touch_rows = len(_rows(folder / "sf_task_data.csv")) + len(_rows(folder / "sf_event_data.csv"))
     assert kinds["touches"].read == touch_rows
-    accounts = _rows(folder / "sf_account_data.csv")
-    assert kinds["companies"].loaded == len(accounts) - 1  # the two "Blue Test" rows share name and website
+    accounts = [a for a in _rows(folder / "sf_account_data.csv") if a["is_deleted"] != "true"]
+    assert kinds["companies"].loaded == len(accounts) == 1
     company = store.get_company(accounts[0]["id"])
     assert company.name == accounts[0]["name"]
     # The seeds are obfuscated: contacts and opportunities point at hashed account ids.
