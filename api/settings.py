@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
     home: Path = Field(default_factory=default_home, validation_alias="BUYERGRAPH_HOME")
+    #: The user's own header dictionary for Chinese CRM exports (TOML, see docs/ingest.md), if any.
+    headers_file: Path | None = Field(default=None, validation_alias="BUYERGRAPH_HEADERS")
 
     # --- the HTTP service (`buyergraph serve`); every limit is answered with a clear 4xx -------
     #: Largest request body of an ordinary request (JSON), in bytes.
@@ -81,7 +83,7 @@ class Settings(BaseSettings):
     #: Seconds a client is told to wait (Retry-After) when the store is unreachable.
     retry_after_s: int = Field(default=5, ge=1, validation_alias="BUYERGRAPH_RETRY_AFTER_S")
 
-    @field_validator("neo4j_uri", mode="before")
+    @field_validator("neo4j_uri", "headers_file", mode="before")
     @classmethod
     def _blank_uri(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

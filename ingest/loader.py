@@ -184,6 +184,7 @@ def ingest_paths(
     batch_size: int = DEFAULT_BATCH,
     wait_s: float = DEFAULT_INGEST_WAIT_S,
     on_wait: OnLockWait | None = None,
+    headers: Path | None = None,
 ) -> IngestResult:
     """Read, resolve and load files and folders into `store`.
 
@@ -191,14 +192,15 @@ def ingest_paths(
     written when anything is rejected (all rejects are known before the first write). `progress`
     draws progress bars on stderr: None = only when it is a terminal. While another ingest holds the
     store, this one waits up to `wait_s` seconds (calling `on_wait` now and then), then raises
-    IngestBusyError. A write the store refuses raises WriteFailedError.
+    IngestBusyError. A write the store refuses raises WriteFailedError. `headers` names the user's own
+    Chinese header dictionary (the setting BUYERGRAPH_HEADERS; the library reads no environment).
     """
     if format not in FORMATS:
         raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     if batch_size < 1:
         raise InvalidInputError(f"batch size must be at least 1, got {batch_size}")
     started = time.monotonic()
-    read_plan = plan([Path(p) for p in paths], format)
+    read_plan = plan([Path(p) for p in paths], format, headers)
     items: list[SourceRecord] = []
     rejects: list[Reject] = []
     read_counts: Counter[str] = Counter()
@@ -339,6 +341,7 @@ def ingest_uploads(
     *,
     format: str = "auto",
     strict: bool = False,
+    headers: Path | None = None,
 ) -> IngestResult:
     """Ingest uploaded files (name as the client sent it, content): for the HTTP API.
 
@@ -361,6 +364,6 @@ def ingest_uploads(
             names.append(target)
         if not names:
             raise InvalidInputError("no files were uploaded")
-        return ingest_paths(names, store, format=format, strict=strict, progress=False)
+        return ingest_paths(names, store, format=format, strict=strict, progress=False, headers=headers)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

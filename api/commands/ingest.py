@@ -75,6 +75,7 @@ def ingest(
 ) -> None:
     """Load CRM data: a native bundle, a Salesforce Data Export or HubSpot exports, in any mix."""
     from api.cli import store_from, store_label
+    from api.settings import get_settings
 
     if format not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
@@ -88,6 +89,7 @@ def ingest(
                 batch_size=batch_size,
                 wait_s=wait,
                 on_wait=_say_waiting,
+                headers=get_settings().headers_file,
             )
     except (IngestBusyError, WriteFailedError) as exc:
         _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)

@@ -119,6 +119,7 @@ def _ingest(
             progress=False,
             wait_s=wait_s,
             on_wait=on_wait,
+            headers=runtime.settings.headers_file,
         )
     finally:
         runtime.store_changed()

@@ -76,7 +76,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Reject]]:
     return unique, problems
 
 
-def detect_format(path: Path, forced: str = "auto") -> Detected | None:
+def detect_format(path: Path, forced: str = "auto", headers: Path | None = None) -> Detected | None:
     """The format and object of one file, from its name and header; None when it is not recognised.
 
     HubSpot exports are told by their header ("Record ID" or hs_object_id); Dynamics 365 exports by
@@ -84,7 +84,7 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
     its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
     (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header. Excel sheets and warehouse
     tables arrive here already rewritten as such files (see `plan`). `forced` restricts detection to one
-    format.
+    format; `headers` is the user's own Chinese header dictionary, if any.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -112,7 +112,7 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         if kind:
             return Detected("native", kind)
     if forced in ("auto", "chinese"):
-        zh_obj = chinese_object(path)
+        zh_obj = chinese_object(path, headers)
         if zh_obj:
             return Detected("chinese", zh_obj)
     return None
@@ -133,6 +133,8 @@ class ReadPlan:
     rejects: list[Reject] = field(default_factory=list)
     #: Rows of warehouse tables skipped as deleted in the CRM, by the table file that is read.
     deleted: dict[Path, int] = field(default_factory=dict)
+    #: The user's own Chinese header dictionary (the setting BUYERGRAPH_HEADERS), if any.
+    headers: Path | None = None
     #: HubSpot warehouse tables already rewritten as HubSpot exports (not to be taken for others).
     rewritten: set[Path] = field(default_factory=set)
 
@@ -211,11 +213,12 @@ def _hubspot_warehouse(
     return [replaced.get(p, p) for p in given if p not in result.notes]
 
 
-def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
-    """Detect every file's format; unrecognised or unreadable files become file rejects."""
+def plan(paths: Iterable[Path], forced: str = "auto", headers: Path | None = None) -> ReadPlan:
+    """Detect every file's format; unrecognised or unreadable files become file rejects. `headers` is
+    the user's own Chinese header dictionary (a TOML file), if any."""
     if forced not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
-    result = ReadPlan()
+    result = ReadPlan(headers=headers)
     given, result.rejects = expand_paths(paths)
     labels = _labels(given)
     files: list[Path] = []
@@ -237,7 +240,7 @@ def plan(paths: Iterable[Path], forced: str = "auto") -> ReadPlan:
     for path in files:
         label = labels[path]
         try:
-            detected = detect_format(path, forced)
+            detected = detect_format(path, forced, headers)
         except InvalidInputError as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")
             result.notes[path] = FileNote(file=label, format="?", error=reason)
@@ -380,5 +383,6 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
     if read_plan.dynamics:
         yield from _guarded(read_dynamics(read_plan.dynamics, read_plan.notes), read_plan.notes)
     if read_plan.chinese:
-        yield from _guarded(read_chinese(read_plan.chinese, read_plan.notes), read_plan.notes)
+        chinese = read_chinese(read_plan.chinese, read_plan.notes, read_plan.headers)
+        yield from _guarded(chinese, read_plan.notes)
     read_plan.scratch.close()

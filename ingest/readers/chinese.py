@@ -1,9 +1,10 @@
 """Exports and import templates of Chinese CRMs (悟空CRM and others) with Chinese column headers.
 
 Which header means which field comes from a header dictionary (`ingest/data/zh_headers.toml`) that a
-user extends with a file of the same shape named in `BUYERGRAPH_HEADERS`. A header cell is matched
-after dropping spaces and the `*` that marks a required column. Templates saved from Excel start with
-an instruction cell (注意事项 ...) above the header; the header is the first row whose cells name fields.
+user extends with a file of the same shape (the setting `BUYERGRAPH_HEADERS`, passed in as `headers`).
+A header cell is matched after dropping spaces and the `*` that marks a required column. Templates
+saved from Excel start with an instruction cell (注意事项 ...) above the header; the header is the
+first row whose cells name fields.
 
 These files carry no ids: a company is keyed by its name (`zh-company-<name>`), a contact by e-mail or
 else by name and company, a deal by company and name. A contact marked 是否关键决策人 = 是 becomes a
@@ -34,7 +35,8 @@ __all__ = ["CHINESE_OBJECTS", "HEADERS_ENV", "chinese_object", "header_dictionar
 
 #: Objects in loading order.
 CHINESE_OBJECTS = ("companies", "people", "deals")
-#: The environment variable naming a user's own header dictionary (TOML, same shape as the shipped one).
+#: The setting naming a user's own header dictionary (TOML, same shape as the shipped one); its value
+#: reaches the readers as their `headers` argument, never from the environment.
 HEADERS_ENV = "BUYERGRAPH_HEADERS"
 #: The field whose header tells what a file holds, per object (checked in this order).
 _KEY_FIELD = {"deals": "name", "people": "name", "companies": "name"}
@@ -80,9 +82,9 @@ def _dictionary(user_file: str, _version: tuple[int, int]) -> dict[str, dict[str
     }
 
 
-def header_dictionary() -> dict[str, dict[str, tuple[str, ...]]]:
-    """object -> field -> accepted headers: the user's own (from BUYERGRAPH_HEADERS) first."""
-    user_file = os.environ.get(HEADERS_ENV, "")
+def header_dictionary(headers: Path | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """object -> field -> accepted headers: the user's own (the file `headers`) first."""
+    user_file = str(headers) if headers else ""
     try:
         stat = os.stat(user_file) if user_file else None
     except OSError:
@@ -90,11 +92,11 @@ def header_dictionary() -> dict[str, dict[str, tuple[str, ...]]]:
     return _dictionary(user_file, (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
 
 
-def _field_columns(obj: str, header: list[str]) -> dict[str, int]:
+def _field_columns(obj: str, header: list[str], headers: Path | None) -> dict[str, int]:
     """field -> index of the first header cell that names it."""
     found: dict[str, int] = {}
     cleaned = [_clean(h) for h in header]
-    for field, names in header_dictionary()[obj].items():
+    for field, names in header_dictionary(headers)[obj].items():
         for name in names:
             if name in cleaned:
                 found[field] = cleaned.index(name)
@@ -102,17 +104,17 @@ def _field_columns(obj: str, header: list[str]) -> dict[str, int]:
     return found
 
 
-def _object_of(header: list[str]) -> str | None:
+def _object_of(header: list[str], headers: Path | None) -> str | None:
     if not any(_CJK.search(h) for h in header):
         return None
     for obj in ("deals", "people", "companies"):
-        columns = _field_columns(obj, header)
+        columns = _field_columns(obj, header, headers)
         if _KEY_FIELD[obj] in columns and len(columns) >= 2:
             return obj
     return None
 
 
-def _header_row(path: Path) -> tuple[int, list[str], str, str]:
+def _header_row(path: Path, headers: Path | None) -> tuple[int, list[str], str, str]:
     """(row number, header cells, encoding, delimiter) of the first row that names fields."""
     table = open_table(path)
     table.rows.close()  # type: ignore[attr-defined]
@@ -122,21 +124,23 @@ def _header_row(path: Path) -> tuple[int, list[str], str, str]:
             for number, cells in enumerate(reader, start=1):
                 if number > _MAX_PREAMBLE + 1:
                     break
-                if _object_of(cells):
+                if _object_of(cells, headers):
                     return number, cells, table.encoding, table.delimiter
         except (UnicodeDecodeError, csv.Error):
             pass
     return 0, [], table.encoding, table.delimiter
 
 
-def chinese_object(path: Path) -> str | None:
+def chinese_object(path: Path, headers: Path | None = None) -> str | None:
     """companies, people or deals when the file's header (or a row just below a note) is Chinese."""
-    _, header, _, _ = _header_row(path)
-    return _object_of(header) if header else None
+    _, header, _, _ = _header_row(path, headers)
+    return _object_of(header, headers) if header else None
 
 
-def _rows(path: Path, note: FileNote) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    header_at, header, encoding, delimiter = _header_row(path)
+def _rows(
+    path: Path, note: FileNote, headers: Path | None
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    header_at, header, encoding, delimiter = _header_row(path, headers)
     note.encoding, note.delimiter = encoding, delimiter
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
@@ -203,14 +207,15 @@ def _company_status(value: str | None) -> str | None:
 
 
 def read_chinese(
-    files: Mapping[str, list[Path]], notes: Mapping[Path, FileNote]
+    files: Mapping[str, list[Path]], notes: Mapping[Path, FileNote], headers: Path | None = None
 ) -> Iterator[SourceRecord | Reject]:
-    """Records of Chinese-header files; `files` maps object (companies, people, deals) -> paths."""
+    """Records of Chinese-header files; `files` maps object (companies, people, deals) -> paths;
+    `headers` is the user's own header dictionary, if any."""
     ctx = _Context()
     deals: list[SourceRecord] = []
     for obj in CHINESE_OBJECTS:
         for path in files.get(obj, []):
-            for item in _read_file(obj, path, notes[path], ctx):
+            for item in _read_file(obj, path, notes[path], ctx, headers):
                 if isinstance(item, SourceRecord) and item.kind == "deals":
                     deals.append(item)
                 else:
@@ -231,9 +236,11 @@ def read_chinese(
 _LABELS = {"companies": "客户名称", "people": "姓名", "deals": "商机名称"}
 
 
-def _read_file(obj: str, path: Path, note: FileNote, ctx: _Context) -> Iterator[SourceRecord | Reject]:
-    header, rows = _rows(path, note)
-    columns = _field_columns(obj, header)
+def _read_file(
+    obj: str, path: Path, note: FileNote, ctx: _Context, headers: Path | None
+) -> Iterator[SourceRecord | Reject]:
+    header, rows = _rows(path, note, headers)
+    columns = _field_columns(obj, header, headers)
     used = set(columns.values())
     note.ignored_columns = [h for i, h in enumerate(header) if h.strip() and i not in used]
     labels = {field: header[index].strip() for field, index in columns.items()}

@@ -390,7 +390,7 @@ def test_excel_workbook_with_chinese_sheets_and_columns(tmp_path: Path) -> None:
     _analyse(store, company.id)
 
 
-def test_users_extend_the_chinese_header_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_users_extend_the_chinese_header_dictionary(tmp_path: Path) -> None:
     export = tmp_path / "联系人.csv"
     export.write_text(
         "姓名,客户名称,岗位,工作邮箱\n周敏,华东精密制造有限公司,财务总监,zhou.min@hdjm.example.cn\n", "utf-8"
@@ -399,12 +399,11 @@ def test_users_extend_the_chinese_header_dictionary(tmp_path: Path, monkeypatch:
     assert "岗位" in result.summary.files[0].ignored_columns
     own = tmp_path / "headers.toml"
     own.write_text('[people]\ntitle = ["岗位"]\nemail = ["工作邮箱"]\n', "utf-8")
-    monkeypatch.setenv("BUYERGRAPH_HEADERS", str(own))
-    result, store = _ingest(tmp_path / "after", export)
-    person = store.get_person("zh-person-zhou.min@hdjm.example.cn")
+    result = ingest_paths([export], EmbeddedStore(tmp_path / "after"), progress=False, headers=own)
+    person = EmbeddedStore(tmp_path / "after").get_person("zh-person-zhou.min@hdjm.example.cn")
     assert (person.title, person.email) == ("财务总监", "zhou.min@hdjm.example.cn")
     own.write_text('[people]\nphone = ["手机"]\n', "utf-8")  # an edited dictionary is read again
-    result, _ = _ingest(tmp_path / "bad", export)
+    result = ingest_paths([export], EmbeddedStore(tmp_path / "bad"), progress=False, headers=own)
     [reject] = result.rejects
     assert reject.action == "file_skipped" and "[people] phone" in reject.reason
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.commands.ingest import EXIT_NOTHING_LOADED, EXIT_REJECTS
+from api.settings import get_settings
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import IngestResult, ingest_paths
 from ingest.normalise import parse_number
@@ -207,3 +208,28 @@ def test_excel_scientific_notation_is_a_number() -> None:
 def test_strict_still_fails_on_real_rejects(tmp_path: Path) -> None:
     code, output = _cli(tmp_path, str(FIXTURES / "all_rejected"), "--strict")
     assert code == EXIT_REJECTS, output
+
+
+def test_the_header_dictionary_comes_from_settings_not_from_the_environment_of_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "联系人.csv"
+    export.write_text("姓名,客户名称,岗位\n周敏,华东精密制造有限公司,财务总监\n", "utf-8")
+    own = tmp_path / "headers.toml"
+    own.write_text('[people]\ntitle = ["岗位"]\n', "utf-8")
+    monkeypatch.setenv("BUYERGRAPH_HEADERS", str(own))
+    # The library reads no environment: without `headers`, the user's dictionary is not used ...
+    result, _ = _ingest(tmp_path / "library", export)
+    assert "岗位" in result.summary.files[0].ignored_columns
+    # ... the command line reads the setting and passes it in.
+    get_settings.cache_clear()
+    try:
+        code, output = _cli(tmp_path, str(export))
+        assert get_settings().headers_file == own
+    finally:
+        get_settings.cache_clear()
+    assert code == 0, output
+    assert "ignored columns: 岗位" not in output
+    store = EmbeddedStore(tmp_path / "cli-store")
+    [person] = store.account_graph("zh-company-华东精密制造有限公司").people
+    assert person.title == "财务总监"
