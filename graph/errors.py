@@ -22,6 +22,11 @@ class InvalidInputError(BuyerGraphError):
     """Input that cannot be used: a bad parameter, a malformed file, an unknown field."""
 
 
+class InputTooLargeError(InvalidInputError):
+    """Input larger than a configured limit once unpacked (an archive, a workbook's sheets): the whole
+    ingest is refused before anything is written, not only the one file."""
+
+
 class StoreUnavailableError(BuyerGraphError):
     """The store cannot be reached right now; the same call may succeed later."""
 

@@ -185,6 +185,7 @@ def ingest_paths(
     wait_s: float = DEFAULT_INGEST_WAIT_S,
     on_wait: OnLockWait | None = None,
     headers: Path | None = None,
+    expanded_limit: int | None = None,
 ) -> IngestResult:
     """Read, resolve and load files and folders into `store`.
 
@@ -194,13 +195,15 @@ def ingest_paths(
     store, this one waits up to `wait_s` seconds (calling `on_wait` now and then), then raises
     IngestBusyError. A write the store refuses raises WriteFailedError. `headers` names the user's own
     Chinese header dictionary (the setting BUYERGRAPH_HEADERS; the library reads no environment).
+    `expanded_limit` caps the bytes Excel workbooks' sheets expand to (uploads: what is left of the
+    upload limit); beyond it InputTooLargeError refuses the ingest before anything is written.
     """
     if format not in FORMATS:
         raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     if batch_size < 1:
         raise InvalidInputError(f"batch size must be at least 1, got {batch_size}")
     started = time.monotonic()
-    read_plan = plan([Path(p) for p in paths], format, headers)
+    read_plan = plan([Path(p) for p in paths], format, headers, expanded_limit)
     items: list[SourceRecord] = []
     rejects: list[Reject] = []
     read_counts: Counter[str] = Counter()

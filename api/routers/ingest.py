@@ -30,6 +30,7 @@ from graph.model import Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.loader import ingest_paths
 from ingest.readers import FORMATS
+from ingest.readers.excel import EXCEL_SUFFIXES
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
@@ -120,10 +121,20 @@ def _ingest(
             wait_s=wait_s,
             on_wait=on_wait,
             headers=runtime.settings.headers_file,
+            expanded_limit=_workbook_budget(folder, runtime.settings.max_upload_bytes),
         )
     finally:
         runtime.store_changed()
     return IngestResultPublic.model_validate(result.model_dump()).model_dump(mode="json")
+
+
+def _workbook_budget(folder: Path, limit: int) -> int:
+    """What the upload limit leaves for Excel workbooks' sheets once expanded: a workbook counts by
+    the size of its cells, like a ZIP archive by its unpacked files, not by its compressed size."""
+    others = sum(
+        p.stat().st_size for p in folder.iterdir() if p.is_file() and p.suffix.lower() not in EXCEL_SUFFIXES
+    )
+    return max(0, limit - others)
 
 
 @router.post(

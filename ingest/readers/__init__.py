@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from graph.errors import InvalidInputError
+from graph.errors import InputTooLargeError, InvalidInputError
 from graph.model import BUNDLE_KINDS
 from ingest.readers.chinese import chinese_object, read_chinese
 from ingest.readers.csvio import JSONL_SUFFIXES, TABLE_SUFFIXES, open_table, read_header
@@ -152,6 +152,7 @@ def _labels(files: list[Path]) -> dict[Path, str]:
 def _tables(
     path: Path,
     label: str,
+    workbooks: Workbooks,
     scratch: Scratch,
     forced: str,
     rejects: list[Reject],
@@ -159,7 +160,7 @@ def _tables(
 ) -> list[tuple[Path, str]]:
     """The tables a given file holds: itself, its sheets, or a warehouse table in API names."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        return Workbooks(scratch).sheets(path, label)
+        return workbooks.sheets(path, label)
     if forced in ("auto", "salesforce") and path.suffix.lower() in TABLE_SUFFIXES:
         obj = salesforce_table(path, read_header(path))
         if obj:
@@ -213,12 +214,19 @@ def _hubspot_warehouse(
     return [replaced.get(p, p) for p in given if p not in result.notes]
 
 
-def plan(paths: Iterable[Path], forced: str = "auto", headers: Path | None = None) -> ReadPlan:
+def plan(
+    paths: Iterable[Path],
+    forced: str = "auto",
+    headers: Path | None = None,
+    expanded_limit: int | None = None,
+) -> ReadPlan:
     """Detect every file's format; unrecognised or unreadable files become file rejects. `headers` is
-    the user's own Chinese header dictionary (a TOML file), if any."""
+    the user's own Chinese header dictionary (a TOML file), if any; `expanded_limit` caps the bytes the
+    sheets of all workbooks expand to (InputTooLargeError beyond it, refusing the whole ingest)."""
     if forced not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {forced!r}")
     result = ReadPlan(headers=headers)
+    workbooks = Workbooks(result.scratch, expanded_limit)
     given, result.rejects = expand_paths(paths)
     labels = _labels(given)
     files: list[Path] = []
@@ -228,7 +236,12 @@ def plan(paths: Iterable[Path], forced: str = "auto", headers: Path | None = Non
             files.append(path)
             continue
         try:
-            tables = _tables(path, labels[path], result.scratch, forced, result.rejects, result.deleted)
+            tables = _tables(
+                path, labels[path], workbooks, result.scratch, forced, result.rejects, result.deleted
+            )
+        except InputTooLargeError:
+            result.scratch.close()
+            raise
         except InvalidInputError as exc:
             reason = str(exc).removeprefix(f"{path.name}: ")
             result.notes[path] = FileNote(file=labels[path], format="?", error=reason)

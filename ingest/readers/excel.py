@@ -1,7 +1,7 @@
 """Excel workbooks (.xlsx): every sheet is read as a table named after the sheet.
 
 Many teams, Chinese teams above all, export their CRM to Excel rather than CSV. Each non-empty sheet is
-written out as a UTF-8 CSV file called after the sheet (`联系人`, `Contact`, `people`) in a private
+streamed out as a UTF-8 CSV file called after the sheet (`联系人`, `Contact`, `people`) in a private
 temporary folder, so a sheet goes through exactly the detection and readers a CSV file of that name
 would: the sheet name plays the file name, the first row the header. Rows keep the numbers Excel
 shows. Cells are written as text: whole numbers without a trailing `.0` (ids), dates as ISO 8601.
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InvalidInputError
+from graph.errors import InputTooLargeError, InvalidInputError
 from ingest.readers.scratch import Scratch
 from ingest.spreadsheet import unless_excel_error
 
@@ -41,13 +42,21 @@ def cell_text(value: Any) -> str:
 
 
 class Workbooks:
-    """The sheets of the workbooks of one ingest, as table files in a scratch folder."""
+    """The sheets of the workbooks of one ingest, as table files in a scratch folder.
 
-    def __init__(self, scratch: Scratch) -> None:
+    Sheets are streamed (openpyxl's read-only mode, one row at a time), never held whole in memory.
+    `limit` caps the bytes all sheets of this ingest expand to, like the unpacked size of an uploaded
+    ZIP archive: a workbook of a few megabytes can hold gigabytes of cells.
+    """
+
+    def __init__(self, scratch: Scratch, limit: int | None = None) -> None:
         self._scratch = scratch
+        self._remaining = limit
+        self._limit = limit
 
     def sheets(self, path: Path, label: str) -> list[tuple[Path, str]]:
-        """(table file, label `book.xlsx[sheet]`) of every non-empty sheet; raises InvalidInputError."""
+        """(table file, label `book.xlsx[sheet]`) of every non-empty sheet; raises InvalidInputError,
+        InputTooLargeError when the sheets expand to more than the limit."""
         if path.suffix.lower() == ".xls":
             raise InvalidInputError(
                 f"{path.name}: an Excel 97-2003 workbook (.xls) cannot be read; save it as .xlsx or CSV"
@@ -66,28 +75,50 @@ class Workbooks:
         found: list[tuple[Path, str]] = []
         try:
             for sheet in book.worksheets:
-                rows = _sheet_rows(path, sheet)
-                while rows and not any(c.strip() for c in rows[-1]):
-                    rows.pop()
-                if not rows:
-                    continue  # a blank sheet (Sheet2) is not data
                 stem = _UNSAFE.sub("_", sheet.title).strip() or "sheet"
                 out, copy = target / f"{stem}.csv", 1
                 while out.exists():  # "A/B" and "A:B" both read as "A_B": neither may overwrite the other
                     copy += 1
                     out = target / f"{stem} ({copy}).csv"
-                with out.open("w", encoding="utf-8", newline="") as fh:
-                    csv.writer(fh).writerows(rows)
-                found.append((out, f"{label}[{sheet.title}]"))
+                if self._write_sheet(path, sheet, out):
+                    found.append((out, f"{label}[{sheet.title}]"))
         finally:
             book.close()
         return found
 
+    def _write_sheet(self, path: Path, sheet: Any, out: Path) -> bool:
+        """Stream one sheet into `out`; False (and no file) for a blank sheet (Sheet2 is not data)."""
+        blank_run = 0  # blank rows are written only when a row with data follows them
+        wrote_data = False
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            for cells in _sheet_rows(path, sheet):
+                if not any(c.strip() for c in cells):
+                    blank_run += 1
+                    continue
+                for _ in range(blank_run):
+                    writer.writerow([])
+                blank_run = 0
+                writer.writerow(cells)
+                wrote_data = True
+                if self._remaining is not None:
+                    self._remaining -= sum(len(c) for c in cells) + len(cells)
+                    if self._remaining < 0:
+                        raise InputTooLargeError(
+                            f"{path.name}: the workbook's sheets expand to more than the upload limit "
+                            f"of {self._limit:,} bytes"
+                        )
+        if not wrote_data:
+            out.unlink()
+        return wrote_data
 
-def _sheet_rows(path: Path, sheet: Any) -> list[list[str]]:
-    """A sheet's cells as text; a sheet that cannot be parsed (or is an XML bomb) stops the file."""
+
+def _sheet_rows(path: Path, sheet: Any) -> Iterator[list[str]]:
+    """A sheet's rows as text, one at a time; a sheet that cannot be parsed (or is an XML bomb) stops
+    the file."""
     try:
-        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for row in sheet.iter_rows(values_only=True):
+            yield [cell_text(v) for v in row]
     except Exception as exc:  # a damaged sheet raises IndexError, KeyError, ParseError ...
         # defusedxml's refusals are ValueErrors; a malformed sheet's XML is a ParseError (SyntaxError).
         raise InvalidInputError(

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.commands.ingest import EXIT_NOTHING_LOADED, EXIT_REJECTS
 from api.settings import get_settings
+from graph.errors import InputTooLargeError
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import IngestResult, ingest_paths
 from ingest.normalise import parse_number
@@ -233,3 +234,48 @@ def test_the_header_dictionary_comes_from_settings_not_from_the_environment_of_t
     store = EmbeddedStore(tmp_path / "cli-store")
     [person] = store.account_graph("zh-company-华东精密制造有限公司").people
     assert person.title == "财务总监"
+
+
+def _bulky_workbook(path: Path, rows: int) -> int:
+    """A workbook of one repeated long text: tiny on disk, large once its cells are expanded."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "companies"
+    sheet.append(["id", "name", "industry"])
+    filler = "Industrial pumps and valves " * 8
+    for number in range(rows):
+        sheet.append([f"c-{number}", f"Company {number}", filler])
+    book.save(path)
+    return len(filler) * rows
+
+
+def test_a_workbook_counts_by_its_expanded_size_against_the_upload_limit(tmp_path: Path) -> None:
+    path = tmp_path / "companies.xlsx"
+    expanded = _bulky_workbook(path, 3000)
+    limit = 200_000
+    assert path.stat().st_size < limit < expanded  # under the limit on disk, far over it unpacked
+    upload = [("files", ("companies.xlsx", path.read_bytes(), "application/octet-stream"))]
+    with embedded_app(tmp_path / "api", None, max_upload_bytes=limit) as env:
+        response = env.client.post("/api/v1/ingest", files=upload, headers=env.headers("write"))
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert (
+            "companies.xlsx" in response.json()["detail"] and f"{limit:,} bytes" in response.json()["detail"]
+        )
+        assert env.store.counts().nodes.get("Company", 0) == 0  # nothing half-written
+        small = tmp_path / "small.xlsx"
+        _bulky_workbook(small, 20)
+        upload = [("files", ("small.xlsx", small.read_bytes(), "application/octet-stream"))]
+        response = env.client.post("/api/v1/ingest", files=upload, headers=env.headers("write"))
+        assert response.status_code == 200, response.text
+        assert response.json()["summary"]["kinds"]["companies"]["loaded"] == 20
+
+
+def test_the_command_line_reads_large_workbooks_without_a_limit(tmp_path: Path) -> None:
+    path = tmp_path / "companies.xlsx"
+    _bulky_workbook(path, 3000)
+    result, _ = _ingest(tmp_path, path)
+    assert result.summary.kinds["companies"].loaded == 3000
+    with pytest.raises(InputTooLargeError, match="companies.xlsx"):
+        ingest_paths([path], EmbeddedStore(tmp_path / "limited"), progress=False, expanded_limit=100_000)
+    assert EmbeddedStore(tmp_path / "limited").existing_ids("companies", {"c-1"}) == set()
