@@ -168,7 +168,7 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
                 f"  {note.file}: {note.format} {note.object}, {note.rows:,} rows, joined into the others"
             )
             continue
-        if not note.rows:
+        if not note.rows and not note.deleted:
             typer.echo(f"  {note.file}: {note.format} {note.object}: header only, no rows{extra}")
             continue
         encoding = (

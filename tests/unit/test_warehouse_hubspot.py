@@ -12,6 +12,9 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from api.cli import app
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import IngestResult, ingest_paths
 
@@ -102,3 +105,11 @@ def test_the_fivetran_hubspot_seeds_load_with_one_answer_for_their_hashed_e_mail
     for joined in ("deal_company_data.csv", "engagement_contact_data.csv", "engagement_data.csv"):
         assert notes[joined].joined and notes[joined].rows == _count(folder / joined)
     assert not [r for r in result.rejects if r.action == "file_skipped"]
+
+
+def test_a_table_whose_rows_were_all_deleted_is_not_header_only(datasets: Path, tmp_path: Path) -> None:
+    folder = datasets / "crm-exports" / "sf-fivetran-warehouse-seeds"
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(folder)])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "sf_opportunity_data.csv" in x)
+    assert "header only" not in line and "10 skipped (deleted in the CRM)" in line
