@@ -623,6 +623,16 @@ class IngestResultPublic(IngestResult):
                 "reject_entries": 1,
                 "files_skipped": 0,
                 "written": True,
+                "nothing_loaded": False,
+                "not_used": [
+                    {
+                        "file": "Goal.csv",
+                        "format": "dynamics",
+                        "object": "goal",
+                        "reason": "Dynamics 365 sales goals are targets of our own team, not part of an account",
+                    }
+                ],
+                "deleted_rows": 0,
                 "elapsed_s": 0.8,
             },
             "rejects": [

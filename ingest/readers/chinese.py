@@ -30,6 +30,7 @@ from ingest.readers.common import RowError, convert, row_reject, truthy, validat
 from ingest.readers.csvio import open_table, undecodable_cell
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
+from ingest.spreadsheet import unless_excel_error
 
 __all__ = ["CHINESE_OBJECTS", "HEADERS_ENV", "chinese_object", "header_dictionary", "read_chinese"]
 
@@ -149,7 +150,7 @@ def _rows(
             for number, cells in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
                 if number <= header_at or not any(c.strip() for c in cells):
                     continue
-                yield number, {str(i): c.strip() for i, c in enumerate(cells)}
+                yield number, {str(i): unless_excel_error(c.strip()) for i, c in enumerate(cells)}
 
     return header, rows()
 

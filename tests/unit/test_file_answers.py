@@ -279,3 +279,12 @@ def test_the_command_line_reads_large_workbooks_without_a_limit(tmp_path: Path) 
     with pytest.raises(InputTooLargeError, match="companies.xlsx"):
         ingest_paths([path], EmbeddedStore(tmp_path / "limited"), progress=False, expanded_limit=100_000)
     assert EmbeddedStore(tmp_path / "limited").existing_ids("companies", {"c-1"}) == set()
+
+
+def test_excel_error_values_are_empty_in_chinese_exports_too(tmp_path: Path) -> None:
+    export = tmp_path / "联系人.csv"
+    export.write_text("姓名,客户名称,职务,邮箱\n周敏,华东精密制造有限公司,#N/A,#N/A\n", "utf-8")
+    result, store = _ingest(tmp_path, export)
+    assert result.rejects == []
+    [person] = store.account_graph("zh-company-华东精密制造有限公司").people
+    assert person.title is None and person.email is None
