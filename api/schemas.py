@@ -629,7 +629,7 @@ class IngestResultPublic(IngestResult):
                         "file": "Goal.csv",
                         "format": "dynamics",
                         "object": "goal",
-                        "reason": "Dynamics 365 sales goals are targets of our own team, not part of an account",
+                        "reason": "Dynamics 365 sales goals are targets of our own team",
                     }
                 ],
                 "deleted_rows": 0,
