@@ -288,3 +288,13 @@ def test_excel_error_values_are_empty_in_chinese_exports_too(tmp_path: Path) -> 
     assert result.rejects == []
     [person] = store.account_graph("zh-company-华东精密制造有限公司").people
     assert person.title is None and person.email is None
+
+
+def test_a_bundle_file_without_its_id_column_gets_one_message(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("person_id,name,email\np-1,Ann Lee,ann@acme-pumps.example\np-2,Bo Chen,bo@x.example\n")
+    result, _ = _ingest(tmp_path, people)
+    [reject] = result.rejects
+    assert reject.file == "people.csv" and reject.row is None and reject.action == "file_skipped"
+    assert "key column id" in reject.reason and "the bundle's people file" in reject.reason
+    assert "found: person_id, name, email" in reject.reason
