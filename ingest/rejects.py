@@ -22,8 +22,9 @@ from ingest.spreadsheet import spreadsheet_row
 
 __all__ = ["Reject", "FileNote", "SourceRecord", "write_rejects", "REJECT_FIELDS"]
 
-#: What happened to a row with a reject: dropped whole, or loaded without the bad value.
-RejectAction = Literal["row_skipped", "value_ignored", "file_skipped"]
+#: What happened to a row with a reject: dropped whole, or loaded without the bad value; a notice
+#: is no reject but something resolution did not do that a user should know (kept look-alikes apart).
+RejectAction = Literal["row_skipped", "value_ignored", "file_skipped", "notice"]
 
 
 class Reject(BaseModel):

@@ -93,9 +93,9 @@ def ingest(
     readable = [f for f in summary.files if f.error is None]
     if not readable:
         raise typer.Exit(2)
-    if strict and result.rejects:
+    if strict and result.blocking_rejects:
         typer.secho(
-            f"--strict: {len(result.rejects):,} rejects, so nothing was written",
+            f"--strict: {len(result.blocking_rejects):,} rejects, so nothing was written",
             err=True,
             fg=typer.colors.RED,
         )
@@ -138,10 +138,15 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         typer.echo("  merges and attachments:")
         for reason, count in summary.merges.items():
             typer.echo(f"    {count:>8,}  {reason}")
+    if summary.notices:
+        typer.echo("")
+        typer.echo(
+            f"  {summary.notices:,} notices: look-alikes kept apart (see the reject report, action 'notice')"
+        )
     if result.rejects:
         typer.echo("")
         typer.echo(
-            f"  {len(result.rejects):,} rejects ({summary.rejected_rows:,} rows not loaded, "
+            f"  {summary.reject_entries:,} rejects ({summary.rejected_rows:,} rows not loaded, "
             f"{summary.files_skipped:,} files not read)"
         )
         if rejects_path is not None:
