@@ -10,11 +10,10 @@ a later ingest may merge the survivor into yet another record.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from starlette.routing import Route
 
 from graph.errors import BuyerGraphError, NotFoundError
 from graph.model import Alias
@@ -31,8 +30,11 @@ MERGE_REASON_HEADER = "Buyergraph-Merge-Reason"
 _ALIASED_PARAMS = {"account_id": "companies", "person_id": "people"}
 
 
-def resolve_path_alias(store: GraphStore, request: Request, exc: NotFoundError) -> tuple[str, Alias] | None:
-    """The path parameter whose id was not found and the alias it is, if it is one."""
+def resolve_path_alias(store: GraphStore, request: Request, exc: NotFoundError) -> Alias | None:
+    """The alias a path parameter is, when that parameter's id is what was not found. Only for reads:
+    a DELETE of a merged-away id must not act on the record it was merged into."""
+    if request.method not in ("GET", "HEAD"):
+        return None
     for param, kind in _ALIASED_PARAMS.items():
         value = request.path_params.get(param)
         if value is None or value != exc.id:
@@ -41,20 +43,21 @@ def resolve_path_alias(store: GraphStore, request: Request, exc: NotFoundError) 
             alias = store.resolve_alias(kind, value)
         except BuyerGraphError:
             return None  # the lookup failing must not turn a 404 into a 5xx
-        return (param, alias) if alias is not None else None
+        return alias
     return None
 
 
-def alias_redirect(request: Request, param: str, alias: Alias) -> RedirectResponse:
-    """307 to the same route and query with the survivor's id, the merge told in two headers."""
-    route = request.scope.get("route")
-    assert isinstance(route, Route)
-    params = {**request.path_params, param: alias.into}
-    url = request.scope.get("root_path", "") + route.path_format
-    for name, value in params.items():
-        url = url.replace("{" + name + "}", quote(str(value), safe=""))
-    if request.url.query:
-        url += "?" + request.url.query
+def alias_redirect(request: Request, alias: Alias) -> RedirectResponse | None:
+    """307 to the same path and query with the survivor's id, the merge told in two headers; None
+    when the path does not name the alias as one segment."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    segments = raw.decode("latin-1").split("/")
+    # The segment that names the merged id (the last that does: /accounts/{id}/paths/{person_id}).
+    index = max((i for i, segment in enumerate(segments) if unquote(segment) == alias.id), default=None)
+    if index is None:
+        return None
+    segments[index] = quote(alias.into, safe="")
+    url = "/".join(segments) + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(
         url,
         status_code=307,

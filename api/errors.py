@@ -140,7 +140,7 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-def _merged(request: Request, exc: NotFoundError) -> tuple[str, Alias] | None:
+def _merged(request: Request, exc: NotFoundError) -> Alias | None:
     """The alias a not-found path id is, if any (a store that cannot answer: none)."""
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
@@ -178,9 +178,10 @@ def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
-        merged = await run_in_threadpool(_merged, request, exc)
-        if merged is not None:  # an id merged into another record: see api/aliases.py
-            return alias_redirect(request, *merged)
+        alias = await run_in_threadpool(_merged, request, exc)
+        redirect = alias_redirect(request, alias) if alias is not None else None
+        if redirect is not None:  # an id merged into another record: see api/aliases.py
+            return redirect
         return problem_response(request, 404, "not-found", "Not found", str(exc))
 
     @app.exception_handler(InvalidInputError)

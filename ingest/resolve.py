@@ -322,7 +322,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
                     break
         alias = stored.aliases.get("companies", {}).get(company.id)
         if target is None and alias is not None and company.id not in stored_companies:
-            target, reason = alias.into, f"merged by an earlier ingest ({alias.reason})"
+            target, reason = alias.into, alias.reason  # the reason of the first merge, kept
         if target is None and company.id not in stored_companies:
             by_stored_domain = stored.companies_by_domain.get(company.domain or "")
             by_stored_name = stored.companies_by_name_key.get(company.name_key or "")
@@ -474,7 +474,7 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
                 break
         alias = stored.aliases.get("people", {}).get(person.id)
         if target is None and alias is not None and person.id not in stored_people:
-            target, reason = alias.into, f"merged by an earlier ingest ({alias.reason})"
+            target, reason = alias.into, alias.reason  # the reason of the first merge, kept
         stored_match = stored.people_by_email_key.get(key or "")
         if (
             target is None
