@@ -508,6 +508,10 @@ class EmbeddedStore(GraphStore):
                 if other.get("reports_to_id") == person_id:
                     other["reports_to_id"] = None
             del self._tables["people"][person_id]
+            # The person's other source ids go too: an erased person is found by none of them.
+            aliases = self._tables[_ALIASES]
+            for key in [k for k, row in aliases.items() if k[0] == "people" and row["into"] == person_id]:
+                del aliases[key]
             if domain_account is not None:
                 del self._tables["companies"][domain_account]
                 self._people_by_company.pop(domain_account, None)

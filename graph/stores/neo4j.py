@@ -770,12 +770,14 @@ class Neo4jStore(GraphStore):
         account_text = cypher.query("erase_domain_account")
         text = cypher.query("erase_person")
         bump = cypher.query("bump_store_version")
+        aliases_text = cypher.query("erase_person_aliases")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id, **_PACKING).single()
             if record is None:
                 return None
+            tx.run(aliases_text, id=person_id).consume()
             tx.run(bump).consume()
             companies = {"companies": account["companies"], "company_rels": account["relationships"]}
             return {**dict(record), **companies}

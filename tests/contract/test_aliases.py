@@ -81,3 +81,18 @@ def test_aliases_are_looked_up_per_kind_and_refuse_other_kinds(store: GraphStore
     assert store.find_aliases("people", ["x"])["x"].into == "q"  # replaced, not doubled
     with pytest.raises(InvalidInputError):
         store.find_aliases("deals", ["x"])
+
+
+def test_erasing_a_person_erases_their_aliases(store: GraphStore, tmp_path: Path) -> None:
+    bundle = _bundle(
+        tmp_path / "b",
+        people='id,name,email\np1,Ann Lee,ann@initrode.com\np2,"Lee, Ann",ann@initrode.com\n'
+        "p3,Bo,bo@initrode.com\n",
+    )
+    ingest_paths([bundle], store, progress=False)
+    store.upsert_aliases([Alias(kind="people", id="p9", into="p3", reason="same e-mail address")])
+    assert store.resolve_alias("people", "p2") is not None
+    store.erase_person("p1")
+    assert store.find_aliases("people", ["p2", "p9"]) == {
+        "p9": Alias(kind="people", id="p9", into="p3", reason="same e-mail address")
+    }
