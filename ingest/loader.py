@@ -28,14 +28,13 @@ from typing import BinaryIO
 from pydantic import BaseModel, Field
 
 from graph.errors import BuyerGraphError, InvalidInputError, NotFoundError, WriteFailedError
-from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
+from graph.model import ALIAS_KINDS, BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.resolve import (
-    MERGED_KINDS,
     NODE_KINDS,
     Merge,
     Resolution,
@@ -136,7 +135,7 @@ def _follow_aliases(
 ) -> None:
     """References to ids an earlier ingest merged away name their survivors (a contact of a merged
     account id joins the account it was merged into)."""
-    for kind in MERGED_KINDS:
+    for kind in ALIAS_KINDS:
         missing = wanted.get(kind, set()) - stored_ids[kind]
         for alias_id in sorted(store.find_aliases(kind, missing) if missing else {}):
             alias = store.resolve_alias(kind, alias_id)

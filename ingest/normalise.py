@@ -24,7 +24,6 @@ __all__ = [
     "chinese_short_name_key",
     "geographic_qualifiers",
     "is_placeholder_domain",
-    "names_agree",
     "same_given_name",
     "normalise_place",
     "domain_from_website",
@@ -281,12 +280,6 @@ def geographic_qualifiers(name: str | None) -> frozenset[str]:
         if candidate in _PLACES:
             found.add(_PLACES[candidate])
     return frozenset(found)
-
-
-def names_agree(a: str | None, b: str | None) -> bool:
-    """Whether two company names may be one legal entity as far as their places go: the same
-    geographic qualifiers (none on both, or the same ones). A head office and its UK arm do not."""
-    return geographic_qualifiers(a) == geographic_qualifiers(b)
 
 
 def chinese_short_name_key(name: str | None) -> str:

@@ -43,6 +43,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph.model import (
+    ALIAS_KINDS,
     WRITE_ORDER,
     Alias,
     Company,
@@ -73,7 +74,6 @@ from ingest.titles import TitleClass, classify_title
 
 __all__ = [
     "Merge",
-    "MERGED_KINDS",
     "StoredIdentities",
     "aliases_of",
     "companies_agree",
@@ -88,8 +88,6 @@ __all__ = [
 
 #: Node kinds whose ids other records refer to.
 NODE_KINDS = ("companies", "people", "reps", "products", "deals", "touches")
-#: Node kinds whose records identity resolution merges: their merged ids are kept as aliases.
-MERGED_KINDS = ("companies", "people")
 
 
 @dataclass(frozen=True)
@@ -507,11 +505,21 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
                 value=item.record.email,
                 kind="people",
                 action="notice",
-                reason=f"{records_by_key[key]} records of this ingest share this e-mail address with "
-                f"different names; kept apart as {max(1, len(by_key.get(key, [])))} people",
+                reason=_shared_email_reason(records_by_key[key], len(by_key.get(key, []))),
             )
         )
     _replace_survivors(items, "people", survivors, mapping)
+
+
+def _shared_email_reason(records: int, people: int) -> str:
+    """The notice for an address shared under different names (never the address itself: the
+    report's value column holds it, and the report is the user's own file)."""
+    if people <= 1:
+        return "shares this e-mail address with a stored person of another name; kept apart"
+    return (
+        f"{records} records of this ingest share this e-mail address with different names; "
+        f"kept apart as {people} people"
+    )
 
 
 def _name_words(name: str | None) -> list[str]:
@@ -627,7 +635,7 @@ def aliases_of(resolution: Resolution) -> list[Alias]:
     return [
         Alias(kind=m.kind, id=m.id, into=resolution.ids[m.kind].get(m.into, m.into), reason=m.reason)
         for m in resolution.merges
-        if m.merged and m.kind in MERGED_KINDS and m.id != m.into
+        if m.merged and m.kind in ALIAS_KINDS and m.id != m.into
     ]
 
 

@@ -184,7 +184,10 @@ def test_same_email_and_compatible_names_still_merge_and_a_stored_namesake_is_ch
     assert ids["p5"] == "p5"  # a stored person of another name is not them either
     assert ids["p6"] == "s-2"
     assert ids["p8"] == "p7"  # a common short form of the given name
-    assert len(resolution.notices) == 2
+    assert sorted(n.reason for n in resolution.notices) == [
+        "4 records of this ingest share this e-mail address with different names; kept apart as 2 people",
+        "shares this e-mail address with a stored person of another name; kept apart",
+    ]
 
 
 def test_notices_are_in_the_report_but_never_fail_strict(tmp_path: Path) -> None:
