@@ -140,10 +140,10 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
             typer.echo(f"    {count:>8,}  {reason}")
     if summary.notices:
         typer.echo("")
-        typer.echo(
-            f"  {summary.notices:,} notices: look-alikes kept apart (see the reject report, action 'notice')"
-        )
-    if result.rejects:
+        typer.echo(f"  {summary.notices:,} notice(s): look-alikes kept apart (report action 'notice')")
+        if rejects_path is not None and not summary.reject_entries:
+            typer.echo(f"  reject report: {rejects_path}")
+    if summary.reject_entries:
         typer.echo("")
         typer.echo(
             f"  {summary.reject_entries:,} rejects ({summary.rejected_rows:,} rows not loaded, "
@@ -152,9 +152,10 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         if rejects_path is not None:
             typer.echo(f"  reject report: {rejects_path}")
         else:
-            for reject in result.rejects[:_SHOWN_REJECTS]:
+            shown = result.blocking_rejects
+            for reject in shown[:_SHOWN_REJECTS]:
                 typer.echo(f"    {reject.short()}")
-            if len(result.rejects) > _SHOWN_REJECTS:
+            if len(shown) > _SHOWN_REJECTS:
                 typer.echo("    ... use --rejects FILE for the full report")
     if not summary.written:
         typer.secho("  nothing was written (--strict)", fg=typer.colors.YELLOW)
