@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
 from graph.model import Company, Person, Record
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
@@ -202,6 +204,25 @@ def test_notices_are_in_the_report_but_never_fail_strict(tmp_path: Path) -> None
     assert [r.action for r in result.rejects] == ["notice"]
     assert result.summary.reject_entries == 0
     assert {store.get_person("p1").name, store.get_person("p2").name} == {"Ann Lee", "Bob Ray"}
+
+
+def test_the_command_line_counts_notices_apart_and_strict_still_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "id,name,email\np1,Ann Lee,shared@initech.io\np2,Bob Ray,shared@initech.io\n", encoding="utf-8"
+    )
+    report = tmp_path / "report.csv"
+    args = ["--store", str(tmp_path / "store"), "ingest", str(folder), "--strict", "--rejects", str(report)]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "1 notice(s): look-alikes kept apart" in out.output and "rejects (" not in out.output
+    assert "shared@initech.io" not in out.output  # the terminal never shows the address
+    with report.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["row"], r["field"], r["value"], r["action"]) for r in rows] == [
+        ("3", "email", "shared@initech.io", "notice")
+    ]
 
 
 # --- 3. placeholder domains --------------------------------------------------------------------
