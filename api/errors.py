@@ -11,10 +11,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.aliases import alias_redirect, resolve_path_alias
 from graph.errors import (
     BuyerGraphError,
     ConfigurationError,
@@ -23,6 +25,7 @@ from graph.errors import (
     NotFoundError,
     StoreUnavailableError,
 )
+from graph.model import Alias
 
 log = logging.getLogger("buyergraph.api")
 
@@ -137,6 +140,18 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
+def _merged(request: Request, exc: NotFoundError) -> Alias | None:
+    """The alias a not-found path id is, if any (a store that cannot answer: none)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        return None
+    try:
+        store = runtime.store
+    except BuyerGraphError:
+        return None
+    return resolve_path_alias(store, request, exc)
+
+
 def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     """Install the handlers that turn every failure into a problem+json response."""
 
@@ -162,7 +177,11 @@ def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
         )
 
     @app.exception_handler(NotFoundError)
-    async def _not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        alias = await run_in_threadpool(_merged, request, exc)
+        redirect = alias_redirect(request, alias) if alias is not None else None
+        if redirect is not None:  # an id merged into another record: see api/aliases.py
+            return redirect
         return problem_response(request, 404, "not-found", "Not found", str(exc))
 
     @app.exception_handler(InvalidInputError)

@@ -25,7 +25,6 @@ ISO_DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # ASCII digits only
 _ISO_DAY = re.compile(ISO_DAY_PATTERN.removesuffix("$") + r"\Z")
 
 
-
 def parse_day(value: object) -> date:
     """A day written exactly `YYYY-MM-DD` within [EARLIEST_AS_OF, LATEST_AS_OF]; anything else is refused."""
     if isinstance(value, date):

@@ -227,9 +227,7 @@ class ServerNeo4jStore(Neo4jStore):
             self._frozen = True
             stuck_driver, stuck_calls = self._driver, self._calls
             self._driver = self._open_driver()
-            self._calls = ThreadPoolExecutor(
-                max_workers=_CALL_THREADS, thread_name_prefix="buyergraph-neo4j"
-            )
+            self._calls = ThreadPoolExecutor(max_workers=_CALL_THREADS, thread_name_prefix="buyergraph-neo4j")
             self._probe = None
         threading.Thread(target=_retire, args=(stuck_driver, stuck_calls), daemon=True).start()
 

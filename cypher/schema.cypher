@@ -9,6 +9,8 @@ CREATE CONSTRAINT touch_id IF NOT EXISTS FOR (n:Touch) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT ingest_lock_id IF NOT EXISTS FOR (n:IngestLock) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT industry_name IF NOT EXISTS FOR (n:Industry) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT store_version_id IF NOT EXISTS FOR (n:StoreVersion) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT alias_kind_id IF NOT EXISTS FOR (n:Alias) REQUIRE (n.kind, n.id) IS UNIQUE;
+CREATE INDEX alias_into IF NOT EXISTS FOR (n:Alias) ON (n.into);
 CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);
 CREATE INDEX company_domain IF NOT EXISTS FOR (n:Company) ON (n.domain);
 CREATE INDEX company_parent IF NOT EXISTS FOR (n:Company) ON (n.parent_id);

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import chain, repeat
-from typing import Annotated, Any, ClassVar, Generic, TypeVar, cast, overload
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -227,6 +227,8 @@ class Company(Record):
     parent_id: str | None = None
     #: The normalised name (legal suffixes, case, punctuation and width removed) that ingest matches on.
     name_key: str | None = None
+    #: The city of the (billing) address: two same-named accounts in different cities are two companies.
+    city: str | None = None
 
 
 #: The id prefix of an account that ingest created for an e-mail domain no company had (see
@@ -860,6 +862,20 @@ class Page(BaseModel, Generic[T]):
     count: int
     offset: int
     limit: int
+
+
+#: Kinds of record whose ids identity resolution merges, and so may have aliases.
+ALIAS_KINDS = ("companies", "people")
+
+
+class Alias(BaseModel):
+    """A source id that ingest merged into another record: it keeps naming that record, with the
+    reason of the merge, so that users' own ids (a Salesforce account id) still find it."""
+
+    kind: Literal["companies", "people"]
+    id: str = Field(min_length=1)
+    into: str = Field(min_length=1)
+    reason: str
 
 
 class ErasureReport(BaseModel):

@@ -27,8 +27,8 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from graph.errors import BuyerGraphError, InvalidInputError, WriteFailedError
-from graph.model import BUNDLE_KINDS, WRITE_ORDER, Record
+from graph.errors import BuyerGraphError, InvalidInputError, NotFoundError, WriteFailedError
+from graph.model import ALIAS_KINDS, BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.progress import Progress
@@ -37,7 +37,9 @@ from ingest.rejects import FileNote, Reject, SourceRecord, is_not_used
 from ingest.resolve import (
     NODE_KINDS,
     Merge,
+    Resolution,
     StoredIdentities,
+    aliases_of,
     apply_resolution,
     enrich,
     identity_keys,
@@ -97,6 +99,11 @@ class IngestSummary(BaseModel):
     merges: dict[str, int] = Field(description="merges and attachments by reason")
     rejected_rows: int = Field(description="rows not loaded at all (a row can have several rejects)")
     reject_entries: int
+    notices: int = Field(
+        default=0,
+        description="look-alikes kept apart (people sharing an e-mail under different names, an "
+        "ambiguous Chinese short name): in the reject report as action 'notice', never a reject",
+    )
     files_skipped: int
     written: bool = Field(description="false when --strict refused to write because of rejects")
     nothing_loaded: bool = Field(
@@ -119,8 +126,13 @@ class IngestResult(BaseModel):
 
     @property
     def ok(self) -> bool:
-        """True when nothing at all was rejected."""
-        return not self.rejects
+        """True when nothing at all was rejected (notices are not rejects)."""
+        return not self.blocking_rejects
+
+    @property
+    def blocking_rejects(self) -> list[Reject]:
+        """The rejects proper: everything in the report but notices."""
+        return [r for r in self.rejects if r.action != "notice"]
 
     @property
     def nothing_loaded(self) -> bool:
@@ -147,7 +159,32 @@ def _stored_identities(store: GraphStore, items: Sequence[SourceRecord]) -> Stor
     for kind in ("companies", "people"):
         own = {getattr(i.record, "id") for i in items if i.kind == kind}  # noqa: B009
         stored.ids[kind] = store.existing_ids(kind, own) if own else set()
+        stored.aliases[kind] = store.find_aliases(kind, own - stored.ids[kind]) if own else {}
+    # The stored records a key matched, so that resolution checks their names and places too.
+    own_companies = {getattr(i.record, "id") for i in items if i.kind == "companies"}  # noqa: B009
+    own_people = {getattr(i.record, "id") for i in items if i.kind == "people"}  # noqa: B009
+    matched = {*stored.companies_by_name_key.values(), *stored.companies_by_domain.values()}
+    for company_id in matched - own_companies:
+        with contextlib.suppress(NotFoundError):
+            stored.companies[company_id] = store.get_company(company_id)
+    for person_id in set(stored.people_by_email_key.values()) - own_people:
+        with contextlib.suppress(NotFoundError):
+            stored.people[person_id] = store.get_person(person_id)
     return stored
+
+
+def _follow_aliases(
+    store: GraphStore, wanted: dict[str, set[str]], stored_ids: dict[str, set[str]], resolution: Resolution
+) -> None:
+    """References to ids an earlier ingest merged away name their survivors (a contact of a merged
+    account id joins the account it was merged into)."""
+    for kind in ALIAS_KINDS:
+        missing = wanted.get(kind, set()) - stored_ids[kind]
+        for alias_id in sorted(store.find_aliases(kind, missing) if missing else {}):
+            alias = store.resolve_alias(kind, alias_id)
+            if alias is not None and store.existing_ids(kind, [alias.into]):
+                resolution.ids[kind].setdefault(alias_id, alias.into)
+                stored_ids[kind].add(alias.into)
 
 
 def _count_rejected_rows(rejects: Iterable[Reject]) -> Counter[str]:
@@ -254,17 +291,19 @@ def ingest_paths(
             stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
             for kind, ids in wanted.items():
                 stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
+            _follow_aliases(store, wanted, stored_ids, resolution)
             rejected_ids: dict[str, set[str]] = defaultdict(set)
             for reject in rejects:
                 if reject.action == "row_skipped" and reject.kind and reject.record_id:
                     rejected_ids[reject.kind].add(reject.record_id)
             records, reference_rejects = apply_resolution(items, resolution, stored_ids, rejected_ids)
             rejects += reference_rejects
+            notices = resolution.notices
 
             by_kind: dict[str, list[Record]] = defaultdict(list)
             for item in records:
                 by_kind[item.kind].append(item.record)
-            written = not (strict and rejects)
+            written = not (strict and rejects)  # notices are added after: they never block
             resolve_done = time.monotonic()
             if written:
                 total = sum(len(v) for v in by_kind.values())
@@ -275,6 +314,7 @@ def ingest_paths(
                             batch = batch_list[start : start + batch_size]
                             loaded[kind] += store.upsert(kind, batch)
                             bar.update(len(batch))
+                    store.upsert_aliases(aliases_of(resolution))
                 if sum(loaded.values()):
                     # Running servers key their caches on the store version; failing to move it only
                     # delays what they show (their caches expire), so it never fails a written load.
@@ -289,6 +329,7 @@ def ingest_paths(
             "nothing is lost by running the same ingest again"
         ) from exc
 
+    rejects += notices
     merged = Counter(m.kind for m in resolution.merges if m.merged)
     rejected = _count_rejected_rows(rejects)
     kinds: dict[str, KindSummary] = {}
@@ -316,7 +357,8 @@ def ingest_paths(
         kinds=kinds,
         merges=dict(sorted(merge_reasons.items())),
         rejected_rows=sum(rejected.values()),
-        reject_entries=len(rejects),
+        reject_entries=sum(1 for r in rejects if r.action != "notice"),
+        notices=len(notices),
         files_skipped=sum(1 for r in rejects if r.action == "file_skipped"),
         written=written,
         nothing_loaded=_nothing_loaded(notes, kinds, written),

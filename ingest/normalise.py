@@ -18,7 +18,14 @@ from graph.errors import InvalidInputError
 
 __all__ = [
     "FREE_MAIL_DOMAINS",
+    "PLACEHOLDER_DOMAINS",
+    "PLACEHOLDER_TLDS",
     "canonical_email_key",
+    "chinese_short_name_key",
+    "geographic_qualifiers",
+    "is_placeholder_domain",
+    "same_given_name",
+    "normalise_place",
     "domain_from_website",
     "email_domain",
     "is_free_mail",
@@ -157,6 +164,185 @@ def _strip_zh_suffix(token: str) -> str:
     return token
 
 
+#: Words that, added to a company name, say *which* office or subsidiary it is ("United Oil & Gas, UK",
+#: "Acme Singapore", "Acme (Deutschland)"): a name that carries one is a different legal entity from the
+#: name without it, so the resolver never merges the two (see `geographic_qualifiers`). Each maps to one
+#: canonical code so that "UK" and "United Kingdom" qualify the same way.
+# fmt: off
+_PLACES: dict[str, str] = {
+    "uk": "gb", "united kingdom": "gb", "great britain": "gb", "britain": "gb", "england": "gb", "gb": "gb",
+    "us": "us", "usa": "us", "united states": "us", "america": "us", "u s": "us", "u s a": "us",
+    "canada": "ca", "mexico": "mx", "brazil": "br", "brasil": "br", "argentina": "ar", "chile": "cl",
+    "germany": "de", "deutschland": "de", "france": "fr", "italy": "it", "italia": "it", "spain": "es",
+    "espana": "es", "portugal": "pt", "netherlands": "nl", "nederland": "nl", "belgium": "be",
+    "switzerland": "ch", "schweiz": "ch", "austria": "at", "ireland": "ie", "sweden": "se",
+    "norway": "no", "denmark": "dk", "finland": "fi", "poland": "pl", "russia": "ru", "turkey": "tr",
+    "israel": "il", "uae": "ae", "dubai": "ae", "saudi arabia": "sa", "south africa": "za",
+    "nigeria": "ng", "egypt": "eg", "kenya": "ke", "india": "in", "pakistan": "pk",
+    "singapore": "sg", "malaysia": "my", "indonesia": "id", "thailand": "th", "vietnam": "vn",
+    "philippines": "ph", "japan": "jp", "korea": "kr", "south korea": "kr", "australia": "au",
+    "new zealand": "nz", "china": "cn", "prc": "cn", "hong kong": "hk", "hongkong": "hk", "hk": "hk",
+    "taiwan": "tw", "macau": "mo",
+    "emea": "emea", "apac": "apac", "asia pacific": "apac", "asia": "asia", "europe": "europe",
+    "latam": "latam", "latin america": "latam", "north america": "na", "americas": "americas",
+    "middle east": "me", "nordics": "nordics", "benelux": "benelux",
+    "shanghai": "shanghai", "beijing": "beijing", "shenzhen": "shenzhen", "guangzhou": "guangzhou",
+    "london": "london", "paris": "paris", "tokyo": "tokyo", "new york": "new york",
+    "中国": "cn", "中國": "cn", "香港": "hk", "台湾": "tw", "台灣": "tw", "澳门": "mo", "美国": "us",
+    "英国": "gb", "德国": "de", "法国": "fr", "日本": "jp", "新加坡": "sg", "亚太": "apac",
+    "中国区": "cn", "大中华区": "greater china", "华东": "华东", "华南": "华南", "华北": "华北",
+    "华中": "华中", "西南": "西南", "西北": "西北", "东北": "东北",
+}
+# fmt: on
+#: A Chinese branch or office named after its place: 北京分公司, 上海办事处, 深圳分行.
+_ZH_BRANCH_RE = re.compile(r"(?:分公司|办事处|代表处|分部|分行|支行|分厂|分院)$")
+#: Regions and cities a Chinese name may start with (深圳中科能源): stripped for short-name matching only.
+# fmt: off
+_ZH_PLACE_PREFIXES = tuple(
+    sorted(
+        (
+            "北京", "上海", "天津", "重庆", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉",
+            "西安", "长沙", "郑州", "济南", "青岛", "大连", "沈阳", "哈尔滨", "长春", "石家庄", "太原",
+            "合肥", "福州", "厦门", "南昌", "南宁", "昆明", "贵阳", "海口", "兰州", "银川", "西宁",
+            "乌鲁木齐", "拉萨", "呼和浩特", "宁波", "无锡", "东莞", "佛山", "珠海", "香港", "澳门", "台湾",
+            "广东", "江苏", "浙江", "山东", "河南", "河北", "湖南", "湖北", "四川", "福建", "安徽", "江西",
+            "广西", "云南", "贵州", "山西", "陕西", "甘肃", "辽宁", "吉林", "黑龙江", "海南", "内蒙古",
+            "新疆", "西藏", "宁夏", "青海",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# fmt: on
+
+
+_OF_WORDS = frozenset({"of", "de", "du", "des", "der", "di", "do", "da"})
+
+
+def _zh_branch_place(before: str) -> str:
+    """The place a Chinese branch is named after: the longest known place name ending `before`
+    (华为技术有限公司北京 -> 北京), else its last two characters."""
+    for place in sorted(
+        (*_ZH_PLACE_PREFIXES, *(p for p in _PLACES if _CJK_RE.match(p))), key=len, reverse=True
+    ):
+        if before.endswith(place):
+            return _PLACES.get(place, place)
+    return before[-2:]
+
+
+def normalise_place(value: str | None) -> str | None:
+    """A comparable form of a country or city value ("United Kingdom" and "UK" -> "gb"); None if blank."""
+    if value is None:
+        return None
+    text = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFKC", value).lower())
+    text = " ".join(text.split())
+    if not text:
+        return None
+    return _PLACES.get(text, text)
+
+
+def geographic_qualifiers(name: str | None) -> frozenset[str]:
+    """The places a company name singles out an office or subsidiary by, canonical.
+
+    "United Oil & Gas, UK" -> {"gb"}; "United Oil & Gas Corp." -> {}; "阿里巴巴（中国）有限公司" ->
+    {"cn"}; "华为技术有限公司北京分公司" -> {"北京"}. Found in brackets, after a comma or dash, as the
+    last words before the legal form, and in a Chinese branch suffix. A leading Chinese place name
+    (深圳中科能源) is *not* a qualifier: it is where the company is registered, part of its name.
+
+    >>> sorted(geographic_qualifiers("United Oil & Gas, Singapore"))
+    ['sg']
+    """
+    if not name:
+        return frozenset()
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    found: set[str] = set()
+    for inner in _PAREN_RE.findall(text):
+        place = normalise_place(inner)
+        if place is not None and inner.strip() in _PLACES:
+            found.add(place)
+    text = _PAREN_RE.sub(" ", text)
+    compact = text.replace(" ", "")
+    if zh := _ZH_BRANCH_RE.search(compact):
+        found.add(_zh_branch_place(compact[: zh.start()]))
+    # English: the words after the last comma or dash, or the last one or two words of the name, once
+    # the legal form is gone ("Acme Germany GmbH").
+    words = [w for w in re.sub(r"[^\w\s,\-\u2013]", " ", text).replace("\u2013", "-").split() if w]
+    tail_parts = re.split(r"[,\-]", " ".join(words))
+    candidates = [tail_parts[-1].strip()] if len(tail_parts) > 1 else []
+    tokens = [t for t in re.sub(r"[,\-]", " ", " ".join(words)).split() if t not in _EN_SUFFIXES]
+    # "Bank of America": a place after "of" is part of the name, not a qualifier.
+    if len(tokens) > 1 and tokens[-2] not in _OF_WORDS:
+        candidates.append(tokens[-1])
+    if len(tokens) > 2 and tokens[-3] not in _OF_WORDS:
+        candidates.append(" ".join(tokens[-2:]))
+    for candidate in candidates:
+        candidate = " ".join(t for t in candidate.split() if t not in _EN_SUFFIXES)
+        if candidate in _PLACES:
+            found.add(_PLACES[candidate])
+    return frozenset(found)
+
+
+def chinese_short_name_key(name: str | None) -> str:
+    """The core of a Chinese company name for matching a short name (简称) against full names: the
+    name key without a leading region or city ("深圳中科能源股份有限公司" -> "中科能源"); "" when the
+    name is not Chinese or nothing would be left.
+
+    >>> chinese_short_name_key("深圳中科能源股份有限公司")
+    '中科能源'
+    """
+    key = normalise_company_name(name)
+    if not key or not _CJK_RE.search(key):
+        return ""
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _ZH_PLACE_PREFIXES:
+            if key.startswith(prefix) and len(key) - len(prefix) >= 2:
+                key = key[len(prefix) :]
+                stripped = True
+                break
+    for suffix in ("市", "省"):
+        if key.startswith(suffix):
+            key = key[1:]
+    return key
+
+
+#: Common English short forms of given names: "Bob Smith" and "Robert Smith" at one address are one
+#: person. Deliberately short: a nickname that could stand for two unrelated names is left out.
+# fmt: off
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "robert": ("bob", "bobby", "rob", "robbie"), "william": ("bill", "billy", "will", "willy"),
+    "richard": ("rick", "ricky", "dick", "rich"), "james": ("jim", "jimmy", "jamie"),
+    "john": ("jack", "johnny"), "michael": ("mike", "mikey"), "elizabeth": ("liz", "beth", "betty", "eliza"),
+    "katherine": ("kate", "kathy", "katie"), "catherine": ("cathy", "kate", "katie"),
+    "margaret": ("maggie", "peggy", "meg"), "thomas": ("tom", "tommy"), "joseph": ("joe", "joey"),
+    "charles": ("charlie", "chuck"), "daniel": ("dan", "danny"), "david": ("dave", "davy"),
+    "edward": ("ed", "eddie", "ted"), "anthony": ("tony",), "christopher": ("chris",),
+    "matthew": ("matt",), "andrew": ("andy", "drew"), "steven": ("steve",), "stephen": ("steve",),
+    "alexander": ("alex",), "benjamin": ("ben", "benny"), "samuel": ("sam", "sammy"),
+    "jennifer": ("jen", "jenny"), "patricia": ("pat", "patty", "trish"), "susan": ("sue", "susie"),
+    "deborah": ("deb", "debbie"), "rebecca": ("becky", "becca"), "jonathan": ("jon",),
+    "nicholas": ("nick", "nicky"), "timothy": ("tim", "timmy"), "gregory": ("greg",),
+    "kenneth": ("ken", "kenny"),
+    "ronald": ("ron", "ronnie"), "donald": ("don", "donnie"), "lawrence": ("larry",), "gerald": ("jerry",),
+    "peter": ("pete",), "frederick": ("fred", "freddie"), "henry": ("hank",), "victoria": ("vicky", "tori"),
+    "jacqueline": ("jackie",), "kimberly": ("kim",), "pamela": ("pam",), "barbara": ("barb",),
+    "dorothy": ("dot", "dottie"), "theodore": ("ted", "theo"), "zachary": ("zach", "zack"),
+    "nathaniel": ("nate", "nat"), "nathan": ("nate",), "raymond": ("ray",), "philip": ("phil",),
+    "douglas": ("doug",), "jeffrey": ("jeff",), "leonard": ("leo", "len"), "vincent": ("vince",),
+}
+# fmt: on
+_GIVEN_FORMS: dict[str, frozenset[str]] = {}
+for _full, _shorts in _NICKNAMES.items():
+    for _form in (_full, *_shorts):
+        _GIVEN_FORMS[_form] = _GIVEN_FORMS.get(_form, frozenset({_form})) | {_full, *_shorts}
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two lower-case name words are one given name in full or short form (robert / bob)."""
+    return a == b or b in _GIVEN_FORMS.get(a, frozenset())
+
+
 # ----------------------------------------------------------------------------------------------
 # E-mail and domains
 # ----------------------------------------------------------------------------------------------
@@ -184,6 +370,45 @@ FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     }
 )
 # fmt: on
+
+#: Domains that stand for "no real address": documentation and test domains (RFC 2606 / RFC 6761),
+#: and the stand-ins people type into a required e-mail field. A company is never made of one, and no
+#: person is ever attached to a company by one. Users may rely on this list: it is documented in
+#: docs/ingest.md.
+# fmt: off
+PLACEHOLDER_DOMAINS: frozenset[str] = frozenset(
+    {
+        "example.com", "example.org", "example.net", "example.edu", "test.com", "test.org", "test.net",
+        "localhost", "localdomain", "invalid.com", "domain.com", "noemail.com",
+        "no-email.com", "nomail.com", "none.com", "noreply.com", "no-reply.com", "fake.com",
+        "mailinator.com", "yourcompany.com", "yourdomain.com",
+    }
+)
+# fmt: on
+#: Top-level names reserved for tests and local networks: every domain under them is a placeholder.
+PLACEHOLDER_TLDS: frozenset[str] = frozenset(
+    {"example", "test", "invalid", "localhost", "local", "localdomain"}
+)
+
+
+def is_placeholder_domain(domain: str | None) -> bool:
+    """True for a domain (or an address) that is a placeholder: example.com, *.example, localhost ...
+
+    >>> is_placeholder_domain("ann@prodly-demo.example"), is_placeholder_domain("acme.com")
+    (True, False)
+    """
+    if not domain:
+        return False
+    value = domain.strip().lower()
+    if "@" in value:
+        value = value.rsplit("@", 1)[1]
+    value = value.rstrip(".")
+    if value.startswith("www."):
+        value = value[4:]
+    if value.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS:
+        return True
+    return any(value == p or value.endswith("." + p) for p in PLACEHOLDER_DOMAINS)
+
 
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 _LOCAL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")

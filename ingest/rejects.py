@@ -33,8 +33,9 @@ __all__ = [
 
 #: What happened to a row with a reject: dropped whole, or loaded without the bad value; a whole file
 #: skipped for a problem; or a file of an object buyergraph does not use ("not_used": never a reject,
-#: the loader lists it apart and it never fails --strict).
-RejectAction = Literal["row_skipped", "value_ignored", "file_skipped", "not_used"]
+#: the loader lists it apart and it never fails --strict); or a "notice": no reject but something
+#: resolution did not do that a user should know (look-alikes kept apart).
+RejectAction = Literal["row_skipped", "value_ignored", "file_skipped", "not_used", "notice"]
 #: How readers wrote "not used" before it had an action of its own (`note.error = "not read: ..."`).
 _LEGACY_NOT_USED = "not read: "
 

@@ -7,16 +7,25 @@ dicts, looked up by the loader), so that the rules can be tested without a datab
    (Gmail dots and +tags collapsed), company names given a matching key (legal suffixes in English and
    Chinese, case, punctuation and full-width characters removed), domains cleaned, and every title
    classified into seniority and function unless the source gave them.
-2. **Companies** merge when they share a web domain, or a normalised name while their domains do not
-   disagree (Acme Inc. and ACME, acme.com). A company is never merged into its own parent or child.
-   A company whose id the store does not hold yet but whose domain or name the store knows becomes
-   that stored company.
-3. **People** merge when they share an e-mail key, in this ingest or with a stored person: one person
-   from two sources (a Salesforce contact and a HubSpot contact) becomes one.
+2. **Companies** merge only on strong evidence: they share a web domain, or a normalised name while
+   their domains do not disagree (Acme Inc. and ACME, acme.com). Either way they must not disagree on
+   anything that tells two legal entities apart: a geographic qualifier in the name ("United Oil &
+   Gas, UK" is not "United Oil & Gas Corp."; 北京分公司; (中国)), the country, or the city when both
+   have one. A company is never merged into its own parent or child. A Chinese short name (简称,
+   中科能源) becomes the one full registered name of this ingest that contains it (深圳中科能源股份
+   有限公司), never one of several (reported instead). A company whose id the store does not hold yet
+   but whose domain or name the store knows becomes that stored company, under the same rules.
+3. **People** merge when they share an e-mail key and their names are compatible (the same words in
+   any order, or one the shorter form of the other), in this ingest or with a stored person: one
+   person from two sources (a Salesforce contact and a HubSpot contact) becomes one. People who share
+   an address under different names stay apart, and a notice says so once per address.
 4. **People without a company** are attached to the company of their e-mail domain; people of a domain
    no company has are rolled into one account created for that domain. Free-mail domains (gmail.com,
-   qq.com, 163.com, ...) never create or match a company.
-5. **References** are rewritten to the surviving ids, then checked: a reference to an id that exists
+   qq.com, 163.com, ...) and placeholder domains (example.com, *.test, localhost, ...) never create or
+   match a company.
+5. **Aliases**: an id merged away in an earlier ingest (kept by the store as an alias) is the record
+   it was merged into, whether it comes back as a record or as a reference.
+6. **References** are rewritten to the surviving ids, then checked: a reference to an id that exists
    neither in this ingest nor in the store is a reject (see docs/ingest.md for which ones drop the row
    and which only drop the value).
 
@@ -25,6 +34,8 @@ The first record of a group (in file order) survives; later ones only fill in va
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +43,9 @@ from functools import lru_cache
 from typing import Any
 
 from graph.model import (
+    ALIAS_KINDS,
     WRITE_ORDER,
+    Alias,
     Company,
     Knows,
     Person,
@@ -45,11 +58,16 @@ from graph.model import (
 )
 from ingest.normalise import (
     canonical_email_key,
+    chinese_short_name_key,
     domain_from_website,
     email_domain,
+    geographic_qualifiers,
     is_free_mail,
+    is_placeholder_domain,
     normalise_company_name,
     normalise_email,
+    normalise_place,
+    same_given_name,
 )
 from ingest.rejects import Reject, SourceRecord
 from ingest.titles import TitleClass, classify_title
@@ -57,6 +75,9 @@ from ingest.titles import TitleClass, classify_title
 __all__ = [
     "Merge",
     "StoredIdentities",
+    "aliases_of",
+    "companies_agree",
+    "person_names_compatible",
     "Resolution",
     "enrich",
     "identity_keys",
@@ -90,6 +111,12 @@ class StoredIdentities:
     companies_by_domain: dict[str, str] = field(default_factory=dict)
     #: Stored ids per node kind, for the ids this ingest defines or refers to.
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: The stored records matched above, by id, so that a match is checked as strictly as one within
+    #: the ingest (names, places). A match whose record is missing here is checked on what is known.
+    companies: dict[str, Company] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    #: Ids of this ingest that an earlier ingest merged away: kind -> {alias id: alias}.
+    aliases: dict[str, dict[str, Alias]] = field(default_factory=lambda: defaultdict(dict))
 
 
 @dataclass
@@ -99,6 +126,8 @@ class Resolution:
     ids: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     merges: list[Merge] = field(default_factory=list)
     created: list[SourceRecord] = field(default_factory=list)
+    #: Things a user should know about resolution that are not errors (kept-apart look-alikes).
+    notices: list[Reject] = field(default_factory=list)
 
     def reasons(self) -> Counter[str]:
         return Counter(f"{m.kind}: {m.reason}" for m in self.merges)
@@ -156,6 +185,8 @@ def _enrich_person(person: Person, file: str, row: int, rejects: list[Reject]) -
 
 def _enrich_company(company: Company) -> Company:
     domain = domain_from_website(company.domain) if company.domain else None
+    if is_placeholder_domain(domain):
+        domain = None  # a placeholder web site is no evidence of who the company is
     return company.model_copy(
         update={"name_key": normalise_company_name(company.name) or None, "domain": domain}
     )
@@ -192,7 +223,7 @@ def identity_keys(items: Iterable[SourceRecord]) -> tuple[set[str], set[str], se
         if isinstance(record, Person) and record.email_key:
             email_keys.add(record.email_key)
             domain = email_domain(record.email)
-            if domain and not is_free_mail(domain):
+            if domain and not is_free_mail(domain) and not is_placeholder_domain(domain):
                 domains.add(domain)
         elif isinstance(record, Company):
             if record.name_key:
@@ -213,6 +244,22 @@ def _fill(survivor: Record, other: Record) -> Record:
 
 def _related(a: Company, b: Company) -> bool:
     return a.parent_id == b.id or b.parent_id == a.id
+
+
+def _disagree(a: str | None, b: str | None) -> bool:
+    place_a, place_b = normalise_place(a), normalise_place(b)
+    return place_a is not None and place_b is not None and place_a != place_b
+
+
+def companies_agree(a: Company, b: Company) -> bool:
+    """Whether nothing tells two companies apart that a shared domain or name cannot outweigh: a
+    parent link, another geographic qualifier in the name, another country, another city."""
+    return not (
+        _related(a, b)
+        or geographic_qualifiers(a.name) != geographic_qualifiers(b.name)
+        or _disagree(a.region, b.region)
+        or _disagree(a.city, b.city)
+    )
 
 
 def _has_cjk(text: str) -> bool:
@@ -238,7 +285,7 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
     mapping = resolution.ids["companies"]
     survivors: dict[str, SourceRecord] = {}
     by_domain: dict[str, list[str]] = defaultdict(list)
-    by_name: dict[str, str] = {}
+    by_name: dict[str, list[str]] = defaultdict(list)
     stored_companies = stored.ids.get("companies", set())
     # Ids of this ingest: a stored match that is one of them was written by an earlier (perhaps
     # interrupted) run of the same files, so the rules below decide, exactly as in a clean run.
@@ -257,22 +304,37 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
         for candidate_id in by_domain.get(company.domain or "", []):
             candidate = survivors[candidate_id].record
             assert isinstance(candidate, Company)
-            if _names_compatible(company.name_key, candidate.name_key) and not _related(company, candidate):
+            if _names_compatible(company.name_key, candidate.name_key) and companies_agree(
+                company, candidate
+            ):
                 target, reason = candidate_id, "same web domain"
                 break
-        if target is None and company.name_key and company.name_key in by_name:
-            candidate = survivors[by_name[company.name_key]].record
-            assert isinstance(candidate, Company)
-            if not (
-                company.domain and candidate.domain and company.domain != candidate.domain
-            ) and not _related(company, candidate):
-                target, reason = candidate.id, "same normalised name"
+        if target is None and company.name_key:
+            for candidate_id in by_name.get(company.name_key, []):
+                candidate = survivors[candidate_id].record
+                assert isinstance(candidate, Company)
+                if not (
+                    company.domain and candidate.domain and company.domain != candidate.domain
+                ) and companies_agree(company, candidate):
+                    target, reason = candidate.id, "same normalised name"
+                    break
+        alias = stored.aliases.get("companies", {}).get(company.id)
+        if target is None and alias is not None and company.id not in stored_companies:
+            target, reason = alias.into, alias.reason  # the reason of the first merge, kept
         if target is None and company.id not in stored_companies:
             by_stored_domain = stored.companies_by_domain.get(company.domain or "")
             by_stored_name = stored.companies_by_name_key.get(company.name_key or "")
-            if by_stored_domain and by_stored_domain not in own_ids:
+            if (
+                by_stored_domain
+                and by_stored_domain not in own_ids
+                and _agrees_with_stored(company, by_stored_domain, stored, by_domain=True)
+            ):
                 target, reason = by_stored_domain, "same web domain as a stored company"
-            elif by_stored_name and by_stored_name not in own_ids:
+            elif (
+                by_stored_name
+                and by_stored_name not in own_ids
+                and _agrees_with_stored(company, by_stored_name, stored, by_domain=False)
+            ):
                 target, reason = by_stored_name, "same name as a stored company"
             if target == company.id:
                 target = None
@@ -284,8 +346,83 @@ def _resolve_companies(items: list[SourceRecord], stored: StoredIdentities, reso
         if company.domain:
             by_domain[company.domain].append(company.id)
         if company.name_key:
-            by_name.setdefault(company.name_key, company.id)
+            by_name[company.name_key].append(company.id)
+    _match_chinese_short_names(survivors, mapping, resolution)
     _replace_survivors(items, "companies", survivors, mapping)
+
+
+def _agrees_with_stored(
+    company: Company, stored_id: str, stored: StoredIdentities, *, by_domain: bool
+) -> bool:
+    other = stored.companies.get(stored_id)
+    if other is None:
+        return True  # nothing more is known than the key that matched
+    if by_domain and not _names_compatible(company.name_key, other.name_key):
+        return False
+    if not by_domain and company.domain and other.domain and company.domain != other.domain:
+        return False
+    return companies_agree(company, other)
+
+
+def _is_short_name(company: Company) -> bool:
+    """A Chinese name without a legal form (中科能源, not 中科能源有限公司): a short name (简称)."""
+    key = company.name_key or ""
+    return bool(key) and _has_cjk(key) and key == "".join(company.name.split()) and len(key) >= 2
+
+
+def _match_chinese_short_names(
+    survivors: dict[str, SourceRecord], mapping: dict[str, str], resolution: Resolution
+) -> None:
+    """Fold each short name into the one full registered name that contains it; report ambiguity."""
+    full: list[tuple[str, Company]] = []
+    for survivor in survivors.values():
+        company = survivor.record
+        assert isinstance(company, Company)
+        if not _is_short_name(company) and chinese_short_name_key(company.name):
+            full.append((chinese_short_name_key(company.name), company))
+    if not full:
+        return
+    for short_id in list(survivors):
+        if short_id not in survivors or mapping.get(short_id) != short_id:
+            continue
+        item = survivors[short_id]
+        short = item.record
+        assert isinstance(short, Company)
+        if not _is_short_name(short):
+            continue
+        core = chinese_short_name_key(short.name)
+        matches = [c for key, c in full if core and core in key and c.id != short.id]
+        if (
+            len(matches) == 1
+            and companies_agree(short, matches[0])
+            and not (short.domain and matches[0].domain and short.domain != matches[0].domain)
+        ):
+            del survivors[short_id]
+            for merged_id, into in mapping.items():
+                if into == short_id:
+                    mapping[merged_id] = matches[0].id
+            _merge_into(
+                "companies",
+                short,
+                matches[0].id,
+                "Chinese short name of one full name",
+                mapping,
+                survivors,
+                resolution,
+            )
+        elif len(matches) > 1:
+            resolution.notices.append(
+                Reject(
+                    file=item.file,
+                    row=item.row,
+                    field=(item.columns or {}).get("name", "name"),
+                    value=short.name,
+                    kind="companies",
+                    action="notice",
+                    reason=f"a short name that {len(matches)} full company names contain; "
+                    "not merged with any of them",
+                )
+            )
 
 
 def _replace_survivors(
@@ -308,7 +445,9 @@ def _replace_survivors(
 def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolution: Resolution) -> None:
     mapping = resolution.ids["people"]
     survivors: dict[str, SourceRecord] = {}
-    by_key: dict[str, str] = {}
+    by_key: dict[str, list[str]] = defaultdict(list)
+    records_by_key: Counter[str] = Counter()
+    kept_apart: dict[str, SourceRecord] = {}
     stored_people = stored.ids.get("people", set())
     own_ids = {getattr(i.record, "id") for i in items if i.kind == "people"}  # noqa: B009
     for item in items:
@@ -323,23 +462,101 @@ def _resolve_people(items: list[SourceRecord], stored: StoredIdentities, resolut
         target: str | None = None
         reason = ""
         key = person.email_key
-        if key and key in by_key:
-            target, reason = by_key[key], "same e-mail address"
-        elif (
-            key
+        if key:
+            records_by_key[key] += 1
+        for candidate_id in by_key.get(key or "", []):
+            candidate = survivors[candidate_id].record
+            assert isinstance(candidate, Person)
+            if person_names_compatible(person.name, candidate.name):
+                target, reason = candidate_id, "same e-mail address"
+                break
+        alias = stored.aliases.get("people", {}).get(person.id)
+        if target is None and alias is not None and person.id not in stored_people:
+            target, reason = alias.into, alias.reason  # the reason of the first merge, kept
+        stored_match = stored.people_by_email_key.get(key or "")
+        if (
+            target is None
+            and key
             and person.id not in stored_people
-            and stored.people_by_email_key.get(key) is not None
-            and stored.people_by_email_key[key] not in own_ids
+            and stored_match is not None
+            and stored_match not in own_ids
         ):
-            target, reason = stored.people_by_email_key[key], "same e-mail address as a stored person"
+            other = stored.people.get(stored_match)
+            if other is None or person_names_compatible(person.name, other.name):
+                target, reason = stored_match, "same e-mail address as a stored person"
+            else:
+                kept_apart.setdefault(key, item)
         if target is not None and target != person.id:
             _merge_into("people", person, target, reason, mapping, survivors, resolution)
             continue
+        if key and by_key.get(key):
+            kept_apart.setdefault(key, item)
         mapping[person.id] = person.id
         survivors[person.id] = item
         if key:
-            by_key.setdefault(key, person.id)
+            by_key[key].append(person.id)
+    for key, item in kept_apart.items():
+        assert isinstance(item.record, Person)
+        resolution.notices.append(
+            Reject(
+                file=item.file,
+                row=item.row,
+                field=(item.columns or {}).get("email", "email"),
+                value=item.record.email,
+                kind="people",
+                action="notice",
+                reason=_shared_email_reason(records_by_key[key], len(by_key.get(key, []))),
+            )
+        )
     _replace_survivors(items, "people", survivors, mapping)
+
+
+def _shared_email_reason(records: int, people: int) -> str:
+    """The notice for an address shared under different names (never the address itself: the
+    report's value column holds it, and the report is the user's own file)."""
+    if people <= 1:
+        return "shares this e-mail address with a stored person of another name; kept apart"
+    return (
+        f"{records} records of this ingest share this e-mail address with different names; "
+        f"kept apart as {people} people"
+    )
+
+
+def _name_words(name: str | None) -> list[str]:
+    if not name or "@" in name:
+        return []  # no name, or an address standing in for one
+    text = unicodedata.normalize("NFKC", name).lower()
+    words = re.findall(r"\w+", text)
+    if len(words) == 1 and _has_cjk(words[0]):
+        return [words[0]]
+    return words
+
+
+def person_names_compatible(a: str | None, b: str | None) -> bool:
+    """Whether two names may be one person sharing an address: either unknown, the same words in any
+    order ("Lee, Ann" / "Ann Lee"), or every word of the shorter name in the longer one, initials
+    matching a word they begin ("A. Lee" / "Ann Lee", "Ann" / "Ann Lee"), a common short form matching
+    its given name ("Bob Smith" / "Robert Smith")."""
+    words_a, words_b = _name_words(a), _name_words(b)
+    if not words_a or not words_b:
+        return True
+    shorter, longer = sorted((words_a, words_b), key=len)
+    remaining = list(longer)
+    for word in shorter:
+        match = next(
+            (
+                w
+                for w in remaining
+                if same_given_name(w, word)
+                or (len(word) == 1 and w.startswith(word))
+                or (len(w) == 1 and word.startswith(w))
+            ),
+            None,
+        )
+        if match is None:
+            return False
+        remaining.remove(match)
+    return True
 
 
 def _merge_into(
@@ -373,7 +590,7 @@ def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resol
         if person.company_id or not person.email:
             continue
         domain = email_domain(person.email)
-        if not domain or is_free_mail(domain):
+        if not domain or is_free_mail(domain) or is_placeholder_domain(domain):
             continue
         company_id = companies.get(domain) or stored.companies_by_domain.get(domain)
         reason = "attached by e-mail domain"
@@ -411,6 +628,15 @@ def resolve_identities(items: list[SourceRecord], stored: StoredIdentities) -> R
     _resolve_people(items, stored, resolution)
     _attach_by_domain(items, stored, resolution)
     return resolution
+
+
+def aliases_of(resolution: Resolution) -> list[Alias]:
+    """The source ids this ingest merged into another record, as aliases the store keeps."""
+    return [
+        Alias(kind=m.kind, id=m.id, into=resolution.ids[m.kind].get(m.into, m.into), reason=m.reason)
+        for m in resolution.merges
+        if m.merged and m.kind in ALIAS_KINDS and m.id != m.into
+    ]
 
 
 # --- 5. references ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from api.config_file import load_config
 from api.params import parse_day
 from graph.analyses import AccountAnalysis, OwnershipIndex, WarmPath, analyze_account, warm_paths
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import AccountGraph
+from graph.model import AccountGraph, Alias
+from graph.stores.base import GraphStore
 from ingest.titles import classify_title
 
 
@@ -121,6 +122,27 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
         )
 
 
+def _say_merged(what: str, alias: Alias) -> None:
+    """On stderr, so that --json output stays one document."""
+    typer.secho(
+        f"{what} {alias.id!r} was merged into {alias.into!r} ({alias.reason}); showing {alias.into!r}",
+        err=True,
+        fg=typer.colors.YELLOW,
+    )
+
+
+def _account_or_alias(store: GraphStore, account_id: str) -> AccountGraph:
+    """The account, or the one an id merged away at ingest now names (said on stderr)."""
+    try:
+        return store.account_graph(account_id)
+    except NotFoundError:
+        alias = store.resolve_alias("companies", account_id)
+        if alias is None:
+            raise
+    _say_merged("account", alias)
+    return store.account_graph(alias.into)
+
+
 def analyze(
     ctx: typer.Context,
     account_id: Annotated[str, typer.Argument(help="The account (company) id.")],
@@ -147,7 +169,12 @@ def analyze(
     day = _parse_day(as_of)
     settings = load_config(config)
     with store_from(ctx) as store:
-        account = store.account_graph(account_id)
+        account = _account_or_alias(store, account_id)
+        if path_to is not None and path_to not in {p.id for p in account.people}:
+            person_alias = store.resolve_alias("people", path_to)
+            if person_alias is not None:
+                _say_merged("person", person_alias)
+                path_to = person_alias.into
         ownership = None
         if cross_sell and path_to is None:
             companies, holdings = store.ownership()

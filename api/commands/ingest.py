@@ -101,9 +101,9 @@ def ingest(
         _print_summary(result, store_label(ctx), rejects)
     if not result.summary.files:
         raise typer.Exit(2)  # none of the paths exists: a bad argument
-    if strict and result.rejects:
+    if strict and result.blocking_rejects:
         typer.secho(
-            f"--strict: {len(result.rejects):,} rejects, so nothing was written",
+            f"--strict: {len(result.blocking_rejects):,} rejects, so nothing was written",
             err=True,
             fg=typer.colors.RED,
         )
@@ -189,18 +189,24 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         typer.echo("  merges and attachments:")
         for reason, count in summary.merges.items():
             typer.echo(f"    {count:>8,}  {reason}")
-    if result.rejects:
+    if summary.notices:
+        typer.echo("")
+        typer.echo(f"  {summary.notices:,} notice(s): look-alikes kept apart (report action 'notice')")
+        if rejects_path is not None and not summary.reject_entries:
+            typer.echo(f"  reject report: {rejects_path}")
+    if summary.reject_entries:
         typer.echo("")
         typer.echo(
-            f"  {len(result.rejects):,} rejects ({summary.rejected_rows:,} rows not loaded, "
+            f"  {summary.reject_entries:,} rejects ({summary.rejected_rows:,} rows not loaded, "
             f"{summary.files_skipped:,} files not read)"
         )
         if rejects_path is not None:
             typer.echo(f"  reject report: {rejects_path}")
         else:
-            for reject in result.rejects[:_SHOWN_REJECTS]:
+            shown = result.blocking_rejects
+            for reject in shown[:_SHOWN_REJECTS]:
                 typer.echo(f"    {reject.short()}")
-            if len(result.rejects) > _SHOWN_REJECTS:
+            if len(shown) > _SHOWN_REJECTS:
                 typer.echo("    ... use --rejects FILE for the full report")
     if not summary.written:
         typer.secho("  nothing was written (--strict)", fg=typer.colors.YELLOW)

@@ -18,9 +18,10 @@ from datetime import date
 from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from api.deps import (
@@ -53,6 +54,8 @@ from viz.pages import (
 log = logging.getLogger("buyergraph.pages")
 
 router = APIRouter(include_in_schema=False)
+#: The path of an account's committee-map page, before the (percent-encoded) id.
+_ACCOUNT_PAGE = "/accounts/"
 
 #: Accounts per page of the account list (each row needs the account's analysis).
 ACCOUNTS_PER_PAGE = 50
@@ -205,6 +208,10 @@ async def committee_map_page(
     account_id: AccountId,
     deal: Annotated[str | None, Query(max_length=256)] = None,
     as_of: AsOfQuery = None,
+    merged_from: Annotated[
+        str | None,
+        Query(max_length=256, description="The merged-away id the user asked for (set by a redirect)."),
+    ] = None,
 ) -> Response:
     """The committee map of one account, with its deals' committees and gaps beside it."""
     reader = _reader(runtime, request)
@@ -216,11 +223,23 @@ async def committee_map_page(
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
         committee_map = build_committee_map(account, analysis, as_of=day, config=runtime.config, deal_id=deal)
+        alias = runtime.store.resolve_alias("companies", merged_from) if merged_from else None
+        if alias is not None and alias.into == account_id:
+            committee_map.notes.insert(
+                0, f"{alias.id} was merged into this account at ingest ({alias.reason})."
+            )
         return render_committee_map(committee_map, csrf=csrf)
 
     try:
         html = await run_limited(runtime, build, what="committee map")
-    except NotFoundError:
+    except NotFoundError as missing:
+        alias = await run_in_threadpool(runtime.store.resolve_alias, "companies", account_id)
+        if alias is not None and missing.id == account_id:
+            # A merged-away id: the survivor's page, which names it (see api/aliases.py).
+            query = {k: v for k, v in request.query_params.items() if k != "merged_from"}
+            query["merged_from"] = alias.id
+            target = f"{_ACCOUNT_PAGE}{quote(alias.into, safe='')}?{urlencode(query)}"
+            return RedirectResponse(target, status_code=307)
         return _problem_page(
             404, "Account not found", f"There is no account with the id {account_id!r}.", csrf=csrf
         )

@@ -17,8 +17,10 @@ from typing import Any
 
 from graph.errors import InvalidInputError
 from graph.model import (
+    ALIAS_KINDS,
     BUNDLE_KINDS,
     AccountGraph,
+    Alias,
     Company,
     Counts,
     Deal,
@@ -60,6 +62,16 @@ def check_node_kind(kind: str) -> str:
         known = ", ".join(NODE_KIND_LABELS)
         raise InvalidInputError(f"unknown node kind {kind!r}; known kinds: {known}") from None
 
+
+def check_alias_kind(kind: str) -> str:
+    """A kind whose ids may have aliases (companies, people), refusing anything else."""
+    if kind not in ALIAS_KINDS:
+        raise InvalidInputError(f"unknown alias kind {kind!r}; known kinds: {', '.join(ALIAS_KINDS)}")
+    return kind
+
+
+#: How far `resolve_alias` follows an alias of an alias (A merged into B, later B into C).
+MAX_ALIAS_HOPS = 16
 
 #: How long an ingest waits for another one to finish before giving up (seconds).
 DEFAULT_INGEST_WAIT_S = 600.0
@@ -183,6 +195,35 @@ class GraphStore(ABC):
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         """Which of `ids` name a stored node of the bundle kind (companies, people, reps, products,
         deals, touches): ingest rejects references to ids that exist nowhere."""
+
+    # --- aliases of merged ids --------------------------------------------------------------
+
+    @abstractmethod
+    def upsert_aliases(self, aliases: Sequence[Alias]) -> int:
+        """Keep source ids that ingest merged into another record as aliases of it (kind, id ->
+        into, reason), replacing an earlier alias of the same id; return how many."""
+
+    @abstractmethod
+    def find_aliases(self, kind: str, ids: Collection[str]) -> dict[str, Alias]:
+        """The stored aliases among `ids` of one kind (companies or people), one hop: {id: alias}."""
+
+    def resolve_alias(self, kind: str, alias_id: str) -> Alias | None:
+        """What a merged-away id names now: the alias with `into` followed to the last record (A was
+        merged into B, later B into C: A names C) and the reason of the first merge. None when the id
+        was never merged away."""
+        first = self.find_aliases(kind, [alias_id]).get(alias_id)
+        if first is None:
+            return None
+        into, seen = first.into, {alias_id}
+        for _ in range(MAX_ALIAS_HOPS):
+            if into in seen:
+                break
+            seen.add(into)
+            nxt = self.find_aliases(kind, [into]).get(into)
+            if nxt is None:
+                break
+            into = nxt.into
+        return first.model_copy(update={"into": into})
 
     # --- reads -----------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from graph.model import (
     NODE_LABELS,
     RELATIONSHIP_TYPES,
     AccountGraph,
+    Alias,
     CommitteeRole,
     Company,
     Counts,
@@ -61,6 +62,7 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_alias_kind,
     check_kind,
     check_node_kind,
     check_page,
@@ -97,6 +99,8 @@ _REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "employment": (("person_id", "people"), ("company_id", "companies")),
 }
 _NODE_TABLES = ("companies", "people", "reps", "products", "deals", "touches")
+#: Merged ids kept as aliases of their survivors, keyed (kind, id); not a node or relationship.
+_ALIASES = "aliases"
 _SENIORITY_FIELDS = ("seniority", "function", "seniority_source", "seniority_confidence", "seniority_rule")
 
 
@@ -147,6 +151,7 @@ class EmbeddedStore(GraphStore):
 
     def _reset_memory(self) -> None:
         self._tables: dict[str, dict[Any, Row]] = {name: {} for name in (*_NODE_TABLES, *_REL_KEYS)}
+        self._tables[_ALIASES] = {}
         self._build_indexes()
 
     def _stamp(self) -> tuple[int, int, int] | None:
@@ -188,6 +193,7 @@ class EmbeddedStore(GraphStore):
             tables[name] = {row["id"]: row for row in doc["tables"].get(name, [])}
         for name, key_fields in _REL_KEYS.items():
             tables[name] = {tuple(row[f] for f in key_fields): row for row in doc["tables"].get(name, [])}
+        tables[_ALIASES] = {(row["kind"], row["id"]): row for row in doc["tables"].get(_ALIASES, [])}
         self._tables = tables
         self._build_indexes()
 
@@ -502,6 +508,10 @@ class EmbeddedStore(GraphStore):
                 if other.get("reports_to_id") == person_id:
                     other["reports_to_id"] = None
             del self._tables["people"][person_id]
+            # The person's other source ids go too: an erased person is found by none of them.
+            aliases = self._tables[_ALIASES]
+            for key in [k for k, row in aliases.items() if k[0] == "people" and row["into"] == person_id]:
+                del aliases[key]
             if domain_account is not None:
                 del self._tables["companies"][domain_account]
                 self._people_by_company.pop(domain_account, None)
@@ -572,6 +582,23 @@ class EmbeddedStore(GraphStore):
                 if domain in wanted_domains and (domain not in by_domain or cid < by_domain[domain]):
                     by_domain[domain] = cid
         return by_name, by_domain
+
+    def upsert_aliases(self, aliases: Sequence[Alias]) -> int:
+        if not aliases:
+            return 0
+        with self._writing():
+            table = self._tables[_ALIASES]
+            for alias in aliases:
+                check_alias_kind(alias.kind)
+                table[(alias.kind, alias.id)] = alias.model_dump()
+        return len(aliases)
+
+    def find_aliases(self, kind: str, ids: Collection[str]) -> dict[str, Alias]:
+        check_alias_kind(kind)
+        with self._mutex:
+            self._read()
+            table = self._tables[_ALIASES]
+            return {id_: Alias(**table[(kind, id_)]) for id_ in ids if (kind, id_) in table}
 
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         check_node_kind(kind)

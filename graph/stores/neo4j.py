@@ -46,6 +46,7 @@ from graph.model import (
     RELATIONSHIP_TYPES,
     TOUCH_KINDS,
     AccountGraph,
+    Alias,
     CommitteeRole,
     Company,
     Counts,
@@ -71,6 +72,7 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_alias_kind,
     check_kind,
     check_node_kind,
     check_page,
@@ -768,12 +770,14 @@ class Neo4jStore(GraphStore):
         account_text = cypher.query("erase_domain_account")
         text = cypher.query("erase_person")
         bump = cypher.query("bump_store_version")
+        aliases_text = cypher.query("erase_person_aliases")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id, **_PACKING).single()
             if record is None:
                 return None
+            tx.run(aliases_text, id=person_id).consume()
             tx.run(bump).consume()
             companies = {"companies": account["companies"], "company_rels": account["relationships"]}
             return {**dict(record), **companies}
@@ -819,6 +823,25 @@ class Neo4jStore(GraphStore):
             {row["key"]: row["id"] for row in by_name},
             {row["domain"]: row["id"] for row in by_domain},
         )
+
+    def upsert_aliases(self, aliases: Sequence[Alias]) -> int:
+        self._check_lease()
+        if not aliases:
+            return 0
+        for alias in aliases:
+            check_alias_kind(alias.kind)
+        rows = [alias.model_dump() for alias in aliases]
+        text = cypher.query("upsert_aliases")
+
+        def write(tx: ManagedTransaction) -> int:
+            return int(tx.run(text, rows=rows).single(strict=True)["n"])
+
+        return self._write(write)
+
+    def find_aliases(self, kind: str, ids: Collection[str]) -> dict[str, Alias]:
+        check_alias_kind(kind)
+        rows = self._read("find_aliases", kind=kind, ids=sorted(set(ids)))
+        return {row["id"]: Alias(**row) for row in rows}
 
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         label = check_node_kind(kind)

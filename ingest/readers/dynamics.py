@@ -48,6 +48,7 @@ DYNAMICS_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "industry": ("industry", "industrycode"),
         "employees": ("number of employees", "numberofemployees"),
         "region": ("address 1: country/region", "address1_country", "address 1: state/province"),
+        "city": ("address 1: city", "address1_city"),
         "parent": ("parent account", "parentaccountid"),
         "relationship": ("relationship type", "customertypecode"),
     },
@@ -381,6 +382,7 @@ def _account(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx: _Co
         "industry": first(r, *cols["industry"]),
         "employees": convert(parse_number, first(r, *cols["employees"]), "Number of Employees"),
         "region": first(r, *cols["region"]),
+        "city": first(r, *cols["city"]),
         "status": status,
         "parent_id": ctx.account(parent) if parent else None,
     }

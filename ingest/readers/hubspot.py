@@ -48,6 +48,7 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "parent": ("parent company id", "hs_parent_company_id", "parent company"),
         "lifecycle": ("lifecycle stage", "lifecyclestage", "type"),
         "region": ("country/region", "country"),
+        "city": ("city",),
     },
     "contacts": {
         "id": ("record id - contact", "record id", "hs_object_id", "contact id"),
@@ -314,6 +315,7 @@ def _company(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]]) -> dict[
         "parent_id": _prefixed("companies", first(r, *cols["parent"])),
         "status": _lifecycle_status(first(r, *cols["lifecycle"])),
         "region": first(r, *cols["region"]),
+        "city": first(r, *cols["city"]),
     }
 
 

@@ -11,7 +11,7 @@ from graph.model import Deal
 from graph.stores.base import GraphStore
 from ingest.loader import ingest_paths
 
-ACCOUNT = "domain-quinby-solo.example"
+ACCOUNT = "domain-quinby-solo.io"
 
 
 def _load(store: GraphStore, folder: Path, people: str) -> None:
@@ -21,8 +21,8 @@ def _load(store: GraphStore, folder: Path, people: str) -> None:
 
 
 def test_the_last_person_of_a_domain_account_takes_it_along(store: GraphStore, tmp_path: Path) -> None:
-    _load(store, tmp_path / "solo", "solo-1,Quinby Solo,quinby@quinby-solo.example,Owner\n")
-    assert store.get_company(ACCOUNT).name == "quinby-solo.example"
+    _load(store, tmp_path / "solo", "solo-1,Quinby Solo,quinby@quinby-solo.io,Owner\n")
+    assert store.get_company(ACCOUNT).name == "quinby-solo.io"
     before = store.counts()
     version = store.data_version()
     report = store.erase_person("solo-1")
@@ -40,11 +40,11 @@ def test_a_domain_account_that_others_refer_to_stays(store: GraphStore, tmp_path
     _load(
         store,
         tmp_path / "two",
-        "duo-1,Ann Duo,ann@duo.example,Owner\nduo-2,Bob Duo,bob@duo.example,CTO\n",
+        "duo-1,Ann Duo,ann@duo.io,Owner\nduo-2,Bob Duo,bob@duo.io,CTO\n",
     )
     store.erase_person("duo-1")
-    assert store.get_company("domain-duo.example").id == "domain-duo.example"  # Bob still works there
-    store.upsert("deals", [Deal(id="d-duo", company_id="domain-duo.example", name="Pilot")])
+    assert store.get_company("domain-duo.io").id == "domain-duo.io"  # Bob still works there
+    store.upsert("deals", [Deal(id="d-duo", company_id="domain-duo.io", name="Pilot")])
     report = store.erase_person("duo-2")
     assert "Company" not in report.removed_nodes  # a deal refers to it
-    assert store.get_company("domain-duo.example").id == "domain-duo.example"
+    assert store.get_company("domain-duo.io").id == "domain-duo.io"

@@ -91,14 +91,14 @@ def test_people_without_company_attach_by_domain_but_never_by_free_mail() -> Non
             ("companies", Company(id="c1", name="Acme", domain="acme.com")),
             ("people", Person(id="p1", name="Ann", email="ann@acme.com")),
             ("people", Person(id="p2", name="Bo", email="bo@qq.com")),
-            ("people", Person(id="p3", name="Cy", email="cy@initech.example")),
-            ("people", Person(id="p4", name="Di", email="di@initech.example")),
+            ("people", Person(id="p3", name="Cy", email="cy@initech.io")),
+            ("people", Person(id="p4", name="Di", email="di@initech.io")),
         )
     )
     people = {getattr(p, "id"): p for p in by_kind["people"]}  # noqa: B009
     assert getattr(people["p1"], "company_id") == "c1"  # noqa: B009
     assert getattr(people["p2"], "company_id") is None  # noqa: B009
-    created = [c for c in by_kind["companies"] if getattr(c, "domain") == "initech.example"]  # noqa: B009
+    created = [c for c in by_kind["companies"] if getattr(c, "domain") == "initech.io"]  # noqa: B009
     assert len(created) == 1  # two people of one domain roll into one account
     assert getattr(people["p3"], "company_id") == getattr(people["p4"], "company_id") == created[0].id  # type: ignore[attr-defined]  # noqa: B009
     assert not any(getattr(c, "domain") == "qq.com" for c in by_kind["companies"])  # noqa: B009
