@@ -7,7 +7,7 @@ from datetime import date
 import graph.projections as projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
-from graph.analyses.cross_sell import OwnershipIndex, recommend
+from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, recommend
 from graph.analyses.engagement import engagement
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
@@ -295,7 +295,11 @@ def analyze_account(
 
     names = {prod.id: prod.name for prod in account.products}
     cross = (
-        recommend(ownership, account.company.id, config=config, names=names) if ownership is not None else []
+        recommend(
+            ownership, account.company.id, config=config, names=names, offered=offered_by_open_deals(account)
+        )
+        if ownership is not None
+        else []
     )
     if ownership is None:
         notes.append("cross-sell needs every account's holdings; none were given")
