@@ -20,6 +20,7 @@ from api.params import parse_day
 from graph.analyses import (
     AccountAnalysis,
     AnalysisConfig,
+    DealAnalysis,
     OwnershipIndex,
     WarmPath,
     analyze_account,
@@ -69,6 +70,19 @@ def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  "
             )
 
 
+def _money(deal: DealAnalysis) -> str:
+    """'120,000 EUR (129,600 USD), expected to close 2026-09-30'."""
+    if deal.amount is None:
+        text = "no amount"
+    else:
+        text = f"{deal.amount:,.0f} {deal.currency or '(no currency)'}"
+        if deal.amount_in_base is not None and deal.currency != deal.base_currency:
+            text += f" ({deal.amount_in_base:,.0f} {deal.base_currency})"
+    if deal.expected_close is not None:
+        text += f", expected to close {deal.expected_close.isoformat()}"
+    return text
+
+
 def _echo_report(result: AccountAnalysis, names: dict[str, str], config: AnalysisConfig) -> None:
     def who(pid: str | None) -> str:
         return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
@@ -92,8 +106,9 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
     if not result.deals:
         echo("  no open deals")
     for deal in result.deals:
-        amount = f"{deal.amount:,.0f}" if deal.amount is not None else "no amount"
-        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {amount}, stage {deal.stage or '-'}")
+        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {_money(deal)}, stage {deal.stage or '-'}")
+        if deal.amount_note:
+            echo(f"    note: {deal.amount_note}")
         echo(f"    template {deal.template}: {', '.join(r.value for r in deal.required_roles)}")
         for pid, roles in deal.committee.items():
             mark = "engaged" if pid in deal.engaged else "not engaged"
