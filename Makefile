@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install $(PIP_FLAGS) --upgrade pip
 	$(BIN)/pip install $(PIP_FLAGS) -e ".[dev,fast]"
 	touch $@
-	@echo "Installed: $(BIN)/buyergraph --version"
+	@$(BIN)/buyergraph --version
 
 install: $(VENV)/.installed
 
