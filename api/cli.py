@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument
 
 from api.localneo4j import LocalNeo4j
 from api.settings import get_settings
@@ -42,8 +43,25 @@ StoreOption = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from api.app_version import version
+
+        typer.echo(f"buyergraph {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(ctx: typer.Context, store: StoreOption = None) -> None:
+def _root(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     ctx.obj = {"store": store}
 
 
@@ -130,6 +148,51 @@ _EXIT_CODES: dict[type[BuyerGraphError], int] = {
 }
 
 
+def _plain_metavar(param: Any) -> str:
+    """What a parameter's value looks like in help: nothing for a flag, a word for a value."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    if isinstance(param, TyperArgument):
+        return str(param.name or "value").upper()
+    kind = getattr(param, "type_descriptor", None)
+    if kind is None:
+        return "TEXT"
+    if kind.is_choice:
+        return "|".join(str(getattr(c, "value", c)) for c in kind.choices or ())
+    if kind.is_datetime:
+        return "YYYY-MM-DD"
+    if kind.is_path:
+        return "PATH"
+    words = {int: "N", float: "NUMBER"}
+    return words.get(kind.annotation, "TEXT")
+
+
+class _PlainArgument(TyperArgument):
+    """An argument shown by its name alone (ACCOUNT), without typer's `<str>` type column."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def _clean_help(command: Any) -> Any:
+    """Give every parameter without a chosen metavar a plain one (TEXT, N, PATH, none for flags):
+    recent typer shows type placeholders such as `<bool>` and `<str>` instead, which read as noise."""
+    help_option = command.get_help_option(command.context_class(command))
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        if param.metavar is None:
+            param.metavar = _plain_metavar(param)
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+    for sub in getattr(command, "commands", {}).values():
+        _clean_help(sub)
+    return command
+
+
+def cli() -> Any:
+    """The whole command line as one click command, with clean help texts (what `main` runs)."""
+    return _clean_help(typer.main.get_command(app))
+
+
 def main() -> None:
     """Entry point of the `buyergraph` console script."""
     # The Neo4j driver reports a transaction it retries (e.g. a deadlock between two batches written
@@ -137,7 +200,7 @@ def main() -> None:
     # noise, not news. Real failures still reach the user as buyergraph errors.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     try:
-        app()
+        cli()(prog_name="buyergraph")
     except BuyerGraphError as exc:
         code = next((c for cls, c in _EXIT_CODES.items() if isinstance(exc, cls)), 1)
         typer.secho(f"buyergraph: {exc}", err=True, fg=typer.colors.RED)

@@ -439,14 +439,14 @@ class Runtime:
 
     def _build_ownership(self) -> OwnershipIndex:
         companies, holdings = self.store.ownership()
-        index = OwnershipIndex.build(companies, holdings)
+        index = OwnershipIndex.build(companies, holdings, names=self.store.product_names())
         self._ownership = (time.monotonic() + self.settings.cross_sell_refresh_s, index)
         return index
 
     def _refresh_ownership(self) -> None:
         try:
             companies, holdings = self.store.ownership()
-            index = OwnershipIndex.build(companies, holdings)
+            index = OwnershipIndex.build(companies, holdings, names=self.store.product_names())
             with self._ownership_lock:
                 if self._ownership is not None:  # a write meanwhile forces a synchronous rebuild
                     self._ownership = (time.monotonic() + self.settings.cross_sell_refresh_s, index)

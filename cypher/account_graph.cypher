@@ -17,7 +17,8 @@ CALL (c) {
 }
 CALL (c) {
   OPTIONAL MATCH (d:Deal)-[:FOR]->(c)
-  RETURN collect(d {.*, created_at: toString(d.created_at), closed_at: toString(d.closed_at)}) AS deals
+  RETURN collect(d {.*, created_at: toString(d.created_at), closed_at: toString(d.closed_at),
+                     expected_close: toString(d.expected_close)}) AS deals
 }
 CALL (c) {
   MATCH (d:Deal)-[:FOR]->(c)

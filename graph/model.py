@@ -279,7 +279,27 @@ class Product(Record):
     family: str | None = None
 
 
+#: Currency names that exports write instead of an ISO 4217 code.
+_CURRENCY_NAMES = {
+    "人民币": "CNY",
+    "RMB": "CNY",
+    "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "日元": "JPY",
+    "港币": "HKD",
+    "港元": "HKD",
+}
+
+
 class Deal(Record):
+    """A deal; its `amount` is in `currency` (an ISO 4217 code such as USD or CNY, as the source wrote it).
+
+    `closed_at` is the day a won or lost deal closed; `expected_close` is the day an open deal is
+    expected to close (Salesforce's CloseDate of an open opportunity, HubSpot's close date, ...).
+    """
+
     KIND: ClassVar[str] = "Deal"
     id: NonEmptyId
     company_id: NonEmptyId
@@ -290,7 +310,20 @@ class Deal(Record):
     currency: str | None = None
     created_at: date | None = None
     closed_at: date | None = None
+    expected_close: date | None = None
     owner_rep_id: str | None = None
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_code(cls, value: Any) -> Any:
+        """Upper-case codes and common names (人民币, RMB) as ISO codes; anything else is kept, and
+        the analyses say that they cannot compare it."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        return _CURRENCY_NAMES.get(text.upper(), _CURRENCY_NAMES.get(text, text.upper()))
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

@@ -106,7 +106,7 @@ def _bars(series: list[tuple[str, int]]) -> list[MonthBar]:
 def account_row(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> AccountRow:
     """The account list's row for one account."""
     deals = analysis.deals
-    weights = [max(d.amount or 0.0, 1.0) for d in deals]
+    weights = [max(d.amount_in_base or 0.0, 1.0) for d in deals]  # comparable across currencies
     coverage = (
         sum(w * d.coverage.score for w, d in zip(weights, deals, strict=True)) / sum(weights)
         if deals

@@ -207,6 +207,9 @@ class DealPanel(BaseModel):
     name: str
     stage: str | None = None
     amount: float | None = None
+    #: ISO code of `amount`, and the day the deal is expected to close.
+    currency: str | None = None
+    expected_close: date | None = None
     template: str
     required_roles: list[str]
     coverage: float
@@ -664,6 +667,8 @@ def _deal_panel(
         name=deal.name or deal.deal_id,
         stage=deal.stage,
         amount=deal.amount,
+        currency=deal.currency,
+        expected_close=deal.expected_close,
         template=deal.template,
         required_roles=[role_label(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),

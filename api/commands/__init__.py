@@ -18,6 +18,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("ingest", "ingest", "ingest"),
     ("analyze", "analyze", "analyze"),
     ("demo", "demo", "demo"),
+    ("find", "accounts", "accounts"),
+    ("find", "people", "people"),
 )
 
 

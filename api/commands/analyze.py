@@ -1,4 +1,8 @@
-"""`buyergraph analyze ACCOUNT_ID`: one account's full analysis, as a readable report or as JSON."""
+"""`buyergraph analyze ACCOUNT`: one account's full analysis, as a readable report or as JSON.
+
+ACCOUNT and `--path-to PERSON` take an id, or a name / domain / e-mail when it names one record
+(api/commands/find.py has the rule). Every number printed says its scale.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,20 @@ from typing import Annotated
 
 import typer
 
+from api.commands.find import resolve_account, resolve_person
 from api.config_file import load_config
 from api.params import parse_day
-from graph.analyses import AccountAnalysis, OwnershipIndex, WarmPath, analyze_account, warm_paths
+from graph.analyses import (
+    AccountAnalysis,
+    AnalysisConfig,
+    DealAnalysis,
+    OwnershipIndex,
+    WarmPath,
+    analyze_account,
+    warm_paths,
+)
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import AccountGraph, Alias
-from graph.stores.base import GraphStore
+from graph.model import AccountGraph
 from ingest.titles import classify_title
 
 
@@ -34,9 +46,22 @@ def _names(account: AccountGraph) -> dict[str, str]:
     return names
 
 
+def explain_path_cost(config: AnalysisConfig) -> str:
+    """What a warm path's cost means, in words."""
+    return (
+        "cost = the sum over hops of 1 / tie strength: a hop over the strongest tie costs 1, the weakest "
+        f"usable one {1 / config.strength.floor:.0f}; lower is warmer"
+    )
+
+
 def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  ") -> None:
     for i, path in enumerate(paths, start=1):
-        typer.echo(f"{indent}{i}. cost {path.cost:.2f}, {len(path.hops)} hop(s)")
+        hops = len(path.hops)
+        average = hops / path.cost if path.cost > 0 else 1.0
+        typer.echo(
+            f"{indent}{i}. {hops} hop(s), cost {path.cost:.2f} "
+            f"(average tie strength {average:.2f} of 1; the warmest possible over {hops} hop(s) costs {hops})"
+        )
         typer.echo(f"{indent}   {names.get(path.nodes[0], path.nodes[0])}")
         for hop in path.hops:
             typer.echo(
@@ -45,7 +70,20 @@ def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  "
             )
 
 
-def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
+def _money(deal: DealAnalysis) -> str:
+    """'120,000 EUR (129,600 USD), expected to close 2026-09-30'."""
+    if deal.amount is None:
+        text = "no amount"
+    else:
+        text = f"{deal.amount:,.0f} {deal.currency or '(no currency)'}"
+        if deal.amount_in_base is not None and deal.currency != deal.base_currency:
+            text += f" ({deal.amount_in_base:,.0f} {deal.base_currency})"
+    if deal.expected_close is not None:
+        text += f", expected to close {deal.expected_close.isoformat()}"
+    return text
+
+
+def _echo_report(result: AccountAnalysis, names: dict[str, str], config: AnalysisConfig) -> None:
     def who(pid: str | None) -> str:
         return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
 
@@ -54,10 +92,10 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
     for note in result.notes:
         echo(f"  note: {note}")
     echo("")
-    echo("KEY PEOPLE")
+    echo("KEY PEOPLE (influence from 0 to 1: reporting structure, seniority, centrality, role, engagement)")
     for kp in result.key_people:
         title = f", {kp.title}" if kp.title else ""
-        echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  score {kp.score:.2f}")
+        echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  influence {kp.score:.2f} of 1")
         echo(f"      {kp.explanation}")
         for c in sorted(kp.components, key=lambda c: -c.share):
             echo(f"      - {c.name:<10} {c.share:>4.0%}  {c.explanation}")
@@ -68,8 +106,9 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
     if not result.deals:
         echo("  no open deals")
     for deal in result.deals:
-        amount = f"{deal.amount:,.0f}" if deal.amount is not None else "no amount"
-        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {amount}, stage {deal.stage or '-'}")
+        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {_money(deal)}, stage {deal.stage or '-'}")
+        if deal.amount_note:
+            echo(f"    note: {deal.amount_note}")
         echo(f"    template {deal.template}: {', '.join(r.value for r in deal.required_roles)}")
         for pid, roles in deal.committee.items():
             mark = "engaged" if pid in deal.engaged else "not engaged"
@@ -83,7 +122,7 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
         if not deal.gaps:
             echo("    no gaps")
     echo("")
-    echo("CROSS-SELL")
+    echo("CROSS-SELL (score: the weighted sum of the signals listed, each from 0 to 1)")
     if not result.cross_sell:
         echo("  no recommendation")
     for item in result.cross_sell:
@@ -108,44 +147,32 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str]) -> None:
     echo(f"  touches: {kinds}")
     if e.days_since_last_touch is not None:
         echo(f"  last touch {e.days_since_last_touch} days ago")
+    w = config.lead_score
     echo(
-        f"  account score {e.account_score:.1f}; "
-        f"buying stage {e.buying_stage.value} ({e.buying_stage_reason})"
+        f"  account score {e.account_score:,.0f} engagement points: each person's lead score capped at "
+        f"{w.person_cap:.0f}, summed, plus {w.breadth_bonus:.0%} per further engaged person (0 = none)"
     )
+    echo(f"  buying stage {e.buying_stage.value} ({e.buying_stage_reason})")
     if e.at_risk:
         echo(f"  AT RISK: {e.at_risk_reason}")
     leads = [pe for pe in e.people if pe.lead_score > 0][:5]
     if leads:
         echo(
-            "  top leads: "
+            "  top leads (lead score, points for meetings, demos, downloads, visits): "
             + ", ".join(f"{names.get(pe.person_id, pe.person_id)} {pe.lead_score:.0f}" for pe in leads)
         )
 
 
-def _say_merged(what: str, alias: Alias) -> None:
-    """On stderr, so that --json output stays one document."""
-    typer.secho(
-        f"{what} {alias.id!r} was merged into {alias.into!r} ({alias.reason}); showing {alias.into!r}",
-        err=True,
-        fg=typer.colors.YELLOW,
-    )
-
-
-def _account_or_alias(store: GraphStore, account_id: str) -> AccountGraph:
-    """The account, or the one an id merged away at ingest now names (said on stderr)."""
-    try:
-        return store.account_graph(account_id)
-    except NotFoundError:
-        alias = store.resolve_alias("companies", account_id)
-        if alias is None:
-            raise
-    _say_merged("account", alias)
-    return store.account_graph(alias.into)
-
-
 def analyze(
     ctx: typer.Context,
-    account_id: Annotated[str, typer.Argument(help="The account (company) id.")],
+    account: Annotated[
+        str,
+        typer.Argument(
+            metavar="ACCOUNT",
+            help="The account: its id, or a name or domain that names one account "
+            "(see `buyergraph accounts`).",
+        ),
+    ],
     deal: Annotated[str | None, typer.Option("--deal", help="Analyse only this deal of the account.")] = None,
     as_of: Annotated[
         str | None,
@@ -153,7 +180,13 @@ def analyze(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     path_to: Annotated[
-        str | None, typer.Option("--path-to", help="Print up to three warm paths to this person instead.")
+        str | None,
+        typer.Option(
+            "--path-to",
+            metavar="PERSON",
+            help="Print up to three warm paths to this person instead: an id, or a name or e-mail that "
+            "names one person of the account (see `buyergraph people --account ACCOUNT`).",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -169,23 +202,21 @@ def analyze(
     day = _parse_day(as_of)
     settings = load_config(config)
     with store_from(ctx) as store:
-        account = _account_or_alias(store, account_id)
-        if path_to is not None and path_to not in {p.id for p in account.people}:
-            person_alias = store.resolve_alias("people", path_to)
-            if person_alias is not None:
-                _say_merged("person", person_alias)
-                path_to = person_alias.into
+        account_id = resolve_account(store, account).id
+        target = resolve_person(store, path_to, company_id=account_id).id if path_to is not None else None
+        graph = store.account_graph(account_id)
         ownership = None
         if cross_sell and path_to is None:
             companies, holdings = store.ownership()
-            ownership = OwnershipIndex.build(companies, holdings)
-    names = _names(account)
-    if path_to is not None:
-        paths = warm_paths(account, path_to, as_of=day, config=settings, classify=classify_title)
+            ownership = OwnershipIndex.build(companies, holdings, names=store.product_names())
+    names = _names(graph)
+    if target is not None:
+        paths = warm_paths(graph, target, as_of=day, config=settings, classify=classify_title)
         if as_json:
             typer.echo(json.dumps([p.model_dump(mode="json") for p in paths], indent=2, ensure_ascii=False))
             return
-        typer.echo(f"Warm paths to {names.get(path_to, path_to)} ({path_to}) as of {day.isoformat()}:")
+        typer.echo(f"Warm paths to {names.get(target, target)} ({target}) as of {day.isoformat()}")
+        typer.echo(f"  ({explain_path_cost(settings)}):")
         if not paths:
             typer.echo(
                 f"  none within {settings.max_hops} hops over touches of the last "
@@ -193,12 +224,12 @@ def analyze(
             )
         _echo_paths(paths, names)
         return
-    if deal is not None and deal not in {d.id for d in account.deals}:
+    if deal is not None and deal not in {d.id for d in graph.deals}:
         raise NotFoundError("deal", deal)
     result = analyze_account(
-        account, as_of=day, config=settings, deal_id=deal, ownership=ownership, classify=classify_title
+        graph, as_of=day, config=settings, deal_id=deal, ownership=ownership, classify=classify_title
     )
     if as_json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
-    _echo_report(result, names)
+    _echo_report(result, names, settings)

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import webbrowser
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +32,31 @@ DEMO_MARKER = ".buyergraph-demo"
 def has_display() -> bool:
     """True where a browser window can open: an X11 or Wayland display, or macOS."""
     return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port that something already listens on, before any slow work (the demo generates
+    and loads a whole world first: finding the port busy after that wastes the user's minute)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"port {port} on {host} is not free ({exc.strerror or exc}); choose another with --port "
+                "(make demo PORT=...)"
+            ) from None
+
+
+def page_address(host: str, port: int) -> str:
+    """The address a browser on this machine opens for a server listening on host:port."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
 
 
 def demo_home(home: Path | None) -> Path:
@@ -80,6 +105,15 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample world.")] = 7,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="The last day of the sample world; default today, so its engagement is live.",
+            show_default=False,
+        ),
+    ] = None,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open a browser, even when there is a display.")
     ] = False,
@@ -110,9 +144,11 @@ def demo(
             f"{folder} holds a buyergraph store or keys that the demo did not create; "
             "choose another folder with --home"
         )
+    check_port_free(host, port)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DEMO_MARKER).write_text("this folder is managed by `buyergraph demo`\n", encoding="utf-8")
-    key = prepare_demo(folder, accounts=accounts, seed=seed, as_of=date.today())
+    day = date.today() if as_of is None else as_of.date()
+    key = prepare_demo(folder, accounts=accounts, seed=seed, as_of=day)
 
     settings = Settings(home=folder)
     app = create_app(settings, store_override=str(folder))
@@ -120,7 +156,7 @@ def demo(
         app, host=host, port=port, log_level="warning", access_log=False, server_header=False
     )
     server = uvicorn.Server(config)
-    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    address = page_address(host, port)
 
     def announce() -> None:
         deadline = time.monotonic() + 30
@@ -132,6 +168,7 @@ def demo(
         typer.secho(f"buyergraph demo is running: {address}", bold=True)
         typer.echo(f"Sign in with this read key (shown once): {key}")
         typer.echo(f"  or call the API:  curl -H 'X-API-Key: {key}' {address}api/v1/accounts")
+        typer.echo(f"API document: {address}docs")
         typer.echo(f"Demo data and keys: {folder}   ·   Ctrl-C stops the server.")
         if not no_browser and has_display():
             webbrowser.open(f"{address}login")

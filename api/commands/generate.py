@@ -27,9 +27,16 @@ def generate(
         ),
     ] = "native",
     as_of: Annotated[
-        datetime,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="The 'today' of the world (ISO date)."),
-    ] = datetime.combine(DEFAULT_AS_OF, datetime.min.time()),
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="The last day of the world (its 'today'): touches and deals run up to it. Default: today, "
+            f"so a fresh world shows live engagement; give a date (e.g. {DEFAULT_AS_OF}) for a world that "
+            "is the same on every run.",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a non-empty folder, overwriting.")
     ] = False,
@@ -42,7 +49,7 @@ def generate(
     if format not in FORMATS:
         typer.echo(f"error: --format must be one of {', '.join(FORMATS)}, got {format!r}", err=True)
         raise typer.Exit(2)
-    day = as_of.date() if isinstance(as_of, datetime) else date.fromisoformat(str(as_of))
+    day = date.today() if as_of is None else as_of.date()
     try:
         doc = generate_world(
             out_dir,

@@ -28,6 +28,7 @@ def serve(
 
     from api.app import create_app
     from api.cli import store_label
+    from api.commands.demo import check_port_free, page_address
     from api.runtime import check_service_store
     from api.settings import get_settings
     from graph.errors import InvalidInputError
@@ -46,7 +47,10 @@ def serve(
     # Settings that cannot work end here, as one line without credentials, not in a traceback of
     # the server's start-up.
     check_service_store(settings, override)
-    typer.echo(f"buyergraph API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    check_port_free(host, port)
+    address = page_address(host, port)
+    typer.echo(f"buyergraph pages: {address}  (sign in with an API key)")
+    typer.echo(f"API: {address}api/v1   API document: {address}docs")
     typer.echo(f"store: {store_label(ctx)}")
     typer.echo(f"keys: {settings.home.expanduser() / 'keys.json'}  (create one: buyergraph keys create NAME)")
     if workers > 1:

@@ -6,13 +6,16 @@ api/config_file.py); unknown keys are refused so that a typo does not silently d
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from graph.model import BuyingRole, Seniority, TouchKind
 
 __all__ = [
     "AnalysisConfig",
     "CommitteeTemplate",
+    "CurrencyConfig",
     "CrossSellWeights",
     "DEFAULT_CONFIG",
     "InfluenceWeights",
@@ -62,11 +65,94 @@ def _default_role_values() -> dict[BuyingRole, float]:
     }
 
 
+def _default_rates() -> dict[str, float]:
+    """Units of the base currency (USD) per unit of each currency: rounded reference rates of 2025,
+    good enough to pick a committee template; a user with other needs sets `currency.rates`."""
+    return {
+        "USD": 1.0,
+        "EUR": 1.08,
+        "GBP": 1.27,
+        "CHF": 1.13,
+        "CNY": 0.14,
+        "HKD": 0.13,
+        "TWD": 0.031,
+        "JPY": 0.0067,
+        "KRW": 0.00073,
+        "SGD": 0.74,
+        "AUD": 0.66,
+        "NZD": 0.6,
+        "CAD": 0.73,
+        "INR": 0.012,
+        "BRL": 0.18,
+        "MXN": 0.055,
+        "SEK": 0.095,
+        "NOK": 0.093,
+        "DKK": 0.145,
+        "PLN": 0.25,
+        "ZAR": 0.055,
+        "AED": 0.27,
+    }
+
+
+class CurrencyConfig(_Strict):
+    """How amounts in different currencies are compared: each is turned into `base` with `rates`.
+
+    An amount without a currency is taken to be in `default` (the currency of a single-currency
+    CRM); an amount in a currency the table does not have is not compared at all, and the analysis
+    says so in a note instead of treating it as dollars.
+    """
+
+    #: The currency of every threshold (template `min_amount`, `executive_min_amount`).
+    base: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    #: Units of `base` per one unit of each currency (ISO 4217 codes).
+    rates: dict[str, float] = Field(default_factory=_default_rates)
+    #: The currency of amounts that carry none; None: such amounts are not compared either.
+    default: str | None = Field("USD", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("rates", mode="before")
+    @classmethod
+    def _over_the_defaults(cls, value: Any) -> Any:
+        """Rates a user gives change or add to the default table; the others stay."""
+        if isinstance(value, dict):
+            return {**_default_rates(), **{str(k).upper(): v for k, v in value.items()}}
+        return value
+
+    @model_validator(mode="after")
+    def _rates_are_sane(self) -> CurrencyConfig:
+        bad = sorted(
+            code for code, rate in self.rates.items() if rate <= 0 or len(code) != 3 or not code.isupper()
+        )
+        if bad:
+            raise ValueError(f"currency.rates: codes must be 3 upper-case letters with a rate above 0: {bad}")
+        if self.rates.get(self.base, 1.0) != 1.0:
+            raise ValueError(f"currency.rates: the base currency {self.base} must have the rate 1")
+        return self
+
+    def currency_of(self, currency: str | None) -> str | None:
+        """The currency an amount is in: its own, else the default."""
+        return currency.upper() if currency else self.default
+
+    def to_base(self, amount: float | None, currency: str | None) -> float | None:
+        """`amount` in the base currency; None when there is no amount or no rate for its currency.
+
+        >>> CurrencyConfig().to_base(100_000, "CNY"), CurrencyConfig().to_base(10, None)
+        (14000.0, 10.0)
+        >>> CurrencyConfig().to_base(10, "XYZ") is None
+        True
+        """
+        code = self.currency_of(currency)
+        if amount is None or code is None:
+            return None
+        rate = 1.0 if code == self.base else self.rates.get(code)
+        return None if rate is None else round(amount * rate, 2)
+
+
 class CommitteeTemplate(_Strict):
     """The roles a deal must have filled, from `min_amount` on (and for one product family, if set).
 
     For a deal, the applicable template is the one with the highest `min_amount` not above the deal
-    amount, preferring a template whose `product_family` is among the deal's products over a generic one.
+    amount in the base currency (`CurrencyConfig`), preferring a template whose `product_family` is
+    among the deal's products over a generic one.
     """
 
     name: str
@@ -172,8 +258,10 @@ class AnalysisConfig(_Strict):
     max_hops: int = Field(3, ge=1)
     #: A customer without inbound or product-usage activity for longer than this is at risk.
     at_risk_days: int = Field(7, ge=1)
-    #: Deals of at least this amount need an engaged vp or c_level.
+    #: Deals of at least this amount (in the base currency) need an engaged vp or c_level.
     executive_min_amount: float = Field(100_000, ge=0)
+    #: The base currency of every amount threshold, and the rates that convert deal amounts into it.
+    currency: CurrencyConfig = CurrencyConfig()
     #: unengaged_superior looks this many levels up from each engaged committee member ...
     superior_levels: int = Field(2, ge=1)
     #: ... for people at this seniority or above.

@@ -11,14 +11,17 @@ Three signals, each in [0, 1], combined with `CrossSellWeights` (0.5 / 0.3 / 0.2
 - owned_together: the mean, over the products the account owns, of P(owns p | owns q).
 - industry_adoption: the share of accounts in the same industry that own the product.
 
-Active and trial holdings count as owned; a churned product is neither recommended nor counted.
+Active and trial holdings count as owned; a churned product is neither recommended nor counted, and
+neither is a product that an open deal of the account already offers (the seller is already on it).
+Items are named from the whole product catalogue (`OwnershipIndex.names`), not only from the products
+the account owns: a recommendation is by definition a product the account does not have.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,9 +30,9 @@ from pydantic import TypeAdapter
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import CrossSellItem
-from graph.model import Company, Holding, HoldingStatus
+from graph.model import AccountGraph, Company, DealStatus, Holding, HoldingStatus
 
-__all__ = ["OwnershipIndex", "cross_sell_all", "recommend"]
+__all__ = ["OwnershipIndex", "cross_sell_all", "offered_by_open_deals", "recommend"]
 
 _FloatMatrix = np.ndarray
 _ITEM_LISTS: TypeAdapter[list[list[CrossSellItem]]] = TypeAdapter(list[list[CrossSellItem]])
@@ -58,10 +61,19 @@ class OwnershipIndex:
     industries: list[str | None]
     band: np.ndarray
     companies: dict[str, Company]
+    #: Product id -> name over the whole catalogue, so that every recommendation carries a name.
+    names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, companies: Sequence[Company], holdings: Iterable[Holding]) -> OwnershipIndex:
-        """Index companies and holdings; holdings of unknown companies are ignored.
+    def build(
+        cls,
+        companies: Sequence[Company],
+        holdings: Iterable[Holding],
+        *,
+        names: Mapping[str, str] | None = None,
+    ) -> OwnershipIndex:
+        """Index companies and holdings (and the catalogue's product names); holdings of unknown
+        companies are ignored.
 
         >>> idx = OwnershipIndex.build([Company(id="a", name="A")], [Holding(company_id="a", product_id="p")])
         >>> idx.owned.toarray().tolist()
@@ -109,6 +121,7 @@ class OwnershipIndex:
             industries=industries,
             band=band,
             companies={c.id: c for c in companies},
+            names=dict(names or {}),
         )
 
     def products_of(self, company_id: str) -> set[str]:
@@ -201,13 +214,20 @@ def _chunk_items(
     together: np.ndarray,
     adoption: np.ndarray,
     config: AnalysisConfig,
-    names: dict[str, str] | None,
+    names: Mapping[str, str] | None,
+    offered: Mapping[str, Collection[str]] | None = None,
 ) -> list[list[CrossSellItem]]:
     """The top products of each row, with their evidence (vectorised ranking, one model per item)."""
     cfg = config.cross_sell
     total = cfg.similar_accounts * similar + cfg.owned_together * together + cfg.industry_adoption * adoption
     blocked = (index.owned[rows] + index.churned[rows]).tocoo()
     total[blocked.row, blocked.col] = -1.0
+    if offered:
+        for k, row in enumerate(rows.tolist()):
+            for pid in offered.get(index.company_ids[row], ()):
+                c = index.col.get(pid)
+                if c is not None:
+                    total[k, c] = -1.0
     top_n = min(cfg.top_n, total.shape[1])
     order = np.argsort(-total, axis=1, kind="stable")[:, :top_n]
     scores = np.round(np.take_along_axis(total, order, axis=1), 4).tolist()
@@ -215,7 +235,7 @@ def _chunk_items(
     togs = np.take_along_axis(together, order, axis=1).tolist()
     adps = np.take_along_axis(adoption, order, axis=1).tolist()
     cols = order.tolist()
-    names = names or {}
+    names = {**index.names, **(names or {})}
     product_ids = index.product_ids
     w_sim, w_tog, w_ind = cfg.similar_accounts, cfg.owned_together, cfg.industry_adoption
     # Plain dicts here, turned into models by one pydantic-core call per chunk: this runs for every
@@ -264,9 +284,11 @@ def recommend(
     company_id: str,
     *,
     config: AnalysisConfig = DEFAULT_CONFIG,
-    names: dict[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    offered: Collection[str] = (),
 ) -> list[CrossSellItem]:
-    """Top products for one account (empty when the account is not in the index).
+    """Top products for one account (empty when the account is not in the index), leaving out
+    the products in `offered` (those its open deals already include).
 
     >>> idx = OwnershipIndex.build([Company(id="a", name="A"), Company(id="b", name="B")],
     ...     [Holding(company_id="a", product_id="x"), Holding(company_id="b", product_id="x"),
@@ -279,7 +301,9 @@ def recommend(
         return []
     rows = np.array([row])
     similar, together, adoption = _scores(index, rows, config)
-    return _chunk_items(index, rows, similar, together, adoption, config, names)[0]
+    return _chunk_items(
+        index, rows, similar, together, adoption, config, names, {company_id: offered} if offered else None
+    )[0]
 
 
 def cross_sell_all(
@@ -287,11 +311,13 @@ def cross_sell_all(
     holdings: Sequence[Holding],
     *,
     config: AnalysisConfig = DEFAULT_CONFIG,
-    names: dict[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
     chunk: int = 20_000,
     index: OwnershipIndex | None = None,
+    offered: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, list[CrossSellItem]]:
-    """Recommendations for every account, computed in chunks of accounts with sparse matrices.
+    """Recommendations for every account, computed in chunks of accounts with sparse matrices;
+    `offered` maps an account to the products its open deals include (never recommended).
 
     >>> out = cross_sell_all([Company(id="a", name="A"), Company(id="b", name="B")],
     ...     [Holding(company_id="a", product_id="x"), Holding(company_id="b", product_id="x"),
@@ -299,7 +325,7 @@ def cross_sell_all(
     >>> [i.product_id for i in out["a"]], out["b"]
     (['y'], [])
     """
-    idx = index or OwnershipIndex.build(companies, holdings)
+    idx = index or OwnershipIndex.build(companies, holdings, names=names)
     result: dict[str, list[CrossSellItem]] = {}
     if not idx.product_ids:
         return {cid: [] for cid in idx.company_ids}
@@ -307,7 +333,22 @@ def cross_sell_all(
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
         similar, together, adoption = _scores(idx, rows, config)
-        chunk_items = _chunk_items(idx, rows, similar, together, adoption, config, names)
+        chunk_items = _chunk_items(idx, rows, similar, together, adoption, config, names, offered)
         for row, items in zip(rows.tolist(), chunk_items, strict=True):
             result[idx.company_ids[row]] = items
     return result
+
+
+def offered_by_open_deals(account: AccountGraph) -> set[str]:
+    """The products that the account's open deals include: already being sold, so not a lead.
+
+    >>> from graph.model import Deal, DealProduct
+    >>> acc = AccountGraph(company=Company(id="a", name="A"),
+    ...     deals=[Deal(id="d", company_id="a", status="open"), Deal(id="w", company_id="a", status="won")],
+    ...     deal_products=[DealProduct(deal_id="d", product_id="x"),
+    ...                    DealProduct(deal_id="w", product_id="y")])
+    >>> sorted(offered_by_open_deals(acc))
+    ['x']
+    """
+    open_deals = {d.id for d in account.deals if d.status in (None, DealStatus.OPEN)}
+    return {dp.product_id for dp in account.deal_products if dp.deal_id in open_deals}

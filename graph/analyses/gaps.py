@@ -60,6 +60,11 @@ def _role_words(role: BuyingRole) -> str:
     return role.value.replace("_", " ")
 
 
+def _currency_suffix(deal: Deal, config: AnalysisConfig) -> str:
+    code = config.currency.currency_of(deal.currency)
+    return f" {code}" if code else ""
+
+
 def choose_template(
     amount: float | None, families: Iterable[str], templates: Sequence[CommitteeTemplate]
 ) -> CommitteeTemplate:
@@ -220,7 +225,8 @@ def deal_gaps(
         )
 
     exec_rank = seniority_rank(Seniority.VP)
-    if (deal.amount or 0.0) >= config.executive_min_amount and not any(
+    in_base = config.currency.to_base(deal.amount, deal.currency)
+    if (in_base or 0.0) >= config.executive_min_amount and not any(
         seniority_rank(seniority.get(p, Seniority.UNKNOWN)) <= exec_rank for p in engaged_members
     ):
         execs = sorted(
@@ -243,7 +249,8 @@ def deal_gaps(
             Gap(
                 kind=GapKind.NO_EXECUTIVE,
                 severity=Severity.HIGH,
-                detail=f"A deal of {deal.amount:,.0f} has no engaged vp or c-level member.",
+                detail=f"A deal of {deal.amount:,.0f}{_currency_suffix(deal, config)} "
+                "has no engaged vp or c-level member.",
                 next_step=step,
                 people=execs,
             )

@@ -7,7 +7,7 @@ from datetime import date
 import graph.projections as projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
-from graph.analyses.cross_sell import OwnershipIndex, recommend
+from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, recommend
 from graph.analyses.engagement import engagement
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
@@ -160,7 +160,16 @@ def _deal_analyses(
     deal_results: list[DealAnalysis] = []
     for d in deals:
         rows = committee_of.get(d.id, [])
-        template = choose_template(d.amount, families_by_deal.get(d.id, ()), config.templates)
+        money = config.currency
+        currency = money.currency_of(d.currency)
+        in_base = money.to_base(d.amount, d.currency)
+        amount_note = None
+        if d.amount is not None and in_base is None:
+            amount_note = (
+                f"the amount is in {currency or 'an unnamed currency'}, which has no rate to {money.base} in "
+                "the currency table (currency.rates): the smallest template applies and no amount rule"
+            )
+        template = choose_template(in_base, families_by_deal.get(d.id, ()), config.templates)
         gaps = deal_gaps(
             p.org,
             deal=d,
@@ -196,6 +205,11 @@ def _deal_analyses(
                 deal_id=d.id,
                 name=d.name,
                 amount=d.amount,
+                currency=currency,
+                amount_in_base=in_base,
+                base_currency=money.base,
+                amount_note=amount_note,
+                expected_close=d.expected_close,
                 stage=d.stage,
                 template=template.name,
                 required_roles=list(template.roles),
@@ -295,7 +309,11 @@ def analyze_account(
 
     names = {prod.id: prod.name for prod in account.products}
     cross = (
-        recommend(ownership, account.company.id, config=config, names=names) if ownership is not None else []
+        recommend(
+            ownership, account.company.id, config=config, names=names, offered=offered_by_open_deals(account)
+        )
+        if ownership is not None
+        else []
     )
     if ownership is None:
         notes.append("cross-sell needs every account's holdings; none were given")

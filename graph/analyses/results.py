@@ -142,7 +142,17 @@ class DealAnalysis(BaseModel):
 
     deal_id: str
     name: str | None = None
+    #: The amount in `currency`, as the source wrote it.
     amount: float | None = None
+    #: ISO 4217 code of `amount` (the configured default when the source gave none).
+    currency: str | None = None
+    #: The amount in `base_currency`, which the template thresholds use; None when it has no rate.
+    amount_in_base: float | None = None
+    base_currency: str = "USD"
+    #: Why the amount could not be compared (an unknown currency), if so.
+    amount_note: str | None = None
+    #: When the deal is expected to close (the CRM's close date of an open deal).
+    expected_close: date | None = None
     stage: str | None = None
     #: The name of the committee template the deal was checked against.
     template: str

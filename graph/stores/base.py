@@ -282,6 +282,24 @@ class GraphStore(ABC):
     def ownership(self) -> tuple[list[Company], list[Holding]]:
         """The account–product ownership graph of all accounts, with the companies' profiles."""
 
+    @abstractmethod
+    def product_names(self) -> dict[str, str]:
+        """The whole product catalogue: {product id: name}."""
+
+    @abstractmethod
+    def search_accounts(
+        self, search: str | None = None, *, offset: int = 0, limit: int = 50
+    ) -> Page[Company]:
+        """Companies whose name, domain or id contains `search`, ignoring case and accents (the rule
+        of graph/search.py), ordered by name then id; None lists all."""
+
+    @abstractmethod
+    def search_people(
+        self, search: str | None = None, *, company_id: str | None = None, offset: int = 0, limit: int = 50
+    ) -> Page[Person]:
+        """People whose name, e-mail or id contains `search`, ignoring case and accents, optionally
+        of one account (current or former employees), ordered by name then id; None lists all."""
+
     def ping(self) -> bool:
         """True when the store answers; used by /health."""
         self.counts()

@@ -57,6 +57,7 @@ from graph.model import (
     Touch,
     TouchTable,
 )
+from graph.search import fold, matches
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -820,3 +821,46 @@ class EmbeddedStore(GraphStore):
             companies = [self._model("companies", cid, Company) for cid in sorted(self._tables["companies"])]
             holdings = [self._model("holdings", key, Holding) for key in sorted(self._tables["holdings"])]
         return companies, holdings
+
+    def product_names(self) -> dict[str, str]:
+        with self._mutex:
+            self._read()
+            return {pid: row["name"] for pid, row in sorted(self._tables["products"].items())}
+
+    def search_accounts(
+        self, search: str | None = None, *, offset: int = 0, limit: int = 50
+    ) -> Page[Company]:
+        check_page(offset, limit)
+        needle = fold(search) if search else None
+        with self._mutex:
+            self._read()
+            rows = [
+                row
+                for row in self._tables["companies"].values()
+                if needle is None or matches(needle, row["name"], row.get("domain"), row["id"])
+            ]
+            rows.sort(key=lambda row: (row["name"], row["id"]))
+            data = [self._model("companies", row["id"], Company) for row in rows[offset : offset + limit]]
+        return Page[Company](data=data, count=len(rows), offset=offset, limit=limit)
+
+    def search_people(
+        self, search: str | None = None, *, company_id: str | None = None, offset: int = 0, limit: int = 50
+    ) -> Page[Person]:
+        check_page(offset, limit)
+        needle = fold(search) if search else None
+        with self._mutex:
+            self._read()
+            people = self._tables["people"]
+            candidates = (
+                (people[pid] for pid in self._people_by_company.get(company_id, ()) if pid in people)
+                if company_id is not None
+                else people.values()
+            )
+            rows = [
+                row
+                for row in candidates
+                if needle is None or matches(needle, row["name"], row.get("email"), row["id"])
+            ]
+            rows.sort(key=lambda row: (row["name"], row["id"]))
+            data = [self._model("people", row["id"], Person) for row in rows[offset : offset + limit]]
+        return Page[Person](data=data, count=len(rows), offset=offset, limit=limit)

@@ -67,6 +67,7 @@ from graph.model import (
     Touch,
     TouchTable,
 )
+from graph.search import fold
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -1102,6 +1103,35 @@ class Neo4jStore(GraphStore):
             holdings += [_parse(Holding, h) for h in row["holdings"]]
         companies.sort(key=lambda c: c.id)
         return companies, sorted(holdings, key=lambda h: (h.company_id, h.product_id))
+
+    def product_names(self) -> dict[str, str]:
+        return {row["id"]: row["name"] for row in self._read("product_names")}
+
+    def search_accounts(
+        self, search: str | None = None, *, offset: int = 0, limit: int = 50
+    ) -> Page[Company]:
+        check_page(offset, limit)
+        row = self._read(
+            "search_accounts", search=fold(search) if search else None, offset=offset, limit=limit
+        )[0]
+        return Page[Company](
+            data=[_parse(Company, c) for c in row["data"]], count=row["count"], offset=offset, limit=limit
+        )
+
+    def search_people(
+        self, search: str | None = None, *, company_id: str | None = None, offset: int = 0, limit: int = 50
+    ) -> Page[Person]:
+        check_page(offset, limit)
+        row = self._read(
+            "search_people",
+            search=fold(search) if search else None,
+            company_id=company_id,
+            offset=offset,
+            limit=limit,
+        )[0]
+        return Page[Person](
+            data=[_parse(Person, p) for p in row["data"]], count=row["count"], offset=offset, limit=limit
+        )
 
     # --- the read-only console (issue 6) ----------------------------------------------------
 

@@ -352,5 +352,6 @@ def _deal(
         "currency": r.get("currency") or None,
         "created_at": created.date() if created else None,
         "closed_at": closed.date() if closed and status != "open" else None,
+        "expected_close": closed.date() if closed and status == "open" else None,
         "owner_rep_id": ctx.rep_id(r.get("owner")),
     }

@@ -473,6 +473,7 @@ def _opportunity(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx:
         "currency": _CURRENCIES.get(currency.lower(), currency if len(currency) == 3 else None),
         "created_at": created.date() if created else None,
         "closed_at": closed.date() if closed and status != "open" else None,
+        "expected_close": closed.date() if closed and status == "open" else None,
         "owner_rep_id": ctx.rep(first(r, *cols["owner"])),
     }
 

@@ -515,6 +515,7 @@ def _deal(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx: _Conte
         "currency": first(r, *cols["currency"]),
         "created_at": created.date() if created else None,
         "closed_at": closed.date() if closed and status != "open" else None,
+        "expected_close": closed.date() if closed and status == "open" else None,
         "owner_rep_id": ctx.rep_id(first(r, *cols["owner"])),
     }
 

@@ -264,6 +264,7 @@ def _opportunity(r: Row) -> tuple[str, type[Record], dict[str, Any]]:
             "currency": r.get("CurrencyIsoCode"),
             "created_at": created.date() if created else None,
             "closed_at": close_date if closed else None,
+            "expected_close": None if closed else close_date,
         },
     )
 

@@ -38,7 +38,8 @@ def parameters(as_of: str) -> dict[str, Any]:
         "no touch is generated within 2 days of that boundary or on as_of itself",
         "history_days": HISTORY_DAYS,
         "committee_templates": [{"min_amount": t, "adds": list(r)} for t, r in TEMPLATE_STEPS],
-        "template_amount": "raw deal amount, currency ignored; a step applies when amount >= min_amount",
+        "template_amount": "deal amount in USD: the file's amount times the default rate of its currency "
+        "(graph/analyses/config.py); a step applies when amount >= min_amount",
         "executive_min_amount": EXECUTIVE_MIN_AMOUNT,
         "executive_seniorities": ["c_level", "vp"],
         "superior_levels": 2,
@@ -263,7 +264,12 @@ def account_truth(
         "open_deals": open_deals,
         "closed_deals": closed,
         "warm_path": warm_path(acc, view),
-        "cross_sell": [{"product_id": builder.products[pr].id, "bundle": b} for pr, b in acc.held_out],
+        # A held-out product that an open deal already offers is being sold: never a cross-sell lead.
+        "cross_sell": [
+            {"product_id": builder.products[pr].id, "bundle": b}
+            for pr, b in acc.held_out
+            if not any(d.status == "open" and pr in d.products for d in acc.deals)
+        ],
         "duplicates": [{"id": d.id, "canonical_id": pid[c], "how": how} for d, c, how in acc.duplicates],
         "company_duplicates": [
             {"id": cid, "canonical_id": acc.company_id, "name": name} for cid, name, _ in acc.company_dups

@@ -24,7 +24,8 @@ ENGAGED_DAYS = 90
 #: Touch day offsets that are never generated, so the engagement boundary is unambiguous.
 DEAD_ZONE = (ENGAGED_DAYS - 2, ENGAGED_DAYS + 2)
 EXECUTIVE_MIN_AMOUNT = 100_000
-#: (minimum amount, roles the template adds from that amount on); amounts are raw, currency ignored.
+#: (minimum amount, roles the template adds from that amount on), in the base currency (USD): a deal's
+#: `amount` is drawn in USD and written in its own currency (`written_amount`).
 TEMPLATE_STEPS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (0, ("decision_maker", "champion")),
     (10_000, ("economic_buyer", "technical_evaluator")),
@@ -50,6 +51,16 @@ def required_roles(amount: float) -> tuple[str, ...]:
         if amount >= threshold:
             roles.extend(added)
     return tuple(roles)
+
+
+def written_amount(amount: int, currency: str) -> int:
+    """The amount in `currency` that a deal worth `amount` USD is written with: rounded up, so that
+    converting it back with the default rate table (graph/analyses/config.py) lands on or just above
+    `amount` and never crosses a template threshold (all multiples of 100) the other way."""
+    from graph.analyses.config import DEFAULT_CONFIG
+
+    rate = DEFAULT_CONFIG.currency.rates[currency]
+    return amount if rate == 1.0 else math.ceil(amount / rate)
 
 
 def derive_seed(seed: int, index: int, salt: int) -> int:
@@ -354,6 +365,7 @@ class DealInfo:
     j: int
     id: str
     name: str
+    #: The deal's worth in USD (the generator's decisions use it); `written_amount` gives the file's.
     amount: int
     currency: str
     status: str

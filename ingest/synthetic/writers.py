@@ -16,7 +16,7 @@ from typing import Any
 from ingest.readers.salesforce import SALESFORCE_OBJECTS
 from ingest.spreadsheet import spreadsheet_csv
 from ingest.synthetic import names as N
-from ingest.synthetic.world import Account, WorldBuilder, sf_id
+from ingest.synthetic.world import Account, WorldBuilder, sf_id, written_amount
 
 NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
     "companies": ("id", "name", "domain", "industry", "employees", "region", "status", "parent_id"),
@@ -44,6 +44,7 @@ NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
         "currency",
         "created_at",
         "closed_at",
+        "expected_close",
         "owner_rep_id",
     ),
     "deal_products": ("deal_id", "product_id", "quantity", "amount"),
@@ -264,14 +265,15 @@ class NativeWriter:
                     d.name,
                     d.stage,
                     d.status,
-                    d.amount,
+                    written_amount(d.amount, d.currency),
                     d.currency,
                     day(d.created_off),
                     day(d.closed_off) if d.status != "open" else "",
+                    day(d.expected_close) if d.status == "open" else "",
                     d.owner,
                 )
             )
-            share = round(d.amount / len(d.products), 2)
+            share = round(written_amount(d.amount, d.currency) / len(d.products), 2)
             for pr in d.products:
                 dprods.append((d.id, b.products[pr].id, max(1, d.amount // (len(d.products) * 1000)), share))
         for kind, bid, problem in acc.broken:
@@ -287,6 +289,7 @@ class NativeWriter:
                         "USD",
                         day(400),
                         day(380),
+                        "",
                         acc.deals[0].owner if acc.deals else "",
                     )
                 )
@@ -470,7 +473,7 @@ class SalesforceWriter:
                     d.owner,
                     d.name,
                     d.stage,
-                    d.amount,
+                    written_amount(d.amount, d.currency),
                     d.currency,
                     day(d.closed_off if closed else d.expected_close),
                     "true" if closed else "false",
@@ -478,7 +481,7 @@ class SalesforceWriter:
                     f"{day(d.created_off)}T09:00:00.000Z",
                 )
             )
-            share = round(d.amount / len(d.products), 2)
+            share = round(written_amount(d.amount, d.currency) / len(d.products), 2)
             for pr in d.products:
                 items.append((d.id, b.products[pr].id, max(1, d.amount // (len(d.products) * 1000)), share))
         for kind, bid, problem in acc.broken:

@@ -125,3 +125,29 @@ def test_relationship_leads_parent_subsidiary_and_moved_champion() -> None:
     moved = by_kind[LeadKind.MOVED_CHAMPION]
     assert (moved.person_id, moved.company_id, moved.company_name) == ("fan", "n", "NewCo")
     assert len(leads) == 3
+
+
+def test_items_are_named_from_the_whole_catalogue_not_the_accounts_own_products() -> None:
+    companies, holdings = base()
+    catalogue = {"x": "Analytics", "y": "Data Guard", "z": "Edge Sync"}
+    index = OwnershipIndex.build(companies, holdings, names=catalogue)
+    account = AccountGraph(company=companies[0])  # owns x, and lists none of its products' names
+    result = analyze_account(account, as_of=AS_OF, ownership=index)
+    assert [(i.product_id, i.name) for i in result.cross_sell] == [("y", "Data Guard")]
+
+
+def test_a_product_of_an_open_deal_is_never_recommended() -> None:
+    from graph.model import DealProduct
+
+    companies, holdings = base()
+    index = OwnershipIndex.build(companies, holdings, names={"y": "Data Guard"})
+    won = Deal(id="won", company_id="a", status="won")
+    account = AccountGraph(
+        company=companies[0], deals=[won], deal_products=[DealProduct(deal_id="won", product_id="y")]
+    )
+    assert [i.product_id for i in analyze_account(account, as_of=AS_OF, ownership=index).cross_sell] == ["y"]
+    open_deal = Deal(id="open", company_id="a", status="open")
+    account.deals = [won, open_deal]
+    account.deal_products = [DealProduct(deal_id="open", product_id="y")]
+    assert analyze_account(account, as_of=AS_OF, ownership=index).cross_sell == []
+    assert cross_sell_all(companies, holdings, offered={"a": {"y"}})["a"] == []

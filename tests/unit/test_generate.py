@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from api.commands.generate import generate
+from graph.analyses.config import CurrencyConfig
 from graph.model import BUNDLE_KINDS
 from ingest.progress import Progress
 from ingest.synthetic import names as N
@@ -189,6 +190,13 @@ def test_titles_name_one_seniority_each() -> None:
 # --- the truth against the files --------------------------------------------------------------
 
 
+def _usd(amount: str, currency: str) -> float:
+    """A file's amount in USD, as the analyses convert it (the generator writes local currencies)."""
+    value = CurrencyConfig().to_base(float(amount), currency)
+    assert value is not None, currency
+    return value
+
+
 def _template(amount: float) -> list[str]:
     return [r for t, roles in TEMPLATE if amount >= t for r in roles]
 
@@ -273,7 +281,8 @@ def test_native_gap_truth_equals_gaps_recomputed_from_the_files(native: Path) ->
     kinds = set()
     for d in deals:
         departed = {p for p, c in left if c == d["company_id"]}
-        found = _gaps(float(d["amount"]), committee[d["id"]], last, seniority, manager, departed)
+        usd = _usd(d["amount"], d["currency"])
+        found = _gaps(usd, committee[d["id"]], last, seniority, manager, departed)
         assert found == expected[d["id"]], d["id"]
         kinds |= {k for k, _, _ in found}
     assert kinds == {
@@ -317,7 +326,9 @@ def test_salesforce_gap_truth_equals_gaps_recomputed_from_the_files(salesforce: 
     assert {o["Id"] for o in opps} == set(expected)
     for o in opps:
         assert (
-            _gaps(float(o["Amount"]), committee[o["Id"]], last, seniority, manager, set())
+            _gaps(
+                _usd(o["Amount"], o["CurrencyIsoCode"]), committee[o["Id"]], last, seniority, manager, set()
+            )
             == expected[o["Id"]]
         )
 

@@ -37,3 +37,22 @@ def test_northwind_cross_sell_beats_most_popular(datasets: Path) -> None:
     assert out["customers"] == 91 and out["evaluated"] >= 80
     rates = out["hit_rate_at_5"]
     assert rates["buyergraph"] > rates["most_popular"]
+
+
+def test_northwind_cross_sell_names_products_and_skips_what_open_deals_offer(datasets: Path) -> None:
+    """Northwind's late first purchases stand in for open deals: they are being sold already."""
+    import csv
+
+    from graph.analyses.cross_sell import cross_sell_all
+
+    folder = datasets / "northwind"
+    companies, holdings, hidden = bench_module("check_northwind").split(folder)
+    with (folder / "products.csv").open(encoding="utf-8", newline="") as fh:
+        catalogue = {row["product_id"]: row["product_name"] for row in csv.DictReader(fh)}
+    plain = cross_sell_all(companies, holdings, names=catalogue)
+    assert any(item.product_id in hidden.get(cid, ()) for cid, items in plain.items() for item in items)
+    out = cross_sell_all(companies, holdings, names=catalogue, offered=hidden)
+    items = [(cid, item) for cid, its in out.items() for item in its]
+    assert len(items) > 200
+    assert all(item.name == catalogue[item.product_id] for _, item in items)
+    assert not [item for cid, item in items if item.product_id in hidden.get(cid, ())]
