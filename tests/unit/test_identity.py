@@ -316,12 +316,21 @@ def test_an_ambiguous_chinese_short_name_is_not_merged_and_is_reported() -> None
 # --- 5. aliases: analyze ----------------------------------------------------------------------
 
 
-def test_analyze_accepts_a_merged_salesforce_id_and_says_why(datasets: Path, tmp_path: Path) -> None:
-    folder = _case(datasets, "sf-fivetran-warehouse-seeds")
+def test_analyze_accepts_a_merged_salesforce_id_and_says_why(tmp_path: Path) -> None:
+    # No shared case merges two live accounts any more (the warehouse's two "Blue Test" rows are
+    # deleted in the CRM), so a hand-written export: one company entered twice with its web site.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Account.csv").write_text(
+        '"Id","Name","Website","BillingCountry"\n'
+        '"001000000000001AAA","Acme Robotics","https://www.acme-robotics.com","Germany"\n'
+        '"001000000000002AAA","Acme Robotics GmbH","acme-robotics.com","Germany"\n',
+        encoding="utf-8",
+    )
     home = tmp_path / "store"
     result = ingest_paths([folder], EmbeddedStore(home), progress=False)
     merged = [m for m in result.merges if m["kind"] == "companies" and m["id"] != m["into"]]
-    assert merged, "the export holds two 'Blue Test' accounts with the same hashed address"
+    assert len(merged) == 1, result.merges
     alias, into = merged[0]["id"], merged[0]["into"]
     out = subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", "--store", str(home), "analyze", alias],
@@ -331,5 +340,5 @@ def test_analyze_accepts_a_merged_salesforce_id_and_says_why(datasets: Path, tmp
         env={"PATH": "", "BUYERGRAPH_CONFIG": ""},
     )
     assert out.returncode == 0, out.stderr
-    assert f"{alias!r} was merged into {into!r} (same normalised name)" in out.stderr
+    assert f"{alias!r} was merged into {into!r} (same web domain)" in out.stderr
     assert f"({into})" in out.stdout
