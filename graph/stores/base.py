@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.analyses.portfolio import AccountResult
 from graph.errors import InvalidInputError
 from graph.model import (
     BUNDLE_KINDS,
@@ -240,6 +241,36 @@ class GraphStore(ABC):
     @abstractmethod
     def ownership(self) -> tuple[list[Company], list[Holding]]:
         """The account–product ownership graph of all accounts, with the companies' profiles."""
+
+    # --- kept analysis results (buyergraph refresh) -----------------------------------------
+
+    @abstractmethod
+    def mark_accounts_changed(
+        self,
+        *,
+        company_ids: Collection[str] = (),
+        person_ids: Collection[str] = (),
+        deal_ids: Collection[str] = (),
+        at: datetime | None = None,
+    ) -> set[str]:
+        """Record that these accounts' data changed at `at` (now by default): the companies named,
+        the accounts of the people and of the deals named. Their kept results read as stale until
+        the next refresh. Returns the ids of the accounts marked."""
+
+    @abstractmethod
+    def accounts_to_refresh(self, *, everything: bool = False) -> list[str]:
+        """Ids of the accounts without a kept result or whose data changed since it was computed
+        (every account with `everything`), sorted."""
+
+    @abstractmethod
+    def write_results(self, results: Sequence[AccountResult]) -> int:
+        """Keep these accounts' results, replacing whatever was kept for them before (never piling
+        up), all or nothing; results of accounts that no longer exist are dropped. Returns how many
+        were kept."""
+
+    @abstractmethod
+    def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
+        """The kept results of these accounts (those that have one), with `stale` set."""
 
     def ping(self) -> bool:
         """True when the store answers; used by /health."""

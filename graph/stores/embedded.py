@@ -26,9 +26,11 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.portfolio import AccountResult
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.gc_pause import gc_paused
 from graph.model import (
@@ -68,6 +70,9 @@ from graph.stores.base import (
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
+#: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
+#: rewrites the graph file (nor moves `data_version`).
+RESULTS_FILE_NAME = "results.json"
 #: The temporaries `_persist` writes before renaming one over FILE_NAME.
 _TEMP_GLOB = ".graph-*.tmp"
 #: How often a waiting ingest tries the ingest lock again, and how often it says it still waits.
@@ -137,8 +142,13 @@ class EmbeddedStore(GraphStore):
         self._ingest_lock_path = self.home / ".ingest.lock"
         self._mutex = threading.RLock()
         self._bulk_depth = 0
+        self._holding_file_lock = False
         self._dirty = False
         self._loaded_stamp: tuple[int, int, int] | None = None
+        self._results_path = self.home / RESULTS_FILE_NAME
+        self._results_stamp: tuple[int, int, int] | None = None
+        self._results: dict[str, AccountResult] = {}
+        self._changed_at: dict[str, datetime] = {}
         self._reset_memory()
         self._sweep_stale_temporaries()
         self._reload_if_changed()
@@ -234,10 +244,12 @@ class EmbeddedStore(GraphStore):
         """Exclusive across processes; the holder also sweeps temporaries a killed writer left."""
         with self._lock_path.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self._holding_file_lock = True
             try:
                 self._remove_temporaries()
                 yield
             finally:
+                self._holding_file_lock = False
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _remove_temporaries(self) -> None:
@@ -543,6 +555,133 @@ class EmbeddedStore(GraphStore):
     def clear(self) -> None:
         with self._writing():
             self._reset_memory()
+            self._update_results(lambda doc: doc.clear())
+
+    # --- kept analysis results ------------------------------------------------------------
+    #
+    # results.json holds {"format", "results": {account id: result}, "changed": {account id: time}}.
+    # It is written like graph.json (temporary file, fsync, rename) under the same writer lock, so
+    # several processes may write results; `buyergraph refresh` still writes them from one process
+    # (its workers return results to it), which keeps each batch one atomic rename.
+
+    def _load_results(self) -> None:
+        """Reread results.json when another process replaced it."""
+        try:
+            st = self._results_path.stat()
+        except FileNotFoundError:
+            self._results, self._changed_at, self._results_stamp = {}, {}, None
+            return
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if stamp == self._results_stamp:
+            return
+        try:
+            doc = json.loads(self._results_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailableError(
+                f"the embedded store file {self._results_path} cannot be read: {exc}"
+            ) from exc
+        if doc.get("format") != FORMAT_VERSION:
+            raise StoreUnavailableError(
+                f"the embedded store file {self._results_path} has format {doc.get('format')!r}; "
+                f"this buyergraph reads format {FORMAT_VERSION}"
+            )
+        self._results = {cid: AccountResult.model_validate(raw) for cid, raw in doc["results"].items()}
+        self._changed_at = {cid: datetime.fromisoformat(at) for cid, at in doc["changed"].items()}
+        self._results_stamp = stamp
+
+    def _update_results(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Apply `change` to the freshest results document under the writer lock, then replace the
+        file atomically. Within `bulk` (or a graph write) the lock is already held."""
+        with self._mutex:
+            if self._bulk_depth or self._holding_file_lock:
+                self._rewrite_results(change)
+                return
+            with self._file_lock():
+                self._rewrite_results(change)
+
+    def _rewrite_results(self, change: Callable[[dict[str, Any]], None]) -> None:
+        self._load_results()
+        doc: dict[str, Any] = {
+            "results": {cid: r.model_dump(mode="json") for cid, r in self._results.items()},
+            "changed": {cid: at.isoformat() for cid, at in self._changed_at.items()},
+        }
+        change(doc)
+        doc = {"format": FORMAT_VERSION, "results": doc.get("results", {}), "changed": doc.get("changed", {})}
+        fd, tmp = tempfile.mkstemp(prefix=".graph-results-", suffix=".tmp", dir=self.home)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._results_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._results_stamp = None
+        self._load_results()
+
+    def mark_accounts_changed(
+        self,
+        *,
+        company_ids: Collection[str] = (),
+        person_ids: Collection[str] = (),
+        deal_ids: Collection[str] = (),
+        at: datetime | None = None,
+    ) -> set[str]:
+        when = (at or datetime.now(UTC)).isoformat()
+        with self._mutex:
+            self._read()
+            companies = self._tables["companies"]
+            marked = {cid for cid in company_ids if cid in companies}
+            for pid in person_ids:
+                marked.update(key[1] for key in self._rels_by_first["employment"].get(pid, ()))
+            deals = self._tables["deals"]
+            marked.update(deals[did]["company_id"] for did in deal_ids if did in deals)
+            marked &= companies.keys()
+            if marked:
+
+                def change(doc: dict[str, Any]) -> None:
+                    doc["changed"].update(dict.fromkeys(marked, when))
+
+                self._update_results(change)
+        return marked
+
+    def accounts_to_refresh(self, *, everything: bool = False) -> list[str]:
+        with self._mutex:
+            self._read()
+            self._load_results()
+            ids = sorted(self._tables["companies"])
+            if everything:
+                return ids
+            return [cid for cid in ids if cid not in self._results or self._is_stale(cid, self._results[cid])]
+
+    def _is_stale(self, company_id: str, result: AccountResult) -> bool:
+        changed = self._changed_at.get(company_id)
+        return changed is not None and changed > result.computed_at
+
+    def write_results(self, results: Sequence[AccountResult]) -> int:
+        with self._mutex:
+            self._read()
+            companies = self._tables["companies"]
+            kept = [r for r in results if r.account_id in companies]
+
+            def change(doc: dict[str, Any]) -> None:
+                for result in kept:
+                    doc["results"][result.account_id] = result.model_dump(mode="json", exclude={"stale"})
+
+            if kept:
+                self._update_results(change)
+        return len(kept)
+
+    def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
+        with self._mutex:
+            self._load_results()
+            found: dict[str, AccountResult] = {}
+            for cid in company_ids:
+                result = self._results.get(cid)
+                if result is not None:
+                    found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
+            return found
 
     # --- lookups for identity resolution --------------------------------------------------
 
