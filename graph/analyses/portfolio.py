@@ -23,10 +23,19 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity
-from graph.model import AccountGraph, BuyingRole
+from graph.model import AccountGraph, BuyingRole, Company, Deal
 
 __all__ = [
+    "ACCOUNT_SORTS",
+    "DEAL_SORTS",
+    "AccountFilter",
+    "AccountListing",
     "AccountResult",
+    "AccountSummary",
+    "DealFilter",
+    "DealListing",
+    "summary_of",
+    "sort_key",
     "DealResult",
     "KeptGap",
     "PersonResult",
@@ -75,8 +84,8 @@ class PersonResult(BaseModel):
     score: float
 
 
-class AccountResult(BaseModel):
-    """One account's kept result, computed for `as_of` at `computed_at`.
+class AccountSummary(BaseModel):
+    """One account's kept figures, computed for `as_of` at `computed_at` (what lists sort and filter on).
 
     `stale` is set by the store when it reads the result back: the account's data changed after
     `computed_at`, so the figures may be out of date until the next refresh.
@@ -98,13 +107,93 @@ class AccountResult(BaseModel):
     engagement_trend: str
     at_risk: bool
     buying_stage: str
-    key_people: list[PersonResult]
-    deals: list[DealResult]
     stale: bool = False
 
     @property
     def gaps_high(self) -> int:
         return self.gaps_by_severity.get(Severity.HIGH.value, 0)
+
+
+class AccountResult(AccountSummary):
+    """One account's kept result: its figures, its key people and its open deals' results."""
+
+    key_people: list[PersonResult]
+    deals: list[DealResult]
+
+
+#: What account lists may be sorted by (`-` in front of a name: descending), besides the name.
+ACCOUNT_SORTS = ("name", "coverage", "completeness", "gaps_total", "gaps_high", "engagement_score")
+#: What deal lists may be sorted by.
+DEAL_SORTS = ("name", "amount", "coverage", "completeness", "gaps_total", "gaps_high")
+
+
+class AccountFilter(BaseModel):
+    """Filters and order of an account list across the whole book (every filter optional).
+
+    Filters on kept figures leave out accounts without a kept result; sorting by a figure puts
+    accounts without one last, then orders by name and id.
+    """
+
+    search: str | None = None
+    industry: str | None = None
+    status: str | None = None
+    #: Accounts with a deal owned by this rep.
+    owner: str | None = None
+    gap_kind: GapKind | None = None
+    trend: str | None = None
+    at_risk: bool | None = None
+    buying_stage: str | None = None
+    min_coverage: float | None = None
+    max_coverage: float | None = None
+    min_completeness: float | None = None
+    max_completeness: float | None = None
+    min_gaps: int | None = None
+    min_gaps_high: int | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+class DealFilter(BaseModel):
+    """Filters and order of the list of every deal (a deal without status counts as open)."""
+
+    status: str | None = None
+    stage: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+    gap_kind: GapKind | None = None
+    owner: str | None = None
+    account_id: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+class AccountListing(BaseModel):
+    """One row of an account list: the company and its kept figures (None before any refresh)."""
+
+    company: Company
+    result: AccountSummary | None = None
+
+
+class DealListing(BaseModel):
+    """One row of the deal list: the deal, its kept result (open deals, once refreshed) and freshness."""
+
+    deal: Deal
+    result: DealResult | None = None
+    as_of: date | None = None
+    computed_at: datetime | None = None
+    stale: bool = False
+
+
+def summary_of(result: AccountResult) -> AccountSummary:
+    """The figures of a kept result, without its people and deals."""
+    return AccountSummary.model_validate(result.model_dump(exclude={"key_people", "deals"}))
+
+
+def sort_key(figure: float | int | None, descending: bool) -> tuple[bool, float]:
+    """Order of one sortable figure: present ones first, ascending or descending."""
+    if figure is None:
+        return (True, 0.0)
+    return (False, -float(figure) if descending else float(figure))
 
 
 def _weights(deals: list[DealAnalysis]) -> list[float]:

@@ -30,7 +30,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.analyses.portfolio import AccountResult
+from graph.analyses.portfolio import (
+    AccountFilter,
+    AccountListing,
+    AccountResult,
+    AccountSummary,
+    DealFilter,
+    DealListing,
+    DealResult,
+    sort_key,
+    summary_of,
+)
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.gc_pause import gc_paused
 from graph.model import (
@@ -63,6 +73,8 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_account_filter,
+    check_deal_filter,
     check_kind,
     check_node_kind,
     check_page,
@@ -124,6 +136,48 @@ def _keep_asserted_seniority(old: Row | None, new: Row) -> Row:
     ):
         new = {k: v for k, v in new.items() if k not in _SENIORITY_FIELDS}
     return new
+
+
+def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
+    if summary is None or name is None:
+        return None
+    value: float | None = getattr(summary, name)
+    return value
+
+
+def _summary_matches(summary: AccountSummary | None, query: AccountFilter) -> bool:
+    """Whether an account's kept figures pass the filters on them (none kept: only when none is asked)."""
+    asks = (
+        query.gap_kind,
+        query.trend,
+        query.at_risk,
+        query.buying_stage,
+        query.min_coverage,
+        query.max_coverage,
+        query.min_completeness,
+        query.max_completeness,
+        query.min_gaps,
+        query.min_gaps_high,
+    )
+    if summary is None:
+        return all(value is None for value in asks)
+    checks = (
+        query.gap_kind is None or summary.gaps_by_kind.get(query.gap_kind.value, 0) > 0,
+        query.trend is None or summary.engagement_trend == query.trend,
+        query.at_risk is None or summary.at_risk == query.at_risk,
+        query.buying_stage is None or summary.buying_stage == query.buying_stage,
+        query.min_coverage is None
+        or (summary.coverage is not None and summary.coverage >= query.min_coverage),
+        query.max_coverage is None
+        or (summary.coverage is not None and summary.coverage <= query.max_coverage),
+        query.min_completeness is None
+        or (summary.completeness is not None and summary.completeness >= query.min_completeness),
+        query.max_completeness is None
+        or (summary.completeness is not None and summary.completeness <= query.max_completeness),
+        query.min_gaps is None or summary.gaps_total >= query.min_gaps,
+        query.min_gaps_high is None or summary.gaps_high >= query.min_gaps_high,
+    )
+    return all(checks)
 
 
 class EmbeddedStore(GraphStore):
@@ -682,6 +736,131 @@ class EmbeddedStore(GraphStore):
                 if result is not None:
                     found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
             return found
+
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        search = query.search.casefold() if query.search else None
+        with self._mutex:
+            self._read()
+            self._load_results()
+            owned = (
+                {
+                    row["company_id"]
+                    for row in self._tables["deals"].values()
+                    if row.get("owner_rep_id") == query.owner
+                }
+                if query.owner
+                else None
+            )
+            rows: list[tuple[Row, AccountSummary | None]] = []
+            for cid, row in self._tables["companies"].items():
+                if query.industry is not None and row.get("industry") != query.industry:
+                    continue
+                if query.status is not None and row.get("status") != query.status:
+                    continue
+                if (
+                    search
+                    and search not in row["name"].casefold()
+                    and search not in (row.get("domain") or "").casefold()
+                ):
+                    continue
+                if owned is not None and cid not in owned:
+                    continue
+                kept = self._results.get(cid)
+                summary = None
+                if kept is not None:
+                    summary = summary_of(kept).model_copy(update={"stale": self._is_stale(cid, kept)})
+                if not _summary_matches(summary, query):
+                    continue
+                rows.append((row, summary))
+        figure = query.sort if query.sort != "name" else None
+        rows.sort(
+            key=lambda item: (
+                *sort_key(_figure(item[1], figure), query.descending),
+                item[0]["name"],
+                item[0]["id"],
+            )
+        )
+        return Page[AccountListing](
+            data=[
+                AccountListing(company=self._model("companies", row["id"], Company), result=summary)
+                for row, summary in rows[offset : offset + limit]
+            ],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        check_page(offset, limit)
+        check_deal_filter(query)
+        with self._mutex:
+            self._read()
+            self._load_results()
+            kept_deals: dict[str, tuple[AccountResult, DealResult]] = {
+                d.deal_id: (r, d) for r in self._results.values() for d in r.deals
+            }
+            rows: list[tuple[Row, AccountResult | None, DealResult | None]] = []
+            for did, row in self._tables["deals"].items():
+                if query.status is not None and (row.get("status") or "open") != query.status:
+                    continue
+                if query.stage is not None and row.get("stage") != query.stage:
+                    continue
+                amount = row.get("amount")
+                if query.min_amount is not None and (amount is None or amount < query.min_amount):
+                    continue
+                if query.max_amount is not None and (amount is None or amount > query.max_amount):
+                    continue
+                if query.owner is not None and row.get("owner_rep_id") != query.owner:
+                    continue
+                if query.account_id is not None and row["company_id"] != query.account_id:
+                    continue
+                account, deal = kept_deals.get(did, (None, None))
+                if account is not None and account.account_id != row["company_id"]:
+                    account, deal = None, None  # the deal moved to another account since
+                if query.gap_kind is not None and (
+                    deal is None or all(g.kind != query.gap_kind for g in deal.gaps)
+                ):
+                    continue
+                rows.append((row, account, deal))
+
+        def figure(row: Row, deal: DealResult | None) -> float | None:
+            if query.sort == "amount":
+                value: float | None = row.get("amount")
+                return value
+            if deal is None or query.sort == "name":
+                return None
+            if query.sort == "gaps_total":
+                return len(deal.gaps)
+            if query.sort == "gaps_high":
+                return sum(1 for g in deal.gaps if g.severity == "high")
+            return float(getattr(deal, query.sort))
+
+        rows.sort(
+            key=lambda item: (
+                *sort_key(figure(item[0], item[2]), query.descending),
+                item[0].get("name") or "",
+                item[0]["id"],
+            )
+        )
+        return Page[DealListing](
+            data=[
+                DealListing(
+                    deal=self._model("deals", row["id"], Deal),
+                    result=deal,
+                    as_of=account.as_of if account else None,
+                    computed_at=account.computed_at if account else None,
+                    stale=bool(account and self._is_stale(account.account_id, account)),
+                )
+                for row, account, deal in rows[offset : offset + limit]
+            ],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
 
     # --- lookups for identity resolution --------------------------------------------------
 

@@ -29,7 +29,17 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.portfolio import AccountResult, DealResult, KeptGap, PersonResult
+from graph.analyses.portfolio import (
+    AccountFilter,
+    AccountListing,
+    AccountResult,
+    AccountSummary,
+    DealFilter,
+    DealListing,
+    DealResult,
+    KeptGap,
+    PersonResult,
+)
 from graph.analyses.results import GapKind, Severity
 from graph.errors import (
     BuyerGraphError,
@@ -74,6 +84,8 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_account_filter,
+    check_deal_filter,
     check_kind,
     check_node_kind,
     check_page,
@@ -456,29 +468,35 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
         )
         for d in sorted(row["deals"], key=lambda d: d["position"])
     ]
-    computed_at = account["computed_at"]
-    changed_at = row["changed_at"]
     return AccountResult(
-        account_id=account["account_id"],
-        as_of=account["as_of"],
-        computed_at=computed_at,
-        open_deals=account["open_deals"],
-        coverage=account.get("coverage"),
-        completeness=account.get("completeness"),
-        gaps_total=account["gaps_total"],
-        gaps_by_kind={kind: account.get(prop, 0) for kind, prop in _GAP_KIND_PROPS.items()},
-        gaps_by_severity={sev: account.get(prop, 0) for sev, prop in _SEVERITY_PROPS.items()},
-        engagement_score=account["engagement_score"],
-        engagement_trend=account["engagement_trend"],
-        at_risk=account["at_risk"],
-        buying_stage=account["buying_stage"],
+        **_summary_fields(account, row["changed_at"]),
         key_people=sorted(
             (PersonResult(person_id=p["person_id"], rank=p["rank"], score=p["score"]) for p in row["people"]),
             key=lambda p: p.rank,
         ),
         deals=deals,
-        stale=changed_at is not None and changed_at > computed_at,
     )
+
+
+def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dict[str, Any]:
+    """The AccountSummary fields of an AccountResult node's properties."""
+    computed_at = account["computed_at"]
+    return {
+        "account_id": account["account_id"],
+        "as_of": account["as_of"],
+        "computed_at": computed_at,
+        "open_deals": account["open_deals"],
+        "coverage": account.get("coverage"),
+        "completeness": account.get("completeness"),
+        "gaps_total": account["gaps_total"],
+        "gaps_by_kind": {kind: account.get(prop, 0) for kind, prop in _GAP_KIND_PROPS.items()},
+        "gaps_by_severity": {sev: account.get(prop, 0) for sev, prop in _SEVERITY_PROPS.items()},
+        "engagement_score": account["engagement_score"],
+        "engagement_trend": account["engagement_trend"],
+        "at_risk": account["at_risk"],
+        "buying_stage": account["buying_stage"],
+        "stale": changed_at is not None and changed_at > computed_at,
+    }
 
 
 class _WritePipeline:
@@ -953,6 +971,57 @@ class Neo4jStore(GraphStore):
     def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
         rows = self._read("results_read", ids=sorted(set(company_ids)))
         return {row["account"]["account_id"]: _result_of(row) for row in rows}
+
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        params = query.model_dump(mode="json")
+        params["search"] = query.search.casefold() if query.search else None
+        row = self._read("list_account_results", **params, offset=offset, limit=limit)[0]
+        return Page[AccountListing](
+            data=[
+                AccountListing(
+                    company=_parse(Company, item["company"]),
+                    result=AccountSummary(**_summary_fields(item["result"], item["changed_at"]))
+                    if item["result"]
+                    else None,
+                )
+                for item in row["data"]
+            ],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        check_page(offset, limit)
+        check_deal_filter(query)
+        row = self._read("list_deal_results", **query.model_dump(mode="json"), offset=offset, limit=limit)[0]
+        data = []
+        for item in row["data"]:
+            kept = item["result"]
+            result = None
+            if kept:
+                gaps = sorted(item["gaps"], key=lambda g: g["position"])
+                result = DealResult(
+                    deal_id=kept["deal_id"],
+                    coverage=kept["coverage"],
+                    completeness=kept["completeness"],
+                    gaps=[KeptGap.model_validate(g) for g in gaps],
+                )
+            changed_at = item["changed_at"]
+            data.append(
+                DealListing(
+                    deal=_parse(Deal, item["deal"]),
+                    result=result,
+                    as_of=kept["as_of"] if kept else None,
+                    computed_at=kept["computed_at"] if kept else None,
+                    stale=bool(kept and changed_at is not None and changed_at > kept["computed_at"]),
+                )
+            )
+        return Page[DealListing](data=data, count=row["count"], offset=offset, limit=limit)
 
     # --- lookups for identity resolution --------------------------------------------------
 
