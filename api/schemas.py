@@ -23,6 +23,7 @@ from graph.analyses import (
     RelationshipLead,
     WarmPath,
 )
+from graph.analyses.portfolio import AccountSummary, DealResult
 from graph.model import (
     BuyingRole,
     CommitteeRole,
@@ -62,12 +63,19 @@ class AccountPublic(Company):
     model_config = _examples(_ACCOUNT_EXAMPLE)
 
 
+class AccountListItemPublic(AccountPublic):
+    """An account with its kept figures from the latest `buyergraph refresh` (None before any), which
+    say how fresh they are: `as_of`, `computed_at`, and `stale` when the account changed since."""
+
+    result: AccountSummary | None = None
+
+
 class AccountsPublic(BaseModel):
     """One page of accounts; `count` is the total that matched, for paging on with `offset`."""
 
     model_config = _examples({"data": [_ACCOUNT_EXAMPLE], "count": 1, "offset": 0, "limit": 50})
 
-    data: list[AccountPublic]
+    data: list[AccountListItemPublic]
     count: int
     offset: int
     limit: int
@@ -181,6 +189,24 @@ class DealPublic(Deal):
     )
 
     analysis: DealAnalysis | None = None
+
+
+class DealListItemPublic(Deal):
+    """A deal with its kept result from the latest refresh (open deals), and how fresh that is."""
+
+    result: DealResult | None = None
+    as_of: date | None = None
+    computed_at: datetime | None = None
+    stale: bool = False
+
+
+class DealListPublic(BaseModel):
+    """One page of every deal; `count` is the total that matched."""
+
+    data: list[DealListItemPublic]
+    count: int
+    offset: int
+    limit: int
 
 
 class DealsPublic(BaseModel):
