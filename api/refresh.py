@@ -103,10 +103,10 @@ def refresh_task(
     return written if write else kept
 
 
-def _tasks(ids: Sequence[str], workers: int) -> list[list[str]]:
-    """About four tasks per worker (so that a slow task does not hold the end back), at most 1,000
-    accounts each (so that the progress bar moves)."""
-    count = max(1, workers * 4, math.ceil(len(ids) / 1000))
+def _tasks(ids: Sequence[str], workers: int, per_worker: int) -> list[list[str]]:
+    """`per_worker` tasks per worker (several, so that a slow task does not hold the end back), at
+    most 1,000 accounts each (so that the progress bar moves)."""
+    count = max(1, workers * per_worker, math.ceil(len(ids) / 1000))
     size = max(1, math.ceil(len(ids) / count))
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
@@ -172,7 +172,9 @@ def refresh(
             from distributed import as_completed
 
             with _dask_client(scheduler, workers) as (client, where):
-                chunks = _tasks(ids, len(client.scheduler_info().get("workers", {})) or 1)
+                # An embedded-store task first loads the whole store file: fewer, larger tasks.
+                per_worker = 4 if write_in_tasks else 2
+                chunks = _tasks(ids, len(client.scheduler_info().get("workers", {})) or 1, per_worker)
                 futures = [
                     client.submit(refresh_task, address, chunk, as_of, config, write_in_tasks, pure=False)
                     for chunk in chunks

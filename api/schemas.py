@@ -203,6 +203,41 @@ class DealListItemPublic(Deal):
 class DealListPublic(BaseModel):
     """One page of every deal; `count` is the total that matched."""
 
+    model_config = _examples(
+        {
+            "data": [
+                {
+                    "id": "d-1",
+                    "company_id": "acme",
+                    "name": "Acme - Renewal",
+                    "status": "open",
+                    "amount": 120000,
+                    "owner_rep_id": "rep-1",
+                    "result": {
+                        "deal_id": "d-1",
+                        "coverage": 0.6,
+                        "completeness": 0.75,
+                        "gaps": [
+                            {
+                                "kind": "missing_role",
+                                "role": "economic_buyer",
+                                "severity": "high",
+                                "detail": "Nobody is known as economic buyer.",
+                                "next_step": "Ask the champion who signs off the budget.",
+                            }
+                        ],
+                    },
+                    "as_of": "2026-06-30",
+                    "computed_at": "2026-06-30T05:00:00Z",
+                    "stale": False,
+                }
+            ],
+            "count": 1,
+            "offset": 0,
+            "limit": 50,
+        }
+    )
+
     data: list[DealListItemPublic]
     count: int
     offset: int
