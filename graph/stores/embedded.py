@@ -202,6 +202,7 @@ class EmbeddedStore(GraphStore):
         self._results_path = self.home / RESULTS_FILE_NAME
         self._results_stamp: tuple[int, int, int] | None = None
         self._results: dict[str, AccountResult] = {}
+        self._summaries: dict[str, AccountSummary] = {}
         self._changed_at: dict[str, datetime] = {}
         self._reset_memory()
         self._sweep_stale_temporaries()
@@ -624,6 +625,7 @@ class EmbeddedStore(GraphStore):
             st = self._results_path.stat()
         except FileNotFoundError:
             self._results, self._changed_at, self._results_stamp = {}, {}, None
+            self._summaries = {}
             return
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp == self._results_stamp:
@@ -641,6 +643,11 @@ class EmbeddedStore(GraphStore):
             )
         self._results = {cid: AccountResult.model_validate(raw) for cid, raw in doc["results"].items()}
         self._changed_at = {cid: datetime.fromisoformat(at) for cid, at in doc["changed"].items()}
+        # Lists read the figures of every account on each call: derived once per version of the file.
+        self._summaries = {
+            cid: summary_of(r).model_copy(update={"stale": self._is_stale(cid, r)})
+            for cid, r in self._results.items()
+        }
         self._results_stamp = stamp
 
     def _update_results(self, change: Callable[[dict[str, Any]], None]) -> None:
@@ -769,10 +776,7 @@ class EmbeddedStore(GraphStore):
                     continue
                 if owned is not None and cid not in owned:
                     continue
-                kept = self._results.get(cid)
-                summary = None
-                if kept is not None:
-                    summary = summary_of(kept).model_copy(update={"stale": self._is_stale(cid, kept)})
+                summary = self._summaries.get(cid)
                 if not _summary_matches(summary, query):
                     continue
                 rows.append((row, summary))
