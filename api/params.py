@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
 from pydantic import BeforeValidator
 
 from api.errors import ApiProblem
@@ -87,3 +87,27 @@ def publish_page_size(openapi: dict[str, Any], max_page_size: int) -> dict[str, 
                 if parameter.get("description") == _PAGE_SIZE_DESCRIPTION and "maximum" in schema:
                     schema["maximum"] = max_page_size
     return openapi
+
+
+def reject_unknown_query(request: Request) -> None:
+    """A dependency for routes whose every query parameter is declared: an unknown one (a misspelt
+    filter) is a 422, not silently ignored. Only the parameter's name is quoted, never its value."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        known.update(param.alias for param in current.query_params)
+        pending.extend(current.dependencies)
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if unknown:
+        shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+        raise ApiProblem(
+            422,
+            "validation",
+            "Invalid request",
+            f"query: unknown query parameter(s) {shown}; known: {', '.join(sorted(known))}",
+        )

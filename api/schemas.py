@@ -23,6 +23,7 @@ from graph.analyses import (
     RelationshipLead,
     WarmPath,
 )
+from graph.analyses.portfolio import AccountSummary, DealResult
 from graph.model import (
     BuyingRole,
     CommitteeRole,
@@ -62,12 +63,19 @@ class AccountPublic(Company):
     model_config = _examples(_ACCOUNT_EXAMPLE)
 
 
+class AccountListItemPublic(AccountPublic):
+    """An account with its kept figures from the latest `buyergraph refresh` (None before any), which
+    say how fresh they are: `as_of`, `computed_at`, and `stale` when the account changed since."""
+
+    result: AccountSummary | None = None
+
+
 class AccountsPublic(BaseModel):
     """One page of accounts; `count` is the total that matched, for paging on with `offset`."""
 
     model_config = _examples({"data": [_ACCOUNT_EXAMPLE], "count": 1, "offset": 0, "limit": 50})
 
-    data: list[AccountPublic]
+    data: list[AccountListItemPublic]
     count: int
     offset: int
     limit: int
@@ -187,6 +195,59 @@ class DealPublic(Deal):
     )
 
     analysis: DealAnalysis | None = None
+
+
+class DealListItemPublic(Deal):
+    """A deal with its kept result from the latest refresh (open deals), and how fresh that is."""
+
+    result: DealResult | None = None
+    as_of: date | None = None
+    computed_at: datetime | None = None
+    stale: bool = False
+
+
+class DealListPublic(BaseModel):
+    """One page of every deal; `count` is the total that matched."""
+
+    model_config = _examples(
+        {
+            "data": [
+                {
+                    "id": "d-1",
+                    "company_id": "acme",
+                    "name": "Acme - Renewal",
+                    "status": "open",
+                    "amount": 120000,
+                    "owner_rep_id": "rep-1",
+                    "result": {
+                        "deal_id": "d-1",
+                        "coverage": 0.6,
+                        "completeness": 0.75,
+                        "gaps": [
+                            {
+                                "kind": "missing_role",
+                                "role": "economic_buyer",
+                                "severity": "high",
+                                "detail": "Nobody is known as economic buyer.",
+                                "next_step": "Ask the champion who signs off the budget.",
+                            }
+                        ],
+                    },
+                    "as_of": "2026-06-30",
+                    "computed_at": "2026-06-30T05:00:00Z",
+                    "stale": False,
+                }
+            ],
+            "count": 1,
+            "offset": 0,
+            "limit": 50,
+        }
+    )
+
+    data: list[DealListItemPublic]
+    count: int
+    offset: int
+    limit: int
 
 
 class DealsPublic(BaseModel):

@@ -20,4 +20,12 @@ CREATE INDEX person_company IF NOT EXISTS FOR (n:Person) ON (n.company_id);
 CREATE INDEX person_manager IF NOT EXISTS FOR (n:Person) ON (n.reports_to_id);
 CREATE INDEX touch_at IF NOT EXISTS FOR (n:Touch) ON (n.at);
 CREATE INDEX company_name_key IF NOT EXISTS FOR (n:Company) ON (n.name_key);
-CREATE INDEX person_email_key IF NOT EXISTS FOR (n:Person) ON (n.email_key)
+CREATE INDEX person_email_key IF NOT EXISTS FOR (n:Person) ON (n.email_key);
+CREATE CONSTRAINT account_result_account IF NOT EXISTS FOR (n:AccountResult) REQUIRE n.account_id IS UNIQUE;
+CREATE INDEX deal_result_deal IF NOT EXISTS FOR (n:DealResult) ON (n.deal_id);
+CREATE INDEX deal_result_account IF NOT EXISTS FOR (n:DealResult) ON (n.account_id);
+CREATE INDEX gap_account IF NOT EXISTS FOR (n:Gap) ON (n.account_id);
+CREATE INDEX gap_kind IF NOT EXISTS FOR (n:Gap) ON (n.kind);
+CREATE INDEX person_result_account IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id);
+CREATE INDEX account_result_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high);
+CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage)

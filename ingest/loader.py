@@ -123,6 +123,10 @@ class IngestResult(BaseModel):
     summary: IngestSummary
     rejects: list[Reject]
     merges: list[dict[str, str]] = Field(description="every merge: kind, id, into, reason")
+    changed_accounts: list[str] = Field(
+        default_factory=list,
+        description="accounts whose data this ingest wrote: their kept results are stale until refreshed",
+    )
 
     @property
     def ok(self) -> bool:
@@ -211,6 +215,37 @@ _SOURCE_KIND = {
 }
 
 
+def _mark_changed_accounts(store: GraphStore, by_kind: dict[str, list[Record]]) -> set[str]:
+    """Mark the accounts the written records concern as changed (their kept results turn stale):
+    the companies, people and deals the records name, through whichever field names them."""
+    companies: set[str] = set()
+    people: set[str] = set()
+    deals: set[str] = set()
+    for kind, records in by_kind.items():
+        for record in records:
+            if kind == "companies":
+                companies.add(str(getattr(record, "id", "")))
+            if kind == "people":
+                people.add(str(getattr(record, "id", "")))
+            if kind == "deals":
+                deals.add(str(getattr(record, "id", "")))
+            for field, into in (
+                ("company_id", companies),
+                ("deal_id", deals),
+                ("person_id", people),
+                ("other_id", people),
+                ("manager_id", people),
+            ):
+                value = getattr(record, field, None)
+                if value:
+                    into.add(str(value))
+            people.update(getattr(record, "person_ids", None) or ())
+    companies.discard("")
+    people.discard("")
+    deals.discard("")
+    return store.mark_accounts_changed(company_ids=companies, person_ids=people, deal_ids=deals)
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     store: GraphStore,
@@ -274,6 +309,7 @@ def ingest_paths(
     items, enrich_rejects = enrich(items)
     rejects += enrich_rejects
     resolve_done = write_done = lock_asked = time.monotonic()
+    changed_accounts: list[str] = []
     loaded: Counter[str] = Counter()
     held_by_another: list[bool] = []
 
@@ -315,6 +351,7 @@ def ingest_paths(
                             loaded[kind] += store.upsert(kind, batch)
                             bar.update(len(batch))
                     store.upsert_aliases(aliases_of(resolution))
+                changed_accounts = sorted(_mark_changed_accounts(store, by_kind))
                 if sum(loaded.values()):
                     # Running servers key their caches on the store version; failing to move it only
                     # delays what they show (their caches expire), so it never fails a written load.
@@ -370,7 +407,12 @@ def ingest_paths(
             "write": round(write_done - resolve_done, 3),
         },
     )
-    return IngestResult(summary=summary, rejects=rejects, merges=[_merge_dict(m) for m in resolution.merges])
+    return IngestResult(
+        summary=summary,
+        rejects=rejects,
+        merges=[_merge_dict(m) for m in resolution.merges],
+        changed_accounts=changed_accounts,
+    )
 
 
 def _merge_dict(merge: Merge) -> dict[str, str]:

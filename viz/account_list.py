@@ -9,13 +9,12 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from graph.analyses.portfolio import TREND_MONTHS, account_coverage, monthly_touches, trend_of
 from graph.analyses.results import AccountAnalysis, Severity
 from graph.model import AccountGraph
 
 __all__ = ["AccountRow", "MonthBar", "account_row", "monthly_touches", "trend_of", "TREND_MONTHS"]
 
-#: How many months the engagement chart of each account covers.
-TREND_MONTHS = 12
 #: The chart's size in pixels.
 CHART_WIDTH = 132
 CHART_HEIGHT = 28
@@ -55,35 +54,6 @@ class AccountRow(BaseModel):
     trend_text: str
 
 
-def _month_start(day: date, back: int) -> date:
-    index = day.year * 12 + day.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONTHS) -> list[tuple[str, int]]:
-    """Touches with the account's people per calendar month, oldest first, ending with as_of's month."""
-    starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
-    counts = dict.fromkeys(starts, 0)
-    first = starts[0]
-    for at in account.touches.ats:
-        day = at.date()
-        if first <= day <= as_of:
-            counts[date(day.year, day.month, 1)] += 1
-    return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
-
-
-def trend_of(counts: list[int]) -> tuple[str, str]:
-    """Compare the last three months with the three before: (trend, a sentence saying so)."""
-    recent, before = sum(counts[-3:]), sum(counts[-6:-3])
-    if recent == 0 and before == 0:
-        return "none", "no touches in the last six months"
-    if recent >= before * 1.25 + 1:
-        return "rising", f"{recent} touches in the last three months, up from {before}"
-    if recent * 1.25 + 1 <= before:
-        return "falling", f"{recent} touches in the last three months, down from {before}"
-    return "flat", f"{recent} touches in the last three months, {before} in the three before"
-
-
 def _bars(series: list[tuple[str, int]]) -> list[MonthBar]:
     peak = max((n for _, n in series), default=0) or 1
     step = CHART_WIDTH / max(1, len(series))
@@ -106,12 +76,7 @@ def _bars(series: list[tuple[str, int]]) -> list[MonthBar]:
 def account_row(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> AccountRow:
     """The account list's row for one account."""
     deals = analysis.deals
-    weights = [max(d.amount_in_base or 0.0, 1.0) for d in deals]  # comparable across currencies
-    coverage = (
-        sum(w * d.coverage.score for w, d in zip(weights, deals, strict=True)) / sum(weights)
-        if deals
-        else None
-    )
+    coverage = account_coverage(deals)
     gaps = [g for d in deals for g in d.gaps]
     series = monthly_touches(account, as_of)
     counts = [n for _, n in series]

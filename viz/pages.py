@@ -10,11 +10,13 @@ from `/static`; the pages never reference another host.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
@@ -114,8 +116,30 @@ def render_account_list(
     limit: int,
     static_url: str = "/static",
     csrf: str | None = None,
+    sort: str = "name",
+    filters: Mapping[str, object] | None = None,
 ) -> str:
-    """The account list: coverage, gaps, engagement trend and risk per account."""
+    """The account list: coverage, gaps, engagement trend and risk per account. `sort` and `filters`
+    (the server-side order and filters of the list) are kept in the sort and paging links."""
+    kept: dict[str, object] = {"q": search, "sort": sort if sort != "name" else None, **(filters or {})}
+
+    def link(**changes: object) -> str:
+        params = {**kept, **changes}
+        return "/?" + urlencode(
+            {
+                k: str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in params.items()
+                if v not in (None, "")
+            }
+        )
+
+    sort_links = {
+        "name": link(sort=None, offset=None),
+        "coverage": link(sort="-coverage" if sort == "coverage" else "coverage", offset=None),
+        "gaps_high": link(sort="gaps_high" if sort == "-gaps_high" else "-gaps_high", offset=None),
+    }
+    previous_link = link(offset=max(offset - limit, 0))
+    next_link = link(offset=offset + limit)
     return (
         _environment()
         .get_template("accounts.html")
@@ -131,6 +155,10 @@ def render_account_list(
             static=static_url,
             title="Accounts",
             csrf=csrf,
+            sort=sort,
+            sort_links=sort_links,
+            previous_link=previous_link,
+            next_link=next_link,
         )
     )
 

@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("keys", "keys", "keys"),
     ("ingest", "ingest", "ingest"),
     ("analyze", "analyze", "analyze"),
+    ("refresh", "refresh", "refresh"),
     ("demo", "demo", "demo"),
     ("find", "accounts", "accounts"),
     ("find", "people", "people"),

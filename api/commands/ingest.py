@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from graph.errors import BuyerGraphError, IngestBusyError, InvalidInputError, WriteFailedError
-from graph.stores.base import DEFAULT_INGEST_WAIT_S, IngestLockHolder
+from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder
 from ingest.loader import DEFAULT_BATCH, IngestResult, NotUsedFile, ingest_paths
 from ingest.readers import FORMATS
 from ingest.rejects import write_rejects
@@ -72,6 +72,14 @@ def ingest(
             min=0,
         ),
     ] = DEFAULT_INGEST_WAIT_S,
+    no_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--no-refresh",
+            help="Do not refresh the kept analyses of the accounts this ingest changed (they stay stale "
+            "until `buyergraph refresh`).",
+        ),
+    ] = False,
 ) -> None:
     """Load CRM data: a native bundle, a Salesforce Data Export or HubSpot exports, in any mix."""
     from api.cli import store_from, store_label
@@ -91,6 +99,8 @@ def ingest(
                 on_wait=_say_waiting,
                 headers=get_settings().headers_file,
             )
+            if result.changed_accounts and not no_refresh and not (strict and result.blocking_rejects):
+                _refresh_changed(ctx, store, result.changed_accounts)
     except (IngestBusyError, WriteFailedError) as exc:
         _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)
     if rejects is not None:
@@ -124,6 +134,25 @@ def _why_nothing(result: IngestResult) -> str:
     if any(f.not_used for f in result.summary.files):
         return "no file of an object buyergraph reads was recognised, only files it does not use"
     return "no file was recognised or readable"
+
+
+def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[str]) -> None:
+    """Refresh the kept results of the accounts the ingest changed, as of today."""
+    from datetime import UTC, datetime
+
+    from api.config_file import load_config
+    from api.refresh import StoreAddress, refresh
+    from api.settings import get_settings
+
+    override = (ctx.find_root().obj or {}).get("store")
+    summary = refresh(
+        store,
+        StoreAddress(get_settings(), override),
+        as_of=datetime.now(UTC).date(),
+        config=load_config(),
+        account_ids=account_ids,
+    )
+    typer.echo(f"refreshed the analyses of {summary.written:,} changed account(s)", err=True)
 
 
 def _say_waiting(holder: IngestLockHolder | None) -> None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
-from api.params import PageLimit, check_limit
+from api.params import PageLimit, check_limit, reject_unknown_query
 from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
 from api.schemas import (
     AccountDetailPublic,
     AccountGraphPublic,
+    AccountListItemPublic,
     AccountPublic,
     AccountsPublic,
     CoveragesPublic,
@@ -31,7 +32,8 @@ from api.schemas import (
     KeyPeoplePublic,
     OwnedProductPublic,
 )
-from graph.analyses import AccountAnalysis
+from graph.analyses import AccountAnalysis, BuyingStage, GapKind
+from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -40,11 +42,20 @@ AccountId = Annotated[str, Path(min_length=1, max_length=256, description="The a
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 
+_ACCOUNT_SORT_PATTERN = "^-?(" + "|".join(ACCOUNT_SORTS) + ")$"
+
+
+def sort_and_direction(sort: str) -> tuple[str, bool]:
+    """`-gaps_high` -> ("gaps_high", descending)."""
+    return sort.removeprefix("-"), sort.startswith("-")
+
+
 @router.get(
     "",
     response_model=AccountsPublic,
-    summary="List accounts",
+    summary="List every account, sorted and filtered on the server by its kept analysis",
     responses=problem_responses(401, 403, 422, 503),
+    dependencies=[Depends(reject_unknown_query)],
 )
 def list_accounts(
     store: StoreDep,
@@ -55,20 +66,65 @@ def list_accounts(
     ] = None,
     industry: Annotated[str | None, Query(max_length=200, description="Exact industry name.")] = None,
     status: Annotated[CompanyStatus | None, Query(description="Customer status.")] = None,
+    owner: Annotated[
+        str | None, Query(max_length=256, description="Accounts with a deal owned by this rep id.")
+    ] = None,
+    gap_kind: Annotated[
+        GapKind | None, Query(description="Accounts with an open-deal gap of this kind.")
+    ] = None,
+    trend: Annotated[
+        Literal["rising", "falling", "flat", "none"] | None, Query(description="Engagement trend.")
+    ] = None,
+    at_risk: Annotated[bool | None, Query(description="Only accounts at risk (true) or not (false).")] = None,
+    buying_stage: Annotated[BuyingStage | None, Query(description="Buying stage.")] = None,
+    min_coverage: Annotated[float | None, Query(ge=0, le=1)] = None,
+    max_coverage: Annotated[float | None, Query(ge=0, le=1)] = None,
+    min_completeness: Annotated[float | None, Query(ge=0, le=1)] = None,
+    max_completeness: Annotated[float | None, Query(ge=0, le=1)] = None,
+    min_gaps: Annotated[int | None, Query(ge=0, le=1_000_000, description="At least this many gaps.")] = None,
+    min_gaps_high: Annotated[
+        int | None, Query(ge=0, le=1_000_000, description="At least this many high-severity gaps.")
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=_ACCOUNT_SORT_PATTERN,
+            description=f"One of {', '.join(ACCOUNT_SORTS)}; a leading '-' sorts descending. Accounts "
+            "without the figure (never refreshed, no open deal) come last.",
+        ),
+    ] = "name",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: PageLimit = 50,
 ) -> AccountsPublic:
-    """Accounts ordered by name, filtered and paged; `count` is the total number that matched."""
+    """Every account, filtered and sorted across the whole book on the server, one page; each carries
+    its kept figures from the latest refresh and how fresh they are. Filters on figures leave out
+    accounts never refreshed. `count` is the total number that matched."""
     check_limit(limit, runtime.settings.max_page_size)
-    page = store.list_accounts(
+    key, descending = sort_and_direction(sort)
+    query = AccountFilter(
         search=search or None,
         industry=industry or None,
         status=status.value if status else None,
-        offset=offset,
-        limit=limit,
+        owner=owner or None,
+        gap_kind=gap_kind,
+        trend=trend,
+        at_risk=at_risk,
+        buying_stage=buying_stage.value if buying_stage else None,
+        min_coverage=min_coverage,
+        max_coverage=max_coverage,
+        min_completeness=min_completeness,
+        max_completeness=max_completeness,
+        min_gaps=min_gaps,
+        min_gaps_high=min_gaps_high,
+        sort=key,
+        descending=descending,
     )
+    page = store.list_account_results(query, offset=offset, limit=limit)
     return AccountsPublic(
-        data=[AccountPublic.model_validate(c.model_dump()) for c in page.data],
+        data=[
+            AccountListItemPublic.model_validate({**item.company.model_dump(), "result": item.result})
+            for item in page.data
+        ],
         count=page.count,
         offset=page.offset,
         limit=page.limit,

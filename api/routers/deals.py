@@ -1,23 +1,95 @@
-"""`/api/v1/deals/{id}`: one deal, its gaps and its coverage."""
+"""`/api/v1/deals`: every deal (filtered, sorted, with kept results); one deal, its gaps and its coverage."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Query
 
-from api.deps import ReadKey, RuntimeDep
-from api.errors import problem_responses
+from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.errors import ApiProblem, problem_responses
+from api.params import PageLimit, check_limit, reject_unknown_query
 from api.routers._analysis import AsOfQuery, as_of_or_today, deal_analysis_sync, run_limited
-from api.schemas import DealCoveragePublic, DealGapsPublic, DealPublic
-from graph.analyses import DealAnalysis
-from graph.model import Deal
+from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
+from graph.analyses import DealAnalysis, GapKind
+from graph.analyses.portfolio import DEAL_SORTS, DealFilter
+from graph.model import Deal, DealStatus
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 
 DealId = Annotated[str, Path(min_length=1, max_length=256, description="The deal id.")]
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
+
+
+_DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
+
+
+@router.get(
+    "",
+    response_model=DealListPublic,
+    summary="List every deal, filtered and sorted on the server, with its kept gaps and coverage",
+    responses=problem_responses(401, 403, 422, 503),
+    dependencies=[Depends(reject_unknown_query)],
+)
+def list_deals(
+    store: StoreDep,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    status: Annotated[
+        DealStatus | None, Query(description="Deal status (a deal without one is open).")
+    ] = None,
+    stage: Annotated[str | None, Query(max_length=200, description="Exact stage name.")] = None,
+    min_amount: Annotated[float | None, Query(ge=0, le=1e15)] = None,
+    max_amount: Annotated[float | None, Query(ge=0, le=1e15)] = None,
+    gap_kind: Annotated[GapKind | None, Query(description="Deals with a kept gap of this kind.")] = None,
+    owner: Annotated[str | None, Query(max_length=256, description="Deals owned by this rep id.")] = None,
+    account_id: Annotated[str | None, Query(max_length=256, description="Deals of this account.")] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=_DEAL_SORT_PATTERN,
+            description=f"One of {', '.join(DEAL_SORTS)}; a leading '-' sorts descending. Deals without "
+            "the figure come last.",
+        ),
+    ] = "name",
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: PageLimit = 50,
+) -> DealListPublic:
+    """Every deal, one page; open deals carry their kept result from the latest refresh (gaps with
+    kind, role, person, severity and next step; coverage; completeness) and how fresh it is."""
+    check_limit(limit, runtime.settings.max_page_size)
+    if min_amount is not None and max_amount is not None and min_amount > max_amount:
+        raise ApiProblem(422, "validation", "Invalid request", "query:min_amount: must not exceed max_amount")
+    query = DealFilter(
+        status=status.value if status else None,
+        stage=stage or None,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        gap_kind=gap_kind,
+        owner=owner or None,
+        account_id=account_id or None,
+        sort=sort.removeprefix("-"),
+        descending=sort.startswith("-"),
+    )
+    page = store.list_deal_results(query, offset=offset, limit=limit)
+    return DealListPublic(
+        data=[
+            DealListItemPublic.model_validate(
+                {
+                    **item.deal.model_dump(),
+                    "result": item.result,
+                    "as_of": item.as_of,
+                    "computed_at": item.computed_at,
+                    "stale": item.stale,
+                }
+            )
+            for item in page.data
+        ],
+        count=page.count,
+        offset=page.offset,
+        limit=page.limit,
+    )
 
 
 async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:

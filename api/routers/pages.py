@@ -35,11 +35,13 @@ from api.deps import (
 from api.errors import ApiProblem
 from api.keys import ApiKey, Scope, scope_allows
 from api.routers._analysis import AsOfQuery, account_graph_cached, analysis_sync, as_of_or_today, run_limited
+from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
-from graph.analyses import WarmPath, warm_paths
+from graph.analyses import GapKind, WarmPath, warm_paths
+from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.errors import NotFoundError
-from graph.model import AccountGraph
+from graph.model import AccountGraph, Company, Page
 from viz.account_list import AccountRow, account_row
 from viz.committee_map import build_committee_map
 from viz.pages import (
@@ -132,6 +134,8 @@ def _to_login(request: Request) -> RedirectResponse:
 
 # --- the account list ------------------------------------------------------------------------------
 
+_ACCOUNT_SORT_PATTERN = "^-?(" + "|".join(ACCOUNT_SORTS) + ")$"
+
 
 def _row(runtime: Runtime, account_id: str, as_of: date) -> AccountRow:
     account, analysis = analysis_sync(runtime, account_id, as_of)
@@ -145,18 +149,33 @@ async def account_list(
     q: Annotated[str | None, Query(max_length=200)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     as_of: AsOfQuery = None,
+    sort: Annotated[str, Query(pattern=_ACCOUNT_SORT_PATTERN)] = "name",
+    gap_kind: Annotated[GapKind | None, Query()] = None,
+    at_risk: Annotated[bool | None, Query()] = None,
 ) -> Response:
-    """Accounts with coverage, gaps, engagement trend and risk, linking to their maps."""
+    """Accounts with coverage, gaps, engagement trend and risk, linking to their maps. The order and
+    the filters apply to every account, on the store, as `GET /api/v1/accounts` applies them (from
+    the kept results of the latest refresh); each row is then analysed for the page's day."""
     reader = _reader(runtime, request)
     if reader is None:
         return _to_login(request)
     csrf = reader[1]
     day = as_of_or_today(as_of)
     store = runtime.store
-    page = await run_limited(
+    key, descending = sort_and_direction(sort)
+    query = AccountFilter(
+        search=q or None, sort=key, descending=descending, gap_kind=gap_kind, at_risk=at_risk
+    )
+    listing = await run_limited(
         runtime,
-        lambda: store.list_accounts(search=q or None, offset=offset, limit=ACCOUNTS_PER_PAGE),
+        lambda: store.list_account_results(query, offset=offset, limit=ACCOUNTS_PER_PAGE),
         what="account listing",
+    )
+    page = Page[Company](
+        data=[item.company for item in listing.data],
+        count=listing.count,
+        offset=offset,
+        limit=ACCOUNTS_PER_PAGE,
     )
     # One analysis job per account, so that a slow giant does not hold the others up.
     results = await asyncio.gather(
@@ -193,7 +212,15 @@ async def account_list(
                 )
             )
     html = render_account_list(
-        rows, as_of=day, search=q, total=page.count, offset=offset, limit=ACCOUNTS_PER_PAGE, csrf=csrf
+        rows,
+        as_of=day,
+        search=q,
+        total=page.count,
+        offset=offset,
+        limit=ACCOUNTS_PER_PAGE,
+        csrf=csrf,
+        sort=sort,
+        filters={k: v for k, v in {"gap_kind": gap_kind, "at_risk": at_risk}.items() if v is not None},
     )
     return _page(html)
 

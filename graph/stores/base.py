@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.analyses.portfolio import (
+    ACCOUNT_SORTS,
+    DEAL_SORTS,
+    TRENDS,
+    AccountFilter,
+    AccountListing,
+    AccountResult,
+    DealFilter,
+    DealListing,
+)
+from graph.analyses.results import BuyingStage
 from graph.errors import InvalidInputError
 from graph.model import (
     ALIAS_KINDS,
@@ -107,6 +118,24 @@ class IngestLockHolder:
 
 #: Called (about every few seconds) while an ingest waits for the lock, with the current holder.
 OnLockWait = Callable[[IngestLockHolder | None], None]
+
+
+def check_account_filter(query: AccountFilter) -> None:
+    """Refuse sort keys and vocabularies outside the allow-lists."""
+    if query.sort not in ACCOUNT_SORTS:
+        raise InvalidInputError(f"accounts sort by one of {', '.join(ACCOUNT_SORTS)}, not {query.sort!r}")
+    if query.trend is not None and query.trend not in TRENDS:
+        raise InvalidInputError(f"trend must be one of {', '.join(TRENDS)}, not {query.trend!r}")
+    stages = [s.value for s in BuyingStage]
+    if query.buying_stage is not None and query.buying_stage not in stages:
+        raise InvalidInputError(
+            f"buying_stage must be one of {', '.join(stages)}, not {query.buying_stage!r}"
+        )
+
+
+def check_deal_filter(query: DealFilter) -> None:
+    if query.sort not in DEAL_SORTS:
+        raise InvalidInputError(f"deals sort by one of {', '.join(DEAL_SORTS)}, not {query.sort!r}")
 
 
 def check_kind(kind: str) -> type[Record]:
@@ -299,6 +328,45 @@ class GraphStore(ABC):
     ) -> Page[Person]:
         """People whose name, e-mail or id contains `search`, ignoring case and accents, optionally
         of one account (current or former employees), ordered by name then id; None lists all."""
+    # --- kept analysis results (buyergraph refresh) -----------------------------------------
+
+    @abstractmethod
+    def mark_accounts_changed(
+        self,
+        *,
+        company_ids: Collection[str] = (),
+        person_ids: Collection[str] = (),
+        deal_ids: Collection[str] = (),
+        at: datetime | None = None,
+    ) -> set[str]:
+        """Record that these accounts' data changed at `at` (now by default): the companies named,
+        the accounts of the people and of the deals named. Their kept results read as stale until
+        the next refresh. Returns the ids of the accounts marked."""
+
+    @abstractmethod
+    def accounts_to_refresh(self, *, everything: bool = False) -> list[str]:
+        """Ids of the accounts without a kept result or whose data changed since it was computed
+        (every account with `everything`), sorted."""
+
+    @abstractmethod
+    def write_results(self, results: Sequence[AccountResult]) -> int:
+        """Keep these accounts' results, replacing whatever was kept for them before (never piling
+        up), all or nothing; results of accounts that no longer exist are dropped. Returns how many
+        were kept."""
+
+    @abstractmethod
+    def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
+        """The kept results of these accounts (those that have one), with `stale` set."""
+
+    @abstractmethod
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        """Every account filtered and sorted on the store by its profile and kept figures, one page."""
+
+    @abstractmethod
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        """Every deal filtered and sorted on the store by its fields and kept result, one page."""
 
     def ping(self) -> bool:
         """True when the store answers; used by /health."""

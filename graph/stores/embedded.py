@@ -26,9 +26,21 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.portfolio import (
+    AccountFilter,
+    AccountListing,
+    AccountResult,
+    AccountSummary,
+    DealFilter,
+    DealListing,
+    DealResult,
+    sort_key,
+    summary_of,
+)
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.gc_pause import gc_paused
 from graph.model import (
@@ -63,7 +75,9 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_account_filter,
     check_alias_kind,
+    check_deal_filter,
     check_kind,
     check_node_kind,
     check_page,
@@ -71,6 +85,9 @@ from graph.stores.base import (
 
 FORMAT_VERSION = 1
 FILE_NAME = "graph.json"
+#: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
+#: rewrites the graph file (nor moves `data_version`).
+RESULTS_FILE_NAME = "results.json"
 #: The temporaries `_persist` writes before renaming one over FILE_NAME.
 _TEMP_GLOB = ".graph-*.tmp"
 #: How often a waiting ingest tries the ingest lock again, and how often it says it still waits.
@@ -126,6 +143,48 @@ def _keep_asserted_seniority(old: Row | None, new: Row) -> Row:
     return new
 
 
+def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
+    if summary is None or name is None:
+        return None
+    value: float | None = getattr(summary, name)
+    return value
+
+
+def _summary_matches(summary: AccountSummary | None, query: AccountFilter) -> bool:
+    """Whether an account's kept figures pass the filters on them (none kept: only when none is asked)."""
+    asks = (
+        query.gap_kind,
+        query.trend,
+        query.at_risk,
+        query.buying_stage,
+        query.min_coverage,
+        query.max_coverage,
+        query.min_completeness,
+        query.max_completeness,
+        query.min_gaps,
+        query.min_gaps_high,
+    )
+    if summary is None:
+        return all(value is None for value in asks)
+    checks = (
+        query.gap_kind is None or summary.gaps_by_kind.get(query.gap_kind.value, 0) > 0,
+        query.trend is None or summary.engagement_trend == query.trend,
+        query.at_risk is None or summary.at_risk == query.at_risk,
+        query.buying_stage is None or summary.buying_stage == query.buying_stage,
+        query.min_coverage is None
+        or (summary.coverage is not None and summary.coverage >= query.min_coverage),
+        query.max_coverage is None
+        or (summary.coverage is not None and summary.coverage <= query.max_coverage),
+        query.min_completeness is None
+        or (summary.completeness is not None and summary.completeness >= query.min_completeness),
+        query.max_completeness is None
+        or (summary.completeness is not None and summary.completeness <= query.max_completeness),
+        query.min_gaps is None or summary.gaps_total >= query.min_gaps,
+        query.min_gaps_high is None or summary.gaps_high >= query.min_gaps_high,
+    )
+    return all(checks)
+
+
 class EmbeddedStore(GraphStore):
     backend = "embedded"
 
@@ -142,8 +201,14 @@ class EmbeddedStore(GraphStore):
         self._ingest_lock_path = self.home / ".ingest.lock"
         self._mutex = threading.RLock()
         self._bulk_depth = 0
+        self._holding_file_lock = False
         self._dirty = False
         self._loaded_stamp: tuple[int, int, int] | None = None
+        self._results_path = self.home / RESULTS_FILE_NAME
+        self._results_stamp: tuple[int, int, int] | None = None
+        self._results: dict[str, AccountResult] = {}
+        self._summaries: dict[str, AccountSummary] = {}
+        self._changed_at: dict[str, datetime] = {}
         self._reset_memory()
         self._sweep_stale_temporaries()
         self._reload_if_changed()
@@ -241,10 +306,12 @@ class EmbeddedStore(GraphStore):
         """Exclusive across processes; the holder also sweeps temporaries a killed writer left."""
         with self._lock_path.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self._holding_file_lock = True
             try:
                 self._remove_temporaries()
                 yield
             finally:
+                self._holding_file_lock = False
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _remove_temporaries(self) -> None:
@@ -554,6 +621,261 @@ class EmbeddedStore(GraphStore):
     def clear(self) -> None:
         with self._writing():
             self._reset_memory()
+            self._update_results(lambda doc: doc.clear())
+
+    # --- kept analysis results ------------------------------------------------------------
+    #
+    # results.json holds {"format", "results": {account id: result}, "changed": {account id: time}}.
+    # It is written like graph.json (temporary file, fsync, rename) under the same writer lock, so
+    # several processes may write results; `buyergraph refresh` still writes them from one process
+    # (its workers return results to it), which keeps each batch one atomic rename.
+
+    def _load_results(self) -> None:
+        """Reread results.json when another process replaced it."""
+        try:
+            st = self._results_path.stat()
+        except FileNotFoundError:
+            self._results, self._changed_at, self._results_stamp = {}, {}, None
+            self._summaries = {}
+            return
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if stamp == self._results_stamp:
+            return
+        try:
+            doc = json.loads(self._results_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailableError(
+                f"the embedded store file {self._results_path} cannot be read: {exc}"
+            ) from exc
+        if doc.get("format") != FORMAT_VERSION:
+            raise StoreUnavailableError(
+                f"the embedded store file {self._results_path} has format {doc.get('format')!r}; "
+                f"this buyergraph reads format {FORMAT_VERSION}"
+            )
+        self._results = {cid: AccountResult.model_validate(raw) for cid, raw in doc["results"].items()}
+        self._changed_at = {cid: datetime.fromisoformat(at) for cid, at in doc["changed"].items()}
+        # Lists read the figures of every account on each call: derived once per version of the file.
+        self._summaries = {
+            cid: summary_of(r).model_copy(update={"stale": self._is_stale(cid, r)})
+            for cid, r in self._results.items()
+        }
+        self._results_stamp = stamp
+
+    def _update_results(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Apply `change` to the freshest results document under the writer lock, then replace the
+        file atomically. Within `bulk` (or a graph write) the lock is already held."""
+        with self._mutex:
+            if self._bulk_depth or self._holding_file_lock:
+                self._rewrite_results(change)
+                return
+            with self._file_lock():
+                self._rewrite_results(change)
+
+    def _rewrite_results(self, change: Callable[[dict[str, Any]], None]) -> None:
+        self._load_results()
+        doc: dict[str, Any] = {
+            "results": {cid: r.model_dump(mode="json") for cid, r in self._results.items()},
+            "changed": {cid: at.isoformat() for cid, at in self._changed_at.items()},
+        }
+        change(doc)
+        doc = {"format": FORMAT_VERSION, "results": doc.get("results", {}), "changed": doc.get("changed", {})}
+        fd, tmp = tempfile.mkstemp(prefix=".graph-results-", suffix=".tmp", dir=self.home)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._results_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._results_stamp = None
+        self._load_results()
+
+    def mark_accounts_changed(
+        self,
+        *,
+        company_ids: Collection[str] = (),
+        person_ids: Collection[str] = (),
+        deal_ids: Collection[str] = (),
+        at: datetime | None = None,
+    ) -> set[str]:
+        when = (at or datetime.now(UTC)).isoformat()
+        with self._mutex:
+            self._read()
+            companies = self._tables["companies"]
+            marked = {cid for cid in company_ids if cid in companies}
+            for pid in person_ids:
+                marked.update(key[1] for key in self._rels_by_first["employment"].get(pid, ()))
+            deals = self._tables["deals"]
+            marked.update(deals[did]["company_id"] for did in deal_ids if did in deals)
+            marked &= companies.keys()
+            if marked:
+
+                def change(doc: dict[str, Any]) -> None:
+                    doc["changed"].update(dict.fromkeys(marked, when))
+
+                self._update_results(change)
+        return marked
+
+    def accounts_to_refresh(self, *, everything: bool = False) -> list[str]:
+        with self._mutex:
+            self._read()
+            self._load_results()
+            ids = sorted(self._tables["companies"])
+            if everything:
+                return ids
+            return [cid for cid in ids if cid not in self._results or self._is_stale(cid, self._results[cid])]
+
+    def _is_stale(self, company_id: str, result: AccountResult) -> bool:
+        changed = self._changed_at.get(company_id)
+        return changed is not None and changed > result.computed_at
+
+    def write_results(self, results: Sequence[AccountResult]) -> int:
+        with self._mutex:
+            self._read()
+            companies = self._tables["companies"]
+            kept = [r for r in results if r.account_id in companies]
+
+            def change(doc: dict[str, Any]) -> None:
+                for result in kept:
+                    doc["results"][result.account_id] = result.model_dump(mode="json", exclude={"stale"})
+
+            if kept:
+                self._update_results(change)
+        return len(kept)
+
+    def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
+        with self._mutex:
+            self._load_results()
+            found: dict[str, AccountResult] = {}
+            for cid in company_ids:
+                result = self._results.get(cid)
+                if result is not None:
+                    found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
+            return found
+
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        search = query.search.casefold() if query.search else None
+        with self._mutex:
+            self._read()
+            self._load_results()
+            owned = (
+                {
+                    row["company_id"]
+                    for row in self._tables["deals"].values()
+                    if row.get("owner_rep_id") == query.owner
+                }
+                if query.owner
+                else None
+            )
+            rows: list[tuple[Row, AccountSummary | None]] = []
+            for cid, row in self._tables["companies"].items():
+                if query.industry is not None and row.get("industry") != query.industry:
+                    continue
+                if query.status is not None and row.get("status") != query.status:
+                    continue
+                if (
+                    search
+                    and search not in row["name"].casefold()
+                    and search not in (row.get("domain") or "").casefold()
+                ):
+                    continue
+                if owned is not None and cid not in owned:
+                    continue
+                summary = self._summaries.get(cid)
+                if not _summary_matches(summary, query):
+                    continue
+                rows.append((row, summary))
+        figure = query.sort if query.sort != "name" else None
+        rows.sort(
+            key=lambda item: (
+                *sort_key(_figure(item[1], figure), query.descending),
+                item[0]["name"],
+                item[0]["id"],
+            )
+        )
+        return Page[AccountListing](
+            data=[
+                AccountListing(company=self._model("companies", row["id"], Company), result=summary)
+                for row, summary in rows[offset : offset + limit]
+            ],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        check_page(offset, limit)
+        check_deal_filter(query)
+        with self._mutex:
+            self._read()
+            self._load_results()
+            kept_deals: dict[str, tuple[AccountResult, DealResult]] = {
+                d.deal_id: (r, d) for r in self._results.values() for d in r.deals
+            }
+            rows: list[tuple[Row, AccountResult | None, DealResult | None]] = []
+            for did, row in self._tables["deals"].items():
+                if query.status is not None and (row.get("status") or "open") != query.status:
+                    continue
+                if query.stage is not None and row.get("stage") != query.stage:
+                    continue
+                amount = row.get("amount")
+                if query.min_amount is not None and (amount is None or amount < query.min_amount):
+                    continue
+                if query.max_amount is not None and (amount is None or amount > query.max_amount):
+                    continue
+                if query.owner is not None and row.get("owner_rep_id") != query.owner:
+                    continue
+                if query.account_id is not None and row["company_id"] != query.account_id:
+                    continue
+                account, deal = kept_deals.get(did, (None, None))
+                if account is not None and account.account_id != row["company_id"]:
+                    account, deal = None, None  # the deal moved to another account since
+                if query.gap_kind is not None and (
+                    deal is None or all(g.kind != query.gap_kind for g in deal.gaps)
+                ):
+                    continue
+                rows.append((row, account, deal))
+
+        def figure(row: Row, deal: DealResult | None) -> float | None:
+            if query.sort == "amount":
+                value: float | None = row.get("amount")
+                return value
+            if deal is None or query.sort == "name":
+                return None
+            if query.sort == "gaps_total":
+                return len(deal.gaps)
+            if query.sort == "gaps_high":
+                return sum(1 for g in deal.gaps if g.severity == "high")
+            return float(getattr(deal, query.sort))
+
+        rows.sort(
+            key=lambda item: (
+                *sort_key(figure(item[0], item[2]), query.descending),
+                item[0].get("name") or "",
+                item[0]["id"],
+            )
+        )
+        return Page[DealListing](
+            data=[
+                DealListing(
+                    deal=self._model("deals", row["id"], Deal),
+                    result=deal,
+                    as_of=account.as_of if account else None,
+                    computed_at=account.computed_at if account else None,
+                    stale=bool(account and self._is_stale(account.account_id, account)),
+                )
+                for row, account, deal in rows[offset : offset + limit]
+            ],
+            count=len(rows),
+            offset=offset,
+            limit=limit,
+        )
 
     # --- lookups for identity resolution --------------------------------------------------
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import Enum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +29,18 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
+from graph.analyses.portfolio import (
+    AccountFilter,
+    AccountListing,
+    AccountResult,
+    AccountSummary,
+    DealFilter,
+    DealListing,
+    DealResult,
+    KeptGap,
+    PersonResult,
+)
+from graph.analyses.results import GapKind, Severity
 from graph.errors import (
     BuyerGraphError,
     ConfigurationError,
@@ -73,7 +86,9 @@ from graph.stores.base import (
     GraphStore,
     IngestLockHolder,
     OnLockWait,
+    check_account_filter,
     check_alias_kind,
+    check_deal_filter,
     check_kind,
     check_node_kind,
     check_page,
@@ -384,6 +399,107 @@ DEFAULT_INGEST_LEASE_S = 30.0
 #: How often a waiting ingest asks for the lock again, and how often it says it still waits.
 _LOCK_POLL_S = 0.5
 _WAIT_NOTICE_S = 5.0
+
+
+#: Which flat AccountResult properties hold the gap counts (names from the GapKind and Severity enums).
+_GAP_KIND_PROPS = {kind.value: f"gaps_{kind.value}" for kind in GapKind}
+_SEVERITY_PROPS = {severity.value: f"gaps_{severity.value}" for severity in Severity}
+
+
+def _result_rows(
+    results: Sequence[AccountResult],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Kept results as the flat property maps of AccountResult, DealResult, Gap and PersonResult nodes
+    (Neo4j properties hold no maps, so counts per kind become one property each)."""
+    accounts, deals, gaps, people = [], [], [], []
+    for r in results:
+        stamp = {"account_id": r.account_id, "as_of": r.as_of, "computed_at": r.computed_at}
+        row: dict[str, Any] = {
+            **stamp,
+            "open_deals": r.open_deals,
+            "coverage": r.coverage,
+            "completeness": r.completeness,
+            "gaps_total": r.gaps_total,
+            "gap_kinds": sorted(kind for kind, n in r.gaps_by_kind.items() if n),
+            "engagement_score": r.engagement_score,
+            "engagement_trend": r.engagement_trend,
+            "at_risk": r.at_risk,
+            "buying_stage": r.buying_stage,
+        }
+        row.update({prop: r.gaps_by_kind.get(kind, 0) for kind, prop in _GAP_KIND_PROPS.items()})
+        row.update({prop: r.gaps_by_severity.get(sev, 0) for sev, prop in _SEVERITY_PROPS.items()})
+        accounts.append(row)
+        for d_index, d in enumerate(r.deals):
+            deals.append(
+                {
+                    **stamp,
+                    "deal_id": d.deal_id,
+                    "position": d_index,
+                    "coverage": d.coverage,
+                    "completeness": d.completeness,
+                    "gaps_total": len(d.gaps),
+                    "gaps_high": sum(1 for g in d.gaps if g.severity == Severity.HIGH),
+                    "gap_kinds": sorted({g.kind.value for g in d.gaps}),
+                }
+            )
+            for g_index, g in enumerate(d.gaps):
+                gaps.append(
+                    {
+                        **stamp,
+                        "deal_id": d.deal_id,
+                        "position": g_index,
+                        **_to_param(g.model_dump(mode="json")),
+                    }
+                )
+        for k in r.key_people:
+            people.append({**stamp, "person_id": k.person_id, "rank": k.rank, "score": k.score})
+    return accounts, deals, gaps, people
+
+
+def _result_of(row: dict[str, Any]) -> AccountResult:
+    """A kept result read back (see `_result_rows`), stale when its account changed after it."""
+    account = row["account"]
+    gaps_by_deal: dict[str, list[dict[str, Any]]] = {}
+    for g in sorted(row["gaps"], key=lambda g: g["position"]):
+        gaps_by_deal.setdefault(g["deal_id"], []).append(g)
+    deals = [
+        DealResult(
+            deal_id=d["deal_id"],
+            coverage=d["coverage"],
+            completeness=d["completeness"],
+            gaps=[KeptGap.model_validate(g) for g in gaps_by_deal.get(d["deal_id"], [])],
+        )
+        for d in sorted(row["deals"], key=lambda d: d["position"])
+    ]
+    return AccountResult(
+        **_summary_fields(account, row["changed_at"]),
+        key_people=sorted(
+            (PersonResult(person_id=p["person_id"], rank=p["rank"], score=p["score"]) for p in row["people"]),
+            key=lambda p: p.rank,
+        ),
+        deals=deals,
+    )
+
+
+def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dict[str, Any]:
+    """The AccountSummary fields of an AccountResult node's properties."""
+    computed_at = account["computed_at"]
+    return {
+        "account_id": account["account_id"],
+        "as_of": account["as_of"],
+        "computed_at": computed_at,
+        "open_deals": account["open_deals"],
+        "coverage": account.get("coverage"),
+        "completeness": account.get("completeness"),
+        "gaps_total": account["gaps_total"],
+        "gaps_by_kind": {kind: account.get(prop, 0) for kind, prop in _GAP_KIND_PROPS.items()},
+        "gaps_by_severity": {sev: account.get(prop, 0) for sev, prop in _SEVERITY_PROPS.items()},
+        "engagement_score": account["engagement_score"],
+        "engagement_trend": account["engagement_trend"],
+        "at_risk": account["at_risk"],
+        "buying_stage": account["buying_stage"],
+        "stale": changed_at is not None and changed_at > computed_at,
+    }
 
 
 class _WritePipeline:
@@ -808,6 +924,109 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._driver.session(database=self._database) as session:
             session.run(cypher.query("wipe")).consume()
             session.run(cypher.query("wipe_nodes")).consume()
+
+    # --- kept analysis results ------------------------------------------------------------
+
+    def mark_accounts_changed(
+        self,
+        *,
+        company_ids: Collection[str] = (),
+        person_ids: Collection[str] = (),
+        deal_ids: Collection[str] = (),
+        at: datetime | None = None,
+    ) -> set[str]:
+        if not (company_ids or person_ids or deal_ids):
+            return set()
+        text = cypher.query("mark_accounts_changed")
+        params = {
+            "company_ids": sorted(set(company_ids)),
+            "person_ids": sorted(set(person_ids)),
+            "deal_ids": sorted(set(deal_ids)),
+            "at": at or datetime.now(UTC),
+        }
+        ids: list[str] = self._write(lambda tx: tx.run(text, params).single(strict=True)["ids"])
+        return set(ids)
+
+    def accounts_to_refresh(self, *, everything: bool = False) -> list[str]:
+        return [row["id"] for row in self._read("accounts_to_refresh", everything=everything)]
+
+    def write_results(self, results: Sequence[AccountResult]) -> int:
+        if not results:
+            return 0
+        ids = [r.account_id for r in results]
+        accounts, deals, gaps, people = _result_rows(results)
+        deletes = cypher.statements("results_delete")
+        writes = [
+            (cypher.query("results_write_accounts"), accounts),
+            (cypher.query("results_write_deals"), deals),
+            (cypher.query("results_write_gaps"), gaps),
+            (cypher.query("results_write_people"), people),
+        ]
+
+        def work(tx: ManagedTransaction) -> int:
+            for statement in deletes:
+                tx.run(statement, ids=ids).consume()
+            for text, rows in writes:
+                if rows:
+                    tx.run(text, rows=rows).consume()
+            return len(tx.run(cypher.query("results_written"), ids=ids).single(strict=True)["ids"])
+
+        return self._write(work)
+
+    def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
+        rows = self._read("results_read", ids=sorted(set(company_ids)))
+        return {row["account"]["account_id"]: _result_of(row) for row in rows}
+
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        params = query.model_dump(mode="json")
+        params["search"] = query.search.casefold() if query.search else None
+        row = self._read("list_account_results", **params, offset=offset, limit=limit)[0]
+        return Page[AccountListing](
+            data=[
+                AccountListing(
+                    company=_parse(Company, item["company"]),
+                    result=AccountSummary(**_summary_fields(item["result"], item["changed_at"]))
+                    if item["result"]
+                    else None,
+                )
+                for item in row["data"]
+            ],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
+        )
+
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        check_page(offset, limit)
+        check_deal_filter(query)
+        row = self._read("list_deal_results", **query.model_dump(mode="json"), offset=offset, limit=limit)[0]
+        data = []
+        for item in row["data"]:
+            kept = item["result"]
+            result = None
+            if kept:
+                gaps = sorted(item["gaps"], key=lambda g: g["position"])
+                result = DealResult(
+                    deal_id=kept["deal_id"],
+                    coverage=kept["coverage"],
+                    completeness=kept["completeness"],
+                    gaps=[KeptGap.model_validate(g) for g in gaps],
+                )
+            changed_at = item["changed_at"]
+            data.append(
+                DealListing(
+                    deal=_parse(Deal, item["deal"]),
+                    result=result,
+                    as_of=kept["as_of"] if kept else None,
+                    computed_at=kept["computed_at"] if kept else None,
+                    stale=bool(kept and changed_at is not None and changed_at > kept["computed_at"]),
+                )
+            )
+        return Page[DealListing](data=data, count=row["count"], offset=offset, limit=limit)
 
     # --- lookups for identity resolution --------------------------------------------------
 

@@ -117,10 +117,10 @@ def test_analysis_timeout_is_408(tmp_path: Path, world_dir: Path, monkeypatch: p
 def test_unexpected_errors_are_500_problems_without_data(
     embedded_env: ApiEnv, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def boom(**_: Any) -> Any:
+    def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError("jane.doe@example.com leaked")
 
-    monkeypatch.setattr(embedded_env.store, "list_accounts", boom)
+    monkeypatch.setattr(embedded_env.store, "list_account_results", boom)
     with caplog.at_level(logging.DEBUG):
         response = embedded_env.get("/api/v1/accounts")
     body = assert_problem(response, 500)
@@ -131,10 +131,10 @@ def test_unexpected_errors_are_500_problems_without_data(
 def test_store_unavailable_is_503_with_retry_after(
     embedded_env: ApiEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def down(**_: Any) -> Any:
+    def down(*_: Any, **__: Any) -> Any:
         raise StoreUnavailableError("Neo4j is not reachable: ServiceUnavailable")
 
-    monkeypatch.setattr(embedded_env.store, "list_accounts", down)
+    monkeypatch.setattr(embedded_env.store, "list_account_results", down)
     response = embedded_env.get("/api/v1/accounts")
     assert_problem(response, 503)
     assert response.headers["Retry-After"] == str(embedded_env.settings.retry_after_s)

@@ -1,0 +1,183 @@
+"""Benchmark: `buyergraph refresh` of a generated book of accounts, against analysing them one by one.
+
+For each store (embedded, and Neo4j when NEO4J_URI / NEO4J_PASSWORD are set):
+
+- baseline: today's on-request path, one account after the other in one process: `store.account_graph`
+  + `analyze_account` with the ownership index built once (as a server does). Timed on a sample of
+  accounts and extrapolated to the whole book (`--sample`);
+- refresh: `api.refresh.refresh(..., everything=True)` on local Dask worker processes (one per core by
+  default), results written to the store.
+
+Then the account list sorted by high gaps (`list_account_results`), asked by 16 threads at once: p50
+and p95 over `--list-requests` requests, on the refreshed book and, with `--synthetic-accounts N`, on N
+synthetic accounts with kept results written straight into the store (a generated world of 100,000
+accounts takes too long to make on a 2-core machine).
+
+    python bench/bench_refresh.py [--accounts 10000] [--sample 100] [--workers N] [--no-neo4j]
+                                  [--no-embedded] [--synthetic-accounts 100000]
+
+The Neo4j database named by NEO4J_URI is WIPED: point it at a scratch server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.refresh import StoreAddress, refresh  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from graph.analyses import DEFAULT_CONFIG, OwnershipIndex, analyze_account  # noqa: E402
+from graph.analyses.portfolio import AccountFilter, AccountResult  # noqa: E402
+from graph.analyses.results import GapKind, Severity  # noqa: E402
+from graph.model import Company  # noqa: E402
+from graph.stores.base import GraphStore  # noqa: E402
+from graph.stores.embedded import EmbeddedStore  # noqa: E402
+from ingest.loader import ingest_paths  # noqa: E402
+from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world  # noqa: E402
+from ingest.titles import classify_title  # noqa: E402
+
+AS_OF: date = DEFAULT_AS_OF
+
+
+def baseline_per_account(store: GraphStore, ids: list[str], sample: int) -> float:
+    """Seconds per account of the on-request path, measured on a random sample."""
+    chosen = random.Random(7).sample(ids, min(sample, len(ids)))
+    ownership = OwnershipIndex.build(*store.ownership())
+    started = time.perf_counter()
+    for account_id in chosen:
+        account = store.account_graph(account_id)
+        analyze_account(
+            account, as_of=AS_OF, config=DEFAULT_CONFIG, ownership=ownership, classify=classify_title
+        )
+    return (time.perf_counter() - started) / len(chosen)
+
+
+def list_latency(store: GraphStore, requests: int, clients: int = 16) -> tuple[float, float]:
+    """p50 and p95 (ms) of the account list sorted by high gaps, `clients` threads at once."""
+    query = AccountFilter(sort="gaps_high", descending=True)
+
+    def one(_: int) -> float:
+        started = time.perf_counter()
+        store.list_account_results(query, offset=0, limit=50)
+        return (time.perf_counter() - started) * 1000
+
+    one(0)  # warm up (plans, caches)
+    with ThreadPoolExecutor(clients) as pool:
+        times = sorted(pool.map(one, range(requests)))
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def synthetic_results(store: GraphStore, count: int) -> None:
+    """`count` companies with a kept result each (random figures), written in batches."""
+    rng = random.Random(3)
+    now = datetime.now(UTC)
+    for start in range(0, count, 5000):
+        ids = [f"SYN-{i:07d}" for i in range(start, min(count, start + 5000))]
+        store.upsert_all([("companies", [Company(id=cid, name=f"Synthetic {cid}") for cid in ids])])
+        results = []
+        for cid in ids:
+            high = rng.randint(0, 6)
+            by_kind = {k.value: 0 for k in GapKind}
+            by_kind["missing_role"] = high
+            results.append(
+                AccountResult(
+                    account_id=cid,
+                    as_of=AS_OF,
+                    computed_at=now,
+                    open_deals=1,
+                    coverage=rng.random(),
+                    completeness=rng.random(),
+                    gaps_total=high,
+                    gaps_by_kind=by_kind,
+                    gaps_by_severity={
+                        Severity.HIGH.value: high,
+                        Severity.MEDIUM.value: 0,
+                        Severity.LOW.value: 0,
+                    },
+                    engagement_score=rng.random() * 100,
+                    engagement_trend="flat",
+                    at_risk=False,
+                    buying_stage="awareness",
+                    key_people=[],
+                    deals=[],
+                )
+            )
+        store.write_results(results)
+
+
+def run(name: str, store: GraphStore, address: StoreAddress, folder: Path, args: argparse.Namespace) -> None:
+    store.clear()
+    started = time.perf_counter()
+    ingest_paths([folder], store, progress=False)
+    print(
+        f"[{name}] ingest of {args.accounts:,} accounts: {time.perf_counter() - started:.1f} s (not measured)"
+    )
+    ids = store.accounts_to_refresh(everything=True)
+    per = baseline_per_account(store, ids, args.sample)
+    loop = per * len(ids)
+    print(
+        f"[{name}] baseline, one by one: {per * 1000:.0f} ms/account on {min(args.sample, len(ids))} "
+        f"accounts -> {loop:.1f} s for {len(ids):,} (extrapolated)"
+    )
+    summary = refresh(
+        store, address, as_of=AS_OF, config=DEFAULT_CONFIG, everything=True, workers=args.workers
+    )
+    print(
+        f"[{name}] refresh: {summary.written:,} accounts in {summary.elapsed_s:.1f} s on {summary.workers} "
+        f"-> {loop / summary.elapsed_s:.1f}x the baseline"
+    )
+    p50, p95 = list_latency(store, args.list_requests)
+    print(
+        f"[{name}] account list sorted by high gaps, {len(ids):,} accounts, 16 clients: "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+    )
+    if args.synthetic_accounts:
+        synthetic_results(store, args.synthetic_accounts)
+        p50, p95 = list_latency(store, args.list_requests)
+        print(
+            f"[{name}] account list sorted by high gaps, +{args.synthetic_accounts:,} synthetic accounts, "
+            f"16 clients: p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--list-requests", type=int, default=200)
+    parser.add_argument("--synthetic-accounts", type=int, default=0)
+    parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--no-embedded", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
+        folder = Path(tmp) / "world"
+        started = time.perf_counter()
+        generate_world(folder, args.accounts, seed=5, progress=False)
+        print(f"generated {args.accounts:,} accounts in {time.perf_counter() - started:.1f} s (not measured)")
+        if not args.no_embedded:
+            home = Path(tmp) / "store"
+            with EmbeddedStore(home) as store:
+                run("embedded", store, StoreAddress(Settings(NEO4J_URI=None), str(home)), folder, args)
+        if not args.no_neo4j and os.environ.get("NEO4J_URI"):
+            settings = Settings()
+            from api.stores import open_store
+
+            with open_store(settings) as store:
+                run("neo4j", store, StoreAddress(settings), folder, args)
+
+
+if __name__ == "__main__":
+    main()

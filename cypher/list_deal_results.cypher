@@ -1,0 +1,37 @@
+// A page of every deal, filtered on its fields and kept result, sorted by one allow-listed figure
+// ($sort; deals without it last), then name and id. A deal without status counts as open.
+MATCH (d:Deal)
+WHERE ($status IS NULL OR coalesce(d.status, 'open') = $status)
+  AND ($stage IS NULL OR d.stage = $stage)
+  AND ($min_amount IS NULL OR d.amount >= $min_amount)
+  AND ($max_amount IS NULL OR d.amount <= $max_amount)
+  AND ($owner IS NULL OR d.owner_rep_id = $owner)
+  AND ($account_id IS NULL OR d.company_id = $account_id)
+OPTIONAL MATCH (r:DealResult {deal_id: d.id, account_id: d.company_id})
+WITH d, r
+WHERE $gap_kind IS NULL OR $gap_kind IN r.gap_kinds
+WITH d, r,
+     CASE $sort
+       WHEN 'amount' THEN d.amount
+       WHEN 'coverage' THEN r.coverage
+       WHEN 'completeness' THEN r.completeness
+       WHEN 'gaps_total' THEN r.gaps_total
+       WHEN 'gaps_high' THEN r.gaps_high
+     END AS figure
+WITH d, r, CASE WHEN $descending THEN -figure ELSE figure END AS key
+ORDER BY key IS NULL, key, coalesce(d.name, ''), d.id
+WITH collect({d: d, r: r}) AS matched
+WITH size(matched) AS count, matched[$offset..($offset + $limit)] AS page
+CALL (page) {
+  UNWIND page AS row
+  WITH row.d AS d, row.r AS r
+  OPTIONAL MATCH (c:Company {id: d.company_id})
+  RETURN collect({
+    deal: d {.*},
+    result: r {.*},
+    changed_at: c.changed_at,
+    gaps: CASE WHEN r IS NULL THEN [] ELSE
+          COLLECT { MATCH (g:Gap {deal_id: d.id, account_id: r.account_id}) RETURN g {.*} } END
+  }) AS data
+}
+RETURN count, data

@@ -1,0 +1,312 @@
+"""The results `buyergraph refresh` keeps in the store for every account, and the rules behind them.
+
+An account's kept result is a summary of its full analysis (graph/analyses/report.py) that portfolio
+questions need across thousands of accounts: coverage, committee completeness, gap counts, engagement
+score and trend, risk and buying stage, key people, and each open deal's gaps. The rules that turn an
+analysis into these figures (coverage over deals, completeness, the engagement trend) live here once;
+the account list page and the API read them from here or from the kept results.
+
+>>> from datetime import UTC, date, datetime
+>>> from graph.analyses import analyze_account
+>>> from graph.model import AccountGraph, Company, Deal
+>>> account = AccountGraph(company=Company(id="c", name="C"), deals=[Deal(id="d", company_id="c")])
+>>> analysis = analyze_account(account, as_of=date(2025, 1, 1))
+>>> kept = account_result(account, analysis, computed_at=datetime(2025, 1, 1, tzinfo=UTC))
+>>> kept.open_deals, kept.completeness, kept.gaps_by_kind["missing_role"]
+(1, 0.0, 2)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity
+from graph.model import AccountGraph, BuyingRole, Company, Deal
+
+__all__ = [
+    "ACCOUNT_SORTS",
+    "DEAL_SORTS",
+    "AccountFilter",
+    "AccountListing",
+    "AccountResult",
+    "AccountSummary",
+    "DealFilter",
+    "DealListing",
+    "summary_of",
+    "sort_key",
+    "DealResult",
+    "KeptGap",
+    "PersonResult",
+    "TREND_MONTHS",
+    "TRENDS",
+    "account_coverage",
+    "account_result",
+    "deal_completeness",
+    "monthly_touches",
+    "trend_of",
+]
+
+#: How many months the engagement trend (and the account list's chart) covers.
+TREND_MONTHS = 12
+#: The engagement trends: the last three months of touches against the three before.
+TRENDS = ("rising", "falling", "flat", "none")
+
+
+class KeptGap(BaseModel):
+    """One gap of a deal as kept: what a portfolio query filters on, and what to do."""
+
+    kind: GapKind
+    role: BuyingRole | None = None
+    person_id: str | None = None
+    severity: Severity
+    detail: str
+    next_step: str
+
+
+class DealResult(BaseModel):
+    """One open deal's kept result."""
+
+    deal_id: str
+    #: Influence-weighted share of the deal's key people our reps can reach, in [0, 1].
+    coverage: float
+    #: Share of the roles the deal's template requires that someone holds, in [0, 1].
+    completeness: float
+    gaps: list[KeptGap]
+
+
+class PersonResult(BaseModel):
+    """One key person's influence in the account (rank 1 is the most influential)."""
+
+    person_id: str
+    rank: int
+    score: float
+
+
+class AccountSummary(BaseModel):
+    """One account's kept figures, computed for `as_of` at `computed_at` (what lists sort and filter on).
+
+    `stale` is set by the store when it reads the result back: the account's data changed after
+    `computed_at`, so the figures may be out of date until the next refresh.
+    """
+
+    account_id: str
+    as_of: date
+    computed_at: datetime
+    open_deals: int
+    #: Amount-weighted mean coverage of the open deals; None without open deals.
+    coverage: float | None
+    #: Amount-weighted mean completeness of the open deals' committees; None without open deals.
+    completeness: float | None
+    gaps_total: int
+    #: Open-deal gaps per kind and per severity; every kind and severity is present (0 when none).
+    gaps_by_kind: dict[str, int]
+    gaps_by_severity: dict[str, int]
+    engagement_score: float
+    engagement_trend: str
+    at_risk: bool
+    buying_stage: str
+    stale: bool = False
+
+    @property
+    def gaps_high(self) -> int:
+        return self.gaps_by_severity.get(Severity.HIGH.value, 0)
+
+
+class AccountResult(AccountSummary):
+    """One account's kept result: its figures, its key people and its open deals' results."""
+
+    key_people: list[PersonResult]
+    deals: list[DealResult]
+
+
+#: What account lists may be sorted by (`-` in front of a name: descending), besides the name.
+ACCOUNT_SORTS = ("name", "coverage", "completeness", "gaps_total", "gaps_high", "engagement_score")
+#: What deal lists may be sorted by.
+DEAL_SORTS = ("name", "amount", "coverage", "completeness", "gaps_total", "gaps_high")
+
+
+class AccountFilter(BaseModel):
+    """Filters and order of an account list across the whole book (every filter optional).
+
+    Filters on kept figures leave out accounts without a kept result; sorting by a figure puts
+    accounts without one last, then orders by name and id.
+    """
+
+    search: str | None = None
+    industry: str | None = None
+    status: str | None = None
+    #: Accounts with a deal owned by this rep.
+    owner: str | None = None
+    gap_kind: GapKind | None = None
+    trend: str | None = None
+    at_risk: bool | None = None
+    buying_stage: str | None = None
+    min_coverage: float | None = None
+    max_coverage: float | None = None
+    min_completeness: float | None = None
+    max_completeness: float | None = None
+    min_gaps: int | None = None
+    min_gaps_high: int | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+class DealFilter(BaseModel):
+    """Filters and order of the list of every deal (a deal without status counts as open)."""
+
+    status: str | None = None
+    stage: str | None = None
+    min_amount: float | None = None
+    max_amount: float | None = None
+    gap_kind: GapKind | None = None
+    owner: str | None = None
+    account_id: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+class AccountListing(BaseModel):
+    """One row of an account list: the company and its kept figures (None before any refresh)."""
+
+    company: Company
+    result: AccountSummary | None = None
+
+
+class DealListing(BaseModel):
+    """One row of the deal list: the deal, its kept result (open deals, once refreshed) and freshness."""
+
+    deal: Deal
+    result: DealResult | None = None
+    as_of: date | None = None
+    computed_at: datetime | None = None
+    stale: bool = False
+
+
+def summary_of(result: AccountResult) -> AccountSummary:
+    """The figures of a kept result, without its people and deals."""
+    return AccountSummary.model_validate(result.model_dump(exclude={"key_people", "deals"}))
+
+
+def sort_key(figure: float | int | None, descending: bool) -> tuple[bool, float]:
+    """Order of one sortable figure: present ones first, ascending or descending."""
+    if figure is None:
+        return (True, 0.0)
+    return (False, -float(figure) if descending else float(figure))
+
+
+def _weights(deals: list[DealAnalysis]) -> list[float]:
+    """Deal amounts in the base currency, so that deals in different currencies weigh alike."""
+    return [max(d.amount_in_base or 0.0, 1.0) for d in deals]
+
+
+def account_coverage(deals: list[DealAnalysis]) -> float | None:
+    """The account's coverage: the open deals' coverage weighted by amount (None without deals)."""
+    if not deals:
+        return None
+    weights = _weights(deals)
+    return sum(w * d.coverage.score for w, d in zip(weights, deals, strict=True)) / sum(weights)
+
+
+def deal_completeness(deal: DealAnalysis) -> float:
+    """Share of the deal's required roles that somebody holds (a missing_role gap is a role nobody
+    holds); 1.0 when the template requires nothing."""
+    required = set(deal.required_roles)
+    if not required:
+        return 1.0
+    missing = {g.role for g in deal.gaps if g.kind == GapKind.MISSING_ROLE and g.role in required}
+    return (len(required) - len(missing)) / len(required)
+
+
+def _month_start(day: date, back: int) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONTHS) -> list[tuple[str, int]]:
+    """Touches with the account's people per calendar month, oldest first, ending with as_of's month."""
+    starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
+    counts = dict.fromkeys(starts, 0)
+    first = starts[0]
+    for at in account.touches.ats:
+        day = at.date()
+        if first <= day <= as_of:
+            counts[date(day.year, day.month, 1)] += 1
+    return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
+
+
+def trend_of(counts: list[int]) -> tuple[str, str]:
+    """Compare the last three months with the three before: (trend, a sentence saying so)."""
+    recent, before = sum(counts[-3:]), sum(counts[-6:-3])
+    if recent == 0 and before == 0:
+        return "none", "no touches in the last six months"
+    if recent >= before * 1.25 + 1:
+        return "rising", f"{recent} touches in the last three months, up from {before}"
+    if recent * 1.25 + 1 <= before:
+        return "falling", f"{recent} touches in the last three months, down from {before}"
+    return "flat", f"{recent} touches in the last three months, {before} in the three before"
+
+
+def account_result(
+    account: AccountGraph, analysis: AccountAnalysis, *, computed_at: datetime
+) -> AccountResult:
+    """The kept result of one account from its full analysis (`analyze_account`) and its records.
+
+    `computed_at` is when the account's records were read: a change written after it makes the result
+    stale.
+    """
+    deals = analysis.deals
+    completeness_by_deal = {d.deal_id: deal_completeness(d) for d in deals}
+    weights = _weights(deals)
+    completeness = (
+        sum(w * completeness_by_deal[d.deal_id] for w, d in zip(weights, deals, strict=True)) / sum(weights)
+        if deals
+        else None
+    )
+    gaps = [g for d in deals for g in d.gaps]
+    by_kind = {kind.value: 0 for kind in GapKind}
+    by_severity = {severity.value: 0 for severity in Severity}
+    for gap in gaps:
+        by_kind[gap.kind.value] += 1
+        by_severity[gap.severity.value] += 1
+    trend, _ = trend_of([n for _, n in monthly_touches(account, analysis.as_of)])
+    coverage = account_coverage(deals)
+    return AccountResult(
+        account_id=analysis.account_id,
+        as_of=analysis.as_of,
+        computed_at=computed_at,
+        open_deals=len(deals),
+        coverage=None if coverage is None else round(coverage, 4),
+        completeness=None if completeness is None else round(completeness, 4),
+        gaps_total=len(gaps),
+        gaps_by_kind=by_kind,
+        gaps_by_severity=by_severity,
+        engagement_score=round(analysis.engagement.account_score, 4),
+        engagement_trend=trend,
+        at_risk=analysis.engagement.at_risk,
+        buying_stage=analysis.engagement.buying_stage.value,
+        key_people=[
+            PersonResult(person_id=k.person_id, rank=k.rank, score=round(k.score, 4))
+            for k in analysis.key_people
+        ],
+        deals=[
+            DealResult(
+                deal_id=d.deal_id,
+                coverage=round(d.coverage.score, 4),
+                completeness=round(completeness_by_deal[d.deal_id], 4),
+                gaps=[
+                    KeptGap(
+                        kind=g.kind,
+                        role=g.role,
+                        person_id=g.person_id,
+                        severity=g.severity,
+                        detail=g.detail,
+                        next_step=g.next_step,
+                    )
+                    for g in d.gaps
+                ],
+            )
+            for d in deals
+        ],
+    )

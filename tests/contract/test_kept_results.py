@@ -1,0 +1,182 @@
+"""Kept analysis results (`buyergraph refresh`): both stores keep, replace, read back and mark stale alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from graph.analyses import analyze_account
+from graph.analyses.portfolio import AccountFilter, AccountResult, DealFilter, account_result
+from graph.errors import InvalidInputError
+from graph.model import Person
+from graph.stores.base import GraphStore
+from tests.contract.world import world
+from tests.unit.generated_world import generate
+from tests.unit.generated_world import load as load_world
+
+AS_OF = date(2025, 6, 1)
+COMPUTED = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+
+
+def result_of(store: GraphStore, company_id: str, computed_at: datetime = COMPUTED) -> AccountResult:
+    account = store.account_graph(company_id)
+    return account_result(account, analyze_account(account, as_of=AS_OF), computed_at=computed_at)
+
+
+def test_results_are_kept_and_read_back_whole(store: GraphStore) -> None:
+    store.upsert_all(world())
+    results = [result_of(store, cid) for cid in ("c-acme", "c-acme-cn", "c-globex")]
+    acme_cn = results[1]
+    assert acme_cn.open_deals == 1 and acme_cn.gaps_total > 0 and acme_cn.key_people
+    assert store.write_results(results) == 3
+    kept = store.read_results(["c-acme", "c-acme-cn", "c-globex", "c-nowhere"])
+    assert set(kept) == {"c-acme", "c-acme-cn", "c-globex"}
+    assert kept["c-acme-cn"] == acme_cn
+    assert not kept["c-acme-cn"].stale
+
+
+def test_a_new_result_replaces_the_old_one(store: GraphStore) -> None:
+    store.upsert_all(world())
+    first = result_of(store, "c-acme-cn")
+    store.write_results([first])
+    fewer = first.model_copy(
+        update={
+            "computed_at": COMPUTED + timedelta(hours=1),
+            "deals": [d.model_copy(update={"gaps": d.gaps[:1]}) for d in first.deals],
+            "key_people": first.key_people[:1],
+        }
+    )
+    store.write_results([fewer])
+    kept = store.read_results(["c-acme-cn"])["c-acme-cn"]
+    assert kept == fewer
+    assert len(kept.deals[0].gaps) == 1 and len(kept.key_people) == 1
+
+
+def test_results_of_unknown_accounts_are_dropped(store: GraphStore) -> None:
+    store.upsert_all(world())
+    ghost = result_of(store, "c-globex").model_copy(update={"account_id": "c-ghost", "deals": []})
+    assert store.write_results([ghost]) == 0
+    assert store.read_results(["c-ghost"]) == {}
+
+
+def test_a_change_after_the_refresh_makes_the_result_stale(store: GraphStore) -> None:
+    store.upsert_all(world())
+    ids = ["c-acme", "c-acme-cn", "c-globex"]
+    assert store.accounts_to_refresh() == sorted(ids)  # nothing kept yet
+    store.write_results([result_of(store, cid) for cid in ids])
+    assert store.accounts_to_refresh() == []
+    assert store.accounts_to_refresh(everything=True) == sorted(ids)
+
+    # A person's account changes: only that account is stale.
+    store.upsert("people", [Person(id="p-us", name="Jane Doe", title="CIO")])
+    marked = store.mark_accounts_changed(person_ids=["p-us"], at=COMPUTED + timedelta(minutes=5))
+    assert marked == {"c-acme"}
+    assert store.read_results(["c-acme"])["c-acme"].stale
+    assert not store.read_results(["c-globex"])["c-globex"].stale
+    assert store.accounts_to_refresh() == ["c-acme"]
+
+    # A deal names its account too; a refresh computed after the change is fresh again.
+    assert store.mark_accounts_changed(deal_ids=["d-1"], at=COMPUTED + timedelta(minutes=5)) == {"c-acme-cn"}
+    store.write_results(
+        [result_of(store, cid, COMPUTED + timedelta(minutes=10)) for cid in ("c-acme", "c-acme-cn")]
+    )
+    assert store.accounts_to_refresh() == []
+    assert not store.read_results(["c-acme"])["c-acme"].stale
+
+
+def test_clear_removes_kept_results(store: GraphStore) -> None:
+    store.upsert_all(world())
+    store.write_results([result_of(store, "c-globex")])
+    store.clear()
+    assert store.read_results(["c-globex"]) == {}
+
+
+@pytest.fixture
+def refreshed(store: GraphStore, tmp_path: Path) -> dict[str, AccountResult]:
+    """A generated world of 10 accounts, every account but the last refreshed."""
+    load_world(generate(tmp_path / "world", 10, seed=21), store)
+    ids = store.accounts_to_refresh()
+    results = []
+    for cid in ids[:-1]:
+        account = store.account_graph(cid)
+        results.append(
+            account_result(account, analyze_account(account, as_of=AS_OF), computed_at=datetime.now(UTC))
+        )
+    store.write_results(results)
+    return store.read_results(ids)
+
+
+def test_account_list_sorts_and_filters_every_account_on_kept_figures(
+    store: GraphStore, refreshed: dict[str, AccountResult]
+) -> None:
+    everyone = store.list_account_results(AccountFilter(), limit=500)
+    assert everyone.count == len(refreshed) + 1
+    assert [r.company.name for r in everyone.data] == sorted(r.company.name for r in everyone.data)
+
+    page = store.list_account_results(AccountFilter(sort="gaps_high", descending=True), limit=500)
+    expected = sorted(refreshed.values(), key=lambda r: (-r.gaps_high, store.get_company(r.account_id).name))
+    assert [r.company.id for r in page.data][: len(expected)] == [r.account_id for r in expected]
+    assert page.data[-1].result is None  # never refreshed: last
+
+    second = store.list_account_results(AccountFilter(sort="gaps_high", descending=True), offset=2, limit=3)
+    assert [r.company.id for r in second.data] == [r.company.id for r in page.data[2:5]]
+    assert second.count == page.count
+
+    by_coverage = store.list_account_results(AccountFilter(sort="coverage", min_coverage=0.0), limit=500)
+    name = {r.company.id: r.company.name for r in everyone.data}
+    covered = [
+        (r.coverage, r.account_id)
+        for r in sorted(refreshed.values(), key=lambda r: (r.coverage or 0, name[r.account_id], r.account_id))
+        if r.coverage is not None
+    ]
+    assert [(r.result.coverage, r.company.id) for r in by_coverage.data if r.result] == covered
+
+    kind = next(k for r in refreshed.values() for k, n in r.gaps_by_kind.items() if n)
+    with_kind = store.list_account_results(AccountFilter(gap_kind=kind), limit=500)
+    assert {r.company.id for r in with_kind.data} == {
+        r.account_id for r in refreshed.values() if r.gaps_by_kind[kind]
+    }
+    risky = store.list_account_results(AccountFilter(at_risk=True), limit=500)
+    assert {r.company.id for r in risky.data} == {r.account_id for r in refreshed.values() if r.at_risk}
+    stage = next(iter(refreshed.values())).buying_stage
+    staged = store.list_account_results(AccountFilter(buying_stage=stage), limit=500)
+    assert {r.company.id for r in staged.data} == {
+        r.account_id for r in refreshed.values() if r.buying_stage == stage
+    }
+
+
+def test_account_list_filters_by_owner_and_refuses_unknown_sorts(
+    store: GraphStore, refreshed: dict[str, AccountResult]
+) -> None:
+    deals = store.list_deal_results(DealFilter(), limit=500).data
+    owner = next(d.deal.owner_rep_id for d in deals if d.deal.owner_rep_id)
+    owned = store.list_account_results(AccountFilter(owner=owner), limit=500)
+    assert {r.company.id for r in owned.data} == {
+        d.deal.company_id for d in deals if d.deal.owner_rep_id == owner
+    }
+    with pytest.raises(InvalidInputError):
+        store.list_account_results(AccountFilter(sort="name; DROP"))
+    with pytest.raises(InvalidInputError):
+        store.list_deal_results(DealFilter(sort="secret"))
+
+
+def test_deal_list_filters_and_sorts_every_deal(
+    store: GraphStore, refreshed: dict[str, AccountResult]
+) -> None:
+    everything = store.list_deal_results(DealFilter(), limit=500)
+    open_kept = {d.deal_id: d for r in refreshed.values() for d in r.deals}
+    open_deals = store.list_deal_results(DealFilter(status="open", sort="amount", descending=True), limit=500)
+    amounts = [d.deal.amount for d in open_deals.data if d.deal.amount is not None]
+    assert amounts == sorted(amounts, reverse=True) and open_deals.count < everything.count
+    for row in open_deals.data:
+        if row.deal.id in open_kept:
+            assert row.result == open_kept[row.deal.id] and row.as_of == AS_OF and not row.stale
+    big = store.list_deal_results(DealFilter(min_amount=50000, max_amount=200000), limit=500)
+    assert big.data and all(50000 <= (d.deal.amount or 0) <= 200000 for d in big.data)
+    kind = next(g.kind for d in open_kept.values() for g in d.gaps)
+    with_kind = store.list_deal_results(DealFilter(gap_kind=kind), limit=500)
+    assert {d.deal.id for d in with_kind.data} == {
+        d.deal_id for d in open_kept.values() if any(g.kind == kind for g in d.gaps)
+    }

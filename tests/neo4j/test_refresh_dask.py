@@ -1,0 +1,109 @@
+"""Refresh through a real Dask cluster: a `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from api.refresh import StoreAddress, compute_results, refresh
+from api.settings import Settings
+from graph.analyses import DEFAULT_CONFIG
+from graph.stores.base import GraphStore
+from tests.unit.generated_world import generate, load
+
+AS_OF = date(2026, 6, 30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _dask() -> str:
+    found = shutil.which("dask", path=str(Path(sys.executable).parent))
+    assert found, "the dask command (from the distributed package) is not installed"
+    return found
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A scheduler and two single-thread workers as subprocesses; all stopped afterwards."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    log = (tmp_path / "dask.log").open("w")
+    procs = [
+        subprocess.Popen(
+            [_dask(), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    ]
+    try:
+        for _ in range(2):
+            procs.append(
+                subprocess.Popen(
+                    [_dask(), "worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                )
+            )
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:  # type: ignore[no-untyped-call]
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+    assert all(proc.poll() is not None for proc in procs)
+
+
+@pytest.mark.neo4j
+def test_refresh_runs_on_a_dask_cluster_and_keeps_every_result(
+    neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str], dask_cluster: str, tmp_path: Path
+) -> None:
+    uri, user, password, database = neo4j_connection
+    load(generate(tmp_path / "world", 8, seed=5), neo4j_store)
+    ids = neo4j_store.accounts_to_refresh()
+    assert len(ids) >= 8
+    settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    summary = refresh(
+        neo4j_store,
+        StoreAddress(settings),
+        as_of=AS_OF,
+        config=DEFAULT_CONFIG,
+        everything=True,
+        scheduler=dask_cluster,
+        progress=False,
+    )
+    assert summary.written == summary.accounts == len(ids)
+    assert dask_cluster in summary.workers
+    assert neo4j_store.accounts_to_refresh() == []
+    kept = neo4j_store.read_results(ids)
+    expected = {
+        r.account_id: r for r in compute_results(neo4j_store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)
+    }
+    for account_id in ids:
+        assert kept[account_id] == expected[account_id].model_copy(
+            update={"computed_at": kept[account_id].computed_at}
+        )
