@@ -90,7 +90,7 @@ def ingest(
                 on_wait=_say_waiting,
             )
             if result.changed_accounts and not no_refresh and not (strict and result.rejects):
-                _refresh_changed(ctx, store, result.changed_accounts)
+                _refresh_changed(ctx, store, result.changed_accounts, quiet=as_json)
     except (IngestBusyError, WriteFailedError) as exc:
         _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)
     if rejects is not None:
@@ -112,7 +112,7 @@ def ingest(
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[str]) -> None:
+def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[str], *, quiet: bool) -> None:
     """Refresh the kept results of the accounts the ingest changed, as of today."""
     from datetime import UTC, datetime
 
@@ -128,7 +128,8 @@ def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[st
         config=load_config(),
         account_ids=account_ids,
     )
-    typer.echo(f"refreshed the analyses of {summary.written:,} changed account(s)", err=True)
+    if not quiet:  # --json prints the summary alone
+        typer.echo(f"refreshed the analyses of {summary.written:,} changed account(s)", err=True)
 
 
 def _say_waiting(holder: IngestLockHolder | None) -> None:
