@@ -99,8 +99,13 @@ def ingest(
                 on_wait=_say_waiting,
                 headers=get_settings().headers_file,
             )
+<<<<<<< HEAD
             if result.changed_accounts and not no_refresh and not (strict and result.blocking_rejects):
                 _refresh_changed(ctx, store, result.changed_accounts)
+=======
+            if result.changed_accounts and not no_refresh and not (strict and result.rejects):
+                _refresh_changed(ctx, store, result.changed_accounts, quiet=as_json)
+>>>>>>> wip/h5
     except (IngestBusyError, WriteFailedError) as exc:
         _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)
     if rejects is not None:
@@ -136,7 +141,7 @@ def _why_nothing(result: IngestResult) -> str:
     return "no file was recognised or readable"
 
 
-def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[str]) -> None:
+def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[str], *, quiet: bool) -> None:
     """Refresh the kept results of the accounts the ingest changed, as of today."""
     from datetime import UTC, datetime
 
@@ -152,7 +157,8 @@ def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[st
         config=load_config(),
         account_ids=account_ids,
     )
-    typer.echo(f"refreshed the analyses of {summary.written:,} changed account(s)", err=True)
+    if not quiet:  # --json prints the summary alone
+        typer.echo(f"refreshed the analyses of {summary.written:,} changed account(s)", err=True)
 
 
 def _say_waiting(holder: IngestLockHolder | None) -> None:
