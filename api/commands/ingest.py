@@ -99,13 +99,8 @@ def ingest(
                 on_wait=_say_waiting,
                 headers=get_settings().headers_file,
             )
-<<<<<<< HEAD
             if result.changed_accounts and not no_refresh and not (strict and result.blocking_rejects):
-                _refresh_changed(ctx, store, result.changed_accounts)
-=======
-            if result.changed_accounts and not no_refresh and not (strict and result.rejects):
                 _refresh_changed(ctx, store, result.changed_accounts, quiet=as_json)
->>>>>>> wip/h5
     except (IngestBusyError, WriteFailedError) as exc:
         _fail(exc, EXIT_BUSY if isinstance(exc, IngestBusyError) else EXIT_WRITE_FAILED)
     if rejects is not None:

@@ -545,6 +545,7 @@ class EmbeddedStore(GraphStore):
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
+            self._erase_results_naming(person_id)
             removed_rels = 0
             removed_touches = 0
             for tid in sorted(self._touches_by_person.pop(person_id, set())):
@@ -589,6 +590,31 @@ class EmbeddedStore(GraphStore):
         return ErasureReport(
             person_id=person_id, removed_nodes=removed_nodes, removed_relationships=removed_rels
         )
+
+    def _erase_results_naming(self, person_id: str) -> None:
+        """Drop the kept results of every account the person belongs to (gap texts and key-people
+        lists name people; the rule of cypher/erase_person_results.cypher) and mark the accounts
+        changed, so that the next refresh computes them again without the person."""
+        accounts = {key[1] for key in self._rels_by_first["employment"].get(person_id, ())}
+        company_id = self._tables["people"][person_id].get("company_id")
+        if company_id:
+            accounts.add(company_id)
+        self._load_results()
+        accounts |= {
+            cid
+            for cid, result in self._results.items()
+            if any(p.person_id == person_id for p in result.key_people)
+        }
+        if not accounts:
+            return
+        when = datetime.now(UTC).isoformat()
+
+        def change(doc: dict[str, Any]) -> None:
+            for cid in accounts:
+                doc["results"].pop(cid, None)
+            doc["changed"].update(dict.fromkeys(accounts, when))
+
+        self._update_results(change)
 
     def _domain_account_only_of(self, person: Row) -> str | None:
         """The person's account when ingest created it for their e-mail domain alone (the rule of

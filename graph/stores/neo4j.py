@@ -882,14 +882,18 @@ class Neo4jStore(GraphStore):
             )
 
     def erase_person(self, person_id: str) -> ErasureReport:
-        """The person, what concerns only them, and an account that exists only because of their
-        e-mail domain; the store version moves in the same transaction (see `data_version`)."""
+        """The person, what concerns only them, an account that exists only because of their e-mail
+        domain, and the kept results of their accounts (which name people: they read as missing
+        until the next refresh); the store version moves in the same transaction (see
+        `data_version`)."""
         account_text = cypher.query("erase_domain_account")
         text = cypher.query("erase_person")
         bump = cypher.query("bump_store_version")
         aliases_text = cypher.query("erase_person_aliases")
+        results_text = cypher.query("erase_person_results")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id, **_PACKING).single()
             if record is None:

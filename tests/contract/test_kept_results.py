@@ -86,6 +86,21 @@ def test_a_change_after_the_refresh_makes_the_result_stale(store: GraphStore) ->
     assert not store.read_results(["c-acme"])["c-acme"].stale
 
 
+def test_erasing_a_person_removes_the_kept_results_that_name_them(store: GraphStore) -> None:
+    """Gap texts and key-people lists name people: an erased person must not live on in them."""
+    store.upsert_all(world())
+    ids = ["c-acme", "c-acme-cn", "c-globex"]
+    store.write_results([result_of(store, cid) for cid in ids])
+    before = store.read_results(["c-acme-cn"])["c-acme-cn"]
+    assert "p-cfo" in {p.person_id for p in before.key_people}
+    store.erase_person("p-cfo")
+    kept = store.read_results(ids)
+    assert "c-acme-cn" not in kept  # gone, not merely stale
+    assert "Li Na" not in "".join(r.model_dump_json() for r in kept.values())
+    assert set(kept) == {"c-acme", "c-globex"}  # other accounts keep theirs
+    assert store.accounts_to_refresh() == ["c-acme-cn"]
+
+
 def test_clear_removes_kept_results(store: GraphStore) -> None:
     store.upsert_all(world())
     store.write_results([result_of(store, "c-globex")])
