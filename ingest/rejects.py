@@ -58,6 +58,8 @@ class FileNote(BaseModel):
     ignored_columns: list[str] = Field(default_factory=list)
     #: Rows read but deliberately not loaded (e.g. HubSpot notes and tasks, which are not touches).
     skipped: int = 0
+    #: Why those rows were not loaded, with how many each (empty: they are not touches).
+    skip_reasons: dict[str, int] = Field(default_factory=dict)
     error: str | None = None
 
 

@@ -21,7 +21,13 @@ from ingest.readers.dynamics import dynamics_object, read_dynamics
 from ingest.readers.excel import EXCEL_SUFFIXES, Workbooks
 from ingest.readers.hubspot import hubspot_object, read_hubspot
 from ingest.readers.native import native_kind, read_native_file
-from ingest.readers.salesforce import SALESFORCE_OBJECTS, read_salesforce, salesforce_object
+from ingest.readers.salesforce import (
+    SALESFORCE_OBJECTS,
+    read_salesforce,
+    salesforce_groups,
+    salesforce_object,
+    unused_salesforce_object,
+)
 from ingest.readers.scratch import Scratch
 from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
 from ingest.rejects import FileNote, Reject, SourceRecord
@@ -110,6 +116,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
         zh_obj = chinese_object(path)
         if zh_obj:
             return Detected("chinese", zh_obj)
+    if forced in ("auto", "salesforce"):
+        unused = unused_salesforce_object(path, header)
+        if unused:
+            return Detected("salesforce", unused)  # reported as not used when read
     return None
 
 
@@ -272,16 +282,9 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
         for path in read_plan.native.get(kind, []):
             yield from _guarded(read_native_file(path, kind, read_plan.notes[path]), read_plan.notes)
     if read_plan.salesforce:
-        for obj, path in list(read_plan.salesforce.items()):
-            # Each object alone, so that an unreadable file stops only itself.
-            single = {obj: path}
-            if obj in ("Task", "Event"):
-                relation = f"{obj}Relation"
-                if relation in read_plan.salesforce:
-                    single[relation] = read_plan.salesforce[relation]
-            elif obj.endswith("Relation"):
-                continue
-            yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
+        # Each object alone (with the helpers it needs), so that an unreadable file stops only itself.
+        for group in salesforce_groups(read_plan.salesforce):
+            yield from _guarded(read_salesforce(group, read_plan.notes), read_plan.notes)
     if read_plan.hubspot:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
     if read_plan.dynamics:

@@ -132,21 +132,37 @@ def test_salesforce_warehouse_tables_read_as_their_objects(datasets: Path, tmp_p
     result, store = _ingest(tmp_path, folder)
     notes = {n.file: n for n in result.summary.files}
     kinds = result.summary.kinds
+    leads = len(_rows(folder / "sf_lead_data.csv"))
+    prospects = sum(1 for m in result.merges if m["reason"].startswith("prospect account created"))
     for file, (obj, kind) in objects.items():
         rows = _rows(folder / file)
         assert (notes[file].format, notes[file].object, notes[file].rows) == ("salesforce", obj, len(rows))
-        assert kinds[kind].read == len(rows)
-        assert kinds[kind].loaded + kinds[kind].merged + kinds[kind].rejected == len(rows)
+        # Older versions of a record (history mode: _fivetran_active false) are skipped, not read.
+        superseded = sum(1 for r in rows if r.get("_fivetran_active") == "false")
+        assert notes[file].skipped == superseded
+        rows_read = len(rows) - superseded + (leads if kind == "people" else 0)  # leads are people
+        assert kinds[kind].read == rows_read
+        created = prospects if kind == "companies" else 0
+        assert kinds[kind].loaded - created + kinds[kind].merged + kinds[kind].rejected == rows_read
     assert "_fivetran_synced" in notes["sf_account_data.csv"].ignored_columns
     touch_rows = len(_rows(folder / "sf_task_data.csv")) + len(_rows(folder / "sf_event_data.csv"))
     assert kinds["touches"].read == touch_rows
     accounts = _rows(folder / "sf_account_data.csv")
-    assert kinds["companies"].loaded == len(accounts) - 1  # the two "Blue Test" rows share name and website
+    # Deleted records (is_deleted, in Salesforce's recycle bin) are rejected with that reason.
+    live = [a for a in accounts if a["is_deleted"] != "true" and a["_fivetran_active"] != "false"]
+    deleted = [r for r in result.rejects if r.file == "sf_account_data.csv"]
+    assert {r.reason for r in deleted} == {
+        "the record is deleted in Salesforce (in its recycle bin); not loaded"
+    }
+    assert len(deleted) == sum(
+        1 for a in accounts if a["is_deleted"] == "true" and a["_fivetran_active"] != "false"
+    )
+    assert kinds["companies"].loaded == len(live) + prospects  # and the prospect account of the one lead
     company = store.get_company(accounts[0]["id"])
     assert company.name == accounts[0]["name"]
     # The seeds are obfuscated: contacts and opportunities point at hashed account ids.
     for reject in result.rejects:
-        if reject.file == "sf_opportunity_data.csv":
+        if reject.file == "sf_opportunity_data.csv" and reject.field != "IsDeleted":
             assert reject.field == "AccountId" and "exists neither" in reject.reason
     _analyse(store, company.id, people=False)
 
