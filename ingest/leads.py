@@ -11,12 +11,15 @@ an account; the CRM only knows the company name they typed. Readers yield each l
    the export does not hold that account either, is placed like an unconverted lead).
 2. An **unconverted** lead is rolled up into the account of its company: the account whose id the
    Company field holds, else the one account with the same normalised name (English or Chinese, in
-   this ingest or in the store), else the one account of the lead's e-mail domain (never a free-mail
-   domain), else a **prospect** account created for the company name (one per normalised name).
+   this ingest or in the store; a Chinese short name such as 中科能源 also matches the one account
+   whose registered name holds it), else the one account of the lead's e-mail domain (never a
+   free-mail domain), else a **prospect** account created for the company name (one per normalised
+   name). A lead with neither is left to the e-mail domain rule of identity resolution.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import ClassVar
@@ -32,6 +35,7 @@ __all__ = ["LEAD_LINKS", "LeadLink", "lead_name_keys", "prospect_id", "resolve_l
 
 #: The record kind of lead links: read and resolved, never stored.
 LEAD_LINKS = "lead_links"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 #: Id prefix of an account created for a lead's company that no account matches.
 PROSPECT_PREFIX = "lead-company:"
 
@@ -190,9 +194,13 @@ def _company_of(
         if found is not None:
             return found, "lead rolled into the account of the same company name"
         if not by_key.get(key) and key in stored.companies_by_name_key:
-            return stored.companies_by_name_key[
-                key
-            ], "lead rolled into the stored account of the same company name"
+            return stored.companies_by_name_key[key], "lead rolled into the stored account of the same name"
+        if _CJK.search(key) and len(key) >= 2:
+            # A Chinese short name (中科能源) inside one registered name (深圳中科能源股份有限公司).
+            holders = {c for other, found in by_key.items() if key in other for c in found}
+            short = _one(holders, regions, link.country)
+            if short is not None:
+                return short, "lead rolled into the one account whose registered name holds its short name"
     domain = email_domain(lead.email)
     if domain and not is_free_mail(domain):
         found = _one(by_domain.get(domain, set()), regions, link.country)
