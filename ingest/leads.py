@@ -109,6 +109,13 @@ def resolve_leads(items: list[SourceRecord], stored: StoredIdentities, resolutio
         return
     ids, by_key, by_domain, regions = _accounts(items, resolution)
     people = {item.record.id: index for index, item in enumerate(items) if isinstance(item.record, Person)}
+    # A lead with a contact's e-mail address is left to the people merge of resolve_identities (the
+    # contact's account wins), so no prospect account is made for a person who will not be in it.
+    contact_keys = {
+        item.record.email_key
+        for item in items
+        if isinstance(item.record, Person) and item.record.email_key and item.record.id not in links
+    }
     prospects: dict[str, str] = {}
     sources: dict[str, Person] = {}
     for index, item in enumerate(items):
@@ -128,6 +135,8 @@ def resolve_leads(items: list[SourceRecord], stored: StoredIdentities, resolutio
         if lead.company_id in ids or lead.company_id in stored.ids.get("companies", set()):
             continue  # converted into an account, without its contact in this ingest
         lead = lead.model_copy(update={"company_id": None})  # an account the export does not hold
+        if lead.email_key and lead.email_key in contact_keys:
+            continue
         company_id, reason = _company_of(lead, link, ids, by_key, by_domain, regions, stored)
         if company_id is None and link.company:
             key = normalise_company_name(link.company)

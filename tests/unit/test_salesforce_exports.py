@@ -195,6 +195,9 @@ def test_leads_join_their_account_contact_or_a_prospect(tmp_path: Path) -> None:
     assert bob.lead_source == "Purchased List"
     ann = store.get_person("003000000000AnnAAA")
     assert ann.lead_source == "Trade Show" and ann.reports_to_id is None  # 000000000000000AAA is no manager
+    # An unconverted lead with a contact's e-mail address is that contact: no prospect account for it.
+    assert why["00Q000000000L09AAA"] == ("003000000000IvyAAA", "same e-mail address")
+    assert prospect_id("nashconsulting") not in {c.id for c in store.list_accounts(limit=100).data}
     # A deleted lead is rejected with that reason.
     [deleted] = [r for r in result.rejects if r.action == "row_skipped"]
     assert (deleted.file, deleted.row, deleted.field) == ("Lead.csv", 9, "IsDeleted")
