@@ -83,9 +83,10 @@ def detect_format(path: Path, forced: str = "auto") -> Detected | None:
     HubSpot exports are told by their header ("Record ID" or hs_object_id); Dynamics 365 exports by
     their object name (Account.csv) and a column only Dynamics writes; a Salesforce Data Export file by
     its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
-    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header. Excel sheets and warehouse
-    tables arrive here already rewritten as such files (see `plan`). `forced` restricts detection to one
-    format.
+    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header; last, any other Salesforce
+    object (Case.csv, Branch__c.csv: `Id` first), which is then reported as not read. Excel sheets and
+    warehouse tables arrive here already rewritten as such files (see `plan`). `forced` restricts
+    detection to one format.
     """
     path = Path(path)
     suffix = path.suffix.lower()
