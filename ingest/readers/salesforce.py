@@ -596,18 +596,17 @@ def _deleted(raw: Mapping[str, str]) -> bool:
     )
 
 
-def _lead(r: Row) -> tuple[dict[str, Any], LeadLink]:
+def _lead(r: Row) -> tuple[dict[str, Any], dict[str, str | None]]:
     """A lead is a person (see ingest/leads.py for how they join an account): the person's values,
     and the link that says which company or contact the lead belongs to."""
     converted = truthy(r.get("IsConverted"))
     account = (r.get("ConvertedAccountId") or "").strip() if converted else ""
-    link = LeadLink(
-        id=(r.get("Id") or "").strip() or "?",
-        company=(r.get("Company") or "").strip() or None,
-        country=(r.get("Country") or "").strip() or None,
-        industry=(r.get("Industry") or "").strip() or None,
-        converted_contact_id=((r.get("ConvertedContactId") or "").strip() or None) if converted else None,
-    )
+    link = {
+        "company": (r.get("Company") or "").strip() or None,
+        "country": (r.get("Country") or "").strip() or None,
+        "industry": (r.get("Industry") or "").strip() or None,
+        "converted_contact_id": ((r.get("ConvertedContactId") or "").strip() or None) if converted else None,
+    }
     return {
         "id": r.get("Id"),
         "name": _person_name(r.get("FirstName"), r.get("LastName")) or (r.get("Name") or "").strip(),
@@ -784,7 +783,7 @@ def _read_object(obj: str, path: Path, note: FileNote, context: Any) -> Iterator
                 record_id=(r.get("Id") or "").strip() or None,
             )
             continue
-        link: LeadLink | None = None
+        link: dict[str, str | None] | None = None
         try:
             if obj == "Lead":
                 data, link = _lead(r)
@@ -803,6 +802,7 @@ def _read_object(obj: str, path: Path, note: FileNote, context: Any) -> Iterator
             yield from result
             continue
         yield SourceRecord(kind, result, name, row_number, columns)
-        if link is not None:
-            yield SourceRecord(LEAD_LINKS, link, name, row_number, columns)
+        if link is not None:  # made from the validated person, so its id is one
+            lead_link = LeadLink(id=getattr(result, "id"), **link)  # noqa: B009
+            yield SourceRecord(LEAD_LINKS, lead_link, name, row_number, columns)
     yield from undecodable_rejects(table, name, guess_kind or obj)

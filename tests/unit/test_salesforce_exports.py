@@ -302,3 +302,19 @@ def test_lead_source_and_status_are_stored(store: GraphStore, fmt_folder: str) -
     assert (carla.lead_source, carla.lead_status) == ("Web", "Working - Contacted")
     counts = Counter(p.lead_source for p in store.list_people(limit=100).data)
     assert counts["Webinar"] == 2
+
+
+def test_a_lead_with_a_broken_id_is_a_reject_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Lead.csv").write_text(
+        '"Id","FirstName","LastName","Company","Email"\n'
+        '"00Q\x01bad","Ann","Lee","Acme","ann@acme.example"\n'
+        '"00Q000000000L01AAA","Bo","Ma","Acme","bo@acme.example"\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = _ingest(store, folder)
+    [reject] = result.rejects
+    assert (reject.row, reject.field) == (2, "Id")
+    assert store.get_person("00Q000000000L01AAA").company_id == prospect_id("acme")
