@@ -134,7 +134,9 @@ def resolve_leads(items: list[SourceRecord], stored: StoredIdentities, resolutio
             continue
         if lead.company_id in ids or lead.company_id in stored.ids.get("companies", set()):
             continue  # converted into an account, without its contact in this ingest
-        lead = lead.model_copy(update={"company_id": None})  # an account the export does not hold
+        if lead.company_id is not None:  # converted into an account the export does not hold
+            lead = lead.model_copy(update={"company_id": None})
+            items[index] = SourceRecord("people", lead, item.file, item.row, item.columns)
         if lead.email_key and lead.email_key in contact_keys:
             continue
         company_id, reason = _company_of(lead, link, ids, by_key, by_domain, regions, stored)

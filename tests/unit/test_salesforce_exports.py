@@ -318,3 +318,17 @@ def test_a_lead_with_a_broken_id_is_a_reject_not_a_crash(tmp_path: Path) -> None
     [reject] = result.rejects
     assert (reject.row, reject.field) == (2, "Id")
     assert store.get_person("00Q000000000L01AAA").company_id == prospect_id("acme")
+
+
+def test_a_lead_converted_into_an_account_not_exported_still_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Lead.csv").write_text(
+        '"Id","FirstName","LastName","Company","Email","IsConverted","ConvertedAccountId"\n'
+        '"00Q000000000L01AAA","Ann","Lee","","ann.lee@gmail.com","1","001000000000MisAAA"\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = _ingest(store, folder)
+    assert result.rejects == []
+    assert store.get_person("00Q000000000L01AAA").company_id is None
