@@ -261,6 +261,10 @@ class Person(Record):
     seniority_rule: str | None = None
     #: The normalised e-mail identity key that ingest merges one person's records on.
     email_key: str | None = None
+    #: How the person first came to us (a CRM's LeadSource: Web, Trade Show, ...), so that lead
+    #: sources can be compared later; and the CRM lead status while they are a lead.
+    lead_source: str | None = None
+    lead_status: str | None = None
 
 
 class Rep(Record):

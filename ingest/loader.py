@@ -31,6 +31,7 @@ from graph.errors import BuyerGraphError, InvalidInputError, NotFoundError, Writ
 from graph.model import ALIAS_KINDS, BUNDLE_KINDS, WRITE_ORDER, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.checks import check_lengths, conflicting_duplicates
+from ingest.leads import lead_name_keys
 from ingest.progress import Progress
 from ingest.readers import FORMATS, plan, read_paths
 from ingest.rejects import FileNote, Reject, SourceRecord, is_not_used
@@ -155,6 +156,7 @@ def _nothing_loaded(notes: list[FileNote], kinds: dict[str, KindSummary], writte
 
 def _stored_identities(store: GraphStore, items: Sequence[SourceRecord]) -> StoredIdentities:
     email_keys, name_keys, domains = identity_keys(items)
+    name_keys |= lead_name_keys(items)
     stored = StoredIdentities()
     stored.people_by_email_key = store.find_people_by_email_keys(email_keys)
     stored.companies_by_name_key, stored.companies_by_domain = store.find_companies_by_keys(
@@ -202,6 +204,7 @@ def _count_rejected_rows(rejects: Iterable[Reject]) -> Counter[str]:
 _SOURCE_KIND = {
     "Account": "companies",
     "Contact": "people",
+    "Lead": "people",
     "User": "reps",
     "Product2": "products",
     "Opportunity": "deals",

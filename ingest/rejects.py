@@ -74,6 +74,8 @@ class FileNote(BaseModel):
     skipped: int = 0
     #: Rows the CRM itself marks deleted (is_deleted, _fivetran_deleted): counted, not loaded, no reject.
     deleted: int = 0
+    #: Why those rows were not loaded, with how many each (empty: they are not touches).
+    skip_reasons: dict[str, int] = Field(default_factory=dict)
     error: str | None = None
     #: Why the file was not read although recognised: its object is not one buyergraph uses.
     not_used: str | None = None

@@ -623,8 +623,11 @@ def _attach_by_domain(items: list[SourceRecord], stored: StoredIdentities, resol
 def resolve_identities(items: list[SourceRecord], stored: StoredIdentities) -> Resolution:
     """Merge duplicate companies and people, attach company-less people; edits `items` in place
     (merged-away records become kind "_dropped") and returns the id mapping and the merges."""
+    from ingest.leads import resolve_leads  # here: leads build on this module's types
+
     resolution = Resolution()
     _resolve_companies(items, stored, resolution)
+    resolve_leads(items, stored, resolution)
     _resolve_people(items, stored, resolution)
     _attach_by_domain(items, stored, resolution)
     return resolution

@@ -190,7 +190,8 @@ def _print_summary(result: IngestResult, where: str, rejects_path: Path | None) 
         if note.error:
             typer.secho(f"  {note.file}: NOT READ: {note.error}", fg=typer.colors.RED)
             continue
-        extra = f", {note.skipped:,} skipped (not touches)" if note.skipped else ""
+        why = "; ".join(f"{reason}: {count:,}" for reason, count in note.skip_reasons.items())
+        extra = f", {note.skipped:,} skipped ({why or 'not touches'})" if note.skipped else ""
         if note.deleted:
             extra += f", {note.deleted:,} skipped (deleted in the CRM)"
         if note.joined:

@@ -25,7 +25,9 @@ from ingest.readers.salesforce import (
     SALESFORCE_KEYS,
     SALESFORCE_OBJECTS,
     read_salesforce,
+    salesforce_groups,
     salesforce_object,
+    unused_salesforce_object,
 )
 from ingest.readers.scratch import Scratch
 from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
@@ -82,9 +84,10 @@ def detect_format(path: Path, forced: str = "auto", headers: Path | None = None)
     HubSpot exports are told by their header ("Record ID" or hs_object_id); Dynamics 365 exports by
     their object name (Account.csv) and a column only Dynamics writes; a Salesforce Data Export file by
     its object name (Contact.csv) and an `Id`-style header; the native bundle by its kind name
-    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header. Excel sheets and warehouse
-    tables arrive here already rewritten as such files (see `plan`). `forced` restricts detection to one
-    format; `headers` is the user's own Chinese header dictionary, if any.
+    (people.csv, touches.jsonl); Chinese CRMs' files by their Chinese header; last, any other Salesforce
+    object (Case.csv, Branch__c.csv: `Id` first), which is then reported as not used. Excel sheets and
+    warehouse tables arrive here already rewritten as such files (see `plan`). `forced` restricts
+    detection to one format; `headers` is the user's own Chinese header dictionary, if any.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -115,6 +118,10 @@ def detect_format(path: Path, forced: str = "auto", headers: Path | None = None)
         zh_obj = chinese_object(path, headers)
         if zh_obj:
             return Detected("chinese", zh_obj)
+    if forced in ("auto", "salesforce"):
+        unused = unused_salesforce_object(path, header)
+        if unused:
+            return Detected("salesforce", unused)  # reported as not used when read
     return None
 
 
@@ -381,16 +388,9 @@ def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
         for path in read_plan.native.get(kind, []):
             yield from _guarded(read_native_file(path, kind, read_plan.notes[path]), read_plan.notes)
     if read_plan.salesforce:
-        for obj, path in list(read_plan.salesforce.items()):
-            # Each object alone, so that an unreadable file stops only itself.
-            single = {obj: path}
-            if obj in ("Task", "Event"):
-                relation = f"{obj}Relation"
-                if relation in read_plan.salesforce:
-                    single[relation] = read_plan.salesforce[relation]
-            elif obj.endswith("Relation"):
-                continue
-            yield from _guarded(read_salesforce(single, read_plan.notes), read_plan.notes)
+        # Each object alone (with the helpers it needs), so that an unreadable file stops only itself.
+        for group in salesforce_groups(read_plan.salesforce):
+            yield from _guarded(read_salesforce(group, read_plan.notes), read_plan.notes)
     if read_plan.hubspot:
         yield from _guarded(read_hubspot(read_plan.hubspot, read_plan.notes), read_plan.notes)
     if read_plan.dynamics:

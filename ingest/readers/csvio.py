@@ -17,7 +17,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,9 @@ class Table:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """The codec name of a file from its first bytes: BOMs first, then strict UTF-8, else GB18030.
+    """The codec name of a file from its first bytes: BOMs first, then strict UTF-8, else GB18030
+    unless the text reads as Western (see `_western_pairs`), else Windows-1252 (a superset of
+    Latin-1's printable characters, what Western Excel writes), else Latin-1.
 
     GB18030 is a superset of GBK and GB2312, so it reads every Chinese Excel export; it also decodes
     almost any byte string, which is why UTF-8 is tried first (UTF-8 text with Chinese in it is never
@@ -84,11 +86,38 @@ def detect_encoding(sample: bytes) -> str:
         pass
     if _mostly_utf8(sample):
         return "utf-8"  # with a few bad bytes, whose rows are rejected (see undecodable_cell)
+    if not _western_pairs(sample):
+        try:
+            codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+            return "gb18030"
+        except UnicodeDecodeError:
+            pass
     try:
-        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
-        return "gb18030"
+        sample.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+def _western_pairs(sample: bytes) -> bool:
+    """Latin-1/cp1252 text that happens to be valid GB18030: its accented letters are followed by
+    plain ASCII letters (Müller, Renée), which GB18030 would read as rare double-byte characters.
+
+    Chinese text is mostly common characters (GB2312's rows), both of whose bytes are 0xA1 or
+    above; a file where most high bytes are followed by an ASCII byte is Western text.
+    """
+    high = ascii_after = 0
+    index, end = 0, len(sample) - 1
+    while index < end:
+        byte = sample[index]
+        if byte < 0x80:
+            index += 1
+            continue
+        high += 1
+        if sample[index + 1] < 0x80:
+            ascii_after += 1
+        index += 2
+    return high > 0 and ascii_after * 2 > high
 
 
 def _mostly_utf8(sample: bytes) -> bool:
@@ -203,8 +232,12 @@ def _looks_binary(sample: bytes) -> bool:
     return head.count(b"\x00") * 8 > len(head)
 
 
-def open_table(path: Path) -> Table:
-    """Open a CSV/TSV file, working out its encoding and delimiter; raises InvalidInputError."""
+def open_table(path: Path, used: Iterable[str] | None = None) -> Table:
+    """Open a CSV/TSV file, working out its encoding and delimiter; raises InvalidInputError.
+
+    `used` names the columns the caller reads (any case): bad bytes or a NUL in any other column
+    cost nothing (the reader never looks at it). Without it, every column counts.
+    """
     path = Path(path)
     sample = _read_sample(path)
     if not sample.strip():
@@ -235,7 +268,8 @@ def open_table(path: Path) -> Table:
         fh.close()
         raise InvalidInputError(f"{path.name}: the header row names no columns")
     table = Table(path, header, encoding, delimiter, iter(()), dropped)
-    table.rows = _rows(path, fh, reader, header, table.undecodable)
+    checked = None if used is None else {c.casefold() for c in used}
+    table.rows = _rows(path, fh, reader, header, table.undecodable, checked)
     return table
 
 
@@ -243,13 +277,19 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")
 
 
 def _codec_name(encoding: str) -> str:
-    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(encoding, encoding)
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030", "cp1252": "Windows-1252"}.get(
+        encoding, encoding
+    )
 
 
-def undecodable_cell(row: dict[str, str], encoding: str) -> tuple[str, str, str] | None:
+def undecodable_cell(
+    row: dict[str, str], encoding: str, checked: Collection[str] | None = None
+) -> tuple[str, str, str] | None:
     """The first cell holding bytes that are not valid in `encoding`, or a NUL byte (never part of
-    a text value): (column, cell, reason)."""
+    a text value): (column, cell, reason). Only columns in `checked` (casefolded) when given."""
     for column, cell in row.items():
+        if checked is not None and column.casefold() not in checked:
+            continue
         if "\x00" in cell:
             return column, cell.replace("\x00", "\ufffd"), "holds a NUL byte (00), which is not text"
         bad = _ESCAPED.search(cell)
@@ -266,6 +306,7 @@ def _rows(
     reader: Any,
     header: list[str],
     undecodable: list[tuple[int, str, str, str]],
+    checked: Collection[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column: cell}); blank lines are counted but not yielded, and
     rows with undecodable bytes are listed in `undecodable` instead."""
@@ -286,7 +327,7 @@ def _rows(
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             row = {name: unless_excel_error(cell) for name, cell in zip(header, cells, strict=False) if name}
-            bad = undecodable_cell(row, fh.encoding)
+            bad = undecodable_cell(row, fh.encoding, checked)
             if bad is not None:
                 undecodable.append((row_number, *bad))
                 continue

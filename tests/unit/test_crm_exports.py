@@ -133,26 +133,41 @@ def test_salesforce_warehouse_tables_read_as_their_objects(datasets: Path, tmp_p
     result, store = _ingest(tmp_path, folder)
     notes = {n.file: n for n in result.summary.files}
     kinds = result.summary.kinds
+    leads = len(_rows(folder / "sf_lead_data.csv"))
+    prospects = sum(1 for m in result.merges if m["reason"].startswith("prospect account created"))
     for file, (obj, kind) in objects.items():
         rows = _rows(folder / file)
         # Rows flagged is_deleted / _fivetran_deleted were deleted in the CRM: skipped and counted.
         deleted = sum(1 for r in rows if "true" in (r.get("is_deleted"), r.get("_fivetran_deleted")))
+        live = [r for r in rows if "true" not in (r.get("is_deleted"), r.get("_fivetran_deleted"))]
         assert (notes[file].format, notes[file].object) == ("salesforce", obj)
         assert (notes[file].rows, notes[file].deleted) == (len(rows) - deleted, deleted)
-        assert kinds.get(kind, KindSummary()).read == len(rows) - deleted
+        # Older versions of a record (history mode: _fivetran_active false) are skipped, not read.
+        superseded = sum(1 for r in live if r.get("_fivetran_active") == "false")
+        assert notes[file].skipped == superseded
+        rows_read = len(live) - superseded + (leads if kind == "people" else 0)  # leads are people
+        assert kinds.get(kind, KindSummary()).read == rows_read
         summary = kinds.get(kind, KindSummary())
-        assert summary.loaded + summary.merged + summary.rejected == len(rows) - deleted
-    assert result.summary.deleted_rows == 9 + 10 + 5  # accounts, opportunities, users
+        created = prospects if kind == "companies" else 0
+        assert summary.loaded - created + summary.merged + summary.rejected == rows_read
+    assert result.summary.deleted_rows == sum(
+        1
+        for file in objects
+        for r in _rows(folder / file)
+        if "true" in (r.get("is_deleted"), r.get("_fivetran_deleted"))
+    )
     assert "_fivetran_synced" in notes["sf_account_data.csv"].ignored_columns
     touch_rows = len(_rows(folder / "sf_task_data.csv")) + len(_rows(folder / "sf_event_data.csv"))
     assert kinds["touches"].read == touch_rows
-    accounts = [a for a in _rows(folder / "sf_account_data.csv") if a["is_deleted"] != "true"]
-    assert kinds["companies"].loaded == len(accounts) == 1
-    company = store.get_company(accounts[0]["id"])
-    assert company.name == accounts[0]["name"]
+    accounts = _rows(folder / "sf_account_data.csv")
+    live_accounts = [a for a in accounts if a["is_deleted"] != "true" and a["_fivetran_active"] != "false"]
+    assert not [r for r in result.rejects if r.file == "sf_account_data.csv"]  # deleted is no reject
+    assert kinds["companies"].loaded == len(live_accounts) + prospects  # and the one lead's prospect
+    company = store.get_company(live_accounts[0]["id"])
+    assert company.name == live_accounts[0]["name"]
     # The seeds are obfuscated: contacts and opportunities point at hashed account ids.
     for reject in result.rejects:
-        if reject.file == "sf_opportunity_data.csv":
+        if reject.file == "sf_opportunity_data.csv" and reject.field != "IsDeleted":
             assert reject.field == "AccountId" and "exists neither" in reject.reason
     _analyse(store, company.id, people=False)
 
