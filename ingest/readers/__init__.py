@@ -345,6 +345,8 @@ def _missing_key(path: Path, detected: Detected) -> str | None:
     expected: tuple[str, ...]
     accepted: tuple[str, ...]
     if detected.format == "salesforce":
+        if detected.object not in SALESFORCE_OBJECTS:
+            return None  # an object buyergraph does not use: listed as not used, keyed or not
         expected = SALESFORCE_OBJECTS[detected.object]
         if expected[0] != "Id":
             return None

@@ -27,7 +27,6 @@ from ingest.titles import classify_title
 
 AS_OF = date(2026, 6, 30)
 CRM = Path(__file__).resolve().parents[1] / "data" / "crm"
-NOT_READ = "not read: "
 
 
 def _case(datasets: Path, name: str) -> Path:
@@ -91,11 +90,11 @@ def test_weekly_data_export_loads_whole(datasets: Path, tmp_path: Path) -> None:
     assert list(notes["Task.csv"].skip_reasons) == ["not touches: on no contact or lead (WhoId empty)"]
     # Objects buyergraph does not use are listed one line each, with a reason; nothing else is rejected
     # but two malformed e-mail addresses (loaded without them).
-    unused = [r for r in result.rejects if r.action == "file_skipped"]
-    assert all(r.reason.startswith(NOT_READ) for r in unused)
-    assert {r.file for r in unused} >= {"Case.csv", "Solution.csv", "Attachment.csv", "TempObject__c.csv"}
-    assert next(r for r in unused if r.file == "Branch__c.csv" or r.file == "TempObject__c.csv").reason == (
-        "not read: a custom object (__c): buyergraph reads only standard sales objects"
+    unused = result.summary.not_used
+    assert not [r for r in result.rejects if r.action in ("file_skipped", "not_used")]
+    assert {n.file for n in unused} >= {"Case.csv", "Solution.csv", "Attachment.csv", "TempObject__c.csv"}
+    assert next(n for n in unused if n.file == "TempObject__c.csv").reason == (
+        "a custom object (__c): buyergraph reads only standard sales objects"
     )
     row_rejects = [r for r in result.rejects if r.action != "file_skipped"]
     assert {(r.file, r.field, r.action) for r in row_rejects} == {("Contact.csv", "email", "value_ignored")}
@@ -133,9 +132,9 @@ def test_bulk_query_extract_attaches_tasks_on_leads(datasets: Path, tmp_path: Pa
     # Members who were only sent a campaign are not touches; Case and Branch__c are not used.
     members = _rows(folder / "CampaignMember.csv")
     assert notes["CampaignMember.csv"].skipped == len(members)
-    skipped = {r.file: r.reason for r in result.rejects if r.action == "file_skipped"}
+    skipped = {n.file: n.reason for n in result.summary.not_used}
     assert set(skipped) == {"Case.csv", "Branch__c.csv"}
-    assert all(reason.startswith(NOT_READ) for reason in skipped.values())
+    assert not [r for r in result.rejects if r.action in ("file_skipped", "not_used")]
     # No User.csv: owners are unknown, and the rows load without them.
     assert {(r.field, r.action) for r in result.rejects if r.action != "file_skipped"} == {
         ("OwnerId", "value_ignored")
