@@ -99,8 +99,11 @@ def test_committee_map_renders_and_a_click_highlights_the_warm_path(signed_in: A
     assert resources_from_elsewhere(browser, server) == []
 
     # Bring the person into view and click their node where it is drawn, like a user would.
+    # (on a focused map the person may be folded into their department: open it first).
     browser.execute_script(
-        "window.buyergraphMap.network.focus(arguments[0], {scale: 1.3, animation: false});", person
+        "window.buyergraphMap.revealNode(arguments[0]);"
+        "window.buyergraphMap.network.focus(arguments[0], {scale: 1.3, animation: false});",
+        person,
     )
     point = browser.execute_script(
         """
