@@ -29,8 +29,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.messages import role_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
+from viz.i18n import Words
 from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
 
 __all__ = [
@@ -110,13 +112,6 @@ ENGAGEMENT_BORDERS: dict[Engagement, tuple[str, float]] = {
     Engagement.COOLING: ("#ffa000", 4.0),
     Engagement.NEVER: ("#90a4ae", 1.0),
 }
-
-_ENGAGEMENT_TEXT = {
-    Engagement.ENGAGED: "engaged (touched within {days} days)",
-    Engagement.COOLING: "cooling (last touch over {days} days ago)",
-    Engagement.NEVER: "never touched",
-}
-
 
 def role_label(role: BuyingRole | str) -> str:
     """'economic_buyer' -> 'Economic buyer'."""
@@ -274,6 +269,9 @@ class CommitteeMap(BaseModel):
     #: Labels smaller than this many pixels on screen are not drawn (the page's semantic zoom).
     readable_px: int = READABLE_PX
     card_font_px: int = CARD_FONT_SIZE
+    #: The page's language (BCP 47) and the page script's words in it.
+    lang: str = "en"
+    text: dict[str, str] = {}
     #: Above this many touch edges the map first shows only the important ones (a toggle shows all).
     touch_edges_shown_up_to: int = TOUCH_EDGES_SHOWN_UP_TO
     #: Colours the page script needs when it recolours nodes.
@@ -439,11 +437,13 @@ def build_committee_map(
     config: AnalysisConfig = DEFAULT_CONFIG,
     deal_id: str | None = None,
     spacing: LayoutSpacing | None = None,
+    lang: str = "en",
 ) -> CommitteeMap:
-    """Everything the committee-map page draws for one account.
+    """Everything the committee-map page draws for one account, its texts in `lang` (en, zh-CN).
 
     `deal_id` chooses the deal whose roles colour the map first (default: the largest open deal).
     """
+    words = Words(lang)
     card_spacing = spacing or CARD_SPACING
     spacing = spacing or LayoutSpacing()
     people = {p.id: p for p in account.people}
@@ -522,25 +522,27 @@ def build_committee_map(
             name=person.name,
             title=person.title,
             department=person.department,
-            roles=[role_label(r) for r in all_roles],
+            roles=[words.role(r) for r in all_roles],
             rank=key.rank if key else None,
             score=round(key.score, 3) if key else None,
             explanation=key.explanation if key else None,
             last_touch=last_touch.get(pid),
             engagement=engagement,
-            engagement_text=_ENGAGEMENT_TEXT[engagement].format(days=config.engaged_days),
+            engagement_text=words(f"engagement.{engagement}", days=config.engaged_days),
             departed=is_departed,
             departed_on=departed.get(pid),
         )
         score = key.score if key else 0.0
         fill = _person_fill(role, is_departed)
         is_card = pid in head
-        plain = _card_label(person, None, engagement, is_departed)
+        plain = _card_label(person, None, engagement, is_departed, words)
         nodes.append(
             MapNode(
                 id=pid,
                 kind="person",
-                label=_card_label(person, role, engagement, is_departed) if is_card else _short(person.name),
+                label=_card_label(person, role, engagement, is_departed, words)
+                if is_card
+                else _short(person.name),
                 plain_label=plain if is_card else None,
                 x=x,
                 y=y,
@@ -564,19 +566,23 @@ def build_committee_map(
     for child, manager in sorted(managers.items()):
         edges.append(_reporting_edge(child, manager, dotted=False))
     for child, manager in sorted(dotted):
-        edges.append(_reporting_edge(child, manager, dotted=True))
+        edges.append(_reporting_edge(child, manager, dotted=True, words=words))
 
     # Our reps stand left of the people drawn on their own (the head chart on a focused map).
     head_x = [layout.positions[pid][0] for pid in head] or [layout.min_x]
     head_y = [layout.positions[pid][1] for pid in head] or [layout.min_y]
-    reps = _rep_nodes_and_edges(account, as_of, config, min(head_x), min(head_y), card_spacing, edges, pinned)
+    reps = _rep_nodes_and_edges(
+        account, as_of, config, min(head_x), min(head_y), card_spacing, edges, pinned, words
+    )
     nodes.extend(reps)
 
     positions = {n.id: (n.x, n.y) for n in nodes}
     # Placeholders without a candidate stand right of what is visible first (the head on clustered maps).
     visible_x = [n.x for n in nodes if n.kind == "person" and n.cluster is None] or [layout.max_x]
     panels = [
-        _deal_panel(d, people, departed, positions, max(visible_x), card_spacing, config, engagement_of)
+        _deal_panel(
+            d, people, departed, positions, max(visible_x), card_spacing, config, engagement_of, words
+        )
         for d in deals
     ]
     top_people = [k.person_id for k in analysis.key_people[:8] if k.person_id in people]
@@ -590,7 +596,7 @@ def build_committee_map(
         edges=edges,
         deals=panels,
         selected_deal=selected,
-        legend=_legend(config),
+        legend=_legend(config, words),
         options=_vis_options(large),
         clustered=clustered,
         departments=dict(sorted(departments.items())),
@@ -602,15 +608,12 @@ def build_committee_map(
         notes=list(analysis.notes),
         focus=focus,
         reps=[n.id for n in reps],
+        lang=words.lang,
+        text=words.script_texts(),
     )
 
 
 _CARD_MARGIN = {"top": 5, "right": 7, "bottom": 5, "left": 7}
-_ENGAGEMENT_WORD = {
-    Engagement.ENGAGED: "engaged",
-    Engagement.COOLING: "cooling",
-    Engagement.NEVER: "never touched",
-}
 
 
 def _with_managers(people: set[str], managers: dict[str, str]) -> set[str]:
@@ -624,13 +627,15 @@ def _with_managers(people: set[str], managers: dict[str, str]) -> set[str]:
     return result
 
 
-def _card_label(person: Person, role: BuyingRole | None, engagement: Engagement, departed: bool) -> str:
+def _card_label(
+    person: Person, role: BuyingRole | None, engagement: Engagement, departed: bool, words: Words
+) -> str:
     """Name, title, then role and engagement: who decides reads without a hover."""
-    status = "left the company" if departed else _ENGAGEMENT_WORD[engagement]
+    status = words("card.left") if departed else words(f"card.{engagement}")
     lines = [_short(person.name)]
     if person.title:
         lines.append(_short(person.title))
-    lines.append(f"{role_label(role)} · {status}" if role is not None else status)
+    lines.append(f"{words.role(role)} · {status}" if role is not None else status)
     return "\n".join(lines)
 
 
@@ -656,7 +661,7 @@ def ink_on(fill: str) -> str:
     return INK if (luminance + 0.05) / 0.075 > 1.05 / (luminance + 0.05) else LIGHT_INK
 
 
-def _reporting_edge(child: str, manager: str, *, dotted: bool) -> MapEdge:
+def _reporting_edge(child: str, manager: str, *, dotted: bool, words: Words | None = None) -> MapEdge:
     return MapEdge(
         id=f"rep:{child}:{manager}" if not dotted else f"dot:{child}:{manager}",
         kind="reports_to",
@@ -666,7 +671,7 @@ def _reporting_edge(child: str, manager: str, *, dotted: bool) -> MapEdge:
         color={"color": "#b0bec5", "highlight": "#546e7a", "hover": "#546e7a"},
         dashes=[2, 4] if dotted else False,
         smooth=False,
-        title="dotted-line report" if dotted else None,
+        title=(words or Words())("edge.dotted") if dotted else None,
     )
 
 
@@ -679,8 +684,10 @@ def _rep_nodes_and_edges(
     spacing: LayoutSpacing,
     edges: list[MapEdge],
     important: set[str] | None = None,
+    words: Words | None = None,
 ) -> list[MapNode]:
     """Our reps in a column left of the chart, with touch edges whose width is the tie's strength."""
+    words = words or Words()
     people = {p.id for p in account.people}
     strengths = _touch_strengths(account.touches, as_of, config)
     touched_reps = {rep for rep, pid in strengths if pid in people}
@@ -703,7 +710,7 @@ def _rep_nodes_and_edges(
                 font={"color": LIGHT_INK, "strokeWidth": 0, "size": CARD_FONT_SIZE},
                 margin=_CARD_MARGIN,
                 widthConstraint={"maximum": CARD_WIDTH},
-                info=PersonInfo(name=rep.name, title=f"our team{': ' + team if team else ''}"),
+                info=PersonInfo(name=rep.name, title=words("rep.title") + (f": {team}" if team else "")),
             )
         )
     # One edge per person, from the rep with the strongest tie: all ties at once hide the org chart.
@@ -717,7 +724,7 @@ def _rep_nodes_and_edges(
         else:
             best[pid] = (*best[pid][:4], ties)
     for pid, (rep_id, strength, count, last, ties) in sorted(best.items()):
-        others = f"; {ties - 1} more of our reps know them" if ties > 1 else ""
+        others = words("edge.more_reps", count=ties - 1) if ties > 1 else ""
         edges.append(
             MapEdge(
                 id=f"touch:{rep_id}:{pid}",
@@ -728,8 +735,14 @@ def _rep_nodes_and_edges(
                 color={"color": "#5d6d7e", "opacity": 0.3, "highlight": "#2c3e50", "hover": "#2c3e50"},
                 smooth=False,
                 important=pid in important if important is not None else True,
-                title=f"relationship strength {strength:.2f}: {count} touch{'es' if count != 1 else ''}, "
-                f"last {last.isoformat()}{others}",
+                title=words(
+                    "edge.strength",
+                    strength=f"{strength:.2f}",
+                    count=count,
+                    plural="es" if count != 1 else "",
+                    day=last.isoformat(),
+                )
+                + others,
             )
         )
     return nodes
@@ -744,6 +757,7 @@ def _deal_panel(
     spacing: LayoutSpacing,
     config: AnalysisConfig,
     engagement_of: dict[str, Engagement],
+    words: Words,
 ) -> DealPanel:
     def name_of(pid: str) -> str:
         person = people.get(pid)
@@ -754,7 +768,7 @@ def _deal_panel(
             person_id=pid,
             name=name_of(pid),
             title=people[pid].title if pid in people else None,
-            roles=[role_label(r) for r in roles],
+            roles=[words.role(r) for r in roles],
             engaged=pid in deal.engaged,
             departed=pid in departed,
         )
@@ -762,9 +776,9 @@ def _deal_panel(
     ]
     roles = {pid: _primary_role(r, config) for pid, r in deal.committee.items()}
     colors = {pid: _person_fill(role, pid in departed) for pid, role in roles.items() if role is not None}
-    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing)
+    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing, words)
     labels = {
-        pid: _card_label(people[pid], role, engagement_of.get(pid, Engagement.NEVER), pid in departed)
+        pid: _card_label(people[pid], role, engagement_of.get(pid, Engagement.NEVER), pid in departed, words)
         for pid, role in roles.items()
         if pid in people
     }
@@ -777,11 +791,11 @@ def _deal_panel(
         stage=deal.stage,
         amount=deal.amount,
         template=deal.template,
-        required_roles=[role_label(r) for r in deal.required_roles],
+        required_roles=[words.role(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),
         coverage_text=deal.coverage.explanation,
         committee=committee,
-        gaps=[_gap_entry(g, name_of) for g in _sorted_gaps(deal.gaps)],
+        gaps=[_gap_entry(g, name_of, words) for g in _sorted_gaps(deal.gaps)],
         colors=colors,
         roles={pid: str(role) for pid, role in roles.items() if role is not None},
         placeholders=placeholders,
@@ -799,14 +813,14 @@ def _sorted_gaps(gaps: list[Gap]) -> list[Gap]:
     return sorted(gaps, key=lambda g: (_SEVERITY_ORDER.get(str(g.severity), 3), str(g.kind)))
 
 
-def _gap_entry(gap: Gap, name_of: Any) -> GapEntry:
+def _gap_entry(gap: Gap, name_of: Any, words: Words) -> GapEntry:
     names = [name_of(pid) for pid in ([gap.person_id] if gap.person_id else []) + gap.people]
     return GapEntry(
         kind=str(gap.kind),
         severity=str(gap.severity),
-        role=role_label(gap.role) if gap.role else None,
-        detail=gap.detail,
-        next_step=gap.next_step,
+        role=words.role(gap.role) if gap.role else None,
+        detail=words.message(gap.detail_message, gap.detail),
+        next_step=words.message(gap.next_step_message, gap.next_step),
         people=list(dict.fromkeys(names)),
     )
 
@@ -816,6 +830,7 @@ def _placeholders(
     positions: dict[str, tuple[float, float]],
     right_edge: float,
     spacing: LayoutSpacing,
+    words: Words,
 ) -> tuple[list[MapNode], list[MapEdge]]:
     """A dashed box per missing role, beside its likeliest candidate, tied to every candidate."""
     nodes: list[MapNode] = []
@@ -842,7 +857,7 @@ def _placeholders(
             MapNode(
                 id=node_id,
                 kind="placeholder",
-                label=f"missing: {role_label(gap.role).lower()}",
+                label=words("placeholder.label", role=role_name(gap.role, words.lang)),
                 x=x,
                 y=y,
                 shape="box",
@@ -855,9 +870,9 @@ def _placeholders(
                 role=gap.role,
                 deal_id=deal.deal_id,
                 info=PersonInfo(
-                    name=f"Missing {role_label(gap.role).lower()}",
-                    title=gap.detail,
-                    explanation=gap.next_step,
+                    name=words("placeholder.name", role=role_name(gap.role, words.lang)),
+                    title=words.message(gap.detail_message, gap.detail),
+                    explanation=words.message(gap.next_step_message, gap.next_step),
                 ),
             )
         )
@@ -871,19 +886,19 @@ def _placeholders(
                     width=2.0 if rank == 0 else 1.0,
                     color={"color": color, "opacity": 0.8},
                     dashes=[6, 4],
-                    title=f"candidate #{rank + 1} for {role_label(gap.role).lower()}",
+                    title=words("placeholder.candidate", rank=rank + 1, role=role_name(gap.role, words.lang)),
                     deal_id=deal.deal_id,
                 )
             )
     return nodes, edges
 
 
-def _legend(config: AnalysisConfig) -> Legend:
-    roles = [LegendItem(label=role_label(r), color=c) for r, c in ROLE_COLORS.items()]
-    roles.append(LegendItem(label="No role on this deal", color=NO_ROLE_COLOR))
+def _legend(config: AnalysisConfig, words: Words) -> Legend:
+    roles = [LegendItem(label=words.role(r), color=c) for r, c in ROLE_COLORS.items()]
+    roles.append(LegendItem(label=words("legend.no_role"), color=NO_ROLE_COLOR))
     engagement = [
         LegendItem(
-            label=_ENGAGEMENT_TEXT[state].format(days=config.engaged_days),
+            label=words(f"engagement.{state}", days=config.engaged_days),
             color="#ffffff",
             border=border,
             border_width=width,
@@ -892,21 +907,21 @@ def _legend(config: AnalysisConfig) -> Legend:
     ]
     other = [
         LegendItem(
-            label="Our rep; a line to each person's closest rep, wider is stronger",
+            label=words("legend.rep"),
             color=REP_COLOR,
             shape="box",
         ),
         LegendItem(
-            label="Missing role, beside its likeliest candidate",
+            label=words("legend.missing"),
             color="#ffffff",
             border="#7f8c8d",
             shape="box",
             dashed=True,
             border_width=2,
         ),
-        LegendItem(label="Left the company", color=DEPARTED_FILL, border=DEPARTED_BORDER),
-        LegendItem(label="Warm path from our team", color=PATH_COLOR, shape="line"),
-        LegendItem(label="Size: influence score", color=NO_ROLE_COLOR),
+        LegendItem(label=words("legend.left"), color=DEPARTED_FILL, border=DEPARTED_BORDER),
+        LegendItem(label=words("legend.path"), color=PATH_COLOR, shape="line"),
+        LegendItem(label=words("legend.size"), color=NO_ROLE_COLOR),
     ]
     return Legend(roles=roles, engagement=engagement, other=other)
 

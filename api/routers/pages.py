@@ -37,6 +37,7 @@ from api.routers._analysis import AsOfQuery, account_graph_cached, analysis_sync
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import WarmPath, warm_paths
+from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language
 from graph.errors import NotFoundError
 from graph.model import AccountGraph
 from viz.account_list import AccountRow, account_row
@@ -77,6 +78,39 @@ _PAGE_HEADERS = {
 }
 
 AccountId = Annotated[str, Path(min_length=1, max_length=256)]
+#: The page language chosen on the page (en, zh-CN); it is remembered in LANG_COOKIE.
+LangQuery = Annotated[str | None, Query(max_length=20, description="en or zh-CN")]
+LANG_COOKIE = "buyergraph_lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+class _BadLanguage(Exception):
+    pass
+
+
+def _language(request: Request, chosen: str | None) -> str:
+    """The page language: `?lang=` first, then the remembered choice, then the browser's
+    Accept-Language, else English. A `?lang=` that is neither language is refused (400)."""
+    if chosen is not None:
+        lang = normalize_language(chosen)
+        if lang is None:
+            raise _BadLanguage
+        return lang
+    return (
+        normalize_language(request.cookies.get(LANG_COOKIE))
+        or language_from_header(request.headers.get("Accept-Language"))
+        or DEFAULT_LANGUAGE
+    )
+
+
+def _remember_language(response: Response, request: Request, chosen: str | None, lang: str) -> Response:
+    if chosen is not None:
+        _set_cookie(response, request, LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, path="/")
+    return response
+
+
+def _bad_language_page(csrf: str | None) -> HTMLResponse:
+    return _problem_page(400, "Unknown language", "The lang parameter must be en or zh-CN.", csrf=csrf)
 
 
 def _page(html: str, status: int = 200) -> HTMLResponse:
@@ -142,12 +176,17 @@ async def account_list(
     q: Annotated[str | None, Query(max_length=200)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     as_of: AsOfQuery = None,
+    lang: LangQuery = None,
 ) -> Response:
     """Accounts with coverage, gaps, engagement trend and risk, linking to their maps."""
     reader = _reader(runtime, request)
     if reader is None:
         return _to_login(request)
     csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(csrf)
     day = as_of_or_today(as_of)
     store = runtime.store
     page = await run_limited(
@@ -190,9 +229,16 @@ async def account_list(
                 )
             )
     html = render_account_list(
-        rows, as_of=day, search=q, total=page.count, offset=offset, limit=ACCOUNTS_PER_PAGE, csrf=csrf
+        rows,
+        as_of=day,
+        search=q,
+        total=page.count,
+        offset=offset,
+        limit=ACCOUNTS_PER_PAGE,
+        csrf=csrf,
+        lang=language,
     )
-    return _page(html)
+    return _remember_language(_page(html), request, lang, language)
 
 
 # --- the committee map ------------------------------------------------------------------------------
@@ -205,17 +251,24 @@ async def committee_map_page(
     account_id: AccountId,
     deal: Annotated[str | None, Query(max_length=256)] = None,
     as_of: AsOfQuery = None,
+    lang: LangQuery = None,
 ) -> Response:
     """The committee map of one account, with its deals' committees and gaps beside it."""
     reader = _reader(runtime, request)
     if reader is None:
         return _to_login(request)
     csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(csrf)
     day = as_of_or_today(as_of)
 
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
-        committee_map = build_committee_map(account, analysis, as_of=day, config=runtime.config, deal_id=deal)
+        committee_map = build_committee_map(
+            account, analysis, as_of=day, config=runtime.config, deal_id=deal, lang=language
+        )
         return render_committee_map(committee_map, csrf=csrf)
 
     try:
@@ -226,7 +279,7 @@ async def committee_map_page(
         )
     except ApiProblem as problem:
         return _problem_page(problem.status, problem.title, problem.detail, csrf=csrf)
-    return _page(html)
+    return _remember_language(_page(html), request, lang, language)
 
 
 def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, str, str, str | None]:

@@ -8,17 +8,22 @@ BUYERGRAPH_UPDATE_DOCS_IMAGES=1 the screenshots also replace the pictures under 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from graph.stores.embedded import EmbeddedStore
 from tests.e2e.conftest import AS_OF, REPO, Server, console_errors, screenshot, wait_for
 
 pytestmark = pytest.mark.e2e
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Raw enum values ("c_level", "economic_buyer") must never reach a Chinese page.
+RAW = re.compile(r"\b[a-z]+_[a-z_]+\b")
 DAY = AS_OF.isoformat()
 WIDTHS = (400, 1600)
 HEIGHT = 900
@@ -34,9 +39,9 @@ def account_of_size(server: Server, size: int) -> str:
     return min(graphs, key=lambda g: (abs(len(g.people) - size), g.company.id)).company.id
 
 
-def open_map(browser: Any, server: Server, account_id: str, width: int) -> None:
+def open_map(browser: Any, server: Server, account_id: str, width: int, lang: str = "en") -> None:
     browser.set_window_size(width, HEIGHT)
-    browser.get(f"{server.base}/accounts/{account_id}?as_of={DAY}")
+    browser.get(f"{server.base}/accounts/{account_id}?as_of={DAY}&lang={lang}")
     state = "const m = document.getElementById('map'); return m ? m.dataset.state : document.body.innerText;"
     wait_for(
         lambda: browser.execute_script(state) == "ready",
@@ -102,13 +107,17 @@ def rects_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("size", [5, 100, 2000])
-def test_the_committee_reads_at_first_sight(signed_in: Any, server: Server, size: int, width: int) -> None:
+def test_the_committee_reads_at_first_sight(
+    signed_in: Any, server: Server, size: int, width: int, lang: str
+) -> None:
     browser = signed_in
     account_id = account_of_size(server, size)
     try:
-        open_map(browser, server, account_id, width)
+        open_map(browser, server, account_id, width, lang)
+        assert browser.execute_script("return document.documentElement.lang") == lang
         payload = "return JSON.parse(document.getElementById('map-data').textContent)"
         floor = browser.execute_script(payload)["readable_px"]
         members = browser.execute_script(COMMITTEE_ON_SCREEN)
@@ -131,6 +140,9 @@ def test_the_committee_reads_at_first_sight(signed_in: Any, server: Server, size
             if title:
                 assert lines[1] == title or (lines[1].endswith("…") and title.startswith(lines[1][:-1]))
             assert "·" in lines[-1]  # role on this deal · engagement
+            if lang == "zh-CN":
+                assert CJK.search(lines[-1]), lines[-1]
+                assert not RAW.search(lines[-1]), lines[-1]
         # Semantic zoom: whatever is drawn is readable; zoomed far out, names are not drawn at all.
         assert all(px >= floor - 1 for px in browser.execute_script(DRAWN_LABELS))
         browser.execute_script("window.buyergraphMap.network.moveTo({scale: 0.2, animation: false})")
@@ -157,7 +169,10 @@ def test_the_committee_reads_at_first_sight(signed_in: Any, server: Server, size
         assert layout["side"]["width"] >= min(300, width - 40)
         if width >= 1000:
             assert layout["legend"]["top"] < HEIGHT
-        shot(browser, f"map-{size}-en-{width}")
+        if lang == "zh-CN":
+            panel = browser.find_element(By.CSS_SELECTOR, ".deal-panel:not([hidden])").text
+            assert CJK.search(panel) and not RAW.search(panel), panel
+        shot(browser, f"map-{size}-{lang}-{width}")
         assert console_errors(browser) == []
     finally:
         browser.set_window_size(1500, 950)
@@ -212,3 +227,36 @@ def test_a_clicked_persons_whole_path_is_framed(
         assert console_errors(browser) == []
     finally:
         browser.set_window_size(1500, 950)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_person_box_finds_typed_names_in_both_scripts(signed_in: Any, server: Server, lang: str) -> None:
+    """A name typed as it is written (汉字 or Latin, any case, words in any order) finds the person."""
+    browser = signed_in
+    with EmbeddedStore(server.store_dir) as store:
+        graphs = [store.account_graph(a.id) for a in store.list_accounts(limit=100).data]
+    han = next(g for g in graphs if g.committee and any(CJK.search(p.name) for p in g.people))
+    latin = next(
+        g for g in graphs if g.committee and any(" " in p.name and not CJK.search(p.name) for p in g.people)
+    )
+    cases = [
+        (han, next(p for p in han.people if CJK.search(p.name)), None),
+        (latin, next(p for p in latin.people if " " in p.name and not CJK.search(p.name)), "reversed"),
+    ]
+    for account, person, how in cases:
+        open_map(browser, server, account.company.id, 1600, lang)
+        typed = " ".join(reversed(person.name.lower().split())) if how else person.name
+        box = browser.find_element(By.ID, "person-search")
+        box.clear()
+        box.send_keys(typed)
+        hits = browser.find_elements(By.CSS_SELECTOR, "#person-hits button")
+        assert person.id in [h.get_attribute("data-person-id") for h in hits], typed
+        box.send_keys(Keys.ENTER)
+        wait_for(
+            lambda: (
+                browser.execute_script("return document.getElementById('map').dataset.pathState")
+                in ("found", "none", "error")
+            ),
+            f"the path answer for a typed name ({lang})",
+        )
+        assert browser.find_element(By.CSS_SELECTOR, "#path-result .path-target").text.startswith(person.name)

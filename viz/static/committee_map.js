@@ -13,6 +13,13 @@
   const payload = JSON.parse(document.getElementById("map-data").textContent);
   const palette = payload.palette;
   const accountId = payload.account_id;
+  // The page's words in its language (viz/i18n.py), with {name} fields filled in by say().
+  const T = payload.text || {};
+  function say(key, fields) {
+    return String(T[key] || key).replace(/\{(\w+)\}/g, function (_, name) {
+      return fields && fields[name] !== undefined ? String(fields[name]) : "";
+    });
+  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -25,16 +32,16 @@
     const box = el("div", "tip");
     box.appendChild(el("div", "tip-name", info.name));
     if (info.title) box.appendChild(el("div", "tip-title", info.title));
-    if (info.department) box.appendChild(el("div", "tip-line", "Department: " + info.department));
+    if (info.department) box.appendChild(el("div", "tip-line", say("department") + info.department));
     if (kind === "person") {
-      if (info.roles && info.roles.length) box.appendChild(el("div", "tip-line", "Role: " + info.roles.join(", ")));
+      if (info.roles && info.roles.length) box.appendChild(el("div", "tip-line", say("role") + info.roles.join(payload.lang === "zh-CN" ? "、" : ", ")));
       if (info.score !== undefined) {
-        box.appendChild(el("div", "tip-line", "Influence " + info.score.toFixed(2) + " (rank " + info.rank + ")"));
+        box.appendChild(el("div", "tip-line", say("influence", { score: info.score.toFixed(2), rank: info.rank })));
       }
       if (info.explanation) box.appendChild(el("div", "tip-expl", info.explanation));
-      box.appendChild(el("div", "tip-line", "Last touch: " + (info.last_touch || "never")));
+      box.appendChild(el("div", "tip-line", say("last_touch") + (info.last_touch || say("never"))));
       box.appendChild(el("div", "tip-line eng-" + info.engagement, info.engagement_text));
-      if (info.departed) box.appendChild(el("div", "tip-line", "Left the company" + (info.departed_on ? " by " + info.departed_on : "")));
+      if (info.departed) box.appendChild(el("div", "tip-line", say("left_company") + (info.departed_on ? say("left_by") + info.departed_on : "")));
     } else if (info.explanation) {
       box.appendChild(el("div", "tip-expl", info.explanation));
     }
@@ -106,9 +113,9 @@
       const size = box ? Math.max(40, Math.min(box[2], box[3]) * 0.42) : 40;
       const tip = el("div", "tip");
       tip.appendChild(el("div", "tip-name", dept));
-      tip.appendChild(el("div", "tip-line", counts[dept] + " people outside the committee · click to open"));
+      tip.appendChild(el("div", "tip-line", say("cluster_people", { count: counts[dept] })));
       const props = {
-        id: "cluster:" + dept, kind: "cluster", label: dept + "\n" + counts[dept] + " people", title: tip,
+        id: "cluster:" + dept, kind: "cluster", label: dept + "\n" + say("cluster_label", { count: counts[dept] }), title: tip,
         shape: "hexagon", size: size, borderWidth: 2,
         color: { background: "rgba(120,144,156,0.12)", border: "#90a4ae",
           highlight: { background: "rgba(255,111,0,0.10)", border: palette.path },
@@ -133,7 +140,7 @@
 
   // Fit the view to some nodes, leaving a margin so that nothing sits under the map's buttons.
   // `readable`: rather than shrink text below the readable size, centre on the nodes at that size.
-  const minReadableScale = (payload.readable_px + 0.5) / payload.card_font_px;
+  const minReadableScale = (payload.readable_px + 0.1) / payload.card_font_px;
   function frame(ids, readable) {
     const present = ids.filter(function (id) { return network.body.nodes[id] !== undefined; });
     if (!present.length) { network.fit({ animation: false }); return; }
@@ -173,8 +180,14 @@
   function firstView() {
     const deal = deals.get(container.dataset.dealId);
     const focus = deal && deal.focus.length ? deal.focus : payload.focus;
-    frame(focus.concat(payload.reps), false);
-    if (network.getScale() < minReadableScale) frame(focus, true);
+    const committee = deal ? deal.committee.map(function (m) { return m.person_id; }) : [];
+    // Widest first: with our reps, then with the gaps' candidates, then the committee alone.
+    const tries = [focus.concat(payload.reps), focus];
+    for (let i = 0; i < tries.length; i += 1) {
+      frame(tries[i], false);
+      if (network.getScale() >= minReadableScale) return;
+    }
+    frame(committee.length ? committee : focus, true);
   }
 
   // --- warm paths ----------------------------------------------------------------------------------
@@ -235,8 +248,10 @@
     }
     answer.paths.forEach(function (path, index) {
       const block = el("div", "path-option" + (index === 0 ? " chosen" : ""));
-      const title = el("button", "path-choose", (index === 0 ? "Warmest path" : "Alternative " + index) +
-        " · " + path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") + " · cost " + path.cost.toFixed(2));
+      const hops = payload.lang === "en"
+        ? path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") : say("hops", { n: path.hops.length });
+      const title = el("button", "path-choose", (index === 0 ? say("warmest") : say("alternative", { n: index })) +
+        " · " + hops + " · " + say("cost", { cost: path.cost.toFixed(2) }));
       title.type = "button";
       title.addEventListener("click", function () {
         pathResult.querySelectorAll(".path-option").forEach(function (b) { b.classList.remove("chosen"); });
@@ -250,7 +265,7 @@
         item.appendChild(el("strong", null, hop.source_label));
         item.appendChild(document.createTextNode(" → "));
         item.appendChild(el("strong", null, hop.target_label));
-        item.appendChild(el("div", "muted small", hop.reason + " (strength " + hop.strength.toFixed(2) + ")"));
+        item.appendChild(el("div", "muted small", hop.reason + " (" + say("strength", { strength: hop.strength.toFixed(2) }) + ")"));
         list.appendChild(item);
       });
       block.appendChild(list);
@@ -273,7 +288,7 @@
   function showPath(personId) {
     const ticket = ++pathRequest;
     container.dataset.pathState = "loading";
-    pathResult.textContent = "Finding the warmest path…";
+    pathResult.textContent = say("finding");
     const url = "/accounts/" + encodeURIComponent(accountId) + "/paths/" + encodeURIComponent(personId) +
       "?as_of=" + encodeURIComponent(payload.as_of);
     return fetch(url, { credentials: "same-origin", headers: pageHeaders({ Accept: "application/json" }) })
@@ -289,7 +304,7 @@
       .catch(function (err) {
         if (ticket !== pathRequest) return;
         container.dataset.pathState = "error";
-        pathResult.textContent = "Could not load the path: " + err.message;
+        pathResult.textContent = say("path_error") + err.message;
       });
   }
 
@@ -336,7 +351,7 @@
   document.getElementById("clear-path-button").addEventListener("click", function () {
     clearPath();
     container.dataset.pathState = "";
-    pathResult.textContent = "Click a person on the map to see the warmest way in from our team.";
+    pathResult.textContent = pathResult.dataset.hint;
   });
 
   // Typed search: any part of a name or title, in any script, ignoring case, accents, spaces and order
