@@ -90,10 +90,20 @@ def committee_text(server: Server, account_id: str, browser: Any) -> dict[str, t
     return {p.id: (p.name, p.title) for p in account.people if p.id in members}
 
 
+#: The screenshots docs/ui.md shows.
+DOCS_SHOTS = {
+    "map-5-en-1600",
+    "map-100-en-1600",
+    "map-100-zh-CN-400",
+    "map-2000-zh-CN-1600",
+    "map-path-2000-en-1600",
+}
+
+
 def shot(browser: Any, name: str) -> None:
     path = screenshot(browser, name)
     assert path.stat().st_size > 5_000
-    if os.environ.get("BUYERGRAPH_UPDATE_DOCS_IMAGES") == "1":
+    if os.environ.get("BUYERGRAPH_UPDATE_DOCS_IMAGES") == "1" and name in DOCS_SHOTS:
         (REPO / "docs" / "img").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, REPO / "docs" / "img" / f"{name}.png")
 
