@@ -186,6 +186,7 @@ def test_the_committee_reads_at_first_sight(
         assert console_errors(browser) == []
     finally:
         browser.set_window_size(1500, 950)
+        browser.delete_cookie("buyergraph_lang")  # the language chosen here is remembered: forget it
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -237,6 +238,7 @@ def test_a_clicked_persons_whole_path_is_framed(
         assert console_errors(browser) == []
     finally:
         browser.set_window_size(1500, 950)
+        browser.delete_cookie("buyergraph_lang")  # the language chosen here is remembered: forget it
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -270,3 +272,4 @@ def test_the_person_box_finds_typed_names_in_both_scripts(signed_in: Any, server
             f"the path answer for a typed name ({lang})",
         )
         assert browser.find_element(By.CSS_SELECTOR, "#path-result .path-target").text.startswith(person.name)
+    browser.delete_cookie("buyergraph_lang")

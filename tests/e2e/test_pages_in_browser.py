@@ -98,13 +98,16 @@ def test_committee_map_renders_and_a_click_highlights_the_warm_path(signed_in: A
     assert console_errors(browser) == []
     assert resources_from_elsewhere(browser, server) == []
 
-    # Bring the person into view and click their node where it is drawn, like a user would.
-    # (on a focused map the person may be folded into their department: open it first).
-    browser.execute_script(
-        "window.buyergraphMap.revealNode(arguments[0]);"
-        "window.buyergraphMap.network.focus(arguments[0], {scale: 1.3, animation: false});",
+    # Bring the person into view and click their node where it is drawn, like a user would
+    # (on a focused map the person may be folded into their department: open it first; the
+    # screen point must be theirs, not a neighbour card's).
+    assert browser.execute_script(
+        "const m = window.buyergraphMap; m.revealNode(arguments[0]);"
+        "m.network.focus(arguments[0], {scale: 1.3, animation: false});"
+        "const dom = m.network.canvasToDOM(m.network.getPositions([arguments[0]])[arguments[0]]);"
+        "return m.network.getNodeAt(dom) === arguments[0];",
         person,
-    )
+    ), f"{person} is covered by another node where it is drawn"
     point = browser.execute_script(
         """
         const net = window.buyergraphMap.network;

@@ -127,12 +127,18 @@
     });
   }
 
+  // Opening a department puts its people back where the layout drew them (vis-network's default would
+  // stack them all on the cluster's centre).
+  function openDepartment(clusterId) {
+    network.openCluster(clusterId, { releaseFunction: function (clusterPosition, positions) { return positions; } });
+  }
+
   function revealNode(id) {
     // Open any department cluster that hides this node, so a path can be drawn to it.
     let chain = [];
     try { chain = network.clustering.findNode(id); } catch (err) { chain = [id]; }
     for (let i = 0; i < chain.length - 1; i += 1) {
-      if (network.isCluster(chain[i])) network.openCluster(chain[i]);
+      if (network.isCluster(chain[i])) openDepartment(chain[i]);
     }
   }
 
@@ -321,12 +327,12 @@
   network.on("click", function (params) {
     if (!params.nodes.length) return;
     const id = params.nodes[0];
-    if (network.isCluster(id)) { network.openCluster(id); return; }
+    if (network.isCluster(id)) { openDepartment(id); return; }
     const node = nodes.get(id);
     if (node && node.kind === "person") showPath(id);
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) network.openCluster(params.nodes[0]);
+    if (params.nodes.length && network.isCluster(params.nodes[0])) openDepartment(params.nodes[0]);
   });
 
   const dealSelect = document.getElementById("deal-select");
