@@ -33,6 +33,14 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 fi
+# Screenshots of the Chinese pages need a CJK font (Debian's Noto CJK), installed the same way.
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  echo "== installing fonts-noto-cjk for the Chinese pages' screenshots"
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig
+fi
 
 echo "== pytest"
 "$BIN/python" -m pytest "$@"

@@ -10,7 +10,12 @@ here, so that it is tested without a browser:
 - border: engagement recency (engaged, cooling, never touched); departed people greyed out;
 - touch edges from our reps, width by relationship strength;
 - missing committee roles as dashed placeholders beside their likeliest candidates;
-- large accounts: physics and curved edges off, people clustered by department (key people stay out).
+- people as cards (name, title, buying role on the chosen deal, engagement) wherever they are drawn on
+  their own; labels are not drawn below `READABLE_PX` on screen (semantic zoom);
+- accounts above `CLUSTER_ABOVE` people open focused: the deals' committees, the gaps' candidates, the
+  key people and their managers up to the top stay on the chart, everyone else is folded into their
+  department (a click opens it); the first view frames the chosen deal's committee (`DealPanel.focus`);
+- large accounts: physics and curved edges off.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.messages import role_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
+from viz.i18n import Words
 from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
 
 __all__ = [
@@ -40,18 +47,29 @@ __all__ = [
     "DealPanel",
     "build_committee_map",
     "role_label",
+    "ink_on",
+    "UNCLUSTERED_KEY_PEOPLE",
+    "CARD_FONT_SIZE",
+    "READABLE_PX",
 ]
 
 #: Above this many nodes, edges are drawn straight (curves cost too much to draw).
 STATIC_LAYOUT_ABOVE = 500
-#: Above this many people, people outside the committee are clustered by department.
-CLUSTER_ABOVE = 1500
+#: Above this many people the map opens focused: people outside the committee, the gaps' candidates,
+#: the key people and their managers are folded into department clusters.
+CLUSTER_ABOVE = 60
 #: Labels longer than this are shortened on the map (the tooltip shows the full name).
 LABEL_MAX = 26
 #: Maps with more touch edges than this first show only those to the committee and key people.
 TOUCH_EDGES_SHOWN_UP_TO = 40
-#: On clustered maps the committee and key people are drawn this much bigger, to read in the overview.
-HEAD_SCALE = 3.0
+#: Card text size in pixels at zoom 1.
+CARD_FONT_SIZE = 14
+#: Widest a card grows (text wraps inside); below the layout's column width so cards never touch.
+CARD_WIDTH = 165
+#: Distances between cards: a card of up to six wrapped lines never touches its neighbours.
+CARD_SPACING = LayoutSpacing(column=195.0, level=190.0, packed_row=115.0)
+#: Text smaller than this on screen is not drawn: a blur of 5-pixel names reads as noise.
+READABLE_PX = 10
 #: How many of the most influential people stay outside department clusters.
 UNCLUSTERED_KEY_PEOPLE = 25
 
@@ -75,6 +93,9 @@ DEPARTED_FILL = "#eceff1"
 DEPARTED_BORDER = "#b0bec5"
 REP_COLOR = "#34495e"
 PATH_COLOR = "#ff6f00"
+INK = "#1f2d3a"
+LIGHT_INK = "#ffffff"
+DEPARTED_INK = "#78909c"
 
 
 class Engagement(StrEnum):
@@ -91,13 +112,6 @@ ENGAGEMENT_BORDERS: dict[Engagement, tuple[str, float]] = {
     Engagement.COOLING: ("#ffa000", 4.0),
     Engagement.NEVER: ("#90a4ae", 1.0),
 }
-
-_ENGAGEMENT_TEXT = {
-    Engagement.ENGAGED: "engaged (touched within {days} days)",
-    Engagement.COOLING: "cooling (last touch over {days} days ago)",
-    Engagement.NEVER: "never touched",
-}
-
 
 def role_label(role: BuyingRole | str) -> str:
     """'economic_buyer' -> 'Economic buyer'."""
@@ -138,6 +152,9 @@ class MapNode(BaseModel):
     margin: dict[str, int] | None = None
     font: dict[str, Any] | None = None
     opacity: float | None = None
+    widthConstraint: dict[str, float] | None = None  # noqa: N815
+    #: The card's text when the chosen deal gives this person no role (the page switches deals).
+    plain_label: str | None = None
     #: Department cluster this node joins on large maps; None keeps it visible on its own.
     cluster: str | None = None
     role: BuyingRole | None = None
@@ -221,6 +238,12 @@ class DealPanel(BaseModel):
     roles: dict[str, str]
     placeholders: list[MapNode]
     placeholder_edges: list[MapEdge]
+    #: person_id -> the card text while this deal is chosen (its role on the deal on the third line).
+    labels: dict[str, str] = {}
+    #: person_id -> the card's text colour on its role fill (light text on dark fills).
+    fonts: dict[str, str] = {}
+    #: What the first view frames: the committee, the candidates of its gaps and the placeholders.
+    focus: list[str] = []
 
 
 class CommitteeMap(BaseModel):
@@ -242,11 +265,27 @@ class CommitteeMap(BaseModel):
     department_boxes: dict[str, list[float]] = {}
     people: int
     notes: list[str] = []
+    #: What the first view frames when no deal is chosen: the key people (everyone on small maps).
+    focus: list[str] = []
+    #: Our reps' node ids: the first view frames them with the committee when that stays readable.
+    reps: list[str] = []
+    #: Labels smaller than this many pixels on screen are not drawn (the page's semantic zoom).
+    readable_px: int = READABLE_PX
+    card_font_px: int = CARD_FONT_SIZE
+    #: The page's language (BCP 47) and the page script's words in it.
+    lang: str = "en"
+    text: dict[str, str] = {}
     #: Above this many touch edges the map first shows only the important ones (a toggle shows all).
     touch_edges_shown_up_to: int = TOUCH_EDGES_SHOWN_UP_TO
     #: Colours the page script needs when it recolours nodes.
     palette: dict[str, str] = Field(
-        default_factory=lambda: {"no_role": NO_ROLE_COLOR, "departed": DEPARTED_FILL, "path": PATH_COLOR}
+        default_factory=lambda: {
+            "no_role": NO_ROLE_COLOR,
+            "departed": DEPARTED_FILL,
+            "path": PATH_COLOR,
+            "ink": INK,
+            "departed_ink": DEPARTED_INK,
+        }
     )
 
     def vis_payload(self) -> dict[str, Any]:
@@ -401,11 +440,14 @@ def build_committee_map(
     config: AnalysisConfig = DEFAULT_CONFIG,
     deal_id: str | None = None,
     spacing: LayoutSpacing | None = None,
+    lang: str = "en",
 ) -> CommitteeMap:
-    """Everything the committee-map page draws for one account.
+    """Everything the committee-map page draws for one account, its texts in `lang` (en, zh-CN).
 
     `deal_id` chooses the deal whose roles colour the map first (default: the largest open deal).
     """
+    words = Words(lang)
+    card_spacing = spacing or CARD_SPACING
     spacing = spacing or LayoutSpacing()
     people = {p.id: p for p in account.people}
     departed = _departed(account, as_of)
@@ -447,7 +489,7 @@ def build_committee_map(
                 pinned.update(path.nodes)
 
     department_of = {pid: _department(person) for pid, person in people.items()}
-    if large:
+    if clustered:
         layout = department_layout(
             people,
             managers,
@@ -455,17 +497,22 @@ def build_committee_map(
             top=pinned,
             sort_key=sort_key,
             spacing=spacing,
-            head_scale=HEAD_SCALE if clustered else 1.0,
+            head_spacing=card_spacing,
         )
+        # Their managers up to the top stand in the head chart too: keep them out of the clusters.
+        head = _with_managers(pinned, managers) & set(people)
     else:
-        layout = tidy_tree_layout(people, managers, sort_key=sort_key, spacing=spacing)
+        layout = tidy_tree_layout(people, managers, sort_key=sort_key, spacing=card_spacing)
+        head = set(people)
 
     departments: dict[str, int] = defaultdict(int)
     nodes: list[MapNode] = []
+    engagement_of: dict[str, Engagement] = {}
     for pid, person in people.items():
         x, y = layout.positions[pid]
         is_departed = pid in departed
         engagement = _engagement_of(last_touch.get(pid), as_of, config)
+        engagement_of[pid] = engagement
         border, border_width = ENGAGEMENT_BORDERS[engagement]
         if is_departed:
             border, border_width = DEPARTED_BORDER, 1.0
@@ -478,35 +525,39 @@ def build_committee_map(
             name=person.name,
             title=person.title,
             department=person.department,
-            roles=[role_label(r) for r in all_roles],
+            roles=[words.role(r) for r in all_roles],
             rank=key.rank if key else None,
             score=round(key.score, 3) if key else None,
             explanation=key.explanation if key else None,
             last_touch=last_touch.get(pid),
             engagement=engagement,
-            engagement_text=_ENGAGEMENT_TEXT[engagement].format(days=config.engaged_days),
+            engagement_text=words(f"engagement.{engagement}", days=config.engaged_days),
             departed=is_departed,
             departed_on=departed.get(pid),
         )
         score = key.score if key else 0.0
-        label = _short(person.name) + (" (left)" if is_departed else "")
-        scale = HEAD_SCALE if clustered and pid in pinned else 1.0
-        font: dict[str, Any] = {"color": "#9e9e9e"} if is_departed else {}
-        if scale != 1.0:
-            font["size"] = 14 * scale
+        fill = _person_fill(role, is_departed)
+        is_card = pid in head
+        plain = _card_label(person, None, engagement, is_departed, words)
         nodes.append(
             MapNode(
                 id=pid,
                 kind="person",
-                label=label,
+                label=_card_label(person, role, engagement, is_departed, words)
+                if is_card
+                else _short(person.name),
+                plain_label=plain if is_card else None,
                 x=x,
                 y=y,
-                size=(10.0 + 26.0 * max(0.0, min(1.0, score))) * scale,
-                color=_node_color(_person_fill(role, is_departed), border),
-                borderWidth=border_width * scale,
-                font=font or None,
+                size=10.0 + 26.0 * max(0.0, min(1.0, score)),
+                shape="box" if is_card else "dot",
+                color=_node_color(fill, border),
+                borderWidth=border_width,
+                font=_card_font(fill, is_departed) if is_card else _dot_font(is_departed),
+                margin=_CARD_MARGIN if is_card else None,
+                widthConstraint={"maximum": CARD_WIDTH} if is_card else None,
                 opacity=0.55 if is_departed else None,
-                cluster=department if clustered and pid not in pinned else None,
+                cluster=department if pid not in head else None,
                 role=role,
                 engagement=engagement,
                 departed=is_departed,
@@ -518,22 +569,27 @@ def build_committee_map(
     for child, manager in sorted(managers.items()):
         edges.append(_reporting_edge(child, manager, dotted=False))
     for child, manager in sorted(dotted):
-        edges.append(_reporting_edge(child, manager, dotted=True))
+        edges.append(_reporting_edge(child, manager, dotted=True, words=words))
 
-    rep_scale = HEAD_SCALE if clustered else 1.0
-    nodes.extend(
-        _rep_nodes_and_edges(
-            account, as_of, config, layout.min_x, layout.min_y, spacing, edges, rep_scale, pinned
-        )
+    # Our reps stand left of the people drawn on their own (the head chart on a focused map).
+    head_x = [layout.positions[pid][0] for pid in head] or [layout.min_x]
+    head_y = [layout.positions[pid][1] for pid in head] or [layout.min_y]
+    reps = _rep_nodes_and_edges(
+        account, as_of, config, min(head_x), min(head_y), card_spacing, edges, pinned, words
     )
+    nodes.extend(reps)
 
     positions = {n.id: (n.x, n.y) for n in nodes}
     # Placeholders without a candidate stand right of what is visible first (the head on clustered maps).
     visible_x = [n.x for n in nodes if n.kind == "person" and n.cluster is None] or [layout.max_x]
-    scale = HEAD_SCALE if clustered else 1.0
     panels = [
-        _deal_panel(d, people, departed, positions, max(visible_x), spacing, config, scale) for d in deals
+        _deal_panel(
+            d, people, departed, positions, max(visible_x), card_spacing, config, engagement_of, words
+        )
+        for d in deals
     ]
+    top_people = [k.person_id for k in analysis.key_people[:8] if k.person_id in people]
+    focus = (top_people or sorted(head)[:8]) if clustered else sorted(head)
 
     return CommitteeMap(
         account_id=account.company.id,
@@ -543,7 +599,7 @@ def build_committee_map(
         edges=edges,
         deals=panels,
         selected_deal=selected,
-        legend=_legend(config),
+        legend=_legend(config, words),
         options=_vis_options(large),
         clustered=clustered,
         departments=dict(sorted(departments.items())),
@@ -553,10 +609,62 @@ def build_committee_map(
         },
         people=len(people),
         notes=list(analysis.notes),
+        focus=focus,
+        reps=[n.id for n in reps],
+        lang=words.lang,
+        text=words.script_texts(),
     )
 
 
-def _reporting_edge(child: str, manager: str, *, dotted: bool) -> MapEdge:
+_CARD_MARGIN = {"top": 5, "right": 7, "bottom": 5, "left": 7}
+
+
+def _with_managers(people: set[str], managers: dict[str, str]) -> set[str]:
+    """The people and every manager above them, up to the top (a reporting loop is walked once)."""
+    result: set[str] = set()
+    for pid in people:
+        node: str | None = pid
+        while node is not None and node not in result:
+            result.add(node)
+            node = managers.get(node)
+    return result
+
+
+def _card_label(
+    person: Person, role: BuyingRole | None, engagement: Engagement, departed: bool, words: Words
+) -> str:
+    """Name, title, then role and engagement: who decides reads without a hover."""
+    status = words("card.left") if departed else words(f"card.{engagement}")
+    lines = [_short(person.name)]
+    if person.title:
+        lines.append(_short(person.title))
+    lines.append(f"{words.role(role)} · {status}" if role is not None else status)
+    return "\n".join(lines)
+
+
+def _card_font(fill: str, departed: bool) -> dict[str, Any]:
+    """Card text: dark on light fills, white on dark ones (contrast), grey for people who left."""
+    color = DEPARTED_INK if departed else ink_on(fill)
+    return {"color": color, "size": CARD_FONT_SIZE, "strokeWidth": 0, "align": "center"}
+
+
+def _dot_font(departed: bool) -> dict[str, Any] | None:
+    return {"color": DEPARTED_INK} if departed else None
+
+
+def ink_on(fill: str) -> str:
+    """The text colour that reads best on a fill, by WCAG contrast ratio."""
+    red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    # Contrast ratios against white and against the dark ink (luminance about 0.025): take the higher.
+    return INK if (luminance + 0.05) / 0.075 > 1.05 / (luminance + 0.05) else LIGHT_INK
+
+
+def _reporting_edge(child: str, manager: str, *, dotted: bool, words: Words | None = None) -> MapEdge:
     return MapEdge(
         id=f"rep:{child}:{manager}" if not dotted else f"dot:{child}:{manager}",
         kind="reports_to",
@@ -566,7 +674,7 @@ def _reporting_edge(child: str, manager: str, *, dotted: bool) -> MapEdge:
         color={"color": "#b0bec5", "highlight": "#546e7a", "hover": "#546e7a"},
         dashes=[2, 4] if dotted else False,
         smooth=False,
-        title="dotted-line report" if dotted else None,
+        title=(words or Words())("edge.dotted") if dotted else None,
     )
 
 
@@ -578,16 +686,17 @@ def _rep_nodes_and_edges(
     min_y: float,
     spacing: LayoutSpacing,
     edges: list[MapEdge],
-    scale: float = 1.0,
     important: set[str] | None = None,
+    words: Words | None = None,
 ) -> list[MapNode]:
     """Our reps in a column left of the chart, with touch edges whose width is the tie's strength."""
+    words = words or Words()
     people = {p.id for p in account.people}
     strengths = _touch_strengths(account.touches, as_of, config)
     touched_reps = {rep for rep, pid in strengths if pid in people}
     owners = {d.owner_rep_id for d in account.deals if d.owner_rep_id}
     reps = sorted((r for r in account.reps if r.id in touched_reps | owners), key=lambda r: (r.name, r.id))
-    column_x = min_x - 2.2 * spacing.column * scale
+    column_x = min_x - 1.3 * spacing.column
     nodes = []
     for i, rep in enumerate(reps):
         team = ", ".join(t for t in (str(rep.kind) if rep.kind else None, rep.team) if t)
@@ -597,12 +706,14 @@ def _rep_nodes_and_edges(
                 kind="rep",
                 label=_short(rep.name),
                 x=column_x,
-                y=min_y + i * spacing.packed_row * 1.3 * scale,
-                size=16.0 * scale,
+                y=min_y + i * spacing.packed_row * 0.7,
+                size=16.0,
                 shape="box",
                 color=_node_color(REP_COLOR, REP_COLOR),
-                font={"color": "#ffffff", "strokeWidth": 0, "size": 14 * scale},
-                info=PersonInfo(name=rep.name, title=f"our team{': ' + team if team else ''}"),
+                font={"color": LIGHT_INK, "strokeWidth": 0, "size": CARD_FONT_SIZE},
+                margin=_CARD_MARGIN,
+                widthConstraint={"maximum": CARD_WIDTH},
+                info=PersonInfo(name=rep.name, title=words("rep.title") + (f": {team}" if team else "")),
             )
         )
     # One edge per person, from the rep with the strongest tie: all ties at once hide the org chart.
@@ -616,7 +727,7 @@ def _rep_nodes_and_edges(
         else:
             best[pid] = (*best[pid][:4], ties)
     for pid, (rep_id, strength, count, last, ties) in sorted(best.items()):
-        others = f"; {ties - 1} more of our reps know them" if ties > 1 else ""
+        others = words("edge.more_reps", count=ties - 1) if ties > 1 else ""
         edges.append(
             MapEdge(
                 id=f"touch:{rep_id}:{pid}",
@@ -627,8 +738,14 @@ def _rep_nodes_and_edges(
                 color={"color": "#5d6d7e", "opacity": 0.3, "highlight": "#2c3e50", "hover": "#2c3e50"},
                 smooth=False,
                 important=pid in important if important is not None else True,
-                title=f"relationship strength {strength:.2f}: {count} touch{'es' if count != 1 else ''}, "
-                f"last {last.isoformat()}{others}",
+                title=words(
+                    "edge.strength",
+                    strength=f"{strength:.2f}",
+                    count=count,
+                    plural="es" if count != 1 else "",
+                    day=last.isoformat(),
+                )
+                + others,
             )
         )
     return nodes
@@ -642,7 +759,8 @@ def _deal_panel(
     right_edge: float,
     spacing: LayoutSpacing,
     config: AnalysisConfig,
-    scale: float = 1.0,
+    engagement_of: dict[str, Engagement],
+    words: Words,
 ) -> DealPanel:
     def name_of(pid: str) -> str:
         person = people.get(pid)
@@ -653,7 +771,7 @@ def _deal_panel(
             person_id=pid,
             name=name_of(pid),
             title=people[pid].title if pid in people else None,
-            roles=[role_label(r) for r in roles],
+            roles=[words.role(r) for r in roles],
             engaged=pid in deal.engaged,
             departed=pid in departed,
         )
@@ -661,7 +779,15 @@ def _deal_panel(
     ]
     roles = {pid: _primary_role(r, config) for pid, r in deal.committee.items()}
     colors = {pid: _person_fill(role, pid in departed) for pid, role in roles.items() if role is not None}
-    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing, scale)
+    placeholders, placeholder_edges = _placeholders(deal, positions, right_edge, spacing, words)
+    labels = {
+        pid: _card_label(people[pid], role, engagement_of.get(pid, Engagement.NEVER), pid in departed, words)
+        for pid, role in roles.items()
+        if pid in people
+    }
+    fonts = {pid: _card_font(colors[pid], pid in departed)["color"] for pid in labels if pid in colors}
+    candidates = [pid for gap in deal.gaps for pid in gap.people[:1] if pid in positions]
+    focus = [pid for pid in deal.committee if pid in positions] + candidates + [n.id for n in placeholders]
     return DealPanel(
         id=deal.deal_id,
         name=deal.name or deal.deal_id,
@@ -670,15 +796,18 @@ def _deal_panel(
         currency=deal.currency,
         expected_close=deal.expected_close,
         template=deal.template,
-        required_roles=[role_label(r) for r in deal.required_roles],
+        required_roles=[words.role(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),
         coverage_text=deal.coverage.explanation,
         committee=committee,
-        gaps=[_gap_entry(g, name_of) for g in _sorted_gaps(deal.gaps)],
+        gaps=[_gap_entry(g, name_of, words) for g in _sorted_gaps(deal.gaps)],
         colors=colors,
         roles={pid: str(role) for pid, role in roles.items() if role is not None},
         placeholders=placeholders,
         placeholder_edges=placeholder_edges,
+        labels=labels,
+        fonts=fonts,
+        focus=list(dict.fromkeys(focus)),
     )
 
 
@@ -689,14 +818,14 @@ def _sorted_gaps(gaps: list[Gap]) -> list[Gap]:
     return sorted(gaps, key=lambda g: (_SEVERITY_ORDER.get(str(g.severity), 3), str(g.kind)))
 
 
-def _gap_entry(gap: Gap, name_of: Any) -> GapEntry:
+def _gap_entry(gap: Gap, name_of: Any, words: Words) -> GapEntry:
     names = [name_of(pid) for pid in ([gap.person_id] if gap.person_id else []) + gap.people]
     return GapEntry(
         kind=str(gap.kind),
         severity=str(gap.severity),
-        role=role_label(gap.role) if gap.role else None,
-        detail=gap.detail,
-        next_step=gap.next_step,
+        role=words.role(gap.role) if gap.role else None,
+        detail=words.message(gap.detail_message, gap.detail),
+        next_step=words.message(gap.next_step_message, gap.next_step),
         people=list(dict.fromkeys(names)),
     )
 
@@ -706,7 +835,7 @@ def _placeholders(
     positions: dict[str, tuple[float, float]],
     right_edge: float,
     spacing: LayoutSpacing,
-    scale: float = 1.0,
+    words: Words,
 ) -> tuple[list[MapNode], list[MapEdge]]:
     """A dashed box per missing role, beside its likeliest candidate, tied to every candidate."""
     nodes: list[MapNode] = []
@@ -722,32 +851,33 @@ def _placeholders(
         if candidates:
             anchor = candidates[0]
             x, y = positions[anchor]
-            x += spacing.column * 0.55 * scale
-            y -= spacing.packed_row * (0.7 + beside[anchor]) * scale
+            x += spacing.column * 0.55
+            y -= spacing.packed_row * (1.0 + beside[anchor])
             beside[anchor] += 1
         else:
-            x = right_edge + 1.5 * spacing.column * scale
-            y = unplaced * spacing.packed_row * 1.8 * scale
+            x = right_edge + 1.5 * spacing.column
+            y = unplaced * spacing.packed_row * 1.8
             unplaced += 1
         nodes.append(
             MapNode(
                 id=node_id,
                 kind="placeholder",
-                label=f"missing: {role_label(gap.role).lower()}",
+                label=words("placeholder.label", role=role_name(gap.role, words.lang)),
                 x=x,
                 y=y,
                 shape="box",
                 color=_node_color("#ffffff", color),
-                borderWidth=2.0 * scale,
+                borderWidth=2.0,
                 shapeProperties={"borderDashes": [6, 4]},
-                font={"color": color, "size": round(15 * scale)},
-                margin={side: round(8 * scale) for side in ("top", "right", "bottom", "left")},
+                font={"color": color, "size": CARD_FONT_SIZE},
+                margin=_CARD_MARGIN,
+                widthConstraint={"maximum": CARD_WIDTH},
                 role=gap.role,
                 deal_id=deal.deal_id,
                 info=PersonInfo(
-                    name=f"Missing {role_label(gap.role).lower()}",
-                    title=gap.detail,
-                    explanation=gap.next_step,
+                    name=words("placeholder.name", role=role_name(gap.role, words.lang)),
+                    title=words.message(gap.detail_message, gap.detail),
+                    explanation=words.message(gap.next_step_message, gap.next_step),
                 ),
             )
         )
@@ -761,19 +891,19 @@ def _placeholders(
                     width=2.0 if rank == 0 else 1.0,
                     color={"color": color, "opacity": 0.8},
                     dashes=[6, 4],
-                    title=f"candidate #{rank + 1} for {role_label(gap.role).lower()}",
+                    title=words("placeholder.candidate", rank=rank + 1, role=role_name(gap.role, words.lang)),
                     deal_id=deal.deal_id,
                 )
             )
     return nodes, edges
 
 
-def _legend(config: AnalysisConfig) -> Legend:
-    roles = [LegendItem(label=role_label(r), color=c) for r, c in ROLE_COLORS.items()]
-    roles.append(LegendItem(label="No role on this deal", color=NO_ROLE_COLOR))
+def _legend(config: AnalysisConfig, words: Words) -> Legend:
+    roles = [LegendItem(label=words.role(r), color=c) for r, c in ROLE_COLORS.items()]
+    roles.append(LegendItem(label=words("legend.no_role"), color=NO_ROLE_COLOR))
     engagement = [
         LegendItem(
-            label=_ENGAGEMENT_TEXT[state].format(days=config.engaged_days),
+            label=words(f"engagement.{state}", days=config.engaged_days),
             color="#ffffff",
             border=border,
             border_width=width,
@@ -782,21 +912,21 @@ def _legend(config: AnalysisConfig) -> Legend:
     ]
     other = [
         LegendItem(
-            label="Our rep; a line to each person's closest rep, wider is stronger",
+            label=words("legend.rep"),
             color=REP_COLOR,
             shape="box",
         ),
         LegendItem(
-            label="Missing role, beside its likeliest candidate",
+            label=words("legend.missing"),
             color="#ffffff",
             border="#7f8c8d",
             shape="box",
             dashed=True,
             border_width=2,
         ),
-        LegendItem(label="Left the company", color=DEPARTED_FILL, border=DEPARTED_BORDER),
-        LegendItem(label="Warm path from our team", color=PATH_COLOR, shape="line"),
-        LegendItem(label="Size: influence score", color=NO_ROLE_COLOR),
+        LegendItem(label=words("legend.left"), color=DEPARTED_FILL, border=DEPARTED_BORDER),
+        LegendItem(label=words("legend.path"), color=PATH_COLOR, shape="line"),
+        LegendItem(label=words("legend.size"), color=NO_ROLE_COLOR),
     ]
     return Legend(roles=roles, engagement=engagement, other=other)
 
@@ -808,7 +938,9 @@ def _vis_options(large: bool) -> dict[str, Any]:
         "layout": {"improvedLayout": False, "hierarchical": {"enabled": False}},
         "nodes": {
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"label": {"drawThreshold": 6}},
+            # Semantic zoom: vis-network skips a label under (drawThreshold - 1) px on screen and fades
+            # it in up to drawThreshold px.
+            "scaling": {"label": {"drawThreshold": READABLE_PX}},
         },
         "edges": {
             "smooth": False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 __all__ = ["Layout", "LayoutSpacing", "break_cycles", "department_layout", "tidy_tree_layout"]
@@ -271,7 +271,7 @@ def department_layout(
     top: Iterable[str],
     sort_key: Callable[[str], tuple[object, ...]],
     spacing: LayoutSpacing | None = None,
-    head_scale: float = 1.0,
+    head_spacing: LayoutSpacing | None = None,
 ) -> Layout:
     """For large accounts: the `top` people (and their managers up the line) as an org chart on top,
     and below it every department as its own compact org chart, the blocks packed in rows.
@@ -289,14 +289,8 @@ def department_layout(
             head.add(node)
             node = parent.get(node)
     positions: dict[str, tuple[float, float]] = {}
-    # The head may be drawn bigger than life (its nodes scaled by the caller): space it to match.
-    head_spacing = replace(
-        spacing,
-        column=spacing.column * head_scale,
-        level=spacing.level * head_scale,
-        packed_row=spacing.packed_row * head_scale,
-        fits_width=spacing.fits_width * head_scale,
-    )
+    # The head is drawn as cards, bigger than the dots in the blocks: it may be spaced wider.
+    head_spacing = head_spacing or spacing
     head_layout = tidy_tree_layout(head, parent, sort_key=sort_key, spacing=head_spacing)
     positions.update(head_layout.positions)
 
@@ -311,7 +305,7 @@ def department_layout(
     area = sum((b.max_x - b.min_x + gap_x) * (b.max_y - b.min_y + gap_y) for _, b in blocks)
     row_width = max(head_layout.max_x - head_layout.min_x, math.sqrt(area * spacing.aspect))
     x = 0.0
-    y = (head_layout.max_y + gap_y * 1.5 * head_scale) if head else 0.0
+    y = (head_layout.max_y + gap_y * 1.5 * head_spacing.level / spacing.level) if head else 0.0
     row_height = 0.0
     boxes: dict[str, tuple[float, float, float, float]] = {}
     for name, block in blocks:

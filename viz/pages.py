@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from viz.account_list import CHART_HEIGHT, CHART_WIDTH, AccountRow
 from viz.committee_map import CommitteeMap
+from viz.i18n import Words
 
 __all__ = [
     "render_account_list",
@@ -102,6 +103,7 @@ def render_committee_map(
             static=static_url,
             title=committee_map.account_name,
             csrf=csrf,
+            t=Words(committee_map.lang),
         )
     )
 
@@ -118,6 +120,7 @@ def render_account_list(
     csrf: str | None = None,
     sort: str = "name",
     filters: Mapping[str, object] | None = None,
+    lang: str = "en",
 ) -> str:
     """The account list: coverage, gaps, engagement trend and risk per account. `sort` and `filters`
     (the server-side order and filters of the list) are kept in the sort and paging links."""
@@ -153,34 +156,61 @@ def render_account_list(
             chart_width=CHART_WIDTH,
             chart_height=CHART_HEIGHT,
             static=static_url,
-            title="Accounts",
+            title=Words(lang)("nav.accounts"),
             csrf=csrf,
             sort=sort,
             sort_links=sort_links,
             previous_link=previous_link,
             next_link=next_link,
+            t=Words(lang),
         )
     )
 
 
 def render_login(
-    *, next_url: str, login_token: str, error: str | None = None, static_url: str = "/static"
+    *,
+    next_url: str,
+    login_token: str,
+    error: str | None = None,
+    static_url: str = "/static",
+    lang: str = "en",
 ) -> str:
     """The form that exchanges an API key for a page session; `login_token` is the form's own
     CSRF token (it must match the login cookie the form was served with)."""
     return (
         _environment()
         .get_template("login.html")
-        .render(next_url=next_url, login_token=login_token, error=error, static=static_url, title="Sign in")
+        .render(
+            next_url=next_url,
+            login_token=login_token,
+            error=error,
+            static=static_url,
+            title="Sign in",
+            t=Words(lang),
+        )
     )
 
 
 def render_problem(
-    *, status: int, title: str, detail: str, static_url: str = "/static", csrf: str | None = None
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    static_url: str = "/static",
+    csrf: str | None = None,
+    lang: str = "en",
 ) -> str:
     """A readable error page (the API answers problem+json; browsers get this)."""
     return (
         _environment()
         .get_template("problem.html")
-        .render(status=status, problem_title=title, detail=detail, static=static_url, title=title, csrf=csrf)
+        .render(
+            status=status,
+            problem_title=title,
+            detail=detail,
+            static=static_url,
+            title=title,
+            csrf=csrf,
+            t=Words(lang),
+        )
     )

@@ -7,6 +7,7 @@ ACCOUNT and `--path-to PERSON` take an id, or a name / domain / e-mail when it n
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from graph.analyses import (
     analyze_account,
     warm_paths,
 )
+from graph.analyses.messages import DEFAULT_LANGUAGE, normalize_language, render
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import AccountGraph
 from ingest.titles import classify_title
@@ -88,6 +90,8 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
 
     echo = typer.echo
+    # The gap texts in the user's language: BUYERGRAPH_LANG=zh-CN or en (English by default).
+    lang = normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
     echo(f"{result.name} ({result.account_id}) as of {result.as_of.isoformat()}")
     for note in result.notes:
         echo(f"  note: {note}")
@@ -117,8 +121,10 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         if deal.gaps:
             echo(f"    gaps ({len(deal.gaps)}):")
         for gap in deal.gaps:
-            echo(f"    * [{gap.severity.value}] {gap.kind.value}: {gap.detail}")
-            echo(f"      next: {gap.next_step}")
+            detail = render(gap.detail_message, lang) if gap.detail_message else gap.detail
+            next_step = render(gap.next_step_message, lang) if gap.next_step_message else gap.next_step
+            echo(f"    * [{gap.severity.value}] {gap.kind.value}: {detail}")
+            echo(f"      {'下一步' if lang == 'zh-CN' else 'next'}: {next_step}")
         if not deal.gaps:
             echo("    no gaps")
     echo("")

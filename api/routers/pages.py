@@ -39,6 +39,7 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
+from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language
 from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Company, Page
@@ -82,6 +83,39 @@ _PAGE_HEADERS = {
 }
 
 AccountId = Annotated[str, Path(min_length=1, max_length=256)]
+#: The page language chosen on the page (en, zh-CN); it is remembered in LANG_COOKIE.
+LangQuery = Annotated[str | None, Query(max_length=20, description="en or zh-CN")]
+LANG_COOKIE = "buyergraph_lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+class _BadLanguage(Exception):
+    pass
+
+
+def _language(request: Request, chosen: str | None) -> str:
+    """The page language: `?lang=` first, then the remembered choice, then the browser's
+    Accept-Language, else English. A `?lang=` that is neither language is refused (400)."""
+    if chosen is not None:
+        lang = normalize_language(chosen)
+        if lang is None:
+            raise _BadLanguage
+        return lang
+    return (
+        normalize_language(request.cookies.get(LANG_COOKIE))
+        or language_from_header(request.headers.get("Accept-Language"))
+        or DEFAULT_LANGUAGE
+    )
+
+
+def _remember_language(response: Response, request: Request, chosen: str | None, lang: str) -> Response:
+    if chosen is not None:
+        _set_cookie(response, request, LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, path="/")
+    return response
+
+
+def _bad_language_page(csrf: str | None) -> HTMLResponse:
+    return _problem_page(400, "Unknown language", "The lang parameter must be en or zh-CN.", csrf=csrf)
 
 
 def _page(html: str, status: int = 200) -> HTMLResponse:
@@ -152,6 +186,7 @@ async def account_list(
     sort: Annotated[str, Query(pattern=_ACCOUNT_SORT_PATTERN)] = "name",
     gap_kind: Annotated[GapKind | None, Query()] = None,
     at_risk: Annotated[bool | None, Query()] = None,
+    lang: LangQuery = None,
 ) -> Response:
     """Accounts with coverage, gaps, engagement trend and risk, linking to their maps. The order and
     the filters apply to every account, on the store, as `GET /api/v1/accounts` applies them (from
@@ -160,6 +195,10 @@ async def account_list(
     if reader is None:
         return _to_login(request)
     csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(csrf)
     day = as_of_or_today(as_of)
     store = runtime.store
     key, descending = sort_and_direction(sort)
@@ -221,8 +260,9 @@ async def account_list(
         csrf=csrf,
         sort=sort,
         filters={k: v for k, v in {"gap_kind": gap_kind, "at_risk": at_risk}.items() if v is not None},
+        lang=language,
     )
-    return _page(html)
+    return _remember_language(_page(html), request, lang, language)
 
 
 # --- the committee map ------------------------------------------------------------------------------
@@ -239,17 +279,24 @@ async def committee_map_page(
         str | None,
         Query(max_length=256, description="The merged-away id the user asked for (set by a redirect)."),
     ] = None,
+    lang: LangQuery = None,
 ) -> Response:
     """The committee map of one account, with its deals' committees and gaps beside it."""
     reader = _reader(runtime, request)
     if reader is None:
         return _to_login(request)
     csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(csrf)
     day = as_of_or_today(as_of)
 
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
-        committee_map = build_committee_map(account, analysis, as_of=day, config=runtime.config, deal_id=deal)
+        committee_map = build_committee_map(
+            account, analysis, as_of=day, config=runtime.config, deal_id=deal, lang=language
+        )
         alias = runtime.store.resolve_alias("companies", merged_from) if merged_from else None
         if alias is not None and alias.into == account_id:
             committee_map.notes.insert(
@@ -272,7 +319,7 @@ async def committee_map_page(
         )
     except ApiProblem as problem:
         return _problem_page(problem.status, problem.title, problem.detail, csrf=csrf)
-    return _page(html)
+    return _remember_language(_page(html), request, lang, language)
 
 
 def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, str, str, str | None]:

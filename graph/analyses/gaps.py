@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig, CommitteeTemplate
+from graph.analyses.messages import Message, render
 from graph.analyses.results import Gap, GapKind, Severity, WarmPath
 from graph.model import (
     BuyingRole,
@@ -117,11 +119,21 @@ def role_candidates(
     return [pid for _, pid in scored[:limit]]
 
 
-def _path_words(path: WarmPath | None, label: Callable[[str], str]) -> str:
+def _path_words(path: WarmPath | None, label: Callable[[str], str]) -> Message:
     if path is None:
-        return "no warm path from our reps within reach; ask the champion for an introduction"
-    chain = " -> ".join(label(n) for n in path.nodes)
-    return f"warmest path: {chain}"
+        return Message(key="path.none")
+    return Message(key="path.warmest", params={"chain": " -> ".join(label(n) for n in path.nodes)})
+
+
+def _gap(detail: Message, next_step: Message, **fields: Any) -> Gap:
+    """A gap whose texts are catalogue messages; `detail` and `next_step` hold their English."""
+    return Gap(
+        detail=render(detail, "en"),
+        next_step=render(next_step, "en"),
+        detail_message=detail,
+        next_step_message=next_step,
+        **fields,
+    )
 
 
 def deal_gaps(
@@ -164,7 +176,7 @@ def deal_gaps(
     members = set(by_source)
     engaged_members = members & engaged
     gaps: list[Gap] = []
-    deal_words = f"deal {deal.name or deal.id}"
+    deal_name = deal.name or deal.id
 
     for role in template.roles:
         holding = holders.get(role, set())
@@ -179,47 +191,55 @@ def deal_gaps(
                 limit=config.candidates_per_role,
             )
             if candidates:
-                best = candidates[0]
-                who = ", ".join(name(c) for c in candidates)
-                step = f"Likeliest {_role_words(role)}: {who}. {_path_words(find_path(best), name)}."
-            else:
-                step = (
-                    f"Nobody in the account fits the {_role_words(role)} role yet; "
-                    "ask the champion who it is."
+                step = Message(
+                    key="gap.missing_role.next",
+                    params={
+                        "role": role,
+                        "candidates": [name(c) for c in candidates],
+                        "path": _path_words(find_path(candidates[0]), name),
+                    },
                 )
+            else:
+                step = Message(key="gap.missing_role.nobody", params={"role": role})
             gaps.append(
-                Gap(
+                _gap(
+                    Message(
+                        key="gap.missing_role",
+                        params={"template": template.name, "role": role, "deal": deal_name},
+                    ),
+                    step,
                     kind=GapKind.MISSING_ROLE,
                     role=role,
                     severity=Severity.HIGH if role in _KEY_ROLES else Severity.MEDIUM,
-                    detail=f"The {template.name} template needs a {_role_words(role)}; "
-                    f"nobody holds that role on {deal_words}.",
-                    next_step=step,
                     people=candidates,
                 )
             )
         elif not holding & engaged:
-            names = ", ".join(name(p) for p in sorted(holding))
+            names = [name(p) for p in sorted(holding)]
             gaps.append(
-                Gap(
+                _gap(
+                    Message(
+                        key="gap.stale_role",
+                        params={"role": role, "holders": names, "days": config.engaged_days},
+                    ),
+                    Message(key="gap.stale_role.next", params={"holders": names}),
                     kind=GapKind.STALE_ROLE,
                     role=role,
                     severity=Severity.HIGH if role in _KEY_ROLES else Severity.MEDIUM,
-                    detail=f"The {_role_words(role)} ({names}) has not been touched in the last "
-                    f"{config.engaged_days} days.",
-                    next_step=f"Re-engage {names}: book a meeting or a call this week.",
                     people=sorted(holding),
                 )
             )
 
     if len(engaged_members) < 2:
         gaps.append(
-            Gap(
+            _gap(
+                Message(
+                    key="gap.single_threaded",
+                    params={"count": len(engaged_members), "days": config.engaged_days},
+                ),
+                Message(key="gap.single_threaded.next"),
                 kind=GapKind.SINGLE_THREADED,
                 severity=Severity.HIGH,
-                detail=f"Only {len(engaged_members)} committee member"
-                f"{'' if len(engaged_members) == 1 else 's'} engaged in the last {config.engaged_days} days.",
-                next_step="Multi-thread: get introduced to a second stakeholder, ideally the economic buyer.",
                 people=sorted(engaged_members),
             )
         )
@@ -234,24 +254,32 @@ def deal_gaps(
             key=lambda p: (-influence.get(p, 0.0), p),
         )
         if execs:
-            step = f"Re-engage {name(execs[0])}. {_path_words(find_path(execs[0]), name)}."
+            step = Message(
+                key="gap.no_executive.reengage",
+                params={"person": name(execs[0]), "path": _path_words(find_path(execs[0]), name)},
+            )
         else:
             pool = sorted(
                 (p for p in current if seniority_rank(seniority.get(p, Seniority.UNKNOWN)) <= exec_rank),
                 key=lambda p: (-influence.get(p, 0.0), p),
             )
             step = (
-                f"Bring in {name(pool[0])}. {_path_words(find_path(pool[0]), name)}."
+                Message(
+                    key="gap.no_executive.bring_in",
+                    params={"person": name(pool[0]), "path": _path_words(find_path(pool[0]), name)},
+                )
                 if pool
-                else "Ask the champion which executive signs off, and for an introduction."
+                else Message(key="gap.no_executive.ask")
             )
         gaps.append(
-            Gap(
+            _gap(
+                Message(
+                    key="gap.no_executive",
+                    params={"amount": deal.amount, "currency": _currency_suffix(deal, config)},
+                ),
+                step,
                 kind=GapKind.NO_EXECUTIVE,
                 severity=Severity.HIGH,
-                detail=f"A deal of {deal.amount:,.0f}{_currency_suffix(deal, config)} "
-                "has no engaged vp or c-level member.",
-                next_step=step,
                 people=execs,
             )
         )
@@ -272,17 +300,28 @@ def deal_gaps(
             ):
                 raised.add(node)
                 gaps.append(
-                    Gap(
+                    _gap(
+                        Message(
+                            key="gap.unengaged_superior." + ("manager" if level == 0 else "two_levels"),
+                            params={
+                                "person": name(node),
+                                "seniority": seniority.get(node, Seniority.UNKNOWN),
+                                "member": name(member),
+                            },
+                        ),
+                        Message(
+                            key="gap.unengaged_superior.next",
+                            params={
+                                "person": name(node),
+                                "member": name(member),
+                                "path": _path_words(find_path(node), name),
+                            },
+                        ),
                         kind=GapKind.UNENGAGED_SUPERIOR,
                         person_id=node,
                         severity=Severity.HIGH
                         if seniority.get(node) == Seniority.C_LEVEL
                         else Severity.MEDIUM,
-                        detail=f"{name(node)} ({seniority.get(node, Seniority.UNKNOWN).value}) is "
-                        f"{'the manager' if level == 0 else 'two levels above'} of engaged member "
-                        f"{name(member)} and has never been touched.",
-                        next_step=f"Ask {name(member)} to introduce {name(node)}. "
-                        f"{_path_words(find_path(node), name)}.",
                         people=[member],
                     )
                 )
@@ -290,45 +329,51 @@ def deal_gaps(
     required = set(template.roles)
     for member in sorted(members & departed):
         held = {r for r in holders if member in holders[r]}
-        held_words = ", ".join(sorted(_role_words(r) for r in held))
         gaps.append(
-            Gap(
+            _gap(
+                Message(
+                    key="gap.departed_member",
+                    params={"person": name(member), "roles": sorted(held, key=_role_words)},
+                ),
+                Message(key="gap.departed_member.next"),
                 kind=GapKind.DEPARTED_MEMBER,
                 person_id=member,
                 severity=Severity.HIGH if held & required else Severity.MEDIUM,
-                detail=f"{name(member)} ({held_words}) has left the company.",
-                next_step="Find who took over their responsibilities, and follow them to their new company "
-                "as a relationship lead.",
             )
         )
 
     for member in sorted(members):
         per_source = by_source[member]
         if len({frozenset(roles) for roles in per_source.values()}) > 1:
-            said = "; ".join(
-                f"{src.value} says {', '.join(sorted(_role_words(r) for r in roles))}"
+            said = [
+                Message(
+                    key="gap.role_conflict.source_says",
+                    params={"source": src.value, "roles": sorted(roles, key=_role_words)},
+                )
                 for src, roles in sorted(per_source.items())
-            )
+            ]
             gaps.append(
-                Gap(
+                _gap(
+                    Message(key="gap.role_conflict.sources", params={"person": name(member), "said": said}),
+                    Message(key="gap.role_conflict.sources.next", params={"person": name(member)}),
                     kind=GapKind.ROLE_CONFLICT,
                     person_id=member,
                     severity=Severity.MEDIUM,
-                    detail=f"Sources disagree on {name(member)}'s role: {said}.",
-                    next_step=f"Confirm {name(member)}'s role with the account team and correct the CRM.",
                 )
             )
     for role in config.sole_roles:
         holding = holders.get(role, set())
         if len(holding) > 1:
-            names = " and ".join(name(p) for p in sorted(holding))
             gaps.append(
-                Gap(
+                _gap(
+                    Message(
+                        key="gap.role_conflict.sole",
+                        params={"holders": [name(p) for p in sorted(holding)], "role": role},
+                    ),
+                    Message(key="gap.role_conflict.sole.next", params={"role": role}),
                     kind=GapKind.ROLE_CONFLICT,
                     role=role,
                     severity=Severity.MEDIUM,
-                    detail=f"{names} are each recorded as the {_role_words(role)}; a deal has only one.",
-                    next_step=f"Find out who really is the {_role_words(role)} and fix the others' roles.",
                     people=sorted(holding),
                 )
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from graph.analyses.messages import Message
 from graph.model import BuyingRole, Function, Seniority
 
 __all__ = [
@@ -92,8 +93,12 @@ class Gap(BaseModel):
     #: The person concerned (unengaged_superior, departed_member, a person whose sources disagree).
     person_id: str | None = None
     severity: Severity
+    #: `detail` and `next_step` in English; `detail_message` and `next_step_message` hold the same as
+    #: catalogue keys and parameters, so that each language renders them (graph/analyses/messages.py).
     detail: str
     next_step: str
+    detail_message: Message | None = None
+    next_step_message: Message | None = None
     #: People the gap involves beyond `person_id`: candidates for a missing role, the stale holders,
     #: the two people asserted for one sole role.
     people: list[str] = []

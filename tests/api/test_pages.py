@@ -149,3 +149,31 @@ def test_warm_path_data_needs_the_key_and_a_person_of_the_account(api: ApiEnv) -
     missing = api.get(f"/accounts/{account_id}/paths/nobody")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def test_pages_speak_the_browsers_language_or_the_one_chosen(api: ApiEnv) -> None:
+    account_id = first_account(api)
+    path = f"/accounts/{account_id}"
+    headers = {**api.headers("read"), "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    chinese = api.client.get(path, params={"as_of": DAY}, headers=headers)
+    assert chinese.status_code == 200 and '<html lang="zh-CN">' in chinese.text
+    assert "图例" in chinese.text and "Legend" not in chinese.text
+    # A choice on the page wins over the browser, and is remembered.
+    chosen = api.client.get(path, params={"as_of": DAY, "lang": "en"}, headers=headers)
+    assert '<html lang="en">' in chosen.text and "Legend" in chosen.text
+    assert chosen.cookies.get("buyergraph_lang") == "en"
+    remembered = api.client.get(path, params={"as_of": DAY}, headers=headers)
+    assert '<html lang="en">' in remembered.text
+    api.client.cookies.clear()
+    listing = api.client.get("/", params={"as_of": DAY, "lang": "zh"}, headers=api.headers("read"))
+    assert '<html lang="zh-CN">' in listing.text
+    api.client.cookies.clear()
+    plain = api.client.get(path, params={"as_of": DAY}, headers=api.headers("read"))
+    assert '<html lang="en">' in plain.text
+
+
+def test_an_unknown_page_language_is_a_clear_400(api: ApiEnv) -> None:
+    account_id = first_account(api)
+    page = api.get(f"/accounts/{account_id}", params={"as_of": DAY, "lang": "klingon"})
+    assert page.status_code == 400
+    assert "en or zh-CN" in page.text

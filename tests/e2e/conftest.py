@@ -81,7 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     2,000-person account."""
     root = tmp_path_factory.mktemp("e2e")
     world = root / "world"
-    generate_world(world, 12, seed=11, progress=False)
+    generate_world(world, 12, seed=21, progress=False)
     store_dir = root / "store"
     with EmbeddedStore(store_dir) as store:
         ingest_paths([world], store, progress=False)

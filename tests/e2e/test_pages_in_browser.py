@@ -98,10 +98,16 @@ def test_committee_map_renders_and_a_click_highlights_the_warm_path(signed_in: A
     assert console_errors(browser) == []
     assert resources_from_elsewhere(browser, server) == []
 
-    # Bring the person into view and click their node where it is drawn, like a user would.
-    browser.execute_script(
-        "window.buyergraphMap.network.focus(arguments[0], {scale: 1.3, animation: false});", person
-    )
+    # Bring the person into view and click their node where it is drawn, like a user would
+    # (on a focused map the person may be folded into their department: open it first; the
+    # screen point must be theirs, not a neighbour card's).
+    assert browser.execute_script(
+        "const m = window.buyergraphMap; m.revealNode(arguments[0]);"
+        "m.network.focus(arguments[0], {scale: 1.3, animation: false});"
+        "const dom = m.network.canvasToDOM(m.network.getPositions([arguments[0]])[arguments[0]]);"
+        "return m.network.getNodeAt(dom) === arguments[0];",
+        person,
+    ), f"{person} is covered by another node where it is drawn"
     point = browser.execute_script(
         """
         const net = window.buyergraphMap.network;
@@ -258,7 +264,8 @@ def test_committee_map_screenshot_for_the_readme(signed_in: Any, server: Server)
         )
         browser.execute_script("window.buyergraphMap.focusPerson(arguments[0])", person)
         wait_for(lambda: map_state(browser, "pathState") == "found", "the showcase warm path")
-        browser.execute_script("window.buyergraphMap.network.fit({animation: false})")
+        # The whole small account at a size its cards can be read (the path stays drawn).
+        browser.execute_script("const m = window.buyergraphMap; m.frame(m.nodes.getIds(), true);")
         browser.execute_script("window.buyergraphMap.network.redraw()")
         shot = screenshot(browser, "committee-map-readme")
         assert 20_000 < shot.stat().st_size < 500_000

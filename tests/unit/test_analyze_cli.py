@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from graph.analyses import AccountAnalysis, WarmPath
+from graph.analyses.messages import render
 from graph.stores.embedded import EmbeddedStore
 from tests.unit.generated_world import generate, load, truth
 
@@ -23,13 +24,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str
     return home, truth(folder)[1]
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "", "BUYERGRAPH_CONFIG": ""}
+    if lang is not None:
+        env["BUYERGRAPH_LANG"] = lang
     return subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", "--store", str(home), "analyze", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "", "BUYERGRAPH_CONFIG": ""},
+        env=env,
     )
 
 
@@ -55,6 +59,22 @@ def test_readable_report(world: tuple[Path, list[dict[str, Any]]]) -> None:
     for heading in ("KEY PEOPLE", "DEALS", "CROSS-SELL", "ENGAGEMENT"):
         assert heading in out.stdout
     assert account["open_deals"][0]["deal_id"] in out.stdout
+
+
+def test_gap_texts_follow_buyergraph_lang(world: tuple[Path, list[dict[str, Any]]]) -> None:
+    home, accounts = world
+    account = next(t for t in accounts if t["open_deals"])
+    english = run(home, account["account_id"], "--as-of", "2026-06-30", "--json")
+    gaps = [g for d in AccountAnalysis.model_validate_json(english.stdout).deals for g in d.gaps]
+    assert gaps, "the account should have gaps"
+    chinese = run(home, account["account_id"], "--as-of", "2026-06-30", lang="zh-CN")
+    assert chinese.returncode == 0, chinese.stderr
+    assert "下一步: " in chinese.stdout
+    for gap in gaps:
+        assert gap.detail not in chinese.stdout
+        assert render(gap.detail_message, "zh-CN") in chinese.stdout  # type: ignore[arg-type]
+    default = run(home, account["account_id"], "--as-of", "2026-06-30")
+    assert all(gap.detail in default.stdout for gap in gaps) and "下一步" not in default.stdout
 
 
 def test_path_to(world: tuple[Path, list[dict[str, Any]]]) -> None:

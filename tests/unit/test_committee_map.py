@@ -16,11 +16,15 @@ from viz.committee_map import (
     CLUSTER_ABOVE,
     DEPARTED_FILL,
     ENGAGEMENT_BORDERS,
+    LABEL_MAX,
     ROLE_COLORS,
     STATIC_LAYOUT_ABOVE,
+    UNCLUSTERED_KEY_PEOPLE,
     CommitteeMap,
     Engagement,
     build_committee_map,
+    ink_on,
+    role_label,
 )
 from viz.layout import break_cycles, tidy_tree_layout
 from viz.pages import render_account_list, render_committee_map, render_login, script_json
@@ -146,7 +150,7 @@ def test_departed_members_are_greyed_out(small_map: CommitteeMap) -> None:
     assert gone.departed and gone.info is not None and gone.info.departed_on is not None
     assert gone.color["background"] == DEPARTED_FILL
     assert gone.opacity is not None and gone.opacity < 1
-    assert "(left)" in gone.label
+    assert gone.label.endswith("left the company")
     assert not any(e.to == "gone" and e.kind == "reports_to" for e in small_map.edges)  # line ended
 
 
@@ -196,7 +200,7 @@ def test_small_maps_curve_edges_and_keep_everyone_unclustered(small_map: Committ
 
 
 def test_large_maps_turn_physics_off_and_cluster_by_department(large_map: CommitteeMap) -> None:
-    assert large_map.people > CLUSTER_ABOVE > STATIC_LAYOUT_ABOVE
+    assert large_map.people > STATIC_LAYOUT_ABOVE > CLUSTER_ABOVE
     assert large_map.options["physics"]["enabled"] is False
     assert large_map.options["edges"]["smooth"] is False
     assert large_map.options["layout"]["improvedLayout"] is False
@@ -209,10 +213,62 @@ def test_large_maps_turn_physics_off_and_cluster_by_department(large_map: Commit
     assert set(large_map.department_boxes) >= {n.cluster for n in clustered}
 
 
-def test_mid_size_maps_straighten_edges_without_clustering() -> None:
+def test_mid_size_maps_straighten_edges() -> None:
     account, analysis = large_account(STATIC_LAYOUT_ABOVE + 100)
     m = build_committee_map(account, analysis, as_of=AS_OF)
-    assert m.options["edges"]["smooth"] is False and not m.clustered
+    assert m.options["edges"]["smooth"] is False
+
+
+def test_a_hundred_person_account_opens_focused_on_who_decides() -> None:
+    """Committee, key people and their managers up to the top stay out; the rest fold into departments."""
+    account, analysis = large_account(100)
+    m = build_committee_map(account, analysis, as_of=AS_OF)
+    assert m.clustered
+    managers = {r.person_id: r.manager_id for r in account.reporting}
+    head = set()
+    for pid in {"p1", "p2", "p15"} | {k.person_id for k in analysis.key_people[:UNCLUSTERED_KEY_PEOPLE]}:
+        while pid is not None and pid not in head:
+            head.add(pid)
+            pid = managers.get(pid)
+    for pid in head:
+        assert node(m, pid).cluster is None and node(m, pid).shape == "box", pid
+    folded = [n for n in m.nodes if n.kind == "person" and n.cluster]
+    assert folded and all(n.id not in head and n.shape == "dot" for n in folded)
+    # The first view frames the deal's committee and our reps, not the whole org.
+    assert set(m.deals[0].focus) == {"p0", "p1", "p2", "p15"}
+
+
+def test_people_are_cards_with_name_title_role_and_engagement(small_map: CommitteeMap) -> None:
+    for n in small_map.nodes:
+        if n.kind != "person":
+            continue
+        assert n.shape == "box" and n.info is not None
+        lines = n.label.split("\n")
+        assert lines[0] == n.info.name[:LABEL_MAX] or lines[0].endswith("…")
+        if n.info.title:
+            assert lines[1] == n.info.title or lines[1].endswith("…")
+        if n.role is not None:
+            assert lines[-1].startswith(role_label(n.role))
+    deal = small_map.deals[0]
+    # Switching deals relabels the cards: the role on that deal, or none.
+    for pid, label in deal.labels.items():
+        role = deal.roles.get(pid)
+        if role:
+            assert label.split("\n")[-1].startswith(role_label(role))
+
+
+def test_card_text_contrasts_with_its_fill(small_map: CommitteeMap) -> None:
+    dark, light = ROLE_COLORS[BuyingRole.DECISION_MAKER], ROLE_COLORS[BuyingRole.END_USER]
+    fonts = {n.color["background"]: n.font["color"] for n in small_map.nodes if n.kind == "person" and n.font}
+    fonts.update({small_map.deals[0].colors[pid]: c for pid, c in small_map.deals[0].fonts.items()})
+    assert ink_on(dark) == "#ffffff" and ink_on(light) != "#ffffff"
+    for fill, color in fonts.items():
+        if fill != DEPARTED_FILL:
+            assert color == ink_on(fill)
+
+
+def test_labels_too_small_to_read_are_not_drawn(small_map: CommitteeMap) -> None:
+    assert small_map.options["nodes"]["scaling"]["label"]["drawThreshold"] == small_map.readable_px >= 9
 
 
 def test_a_deal_can_be_chosen_and_an_unknown_one_falls_back() -> None:

@@ -13,6 +13,13 @@
   const payload = JSON.parse(document.getElementById("map-data").textContent);
   const palette = payload.palette;
   const accountId = payload.account_id;
+  // The page's words in its language (viz/i18n.py), with {name} fields filled in by say().
+  const T = payload.text || {};
+  function say(key, fields) {
+    return String(T[key] || key).replace(/\{(\w+)\}/g, function (_, name) {
+      return fields && fields[name] !== undefined ? String(fields[name]) : "";
+    });
+  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -25,16 +32,16 @@
     const box = el("div", "tip");
     box.appendChild(el("div", "tip-name", info.name));
     if (info.title) box.appendChild(el("div", "tip-title", info.title));
-    if (info.department) box.appendChild(el("div", "tip-line", "Department: " + info.department));
+    if (info.department) box.appendChild(el("div", "tip-line", say("department") + info.department));
     if (kind === "person") {
-      if (info.roles && info.roles.length) box.appendChild(el("div", "tip-line", "Role: " + info.roles.join(", ")));
+      if (info.roles && info.roles.length) box.appendChild(el("div", "tip-line", say("role") + info.roles.join(payload.lang === "zh-CN" ? "、" : ", ")));
       if (info.score !== undefined) {
-        box.appendChild(el("div", "tip-line", "Influence " + info.score.toFixed(2) + " (rank " + info.rank + ")"));
+        box.appendChild(el("div", "tip-line", say("influence", { score: info.score.toFixed(2), rank: info.rank })));
       }
       if (info.explanation) box.appendChild(el("div", "tip-expl", info.explanation));
-      box.appendChild(el("div", "tip-line", "Last touch: " + (info.last_touch || "never")));
+      box.appendChild(el("div", "tip-line", say("last_touch") + (info.last_touch || say("never"))));
       box.appendChild(el("div", "tip-line eng-" + info.engagement, info.engagement_text));
-      if (info.departed) box.appendChild(el("div", "tip-line", "Left the company" + (info.departed_on ? " by " + info.departed_on : "")));
+      if (info.departed) box.appendChild(el("div", "tip-line", say("left_company") + (info.departed_on ? say("left_by") + info.departed_on : "")));
     } else if (info.explanation) {
       box.appendChild(el("div", "tip-expl", info.explanation));
     }
@@ -69,10 +76,19 @@
       if (n.kind !== "person") return;
       let fill = n.departed ? palette.departed : palette.no_role;
       if (deal && deal.colors[n.id]) fill = deal.colors[n.id];
+      const update = { id: n.id };
       if (n.color.background !== fill) {
-        updates.push({ id: n.id, color: Object.assign({}, n.color, { background: fill,
-          highlight: { background: fill, border: palette.path }, hover: { background: fill, border: palette.path } }) });
+        update.color = Object.assign({}, n.color, { background: fill,
+          highlight: { background: fill, border: palette.path }, hover: { background: fill, border: palette.path } });
       }
+      if (n.plain_label) {
+        // A card: its third line names the role on this deal, its text contrasts with the new fill.
+        const label = (deal && deal.labels[n.id]) || n.plain_label;
+        const ink = (deal && deal.fonts[n.id]) || (n.departed ? palette.departed_ink : palette.ink);
+        if (label !== n.label) update.label = label;
+        if (!n.font || n.font.color !== ink) update.font = Object.assign({}, n.font, { color: ink });
+      }
+      if (Object.keys(update).length > 1) updates.push(update);
     });
     nodes.update(updates);
     if (deal) {
@@ -97,9 +113,9 @@
       const size = box ? Math.max(40, Math.min(box[2], box[3]) * 0.42) : 40;
       const tip = el("div", "tip");
       tip.appendChild(el("div", "tip-name", dept));
-      tip.appendChild(el("div", "tip-line", counts[dept] + " people outside the committee · double-click to open"));
+      tip.appendChild(el("div", "tip-line", say("cluster_people", { count: counts[dept] })));
       const props = {
-        id: "cluster:" + dept, kind: "cluster", label: dept + "\n" + counts[dept] + " people", title: tip,
+        id: "cluster:" + dept, kind: "cluster", label: dept + "\n" + say("cluster_label", { count: counts[dept] }), title: tip,
         shape: "hexagon", size: size, borderWidth: 2,
         color: { background: "rgba(120,144,156,0.12)", border: "#90a4ae",
           highlight: { background: "rgba(255,111,0,0.10)", border: palette.path },
@@ -111,13 +127,73 @@
     });
   }
 
+  // Opening a department puts its people back where the layout drew them (vis-network's default would
+  // stack them all on the cluster's centre).
+  function openDepartment(clusterId) {
+    network.openCluster(clusterId, { releaseFunction: function (clusterPosition, positions) { return positions; } });
+  }
+
   function revealNode(id) {
     // Open any department cluster that hides this node, so a path can be drawn to it.
     let chain = [];
     try { chain = network.clustering.findNode(id); } catch (err) { chain = [id]; }
     for (let i = 0; i < chain.length - 1; i += 1) {
-      if (network.isCluster(chain[i])) network.openCluster(chain[i]);
+      if (network.isCluster(chain[i])) openDepartment(chain[i]);
     }
+  }
+
+  // --- framing -------------------------------------------------------------------------------------
+
+  // Fit the view to some nodes, leaving a margin so that nothing sits under the map's buttons.
+  // `readable`: rather than shrink text below the readable size, centre on the nodes at that size.
+  const minReadableScale = (payload.readable_px + 0.1) / payload.card_font_px;
+  function frame(ids, readable) {
+    const present = ids.filter(function (id) { return network.body.nodes[id] !== undefined; });
+    if (!present.length) { network.fit({ animation: false }); return; }
+    network.fit({ nodes: present, animation: false, maxZoomLevel: 1.6 });
+    const scale = network.getScale() * 0.85;
+    if (readable && scale < minReadableScale) {
+      // Too many to read at once: at a readable size, the window that shows the most of them
+      // (centred on one of them; ties go to the earlier, the committee comes first).
+      const spots = network.getPositions(present);
+      const halfW = container.clientWidth / 2 / minReadableScale * 0.9;
+      const halfH = container.clientHeight / 2 / minReadableScale * 0.9;
+      let best = null;
+      let bestCount = -1;
+      present.forEach(function (id) {
+        const c = spots[id];
+        const count = present.filter(function (other) {
+          return Math.abs(spots[other].x - c.x) <= halfW && Math.abs(spots[other].y - c.y) <= halfH;
+        }).length;
+        if (count > bestCount) { best = c; bestCount = count; }
+      });
+      // Centre on the middle of what that window holds, not on its first node.
+      const inside = present.filter(function (other) {
+        return Math.abs(spots[other].x - best.x) <= halfW && Math.abs(spots[other].y - best.y) <= halfH;
+      });
+      const xs = inside.map(function (id) { return spots[id].x; });
+      const ys = inside.map(function (id) { return spots[id].y; });
+      const centre = { x: (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2,
+        y: (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2 };
+      network.moveTo({ position: centre, scale: minReadableScale, animation: false });
+      return;
+    }
+    network.moveTo({ position: network.getViewPosition(), scale: scale, animation: false });
+  }
+
+  // The first view: the chosen deal's committee (or the key people) with our reps when all of them fit
+  // at a readable size, else the committee alone at a readable size.
+  function firstView() {
+    const deal = deals.get(container.dataset.dealId);
+    const focus = deal && deal.focus.length ? deal.focus : payload.focus;
+    const committee = deal ? deal.committee.map(function (m) { return m.person_id; }) : [];
+    // Widest first: with our reps, then with the gaps' candidates, then the committee alone.
+    const tries = [focus.concat(payload.reps), focus];
+    for (let i = 0; i < tries.length; i += 1) {
+      frame(tries[i], false);
+      if (network.getScale() >= minReadableScale) return;
+    }
+    frame(committee.length ? committee : focus, true);
   }
 
   // --- warm paths ----------------------------------------------------------------------------------
@@ -160,7 +236,8 @@
     container.dataset.pathNodes = pathState.nodes.join(",");
     container.dataset.pathEdges = pathState.edges.join(",");
     network.selectNodes([path.stops[path.stops.length - 1].map_id], false);
-    network.fit({ nodes: pathState.nodes, animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    // The whole path on screen, whatever the zoom it needs (the steps are listed in the panel too).
+    frame(pathState.nodes, false);
   }
 
   function renderPaths(answer) {
@@ -177,8 +254,10 @@
     }
     answer.paths.forEach(function (path, index) {
       const block = el("div", "path-option" + (index === 0 ? " chosen" : ""));
-      const title = el("button", "path-choose", (index === 0 ? "Warmest path" : "Alternative " + index) +
-        " · " + path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") + " · cost " + path.cost.toFixed(2));
+      const hops = payload.lang === "en"
+        ? path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") : say("hops", { n: path.hops.length });
+      const title = el("button", "path-choose", (index === 0 ? say("warmest") : say("alternative", { n: index })) +
+        " · " + hops + " · " + say("cost", { cost: path.cost.toFixed(2) }));
       title.type = "button";
       title.addEventListener("click", function () {
         pathResult.querySelectorAll(".path-option").forEach(function (b) { b.classList.remove("chosen"); });
@@ -192,7 +271,7 @@
         item.appendChild(el("strong", null, hop.source_label));
         item.appendChild(document.createTextNode(" → "));
         item.appendChild(el("strong", null, hop.target_label));
-        item.appendChild(el("div", "muted small", hop.reason + " (strength " + hop.strength.toFixed(2) + ")"));
+        item.appendChild(el("div", "muted small", hop.reason + " (" + say("strength", { strength: hop.strength.toFixed(2) }) + ")"));
         list.appendChild(item);
       });
       block.appendChild(list);
@@ -215,7 +294,7 @@
   function showPath(personId) {
     const ticket = ++pathRequest;
     container.dataset.pathState = "loading";
-    pathResult.textContent = "Finding the warmest path…";
+    pathResult.textContent = say("finding");
     const url = "/accounts/" + encodeURIComponent(accountId) + "/paths/" + encodeURIComponent(personId) +
       "?as_of=" + encodeURIComponent(payload.as_of);
     return fetch(url, { credentials: "same-origin", headers: pageHeaders({ Accept: "application/json" }) })
@@ -231,7 +310,7 @@
       .catch(function (err) {
         if (ticket !== pathRequest) return;
         container.dataset.pathState = "error";
-        pathResult.textContent = "Could not load the path: " + err.message;
+        pathResult.textContent = say("path_error") + err.message;
       });
   }
 
@@ -239,7 +318,7 @@
     revealNode(personId);
     if (!nodes.get(personId)) return;
     network.selectNodes([personId], false);
-    network.focus(personId, { scale: Math.max(network.getScale(), 0.8), animation: { duration: 300 } });
+    network.focus(personId, { scale: Math.max(network.getScale(), minReadableScale), animation: false });
     showPath(personId);
   }
 
@@ -248,16 +327,18 @@
   network.on("click", function (params) {
     if (!params.nodes.length) return;
     const id = params.nodes[0];
-    if (network.isCluster(id)) return;
+    if (network.isCluster(id)) { openDepartment(id); return; }
     const node = nodes.get(id);
     if (node && node.kind === "person") showPath(id);
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length && network.isCluster(params.nodes[0])) network.openCluster(params.nodes[0]);
+    if (params.nodes.length && network.isCluster(params.nodes[0])) openDepartment(params.nodes[0]);
   });
 
   const dealSelect = document.getElementById("deal-select");
-  if (dealSelect) dealSelect.addEventListener("change", function () { applyDeal(dealSelect.value); });
+  if (dealSelect) {
+    dealSelect.addEventListener("change", function () { applyDeal(dealSelect.value); firstView(); });
+  }
   document.querySelectorAll(".person-link").forEach(function (link) {
     link.addEventListener("click", function (event) { event.preventDefault(); focusPerson(link.dataset.personId); });
   });
@@ -272,27 +353,54 @@
   showTouches(touchToggle.checked);
   touchToggle.addEventListener("change", function () { showTouches(touchToggle.checked); });
   document.getElementById("fit-button").addEventListener("click", function () { network.fit({ animation: true }); });
+  document.getElementById("focus-button").addEventListener("click", firstView);
   document.getElementById("clear-path-button").addEventListener("click", function () {
     clearPath();
     container.dataset.pathState = "";
-    pathResult.textContent = "Click a person on the map to see the warmest way in from our team.";
+    pathResult.textContent = pathResult.dataset.hint;
   });
 
+  // Typed search: any part of a name or title, in any script, ignoring case, accents, spaces and order
+  // of the name's words ("kelly betty" finds Betty Kelly, "陈洋" and "陈 洋" find 陈洋).
   const search = document.getElementById("person-search");
-  const names = document.getElementById("person-names");
-  const byName = new Map();
-  payload.nodes.forEach(function (n) {
-    if (n.kind !== "person") return;
-    const key = n.info.title ? n.info.name + " — " + n.info.title : n.info.name;
-    if (byName.has(key)) return;
-    byName.set(key, n.id);
-    const option = document.createElement("option");
-    option.value = key;
-    names.appendChild(option);
+  const hits = document.getElementById("person-hits");
+  function fold(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function squash(text) { return fold(text).replace(/[\s.,'’·・-]+/g, ""); }
+  const people = payload.nodes.filter(function (n) { return n.kind === "person"; }).map(function (n) {
+    const words = fold(n.info.name).split(/\s+/).filter(Boolean);
+    return { id: n.id, name: n.info.name, title: n.info.title || "",
+      keys: [squash(n.info.name), squash(words.slice().reverse().join("")), squash(n.info.title)] };
   });
-  search.addEventListener("change", function () {
-    const id = byName.get(search.value);
-    if (id) focusPerson(id);
+  function matches(query) {
+    const q = squash(query);
+    if (!q) return [];
+    const exact = people.filter(function (p) { return p.keys[0] === q || p.keys[1] === q; });
+    if (exact.length) return exact;
+    return people.filter(function (p) { return p.keys.some(function (k) { return k.indexOf(q) >= 0; }); });
+  }
+  function showHits(query) {
+    hits.textContent = "";
+    const found = matches(query);
+    found.slice(0, 30).forEach(function (p) {
+      const item = el("li");
+      const button = el("button", null, p.title ? p.name + " — " + p.title : p.name);
+      button.type = "button";
+      button.dataset.personId = p.id;
+      button.addEventListener("click", function () { hits.textContent = ""; search.value = p.name; focusPerson(p.id); });
+      item.appendChild(button);
+      hits.appendChild(item);
+    });
+    if (query.trim() && !found.length) hits.appendChild(el("li", "muted small", search.dataset.none));
+    return found;
+  }
+  search.addEventListener("input", function () { showHits(search.value); });
+  search.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const found = showHits(search.value);
+    if (found.length === 1) { hits.textContent = ""; focusPerson(found[0].id); }
   });
 
   // --- first draw ----------------------------------------------------------------------------------
@@ -306,7 +414,8 @@
     container.dataset.state = "ready";
     status.hidden = true;
   });
-  network.fit();
+  firstView();
   window.buyergraphMap = { network: network, nodes: nodes, edges: edges, showPath: showPath,
-    applyDeal: applyDeal, focusPerson: focusPerson, clearPath: clearPath };
+    applyDeal: applyDeal, focusPerson: focusPerson, clearPath: clearPath, frame: frame,
+    revealNode: revealNode };
 })();

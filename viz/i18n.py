@@ -1,0 +1,175 @@
+"""The pages' own words in English and Simplified Chinese (the analyses' texts and the domain words,
+buying roles and seniority, come from the analyses' catalogue, graph/analyses/messages.py).
+
+>>> Words("zh-CN").role("economic_buyer"), Words("en").role("economic_buyer")
+('预算审批人', 'Economic buyer')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.analyses.messages import DEFAULT_LANGUAGE, LANGUAGES, Message, render, role_name
+from graph.model import BuyingRole
+
+__all__ = ["PAGE_TEXT", "Words"]
+
+#: key -> language -> text (str.format fields in braces).
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    # the frame of every page
+    "nav.accounts": {"en": "Accounts", "zh-CN": "客户"},
+    "nav.api": {"en": "API", "zh-CN": "API"},
+    "nav.sign_out": {"en": "Sign out", "zh-CN": "退出登录"},
+    "nav.language": {"en": "Language", "zh-CN": "语言"},
+    # the committee map page
+    "map.people": {"en": "{count} people", "zh-CN": "{count} 人"},
+    "map.as_of": {"en": "as of {day}", "zh-CN": "截至 {day}"},
+    "map.side": {"en": "Deal, path and legend", "zh-CN": "商机、路径与图例"},
+    "map.warm_path": {"en": "Warm path", "zh-CN": "热路径"},
+    "map.find": {"en": "Find a person", "zh-CN": "查找联系人"},
+    "map.find_placeholder": {"en": "Find a person by name or title…", "zh-CN": "按姓名或职位查找…"},
+    "map.find_none": {"en": "Nobody of that name or title here.", "zh-CN": "没有找到这个姓名或职位的人。"},
+    "map.people_found": {"en": "People found", "zh-CN": "找到的人"},
+    "map.click_hint": {
+        "en": "Click a person on the map to see the warmest way in from our team.",
+        "zh-CN": "点击图中的人，查看我方最热的接触路径。",
+    },
+    "map.legend": {"en": "Legend", "zh-CN": "图例"},
+    "map.legend_roles": {"en": "Buying role (fill)", "zh-CN": "采购角色（填充色）"},
+    "map.legend_engagement": {"en": "Engagement (border)", "zh-CN": "接触情况（边框）"},
+    "map.legend_also": {"en": "Also", "zh-CN": "其他"},
+    "map.folded": {
+        "en": "The rest of the account is folded into departments: click one to open it.",
+        "zh-CN": "其余人员按部门折叠：点击部门即可展开。",
+    },
+    "map.deal": {"en": "Deal", "zh-CN": "商机"},
+    "map.no_deals": {
+        "en": "No open deals: the map shows the org chart and our touches.",
+        "zh-CN": "没有进行中的商机：图中显示组织架构和我方的接触。",
+    },
+    "map.no_stage": {"en": "no stage", "zh-CN": "无阶段"},
+    "map.template": {"en": "template", "zh-CN": "模板"},
+    "map.closes": {"en": "closes", "zh-CN": "预计成交"},
+    "map.coverage": {"en": "coverage", "zh-CN": "覆盖率"},
+    "map.committee": {"en": "Committee", "zh-CN": "采购委员会"},
+    "map.committee_empty": {
+        "en": "Nobody is on this deal's committee yet.",
+        "zh-CN": "这个商机还没有委员会成员。",
+    },
+    "map.left": {"en": "left", "zh-CN": "已离职"},
+    "map.engaged": {"en": "engaged", "zh-CN": "已接触"},
+    "map.not_engaged": {"en": "not engaged", "zh-CN": "未接触"},
+    "map.gaps": {"en": "Gaps", "zh-CN": "缺口"},
+    "map.no_gaps": {
+        "en": "No gaps: every required role is filled and engaged.",
+        "zh-CN": "没有缺口：所有必需角色都已有人担任并保持接触。",
+    },
+    "map.notes": {"en": "Notes", "zh-CN": "备注"},
+    "map.drawing": {"en": "Drawing {count} people…", "zh-CN": "正在绘制 {count} 人…"},
+    "map.all_touches": {"en": "All our touches", "zh-CN": "我方全部接触"},
+    "map.all_touches_hint": {
+        "en": "Unchecked: only our ties to the committee and key people",
+        "zh-CN": "不勾选：只显示我方与委员会及关键人物的联系",
+    },
+    "map.focus": {"en": "Committee", "zh-CN": "委员会"},
+    "map.focus_hint": {"en": "Frame the deal's committee", "zh-CN": "聚焦到商机的委员会"},
+    "map.fit": {"en": "Fit", "zh-CN": "全部"},
+    "map.fit_hint": {"en": "Show the whole account", "zh-CN": "显示整个客户"},
+    "map.clear_path": {"en": "Clear path", "zh-CN": "清除路径"},
+    "map.clear_path_hint": {"en": "Clear the highlighted path", "zh-CN": "清除高亮的路径"},
+    "map.aria": {"en": "Committee map of {name}", "zh-CN": "{name} 的采购委员会图"},
+    "severity.high": {"en": "high", "zh-CN": "高"},
+    "severity.medium": {"en": "medium", "zh-CN": "中"},
+    "severity.low": {"en": "low", "zh-CN": "低"},
+    "gap.missing_role": {"en": "missing role", "zh-CN": "缺少角色"},
+    "gap.stale_role": {"en": "stale role", "zh-CN": "角色久未接触"},
+    "gap.single_threaded": {"en": "single threaded", "zh-CN": "单线联系"},
+    "gap.no_executive": {"en": "no executive", "zh-CN": "缺少高层"},
+    "gap.unengaged_superior": {"en": "unengaged superior", "zh-CN": "上级未接触"},
+    "gap.departed_member": {"en": "departed member", "zh-CN": "成员已离职"},
+    "gap.role_conflict": {"en": "role conflict", "zh-CN": "角色冲突"},
+    # cards, tooltips and the legend (built in viz/committee_map.py)
+    "card.engaged": {"en": "engaged", "zh-CN": "已接触"},
+    "card.cooling": {"en": "cooling", "zh-CN": "接触转冷"},
+    "card.never": {"en": "never touched", "zh-CN": "从未接触"},
+    "card.left": {"en": "left the company", "zh-CN": "已离职"},
+    "engagement.engaged": {
+        "en": "engaged (touched within {days} days)",
+        "zh-CN": "已接触（{days} 天内有接触）",
+    },
+    "engagement.cooling": {
+        "en": "cooling (last touch over {days} days ago)",
+        "zh-CN": "转冷（最近一次接触在 {days} 天前）",
+    },
+    "engagement.never": {"en": "never touched", "zh-CN": "从未接触"},
+    "legend.no_role": {"en": "No role on this deal", "zh-CN": "在此商机中无角色"},
+    "legend.rep": {
+        "en": "Our rep; a line to each person's closest rep, wider is stronger",
+        "zh-CN": "我方销售；连线指向与每人关系最近的销售，越粗越强",
+    },
+    "legend.missing": {
+        "en": "Missing role, beside its likeliest candidate",
+        "zh-CN": "缺少的角色，位于最可能的人选旁",
+    },
+    "legend.left": {"en": "Left the company", "zh-CN": "已离职"},
+    "legend.path": {"en": "Warm path from our team", "zh-CN": "我方的热路径"},
+    "legend.size": {"en": "Size: influence score", "zh-CN": "大小：影响力得分"},
+    "placeholder.label": {"en": "missing: {role}", "zh-CN": "缺少：{role}"},
+    "placeholder.name": {"en": "Missing {role}", "zh-CN": "缺少{role}"},
+    "placeholder.candidate": {"en": "candidate #{rank} for {role}", "zh-CN": "{role}第 {rank} 候选人"},
+    "rep.title": {"en": "our team", "zh-CN": "我方团队"},
+    "edge.dotted": {"en": "dotted-line report", "zh-CN": "虚线汇报"},
+    "edge.strength": {
+        "en": "relationship strength {strength}: {count} touch{plural}, last {day}",
+        "zh-CN": "关系强度 {strength}：{count} 次接触，最近一次 {day}",
+    },
+    "edge.more_reps": {
+        "en": "; {count} more of our reps know them",
+        "zh-CN": "；我方另有 {count} 位销售认识此人",
+    },
+    # the page script's words
+    "js.department": {"en": "Department: ", "zh-CN": "部门："},
+    "js.role": {"en": "Role: ", "zh-CN": "角色："},
+    "js.influence": {"en": "Influence {score} (rank {rank})", "zh-CN": "影响力 {score}（第 {rank} 名）"},
+    "js.last_touch": {"en": "Last touch: ", "zh-CN": "最近接触："},
+    "js.never": {"en": "never", "zh-CN": "从未"},
+    "js.left_company": {"en": "Left the company", "zh-CN": "已离职"},
+    "js.left_by": {"en": " by ", "zh-CN": "，不晚于 "},
+    "js.cluster_people": {
+        "en": "{count} people outside the committee · click to open",
+        "zh-CN": "委员会以外 {count} 人 · 点击展开",
+    },
+    "js.cluster_label": {"en": "{count} people", "zh-CN": "{count} 人"},
+    "js.warmest": {"en": "Warmest path", "zh-CN": "最热路径"},
+    "js.alternative": {"en": "Alternative {n}", "zh-CN": "备选 {n}"},
+    "js.hops": {"en": "{n} hop(s)", "zh-CN": "{n} 步"},
+    "js.cost": {"en": "cost {cost}", "zh-CN": "成本 {cost}"},
+    "js.strength": {"en": "strength {strength}", "zh-CN": "强度 {strength}"},
+    "js.finding": {"en": "Finding the warmest path…", "zh-CN": "正在查找最热路径…"},
+    "js.path_error": {"en": "Could not load the path: ", "zh-CN": "无法加载路径："},
+}
+
+
+class Words:
+    """The words of one language, for the pages and the map data (unknown languages speak English)."""
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+    def __call__(self, key: str, **params: Any) -> str:
+        texts = PAGE_TEXT[key]
+        text = texts.get(self.lang) or texts[DEFAULT_LANGUAGE]
+        return text.format(**params) if params else text
+
+    def role(self, role: BuyingRole | str) -> str:
+        """A buying role as a label: 'Economic buyer', '预算审批人'."""
+        name = role_name(role, self.lang)
+        return name[:1].upper() + name[1:]
+
+    def message(self, message: Message | None, fallback: str) -> str:
+        """An analysis text in this language (the English `fallback` when it carries no message)."""
+        return render(message, self.lang) if message is not None else fallback
+
+    def script_texts(self) -> dict[str, str]:
+        """What the page script says, keyed without the 'js.' prefix."""
+        return {key[3:]: self(key) for key in PAGE_TEXT if key.startswith("js.")}
