@@ -18,8 +18,8 @@ from tests.api.conftest import AS_OF
 from tests.serving import ServeProcess, create_key
 
 SOLO_NAME = "Quinby Soloerasable"
-SOLO_EMAIL = "quinby@quinby-solo.example"
-SOLO_ACCOUNT = "domain-quinby-solo.example"
+SOLO_EMAIL = "quinby@quinby-solo.io"
+SOLO_ACCOUNT = "domain-quinby-solo.io"
 ROUNDS = 24
 
 
