@@ -93,6 +93,15 @@ class Workbooks:
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             for cells in _sheet_rows(path, sheet):
+                # Every row read counts, blank ones too: a tiny workbook can declare a sheet of a
+                # million empty rows, and reading them is the cost the limit guards against.
+                if self._remaining is not None:
+                    self._remaining -= sum(len(c) for c in cells) + len(cells) + 1
+                    if self._remaining < 0:
+                        raise InputTooLargeError(
+                            f"{path.name}: the workbook's sheets expand to more than the upload limit "
+                            f"of {self._limit:,} bytes"
+                        )
                 if not any(c.strip() for c in cells):
                     blank_run += 1
                     continue
@@ -101,13 +110,6 @@ class Workbooks:
                 blank_run = 0
                 writer.writerow(cells)
                 wrote_data = True
-                if self._remaining is not None:
-                    self._remaining -= sum(len(c) for c in cells) + len(cells)
-                    if self._remaining < 0:
-                        raise InputTooLargeError(
-                            f"{path.name}: the workbook's sheets expand to more than the upload limit "
-                            f"of {self._limit:,} bytes"
-                        )
         if not wrote_data:
             out.unlink()
         return wrote_data

@@ -301,3 +301,23 @@ def test_a_bundle_file_without_its_id_column_gets_one_message(tmp_path: Path) ->
     assert reject.file == "people.csv" and reject.row is None and reject.action == "file_skipped"
     assert "key column id" in reject.reason and "the bundle's people file" in reject.reason
     assert "found: person_id, name, email" in reject.reason
+
+
+def test_blank_rows_count_against_the_workbook_limit(tmp_path: Path) -> None:
+    """A few-kilobyte workbook whose sheet spans 200,000 mostly empty rows is refused under a
+    100 kB limit: reading those rows is the cost the limit guards against, written or not."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "sparse.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "companies"
+    sheet.append(["id", "name"])
+    sheet.append(["c-1", "Acme"])
+    sheet.cell(row=200_000, column=1, value="c-2")
+    sheet.cell(row=200_000, column=2, value="Globex")
+    book.save(path)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(InputTooLargeError, match="sparse.xlsx"):
+        ingest_paths([path], EmbeddedStore(tmp_path / "limited"), progress=False, expanded_limit=100_000)
