@@ -1,5 +1,6 @@
 // Before a person is erased: the kept results of every account they belong to (where they work or
-// worked, and any result about them) are removed, because gap texts and key-people lists name people.
+// worked, the deals whose committee they sit on, and any result about them) are removed, because gap
+// texts and key-people lists name people.
 // The accounts are marked changed, so the next refresh computes them again without the person.
 MATCH (p:Person {id: $id})
 CALL (p) {
@@ -7,11 +8,15 @@ CALL (p) {
   RETURN collect(DISTINCT c.id) AS employers
 }
 CALL (p) {
+  OPTIONAL MATCH (p)-[:IN_COMMITTEE]->(:Deal)-[:FOR]->(c:Company)
+  RETURN collect(DISTINCT c.id) AS committees
+}
+CALL (p) {
   OPTIONAL MATCH (p)<-[:CONCERNS|RESULT_OF]-(r)
   WHERE r:Gap OR r:PersonResult
   RETURN collect(DISTINCT r.account_id) AS mentioned
 }
-WITH [id IN employers + mentioned WHERE id IS NOT NULL] AS ids
+WITH [id IN employers + committees + mentioned WHERE id IS NOT NULL] AS ids
 CALL (ids) {
   UNWIND ids AS account_id
   MATCH (r {account_id: account_id})

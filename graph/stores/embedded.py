@@ -592,18 +592,26 @@ class EmbeddedStore(GraphStore):
         )
 
     def _erase_results_naming(self, person_id: str) -> None:
-        """Drop the kept results of every account the person belongs to (gap texts and key-people
-        lists name people; the rule of cypher/erase_person_results.cypher) and mark the accounts
+        """Drop the kept results of every account the person belongs to (where they work or worked,
+        sit on a deal's committee, or are named by a kept result: gap texts and key-people lists name
+        people; the rule of cypher/erase_person_results.cypher) and mark the accounts
         changed, so that the next refresh computes them again without the person."""
         accounts = {key[1] for key in self._rels_by_first["employment"].get(person_id, ())}
         company_id = self._tables["people"][person_id].get("company_id")
         if company_id:
             accounts.add(company_id)
+        deals = self._tables["deals"]
+        accounts |= {
+            deals[key[0]]["company_id"]
+            for key in self._tables["committee"]
+            if key[1] == person_id and key[0] in deals
+        }
         self._load_results()
         accounts |= {
             cid
             for cid, result in self._results.items()
             if any(p.person_id == person_id for p in result.key_people)
+            or any(g.person_id == person_id for d in result.deals for g in d.gaps)
         }
         if not accounts:
             return

@@ -10,7 +10,7 @@ import pytest
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import AccountFilter, AccountResult, DealFilter, account_result
 from graph.errors import InvalidInputError
-from graph.model import Person
+from graph.model import CommitteeRole, Person
 from graph.stores.base import GraphStore
 from tests.contract.world import world
 from tests.unit.generated_world import generate
@@ -99,6 +99,21 @@ def test_erasing_a_person_removes_the_kept_results_that_name_them(store: GraphSt
     assert "Li Na" not in "".join(r.model_dump_json() for r in kept.values())
     assert set(kept) == {"c-acme", "c-globex"}  # other accounts keep theirs
     assert store.accounts_to_refresh() == ["c-acme-cn"]
+
+
+def test_erasing_a_committee_member_of_another_account_removes_that_accounts_results(
+    store: GraphStore,
+) -> None:
+    """p-us works only at c-acme but sits on c-acme-cn's deal committee: both accounts' gap texts may
+    name them, so both kept results go; c-globex's stays."""
+    store.upsert_all(world())
+    member = CommitteeRole(deal_id="d-1", person_id="p-us", role="influencer", source="crm")
+    store.upsert("committee", [member])
+    ids = ["c-acme", "c-acme-cn", "c-globex"]
+    store.write_results([result_of(store, cid) for cid in ids])
+    store.erase_person("p-us")
+    assert set(store.read_results(ids)) == {"c-globex"}
+    assert store.accounts_to_refresh() == ["c-acme", "c-acme-cn"]
 
 
 def test_clear_removes_kept_results(store: GraphStore) -> None:
