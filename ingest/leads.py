@@ -132,8 +132,13 @@ def resolve_leads(items: list[SourceRecord], stored: StoredIdentities, resolutio
             sources[contact] = lead
             items[index] = SourceRecord("_dropped", lead, item.file, item.row, item.columns)
             continue
-        if lead.company_id in ids or lead.company_id in stored.ids.get("companies", set()):
-            continue  # converted into an account, without its contact in this ingest
+        converted_into = resolution.ids["companies"].get(lead.company_id or "", lead.company_id)
+        if (
+            converted_into in ids
+            or lead.company_id in stored.ids.get("companies", set())
+            or lead.company_id in stored.aliases.get("companies", {})
+        ):
+            continue  # converted into an account (perhaps merged into another), without its contact
         if lead.company_id is not None:  # converted into an account the export does not hold
             lead = lead.model_copy(update={"company_id": None})
             items[index] = SourceRecord("people", lead, item.file, item.row, item.columns)

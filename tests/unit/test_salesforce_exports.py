@@ -331,3 +331,27 @@ def test_a_lead_converted_into_an_account_not_exported_still_loads(tmp_path: Pat
     result = _ingest(store, folder)
     assert result.rejects == []
     assert store.get_person("00Q000000000L01AAA").company_id is None
+
+
+def test_a_lead_converted_into_a_merged_account_joins_its_survivor(tmp_path: Path) -> None:
+    """The account a lead was converted into was entered twice and merged: the lead joins the
+    survivor, and no prospect account is made from its typed company name."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Account.csv").write_text(
+        '"Id","Name","Website","BillingCountry"\n'
+        '"001000000000001AAA","Acme Robotics","https://www.acme-robotics.com","Germany"\n'
+        '"001000000000002AAA","Acme Robotics GmbH","acme-robotics.com","Germany"\n',
+        encoding="utf-8",
+    )
+    (export / "Lead.csv").write_text(
+        '"Id","FirstName","LastName","Company","Email","IsConverted","ConvertedAccountId"\n'
+        '"00Q000000000001AAA","Lena","Vogt","ACME Robotik Vertrieb","lena@gmail.com","true",'
+        '"001000000000002AAA"\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = _ingest(store, export)
+    survivor = next(m["into"] for m in result.merges if m["kind"] == "companies" and m["id"] != m["into"])
+    assert store.get_person("00Q000000000001AAA").company_id == survivor
+    assert not [c for c in store.list_accounts(limit=100).data if c.id.startswith("lead-company:")]
