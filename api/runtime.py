@@ -273,8 +273,20 @@ class ServerNeo4jStore(Neo4jStore):
         )
 
     def close(self) -> None:
-        self._calls.shutdown(wait=False, cancel_futures=True)
-        super().close()
+        """No call starts any more; the driver closes once the calls still running have returned (the
+        driver's connections are not safe to close under a running call), waited for at most
+        `probe_s` so that a frozen server cannot hold a shutdown: past that, it closes in the
+        background when they return."""
+        calls = self._calls
+        calls.shutdown(wait=False, cancel_futures=True)
+
+        def close_after_calls() -> None:
+            calls.shutdown(wait=True)
+            super(ServerNeo4jStore, self).close()
+
+        closer = threading.Thread(target=close_after_calls, name="buyergraph-neo4j-close", daemon=True)
+        closer.start()
+        closer.join(timeout=self._probe_s)
 
 
 def _retire(driver: Driver, calls: ThreadPoolExecutor) -> None:
