@@ -4,10 +4,13 @@ Three graphs, all as of one date (touches after it, reporting lines not yet star
 ended, and committee assertions made after it are left out, so a result can be reproduced):
 
 - `org`: the reporting tree, a DiGraph with an edge manager -> report for every current solid line
-  between people still at the account.
-- `interaction`: an undirected Graph among current people from KNOWS ties and co-attendance (two
-  people in the same meeting, call, visit or demo). Every edge has `weight` 1, so a tie counts once
-  however many messages it carries (volume is not power); `strength` keeps the tie's strength.
+  between people still at the account. An account without any reporting line gets an inferred
+  tree instead (graph/analyses/org_inference.py): its edges carry `inferred=True`, `confidence`
+  and `reason`, and they are kept in `inferred_lines`, apart from asserted lines.
+- `interaction`: a DiGraph among current people, an arc a -> b where a turns to b: a KNOWS tie
+  keeps its direction (advice sought, mail sent), and two people in the same meeting, call, visit or
+  demo turn to each other (both arcs). Every arc has `weight` 1, so a tie counts once however many
+  messages it carries (volume is not power); `strength` keeps the tie's strength.
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
   (0, 1], `cost` = 1 / strength, `kind` and a `reason` in words (see graph/analyses/coverage.py).
@@ -21,7 +24,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import repeat
 from operator import is_
@@ -32,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.model import (
     INBOUND_BEHAVIOUR,
     TOUCH_KINDS,
@@ -131,7 +135,7 @@ class AccountProjection:
     #: People whose seniority/function was read from their title here rather than stored.
     classified: set[str]
     org: nx.DiGraph
-    interaction: nx.Graph
+    interaction: nx.DiGraph
     reach: nx.Graph
     #: Committee assertions made up to as_of.
     committee: list[CommitteeRole]
@@ -140,6 +144,8 @@ class AccountProjection:
     stats: dict[str, TouchStats]
     #: Touches up to as_of by kind.
     kind_counts: dict[TouchKind, int]
+    #: Reporting lines inferred for an account without any (manager, report order as in `org`).
+    inferred_lines: list[InferredLine] = field(default_factory=list)
 
     def engaged(self, person_id: str) -> bool:
         """True when a touch with the person falls within engaged_days before as_of."""
@@ -532,27 +538,45 @@ def project_account(
     rep_ties = _rep_ties(columns, rep_ids, current, as_of=as_of, config=cfg)
     co_count = _co_attendance(columns, current)
 
-    # The interaction graph: KNOWS and co-attendance. Every tie has weight 1 (a tie counts once,
-    # whatever its volume); `strength` keeps how strong it is for anyone who needs that.
-    # Edges are gathered in plain dicts keyed by the (sorted) pair and added in one call each.
+    # The interaction graph: who turns to whom. A KNOWS tie keeps its direction; people who met turn
+    # to each other. Every arc has weight 1 (a tie counts once, whatever its volume); `strength`
+    # keeps how strong it is for anyone who needs that.
     known = [
         (tie.person_id, tie.other_id, knows_strength(tie.strength, cfg), tie.source)
         for tie in account.knows
         if tie.person_id != tie.other_id and tie.person_id in current and tie.other_id in current
     ]
-    ties: dict[tuple[str, str], float] = {}
+    arcs: dict[tuple[str, str], float] = {}
     for a, b, strength, _ in known:
-        key = (a, b) if a < b else (b, a)
-        ties[key] = max(strength, ties.get(key, 0.0))
-    # For every pair: min(1, tie so far + 1 - exp(-meetings)), in IEEE doubles as Python adds them.
-    co_pairs = list(co_count)
-    meetings = np.fromiter(co_count.values(), dtype=np.intp, count=len(co_pairs))
+        arcs[(a, b)] = max(strength, arcs.get((a, b), 0.0))
+    # Each way of every pair who met: min(1, tie so far + 1 - exp(-meetings)).
+    co_arcs = [arc for a, b in co_count for arc in ((a, b), (b, a))]
+    meetings = np.repeat(np.fromiter(co_count.values(), dtype=np.intp, count=len(co_count)), 2)
     decay = np.array([math.exp(-k) for k in range(int(meetings.max(initial=0)) + 1)])
-    so_far = np.fromiter(map(ties.get, co_pairs, repeat(0.0)), dtype=float, count=len(co_pairs))
-    ties.update(zip(co_pairs, np.minimum(1.0, so_far + 1.0 - decay[meetings]).tolist(), strict=True))
-    interaction: nx.Graph = nx.Graph()
+    so_far = np.fromiter(map(arcs.get, co_arcs, repeat(0.0)), dtype=float, count=len(co_arcs))
+    arcs.update(zip(co_arcs, np.minimum(1.0, so_far + 1.0 - decay[meetings]).tolist(), strict=True))
+    interaction: nx.DiGraph = nx.DiGraph()
     interaction.add_nodes_from(by_id)
-    _add_ties(interaction, ((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in ties.items()))
+    interaction.add_edges_from((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in arcs.items())
+
+    # No reporting line at all: an inferred org chart, kept apart (and flagged on every edge).
+    inferred: list[InferredLine] = []
+    if cfg.infer_org_chart and not account.reporting:
+        inferred = infer_reporting_lines(
+            by_id,
+            seniority=seniority,
+            function=function,
+            interaction=interaction,
+            department={pid: people[pid].department for pid in by_id},
+        )
+        org.add_edges_from(
+            (
+                line.manager_id,
+                line.person_id,
+                {"inferred": True, "confidence": line.confidence, "reason": line.reason},
+            )
+            for line in inferred
+        )
 
     # The reach graph: people and reps; the strongest tie between two nodes wins.
     floor = cfg.strength.floor
@@ -601,6 +625,16 @@ def project_account(
             f"{people[report].name} reports to {people[manager].name}",
             report=report,
         )
+    for guess in inferred:
+        connect(
+            guess.person_id,
+            guess.manager_id,
+            cfg.strength.reporting * guess.confidence,
+            "reports_to",
+            f"{people[guess.person_id].name} likely reports to {people[guess.manager_id].name} "
+            f"(inferred, {guess.confidence:.0%} confident)",
+            report=guess.person_id,
+        )
     for a, b, strength, source in known:
         connect(a, b, strength, "knows", f"know each other ({source})" if source else "know each other")
     reach: nx.Graph = nx.Graph()
@@ -624,6 +658,7 @@ def project_account(
         org=org,
         interaction=interaction,
         reach=reach,
+        inferred_lines=inferred,
         committee=committee,
         touches=touches,
         stats=stats,

@@ -113,6 +113,7 @@ ENGAGEMENT_BORDERS: dict[Engagement, tuple[str, float]] = {
     Engagement.NEVER: ("#90a4ae", 1.0),
 }
 
+
 def role_label(role: BuyingRole | str) -> str:
     """'economic_buyer' -> 'Economic buyer'."""
     text = str(role).replace("_", " ")
@@ -452,6 +453,10 @@ def build_committee_map(
     people = {p.id: p for p in account.people}
     departed = _departed(account, as_of)
     managers, dotted = _current_managers(account, as_of)
+    # An account without reporting lines is laid out along the inferred ones, drawn dotted.
+    inferred = {line.person_id: line for line in analysis.inferred_lines if line.person_id in people}
+    if not managers and inferred:
+        managers = {pid: line.manager_id for pid, line in inferred.items()}
     last_touch = _last_touches(account, analysis, as_of)
     key_people = {k.person_id: k for k in analysis.key_people}
     large = len(people) > STATIC_LAYOUT_ABOVE
@@ -567,7 +572,18 @@ def build_committee_map(
 
     edges: list[MapEdge] = []
     for child, manager in sorted(managers.items()):
-        edges.append(_reporting_edge(child, manager, dotted=False))
+        guess = inferred.get(child)
+        if guess is not None and guess.manager_id == manager:
+            edges.append(
+                _reporting_edge(
+                    child,
+                    manager,
+                    dotted=True,
+                    title=words("edge.inferred", confidence=f"{guess.confidence:.0%}", reason=guess.reason),
+                )
+            )
+        else:
+            edges.append(_reporting_edge(child, manager, dotted=False))
     for child, manager in sorted(dotted):
         edges.append(_reporting_edge(child, manager, dotted=True, words=words))
 
@@ -664,7 +680,9 @@ def ink_on(fill: str) -> str:
     return INK if (luminance + 0.05) / 0.075 > 1.05 / (luminance + 0.05) else LIGHT_INK
 
 
-def _reporting_edge(child: str, manager: str, *, dotted: bool, words: Words | None = None) -> MapEdge:
+def _reporting_edge(
+    child: str, manager: str, *, dotted: bool, words: Words | None = None, title: str | None = None
+) -> MapEdge:
     return MapEdge(
         id=f"rep:{child}:{manager}" if not dotted else f"dot:{child}:{manager}",
         kind="reports_to",
@@ -674,7 +692,7 @@ def _reporting_edge(child: str, manager: str, *, dotted: bool, words: Words | No
         color={"color": "#b0bec5", "highlight": "#546e7a", "hover": "#546e7a"},
         dashes=[2, 4] if dotted else False,
         smooth=False,
-        title=(words or Words())("edge.dotted") if dotted else None,
+        title=title or ((words or Words())("edge.dotted") if dotted else None),
     )
 
 

@@ -119,6 +119,10 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "placeholder.candidate": {"en": "candidate #{rank} for {role}", "zh-CN": "{role}第 {rank} 候选人"},
     "rep.title": {"en": "our team", "zh-CN": "我方团队"},
     "edge.dotted": {"en": "dotted-line report", "zh-CN": "虚线汇报"},
+    "edge.inferred": {
+        "en": "inferred reporting line ({confidence} confident): {reason}",
+        "zh-CN": "推断的汇报关系（置信度 {confidence}），依据职级、职能和往来",
+    },
     "edge.strength": {
         "en": "relationship strength {strength}: {count} touch{plural}, last {day}",
         "zh-CN": "关系强度 {strength}：{count} 次接触，最近一次 {day}",

@@ -258,6 +258,8 @@ class AnalysisConfig(_Strict):
     max_hops: int = Field(3, ge=1)
     #: A customer without inbound or product-usage activity for longer than this is at risk.
     at_risk_days: int = Field(7, ge=1)
+    #: Infer an org chart (graph/analyses/org_inference.py) for accounts without any reporting line.
+    infer_org_chart: bool = True
     #: Deals of at least this amount (in the base currency) need an engaged vp or c_level.
     executive_min_amount: float = Field(100_000, ge=0)
     #: The base currency of every amount threshold, and the rates that convert deal amounts into it.

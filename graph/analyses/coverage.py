@@ -38,7 +38,8 @@ __all__ = [
 def edge_arrays(
     graph: nx.Graph, data: str, default: float = 1.0
 ) -> tuple[list[Any], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-    """The nodes, and every edge as (u, v, data value) index arrays, in the order of graph.edges.
+    """The nodes, and every edge as (u, v, data value) index arrays, in the order of graph.edges
+    (of a DiGraph: every arc once, u -> v).
 
     Read from graph.adjacency() (plain dicts) with C-level maps: iterating graph.edges(data=...)
     runs a Python generator step per edge, several times slower on tens of thousands of edges.
@@ -48,8 +49,6 @@ def edge_arrays(
     >>> [(nodes[i], nodes[j], x) for i, j, x in zip(u.tolist(), v.tolist(), w.tolist())]
     [('a', 'b', 2.0), ('b', 'c', 1.0)]
     """
-    if graph.is_directed():
-        raise nx.NetworkXNotImplemented("edge_arrays expects an undirected graph")
     nodes = list(graph)
     index = dict(zip(nodes, range(len(nodes)), strict=True))
     if graph.is_multigraph():  # parallel edges: the plain iteration
@@ -71,8 +70,9 @@ def edge_arrays(
     u = np.array(src, dtype=np.intp)
     v = np.array(dst, dtype=np.intp)
     # Each edge is in the adjacency of both ends; graph.edges yields it from the end it meets first.
-    # Only those attribute dicts are read (one per edge, scattered in memory: the slow part).
-    first = v >= u
+    # Only those attribute dicts are read (one per edge, scattered in memory: the slow part). An arc
+    # of a DiGraph is in its tail's adjacency alone.
+    first = np.ones(len(u), dtype=bool) if graph.is_directed() else v >= u
     values = map(dict.get, compress(attrs, first.tolist()), repeat(data), repeat(default))
     return nodes, u[first], v[first], np.fromiter(values, dtype=np.float64, count=int(first.sum()))
 

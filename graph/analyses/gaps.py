@@ -288,10 +288,15 @@ def deal_gaps(
     raised: set[str] = set()
     for member in sorted(engaged_members):
         node = member
+        # The lowest confidence of an inferred line climbed so far (1.0: asserted lines only).
+        confidence = 1.0
         for level in range(config.superior_levels):
             managers = sorted(org.predecessors(node)) if node in org else []
             if not managers:
                 break
+            line = org.edges[managers[0], node]
+            if line.get("inferred"):
+                confidence = min(confidence, float(line.get("confidence", 0.0)))
             node = managers[0]
             if (
                 node not in raised
@@ -299,14 +304,20 @@ def deal_gaps(
                 and node not in touched
             ):
                 raised.add(node)
+                severity = Severity.HIGH if seniority.get(node) == Seniority.C_LEVEL else Severity.MEDIUM
+                key = "gap.unengaged_superior." + ("manager" if level == 0 else "two_levels")
+                if confidence < 1.0:  # resting on an inferred line: said so, one step less severe
+                    key += "_inferred"
+                    severity = Severity.MEDIUM if severity == Severity.HIGH else Severity.LOW
                 gaps.append(
                     _gap(
                         Message(
-                            key="gap.unengaged_superior." + ("manager" if level == 0 else "two_levels"),
+                            key=key,
                             params={
                                 "person": name(node),
                                 "seniority": seniority.get(node, Seniority.UNKNOWN),
                                 "member": name(member),
+                                "confidence": round(confidence, 2),
                             },
                         ),
                         Message(
@@ -319,9 +330,7 @@ def deal_gaps(
                         ),
                         kind=GapKind.UNENGAGED_SUPERIOR,
                         person_id=node,
-                        severity=Severity.HIGH
-                        if seniority.get(node) == Seniority.C_LEVEL
-                        else Severity.MEDIUM,
+                        severity=severity,
                         people=[member],
                     )
                 )

@@ -5,9 +5,15 @@ Influence is a weighted sum of up to five signals, each normalised to [0, 1] wit
 - structure: how many people sit below the person in the reporting tree, log-scaled
   (log(1 + below) / log(1 + most below anyone has));
 - seniority: the value of their seniority level (c_level 1.0 ... individual 0.1, unknown 0);
-- centrality: PageRank on the interaction graph whose ties are capped at 1, divided by the highest
-  PageRank in the account. A tie counts once however many messages it carries, so a busy assistant
-  who mails everyone all day does not outrank the people others need to reach;
+- centrality: who is sought out, on the directed interaction graph (an arc a -> b where a turns to
+  b: advice sought, mail sent, and both ways for people who met): the lower of PageRank on the arcs
+  (being turned to) and PageRank on the ties taken both ways (being connected), each divided by the
+  account's highest. Both must be high: PageRank on arcs alone lifts whoever a powerful person
+  turns to (the CEO's assistant), connections alone ignore who turns to whom. A tie counts once
+  however many messages it carries, so a busy assistant who mails everyone all day does not outrank
+  the people others need to reach; and being turned to counts, not turning to others (on real
+  advice networks with titles withheld, the people sought out are the bosses:
+  bench/check_influence.py);
 - committee: the highest value of a role asserted for them on a deal (open deals count fully,
   closed ones half);
 - engagement: how recently and how much we have been in touch, 0.5 ** (days since the last touch /
@@ -86,33 +92,60 @@ def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]
 
 
 def centrality_scores(interaction: nx.Graph, *, weight: str = "weight") -> dict[str, float]:
-    """PageRank on the interaction graph divided by its maximum, so the best-connected person gets 1.
+    """How sought out each person is, in [0, 1]. On a DiGraph (an arc a -> b: a turns to b): the
+    lower of PageRank on the arcs and PageRank on the ties taken both ways, each over its maximum,
+    so that only someone both sought out and well connected scores high (a CEO's one arc to an aide
+    lifts the aide's directed PageRank, not the aide's connections). On an undirected graph:
+    PageRank over its maximum.
 
-    >>> g = nx.star_graph(4)
-    >>> centrality_scores(g)[0]
+    >>> centrality_scores(nx.star_graph(4))[0]
     1.0
+    >>> asks = nx.DiGraph([("a", "boss"), ("b", "boss"), ("c", "boss"), ("boss", "aide")])
+    >>> scores = centrality_scores(asks)
+    >>> round(scores["boss"], 2), round(scores["aide"], 2)
+    (0.88, 0.28)
     """
-    if interaction.is_directed() or interaction.is_multigraph():
-        raise nx.NetworkXNotImplemented("centrality_scores needs a simple undirected graph")
+    if interaction.is_multigraph():
+        raise nx.NetworkXNotImplemented("centrality_scores needs a simple graph (one tie per pair)")
     if nx.is_empty(interaction):
         return dict.fromkeys(interaction, 0.0)
-    ranks = _pagerank(interaction, weight=weight)
-    top = max(ranks.values())
-    return {node: value / top for node, value in ranks.items()}
+    nodes, u, v, w = edge_arrays(interaction, weight)
+    if not interaction.is_directed():
+        connected = _pagerank(len(nodes), *_both_ways(u, v, w))
+        return dict(zip(nodes, (connected / connected.max()).tolist(), strict=True))
+    sought = _pagerank(len(nodes), u, v, w)
+    # The undirected view: one edge per pair, whichever way (or both ways) its arcs go.
+    n = len(nodes)
+    low, high = np.minimum(u, v), np.maximum(u, v)
+    _, first = np.unique(low * n + high, return_index=True)
+    connected = _pagerank(n, *_both_ways(low[first], high[first], w[first]))
+    score = np.minimum(sought / sought.max(), connected / connected.max())
+    return dict(zip(nodes, score.tolist(), strict=True))
+
+
+def _both_ways(
+    u: npt.NDArray[np.intp], v: npt.NDArray[np.intp], w: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Both directions of every edge, (u, v) then (v, u) edge by edge."""
+    return np.column_stack((u, v)).ravel(), np.column_stack((v, u)).ravel(), np.repeat(w, 2)
 
 
 #: Graphs up to this many people iterate on a dense matrix (a few microseconds per product).
 _DENSE_UP_TO = 128
 
 
-def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float = 1e-6) -> dict[str, float]:
-    """networkx's PageRank (uniform teleport, dangling mass spread evenly), built from the edge list
-    directly: converting through nx.to_scipy_sparse_array costs more than the iteration itself."""
-    nodes, u, v, w = edge_arrays(graph, weight)
-    n = len(nodes)
-    # Both directions of every edge, (u, v) then (v, u) edge by edge.
-    rows = np.column_stack((u, v)).ravel()
-    cols = np.column_stack((v, u)).ravel()
+def _pagerank(
+    n: int,
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    w: npt.NDArray[np.float64],
+    *,
+    alpha: float = 0.85,
+    tol: float = 1e-6,
+) -> npt.NDArray[np.float64]:
+    """networkx's PageRank (uniform teleport, dangling mass spread evenly) of the arcs rows -> cols
+    with weights w, node by index: built from the edge arrays directly, since converting through
+    nx.to_scipy_sparse_array costs more than the iteration itself."""
     # x @ transition, as the transpose times x: transposed once here, not by every product below
     # (on a small account the per-iteration transpose cost more than the whole product).
     pull: sp.csr_array | npt.NDArray[np.float64]
@@ -120,12 +153,12 @@ def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float =
         # On a small graph scipy's overhead (building, scaling, multiplying) outweighs the work:
         # a dense matrix instead, repeated edges summed as scipy sums them.
         dense = np.zeros((n, n))
-        np.add.at(dense, (rows, cols), np.repeat(w, 2))
+        np.add.at(dense, (rows, cols), w)
         out = dense.sum(axis=1)
         scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
         pull = (dense * scale[:, None]).T.copy()
     else:
-        matrix = sp.csr_array((np.repeat(w, 2), (rows, cols)), shape=(n, n))
+        matrix = sp.csr_array((w, (rows, cols)), shape=(n, n))
         out = np.asarray(matrix.sum(axis=1)).ravel()
         scale = np.divide(1.0, out, out=np.zeros(n), where=out != 0)
         pull = (sp.diags_array(scale) @ matrix).T.tocsr()
@@ -136,7 +169,21 @@ def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float =
         x = alpha * (pull @ x + previous[dangling].sum() / n) + (1 - alpha) / n
         if np.abs(x - previous).sum() < n * tol:
             break
-    return dict(zip(nodes, x.tolist(), strict=True))
+    return x
+
+
+def _centrality_words(interaction: nx.Graph, node: str, value: float) -> str:
+    """How sought out a person is, in words: who turns to them (and how many they are in touch with)."""
+    if node not in interaction or not interaction.degree(node):
+        return "no known ties to colleagues"
+    best = " — among the most sought out" if value >= 0.75 else ""
+    if not interaction.is_directed():
+        degree = interaction.degree(node)
+        return f"in touch with {degree} colleague{'s' if degree != 1 else ''}{best}"
+    sought = interaction.in_degree(node)
+    linked = len(set(interaction.predecessors(node)) | set(interaction.successors(node)))
+    who = "colleague turns" if sought == 1 else "colleagues turn"
+    return f"{sought} {who} to them, in touch with {linked} in all{best}"
 
 
 def _share_words(components: list[ScoreComponent]) -> str:
@@ -236,11 +283,7 @@ def influence(
             title = people[node].title if node in people else None
             return f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
         if signal == "centrality":
-            degree = interaction.degree(node) if node in interaction else 0
-            if not degree:
-                return "no known ties to colleagues"
-            best = " — among the best connected" if value >= 0.75 else ""
-            return f"in touch with {degree} colleague{'s' if degree != 1 else ''}{best}"
+            return _centrality_words(interaction, node, value)
         if signal == "committee":
             role, _ = best_role(node)
             if role is None:

@@ -141,6 +141,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "been touched.",
         "zh-CN": "{person}（{seniority:seniority}）是已接触成员{member}的上两级领导，但从未被接触过。",
     },
+    "gap.unengaged_superior.manager_inferred": {
+        "en": "{person} ({seniority:seniority}) is likely the manager of engaged member {member} (an "
+        "inferred reporting line, {confidence:.0%} confident) and has never been touched.",
+        "zh-CN": "{person}（{seniority:seniority}）可能是已接触成员{member}的上级（推断的汇报关系，"
+        "置信度 {confidence:.0%}），但从未被接触过。",
+    },
+    "gap.unengaged_superior.two_levels_inferred": {
+        "en": "{person} ({seniority:seniority}) is likely two levels above engaged member {member} (an "
+        "inferred reporting line, {confidence:.0%} confident) and has never been touched.",
+        "zh-CN": "{person}（{seniority:seniority}）可能是已接触成员{member}的上两级领导（推断的汇报关系，"
+        "置信度 {confidence:.0%}），但从未被接触过。",
+    },
     "gap.unengaged_superior.next": {
         "en": "Ask {member} to introduce {person}. {path:message}.",
         "zh-CN": "请{member}引荐{person}。{path:message}。",

@@ -14,6 +14,7 @@ from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.results import (
     AccountAnalysis,
     DealAnalysis,
+    InferredReportingLine,
     KeyPerson,
     LeadKind,
     RelationshipLead,
@@ -114,6 +115,11 @@ def _relationship_leads(
 
 def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) -> list[str]:
     notes = list(ranking.notes)
+    if p.inferred_lines:
+        notes.append(
+            f"no reporting lines are known: {len(p.inferred_lines)} were inferred from seniority, function, "
+            "department and who turns to whom (source inferred, each with a confidence)"
+        )
     if p.classified:
         notes.append(f"seniority of {len(p.classified)} people was read from their titles")
     return notes
@@ -341,6 +347,15 @@ def analyze_account(
         cross_sell=cross,
         relationship_leads=_relationship_leads(p, ownership),
         engagement=result_engagement,
+        inferred_lines=[
+            InferredReportingLine(
+                person_id=line.person_id,
+                manager_id=line.manager_id,
+                confidence=line.confidence,
+                reason=line.reason,
+            )
+            for line in p.inferred_lines
+        ],
         notes=notes,
         config_used=config.model_dump(mode="json"),
     )

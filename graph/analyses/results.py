@@ -245,6 +245,17 @@ class Engagement(BaseModel):
     people: list[PersonEngagement] = []
 
 
+class InferredReportingLine(BaseModel):
+    """A likely reporting line where the CRM has none (source `inferred`, never an asserted line)."""
+
+    person_id: str
+    manager_id: str
+    #: The line's share among the candidates scored for this person, in (0, 1].
+    confidence: float
+    #: The evidence in words ("same function (finance); turns to them; one level up").
+    reason: str
+
+
 class AccountAnalysis(BaseModel):
     """The full analysis of one account as of one date: reproducible from the same data and config."""
 
@@ -256,6 +267,8 @@ class AccountAnalysis(BaseModel):
     cross_sell: list[CrossSellItem]
     relationship_leads: list[RelationshipLead]
     engagement: Engagement
+    #: Reporting lines inferred because the account has none (empty when it has any).
+    inferred_lines: list[InferredReportingLine] = []
     #: Signals that were missing or caveats worth knowing (e.g. "no org chart: structure left out").
     notes: list[str] = []
     #: The configuration the analysis ran with, so that a result can be reproduced.

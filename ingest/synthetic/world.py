@@ -1038,18 +1038,22 @@ class WorldBuilder:
             if len(idx & active) == len(idx) - 1:
                 held_out.append(((idx - active).pop(), bname))
 
-        # KNOWS: along reporting lines, inside departments, a few across
+        # KNOWS: along reporting lines, inside departments, a few across. A tie x -> y means x turns
+        # to y: a report turns to their manager, a colleague to another (one tie per pair).
         knows: dict[tuple[int, int], tuple[float, str]] = {}
+        seen_pairs: set[tuple[int, int]] = set()
         current = [p for p in people if p.leave is None]
 
         def tie(x: int, y: int, lo_s: float, hi_s: float, src: str) -> None:
             if x != y:
-                key = (x, y) if x < y else (y, x)
-                if key not in knows:
-                    knows[key] = (round(lo_s + (hi_s - lo_s) * rng.random(), 2), src)
+                pair = (x, y) if x < y else (y, x)
+                if pair not in seen_pairs:
+                    seen_pairs.add(pair)
+                    knows[(x, y)] = (round(lo_s + (hi_s - lo_s) * rng.random(), 2), src)
 
         for p in current:
-            if p.mgr >= 0 and people[p.mgr].leave is None and rng.random() < 0.7:
+            # (the heads of department always turn to the CEO; further down, 70% to their manager)
+            if p.mgr >= 0 and people[p.mgr].leave is None and (rng.random() < 0.7 or p.mgr == 0):
                 tie(p.i, p.mgr, 0.6, 1.0, "email")
             colleagues = [i for i in dept[p.function] if people[i].leave is None]
             for _ in range(rng.randint(0, 2)):

@@ -84,6 +84,31 @@ def test_centrality_is_networkx_pagerank_on_small_and_large_graphs(n: int) -> No
         assert ours[node] == pytest.approx(value / top, rel=1e-9), node
 
 
+def test_centrality_on_arcs_is_the_lower_of_directed_and_undirected_pagerank() -> None:
+    """Who is sought out: networkx's PageRank on the arcs, capped by PageRank on the ties both ways."""
+    g = nx.gnp_random_graph(150, 0.04, seed=3, directed=True)
+    g.add_edges_from([(0, 1), (1, 0)])  # a reciprocated pair is one tie in the undirected view
+    nx.set_edge_attributes(g, 1.0, "weight")
+    sought = nx.pagerank(g, weight="weight")
+    connected = nx.pagerank(g.to_undirected(), weight="weight")
+    top_s, top_c = max(sought.values()), max(connected.values())
+    ours = centrality_scores(g)
+    for node in g:
+        expected = min(sought[node] / top_s, connected[node] / top_c)
+        assert ours[node] == pytest.approx(expected, rel=1e-5, abs=1e-9), node
+
+
+def test_being_turned_to_counts_not_turning_to_others() -> None:
+    """Five people turn to the boss; the boss turns to an aide; a busy sender turns to everyone."""
+    asks = nx.DiGraph()
+    asks.add_edges_from((f"p{i}", "boss") for i in range(5))
+    asks.add_edge("boss", "aide")
+    asks.add_edges_from(("sender", f"p{i}") for i in range(5))
+    scores = centrality_scores(asks)
+    assert max(scores, key=scores.__getitem__) == "boss"
+    assert scores["sender"] < 0.5 * scores["boss"] and scores["aide"] < 0.5 * scores["boss"]
+
+
 def test_structure_alone_when_titles_are_missing() -> None:
     result = analyze_account(tree_account(with_titles=False), as_of=AS_OF)
     order = [k.person_id for k in result.key_people]
