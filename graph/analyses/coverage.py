@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 
+#: Warmth (1 / path cost) from which a way in counts as warm: a direct tie of strength 0.3, or two
+#: hops as strong as a reporting line each (0.6 -> 1 / (1/0.6 + 1/0.6) = 0.3).
+WARM = 0.3
+
+
 def edge_arrays(
     graph: nx.Graph, data: str, default: float = 1.0
 ) -> tuple[list[Any], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
@@ -180,6 +185,14 @@ class HopBoundedPaths:
             self.predecessors.append(pred)
             current = nxt
 
+    def warmth(self) -> dict[str, float]:
+        """1 / the cost of the warmest way in (at most max_hops hops), for every node reached but
+        the sources: the strength of a direct tie, less for every further hop or a stale tie."""
+        reached = np.flatnonzero(np.isfinite(self.best) & (self.best > 0)).tolist()
+        return {
+            self.nodes[i]: 1.0 / float(self.best[i]) for i in reached if self.nodes[i] not in self.sources
+        }
+
     def reached(self) -> set[str]:
         """Every node within max_hops of a source, the sources included: `reachable_within`'s nodes,
         read off the costs this pass worked out anyway (a second walk of a large account's reach
@@ -265,23 +278,36 @@ def k_warm_paths(
 
 def coverage_score(
     key_people: Iterable[str],
-    reachable: set[str] | Mapping[str, int],
+    warmth: Mapping[str, float],
     influence: Mapping[str, float],
 ) -> Coverage:
-    """Influence-weighted share of key people that are reachable; plain share when all weigh 0.
+    """Σ influence × warmth / Σ influence over the key people (the plain mean warmth when all
+    influences are 0). `warmth` maps each reachable person to 1 / the cost of the warmest way in
+    (`HopBoundedPaths.warmth`): a key person reached only through a stale three-hop chain counts
+    little, one we meet every week nearly fully.
 
-    >>> coverage_score(["a", "b"], {"a"}, {"a": 0.75, "b": 0.25}).score
-    0.75
+    >>> coverage_score(["a", "b"], {"a": 0.5}, {"a": 0.75, "b": 0.25}).score
+    0.375
     """
     people = list(dict.fromkeys(key_people))
     if not people:
         return Coverage(score=0.0, reachable=[], unreachable=[], explanation="the deal has no key people yet")
-    yes = [p for p in people if p in reachable]
-    no = [p for p in people if p not in reachable]
+    yes = [p for p in people if warmth.get(p, 0.0) > 0]
+    no = [p for p in people if warmth.get(p, 0.0) <= 0]
     total = sum(influence.get(p, 0.0) for p in people)
-    score = sum(influence.get(p, 0.0) for p in yes) / total if total > 0 else len(yes) / len(people)
+    if total > 0:
+        score = sum(influence.get(p, 0.0) * warmth.get(p, 0.0) for p in people) / total
+    else:
+        score = sum(warmth.get(p, 0.0) for p in people) / len(people)
+    warm = sum(warmth.get(p, 0.0) >= WARM for p in people)
     text = (
-        f"our reps can reach {len(yes)} of {len(people)} key people, "
-        f"carrying {score:.0%} of their combined influence"
+        f"our reps can reach {len(yes)} of {len(people)} key people, {warm} of them warmly; weighted by "
+        f"influence and by how warm the way in is, that covers {score:.0%}"
     )
-    return Coverage(score=round(score, 4), reachable=yes, unreachable=no, explanation=text)
+    return Coverage(
+        score=round(min(1.0, score), 4),
+        reachable=yes,
+        unreachable=no,
+        explanation=text,
+        warmth={p: round(min(1.0, warmth[p]), 4) for p in yes},
+    )

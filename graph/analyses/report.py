@@ -145,7 +145,7 @@ def _deal_analyses(
     # Warm paths to everyone a gap or a deal may name, and who is reachable at all, from one
     # hop-bounded pass.
     finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops)
-    reachable = finder.reached()
+    warmth = finder.warmth()
     engaged = {pid for pid in p.people if p.engaged(pid)}
     touched = {pid for pid in p.people if p.touched(pid)}
     families_by_deal: dict[str, set[str]] = {}
@@ -200,7 +200,7 @@ def _deal_analyses(
                 held.append(row.role)
         key = [pid for pid in list(members) + top if pid in p.current]
         key = list(dict.fromkeys(key))
-        coverage = coverage_score(key, reachable, score_of)
+        coverage = coverage_score(key, warmth, score_of)
         paths: dict[str, list[WarmPath]] = {}
         for pid in key:
             found = warm(pid) if pid not in engaged else None

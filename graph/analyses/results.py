@@ -133,13 +133,16 @@ class WarmPath(BaseModel):
 
 
 class Coverage(BaseModel):
-    """How much of a deal's key people our reps can reach."""
+    """How much of a deal's key people our reps can reach, and how warmly."""
 
-    #: Influence-weighted share of reachable key people, in [0, 1].
+    #: Σ influence × warmth of the way in / Σ influence over the key people, in [0, 1].
     score: float
     reachable: list[str]
     unreachable: list[str]
     explanation: str = ""
+    #: Each reachable key person's warmth in (0, 1]: 1 / the cost of the warmest way in (a direct
+    #: tie of strength s: s; each further hop and each stale touch lowers it).
+    warmth: dict[str, float] = {}
 
 
 class DealAnalysis(BaseModel):

@@ -84,14 +84,17 @@ def test_reachable_within_max_hops_and_coverage_weighted_by_influence() -> None:
     assert "p3" in deal.coverage.reachable and "p4" in deal.coverage.unreachable
     scores = {k.person_id: k.score for k in result.key_people}
     key = set(deal.coverage.reachable) | set(deal.coverage.unreachable)
-    expected = sum(scores[p] for p in deal.coverage.reachable) / sum(scores[p] for p in key)
-    assert deal.coverage.score == pytest.approx(expected, abs=1e-3)
-    assert 0 < deal.coverage.score < 1
     # The warmest path to the decision maker, hop by hop, with its cost = sum of 1 / strength.
     path = deal.paths["p3"][0]
     assert path.nodes == ["rep", "p1", "p2", "p3"]
     assert [h.kind.value for h in path.hops] == ["touch", "knows", "reports_to"]
     assert path.cost == pytest.approx(1 / (1 - math.exp(-0.5)) + 1 / 0.8 + 1 / 0.6, abs=1e-3)
+    # Each reachable key person counts with the warmth of the way in: 1 / the path cost.
+    assert deal.coverage.warmth["p3"] == pytest.approx(1 / path.cost, abs=1e-3)
+    warmth = deal.coverage.warmth
+    expected = sum(scores[p] * warmth[p] for p in deal.coverage.reachable) / sum(scores[p] for p in key)
+    assert deal.coverage.score == pytest.approx(expected, abs=1e-3)
+    assert 0 < deal.coverage.score < 1
     assert "p4" not in deal.paths
 
 
@@ -146,9 +149,29 @@ def test_warm_paths_entry_point_and_unknown_person() -> None:
         warm_paths(account, "nobody", as_of=AS_OF)
 
 
-def test_coverage_score_plain_share_without_influence() -> None:
-    assert coverage_score(["a", "b", "c", "d"], {"a"}, {}).score == 0.25
-    assert coverage_score([], set(), {}).score == 0.0
+def test_coverage_score_plain_mean_warmth_without_influence() -> None:
+    assert coverage_score(["a", "b", "c", "d"], {"a": 1.0}, {}).score == 0.25
+    assert coverage_score(["a", "b"], {"a": 0.5, "b": 0.1}, {}).score == 0.3
+    assert coverage_score([], {}, {}).score == 0.0
+
+
+def test_a_stale_three_hop_chain_counts_little_and_a_warm_direct_tie_nearly_fully() -> None:
+    """Warmth is 1 / the path cost: each hop and each weak (stale) tie lowers it."""
+    g = nx.Graph()
+    g.add_edge("rep", "fan", cost=1 / 0.95)  # met weekly: strength 0.95
+    g.add_edge("rep", "old", cost=1 / 0.1)  # one touch long ago
+    g.add_edge("old", "mid", cost=1 / 0.6)  # reporting lines
+    g.add_edge("mid", "boss", cost=1 / 0.6)
+    warmth = HopBoundedPaths(g, ["rep"], max_hops=3).warmth()
+    assert warmth["fan"] == pytest.approx(0.95)
+    assert warmth["boss"] == pytest.approx(1 / (10 + 1 / 0.6 + 1 / 0.6))
+    assert "rep" not in warmth
+    influence = {"fan": 0.5, "boss": 0.5}
+    both = coverage_score(["fan", "boss"], warmth, influence)
+    assert both.reachable == ["fan", "boss"] and both.score == pytest.approx(
+        (0.95 + warmth["boss"]) / 2, abs=1e-4
+    )
+    assert both.warmth["boss"] < 0.1 and "1 of them warmly" in both.explanation
 
 
 @pytest.mark.parametrize("seed", range(6))

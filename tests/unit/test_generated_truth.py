@@ -157,3 +157,20 @@ def test_analysis_is_reproducible(world: Any) -> None:
         store.account_graph(accounts[3]["account_id"]), as_of=as_of, classify=classify_title
     )
     assert first == second
+
+
+def test_coverage_spreads_and_is_low_where_the_committee_was_planted_barely_engaged(world: Any) -> None:
+    """Reach weighted by how warm the way in is: deals planted single-threaded (fewer than two
+    members touched lately) score lower than the others, and scores spread over the range."""
+    weak: list[float] = []
+    others: list[float] = []
+    for t, result in analyse_all(world):
+        planted = {
+            d["deal_id"] for d in t["open_deals"] if any(g["kind"] == "single_threaded" for g in d["gaps"])
+        }
+        for deal in result.deals:
+            (weak if deal.deal_id in planted else others).append(deal.coverage.score)
+    assert len(weak) >= 5 and len(others) >= 20
+    assert sum(weak) / len(weak) < sum(others) / len(others)
+    assert len({min(9, int(score * 10)) for score in weak + others}) >= 4
+    assert max(weak + others) < 1.0  # no deal is "fully covered" by a cold touch somewhere

@@ -67,7 +67,6 @@ def test_a_shared_file_rewritten_with_the_same_size_in_one_clock_tick_is_read_ag
     assert reader.read().value == "bbbb"
 
 
-
 def test_the_erasure_audit_reference_needs_the_deployments_secret(tmp_path: Path) -> None:
     """An unkeyed hash of an id (often an e-mail) can be checked against a list of candidates."""
     import hashlib

@@ -88,7 +88,9 @@ def _account_without_org_chart(*, with_line: bool) -> AccountGraph:
         deals=[Deal(id="d", company_id="c", name="D", status=DealStatus.OPEN, amount=50_000)],
         committee=[CommitteeRole(deal_id="d", person_id="mgr", role=BuyingRole.CHAMPION)],
         knows=[Knows(person_id="mgr", other_id="cfo")],
-        touches=[Touch(id="t", at=datetime(2026, 6, 1), kind=TouchKind.MEETING, person_ids=["mgr"], rep_id="r")],
+        touches=[
+            Touch(id="t", at=datetime(2026, 6, 1), kind=TouchKind.MEETING, person_ids=["mgr"], rep_id="r")
+        ],
         reporting=[Reporting(person_id="cfo", manager_id="ceo")] if with_line else [],
     )
 
