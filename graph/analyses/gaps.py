@@ -125,6 +125,23 @@ def _path_words(path: WarmPath | None, label: Callable[[str], str]) -> Message:
     return Message(key="path.warmest", params={"chain": " -> ".join(label(n) for n in path.nodes)})
 
 
+def _introduction(person: str, member: str, path: WarmPath | None, label: Callable[[str], str]) -> Message:
+    """Who should introduce `person`: the last person on the warmest path (so that the next step
+    and the path name the same introducer); our rep directly when the path is one hop; the engaged
+    member below them when there is no warm path."""
+    words = _path_words(path, label)
+    if path is not None and len(path.nodes) == 2:
+        return Message(
+            key="gap.unengaged_superior.next_direct",
+            params={"person": label(person), "rep": label(path.nodes[0]), "path": words},
+        )
+    introducer = path.nodes[-2] if path is not None and len(path.nodes) > 2 else member
+    return Message(
+        key="gap.unengaged_superior.next",
+        params={"person": label(person), "introducer": label(introducer), "path": words},
+    )
+
+
 def _gap(detail: Message, next_step: Message, **fields: Any) -> Gap:
     """A gap whose texts are catalogue messages; `detail` and `next_step` hold their English."""
     return Gap(
@@ -320,14 +337,7 @@ def deal_gaps(
                                 "confidence": round(confidence, 2),
                             },
                         ),
-                        Message(
-                            key="gap.unengaged_superior.next",
-                            params={
-                                "person": name(node),
-                                "member": name(member),
-                                "path": _path_words(find_path(node), name),
-                            },
-                        ),
+                        _introduction(node, member, find_path(node), name),
                         kind=GapKind.UNENGAGED_SUPERIOR,
                         person_id=node,
                         severity=severity,

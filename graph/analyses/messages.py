@@ -154,8 +154,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "置信度 {confidence:.0%}），但从未被接触过。",
     },
     "gap.unengaged_superior.next": {
-        "en": "Ask {member} to introduce {person}. {path:message}.",
-        "zh-CN": "请{member}引荐{person}。{path:message}。",
+        "en": "Ask {introducer} to introduce {person}. {path:message}.",
+        "zh-CN": "请{introducer}引荐{person}。{path:message}。",
+    },
+    "gap.unengaged_superior.next_direct": {
+        "en": "{rep} already has a tie with {person}: book a meeting directly. {path:message}.",
+        "zh-CN": "{rep}与{person}已有联系：直接约见。{path:message}。",
     },
     "gap.departed_member": {
         "en": "{person} ({roles:roles}) has left the company.",

@@ -109,3 +109,11 @@ def test_an_account_without_reporting_lines_is_analysed_on_an_inferred_chart_sai
     asserted = analyze_account(_account_without_org_chart(with_line=True), as_of=date(2026, 6, 30))
     assert asserted.inferred_lines == []
     assert not any("inferred" in g.detail for d in asserted.deals for g in d.gaps)
+
+
+def test_the_next_step_names_the_introducer_on_the_warmest_path() -> None:
+    """The CFO is reached through the manager (a KNOWS tie): the manager introduces, as the path says."""
+    analysis = analyze_account(_account_without_org_chart(with_line=False), as_of=date(2026, 6, 30))
+    gap = next(g for d in analysis.deals for g in d.gaps if g.person_id == "cfo")
+    assert gap.next_step.startswith("Ask Cy Manager to introduce Bo CFO.")
+    assert "Rep (our rep) -> Cy Manager -> Bo CFO" in gap.next_step
