@@ -56,7 +56,7 @@ def explain_path_cost(config: AnalysisConfig) -> str:
     )
 
 
-def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  ") -> None:
+def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  ", lang: str = "en") -> None:
     for i, path in enumerate(paths, start=1):
         hops = len(path.hops)
         average = hops / path.cost if path.cost > 0 else 1.0
@@ -64,6 +64,8 @@ def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  "
             f"{indent}{i}. {hops} hop(s), cost {path.cost:.2f} "
             f"(average tie strength {average:.2f} of 1; the warmest possible over {hops} hop(s) costs {hops})"
         )
+        if path.explanation_message is not None:
+            typer.echo(f"{indent}   {render(path.explanation_message, lang)}")
         typer.echo(f"{indent}   {names.get(path.nodes[0], path.nodes[0])}")
         for hop in path.hops:
             typer.echo(
@@ -228,7 +230,9 @@ def analyze(
                 f"  none within {settings.max_hops} hops over touches of the last "
                 f"{settings.reach_days} days, reporting lines and known ties"
             )
-        _echo_paths(paths, names)
+        _echo_paths(
+            paths, names, lang=normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
+        )
         return
     if deal is not None and deal not in {d.id for d in graph.deals}:
         raise NotFoundError("deal", deal)

@@ -39,7 +39,7 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
-from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language
+from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language, render
 from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Company, Page
@@ -338,7 +338,7 @@ def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, st
     return node_id, "person", node_id, None
 
 
-def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
+def _path_public(account: AccountGraph, path: WarmPath, lang: str) -> dict[str, Any]:
     stops = [_map_id(account, node, i) for i, node in enumerate(path.nodes)]
     ids = {node: stop[0] for node, stop in zip(path.nodes, stops, strict=True)}
     labels = {stop[0]: stop[2] for stop in stops}
@@ -358,6 +358,9 @@ def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
         )
     return {
         "cost": path.cost,
+        "explanation": render(path.explanation_message, lang)
+        if path.explanation_message
+        else path.explanation,
         "stops": [{"map_id": s[0], "kind": s[1], "label": s[2], "subtitle": s[3]} for s in stops],
         "hops": hops,
     }
@@ -365,6 +368,7 @@ def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
 
 @router.get("/accounts/{account_id}/paths/{person_id}")
 async def warm_paths_for_map(
+    request: Request,
     runtime: RuntimeDep,
     _key: ReadKey,
     account_id: AccountId,
@@ -373,6 +377,7 @@ async def warm_paths_for_map(
 ) -> JSONResponse:
     """The warmest introduction chains to one person, with the map's node ids and labels."""
     day = as_of_or_today(as_of)
+    lang = _language(request, None)
 
     def compute() -> dict[str, Any]:
         account = account_graph_cached(runtime, account_id)
@@ -382,7 +387,7 @@ async def warm_paths_for_map(
         paths = warm_paths(account, person_id, as_of=day, config=runtime.config, k=3)
         return {
             "target": {"id": person_id, "map_id": person_id, "label": person.name, "subtitle": person.title},
-            "paths": [_path_public(account, p) for p in paths],
+            "paths": [_path_public(account, p, lang) for p in paths],
             "message": "No warm path from our team within "
             f"{runtime.config.max_hops} hops: nobody we touched in the last {runtime.config.reach_days} days "
             "is close to this person.",

@@ -15,7 +15,7 @@ from any rep has at most max_hops hops.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, repeat
 from typing import Any
 
@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph.analyses.messages import Message, render
 from graph.analyses.results import Coverage, Hop, HopKind, WarmPath
 
 __all__ = [
@@ -115,8 +116,38 @@ def hop_reason(data: Mapping[str, Any]) -> str:
     return f"{n} touch{'es' if n != 1 else ''} in the last {data.get('window', '?')} days{two_way}{when}"
 
 
-def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
+#: A longer path ranks before a warm direct tie only when it costs this many times less.
+CLEARLY_WARMER = 1.5
+
+
+def _hop_words(data: Mapping[str, Any], kind: str, a: str, b: str, label: Callable[[str], str]) -> Message:
+    """One hop in words, as the seller would retell it."""
+    if kind == "touch":
+        last = data.get("last")
+        return Message(
+            key="path.hop.touch",
+            params={
+                "count": int(data.get("touches", 0)),
+                "rep": label(a),
+                "person": label(b),
+                "two_way": bool(data.get("two_way")),
+                "last": last.isoformat() if last else "",
+            },
+        )
+    if kind == "reports_to":  # a reports to b: b is a's manager
+        return Message(key="path.hop.manager", params={"person": label(b), "of": label(a)})
+    if kind == "manages":
+        return Message(key="path.hop.report", params={"person": label(b), "of": label(a)})
+    return Message(key="path.hop.knows", params={"person": label(b), "of": label(a)})
+
+
+def _path_model(
+    reach: nx.Graph, nodes: list[str], label: Callable[[str], str] | None = None, why: Message | None = None
+) -> WarmPath:
+    """The path as a result: its hops, cost and explanation (`why` says why it ranks where it does)."""
+    name = label or str
     hops = []
+    words = []
     cost = 0.0
     for a, b in zip(nodes, nodes[1:], strict=False):
         data = reach.edges[a, b]
@@ -133,8 +164,29 @@ def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
                 strength=round(data["strength"], 4),
             )
         )
+        words.append(_hop_words(data, kind, a, b, name))
         cost += data["cost"]
-    return WarmPath(target_id=nodes[-1], nodes=nodes, hops=hops, cost=round(cost, 4))
+    message = Message(
+        key="path.explained",
+        params={"hops": words, "cost": round(cost, 2), "why": why or Message(key="path.why.cheapest")},
+    )
+    return WarmPath(
+        target_id=nodes[-1],
+        nodes=nodes,
+        hops=hops,
+        cost=round(cost, 4),
+        explanation=render(message, "en"),
+        explanation_message=message,
+    )
+
+
+def _direct_cost(reach: nx.Graph, sources: Iterable[str], target: str) -> tuple[str, float] | None:
+    """The cheapest direct tie from a source to target as (source, cost), when it is warm."""
+    ties = [(float(reach.edges[s, target]["cost"]), s) for s in sources if reach.has_edge(s, target)]
+    if not ties:
+        return None
+    cost, source = min(ties)
+    return (source, cost) if 1.0 / cost >= WARM else None
 
 
 class HopBoundedPaths:
@@ -146,10 +198,19 @@ class HopBoundedPaths:
     costs the cheapest walk over all layers is a simple path; ties go to the fewest hops.
     """
 
-    def __init__(self, reach: nx.Graph, sources: Iterable[str], *, max_hops: int, cost: str = "cost") -> None:
+    def __init__(
+        self,
+        reach: nx.Graph,
+        sources: Iterable[str],
+        *,
+        max_hops: int,
+        cost: str = "cost",
+        label: Callable[[str], str] | None = None,
+    ) -> None:
         if reach.is_directed():
             raise nx.NetworkXNotImplemented("HopBoundedPaths expects an undirected reach graph")
         self.reach = reach
+        self.label = label
         self.nodes, a_idx, b_idx, weights = edge_arrays(reach, cost)
         index = {node: i for i, node in enumerate(self.nodes)}
         self.index = index
@@ -210,7 +271,18 @@ class HopBoundedPaths:
             node = int(self.predecessors[h - 1][node])
             nodes.append(node)
         nodes.reverse()
-        return _path_model(self.reach, [self.nodes[k] for k in nodes])
+        chain = [self.nodes[k] for k in nodes]
+        direct = _direct_cost(self.reach, self.sources, target) if len(chain) > 2 else None
+        best = float(self.best[i])
+        if direct is not None and best * CLEARLY_WARMER > direct[1]:
+            # A warm direct tie comes first unless a longer way is clearly warmer.
+            return _path_model(self.reach, [direct[0], target], self.label, Message(key="path.why.direct"))
+        why = (
+            Message(key="path.why.warmer_than_direct", params={"direct": round(direct[1], 2)})
+            if direct is not None
+            else None
+        )
+        return _path_model(self.reach, chain, self.label, why)
 
 
 def best_paths(
@@ -238,6 +310,7 @@ def k_warm_paths(
     k: int = 3,
     cost: str = "cost",
     max_candidates: int = 200,
+    label: Callable[[str], str] | None = None,
 ) -> list[WarmPath]:
     """Up to k cheapest simple paths of at most max_hops hops from any source to target (Yen).
 
@@ -266,14 +339,33 @@ def k_warm_paths(
     for s in source_list:
         if s in sub:
             sub.add_edge(start, s, **{cost: 0.0})
-    paths: list[WarmPath] = []
+    chains: list[list[str]] = []
     for examined, nodes in enumerate(nx.shortest_simple_paths(sub, start, target, weight=cost)):
-        if examined >= max_candidates or len(paths) >= k:
+        if examined >= max_candidates or len(chains) >= k:
             break
         real = nodes[1:]
         if len(real) - 1 <= max_hops and not any(n in source_list for n in real[1:]):
-            paths.append(_path_model(reach, real))
-    return paths
+            chains.append(real)
+    # A warm direct tie comes first unless a longer way is clearly warmer (as HopBoundedPaths.path).
+    direct = _direct_cost(reach, source_list, target)
+    ranked: list[tuple[list[str], Message | None]] = []
+    if direct is not None:
+        first = [direct[0], target]
+        chains = [c for c in chains if c != first]
+        cheaper = [c for c in chains if _cost_of(reach, c, cost) * CLEARLY_WARMER <= direct[1]]
+        warmer: Message | None = Message(
+            key="path.why.warmer_than_direct", params={"direct": round(direct[1], 2)}
+        )
+        ranked = [(c, warmer) for c in cheaper]
+        ranked.append((first, Message(key="path.why.direct")))
+        ranked += [(c, None) for c in chains if c not in cheaper]
+    else:
+        ranked = [(c, None) for c in chains]
+    return [_path_model(reach, c, label, why) for c, why in ranked[:k]]
+
+
+def _cost_of(reach: nx.Graph, nodes: list[str], cost: str) -> float:
+    return sum(float(reach.edges[a, b][cost]) for a, b in zip(nodes, nodes[1:], strict=False))
 
 
 def coverage_score(

@@ -190,6 +190,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Find out who really is the {role:role} and fix the others' roles.",
         "zh-CN": "弄清谁才是真正的{role:role}，并更正其他人的角色。",
     },
+    "path.explained": {
+        "en": "{hops:hops}; cost {cost} (a direct tie of full strength costs 1, each hop adds 1 / its "
+        "strength){why:message}",
+        "zh-CN": "{hops:hops}；路径成本 {cost}（满强度的直接关系成本为 1，每一跳加上 1 / 该跳强度）"
+        "{why:message}",
+    },
+    "path.why.cheapest": {"en": "", "zh-CN": ""},
+    "path.why.direct": {
+        "en": ": a warm direct tie, ranked first as no longer way is clearly warmer",
+        "zh-CN": "：直接的热关系，没有明显更热的间接路径，因此排在最前",
+    },
+    "path.why.warmer_than_direct": {
+        "en": ": ranked before the direct tie (cost {direct}) because it is clearly warmer",
+        "zh-CN": "：比直接关系（成本 {direct}）明显更热，因此排在其前",
+    },
+    "path.hop.touch": {
+        "en": "{rep}: {count} touch{count:es} with {person}{two_way:two_way}{last:last}",
+        "zh-CN": "{rep}与{person}接触 {count} 次{two_way:two_way}{last:last}",
+    },
+    "path.hop.manager": {"en": "then {person}, {of}'s manager", "zh-CN": "再到{of}的上级{person}"},
+    "path.hop.report": {"en": "then {person}, who reports to {of}", "zh-CN": "再到{of}的下属{person}"},
+    "path.hop.knows": {"en": "then {person}, whom {of} knows", "zh-CN": "再到{of}认识的{person}"},
     "path.warmest": {
         "en": "warmest path: {chain}",
         "zh-CN": "最热路径：{chain}",
@@ -203,6 +225,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
 _LIST_SEPARATOR = {"en": ", ", "zh-CN": "、"}
 _AND = {"en": " and ", "zh-CN": "和"}
 _SENTENCE_SEPARATOR = {"en": "; ", "zh-CN": "；"}
+_HOP_SEPARATOR = {"en": ", ", "zh-CN": "，"}
+_TWO_WAY = {"en": " (two-way)", "zh-CN": "（双向）"}
+_LAST = {"en": ", last on {}", "zh-CN": "，最近一次在 {}"}
 
 
 def normalize_language(tag: str | None) -> str | None:
@@ -277,6 +302,14 @@ class _Formatter(string.Formatter):
             return f"{float(value):,.0f}"
         if format_spec == "plural":
             return "" if value == 1 else "s"
+        if format_spec == "es":
+            return "" if value == 1 else "es"
+        if format_spec == "hops":  # the hops of a path: the first, then the others
+            return _HOP_SEPARATOR[lang].join(render(m, lang) for m in value)
+        if format_spec == "two_way":
+            return _TWO_WAY[lang] if value else ""
+        if format_spec == "last":
+            return _LAST[lang].format(value) if value else ""
         return str(super().format_field(value, format_spec))
 
 

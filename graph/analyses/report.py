@@ -144,7 +144,7 @@ def _deal_analyses(
     reps = sorted(p.reps)
     # Warm paths to everyone a gap or a deal may name, and who is reachable at all, from one
     # hop-bounded pass.
-    finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops)
+    finder = HopBoundedPaths(p.reach, reps, max_hops=config.max_hops, label=p.label)
     warmth = finder.warmth()
     engaged = {pid for pid in p.people if p.engaged(pid)}
     touched = {pid for pid in p.people if p.touched(pid)}
@@ -379,4 +379,6 @@ def warm_paths(
         raise NotFoundError("person", target_person_id)
     if target_person_id not in p.current:
         return []
-    return k_warm_paths(p.reach, sorted(p.reps), target_person_id, max_hops=config.max_hops, k=k)
+    return k_warm_paths(
+        p.reach, sorted(p.reps), target_person_id, max_hops=config.max_hops, k=k, label=p.label
+    )

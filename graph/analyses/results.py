@@ -129,7 +129,12 @@ class WarmPath(BaseModel):
     #: Node ids from the rep (first) to the target (last).
     nodes: list[str]
     hops: list[Hop]
+    #: Σ 1 / strength over the hops: a direct tie of full strength costs 1; lower is warmer.
     cost: float
+    #: The path in words ("3 touches with Li Na (two-way, last on 2026-06-20), then her manager
+    #: Bo Chen"), with why it ranks where it does; `explanation_message` renders it per language.
+    explanation: str = ""
+    explanation_message: Message | None = None
 
 
 class Coverage(BaseModel):

@@ -187,3 +187,34 @@ def test_the_hop_bounded_pass_reaches_exactly_the_nodes_a_breadth_first_walk_rea
     for hops in (1, 2, 3):
         reached = HopBoundedPaths(g, sources, max_hops=hops).reached()
         assert reached == set(reachable_within(g, sources, max_hops=hops)) and "alone" not in reached
+
+
+def _direct_and_detour(direct: float, detour: float) -> nx.Graph:
+    """rep -t directly (strength `direct`) and through `a` (two hops of strength `detour` each)."""
+    g = nx.Graph()
+    g.add_edge("rep", "t", cost=1 / direct, strength=direct, kind="touch", reason="", touches=3, last=None)
+    g.add_edge("rep", "a", cost=1 / detour, strength=detour, kind="touch", reason="", touches=9, last=None)
+    g.add_edge("a", "t", cost=1 / detour, strength=detour, kind="knows", reason="know each other")
+    return g
+
+
+@pytest.mark.parametrize(
+    ("direct", "detour", "first"),
+    [(0.5, 0.95, ["rep", "t"]), (0.31, 0.95, ["rep", "a", "t"])],
+    ids=["direct-tie-first", "clearly-warmer-detour-first"],
+)
+def test_a_warm_direct_tie_ranks_first_unless_a_longer_way_is_clearly_warmer(
+    direct: float, detour: float, first: list[str]
+) -> None:
+    """Cheapest by cost, except that a warm direct tie is not passed by a detour within 1.5x of it."""
+    g = _direct_and_detour(direct, detour)
+    ranked = k_warm_paths(g, ["rep"], "t", max_hops=3)
+    assert ranked[0].nodes == first
+    assert HopBoundedPaths(g, ["rep"], max_hops=3).path("t").nodes == first  # the deal view agrees
+    if first == ["rep", "t"]:
+        assert "no longer way is clearly warmer" in ranked[0].explanation
+    else:
+        assert "ranked before the direct tie (cost 3.23)" in ranked[0].explanation
+        assert ranked[1].nodes == ["rep", "t"]
+    assert ranked[0].explanation.startswith(f"rep: {9 if len(first) == 3 else 3} touches with")
+    assert f"cost {round(ranked[0].cost, 2)}" in ranked[0].explanation

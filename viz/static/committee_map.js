@@ -265,6 +265,7 @@
         drawPath(path);
       });
       block.appendChild(title);
+      if (path.explanation) block.appendChild(el("p", "path-why small", path.explanation));
       const list = el("ol", "path-steps");
       path.hops.forEach(function (hop) {
         const item = el("li");
