@@ -58,7 +58,7 @@ def refresh(
     with store_from(ctx) as store:
         summary = run_refresh(
             store,
-            StoreAddress(get_settings(), override),
+            StoreAddress.of(get_settings(), override),
             as_of=day,
             config=settings,
             everything=everything,
