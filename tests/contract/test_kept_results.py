@@ -91,7 +91,7 @@ def test_a_result_computed_before_the_last_change_is_not_kept(store: GraphStore)
     result as out of date: the old one stays, and reads stale until a later refresh."""
     store.upsert_all(world())
     old = result_of(store, "c-acme-cn")
-    store.write_results([old, result_of(store, "c-globex")])
+    store.write_results([old, result_of(store, "c-globex"), result_of(store, "c-acme")])
     store.mark_accounts_changed(company_ids=["c-acme-cn"], at=COMPUTED + timedelta(minutes=5))
     racing = result_of(store, "c-acme-cn", COMPUTED + timedelta(minutes=1)).model_copy(
         update={"key_people": old.key_people[:1]}
@@ -117,7 +117,7 @@ def test_a_refresh_racing_an_erasure_does_not_bring_the_name_back(store: GraphSt
     store.erase_person("p-cfo")
     assert store.write_results([read_before]) == 0
     assert store.read_results(["c-acme-cn"]) == {}
-    assert store.accounts_to_refresh() == ["c-acme-cn"]
+    assert "c-acme-cn" in store.accounts_to_refresh()
     after = result_of(store, "c-acme-cn", datetime.now(UTC))
     assert "p-cfo" not in {p.person_id for p in after.key_people}
     assert store.write_results([after]) == 1
