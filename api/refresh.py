@@ -49,7 +49,6 @@ from ingest.progress import Progress
 from ingest.titles import classify_title
 
 __all__ = [
-    "IN_PROCESS_MAX",
     "RefreshSummary",
     "StoreAddress",
     "compute_results",
@@ -59,13 +58,12 @@ __all__ = [
 
 #: Accounts read, analysed and written per batch (one read and one write per batch).
 READ_BATCH = 200
-#: Results the client gathers before writing them to an embedded store.
-CLIENT_WRITE_BATCH = 2000
-#: Without `--workers` or a scheduler, refresh runs in this process: measured on a 2-core machine
-#: (bench/RESULTS.md), in-process refresh beat 2 local Dask workers on every book measured, because
-#: an account's analysis costs milliseconds and a local cluster seconds. `--workers N` still starts N
-#: local workers; a scheduler address always uses that cluster.
-IN_PROCESS_MAX: int | None = None
+#: Results gathered before they are written to an embedded store (one rewrite of its results file).
+CLIENT_WRITE_BATCH = 5000
+#: Without `--workers N` or a scheduler, refresh runs in this process. Measured on a 2-core machine
+#: (bench/RESULTS.md, 2,000 accounts): in process 7.9 ms per account; 2 local Dask workers cost ~29 s
+#: to start and warm, then ran slower per account than one process (the machine's two cores were
+#: already busy). No crossover there: local workers pay off only with more free cores than this.
 #: Environment variable naming an existing Dask scheduler (Dask's own convention).
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Tasks per worker: enough that no worker idles while another finishes a long task.
@@ -296,11 +294,21 @@ def _dask_client(
 def _in_process(
     store: GraphStore, ids: Sequence[str], as_of: date, config: AnalysisConfig, bar: Progress
 ) -> int:
+    """Read and analyse READ_BATCH accounts at a time; write each batch to Neo4j, and to an embedded
+    store every CLIENT_WRITE_BATCH results (each of its writes rewrites and rereads the whole results
+    file: per read batch, that was a fifth of a 2,000-account refresh)."""
+    write_every = CLIENT_WRITE_BATCH if store.backend == "embedded" else 1
     written = 0
+    pending: list[AccountResult] = []
     for start in range(0, len(ids), READ_BATCH):
         batch = ids[start : start + READ_BATCH]
-        written += store.write_results(compute_results(store, batch, as_of=as_of, config=config))
+        pending.extend(compute_results(store, batch, as_of=as_of, config=config))
+        if len(pending) >= write_every:
+            written += store.write_results(pending)
+            pending = []
         bar.update(len(batch))
+    if pending:
+        written += store.write_results(pending)
     return written
 
 
@@ -354,15 +362,14 @@ def refresh(
     """Refresh the accounts that changed since their last refresh (all with `everything`, or exactly
     `account_ids`) and keep their results. `scheduler` (or $DASK_SCHEDULER_ADDRESS) names an existing
     Dask cluster; `workers` N > 0 starts N local worker processes; otherwise (and with 0) this process
-    does the work (see IN_PROCESS_MAX). `progress`: None draws a bar only on a terminal."""
+    does the work (faster on a small machine: see the measurements above). `progress`: None draws a
+    bar only on a terminal."""
     started = datetime.now(UTC)
     ids = list(account_ids) if account_ids is not None else store.accounts_to_refresh(everything=everything)
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     written = 0
     where = "this process"
-    local = scheduler is None and (
-        not workers or (IN_PROCESS_MAX is not None and len(ids) <= IN_PROCESS_MAX)
-    )
+    local = scheduler is None and not workers
     with Progress(len(ids), "refreshing accounts", enabled=progress) as bar:
         if ids and local:
             written = _in_process(store, ids, as_of, config, bar)
