@@ -32,6 +32,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -161,6 +162,25 @@ def _account_graphs(store: GraphStore, account_ids: Sequence[str]) -> dict[str, 
     return graphs
 
 
+def _read_batch(store: GraphStore, account_ids: Sequence[str]) -> tuple[datetime, dict[str, AccountGraph]]:
+    """The batch's `computed_at`, taken before its records are read, and the records."""
+    computed_at = datetime.now(UTC)
+    return computed_at, _account_graphs(store, account_ids)
+
+
+def _results_of(
+    graphs: dict[str, AccountGraph], computed_at: datetime, as_of: date, config: AnalysisConfig
+) -> list[AccountResult]:
+    return [
+        account_result(
+            account,
+            analyze_account(account, as_of=as_of, config=config, classify=classify_title, explain=False),
+            computed_at=computed_at,
+        )
+        for account in graphs.values()
+    ]
+
+
 def compute_results(
     store: GraphStore, account_ids: Sequence[str], *, as_of: date, config: AnalysisConfig
 ) -> list[AccountResult]:
@@ -171,16 +191,26 @@ def compute_results(
     are skipped. Only what a kept result holds is computed (no cross-sell, no key-people
     explanations); the kept figures equal those of `buyergraph analyze`.
     """
-    computed_at = datetime.now(UTC)
-    graphs = _account_graphs(store, account_ids)
-    return [
-        account_result(
-            account,
-            analyze_account(account, as_of=as_of, config=config, classify=classify_title, explain=False),
-            computed_at=computed_at,
-        )
-        for account in graphs.values()
-    ]
+    computed_at, graphs = _read_batch(store, account_ids)
+    return _results_of(graphs, computed_at, as_of, config)
+
+
+def _analysed_batches(
+    store: GraphStore, ids: Sequence[str], as_of: date, config: AnalysisConfig
+) -> Iterator[tuple[int, list[AccountResult]]]:
+    """(accounts in the batch, their results) per READ_BATCH accounts, as `compute_results` gives
+    them; the next batch is read on a thread while this one is analysed, so that the store's side of
+    a read (a Neo4j query) overlaps the analysis."""
+    batches = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
+    if not batches:
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="refresh-read") as reader:
+        ahead = reader.submit(_read_batch, store, batches[0])
+        for index, batch in enumerate(batches):
+            computed_at, graphs = ahead.result()
+            if index + 1 < len(batches):
+                ahead = reader.submit(_read_batch, store, batches[index + 1])
+            yield len(batch), _results_of(graphs, computed_at, as_of, config)
 
 
 # --- on a Dask worker ---------------------------------------------------------------------------
@@ -230,8 +260,7 @@ def refresh_task(
     store = _worker_store(address)
     kept: list[AccountResult] = []
     written = 0
-    for start in range(0, len(account_ids), READ_BATCH):
-        results = compute_results(store, account_ids[start : start + READ_BATCH], as_of=as_of, config=config)
+    for _, results in _analysed_batches(store, account_ids, as_of, config):
         if write:
             written += store.write_results(results)
         else:
@@ -300,13 +329,12 @@ def _in_process(
     write_every = CLIENT_WRITE_BATCH if store.backend == "embedded" else 1
     written = 0
     pending: list[AccountResult] = []
-    for start in range(0, len(ids), READ_BATCH):
-        batch = ids[start : start + READ_BATCH]
-        pending.extend(compute_results(store, batch, as_of=as_of, config=config))
+    for size, results in _analysed_batches(store, ids, as_of, config):
+        pending.extend(results)
         if len(pending) >= write_every:
             written += store.write_results(pending)
             pending = []
-        bar.update(len(batch))
+        bar.update(size)
     if pending:
         written += store.write_results(pending)
     return written
