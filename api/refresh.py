@@ -32,7 +32,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -213,6 +213,36 @@ def _analysed_batches(
             yield len(batch), _results_of(graphs, computed_at, as_of, config)
 
 
+class _WriteBehind:
+    """Writes batches of results on one thread, one batch at a time, while the caller analyses the
+    next batch (a Neo4j write is mostly the server's work); a failed write surfaces at the next
+    write or at the end. `written` counts the results the store kept."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="refresh-write")
+        self._last: Future[int] | None = None
+        self.written = 0
+
+    def write(self, results: list[AccountResult]) -> None:
+        self._collect()
+        self._last = self._pool.submit(self._store.write_results, results)
+
+    def _collect(self) -> None:
+        if self._last is not None:
+            last, self._last = self._last, None
+            self.written += last.result()
+
+    def __enter__(self) -> _WriteBehind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._collect()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
 # --- on a Dask worker ---------------------------------------------------------------------------
 
 _stores: dict[StoreAddress, GraphStore] = {}
@@ -259,13 +289,13 @@ def refresh_task(
     writes them."""
     store = _worker_store(address)
     kept: list[AccountResult] = []
-    written = 0
-    for _, results in _analysed_batches(store, account_ids, as_of, config):
-        if write:
-            written += store.write_results(results)
-        else:
-            kept.extend(results)
-    return written if write else kept
+    with _WriteBehind(store) as writer:
+        for _, results in _analysed_batches(store, account_ids, as_of, config):
+            if write:
+                writer.write(results)
+            else:
+                kept.extend(results)
+    return writer.written if write else kept
 
 
 # --- in the client ------------------------------------------------------------------------------
@@ -325,19 +355,20 @@ def _in_process(
 ) -> int:
     """Read and analyse READ_BATCH accounts at a time; write each batch to Neo4j, and to an embedded
     store every CLIENT_WRITE_BATCH results (each of its writes rewrites and rereads the whole results
-    file: per read batch, that was a fifth of a 2,000-account refresh)."""
+    file: per read batch, that was a fifth of a 2,000-account refresh). Reads and writes run on
+    their own threads beside the analysis."""
     write_every = CLIENT_WRITE_BATCH if store.backend == "embedded" else 1
-    written = 0
     pending: list[AccountResult] = []
-    for size, results in _analysed_batches(store, ids, as_of, config):
-        pending.extend(results)
-        if len(pending) >= write_every:
-            written += store.write_results(pending)
-            pending = []
-        bar.update(size)
-    if pending:
-        written += store.write_results(pending)
-    return written
+    with _WriteBehind(store) as writer:
+        for size, results in _analysed_batches(store, ids, as_of, config):
+            pending.extend(results)
+            if len(pending) >= write_every:
+                writer.write(pending)
+                pending = []
+            bar.update(size)
+        if pending:
+            writer.write(pending)
+    return writer.written
 
 
 def _on_dask(
