@@ -203,10 +203,15 @@ def _analysed_batches(
     store: GraphStore, ids: Sequence[str], as_of: date, config: AnalysisConfig
 ) -> Iterator[tuple[int, list[AccountResult]]]:
     """(accounts in the batch, their results) per READ_BATCH accounts, as `compute_results` gives
-    them; the next batch is read on a thread while this one is analysed, so that the store's side of
-    a read (a Neo4j query) overlaps the analysis."""
+    them; from Neo4j the next batch is read on a thread while this one is analysed, so that the
+    server's side of a read overlaps the analysis."""
     batches = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
     if not batches:
+        return
+    if store.backend == "embedded":  # reads are this process's own work: a thread would only contend
+        for batch in batches:
+            computed_at, graphs = _read_batch(store, batch)
+            yield len(batch), _results_of(graphs, computed_at, as_of, config)
         return
     with ThreadPoolExecutor(1, thread_name_prefix="refresh-read") as reader:
         ahead = reader.submit(_read_batch, store, batches[0])
@@ -218,9 +223,10 @@ def _analysed_batches(
 
 
 class _WriteBehind:
-    """Writes batches of results on one thread, one batch at a time, while the caller analyses the
-    next batch (a Neo4j write is mostly the server's work); a failed write surfaces at the next
-    write or at the end. `written` counts the results the store kept."""
+    """Writes batches of results to Neo4j on one thread, one batch at a time, while the caller
+    analyses the next batch (a Neo4j write is mostly the server's work; an embedded store is written
+    in line); a failed write surfaces at the next write or at the end. `written` counts the results
+    the store kept."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
@@ -230,6 +236,9 @@ class _WriteBehind:
 
     def write(self, results: list[AccountResult]) -> None:
         self._collect()
+        if self._store.backend == "embedded":  # this process's own work: written in line
+            self.written += self._store.write_results(results)
+            return
         self._last = self._pool.submit(self._store.write_results, results)
 
     def _collect(self) -> None:
