@@ -1,17 +1,16 @@
 """`buyergraph refresh`: analyse the book of accounts once and keep the results in the store.
 
 The accounts to refresh (changed since their last refresh, or all) are analysed in batches: in this
-process by default (a Neo4j book of LOCAL_WORKERS_FROM accounts or more: on local Dask workers), or
-split into tasks that Dask runs, on local worker processes (`--workers N`) or on an existing cluster
-given by its scheduler address. Each batch is read from the store, analysed with the same functions
-as `buyergraph analyze` (`analyze_account`, without the parts a kept result does not hold) and
-summarised (`account_result`), then written back as one batch.
+process by default, or split into tasks that Dask runs, on local worker processes (`--workers N`)
+or on an existing cluster given by its scheduler address. Each batch is read from the store,
+analysed with the same functions as `buyergraph analyze` (`analyze_account`, without the parts a
+kept result does not hold) and summarised (`account_result`), then written back as one batch.
 
 Where the time goes (bench/RESULTS.md): the analysis of one account is a few milliseconds, while a
 local Dask cluster costs seconds to start and each fresh worker process seconds more to import the
-analyses. So this process does the work of small books and of every embedded store; the tasks sent
-to a cluster are few and large, each worker is warmed once (api/refresh_plugin.py: imports and the
-title classifier) and keeps one open store for all its tasks.
+analyses. So this process does the work unless Dask is asked for (`--workers N`, `--scheduler`,
+$DASK_SCHEDULER_ADDRESS); the tasks sent to a cluster are few and large, each worker is warmed once
+(api/refresh_plugin.py: imports and the title classifier) and keeps one open store for all its tasks.
 
 Secrets never travel in a task: a `StoreAddress` pickles to the backend, the Neo4j URI, user and
 database (or the embedded store's folder), and each worker reads the Neo4j password from its own
@@ -61,14 +60,13 @@ __all__ = [
 READ_BATCH = 200
 #: Results gathered before they are written to an embedded store (one rewrite of its results file).
 CLIENT_WRITE_BATCH = 5000
-#: Without `--workers` or a scheduler, where refresh runs. Measured on a 2-core machine with 2,000
-#: accounts (bench/RESULTS.md, 2026-12-07, second section): an embedded store runs fastest in this
-#: process whatever the size (each local worker loads the whole store, 23 ms per account on 2 workers
-#: against 8 in process); on Neo4j two local workers cost 10-18 s to start and warm and then ran at
-#: 20-34 ms per account against 26-29 in process: Dask won above ~3,000 accounts in one run and never
-#: in the other. So Neo4j books from this size on use local workers (one per core), smaller ones
-#: and every embedded store this process.
-LOCAL_WORKERS_FROM = 5000
+#: Without `--workers N` or a scheduler, refresh runs in this process. Measured on a 2-core machine
+#: with 2,000 accounts (bench/RESULTS.md, 2026-12-07, "Refresh of the book, second pass"): on the
+#: embedded store in-process beat 2 local workers in both runs that measured it (each worker loads the
+#: whole store; ~30 s before the first result); on Neo4j, 2 local workers cost 10-18 s to start and
+#: warm and then ran at 20-34 ms per account against 19-29 in process: Dask won (above ~3,000
+#: accounts) in one run of three. No size where local workers reliably win on such a machine, so they
+#: run only when asked for (`--workers N`), e.g. on a machine with more idle cores.
 #: Environment variable naming an existing Dask scheduler (Dask's own convention).
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Tasks per worker: enough that no worker idles while another finishes a long task.
@@ -433,15 +431,13 @@ def refresh(
 ) -> RefreshSummary:
     """Refresh the accounts that changed since their last refresh (all with `everything`, or exactly
     `account_ids`) and keep their results. `scheduler` (or $DASK_SCHEDULER_ADDRESS) names an existing
-    Dask cluster; `workers` N > 0 starts N local worker processes, 0 runs in this process, None
-    chooses (LOCAL_WORKERS_FROM). `progress`: None draws a bar only on a terminal."""
+    Dask cluster; `workers` N > 0 starts N local worker processes; otherwise (and with 0) this process
+    does the work (see the measurements above). `progress`: None draws a bar only on a terminal."""
     started = datetime.now(UTC)
     ids = list(account_ids) if account_ids is not None else store.accounts_to_refresh(everything=everything)
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     written = 0
     where = "this process"
-    if workers is None:
-        workers = (os.cpu_count() or 1) if address.kind == "neo4j" and len(ids) >= LOCAL_WORKERS_FROM else 0
     local = scheduler is None and not workers
     with Progress(len(ids), "refreshing accounts", enabled=progress) as bar:
         if ids and local:

@@ -15,7 +15,7 @@ import typer
 
 from api.commands.analyze import _parse_day
 from api.config_file import load_config
-from api.refresh import LOCAL_WORKERS_FROM, SCHEDULER_ENV, StoreAddress
+from api.refresh import SCHEDULER_ENV, StoreAddress
 from api.refresh import refresh as run_refresh
 from api.settings import get_settings
 
@@ -41,9 +41,8 @@ def refresh(
         int | None,
         typer.Option(
             "--workers",
-            help="Start N local Dask worker processes; 0: analyse in this process. Default: this "
-            f"process, except a Neo4j book of {LOCAL_WORKERS_FROM:,} accounts or more (one worker "
-            "per core); see docs/refresh.md.",
+            help="Start N local Dask worker processes (default and 0: analyse in this process, "
+            "which was as fast or faster on a 2-core machine; see docs/refresh.md).",
             min=0,
         ),
     ] = None,

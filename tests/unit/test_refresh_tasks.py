@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -106,9 +105,7 @@ def test_compute_results_skips_removed_accounts(tmp_path: Path) -> None:
         assert len({r.computed_at for r in results}) == 1  # one read per batch, stamped before it
 
 
-def test_without_workers_a_large_neo4j_book_goes_to_local_workers_and_an_embedded_one_never(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_refresh_starts_dask_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import api.refresh
 
     chosen: list[tuple[str | None, int | None]] = []
@@ -118,23 +115,20 @@ def test_without_workers_a_large_neo4j_book_goes_to_local_workers_and_an_embedde
         raise RuntimeError("a Dask cluster was chosen")
 
     monkeypatch.setattr(api.refresh, "_dask_client", no_cluster)
-    monkeypatch.setattr(api.refresh, "LOCAL_WORKERS_FROM", 2)
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     with EmbeddedStore(tmp_path / "store") as store:
         load(generate(tmp_path / "world", 3, seed=2), store)
         ids = store.accounts_to_refresh()
-        embedded = StoreAddress.of(Settings(NEO4J_URI=None), str(tmp_path / "store"))
-        summary = refresh(
-            store, embedded, as_of=AS_OF, config=DEFAULT_CONFIG, account_ids=ids, progress=False
-        )
-        assert summary.workers == "this process" and summary.written == len(ids)
-        neo4j = neo4j_address()
-        small = refresh(store, neo4j, as_of=AS_OF, config=DEFAULT_CONFIG, account_ids=ids[:1], progress=False)
-        assert small.workers == "this process"
+        for address in (StoreAddress.of(Settings(NEO4J_URI=None), str(tmp_path / "store")), neo4j_address()):
+            for workers in (None, 0):
+                summary = refresh(
+                    store, address, as_of=AS_OF, config=DEFAULT_CONFIG, workers=workers, everything=True
+                )
+                assert summary.workers == "this process" and summary.written == len(ids)
         assert chosen == []
         with pytest.raises(RuntimeError, match="Dask cluster was chosen"):
-            refresh(store, neo4j, as_of=AS_OF, config=DEFAULT_CONFIG, account_ids=ids, progress=False)
-        assert chosen == [(None, os.cpu_count() or 1)]
-        with pytest.raises(RuntimeError):
-            refresh(store, embedded, as_of=AS_OF, config=DEFAULT_CONFIG, account_ids=ids, workers=2)
-        assert chosen[-1] == (None, 2)
+            refresh(store, address, as_of=AS_OF, config=DEFAULT_CONFIG, everything=True, workers=2)
+        monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:1")
+        with pytest.raises(RuntimeError, match="Dask cluster was chosen"):
+            refresh(store, address, as_of=AS_OF, config=DEFAULT_CONFIG, everything=True)
+        assert chosen == [(None, 2), ("tcp://127.0.0.1:1", None)]
