@@ -61,12 +61,11 @@ READ_BATCH = 200
 #: Results gathered before they are written to an embedded store (one rewrite of its results file).
 CLIENT_WRITE_BATCH = 5000
 #: Without `--workers N` or a scheduler, refresh runs in this process. Measured on a 2-core machine
-#: with 2,000 accounts (bench/RESULTS.md, 2026-12-07, "Refresh of the book, second pass"): on the
-#: embedded store in-process beat 2 local workers in both runs that measured it (each worker loads the
-#: whole store; ~30 s before the first result); on Neo4j, 2 local workers cost 10-18 s to start and
-#: warm and then ran at 20-34 ms per account against 19-29 in process: Dask won (above ~3,000
-#: accounts) in one run of three. No size where local workers reliably win on such a machine, so they
-#: run only when asked for (`--workers N`), e.g. on a machine with more idle cores.
+#: with 2,000 accounts (bench/RESULTS.md, 2026-12-07, "Refresh of the book, second pass"): of five
+#: same-run comparisons (2 embedded, 3 Neo4j), in-process took less time in four; 2 local workers
+#: cost 10-34 s to start and warm (an embedded one loads the whole store) and then competed with
+#: the store for the same two cores. No size where local workers reliably win on such a machine, so
+#: they run only when asked for (`--workers N`), e.g. on a machine with more idle cores.
 #: Environment variable naming an existing Dask scheduler (Dask's own convention).
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 #: Tasks per worker: enough that no worker idles while another finishes a long task.
