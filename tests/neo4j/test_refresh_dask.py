@@ -151,3 +151,34 @@ def test_an_embedded_store_on_a_dask_cluster_travels_by_path(dask_cluster: str, 
                 progress=False,
             )
         assert not (tmp_path / "not-shared").exists()
+
+
+@pytest.mark.neo4j
+def test_local_workers_get_the_password_from_this_process_not_from_the_task(
+    neo4j_store: GraphStore,
+    neo4j_connection: tuple[str, str, str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--workers N` with the password only in this process's settings (not in its environment):
+    the local worker processes get it in their environment, since the tasks do not carry it."""
+    uri, user, password, database = neo4j_connection
+    for name in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USERNAME", "NEO4J_USER", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env
+    load(generate(tmp_path / "world", 3, seed=13), neo4j_store)
+    ids = neo4j_store.accounts_to_refresh()
+    settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    summary = refresh(
+        neo4j_store,
+        StoreAddress.of(settings),
+        as_of=AS_OF,
+        config=DEFAULT_CONFIG,
+        everything=True,
+        workers=2,
+        progress=False,
+    )
+    assert summary.workers == "2 local Dask worker process(es)"
+    assert summary.written == summary.accounts == len(ids) > 0
+    assert neo4j_store.accounts_to_refresh() == []
