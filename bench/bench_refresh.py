@@ -3,18 +3,21 @@
 For each store (embedded, and Neo4j when NEO4J_URI / NEO4J_PASSWORD are set):
 
 - baseline: today's on-request path, one account after the other in one process: `store.account_graph`
-  + `analyze_account` with the ownership index built once (as a server does). Timed on a sample of
-  accounts and extrapolated to the whole book (`--sample`);
-- refresh: `api.refresh.refresh(..., everything=True)` on local Dask worker processes (one per core by
-  default), results written to the store.
+  + `analyze_account` with the ownership index built once (as a server does). Timed on every account
+  (or on `--sample N` of them, extrapolated to the whole book);
+- refresh: `api.refresh.refresh(..., everything=True)` in this process (the default), results written
+  to the store; then on local Dask worker processes (one per core, or `--workers N`; 0 skips it),
+  first on `--fixed-probe` accounts (which shows the fixed cost of a cluster) and then on all, and
+  the crossover where Dask would win, from those figures.
 
-Then the account list sorted by high gaps (`list_account_results`), asked by 16 threads at once: p50
-and p95 over `--list-requests` requests, on the refreshed book and, with `--synthetic-accounts N`, on N
-synthetic accounts with kept results written straight into the store (a generated world of 100,000
-accounts takes too long to make on a 2-core machine).
+Then, with `--list-requests N`, the account list sorted by high gaps (`list_account_results`), asked
+by 16 threads at once: p50 and p95 over the requests, on the refreshed book and, with
+`--synthetic-accounts N`, on N synthetic accounts with kept results written straight into the
+store (a generated world of 100,000 accounts takes too long to make on a 2-core machine).
 
-    python bench/bench_refresh.py [--accounts 10000] [--sample 100] [--workers N] [--no-neo4j]
-                                  [--no-embedded] [--synthetic-accounts 100000]
+    python bench/bench_refresh.py [--accounts 10000] [--world DIR] [--embedded-home DIR] [--reuse-store]
+                                  [--sample N] [--workers N] [--no-neo4j] [--no-embedded]
+                                  [--list-requests 200] [--synthetic-accounts 100000]
 
 The Neo4j database named by NEO4J_URI is WIPED: point it at a scratch server.
 """
@@ -34,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.refresh import StoreAddress, refresh  # noqa: E402
+from api.refresh import StoreAddress, _results_of, refresh  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from graph.analyses import DEFAULT_CONFIG, OwnershipIndex, analyze_account  # noqa: E402
 from graph.analyses.portfolio import AccountFilter, AccountResult  # noqa: E402
@@ -60,6 +63,24 @@ def baseline_per_account(store: GraphStore, ids: list[str], sample: int) -> floa
             account, as_of=AS_OF, config=DEFAULT_CONFIG, ownership=ownership, classify=classify_title
         )
     return (time.perf_counter() - started) / len(chosen)
+
+
+def analysis_only(store: GraphStore, ids: list[str], sample: int) -> tuple[float, float]:
+    """Seconds per account of the analysis alone, on records read beforehand: the on-request
+    `analyze_account` (cross-sell, explanations) and the refresh's (what a kept result holds)."""
+    chosen = random.Random(11).sample(ids, min(sample, len(ids)))
+    graphs = [store.account_graph(account_id) for account_id in chosen]
+    ownership = OwnershipIndex.build(*store.ownership())
+    started = time.perf_counter()
+    for account in graphs:
+        analyze_account(
+            account, as_of=AS_OF, config=DEFAULT_CONFIG, ownership=ownership, classify=classify_title
+        )
+    full = (time.perf_counter() - started) / len(graphs)
+    started = time.perf_counter()
+    _results_of({g.company.id: g for g in graphs}, datetime.now(UTC), AS_OF, DEFAULT_CONFIG)
+    kept = (time.perf_counter() - started) / len(graphs)
+    return full, kept
 
 
 def list_latency(store: GraphStore, requests: int, clients: int = 16) -> tuple[float, float]:
@@ -115,32 +136,80 @@ def synthetic_results(store: GraphStore, count: int) -> None:
         store.write_results(results)
 
 
-def run(name: str, store: GraphStore, address: StoreAddress, folder: Path, args: argparse.Namespace) -> None:
-    store.clear()
-    started = time.perf_counter()
-    ingest_paths([folder], store, progress=False)
-    print(
-        f"[{name}] ingest of {args.accounts:,} accounts: {time.perf_counter() - started:.1f} s (not measured)"
-    )
-    ids = store.accounts_to_refresh(everything=True)
-    per = baseline_per_account(store, ids, args.sample)
-    loop = per * len(ids)
-    print(
-        f"[{name}] baseline, one by one: {per * 1000:.0f} ms/account on {min(args.sample, len(ids))} "
-        f"accounts -> {loop:.1f} s for {len(ids):,} (extrapolated)"
-    )
+def timed_refresh(
+    store: GraphStore, address: StoreAddress, ids: list[str] | None, workers: int | None
+) -> tuple[float, int, str]:
     summary = refresh(
-        store, address, as_of=AS_OF, config=DEFAULT_CONFIG, everything=True, workers=args.workers
+        store,
+        address,
+        as_of=AS_OF,
+        config=DEFAULT_CONFIG,
+        everything=ids is None,
+        account_ids=ids,
+        workers=workers,
+        progress=False,
     )
+    return summary.elapsed_s, summary.written, summary.workers
+
+
+def run(name: str, store: GraphStore, address: StoreAddress, folder: Path, args: argparse.Namespace) -> None:
+    if args.reuse_store and store.accounts_to_refresh(everything=True):
+        print(f"[{name}] reusing the loaded store (not measured)")
+    else:
+        store.clear()
+        started = time.perf_counter()
+        ingest_paths([folder], store, progress=False)
+        print(f"[{name}] ingest: {time.perf_counter() - started:.1f} s (not measured)")
+    ids = store.accounts_to_refresh(everything=True)
+    per = baseline_per_account(store, ids, args.sample or len(ids))
+    loop = per * len(ids)
+    measured = min(args.sample or len(ids), len(ids))
     print(
-        f"[{name}] refresh: {summary.written:,} accounts in {summary.elapsed_s:.1f} s on {summary.workers} "
-        f"-> {loop / summary.elapsed_s:.1f}x the baseline"
+        f"[{name}] baseline, one by one: {per * 1000:.1f} ms/account on {measured:,} accounts -> "
+        f"{loop:.1f} s for {len(ids):,}" + (" (extrapolated)" if measured < len(ids) else "")
     )
-    p50, p95 = list_latency(store, args.list_requests)
+    full, kept = analysis_only(store, ids, 300)
     print(
-        f"[{name}] account list sorted by high gaps, {len(ids):,} accounts, 16 clients: "
-        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        f"[{name}] analysis alone, 300 accounts read beforehand: on-request {full * 1000:.1f} ms/account, "
+        f"refresh's (kept parts only, + account_result) {kept * 1000:.1f} ms/account"
     )
+    elapsed, written, where = timed_refresh(store, address, None, 0)
+    print(
+        f"[{name}] refresh in process (the default): {written:,} accounts in {elapsed:.1f} s "
+        f"({elapsed / max(written, 1) * 1000:.1f} ms/account) -> {loop / elapsed:.1f}x the baseline"
+    )
+    if args.workers != 0:
+        workers = args.workers or os.cpu_count() or 1
+        small = ids[: args.fixed_probe]
+        fixed, _, _ = timed_refresh(store, address, small, workers)
+        print(
+            f"[{name}] refresh of {len(small)} accounts on {workers} local Dask workers: {fixed:.1f} s "
+            "(~ the fixed cost: cluster start, worker warm-up)"
+        )
+        elapsed_d, written_d, where = timed_refresh(store, address, None, workers)
+        print(
+            f"[{name}] refresh on {where}: {written_d:,} accounts in {elapsed_d:.1f} s "
+            f"-> {loop / elapsed_d:.1f}x the baseline"
+        )
+        per_in = elapsed / max(written, 1)
+        per_d = max(elapsed_d - fixed, 0.001) / max(written_d, 1)
+        if per_d < per_in:
+            print(
+                f"[{name}] crossover: Dask wins above ~{fixed / (per_in - per_d):,.0f} accounts "
+                f"({per_in * 1000:.1f} ms/account in process, {per_d * 1000:.1f} ms/account on Dask "
+                f"after {fixed:.1f} s fixed)"
+            )
+        else:
+            print(
+                f"[{name}] crossover: none, Dask is not faster per account here ({per_in * 1000:.1f} "
+                f"ms/account in process, {per_d * 1000:.1f} ms/account on Dask after {fixed:.1f} s)"
+            )
+    if args.list_requests:
+        p50, p95 = list_latency(store, args.list_requests)
+        print(
+            f"[{name}] account list sorted by high gaps, {len(ids):,} accounts, 16 clients: "
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        )
     if args.synthetic_accounts:
         synthetic_results(store, args.synthetic_accounts)
         p50, p95 = list_latency(store, args.list_requests)
@@ -155,28 +224,34 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--accounts", type=int, default=10_000)
-    parser.add_argument("--sample", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--list-requests", type=int, default=200)
+    parser.add_argument("--world", type=Path, default=None, help="a generated world to use (else generated)")
+    parser.add_argument("--embedded-home", type=Path, default=None, help="embedded store folder to use")
+    parser.add_argument("--reuse-store", action="store_true", help="use the stores as loaded, no ingest")
+    parser.add_argument("--sample", type=int, default=0, help="baseline accounts (0: all)")
+    parser.add_argument("--workers", type=int, default=None, help="local Dask workers (0: none)")
+    parser.add_argument("--fixed-probe", type=int, default=20)
+    parser.add_argument("--list-requests", type=int, default=0)
     parser.add_argument("--synthetic-accounts", type=int, default=0)
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--no-embedded", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
-        folder = Path(tmp) / "world"
-        started = time.perf_counter()
-        generate_world(folder, args.accounts, seed=5, progress=False)
-        print(f"generated {args.accounts:,} accounts in {time.perf_counter() - started:.1f} s (not measured)")
+        folder = args.world or Path(tmp) / "world"
+        if not (folder / "companies.csv").exists():
+            started = time.perf_counter()
+            generate_world(folder, args.accounts, seed=5, progress=False)
+            took = time.perf_counter() - started
+            print(f"generated {args.accounts:,} accounts in {took:.1f} s (not measured)")
         if not args.no_embedded:
-            home = Path(tmp) / "store"
+            home = args.embedded_home or Path(tmp) / "store"
             with EmbeddedStore(home) as store:
-                run("embedded", store, StoreAddress(Settings(NEO4J_URI=None), str(home)), folder, args)
+                run("embedded", store, StoreAddress.of(Settings(NEO4J_URI=None), str(home)), folder, args)
         if not args.no_neo4j and os.environ.get("NEO4J_URI"):
             settings = Settings()
             from api.stores import open_store
 
             with open_store(settings) as store:
-                run("neo4j", store, StoreAddress(settings), folder, args)
+                run("neo4j", store, StoreAddress.of(settings), folder, args)
 
 
 if __name__ == "__main__":

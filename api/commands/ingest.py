@@ -147,7 +147,7 @@ def _refresh_changed(ctx: typer.Context, store: GraphStore, account_ids: list[st
     override = (ctx.find_root().obj or {}).get("store")
     summary = refresh(
         store,
-        StoreAddress(get_settings(), override),
+        StoreAddress.of(get_settings(), override),
         as_of=datetime.now(UTC).date(),
         config=load_config(),
         account_ids=account_ids,

@@ -34,13 +34,16 @@ def refresh(
         typer.Option(
             "--scheduler",
             help=f"Address of an existing Dask scheduler (tcp://host:8786); default ${SCHEDULER_ENV}, "
-            "else local worker processes.",
+            "else this process (or --workers). Its workers need buyergraph and the same NEO4J_* settings.",
         ),
     ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", help="Local worker processes (default: one per core; 0: this process).", min=0
+            "--workers",
+            help="Start N local Dask worker processes (default and 0: analyse in this process, "
+            "which was as fast or faster on a 2-core machine; see docs/refresh.md).",
+            min=0,
         ),
     ] = None,
     config: Annotated[
@@ -58,7 +61,7 @@ def refresh(
     with store_from(ctx) as store:
         summary = run_refresh(
             store,
-            StoreAddress(get_settings(), override),
+            StoreAddress.of(get_settings(), override),
             as_of=day,
             config=settings,
             everything=everything,

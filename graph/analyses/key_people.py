@@ -207,8 +207,11 @@ def influence(
     config: AnalysisConfig = DEFAULT_CONFIG,
     engaged_days: int | None = None,
     limit: int | None = None,
+    explain: bool = True,
 ) -> InfluenceRanking:
-    """Rank people by influence: everyone's score and order, explained models for the top `limit`.
+    """Rank people by influence: everyone's score and order, explained models for the top `limit`
+    (`explain=False`: the models without their components and explanation, for callers that keep
+    only ranks and scores).
 
     `roles` maps a person to {role: weight of the deal status}; `engagement` maps a person to
     (days since the last touch or None, touches in the last engaged_days).
@@ -316,16 +319,20 @@ def influence(
     result: list[KeyPerson] = []
     # Models (with their explanations) only for the people that will be shown.
     for rank, (score, node, values) in enumerate(ranked[:limit], start=1):
-        components = [
-            ScoreComponent(
-                name=s,
-                value=round(v, 4),
-                weight=round(raw_weights[s] / total_weight, 4),
-                share=round((raw_weights[s] * v / total_weight) / score, 4) if score > 0 else 0.0,
-                explanation=describe(s, node, v),
-            )
-            for s, v in values.items()
-        ]
+        components = (
+            [
+                ScoreComponent(
+                    name=s,
+                    value=round(v, 4),
+                    weight=round(raw_weights[s] / total_weight, 4),
+                    share=round((raw_weights[s] * v / total_weight) / score, 4) if score > 0 else 0.0,
+                    explanation=describe(s, node, v),
+                )
+                for s, v in values.items()
+            ]
+            if explain
+            else []
+        )
         person = people.get(node)
         result.append(
             KeyPerson(
@@ -337,7 +344,7 @@ def influence(
                 rank=rank,
                 score=round(score, 4),
                 components=components,
-                explanation=f"#{rank} mainly for {_share_words(components)}.",
+                explanation=f"#{rank} mainly for {_share_words(components)}." if explain else "",
             )
         )
     return InfluenceRanking(

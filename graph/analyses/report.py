@@ -32,7 +32,9 @@ _FAN_ROLES = frozenset(
 )
 
 
-def rank_key_people(p: projections.AccountProjection, *, limit: int | None = None) -> InfluenceRanking:
+def rank_key_people(
+    p: projections.AccountProjection, *, limit: int | None = None, explain: bool = True
+) -> InfluenceRanking:
     """Every current person of the account ranked by influence (see key_people.py)."""
     deal_status = {d.id: d.status for d in p.account.deals}
     roles: dict[str, dict[BuyingRole, float]] = {}
@@ -60,6 +62,7 @@ def rank_key_people(p: projections.AccountProjection, *, limit: int | None = Non
         candidates=p.current,
         config=p.config,
         limit=limit,
+        explain=explain,
     )
 
 
@@ -292,12 +295,15 @@ def analyze_account(
     deal_id: str | None = None,
     ownership: OwnershipIndex | None = None,
     classify: projections.TitleClassifier | None = None,
+    explain: bool = True,
 ) -> AccountAnalysis:
     """The full analysis of one account as of one date.
 
     `deal_id` limits the deals section to one deal (which must belong to the account); `ownership`
     (all accounts' holdings) enables cross-sell and the parent/subsidiary leads; `classify` reads a
-    seniority and function from titles where none is stored.
+    seniority and function from titles where none is stored. `explain=False` leaves out the key
+    people's score components and explanations (every figure stays the same), for callers that keep
+    only the figures (`buyergraph refresh`).
 
     >>> from graph.model import AccountGraph, Company, Person
     >>> result = analyze_account(AccountGraph(company=Company(id="c", name="C"),
@@ -306,7 +312,7 @@ def analyze_account(
     ('p', 1)
     """
     p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
-    ranking = rank_key_people(p, limit=config.key_people_limit)
+    ranking = rank_key_people(p, limit=config.key_people_limit, explain=explain)
     notes = _ranking_notes(p, ranking)
     deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
     if deal_id is not None:

@@ -769,13 +769,21 @@ class EmbeddedStore(GraphStore):
         with self._mutex:
             self._read()
             companies = self._tables["companies"]
-            kept = [r for r in results if r.account_id in companies]
+            known = [r for r in results if r.account_id in companies]
+            kept: list[AccountResult] = []
 
             def change(doc: dict[str, Any]) -> None:
-                for result in kept:
+                # A result computed before its account's last change (an ingest, an erasure) is not
+                # kept: the account stays stale, and an erased person's name is not written back.
+                kept.clear()
+                for result in known:
+                    changed = doc["changed"].get(result.account_id)
+                    if changed is not None and datetime.fromisoformat(changed) > result.computed_at:
+                        continue
+                    kept.append(result)
                     doc["results"][result.account_id] = result.model_dump(mode="json", exclude={"stale"})
 
-            if kept:
+            if known:
                 self._update_results(change)
         return len(kept)
 

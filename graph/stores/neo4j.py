@@ -957,7 +957,9 @@ class Neo4jStore(GraphStore):
     def write_results(self, results: Sequence[AccountResult]) -> int:
         if not results:
             return 0
-        ids = [r.account_id for r in results]
+        # In id order, so that concurrent writers take the companies' locks in one order.
+        results = sorted(results, key=lambda r: r.account_id)
+        stamps = [{"account_id": r.account_id, "computed_at": r.computed_at} for r in results]
         accounts, deals, gaps, people = _result_rows(results)
         deletes = cypher.statements("results_delete")
         writes = [
@@ -968,11 +970,20 @@ class Neo4jStore(GraphStore):
         ]
 
         def work(tx: ManagedTransaction) -> int:
+            # Only results computed after their account's last change are written (the rest stay
+            # stale): the lock query decides, under the companies' write locks.
+            writable = set(
+                tx.run(cypher.query("results_write_lock"), rows=stamps).single(strict=True)["ids"]
+            )
+            if not writable:
+                return 0
+            ids = sorted(writable)
             for statement in deletes:
                 tx.run(statement, ids=ids).consume()
             for text, rows in writes:
-                if rows:
-                    tx.run(text, rows=rows).consume()
+                kept = [row for row in rows if row["account_id"] in writable]
+                if kept:
+                    tx.run(text, rows=kept).consume()
             return len(tx.run(cypher.query("results_written"), ids=ids).single(strict=True)["ids"])
 
         return self._write(work)

@@ -86,6 +86,44 @@ def test_a_change_after_the_refresh_makes_the_result_stale(store: GraphStore) ->
     assert not store.read_results(["c-acme"])["c-acme"].stale
 
 
+def test_a_result_computed_before_the_last_change_is_not_kept(store: GraphStore) -> None:
+    """A refresh that read an account before it changed must not overwrite the older result with a
+    result as out of date: the old one stays, and reads stale until a later refresh."""
+    store.upsert_all(world())
+    old = result_of(store, "c-acme-cn")
+    store.write_results([old, result_of(store, "c-globex"), result_of(store, "c-acme")])
+    store.mark_accounts_changed(company_ids=["c-acme-cn"], at=COMPUTED + timedelta(minutes=5))
+    racing = result_of(store, "c-acme-cn", COMPUTED + timedelta(minutes=1)).model_copy(
+        update={"key_people": old.key_people[:1]}
+    )
+    later_globex = result_of(store, "c-globex", COMPUTED + timedelta(minutes=1))
+    assert store.write_results([racing, later_globex]) == 1
+    kept = store.read_results(["c-acme-cn", "c-globex"])
+    assert kept["c-acme-cn"] == old.model_copy(update={"stale": True})
+    assert kept["c-globex"] == later_globex
+    assert store.accounts_to_refresh() == ["c-acme-cn"]
+    # Computed at the very time of the change, or after it, it is kept.
+    fresh = result_of(store, "c-acme-cn", COMPUTED + timedelta(minutes=5))
+    assert store.write_results([fresh]) == 1
+    assert store.read_results(["c-acme-cn"])["c-acme-cn"] == fresh
+    assert store.accounts_to_refresh() == []
+
+
+def test_a_refresh_racing_an_erasure_does_not_bring_the_name_back(store: GraphStore) -> None:
+    """The refresh read the account before the person was erased and writes after: refused."""
+    store.upsert_all(world())
+    read_before = result_of(store, "c-acme-cn", datetime.now(UTC))
+    assert "p-cfo" in {p.person_id for p in read_before.key_people}
+    store.erase_person("p-cfo")
+    assert store.write_results([read_before]) == 0
+    assert store.read_results(["c-acme-cn"]) == {}
+    assert "c-acme-cn" in store.accounts_to_refresh()
+    after = result_of(store, "c-acme-cn", datetime.now(UTC))
+    assert "p-cfo" not in {p.person_id for p in after.key_people}
+    assert store.write_results([after]) == 1
+    assert "Li Na" not in store.read_results(["c-acme-cn"])["c-acme-cn"].model_dump_json()
+
+
 def test_erasing_a_person_removes_the_kept_results_that_name_them(store: GraphStore) -> None:
     """Gap texts and key-people lists name people: an erased person must not live on in them."""
     store.upsert_all(world())

@@ -16,7 +16,9 @@ import pytest
 from api.refresh import StoreAddress, compute_results, refresh
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG
+from graph.errors import ConfigurationError
 from graph.stores.base import GraphStore
+from graph.stores.embedded import EmbeddedStore
 from tests.unit.generated_world import generate, load
 
 AS_OF = date(2026, 6, 30)
@@ -35,13 +37,26 @@ def _dask() -> str:
     return found
 
 
-@pytest.fixture
-def dask_cluster(tmp_path: Path) -> Iterator[str]:
-    """A scheduler and two single-thread workers as subprocesses; all stopped afterwards."""
+@pytest.fixture(scope="module")
+def dask_cluster(
+    tmp_path_factory: pytest.TempPathFactory, neo4j_connection: tuple[str, str, str, str]
+) -> Iterator[str]:
+    """A scheduler and two single-thread workers as subprocesses; all stopped afterwards.
+
+    The workers get the Neo4j settings in their own environment, as on a remote cluster: the
+    tasks carry no password."""
+    uri, user, password, database = neo4j_connection
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    log = (tmp_path / "dask.log").open("w")
+    env = {
+        **os.environ,
+        "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+        "NEO4J_URI": uri,
+        "NEO4J_USERNAME": user,
+        "NEO4J_PASSWORD": password,
+        "NEO4J_DATABASE": database,
+    }
+    log = (tmp_path_factory.mktemp("dask") / "dask.log").open("w")
     procs = [
         subprocess.Popen(
             [_dask(), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
@@ -89,7 +104,7 @@ def test_refresh_runs_on_a_dask_cluster_and_keeps_every_result(
     settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
     summary = refresh(
         neo4j_store,
-        StoreAddress(settings),
+        StoreAddress.of(settings),
         as_of=AS_OF,
         config=DEFAULT_CONFIG,
         everything=True,
@@ -107,3 +122,63 @@ def test_refresh_runs_on_a_dask_cluster_and_keeps_every_result(
         assert kept[account_id] == expected[account_id].model_copy(
             update={"computed_at": kept[account_id].computed_at}
         )
+
+
+def test_an_embedded_store_on_a_dask_cluster_travels_by_path(dask_cluster: str, tmp_path: Path) -> None:
+    """The workers run on this machine, so they see the store's folder: the refresh works; a folder
+    they cannot see is a clear error, not a new empty store."""
+    home = tmp_path / "store"
+    with EmbeddedStore(home) as store:
+        load(generate(tmp_path / "world", 4, seed=9), store)
+        ids = store.accounts_to_refresh()
+        address = StoreAddress.of(Settings(NEO4J_URI=None), str(home))
+        summary = refresh(
+            store, address, as_of=AS_OF, config=DEFAULT_CONFIG, scheduler=dask_cluster, progress=False
+        )
+        assert summary.written == summary.accounts == len(ids) > 0
+        assert dask_cluster in summary.workers
+        assert store.accounts_to_refresh() == []
+
+        unseen = StoreAddress("embedded", str(tmp_path / "not-shared"))
+        with pytest.raises(ConfigurationError, match="not visible on"):
+            refresh(
+                store,
+                unseen,
+                as_of=AS_OF,
+                config=DEFAULT_CONFIG,
+                everything=True,
+                scheduler=dask_cluster,
+                progress=False,
+            )
+        assert not (tmp_path / "not-shared").exists()
+
+
+@pytest.mark.neo4j
+def test_local_workers_get_the_password_from_this_process_not_from_the_task(
+    neo4j_store: GraphStore,
+    neo4j_connection: tuple[str, str, str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--workers N` with the password only in this process's settings (not in its environment):
+    the local worker processes get it in their environment, since the tasks do not carry it."""
+    uri, user, password, database = neo4j_connection
+    for name in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USERNAME", "NEO4J_USER", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env
+    load(generate(tmp_path / "world", 3, seed=13), neo4j_store)
+    ids = neo4j_store.accounts_to_refresh()
+    settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password, NEO4J_DATABASE=database)
+    summary = refresh(
+        neo4j_store,
+        StoreAddress.of(settings),
+        as_of=AS_OF,
+        config=DEFAULT_CONFIG,
+        everything=True,
+        workers=2,
+        progress=False,
+    )
+    assert summary.workers == "2 local Dask worker process(es)"
+    assert summary.written == summary.accounts == len(ids) > 0
+    assert neo4j_store.accounts_to_refresh() == []
