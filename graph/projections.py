@@ -144,6 +144,8 @@ class AccountProjection:
     stats: dict[str, TouchStats]
     #: Touches up to as_of by kind.
     kind_counts: dict[TouchKind, int]
+    #: (a, b) with a < b -> meetings, calls, visits and demos both attended (current people).
+    met: dict[tuple[str, str], int] = field(default_factory=dict)
     #: Reporting lines inferred for an account without any (manager, report order as in `org`).
     inferred_lines: list[InferredLine] = field(default_factory=list)
 
@@ -658,6 +660,7 @@ def project_account(
         org=org,
         interaction=interaction,
         reach=reach,
+        met=co_count,
         inferred_lines=inferred,
         committee=committee,
         touches=touches,

@@ -218,6 +218,16 @@ class GapEntry(BaseModel):
     people: list[str]
 
 
+class SuggestedEntry(BaseModel):
+    """A suggested member (not on the committee): name, role, confidence and evidence in words."""
+
+    person_id: str
+    name: str
+    role: str
+    confidence: float
+    evidence: str
+
+
 class DealPanel(BaseModel):
     """What the panel beside the map shows for one deal, and what the map redraws for it."""
 
@@ -234,6 +244,7 @@ class DealPanel(BaseModel):
     coverage_text: str
     committee: list[CommitteeEntry]
     gaps: list[GapEntry]
+    suggested: list[SuggestedEntry] = []
     #: person_id -> the role that colours them while this deal is chosen.
     colors: dict[str, str]
     roles: dict[str, str]
@@ -819,6 +830,16 @@ def _deal_panel(
         coverage_text=deal.coverage.explanation,
         committee=committee,
         gaps=[_gap_entry(g, name_of, words) for g in _sorted_gaps(deal.gaps)],
+        suggested=[
+            SuggestedEntry(
+                person_id=m.person_id,
+                name=name_of(m.person_id),
+                role=words.role(m.role),
+                confidence=m.confidence,
+                evidence=" ".join(words.message(e, e.key) for e in m.evidence_messages) or m.evidence,
+            )
+            for m in deal.suggested_members
+        ],
         colors=colors,
         roles={pid: str(role) for pid, role in roles.items() if role is not None},
         placeholders=placeholders,

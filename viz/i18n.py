@@ -51,6 +51,10 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "map.template": {"en": "template", "zh-CN": "模板"},
     "map.closes": {"en": "closes", "zh-CN": "预计成交"},
     "map.coverage": {"en": "coverage", "zh-CN": "覆盖率"},
+    "map.suggested": {
+        "en": "Suggested members (not on the committee)",
+        "zh-CN": "建议成员（尚未列入委员会）",
+    },
     "map.committee": {"en": "Committee", "zh-CN": "采购委员会"},
     "map.committee_empty": {
         "en": "Nobody is on this deal's committee yet.",

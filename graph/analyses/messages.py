@@ -190,6 +190,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Find out who really is the {role:role} and fix the others' roles.",
         "zh-CN": "弄清谁才是真正的{role:role}，并更正其他人的角色。",
     },
+    "suggest.fits_role": {
+        "en": "Function and {seniority:seniority} seniority fit the missing {role:role} role"
+        "{engaged:lately}.",
+        "zh-CN": "职能与{seniority:seniority}职级符合缺失的{role:role}角色{engaged:lately}。",
+    },
+    "suggest.fits_role_any": {
+        "en": "{seniority:seniority} seniority fits the missing {role:role} role{engaged:lately}.",
+        "zh-CN": "{seniority:seniority}职级符合缺失的{role:role}角色{engaged:lately}。",
+    },
+    "suggest.met_committee": {
+        "en": "{count} meeting{count:plural} with the committee ({members:list}).",
+        "zh-CN": "与委员会成员开会 {count} 次（{members:list}）。",
+    },
     "path.explained": {
         "en": "{hops:hops}; cost {cost} (a direct tie of full strength costs 1, each hop adds 1 / its "
         "strength){why:message}",
@@ -227,6 +240,7 @@ _AND = {"en": " and ", "zh-CN": "和"}
 _SENTENCE_SEPARATOR = {"en": "; ", "zh-CN": "；"}
 _HOP_SEPARATOR = {"en": ", ", "zh-CN": "，"}
 _TWO_WAY = {"en": " (two-way)", "zh-CN": "（双向）"}
+_LATELY = {"en": ", and engaged lately", "zh-CN": "，且近期保持接触"}
 _LAST = {"en": ", last on {}", "zh-CN": "，最近一次在 {}"}
 
 
@@ -306,6 +320,8 @@ class _Formatter(string.Formatter):
             return "" if value == 1 else "es"
         if format_spec == "hops":  # the hops of a path: the first, then the others
             return _HOP_SEPARATOR[lang].join(render(m, lang) for m in value)
+        if format_spec == "lately":
+            return _LATELY[lang] if value else ""
         if format_spec == "two_way":
             return _TWO_WAY[lang] if value else ""
         if format_spec == "last":

@@ -20,6 +20,7 @@ from graph.analyses.results import (
     RelationshipLead,
     WarmPath,
 )
+from graph.analyses.suggestions import suggest_committee_members
 from graph.errors import NotFoundError
 from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
@@ -204,6 +205,18 @@ def _deal_analyses(
         key = [pid for pid in list(members) + top if pid in p.current]
         key = list(dict.fromkeys(key))
         coverage = coverage_score(key, warmth, score_of)
+        held_roles = {row.role for row in rows if row.person_id in p.current}
+        suggested = suggest_committee_members(
+            members,
+            [r for r in template.roles if r not in held_roles],
+            people=sorted(p.current),
+            seniority=p.seniority,
+            function=p.function,
+            influence=score_of,
+            engaged=engaged,
+            met=p.met,
+            label=p.label,
+        )
         paths: dict[str, list[WarmPath]] = {}
         for pid in key:
             found = warm(pid) if pid not in engaged else None
@@ -229,6 +242,7 @@ def _deal_analyses(
                 gaps=gaps,
                 coverage=coverage,
                 paths=paths,
+                suggested_members=suggested,
             )
         )
     return deal_results

@@ -150,6 +150,20 @@ class Coverage(BaseModel):
     warmth: dict[str, float] = {}
 
 
+class SuggestedMember(BaseModel):
+    """Someone the deal probably involves who is not on its committee: a suggestion (source
+    `suggested`), never an asserted committee row."""
+
+    person_id: str
+    name: str | None = None
+    role: BuyingRole
+    #: How sure the suggestion is, in [0, 1] (see graph/analyses/suggestions.py).
+    confidence: float
+    #: The evidence in English; `evidence_messages` renders it per language.
+    evidence: str
+    evidence_messages: list[Message] = []
+
+
 class DealAnalysis(BaseModel):
     """One open deal: its committee, the template it is held to, its gaps, its coverage."""
 
@@ -177,6 +191,8 @@ class DealAnalysis(BaseModel):
     coverage: Coverage
     #: The warmest path to each key person of the deal that our reps have not engaged lately.
     paths: dict[str, list[WarmPath]] = {}
+    #: People probably involved but not on the committee, with a role, a confidence and the evidence.
+    suggested_members: list[SuggestedMember] = []
 
 
 class CrossSellEvidence(BaseModel):

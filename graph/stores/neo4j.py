@@ -972,9 +972,7 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> int:
             # Only results computed after their account's last change are written (the rest stay
             # stale): the lock query decides, under the companies' write locks.
-            writable = set(
-                tx.run(cypher.query("results_write_lock"), rows=stamps).single(strict=True)["ids"]
-            )
+            writable = set(tx.run(cypher.query("results_write_lock"), rows=stamps).single(strict=True)["ids"])
             if not writable:
                 return 0
             ids = sorted(writable)
