@@ -26,10 +26,18 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.directory import (
+    PeopleFilter,
+    PersonListing,
+    RepAccount,
+    RepListing,
+    check_people_filter,
+)
+from graph.analyses.engagement import EngagementState, engagement_state
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -38,6 +46,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    PersonResult,
     sort_key,
     summary_of,
 )
@@ -50,6 +59,7 @@ from graph.model import (
     RELATIONSHIP_TYPES,
     AccountGraph,
     Alias,
+    BuyingRole,
     CommitteeRole,
     Company,
     Counts,
@@ -1220,3 +1230,162 @@ class EmbeddedStore(GraphStore):
             rows.sort(key=lambda row: (row["name"], row["id"]))
             data = [self._model("people", row["id"], Person) for row in rows[offset : offset + limit]]
         return Page[Person](data=data, count=len(rows), offset=offset, limit=limit)
+
+    # --- who is who across the book -------------------------------------------------------
+
+    def list_people_filtered(
+        self, query: PeopleFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[PersonListing]:
+        check_page(offset, limit)
+        check_people_filter(query)
+        needle = fold(query.search) if query.search else None
+        roles = {r.value for r in query.roles}
+        seniorities = {s.value for s in query.seniorities}
+        functions = {f.value for f in query.functions}
+        states = set(query.engagement)
+        with self._mutex:
+            self._read()
+            self._load_results()
+            people, touches = self._tables["people"], self._tables["touches"]
+            best: dict[str, PersonResult] = {}
+            for result in self._results.values():
+                for held in result.key_people:
+                    if held.person_id not in best or held.rank < best[held.person_id].rank:
+                        best[held.person_id] = held
+            roles_of: dict[str, set[str]] = defaultdict(set)
+            for _deal_id, person_id, role, _source in self._tables["committee"]:
+                roles_of[person_id].add(role)
+            candidates = (
+                [people[pid] for pid in self._people_by_company.get(query.account_id, ()) if pid in people]
+                if query.account_id is not None
+                else list(people.values())
+            )
+            #: (row, roles, last touch, state, kept rank and score) of each match.
+            found: list[tuple[Row, list[BuyingRole], date | None, EngagementState, PersonResult | None]] = []
+            for row in candidates:
+                pid = row["id"]
+                if seniorities and (row.get("seniority") or "unknown") not in seniorities:
+                    continue
+                if functions and row.get("function") not in functions:
+                    continue
+                if roles and not roles_of.get(pid, set()) & roles:
+                    continue
+                kept = best.get(pid)
+                if query.max_rank is not None and (kept is None or kept.rank > query.max_rank):
+                    continue
+                if needle and not matches(needle, row["name"], row.get("email"), row.get("title"), pid):
+                    continue
+                days = [
+                    day
+                    for tid in self._touches_by_person.get(pid, ())
+                    if tid in touches and (day := date.fromisoformat(touches[tid]["at"][:10])) <= query.as_of
+                ]
+                last = max(days, default=None)
+                state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                if states and state not in states:
+                    continue
+                found.append((row, sorted(BuyingRole(r) for r in roles_of.get(pid, ())), last, state, kept))
+
+            def figure(last: date | None, kept: PersonResult | None) -> float | None:
+                if query.sort == "rank":
+                    return kept.rank if kept else None
+                if query.sort == "last_touch":
+                    return last.toordinal() if last else None
+                return None
+
+            found.sort(
+                key=lambda item: (
+                    *sort_key(figure(item[2], item[4]), query.descending),
+                    item[0]["name"],
+                    item[0]["id"],
+                )
+            )
+            data = [
+                PersonListing(
+                    person=self._model("people", row["id"], Person),
+                    roles=roles,
+                    last_touch=last,
+                    engagement=state,
+                    rank=kept.rank if kept else None,
+                    influence=kept.score if kept else None,
+                )
+                for row, roles, last, state, kept in found[offset : offset + limit]
+            ]
+        return Page[PersonListing](data=data, count=len(found), offset=offset, limit=limit)
+
+    def _rep_work(self, rep_ids: Collection[str]) -> dict[str, dict[str, list[Any]]]:
+        """{rep id: {account id: [owned deals, touches, last touch day]}} for these reps."""
+        wanted = set(rep_ids)
+        work: dict[str, dict[str, list[Any]]] = {rid: {} for rid in wanted}
+        companies, people = self._tables["companies"], self._tables["people"]
+        for row in self._tables["deals"].values():
+            rid, cid = row.get("owner_rep_id"), row["company_id"]
+            if rid in wanted and cid in companies:
+                work[rid].setdefault(cid, [0, 0, None])[0] += 1
+        for row in self._tables["touches"].values():
+            rid = row.get("rep_id")
+            if rid not in wanted:
+                continue
+            day = date.fromisoformat(row["at"][:10])
+            accounts = {
+                cid
+                for pid in row["person_ids"]
+                if pid in people and (cid := people[pid].get("company_id")) in companies
+            }
+            for cid in accounts:
+                entry = work[rid].setdefault(cid, [0, 0, None])
+                entry[1] += 1
+                entry[2] = day if entry[2] is None or day > entry[2] else entry[2]
+        return work
+
+    def list_reps(
+        self,
+        *,
+        search: str | None = None,
+        team: str | None = None,
+        kind: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[RepListing]:
+        check_page(offset, limit)
+        needle = fold(search) if search else None
+        with self._mutex:
+            self._read()
+            rows = [
+                row
+                for row in self._tables["reps"].values()
+                if (team is None or row.get("team") == team)
+                and (kind is None or row.get("kind") == kind)
+                and (needle is None or matches(needle, row["name"], row.get("email"), row["id"]))
+            ]
+            rows.sort(key=lambda row: (row["name"], row["id"]))
+            page = rows[offset : offset + limit]
+            work = self._rep_work([row["id"] for row in page])
+            data = [
+                RepListing(rep=self._model("reps", row["id"], Rep), accounts=len(work[row["id"]]))
+                for row in page
+            ]
+        return Page[RepListing](data=data, count=len(rows), offset=offset, limit=limit)
+
+    def get_rep(self, rep_id: str) -> Rep:
+        return self._get("reps", "rep", rep_id, Rep)
+
+    def rep_accounts(self, rep_id: str, *, offset: int = 0, limit: int = 50) -> Page[RepAccount]:
+        check_page(offset, limit)
+        with self._mutex:
+            self._read()
+            if rep_id not in self._tables["reps"]:
+                raise NotFoundError("rep", rep_id)
+            work = self._rep_work([rep_id])[rep_id]
+            companies = self._tables["companies"]
+            ordered = sorted(work, key=lambda cid: (companies[cid]["name"], cid))
+            data = [
+                RepAccount(
+                    account=self._model("companies", cid, Company),
+                    owned_deals=work[cid][0],
+                    touches=work[cid][1],
+                    last_touch=work[cid][2],
+                )
+                for cid in ordered[offset : offset + limit]
+            ]
+        return Page[RepAccount](data=data, count=len(ordered), offset=offset, limit=limit)
