@@ -42,7 +42,8 @@ WITH collect({p: p, kept: kept, last: last}) AS matched
 WITH size(matched) AS count, matched[$offset..($offset + $limit)] AS page
 CALL (page) {
   UNWIND page AS row
-  WITH row.p AS p, row.kept AS kept, coalesce(row.last, COLLECT {
+  WITH row.p AS p, row.kept AS kept, row.last AS last
+  WITH p, kept, coalesce(last, COLLECT {
     MATCH (p)<-[:WITH]-(t:Touch) WHERE t.at < $until RETURN t.at AS at ORDER BY at DESC LIMIT 1
   }[0]) AS last
   RETURN collect({
