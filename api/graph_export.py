@@ -5,7 +5,7 @@ The file holds exactly the nodes and edges that the JSON graph endpoint returns
 that are not set are left out (GraphML has no null); lists (a person's roles) become one `;`-joined
 string, dates ISO text. Edges are directed (person -> manager, person -> the person they turn to,
 rep -> person touched) and two people may share more than one edge (a reporting line and a KNOWS tie),
-so the graph is a MultiDiGraph whose edge keys are the edge kinds.
+so the graph is a MultiDiGraph; each edge's key (its id in the file) is unique, `e0`, `e1`, ...
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def to_networkx(graph: AccountGraphPublic) -> nx.MultiDiGraph:
     result = nx.MultiDiGraph(account_id=graph.account_id, as_of=graph.as_of.isoformat())
     for node in graph.nodes:
         result.add_node(node.id, **_attributes(node.model_dump(mode="json"), skip=("id",)))
-    for edge in graph.edges:
+    for index, edge in enumerate(graph.edges):
         attributes = _attributes(edge.model_dump(mode="json"), skip=("source", "target"))
-        result.add_edge(edge.source, edge.target, key=edge.kind.value, **attributes)
+        result.add_edge(edge.source, edge.target, key=f"e{index}", **attributes)
     return result
 
 
