@@ -3,8 +3,9 @@
 // key-person rank ($max_rank), account (current or former employees), search, engagement state.
 // Engagement follows graph/analyses/engagement.py: the last touch before $until (the day after
 // as_of) is engaged when on or after $engaged_from, cooling when earlier, never without one; the
-// last touch is looked up before paging only when a filter or the sort needs it. The search folds
-// name, e-mail, title and id like graph/search.py (see search_people.cypher): keep them in step.
+// last touch and the kept rank are looked up before paging only when a filter or the sort needs them,
+// else for the page's people alone. The search folds name, e-mail, title and id like graph/search.py
+// (see search_people.cypher): keep them in step.
 // Sorted by one allow-listed figure ($sort: name, rank or last_touch; people without it last),
 // then name and id.
 MATCH (p:Person)
@@ -18,9 +19,12 @@ WHERE $search IS NULL
           reduce(s = '', ch IN split(normalize(toLower(field), NFKD), '') |
                  s + CASE WHEN ch >= '\u0300' AND ch <= '\u036f' THEN '' ELSE ch END)]
           WHERE folded CONTAINS $search)
-WITH p, COLLECT {
-  MATCH (r:PersonResult)-[:RESULT_OF]->(p) RETURN r {.rank, .score} AS kept ORDER BY kept.rank LIMIT 1
-}[0] AS kept
+WITH p,
+     CASE WHEN $max_rank IS NULL AND $sort <> 'rank' THEN null
+          ELSE COLLECT {
+            MATCH (r:PersonResult)-[:RESULT_OF]->(p) RETURN r {.rank, .score} AS kept ORDER BY kept.rank LIMIT 1
+          }[0]
+     END AS kept
 WHERE $max_rank IS NULL OR kept.rank <= $max_rank
 WITH p, kept,
      CASE WHEN $engagement IS NULL AND $sort <> 'last_touch' THEN null
@@ -43,8 +47,11 @@ WITH size(matched) AS count, matched[$offset..($offset + $limit)] AS page
 CALL (page) {
   UNWIND page AS row
   WITH row.p AS p, row.kept AS kept, row.last AS last
+  WITH p, last, coalesce(kept, COLLECT {
+    MATCH (r:PersonResult)-[:RESULT_OF]->(p) RETURN r {.rank, .score} AS best ORDER BY best.rank LIMIT 1
+  }[0]) AS kept
   WITH p, kept, coalesce(last, COLLECT {
-    MATCH (p)<-[:WITH]-(t:Touch) WHERE t.at < $until RETURN t.at AS at ORDER BY at DESC LIMIT 1
+    MATCH (p)<-[:WITH]-(t:Touch) WHERE t.at < $until RETURN t.at AS latest ORDER BY latest DESC LIMIT 1
   }[0]) AS last
   RETURN collect({
     person: p {.*},

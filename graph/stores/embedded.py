@@ -1262,6 +1262,18 @@ class EmbeddedStore(GraphStore):
             )
             #: (row, roles, last touch, state, kept rank and score) of each match.
             found: list[tuple[Row, list[BuyingRole], date | None, EngagementState, PersonResult | None]] = []
+            # The last touch costs a pass over the person's touches: only worked out before paging
+            # when a filter or the sort needs it, else for the page's people alone.
+            needs_last = bool(states) or query.sort == "last_touch"
+
+            def last_touch(pid: str) -> date | None:
+                days = [
+                    day
+                    for tid in self._touches_by_person.get(pid, ())
+                    if tid in touches and (day := date.fromisoformat(touches[tid]["at"][:10])) <= query.as_of
+                ]
+                return max(days, default=None)
+
             for row in candidates:
                 pid = row["id"]
                 if seniorities and (row.get("seniority") or "unknown") not in seniorities:
@@ -1275,12 +1287,7 @@ class EmbeddedStore(GraphStore):
                     continue
                 if needle and not matches(needle, row["name"], row.get("email"), row.get("title"), pid):
                     continue
-                days = [
-                    day
-                    for tid in self._touches_by_person.get(pid, ())
-                    if tid in touches and (day := date.fromisoformat(touches[tid]["at"][:10])) <= query.as_of
-                ]
-                last = max(days, default=None)
+                last = last_touch(pid) if needs_last else None
                 state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
                 if states and state not in states:
                     continue
@@ -1300,17 +1307,21 @@ class EmbeddedStore(GraphStore):
                     item[0]["id"],
                 )
             )
-            data = [
-                PersonListing(
-                    person=self._model("people", row["id"], Person),
-                    roles=roles,
-                    last_touch=last,
-                    engagement=state,
-                    rank=kept.rank if kept else None,
-                    influence=kept.score if kept else None,
+            data = []
+            for row, held_roles, last, state, kept in found[offset : offset + limit]:
+                if not needs_last:
+                    last = last_touch(row["id"])
+                    state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                data.append(
+                    PersonListing(
+                        person=self._model("people", row["id"], Person),
+                        roles=held_roles,
+                        last_touch=last,
+                        engagement=state,
+                        rank=kept.rank if kept else None,
+                        influence=kept.score if kept else None,
+                    )
                 )
-                for row, roles, last, state, kept in found[offset : offset + limit]
-            ]
         return Page[PersonListing](data=data, count=len(found), offset=offset, limit=limit)
 
     def _rep_work(self, rep_ids: Collection[str]) -> dict[str, dict[str, list[Any]]]:
