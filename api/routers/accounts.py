@@ -4,7 +4,7 @@ cross-sell) and graph."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -36,6 +36,7 @@ from api.schemas import (
     OwnedProductPublic,
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
+from graph.analyses.engagement import engagement_state
 from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
@@ -324,18 +325,11 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
         for pid in person_ids:
             if pid not in last_touch or day > last_touch[pid]:
                 last_touch[pid] = day
-    engaged_since = as_of - timedelta(days=engaged_days)
     people_ids = {p.id for p in account.people}
     nodes: list[GraphNode] = []
     for person in account.people:
         last = last_touch.get(person.id)
-        engagement = (
-            EngagementClass.NEVER
-            if last is None
-            else EngagementClass.ENGAGED
-            if last >= engaged_since
-            else EngagementClass.COOLING
-        )
+        engagement = EngagementClass(engagement_state(last, as_of=as_of, engaged_days=engaged_days))
         kp = key.get(person.id)
         nodes.append(
             GraphNode(
