@@ -22,6 +22,7 @@ import os
 import tempfile
 import threading
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -432,6 +433,8 @@ class EmbeddedStore(GraphStore):
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
         self._touch_tables: dict[str, TouchTable] = {}
+        #: Each person's touch days, sorted (the people list's last touch), built at first need.
+        self._touch_days: dict[str, list[date]] | None = None
         self._rels_by_first: dict[str, dict[str, set[Key]]] = {kind: defaultdict(set) for kind in _REL_KEYS}
         for kind, index in self._rels_by_first.items():
             for key in self._tables[kind]:
@@ -462,6 +465,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
+            self._touch_days = None
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -552,6 +556,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
+            self._touch_days = None
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
@@ -1246,7 +1251,7 @@ class EmbeddedStore(GraphStore):
         with self._mutex:
             self._read()
             self._load_results()
-            people, touches = self._tables["people"], self._tables["touches"]
+            people = self._tables["people"]
             best: dict[str, PersonResult] = {}
             for result in self._results.values():
                 for held in result.key_people:
@@ -1266,13 +1271,12 @@ class EmbeddedStore(GraphStore):
             # when a filter or the sort needs it, else for the page's people alone.
             needs_last = bool(states) or query.sort == "last_touch"
 
+            touch_days = self._person_touch_days()
+
             def last_touch(pid: str) -> date | None:
-                days = [
-                    day
-                    for tid in self._touches_by_person.get(pid, ())
-                    if tid in touches and (day := date.fromisoformat(touches[tid]["at"][:10])) <= query.as_of
-                ]
-                return max(days, default=None)
+                days = touch_days.get(pid, [])
+                before = bisect_right(days, query.as_of)
+                return days[before - 1] if before else None
 
             for row in candidates:
                 pid = row["id"]
@@ -1323,6 +1327,19 @@ class EmbeddedStore(GraphStore):
                     )
                 )
         return Page[PersonListing](data=data, count=len(found), offset=offset, limit=limit)
+
+    def _person_touch_days(self) -> dict[str, list[date]]:
+        """{person id: the days of their touches, sorted}, kept until the next write."""
+        if self._touch_days is None:
+            days: dict[str, list[date]] = defaultdict(list)
+            for row in self._tables["touches"].values():
+                day = date.fromisoformat(row["at"][:10])
+                for pid in row["person_ids"]:
+                    days[pid].append(day)
+            for values in days.values():
+                values.sort()
+            self._touch_days = dict(days)
+        return self._touch_days
 
     def _rep_work(self, rep_ids: Collection[str]) -> dict[str, dict[str, list[Any]]]:
         """{rep id: {account id: [owned deals, touches, last touch day]}} for these reps."""
