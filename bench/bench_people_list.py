@@ -1,5 +1,5 @@
-"""The cross-account people list (`GET /api/v1/people` filters) on both stores, next to the plain
-people page it replaced, measured in the same run.
+"""The cross-account people list (`GET /api/v1/people` filters) and the rep lists on both stores,
+next to the plain people page it replaced, measured in the same run.
 
     .venv/bin/python bench/bench_people_list.py                          # embedded only, 100 accounts
     NEO4J_URI=... NEO4J_PASSWORD=... .venv/bin/python bench/bench_people_list.py --neo4j --wipe
@@ -63,6 +63,16 @@ def measure(name: str, store: GraphStore, runs: int) -> None:
         count = store.list_people_filtered(query, limit=50).count
         median, worst = timed(lambda q=query: store.list_people_filtered(q, limit=50), runs)  # type: ignore[misc]
         print(f"  {label:36} {median:8.1f} ms median {worst:8.1f} ms max  ({count:,} matched)")
+    reps = store.list_reps(limit=50)
+    median, worst = timed(lambda: store.list_reps(limit=50), runs)
+    label = "reps page with accounts counts"
+    print(f"  {label:36} {median:8.1f} ms median {worst:8.1f} ms max  ({reps.count} reps)")
+    busiest = max(reps.data, key=lambda r: r.accounts)
+    median, worst = timed(lambda: store.rep_accounts(busiest.rep.id, limit=50), runs)
+    print(
+        f"  {'busiest rep accounts page':36} {median:8.1f} ms median {worst:8.1f} ms max  "
+        f"({busiest.accounts} accounts)"
+    )
 
 
 def fill(store: GraphStore, world: Path) -> None:

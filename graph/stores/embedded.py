@@ -1266,7 +1266,7 @@ class EmbeddedStore(GraphStore):
                 else list(people.values())
             )
             #: (row, roles, last touch, state, kept rank and score) of each match.
-            found: list[tuple[Row, list[BuyingRole], date | None, EngagementState, PersonResult | None]] = []
+            found: list[tuple[Row, set[str], date | None, EngagementState, PersonResult | None]] = []
             # The last touch costs a pass over the person's touches: only worked out before paging
             # when a filter or the sort needs it, else for the page's people alone.
             needs_last = bool(states) or query.sort == "last_touch"
@@ -1295,7 +1295,7 @@ class EmbeddedStore(GraphStore):
                 state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
                 if states and state not in states:
                     continue
-                found.append((row, sorted(BuyingRole(r) for r in roles_of.get(pid, ())), last, state, kept))
+                found.append((row, roles_of.get(pid, set()), last, state, kept))
 
             def figure(last: date | None, kept: PersonResult | None) -> float | None:
                 if query.sort == "rank":
@@ -1319,7 +1319,7 @@ class EmbeddedStore(GraphStore):
                 data.append(
                     PersonListing(
                         person=self._model("people", row["id"], Person),
-                        roles=held_roles,
+                        roles=sorted(BuyingRole(r) for r in held_roles),
                         last_touch=last,
                         engagement=state,
                         rank=kept.rank if kept else None,

@@ -195,3 +195,21 @@ def test_warm_path_hops_name_both_ends(api: ApiEnv) -> None:
                 person = api.store.get_person(node_id)
                 assert (hop[f"{end}_name"], hop[f"{end}_title"]) == (person.name, person.title)
     assert any(h["source_kind"] == "rep" for h in hops) and any(h["target_kind"] == "person" for h in hops)
+
+
+def test_docs_api_md_names_every_endpoint(tmp_path: Any) -> None:
+    import re
+    from pathlib import Path
+
+    from api.app import create_app
+    from tests.api.conftest import settings_for
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    schema = create_app(settings_for(tmp_path / "home")).openapi()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if f"`{method.upper()} {re.sub(r'{[a-z_]+}', '{id}', path)}`" not in docs
+    ]
+    assert not missing, f"docs/api.md does not name {missing}"
