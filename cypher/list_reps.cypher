@@ -17,13 +17,14 @@ CALL (page) {
   CALL (r) {
     CALL (r) {
       MATCH (r)<-[:OWNED_BY]-(:Deal)-[:FOR]->(c:Company)
-      RETURN c
+      RETURN c.id AS account
       UNION
       MATCH (r)<-[:BY]-(:Touch)-[:WITH]->(p:Person)
-      MATCH (c:Company {id: p.company_id})
-      RETURN c
+      WITH DISTINCT p.company_id AS company_id
+      MATCH (c:Company {id: company_id})
+      RETURN c.id AS account
     }
-    RETURN count(c) AS accounts
+    RETURN count(account) AS accounts
   }
   RETURN collect({rep: r {.*}, accounts: accounts}) AS data
 }

@@ -433,8 +433,9 @@ class EmbeddedStore(GraphStore):
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
         self._touch_tables: dict[str, TouchTable] = {}
-        #: Each person's touch days, sorted (the people list's last touch), built at first need.
-        self._touch_days: dict[str, list[date]] | None = None
+        #: Indexes of the people and rep lists (each person's touch days; each rep's touches), built at
+        #: first need and dropped at every write.
+        self._directory: dict[str, Any] = {}
         self._rels_by_first: dict[str, dict[str, set[Key]]] = {kind: defaultdict(set) for kind in _REL_KEYS}
         for kind, index in self._rels_by_first.items():
             for key in self._tables[kind]:
@@ -465,7 +466,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
-            self._touch_days = None
+            self._directory.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -556,7 +557,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
-            self._touch_days = None
+            self._directory.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
@@ -1330,7 +1331,8 @@ class EmbeddedStore(GraphStore):
 
     def _person_touch_days(self) -> dict[str, list[date]]:
         """{person id: the days of their touches, sorted}, kept until the next write."""
-        if self._touch_days is None:
+        cached: dict[str, list[date]] | None = self._directory.get("touch_days")
+        if cached is None:
             days: dict[str, list[date]] = defaultdict(list)
             for row in self._tables["touches"].values():
                 day = date.fromisoformat(row["at"][:10])
@@ -1338,32 +1340,44 @@ class EmbeddedStore(GraphStore):
                     days[pid].append(day)
             for values in days.values():
                 values.sort()
-            self._touch_days = dict(days)
-        return self._touch_days
+            cached = self._directory["touch_days"] = dict(days)
+        return cached
+
+    def _rep_touches(self) -> dict[str, list[tuple[date, set[str]]]]:
+        """{rep id: [(day, the current accounts of the people touched)]}, kept until the next write."""
+        cached: dict[str, list[tuple[date, set[str]]]] | None = self._directory.get("rep_touches")
+        if cached is None:
+            companies, people = self._tables["companies"], self._tables["people"]
+            by_rep: dict[str, list[tuple[date, set[str]]]] = defaultdict(list)
+            for row in self._tables["touches"].values():
+                rid = row.get("rep_id")
+                if not rid:
+                    continue
+                accounts: set[str] = {
+                    people[pid]["company_id"]
+                    for pid in row["person_ids"]
+                    if pid in people and people[pid].get("company_id") in companies
+                }
+                by_rep[rid].append((date.fromisoformat(row["at"][:10]), accounts))
+            cached = self._directory["rep_touches"] = dict(by_rep)
+        return cached
 
     def _rep_work(self, rep_ids: Collection[str]) -> dict[str, dict[str, list[Any]]]:
         """{rep id: {account id: [owned deals, touches, last touch day]}} for these reps."""
         wanted = set(rep_ids)
         work: dict[str, dict[str, list[Any]]] = {rid: {} for rid in wanted}
-        companies, people = self._tables["companies"], self._tables["people"]
+        companies = self._tables["companies"]
         for row in self._tables["deals"].values():
             rid, cid = row.get("owner_rep_id"), row["company_id"]
             if rid in wanted and cid in companies:
                 work[rid].setdefault(cid, [0, 0, None])[0] += 1
-        for row in self._tables["touches"].values():
-            rid = row.get("rep_id")
-            if rid not in wanted:
-                continue
-            day = date.fromisoformat(row["at"][:10])
-            accounts = {
-                cid
-                for pid in row["person_ids"]
-                if pid in people and (cid := people[pid].get("company_id")) in companies
-            }
-            for cid in accounts:
-                entry = work[rid].setdefault(cid, [0, 0, None])
-                entry[1] += 1
-                entry[2] = day if entry[2] is None or day > entry[2] else entry[2]
+        touches = self._rep_touches()
+        for rid in wanted:
+            for day, accounts in touches.get(rid, ()):
+                for cid in accounts:
+                    entry = work[rid].setdefault(cid, [0, 0, None])
+                    entry[1] += 1
+                    entry[2] = day if entry[2] is None or day > entry[2] else entry[2]
         return work
 
     def list_reps(
