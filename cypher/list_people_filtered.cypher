@@ -27,13 +27,21 @@ WITH p,
      END AS kept
 WHERE $max_rank IS NULL OR kept.rank <= $max_rank
 WITH p, kept,
-     CASE WHEN $engagement IS NULL AND $sort <> 'last_touch' THEN null
-          ELSE COLLECT {
+     CASE WHEN $sort = 'last_touch' THEN COLLECT {
             MATCH (p)<-[:WITH]-(t:Touch) WHERE t.at < $until RETURN t.at AS at ORDER BY at DESC LIMIT 1
           }[0]
      END AS last
+// Without the last touch at hand, the state is told by the first touch found in each window (an
+// existence check stops there; the last touch would read all of the person's touches).
 WITH p, kept, last,
-     CASE WHEN last IS NULL THEN 'never' WHEN last >= $engaged_from THEN 'engaged' ELSE 'cooling' END AS state
+     CASE
+       WHEN $engagement IS NULL THEN null
+       WHEN $sort = 'last_touch' THEN
+         CASE WHEN last IS NULL THEN 'never' WHEN last >= $engaged_from THEN 'engaged' ELSE 'cooling' END
+       WHEN EXISTS { MATCH (p)<-[:WITH]-(t:Touch) WHERE $engaged_from <= t.at < $until } THEN 'engaged'
+       WHEN EXISTS { MATCH (p)<-[:WITH]-(t:Touch) WHERE t.at < $until } THEN 'cooling'
+       ELSE 'never'
+     END AS state
 WHERE $engagement IS NULL OR state IN $engagement
 WITH p, kept, last,
      CASE $sort
