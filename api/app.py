@@ -16,12 +16,12 @@ from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.config_file import load_config
 from api.errors import PROBLEM_JSON, TYPE_BASE, Problem, register_error_handlers
-from api.params import publish_page_size
+from api.params import publish_page_size, reject_unknown_query
 from api.runtime import Runtime, open_service_store
 from api.settings import Settings, get_settings
 from graph.analyses import AnalysisConfig
@@ -169,7 +169,8 @@ configured timeout answers 408.
 TAGS = [
     {"name": "accounts", "description": "Accounts, their key people, deals, coverage, cross-sell and graph."},
     {"name": "deals", "description": "A deal's gaps and coverage."},
-    {"name": "people", "description": "A person, warm paths to them, and erasure."},
+    {"name": "people", "description": "People across accounts, a person, warm paths to them, and erasure."},
+    {"name": "reps", "description": "Our reps and the accounts they work on."},
     {"name": "ingest", "description": "Upload files in any format `buyergraph ingest` reads."},
     {"name": "cypher", "description": "Read-only Cypher console for power users (Neo4j store only)."},
     {"name": "health", "description": "Liveness and store reachability (no key needed)."},
@@ -210,17 +211,20 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served offline by api/routers/docs.py
         redoc_url=None,
+        # Every route refuses query parameters it does not declare (422), so a misspelt filter
+        # never silently returns everything.
+        dependencies=[Depends(reject_unknown_query)],
     )
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
     _publish_configured_limits(app, settings)
 
-    from api.routers import accounts, cypher, deals, docs, health, ingest, pages, people
+    from api.routers import accounts, cypher, deals, docs, health, ingest, pages, people, reps
 
     app.include_router(docs.router)
     app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     app.include_router(health.router)
     app.include_router(pages.router)
-    for module in (accounts, deals, people, ingest, cypher):
+    for module in (accounts, deals, people, reps, ingest, cypher):
         app.include_router(module.router, prefix=API_PREFIX)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
 from api.errors import ApiProblem
@@ -89,25 +90,46 @@ def publish_page_size(openapi: dict[str, Any], max_page_size: int) -> dict[str, 
     return openapi
 
 
-def reject_unknown_query(request: Request) -> None:
-    """A dependency for routes whose every query parameter is declared: an unknown one (a misspelt
-    filter) is a 422, not silently ignored. Only the parameter's name is quoted, never its value."""
-    route = request.scope.get("route")
+def _known_query_params(route: object) -> frozenset[str]:
+    """The names of the query parameters a route declares, its dependencies' included."""
+    cached = _KNOWN.get(id(route))
+    if cached is not None and cached[0] is route:
+        return cached[1]
+    names: set[str] = set()
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
-    known: set[str] = set()
-    pending = [dependant]
+    pending = [dependant] if dependant is not None else []
     while pending:
         current = pending.pop()
-        known.update(param.alias for param in current.query_params)
+        names.update(param.alias for param in current.query_params)
         pending.extend(current.dependencies)
-    unknown = sorted(name for name in request.query_params if name not in known)
+    known = frozenset(names)
+    _KNOWN[id(route)] = (route, known)
+    return known
+
+
+#: Each route's declared query parameters, worked out at its first request (routes are not hashable:
+#: keyed by identity, the route kept alongside so that its id cannot be reused).
+_KNOWN: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def reject_unknown_query(request: Request) -> None:
+    """An app-wide dependency (see api/app.py): a query parameter the route does not declare (a
+    misspelt filter) is a 422 naming it, never silently ignored. Only names are quoted, never values."""
+    route = request.scope.get("route")
+    if getattr(route, "dependant", None) is None:
+        return
+    known = _known_query_params(route)
+    unknown = sorted({name for name in request.query_params if name not in known})
     if unknown:
-        shown = ", ".join(repr(name[:40]) for name in unknown[:5])
-        raise ApiProblem(
-            422,
-            "validation",
-            "Invalid request",
-            f"query: unknown query parameter(s) {shown}; known: {', '.join(sorted(known))}",
+        hint = f"; this endpoint takes {', '.join(sorted(known))}" if known else "; this endpoint takes none"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name[:40]),
+                    "msg": "unknown query parameter" + hint,
+                    "input": None,
+                }
+                for name in unknown[:5]
+            ]
         )

@@ -18,10 +18,10 @@ from graph.analyses import (
     DealAnalysis,
     Engagement,
     Gap,
+    Hop,
     KeyPerson,
     PersonEngagement,
     RelationshipLead,
-    WarmPath,
 )
 from graph.analyses.portfolio import AccountSummary, DealResult
 from graph.model import (
@@ -393,6 +393,33 @@ class CrossSellPublic(BaseModel):
     relationship_leads: list[RelationshipLead] = []
 
 
+class HopEndKind(StrEnum):
+    PERSON = "person"
+    REP = "rep"
+
+
+class HopPublic(Hop):
+    """One step of a warm path with both ends named: who they are, not only their ids. A rep's
+    `title` is their team (reps have no job title in the graph)."""
+
+    source_kind: HopEndKind
+    source_name: str
+    source_title: str | None = None
+    target_kind: HopEndKind
+    target_name: str
+    target_title: str | None = None
+
+
+class WarmPathPublic(BaseModel):
+    """A chain of introductions from one of our reps to the target person; cheaper is warmer."""
+
+    target_id: str
+    #: Node ids from the rep (first) to the target (last).
+    nodes: list[str]
+    hops: list[HopPublic]
+    cost: float
+
+
 class WarmPathsPublic(BaseModel):
     """The cheapest introduction chains from our reps to one person; cheaper is warmer."""
 
@@ -412,6 +439,12 @@ class WarmPathsPublic(BaseModel):
                             "kind": "touch",
                             "reason": "3 meetings",
                             "strength": 0.8,
+                            "source_kind": "rep",
+                            "source_name": "Sam Seller",
+                            "source_title": "Enterprise East",
+                            "target_kind": "person",
+                            "target_name": "Lee Park",
+                            "target_title": "IT Director",
                         },
                         {
                             "source": "p-3",
@@ -419,6 +452,12 @@ class WarmPathsPublic(BaseModel):
                             "kind": "reports_to",
                             "reason": "reports to",
                             "strength": 0.6,
+                            "source_kind": "person",
+                            "source_name": "Lee Park",
+                            "source_title": "IT Director",
+                            "target_kind": "person",
+                            "target_name": "Dana Lee",
+                            "target_title": "CFO",
                         },
                     ],
                     "cost": 2.92,
@@ -431,7 +470,7 @@ class WarmPathsPublic(BaseModel):
     person_id: str
     account_id: str
     as_of: date
-    data: list[WarmPath]
+    data: list[WarmPathPublic]
     count: int
 
 

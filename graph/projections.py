@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.engagement import engagement_state
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.model import (
     INBOUND_BEHAVIOUR,
@@ -154,7 +155,8 @@ class AccountProjection:
         stats = self.stats.get(person_id)
         if stats is None or stats.last is None:
             return False
-        return (self.as_of - stats.last).days <= self.config.engaged_days
+        state = engagement_state(stats.last, as_of=self.as_of, engaged_days=self.config.engaged_days)
+        return state == "engaged"
 
     def touched(self, person_id: str) -> bool:
         """True when the person was ever touched up to as_of."""

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.engagement import engagement_state
 from graph.analyses.messages import role_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
@@ -398,11 +399,7 @@ def _touch_strengths(
 
 
 def _engagement_of(last_touch: date | None, as_of: date, config: AnalysisConfig) -> Engagement:
-    if last_touch is None:
-        return Engagement.NEVER
-    if (as_of - last_touch).days <= config.engaged_days:
-        return Engagement.ENGAGED
-    return Engagement.COOLING
+    return Engagement(engagement_state(last_touch, as_of=as_of, engaged_days=config.engaged_days))
 
 
 def _last_touches(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> dict[str, date]:

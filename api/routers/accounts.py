@@ -4,13 +4,16 @@ cross-sell) and graph."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
+from api.graph_export import MEDIA_TYPES, GraphFormat
+from api.graph_export import export as export_graph
+from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit, reject_unknown_query
 from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
 from api.schemas import (
@@ -33,6 +36,7 @@ from api.schemas import (
     OwnedProductPublic,
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
+from graph.analyses.engagement import engagement_state
 from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
@@ -54,10 +58,11 @@ def sort_and_direction(sort: str) -> tuple[str, bool]:
     "",
     response_model=AccountsPublic,
     summary="List every account, sorted and filtered on the server by its kept analysis",
-    responses=problem_responses(401, 403, 422, 503),
+    responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
     dependencies=[Depends(reject_unknown_query)],
 )
 def list_accounts(
+    request: Request,
     store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
@@ -95,7 +100,8 @@ def list_accounts(
     ] = "name",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: PageLimit = 50,
-) -> AccountsPublic:
+    format_: ListFormatQuery = None,
+) -> AccountsPublic | Response:
     """Every account, filtered and sorted across the whole book on the server, one page; each carries
     its kept figures from the latest refresh and how fresh they are. Filters on figures leave out
     accounts never refreshed. `count` is the total number that matched."""
@@ -120,15 +126,13 @@ def list_accounts(
         descending=descending,
     )
     page = store.list_account_results(query, offset=offset, limit=limit)
-    return AccountsPublic(
-        data=[
-            AccountListItemPublic.model_validate({**item.company.model_dump(), "result": item.result})
-            for item in page.data
-        ],
-        count=page.count,
-        offset=page.offset,
-        limit=page.limit,
-    )
+    items = [
+        AccountListItemPublic.model_validate({**item.company.model_dump(), "result": item.result})
+        for item in page.data
+    ]
+    if wants_csv(request, format_):
+        return csv_response(items, AccountListItemPublic, "accounts.csv")
+    return AccountsPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
 
 
 def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
@@ -268,14 +272,34 @@ async def cross_sell(
     "/{account_id}/graph",
     response_model=AccountGraphPublic,
     summary="The account's people and our reps as nodes and edges, for other front ends",
-    responses=_READ_ERRORS,
+    responses={
+        **_READ_ERRORS,
+        200: {
+            "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+            "description": "The graph as JSON, or as GraphML or GEXF with `format`.",
+        },
+    },
 )
 async def account_graph(
-    account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
-) -> AccountGraphPublic:
+    account_id: AccountId,
+    runtime: RuntimeDep,
+    _key: ReadKey,
+    as_of: AsOfQuery = None,
+    format_: Annotated[
+        GraphFormat,
+        Query(alias="format", description="json, graphml (yEd, Cytoscape) or gexf (Gephi)."),
+    ] = "json",
+) -> AccountGraphPublic | Response:
     day = as_of_or_today(as_of)
     account, analysis = await analysis_of(runtime, account_id, day)
-    return build_graph(account, analysis, engaged_days=runtime.config.engaged_days)
+    graph = build_graph(account, analysis, engaged_days=runtime.config.engaged_days)
+    if format_ == "json":
+        return graph
+    return Response(
+        content=export_graph(graph, format_),
+        media_type=MEDIA_TYPES[format_],
+        headers={"Content-Disposition": f'attachment; filename="account-graph.{format_}"'},
+    )
 
 
 def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_days: int) -> AccountGraphPublic:
@@ -301,18 +325,11 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
         for pid in person_ids:
             if pid not in last_touch or day > last_touch[pid]:
                 last_touch[pid] = day
-    engaged_since = as_of - timedelta(days=engaged_days)
     people_ids = {p.id for p in account.people}
     nodes: list[GraphNode] = []
     for person in account.people:
         last = last_touch.get(person.id)
-        engagement = (
-            EngagementClass.NEVER
-            if last is None
-            else EngagementClass.ENGAGED
-            if last >= engaged_since
-            else EngagementClass.COOLING
-        )
+        engagement = EngagementClass(engagement_state(last, as_of=as_of, engaged_days=engaged_days))
         kp = key.get(person.id)
         nodes.append(
             GraphNode(

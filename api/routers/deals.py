@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
+from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit, reject_unknown_query
 from api.routers._analysis import AsOfQuery, as_of_or_today, deal_analysis_sync, run_limited
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
@@ -29,10 +30,11 @@ _DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
     "",
     response_model=DealListPublic,
     summary="List every deal, filtered and sorted on the server, with its kept gaps and coverage",
-    responses=problem_responses(401, 403, 422, 503),
+    responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
     dependencies=[Depends(reject_unknown_query)],
 )
 def list_deals(
+    request: Request,
     store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
@@ -55,7 +57,8 @@ def list_deals(
     ] = "name",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: PageLimit = 50,
-) -> DealListPublic:
+    format_: ListFormatQuery = None,
+) -> DealListPublic | Response:
     """Every deal, one page; open deals carry their kept result from the latest refresh (gaps with
     kind, role, person, severity and next step; coverage; completeness) and how fresh it is."""
     check_limit(limit, runtime.settings.max_page_size)
@@ -73,23 +76,21 @@ def list_deals(
         descending=sort.startswith("-"),
     )
     page = store.list_deal_results(query, offset=offset, limit=limit)
-    return DealListPublic(
-        data=[
-            DealListItemPublic.model_validate(
-                {
-                    **item.deal.model_dump(),
-                    "result": item.result,
-                    "as_of": item.as_of,
-                    "computed_at": item.computed_at,
-                    "stale": item.stale,
-                }
-            )
-            for item in page.data
-        ],
-        count=page.count,
-        offset=page.offset,
-        limit=page.limit,
-    )
+    items = [
+        DealListItemPublic.model_validate(
+            {
+                **item.deal.model_dump(),
+                "result": item.result,
+                "as_of": item.as_of,
+                "computed_at": item.computed_at,
+                "stale": item.stale,
+            }
+        )
+        for item in page.data
+    ]
+    if wants_csv(request, format_):
+        return csv_response(items, DealListItemPublic, "deals.csv")
+    return DealListPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
 
 
 async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:

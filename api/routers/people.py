@@ -8,11 +8,12 @@ import logging
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ConfigDict
 
 from api.deps import AdminKey, ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
+from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit
 from api.routers._analysis import (
     AsOfQuery,
@@ -25,16 +26,21 @@ from api.schemas import (
     AccountPublic,
     CommitteeSeat,
     ErasurePublic,
+    HopEndKind,
+    HopPublic,
     KnowsTie,
     PersonDetailPublic,
     PersonRef,
     TouchPublic,
+    WarmPathPublic,
     WarmPathsPublic,
 )
 from api.shared_file import deployment_secret
-from graph.analyses import warm_paths
+from graph.analyses import WarmPath, warm_paths
+from graph.analyses.directory import PEOPLE_SORTS, PeopleFilter
+from graph.analyses.engagement import EngagementState
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import AccountGraph, Page, Person
+from graph.model import FROM_STORE, AccountGraph, BuyingRole, Function, Page, Person, Seniority
 from ingest.titles import classify_title
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -56,40 +62,137 @@ PersonId = Annotated[str, Path(min_length=1, max_length=256, description="The pe
 _READ_ERRORS = problem_responses(401, 403, 404, 408, 422, 503)
 
 
-class PeoplePublic(Page[Person]):
-    """One page of people; `count` is the total that matched."""
+class PersonListItemPublic(Person):
+    """A person with what the people list filters on: buying roles on any deal's committee, the last
+    touch and engagement state on `as_of`, and the best kept key-person rank with its influence."""
 
+    roles: list[BuyingRole] = []
+    last_touch: date | None = None
+    engagement: EngagementState = "never"
+    rank: int | None = None
+    influence: float | None = None
+
+
+class PeoplePublic(Page[PersonListItemPublic]):
+    """One page of people; `count` is the total that matched; engagement is judged on `as_of`."""
+
+    as_of: date
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
-                    "data": [{"id": "p-17", "name": "Dana Lee", "title": "CFO", "company_id": "acme"}],
+                    "data": [
+                        {
+                            "id": "p-17",
+                            "name": "Dana Lee",
+                            "title": "CFO",
+                            "company_id": "acme",
+                            "seniority": "c_level",
+                            "function": "finance",
+                            "roles": ["economic_buyer"],
+                            "last_touch": "2026-06-12",
+                            "engagement": "engaged",
+                            "rank": 1,
+                            "influence": 0.82,
+                        }
+                    ],
                     "count": 1,
                     "offset": 0,
                     "limit": 50,
+                    "as_of": "2026-06-30",
                 }
             ]
         }
     )
 
 
+_PEOPLE_SORT_PATTERN = "^-?(" + "|".join(PEOPLE_SORTS) + ")$"
+
+
 @router.get(
-    "", response_model=PeoplePublic, summary="List people", responses=problem_responses(401, 403, 422, 503)
+    "",
+    response_model=PeoplePublic,
+    summary="List people across every account, filtered and paged on the server",
+    responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
 )
 def list_people(
+    request: Request,
     store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
-    search: Annotated[str | None, Query(max_length=200, description="Matches name, e-mail or title.")] = None,
-    account_id: Annotated[
-        str | None, Query(max_length=256, description="Only people of this account.")
+    search: Annotated[
+        str | None,
+        Query(max_length=200, description="Matches name, e-mail, title or id, ignoring case and accents."),
     ] = None,
+    account_id: Annotated[
+        str | None, Query(max_length=256, description="Only people who work or worked at this account.")
+    ] = None,
+    role: Annotated[
+        list[BuyingRole] | None,
+        Query(
+            max_length=20,
+            description="Holds this buying role on some deal's committee (repeat for any of several).",
+        ),
+    ] = None,
+    seniority: Annotated[
+        list[Seniority] | None,
+        Query(max_length=20, description="This seniority (repeatable); a person without one is `unknown`."),
+    ] = None,
+    function: Annotated[
+        list[Function] | None, Query(max_length=20, description="This function (repeatable).")
+    ] = None,
+    engagement: Annotated[
+        list[EngagementState] | None,
+        Query(
+            max_length=3,
+            description="engaged (touched within the engaged window before as_of), cooling (touched "
+            "before it) or never (repeatable).",
+        ),
+    ] = None,
+    max_rank: Annotated[
+        int | None,
+        Query(
+            ge=1, le=100_000, description="Only key people ranked this high or higher by the latest refresh."
+        ),
+    ] = None,
+    as_of: AsOfQuery = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=_PEOPLE_SORT_PATTERN,
+            description=f"One of {', '.join(PEOPLE_SORTS)}; a leading '-' sorts descending. People "
+            "without the figure come last.",
+        ),
+    ] = "name",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: PageLimit = 50,
-) -> PeoplePublic:
+    format_: ListFormatQuery = None,
+) -> PeoplePublic | Response:
     check_limit(limit, runtime.settings.max_page_size)
-    page = store.list_people(search=search or None, company_id=account_id or None, offset=offset, limit=limit)
-    return PeoplePublic(data=page.data, count=page.count, offset=page.offset, limit=page.limit)
+    day = as_of_or_today(as_of)
+    query = PeopleFilter(
+        roles=role or [],
+        seniorities=seniority or [],
+        functions=function or [],
+        engagement=engagement or [],
+        max_rank=max_rank,
+        account_id=account_id or None,
+        search=search or None,
+        as_of=day,
+        engaged_days=runtime.config.engaged_days,
+        sort=sort.removeprefix("-"),
+        descending=sort.startswith("-"),
+    )
+    page = store.list_people_filtered(query, offset=offset, limit=limit)
+    items = [
+        PersonListItemPublic.model_validate(
+            {**item.person.model_dump(), **item.model_dump(exclude={"person"})}, context=FROM_STORE
+        )
+        for item in page.data
+    ]
+    if wants_csv(request, format_):
+        return csv_response(items, PersonListItemPublic, "people.csv")
+    return PeoplePublic(data=items, count=page.count, offset=page.offset, limit=page.limit, as_of=day)
 
 
 def _person_detail(person: Person, account: AccountGraph | None, as_of: date) -> PersonDetailPublic:
@@ -220,9 +323,43 @@ async def get_warm_paths(
         )
 
     paths = await run_limited(runtime, compute, what="warm-path search")
-    return WarmPathsPublic(
-        person_id=person_id, account_id=account_id, as_of=day, data=paths, count=len(paths)
+    account = await run_limited(
+        runtime, lambda: account_graph_cached(runtime, account_id), what="account read"
     )
+    named = [named_path(account, path) for path in paths]
+    return WarmPathsPublic(
+        person_id=person_id, account_id=account_id, as_of=day, data=named, count=len(named)
+    )
+
+
+def named_path(account: AccountGraph, path: WarmPath) -> WarmPathPublic:
+    """A warm path whose hops name both ends (name and title of a person; name and team of a rep)."""
+    people = {p.id: p for p in account.people}
+    reps = {r.id: r for r in account.reps}
+
+    def end(node_id: str) -> tuple[HopEndKind, str, str | None]:
+        if node_id in people:
+            return HopEndKind.PERSON, people[node_id].name, people[node_id].title
+        if node_id in reps:
+            return HopEndKind.REP, reps[node_id].name, reps[node_id].team
+        return HopEndKind.PERSON, node_id, None  # not in the account's records: its id stands in
+
+    hops = []
+    for hop in path.hops:
+        source_kind, source_name, source_title = end(hop.source)
+        target_kind, target_name, target_title = end(hop.target)
+        hops.append(
+            HopPublic(
+                **hop.model_dump(),
+                source_kind=source_kind,
+                source_name=source_name,
+                source_title=source_title,
+                target_kind=target_kind,
+                target_name=target_name,
+                target_title=target_title,
+            )
+        )
+    return WarmPathPublic(target_id=path.target_id, nodes=path.nodes, hops=hops, cost=path.cost)
 
 
 @router.delete(

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Literal
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement
@@ -34,7 +35,36 @@ from graph.model import (
     seniority_rank,
 )
 
-__all__ = ["engagement", "lead_points"]
+__all__ = [
+    "ENGAGEMENT_STATES",
+    "EngagementState", "engaged_since", "engagement", "engagement_state", "lead_points"]
+
+#: A person's engagement on a day: touched within engaged_days before it, touched before that, never.
+EngagementState = Literal["engaged", "cooling", "never"]
+ENGAGEMENT_STATES: tuple[EngagementState, ...] = ("engaged", "cooling", "never")
+
+
+def engaged_since(as_of: date, engaged_days: int) -> date:
+    """The first day whose touch still makes a person engaged on `as_of` (the rule's one home; the
+    people list's Cypher, cypher/list_people_filtered.cypher, receives this day as a parameter).
+
+    >>> engaged_since(date(2025, 4, 1), 90)
+    datetime.date(2025, 1, 1)
+    """
+    return as_of - timedelta(days=engaged_days)
+
+
+def engagement_state(last_touch: date | None, *, as_of: date, engaged_days: int) -> EngagementState:
+    """engaged (last touch within engaged_days before as_of), cooling (touched before that) or never.
+
+    >>> engagement_state(date(2025, 3, 1), as_of=date(2025, 4, 1), engaged_days=90)
+    'engaged'
+    >>> engagement_state(None, as_of=date(2025, 4, 1), engaged_days=90)
+    'never'
+    """
+    if last_touch is None:
+        return "never"
+    return "engaged" if last_touch >= engaged_since(as_of, engaged_days) else "cooling"
 
 _DEFAULT_DEMO_MINUTES = 30.0
 #: (first day, last day, touches, inbound touches, last inbound day) of one person.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.analyses.directory import PeopleFilter, PersonListing, RepAccount, RepListing
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
     DEAL_SORTS,
@@ -40,6 +41,7 @@ from graph.model import (
     Page,
     Person,
     Record,
+    Rep,
 )
 
 #: The largest page a listing returns, whatever the caller asks for.
@@ -368,6 +370,38 @@ class GraphStore(ABC):
     @abstractmethod
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         """Every deal filtered and sorted on the store by its fields and kept result, one page."""
+
+    # --- who is who across the book (issue 22: the read API) ----------------------------------
+
+    @abstractmethod
+    def list_people_filtered(
+        self, query: PeopleFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[PersonListing]:
+        """People across every account filtered by buying role, seniority, function, engagement state
+        on `query.as_of`, best kept key-person rank, account and search (graph/analyses/directory.py),
+        sorted on the store, one page."""
+
+    @abstractmethod
+    def list_reps(
+        self,
+        *,
+        search: str | None = None,
+        team: str | None = None,
+        kind: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[RepListing]:
+        """Our reps ordered by name then id, each with how many accounts they work on; `search`
+        matches name, e-mail or id (graph/search.py)."""
+
+    @abstractmethod
+    def get_rep(self, rep_id: str) -> Rep:
+        """One rep; raises NotFoundError."""
+
+    @abstractmethod
+    def rep_accounts(self, rep_id: str, *, offset: int = 0, limit: int = 50) -> Page[RepAccount]:
+        """The accounts a rep works on (deals they own, people they touched), by account name then id;
+        raises NotFoundError for an unknown rep."""
 
     def ping(self) -> bool:
         """True when the store answers; used by /health."""

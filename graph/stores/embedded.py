@@ -22,14 +22,23 @@ import os
 import tempfile
 import threading
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.directory import (
+    PeopleFilter,
+    PersonListing,
+    RepAccount,
+    RepListing,
+    check_people_filter,
+)
+from graph.analyses.engagement import EngagementState, engagement_state
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -38,6 +47,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    PersonResult,
     sort_key,
     summary_of,
 )
@@ -50,6 +60,7 @@ from graph.model import (
     RELATIONSHIP_TYPES,
     AccountGraph,
     Alias,
+    BuyingRole,
     CommitteeRole,
     Company,
     Counts,
@@ -422,6 +433,9 @@ class EmbeddedStore(GraphStore):
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
         self._touch_tables: dict[str, TouchTable] = {}
+        #: Indexes of the people and rep lists (each person's touch days; each rep's touches), built at
+        #: first need and dropped at every write.
+        self._directory: dict[str, Any] = {}
         self._rels_by_first: dict[str, dict[str, set[Key]]] = {kind: defaultdict(set) for kind in _REL_KEYS}
         for kind, index in self._rels_by_first.items():
             for key in self._tables[kind]:
@@ -452,6 +466,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
+            self._directory.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -542,6 +557,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_tables.clear()
+            self._directory.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
@@ -1228,3 +1244,198 @@ class EmbeddedStore(GraphStore):
             rows.sort(key=lambda row: (row["name"], row["id"]))
             data = [self._model("people", row["id"], Person) for row in rows[offset : offset + limit]]
         return Page[Person](data=data, count=len(rows), offset=offset, limit=limit)
+
+    # --- who is who across the book -------------------------------------------------------
+
+    def list_people_filtered(
+        self, query: PeopleFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[PersonListing]:
+        check_page(offset, limit)
+        check_people_filter(query)
+        needle = fold(query.search) if query.search else None
+        roles = {r.value for r in query.roles}
+        seniorities = {s.value for s in query.seniorities}
+        functions = {f.value for f in query.functions}
+        states = set(query.engagement)
+        with self._mutex:
+            self._read()
+            self._load_results()
+            people = self._tables["people"]
+            best: dict[str, PersonResult] = {}
+            for result in self._results.values():
+                for held in result.key_people:
+                    if held.person_id not in best or held.rank < best[held.person_id].rank:
+                        best[held.person_id] = held
+            roles_of: dict[str, set[str]] = defaultdict(set)
+            for _deal_id, person_id, role, _source in self._tables["committee"]:
+                roles_of[person_id].add(role)
+            candidates = (
+                [people[pid] for pid in self._people_by_company.get(query.account_id, ()) if pid in people]
+                if query.account_id is not None
+                else list(people.values())
+            )
+            #: (row, roles, last touch, state, kept rank and score) of each match.
+            found: list[tuple[Row, set[str], date | None, EngagementState, PersonResult | None]] = []
+            # The last touch costs a pass over the person's touches: only worked out before paging
+            # when a filter or the sort needs it, else for the page's people alone.
+            needs_last = bool(states) or query.sort == "last_touch"
+
+            touch_days = self._person_touch_days()
+
+            def last_touch(pid: str) -> date | None:
+                days = touch_days.get(pid, [])
+                before = bisect_right(days, query.as_of)
+                return days[before - 1] if before else None
+
+            for row in candidates:
+                pid = row["id"]
+                if seniorities and (row.get("seniority") or "unknown") not in seniorities:
+                    continue
+                if functions and row.get("function") not in functions:
+                    continue
+                if roles and not roles_of.get(pid, set()) & roles:
+                    continue
+                kept = best.get(pid)
+                if query.max_rank is not None and (kept is None or kept.rank > query.max_rank):
+                    continue
+                if needle and not matches(needle, row["name"], row.get("email"), row.get("title"), pid):
+                    continue
+                last = last_touch(pid) if needs_last else None
+                state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                if states and state not in states:
+                    continue
+                found.append((row, roles_of.get(pid, set()), last, state, kept))
+
+            def figure(last: date | None, kept: PersonResult | None) -> float | None:
+                if query.sort == "rank":
+                    return kept.rank if kept else None
+                if query.sort == "last_touch":
+                    return last.toordinal() if last else None
+                return None
+
+            found.sort(
+                key=lambda item: (
+                    *sort_key(figure(item[2], item[4]), query.descending),
+                    item[0]["name"],
+                    item[0]["id"],
+                )
+            )
+            data = []
+            for row, held_roles, last, state, kept in found[offset : offset + limit]:
+                if not needs_last:
+                    last = last_touch(row["id"])
+                    state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                data.append(
+                    PersonListing(
+                        person=self._model("people", row["id"], Person),
+                        roles=sorted(BuyingRole(r) for r in held_roles),
+                        last_touch=last,
+                        engagement=state,
+                        rank=kept.rank if kept else None,
+                        influence=kept.score if kept else None,
+                    )
+                )
+        return Page[PersonListing](data=data, count=len(found), offset=offset, limit=limit)
+
+    def _person_touch_days(self) -> dict[str, list[date]]:
+        """{person id: the days of their touches, sorted}, kept until the next write."""
+        cached: dict[str, list[date]] | None = self._directory.get("touch_days")
+        if cached is None:
+            days: dict[str, list[date]] = defaultdict(list)
+            for row in self._tables["touches"].values():
+                day = date.fromisoformat(row["at"][:10])
+                for pid in row["person_ids"]:
+                    days[pid].append(day)
+            for values in days.values():
+                values.sort()
+            cached = self._directory["touch_days"] = dict(days)
+        return cached
+
+    def _rep_touches(self) -> dict[str, list[tuple[date, set[str]]]]:
+        """{rep id: [(day, the current accounts of the people touched)]}, kept until the next write."""
+        cached: dict[str, list[tuple[date, set[str]]]] | None = self._directory.get("rep_touches")
+        if cached is None:
+            companies, people = self._tables["companies"], self._tables["people"]
+            by_rep: dict[str, list[tuple[date, set[str]]]] = defaultdict(list)
+            for row in self._tables["touches"].values():
+                rid = row.get("rep_id")
+                if not rid:
+                    continue
+                accounts: set[str] = {
+                    people[pid]["company_id"]
+                    for pid in row["person_ids"]
+                    if pid in people and people[pid].get("company_id") in companies
+                }
+                by_rep[rid].append((date.fromisoformat(row["at"][:10]), accounts))
+            cached = self._directory["rep_touches"] = dict(by_rep)
+        return cached
+
+    def _rep_work(self, rep_ids: Collection[str]) -> dict[str, dict[str, list[Any]]]:
+        """{rep id: {account id: [owned deals, touches, last touch day]}} for these reps."""
+        wanted = set(rep_ids)
+        work: dict[str, dict[str, list[Any]]] = {rid: {} for rid in wanted}
+        companies = self._tables["companies"]
+        for row in self._tables["deals"].values():
+            rid, cid = row.get("owner_rep_id"), row["company_id"]
+            if rid in wanted and cid in companies:
+                work[rid].setdefault(cid, [0, 0, None])[0] += 1
+        touches = self._rep_touches()
+        for rid in wanted:
+            for day, accounts in touches.get(rid, ()):
+                for cid in accounts:
+                    entry = work[rid].setdefault(cid, [0, 0, None])
+                    entry[1] += 1
+                    entry[2] = day if entry[2] is None or day > entry[2] else entry[2]
+        return work
+
+    def list_reps(
+        self,
+        *,
+        search: str | None = None,
+        team: str | None = None,
+        kind: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[RepListing]:
+        check_page(offset, limit)
+        needle = fold(search) if search else None
+        with self._mutex:
+            self._read()
+            rows = [
+                row
+                for row in self._tables["reps"].values()
+                if (team is None or row.get("team") == team)
+                and (kind is None or row.get("kind") == kind)
+                and (needle is None or matches(needle, row["name"], row.get("email"), row["id"]))
+            ]
+            rows.sort(key=lambda row: (row["name"], row["id"]))
+            page = rows[offset : offset + limit]
+            work = self._rep_work([row["id"] for row in page])
+            data = [
+                RepListing(rep=self._model("reps", row["id"], Rep), accounts=len(work[row["id"]]))
+                for row in page
+            ]
+        return Page[RepListing](data=data, count=len(rows), offset=offset, limit=limit)
+
+    def get_rep(self, rep_id: str) -> Rep:
+        return self._get("reps", "rep", rep_id, Rep)
+
+    def rep_accounts(self, rep_id: str, *, offset: int = 0, limit: int = 50) -> Page[RepAccount]:
+        check_page(offset, limit)
+        with self._mutex:
+            self._read()
+            if rep_id not in self._tables["reps"]:
+                raise NotFoundError("rep", rep_id)
+            work = self._rep_work([rep_id])[rep_id]
+            companies = self._tables["companies"]
+            ordered = sorted(work, key=lambda cid: (companies[cid]["name"], cid))
+            data = [
+                RepAccount(
+                    account=self._model("companies", cid, Company),
+                    owned_deals=work[cid][0],
+                    touches=work[cid][1],
+                    last_touch=work[cid][2],
+                )
+                for cid in ordered[offset : offset + limit]
+            ]
+        return Page[RepAccount](data=data, count=len(ordered), offset=offset, limit=limit)

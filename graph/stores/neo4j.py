@@ -15,7 +15,8 @@ import uuid
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from enum import Enum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +30,14 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
+from graph.analyses.directory import (
+    PeopleFilter,
+    PersonListing,
+    RepAccount,
+    RepListing,
+    check_people_filter,
+)
+from graph.analyses.engagement import engagement_state
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -1386,4 +1395,89 @@ class Neo4jStore(GraphStore):
             max_rows=max_rows,
             max_bytes=max_bytes,
             slots=self._console_slots,
+        )
+
+    # --- who is who across the book -------------------------------------------------------
+
+    def list_people_filtered(
+        self, query: PeopleFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[PersonListing]:
+        check_page(offset, limit)
+        check_people_filter(query)
+        row = self._read(
+            "list_people_filtered",
+            roles=[r.value for r in query.roles] or None,
+            seniorities=[s.value for s in query.seniorities] or None,
+            functions=[f.value for f in query.functions] or None,
+            engagement=list(query.engagement) or None,
+            max_rank=query.max_rank,
+            account_id=query.account_id,
+            search=fold(query.search) if query.search else None,
+            until=datetime.combine(query.as_of + timedelta(days=1), day_time.min),
+            engaged_from=datetime.combine(query.engaged_from, day_time.min),
+            sort=query.sort,
+            descending=query.descending,
+            offset=offset,
+            limit=limit,
+        )[0]
+        data = []
+        for item in row["data"]:
+            last = date.fromisoformat(item["last_touch"]) if item["last_touch"] else None
+            data.append(
+                PersonListing(
+                    person=_parse(Person, item["person"]),
+                    roles=item["roles"],
+                    last_touch=last,
+                    engagement=engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days),
+                    rank=item["rank"],
+                    influence=item["influence"],
+                )
+            )
+        return Page[PersonListing](data=data, count=row["count"], offset=offset, limit=limit)
+
+    def list_reps(
+        self,
+        *,
+        search: str | None = None,
+        team: str | None = None,
+        kind: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[RepListing]:
+        check_page(offset, limit)
+        row = self._read(
+            "list_reps",
+            search=fold(search) if search else None,
+            team=team,
+            kind=kind,
+            offset=offset,
+            limit=limit,
+        )[0]
+        return Page[RepListing](
+            data=[RepListing(rep=_parse(Rep, r["rep"]), accounts=r["accounts"]) for r in row["data"]],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
+        )
+
+    def get_rep(self, rep_id: str) -> Rep:
+        return _parse(Rep, self._one("get_rep", "rep", "rep", rep_id))
+
+    def rep_accounts(self, rep_id: str, *, offset: int = 0, limit: int = 50) -> Page[RepAccount]:
+        check_page(offset, limit)
+        self.get_rep(rep_id)  # NotFoundError for an unknown rep
+        row = self._read("rep_accounts", rep_id=rep_id, offset=offset, limit=limit)[0]
+        return Page[RepAccount](
+            data=[
+                RepAccount(
+                    account=_parse(Company, a["account"]),
+                    owned_deals=a["owned"],
+                    touches=a["touches"],
+                    last_touch=a["last"],
+                )
+                for a in row["data"]
+            ],
+            count=row["count"],
+            offset=offset,
+            limit=limit,
         )

@@ -59,6 +59,7 @@ def api_schema(
             account_id=account.id,
             deal_id=next(d.id for d in graph.deals if d.status is None or d.status.value == "open"),
             person_id=graph.people[0].id,
+            rep_id=runtime.store.list_reps(limit=1).data[0].rep.id,
         )
         yield schemathesis.openapi.from_asgi("/openapi.json", app)
 

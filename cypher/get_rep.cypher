@@ -1,0 +1,2 @@
+MATCH (r:Rep {id: $id})
+RETURN r {.*} AS rep
