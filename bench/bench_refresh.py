@@ -126,7 +126,7 @@ def synthetic_results(store: GraphStore, count: int) -> None:
                         Severity.LOW.value: 0,
                     },
                     engagement_score=rng.random() * 100,
-                    engagement_trend="flat",
+                    engagement_trend="steady",
                     at_risk=False,
                     buying_stage="awareness",
                     key_people=[],

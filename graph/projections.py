@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.engagement import engagement_state
+from graph.analyses.engagement import TREND_PRIOR_DAYS, TREND_RECENT_DAYS, engagement_state
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.model import (
     INBOUND_BEHAVIOUR,
@@ -116,6 +116,11 @@ class TouchStats:
     inbound: int = 0
     #: Touches within engaged_days before as_of.
     recent: int = 0
+    #: Touches in the trend windows: the last TREND_RECENT_DAYS, and the TREND_PRIOR_DAYS before.
+    last_30: int = 0
+    prior_90: int = 0
+    #: The last product-usage touch (the product-usage roll-up's active users).
+    last_usage: date | None = None
 
 
 @dataclass(slots=True)
@@ -332,12 +337,13 @@ def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) ->
     )
 
 
-def _person_stats(cols: _TouchColumns, *, engaged_since: date) -> dict[str, TouchStats]:
+def _person_stats(cols: _TouchColumns, *, engaged_since: date, as_of: date) -> dict[str, TouchStats]:
     """Every touched person's TouchStats, in the order of their first touch."""
     n = len(cols.persons)
     who = cols.who
     day = cols.day[cols.touch]
     inbound = (cols.replied | _kind_flags(INBOUND_BEHAVIOUR)[cols.kind])[cols.touch]
+    usage = _kind_flags((TouchKind.PRODUCT_USAGE,))[cols.kind][cols.touch]
     first = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first, who, day)
     last = np.zeros(n, dtype=np.int64)
@@ -345,12 +351,26 @@ def _person_stats(cols: _TouchColumns, *, engaged_since: date) -> dict[str, Touc
     # 0 is no day's ordinal (they start at 1): "never inbound".
     last_inbound = np.zeros(n, dtype=np.int64)
     np.maximum.at(last_inbound, who[inbound], day[inbound])
+    last_usage = np.zeros(n, dtype=np.int64)
+    np.maximum.at(last_usage, who[usage], day[usage])
+    recent_from = as_of.toordinal() - TREND_RECENT_DAYS
+    prior_from = recent_from - TREND_PRIOR_DAYS
+    in_recent = day > recent_from
+    in_prior = (day > prior_from) & ~in_recent
     dates = {d: date.fromordinal(d) for d in np.unique(day).tolist()}
     return {
         pid: TouchStats(
-            first=dates[f], last=dates[lt], count=c, last_inbound=dates.get(li), inbound=i, recent=r
+            first=dates[f],
+            last=dates[lt],
+            count=c,
+            last_inbound=dates.get(li),
+            inbound=i,
+            recent=r,
+            last_30=r30,
+            prior_90=p90,
+            last_usage=dates.get(lu),
         )
-        for pid, f, lt, c, li, i, r in zip(
+        for pid, f, lt, c, li, i, r, r30, p90, lu in zip(
             cols.persons,
             first.tolist(),
             last.tolist(),
@@ -358,6 +378,9 @@ def _person_stats(cols: _TouchColumns, *, engaged_since: date) -> dict[str, Touc
             last_inbound.tolist(),
             np.bincount(who[inbound], minlength=n).tolist(),
             np.bincount(who[day >= engaged_since.toordinal()], minlength=n).tolist(),
+            np.bincount(who[in_recent], minlength=n).tolist(),
+            np.bincount(who[in_prior], minlength=n).tolist(),
+            last_usage.tolist(),
             strict=True,
         )
     }
@@ -538,7 +561,7 @@ def project_account(
     rep_ids = list(reps)
     columns = _touch_columns(account.touches, as_of_end, rep_ids)
     touches = columns.touches
-    stats = _person_stats(columns, engaged_since=as_of - timedelta(days=cfg.engaged_days))
+    stats = _person_stats(columns, engaged_since=as_of - timedelta(days=cfg.engaged_days), as_of=as_of)
     rep_ties = _rep_ties(columns, rep_ids, current, as_of=as_of, config=cfg)
     co_count = _co_attendance(columns, current)
 

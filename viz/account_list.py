@@ -9,11 +9,11 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from graph.analyses.portfolio import TREND_MONTHS, account_coverage, monthly_touches, trend_of
+from graph.analyses.portfolio import TREND_MONTHS, account_coverage, monthly_touches
 from graph.analyses.results import AccountAnalysis, Severity
 from graph.model import AccountGraph
 
-__all__ = ["AccountRow", "MonthBar", "account_row", "monthly_touches", "trend_of", "TREND_MONTHS"]
+__all__ = ["AccountRow", "MonthBar", "account_row", "monthly_touches", "TREND_MONTHS"]
 
 #: The chart's size in pixels.
 CHART_WIDTH = 132
@@ -49,7 +49,7 @@ class AccountRow(BaseModel):
     days_since_last_touch: int | None
     touches_by_month: list[int]
     bars: list[MonthBar]
-    #: rising, falling, flat or none: the last three months against the three before.
+    #: rising, steady, falling or none: the last 30 days against the 90 before (the engagement trend).
     trend: str
     trend_text: str
 
@@ -80,7 +80,7 @@ def account_row(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -
     gaps = [g for d in deals for g in d.gaps]
     series = monthly_touches(account, as_of)
     counts = [n for _, n in series]
-    trend, trend_text = trend_of(counts)
+    trend, trend_text = analysis.engagement.trend.value, analysis.engagement.trend_reason
     company = account.company
     return AccountRow(
         id=company.id,

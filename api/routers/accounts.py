@@ -78,7 +78,8 @@ def list_accounts(
         GapKind | None, Query(description="Accounts with an open-deal gap of this kind.")
     ] = None,
     trend: Annotated[
-        Literal["rising", "falling", "flat", "none"] | None, Query(description="Engagement trend.")
+        Literal["rising", "steady", "falling", "none"] | None,
+        Query(description="Engagement trend: the last 30 days against the 90 before."),
     ] = None,
     at_risk: Annotated[bool | None, Query(description="Only accounts at risk (true) or not (false).")] = None,
     buying_stage: Annotated[BuyingStage | None, Query(description="Buying stage.")] = None,

@@ -240,6 +240,19 @@ class CrossSellWeights(_Strict):
     top_n: int = Field(5, ge=1)
 
 
+class AccountClassConfig(_Strict):
+    """Thresholds of the account classes (graph/analyses/account_class.py)."""
+
+    large_employees: int = Field(500, ge=1)
+    large_people: int = Field(30, ge=1)
+    engaged_people: int = Field(3, ge=1)
+    few_products: int = Field(3, ge=0)
+    #: Won deals worth at least this much, in the base currency, make a customer a cash cow.
+    cash_cow_value: float = Field(50_000, ge=0)
+    #: Active users in 30 days over seats from which usage signals an upgrade.
+    upgrade_share: float = Field(0.8, gt=0)
+
+
 class AnalysisConfig(_Strict):
     """All analysis settings. The defaults are what docs/analyses.md documents."""
 
@@ -250,6 +263,7 @@ class AnalysisConfig(_Strict):
     strength: StrengthConfig = StrengthConfig()
     lead_score: LeadScoreWeights = LeadScoreWeights()
     cross_sell: CrossSellWeights = CrossSellWeights()
+    account_class: AccountClassConfig = AccountClassConfig()
     #: A person is engaged when a touch with them falls within this many days before as_of.
     engaged_days: int = Field(90, ge=1)
     #: Touches older than this do not make a person reachable.

@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Literal
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.results import BuyingStage, Engagement, PersonEngagement
+from graph.analyses.results import BuyingStage, Engagement, PersonEngagement, Trend
 from graph.model import (
     INBOUND_BEHAVIOUR,
     CompanyStatus,
@@ -37,11 +37,56 @@ from graph.model import (
 
 __all__ = [
     "ENGAGEMENT_STATES",
-    "EngagementState", "engaged_since", "engagement", "engagement_state", "lead_points"]
+    "EngagementState",
+    "TREND_PRIOR_DAYS",
+    "TREND_RECENT_DAYS",
+    "engaged_since",
+    "engagement",
+    "engagement_state",
+    "engagement_trend",
+    "lead_points",
+    "trend_words",
+]
 
 #: A person's engagement on a day: touched within engaged_days before it, touched before that, never.
 EngagementState = Literal["engaged", "cooling", "never"]
 ENGAGEMENT_STATES: tuple[EngagementState, ...] = ("engaged", "cooling", "never")
+
+
+#: The engagement trend compares touches in the last TREND_RECENT_DAYS with the TREND_PRIOR_DAYS before.
+TREND_RECENT_DAYS = 30
+TREND_PRIOR_DAYS = 90
+#: Rising when the recent daily rate is at least this many times the prior one (falling: at most 1/it).
+TREND_FACTOR = 1.5
+
+
+def engagement_trend(recent: int, prior: int) -> Trend:
+    """rising, steady or falling: touches in the last 30 days against the 90 before, as daily rates
+    (a rate 1.5x the prior one rises, 1/1.5x falls; a single touch either way is steady); none
+    without a touch in the 120 days.
+
+    >>> engagement_trend(6, 6), engagement_trend(3, 9), engagement_trend(0, 9), engagement_trend(0, 0)
+    (<Trend.RISING: 'rising'>, <Trend.STEADY: 'steady'>, <Trend.FALLING: 'falling'>, <Trend.NONE: 'none'>)
+    """
+    if recent == 0 and prior == 0:
+        return Trend.NONE
+    recent_rate = recent / TREND_RECENT_DAYS
+    prior_rate = prior / TREND_PRIOR_DAYS
+    if abs(recent - prior * TREND_RECENT_DAYS / TREND_PRIOR_DAYS) < 1:
+        return Trend.STEADY
+    if recent_rate >= prior_rate * TREND_FACTOR:
+        return Trend.RISING
+    if recent_rate * TREND_FACTOR <= prior_rate:
+        return Trend.FALLING
+    return Trend.STEADY
+
+
+def trend_words(recent: int, prior: int) -> str:
+    """The trend in words: '12 touches in the last 30 days, against 9 in the 90 before'."""
+    return (
+        f"{recent} touch{'es' if recent != 1 else ''} in the last {TREND_RECENT_DAYS} days, against {prior} "
+        f"in the {TREND_PRIOR_DAYS} before"
+    )
 
 
 def engaged_since(as_of: date, engaged_days: int) -> date:
@@ -65,6 +110,7 @@ def engagement_state(last_touch: date | None, *, as_of: date, engaged_days: int)
     if last_touch is None:
         return "never"
     return "engaged" if last_touch >= engaged_since(as_of, engaged_days) else "cooling"
+
 
 _DEFAULT_DEMO_MINUTES = 30.0
 #: (first day, last day, touches, inbound touches, last inbound day) of one person.

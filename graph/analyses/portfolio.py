@@ -18,11 +18,13 @@ the account list page and the API read them from here or from the kept results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity
+from graph.analyses.config import DEFAULT_CONFIG
+from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity, Trend
 from graph.model import AccountGraph, BuyingRole, Company, Deal
 
 __all__ = [
@@ -45,13 +47,12 @@ __all__ = [
     "account_result",
     "deal_completeness",
     "monthly_touches",
-    "trend_of",
 ]
 
 #: How many months the engagement trend (and the account list's chart) covers.
 TREND_MONTHS = 12
-#: The engagement trends: the last three months of touches against the three before.
-TRENDS = ("rising", "falling", "flat", "none")
+#: The engagement trends (graph/analyses/engagement.py: the last 30 days against the 90 before).
+TRENDS = tuple(t.value for t in Trend)
 
 
 class KeptGap(BaseModel):
@@ -209,14 +210,35 @@ def account_coverage(deals: list[DealAnalysis]) -> float | None:
     return sum(w * d.coverage.score for w, d in zip(weights, deals, strict=True)) / sum(weights)
 
 
-def deal_completeness(deal: DealAnalysis) -> float:
-    """Share of the deal's required roles that somebody holds (a missing_role gap is a role nobody
-    holds); 1.0 when the template requires nothing."""
-    required = set(deal.required_roles)
+def deal_completeness(deal: DealAnalysis, role_values: Mapping[BuyingRole, float] | None = None) -> float:
+    """The weighted share of the deal's required roles held and engaged (as Salesforce's
+    buying-committee completeness, with engagement): a role held by a member engaged lately counts
+    fully, held by nobody engaged half, not held not at all; each role weighs its role value
+    (`AnalysisConfig.role_values`, so a missing economic buyer costs more than a missing legal
+    reviewer). 1.0 when the template requires nothing.
+
+    >>> from graph.analyses.results import Coverage
+    >>> d = DealAnalysis(deal_id="d", template="mid", required_roles=["champion", "economic_buyer"],
+    ...     committee={"a": ["champion"], "b": ["economic_buyer"]}, engaged=["a"], gaps=[],
+    ...     coverage=Coverage(score=0, reachable=[], unreachable=[]))
+    >>> deal_completeness(d)  # champion 0.7 engaged, economic buyer 1.0 held but not engaged
+    0.7059
+    """
+    values = role_values if role_values is not None else DEFAULT_CONFIG.role_values
+    required = list(dict.fromkeys(deal.required_roles))
     if not required:
         return 1.0
-    missing = {g.role for g in deal.gaps if g.kind == GapKind.MISSING_ROLE and g.role in required}
-    return (len(required) - len(missing)) / len(required)
+    engaged = set(deal.engaged)
+    holders: dict[BuyingRole, set[str]] = {}
+    for person, roles in deal.committee.items():
+        for role in roles:
+            holders.setdefault(role, set()).add(person)
+    weights = {role: values.get(role, 0.1) or 0.1 for role in required}
+    credit = sum(
+        weights[role] * (1.0 if holders.get(role, set()) & engaged else 0.5 if holders.get(role) else 0.0)
+        for role in required
+    )
+    return round(credit / sum(weights.values()), 4)
 
 
 def _month_start(day: date, back: int) -> date:
@@ -234,18 +256,6 @@ def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONT
         if first <= day <= as_of:
             counts[date(day.year, day.month, 1)] += 1
     return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
-
-
-def trend_of(counts: list[int]) -> tuple[str, str]:
-    """Compare the last three months with the three before: (trend, a sentence saying so)."""
-    recent, before = sum(counts[-3:]), sum(counts[-6:-3])
-    if recent == 0 and before == 0:
-        return "none", "no touches in the last six months"
-    if recent >= before * 1.25 + 1:
-        return "rising", f"{recent} touches in the last three months, up from {before}"
-    if recent * 1.25 + 1 <= before:
-        return "falling", f"{recent} touches in the last three months, down from {before}"
-    return "flat", f"{recent} touches in the last three months, {before} in the three before"
 
 
 def account_result(
@@ -270,7 +280,6 @@ def account_result(
     for gap in gaps:
         by_kind[gap.kind.value] += 1
         by_severity[gap.severity.value] += 1
-    trend, _ = trend_of([n for _, n in monthly_touches(account, analysis.as_of)])
     coverage = account_coverage(deals)
     return AccountResult(
         account_id=analysis.account_id,
@@ -283,7 +292,7 @@ def account_result(
         gaps_by_kind=by_kind,
         gaps_by_severity=by_severity,
         engagement_score=round(analysis.engagement.account_score, 4),
-        engagement_trend=trend,
+        engagement_trend=analysis.engagement.trend.value,
         at_risk=analysis.engagement.at_risk,
         buying_stage=analysis.engagement.buying_stage.value,
         key_people=[

@@ -5,25 +5,29 @@ from __future__ import annotations
 from datetime import date
 
 import graph.projections as projections
+from graph.analyses.account_class import classify_account, deal_risk, deal_trend, product_usage
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
 from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, recommend
-from graph.analyses.engagement import engagement
+from graph.analyses.engagement import engagement, engagement_trend, trend_words
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.results import (
     AccountAnalysis,
+    AccountClass,
     DealAnalysis,
+    Engagement,
     InferredReportingLine,
     KeyPerson,
     LeadKind,
+    ProductUsage,
     RelationshipLead,
     WarmPath,
 )
 from graph.analyses.suggestions import suggest_committee_members
 from graph.errors import NotFoundError
 from graph.gc_pause import gc_paused
-from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
+from graph.model import AccountGraph, BuyingRole, Company, CompanyStatus, Deal, DealStatus, HoldingStatus
 
 __all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
 
@@ -301,6 +305,62 @@ def deal_analysis_of(
 
 
 @gc_paused()
+def _trends_risks_and_class(
+    p: projections.AccountProjection, result: Engagement, deals: list[DealAnalysis]
+) -> tuple[AccountClass, str, ProductUsage | None]:
+    """Fill in the engagement trends (people, deals, account) and the split risk, then classify."""
+    account, config = p.account, p.config
+    windows = {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items() if pid in p.people}
+    for person in result.people:
+        person.trend = engagement_trend(*windows.get(person.person_id, (0, 0)))
+    for deal in deals:
+        deal.engagement_trend = deal_trend([m for m in deal.committee if m in p.current], windows)[0]
+    recent = sum(w[0] for w in windows.values())
+    prior = sum(w[1] for w in windows.values())
+    result.trend, result.trend_reason = engagement_trend(recent, prior), trend_words(recent, prior)
+    result.usage_risk, result.usage_risk_reason = result.at_risk, result.at_risk_reason
+    result.deal_risk, result.deal_risk_reason = deal_risk(deals, windows)
+    result.at_risk = result.usage_risk or result.deal_risk
+    result.at_risk_reason = "; ".join(
+        text
+        for text in (
+            f"usage: {result.usage_risk_reason}" if result.usage_risk else "",
+            f"deals: {result.deal_risk_reason}" if result.deal_risk else "",
+        )
+        if text
+    )
+    customer = account.company.status == CompanyStatus.CUSTOMER
+    holdings = [h for h in account.holdings if h.company_id == account.company.id]
+    usage = (
+        product_usage(
+            holdings,
+            {pid: st.last_usage for pid, st in p.stats.items() if pid in p.current},
+            as_of=p.as_of,
+            upgrade_share=config.account_class.upgrade_share,
+        )
+        if customer
+        else None
+    )
+    won = sum(
+        config.currency.to_base(d.amount, d.currency) or 0.0
+        for d in account.deals
+        if d.status == DealStatus.WON and d.amount is not None
+    )
+    owned = {h.product_id for h in holdings if h.status in (None, HoldingStatus.ACTIVE, HoldingStatus.TRIAL)}
+    chosen, reason = classify_account(
+        status=account.company.status,
+        employees=account.company.employees,
+        people=len(p.current),
+        products=len(owned),
+        installed_value=won,
+        engagement=result,
+        deals=deals,
+        usage=usage,
+        config=config,
+    )
+    return chosen, reason, usage
+
+
 def analyze_account(
     account: AccountGraph,
     *,
@@ -358,6 +418,7 @@ def analyze_account(
         },
         kind_counts=p.kind_counts,
     )
+    account_class, class_reason, usage = _trends_risks_and_class(p, result_engagement, deal_results)
     return AccountAnalysis(
         account_id=account.company.id,
         name=account.company.name,
@@ -367,6 +428,9 @@ def analyze_account(
         cross_sell=cross,
         relationship_leads=_relationship_leads(p, ownership),
         engagement=result_engagement,
+        account_class=account_class,
+        account_class_reason=class_reason,
+        product_usage=usage,
         inferred_lines=[
             InferredReportingLine(
                 person_id=line.person_id,

@@ -150,6 +150,38 @@ class Coverage(BaseModel):
     warmth: dict[str, float] = {}
 
 
+class Trend(StrEnum):
+    """How engagement moves: the last 30 days against the 90 before, per day (see engagement.py)."""
+
+    RISING = "rising"
+    STEADY = "steady"
+    FALLING = "falling"
+    NONE = "none"
+
+
+class AccountClass(StrEnum):
+    """What a marketer plans an account as (graph/analyses/account_class.py)."""
+
+    AT_RISK = "at_risk"
+    EXPAND = "expand"
+    CASH_COW = "cash_cow"
+    KEY_TARGET = "key_target"
+    NURTURE = "nurture"
+
+
+class ProductUsage(BaseModel):
+    """A customer's product usage against the seats it owns."""
+
+    seats: int
+    active_7d: int
+    active_30d: int
+    #: Active users in the last 30 days / seats (None without seats on record).
+    utilisation: float | None = None
+    #: Usage nears the seats (utilisation >= 0.8): an upgrade conversation.
+    upgrade_signal: bool = False
+    explanation: str = ""
+
+
 class SuggestedMember(BaseModel):
     """Someone the deal probably involves who is not on its committee: a suggestion (source
     `suggested`), never an asserted committee row."""
@@ -193,6 +225,8 @@ class DealAnalysis(BaseModel):
     paths: dict[str, list[WarmPath]] = {}
     #: People probably involved but not on the committee, with a role, a confidence and the evidence.
     suggested_members: list[SuggestedMember] = []
+    #: Touches with the committee in the last 30 days against the 90 before.
+    engagement_trend: Trend = Trend.NONE
 
 
 class CrossSellEvidence(BaseModel):
@@ -248,6 +282,8 @@ class PersonEngagement(BaseModel):
     lead_score: float = 0.0
     #: behaviour -> points it contributed to the lead score.
     lead_components: dict[str, float] = {}
+    #: Touches in the last 30 days against the 90 before.
+    trend: Trend = Trend.NONE
 
 
 class Engagement(BaseModel):
@@ -261,8 +297,18 @@ class Engagement(BaseModel):
     active_90d: list[str] = []
     touches_by_kind: dict[str, int] = {}
     days_since_last_touch: int | None = None
+    #: At risk at all: usage risk or deal risk (the reason says which).
     at_risk: bool = False
     at_risk_reason: str = ""
+    #: A customer with no inbound or product-usage activity for more than at_risk_days.
+    usage_risk: bool = False
+    usage_risk_reason: str = ""
+    #: An open deal whose committee's engagement is falling, or whose committee nobody touched lately.
+    deal_risk: bool = False
+    deal_risk_reason: str = ""
+    #: Touches with the account's people in the last 30 days against the 90 before.
+    trend: Trend = Trend.NONE
+    trend_reason: str = ""
     account_score: float = 0.0
     buying_stage: BuyingStage = BuyingStage.DORMANT
     buying_stage_reason: str = ""
@@ -291,6 +337,11 @@ class AccountAnalysis(BaseModel):
     cross_sell: list[CrossSellItem]
     relationship_leads: list[RelationshipLead]
     engagement: Engagement
+    #: The class a marketer plans the account as, and why.
+    account_class: AccountClass = AccountClass.NURTURE
+    account_class_reason: str = ""
+    #: A customer's product usage against its seats (None for prospects).
+    product_usage: ProductUsage | None = None
     #: Reporting lines inferred because the account has none (empty when it has any).
     inferred_lines: list[InferredReportingLine] = []
     #: Signals that were missing or caveats worth knowing (e.g. "no org chart: structure left out").

@@ -11,7 +11,7 @@ import pytest
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.model import BuyingRole
 from tests.unit.map_world import AS_OF, CHINESE, HOSTILE, large_account, small_account
-from viz.account_list import account_row, monthly_touches, trend_of
+from viz.account_list import account_row, monthly_touches
 from viz.committee_map import (
     CLUSTER_ABOVE,
     DEPARTED_FILL,
@@ -349,19 +349,6 @@ def test_monthly_touches_ignore_touches_after_as_of() -> None:
     account, _ = small_account()
     series = monthly_touches(account, AS_OF.replace(month=5, day=31))
     assert series[-1] == ("2026-05", 1)
-
-
-@pytest.mark.parametrize(
-    ("counts", "trend"),
-    [
-        ([0] * 12, "none"),
-        ([0] * 6 + [1, 1, 1, 5, 5, 5], "rising"),
-        ([0] * 6 + [5, 5, 5, 1, 0, 0], "falling"),
-        ([0] * 6 + [3, 3, 3, 3, 3, 3], "flat"),
-    ],
-)
-def test_trend_compares_the_last_quarter_with_the_one_before(counts: list[int], trend: str) -> None:
-    assert trend_of(counts)[0] == trend
 
 
 def test_map_uses_the_configured_engagement_window() -> None:

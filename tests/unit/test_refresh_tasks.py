@@ -91,9 +91,7 @@ def test_refresh_runs_in_process_by_default_and_keeps_what_analyze_reports(tmp_p
             full = analyze_account(account, as_of=AS_OF, classify=classify_title)
             assert full.key_people and full.key_people[0].components  # analyze explains its scores
             assert kept[account_id].computed_at >= before
-            assert kept[account_id] == account_result(
-                account, full, computed_at=kept[account_id].computed_at
-            )
+            assert kept[account_id] == account_result(account, full, computed_at=kept[account_id].computed_at)
 
 
 def test_compute_results_skips_removed_accounts(tmp_path: Path) -> None:
