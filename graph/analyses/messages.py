@@ -32,6 +32,9 @@ __all__ = [
     "render",
     "role_name",
     "seniority_name",
+    "stage_name",
+    "status_name",
+    "trend_name",
 ]
 
 #: The languages buyergraph speaks, as BCP 47 tags; the first is the default.
@@ -178,9 +181,70 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "warmest path: {chain}",
         "zh-CN": "最热路径：{chain}",
     },
+    "trend.none": {
+        "en": "no touches in the last six months",
+        "zh-CN": "近六个月没有接触",
+    },
+    "trend.rising": {
+        "en": "{recent} touches in the last three months, up from {before}",
+        "zh-CN": "近三个月接触 {recent} 次，之前三个月 {before} 次，呈上升",
+    },
+    "trend.falling": {
+        "en": "{recent} touches in the last three months, down from {before}",
+        "zh-CN": "近三个月接触 {recent} 次，之前三个月 {before} 次，呈下降",
+    },
+    "trend.flat": {
+        "en": "{recent} touches in the last three months, {before} in the three before",
+        "zh-CN": "近三个月接触 {recent} 次，之前三个月 {before} 次，基本持平",
+    },
     "path.none": {
         "en": "no warm path from our reps within reach; ask the champion for an introduction",
         "zh-CN": "我方销售暂无可用的热路径；请内部支持者引荐",
+    },
+}
+
+#: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of
+#: companies and deals, as each language names them.
+STAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "dormant": "dormant",
+        "awareness": "awareness",
+        "consideration": "consideration",
+        "evaluation": "evaluation",
+        "decision": "decision",
+        "unknown": "unknown",
+    },
+    "zh-CN": {
+        "dormant": "沉寂",
+        "awareness": "认知阶段",
+        "consideration": "考虑阶段",
+        "evaluation": "评估阶段",
+        "decision": "决策阶段",
+        "unknown": "未知",
+    },
+}
+TREND_NAMES: dict[str, dict[str, str]] = {
+    "en": {"rising": "rising", "falling": "falling", "flat": "flat", "none": "no recent touches"},
+    "zh-CN": {"rising": "上升", "falling": "下降", "flat": "持平", "none": "近期无接触"},
+}
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "prospect": "prospect",
+        "customer": "customer",
+        "former_customer": "former customer",
+        "partner": "partner",
+        "open": "open",
+        "won": "won",
+        "lost": "lost",
+    },
+    "zh-CN": {
+        "prospect": "潜在客户",
+        "customer": "客户",
+        "former_customer": "前客户",
+        "partner": "合作伙伴",
+        "open": "进行中",
+        "won": "已赢单",
+        "lost": "已丢单",
     },
 }
 
@@ -235,6 +299,27 @@ def seniority_name(level: Seniority | str, lang: str = DEFAULT_LANGUAGE) -> str:
         return names[Seniority(level)]
     except ValueError:
         return str(level)
+
+
+def _word(names: dict[str, dict[str, str]], value: Any, lang: str) -> str:
+    table = names.get(lang, names[DEFAULT_LANGUAGE])
+    key = str(value)
+    return table.get(key) or names[DEFAULT_LANGUAGE].get(key) or key.replace("_", " ")
+
+
+def stage_name(stage: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A buying stage in words: 'evaluation', '评估阶段'."""
+    return _word(STAGE_NAMES, stage, lang)
+
+
+def trend_name(trend: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An engagement trend in words: 'rising', '上升'."""
+    return _word(TREND_NAMES, trend, lang)
+
+
+def status_name(status: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A company's or a deal's status in words: 'former customer', '前客户'."""
+    return _word(STATUS_NAMES, status, lang)
 
 
 class _Formatter(string.Formatter):

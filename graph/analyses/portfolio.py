@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from graph.analyses.messages import Message, render
 from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity
 from graph.model import AccountGraph, BuyingRole, Company, Deal
 
@@ -45,6 +46,7 @@ __all__ = [
     "account_result",
     "deal_completeness",
     "monthly_touches",
+    "trend_message",
     "trend_of",
 ]
 
@@ -236,16 +238,25 @@ def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONT
     return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
 
 
-def trend_of(counts: list[int]) -> tuple[str, str]:
-    """Compare the last three months with the three before: (trend, a sentence saying so)."""
+def trend_message(counts: list[int]) -> tuple[str, Message]:
+    """Compare the last three months with the three before: (trend, the sentence saying so as a
+    catalogue message, graph/analyses/messages.py)."""
     recent, before = sum(counts[-3:]), sum(counts[-6:-3])
     if recent == 0 and before == 0:
-        return "none", "no touches in the last six months"
-    if recent >= before * 1.25 + 1:
-        return "rising", f"{recent} touches in the last three months, up from {before}"
-    if recent * 1.25 + 1 <= before:
-        return "falling", f"{recent} touches in the last three months, down from {before}"
-    return "flat", f"{recent} touches in the last three months, {before} in the three before"
+        trend = "none"
+    elif recent >= before * 1.25 + 1:
+        trend = "rising"
+    elif recent * 1.25 + 1 <= before:
+        trend = "falling"
+    else:
+        trend = "flat"
+    return trend, Message(key=f"trend.{trend}", params={"recent": recent, "before": before})
+
+
+def trend_of(counts: list[int]) -> tuple[str, str]:
+    """Compare the last three months with the three before: (trend, a sentence saying so in English)."""
+    trend, message = trend_message(counts)
+    return trend, render(message)
 
 
 def account_result(
