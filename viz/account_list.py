@@ -46,6 +46,8 @@ class MonthBar(BaseModel):
     """One bar of an account's engagement chart: a month and its touches."""
 
     month: str
+    #: The month as the page's language writes it ("Mar 2026", "2026年3月").
+    label: str = ""
     touches: int
     x: float
     y: float
@@ -168,6 +170,8 @@ def account_row(
         series = monthly_touches(touches, kept.as_of)
         row.touches_by_month = [n for _, n in series]
         row.bars = _bars(series)
+        for bar in row.bars:
+            bar.label = t.fmt.month(date.fromisoformat(f"{bar.month}-01"))
         _, message = trend_message(row.touches_by_month)
         row.trend_text = render(message, t.lang)
     return row
