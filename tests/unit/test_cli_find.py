@@ -64,6 +64,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 Person(id="p-3", name="José García", email="jose@socgen.fr", company_id="c-sg"),
                 Person(id="p-4", name="陈洋", email="chen.yang@huawei.com", company_id="c-hw"),
                 Person(id="p-5", name="Ann Lee", company_id="c-acme", reports_to_id="p-1"),
+                Person(id="p-6", name="李娜", company_id="c-hw"),
             ],
         )
         store.upsert("reps", [Rep(id="r-1", name="Rita Rep")])
@@ -95,6 +96,16 @@ def test_people_lists_ids_by_name_or_email_and_by_account_name(home: Path) -> No
     assert "p-2" in one.stdout and "p-1" not in one.stdout
     assert "p-3" in run("people", "jose garcia", home=home).stdout
     assert "p-4" in run("people", "chen.yang@huawei.com", home=home).stdout
+
+
+def test_chinese_names_are_found_by_their_pinyin(home: Path) -> None:
+    for typed in ("li na", "lina", "Li Na"):
+        found = run("people", typed, "--json", home=home)
+        assert found.returncode == 0, found.stderr
+        assert [p["id"] for p in json.loads(found.stdout)["data"]] == ["p-6"], typed
+    accounts = run("accounts", "huawei jishu", "--json", home=home)
+    assert accounts.returncode == 0, accounts.stderr
+    assert [a["id"] for a in json.loads(accounts.stdout)["data"]] == ["c-hw"]
 
 
 def test_analyze_takes_an_unambiguous_name_and_lists_candidates_otherwise(home: Path) -> None:
