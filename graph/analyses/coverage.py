@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
+from graph.analyses.messages import Message, render
 from graph.analyses.results import Coverage, Hop, HopKind, WarmPath
 
 __all__ = [
@@ -101,13 +102,27 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
     return hops
 
 
-def hop_reason(data: Mapping[str, Any]) -> str:
-    """Words for a rep-person touch tie: how many touches, two-way or not, and the last one."""
-    n = data.get("touches", 0)
+def hop_message(data: Mapping[str, Any]) -> Message:
+    """Why two nodes of the reach graph know each other, as a catalogue message: a rep-person touch
+    tie (how many touches, two-way or not, the last one), or the tie's own message."""
+    own = data.get("message")
+    if own is not None:
+        return Message(key=own[0], params=dict(own[1]))
     last = data.get("last")
-    when = f", last on {last.isoformat()}" if last else ""
-    two_way = ", two-way" if data.get("two_way") else ""
-    return f"{n} touch{'es' if n != 1 else ''} in the last {data.get('window', '?')} days{two_way}{when}"
+    return Message(
+        key="hop.touch",
+        params={
+            "count": data.get("touches", 0),
+            "days": data.get("window", "?"),
+            "two_way": bool(data.get("two_way")),
+            "last": last.isoformat() if last else "",
+        },
+    )
+
+
+def hop_reason(data: Mapping[str, Any]) -> str:
+    """Words for a tie of the reach graph (English; `hop_message` for other languages)."""
+    return data.get("reason") or render(hop_message(data))
 
 
 def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
@@ -124,7 +139,8 @@ def _path_model(reach: nx.Graph, nodes: list[str]) -> WarmPath:
                 source=a,
                 target=b,
                 kind=HopKind(kind),
-                reason=data["reason"] or hop_reason(data),
+                reason=hop_reason(data),
+                reason_message=hop_message(data),
                 strength=round(data["strength"], 4),
             )
         )
@@ -275,13 +291,21 @@ def coverage_score(
     """
     people = list(dict.fromkeys(key_people))
     if not people:
-        return Coverage(score=0.0, reachable=[], unreachable=[], explanation="the deal has no key people yet")
+        nobody = Message(key="coverage.nobody")
+        return Coverage(
+            score=0.0, reachable=[], unreachable=[], explanation=render(nobody), explanation_message=nobody
+        )
     yes = [p for p in people if p in reachable]
     no = [p for p in people if p not in reachable]
     total = sum(influence.get(p, 0.0) for p in people)
     score = sum(influence.get(p, 0.0) for p in yes) / total if total > 0 else len(yes) / len(people)
-    text = (
-        f"our reps can reach {len(yes)} of {len(people)} key people, "
-        f"carrying {score:.0%} of their combined influence"
+    message = Message(
+        key="coverage.reach", params={"reached": len(yes), "total": len(people), "share": score}
     )
-    return Coverage(score=round(score, 4), reachable=yes, unreachable=no, explanation=text)
+    return Coverage(
+        score=round(score, 4),
+        reachable=yes,
+        unreachable=no,
+        explanation=render(message),
+        explanation_message=message,
+    )

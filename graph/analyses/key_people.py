@@ -30,6 +30,7 @@ import scipy.sparse as sp
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import edge_arrays
+from graph.analyses.messages import Message, render
 from graph.analyses.results import KeyPerson, ScoreComponent
 from graph.model import BuyingRole, Function, Person, Seniority
 
@@ -139,11 +140,12 @@ def _pagerank(graph: nx.Graph, *, weight: str, alpha: float = 0.85, tol: float =
     return dict(zip(nodes, x.tolist(), strict=True))
 
 
-def _share_words(components: list[ScoreComponent]) -> str:
+def _share_message(rank: int, components: list[ScoreComponent]) -> Message:
+    """Why a person ranks where they do: the (at most three) signals with the largest shares."""
     parts = sorted((c for c in components if c.share >= 0.05), key=lambda c: -c.share)[:3]
     if not parts:
-        return "no signal sets this person apart"
-    return " and ".join(f"{c.name} ({c.share:.0%})" for c in parts)
+        return Message(key="key.rank_alike", params={"rank": rank})
+    return Message(key="key.rank", params={"rank": rank, "shares": [[c.name, c.share] for c in parts]})
 
 
 def influence(
@@ -284,6 +286,7 @@ def influence(
             for s, v in values.items()
         ]
         person = people.get(node)
+        explanation = _share_message(rank, components)
         result.append(
             KeyPerson(
                 person_id=node,
@@ -294,7 +297,8 @@ def influence(
                 rank=rank,
                 score=round(score, 4),
                 components=components,
-                explanation=f"#{rank} mainly for {_share_words(components)}.",
+                explanation=render(explanation),
+                explanation_message=explanation,
             )
         )
     return InfluenceRanking(

@@ -181,6 +181,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "warmest path: {chain}",
         "zh-CN": "最热路径：{chain}",
     },
+    "key.rank": {
+        "en": "#{rank} mainly for {shares:shares}.",
+        "zh-CN": "影响力第 {rank} 名，主要因为{shares:shares}。",
+    },
+    "key.rank_alike": {
+        "en": "#{rank}: no signal sets this person apart.",
+        "zh-CN": "影响力第 {rank} 名：没有哪项信号特别突出。",
+    },
+    "coverage.reach": {
+        "en": "our reps can reach {reached} of {total} key people, carrying {share:percent} of their "
+        "combined influence",
+        "zh-CN": "我方销售能接触到 {total} 位关键人物中的 {reached} 位，占其总影响力的 {share:percent}",
+    },
+    "coverage.nobody": {
+        "en": "the deal has no key people yet",
+        "zh-CN": "这个商机还没有关键人物",
+    },
+    "hop.touch": {
+        "en": "{count:touches} in the last {days} days{two_way:two_way}{last:last}",
+        "zh-CN": "近 {days} 天内接触 {count} 次{two_way:two_way}{last:last}",
+    },
+    "hop.reports_to": {
+        "en": "{person} reports to {manager}",
+        "zh-CN": "{person} 向 {manager} 汇报",
+    },
+    "hop.knows": {
+        "en": "know each other",
+        "zh-CN": "彼此认识",
+    },
+    "hop.knows_source": {
+        "en": "know each other ({source})",
+        "zh-CN": "彼此认识（来源：{source}）",
+    },
+    "path.cost": {
+        "en": "{hops} step{hops:plural}, weakest tie {weakest:percent} strong: cost {cost} (lower is warmer)",
+        "zh-CN": "共 {hops} 步，最弱一环强度 {weakest:percent}：成本 {cost}（越低越热）",
+    },
     "trend.none": {
         "en": "no touches in the last six months",
         "zh-CN": "近六个月没有接触",
@@ -245,6 +282,18 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "open": "进行中",
         "won": "已赢单",
         "lost": "已丢单",
+    },
+}
+
+#: The signals of an influence score (graph/analyses/key_people.py) as each language names them.
+SIGNAL_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "structure": "组织结构",
+        "seniority": "职级",
+        "centrality": "关系网络中心度",
+        "committee": "委员会角色",
+        "engagement": "互动接触",
     },
 }
 
@@ -342,6 +391,23 @@ class _Formatter(string.Formatter):
             return render(value, lang)
         if format_spec == "messages":
             return _SENTENCE_SEPARATOR[lang].join(render(m, lang) for m in value)
+        if format_spec == "percent":
+            return f"{float(value):.0%}"
+        if format_spec == "shares":
+            # [[signal, share], ...] -> "seniority (45%) and structure (39%)", "职级（45%）、组织结构（39%）"
+            if lang == "zh-CN":
+                return _LIST_SEPARATOR[lang].join(
+                    f"{_word(SIGNAL_NAMES, name, lang)}（{float(share):.0%}）" for name, share in value
+                )
+            return _AND[lang].join(f"{name} ({float(share):.0%})" for name, share in value)
+        if format_spec == "touches":
+            return f"{value} touch" if value == 1 else f"{value} touches"
+        if format_spec == "two_way":
+            return ("，双向" if lang == "zh-CN" else ", two-way") if value else ""
+        if format_spec == "last":
+            if not value:
+                return ""
+            return f"，最近一次 {value}" if lang == "zh-CN" else f", last on {value}"
         if format_spec == "amount":
             return f"{float(value):,.0f}"
         if format_spec == "plural":

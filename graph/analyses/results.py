@@ -66,6 +66,8 @@ class KeyPerson(BaseModel):
     score: float
     components: list[ScoreComponent]
     explanation: str
+    #: The explanation as a catalogue message (graph/analyses/messages.py), for other languages.
+    explanation_message: Message | None = None
 
 
 class GapKind(StrEnum):
@@ -118,6 +120,8 @@ class Hop(BaseModel):
     target: str
     kind: HopKind
     reason: str
+    #: The reason as a catalogue message, for other languages.
+    reason_message: Message | None = None
     #: Relationship strength of this step (see docs/analyses.md); the hop costs 1 / strength.
     strength: float
 
@@ -140,6 +144,8 @@ class Coverage(BaseModel):
     reachable: list[str]
     unreachable: list[str]
     explanation: str = ""
+    #: The explanation as a catalogue message, for other languages.
+    explanation_message: Message | None = None
 
 
 class DealAnalysis(BaseModel):
