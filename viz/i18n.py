@@ -253,6 +253,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "js.cost": {"en": "cost {cost}", "zh-CN": "成本 {cost}"},
     "js.strength": {"en": "strength {strength}", "zh-CN": "强度 {strength}"},
     "js.finding": {"en": "Finding the warmest path…", "zh-CN": "正在查找最热路径…"},
+    "path.none_within": {
+        "en": "No warm path from our team within {hops} hops: nobody we touched in the last {days} days "
+        "is close to this person.",
+        "zh-CN": "{hops} 步之内没有来自我方团队的热路径：近 {days} 天内我方接触过的人都与此人不近。",
+    },
     "js.path_error": {"en": "Could not load the path: ", "zh-CN": "无法加载路径："},
 }
 

@@ -39,13 +39,14 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
-from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language
+from graph.analyses.messages import DEFAULT_LANGUAGE, Message, language_from_header, normalize_language
 from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS, AccountFilter, DealFilter, DealListing
 from graph.analyses.results import BuyingStage
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, CompanyStatus, DealStatus, Page
 from viz.account_list import account_row, deal_row
 from viz.committee_map import build_committee_map
+from viz.i18n import Words
 from viz.pages import (
     render_account_list,
     render_committee_map,
@@ -496,7 +497,9 @@ async def committee_map_page(
     return _remember_language(_page(html), request, lang, language)
 
 
-def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, str, str, str | None]:
+def _map_id(
+    account: AccountGraph, node_id: str, position: int, words: Words
+) -> tuple[str, str, str, str | None]:
     """(map node id, kind, label, subtitle) of one stop of a warm path."""
     people = {p.id: p for p in account.people}
     if node_id in people and position > 0:
@@ -505,15 +508,15 @@ def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, st
     reps = {r.id: r for r in account.reps}
     if node_id in reps:
         rep = reps[node_id]
-        return f"rep:{node_id}", "rep", rep.name, "our team"
+        return f"rep:{node_id}", "rep", rep.name, words("rep.title")
     if node_id in people:
         person = people[node_id]
         return node_id, "person", person.name, person.title
     return node_id, "person", node_id, None
 
 
-def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
-    stops = [_map_id(account, node, i) for i, node in enumerate(path.nodes)]
+def _path_public(account: AccountGraph, path: WarmPath, words: Words) -> dict[str, Any]:
+    stops = [_map_id(account, node, i, words) for i, node in enumerate(path.nodes)]
     ids = {node: stop[0] for node, stop in zip(path.nodes, stops, strict=True)}
     labels = {stop[0]: stop[2] for stop in stops}
     hops = []
@@ -526,12 +529,17 @@ def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
                 "source_label": labels.get(source, source),
                 "target_label": labels.get(target, target),
                 "kind": str(hop.kind),
-                "reason": hop.reason,
+                "reason": words.message(hop.reason_message, hop.reason),
                 "strength": hop.strength,
             }
         )
+    weakest = min((hop.strength for hop in path.hops), default=0.0)
+    cost = Message(
+        key="path.cost", params={"hops": len(path.hops), "weakest": weakest, "cost": f"{path.cost:.2f}"}
+    )
     return {
         "cost": path.cost,
+        "cost_text": words.message(cost, ""),
         "stops": [{"map_id": s[0], "kind": s[1], "label": s[2], "subtitle": s[3]} for s in stops],
         "hops": hops,
     }
@@ -539,6 +547,7 @@ def _path_public(account: AccountGraph, path: WarmPath) -> dict[str, Any]:
 
 @router.get("/accounts/{account_id}/paths/{person_id}")
 async def warm_paths_for_map(
+    request: Request,
     runtime: RuntimeDep,
     _key: ReadKey,
     account_id: AccountId,
@@ -547,6 +556,12 @@ async def warm_paths_for_map(
 ) -> JSONResponse:
     """The warmest introduction chains to one person, with the map's node ids and labels."""
     day = as_of_or_today(as_of)
+    # The page's language: the remembered choice, else the browser's.
+    words = Words(
+        normalize_language(request.cookies.get(LANG_COOKIE))
+        or language_from_header(request.headers.get("Accept-Language"))
+        or DEFAULT_LANGUAGE
+    )
 
     def compute() -> dict[str, Any]:
         account = account_graph_cached(runtime, account_id)
@@ -556,10 +571,10 @@ async def warm_paths_for_map(
         paths = warm_paths(account, person_id, as_of=day, config=runtime.config, k=3)
         return {
             "target": {"id": person_id, "map_id": person_id, "label": person.name, "subtitle": person.title},
-            "paths": [_path_public(account, p) for p in paths],
-            "message": "No warm path from our team within "
-            f"{runtime.config.max_hops} hops: nobody we touched in the last {runtime.config.reach_days} days "
-            "is close to this person.",
+            "paths": [_path_public(account, p, words) for p in paths],
+            "message": words(
+                "path.none_within", hops=runtime.config.max_hops, days=runtime.config.reach_days
+            ),
         }
 
     body = await run_limited(runtime, compute, what="warm path search")

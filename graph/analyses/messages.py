@@ -215,8 +215,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "彼此认识（来源：{source}）",
     },
     "path.cost": {
-        "en": "{hops} step{hops:plural}, weakest tie {weakest:percent} strong: cost {cost} (lower is warmer)",
-        "zh-CN": "共 {hops} 步，最弱一环强度 {weakest:percent}：成本 {cost}（越低越热）",
+        "en": "weakest tie {weakest:percent} strong, cost {cost} (lower is warmer)",
+        "zh-CN": "最弱一环强度 {weakest:percent}，成本 {cost}（越低越热）",
     },
     "trend.none": {
         "en": "no touches in the last six months",

@@ -135,3 +135,22 @@ def test_the_deals_view_filters_as_the_api_does(api: ApiEnv) -> None:
         assert DEAL_ROW.findall(page.text) == api_ids(api, "/api/v1/deals", **api_params), page_params
     assert api.get("/deals", params={"status": "pending"}).status_code == 400
     assert api.get("/deals", params={"sort": "password"}).status_code == 422
+
+
+def test_warm_path_texts_speak_the_pages_language(api: ApiEnv) -> None:
+    """Hop reasons, the cost in words and the rep's subtitle follow the page's language."""
+    accounts = api.get("/api/v1/accounts", params={"limit": 50}).json()["data"]
+    for account in accounts:
+        people = api.get("/api/v1/people", params={"account_id": account["id"], "limit": 50}).json()["data"]
+        for person in people:
+            path = f"/accounts/{account['id']}/paths/{person['id']}"
+            en = api.client.get(path, headers={**api.headers("read"), "Accept-Language": "en"}).json()
+            if not en["paths"]:
+                continue
+            zh = api.client.get(path, headers={**api.headers("read"), "Accept-Language": "zh-CN"}).json()
+            assert "lower is warmer" in en["paths"][0]["cost_text"]
+            assert "越低越热" in zh["paths"][0]["cost_text"]
+            assert all(re.search(r"[\u4e00-\u9fff]", h["reason"]) for h in zh["paths"][0]["hops"])
+            assert zh["paths"][0]["stops"][0]["subtitle"] == "我方团队"
+            return
+    pytest.fail("the world has no warm path at all")

@@ -257,7 +257,7 @@
       const hops = payload.lang === "en"
         ? path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") : say("hops", { n: path.hops.length });
       const title = el("button", "path-choose", (index === 0 ? say("warmest") : say("alternative", { n: index })) +
-        " · " + hops + " · " + say("cost", { cost: path.cost.toFixed(2) }));
+        " · " + hops + " · " + (path.cost_text || say("cost", { cost: path.cost.toFixed(2) })));
       title.type = "button";
       title.addEventListener("click", function () {
         pathResult.querySelectorAll(".path-option").forEach(function (b) { b.classList.remove("chosen"); });
