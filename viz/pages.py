@@ -25,6 +25,7 @@ from graph.analyses.messages import stage_name, status_name, trend_name
 from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS
 from graph.analyses.results import BuyingStage, GapKind
 from graph.model import CompanyStatus, DealStatus
+from graph.search import pinyin
 from viz.account_list import CHART_HEIGHT, CHART_WIDTH, AccountRow, DealRow
 from viz.committee_map import CommitteeMap
 from viz.i18n import Words
@@ -95,6 +96,19 @@ def vis_network_dir() -> Path:
     return Path(str(resources.files("pyvis").joinpath("lib", f"vis-{VIS_NETWORK_VERSION}")))
 
 
+def _with_pinyin(payload: dict[str, Any]) -> dict[str, Any]:
+    """Each person with a name in Chinese characters also carries its pinyin (graph/search.py), so
+    that the page's "Find a person" box finds 李娜 when "li na" is typed."""
+    for node in payload.get("nodes", []):
+        info = node.get("info") or {}
+        name = info.get("name")
+        if node.get("kind") == "person" and isinstance(name, str):
+            key = pinyin(name)
+            if key:
+                info["pinyin"] = key
+    return payload
+
+
 def render_committee_map(
     committee_map: CommitteeMap, *, static_url: str = "/static", csrf: str | None = None
 ) -> str:
@@ -104,7 +118,7 @@ def render_committee_map(
         .get_template("account.html")
         .render(
             map=committee_map,
-            payload=committee_map.vis_payload(),
+            payload=_with_pinyin(committee_map.vis_payload()),
             static=static_url,
             title=committee_map.account_name,
             csrf=csrf,

@@ -139,3 +139,28 @@ def test_the_deals_view_shows_money_close_dates_and_gaps(
     shot(browser, f"deals-{lang}-{width}")
     assert console_errors(browser) == []
     browser.delete_cookie("buyergraph_lang")
+
+
+def test_the_person_box_finds_chinese_names_by_pinyin(signed_in: Any, server: Server) -> None:
+    """"li na" finds 李娜 on the map: the server adds each Chinese name's pinyin (graph/search.py)."""
+    from selenium.webdriver.common.keys import Keys
+
+    from graph.search import pinyin
+    from tests.e2e.test_map_readable import open_map
+
+    browser = signed_in
+    with EmbeddedStore(server.store_dir) as store:
+        graphs = [store.account_graph(a.id) for a in store.list_accounts(limit=100).data]
+    account = next(g for g in graphs if g.committee and any(CJK.search(p.name) for p in g.people))
+    person = next(p for p in account.people if CJK.search(p.name) and len(p.name) >= 2)
+    key = pinyin(person.name)
+    assert key
+    typed = " ".join(key[i : i + 3] for i in range(0, len(key), 3))  # spaces anywhere are ignored
+    open_map(browser, server, account.company.id, 1600, "zh-CN")
+    box = browser.find_element(By.ID, "person-search")
+    box.clear()
+    box.send_keys(typed)
+    hits = browser.find_elements(By.CSS_SELECTOR, "#person-hits button")
+    assert person.id in [h.get_attribute("data-person-id") for h in hits], typed
+    box.send_keys(Keys.ESCAPE)
+    browser.delete_cookie("buyergraph_lang")
