@@ -23,6 +23,22 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "nav.api": {"en": "API", "zh-CN": "API"},
     "nav.sign_out": {"en": "Sign out", "zh-CN": "退出登录"},
     "nav.language": {"en": "Language", "zh-CN": "语言"},
+    # sign-in and error pages
+    "login.title": {"en": "Sign in", "zh-CN": "登录"},
+    "login.intro": {
+        "en": "Sign in with an API key that has the read (or write) scope.",
+        "zh-CN": "请使用具有 read（或 write）权限的 API 密钥登录。",
+    },
+    "login.key": {"en": "API key", "zh-CN": "API 密钥"},
+    "login.submit": {"en": "Sign in", "zh-CN": "登录"},
+    "login.hint": {
+        "en": "The key is exchanged for a session; this browser keeps only the session, in an HttpOnly "
+        "cookie, until you sign out. Admin keys cannot sign in here: use them from the command line or "
+        "the API. Create a key with",
+        "zh-CN": "密钥会换成一个会话；浏览器只在 HttpOnly Cookie 中保存该会话，直到您退出登录。"
+        "管理员密钥不能在此登录，请在命令行或 API 中使用。创建密钥：",
+    },
+    "problem.back": {"en": "Back to the accounts", "zh-CN": "返回客户列表"},
     # the account list (the book to triage)
     "list.summary": {"en": "{count} accounts", "zh-CN": "共 {count} 个客户"},
     "list.matching": {"en": "matching “{q}”", "zh-CN": "匹配“{q}”"},

@@ -347,7 +347,7 @@ def render_login(
             login_token=login_token,
             error=error,
             static=static_url,
-            title="Sign in",
+            title=Words(lang)("login.title"),
             t=Words(lang),
         )
     )

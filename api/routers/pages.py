@@ -125,8 +125,10 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
 
 
-def _problem_page(status: int, title: str, detail: str, csrf: str | None = None) -> HTMLResponse:
-    return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf), status)
+def _problem_page(
+    status: int, title: str, detail: str, csrf: str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> HTMLResponse:
+    return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf, lang=lang), status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -230,9 +232,9 @@ def _count(name: str, value: str | None, top: float = 1_000_000) -> float | None
     return number
 
 
-def _bad_parameter_page(problem: _BadParameter, csrf: str | None) -> HTMLResponse:
+def _bad_parameter_page(problem: _BadParameter, csrf: str | None, lang: str) -> HTMLResponse:
     return _problem_page(
-        400, "Invalid filter", f"The parameter {problem.name!r} must be {problem.allowed}.", csrf=csrf
+        400, "Invalid filter", f"The parameter {problem.name!r} must be {problem.allowed}.", csrf, lang
     )
 
 
@@ -292,7 +294,7 @@ async def account_list(
         }
         remember = _flag("me", me)
     except _BadParameter as problem:
-        return _bad_parameter_page(problem, csrf)
+        return _bad_parameter_page(problem, csrf, language)
     coverage_band = BANDS.get(filters["coverage"] or "", (None, None))
     completeness_band = BANDS.get(filters["completeness"] or "", (None, None))
     key, descending = sort_and_direction(sort)
@@ -392,7 +394,7 @@ async def deals_page(
         kind = _choice("gap_kind", gap_kind, (k.value for k in GapKind))
         least = _count("min_amount", min_amount, 1e15)
     except _BadParameter as problem:
-        return _bad_parameter_page(problem, csrf)
+        return _bad_parameter_page(problem, csrf, language)
     query = DealFilter(
         status=None if chosen_status == "all" else chosen_status,
         stage=stage or None,
@@ -585,9 +587,11 @@ async def warm_paths_for_map(
 
 
 def _login_page(request: Request, target: str, error: str | None = None, status: int = 200) -> Response:
-    """The form with a fresh login token, set in the login cookie as well (double submit)."""
+    """The form with a fresh login token, set in the login cookie as well (double submit), in the
+    remembered or the browser's language."""
     token = secrets.token_urlsafe(24)
-    response = _page(render_login(next_url=target, login_token=token, error=error), status)
+    lang = _language(request, None)
+    response = _page(render_login(next_url=target, login_token=token, error=error, lang=lang), status)
     _set_cookie(response, request, LOGIN_COOKIE, token, max_age=LOGIN_COOKIE_MAX_AGE, path="/login")
     return response
 

@@ -154,3 +154,10 @@ def test_warm_path_texts_speak_the_pages_language(api: ApiEnv) -> None:
             assert zh["paths"][0]["stops"][0]["subtitle"] == "我方团队"
             return
     pytest.fail("the world has no warm path at all")
+
+
+def test_the_sign_in_page_speaks_the_browsers_language(api: ApiEnv) -> None:
+    zh = api.client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert '<html lang="zh-CN">' in zh.text and "API 密钥" in zh.text and "登录" in zh.text
+    en = api.client.get("/login", headers={"Accept-Language": "en-GB"})
+    assert '<html lang="en">' in en.text and "API key" in en.text
