@@ -189,7 +189,8 @@ def deal_row(listing: DealListing, account_name: str, *, lang: str = "en") -> De
         account_name=account_name,
         stage=deal.stage,
         status_text=status_name(deal.status or "open", t.lang),
-        amount_text=t.fmt.money(deal.amount, deal.currency),
+        amount_text=t.fmt.money(deal.amount, deal.currency)
+        + (t("deals.no_currency") if deal.amount is not None and not deal.currency else ""),
         close_text=t.fmt.day(close),
         owner=deal.owner_rep_id,
     )
