@@ -29,9 +29,13 @@ from graph.stores.embedded import EmbeddedStore
 TODAY = date.today()
 
 
-def run(*args: str, home: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, home: Path | None = None, timeout: float = 120, lang: str | None = None
+) -> subprocess.CompletedProcess[str]:
     store = ["--store", str(home)] if home is not None else []
     env = {"PATH": os.environ.get("PATH", ""), "BUYERGRAPH_CONFIG": "", "BUYERGRAPH_HOME": "/nonexistent"}
+    if lang:
+        env["BUYERGRAPH_LANG"] = lang
     return subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", *store, *args],
         capture_output=True,
@@ -106,6 +110,15 @@ def test_chinese_names_are_found_by_their_pinyin(home: Path) -> None:
     accounts = run("accounts", "huawei jishu", "--json", home=home)
     assert accounts.returncode == 0, accounts.stderr
     assert [a["id"] for a in json.loads(accounts.stdout)["data"]] == ["c-hw"]
+
+
+def test_analyze_explains_key_people_in_the_chosen_language(home: Path) -> None:
+    zh = run("analyze", "c-hw", home=home, lang="zh-CN")
+    assert zh.returncode == 0, zh.stderr
+    assert "影响力第 1 名" in zh.stdout
+    en = run("analyze", "c-hw", home=home)
+    assert "#1 mainly for" in en.stdout or "#1: no signal" in en.stdout
+    assert "影响力第" not in en.stdout
 
 
 def test_analyze_takes_an_unambiguous_name_and_lists_candidates_otherwise(home: Path) -> None:
