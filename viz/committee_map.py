@@ -608,7 +608,9 @@ def build_committee_map(
             for name, (x0, y0, x1, y1) in layout.boxes.items()
         },
         people=len(people),
-        notes=list(analysis.notes),
+        notes=[words.message(m, n) for m, n in zip(analysis.note_messages, analysis.notes, strict=False)]
+        if len(analysis.note_messages) == len(analysis.notes)
+        else list(analysis.notes),
         focus=focus,
         reps=[n.id for n in reps],
         lang=words.lang,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -51,6 +51,8 @@ class InfluenceRanking:
     scores: dict[str, float]
     #: Signals that were missing and left out.
     notes: list[str]
+    #: The same notes as catalogue messages, for other languages.
+    note_messages: list[Message] = field(default_factory=list)
 
 
 def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]:
@@ -197,21 +199,12 @@ def influence(
     }
     raw_weights = config.influence.model_dump()
     total_weight = sum(raw_weights[s] for s in _SIGNALS if available[s])
-    notes: list[str] = []
-    words = {
-        "structure": "no reporting lines are known, so position in the org chart was left out",
-        "seniority": "no person has a known seniority or classifiable title, so seniority was left out",
-        "centrality": "no interactions among the account's people are known, so centrality was left out",
-        "committee": "nobody holds a committee role on any deal, so committee roles were left out",
-        "engagement": "nobody has been touched yet, so engagement was left out",
-    }
-    for signal in _SIGNALS:
-        if not available[signal]:
-            notes.append(words[signal])
+    note_messages = [Message(key=f"note.no_{signal}") for signal in _SIGNALS if not available[signal]]
     if total_weight <= 0:
         total_weight = 1.0
     if len(nodes) == 1:
-        notes.append("the account has one person, who ranks first by definition")
+        note_messages.append(Message(key="note.one_person"))
+    notes = [render(m) for m in note_messages]
 
     ranked: list[tuple[float, str, dict[str, float]]] = []
     role_values = config.role_values
@@ -306,4 +299,5 @@ def influence(
         order=[node for _, node, _ in ranked],
         scores={node: round(score, 4) for score, node, _ in ranked},
         notes=notes,
+        note_messages=note_messages,
     )

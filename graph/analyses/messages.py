@@ -218,6 +218,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "weakest tie {weakest:percent} strong, cost {cost} (lower is warmer)",
         "zh-CN": "最弱一环强度 {weakest:percent}，成本 {cost}（越低越热）",
     },
+    "note.no_structure": {
+        "en": "no reporting lines are known, so position in the org chart was left out",
+        "zh-CN": "没有已知的汇报关系，因此未计入组织架构中的位置",
+    },
+    "note.no_seniority": {
+        "en": "no person has a known seniority or classifiable title, so seniority was left out",
+        "zh-CN": "没有人有已知职级或可识别的职位，因此未计入职级",
+    },
+    "note.no_centrality": {
+        "en": "no interactions among the account's people are known, so centrality was left out",
+        "zh-CN": "不了解该客户内部人员之间的互动，因此未计入关系网络中心度",
+    },
+    "note.no_committee": {
+        "en": "nobody holds a committee role on any deal, so committee roles were left out",
+        "zh-CN": "没有人在任何商机中担任委员会角色，因此未计入委员会角色",
+    },
+    "note.no_engagement": {
+        "en": "nobody has been touched yet, so engagement was left out",
+        "zh-CN": "还没有接触过任何人，因此未计入互动接触",
+    },
+    "note.one_person": {
+        "en": "the account has one person, who ranks first by definition",
+        "zh-CN": "该客户只有一人，自然排名第一",
+    },
+    "note.titles_read": {
+        "en": "seniority of {count} people was read from their titles",
+        "zh-CN": "{count} 人的职级是根据其职位名称判断的",
+    },
+    "note.no_holdings": {
+        "en": "cross-sell needs every account's holdings; none were given",
+        "zh-CN": "交叉销售需要所有客户的已购产品数据，但未提供",
+    },
     "trend.none": {
         "en": "no touches in the last six months",
         "zh-CN": "近六个月没有接触",

@@ -264,5 +264,7 @@ class AccountAnalysis(BaseModel):
     engagement: Engagement
     #: Signals that were missing or caveats worth knowing (e.g. "no org chart: structure left out").
     notes: list[str] = []
+    #: The same notes as catalogue messages, for other languages.
+    note_messages: list[Message] = []
     #: The configuration the analysis ran with, so that a result can be reproduced.
     config_used: dict[str, Any] = Field(default_factory=dict)
