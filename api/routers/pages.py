@@ -341,9 +341,6 @@ async def account_list(
     my_owner = (request.cookies.get(ME_COOKIE) or "").strip()[:256] or None
     if remember and filters["owner"]:
         my_owner = filters["owner"]
-    for name in ("industry",):
-        if filters[name] is not None:
-            filters[name] = filters[name][:200]
     html = render_account_list(
         rows,
         search=q,
