@@ -610,7 +610,13 @@ def project_account(
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
     def connect(
-        a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None
+        a: str,
+        b: str,
+        strength: float,
+        kind: str,
+        reason: str,
+        report: str | None = None,
+        message: tuple[str, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Keep the stronger of the tie given and the one stored; return the one stored."""
         strength = max(floor, min(1.0, strength))
@@ -623,6 +629,7 @@ def project_account(
                 "kind": kind,
                 "reason": reason,
                 "report": report,
+                "message": message,
             }
         return link
 
@@ -651,6 +658,7 @@ def project_account(
             "reports_to",
             f"{people[report].name} reports to {people[manager].name}",
             report=report,
+            message=("hop.reports_to", {"person": people[report].name, "manager": people[manager].name}),
         )
     for guess in inferred:
         connect(
@@ -663,7 +671,14 @@ def project_account(
             report=guess.person_id,
         )
     for a, b, strength, source in known:
-        connect(a, b, strength, "knows", f"know each other ({source})" if source else "know each other")
+        connect(
+            a,
+            b,
+            strength,
+            "knows",
+            f"know each other ({source})" if source else "know each other",
+            message=("hop.knows_source", {"source": str(source)}) if source else ("hop.knows", {}),
+        )
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
     reach.add_nodes_from(sorted(reps), type="rep")

@@ -541,7 +541,7 @@ def build_committee_map(
             roles=[words.role(r) for r in all_roles],
             rank=key.rank if key else None,
             score=round(key.score, 3) if key else None,
-            explanation=key.explanation if key else None,
+            explanation=words.message(key.explanation_message, key.explanation) if key else None,
             last_touch=last_touch.get(pid),
             engagement=engagement,
             engagement_text=words(f"engagement.{engagement}", days=config.engaged_days),
@@ -632,7 +632,9 @@ def build_committee_map(
             for name, (x0, y0, x1, y1) in layout.boxes.items()
         },
         people=len(people),
-        notes=list(analysis.notes),
+        notes=[words.message(m, n) for m, n in zip(analysis.note_messages, analysis.notes, strict=False)]
+        if len(analysis.note_messages) == len(analysis.notes)
+        else list(analysis.notes),
         focus=focus,
         reps=[n.id for n in reps],
         lang=words.lang,
@@ -824,7 +826,7 @@ def _deal_panel(
         template=deal.template,
         required_roles=[words.role(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),
-        coverage_text=deal.coverage.explanation,
+        coverage_text=words.message(deal.coverage.explanation_message, deal.coverage.explanation),
         committee=committee,
         gaps=[_gap_entry(g, name_of, words) for g in _sorted_gaps(deal.gaps)],
         suggested=[

@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.analyses.messages import DEFAULT_LANGUAGE, LANGUAGES, Message, render, role_name
 from graph.model import BuyingRole
+from viz.formats import Formats
 
 __all__ = ["PAGE_TEXT", "Words"]
 
@@ -18,9 +19,132 @@ __all__ = ["PAGE_TEXT", "Words"]
 PAGE_TEXT: dict[str, dict[str, str]] = {
     # the frame of every page
     "nav.accounts": {"en": "Accounts", "zh-CN": "客户"},
+    "nav.deals": {"en": "Deals", "zh-CN": "商机"},
     "nav.api": {"en": "API", "zh-CN": "API"},
     "nav.sign_out": {"en": "Sign out", "zh-CN": "退出登录"},
     "nav.language": {"en": "Language", "zh-CN": "语言"},
+    # sign-in and error pages
+    "login.title": {"en": "Sign in", "zh-CN": "登录"},
+    "login.intro": {
+        "en": "Sign in with an API key that has the read (or write) scope.",
+        "zh-CN": "请使用具有 read（或 write）权限的 API 密钥登录。",
+    },
+    "login.key": {"en": "API key", "zh-CN": "API 密钥"},
+    "login.submit": {"en": "Sign in", "zh-CN": "登录"},
+    "login.hint": {
+        "en": "The key is exchanged for a session; this browser keeps only the session, in an HttpOnly "
+        "cookie, until you sign out. Admin keys cannot sign in here: use them from the command line or "
+        "the API. Create a key with",
+        "zh-CN": "密钥会换成一个会话；浏览器只在 HttpOnly Cookie 中保存该会话，直到您退出登录。"
+        "管理员密钥不能在此登录，请在命令行或 API 中使用。创建密钥：",
+    },
+    "problem.back": {"en": "Back to the accounts", "zh-CN": "返回客户列表"},
+    # the account list (the book to triage)
+    "list.summary": {"en": "{count} accounts", "zh-CN": "共 {count} 个客户"},
+    "list.matching": {"en": "matching “{q}”", "zh-CN": "匹配“{q}”"},
+    "list.search_label": {"en": "Search accounts", "zh-CN": "搜索客户"},
+    "list.search_placeholder": {
+        "en": "Name or domain",
+        "zh-CN": "名称或域名",
+    },
+    "list.search": {"en": "Search", "zh-CN": "搜索"},
+    "list.never_refreshed": {
+        "en": "not analysed yet (buyergraph refresh)",
+        "zh-CN": "尚未分析（请运行 buyergraph refresh）",
+    },
+    "list.stale": {"en": "stale", "zh-CN": "待更新"},
+    "list.stale_hint": {
+        "en": "The account changed after these figures were computed; the next refresh updates them.",
+        "zh-CN": "计算这些数据之后客户信息有变动，下次刷新时会更新。",
+    },
+    "list.as_of": {"en": "as of {day}", "zh-CN": "截至 {day}"},
+    "list.at_risk": {"en": "at risk", "zh-CN": "有风险"},
+    "list.gaps_high": {"en": "{count} high", "zh-CN": "高 {count}"},
+    "list.gaps_title": {
+        "en": "{high} high, {medium} medium, {low} low severity gaps in open deals",
+        "zh-CN": "进行中商机的缺口：高 {high}、中 {medium}、低 {low}",
+    },
+    "list.touches": {"en": "{month}: {count} touches", "zh-CN": "{month}：{count} 次接触"},
+    "list.no_chart": {"en": "no chart", "zh-CN": "无图表"},
+    "list.empty": {"en": "No accounts match.", "zh-CN": "没有符合条件的客户。"},
+    "list.empty_hint": {
+        "en": "Load data with buyergraph ingest, or try buyergraph demo.",
+        "zh-CN": "可用 buyergraph ingest 导入数据，或运行 buyergraph demo 体验。",
+    },
+    "list.mine": {"en": "My accounts", "zh-CN": "我的客户"},
+    "list.all": {"en": "All accounts", "zh-CN": "全部客户"},
+    "col.account": {"en": "Account", "zh-CN": "客户"},
+    "col.industry": {"en": "Industry", "zh-CN": "行业"},
+    "col.open_deals": {"en": "Open deals", "zh-CN": "进行中商机"},
+    "col.coverage": {"en": "Coverage", "zh-CN": "覆盖率"},
+    "col.coverage_hint": {
+        "en": "Influence-weighted share of each open deal's key people our reps can reach",
+        "zh-CN": "我方销售能接触到的关键人物占比（按影响力加权）",
+    },
+    "col.completeness": {"en": "Committee", "zh-CN": "委员会完整度"},
+    "col.completeness_hint": {
+        "en": "Share of the roles each open deal's template requires that someone holds",
+        "zh-CN": "商机模板要求的角色中已有人担任的比例",
+    },
+    "col.gaps": {"en": "Gaps", "zh-CN": "缺口"},
+    "col.engagement": {"en": "Engagement, 12 months", "zh-CN": "近 12 个月接触"},
+    "col.stage": {"en": "Buying stage", "zh-CN": "采购阶段"},
+    "col.risk": {"en": "Risk", "zh-CN": "风险"},
+    "col.deal": {"en": "Deal", "zh-CN": "商机"},
+    "col.deal_stage": {"en": "Stage", "zh-CN": "销售阶段"},
+    "col.amount": {"en": "Amount", "zh-CN": "金额"},
+    "col.close": {"en": "Close date", "zh-CN": "预计成交日期"},
+    "col.owner": {"en": "Owner", "zh-CN": "负责人"},
+    # filters and sorting of both lists
+    "filter.legend": {"en": "Filter and sort", "zh-CN": "筛选与排序"},
+    "filter.sort": {"en": "Sort by", "zh-CN": "排序方式"},
+    "filter.any": {"en": "Any", "zh-CN": "全部"},
+    "filter.yes": {"en": "Yes", "zh-CN": "是"},
+    "filter.no": {"en": "No", "zh-CN": "否"},
+    "filter.gap_kind": {"en": "Gap kind", "zh-CN": "缺口类型"},
+    "filter.trend": {"en": "Engagement trend", "zh-CN": "接触趋势"},
+    "filter.at_risk": {"en": "At risk", "zh-CN": "有风险"},
+    "filter.stage": {"en": "Buying stage", "zh-CN": "采购阶段"},
+    "filter.status": {"en": "Status", "zh-CN": "状态"},
+    "filter.industry": {"en": "Industry", "zh-CN": "行业"},
+    "filter.owner": {"en": "Owner (rep id)", "zh-CN": "负责销售（ID）"},
+    "filter.me": {"en": "remember as me", "zh-CN": "记为“我”"},
+    "filter.coverage": {"en": "Coverage", "zh-CN": "覆盖率"},
+    "filter.completeness": {"en": "Committee", "zh-CN": "委员会完整度"},
+    "filter.band_low": {"en": "below 40%", "zh-CN": "低于 40%"},
+    "filter.band_mid": {"en": "40–70%", "zh-CN": "40%–70%"},
+    "filter.band_high": {"en": "70% or more", "zh-CN": "70% 及以上"},
+    "filter.min_gaps": {"en": "Gaps, at least", "zh-CN": "缺口至少"},
+    "filter.min_gaps_high": {"en": "High gaps, at least", "zh-CN": "高风险缺口至少"},
+    "filter.deal_stage": {"en": "Stage (exact)", "zh-CN": "销售阶段（精确）"},
+    "filter.min_amount": {"en": "Amount, at least", "zh-CN": "金额至少"},
+    "filter.apply": {"en": "Apply", "zh-CN": "应用"},
+    "filter.reset": {"en": "Reset", "zh-CN": "重置"},
+    "sort.name": {"en": "Name", "zh-CN": "名称"},
+    "sort.coverage": {"en": "Coverage", "zh-CN": "覆盖率"},
+    "sort.completeness": {"en": "Committee completeness", "zh-CN": "委员会完整度"},
+    "sort.gaps_total": {"en": "Gaps", "zh-CN": "缺口数"},
+    "sort.gaps_high": {"en": "High gaps", "zh-CN": "高风险缺口数"},
+    "sort.engagement_score": {"en": "Engagement", "zh-CN": "接触热度"},
+    "sort.amount": {"en": "Amount", "zh-CN": "金额"},
+    "sort.ascending": {"en": "{name}, lowest first", "zh-CN": "{name}（从低到高）"},
+    "sort.descending": {"en": "{name}, highest first", "zh-CN": "{name}（从高到低）"},
+    "sort.name_ascending": {"en": "Name, A–Z", "zh-CN": "名称（顺序）"},
+    "sort.name_descending": {"en": "Name, Z–A", "zh-CN": "名称（倒序）"},
+    "pager.previous": {"en": "← Previous", "zh-CN": "← 上一页"},
+    "pager.next": {"en": "Next →", "zh-CN": "下一页 →"},
+    "pager.range": {"en": "{start}–{end} of {total}", "zh-CN": "第 {start}–{end} 条，共 {total} 条"},
+    # the deals view
+    "deals.title": {"en": "Deals", "zh-CN": "商机"},
+    "deals.summary": {"en": "{count} deals", "zh-CN": "共 {count} 个商机"},
+    "deals.empty": {"en": "No deals match.", "zh-CN": "没有符合条件的商机。"},
+    "deals.no_currency": {"en": " (no currency)", "zh-CN": "（未注明币种）"},
+    "deals.no_gaps": {"en": "no gaps", "zh-CN": "无缺口"},
+    "deals.not_analysed": {"en": "not analysed yet", "zh-CN": "尚未分析"},
+    "deals.status": {"en": "Status", "zh-CN": "状态"},
+    "status.open": {"en": "Open", "zh-CN": "进行中"},
+    "status.won": {"en": "Won", "zh-CN": "已赢单"},
+    "status.lost": {"en": "Lost", "zh-CN": "已丢单"},
     # the committee map page
     "map.people": {"en": "{count} people", "zh-CN": "{count} 人"},
     "map.as_of": {"en": "as of {day}", "zh-CN": "截至 {day}"},
@@ -154,6 +278,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "js.cost": {"en": "cost {cost}", "zh-CN": "成本 {cost}"},
     "js.strength": {"en": "strength {strength}", "zh-CN": "强度 {strength}"},
     "js.finding": {"en": "Finding the warmest path…", "zh-CN": "正在查找最热路径…"},
+    "path.none_within": {
+        "en": "No warm path from our team within {hops} hops: nobody we touched in the last {days} days "
+        "is close to this person.",
+        "zh-CN": "{hops} 步之内没有来自我方团队的热路径：近 {days} 天内我方接触过的人都与此人不近。",
+    },
     "js.path_error": {"en": "Could not load the path: ", "zh-CN": "无法加载路径："},
 }
 
@@ -163,6 +292,8 @@ class Words:
 
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        #: Numbers, money and days as this language writes them.
+        self.fmt = Formats(self.lang)
 
     def __call__(self, key: str, **params: Any) -> str:
         texts = PAGE_TEXT[key]

@@ -31,6 +31,7 @@ from graph.analyses.messages import DEFAULT_LANGUAGE, normalize_language, render
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import AccountGraph
 from ingest.titles import classify_title
+from viz.formats import Formats
 
 
 def _parse_day(value: str | None) -> date:
@@ -74,16 +75,21 @@ def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  "
             )
 
 
-def _money(deal: DealAnalysis) -> str:
-    """'120,000 EUR (129,600 USD), expected to close 2026-09-30'."""
+def _money(deal: DealAnalysis, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'€120,000 ($129,600), expected to close Sep 30, 2026' in the user's locale (viz/formats.py)."""
+    fmt = Formats(lang)
+    chinese = lang == "zh-CN"
     if deal.amount is None:
-        text = "no amount"
+        text = "无金额" if chinese else "no amount"
     else:
-        text = f"{deal.amount:,.0f} {deal.currency or '(no currency)'}"
+        text = fmt.money(deal.amount, deal.currency)
+        if not deal.currency:
+            text += "（未注明币种）" if chinese else " (no currency)"
         if deal.amount_in_base is not None and deal.currency != deal.base_currency:
-            text += f" ({deal.amount_in_base:,.0f} {deal.base_currency})"
+            text += f" ({fmt.money(deal.amount_in_base, deal.base_currency)})"
     if deal.expected_close is not None:
-        text += f", expected to close {deal.expected_close.isoformat()}"
+        day = fmt.day(deal.expected_close)
+        text += f"，预计 {day} 成交" if chinese else f", expected to close {day}"
     return text
 
 
@@ -102,7 +108,7 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
     for kp in result.key_people:
         title = f", {kp.title}" if kp.title else ""
         echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  influence {kp.score:.2f} of 1")
-        echo(f"      {kp.explanation}")
+        echo(f"      {render(kp.explanation_message, lang) if kp.explanation_message else kp.explanation}")
         for c in sorted(kp.components, key=lambda c: -c.share):
             echo(f"      - {c.name:<10} {c.share:>4.0%}  {c.explanation}")
     if not result.key_people:
@@ -112,14 +118,18 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
     if not result.deals:
         echo("  no open deals")
     for deal in result.deals:
-        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {_money(deal)}, stage {deal.stage or '-'}")
+        money = _money(deal, lang)
+        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {money}, stage {deal.stage or '-'}")
         if deal.amount_note:
             echo(f"    note: {deal.amount_note}")
         echo(f"    template {deal.template}: {', '.join(r.value for r in deal.required_roles)}")
         for pid, roles in deal.committee.items():
             mark = "engaged" if pid in deal.engaged else "not engaged"
             echo(f"    - {who(pid)}: {', '.join(r.value for r in roles)} [{mark}]")
-        echo(f"    coverage {deal.coverage.score:.0%}: {deal.coverage.explanation}")
+        coverage = deal.coverage
+        message = coverage.explanation_message
+        explained = render(message, lang) if message else coverage.explanation
+        echo(f"    coverage {coverage.score:.0%}: {explained}")
         if deal.gaps:
             echo(f"    gaps ({len(deal.gaps)}):")
         for gap in deal.gaps:

@@ -70,7 +70,9 @@ def demo_home(home: Path | None) -> Path:
 
 def prepare_demo(home: Path, *, accounts: int, seed: int, as_of: date, progress: bool | None = None) -> str:
     """Generate a world, load it into a fresh embedded store in `home`, and return a new read key."""
+    from api.config_file import load_config
     from api.keys import KeyRing
+    from api.refresh import compute_results
     from graph.stores.embedded import EmbeddedStore
     from ingest.loader import ingest_paths
     from ingest.synthetic.generator import generate_world
@@ -84,6 +86,9 @@ def prepare_demo(home: Path, *, accounts: int, seed: int, as_of: date, progress:
         with EmbeddedStore(home) as store:
             store.clear()  # the demo folder holds only the demo: start from the same world each time
             result = ingest_paths([world], store, progress=progress)
+            # The account list and the deals view read the kept results of a refresh.
+            ids = store.accounts_to_refresh(everything=True)
+            store.write_results(compute_results(store, ids, as_of=as_of, config=load_config()))
         summary = result.summary
         loaded = sum(k.loaded for k in summary.kinds.values())
         typer.echo(

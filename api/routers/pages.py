@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from datetime import date
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -39,15 +39,18 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
-from graph.analyses.messages import DEFAULT_LANGUAGE, language_from_header, normalize_language, render
-from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
+from graph.analyses.messages import DEFAULT_LANGUAGE, Message, language_from_header, normalize_language
+from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS, AccountFilter, DealFilter, DealListing
+from graph.analyses.results import BuyingStage
 from graph.errors import NotFoundError
-from graph.model import AccountGraph, Company, Page
-from viz.account_list import AccountRow, account_row
+from graph.model import AccountGraph, CompanyStatus, DealStatus, Page
+from viz.account_list import account_row, deal_row
 from viz.committee_map import build_committee_map
+from viz.i18n import Words
 from viz.pages import (
     render_account_list,
     render_committee_map,
+    render_deals,
     render_login,
     render_problem,
     static_dir,
@@ -60,7 +63,7 @@ router = APIRouter(include_in_schema=False)
 #: The path of an account's committee-map page, before the (percent-encoded) id.
 _ACCOUNT_PAGE = "/accounts/"
 
-#: Accounts per page of the account list (each row needs the account's analysis).
+#: Rows per page of the account list and the deals view.
 ACCOUNTS_PER_PAGE = 50
 #: How long a session cookie lives (seconds), as long as the session; signing out ends both.
 COOKIE_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
@@ -122,8 +125,10 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
 
 
-def _problem_page(status: int, title: str, detail: str, csrf: str | None = None) -> HTMLResponse:
-    return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf), status)
+def _problem_page(
+    status: int, title: str, detail: str, csrf: str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> HTMLResponse:
+    return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf, lang=lang), status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -166,31 +171,104 @@ def _to_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-# --- the account list ------------------------------------------------------------------------------
+# --- the account list and the deals view ------------------------------------------------------------
 
 _ACCOUNT_SORT_PATTERN = "^-?(" + "|".join(ACCOUNT_SORTS) + ")$"
+_DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
+#: The rep a browser remembers as "me" (its id), for "my accounts".
+ME_COOKIE = "buyergraph_me"
+#: Coverage and completeness bands of the filter form -> (at least, below).
+BANDS: dict[str, tuple[float | None, float | None]] = {
+    "low": (None, 0.3999),
+    "mid": (0.4, 0.6999),
+    "high": (0.7, None),
+}
+Text = Annotated[str | None, Query(max_length=200)]
+#: Query parameters every list page takes besides its filters.
+_COMMON = {"lang", "offset", "sort", "as_of"}
+_ACCOUNT_PARAMS = _COMMON | {
+    "q", "gap_kind", "trend", "at_risk", "buying_stage", "status", "industry", "owner", "me",
+    "coverage", "completeness", "min_gaps", "min_gaps_high",
+}  # fmt: skip
+_DEAL_PARAMS = _COMMON | {"status", "stage", "gap_kind", "owner", "account_id", "min_amount"}
 
 
-def _row(runtime: Runtime, account_id: str, as_of: date) -> AccountRow:
-    account, analysis = analysis_sync(runtime, account_id, as_of)
-    return account_row(account, analysis, as_of)
+class _BadParameter(Exception):
+    def __init__(self, name: str, allowed: str) -> None:
+        super().__init__(name)
+        self.name, self.allowed = name, allowed
+
+
+def _check_known(request: Request, known: set[str]) -> None:
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if unknown:
+        raise _BadParameter(unknown[0][:40], "one of " + ", ".join(sorted(known)))
+
+
+def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
+    """An empty form field is "any"; anything else must be one of `allowed`."""
+    if not value:
+        return None
+    options = list(allowed)
+    if value not in options:
+        raise _BadParameter(name, "one of " + ", ".join(options))
+    return value
+
+
+def _flag(name: str, value: str | None) -> bool | None:
+    chosen = _choice(name, value, ("true", "false"))
+    return None if chosen is None else chosen == "true"
+
+
+def _count(name: str, value: str | None, top: float = 1_000_000) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise _BadParameter(name, "a number") from None
+    if not 0 <= number <= top:
+        raise _BadParameter(name, f"a number from 0 to {top:g}")
+    return number
+
+
+def _bad_parameter_page(problem: _BadParameter, csrf: str | None, lang: str) -> HTMLResponse:
+    return _problem_page(
+        400, "Invalid filter", f"The parameter {problem.name!r} must be {problem.allowed}.", csrf, lang
+    )
+
+
+def _sparkline_graph(runtime: Runtime, account_id: str) -> AccountGraph:
+    """The account's records for its engagement chart (cached; no analysis runs)."""
+    return account_graph_cached(runtime, account_id)
 
 
 @router.get("/", response_class=HTMLResponse)
 async def account_list(
     request: Request,
     runtime: RuntimeDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Text = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     as_of: AsOfQuery = None,
     sort: Annotated[str, Query(pattern=_ACCOUNT_SORT_PATTERN)] = "name",
-    gap_kind: Annotated[GapKind | None, Query()] = None,
-    at_risk: Annotated[bool | None, Query()] = None,
+    gap_kind: Text = None,
+    trend: Text = None,
+    at_risk: Text = None,
+    buying_stage: Text = None,
+    status: Text = None,
+    industry: Text = None,
+    owner: Annotated[str | None, Query(max_length=256)] = None,
+    me: Text = None,
+    coverage: Text = None,
+    completeness: Text = None,
+    min_gaps: Text = None,
+    min_gaps_high: Text = None,
     lang: LangQuery = None,
 ) -> Response:
-    """Accounts with coverage, gaps, engagement trend and risk, linking to their maps. The order and
-    the filters apply to every account, on the store, as `GET /api/v1/accounts` applies them (from
-    the kept results of the latest refresh); each row is then analysed for the page's day."""
+    """The book of accounts to triage: every account filtered and ordered on the store by its kept
+    result, as `GET /api/v1/accounts` does, one page at a time; each row shows the kept figures and
+    how fresh they are (no analysis runs for the list). Empty form fields mean "any". `as_of` is
+    accepted for old links and ignored: the figures are those of the latest refresh."""
     reader = _reader(runtime, request)
     if reader is None:
         return _to_login(request)
@@ -199,67 +277,163 @@ async def account_list(
         language = _language(request, lang)
     except _BadLanguage:
         return _bad_language_page(csrf)
-    day = as_of_or_today(as_of)
-    store = runtime.store
+    try:
+        _check_known(request, _ACCOUNT_PARAMS)
+        filters: dict[str, Any] = {
+            "gap_kind": _choice("gap_kind", gap_kind, (k.value for k in GapKind)),
+            "trend": _choice("trend", trend, TRENDS),
+            "at_risk": _flag("at_risk", at_risk),
+            "buying_stage": _choice("buying_stage", buying_stage, (s.value for s in BuyingStage)),
+            "status": _choice("status", status, (s.value for s in CompanyStatus)),
+            "industry": industry or None,
+            "owner": owner or None,
+            "coverage": _choice("coverage", coverage, BANDS),
+            "completeness": _choice("completeness", completeness, BANDS),
+            "min_gaps": _count("min_gaps", min_gaps),
+            "min_gaps_high": _count("min_gaps_high", min_gaps_high),
+        }
+        remember = _flag("me", me)
+    except _BadParameter as problem:
+        return _bad_parameter_page(problem, csrf, language)
+    coverage_band = BANDS.get(filters["coverage"] or "", (None, None))
+    completeness_band = BANDS.get(filters["completeness"] or "", (None, None))
     key, descending = sort_and_direction(sort)
     query = AccountFilter(
-        search=q or None, sort=key, descending=descending, gap_kind=gap_kind, at_risk=at_risk
+        search=q or None,
+        industry=filters["industry"],
+        status=filters["status"],
+        owner=filters["owner"],
+        gap_kind=GapKind(filters["gap_kind"]) if filters["gap_kind"] else None,
+        trend=filters["trend"],
+        at_risk=filters["at_risk"],
+        buying_stage=filters["buying_stage"],
+        min_coverage=coverage_band[0],
+        max_coverage=coverage_band[1],
+        min_completeness=completeness_band[0],
+        max_completeness=completeness_band[1],
+        min_gaps=None if filters["min_gaps"] is None else int(filters["min_gaps"]),
+        min_gaps_high=None if filters["min_gaps_high"] is None else int(filters["min_gaps_high"]),
+        sort=key,
+        descending=descending,
     )
+    store = runtime.store
     listing = await run_limited(
         runtime,
         lambda: store.list_account_results(query, offset=offset, limit=ACCOUNTS_PER_PAGE),
         what="account listing",
     )
-    page = Page[Company](
-        data=[item.company for item in listing.data],
-        count=listing.count,
-        offset=offset,
-        limit=ACCOUNTS_PER_PAGE,
-    )
-    # One analysis job per account, so that a slow giant does not hold the others up.
-    results = await asyncio.gather(
+    # The engagement chart needs the account's touches by month; the figures come from the kept result.
+    graphs = await asyncio.gather(
         *(
-            run_limited(runtime, partial(_row, runtime, c.id, day), what="account analysis")
-            for c in page.data
+            run_limited(runtime, partial(_sparkline_graph, runtime, item.company.id), what="account touches")
+            for item in listing.data
+            if item.result is not None
         ),
         return_exceptions=True,
     )
-    rows: list[AccountRow] = []
-    for company, result in zip(page.data, results, strict=True):
-        if isinstance(result, AccountRow):
-            rows.append(result)
-        elif isinstance(result, BaseException):
-            # Say which account failed, never the data in the error.
-            log.warning("account list: the analysis of one account failed with %s", type(result).__name__)
-            rows.append(
-                AccountRow(
-                    id=company.id,
-                    name=company.name,
-                    industry=company.industry,
-                    people=0,
-                    open_deals=0,
-                    coverage=None,
-                    gaps_high=0,
-                    gaps_total=0,
-                    at_risk=False,
-                    buying_stage="unknown",
-                    days_since_last_touch=None,
-                    touches_by_month=[],
-                    bars=[],
-                    trend="none",
-                    trend_text="the analysis of this account failed or took too long",
-                )
-            )
+    by_id: dict[str, AccountGraph] = {}
+    for graph in graphs:
+        if isinstance(graph, AccountGraph):
+            by_id[graph.company.id] = graph
+        elif isinstance(graph, BaseException):
+            log.warning("account list: reading one account's touches failed with %s", type(graph).__name__)
+    rows = [account_row(item, by_id.get(item.company.id), lang=language) for item in listing.data]
+    my_owner = (request.cookies.get(ME_COOKIE) or "").strip()[:256] or None
+    if remember and filters["owner"]:
+        my_owner = filters["owner"]
     html = render_account_list(
         rows,
-        as_of=day,
         search=q,
+        total=listing.count,
+        offset=offset,
+        limit=ACCOUNTS_PER_PAGE,
+        csrf=csrf,
+        sort=sort,
+        filters={k: v for k, v in filters.items() if v is not None},
+        lang=language,
+        my_owner=my_owner,
+    )
+    response = _remember_language(_page(html), request, lang, language)
+    if remember and filters["owner"]:
+        _set_cookie(response, request, ME_COOKIE, filters["owner"], max_age=LANG_COOKIE_MAX_AGE, path="/")
+    return response
+
+
+@router.get("/deals", response_class=HTMLResponse)
+async def deals_page(
+    request: Request,
+    runtime: RuntimeDep,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    as_of: AsOfQuery = None,
+    sort: Annotated[str, Query(pattern=_DEAL_SORT_PATTERN)] = "name",
+    status: Text = None,
+    stage: Text = None,
+    gap_kind: Text = None,
+    owner: Annotated[str | None, Query(max_length=256)] = None,
+    account_id: Annotated[str | None, Query(max_length=256)] = None,
+    min_amount: Text = None,
+    lang: LangQuery = None,
+) -> Response:
+    """The deals view: open deals (by default) with their stage, amount in its currency, close date,
+    kept gaps by severity and kind, and coverage, read as `GET /api/v1/deals` reads them (`as_of`:
+    accepted and ignored, as on the account list)."""
+    reader = _reader(runtime, request)
+    if reader is None:
+        return _to_login(request)
+    csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(csrf)
+    try:
+        _check_known(request, _DEAL_PARAMS)
+        chosen_status = _choice("status", status, [s.value for s in DealStatus] + ["all"]) or "open"
+        kind = _choice("gap_kind", gap_kind, (k.value for k in GapKind))
+        least = _count("min_amount", min_amount, 1e15)
+    except _BadParameter as problem:
+        return _bad_parameter_page(problem, csrf, language)
+    query = DealFilter(
+        status=None if chosen_status == "all" else chosen_status,
+        stage=stage or None,
+        min_amount=least,
+        gap_kind=GapKind(kind) if kind else None,
+        owner=owner or None,
+        account_id=account_id or None,
+        sort=sort.removeprefix("-"),
+        descending=sort.startswith("-"),
+    )
+    store = runtime.store
+
+    def read() -> tuple[Page[DealListing], dict[str, str]]:
+        page = store.list_deal_results(query, offset=offset, limit=ACCOUNTS_PER_PAGE)
+        names: dict[str, str] = {}
+        for item in page.data:
+            cid = item.deal.company_id
+            if cid not in names:
+                try:
+                    names[cid] = store.get_company(cid).name
+                except NotFoundError:
+                    names[cid] = cid
+        return page, names
+
+    page, names = await run_limited(runtime, read, what="deal listing")
+    rows = [deal_row(item, names[item.deal.company_id], lang=language) for item in page.data]
+    filters: dict[str, object] = {
+        "status": chosen_status,
+        "stage": stage,
+        "gap_kind": kind,
+        "owner": owner,
+        "account_id": account_id,
+        "min_amount": min_amount,
+    }
+    html = render_deals(
+        rows,
         total=page.count,
         offset=offset,
         limit=ACCOUNTS_PER_PAGE,
         csrf=csrf,
         sort=sort,
-        filters={k: v for k, v in {"gap_kind": gap_kind, "at_risk": at_risk}.items() if v is not None},
+        filters={k: v for k, v in filters.items() if v not in (None, "")},
         lang=language,
     )
     return _remember_language(_page(html), request, lang, language)
@@ -322,7 +496,9 @@ async def committee_map_page(
     return _remember_language(_page(html), request, lang, language)
 
 
-def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, str, str, str | None]:
+def _map_id(
+    account: AccountGraph, node_id: str, position: int, words: Words
+) -> tuple[str, str, str, str | None]:
     """(map node id, kind, label, subtitle) of one stop of a warm path."""
     people = {p.id: p for p in account.people}
     if node_id in people and position > 0:
@@ -331,15 +507,15 @@ def _map_id(account: AccountGraph, node_id: str, position: int) -> tuple[str, st
     reps = {r.id: r for r in account.reps}
     if node_id in reps:
         rep = reps[node_id]
-        return f"rep:{node_id}", "rep", rep.name, "our team"
+        return f"rep:{node_id}", "rep", rep.name, words("rep.title")
     if node_id in people:
         person = people[node_id]
         return node_id, "person", person.name, person.title
     return node_id, "person", node_id, None
 
 
-def _path_public(account: AccountGraph, path: WarmPath, lang: str) -> dict[str, Any]:
-    stops = [_map_id(account, node, i) for i, node in enumerate(path.nodes)]
+def _path_public(account: AccountGraph, path: WarmPath, words: Words) -> dict[str, Any]:
+    stops = [_map_id(account, node, i, words) for i, node in enumerate(path.nodes)]
     ids = {node: stop[0] for node, stop in zip(path.nodes, stops, strict=True)}
     labels = {stop[0]: stop[2] for stop in stops}
     hops = []
@@ -352,15 +528,18 @@ def _path_public(account: AccountGraph, path: WarmPath, lang: str) -> dict[str, 
                 "source_label": labels.get(source, source),
                 "target_label": labels.get(target, target),
                 "kind": str(hop.kind),
-                "reason": hop.reason,
+                "reason": words.message(hop.reason_message, hop.reason),
                 "strength": hop.strength,
             }
         )
+    weakest = min((hop.strength for hop in path.hops), default=0.0)
+    cost = Message(
+        key="path.cost", params={"hops": len(path.hops), "weakest": weakest, "cost": f"{path.cost:.2f}"}
+    )
     return {
         "cost": path.cost,
-        "explanation": render(path.explanation_message, lang)
-        if path.explanation_message
-        else path.explanation,
+        "cost_text": words.message(cost, ""),
+        "explanation": words.message(path.explanation_message, path.explanation),
         "stops": [{"map_id": s[0], "kind": s[1], "label": s[2], "subtitle": s[3]} for s in stops],
         "hops": hops,
     }
@@ -377,7 +556,12 @@ async def warm_paths_for_map(
 ) -> JSONResponse:
     """The warmest introduction chains to one person, with the map's node ids and labels."""
     day = as_of_or_today(as_of)
-    lang = _language(request, None)
+    # The page's language: the remembered choice, else the browser's.
+    words = Words(
+        normalize_language(request.cookies.get(LANG_COOKIE))
+        or language_from_header(request.headers.get("Accept-Language"))
+        or DEFAULT_LANGUAGE
+    )
 
     def compute() -> dict[str, Any]:
         account = account_graph_cached(runtime, account_id)
@@ -387,10 +571,10 @@ async def warm_paths_for_map(
         paths = warm_paths(account, person_id, as_of=day, config=runtime.config, k=3)
         return {
             "target": {"id": person_id, "map_id": person_id, "label": person.name, "subtitle": person.title},
-            "paths": [_path_public(account, p, lang) for p in paths],
-            "message": "No warm path from our team within "
-            f"{runtime.config.max_hops} hops: nobody we touched in the last {runtime.config.reach_days} days "
-            "is close to this person.",
+            "paths": [_path_public(account, p, words) for p in paths],
+            "message": words(
+                "path.none_within", hops=runtime.config.max_hops, days=runtime.config.reach_days
+            ),
         }
 
     body = await run_limited(runtime, compute, what="warm path search")
@@ -401,9 +585,11 @@ async def warm_paths_for_map(
 
 
 def _login_page(request: Request, target: str, error: str | None = None, status: int = 200) -> Response:
-    """The form with a fresh login token, set in the login cookie as well (double submit)."""
+    """The form with a fresh login token, set in the login cookie as well (double submit), in the
+    remembered or the browser's language."""
     token = secrets.token_urlsafe(24)
-    response = _page(render_login(next_url=target, login_token=token, error=error), status)
+    lang = _language(request, None)
+    response = _page(render_login(next_url=target, login_token=token, error=error, lang=lang), status)
     _set_cookie(response, request, LOGIN_COOKIE, token, max_age=LOGIN_COOKIE_MAX_AGE, path="/login")
     return response
 

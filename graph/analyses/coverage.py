@@ -107,13 +107,27 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
     return hops
 
 
-def hop_reason(data: Mapping[str, Any]) -> str:
-    """Words for a rep-person touch tie: how many touches, two-way or not, and the last one."""
-    n = data.get("touches", 0)
+def hop_message(data: Mapping[str, Any]) -> Message:
+    """Why two nodes of the reach graph know each other, as a catalogue message: a rep-person touch
+    tie (how many touches, two-way or not, the last one), or the tie's own message."""
+    own = data.get("message")
+    if own is not None:
+        return Message(key=own[0], params=dict(own[1]))
     last = data.get("last")
-    when = f", last on {last.isoformat()}" if last else ""
-    two_way = ", two-way" if data.get("two_way") else ""
-    return f"{n} touch{'es' if n != 1 else ''} in the last {data.get('window', '?')} days{two_way}{when}"
+    return Message(
+        key="hop.touch",
+        params={
+            "count": data.get("touches", 0),
+            "days": data.get("window", "?"),
+            "two_way": bool(data.get("two_way")),
+            "last": last.isoformat() if last else "",
+        },
+    )
+
+
+def hop_reason(data: Mapping[str, Any]) -> str:
+    """Words for a tie of the reach graph (English; `hop_message` for other languages)."""
+    return data.get("reason") or render(hop_message(data))
 
 
 #: A longer path ranks before a warm direct tie only when it costs this many times less.
@@ -160,7 +174,8 @@ def _path_model(
                 source=a,
                 target=b,
                 kind=HopKind(kind),
-                reason=data["reason"] or hop_reason(data),
+                reason=hop_reason(data),
+                reason_message=hop_message(data),
                 strength=round(data["strength"], 4),
             )
         )
@@ -383,7 +398,10 @@ def coverage_score(
     """
     people = list(dict.fromkeys(key_people))
     if not people:
-        return Coverage(score=0.0, reachable=[], unreachable=[], explanation="the deal has no key people yet")
+        nobody = Message(key="coverage.nobody")
+        return Coverage(
+            score=0.0, reachable=[], unreachable=[], explanation=render(nobody), explanation_message=nobody
+        )
     yes = [p for p in people if warmth.get(p, 0.0) > 0]
     no = [p for p in people if warmth.get(p, 0.0) <= 0]
     total = sum(influence.get(p, 0.0) for p in people)
@@ -392,14 +410,15 @@ def coverage_score(
     else:
         score = sum(warmth.get(p, 0.0) for p in people) / len(people)
     warm = sum(warmth.get(p, 0.0) >= WARM for p in people)
-    text = (
-        f"our reps can reach {len(yes)} of {len(people)} key people, {warm} of them warmly; weighted by "
-        f"influence and by how warm the way in is, that covers {score:.0%}"
+    message = Message(
+        key="coverage.warmth",
+        params={"reached": len(yes), "total": len(people), "warm": warm, "share": min(1.0, score)},
     )
     return Coverage(
         score=round(min(1.0, score), 4),
         reachable=yes,
         unreachable=no,
-        explanation=text,
+        explanation=render(message),
+        explanation_message=message,
         warmth={p: round(min(1.0, warmth[p]), 4) for p in yes},
     )

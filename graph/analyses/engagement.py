@@ -22,6 +22,7 @@ from itertools import islice
 from typing import Literal
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.messages import Message, render
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement, Trend
 from graph.model import (
     INBOUND_BEHAVIOUR,
@@ -45,6 +46,7 @@ __all__ = [
     "engagement_state",
     "engagement_trend",
     "lead_points",
+    "trend_message",
     "trend_words",
 ]
 
@@ -81,12 +83,15 @@ def engagement_trend(recent: int, prior: int) -> Trend:
     return Trend.STEADY
 
 
+def trend_message(recent: int, prior: int) -> Message:
+    """The trend's counts as a catalogue message: '12 touches in the last 30 days, against 9 in the 90
+    before'."""
+    return Message(key="trend.counts", params={"recent": recent, "prior": prior})
+
+
 def trend_words(recent: int, prior: int) -> str:
-    """The trend in words: '12 touches in the last 30 days, against 9 in the 90 before'."""
-    return (
-        f"{recent} touch{'es' if recent != 1 else ''} in the last {TREND_RECENT_DAYS} days, against {prior} "
-        f"in the {TREND_PRIOR_DAYS} before"
-    )
+    """`trend_message` in English."""
+    return render(trend_message(recent, prior))
 
 
 def engaged_since(as_of: date, engaged_days: int) -> date:

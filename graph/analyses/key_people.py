@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -36,6 +36,7 @@ import scipy.sparse as sp
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import edge_arrays
+from graph.analyses.messages import Message, render
 from graph.analyses.results import KeyPerson, ScoreComponent
 from graph.model import BuyingRole, Function, Person, Seniority
 
@@ -56,6 +57,8 @@ class InfluenceRanking:
     scores: dict[str, float]
     #: Signals that were missing and left out.
     notes: list[str]
+    #: The same notes as catalogue messages, for other languages.
+    note_messages: list[Message] = field(default_factory=list)
 
 
 def structure_scores(org: nx.DiGraph) -> tuple[dict[str, float], dict[str, int]]:
@@ -186,11 +189,12 @@ def _centrality_words(interaction: nx.Graph, node: str, value: float) -> str:
     return f"{sought} {who} to them, in touch with {linked} in all{best}"
 
 
-def _share_words(components: list[ScoreComponent]) -> str:
+def _share_message(rank: int, components: list[ScoreComponent]) -> Message:
+    """Why a person ranks where they do: the (at most three) signals with the largest shares."""
     parts = sorted((c for c in components if c.share >= 0.05), key=lambda c: -c.share)[:3]
     if not parts:
-        return "no signal sets this person apart"
-    return " and ".join(f"{c.name} ({c.share:.0%})" for c in parts)
+        return Message(key="key.rank_alike", params={"rank": rank})
+    return Message(key="key.rank", params={"rank": rank, "shares": [[c.name, c.share] for c in parts]})
 
 
 def influence(
@@ -245,21 +249,12 @@ def influence(
     }
     raw_weights = config.influence.model_dump()
     total_weight = sum(raw_weights[s] for s in _SIGNALS if available[s])
-    notes: list[str] = []
-    words = {
-        "structure": "no reporting lines are known, so position in the org chart was left out",
-        "seniority": "no person has a known seniority or classifiable title, so seniority was left out",
-        "centrality": "no interactions among the account's people are known, so centrality was left out",
-        "committee": "nobody holds a committee role on any deal, so committee roles were left out",
-        "engagement": "nobody has been touched yet, so engagement was left out",
-    }
-    for signal in _SIGNALS:
-        if not available[signal]:
-            notes.append(words[signal])
+    note_messages = [Message(key=f"note.no_{signal}") for signal in _SIGNALS if not available[signal]]
     if total_weight <= 0:
         total_weight = 1.0
     if len(nodes) == 1:
-        notes.append("the account has one person, who ranks first by definition")
+        note_messages.append(Message(key="note.one_person"))
+    notes = [render(m) for m in note_messages]
 
     ranked: list[tuple[float, str, dict[str, float]]] = []
     role_values = config.role_values
@@ -334,6 +329,7 @@ def influence(
             else []
         )
         person = people.get(node)
+        explanation = _share_message(rank, components)
         result.append(
             KeyPerson(
                 person_id=node,
@@ -344,7 +340,8 @@ def influence(
                 rank=rank,
                 score=round(score, 4),
                 components=components,
-                explanation=f"#{rank} mainly for {_share_words(components)}." if explain else "",
+                explanation=render(explanation) if explain else "",
+                explanation_message=explanation if explain else None,
             )
         )
     return InfluenceRanking(
@@ -352,4 +349,5 @@ def influence(
         order=[node for _, node, _ in ranked],
         scores={node: round(score, 4) for score, node, _ in ranked},
         notes=notes,
+        note_messages=note_messages,
     )

@@ -32,6 +32,9 @@ __all__ = [
     "render",
     "role_name",
     "seniority_name",
+    "stage_name",
+    "status_name",
+    "trend_name",
 ]
 
 #: The languages buyergraph speaks, as BCP 47 tags; the first is the default.
@@ -229,9 +232,149 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "warmest path: {chain}",
         "zh-CN": "最热路径：{chain}",
     },
+    "key.rank": {
+        "en": "#{rank} mainly for {shares:shares}.",
+        "zh-CN": "影响力第 {rank} 名，主要因为{shares:shares}。",
+    },
+    "key.rank_alike": {
+        "en": "#{rank}: no signal sets this person apart.",
+        "zh-CN": "影响力第 {rank} 名：没有哪项信号特别突出。",
+    },
+    "coverage.warmth": {
+        "en": "our reps can reach {reached} of {total} key people, {warm} of them warmly; weighted by "
+        "influence and by how warm the way in is, that covers {share:percent}",
+        "zh-CN": "我方销售能接触到 {total} 位关键人物中的 {reached} 位，其中 {warm} 位关系较热；按影响力和"
+        "接触路径的热度加权，覆盖率为 {share:percent}",
+    },
+    "coverage.nobody": {
+        "en": "the deal has no key people yet",
+        "zh-CN": "这个商机还没有关键人物",
+    },
+    "hop.touch": {
+        "en": "{count:touches} in the last {days} days{two_way:two_way}{last:last}",
+        "zh-CN": "近 {days} 天内接触 {count} 次{two_way:two_way}{last:last}",
+    },
+    "hop.reports_to": {
+        "en": "{person} reports to {manager}",
+        "zh-CN": "{person} 向 {manager} 汇报",
+    },
+    "hop.knows": {
+        "en": "know each other",
+        "zh-CN": "彼此认识",
+    },
+    "hop.knows_source": {
+        "en": "know each other ({source})",
+        "zh-CN": "彼此认识（来源：{source}）",
+    },
+    "path.cost": {
+        "en": "weakest tie {weakest:percent} strong, cost {cost} (lower is warmer)",
+        "zh-CN": "最弱一环强度 {weakest:percent}，成本 {cost}（越低越热）",
+    },
+    "note.no_structure": {
+        "en": "no reporting lines are known, so position in the org chart was left out",
+        "zh-CN": "没有已知的汇报关系，因此未计入组织架构中的位置",
+    },
+    "note.no_seniority": {
+        "en": "no person has a known seniority or classifiable title, so seniority was left out",
+        "zh-CN": "没有人有已知职级或可识别的职位，因此未计入职级",
+    },
+    "note.no_centrality": {
+        "en": "no interactions among the account's people are known, so centrality was left out",
+        "zh-CN": "不了解该客户内部人员之间的互动，因此未计入关系网络中心度",
+    },
+    "note.no_committee": {
+        "en": "nobody holds a committee role on any deal, so committee roles were left out",
+        "zh-CN": "没有人在任何商机中担任委员会角色，因此未计入委员会角色",
+    },
+    "note.no_engagement": {
+        "en": "nobody has been touched yet, so engagement was left out",
+        "zh-CN": "还没有接触过任何人，因此未计入互动接触",
+    },
+    "note.one_person": {
+        "en": "the account has one person, who ranks first by definition",
+        "zh-CN": "该客户只有一人，自然排名第一",
+    },
+    "note.inferred_lines": {
+        "en": "no reporting lines are known: {count} were inferred from seniority, function, department and "
+        "who turns to whom (source inferred, each with a confidence)",
+        "zh-CN": "没有已知的汇报关系：根据职级、职能、部门和往来推断了 {count} 条（来源为推断，各附置信度）",
+    },
+    "note.titles_read": {
+        "en": "seniority of {count} people was read from their titles",
+        "zh-CN": "{count} 人的职级是根据其职位名称判断的",
+    },
+    "note.no_holdings": {
+        "en": "cross-sell needs every account's holdings; none were given",
+        "zh-CN": "交叉销售需要所有客户的已购产品数据，但未提供",
+    },
+    "trend.window": {
+        "en": "{trend:trend}: touches in the last 30 days against the 90 before",
+        "zh-CN": "{trend:trend}：近 30 天的接触与之前 90 天相比",
+    },
+    "trend.counts": {
+        "en": "{recent} touch{recent:es} in the last 30 days, against {prior} in the 90 before",
+        "zh-CN": "近 30 天接触 {recent} 次，之前 90 天 {prior} 次",
+    },
     "path.none": {
         "en": "no warm path from our reps within reach; ask the champion for an introduction",
         "zh-CN": "我方销售暂无可用的热路径；请内部支持者引荐",
+    },
+}
+
+#: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of
+#: companies and deals, as each language names them.
+STAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "dormant": "dormant",
+        "awareness": "awareness",
+        "consideration": "consideration",
+        "evaluation": "evaluation",
+        "decision": "decision",
+        "unknown": "unknown",
+    },
+    "zh-CN": {
+        "dormant": "沉寂",
+        "awareness": "认知阶段",
+        "consideration": "考虑阶段",
+        "evaluation": "评估阶段",
+        "decision": "决策阶段",
+        "unknown": "未知",
+    },
+}
+TREND_NAMES: dict[str, dict[str, str]] = {
+    "en": {"rising": "rising", "falling": "falling", "steady": "steady", "none": "no recent touches"},
+    "zh-CN": {"rising": "上升", "falling": "下降", "steady": "平稳", "none": "近期无接触"},
+}
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "prospect": "prospect",
+        "customer": "customer",
+        "former_customer": "former customer",
+        "partner": "partner",
+        "open": "open",
+        "won": "won",
+        "lost": "lost",
+    },
+    "zh-CN": {
+        "prospect": "潜在客户",
+        "customer": "客户",
+        "former_customer": "前客户",
+        "partner": "合作伙伴",
+        "open": "进行中",
+        "won": "已赢单",
+        "lost": "已丢单",
+    },
+}
+
+#: The signals of an influence score (graph/analyses/key_people.py) as each language names them.
+SIGNAL_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "structure": "组织结构",
+        "seniority": "职级",
+        "centrality": "关系网络中心度",
+        "committee": "委员会角色",
+        "engagement": "互动接触",
     },
 }
 
@@ -292,6 +435,27 @@ def seniority_name(level: Seniority | str, lang: str = DEFAULT_LANGUAGE) -> str:
         return str(level)
 
 
+def _word(names: dict[str, dict[str, str]], value: Any, lang: str) -> str:
+    table = names.get(lang, names[DEFAULT_LANGUAGE])
+    key = str(value)
+    return table.get(key) or names[DEFAULT_LANGUAGE].get(key) or key.replace("_", " ")
+
+
+def stage_name(stage: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A buying stage in words: 'evaluation', '评估阶段'."""
+    return _word(STAGE_NAMES, stage, lang)
+
+
+def trend_name(trend: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An engagement trend in words: 'rising', '上升'."""
+    return _word(TREND_NAMES, trend, lang)
+
+
+def status_name(status: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A company's or a deal's status in words: 'former customer', '前客户'."""
+    return _word(STATUS_NAMES, status, lang)
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -312,6 +476,23 @@ class _Formatter(string.Formatter):
             return render(value, lang)
         if format_spec == "messages":
             return _SENTENCE_SEPARATOR[lang].join(render(m, lang) for m in value)
+        if format_spec == "percent":
+            return f"{float(value):.0%}"
+        if format_spec == "shares":
+            # [[signal, share], ...] -> "seniority (45%) and structure (39%)", "职级（45%）、组织结构（39%）"
+            if lang == "zh-CN":
+                return _LIST_SEPARATOR[lang].join(
+                    f"{_word(SIGNAL_NAMES, name, lang)}（{float(share):.0%}）" for name, share in value
+                )
+            return _AND[lang].join(f"{name} ({float(share):.0%})" for name, share in value)
+        if format_spec == "touches":
+            return f"{value} touch" if value == 1 else f"{value} touches"
+        if format_spec == "two_way":
+            return ("，双向" if lang == "zh-CN" else ", two-way") if value else ""
+        if format_spec == "last":
+            if not value:
+                return ""
+            return f"，最近一次 {value}" if lang == "zh-CN" else f", last on {value}"
         if format_spec == "amount":
             return f"{float(value):,.0f}"
         if format_spec == "plural":
@@ -320,6 +501,8 @@ class _Formatter(string.Formatter):
             return "" if value == 1 else "es"
         if format_spec == "hops":  # the hops of a path: the first, then the others
             return _HOP_SEPARATOR[lang].join(render(m, lang) for m in value)
+        if format_spec == "trend":
+            return trend_name(value, lang)
         if format_spec == "lately":
             return _LATELY[lang] if value else ""
         if format_spec == "two_way":

@@ -12,6 +12,7 @@ from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, rec
 from graph.analyses.engagement import engagement, engagement_trend, trend_words
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
+from graph.analyses.messages import Message, render
 from graph.analyses.results import (
     AccountAnalysis,
     AccountClass,
@@ -121,16 +122,17 @@ def _relationship_leads(
     return leads
 
 
-def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) -> list[str]:
-    notes = list(ranking.notes)
+def _ranking_note_messages(p: projections.AccountProjection, ranking: InfluenceRanking) -> list[Message]:
+    messages = list(ranking.note_messages)
     if p.inferred_lines:
-        notes.append(
-            f"no reporting lines are known: {len(p.inferred_lines)} were inferred from seniority, function, "
-            "department and who turns to whom (source inferred, each with a confidence)"
-        )
+        messages.append(Message(key="note.inferred_lines", params={"count": len(p.inferred_lines)}))
     if p.classified:
-        notes.append(f"seniority of {len(p.classified)} people was read from their titles")
-    return notes
+        messages.append(Message(key="note.titles_read", params={"count": len(p.classified)}))
+    return messages
+
+
+def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) -> list[str]:
+    return [render(m) for m in _ranking_note_messages(p, ranking)]
 
 
 def _deal_of(account: AccountGraph, deal_id: str) -> Deal:
@@ -387,7 +389,7 @@ def analyze_account(
     """
     p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
     ranking = rank_key_people(p, limit=config.key_people_limit, explain=explain)
-    notes = _ranking_notes(p, ranking)
+    note_messages = _ranking_note_messages(p, ranking)
     deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
     if deal_id is not None:
         deals = [_deal_of(account, deal_id)]
@@ -402,7 +404,7 @@ def analyze_account(
         else []
     )
     if ownership is None:
-        notes.append("cross-sell needs every account's holdings; none were given")
+        note_messages.append(Message(key="note.no_holdings"))
     result_engagement = engagement(
         p.touches,
         as_of=as_of,
@@ -440,7 +442,8 @@ def analyze_account(
             )
             for line in p.inferred_lines
         ],
-        notes=notes,
+        notes=[render(m) for m in note_messages],
+        note_messages=note_messages,
         config_used=config.model_dump(mode="json"),
     )
 

@@ -66,6 +66,8 @@ class KeyPerson(BaseModel):
     score: float
     components: list[ScoreComponent]
     explanation: str
+    #: The explanation as a catalogue message (graph/analyses/messages.py), for other languages.
+    explanation_message: Message | None = None
 
 
 class GapKind(StrEnum):
@@ -118,6 +120,8 @@ class Hop(BaseModel):
     target: str
     kind: HopKind
     reason: str
+    #: The reason as a catalogue message, for other languages.
+    reason_message: Message | None = None
     #: Relationship strength of this step (see docs/analyses.md); the hop costs 1 / strength.
     strength: float
 
@@ -148,6 +152,8 @@ class Coverage(BaseModel):
     #: Each reachable key person's warmth in (0, 1]: 1 / the cost of the warmest way in (a direct
     #: tie of strength s: s; each further hop and each stale touch lowers it).
     warmth: dict[str, float] = {}
+    #: The explanation as a catalogue message, for other languages.
+    explanation_message: Message | None = None
 
 
 class Trend(StrEnum):
@@ -346,5 +352,7 @@ class AccountAnalysis(BaseModel):
     inferred_lines: list[InferredReportingLine] = []
     #: Signals that were missing or caveats worth knowing (e.g. "no org chart: structure left out").
     notes: list[str] = []
+    #: The same notes as catalogue messages, for other languages.
+    note_messages: list[Message] = []
     #: The configuration the analysis ran with, so that a result can be reproduced.
     config_used: dict[str, Any] = Field(default_factory=dict)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import html
+from datetime import date
 from pathlib import Path
 
 from tests.api.conftest import AS_OF, ApiEnv
+from viz.formats import Formats
 
 DAY = AS_OF.isoformat()
 
@@ -29,8 +31,11 @@ def test_deals_carry_currency_and_expected_close(api: ApiEnv, world_dir: Path) -
     page = api.get(f"/accounts/{row['company_id']}", params={"as_of": DAY, "deal": row["id"]})
     assert page.status_code == 200
     text = html.unescape(page.text)
-    assert f" {row['currency']}</span>" in text
-    assert f"closes {row['expected_close']}" in text
+    f = Formats("en")  # the amount with its currency and the day, as an English reader writes them
+    amount = f.money(float(row["amount"]), row["currency"])
+    assert amount != f.number(float(row["amount"]))  # a currency symbol or code is shown
+    assert f'<span class="deal-amount">{amount}</span>' in text
+    assert f"closes {f.day(date.fromisoformat(row['expected_close']))}" in text
 
 
 def test_cross_sell_names_products_the_account_does_not_own(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from api.refresh import compute_results
 from api.routers.pages import CONTENT_SECURITY_POLICY
 from tests.api.conftest import AS_OF, ApiEnv
+from viz.formats import Formats
 
 DAY = AS_OF.isoformat()
 
@@ -36,7 +38,16 @@ def test_the_api_key_header_opens_the_account_list(api: ApiEnv) -> None:
     accounts = api.get("/api/v1/accounts", params={"limit": 50}).json()["data"]
     for account in accounts:
         assert f'href="/accounts/{account["id"]}"' in page.text
+    # Before any refresh a row says so, and shows no figures it does not have.
+    assert page.text.count("not analysed yet") == len(accounts)
+    assert '<svg class="spark"' not in page.text
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    ids = api.store.accounts_to_refresh(everything=True)
+    api.store.write_results(compute_results(api.store, ids, as_of=AS_OF, config=runtime.config))
+    page = api.get("/")
     assert page.text.count('<svg class="spark"') == len(accounts)
+    assert "not analysed yet" not in page.text
+    assert page.text.count(f"as of {Formats('en').day(AS_OF)}") == len(accounts)
 
 
 def sign_in(api: ApiEnv, key: str, next_url: str = "/") -> Any:

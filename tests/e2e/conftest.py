@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 
 from api.keys import KeyRing
+from api.refresh import compute_results
+from graph.analyses.config import DEFAULT_CONFIG
 from graph.model import AccountGraph, BuyingRole, CommitteeRole, Person, Touch, TouchKind
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
@@ -107,6 +109,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             )
         )
         _store_account(store, big)
+        # The account list and the deals view read the kept results of a refresh.
+        store.write_results(
+            compute_results(
+                store, store.accounts_to_refresh(everything=True), as_of=AS_OF, config=DEFAULT_CONFIG
+            )
+        )
     home = root / "home"
     key = KeyRing.for_home(home).create("e2e", "read")
     port = _free_port()

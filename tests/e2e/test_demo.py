@@ -55,6 +55,8 @@ def test_demo_serves_the_account_list_and_stops_cleanly_on_ctrl_c(tmp_path: Path
             page = response.read().decode("utf-8")
         assert response.status == 200
         assert page.count('class="account-link"') >= 6
+        assert "not analysed yet" not in page  # the demo keeps its accounts' results
+        assert page.count('<svg class="spark"') == page.count('class="account-link"')
         assert (home / "graph.json").is_file() and (home / "keys.json").is_file()
         assert not (tmp_path / "real-home").exists()  # the user's own store is never touched
     finally:

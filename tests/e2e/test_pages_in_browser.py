@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from graph.analyses import GapKind, analyze_account, warm_paths
+from graph.analyses.portfolio import AccountFilter
 from graph.stores.embedded import EmbeddedStore
 from tests.e2e.conftest import (
     AS_OF,
@@ -61,21 +62,30 @@ def richest_account(server: Server) -> tuple[str, str]:
 
 def test_account_list_renders_sorts_filters_and_links(signed_in: Any, server: Server) -> None:
     browser = signed_in
-    browser.get(f"{server.base}/?as_of={DAY}")
+    browser.get(f"{server.base}/?lang=en")
     with EmbeddedStore(server.store_dir) as store:
         companies = store.list_accounts(limit=100).count
     rows = browser.find_elements(By.CSS_SELECTOR, "#account-table tbody tr")
     assert len(rows) == companies > 10
     assert len(browser.find_elements(By.CSS_SELECTOR, "#account-table svg.spark")) == companies
 
-    people_header = browser.find_elements(By.CSS_SELECTOR, "#account-table th")[2]
-    people_header.click()
-    people_header.click()  # descending
+    # The Gaps header sorts every account on the server, most high-severity gaps first.
+    browser.find_element(By.CSS_SELECTOR, "#account-table th a[href*='gaps_high']").click()
+    wait_for(lambda: "sort=-gaps_high" in browser.current_url, "the list sorted by gaps")
+    with EmbeddedStore(server.store_dir) as store:
+        expected = (
+            store.list_account_results(AccountFilter(sort="gaps_high", descending=True), offset=0, limit=50)
+            .data[0]
+            .company.id
+        )
     first = browser.find_element(By.CSS_SELECTOR, "#account-table tbody tr").get_attribute("data-account-id")
-    assert first == server.large_account
+    assert first == expected
 
     search = browser.find_element(By.ID, "account-search")
+    search.clear()
     search.send_keys("Big Corp")
+    search.submit()
+    wait_for(lambda: "q=Big" in browser.current_url, "the search")
     visible = [
         r for r in browser.find_elements(By.CSS_SELECTOR, "#account-table tbody tr") if r.is_displayed()
     ]

@@ -29,9 +29,13 @@ from graph.stores.embedded import EmbeddedStore
 TODAY = date.today()
 
 
-def run(*args: str, home: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, home: Path | None = None, timeout: float = 120, lang: str | None = None
+) -> subprocess.CompletedProcess[str]:
     store = ["--store", str(home)] if home is not None else []
     env = {"PATH": os.environ.get("PATH", ""), "BUYERGRAPH_CONFIG": "", "BUYERGRAPH_HOME": "/nonexistent"}
+    if lang:
+        env["BUYERGRAPH_LANG"] = lang
     return subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", *store, *args],
         capture_output=True,
@@ -64,6 +68,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 Person(id="p-3", name="José García", email="jose@socgen.fr", company_id="c-sg"),
                 Person(id="p-4", name="陈洋", email="chen.yang@huawei.com", company_id="c-hw"),
                 Person(id="p-5", name="Ann Lee", company_id="c-acme", reports_to_id="p-1"),
+                Person(id="p-6", name="李娜", company_id="c-hw"),
             ],
         )
         store.upsert("reps", [Rep(id="r-1", name="Rita Rep")])
@@ -95,6 +100,25 @@ def test_people_lists_ids_by_name_or_email_and_by_account_name(home: Path) -> No
     assert "p-2" in one.stdout and "p-1" not in one.stdout
     assert "p-3" in run("people", "jose garcia", home=home).stdout
     assert "p-4" in run("people", "chen.yang@huawei.com", home=home).stdout
+
+
+def test_chinese_names_are_found_by_their_pinyin(home: Path) -> None:
+    for typed in ("li na", "lina", "Li Na"):
+        found = run("people", typed, "--json", home=home)
+        assert found.returncode == 0, found.stderr
+        assert [p["id"] for p in json.loads(found.stdout)["data"]] == ["p-6"], typed
+    accounts = run("accounts", "huawei jishu", "--json", home=home)
+    assert accounts.returncode == 0, accounts.stderr
+    assert [a["id"] for a in json.loads(accounts.stdout)["data"]] == ["c-hw"]
+
+
+def test_analyze_explains_key_people_in_the_chosen_language(home: Path) -> None:
+    zh = run("analyze", "c-hw", home=home, lang="zh-CN")
+    assert zh.returncode == 0, zh.stderr
+    assert "影响力第 1 名" in zh.stdout
+    en = run("analyze", "c-hw", home=home)
+    assert "#1 mainly for" in en.stdout or "#1: no signal" in en.stdout
+    assert "影响力第" not in en.stdout
 
 
 def test_analyze_takes_an_unambiguous_name_and_lists_candidates_otherwise(home: Path) -> None:

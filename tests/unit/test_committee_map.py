@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
 
+from graph.analyses import AccountAnalysis
 from graph.analyses.config import DEFAULT_CONFIG
-from graph.model import BuyingRole
+from graph.analyses.portfolio import AccountListing, DealListing, account_result, summary_of
+from graph.model import AccountGraph, BuyingRole
 from tests.unit.map_world import AS_OF, CHINESE, HOSTILE, large_account, small_account
-from viz.account_list import account_row, monthly_touches
+from viz.account_list import AccountRow, account_row, deal_row, monthly_touches
 from viz.committee_map import (
     CLUSTER_ABOVE,
     DEPARTED_FILL,
@@ -305,13 +308,18 @@ def test_script_json_cannot_end_a_script_element() -> None:
     assert json.loads(text) == {"a": "</script><script>alert(1)</script>", "b": "x\u2028y & z"}
 
 
+def kept_row(account: AccountGraph, analysis: AccountAnalysis, lang: str = "en") -> AccountRow:
+    """The account list's row of an account from its kept result, as the page builds it."""
+    kept = account_result(account, analysis, computed_at=datetime(2026, 6, 30, tzinfo=UTC))
+    listing = AccountListing(company=account.company, result=summary_of(kept))
+    return account_row(listing, account, lang=lang)
+
+
 def test_pages_load_nothing_from_other_hosts(small_map: CommitteeMap) -> None:
     account, analysis = small_account()
     pages = [
         render_committee_map(small_map),
-        render_account_list(
-            [account_row(account, analysis, AS_OF)], as_of=AS_OF, search=None, total=1, offset=0, limit=50
-        ),
+        render_account_list([kept_row(account, analysis)], search=None, total=1, offset=0, limit=50),
         render_login(next_url="/", login_token="t0ken"),
     ]
     for html in pages:
@@ -328,21 +336,64 @@ def test_pages_load_nothing_from_other_hosts(small_map: CommitteeMap) -> None:
 
 def test_account_list_escapes_names_and_search(small_map: CommitteeMap) -> None:
     account, analysis = small_account()
-    row = account_row(account, analysis, AS_OF)
-    html = render_account_list(
-        [row], as_of=AS_OF, search='"><img src=x onerror=alert(1)>', total=1, offset=0, limit=50
-    )
+    row = kept_row(account, analysis)
+    html = render_account_list([row], search='"><img src=x onerror=alert(1)>', total=1, offset=0, limit=50)
     assert "Acme &amp; Sons &lt;Ltd&gt;" in html
     assert "<img src=x" not in html
 
 
 def test_account_row_summarises_coverage_gaps_risk_and_trend() -> None:
     account, analysis = small_account()
-    row = account_row(account, analysis, AS_OF)
+    row = kept_row(account, analysis)
     assert row.coverage == 0.5 and row.gaps_high == 1 and row.gaps_total == 2 and row.at_risk
+    assert row.gaps_high + row.gaps_medium + row.gaps_low == row.gaps_total
     assert len(row.touches_by_month) == 12 and sum(row.touches_by_month) == 4
     assert row.touches_by_month[-1] == 2  # the two June meetings
     assert len(row.bars) == 12 and max(b.height for b in row.bars) > 0
+    assert row.refreshed and row.as_of == analysis.as_of and row.as_of_text == "Jun 30, 2026"
+
+
+def test_account_row_speaks_chinese_without_raw_values() -> None:
+    account, analysis = small_account()
+    row = kept_row(account, analysis, lang="zh-CN")
+    assert row.as_of_text == "2026年6月30日"
+    assert (
+        row.stage_text
+        and row.stage_text != row.buying_stage
+        and re.search(r"[\u4e00-\u9fff]", row.stage_text)
+    )
+    assert "接触" in row.trend_text
+    html = render_account_list([row], search=None, total=1, offset=0, limit=50, lang="zh-CN")
+    assert "覆盖率" in html and "采购阶段" in html and "截至 2026年6月30日" in html
+
+
+def test_a_row_before_any_refresh_shows_no_figures() -> None:
+    account, _ = small_account()
+    row = account_row(AccountListing(company=account.company), account)
+    assert not row.refreshed and row.coverage is None and row.bars == []
+    assert "refresh" in row.trend_text
+
+
+def test_deal_row_shows_amount_with_currency_close_date_and_gap_badges() -> None:
+    account, analysis = small_account()
+    kept = account_result(account, analysis, computed_at=datetime(2026, 6, 30, tzinfo=UTC))
+    deal = next(d for d in account.deals if d.id == kept.deals[0].deal_id)
+    deal = deal.model_copy(update={"amount": 1234567.0, "currency": "CNY", "expected_close": AS_OF})
+    listing = DealListing(deal=deal, result=kept.deals[0], as_of=AS_OF)
+    en, zh = deal_row(listing, "Acme", lang="en"), deal_row(listing, "Acme", lang="zh-CN")
+    assert en.amount_text == "CN¥1,234,567" and zh.amount_text == "¥1,234,567"
+    assert en.close_text == "Jun 30, 2026" and zh.close_text == "2026年6月30日"
+    assert sum(b.count for b in en.badges) == len(kept.deals[0].gaps) > 0
+    assert en.badges[0].severity == "high"  # the worst first
+    assert {b.text for b in zh.badges} <= {
+        "缺少角色",
+        "角色久未接触",
+        "单线联系",
+        "缺少高层",
+        "上级未接触",
+        "成员已离职",
+        "角色冲突",
+    }
 
 
 def test_monthly_touches_ignore_touches_after_as_of() -> None:

@@ -257,7 +257,7 @@
       const hops = payload.lang === "en"
         ? path.hops.length + " hop" + (path.hops.length === 1 ? "" : "s") : say("hops", { n: path.hops.length });
       const title = el("button", "path-choose", (index === 0 ? say("warmest") : say("alternative", { n: index })) +
-        " · " + hops + " · " + say("cost", { cost: path.cost.toFixed(2) }));
+        " · " + hops + " · " + (path.cost_text || say("cost", { cost: path.cost.toFixed(2) })));
       title.type = "button";
       title.addEventListener("click", function () {
         pathResult.querySelectorAll(".path-option").forEach(function (b) { b.classList.remove("chosen"); });
@@ -362,7 +362,8 @@
   });
 
   // Typed search: any part of a name or title, in any script, ignoring case, accents, spaces and order
-  // of the name's words ("kelly betty" finds Betty Kelly, "陈洋" and "陈 洋" find 陈洋).
+  // of the name's words ("kelly betty" finds Betty Kelly, "陈洋", "陈 洋" and, by the pinyin the server
+  // adds (graph/search.py), "chen yang" find 陈洋).
   const search = document.getElementById("person-search");
   const hits = document.getElementById("person-hits");
   function fold(text) {
@@ -372,7 +373,8 @@
   const people = payload.nodes.filter(function (n) { return n.kind === "person"; }).map(function (n) {
     const words = fold(n.info.name).split(/\s+/).filter(Boolean);
     return { id: n.id, name: n.info.name, title: n.info.title || "",
-      keys: [squash(n.info.name), squash(words.slice().reverse().join("")), squash(n.info.title)] };
+      keys: [squash(n.info.name), squash(words.slice().reverse().join("")), squash(n.info.title),
+        n.info.pinyin || ""] };
   });
   function matches(query) {
     const q = squash(query);
