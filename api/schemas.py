@@ -13,14 +13,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.analyses import (
+    AccountClass,
     Coverage,
     CrossSellItem,
     DealAnalysis,
     Engagement,
     Gap,
     Hop,
+    InferredReportingLine,
     KeyPerson,
     PersonEngagement,
+    ProductUsage,
     RelationshipLead,
 )
 from graph.analyses.portfolio import AccountSummary, DealResult
@@ -120,6 +123,13 @@ class AccountDetailPublic(BaseModel):
     open_deals: int
     products: list[OwnedProductPublic] = []
     engagement: Engagement
+    #: The class a marketer plans the account as (at_risk, expand, cash_cow, key_target, nurture), and why.
+    account_class: AccountClass = AccountClass.NURTURE
+    account_class_reason: str = ""
+    #: A customer's product usage against its seats (null for prospects).
+    product_usage: ProductUsage | None = None
+    #: Reporting lines inferred because the account has none (source inferred, with a confidence).
+    inferred_lines: list[InferredReportingLine] = []
 
 
 class KeyPeoplePublic(BaseModel):

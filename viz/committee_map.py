@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.engagement import engagement_state
-from graph.analyses.messages import role_name
+from graph.analyses.messages import Message, role_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
 from viz.i18n import Words
@@ -259,6 +259,20 @@ class DealPanel(BaseModel):
     focus: list[str] = []
 
 
+class AccountSummaryBox(BaseModel):
+    """The account's class (with why), engagement trend, split risk and product usage, as shown."""
+
+    account_class: str
+    account_class_label: str
+    reason: str = ""
+    trend: str
+    trend_label: str
+    usage_risk: bool = False
+    deal_risk: bool = False
+    risk_text: str = ""
+    usage_text: str = ""
+
+
 class CommitteeMap(BaseModel):
     account_id: str
     account_name: str
@@ -277,6 +291,8 @@ class CommitteeMap(BaseModel):
     #: cluster is drawn and how big, so that opening it shows its people in the same place.
     department_boxes: dict[str, list[float]] = {}
     people: int
+    #: The account's class, engagement trend and risks, in the page's language.
+    summary: AccountSummaryBox | None = None
     notes: list[str] = []
     #: What the first view frames when no deal is chosen: the key people (everyone on small maps).
     focus: list[str] = []
@@ -632,6 +648,7 @@ def build_committee_map(
             for name, (x0, y0, x1, y1) in layout.boxes.items()
         },
         people=len(people),
+        summary=_summary_box(analysis, words),
         notes=[words.message(m, n) for m, n in zip(analysis.note_messages, analysis.notes, strict=False)]
         if len(analysis.note_messages) == len(analysis.notes)
         else list(analysis.notes),
@@ -639,6 +656,31 @@ def build_committee_map(
         reps=[n.id for n in reps],
         lang=words.lang,
         text=words.script_texts(),
+    )
+
+
+def _summary_box(analysis: AccountAnalysis, words: Words) -> AccountSummaryBox:
+    """The class, trend and risks; the reasons are English sentences, shown on English pages."""
+    engagement = analysis.engagement
+    english = words.lang == "en"
+    risks = []
+    if engagement.usage_risk:
+        risks.append(words("summary.usage_risk") + (f": {engagement.usage_risk_reason}" if english else ""))
+    if engagement.deal_risk:
+        risks.append(words("summary.deal_risk") + (f": {engagement.deal_risk_reason}" if english else ""))
+    usage = analysis.product_usage
+    return AccountSummaryBox(
+        account_class=analysis.account_class.value,
+        account_class_label=words(f"class.{analysis.account_class.value}"),
+        reason=analysis.account_class_reason if english else "",
+        trend=engagement.trend.value,
+        trend_label=words.message(
+            Message(key="trend.window", params={"trend": engagement.trend.value}), engagement.trend.value
+        ),
+        usage_risk=engagement.usage_risk,
+        deal_risk=engagement.deal_risk,
+        risk_text="; ".join(risks),
+        usage_text=(usage.explanation if english else f"{usage.active_30d} / {usage.seats}") if usage else "",
     )
 
 

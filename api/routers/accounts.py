@@ -159,6 +159,10 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
             for h in account.holdings
         ],
         engagement=analysis.engagement,
+        account_class=analysis.account_class,
+        account_class_reason=analysis.account_class_reason,
+        product_usage=analysis.product_usage,
+        inferred_lines=analysis.inferred_lines,
     )
 
 
