@@ -117,3 +117,18 @@ def test_the_next_step_names_the_introducer_on_the_warmest_path() -> None:
     gap = next(g for d in analysis.deals for g in d.gaps if g.person_id == "cfo")
     assert gap.next_step.startswith("Ask Cy Manager to introduce Bo CFO.")
     assert "Rep (our rep) -> Cy Manager -> Bo CFO" in gap.next_step
+
+
+def test_the_map_draws_inferred_lines_dotted_with_their_reason_and_asserted_ones_solid() -> None:
+    from viz.committee_map import build_committee_map
+
+    for with_line in (False, True):
+        account = _account_without_org_chart(with_line=with_line)
+        analysis = analyze_account(account, as_of=date(2026, 6, 30))
+        m = build_committee_map(account, analysis, as_of=date(2026, 6, 30))
+        lines = {(e.source, e.to): e for e in m.edges if e.kind == "reports_to"}
+        if with_line:  # the CRM's one line, solid; nothing inferred
+            assert list(lines) == [("ceo", "cfo")] and lines[("ceo", "cfo")].dashes is False
+        else:
+            assert set(lines) == {("ceo", "cfo"), ("cfo", "mgr")}
+            assert all(e.dashes and e.title and "inferred reporting line" in e.title for e in lines.values())
