@@ -20,7 +20,6 @@ from graph.analyses.results import (
     WarmPath,
 )
 from graph.errors import NotFoundError
-from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
 
 __all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
@@ -225,7 +224,6 @@ def _deal_analyses(
     return deal_results
 
 
-@gc_paused()
 def key_people_of(
     account: AccountGraph,
     *,
@@ -249,7 +247,6 @@ def key_people_of(
     return ranking.key_people, _ranking_notes(p, ranking)
 
 
-@gc_paused()
 def deal_analysis_of(
     account: AccountGraph,
     deal_id: str,
@@ -277,7 +274,6 @@ def deal_analysis_of(
     return _deal_analyses(p, rank_key_people(p, limit=0), [deal])[0]
 
 
-@gc_paused()
 def analyze_account(
     account: AccountGraph,
     *,
@@ -318,7 +314,7 @@ def analyze_account(
     if ownership is None:
         notes.append("cross-sell needs every account's holdings; none were given")
     result_engagement = engagement(
-        p.touches,
+        p.touch_days,
         as_of=as_of,
         people=set(p.people),
         status=account.company.status,
