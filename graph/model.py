@@ -6,14 +6,13 @@ Field names match the native bundle (design.md §1), so a bundle row validates s
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from itertools import chain, repeat
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
+from itertools import chain
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -446,7 +445,7 @@ class TouchDays:
         actor_ids: Sequence[str | None],
         person_ids: Sequence[str | None],
         pair: Sequence[bool],
-        days: Sequence[int],
+        days: Sequence[int] | npt.NDArray[np.int64],
         kinds: Sequence[str],
         directions: Sequence[str | None],
         counts: Sequence[int],
@@ -461,16 +460,21 @@ class TouchDays:
             raise ValueError("touch-day columns of different lengths")
         names = list(dict.fromkeys(chain(filter(None, actor_ids), filter(None, person_ids))))
         code = {name: i for i, name in enumerate(names)}
-        code_of = code.get
+
+        def code_of(name: str | None) -> int:
+            return code.get(name, -1) if name else -1
+
         try:
             kind_codes = np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.int64, count=n)
-            direction_codes = np.fromiter(map(_DIRECTION_CODE.__getitem__, directions), dtype=np.int64, count=n)
+            direction_codes = np.fromiter(
+                map(_DIRECTION_CODE.__getitem__, directions), dtype=np.int64, count=n
+            )
         except KeyError as exc:
             raise ValueError(f"unknown touch kind or direction {exc.args[0]!r}") from None
         return cls(
             names=names,
-            actor=np.fromiter(map(code_of, actor_ids, repeat(-1)), dtype=np.int64, count=n),
-            person=np.fromiter(map(code_of, person_ids, repeat(-1)), dtype=np.int64, count=n),
+            actor=np.fromiter(map(code_of, actor_ids), dtype=np.int64, count=n),
+            person=np.fromiter(map(code_of, person_ids), dtype=np.int64, count=n),
             pair=np.fromiter(pair, dtype=bool, count=n),
             day=np.fromiter(days, dtype=np.int64, count=n),
             kind=kind_codes,
@@ -494,6 +498,22 @@ class TouchDays:
             [r.seconds for r in listed],
             [r.untimed for r in listed],
         )
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The rows as plain columns: ids and directions as text ("" for none), days as ordinals,
+        kinds as their values (what the Neo4j store writes as a TouchDay node's lists)."""
+        names = [*self.names, ""]  # code -1 reads the last entry: none
+        return {
+            "actors": list(map(names.__getitem__, self.actor.tolist())),
+            "persons": list(map(names.__getitem__, self.person.tolist())),
+            "pairs": self.pair.tolist(),
+            "days": self.day.tolist(),
+            "kinds": [TOUCH_KINDS[k].value for k in self.kind.tolist()],
+            "directions": [d.value if (d := DIRECTIONS[code]) else "" for code in self.direction.tolist()],
+            "counts": self.count.tolist(),
+            "seconds": self.seconds.tolist(),
+            "untimed": self.untimed.tolist(),
+        }
 
     def rows(self) -> list[TouchDay]:
         """Every row as a model (for tests and exports; the analyses read the columns)."""

@@ -28,7 +28,6 @@ from typing import Any, Protocol
 
 import networkx as nx
 import numpy as np
-import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.rules import (
@@ -72,6 +71,7 @@ class _TitleClass(Protocol):
 
 #: A pure function from a title to its seniority and function (e.g. ingest.titles.classify_title).
 TitleClassifier = Callable[[str], _TitleClass]
+
 
 def knows_strength(stored: float | None, config: AnalysisConfig = DEFAULT_CONFIG) -> float:
     """A stored KNOWS strength in [0, 1] is used as is; above 1 it is read as a count of contacts."""
@@ -159,9 +159,7 @@ def _co_attendance(days: TouchDays, current: set[str], *, as_of: date) -> dict[t
     """(a, b) with a < b -> how many meetings, calls, visits and demos (not events) both attended up
     to as_of, for pairs of current people (from the pair rows of the aggregates)."""
     names = days.names
-    is_current = np.fromiter(
-        (*(name in current for name in names), False), dtype=bool, count=len(names) + 1
-    )
+    is_current = np.fromiter((*(name in current for name in names), False), dtype=bool, count=len(names) + 1)
     keep = days.pair & (days.day <= as_of.toordinal()) & is_current[days.actor] & is_current[days.person]
     if not keep.any():
         return {}

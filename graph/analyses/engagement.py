@@ -21,7 +21,8 @@ import numpy as np
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement
-from graph.analyses.rules import aggregate_touches, kind_counts as count_kinds, touch_stats
+from graph.analyses.rules import aggregate_touches, touch_stats
+from graph.analyses.rules import kind_counts as count_kinds
 from graph.model import (
     DIRECTIONS,
     TOUCH_KINDS,
@@ -134,7 +135,8 @@ def _lead_parts(
     is_demo = kind == TOUCH_KINDS.index(TouchKind.DEMO)
     # A demo earns its minutes (a demo without a duration counts _DEFAULT_DEMO_MINUTES).
     minutes = days.seconds[keep] / 60 + days.untimed[keep] * _DEFAULT_DEMO_MINUTES
-    points = np.where(is_demo, minutes * per_touch[kind, direction], days.count[keep] * per_touch[kind, direction])
+    rate = per_touch[kind, direction]
+    points = np.where(is_demo, minutes * rate, days.count[keep] * rate)
     who = days.person[keep][scored]
     keys, key_of = np.unique(who * len(behaviours) + which[scored], return_inverse=True)
     sums = np.bincount(key_of, weights=points[scored], minlength=len(keys))

@@ -85,8 +85,12 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
     >>> from datetime import datetime
     >>> days = aggregate_touches([Touch(id="t", at=datetime(2025, 1, 2, 9), kind="meeting",
     ...     person_ids=["a", "b"], rep_id="r", duration_s=1800)])
-    >>> [(r.actor_id, r.pair, r.person_id, r.count, r.seconds) for r in days.rows()]
-    [('a', True, 'b', 1, 1800), ('r', False, None, 1, 1800), ('r', False, 'a', 1, 1800), ('r', False, 'b', 1, 1800)]
+    >>> for r in days.rows():
+    ...     print(r.actor_id, r.pair, r.person_id, r.count, r.seconds)
+    a True b 1 1800
+    r False None 1 1800
+    r False a 1 1800
+    r False b 1 1800
     """
     rows: dict[tuple[str, bool, str, int, str, str], list[int]] = {}
 

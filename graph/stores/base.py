@@ -276,7 +276,8 @@ class GraphStore(ABC):
     @abstractmethod
     def account_graph(self, company_id: str) -> AccountGraph:
         """One account's subgraph: people (current and former), reporting lines and KNOWS ties
-        among them, deals with products and committee roles, daily touch aggregates with the reps they name, the
+        among them, deals with products and committee roles, daily touch aggregates and the reps
+        they name, the
         products owned, and the parent and subsidiaries. Raises NotFoundError."""
 
     @abstractmethod
@@ -339,6 +340,7 @@ class GraphStore(ABC):
     ) -> Page[Person]:
         """People whose name, e-mail or id contains `search`, ignoring case and accents, optionally
         of one account (current or former employees), ordered by name then id; None lists all."""
+
     # --- kept analysis results (buyergraph refresh) -----------------------------------------
 
     @abstractmethod

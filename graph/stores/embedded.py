@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.analyses.rules import aggregate_touches
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -42,6 +41,7 @@ from graph.analyses.portfolio import (
     sort_key,
     summary_of,
 )
+from graph.analyses.rules import aggregate_touches
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
 from graph.model import (
     DOMAIN_ACCOUNT_PREFIX,
@@ -1094,7 +1094,11 @@ class EmbeddedStore(GraphStore):
             days = self._touch_days[company_id] = aggregate_touches(touches)
         deals = [self._model("deals", did, Deal) for did in deal_ids]
         reps = t["reps"]
-        rep_ids = {name for code in set(days.actor[~days.pair].tolist()) if (name := days.names[code]) in reps}
+        rep_ids = {
+            name
+            for code in set(days.actor[~days.pair].tolist())
+            if code >= 0 and (name := days.names[code]) in reps
+        }
         rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
         holding_keys = self._rels("holdings", [company_id])
         deal_product_keys = self._rels("deal_products", deal_ids)
