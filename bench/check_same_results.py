@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from datetime import date
@@ -22,13 +23,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.analyses import analyze_account  # noqa: E402
+from graph.stores.base import GraphStore  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 from ingest.synthetic.generator import generate_world  # noqa: E402
 
 AS_OF = date(2026, 6, 30)
 
 
-def digest(store: EmbeddedStore, company_id: str) -> dict[str, Any]:
+def digest(store: GraphStore, company_id: str) -> dict[str, Any]:
     a = analyze_account(store.account_graph(company_id), as_of=AS_OF)
     e = a.engagement
     return {
@@ -45,7 +47,9 @@ def digest(store: EmbeddedStore, company_id: str) -> dict[str, Any]:
             for d in a.deals
         ],
         "engagement": {
-            "people": [(p.person_id, p.lead_score, p.touches, p.inbound, str(p.last_touch)) for p in e.people],
+            "people": [
+                (p.person_id, p.lead_score, p.touches, p.inbound, str(p.last_touch)) for p in e.people
+            ],
             "by_kind": e.touches_by_kind,
             "score": e.account_score,
             "stage": e.buying_stage.value,
@@ -57,9 +61,16 @@ def digest(store: EmbeddedStore, company_id: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--accounts", type=int, default=60)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--neo4j",
+        action="store_true",
+        help="Use the Neo4j of NEO4J_URI (wiped!) instead of an embedded store.",
+    )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", type=Path)
     group.add_argument("--compare", type=Path)
@@ -69,7 +80,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp) / "world"
         generate_world(world, args.accounts, seed=args.seed, fmt="native", as_of=AS_OF, force=True, workers=1)
-        store = EmbeddedStore(Path(tmp) / "store")
+        store: GraphStore
+        if args.neo4j:
+            from graph.stores.neo4j import Neo4jStore
+
+            store = Neo4jStore.connect(os.environ["NEO4J_URI"], "neo4j", os.environ["NEO4J_PASSWORD"])
+            store.clear()
+        else:
+            store = EmbeddedStore(Path(tmp) / "store")
         store.upsert_all(read_bundle(world))
         ids = sorted(c.id for c in store.list_accounts(limit=500).data)
         results = {cid: digest(store, cid) for cid in ids}

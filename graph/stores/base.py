@@ -287,7 +287,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def person_touches(self, person_id: str) -> list[Touch]:
-        """Every touch with the person, newest first (same instant: by id, descending). Raises
+        """Every touch with the person, newest first (same instant: by id). Raises
         NotFoundError for an unknown person."""
 
     def deal_account_graph(self, deal_id: str) -> AccountGraph:

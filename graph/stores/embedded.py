@@ -27,6 +27,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -1073,7 +1074,7 @@ class EmbeddedStore(GraphStore):
                 self._model("touches", tid, Touch, self._touch_as_read)
                 for tid in self._touches_by_person.get(person_id, ())
             ]
-            return sorted(touches, key=lambda t: (t.at, t.id), reverse=True)
+            return sorted(sorted(touches, key=attrgetter("id")), key=attrgetter("at"), reverse=True)
 
     def _account_graph(self, company_id: str) -> AccountGraph:
         """One account, under the mutex, the store read."""

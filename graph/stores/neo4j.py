@@ -1100,7 +1100,7 @@ class Neo4jStore(GraphStore):
         if not rows:
             raise NotFoundError("person", person_id)
         touches = _TOUCHES.validate_python(rows[0]["touches"], context=FROM_STORE)
-        return sorted(touches, key=lambda t: (t.at, t.id), reverse=True)
+        return sorted(sorted(touches, key=attrgetter("id")), key=attrgetter("at"), reverse=True)
 
     def list_accounts(
         self,
