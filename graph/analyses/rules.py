@@ -182,7 +182,7 @@ def rep_ties(
     ...     Touch(id="w", at=datetime(2025, 1, 1), kind="webinar", direction="inbound",
     ...           person_ids=["p"], rep_id="r")])
     >>> round(rep_ties(days, ["r"], {"p"}, as_of=date(2025, 1, 1))["r", "p"].strength, 2)
-    0.37
+    0.44
     """
     cfg = config.strength
     names = days.names
