@@ -551,6 +551,14 @@ class TouchDays:
     def __len__(self) -> int:
         return len(self.day)
 
+    def __eq__(self, other: object) -> bool:
+        """The same rows in the same order (whatever the codes of the ids)."""
+        if not isinstance(other, TouchDays):
+            return NotImplemented
+        return self.columns() == other.columns()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def touch_count(self) -> int:
         """How many touches the rows count (each touch once)."""
         return int(self.count[self.person < 0].sum())
