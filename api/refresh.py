@@ -26,7 +26,7 @@ from api.settings import Settings
 from api.stores import open_store
 from graph.analyses import AnalysisConfig, analyze_account
 from graph.analyses.portfolio import AccountResult, account_result
-from graph.errors import ConfigurationError, NotFoundError
+from graph.errors import ConfigurationError
 from graph.stores.base import GraphStore
 from ingest.progress import Progress
 from ingest.titles import classify_title
@@ -69,15 +69,16 @@ def compute_results(
 ) -> list[AccountResult]:
     """The kept results of these accounts, each from `analyze_account` on the account as read now.
 
-    An account's `computed_at` is taken before its records are read, so a change written while it is
-    analysed leaves the result stale. Accounts removed in the meantime are skipped.
+    The accounts are read in one batch (`account_graphs`); `computed_at` is taken before the read, so
+    a change written while they are analysed leaves the results stale. Accounts removed in the
+    meantime are skipped.
     """
     results = []
+    computed_at = datetime.now(UTC)
+    accounts = store.account_graphs(account_ids)
     for account_id in account_ids:
-        computed_at = datetime.now(UTC)
-        try:
-            account = store.account_graph(account_id)
-        except NotFoundError:
+        account = accounts.get(account_id)
+        if account is None:
             continue
         analysis = analyze_account(account, as_of=as_of, config=config, classify=classify_title)
         results.append(account_result(account, analysis, computed_at=computed_at))
