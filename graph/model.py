@@ -395,7 +395,8 @@ class TouchDay(BaseModel):
     A row counts the touches of one day, kind and direction:
     - with `person_id` and `pair` false: the touches with that person, by the rep `actor_id` (None:
       touches without a rep of ours, such as inbound behaviour);
-    - with `person_id` None: the account's touches themselves, each once (by rep `actor_id` or none);
+    - with `person_id` None: the account's touches themselves, each once, by day and kind only
+      (`actor_id` and `direction` None);
     - with `pair` true: the meetings, calls, visits and demos (not events) that both `actor_id` and
       `person_id` attended (co-attendance; `actor_id` < `person_id`).
     `seconds` sums the durations given, `untimed` counts the touches without one.

@@ -286,10 +286,7 @@ def project_account(
             "cost": 1.0 / tie.strength,
             "kind": "touch",
             "reason": "",
-            "report": None,
-            "touches": tie.touches,
-            "two_way": tie.two_way,
-            "last": tie.last,
+            "tie": tie,  # touches, two_way, last (see coverage.hop_reason)
             "window": window,
         }
     for manager, report in current_lines:

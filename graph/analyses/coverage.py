@@ -102,11 +102,13 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
 
 
 def hop_reason(data: Mapping[str, Any]) -> str:
-    """Words for a rep-person touch tie: how many touches, two-way or not, and the last one."""
-    n = data.get("touches", 0)
-    last = data.get("last")
+    """Words for a rep-person touch tie (its `tie`, a graph.analyses.rules.RepTie, or the same
+    fields as keys): how many touches, two-way or not, and the last one."""
+    tie = data.get("tie")
+    n = tie.touches if tie is not None else data.get("touches", 0)
+    last = tie.last if tie is not None else data.get("last")
     when = f", last on {last.isoformat()}" if last else ""
-    two_way = ", two-way" if data.get("two_way") else ""
+    two_way = ", two-way" if (tie.two_way if tie is not None else data.get("two_way")) else ""
     return f"{n} touch{'es' if n != 1 else ''} in the last {data.get('window', '?')} days{two_way}{when}"
 
 

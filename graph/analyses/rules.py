@@ -75,9 +75,9 @@ _INBOUND_BEHAVIOUR = _kind_flags(INBOUND_BEHAVIOUR)
 
 
 def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
-    """The daily aggregate rows of these touches (see graph.model.TouchDay): per day, kind,
-    direction and rep, one row for the touches themselves, one per person present, and one per
-    pair of people who met (CO_ATTENDANCE_KINDS, 2 to MAX_CO_ATTENDEES people).
+    """The daily aggregate rows of these touches (see graph.model.TouchDay): per day and kind, one
+    row for the touches themselves; per day, kind, direction and rep, one per person present, and
+    one per pair of people who met (CO_ATTENDANCE_KINDS, 2 to MAX_CO_ATTENDEES people).
 
     Stores call it on the touches of every (account, day) a write changed, so the rows are always
     recomputed, never incremented: writing the same touches again changes nothing.
@@ -88,7 +88,7 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
     >>> for r in days.rows():
     ...     print(r.actor_id, r.pair, r.person_id, r.count, r.seconds)
     a True b 1 1800
-    r False None 1 1800
+    None False None 1 1800
     r False a 1 1800
     r False b 1 1800
     """
@@ -110,7 +110,7 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
         seconds = touch.duration_s or 0
         untimed = 0 if touch.duration_s else 1
         rep = touch.rep_id or ""
-        add((rep, False, "", day, kind, direction), seconds, untimed)
+        add(("", False, "", day, kind, ""), seconds, untimed)  # the touch itself: by day and kind
         people = sorted(set(touch.person_ids))
         for person in people:
             add((rep, False, person, day, kind, direction), seconds, untimed)
@@ -218,6 +218,7 @@ def rep_ties(
     two_way = (np.bincount(pair_of, weights=answered, minlength=m) > 0).tolist()
     rep_of, person_of = np.divmod(pairs, n)
     floor = cfg.floor
+    dates = {d: date.fromordinal(d) for d in unique_days.tolist()}
     ties: dict[tuple[str, str], RepTie] = {}
     for r, p, total, touches, last_day, two in zip(
         rep_of.tolist(), person_of.tolist(), totals, counts, last.tolist(), two_way, strict=True
@@ -226,7 +227,7 @@ def rep_ties(
             strength=max(floor, min(1.0, tie_strength(total, two, config))),
             decayed_sum=total,
             touches=touches,
-            last=date.fromordinal(last_day),
+            last=dates[last_day],
             two_way=two,
         )
     return ties
