@@ -87,14 +87,15 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
     ...     person_ids=["a", "b"], rep_id="r", duration_s=1800)])
     >>> for r in days.rows():
     ...     print(r.actor_id, r.pair, r.person_id, r.count, r.seconds)
-    a True b 1 1800
     None False None 1 1800
     r False a 1 1800
     r False b 1 1800
+    a True b 1 1800
     """
-    rows: dict[tuple[str, bool, str, int, str, str], list[int]] = {}
+    # Keyed (day, pair, actor, person, kind, direction), so that the rows sort as tuples do.
+    rows: dict[tuple[int, bool, str, str, str, str], list[int]] = {}
 
-    def add(key: tuple[str, bool, str, int, str, str], seconds: int, untimed: int) -> None:
+    def add(key: tuple[int, bool, str, str, str, str], seconds: int, untimed: int) -> None:
         row = rows.get(key)
         if row is None:
             rows[key] = [1, seconds, untimed]
@@ -103,31 +104,33 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
             row[1] += seconds
             row[2] += untimed
 
+    co_attendance = {kind.value for kind in CO_ATTENDANCE_KINDS}
     for touch in touches:
         day = touch.at.toordinal()
         kind = touch.kind.value
         direction = touch.direction.value if touch.direction else ""
         seconds = touch.duration_s or 0
-        untimed = 0 if touch.duration_s else 1
+        untimed = 0 if seconds else 1
         rep = touch.rep_id or ""
-        add(("", False, "", day, kind, ""), seconds, untimed)  # the touch itself: by day and kind
+        add((day, False, "", "", kind, ""), seconds, untimed)  # the touch itself: by day and kind
         people = sorted(set(touch.person_ids))
         for person in people:
-            add((rep, False, person, day, kind, direction), seconds, untimed)
-        if touch.kind in CO_ATTENDANCE_KINDS and 2 <= len(people) <= MAX_CO_ATTENDEES:
+            add((day, False, rep, person, kind, direction), seconds, untimed)
+        if kind in co_attendance and 2 <= len(people) <= MAX_CO_ATTENDEES:
             for a, b in combinations(people, 2):
-                add((a, True, b, day, kind, direction), seconds, untimed)
-    keys = sorted(rows, key=lambda k: (k[3], not k[1], k[0], k[2], k[4], k[5]))
+                add((day, True, a, b, kind, direction), seconds, untimed)
+    keys = sorted(rows)
+    counts = [rows[k] for k in keys]
     return TouchDays.from_columns(
-        [k[0] for k in keys],
         [k[2] for k in keys],
-        [k[1] for k in keys],
         [k[3] for k in keys],
+        [k[1] for k in keys],
+        [k[0] for k in keys],
         [k[4] for k in keys],
         [k[5] for k in keys],
-        [rows[k][0] for k in keys],
-        [rows[k][1] for k in keys],
-        [rows[k][2] for k in keys],
+        [c[0] for c in counts],
+        [c[1] for c in counts],
+        [c[2] for c in counts],
     )
 
 
