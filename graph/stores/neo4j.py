@@ -696,8 +696,6 @@ class Neo4jStore(GraphStore):
         known: list[dict[str, Any]] = []
         groups_text = cypher.query("touch_groups")
         ids = [row["id"] for row in rows]
-        # The aggregates of the groups these touches counted in before and count in after.
-        groups = _groups_of(tx.run(groups_text, ids=ids).data())
         if merge_only:
             known = rows
         else:
@@ -710,6 +708,10 @@ class Neo4jStore(GraphStore):
                 else:
                     seen.add(row["id"])
                     fresh.append(row)
+        # The aggregates of the groups the known touches counted in before (a new touch counted in
+        # none), and of those all of them count in after.
+        known_ids = sorted({row["id"] for row in known})
+        groups = _groups_of(tx.run(groups_text, ids=known_ids).data()) if known_ids else set()
         if fresh:
             try:
                 tx.run(cypher.query("create_touches"), rows=fresh).consume()
