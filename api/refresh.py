@@ -42,7 +42,7 @@ from api.settings import Settings
 from api.stores import _NEO4J_SCHEMES, _embedded_home, open_store
 from graph.analyses import AnalysisConfig, analyze_account
 from graph.analyses.portfolio import AccountResult, account_result
-from graph.errors import ConfigurationError, NotFoundError, redact_uris
+from graph.errors import ConfigurationError, redact_uris
 from graph.model import AccountGraph
 from graph.stores.base import GraphStore
 from ingest.progress import Progress
@@ -151,16 +151,10 @@ class RefreshSummary:
 
 
 def _account_graphs(store: GraphStore, account_ids: Sequence[str]) -> dict[str, AccountGraph]:
-    """The records of these accounts, read as one batch (accounts removed meanwhile are left out).
-
-    The one place refresh reads accounts: a store's batched read of many accounts slots in here."""
-    graphs: dict[str, AccountGraph] = {}
-    for account_id in account_ids:
-        try:
-            graphs[account_id] = store.account_graph(account_id)
-        except NotFoundError:
-            continue
-    return graphs
+    """The records of these accounts, read as one batch by the store (`account_graphs`); accounts
+    removed meanwhile are left out. The one place refresh reads accounts."""
+    found = store.account_graphs(account_ids)
+    return {account_id: found[account_id] for account_id in account_ids if account_id in found}
 
 
 def _read_batch(store: GraphStore, account_ids: Sequence[str]) -> tuple[datetime, dict[str, AccountGraph]]:

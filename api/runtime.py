@@ -24,7 +24,7 @@ from api.sessions import SessionStore
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
 from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError, redact_uris
-from graph.model import Counts
+from graph.model import AccountGraph, Counts
 from graph.stores.base import GraphStore
 from graph.stores.console import ConsoleResult
 from graph.stores.neo4j import Neo4jStore
@@ -248,8 +248,10 @@ class ServerNeo4jStore(Neo4jStore):
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         return self._bounded(lambda: super(ServerNeo4jStore, self)._write(work))
 
-    def _account_record(self, name: str, **params: Any) -> neo4j.Record | None:
-        return self._bounded(lambda: super(ServerNeo4jStore, self)._account_record(name, **params))
+    def _account_graphs(self, *, company_ids: list[str] | None, deal_id: str | None) -> list[AccountGraph]:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self)._account_graphs(company_ids=company_ids, deal_id=deal_id)
+        )
 
     def apply_schema(self) -> None:
         self._bounded(super().apply_schema)

@@ -27,6 +27,7 @@ from graph.analyses import (
     RelationshipLead,
 )
 from graph.analyses.portfolio import AccountSummary, DealResult
+from graph.analyses.rules import EngagementState
 from graph.model import (
     BuyingRole,
     CommitteeRole,
@@ -484,10 +485,8 @@ class WarmPathsPublic(BaseModel):
     count: int
 
 
-class EngagementClass(StrEnum):
-    ENGAGED = "engaged"
-    COOLING = "cooling"
-    NEVER = "never"
+#: A person's engagement state: the analyses' definition (graph/analyses/rules.py).
+EngagementClass = EngagementState
 
 
 class GraphNodeKind(StrEnum):

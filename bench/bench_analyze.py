@@ -13,6 +13,11 @@ Prints the median, min and max of each over the runs. Targets on a 2-core machin
 (embedded) and 500 ms (Neo4j) for buyergraph.
 
     python bench/bench_analyze.py [--people 2000] [--touches 50000] [--runs 7] [--no-neo4j]
+                                  [--baseline REV]
+
+`--baseline REV` measures the code of another git revision in the same run, right after this code,
+with the same options (its tree is extracted to a temporary folder and its own bench_analyze.py run
+from there): e.g. the commit a change started from.
 
 Neo4j is used when NEO4J_URI / NEO4J_PASSWORD are set (e.g. `eval "$(buyergraph neo4j env)"`). The
 benchmark writes its records (ids starting `BENCH-`) into that database and leaves them there, so
@@ -25,6 +30,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -203,7 +209,7 @@ def baseline(store: GraphStore) -> None:
             k_warm_paths(p.reach, sorted(p.reps), target, max_hops=3, k=1)
     q = project_account(account, as_of=AS_OF)
     engagement(
-        q.touches,
+        q.touch_days,
         as_of=AS_OF,
         people=set(q.people),
         status=account.company.status,
@@ -272,7 +278,7 @@ def measure(name: str, store: GraphStore, runs: int) -> None:
     t0 = time.perf_counter()
     analyze_account(account, as_of=AS_OF)
     analysis = (time.perf_counter() - t0) * 1000
-    touches = len(account.touches)
+    touches = account.touch_days.touch_count()
     print(f"{name}: one fetch {fetch:.0f} ms + one analysis {analysis:.0f} ms ({touches:,} touches)")
     for _ in range(WARM_UP_RUNS):
         ours(store)
@@ -297,6 +303,11 @@ def main() -> None:
         help="Start a Neo4j of the benchmark's own (files under .neo4j/bench-analyze/, jars shared with the "
         "local one) instead of NEO4J_URI, so that no other test run can wipe it mid-measurement; "
         "it is stopped at the end.",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="Then measure the code of this git revision the same way, in the same run (see above).",
     )
     args = parser.parse_args()
 
@@ -349,6 +360,34 @@ def main() -> None:
     finally:
         if private is not None:
             private.stop()
+    if args.baseline:
+        run_baseline(args.baseline)
+
+
+def run_baseline(revision: str) -> None:
+    """The benchmark of another revision, with this run's options but --baseline, from its own tree."""
+    root = Path(__file__).resolve().parent.parent
+    forwarded: list[str] = []
+    skip = False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg == "--baseline":
+            skip = True
+        elif not arg.startswith("--baseline="):
+            forwarded.append(arg)
+    with tempfile.TemporaryDirectory() as tree:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", revision], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        print(f"\n== baseline: revision {revision}, same options", flush=True)
+        subprocess.run(
+            [sys.executable, str(Path(tree) / "bench" / "bench_analyze.py"), *forwarded],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": tree},
+            check=True,
+        )
 
 
 if __name__ == "__main__":

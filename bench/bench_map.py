@@ -38,7 +38,7 @@ from viz.committee_map import build_committee_map
 from viz.pages import render_committee_map, static_dir, vis_network_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.unit.map_world import AS_OF, large_account  # noqa: E402
+from tests.unit.map_world import AS_OF, large_account, large_account_touches  # noqa: E402
 
 
 def timed(work: Callable[[], object], runs: int) -> list[float]:
@@ -58,6 +58,7 @@ def describe(label: str, times: list[float]) -> str:
 
 
 def pyvis_page(account: AccountGraph) -> str:
+    touches = large_account_touches(len(account.people))
     """The baseline: everyone and every tie in a pyvis Network with its default physics."""
     net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line")
     for person in account.people:
@@ -67,7 +68,7 @@ def pyvis_page(account: AccountGraph) -> str:
     for line in account.reporting:
         net.add_edge(line.manager_id, line.person_id)
     seen = set()
-    for touch in account.touches:
+    for touch in touches:
         for pid in touch.person_ids:
             if touch.rep_id and (touch.rep_id, pid) not in seen:
                 seen.add((touch.rep_id, pid))
@@ -194,7 +195,7 @@ def main() -> None:
     analysis = analyze_account(account, as_of=AS_OF)
     print(
         f"account: {len(account.people):,} people, {len(account.reporting):,} reporting lines, "
-        f"{len(account.touches):,} touches, {len(account.reps)} reps"
+        f"{account.touch_days.touch_count():,} touches, {len(account.reps)} reps"
     )
 
     def ours() -> str:

@@ -1,14 +1,15 @@
-// One account and everything its analyses read, as one record: the company, its parent and
+// Accounts and everything their analyses read, one record per account: the company, its parent and
 // subsidiaries, deals with products and committee, holdings, its people (everyone who works or
 // worked there, plus committee members of its deals) with their employment there, reporting lines
-// and KNOWS ties among them, every touch with any of them, and the reps and products these name.
-// One query is one network round trip: on a small account the round trips were most of the fetch.
+// and KNOWS ties among them, its daily touch aggregates (TouchDay nodes, see touch_days_write), and
+// the reps and products these name. One query reads one account or a batch of them (refresh).
 // Dates and instants travel as ISO strings (toString): the driver builds its own temporal objects
 // in Python, several times slower than the models parse the strings.
-// The account is named by its id ($company_id, with $deal_id null) or by one of its deals ($deal_id,
-// with $company_id null), so that a deal's analysis needs no lookup of its account first.
+// The accounts are named by their ids ($company_ids, with $deal_id null) or one account by one of
+// its deals ($deal_id, with $company_ids null), so that a deal's analysis needs no lookup first.
 OPTIONAL MATCH (:Deal {id: $deal_id})-[:FOR]->(of_deal:Company)
-WITH coalesce(of_deal.id, $company_id) AS company_id
+WITH CASE WHEN $deal_id IS NULL THEN $company_ids ELSE collect(of_deal.id) END AS company_ids
+UNWIND company_ids AS company_id
 MATCH (c:Company {id: company_id})
 OPTIONAL MATCH (c)-[:SUBSIDIARY_OF]->(parent:Company)
 CALL (c) {
@@ -67,40 +68,18 @@ CALL (members) {
   MATCH (p)-[k:KNOWS]->(o:Person)
   RETURN collect(k {.*, person_id: p.id, other_id: o.id}) AS knows
 }
-// A touch comes back as its one `packed` string (see create_touches): reading one property of
-// each of the tens of thousands of touches of a large account costs a fraction of reading nine.
-// Touches written before `packed` existed come back as maps, from the attendee ids, rep id and
-// deal id that later versions kept as properties, or else from their relationships.
-CALL (members) {
-  UNWIND members AS p
-  MATCH (p)<-[:WITH]-(t:Touch)
-  WITH DISTINCT t
-  WITH t, t.packed AS packed
-  WITH collect(packed) AS packed_touches, collect(CASE WHEN packed IS NULL THEN t END) AS unpacked
-  RETURN packed_touches, [t IN unpacked |
-    CASE
-      WHEN t.person_ids IS NOT NULL THEN t {.*, at: toString(t.at)}
-      ELSE t {
-        .*,
-        at: toString(t.at),
-        person_ids: COLLECT { MATCH (t)-[:WITH]->(a:Person) RETURN a.id ORDER BY a.id },
-        rep_id: COLLECT { MATCH (t)-[:BY]->(r:Rep) RETURN r.id }[0],
-        deal_id: COLLECT { MATCH (t)-[:ABOUT]->(d:Deal) RETURN d.id }[0]
-      }
-    END
-  ] AS touches
+// The daily touch aggregates as columns: each TouchDay node's row lists, in day order (the store
+// joins them); reading a few list properties of some hundred nodes, not every touch.
+CALL (c) {
+  OPTIONAL MATCH (g:TouchDay {company_id: c.id})
+  WITH g ORDER BY g.day
+  RETURN collect(toString(g.day)) AS days, collect(g.actors) AS actors, collect(g.persons) AS persons,
+         collect(g.pairs) AS pairs, collect(g.kinds) AS kinds, collect(g.directions) AS directions,
+         collect(g.counts) AS counts, collect(g.seconds) AS seconds, collect(g.untimed) AS untimed,
+         collect(g.reps) AS day_reps
 }
-// The rep ids of packed touches are their eighth field. Splitting every string costs about 35 ms on
-// 50,000 touches: above $rep_split_limit touches the store reads the rep ids from its own parse of the
-// strings and fetches those reps with get_reps instead (a second round trip, which a small account
-// would feel more than the split).
-CALL (packed_touches, touches, deals) {
-  UNWIND CASE
-           WHEN size(packed_touches) <= $rep_split_limit THEN [x IN packed_touches | split(x, $sep)[7]]
-           ELSE []
-         END
-         + [x IN touches WHERE x.rep_id IS NOT NULL | x.rep_id]
-         + [d IN deals | d.owner_rep_id] AS rep_id
+CALL (day_reps, deals) {
+  UNWIND reduce(ids = [], x IN day_reps | ids + x) + [d IN deals | d.owner_rep_id] AS rep_id
   WITH DISTINCT rep_id
   MATCH (r:Rep {id: rep_id})
   RETURN collect(r {.*}) AS reps
@@ -112,5 +91,5 @@ CALL (holdings, deal_products) {
   RETURN collect(p {.*}) AS products
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
-       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, packed_touches,
-       touches, reps, products
+       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, days, actors,
+       persons, pairs, kinds, directions, counts, seconds, untimed, reps, products

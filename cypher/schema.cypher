@@ -29,3 +29,7 @@ CREATE INDEX gap_kind IF NOT EXISTS FOR (n:Gap) ON (n.kind);
 CREATE INDEX person_result_account IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id);
 CREATE INDEX account_result_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high);
 CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage)
+;
+CREATE CONSTRAINT touch_day_key IF NOT EXISTS FOR (n:TouchDay) REQUIRE (n.company_id, n.day) IS UNIQUE;
+CREATE INDEX touch_day_company IF NOT EXISTS FOR (n:TouchDay) ON (n.company_id);
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE

@@ -6,14 +6,13 @@ Field names match the native bundle (design.md §1), so a bundle row validates s
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from itertools import chain, repeat
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
+from itertools import chain
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -382,350 +381,202 @@ class Touch(Record):
         return _naive_utc(value)
 
 
-_Derived = TypeVar("_Derived")
-
-
-_AT_MICROS = "at_micros"
-_ATTENDANCE = "attendance"
-_KIND_CODES = "kind_codes"
-_REP_CODES = "rep_codes"
-#: The touch kinds in the order of their codes (see `TouchTable.kind_codes`).
+#: The touch kinds in the order of their codes (see `TouchDays.kind`).
 TOUCH_KINDS: tuple[TouchKind, ...] = tuple(TouchKind)
-#: A kind's code by the member's identity: hashing an enum member runs Python code, once per touch.
-_KIND_CODE_BY_IDENTITY: dict[int, int] = {id(kind): code for code, kind in enumerate(TOUCH_KINDS)}
-_EPOCH = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
+#: The directions in the order of their codes (see `TouchDays.direction`): 0 is "none given".
+DIRECTIONS: tuple[Direction | None, ...] = (None, Direction.OUTBOUND, Direction.INBOUND)
+_KIND_CODE: dict[str, int] = {kind.value: code for code, kind in enumerate(TOUCH_KINDS)}
+_DIRECTION_CODE: dict[str | None, int] = {None: 0, "": 0, "outbound": 1, "inbound": 2}
 
 
-def _micros_since_1970(table: TouchTable) -> npt.NDArray[np.int64]:
-    instants = table.ats
-    return np.fromiter(
-        map(operator.floordiv, map(operator.sub, instants, repeat(_EPOCH)), repeat(_MICROSECOND)),
-        np.int64,
-        len(instants),
-    )
+class TouchDay(BaseModel):
+    """One row of the daily touch aggregates an account's analyses read instead of its touches.
 
-
-def _kind_codes(table: TouchTable) -> npt.NDArray[np.intp]:
-    kinds = table.kinds
-    return np.fromiter(
-        map(_KIND_CODE_BY_IDENTITY.__getitem__, map(id, kinds)), dtype=np.intp, count=len(kinds)
-    )
-
-
-def _rep_codes(table: TouchTable) -> tuple[list[str | None], npt.NDArray[np.intp]]:
-    rep_ids = table.rep_ids
-    names = list(dict.fromkeys(rep_ids))
-    code = dict(zip(names, range(len(names)), strict=True))
-    return names, np.fromiter(map(code.__getitem__, rep_ids), dtype=np.intp, count=len(rep_ids))
-
-
-def _attendance(table: TouchTable) -> tuple[list[str], npt.NDArray[np.intp]]:
-    person_ids = table.person_ids
-    sizes = np.fromiter(map(len, person_ids), dtype=np.intp, count=len(person_ids))
-    return list(chain.from_iterable(person_ids)), sizes
-
-
-@dataclass(frozen=True, slots=True)
-class LazyColumn:
-    """A touch column a store has read but not converted (see `TouchTable.from_columns`): `whole()`
-    converts all of it at once, `item(i)` only the value at position i.
-
-    An analysis of a large account reads a few columns whole and the others for a few hundred
-    touches (a lead window, the meetings of several people): converting 50,000 durations, subjects
-    and attendee lists that nobody reads cost a Neo4j read about 40 ms.
+    A row counts the touches of one day, kind and direction:
+    - with `person_id` and `pair` false: the touches with that person, by the rep `actor_id` (None:
+      touches without a rep of ours, such as inbound behaviour);
+    - with `person_id` None: the account's touches themselves, each once, by day and kind only
+      (`actor_id` and `direction` None);
+    - with `pair` true: the meetings, calls, visits and demos (not events) that both `actor_id` and
+      `person_id` attended (co-attendance; `actor_id` < `person_id`).
+    `seconds` sums the durations given, `untimed` counts the touches without one.
     """
 
-    whole: Callable[[], list[Any]]
-    item: Callable[[int], Any]
-    size: int
+    actor_id: str | None = None
+    pair: bool = False
+    person_id: str | None = None
+    day: date
+    kind: TouchKind
+    direction: Direction | None = None
+    count: int = Field(ge=1)
+    seconds: int = Field(default=0, ge=0)
+    untimed: int = Field(default=0, ge=0)
 
 
-class TouchTable(Sequence[Touch]):
-    """An account's touches as columns: one list per field, position i being one touch.
+_Codes = npt.NDArray[np.int64]
 
-    An analysis reads a large account's 50,000 touches field by field, never as models: building a
-    Touch model costs about 5 us, so a store that hands over columns (`from_columns`) saves a quarter
-    of a second per large account, and models are built only for the touches looked at one by one
-    (then kept). Validating a list of touches (`AccountGraph(touches=[...])`) wraps the models.
-    `take` gives a reordered view whose columns are copied only when first read, and a store may
-    hand over columns it has not converted yet (`LazyColumn`).
+
+@dataclass(frozen=True, eq=False, slots=True)
+class TouchDays:
+    """An account's daily touch aggregates (see `TouchDay`) as columns, one row per position.
+
+    Ids are codes into `names` (-1: none), days are `date.toordinal()`, kinds and directions codes
+    into TOUCH_KINDS and DIRECTIONS. Stores build it from columns they read (`from_columns`); the
+    analyses read the arrays, never one object per row.
     """
 
-    __slots__ = ("_columns", "_lazy", "_models", "_view_of", "_positions", "_memo")
+    names: list[str]
+    actor: _Codes
+    person: _Codes
+    pair: npt.NDArray[np.bool_]
+    day: _Codes
+    kind: _Codes
+    direction: _Codes
+    count: _Codes
+    seconds: _Codes
+    untimed: _Codes
 
-    def __init__(self, touches: Iterable[Touch] = ()) -> None:
-        models: list[Touch | None] = list(touches)
-        columns = (
-            zip(*map(_TOUCH_FIELDS, models), strict=True) if models else ([] for _ in _TOUCH_FIELD_NAMES)
-        )
-        self._columns: dict[str, list[Any]] = dict(zip(_TOUCH_FIELD_NAMES, map(list, columns), strict=True))
-        #: Columns not converted yet, by name (never also in _columns).
-        self._lazy: dict[str, LazyColumn] = {}
-        self._models = models
-        self._view_of: TouchTable | None = None
-        self._positions: Sequence[int] = ()
-        self._memo: dict[str, Any] = {}
+    @classmethod
+    def empty(cls) -> TouchDays:
+        return cls.from_columns([], [], [], [], [], [], [], [], [])
 
     @classmethod
     def from_columns(
         cls,
-        *,
-        ids: list[str],
-        ats: list[datetime] | LazyColumn,
-        kinds: list[TouchKind] | LazyColumn,
-        person_ids: list[list[str]] | LazyColumn,
-        rep_ids: list[str | None] | LazyColumn,
-        deal_ids: list[str | None] | LazyColumn,
-        directions: list[Direction | None] | LazyColumn,
-        durations: list[int | None] | LazyColumn,
-        sources: list[str | None] | LazyColumn,
-        subjects: list[str | None] | LazyColumn,
-        at_micros: npt.NDArray[np.int64] | None = None,
-        attendance: tuple[list[str], npt.NDArray[np.intp]] | None = None,
-        kind_codes: npt.NDArray[np.intp] | None = None,
-        rep_codes: tuple[list[str | None], npt.NDArray[np.intp]] | None = None,
-    ) -> TouchTable:
-        """Touches a store read as columns, already clean (see FROM_STORE): no model is built.
-        A column may be a `LazyColumn`, converted when first read. `at_micros` is `ats` as
-        microseconds since 1970, `attendance` the attendees end to end with their counts,
-        `kind_codes` the kinds as codes and `rep_codes` the rep ids as codes, when the store has them
-        (see the methods of these names)."""
-        columns: list[list[Any] | LazyColumn] = [
-            ids,
-            ats,
-            kinds,
-            person_ids,
-            rep_ids,
-            deal_ids,
-            directions,
-            durations,
-            sources,
-            subjects,
+        actor_ids: Sequence[str | None],
+        person_ids: Sequence[str | None],
+        pair: Sequence[bool],
+        days: Sequence[int] | npt.NDArray[np.int64],
+        kinds: Sequence[str],
+        directions: Sequence[str | None],
+        counts: Sequence[int],
+        seconds: Sequence[int],
+        untimed: Sequence[int],
+    ) -> TouchDays:
+        """From plain columns (ids as text or None/"", days as ordinals, kinds and directions as
+        their values); raises ValueError on columns of different lengths or an unknown kind."""
+        n = len(actor_ids)
+        columns = (person_ids, pair, days, kinds, directions, counts, seconds, untimed)
+        if any(len(column) != n for column in columns):
+            raise ValueError("touch-day columns of different lengths")
+        names = list(dict.fromkeys(chain(filter(None, actor_ids), filter(None, person_ids))))
+        code = {name: i for i, name in enumerate(names)}
+
+        def code_of(name: str | None) -> int:
+            return code.get(name, -1) if name else -1
+
+        try:
+            kind_codes = np.fromiter(map(_KIND_CODE.__getitem__, kinds), dtype=np.int64, count=n)
+            direction_codes = np.fromiter(
+                map(_DIRECTION_CODE.__getitem__, directions), dtype=np.int64, count=n
+            )
+        except KeyError as exc:
+            raise ValueError(f"unknown touch kind or direction {exc.args[0]!r}") from None
+        return cls(
+            names=names,
+            actor=np.fromiter(map(code_of, actor_ids), dtype=np.int64, count=n),
+            person=np.fromiter(map(code_of, person_ids), dtype=np.int64, count=n),
+            pair=np.fromiter(pair, dtype=bool, count=n),
+            day=np.fromiter(days, dtype=np.int64, count=n),
+            kind=kind_codes,
+            direction=direction_codes,
+            count=np.fromiter(counts, dtype=np.int64, count=n),
+            seconds=np.fromiter(seconds, dtype=np.int64, count=n),
+            untimed=np.fromiter(untimed, dtype=np.int64, count=n),
+        )
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[TouchDay]) -> TouchDays:
+        listed = list(rows)
+        return cls.from_columns(
+            [r.actor_id for r in listed],
+            [r.person_id for r in listed],
+            [r.pair for r in listed],
+            [r.day.toordinal() for r in listed],
+            [r.kind.value for r in listed],
+            [r.direction.value if r.direction else None for r in listed],
+            [r.count for r in listed],
+            [r.seconds for r in listed],
+            [r.untimed for r in listed],
+        )
+
+    def columns(self) -> dict[str, list[Any]]:
+        """The rows as plain columns: ids and directions as text ("" for none), days as ordinals,
+        kinds as their values (what the Neo4j store writes as a TouchDay node's lists)."""
+        names = [*self.names, ""]  # code -1 reads the last entry: none
+        return {
+            "actors": list(map(names.__getitem__, self.actor.tolist())),
+            "persons": list(map(names.__getitem__, self.person.tolist())),
+            "pairs": self.pair.tolist(),
+            "days": self.day.tolist(),
+            "kinds": [TOUCH_KINDS[k].value for k in self.kind.tolist()],
+            "directions": [d.value if (d := DIRECTIONS[code]) else "" for code in self.direction.tolist()],
+            "counts": self.count.tolist(),
+            "seconds": self.seconds.tolist(),
+            "untimed": self.untimed.tolist(),
+        }
+
+    def rows(self) -> list[TouchDay]:
+        """Every row as a model (for tests and exports; the analyses read the columns)."""
+        names = self.names
+
+        def name(code: int) -> str | None:
+            return names[code] if code >= 0 else None
+
+        return [
+            TouchDay(
+                actor_id=name(a),
+                pair=bool(q),
+                person_id=name(p),
+                day=date.fromordinal(d),
+                kind=TOUCH_KINDS[k],
+                direction=DIRECTIONS[r],
+                count=c,
+                seconds=s,
+                untimed=u,
+            )
+            for a, p, q, d, k, r, c, s, u in zip(
+                self.actor.tolist(),
+                self.person.tolist(),
+                self.pair.tolist(),
+                self.day.tolist(),
+                self.kind.tolist(),
+                self.direction.tolist(),
+                self.count.tolist(),
+                self.seconds.tolist(),
+                self.untimed.tolist(),
+                strict=True,
+            )
         ]
-        lengths = {column.size if isinstance(column, LazyColumn) else len(column) for column in columns}
-        if at_micros is not None:
-            lengths.add(len(at_micros))
-        if attendance is not None:
-            lengths.add(len(attendance[1]))
-        if kind_codes is not None:
-            lengths.add(len(kind_codes))
-        if rep_codes is not None:
-            lengths.add(len(rep_codes[1]))
-        if len(lengths) > 1:
-            raise ValueError("touch columns of different lengths")
-        table = cls()
-        named = list(zip(_TOUCH_FIELD_NAMES, columns, strict=True))
-        table._columns = {name: column for name, column in named if not isinstance(column, LazyColumn)}
-        table._lazy = {name: column for name, column in named if isinstance(column, LazyColumn)}
-        table._models = [None] * len(ids)
-        if at_micros is not None:
-            table._memo[_AT_MICROS] = at_micros
-        if attendance is not None:
-            table._memo[_ATTENDANCE] = attendance
-        if kind_codes is not None:
-            table._memo[_KIND_CODES] = kind_codes
-        if rep_codes is not None:
-            table._memo[_REP_CODES] = rep_codes
-        return table
-
-    def take(self, positions: Sequence[int]) -> TouchTable:
-        """The touches at these positions, in this order, as a view that shares this table's models.
-        A view of a view reads the table underneath directly: taking a few touches of a reordered
-        view copies no whole column of it."""
-        if self._view_of is not None:
-            mine = self._positions
-            if isinstance(positions, range) and positions.start >= 0 and positions.step > 0:
-                return self._view_of.take(mine[positions.start : positions.stop : positions.step])
-            return self._view_of.take(list(map(mine.__getitem__, positions)))
-        view = TouchTable()
-        view._columns = {}
-        view._view_of, view._positions = self, positions
-        return view
-
-    def view(self) -> TouchTable:
-        """Every touch in this order: a view that shares this table's columns and models (a store
-        hands out views of the tables it caches; changing a view copies it first)."""
-        return self.take(range(len(self)))
-
-    def memo(self, key: str, compute: Callable[[TouchTable], _Derived]) -> _Derived:
-        """`compute(self)`, kept with the table until it changes (a view of a whole table shares the
-        table's): what the analyses derive from the columns is worked out once per table a store
-        caches, not once per analysis."""
-        if self._view_of is not None and self._positions == range(len(self._view_of)):
-            return self._view_of.memo(key, compute)
-        if key not in self._memo:
-            self._memo[key] = compute(self)
-        return cast(_Derived, self._memo[key])
-
-    def at_micros(self) -> npt.NDArray[np.int64]:
-        """Every touch's instant as microseconds since 1970 (as stored, naive), worked out once per
-        table: a store that parsed the instants with numpy hands them over as they are, which saves
-        the projection about 20 ms of datetime arithmetic on 50,000 touches."""
-        return self.memo(_AT_MICROS, _micros_since_1970)
-
-    def attendance(self) -> tuple[list[str], npt.NDArray[np.intp]]:
-        """Every touch's attendees end to end, in table order, and how many each touch has, worked
-        out once per table: what counting (touch, person) pairs reads, without a list per touch (a
-        store that parsed the attendees as one string hands them over as they are)."""
-        return self.memo(_ATTENDANCE, _attendance)
-
-    def kind_codes(self) -> npt.NDArray[np.intp]:
-        """Every touch's kind as its position in TOUCH_KINDS, worked out once per table (a store
-        that reads kinds as text codes them in the same pass)."""
-        return self.memo(_KIND_CODES, _kind_codes)
-
-    def rep_codes(self) -> tuple[list[str | None], npt.NDArray[np.intp]]:
-        """The rep ids the touches name (None for no rep), in the order first named, and every
-        touch's index into them, worked out once per table: a store that reads rep ids as text codes
-        them in the pass that reads them (each pass over 50,000 strings costs several ms)."""
-        return self.memo(_REP_CODES, _rep_codes)
-
-    def instant(self, index: int) -> datetime:
-        """The instant of the touch at `index`, without building its model or copying a view's
-        column: a binary search over a view (`bisect(range(n), x, key=table.instant)`) reads a few."""
-        if self._view_of is not None and "at" not in self._columns:
-            return self._view_of.instant(self._positions[index])
-        instant: datetime = self._value("at", index)
-        return instant
-
-    def _value(self, name: str, index: int) -> Any:
-        """One value of a table's column, converting only it if the column is lazy."""
-        column = self._columns.get(name)
-        return column[index] if column is not None else self._lazy[name].item(index)
-
-    def _column(self, name: str) -> list[Any]:
-        column = self._columns.get(name)
-        if column is None:
-            base = self._view_of
-            if base is None:  # a lazy column of a table, converted now
-                column = self._columns[name] = self._lazy.pop(name).whole()
-                return column
-            if self._positions == range(len(base)):
-                return base._column(name)  # shared, never changed in place (see _own)
-            column = self._columns[name] = base._values_at(name, self._positions)
-        return column
-
-    def _values_at(self, name: str, positions: Sequence[int]) -> list[Any]:
-        """A table's column at these positions; a lazy column stays lazy, only these are converted."""
-        column = self._columns.get(name)
-        if column is not None:
-            return list(map(column.__getitem__, positions))
-        return list(map(self._lazy[name].item, positions))
-
-    @property
-    def ids(self) -> list[str]:
-        return self._column("id")
-
-    @property
-    def ats(self) -> list[datetime]:
-        return self._column("at")
-
-    @property
-    def kinds(self) -> list[TouchKind]:
-        return self._column("kind")
-
-    @property
-    def person_ids(self) -> list[list[str]]:
-        return self._column("person_ids")
-
-    @property
-    def rep_ids(self) -> list[str | None]:
-        return self._column("rep_id")
-
-    @property
-    def deal_ids(self) -> list[str | None]:
-        return self._column("deal_id")
-
-    @property
-    def directions(self) -> list[Direction | None]:
-        return self._column("direction")
-
-    @property
-    def durations(self) -> list[int | None]:
-        return self._column("duration_s")
-
-    def append(self, touch: Touch) -> None:
-        self._own()
-        self._memo.clear()
-        for name, value in zip(_TOUCH_FIELD_NAMES, _TOUCH_FIELDS(touch), strict=True):
-            self._columns[name].append(value)
-        self._models.append(touch)
-
-    def __setitem__(self, index: int, touch: Touch) -> None:
-        self._own()
-        self._memo.clear()
-        for name, value in zip(_TOUCH_FIELD_NAMES, _TOUCH_FIELDS(touch), strict=True):
-            self._columns[name][index] = value
-        self._models[index] = touch
-
-    def _own(self) -> None:
-        """Turn a view into a table of its own, so that changing it leaves the table it views alone;
-        convert a table's lazy columns."""
-        for name in list(self._lazy):
-            self._column(name)
-        if self._view_of is not None:
-            self._columns = {name: list(self._column(name)) for name in _TOUCH_FIELD_NAMES}
-            self._models = list(map(self._view_of._model, self._positions))
-            self._view_of, self._positions = None, ()
 
     def __len__(self) -> int:
-        return len(self._positions) if self._view_of is not None else len(self._models)
-
-    @overload
-    def __getitem__(self, index: int) -> Touch: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Touch]: ...
-
-    def __getitem__(self, index: int | slice) -> Touch | list[Touch]:
-        if isinstance(index, slice):
-            return [self._model(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("touch index out of range")
-        return self._model(index)
-
-    def _model(self, i: int) -> Touch:
-        if self._view_of is not None:
-            return self._view_of._model(self._positions[i])
-        model = self._models[i]
-        if model is None:
-            fields = {name: self._value(name, i) for name in _TOUCH_FIELD_NAMES}
-            model = self._models[i] = Touch.model_validate(fields, context=FROM_STORE)
-        return model
-
-    def __iter__(self) -> Iterator[Touch]:
-        return map(self._model, range(len(self)))
+        return len(self.day)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, TouchTable | list | tuple):
-            return len(self) == len(other) and all(map(operator.eq, self, other))
-        return NotImplemented
+        """The same rows in the same order (whatever the codes of the ids)."""
+        if not isinstance(other, TouchDays):
+            return NotImplemented
+        return self.columns() == other.columns()
 
     __hash__ = None  # type: ignore[assignment]
 
+    def touch_count(self) -> int:
+        """How many touches the rows count (each touch once)."""
+        return int(self.count[self.person < 0].sum())
+
     def __repr__(self) -> str:
-        return f"TouchTable({len(self)} touches)"
+        return f"TouchDays({len(self)} rows, {self.touch_count()} touches)"
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        """A TouchTable passes as it is; a list of touches is validated, then wrapped. Serialised as
-        a list of touches."""
-        as_list = handler.generate_schema(list[Touch])
-        return core_schema.union_schema(
-            [
-                core_schema.is_instance_schema(cls),
-                core_schema.no_info_after_validator_function(cls, as_list),
-            ],
-            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=as_list),
+        """Passes as it is; serialised as its rows."""
+        as_rows = handler.generate_schema(list[TouchDay])
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda days: days.rows(), return_schema=as_rows
+            ),
         )
-
-
-#: Touch fields, in the order of a TouchTable's columns (and of `from_columns`' arguments): the model's.
-_TOUCH_FIELD_NAMES: tuple[str, ...] = tuple(Touch.model_fields)
-_TOUCH_FIELDS = operator.attrgetter(*_TOUCH_FIELD_NAMES)
 
 
 class Industry(Record):
@@ -867,11 +718,10 @@ class AccountGraph(BaseModel):
     """One account's subgraph as plain records: the input of every per-account projection.
 
     `people` holds everyone who works or worked at the account (departed people keep their
-    `Employment.until`), `reps` the reps who touched them or own the account's deals.
+    `Employment.until`), `reps` the reps who touched them or own the account's deals. Touches come
+    as their daily aggregates (`touch_days`), never one by one; `AccountGraph(touches=[...])`
+    aggregates the touches given (for tests and hand-made accounts).
     """
-
-    #: So that `account.touches = [...]` makes a TouchTable too.
-    model_config = ConfigDict(validate_assignment=True)
 
     company: Company
     people: list[Person] = []
@@ -881,12 +731,25 @@ class AccountGraph(BaseModel):
     deals: list[Deal] = []
     deal_products: list[DealProduct] = []
     committee: list[CommitteeRole] = []
-    touches: TouchTable = Field(default_factory=TouchTable)
+    touch_days: TouchDays = Field(default_factory=TouchDays.empty)
     reps: list[Rep] = []
     holdings: list[Holding] = []
     products: list[Product] = []
     parent: Company | None = None
     subsidiaries: list[Company] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aggregate_touches(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "touches" in data:
+            from graph.analyses.rules import aggregate_touches  # the one definition of a row
+
+            data = dict(data)
+            touches = [t if isinstance(t, Touch) else Touch.model_validate(t) for t in data.pop("touches")]
+            if "touch_days" in data:
+                raise ValueError("give touches or touch_days, not both")
+            data["touch_days"] = aggregate_touches(touches)
+        return data
 
 
 T = TypeVar("T")

@@ -23,34 +23,37 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import repeat
-from operator import is_
 from typing import Any, Protocol
 
 import networkx as nx
 import numpy as np
-import numpy.typing as npt
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.engagement import TREND_PRIOR_DAYS, TREND_RECENT_DAYS, engagement_state
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
+from graph.analyses.rules import (
+    TouchStats,
+    employment_status,
+    engagement_state,
+    kind_counts,
+    rep_ties,
+    tie_strength,
+    touch_stats,
+)
 from graph.model import (
-    INBOUND_BEHAVIOUR,
-    TOUCH_KINDS,
     AccountGraph,
     BuyingRole,
     CommitteeRole,
-    Direction,
     Function,
     Person,
     Rep,
     ReportingKind,
     Seniority,
+    TouchDays,
     TouchKind,
-    TouchTable,
 )
 
 __all__ = [
@@ -73,28 +76,6 @@ class _TitleClass(Protocol):
 #: A pure function from a title to its seniority and function (e.g. ingest.titles.classify_title).
 TitleClassifier = Callable[[str], _TitleClass]
 
-#: Touch kinds in which the people present meet each other (co-attendance ties).
-_CO_ATTENDANCE_KINDS = frozenset({TouchKind.MEETING, TouchKind.CALL, TouchKind.VISIT, TouchKind.DEMO})
-#: Touch kinds that can carry a reply, so that an inbound one makes a tie two-way.
-_CONVERSATION_KINDS = frozenset(
-    {TouchKind.EMAIL, TouchKind.CALL, TouchKind.MEETING, TouchKind.VISIT, TouchKind.DEMO}
-)
-#: Meetings with more people than this are events, not ties between every pair present.
-_MAX_CO_ATTENDEES = 12
-
-
-def tie_strength(decayed_sum: float, two_way: bool, config: AnalysisConfig = DEFAULT_CONFIG) -> float:
-    """Relationship strength in [0, 1] from the recency-decayed, kind-weighted touch sum.
-
-    strength = min(1, (1 - exp(-S / saturation)) * (two_way_factor if two-way else 1))
-
-    >>> round(tie_strength(3.0, False), 3)
-    0.393
-    """
-    cfg = config.strength
-    base = 1.0 - math.exp(-max(decayed_sum, 0.0) / cfg.saturation)
-    return min(1.0, base * (cfg.two_way_factor if two_way else 1.0))
-
 
 def knows_strength(stored: float | None, config: AnalysisConfig = DEFAULT_CONFIG) -> float:
     """A stored KNOWS strength in [0, 1] is used as is; above 1 it is read as a count of contacts."""
@@ -103,24 +84,6 @@ def knows_strength(stored: float | None, config: AnalysisConfig = DEFAULT_CONFIG
     if stored <= 1.0:
         return max(stored, config.strength.floor)
     return 1.0 - math.exp(-stored / config.strength.saturation)
-
-
-@dataclass(slots=True)
-class TouchStats:
-    """One person's touches up to as_of."""
-
-    first: date | None = None
-    last: date | None = None
-    count: int = 0
-    last_inbound: date | None = None
-    inbound: int = 0
-    #: Touches within engaged_days before as_of.
-    recent: int = 0
-    #: Touches in the trend windows: the last TREND_RECENT_DAYS, and the TREND_PRIOR_DAYS before.
-    last_30: int = 0
-    prior_90: int = 0
-    #: The last product-usage touch (the product-usage roll-up's active users).
-    last_usage: date | None = None
 
 
 @dataclass(slots=True)
@@ -145,8 +108,8 @@ class AccountProjection:
     reach: nx.Graph
     #: Committee assertions made up to as_of.
     committee: list[CommitteeRole]
-    #: Touches up to as_of, oldest first.
-    touches: TouchTable
+    #: The account's daily touch aggregates (all of them: analyses keep to as_of themselves).
+    touch_days: TouchDays
     stats: dict[str, TouchStats]
     #: Touches up to as_of by kind.
     kind_counts: dict[TouchKind, int]
@@ -158,10 +121,8 @@ class AccountProjection:
     def engaged(self, person_id: str) -> bool:
         """True when a touch with the person falls within engaged_days before as_of."""
         stats = self.stats.get(person_id)
-        if stats is None or stats.last is None:
-            return False
-        state = engagement_state(stats.last, as_of=self.as_of, engaged_days=self.config.engaged_days)
-        return state == "engaged"
+        last = None if stats is None else stats.last
+        return engagement_state(last, self.as_of, self.config) == "engaged"
 
     def touched(self, person_id: str) -> bool:
         """True when the person was ever touched up to as_of."""
@@ -202,296 +163,22 @@ def _classify_people(
     return seniority, function, classified
 
 
-#: Every touch kind, in the order of the kind codes (TouchTable.kind_codes).
-_KINDS = TOUCH_KINDS
-
-
-def _kind_flags(kinds: Iterable[TouchKind]) -> npt.NDArray[np.bool_]:
-    """A mask over kind codes (see _KINDS) that is True for the given kinds."""
-    wanted = set(kinds)
-    return np.array([kind in wanted for kind in _KINDS], dtype=bool)
-
-
-_EPOCH = datetime(1970, 1, 1)
-_EPOCH_DAY = _EPOCH.toordinal()
-_MICROSECOND = timedelta(microseconds=1)
-_DAY = timedelta(days=1) // _MICROSECOND
-
-
-@dataclass(frozen=True, slots=True)
-class _TouchColumns:
-    """The touch fields the aggregates need as numpy columns, touches oldest first.
-
-    The aggregates are bincounts and ufunc.at calls over these columns, which run in touch order, so
-    every float sum adds up in the same order as a loop over the touches would add it.
-    """
-
-    #: Touches up to as_of, oldest first (touches at the same instant by id).
-    touches: TouchTable
-    #: Per touch: its day (date.toordinal), kind (index into _KINDS), rep (index into the reps; -1
-    #: for none or not one of ours), whether it came in (direction inbound), how many people it had.
-    day: npt.NDArray[np.int64]
-    kind: npt.NDArray[np.intp]
-    rep: npt.NDArray[np.intp]
-    replied: npt.NDArray[np.bool_]
-    size: npt.NDArray[np.intp]
-    #: Everyone touched, in the order of their first touch.
-    persons: list[str]
-    #: Per (touch, person present) entry, touches in order: the person (index into persons) and touch.
-    who: npt.NDArray[np.intp]
-    touch: npt.NDArray[np.intp]
-
-
-def _chronological(ids: Sequence[str], micros: npt.NDArray[np.int64], until: int) -> npt.NDArray[np.intp]:
-    """Positions of the touches up to `until` (microseconds), oldest first, same instant by id.
-
-    The order of a sort by id and then a stable sort by time, for one sort: after the sort by time
-    only the runs of touches at the same instant (few) are put in id order.
-    """
-    order = np.argsort(micros, kind="stable")
-    order = order[: np.searchsorted(micros[order], until, side="right")]
-    at = micros[order]
-    run = np.cumsum(np.concatenate(([True], at[1:] != at[:-1]))) - 1  # which instant, in order
-    tied = np.flatnonzero(np.bincount(run)[run] > 1)  # positions that share their instant
-    if tied.size:
-        tied_ids = [ids[i] for i in order[tied].tolist()]
-        id_rank = np.empty(len(tied_ids), dtype=np.intp)
-        id_rank[sorted(range(len(tied_ids)), key=tied_ids.__getitem__)] = np.arange(len(tied_ids))
-        order[tied] = order[tied][np.lexsort((id_rank, run[tied]))]
-    return order
-
-
-@dataclass(frozen=True, slots=True)
-class _TouchCodes:
-    """A touch table's columns as numpy arrays, in the table's order: what `_touch_columns` needs
-    that depends on nothing but the table, so that it is worked out once per table (TouchTable.memo)."""
-
-    micros: npt.NDArray[np.int64]  # microseconds since 1970
-    kind: npt.NDArray[np.intp]  # index into _KINDS
-    replied: npt.NDArray[np.bool_]  # direction inbound
-    #: Each touch's rep id as an index into rep_names (which holds None for "no rep").
-    rep: npt.NDArray[np.intp]
-    rep_names: list[str | None]
-    size: npt.NDArray[np.intp]  # attendees
-    #: Every attendee id, in the order first met, and the attendees of all touches one after another
-    #: as indices into it.
-    named: list[str]
-    who: npt.NDArray[np.intp]
-
-
-def _touch_codes(touches: TouchTable) -> _TouchCodes:
-    """Encode the columns with C-level maps, in the order the touches are stored (a Python loop over
-    50,000 touches costs several times more); `_touch_columns` then puts the arrays in time order."""
-    n = len(touches)
-    rep_names, rep = touches.rep_codes()
-    flat, size = touches.attendance()
-    named = list(dict.fromkeys(flat))
-    person_index = dict(zip(named, range(len(named)), strict=True))
-    return _TouchCodes(
-        micros=touches.at_micros(),
-        kind=touches.kind_codes(),
-        replied=np.fromiter(map(is_, touches.directions, repeat(Direction.INBOUND)), dtype=bool, count=n),
-        rep=rep,
-        rep_names=rep_names,
-        size=size,
-        named=named,
-        who=np.fromiter(map(person_index.__getitem__, flat), dtype=np.intp, count=len(flat)),
-    )
-
-
-def _touch_columns(touches: TouchTable, until: datetime, reps: Sequence[str]) -> _TouchColumns:
-    """The touches up to `until` as numpy columns in time order, from the table's codes."""
-    codes = touches.memo("projection_codes", _touch_codes)
-    micros, kind, replied, stored_size, named, stored_who = (
-        codes.micros,
-        codes.kind,
-        codes.replied,
-        codes.size,
-        codes.named,
-        codes.who,
-    )
-    rep_index: dict[str | None, int] = {rep_id: i for i, rep_id in enumerate(reps)}
-    rep_of_name = np.array([rep_index.get(name, -1) for name in codes.rep_names], dtype=np.intp)
-    rep = rep_of_name[codes.rep]
-
-    order = _chronological(touches.ids, micros, (until - _EPOCH) // _MICROSECOND)
-    # The (touch, person) entries in time order; people renumbered in the order of their first touch.
-    size = stored_size[order]
-    stored_start = np.cumsum(stored_size) - stored_size
-    start = np.cumsum(size) - size
-    who = stored_who[np.repeat(stored_start[order] - start, size) + np.arange(int(size.sum()))]
-    met, first_entry = np.unique(who, return_index=True)
-    by_first = met[np.argsort(first_entry)]
-    renumber = np.zeros(len(named), dtype=np.intp)
-    renumber[by_first] = np.arange(len(by_first))
-    return _TouchColumns(
-        touches=touches.take(order.tolist()),
-        day=micros[order] // _DAY + _EPOCH_DAY,
-        kind=kind[order],
-        rep=rep[order],
-        replied=replied[order],
-        size=size,
-        persons=[named[i] for i in by_first.tolist()],
-        who=renumber[who],
-        touch=np.repeat(np.arange(len(order), dtype=np.intp), size),
-    )
-
-
-def _person_stats(cols: _TouchColumns, *, engaged_since: date, as_of: date) -> dict[str, TouchStats]:
-    """Every touched person's TouchStats, in the order of their first touch."""
-    n = len(cols.persons)
-    who = cols.who
-    day = cols.day[cols.touch]
-    inbound = (cols.replied | _kind_flags(INBOUND_BEHAVIOUR)[cols.kind])[cols.touch]
-    usage = _kind_flags((TouchKind.PRODUCT_USAGE,))[cols.kind][cols.touch]
-    first = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first, who, day)
-    last = np.zeros(n, dtype=np.int64)
-    np.maximum.at(last, who, day)
-    # 0 is no day's ordinal (they start at 1): "never inbound".
-    last_inbound = np.zeros(n, dtype=np.int64)
-    np.maximum.at(last_inbound, who[inbound], day[inbound])
-    last_usage = np.zeros(n, dtype=np.int64)
-    np.maximum.at(last_usage, who[usage], day[usage])
-    recent_from = as_of.toordinal() - TREND_RECENT_DAYS
-    prior_from = recent_from - TREND_PRIOR_DAYS
-    in_recent = day > recent_from
-    in_prior = (day > prior_from) & ~in_recent
-    dates = {d: date.fromordinal(d) for d in np.unique(day).tolist()}
-    return {
-        pid: TouchStats(
-            first=dates[f],
-            last=dates[lt],
-            count=c,
-            last_inbound=dates.get(li),
-            inbound=i,
-            recent=r,
-            last_30=r30,
-            prior_90=p90,
-            last_usage=dates.get(lu),
-        )
-        for pid, f, lt, c, li, i, r, r30, p90, lu in zip(
-            cols.persons,
-            first.tolist(),
-            last.tolist(),
-            np.bincount(who, minlength=n).tolist(),
-            last_inbound.tolist(),
-            np.bincount(who[inbound], minlength=n).tolist(),
-            np.bincount(who[day >= engaged_since.toordinal()], minlength=n).tolist(),
-            np.bincount(who[in_recent], minlength=n).tolist(),
-            np.bincount(who[in_prior], minlength=n).tolist(),
-            last_usage.tolist(),
-            strict=True,
-        )
-    }
-
-
-def _rep_ties(
-    cols: _TouchColumns, reps: Sequence[str], current: set[str], *, as_of: date, config: AnalysisConfig
-) -> dict[tuple[str, str], tuple[float, int, date, bool]]:
-    """(rep, current person) -> (decayed kind-weighted touch sum, touches, last day, two-way), over
-    our reps' touches within reach_days, in the order of each pair's first touch."""
-    cfg = config.strength
-    n = len(cols.persons)
-    rep = cols.rep[cols.touch]
-    in_window = cols.day[cols.touch] >= (as_of - timedelta(days=config.reach_days)).toordinal()
-    is_current = np.fromiter(map(current.__contains__, cols.persons), dtype=bool, count=n)
-    keep = (rep >= 0) & in_window & is_current[cols.who]
-    touch = cols.touch[keep]
-    pairs, first_entry, pair_of = np.unique(
-        rep[keep] * n + cols.who[keep], return_index=True, return_inverse=True
-    )
-    # The decay is worked out once per day, in Python floats, as the formula reads.
-    days, day_of = np.unique(cols.day[touch], return_inverse=True)
-    half_life, today = cfg.half_life_days, as_of.toordinal()
-    decay = np.array([0.5 ** ((today - d) / half_life) for d in days.tolist()], dtype=float)
-    kind_weight = np.array([cfg.touch_weights.get(kind, 0.5) for kind in _KINDS], dtype=float)
-    weight = kind_weight[cols.kind[touch]] * decay[day_of]
-    two_way = (cols.replied & _kind_flags(_CONVERSATION_KINDS)[cols.kind])[touch]
-    m = len(pairs)
-    last = np.zeros(m, dtype=np.int64)
-    np.maximum.at(last, pair_of, cols.day[touch])
-    dates = {d: date.fromordinal(d) for d in days.tolist()}
-    seq = np.argsort(first_entry)  # pairs in the order of their first touch
-    rep_of, person_of = np.divmod(pairs[seq], n)
-    return {
-        (reps[r], cols.persons[p]): (total, count, dates[last_day], two)
-        for r, p, total, count, last_day, two in zip(
-            rep_of.tolist(),
-            person_of.tolist(),
-            np.bincount(pair_of, weights=weight, minlength=m)[seq].tolist(),
-            np.bincount(pair_of, minlength=m)[seq].tolist(),
-            last[seq].tolist(),
-            (np.bincount(pair_of, weights=two_way, minlength=m) > 0)[seq].tolist(),
-            strict=True,
-        )
-    }
-
-
-def _co_attendance(cols: _TouchColumns, current: set[str]) -> dict[tuple[str, str], int]:
-    """(a, b) with a < b -> how many meetings, calls, visits and demos (not events) both attended, in
-    the order of each pair's first such touch (within a touch, as combinations of the sorted ids).
-
-    Worked out on the (touch, person) columns: the touches with c people present are a c-column
-    matrix of their ids' ranks, whose pairs are its upper-triangle columns; a Counter over the pairs of
-    every touch took about 15 ms on a large account. A person listed twice on a touch is no pair.
-    """
-    shared = (
-        _kind_flags(_CO_ATTENDANCE_KINDS)[cols.kind] & (cols.size >= 2) & (cols.size <= _MAX_CO_ATTENDEES)
-    )
-    persons = cols.persons
-    n = len(persons)
-    is_current = np.fromiter(map(current.__contains__, persons), dtype=bool, count=n)
-    keep = shared[cols.touch] & is_current[cols.who]
-    by_rank = sorted(range(n), key=persons.__getitem__)  # person indexes in id order
-    rank = np.empty(n, dtype=np.intp)
-    rank[by_rank] = np.arange(n)
-    touch, ranked = cols.touch[keep], rank[cols.who[keep]]
-    order = np.lexsort((ranked, touch))  # each touch's people in id order
-    touch, ranked = touch[order], ranked[order]
-    starts = np.flatnonzero(np.concatenate(([True], touch[1:] != touch[:-1]))) if len(touch) else touch
-    present = np.diff(np.append(starts, len(touch)))
-    most_pairs = _MAX_CO_ATTENDEES * (_MAX_CO_ATTENDEES - 1) // 2
-    keys: list[npt.NDArray[np.intp]] = []
-    sequence: list[npt.NDArray[np.intp]] = []
-    for c in np.unique(present[present >= 2]).tolist():
-        first = starts[present == c]
-        people = ranked[first[:, None] + np.arange(c)]  # one row per touch, ranks ascending
-        i, j = np.triu_indices(c, k=1)  # the pairs in the order combinations() gives them
-        a, b = people[:, i].ravel(), people[:, j].ravel()
-        distinct = a != b
-        keys.append((a * n + b)[distinct])
-        sequence.append((first[:, None] * most_pairs + np.arange(len(i))).ravel()[distinct])
-    if not keys:
+def _co_attendance(days: TouchDays, current: set[str], *, as_of: date) -> dict[tuple[str, str], int]:
+    """(a, b) with a < b -> how many meetings, calls, visits and demos (not events) both attended up
+    to as_of, for pairs of current people (from the pair rows of the aggregates)."""
+    names = days.names
+    is_current = np.fromiter((*(name in current for name in names), False), dtype=bool, count=len(names) + 1)
+    keep = days.pair & (days.day <= as_of.toordinal()) & is_current[days.actor] & is_current[days.person]
+    if not keep.any():
         return {}
-    pair_keys = np.concatenate(keys)[np.argsort(np.concatenate(sequence), kind="stable")]
-    pairs, first_seen, counts = np.unique(pair_keys, return_index=True, return_counts=True)
-    in_order = np.argsort(first_seen)
-    lower, higher = np.divmod(pairs[in_order], n)
-    names = [persons[i] for i in by_rank]
-    return dict(
-        zip(
-            zip(map(names.__getitem__, lower.tolist()), map(names.__getitem__, higher.tolist()), strict=True),
-            counts[in_order].tolist(),
-            strict=True,
-        )
-    )
-
-
-def _add_ties(graph: nx.Graph, ties: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-    """Add undirected edges, each pair once, each with the attribute dict given: stored the way
-    `add_edges_from` stores them (one dict shared by both directions), without its per-edge copy of
-    the attributes and node checks, which cost about 25 ms per graph on the 20,000-40,000 ties of a
-    large account. Endpoints that are not nodes yet are added first."""
-    adjacency: dict[str, dict[str, dict[str, Any]]] = graph._adj
-    for a, b, data in ties:
-        if a not in adjacency:
-            graph.add_node(a)
-        if b not in adjacency:
-            graph.add_node(b)
-        adjacency[a][b] = data
-        adjacency[b][a] = data
-    nx._clear_cache(graph)
+    n = len(names)
+    pairs, pair_of = np.unique(days.actor[keep] * n + days.person[keep], return_inverse=True)
+    counts = np.bincount(pair_of, weights=days.count[keep], minlength=len(pairs)).astype(np.int64)
+    lower, higher = np.divmod(pairs, n)
+    return {
+        (names[a], names[b]): c
+        for a, b, c in zip(lower.tolist(), higher.tolist(), counts.tolist(), strict=True)
+    }
 
 
 def project_account(
@@ -515,18 +202,9 @@ def project_account(
     people = {p.id: p for p in account.people}
     reps = {r.id: r for r in account.reps}
 
-    # Who has left: an ended employment here and no open one.
-    ended: set[str] = set()
-    still_here: set[str] = set()
-    for job in account.employment:
-        if job.company_id != company_id:
-            continue
-        if job.until is not None and job.until <= as_of:
-            ended.add(job.person_id)
-        elif job.since is None or job.since <= as_of:
-            still_here.add(job.person_id)
-    departed = {pid for pid in ended - still_here if pid in people}
-    current = set(people) - departed
+    # Who has left (the one rule: graph/analyses/rules.py).
+    current, departed_on = employment_status(company_id, people, account.employment, as_of=as_of)
+    departed = set(departed_on)
     moved_to = {
         pid: people[pid].company_id
         for pid in departed
@@ -556,14 +234,13 @@ def project_account(
             solid_lines.append((line.manager_id, line.person_id))
     org.add_edges_from(solid_lines)
 
-    # Touches up to as_of, and per-person and per-(rep, person) aggregates.
+    # Per-person and per-(rep, person) aggregates of the touches up to as_of.
     as_of_end = datetime.combine(as_of, datetime.max.time())
     rep_ids = list(reps)
-    columns = _touch_columns(account.touches, as_of_end, rep_ids)
-    touches = columns.touches
-    stats = _person_stats(columns, engaged_since=as_of - timedelta(days=cfg.engaged_days), as_of=as_of)
-    rep_ties = _rep_ties(columns, rep_ids, current, as_of=as_of, config=cfg)
-    co_count = _co_attendance(columns, current)
+    days = account.touch_days
+    stats = touch_stats(days, as_of=as_of, engaged_days=cfg.engaged_days)
+    ties_of_reps = rep_ties(days, rep_ids, current, as_of=as_of, config=cfg)
+    co_count = _co_attendance(days, current, as_of=as_of)
 
     # The interaction graph: who turns to whom. A KNOWS tie keeps its direction; people who met turn
     # to each other. Every arc has weight 1 (a tie counts once, whatever its volume); `strength`
@@ -610,13 +287,7 @@ def project_account(
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
     def connect(
-        a: str,
-        b: str,
-        strength: float,
-        kind: str,
-        reason: str,
-        report: str | None = None,
-        message: tuple[str, dict[str, Any]] | None = None,
+        a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None
     ) -> dict[str, Any]:
         """Keep the stronger of the tie given and the one stored; return the one stored."""
         strength = max(floor, min(1.0, strength))
@@ -629,25 +300,19 @@ def project_account(
                 "kind": kind,
                 "reason": reason,
                 "report": report,
-                "message": message,
             }
         return link
 
-    # The rep ties come first, one per (rep, person) pair, so each is stored as `connect` would store
-    # it into an empty map, without its call (about 25,000 pairs on a large account). The reason is
-    # worded only for hops that end up on a path (see coverage.hop_reason).
+    # The rep ties come first, one per (rep, person) pair, with the strength of the one rule. The
+    # reason is worded only for hops that end up on a path (see coverage.hop_reason).
     window = cfg.reach_days
-    for (rep_id, pid), (total, count, last_day, two_way) in rep_ties.items():
-        strength = max(floor, min(1.0, tie_strength(total, two_way, cfg)))  # clamped as connect does
+    for (rep_id, pid), tie in ties_of_reps.items():
         links[(rep_id, pid) if rep_id < pid else (pid, rep_id)] = {
-            "strength": strength,
-            "cost": 1.0 / strength,
+            "strength": tie.strength,
+            "cost": 1.0 / tie.strength,
             "kind": "touch",
             "reason": "",
-            "report": None,
-            "touches": count,
-            "two_way": two_way,
-            "last": last_day,
+            "tie": tie,  # touches, two_way, last (see coverage.hop_reason)
             "window": window,
         }
     for manager, report in current_lines:
@@ -658,7 +323,6 @@ def project_account(
             "reports_to",
             f"{people[report].name} reports to {people[manager].name}",
             report=report,
-            message=("hop.reports_to", {"person": people[report].name, "manager": people[manager].name}),
         )
     for guess in inferred:
         connect(
@@ -671,18 +335,11 @@ def project_account(
             report=guess.person_id,
         )
     for a, b, strength, source in known:
-        connect(
-            a,
-            b,
-            strength,
-            "knows",
-            f"know each other ({source})" if source else "know each other",
-            message=("hop.knows_source", {"source": str(source)}) if source else ("hop.knows", {}),
-        )
+        connect(a, b, strength, "knows", f"know each other ({source})" if source else "know each other")
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
     reach.add_nodes_from(sorted(reps), type="rep")
-    _add_ties(reach, ((a, b, data) for (a, b), data in links.items()))
+    reach.add_edges_from((a, b, data) for (a, b), data in links.items())
 
     committee = [c for c in account.committee if c.asserted_at is None or c.asserted_at <= as_of_end]
     return AccountProjection(
@@ -700,12 +357,12 @@ def project_account(
         org=org,
         interaction=interaction,
         reach=reach,
+        committee=committee,
+        touch_days=days,
+        stats=stats,
+        kind_counts=kind_counts(days, as_of=as_of),
         met=co_count,
         inferred_lines=inferred,
-        committee=committee,
-        touches=touches,
-        stats=stats,
-        kind_counts=dict(zip(_KINDS, np.bincount(columns.kind, minlength=len(_KINDS)).tolist(), strict=True)),
     )
 
 

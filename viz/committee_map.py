@@ -20,19 +20,24 @@ here, so that it is tested without a browser:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.engagement import engagement_state
 from graph.analyses.messages import Message, role_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
-from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, TouchTable, seniority_rank
+from graph.analyses.rules import (
+    EngagementState,
+    RepTie,
+    employment_status,
+    engagement_state,
+    rep_ties,
+    touch_stats,
+)
+from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, seniority_rank
 from viz.i18n import Words
 from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
 
@@ -99,12 +104,8 @@ LIGHT_INK = "#ffffff"
 DEPARTED_INK = "#78909c"
 
 
-class Engagement(StrEnum):
-    """How recently our side touched a person (the node border)."""
-
-    ENGAGED = "engaged"
-    COOLING = "cooling"
-    NEVER = "never"
+#: How recently our side touched a person (the node border): the analyses' engagement state.
+Engagement = EngagementState
 
 
 #: (border colour, border width) per engagement state.
@@ -339,21 +340,11 @@ def _short(text: str) -> str:
 
 
 def _departed(account: AccountGraph, as_of: date) -> dict[str, date]:
-    """People whose employment at this account ended on or before as_of, with the day they left."""
-    company = account.company.id
-    ended: dict[str, date] = {}
-    current: set[str] = set()
-    for job in account.employment:
-        if job.company_id != company:
-            continue
-        if job.until is not None and job.until <= as_of:
-            ended[job.person_id] = max(job.until, ended.get(job.person_id, job.until))
-        else:
-            current.add(job.person_id)
-    for person in account.people:
-        if person.company_id is not None and person.company_id != company and person.id not in ended:
-            ended[person.id] = as_of  # works elsewhere now; the day they left is unknown
-    return {pid: day for pid, day in ended.items() if pid not in current}
+    """People who have left the account by as_of, with the day they left: the analyses' rule."""
+    _, departed = employment_status(
+        account.company.id, (p.id for p in account.people), account.employment, as_of=as_of
+    )
+    return departed
 
 
 def _current_managers(account: AccountGraph, as_of: date) -> tuple[dict[str, str], set[tuple[str, str]]]:
@@ -383,55 +374,17 @@ def _current_managers(account: AccountGraph, as_of: date) -> tuple[dict[str, str
 
 
 def _touch_strengths(
-    touches: TouchTable, as_of: date, config: AnalysisConfig
-) -> dict[tuple[str, str], tuple[float, int, date]]:
-    """(rep, person) -> (strength in [0, 1], touch count, last touch), by the analyses' strength rule."""
-    sums: dict[tuple[str, str], float] = defaultdict(float)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    last: dict[tuple[str, str], date] = {}
-    directions: dict[tuple[str, str], set[str]] = defaultdict(set)
-    rule = config.strength
-    for at, rep_id, kind, direction, person_ids in zip(
-        touches.ats, touches.rep_ids, touches.kinds, touches.directions, touches.person_ids, strict=True
-    ):
-        day = at.date()
-        if rep_id is None or day > as_of:
-            continue
-        age = (as_of - day).days
-        weight = rule.touch_weights.get(kind, 0.5) * 0.5 ** (age / rule.half_life_days)
-        for pid in person_ids:
-            key = (rep_id, pid)
-            sums[key] += weight
-            counts[key] += 1
-            last[key] = max(day, last.get(key, day))
-            directions[key].add(str(direction or "outbound"))
-    result = {}
-    for key, total in sums.items():
-        strength = 1 - math.exp(-total / rule.saturation)
-        if len(directions[key]) > 1:
-            strength *= rule.two_way_factor
-        result[key] = (min(1.0, strength), counts[key], last[key])
-    return result
+    account: AccountGraph, as_of: date, config: AnalysisConfig
+) -> dict[tuple[str, str], RepTie]:
+    """(rep, person) -> the tie, by the analyses' strength rule (graph/analyses/rules.py)."""
+    people = {p.id for p in account.people}
+    return rep_ties(account.touch_days, [r.id for r in account.reps], people, as_of=as_of, config=config)
 
 
-def _engagement_of(last_touch: date | None, as_of: date, config: AnalysisConfig) -> Engagement:
-    return Engagement(engagement_state(last_touch, as_of=as_of, engaged_days=config.engaged_days))
-
-
-def _last_touches(account: AccountGraph, analysis: AccountAnalysis, as_of: date) -> dict[str, date]:
-    """Each person's last touch: from the analysis, else straight from the touches."""
-    last: dict[str, date] = {}
-    for entry in analysis.engagement.people:
-        if entry.last_touch is not None:
-            last[entry.person_id] = entry.last_touch
-    if not last:
-        touches = account.touches
-        for at, person_ids in zip(touches.ats, touches.person_ids, strict=True):
-            day = at.date()
-            if day <= as_of:
-                for pid in person_ids:
-                    last[pid] = max(day, last.get(pid, day))
-    return last
+def _last_touches(account: AccountGraph, as_of: date, config: AnalysisConfig) -> dict[str, date]:
+    """Each person's last touch up to as_of (the analyses' touch statistics)."""
+    stats = touch_stats(account.touch_days, as_of=as_of, engaged_days=config.engaged_days)
+    return {pid: st.last for pid, st in stats.items() if st.last is not None}
 
 
 def _node_color(fill: str, border: str) -> dict[str, Any]:
@@ -481,7 +434,7 @@ def build_committee_map(
     inferred = {line.person_id: line for line in analysis.inferred_lines if line.person_id in people}
     if not managers and inferred:
         managers = {pid: line.manager_id for pid, line in inferred.items()}
-    last_touch = _last_touches(account, analysis, as_of)
+    last_touch = _last_touches(account, as_of, config)
     key_people = {k.person_id: k for k in analysis.key_people}
     large = len(people) > STATIC_LAYOUT_ABOVE
     clustered = len(people) > CLUSTER_ABOVE
@@ -540,7 +493,7 @@ def build_committee_map(
     for pid, person in people.items():
         x, y = layout.positions[pid]
         is_departed = pid in departed
-        engagement = _engagement_of(last_touch.get(pid), as_of, config)
+        engagement = engagement_state(last_touch.get(pid), as_of, config)
         engagement_of[pid] = engagement
         border, border_width = ENGAGEMENT_BORDERS[engagement]
         if is_departed:
@@ -762,7 +715,7 @@ def _rep_nodes_and_edges(
     """Our reps in a column left of the chart, with touch edges whose width is the tie's strength."""
     words = words or Words()
     people = {p.id for p in account.people}
-    strengths = _touch_strengths(account.touches, as_of, config)
+    strengths = _touch_strengths(account, as_of, config)
     touched_reps = {rep for rep, pid in strengths if pid in people}
     owners = {d.owner_rep_id for d in account.deals if d.owner_rep_id}
     reps = sorted((r for r in account.reps if r.id in touched_reps | owners), key=lambda r: (r.name, r.id))
@@ -788,7 +741,8 @@ def _rep_nodes_and_edges(
         )
     # One edge per person, from the rep with the strongest tie: all ties at once hide the org chart.
     best: dict[str, tuple[str, float, int, date, int]] = {}
-    for (rep_id, pid), (strength, count, last) in sorted(strengths.items()):
+    for (rep_id, pid), tie in sorted(strengths.items()):
+        strength, count, last = tie.strength, tie.touches, tie.last
         if pid not in people:
             continue
         ties = best[pid][4] + 1 if pid in best else 1

@@ -3,8 +3,8 @@ cross-sell) and graph."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import date, datetime
+from collections import defaultdict
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -27,7 +27,6 @@ from api.schemas import (
     DealCoveragePublic,
     DealPublic,
     DealsPublic,
-    EngagementClass,
     GraphEdge,
     GraphEdgeKind,
     GraphNode,
@@ -36,8 +35,9 @@ from api.schemas import (
     OwnedProductPublic,
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
-from graph.analyses.engagement import engagement_state
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
+from graph.analyses.rules import employment_status, engagement_state, rep_ties, touch_stats
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -167,13 +167,11 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
 
 
 def _current_people(account: AccountGraph, as_of: date) -> set[str]:
-    """People employed at the account on `as_of` (no employment record: counted as current)."""
-    ended = {
-        e.person_id
-        for e in account.employment
-        if e.company_id == account.company.id and e.until is not None and e.until <= as_of
-    }
-    return {p.id for p in account.people if p.id not in ended}
+    """People employed at the account on `as_of`, by the analyses' rule (graph/analyses/rules.py)."""
+    current, _ = employment_status(
+        account.company.id, (p.id for p in account.people), account.employment, as_of=as_of
+    )
+    return current
 
 
 @router.get(
@@ -297,7 +295,7 @@ async def account_graph(
 ) -> AccountGraphPublic | Response:
     day = as_of_or_today(as_of)
     account, analysis = await analysis_of(runtime, account_id, day)
-    graph = build_graph(account, analysis, engaged_days=runtime.config.engaged_days)
+    graph = build_graph(account, analysis, config=runtime.config)
     if format_ == "json":
         return graph
     return Response(
@@ -307,34 +305,22 @@ async def account_graph(
     )
 
 
-def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_days: int) -> AccountGraphPublic:
-    """Nodes (people with roles, influence and engagement class; reps) and edges (reporting lines,
-    KNOWS ties, rep-to-person touches), all as known on `analysis.as_of`."""
+def build_graph(
+    account: AccountGraph, analysis: AccountAnalysis, *, config: AnalysisConfig = DEFAULT_CONFIG
+) -> AccountGraphPublic:
+    """Nodes (people with roles, influence and engagement state; reps) and edges (reporting lines,
+    KNOWS ties, rep-to-person touch ties), all as known on `analysis.as_of`. Current employees,
+    engagement states and tie strengths are the analyses' own (graph/analyses/rules.py)."""
     as_of = analysis.as_of
     key = {k.person_id: k for k in analysis.key_people}
     roles: dict[str, set[BuyingRole]] = defaultdict(set)
     for seat in account.committee:
         roles[seat.person_id].add(seat.role)
     current = _current_people(account, as_of)
-    # (day, rep, attendees) of the touches up to as_of, read as columns: no touch model is built.
-    touches = account.touches
-    visible_touches = [
-        (day, rep_id, person_ids)
-        for day, rep_id, person_ids in zip(
-            map(datetime.date, touches.ats), touches.rep_ids, touches.person_ids, strict=True
-        )
-        if day <= as_of
-    ]
-    last_touch: dict[str, date] = {}
-    for day, _, person_ids in visible_touches:
-        for pid in person_ids:
-            if pid not in last_touch or day > last_touch[pid]:
-                last_touch[pid] = day
-    people_ids = {p.id for p in account.people}
+    stats = touch_stats(account.touch_days, as_of=as_of, engaged_days=config.engaged_days)
     nodes: list[GraphNode] = []
     for person in account.people:
-        last = last_touch.get(person.id)
-        engagement = EngagementClass(engagement_state(last, as_of=as_of, engaged_days=engaged_days))
+        last = stats[person.id].last if person.id in stats else None
         kp = key.get(person.id)
         nodes.append(
             GraphNode(
@@ -348,21 +334,21 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
                 roles=sorted(roles.get(person.id, set()), key=lambda r: r.value),
                 influence=kp.score if kp else None,
                 rank=kp.rank if kp else None,
-                engagement=engagement,
+                engagement=engagement_state(last, as_of, config),
                 last_touch=last,
             )
         )
-    touch_counts: Counter[tuple[str, str]] = Counter()
-    for _, rep_id, person_ids in visible_touches:
-        if rep_id:
-            for pid in person_ids:
-                if pid in people_ids:
-                    touch_counts[(rep_id, pid)] += 1
-    rep_ids = {rep for rep, _ in touch_counts}
+    ties = rep_ties(
+        account.touch_days,
+        [r.id for r in account.reps],
+        {p.id for p in account.people},
+        as_of=as_of,
+        config=config,
+    )
+    rep_ids = {rep for rep, _ in ties}
     for rep in account.reps:
         if rep.id in rep_ids:
             nodes.append(GraphNode(id=rep.id, kind=GraphNodeKind.REP, label=rep.name, title=rep.team))
-    known_reps = {r.id for r in account.reps}
     edges: list[GraphEdge] = [
         GraphEdge(
             source=r.person_id,
@@ -379,8 +365,9 @@ def build_graph(account: AccountGraph, analysis: AccountAnalysis, *, engaged_day
         for k in account.knows
     ]
     edges += [
-        GraphEdge(source=rep, target=pid, kind=GraphEdgeKind.TOUCH, touches=n, strength=float(n))
-        for (rep, pid), n in sorted(touch_counts.items())
-        if rep in known_reps
+        GraphEdge(
+            source=rep, target=pid, kind=GraphEdgeKind.TOUCH, touches=tie.touches, strength=tie.strength
+        )
+        for (rep, pid), tie in sorted(ties.items())
     ]
     return AccountGraphPublic(account_id=account.company.id, as_of=as_of, nodes=nodes, edges=edges)

@@ -38,9 +38,9 @@ from api.schemas import (
 from api.shared_file import deployment_secret
 from graph.analyses import WarmPath, warm_paths
 from graph.analyses.directory import PEOPLE_SORTS, PeopleFilter
-from graph.analyses.engagement import EngagementState
+from graph.analyses.rules import EngagementState
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import FROM_STORE, AccountGraph, BuyingRole, Function, Page, Person, Seniority
+from graph.model import FROM_STORE, AccountGraph, BuyingRole, Function, Page, Person, Seniority, Touch
 from ingest.titles import classify_title
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -68,7 +68,7 @@ class PersonListItemPublic(Person):
 
     roles: list[BuyingRole] = []
     last_touch: date | None = None
-    engagement: EngagementState = "never"
+    engagement: EngagementState = EngagementState.NEVER
     rank: int | None = None
     influence: float | None = None
 
@@ -195,7 +195,9 @@ def list_people(
     return PeoplePublic(data=items, count=page.count, offset=page.offset, limit=page.limit, as_of=day)
 
 
-def _person_detail(person: Person, account: AccountGraph | None, as_of: date) -> PersonDetailPublic:
+def _person_detail(
+    person: Person, account: AccountGraph | None, as_of: date, touches: list[Touch]
+) -> PersonDetailPublic:
     if account is None:
         return PersonDetailPublic(person=person)
     people = {p.id: p for p in account.people}
@@ -245,17 +247,6 @@ def _person_detail(person: Person, account: AccountGraph | None, as_of: date) ->
         for c in account.committee
         if c.person_id == person.id
     ]
-    # The person's touches are found in the columns; models are built for those alone.
-    table = account.touches
-    touches = sorted(
-        (
-            table[i]
-            for i, (at, person_ids) in enumerate(zip(table.ats, table.person_ids, strict=True))
-            if at.date() <= as_of and person.id in person_ids
-        ),
-        key=lambda t: t.at,
-        reverse=True,
-    )
     return PersonDetailPublic(
         person=person,
         company=AccountPublic.model_validate(account.company.model_dump()),
@@ -264,7 +255,7 @@ def _person_detail(person: Person, account: AccountGraph | None, as_of: date) ->
         reports=reports,
         knows=knows,
         committee=committee,
-        touches=[TouchPublic.model_validate(t.model_dump()) for t in touches],
+        touches=[TouchPublic.model_validate(t.model_dump()) for t in touches if t.at.date() <= as_of],
     )
 
 
@@ -288,7 +279,9 @@ async def get_person(
         account, analysis = await analysis_of(runtime, person.company_id, day)
     except NotFoundError:
         return PersonDetailPublic(person=person)
-    detail = _person_detail(person, account, day)
+    # The person's own touches, read by themselves (the account carries daily aggregates only).
+    touches = await run_limited(runtime, lambda: store.person_touches(person_id), what="person touches")
+    detail = _person_detail(person, account, day, touches)
     detail.engagement = next((e for e in analysis.engagement.people if e.person_id == person_id), None)
     return detail
 

@@ -16,6 +16,7 @@ from any rep has at most max_hops hops.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from itertools import compress, repeat
 from typing import Any
 
@@ -107,19 +108,28 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
     return hops
 
 
+def _touch_tie(data: Mapping[str, Any]) -> tuple[int, bool, date | None]:
+    """(touches, two-way, last day) of a rep-person touch tie: its `tie` (a
+    graph.analyses.rules.RepTie), or the same fields as keys."""
+    tie = data.get("tie")
+    if tie is not None:
+        return int(tie.touches), bool(tie.two_way), tie.last
+    return int(data.get("touches", 0)), bool(data.get("two_way")), data.get("last")
+
+
 def hop_message(data: Mapping[str, Any]) -> Message:
     """Why two nodes of the reach graph know each other, as a catalogue message: a rep-person touch
     tie (how many touches, two-way or not, the last one), or the tie's own message."""
     own = data.get("message")
     if own is not None:
         return Message(key=own[0], params=dict(own[1]))
-    last = data.get("last")
+    count, two_way, last = _touch_tie(data)
     return Message(
         key="hop.touch",
         params={
-            "count": data.get("touches", 0),
+            "count": count,
             "days": data.get("window", "?"),
-            "two_way": bool(data.get("two_way")),
+            "two_way": two_way,
             "last": last.isoformat() if last else "",
         },
     )
@@ -137,14 +147,14 @@ CLEARLY_WARMER = 1.5
 def _hop_words(data: Mapping[str, Any], kind: str, a: str, b: str, label: Callable[[str], str]) -> Message:
     """One hop in words, as the seller would retell it."""
     if kind == "touch":
-        last = data.get("last")
+        count, two_way, last = _touch_tie(data)
         return Message(
             key="path.hop.touch",
             params={
-                "count": int(data.get("touches", 0)),
+                "count": count,
                 "rep": label(a),
                 "person": label(b),
-                "two_way": bool(data.get("two_way")),
+                "two_way": two_way,
                 "last": last.isoformat() if last else "",
             },
         )

@@ -20,12 +20,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.analyses.engagement import ENGAGEMENT_STATES, EngagementState, engaged_since
+from graph.analyses.rules import EngagementState, engaged_since
 from graph.errors import InvalidInputError
 from graph.model import BuyingRole, Company, Function, Person, Rep, Seniority
 
 __all__ = [
-    "ENGAGEMENT_STATES",
     "PEOPLE_SORTS",
     "PeopleFilter",
     "PersonListing",
@@ -68,9 +67,10 @@ def check_people_filter(query: PeopleFilter) -> None:
     """Refuse sort keys outside the allow-list (the vocabularies are checked by the model)."""
     if query.sort not in PEOPLE_SORTS:
         raise InvalidInputError(f"people sort by one of {', '.join(PEOPLE_SORTS)}, not {query.sort!r}")
+    states = [state.value for state in EngagementState]
     for state in query.engagement:
-        if state not in ENGAGEMENT_STATES:
-            raise InvalidInputError(f"engagement must be one of {', '.join(ENGAGEMENT_STATES)}")
+        if state not in states:
+            raise InvalidInputError(f"engagement must be one of {', '.join(states)}")
 
 
 class PersonListing(BaseModel):
@@ -79,7 +79,7 @@ class PersonListing(BaseModel):
     person: Person
     roles: list[BuyingRole] = []
     last_touch: date | None = None
-    engagement: EngagementState = "never"
+    engagement: EngagementState = EngagementState.NEVER
     #: Best kept key-person rank and the influence score of that rank (None: nobody's key person).
     rank: int | None = None
     influence: float | None = None

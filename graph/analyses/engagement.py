@@ -14,50 +14,40 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from itertools import islice
-from typing import Literal
+
+import numpy as np
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.messages import Message, render
 from graph.analyses.results import BuyingStage, Engagement, PersonEngagement, Trend
+from graph.analyses.rules import TREND_PRIOR_DAYS, TREND_RECENT_DAYS, aggregate_touches, touch_stats
+from graph.analyses.rules import kind_counts as count_kinds
 from graph.model import (
-    INBOUND_BEHAVIOUR,
+    DIRECTIONS,
+    TOUCH_KINDS,
     CompanyStatus,
     Direction,
     Function,
     Seniority,
     Touch,
+    TouchDays,
     TouchKind,
-    TouchTable,
     seniority_rank,
 )
 
 __all__ = [
-    "ENGAGEMENT_STATES",
-    "EngagementState",
     "TREND_PRIOR_DAYS",
     "TREND_RECENT_DAYS",
-    "engaged_since",
     "engagement",
-    "engagement_state",
     "engagement_trend",
     "lead_points",
     "trend_message",
     "trend_words",
 ]
 
-#: A person's engagement on a day: touched within engaged_days before it, touched before that, never.
-EngagementState = Literal["engaged", "cooling", "never"]
-ENGAGEMENT_STATES: tuple[EngagementState, ...] = ("engaged", "cooling", "never")
 
-
-#: The engagement trend compares touches in the last TREND_RECENT_DAYS with the TREND_PRIOR_DAYS before.
-TREND_RECENT_DAYS = 30
-TREND_PRIOR_DAYS = 90
 #: Rising when the recent daily rate is at least this many times the prior one (falling: at most 1/it).
 TREND_FACTOR = 1.5
 
@@ -92,29 +82,6 @@ def trend_message(recent: int, prior: int) -> Message:
 def trend_words(recent: int, prior: int) -> str:
     """`trend_message` in English."""
     return render(trend_message(recent, prior))
-
-
-def engaged_since(as_of: date, engaged_days: int) -> date:
-    """The first day whose touch still makes a person engaged on `as_of` (the rule's one home; the
-    people list's Cypher, cypher/list_people_filtered.cypher, receives this day as a parameter).
-
-    >>> engaged_since(date(2025, 4, 1), 90)
-    datetime.date(2025, 1, 1)
-    """
-    return as_of - timedelta(days=engaged_days)
-
-
-def engagement_state(last_touch: date | None, *, as_of: date, engaged_days: int) -> EngagementState:
-    """engaged (last touch within engaged_days before as_of), cooling (touched before that) or never.
-
-    >>> engagement_state(date(2025, 3, 1), as_of=date(2025, 4, 1), engaged_days=90)
-    'engaged'
-    >>> engagement_state(None, as_of=date(2025, 4, 1), engaged_days=90)
-    'never'
-    """
-    if last_touch is None:
-        return "never"
-    return "engaged" if last_touch >= engaged_since(as_of, engaged_days) else "cooling"
 
 
 _DEFAULT_DEMO_MINUTES = 30.0
@@ -178,8 +145,56 @@ def _stage(
     return BuyingStage.EVALUATION, f"{n} people engaged across {len(functions)} functions"
 
 
+def _lead_parts(
+    days: TouchDays, people: set[str], *, since: date, as_of: date, config: AnalysisConfig
+) -> dict[str, dict[str, float]]:
+    """person -> behaviour -> lead points, from the rows within [since, as_of] (see lead_points)."""
+    behaviours: list[str] = []
+    # Per (kind, direction) code: the behaviour's index and the points per touch (None: nothing);
+    # a demo scores by its minutes instead (points per minute).
+    per_touch = np.zeros((len(TOUCH_KINDS), len(DIRECTIONS)))
+    behaviour = np.full((len(TOUCH_KINDS), len(DIRECTIONS)), -1, dtype=np.int64)
+    for k, kind in enumerate(TOUCH_KINDS):
+        for d, direction in enumerate(DIRECTIONS):
+            stand_in = Touch(
+                id="-", at=_ANY_INSTANT, kind=kind, direction=direction, duration_s=60, person_ids=["-"]
+            )
+            scored = lead_points(stand_in, config)
+            if scored is None:
+                continue
+            if scored[0] not in behaviours:
+                behaviours.append(scored[0])
+            behaviour[k, d] = behaviours.index(scored[0])
+            per_touch[k, d] = scored[1]
+    names = days.names
+    in_people = np.fromiter((*(name in people for name in names), False), dtype=bool, count=len(names) + 1)
+    keep = (
+        ~days.pair
+        & (days.person >= 0)
+        & (days.day >= since.toordinal())
+        & (days.day <= as_of.toordinal())
+        & in_people[days.person]
+    )
+    kind, direction = days.kind[keep], days.direction[keep]
+    which = behaviour[kind, direction]
+    scored = which >= 0
+    is_demo = kind == TOUCH_KINDS.index(TouchKind.DEMO)
+    # A demo earns its minutes (a demo without a duration counts _DEFAULT_DEMO_MINUTES).
+    minutes = days.seconds[keep] / 60 + days.untimed[keep] * _DEFAULT_DEMO_MINUTES
+    rate = per_touch[kind, direction]
+    points = np.where(is_demo, minutes * rate, days.count[keep] * rate)
+    who = days.person[keep][scored]
+    keys, key_of = np.unique(who * len(behaviours) + which[scored], return_inverse=True)
+    sums = np.bincount(key_of, weights=points[scored], minlength=len(keys))
+    lead: dict[str, dict[str, float]] = {}
+    for key, total in zip(keys.tolist(), sums.tolist(), strict=True):
+        person, b = divmod(key, len(behaviours))
+        lead.setdefault(names[person], {})[behaviours[b]] = total
+    return lead
+
+
 def engagement(
-    touches: Sequence[Touch],
+    touches: TouchDays | Sequence[Touch],
     *,
     as_of: date,
     people: set[str],
@@ -190,11 +205,12 @@ def engagement(
     person_stats: dict[str, PersonStats] | None = None,
     kind_counts: Mapping[TouchKind, int] | None = None,
 ) -> Engagement:
-    """Roll up touches (oldest first) with the account's people; touches after as_of are ignored.
+    """Roll up an account's daily touch aggregates (or touches, aggregated first) with its people;
+    touches after as_of are ignored.
 
     `person_stats` (person -> (first day, last day, touches, inbound touches, last inbound day) up to
     as_of) and `kind_counts` (touches up to as_of by kind) may be passed when the caller has them
-    already, to save passes over the touches.
+    already (a projection does).
 
     >>> from datetime import datetime
     >>> t = [Touch(id="t", at=datetime(2025, 1, 1), kind="meeting", person_ids=["p"])]
@@ -202,77 +218,23 @@ def engagement(
     >>> result.active_30d
     ['p']
     """
+    days = touches if isinstance(touches, TouchDays) else aggregate_touches(touches)
     lead_window = as_of - timedelta(days=config.engaged_days)
-    inbound_dir = Direction.INBOUND
     if person_stats is None:
-        # One pass over every touch; a caller with a projection passes these in instead.
-        person_stats = {}
-        for touch in touches:
-            day = touch.at.date()
-            if day > as_of:
-                continue
-            inbound = touch.direction is inbound_dir or touch.kind in INBOUND_BEHAVIOUR
-            for pid in touch.person_ids:
-                row = person_stats.get(pid)
-                if row is None:
-                    row = person_stats[pid] = (day, day, 0, 0, None)
-                person_stats[pid] = (row[0], day, row[2] + 1, row[3] + inbound, day if inbound else row[4])
+        person_stats = {
+            pid: (st.first, st.last, st.count, st.inbound, st.last_inbound)
+            for pid, st in touch_stats(days, as_of=as_of, engaged_days=config.engaged_days).items()
+            if st.first is not None and st.last is not None
+        }
     acc = {pid: row for pid, row in person_stats.items() if pid in people}
     inbound_days = [row[4] for row in person_stats.values() if row[4] is not None]
     last_inbound: date | None = max(inbound_days, default=None)
-
-    # Read as columns: a projection's touches are a TouchTable, whose models are never built.
-    # Only the touches of the lead window are read field by field; the rest is searched by instant.
-    table = touches if isinstance(touches, TouchTable) else TouchTable(touches)
-    as_of_end = datetime.combine(as_of, datetime.max.time())
-    # Positions before `end` are up to as_of.
-    end = bisect_right(range(len(table)), as_of_end, key=table.instant)
     if kind_counts is None:
-        # Counted by the kinds' identity: hashing an enum member runs Python code, once per touch.
-        by_identity = Counter(map(id, islice(table.kinds, end)))
-        kind_counts = {kind: by_identity[id(kind)] for kind in TouchKind}
+        kind_counts = count_kinds(days, as_of=as_of)
     kinds = {kind.value: n for kind, n in kind_counts.items() if n}
-    last_touch: date | None = table.instant(end - 1).date() if end else None
-
-    # Lead points only from touches within the window (touches are oldest first). The points of a
-    # kind are looked up by the kind's identity, as above; demos and e-mails depend on the touch.
-    demo_kind, email_kind = TouchKind.DEMO, TouchKind.EMAIL
-    fixed_points: dict[int, tuple[str, float]] = {}
-    for kind_ in TouchKind:
-        if kind_ not in (demo_kind, email_kind):
-            scored = lead_points(Touch(id="-", at=_ANY_INSTANT, kind=kind_, person_ids=["-"]), config)
-            if scored is not None:
-                fixed_points[id(kind_)] = scored
-    window_start = datetime.combine(lead_window, datetime.min.time())
-    first_recent = bisect_left(range(end), window_start, key=table.instant)
-    recent = table.take(range(first_recent, end))
-    kinds_of, directions, attendees = recent.kinds, recent.directions, recent.person_ids
-    durations = recent.durations
-    demo_points: dict[int | None, tuple[str, float] | None] = {}
-    lead: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    inbound_email = lead_points(
-        Touch(id="-", at=_ANY_INSTANT, kind=email_kind, direction=inbound_dir, person_ids=["-"]),
-        config,
-    )
-    for i in range(len(recent)):
-        kind = kinds_of[i]
-        points = fixed_points.get(id(kind))
-        if points is None:
-            if kind is email_kind:
-                points = inbound_email if directions[i] is inbound_dir else None
-            elif kind is demo_kind:  # scored by its duration alone, worked out once per duration
-                duration = durations[i]
-                if duration not in demo_points:
-                    demo = Touch(
-                        id="-", at=_ANY_INSTANT, kind=demo_kind, duration_s=duration, person_ids=["-"]
-                    )
-                    demo_points[duration] = lead_points(demo, config)
-                points = demo_points[duration]
-            if points is None:
-                continue
-        for pid in attendees[i]:
-            if pid in people:
-                lead[pid][points[0]] += points[1]
+    visible = days.day[(days.person < 0) & (days.day <= as_of.toordinal())]
+    last_touch: date | None = date.fromordinal(int(visible.max())) if len(visible) else None
+    lead = _lead_parts(days, people, since=lead_window, as_of=as_of, config=config)
 
     per: dict[str, PersonEngagement] = {}
     for pid, (first_day, last_day, count, inbound_count, _) in acc.items():

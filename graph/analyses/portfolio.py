@@ -250,11 +250,11 @@ def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONT
     """Touches with the account's people per calendar month, oldest first, ending with as_of's month."""
     starts = [_month_start(as_of, back) for back in range(months - 1, -1, -1)]
     counts = dict.fromkeys(starts, 0)
-    first = starts[0]
-    for at in account.touches.ats:
-        day = at.date()
-        if first <= day <= as_of:
-            counts[date(day.year, day.month, 1)] += 1
+    days = account.touch_days
+    keep = (days.person < 0) & (days.day >= starts[0].toordinal()) & (days.day <= as_of.toordinal())
+    for ordinal, n in zip(days.day[keep].tolist(), days.count[keep].tolist(), strict=True):
+        day = date.fromordinal(ordinal)
+        counts[date(day.year, day.month, 1)] += n
     return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
 
 

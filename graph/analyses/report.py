@@ -27,7 +27,6 @@ from graph.analyses.results import (
 )
 from graph.analyses.suggestions import suggest_committee_members
 from graph.errors import NotFoundError
-from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, CompanyStatus, Deal, DealStatus, HoldingStatus
 
 __all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
@@ -254,7 +253,6 @@ def _deal_analyses(
     return deal_results
 
 
-@gc_paused()
 def key_people_of(
     account: AccountGraph,
     *,
@@ -278,7 +276,6 @@ def key_people_of(
     return ranking.key_people, _ranking_notes(p, ranking)
 
 
-@gc_paused()
 def deal_analysis_of(
     account: AccountGraph,
     deal_id: str,
@@ -306,7 +303,6 @@ def deal_analysis_of(
     return _deal_analyses(p, rank_key_people(p, limit=0), [deal])[0]
 
 
-@gc_paused()
 def _trends_risks_and_class(
     p: projections.AccountProjection, result: Engagement, deals: list[DealAnalysis]
 ) -> tuple[AccountClass, str, ProductUsage | None]:
@@ -406,7 +402,7 @@ def analyze_account(
     if ownership is None:
         note_messages.append(Message(key="note.no_holdings"))
     result_engagement = engagement(
-        p.touches,
+        p.touch_days,
         as_of=as_of,
         people=set(p.people),
         status=account.company.status,

@@ -42,6 +42,7 @@ from graph.model import (
     Person,
     Record,
     Rep,
+    Touch,
 )
 
 #: The largest page a listing returns, whatever the caller asks for.
@@ -277,8 +278,19 @@ class GraphStore(ABC):
     @abstractmethod
     def account_graph(self, company_id: str) -> AccountGraph:
         """One account's subgraph: people (current and former), reporting lines and KNOWS ties
-        among them, deals with products and committee roles, touches with their reps, the
+        among them, deals with products and committee roles, daily touch aggregates and the reps
+        they name, the
         products owned, and the parent and subsidiaries. Raises NotFoundError."""
+
+    @abstractmethod
+    def account_graphs(self, company_ids: Sequence[str]) -> dict[str, AccountGraph]:
+        """Many accounts at once, as `account_graph` gives each, by id (ids of no account are left
+        out): what a refresh task reads its accounts with, in batches."""
+
+    @abstractmethod
+    def person_touches(self, person_id: str) -> list[Touch]:
+        """Every touch with the person, newest first (same instant: by id). Raises
+        NotFoundError for an unknown person."""
 
     def deal_account_graph(self, deal_id: str) -> AccountGraph:
         """The subgraph of the account a deal is for (the deal is among its `deals`), as

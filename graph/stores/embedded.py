@@ -28,6 +28,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +39,6 @@ from graph.analyses.directory import (
     RepListing,
     check_people_filter,
 )
-from graph.analyses.engagement import EngagementState, engagement_state
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -51,8 +51,8 @@ from graph.analyses.portfolio import (
     sort_key,
     summary_of,
 )
+from graph.analyses.rules import EngagementState, aggregate_touches, engagement_state
 from graph.errors import IngestBusyError, InvalidInputError, NotFoundError, StoreUnavailableError
-from graph.gc_pause import gc_paused
 from graph.model import (
     DOMAIN_ACCOUNT_PREFIX,
     FROM_STORE,
@@ -78,7 +78,7 @@ from graph.model import (
     Reporting,
     Source,
     Touch,
-    TouchTable,
+    TouchDays,
 )
 from graph.search import fold, matches
 from graph.stores.base import (
@@ -432,7 +432,9 @@ class EmbeddedStore(GraphStore):
 
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
-        self._touch_tables: dict[str, TouchTable] = {}
+        #: Each account's daily touch aggregates (graph/analyses/rules.py), recomputed from its
+        #: touches after any write that may change them.
+        self._touch_days: dict[str, TouchDays] = {}
         #: Indexes of the people and rep lists (each person's touch days; each rep's touches), built at
         #: first need and dropped at every write.
         self._directory: dict[str, Any] = {}
@@ -465,7 +467,7 @@ class EmbeddedStore(GraphStore):
         rows = [record.model_dump(mode="json") for record in records]
         with self._writing():
             self._models.clear()
-            self._touch_tables.clear()
+            self._touch_days.clear()
             self._directory.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
@@ -556,7 +558,7 @@ class EmbeddedStore(GraphStore):
     def erase_person(self, person_id: str) -> ErasureReport:
         with self._writing():
             self._models.clear()
-            self._touch_tables.clear()
+            self._touch_days.clear()
             self._directory.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
@@ -1069,67 +1071,96 @@ class EmbeddedStore(GraphStore):
             "deal_id": deal_id if deal_id in self._tables["deals"] else None,
         }
 
-    def account_graph(self, company_id: str) -> AccountGraph:
-        with self._mutex, gc_paused():
+    def account_graphs(self, company_ids: Sequence[str]) -> dict[str, AccountGraph]:
+        with self._mutex:
             self._read()
-            t = self._tables
-            company_row = t["companies"].get(company_id)
-            if company_row is None:
-                raise NotFoundError("account", company_id)
-            people_ids = set(self._people_by_company.get(company_id, ()))
-            deal_ids = sorted(self._deals_by_company.get(company_id, ()))
-            committee_keys = self._rels("committee", deal_ids)
-            people_ids |= {key[1] for key in committee_keys}
-            touch_ids: set[str] = set()
-            for pid in people_ids:
-                touch_ids |= self._touches_by_person.get(pid, set())
-            # The account's touches as a table (its columns are what the analyses read), cached like
-            # the models until the next write; callers get a view, which copies itself if changed.
-            table = self._touch_tables.get(company_id)
-            if table is None:
-                table = self._touch_tables[company_id] = TouchTable(
-                    self._model("touches", tid, Touch, self._touch_as_read) for tid in sorted(touch_ids)
-                )
-            deals = [self._model("deals", did, Deal) for did in deal_ids]
-            rep_ids = {rep_id for rep_id in table.rep_ids if rep_id}
-            rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
-            holding_keys = self._rels("holdings", [company_id])
-            deal_product_keys = self._rels("deal_products", deal_ids)
-            product_ids = {key[1] for key in holding_keys} | {key[1] for key in deal_product_keys}
-            parent_id = company_row.get("parent_id")
-            ordered_people = sorted(people_ids)
-            return AccountGraph(
-                company=self._model("companies", company_id, Company),
-                people=[self._model("people", pid, Person) for pid in ordered_people],
-                employment=[
-                    self._model("employment", (pid, company_id), Employment)
-                    for pid in ordered_people
-                    if (pid, company_id) in t["employment"]
-                ],
-                reporting=[
-                    self._model("reporting", key, Reporting)
-                    for key in self._rels("reporting", ordered_people)
-                    if key[1] in people_ids
-                ],
-                knows=[
-                    self._model("knows", key, Knows)
-                    for key in self._rels("knows", ordered_people)
-                    if key[1] in people_ids
-                ],
-                deals=deals,
-                deal_products=[self._model("deal_products", key, DealProduct) for key in deal_product_keys],
-                committee=[self._model("committee", key, CommitteeRole) for key in committee_keys],
-                touches=table.view(),
-                reps=[self._model("reps", rid, Rep) for rid in sorted(rep_ids)],
-                holdings=[self._model("holdings", key, Holding) for key in holding_keys],
-                products=[self._model("products", pid, Product) for pid in sorted(product_ids)],
-                parent=self._model("companies", parent_id, Company) if parent_id in t["companies"] else None,
-                subsidiaries=[
-                    self._model("companies", cid, Company)
-                    for cid in sorted(self._children.get(company_id, ()))
-                    if cid in t["companies"]
-                ],
+            known = self._tables["companies"]
+            return {cid: self._account_graph(cid) for cid in dict.fromkeys(company_ids) if cid in known}
+
+    def account_graph(self, company_id: str) -> AccountGraph:
+        with self._mutex:
+            self._read()
+            return self._account_graph(company_id)
+
+    def _account_touch_ids(self, people_ids: Iterable[str]) -> set[str]:
+        touch_ids: set[str] = set()
+        for pid in people_ids:
+            touch_ids |= self._touches_by_person.get(pid, set())
+        return touch_ids
+
+    def person_touches(self, person_id: str) -> list[Touch]:
+        with self._mutex:
+            self._read()
+            if person_id not in self._tables["people"]:
+                raise NotFoundError("person", person_id)
+            touches = [
+                self._model("touches", tid, Touch, self._touch_as_read)
+                for tid in self._touches_by_person.get(person_id, ())
+            ]
+            return sorted(sorted(touches, key=attrgetter("id")), key=attrgetter("at"), reverse=True)
+
+    def _account_graph(self, company_id: str) -> AccountGraph:
+        """One account, under the mutex, the store read."""
+        t = self._tables
+        company_row = t["companies"].get(company_id)
+        if company_row is None:
+            raise NotFoundError("account", company_id)
+        people_ids = set(self._people_by_company.get(company_id, ()))
+        deal_ids = sorted(self._deals_by_company.get(company_id, ()))
+        committee_keys = self._rels("committee", deal_ids)
+        people_ids |= {key[1] for key in committee_keys}
+        days = self._touch_days.get(company_id)
+        if days is None:
+            touches = (
+                self._model("touches", tid, Touch, self._touch_as_read)
+                for tid in sorted(self._account_touch_ids(people_ids))
             )
+            days = self._touch_days[company_id] = aggregate_touches(touches)
+        deals = [self._model("deals", did, Deal) for did in deal_ids]
+        reps = t["reps"]
+        rep_ids = {
+            name
+            for code in set(days.actor[~days.pair].tolist())
+            if code >= 0 and (name := days.names[code]) in reps
+        }
+        rep_ids |= {rid for deal in deals if (rid := deal.owner_rep_id) is not None and rid in t["reps"]}
+        holding_keys = self._rels("holdings", [company_id])
+        deal_product_keys = self._rels("deal_products", deal_ids)
+        product_ids = {key[1] for key in holding_keys} | {key[1] for key in deal_product_keys}
+        parent_id = company_row.get("parent_id")
+        ordered_people = sorted(people_ids)
+        return AccountGraph(
+            company=self._model("companies", company_id, Company),
+            people=[self._model("people", pid, Person) for pid in ordered_people],
+            employment=[
+                self._model("employment", (pid, company_id), Employment)
+                for pid in ordered_people
+                if (pid, company_id) in t["employment"]
+            ],
+            reporting=[
+                self._model("reporting", key, Reporting)
+                for key in self._rels("reporting", ordered_people)
+                if key[1] in people_ids
+            ],
+            knows=[
+                self._model("knows", key, Knows)
+                for key in self._rels("knows", ordered_people)
+                if key[1] in people_ids
+            ],
+            deals=deals,
+            deal_products=[self._model("deal_products", key, DealProduct) for key in deal_product_keys],
+            committee=[self._model("committee", key, CommitteeRole) for key in committee_keys],
+            touch_days=days,
+            reps=[self._model("reps", rid, Rep) for rid in sorted(rep_ids)],
+            holdings=[self._model("holdings", key, Holding) for key in holding_keys],
+            products=[self._model("products", pid, Product) for pid in sorted(product_ids)],
+            parent=self._model("companies", parent_id, Company) if parent_id in t["companies"] else None,
+            subsidiaries=[
+                self._model("companies", cid, Company)
+                for cid in sorted(self._children.get(company_id, ()))
+                if cid in t["companies"]
+            ],
+        )
 
     def list_accounts(
         self,
@@ -1301,7 +1332,7 @@ class EmbeddedStore(GraphStore):
                 if needle and not matches(needle, row["name"], row.get("email"), row.get("title"), pid):
                     continue
                 last = last_touch(pid) if needs_last else None
-                state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                state = engagement_state(last, query.as_of, engaged_days=query.engaged_days)
                 if states and state not in states:
                     continue
                 found.append((row, roles_of.get(pid, set()), last, state, kept))
@@ -1324,7 +1355,7 @@ class EmbeddedStore(GraphStore):
             for row, held_roles, last, state, kept in found[offset : offset + limit]:
                 if not needs_last:
                     last = last_touch(row["id"])
-                    state = engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days)
+                    state = engagement_state(last, query.as_of, engaged_days=query.engaged_days)
                 data.append(
                     PersonListing(
                         person=self._model("people", row["id"], Person),

@@ -12,19 +12,19 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from enum import Enum
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 import neo4j.time
 import numpy as np
-import numpy.typing as npt
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
@@ -37,7 +37,6 @@ from graph.analyses.directory import (
     RepListing,
     check_people_filter,
 )
-from graph.analyses.engagement import engagement_state
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
@@ -50,6 +49,7 @@ from graph.analyses.portfolio import (
     PersonResult,
 )
 from graph.analyses.results import GapKind, Severity
+from graph.analyses.rules import aggregate_touches, engagement_state
 from graph.errors import (
     BuyerGraphError,
     ConfigurationError,
@@ -60,13 +60,11 @@ from graph.errors import (
     WriteFailedError,
     redact_uris,
 )
-from graph.gc_pause import gc_paused
 from graph.model import (
     DOMAIN_ACCOUNT_PREFIX,
     FROM_STORE,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
-    TOUCH_KINDS,
     AccountGraph,
     Alias,
     CommitteeRole,
@@ -74,12 +72,10 @@ from graph.model import (
     Counts,
     Deal,
     DealProduct,
-    Direction,
     Employment,
     ErasureReport,
     Holding,
     Knows,
-    LazyColumn,
     Page,
     Person,
     Product,
@@ -87,7 +83,7 @@ from graph.model import (
     Rep,
     Reporting,
     Touch,
-    TouchTable,
+    TouchDays,
 )
 from graph.search import fold
 from graph.stores.base import (
@@ -200,168 +196,70 @@ def _row(kind: str, record: Record) -> dict[str, Any]:
         # The driver packs datetime parameters slowly (~150 us each); as an ISO string, parsed by
         # localdatetime() in the query, 10k touches take milliseconds instead of seconds.
         row["at"] = props.pop("at").isoformat()
-        row["person_ids"] = sorted(set(row["person_ids"]))  # stored sorted, as they are read
-        # The fields the query packs before the linked rep and deal (see _PACKED_FIELDS).
-        head = {**props, "id": row["id"], "at": row["at"]}
-        row["head"] = _PACK_SEP.join(
-            "" if (value := head.get(name)) is None else str(value) for name in _PACKED_FIELDS[:-2]
-        )
+        row["person_ids"] = sorted(set(row["person_ids"]))
     row["props"] = props
     if kind == "people":
         row["props_without_seniority"] = {k: v for k, v in props.items() if k not in _SENIORITY_FIELDS}
     return row
 
 
-#: Joins the fields of a touch's `packed` property (see cypher/create_touches.cypher). Ids hold no
-#: control character (the model refuses them) and touch text has them replaced, so it is never a
-#: field's own character.
-_PACK_SEP = "\x1f"
-#: Precedes each attendee id in the last field of a packed touch.
-_ATTENDEE_SEP = "\x1e"
-_ATTENDEE_SEP_BYTE = ord(_ATTENDEE_SEP)
-#: Separates touches where the attendee fields of many are parsed at once (see _attendance).
-_TOUCH_SEP = "\x1d"
-_TOUCH_SEP_BYTE = ord(_TOUCH_SEP)
-#: The fields of a packed touch before its attendees, in order: `_row` sends all but the last two
-#: as `row.head`; the write queries add the linked rep and deal, then the attendees field.
-_PACKED_FIELDS = ("id", "at", "kind", "direction", "duration_s", "source", "subject", "rep_id", "deal_id")
-_WIDTH = len(_PACKED_FIELDS) + 1
-#: The separators of the packed layout, as parameters of the queries that write packed touches.
-_PACKING: dict[str, Any] = {"sep": _PACK_SEP, "attendee_sep": _ATTENDEE_SEP}
-_KIND_CODE_OF: dict[str, int] = {kind.value: code for code, kind in enumerate(TOUCH_KINDS)}
-_DIRECTION_OF: dict[str, Direction] = {direction.value: direction for direction in Direction}
-#: Above this many packed touches, an account read takes its touches' rep ids from the parsed strings
-#: and fetches those reps in a second query, rather than splitting every string on the server (side by
-#: side, only when the team is too large to read whole: _ALL_REPS_LIMIT).
-_REP_SPLIT_LIMIT = 5_000
-#: Accounts with at least this many touches are read in two queries side by side, once this store
-#: has seen how large they are (see Neo4jStore._account_graph).
-_SIDE_BY_SIDE_FROM = 5_000
-#: An account read side by side takes the whole team of reps when it has at most this many (and
-#: keeps those the account's deals and touches name), so that no read waits for a third query.
-_ALL_REPS_LIMIT = 500
-#: Threads that read the touch half of account reads, for as many account reads at once; more wait.
-_READER_THREADS = 8
-#: Touches stored before `packed` existed, read as maps.
+#: Touches read back as maps (the person page, recomputing aggregates).
 _TOUCHES: TypeAdapter[list[Touch]] = TypeAdapter(list[Touch])
+#: `date.toordinal()` of 1970-01-01: numpy reads ISO days as days since then.
+_EPOCH_ORDINAL = 719_163
+#: Accounts per write transaction of the one-time move to daily touch aggregates.
+_MIGRATION_BATCH = 50
 
 
-def _touch_table(packed: list[str], unpacked: list[Touch]) -> TouchTable:
-    """An account's touches, in id order (as both stores list them), from their packed strings (plus
-    any stored before packing existed), as columns: no model is built.
-
-    Every touch packed in the current layout has ten fields, so all of them are split at once and
-    each column is every tenth string, a slice made in C; the attendee fields are joined and split
-    once more, into all attendees end to end. The columns the analyses read whole are converted here;
-    the others (`LazyColumn`) when read, often only for a few touches. 50,000 touches take about
-    60 ms, against about 125 ms split touch by touch. Sorting the strings sorts by id: the id comes
-    first, and the separator sorts below any character an id may hold.
-    """
-    packed.sort()
-    n = len(packed)
-    flat = _PACK_SEP.join(packed).split(_PACK_SEP) if packed else []
-    attendance = _attendance(flat[_WIDTH - 1 :: _WIDTH]) if len(flat) == _WIDTH * n else None
-    person_ids: list[list[str]] | LazyColumn
-    if attendance is not None:
-        ids, ats, kinds, directions, durations, sources, subjects, reps, deals = (
-            flat[i::_WIDTH] for i in range(_WIDTH - 1)
-        )
-        attendees, sizes = attendance
-        ends = np.cumsum(sizes).tolist()
-        starts = [0, *ends[:-1]]
-        person_ids = LazyColumn(
-            whole=lambda: list(map(attendees.__getitem__, map(slice, starts, ends))),
-            item=lambda i: attendees[starts[i] : ends[i]],
-            size=n,
-        )
-    else:
-        columns = map(list, zip(*map(_unpack, packed), strict=True))
-        ids, ats, kinds, directions, durations, sources, subjects, reps, deals, person_ids = columns
-    kind_codes = np.fromiter(map(_KIND_CODE_OF.__getitem__, kinds), dtype=np.intp, count=n)
-    # Each pass over a column of 50,000 strings costs several ms (they lie far apart in memory): the
-    # rep ids are coded in the two passes that find them, and their column is built when read.
-    stored_reps = list(dict.fromkeys(reps))
-    rep_code = dict(zip(stored_reps, range(len(stored_reps)), strict=True))
-    rep_codes = np.fromiter(map(rep_code.__getitem__, reps), dtype=np.intp, count=n)
-    rep_names = [value or None for value in stored_reps]
-    # numpy parses the ISO instants in C; the projection reads them as microseconds (at_micros).
-    instants = np.array(ats, dtype="datetime64[us]")
-    table = TouchTable.from_columns(
-        ids=ids,
-        ats=LazyColumn(whole=instants.tolist, item=lambda i: instants[i].item(), size=n),
-        at_micros=instants.view(np.int64),
-        kinds=LazyColumn(
-            whole=lambda: list(map(TOUCH_KINDS.__getitem__, kind_codes.tolist())),
-            item=lambda i: TOUCH_KINDS[kind_codes[i]],
-            size=n,
-        ),
-        kind_codes=kind_codes,
-        person_ids=person_ids,
-        attendance=attendance,
-        rep_ids=LazyColumn(
-            whole=lambda: list(map(rep_names.__getitem__, rep_codes.tolist())),
-            item=lambda i: rep_names[rep_codes[i]],
-            size=n,
-        ),
-        rep_codes=(rep_names, rep_codes),
-        deal_ids=_lazy_text(deals),
-        directions=list(map(_DIRECTION_OF.get, directions)),
-        durations=LazyColumn(
-            whole=lambda: [int(value) if value else None for value in durations],
-            item=lambda i: int(durations[i]) if durations[i] else None,
-            size=n,
-        ),
-        sources=_lazy_text(sources),
-        subjects=_lazy_text(subjects),
-    )
-    if unpacked:
-        table = TouchTable(sorted([*table, *unpacked], key=attrgetter("id")))
-    return table
-
-
-def _attendance(fields: list[str]) -> tuple[list[str], npt.NDArray[np.intp]] | None:
-    """The attendee fields of touches in the current layout as all attendees end to end and how many
-    each touch has; None when some field is not such a field, i.e. some touch is in the first layout
-    (its attendees each a field of its own: an id, which starts with no control character, would be
-    at the place of some attendee field; see _unpack).
-
-    Worked out on the fields' bytes joined by a touch separator, in numpy: ids hold no control
-    character, and in UTF-8 these bytes stand only for themselves (about 5 ms for 50,000 touches,
-    against about 25 ms for a count and a check per field).
-    """
-    if not fields:
-        return [], np.zeros(0, dtype=np.intp)
-    joined = _TOUCH_SEP.join(fields)
-    data = np.frombuffer(joined.encode(), dtype=np.uint8)
-    bounds = np.flatnonzero(data == _TOUCH_SEP_BYTE)
-    starts = np.concatenate(([0], bounds + 1))
-    ends = np.concatenate((bounds, [len(data)]))
-    filled = starts < ends
-    if len(starts) != len(fields) or not np.all(data[starts[filled]] == _ATTENDEE_SEP_BYTE):
-        return None
-    separators = np.flatnonzero(data == _ATTENDEE_SEP_BYTE)
-    sizes = np.bincount(np.searchsorted(bounds, separators), minlength=len(fields)).astype(np.intp)
-    attendees = joined.replace(_TOUCH_SEP, "").split(_ATTENDEE_SEP)[1:]
-    return attendees, sizes
-
-
-def _lazy_text(fields: list[str]) -> LazyColumn:
-    """A column of optional text as stored in packed touches: empty for none."""
-    return LazyColumn(
-        whole=lambda: [value or None for value in fields], item=lambda i: fields[i] or None, size=len(fields)
+def _touch_days(rows: dict[str, Any]) -> TouchDays:
+    """An account's daily touch aggregates from the per-node lists account_graph returns, joined in
+    C (chain) and parsed by numpy: no object per row."""
+    sizes = [len(kinds) for kinds in rows["kinds"]]
+    ordinals = np.array(rows["days"], dtype="datetime64[D]").astype(np.int64) + _EPOCH_ORDINAL
+    joined = chain.from_iterable
+    return TouchDays.from_columns(
+        list(joined(rows["actors"])),
+        list(joined(rows["persons"])),
+        list(joined(rows["pairs"])),
+        np.repeat(ordinals, sizes),
+        list(joined(rows["kinds"])),
+        list(joined(rows["directions"])),
+        list(joined(rows["counts"])),
+        list(joined(rows["seconds"])),
+        list(joined(rows["untimed"])),
     )
 
 
-def _unpack(packed: str) -> tuple[Any, ...]:
-    """One packed touch as its nine fields and its attendees, in either layout: the current one
-    (ten fields, the last empty or each attendee preceded by _ATTENDEE_SEP) or the first one (each
-    attendee a field of its own, so never ten fields whose last is empty or starts with that)."""
-    fields = packed.split(_PACK_SEP)
-    head = fields[: _WIDTH - 1]
-    last = fields[_WIDTH - 1 :]
-    if len(last) == 1 and last[0][:1] in ("", _ATTENDEE_SEP):
-        last = last[0][1:].split(_ATTENDEE_SEP) if last[0] else []
-    return (*head, last)
+def _groups_of(rows: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+    return {(row["company_id"], row["day"]) for row in rows}
+
+
+def _recompute_touch_days(tx: ManagedTransaction, groups: set[tuple[str, str]]) -> None:
+    """Recompute the daily aggregates of (account, ISO day) groups from their touches, in this
+    transaction: lock their nodes, read their touches, aggregate them with the one definition
+    (graph/analyses/rules.py) and write each group's node whole (or delete it: no touch left)."""
+    if not groups:
+        return
+    ordered = [{"company_id": c, "day": d} for c, d in sorted(groups)]
+    tx.run(cypher.query("touch_days_lock"), groups=ordered).consume()
+    found = {
+        (record["company_id"], record["day"]): record["touches"]
+        for record in tx.run(cypher.query("touch_days_read"), groups=ordered)
+    }
+    written: list[dict[str, Any]] = []
+    empty: list[dict[str, Any]] = []
+    for group in ordered:
+        touches = found.get((group["company_id"], group["day"]))
+        if not touches:
+            empty.append(group)
+            continue
+        columns = aggregate_touches(_TOUCHES.validate_python(touches, context=FROM_STORE)).columns()
+        del columns["days"]  # the node's day
+        reps = sorted(
+            {a for a, pair in zip(columns["actors"], columns["pairs"], strict=True) if a and not pair}
+        )
+        written.append({**group, "props": {**columns, "reps": reps}})
+    tx.run(cypher.query("touch_days_write"), groups=written, empty=empty).consume()
 
 
 def _not_found(company_id: str | None, deal_id: str | None) -> NotFoundError:
@@ -386,6 +284,9 @@ def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
             lists[name] = records if key is None else sorted(records, key=key)
     return lists
 
+
+#: Kinds that change who belongs to an account, with the field naming the person.
+_MEMBERSHIP_KINDS = {"people": "id", "employment": "person_id", "committee": "person_id"}
 
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 #: Quick retries of a deadlocked batch before the driver's slower retry policy takes over.
@@ -595,12 +496,6 @@ class Neo4jStore(GraphStore):
         self._bulk_writers = bulk_writers
         #: Per thread: the write pipeline of the `bulk()` block that thread is in, if any.
         self._pipelines = threading.local()
-        #: ("account", id) and ("deal", id) of the accounts last read with many touches (see
-        #: _account_graph): at most a few per large account.
-        self._large_accounts: set[tuple[str, str]] = set()
-        #: The threads that read account touches (see _read_side_by_side), started on first use.
-        self._reader_pool: ThreadPoolExecutor | None = None
-        self._readers_lock = threading.Lock()
         if apply_schema:
             self.apply_schema()
 
@@ -626,8 +521,6 @@ class Neo4jStore(GraphStore):
     _owns_driver = False
 
     def close(self) -> None:
-        if self._reader_pool is not None:
-            self._reader_pool.shutdown(wait=True)
         if self._owns_driver:
             self._driver.close()
 
@@ -694,6 +587,30 @@ class Neo4jStore(GraphStore):
         with self._errors():
             for statement in cypher.statements("schema"):
                 self._driver.execute_query(statement, database_=self._database)
+        self.migrate_touch_days()
+
+    def migrate_touch_days(self) -> None:
+        """The one-time move of a database written by earlier versions (a packed copy of every
+        touch) to daily touch aggregates: every account's aggregates are built from its touches, in
+        batches of accounts, then the packed copies are dropped, and a Migration node records that
+        it is done. Runs when the store opens; safe to run again or to interrupt (a later open
+        finishes it); a database that has it done costs one lookup."""
+        if self._read("touch_days_migration")[0]["done"]:
+            return
+        ids = [row["id"] for row in self._read("all_company_ids")]
+        groups_text = cypher.query("touch_groups_of_accounts")
+        for start in range(0, len(ids), _MIGRATION_BATCH):
+            batch = ids[start : start + _MIGRATION_BATCH]
+
+            def rebuild(tx: ManagedTransaction, batch: list[str] = batch) -> None:
+                _recompute_touch_days(tx, _groups_of(tx.run(groups_text, company_ids=batch).data()))
+
+            self._write(rebuild)
+        step = cypher.query("touch_days_migration_step")
+        while self._write(lambda tx: tx.run(step, limit=10_000).single(strict=True)["changed"]):
+            pass
+        done = cypher.query("touch_days_migration_done")
+        self._write(lambda tx: tx.run(done).consume())
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -729,9 +646,15 @@ class Neo4jStore(GraphStore):
 
         else:
             text = cypher.query(f"upsert_{kind}")
+            # Who belongs to an account changes with these: the aggregates of their touches follow.
+            members = _MEMBERSHIP_KINDS.get(kind)
+            groups_text = cypher.query("touch_groups_of_people")
 
             def work(tx: ManagedTransaction) -> int:
                 tx.run(text, rows=rows).consume()
+                if members is not None:
+                    person_ids = sorted({row[members] for row in rows})
+                    _recompute_touch_days(tx, _groups_of(tx.run(groups_text, person_ids=person_ids).data()))
                 return len(rows)
 
             def write() -> int:
@@ -779,6 +702,8 @@ class Neo4jStore(GraphStore):
         """
         fresh: list[dict[str, Any]] = []
         known: list[dict[str, Any]] = []
+        groups_text = cypher.query("touch_groups")
+        ids = [row["id"] for row in rows]
         if merge_only:
             known = rows
         else:
@@ -791,15 +716,20 @@ class Neo4jStore(GraphStore):
                 else:
                     seen.add(row["id"])
                     fresh.append(row)
+        # The aggregates of the groups the known touches counted in before (a new touch counted in
+        # none), and of those all of them count in after.
+        known_ids = sorted({row["id"] for row in known})
+        groups = _groups_of(tx.run(groups_text, ids=known_ids).data()) if known_ids else set()
         if fresh:
             try:
-                tx.run(cypher.query("create_touches"), rows=fresh, **_PACKING).consume()
+                tx.run(cypher.query("create_touches"), rows=fresh).consume()
             except neo4j_errors.ClientError as exc:
                 if exc.code == _CONSTRAINT_FAILED:
                     raise _TouchIdTaken from None
                 raise
         if known:
-            tx.run(cypher.query("upsert_touches"), rows=known, **_PACKING).consume()
+            tx.run(cypher.query("upsert_touches"), rows=known).consume()
+        _recompute_touch_days(tx, groups | _groups_of(tx.run(groups_text, ids=ids).data()))
         return len(rows)
 
     @contextmanager
@@ -900,13 +830,16 @@ class Neo4jStore(GraphStore):
         bump = cypher.query("bump_store_version")
         aliases_text = cypher.query("erase_person_aliases")
         results_text = cypher.query("erase_person_results")
+        groups_text = cypher.query("touch_groups_of_people")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
+            groups = _groups_of(tx.run(groups_text, person_ids=[person_id]).data())
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
-            record = tx.run(text, id=person_id, **_PACKING).single()
+            record = tx.run(text, id=person_id).single()
             if record is None:
                 return None
+            _recompute_touch_days(tx, groups)
             tx.run(aliases_text, id=person_id).consume()
             tx.run(bump).consume()
             companies = {"companies": account["companies"], "company_rels": account["relationships"]}
@@ -1135,158 +1068,58 @@ class Neo4jStore(GraphStore):
         return _parse(Deal, self._one("get_deal", "deal", "deal", deal_id))
 
     def account_graph(self, company_id: str) -> AccountGraph:
-        return self._account_graph(company_id=company_id, deal_id=None)
+        found = self._account_graphs(company_ids=[company_id], deal_id=None)
+        if not found:
+            raise NotFoundError("account", company_id)
+        return found[0]
 
     def deal_account_graph(self, deal_id: str) -> AccountGraph:
-        return self._account_graph(company_id=None, deal_id=deal_id)
+        found = self._account_graphs(company_ids=None, deal_id=deal_id)
+        if not found:
+            raise NotFoundError("deal", deal_id)
+        return found[0]
 
-    def _account_graph(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
-        """The account named by its id or by one of its deals: in one query (`account_graph`), or,
-        if this store found it large when it last read it, in two queries side by side.
+    def account_graphs(self, company_ids: Sequence[str]) -> dict[str, AccountGraph]:
+        ids = list(dict.fromkeys(company_ids))
+        if not ids:
+            return {}
+        return {a.company.id: a for a in self._account_graphs(company_ids=ids, deal_id=None)}
 
-        Each query is an auto-commit READ transaction: one network round trip, where a managed
-        transaction adds a second one for its COMMIT (a read of a small account costs about as much
-        as a round trip). Unlike a managed transaction it is not retried: a failure is reported at
-        once, and the API answers it with 503 and Retry-After.
+    def _account_graphs(self, *, company_ids: list[str] | None, deal_id: str | None) -> list[AccountGraph]:
+        """Accounts named by their ids, or the account of a deal, in the one query `account_graph`
+        (one record per account; the same query for one account and for a batch).
 
-        Two queries at once cost a small account more than they save: a deal's read took about 40%
-        more of this process's CPU (2.8 against 2.0 ms) and more of Neo4j's, and one run of the API
-        benchmark reading every account that way gave a gaps p95 of 354 ms against 227 (those runs
-        vary by about a quarter). On a large account they save about 100 ms of 350 (see
-        `_read_side_by_side`). Whether an account is large is known only once it is read,
-        so this store remembers the accounts (and deals) whose last read had at least
-        `_SIDE_BY_SIDE_FROM` touches: only the first read of a large account is the slower one.
+        It runs as an auto-commit READ transaction: one network round trip, where a managed
+        transaction adds a second one for its COMMIT. Unlike a managed transaction it is not
+        retried: a failure is reported at once, and the API answers it with 503 and Retry-After.
         """
-        keys = [("deal", deal_id)] if deal_id is not None else []
-        key = keys[0] if keys else ("account", company_id or "")
-        # The collector is paused from the first decoded row on: the driver's decoding of a large
-        # account allocates as many long-lived objects as building the models does.
-        with gc_paused():
-            if key in self._large_accounts:
-                account = self._read_side_by_side(company_id=company_id, deal_id=deal_id)
-            else:
-                account = self._read_in_one_query(company_id=company_id, deal_id=deal_id)
-        keys.append(("account", account.company.id))
-        if len(account.touches) >= _SIDE_BY_SIDE_FROM:
-            self._large_accounts.update(keys)
-        else:
-            self._large_accounts.difference_update(keys)
-        return account
-
-    def _read_in_one_query(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
-        """An account and its touches in the one query `account_graph`."""
-        record = self._account_record(
-            "account_graph",
-            company_id=company_id,
-            deal_id=deal_id,
-            sep=_PACK_SEP,
-            rep_split_limit=_REP_SPLIT_LIMIT,
-        )
-        if record is None:
-            raise _not_found(company_id, deal_id)
-        rows = dict(record)
-        touches = _touch_table(rows["packed_touches"], _TOUCHES.validate_python(rows["touches"]))
-        lists = _account_lists(rows)
-        # Above the limit the query left out the reps named only by packed touches (see
-        # account_graph.cypher).
-        complete = len(rows["packed_touches"]) <= _REP_SPLIT_LIMIT
-        lists["reps"] = self._named_reps(rows["reps"], touches, lists["deals"], complete=complete)
-        return AccountGraph(
-            company=_parse(Company, rows["company"]),
-            parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
-            touches=touches,
-            **lists,
-        )
-
-    def _read_side_by_side(self, *, company_id: str | None, deal_id: str | None) -> AccountGraph:
-        """A large account in two queries run side by side: `account_touches` in a reader thread,
-        `account_without_touches` in this one.
-
-        Each keeps one core of the server busy, and this thread checks the other records while the
-        server still reads the touches (50,000 touches: about 100 ms less than one query doing both).
-        Neo4j reads at read-committed isolation, within one query too: a write that commits during
-        the read may show in one part and not the other, as it could within one query.
-        """
-        touches_read = self._readers().submit(self._account_touches, company_id, deal_id)
-        try:
-            record = self._account_record(
-                "account_without_touches",
-                company_id=company_id,
-                deal_id=deal_id,
-                all_reps_limit=_ALL_REPS_LIMIT,
-            )
-        except BaseException:
-            touches_read.cancel()
-            raise
-        if record is None:
-            touches_read.cancel()
-            raise _not_found(company_id, deal_id)
-        rows = dict(record)
-        lists = _account_lists(rows)
-        company = _parse(Company, rows["company"])
-        parent = _parse(Company, rows["parent"]) if rows["parent"] else None
-        read = touches_read.result()
-        if read is None:  # the account was deleted between the two reads
-            raise NotFoundError("account", company.id)
-        touches, touch_reps = read
-        # From the whole team, or from the reps each query found; those of a large account on a
-        # large team are fetched now (see account_touches.cypher).
-        found = [*rows["reps"], *touch_reps]
-        lists["reps"] = self._named_reps(found, touches, lists["deals"], complete=rows["whole_team"])
-        return AccountGraph(company=company, parent=parent, touches=touches, **lists)
-
-    def _named_reps(
-        self, found: list[dict[str, Any]], touches: TouchTable, deals: list[Deal], *, complete: bool
-    ) -> list[Rep]:
-        """The reps an account's deals and touches name, in id order, from the rep rows its queries
-        found; unless those hold every rep named that exists (`complete`), the missing ones are
-        fetched with get_reps."""
-        reps = {rep["id"]: rep for rep in found}
-        named = set(filter(None, touches.rep_codes()[0]))
-        named.update(deal.owner_rep_id for deal in deals if deal.owner_rep_id)
-        missing = [] if complete else sorted(named - set(reps))
-        if missing:
-            reps.update((rep["id"], rep) for rep in self._read("get_reps", ids=missing)[0]["reps"])
-        return _LISTS["reps"][0].validate_python(
-            [reps[rep_id] for rep_id in sorted(named & set(reps))], context=FROM_STORE
-        )
-
-    def _account_record(self, name: str, **params: Any) -> neo4j.Record | None:
-        """The one record of an account query (None: no such account), as an auto-commit READ
-        transaction (see _account_graph)."""
         with (
             self._errors(),
             self._driver.session(database=self._database, default_access_mode="READ") as session,
         ):
-            return session.run(cypher.query(name), params).single()
+            records = list(
+                session.run(cypher.query("account_graph"), company_ids=company_ids, deal_id=deal_id)
+            )
+        return [self._account_of(dict(record)) for record in records]
 
-    def _readers(self) -> ThreadPoolExecutor:
-        """The threads that run the touch half of account reads (created on first use)."""
-        with self._readers_lock:
-            if self._reader_pool is None:
-                self._reader_pool = ThreadPoolExecutor(
-                    max_workers=_READER_THREADS, thread_name_prefix="buyergraph-reader"
-                )
-            return self._reader_pool
-
-    def _account_touches(
-        self, company_id: str | None, deal_id: str | None
-    ) -> tuple[TouchTable, list[dict[str, Any]]] | None:
-        """An account's touches as a table and the reps they name, or None when there is no such
-        account. Runs in a reader thread; the table is parsed there too, while the calling thread
-        checks the other records."""
-        record = self._account_record(
-            "account_touches",
-            company_id=company_id,
-            deal_id=deal_id,
-            sep=_PACK_SEP,
-            rep_split_limit=_REP_SPLIT_LIMIT,
-            all_reps_limit=_ALL_REPS_LIMIT,
+    @staticmethod
+    def _account_of(rows: dict[str, Any]) -> AccountGraph:
+        lists = _account_lists(rows)
+        reps = _LISTS["reps"][0].validate_python(rows["reps"], context=FROM_STORE)
+        lists["reps"] = sorted(reps, key=attrgetter("id"))
+        return AccountGraph(
+            company=_parse(Company, rows["company"]),
+            parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
+            touch_days=_touch_days(rows),
+            **lists,
         )
-        if record is None:
-            return None
-        table = _touch_table(record["packed_touches"], _TOUCHES.validate_python(record["touches"]))
-        return table, record["reps"]
+
+    def person_touches(self, person_id: str) -> list[Touch]:
+        rows = self._read("person_touches", person_id=person_id)
+        if not rows:
+            raise NotFoundError("person", person_id)
+        touches = _TOUCHES.validate_python(rows[0]["touches"], context=FROM_STORE)
+        return sorted(sorted(touches, key=attrgetter("id")), key=attrgetter("at"), reverse=True)
 
     def list_accounts(
         self,
@@ -1428,7 +1261,7 @@ class Neo4jStore(GraphStore):
                     person=_parse(Person, item["person"]),
                     roles=item["roles"],
                     last_touch=last,
-                    engagement=engagement_state(last, as_of=query.as_of, engaged_days=query.engaged_days),
+                    engagement=engagement_state(last, query.as_of, engaged_days=query.engaged_days),
                     rank=item["rank"],
                     influence=item["influence"],
                 )

@@ -31,7 +31,7 @@ from graph.model import AccountGraph, BuyingRole, CommitteeRole, Person, Touch, 
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import ingest_paths
 from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world
-from tests.unit.map_world import large_account
+from tests.unit.map_world import large_account, large_account_touches
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -62,7 +62,7 @@ def _free_port() -> int:
         return port
 
 
-def _store_account(store: EmbeddedStore, account: AccountGraph) -> None:
+def _store_account(store: EmbeddedStore, account: AccountGraph, touches: list[Touch]) -> None:
     """Write a hand-built account (records in load order) into a store."""
     batches: list[tuple[str, list[Any]]] = [
         ("companies", [account.company]),
@@ -70,7 +70,7 @@ def _store_account(store: EmbeddedStore, account: AccountGraph) -> None:
         ("reps", account.reps),
         ("deals", account.deals),
         ("committee", account.committee),
-        ("touches", account.touches),
+        ("touches", touches),
         ("reporting", account.reporting),
         ("employment", account.employment),
     ]
@@ -99,7 +99,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             )
         )
         big.committee.append(CommitteeRole(deal_id="bd", person_id=HOSTILE_ID, role=BuyingRole.CHAMPION))
-        big.touches.append(
+        touches = large_account_touches(2000)
+        touches.append(
             Touch(
                 id="t-hostile",
                 at=datetime(2026, 6, 1),
@@ -108,7 +109,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 rep_id="r1",
             )
         )
-        _store_account(store, big)
+        _store_account(store, big, touches)
         # The account list and the deals view read the kept results of a refresh.
         store.write_results(
             compute_results(

@@ -7,6 +7,7 @@ import pytest
 from graph.errors import BuyerGraphError
 from graph.model import Company, Person, Touch
 from graph.stores.base import GraphStore
+from tests.touches import account_touches
 
 pytestmark = pytest.mark.neo4j
 
@@ -31,7 +32,7 @@ def test_batches_written_behind_the_caller_are_all_there_in_order(neo4j_store: G
     counts = neo4j_store.counts()
     assert counts.nodes["Touch"] == 50
     assert counts.relationships["WITH"] == 51
-    touch = next(t for t in neo4j_store.account_graph("c-1").touches if t.id == "t-3")
+    touch = next(t for t in account_touches(neo4j_store, "c-1") if t.id == "t-3")
     assert (touch.kind.value, touch.person_ids) == ("call", ["p-3", "p-4"])
 
 

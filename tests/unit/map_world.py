@@ -171,6 +171,20 @@ def small_account() -> tuple[AccountGraph, AccountAnalysis]:
     return account, analysis
 
 
+def large_account_touches(people_count: int = 2000, seed: int = 7) -> list[Touch]:
+    """The touches of `large_account` (the account itself carries their daily aggregates)."""
+    return [
+        Touch(
+            id=f"t{i}",
+            at=datetime(2026, 6, 1) - timedelta(days=(i * 13) % 300),
+            kind=TouchKind.EMAIL,
+            person_ids=[f"p{(i * 37 + seed) % people_count}"],
+            rep_id=f"r{i % 5}",
+        )
+        for i in range(400)
+    ]
+
+
 def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph, AccountAnalysis]:
     """A deterministic org of `people_count` people in 10 departments, with touches and one deal."""
     departments = [
@@ -206,16 +220,7 @@ def large_account(people_count: int = 2000, seed: int = 7) -> tuple[AccountGraph
         )
         reporting.append(Reporting(person_id=f"p{i}", manager_id=f"p{manager}"))
     reps = [Rep(id=f"r{i}", name=f"Rep {i}") for i in range(5)]
-    touches = [
-        Touch(
-            id=f"t{i}",
-            at=datetime(2026, 6, 1) - timedelta(days=(i * 13) % 300),
-            kind=TouchKind.EMAIL,
-            person_ids=[f"p{(i * 37 + seed) % people_count}"],
-            rep_id=f"r{i % 5}",
-        )
-        for i in range(400)
-    ]
+    touches = large_account_touches(people_count, seed)
     committee_ids = ["p0", "p1", "p2", "p15"]
     account = AccountGraph(
         company=Company(id="big", name="Big Corp"),

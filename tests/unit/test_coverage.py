@@ -17,6 +17,7 @@ from graph.analyses.coverage import (
     k_warm_paths,
     reachable_within,
 )
+from graph.analyses.rules import aggregate_touches
 from graph.errors import NotFoundError
 from graph.model import (
     AccountGraph,
@@ -72,7 +73,9 @@ def test_reach_graph_edges_carry_the_documented_strengths() -> None:
     assert p.reach.edges["p3", "p4"]["strength"] == pytest.approx(0.5)  # KNOWS without a strength
     # A meeting 90 days ago (one half-life) counts half: S = 1.5.
     old = chain_account()
-    old.touches = [Touch(id="t", at=at(90), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    old.touch_days = aggregate_touches(
+        [Touch(id="t", at=at(90), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    )
     q = project_account(old, as_of=AS_OF)
     assert q.reach.edges["rep", "p1"]["strength"] == pytest.approx(1 - math.exp(-1.5 / 6))
 
@@ -100,7 +103,9 @@ def test_reachable_within_max_hops_and_coverage_weighted_by_influence() -> None:
 
 def test_touches_older_than_reach_days_do_not_reach() -> None:
     account = chain_account()
-    account.touches = [Touch(id="t", at=at(400), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    account.touch_days = aggregate_touches(
+        [Touch(id="t", at=at(400), kind="meeting", person_ids=["p1"], rep_id="rep")]
+    )
     deal = analyze_account(account, as_of=AS_OF).deals[0]
     assert deal.coverage.reachable == [] and deal.coverage.score == 0.0
     longer = AnalysisConfig(reach_days=500, max_hops=4)

@@ -19,6 +19,7 @@ from graph.stores.embedded import EmbeddedStore
 from ingest.loader import IngestResult, KindSummary, ingest_paths
 from ingest.readers import detect_format
 from ingest.titles import classify_title
+from tests.touches import account_touches
 
 AS_OF = date(2026, 6, 30)
 
@@ -267,7 +268,7 @@ def test_hubspot_warehouse_associations_are_joined(tmp_path: Path) -> None:
     assert deal.company_id == "hs-company-7" and deal.owner_rep_id == "hs-owner-5"
     account = store.account_graph("hs-company-7")
     assert [(r.name, r.email) for r in account.reps] == [("Kim Roth", "kim@our.example")]
-    [touch] = account.touches
+    [touch] = account_touches(store, "hs-company-7")
     assert (touch.kind.value, sorted(touch.person_ids), touch.deal_id) == (
         "meeting",
         ["hs-contact-11", "hs-contact-12"],
@@ -356,7 +357,7 @@ def test_dynamics_logical_names_and_stakeholders(tmp_path: Path) -> None:
     account = store.account_graph("d365-account-a-1")
     roles = {(c.person_id, c.role.value) for c in account.committee}
     assert roles == {("d365-contact-c-1", "decision_maker"), ("d365-contact-c-2", "technical_evaluator")}
-    [call] = account.touches
+    [call] = account_touches(store, "d365-account-a-1")
     assert (call.kind.value, call.person_ids, call.deal_id, call.duration_s) == (
         "call",
         ["d365-contact-c-2"],

@@ -43,7 +43,7 @@ def person(pid: str, seniority: str, function: str, manager: str | None = None) 
     )
 
 
-def world() -> AccountGraph:
+def world(extra: list[Touch] | None = None) -> AccountGraph:
     """ceo <- vpf <- dit <- mgr; vpf <- proc; ceo <- legal; old has left.
 
     Touches: dit 10 days ago, mgr 5 days ago, proc 200 days ago; ceo, vpf, legal never.
@@ -89,7 +89,7 @@ def world() -> AccountGraph:
             Deal(id="small", company_id="c", amount=5_000, status="open"),
         ],
         committee=committee,
-        touches=touches,
+        touches=touches + (extra or []),
         reps=[Rep(id="r", name="Rita")],
     )
 
@@ -153,10 +153,9 @@ def test_missing_role_names_candidates_by_function_and_a_warm_path() -> None:
 
 
 def test_engaged_window_is_inclusive_of_its_first_day() -> None:
-    account = world()
-    account.touches.append(Touch(id="t4", at=at(90), kind="email", person_ids=["proc"], rep_id="r"))
+    account = world([Touch(id="t4", at=at(90), kind="email", person_ids=["proc"], rep_id="r")])
     assert ("stale_role", "procurement", None) not in gap_set(analyze_account(account, as_of=AS_OF), "big")
-    account.touches[-1] = Touch(id="t4", at=at(91), kind="email", person_ids=["proc"], rep_id="r")
+    account = world([Touch(id="t4", at=at(91), kind="email", person_ids=["proc"], rep_id="r")])
     assert ("stale_role", "procurement", None) in gap_set(analyze_account(account, as_of=AS_OF), "big")
 
 

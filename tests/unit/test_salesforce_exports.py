@@ -24,6 +24,7 @@ from ingest.loader import IngestResult, ingest_paths
 from ingest.normalise import normalise_company_name
 from ingest.readers.csvio import open_table
 from ingest.titles import classify_title
+from tests.touches import account_touches
 
 AS_OF = date(2026, 6, 30)
 CRM = Path(__file__).resolve().parents[1] / "data" / "crm"
@@ -57,7 +58,7 @@ def _analyse(store: GraphStore, company_id: str) -> None:
 
 
 def _touches(store: GraphStore, company_id: str) -> list[Touch]:
-    return list(store.account_graph(company_id).touches)
+    return account_touches(store, company_id)
 
 
 # --- the shared cases --------------------------------------------------------------------------

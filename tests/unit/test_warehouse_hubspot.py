@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from graph.stores.embedded import EmbeddedStore
 from ingest.loader import IngestResult, ingest_paths
+from tests.touches import account_touches
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -37,7 +38,7 @@ def test_associations_and_parent_engagements_are_joined(tmp_path: Path) -> None:
     account = store.account_graph("hs-company-101")
     [deal] = account.deals  # deal_company gives the deal its company
     assert deal.id == "hs-deal-301" and deal.owner_rep_id == "hs-owner-401"
-    touches = {t.id: t for t in account.touches}
+    touches = {t.id: t for t in account_touches(store, "hs-company-101")}
     assert set(touches) == {"hs-engagement-501", "hs-engagement-502"}
     call, meeting = touches["hs-engagement-501"], touches["hs-engagement-502"]
     # The subtables hold neither time nor owner nor (the meeting) type: the parent engagement row does.
@@ -62,7 +63,7 @@ def test_rows_deleted_in_the_crm_are_skipped_and_counted_not_rejected(tmp_path: 
     assert store.existing_ids("companies", {"hs-company-102"}) == set()
     assert store.existing_ids("people", {"hs-contact-203"}) == set()
     assert store.existing_ids("deals", {"hs-deal-302"}) == set()
-    assert "hs-engagement-503" not in {t.id for t in store.account_graph("hs-company-101").touches}
+    assert "hs-engagement-503" not in {t.id for t in account_touches(store, "hs-company-101")}
     assert not [r for r in result.rejects if r.row is not None]
 
 
