@@ -248,6 +248,10 @@ def _deal_analyses(
                 coverage=coverage,
                 paths=paths,
                 suggested_members=suggested,
+                engagement_trend=deal_trend(
+                    [m for m in members if m in p.current],
+                    {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items()},
+                )[0],
             )
         )
     return deal_results
@@ -311,8 +315,6 @@ def _trends_risks_and_class(
     windows = {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items() if pid in p.people}
     for person in result.people:
         person.trend = engagement_trend(*windows.get(person.person_id, (0, 0)))
-    for deal in deals:
-        deal.engagement_trend = deal_trend([m for m in deal.committee if m in p.current], windows)[0]
     recent = sum(w[0] for w in windows.values())
     prior = sum(w[1] for w in windows.values())
     result.trend, result.trend_reason = engagement_trend(recent, prior), trend_words(recent, prior)

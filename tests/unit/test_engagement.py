@@ -104,4 +104,14 @@ def test_account_analysis_uses_the_same_roll_up() -> None:
         touches=touches(),
     )
     result = analyze_account(account, as_of=AS_OF)
-    assert result.engagement == roll_up(function={})
+    plain = roll_up(function={})
+    # The analysis adds the trends and splits the risk (graph/analyses/account_class.py); the rest is
+    # the same roll-up.
+    added = {"trend", "trend_reason", "usage_risk", "usage_risk_reason", "deal_risk", "deal_risk_reason"}
+    added |= {"at_risk", "at_risk_reason", "people"}
+    assert result.engagement.model_dump(exclude=added) == plain.model_dump(exclude=added)
+    assert [p.model_dump(exclude={"trend"}) for p in result.engagement.people] == [
+        p.model_dump(exclude={"trend"}) for p in plain.people
+    ]
+    assert result.engagement.usage_risk == plain.at_risk
+    assert result.engagement.at_risk == (result.engagement.usage_risk or result.engagement.deal_risk)

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from graph.analyses import AnalysisConfig, analyze_account, key_people_of
-from graph.analyses.config import InfluenceWeights
+from graph.analyses.config import DEFAULT_CONFIG, InfluenceWeights
 from graph.analyses.key_people import centrality_scores, structure_scores
 from graph.model import AccountGraph, Company, Knows, Person, Reporting
 
@@ -132,7 +132,21 @@ def test_titles_and_interactions_without_an_org_chart() -> None:
     # boss: seniority 0.8, centrality PR(boss)/PR(x); x: seniority 0.1, centrality 1 -> boss wins.
     assert result.key_people[0].person_id == "boss"
     assert result.key_people[1].person_id == "x"
-    assert any("org chart was left out" in note for note in result.notes)
+    # No reporting line: an org chart is inferred (everyone under the VP) and said so.
+    assert {(line.person_id, line.manager_id) for line in result.inferred_lines} == {
+        ("x", "boss"),
+        ("y", "boss"),
+        ("z", "boss"),
+    }
+    assert any("were inferred" in note for note in result.notes)
+    # Without inference the structure signal is left out, and the note says that instead.
+    plain = analyze_account(
+        AccountGraph(company=Company(id="c", name="C"), people=people, knows=knows),
+        as_of=AS_OF,
+        config=DEFAULT_CONFIG.model_copy(update={"infer_org_chart": False}),
+    )
+    assert plain.inferred_lines == [] and plain.key_people[0].person_id == "boss"
+    assert any("org chart was left out" in note for note in plain.notes)
 
 
 def test_one_person_account() -> None:

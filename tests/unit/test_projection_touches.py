@@ -64,6 +64,10 @@ def reference(account: AccountGraph, raw: list[Touch], current: set[str]) -> dic
             st.last = day
             st.count += 1
             st.recent += day >= AS_OF - timedelta(days=cfg.engaged_days)
+            st.last_30 += day > AS_OF - timedelta(days=30)
+            st.prior_90 += AS_OF - timedelta(days=120) < day <= AS_OF - timedelta(days=30)
+            if t.kind == TouchKind.PRODUCT_USAGE:
+                st.last_usage = day
             if inbound:
                 st.last_inbound = day
                 st.inbound += 1
