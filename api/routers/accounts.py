@@ -12,7 +12,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
 from api.params import PageLimit, check_limit, reject_unknown_query
-from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
+from api.routers._analysis import (
+    AsOfQuery,
+    analysis_of,
+    as_of_or_today,
+    computed_freshness,
+    kept_detail,
+    kept_freshness,
+    kept_result_of,
+    key_people_for,
+)
 from api.schemas import (
     AccountDetailPublic,
     AccountGraphPublic,
@@ -33,7 +42,7 @@ from api.schemas import (
     OwnedProductPublic,
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
-from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
+from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter, AccountResult, current_people
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -134,6 +143,7 @@ def list_accounts(
 def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
     products = {p.id: p for p in account.products}
     return AccountDetailPublic(
+        **computed_freshness(),
         account=AccountPublic.model_validate(account.company.model_dump()),
         as_of=analysis.as_of,
         parent=AccountPublic.model_validate(account.parent.model_dump()) if account.parent else None,
@@ -157,14 +167,26 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
     )
 
 
-def _current_people(account: AccountGraph, as_of: date) -> set[str]:
-    """People employed at the account on `as_of` (no employment record: counted as current)."""
-    ended = {
-        e.person_id
-        for e in account.employment
-        if e.company_id == account.company.id and e.until is not None and e.until <= as_of
-    }
-    return {p.id for p in account.people if p.id not in ended}
+def _kept_account(result: AccountResult) -> AccountDetailPublic:
+    """The account answered from its kept result (graph/analyses/portfolio.py: KeptDetail)."""
+    detail = kept_detail(result)
+    return AccountDetailPublic(
+        **kept_freshness(result),
+        account=AccountPublic.model_validate(detail.company.model_dump()),
+        as_of=result.as_of,
+        parent=AccountPublic.model_validate(detail.parent.model_dump()) if detail.parent else None,
+        subsidiaries=[AccountPublic.model_validate(s.model_dump()) for s in detail.subsidiaries],
+        people=detail.people,
+        current_people=detail.current_people,
+        deals=len(detail.account_deals),
+        open_deals=result.open_deals,
+        products=[OwnedProductPublic.model_validate(p.model_dump()) for p in detail.products],
+        engagement=detail.engagement,
+    )
+
+
+#: The rule lives with the kept results (graph/analyses/portfolio.py); the graph below uses it too.
+_current_people = current_people
 
 
 @router.get(
@@ -176,6 +198,9 @@ def _current_people(account: AccountGraph, as_of: date) -> set[str]:
 async def get_account(
     account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> AccountDetailPublic:
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        return _kept_account(kept)
     day = as_of_or_today(as_of)
     account, analysis = await analysis_of(runtime, account_id, day)
     return _detail(account, analysis)
@@ -194,10 +219,24 @@ async def key_people(
     as_of: AsOfQuery = None,
     limit: Annotated[int | None, Query(ge=1, le=500, description="At most this many people.")] = None,
 ) -> KeyPeoplePublic:
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        detail = kept_detail(kept)
+        people = detail.key_people[:limit] if limit else detail.key_people
+        return KeyPeoplePublic(
+            **kept_freshness(kept),
+            account_id=account_id,
+            as_of=kept.as_of,
+            data=people,
+            count=len(people),
+            notes=detail.key_people_notes,
+        )
     day = as_of_or_today(as_of)
     ranked, notes = await key_people_for(runtime, account_id, day)
     people = ranked[:limit] if limit else ranked
-    return KeyPeoplePublic(account_id=account_id, as_of=day, data=people, count=len(people), notes=notes)
+    return KeyPeoplePublic(
+        **computed_freshness(), account_id=account_id, as_of=day, data=people, count=len(people), notes=notes
+    )
 
 
 @router.get(
@@ -213,15 +252,23 @@ async def account_deals(
     as_of: AsOfQuery = None,
     status: Annotated[DealStatus | None, Query(description="Only deals with this status.")] = None,
 ) -> DealsPublic:
-    day = as_of_or_today(as_of)
-    account, analysis = await analysis_of(runtime, account_id, day)
-    analysed = {d.deal_id: d for d in analysis.deals}
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        records = kept_detail(kept).account_deals
+        analysed = {d.deal_id: d for d in kept_detail(kept).deals}
+        fresh, day = kept_freshness(kept), kept.as_of
+    else:
+        day = as_of_or_today(as_of)
+        account, analysis = await analysis_of(runtime, account_id, day)
+        records = account.deals
+        analysed = {d.deal_id: d for d in analysis.deals}
+        fresh = computed_freshness()
     deals = [
-        DealPublic.model_validate({**d.model_dump(), "analysis": analysed.get(d.id)})
-        for d in account.deals
+        DealPublic.model_validate({**d.model_dump(), **fresh, "analysis": analysed.get(d.id)})
+        for d in records
         if status is None or d.status == status
     ]
-    return DealsPublic(account_id=account_id, as_of=day, data=deals, count=len(deals))
+    return DealsPublic(**fresh, account_id=account_id, as_of=day, data=deals, count=len(deals))
 
 
 @router.get(
@@ -233,15 +280,20 @@ async def account_deals(
 async def account_coverage(
     account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> CoveragesPublic:
-    day = as_of_or_today(as_of)
-    _, analysis = await analysis_of(runtime, account_id, day)
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        deals, day, fresh = kept_detail(kept).deals, kept.as_of, kept_freshness(kept)
+    else:
+        day = as_of_or_today(as_of)
+        _, analysis = await analysis_of(runtime, account_id, day)
+        deals, fresh = analysis.deals, computed_freshness()
     data = [
         DealCoveragePublic(
-            deal_id=d.deal_id, account_id=account_id, name=d.name, as_of=day, coverage=d.coverage
+            **fresh, deal_id=d.deal_id, account_id=account_id, name=d.name, as_of=day, coverage=d.coverage
         )
-        for d in analysis.deals
+        for d in deals
     ]
-    return CoveragesPublic(account_id=account_id, as_of=day, data=data, count=len(data))
+    return CoveragesPublic(**fresh, account_id=account_id, as_of=day, data=data, count=len(data))
 
 
 @router.get(

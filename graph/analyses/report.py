@@ -23,7 +23,17 @@ from graph.errors import NotFoundError
 from graph.gc_pause import gc_paused
 from graph.model import AccountGraph, BuyingRole, Company, Deal, DealStatus
 
-__all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
+__all__ = [
+    "CROSS_SELL_NEEDS_OWNERSHIP",
+    "analyze_account",
+    "deal_analysis_of",
+    "key_people_of",
+    "warm_paths",
+    "rank_key_people",
+]
+
+#: The note of an analysis run without every account's holdings (not one of the key-people notes).
+CROSS_SELL_NEEDS_OWNERSHIP = "cross-sell needs every account's holdings; none were given"
 
 #: Roles that mark a person as a fan of ours when they held them on a won deal.
 _FAN_ROLES = frozenset(
@@ -316,7 +326,7 @@ def analyze_account(
         else []
     )
     if ownership is None:
-        notes.append("cross-sell needs every account's holdings; none were given")
+        notes.append(CROSS_SELL_NEEDS_OWNERSHIP)
     result_engagement = engagement(
         p.touches,
         as_of=as_of,

@@ -37,6 +37,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    KeptDetail,
     KeptGap,
     PersonResult,
 )
@@ -456,6 +457,16 @@ def _result_rows(
     return accounts, deals, gaps, people
 
 
+def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
+    """The read endpoints' part of kept results (KeptDetail) as one JSON text per account: Neo4j
+    properties hold no nested maps, and nothing filters on it."""
+    return [
+        {"account_id": r.account_id, "body": r.detail.model_dump_json()}
+        for r in results
+        if r.detail is not None
+    ]
+
+
 def _result_of(row: dict[str, Any]) -> AccountResult:
     """A kept result read back (see `_result_rows`), stale when its account changed after it."""
     account = row["account"]
@@ -478,6 +489,7 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
             key=lambda p: p.rank,
         ),
         deals=deals,
+        detail=KeptDetail.model_validate_json(row["detail"][0]) if row.get("detail") else None,
     )
 
 
@@ -965,6 +977,7 @@ class Neo4jStore(GraphStore):
             (cypher.query("results_write_deals"), deals),
             (cypher.query("results_write_gaps"), gaps),
             (cypher.query("results_write_people"), people),
+            (cypher.query("results_write_details"), _detail_rows(results)),
         ]
 
         def work(tx: ManagedTransaction) -> int:
