@@ -29,4 +29,7 @@ CREATE INDEX gap_kind IF NOT EXISTS FOR (n:Gap) ON (n.kind);
 CREATE INDEX person_result_account IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id);
 CREATE INDEX account_result_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high);
 CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage);
-CREATE INDEX result_detail_account IF NOT EXISTS FOR (n:ResultDetail) ON (n.account_id)
+CREATE INDEX result_detail_account IF NOT EXISTS FOR (n:ResultDetail) ON (n.account_id);
+CREATE INDEX account_result_completeness IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness);
+CREATE INDEX account_result_gaps_total IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total);
+CREATE INDEX account_result_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score)

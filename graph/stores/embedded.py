@@ -150,6 +150,42 @@ def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
     return value
 
 
+class _AccountListingIndex:
+    """Every account with its kept figures, and the orders account lists sort them in (built on first
+    use per sort): a snapshot of one version of the graph and results files, never changed after."""
+
+    def __init__(
+        self,
+        *,
+        version: Hashable,
+        rows: list[tuple[Row, AccountSummary | None]],
+        owners: dict[str, set[str]],
+    ) -> None:
+        self.version = version
+        self.rows = rows
+        self.owners = owners
+        self._orders: dict[tuple[str | None, bool], list[int]] = {}
+        self._lock = threading.Lock()
+
+    def order(self, figure: str | None, descending: bool) -> list[int]:
+        """Positions in `rows` sorted by `figure` (accounts without it last), then name and id."""
+        key = (figure, descending if figure else False)
+        with self._lock:
+            found = self._orders.get(key)
+            if found is None:
+                rows = self.rows
+                found = sorted(
+                    range(len(rows)),
+                    key=lambda i: (
+                        *sort_key(_figure(rows[i][1], figure), descending),
+                        rows[i][0]["name"],
+                        rows[i][0]["id"],
+                    ),
+                )
+                self._orders[key] = found
+            return found
+
+
 def _summary_matches(summary: AccountSummary | None, query: AccountFilter) -> bool:
     """Whether an account's kept figures pass the filters on them (none kept: only when none is asked)."""
     asks = (
@@ -209,6 +245,7 @@ class EmbeddedStore(GraphStore):
         self._results: dict[str, AccountResult] = {}
         self._summaries: dict[str, AccountSummary] = {}
         self._changed_at: dict[str, datetime] = {}
+        self._listing_index: _AccountListingIndex | None = None
         self._reset_memory()
         self._sweep_stale_temporaries()
         self._reload_if_changed()
@@ -789,26 +826,49 @@ class EmbeddedStore(GraphStore):
                     found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
             return found
 
+    def _account_listing(self) -> _AccountListingIndex:
+        """The account lists' index for the current graph and results (call with the mutex held):
+        built once per version of the two files and reused, so a list never walks the tables under
+        the lock; inside `bulk`, where the tables change before the file does, built afresh."""
+        version = (self._loaded_stamp, self._results_stamp)
+        index = self._listing_index
+        if index is not None and index.version == version and not (self._bulk_depth or self._dirty):
+            return index
+        owners: dict[str, set[str]] = defaultdict(set)
+        for row in self._tables["deals"].values():
+            if row.get("owner_rep_id"):
+                owners[row["owner_rep_id"]].add(row["company_id"])
+        index = _AccountListingIndex(
+            version=version,
+            rows=[(row, self._summaries.get(cid)) for cid, row in self._tables["companies"].items()],
+            owners=owners,
+        )
+        if not (self._bulk_depth or self._dirty):
+            self._listing_index = index
+        return index
+
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
         check_page(offset, limit)
         check_account_filter(query)
-        search = query.search.casefold() if query.search else None
         with self._mutex:
             self._read()
             self._load_results()
-            owned = (
-                {
-                    row["company_id"]
-                    for row in self._tables["deals"].values()
-                    if row.get("owner_rep_id") == query.owner
-                }
-                if query.owner
-                else None
-            )
-            rows: list[tuple[Row, AccountSummary | None]] = []
-            for cid, row in self._tables["companies"].items():
+            index = self._account_listing()
+        # The index is never changed once built (a write builds a new one): read it without the lock.
+        owned = index.owners.get(query.owner, set()) if query.owner else None
+        search = query.search.casefold() if query.search else None
+        profile_filtered = any(v is not None for v in (query.industry, query.status, search, owned))
+        figures_filtered = not _summary_matches(None, query)
+        order = index.order(query.sort if query.sort != "name" else None, query.descending)
+        if not (profile_filtered or figures_filtered):
+            page = [index.rows[i] for i in order[offset : offset + limit]]
+            count = len(order)
+        else:
+            page, count = [], 0
+            for i in order:
+                row, summary = index.rows[i]
                 if query.industry is not None and row.get("industry") != query.industry:
                     continue
                 if query.status is not None and row.get("status") != query.status:
@@ -819,26 +879,19 @@ class EmbeddedStore(GraphStore):
                     and search not in (row.get("domain") or "").casefold()
                 ):
                     continue
-                if owned is not None and cid not in owned:
+                if owned is not None and row["id"] not in owned:
                     continue
-                summary = self._summaries.get(cid)
                 if not _summary_matches(summary, query):
                     continue
-                rows.append((row, summary))
-        figure = query.sort if query.sort != "name" else None
-        rows.sort(
-            key=lambda item: (
-                *sort_key(_figure(item[1], figure), query.descending),
-                item[0]["name"],
-                item[0]["id"],
-            )
-        )
+                if offset <= count < offset + limit:
+                    page.append((row, summary))
+                count += 1
         return Page[AccountListing](
             data=[
-                AccountListing(company=self._model("companies", row["id"], Company), result=summary)
-                for row, summary in rows[offset : offset + limit]
+                AccountListing(company=Company.model_validate(row, context=FROM_STORE), result=summary)
+                for row, summary in page
             ],
-            count=len(rows),
+            count=count,
             offset=offset,
             limit=limit,
         )

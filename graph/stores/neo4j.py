@@ -659,9 +659,13 @@ class Neo4jStore(GraphStore):
 
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of one read query, temporal values as Python's."""
+        return self._read_text(cypher.query(name), **params)
+
+    def _read_text(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query's text (a cypher/ file, allow-listed names filled in)."""
         with self._errors():
             records, _, _ = self._driver.execute_query(
-                cypher.query(name), params, database_=self._database, routing_=RoutingControl.READ
+                text, params, database_=self._database, routing_=RoutingControl.READ
             )
         return [_native(dict(r)) for r in records]
 
@@ -999,9 +1003,39 @@ class Neo4jStore(GraphStore):
     ) -> Page[AccountListing]:
         check_page(offset, limit)
         check_account_filter(query)
-        params = query.model_dump(mode="json")
+        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
         params["search"] = query.search.casefold() if query.search else None
-        row = self._read("list_account_results", **params, offset=offset, limit=limit)[0]
+        filtered = any(v is not None for v in params.values())
+        figure = query.sort if query.sort != "name" else None
+        rows: list[dict[str, Any]] = []
+        ranked = 0  # how many matching accounts have the figure, when that is needed
+        if figure is not None:
+            # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
+            text = (
+                cypher.query("list_account_results")
+                .replace("{figure}", figure)
+                .replace("{direction}", "DESC" if query.descending else "ASC")
+            )
+            rows = self._read_text(text, **params, offset=offset, limit=limit)
+            if len(rows) < limit:
+                # The page reaches past the accounts with the figure: those without it follow, by name.
+                ranked = (
+                    offset + len(rows)
+                    if rows
+                    else self._read("count_account_results", **params, with_figure=figure)[0]["count"]
+                )
+        if len(rows) < limit:
+            rows += self._read(
+                "list_account_results_by_name",
+                **params,
+                missing=figure,
+                offset=max(offset - ranked, 0) if figure is not None else offset,
+                limit=limit - len(rows),
+            )
+        if filtered:
+            count = self._read("count_account_results", **params, with_figure=None)[0]["count"]
+        else:
+            count = self._read_text(cypher.query("count_label").replace("{label}", "Company"))[0]["n"]
         return Page[AccountListing](
             data=[
                 AccountListing(
@@ -1010,9 +1044,9 @@ class Neo4jStore(GraphStore):
                     if item["result"]
                     else None,
                 )
-                for item in row["data"]
+                for item in rows
             ],
-            count=row["count"],
+            count=count,
             offset=offset,
             limit=limit,
         )
