@@ -1,10 +1,11 @@
-// A page of the accounts that have the kept figure {figure}, in its order ({direction}), then name and id.
-// {figure} and {direction} are filled in from the allow-list ACCOUNT_SORTS and ASC/DESC, never from input.
-// The walk follows the index on AccountResult.{figure} and stops at the page's end: no match is collected.
+// A page of the accounts that have the kept figure {key}, in its order, then name and id. {key} is filled
+// in from the allow-list ACCOUNT_SORTS, never from input: a figure (ascending) or its negation
+// `<figure>_desc` (descending). The walk follows the composite index on ({key}, name, account_id)
+// (cypher/schema.cypher) and stops at the page's end: no match is collected, no tie is sorted.
 // Every filter is optional (null means "any"); the accounts without the figure are listed by
 // list_account_results_by_name.cypher after these.
 MATCH (r:AccountResult)
-WHERE r.{figure} IS NOT NULL
+WHERE r.{key} IS NOT NULL AND r.name IS NOT NULL AND r.account_id IS NOT NULL
   AND ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
   AND ($trend IS NULL OR r.engagement_trend = $trend)
   AND ($at_risk IS NULL OR r.at_risk = $at_risk)
@@ -22,6 +23,6 @@ WHERE ($industry IS NULL OR c.industry = $industry)
        OR toLower(coalesce(c.domain, '')) CONTAINS $search)
   AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
 WITH c, r
-ORDER BY r.{figure} {direction}, c.name, c.id
+ORDER BY r.{key}, r.name, r.account_id
 SKIP $offset LIMIT $limit
 RETURN c {.*} AS company, r {.*} AS result, c.changed_at AS changed_at

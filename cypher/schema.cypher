@@ -32,4 +32,15 @@ CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.c
 CREATE INDEX result_detail_account IF NOT EXISTS FOR (n:ResultDetail) ON (n.account_id);
 CREATE INDEX account_result_completeness IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness);
 CREATE INDEX account_result_gaps_total IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total);
-CREATE INDEX account_result_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score)
+CREATE INDEX account_result_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score);
+// The account lists' orders: a figure (or its negation, for descending), then name and id.
+CREATE INDEX account_result_order_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage, n.name, n.account_id);
+CREATE INDEX account_result_order_coverage_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_completeness IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness, n.name, n.account_id);
+CREATE INDEX account_result_order_completeness_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_total IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_total_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_high_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score, n.name, n.account_id);
+CREATE INDEX account_result_order_engagement_score_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score_desc, n.name, n.account_id)

@@ -30,6 +30,7 @@ from pydantic import TypeAdapter
 
 import cypher
 from graph.analyses.portfolio import (
+    ACCOUNT_SORTS,
     AccountFilter,
     AccountListing,
     AccountResult,
@@ -405,6 +406,8 @@ _WAIT_NOTICE_S = 5.0
 #: Which flat AccountResult properties hold the gap counts (names from the GapKind and Severity enums).
 _GAP_KIND_PROPS = {kind.value: f"gaps_{kind.value}" for kind in GapKind}
 _SEVERITY_PROPS = {severity.value: f"gaps_{severity.value}" for severity in Severity}
+#: The figures account lists sort by (ACCOUNT_SORTS but the name).
+_SORTED_FIGURES = tuple(name for name in ACCOUNT_SORTS if name != "name")
 
 
 def _result_rows(
@@ -429,6 +432,8 @@ def _result_rows(
         }
         row.update({prop: r.gaps_by_kind.get(kind, 0) for kind, prop in _GAP_KIND_PROPS.items()})
         row.update({prop: r.gaps_by_severity.get(sev, 0) for sev, prop in _SEVERITY_PROPS.items()})
+        # Descending orders walk the negated figure's index (list_account_results.cypher).
+        row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -1011,11 +1016,8 @@ class Neo4jStore(GraphStore):
         ranked = 0  # how many matching accounts have the figure, when that is needed
         if figure is not None:
             # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
-            text = (
-                cypher.query("list_account_results")
-                .replace("{figure}", figure)
-                .replace("{direction}", "DESC" if query.descending else "ASC")
-            )
+            key = f"{figure}_desc" if query.descending else figure
+            text = cypher.query("list_account_results").replace("{key}", key)
             rows = self._read_text(text, **params, offset=offset, limit=limit)
             if len(rows) < limit:
                 # The page reaches past the accounts with the figure: those without it follow, by name.
