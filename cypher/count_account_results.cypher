@@ -1,14 +1,8 @@
-// How many accounts an account list matches (list_account_results*.cypher, same filters); with
-// $with_figure (a figure's name) only those that have that figure. A list without any filter counts
-// Company nodes instead (count_label.cypher: the count store, no scan).
-MATCH (c:Company)
-WHERE ($industry IS NULL OR c.industry = $industry)
-  AND ($status IS NULL OR c.status = $status)
-  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
-       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
-  AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
-OPTIONAL MATCH (r:AccountResult {account_id: c.id})
-WITH c, r
+// How many accounts with a kept result an account list matches (list_account_results*.cypher, the same
+// filters), for lists that filter on figures (accounts without a kept result never match those) or,
+// with $with_figure (a figure's name), to count those that have that figure. Starts from the kept
+// results: one pass over them, a company looked up only for the ones that pass.
+MATCH (r:AccountResult)
 WHERE ($with_figure IS NULL OR r[$with_figure] IS NOT NULL)
   AND ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
   AND ($trend IS NULL OR r.engagement_trend = $trend)
@@ -20,4 +14,10 @@ WHERE ($with_figure IS NULL OR r[$with_figure] IS NOT NULL)
   AND ($max_completeness IS NULL OR r.completeness <= $max_completeness)
   AND ($min_gaps IS NULL OR r.gaps_total >= $min_gaps)
   AND ($min_gaps_high IS NULL OR r.gaps_high >= $min_gaps_high)
+MATCH (c:Company {id: r.account_id})
+WHERE ($industry IS NULL OR c.industry = $industry)
+  AND ($status IS NULL OR c.status = $status)
+  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
+       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
+  AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
 RETURN count(*) AS count

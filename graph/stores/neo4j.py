@@ -1034,8 +1034,11 @@ class Neo4jStore(GraphStore):
                 offset=max(offset - ranked, 0) if figure is not None else offset,
                 limit=limit - len(rows),
             )
-        if filtered:
+        profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
+        if any(params[name] is not None for name in params if name not in profile):
             count = self._read("count_account_results", **params, with_figure=None)[0]["count"]
+        elif filtered:
+            count = self._read("count_accounts", **profile)[0]["count"]
         else:
             count = self._read_text(cypher.query("count_label").replace("{label}", "Company"))[0]["n"]
         return Page[AccountListing](
