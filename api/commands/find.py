@@ -27,7 +27,9 @@ _Found = TypeVar("_Found", Company, Person)
 def _pick(text: str, hits: list[_Found], count: int, kind: str, plural: str) -> _Found:
     """The one hit meant by `text`, or an error (the candidates are printed first)."""
     wanted = fold(text.strip())
-    exact = [h for h in hits if fold(h.name) == wanted or fold(getattr(h, "email", None) or "") == wanted]
+    exact = [
+        h for h in hits if fold(h.name) == wanted or fold(getattr(h, "email", None) or "") == wanted
+    ]
     if len(exact) == 1 and count <= len(hits):
         return exact[0]
     if count == 1:

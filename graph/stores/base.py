@@ -328,7 +328,6 @@ class GraphStore(ABC):
     ) -> Page[Person]:
         """People whose name, e-mail or id contains `search`, ignoring case and accents, optionally
         of one account (current or former employees), ordered by name then id; None lists all."""
-
     # --- kept analysis results (buyergraph refresh) -----------------------------------------
 
     @abstractmethod
