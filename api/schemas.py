@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -94,7 +94,21 @@ class OwnedProductPublic(BaseModel):
     status: str | None = None
 
 
-class AccountDetailPublic(BaseModel):
+class FreshnessPublic(BaseModel):
+    """Where an analysis answer comes from and how fresh it is.
+
+    `source` is `kept` when it was read from the result of the latest `buyergraph refresh` (asked
+    without `as_of`, or for the `as_of` that refresh computed), `computed` when it was analysed for this
+    request (another `as_of`, or no kept result yet). `computed_at` is when the figures were computed;
+    `stale` is true when the account's data changed after that (a refresh brings it up to date).
+    """
+
+    source: Literal["kept", "computed"] = "computed"
+    computed_at: datetime | None = None
+    stale: bool = False
+
+
+class AccountDetailPublic(FreshnessPublic):
     """One account: its profile, its relatives, what it owns, and its engagement roll-up as of a day."""
 
     model_config = _examples(
@@ -133,7 +147,7 @@ class AccountDetailPublic(BaseModel):
     inferred_lines: list[InferredReportingLine] = []
 
 
-class KeyPeoplePublic(BaseModel):
+class KeyPeoplePublic(FreshnessPublic):
     """The account's people ranked by influence, each score explained by its components."""
 
     model_config = _examples(
@@ -173,7 +187,7 @@ class KeyPeoplePublic(BaseModel):
     notes: list[str] = []
 
 
-class DealPublic(Deal):
+class DealPublic(Deal, FreshnessPublic):
     """A deal; open deals carry their analysis (committee, gaps, coverage)."""
 
     model_config = _examples(
@@ -261,7 +275,7 @@ class DealListPublic(BaseModel):
     limit: int
 
 
-class DealsPublic(BaseModel):
+class DealsPublic(FreshnessPublic):
     model_config = _examples(
         {
             "account_id": "acme",
@@ -279,7 +293,7 @@ class DealsPublic(BaseModel):
     count: int
 
 
-class DealCoveragePublic(BaseModel):
+class DealCoveragePublic(FreshnessPublic):
     """How much of one deal's key people our reps can reach."""
 
     model_config = _examples(
@@ -298,7 +312,7 @@ class DealCoveragePublic(BaseModel):
     coverage: Coverage
 
 
-class CoveragesPublic(BaseModel):
+class CoveragesPublic(FreshnessPublic):
     """Coverage of each open deal of an account."""
 
     model_config = _examples(
@@ -329,7 +343,7 @@ class CoveragesPublic(BaseModel):
     count: int
 
 
-class DealGapsPublic(BaseModel):
+class DealGapsPublic(FreshnessPublic):
     """The holes in one deal's decision chain, with what to do about each."""
 
     model_config = _examples(

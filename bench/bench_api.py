@@ -23,6 +23,11 @@ The clients speak HTTP/1.1 with the standard library's `http.client`, the leanes
 Neo4j, the server and the clients share this machine's cores, and CPU spent by a heavier client
 would be taken from the server it measures (real API clients run on other machines).
 
+With `--refresh`, the world's accounts are refreshed first (`buyergraph refresh` for `DEFAULT_AS_OF`; only
+what is not kept yet on later runs), and key people and deal gaps are measured twice in the same run:
+read from the kept results (asked for the refreshed day) and, as the baseline, computed on request
+(asked for the day before, which no refresh kept); the account list sorted by high gaps too.
+
 The analysis cache is switched off by default (`--cache-s 0`) so that every analysis request does the
 full work (Neo4j reads + NetworkX); `--cache-s 60` shows what repeated questions cost.
 """
@@ -41,6 +46,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -256,6 +262,11 @@ def main() -> None:
         action="store_true",
         help="ask for every account and deal once before measuring (with --cache-s: repeated questions)",
     )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="keep the results of every account first; measure kept and computed (baseline) answers",
+    )
     parser.add_argument("--neo4j-uri", help="use this Neo4j instead of a private one (needs --wipe)")
     parser.add_argument("--wipe", action="store_true", help="allow wiping and filling --neo4j-uri")
     parser.add_argument("--keep-neo4j", action="store_true", help="leave the private Neo4j running")
@@ -289,6 +300,8 @@ def main() -> None:
             companies, _ = store.ownership()
             account_ids = [c.id for c in companies]
             deal_ids = _open_deal_ids(folder)
+            if args.refresh:
+                _refresh(store, uri, user, password)
         finally:
             store.close()
 
@@ -333,6 +346,7 @@ def main() -> None:
             time.sleep(0.2)
 
         as_of = DEFAULT_AS_OF.isoformat()
+        day_before = (DEFAULT_AS_OF - timedelta(days=1)).isoformat()
         endpoints: list[tuple[str, Callable[[random.Random], str]]] = [
             ("GET /health (floor)", lambda r: "/health"),
             (
@@ -349,6 +363,24 @@ def main() -> None:
             ),
             ("GET .../deals/{id}/gaps", lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={as_of}"),
         ]
+        if args.refresh:
+            # as_of above is the refreshed day: those answers are kept ones; the day before is computed.
+            endpoints[3] = ("GET .../key-people (kept)", endpoints[3][1])
+            endpoints[4] = ("GET .../deals/{id}/gaps (kept)", endpoints[4][1])
+            endpoints += [
+                (
+                    "GET /api/v1/accounts?sort=-gaps_high",
+                    lambda r: "/api/v1/accounts?sort=-gaps_high&limit=50",
+                ),
+                (
+                    "GET .../key-people (computed)",
+                    lambda r: f"/api/v1/accounts/{r.choice(account_ids)}/key-people?as_of={day_before}",
+                ),
+                (
+                    "GET .../deals/{id}/gaps (computed)",
+                    lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={day_before}",
+                ),
+            ]
         # Warm up connections, code paths, Neo4j's query caches and its JIT (not measured): the figures
         # are those of a server in service, not of its first minute.
         for name, paths in endpoints:
@@ -410,6 +442,18 @@ def main() -> None:
             serve.wait(timeout=30)
         if server is not None and not args.keep_neo4j:
             server.stop()
+
+
+def _refresh(store: Neo4jStore, uri: str, user: str, password: str) -> None:
+    """Keep the results of every account not kept yet, for DEFAULT_AS_OF (local Dask workers)."""
+    from api.refresh import StoreAddress, refresh
+    from api.settings import Settings
+    from graph.analyses import DEFAULT_CONFIG
+
+    settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password)
+    started = time.perf_counter()
+    summary = refresh(store, StoreAddress(settings), as_of=DEFAULT_AS_OF, config=DEFAULT_CONFIG)
+    print(f"refreshed {summary.written:,} accounts in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _open_deal_ids(folder: Path) -> list[str]:

@@ -17,7 +17,12 @@ store (a generated world of 100,000 accounts takes too long to make on a 2-core 
 
     python bench/bench_refresh.py [--accounts 10000] [--world DIR] [--embedded-home DIR] [--reuse-store]
                                   [--sample N] [--workers N] [--no-neo4j] [--no-embedded]
-                                  [--list-requests 200] [--synthetic-accounts 100000]
+                                  [--list-requests 200] [--synthetic-accounts 100000] [--synthetic-only]
+
+With `--synthetic-only` no world is generated: the store holds only the synthetic accounts, and the
+list is measured three ways: sorted by high gaps (one page from the index / sorted order, the count
+from the count store), the same with a filter on a figure that every account passes (`min_gaps=0`:
+the count then takes a pass over every account), and sorted by high gaps with a page deep in the list.
 
 The Neo4j database named by NEO4J_URI is WIPED: point it at a scratch server.
 """
@@ -31,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -83,13 +89,19 @@ def analysis_only(store: GraphStore, ids: list[str], sample: int) -> tuple[float
     return full, kept
 
 
-def list_latency(store: GraphStore, requests: int, clients: int = 16) -> tuple[float, float]:
+def list_latency(
+    store: GraphStore,
+    requests: int,
+    clients: int = 16,
+    query: AccountFilter | None = None,
+    offset: int = 0,
+) -> tuple[float, float]:
     """p50 and p95 (ms) of the account list sorted by high gaps, `clients` threads at once."""
-    query = AccountFilter(sort="gaps_high", descending=True)
+    query = query or AccountFilter(sort="gaps_high", descending=True)
 
     def one(_: int) -> float:
         started = time.perf_counter()
-        store.list_account_results(query, offset=0, limit=50)
+        store.list_account_results(query, offset=offset, limit=50)
         return (time.perf_counter() - started) * 1000
 
     one(0)  # warm up (plans, caches)
@@ -102,8 +114,8 @@ def synthetic_results(store: GraphStore, count: int) -> None:
     """`count` companies with a kept result each (random figures), written in batches."""
     rng = random.Random(3)
     now = datetime.now(UTC)
-    for start in range(0, count, 5000):
-        ids = [f"SYN-{i:07d}" for i in range(start, min(count, start + 5000))]
+    for start in range(0, count, 25000):
+        ids = [f"SYN-{i:07d}" for i in range(start, min(count, start + 25000))]
         store.upsert_all([("companies", [Company(id=cid, name=f"Synthetic {cid}") for cid in ids])])
         results = []
         for cid in ids:
@@ -134,6 +146,50 @@ def synthetic_results(store: GraphStore, count: int) -> None:
                 )
             )
         store.write_results(results)
+
+
+def _timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_synthetic(name: str, store: GraphStore, args: argparse.Namespace) -> None:
+    """The list on `--synthetic-accounts` accounts with kept results and nothing else."""
+    held = store.list_account_results(AccountFilter(), limit=1).count
+    if args.reuse and held == args.synthetic_accounts:
+        print(f"[{name}] reusing the {held:,} synthetic accounts the store holds", flush=True)
+    else:
+        store.clear()
+        started = time.perf_counter()
+        synthetic_results(store, args.synthetic_accounts)
+        print(
+            f"[{name}] wrote {args.synthetic_accounts:,} synthetic accounts with kept results "
+            f"in {time.perf_counter() - started:.0f} s (not measured)",
+            flush=True,
+        )
+    store.ping()
+    with ThreadPoolExecutor(16) as pool:
+        floor = sorted(pool.map(lambda _: _timed(store.ping), range(args.list_requests)))
+    print(
+        f"[{name}] floor, the store's ping, 16 clients: p50 {statistics.median(floor):.1f} ms, "
+        f"p95 {floor[int(0.95 * (len(floor) - 1))]:.1f} ms",
+        flush=True,
+    )
+    sort = AccountFilter(sort="gaps_high", descending=True)
+    for label, query, offset in (
+        ("sorted by high gaps", sort, 0),
+        ("same, filter min_gaps=0 (count passes every account)", sort.model_copy(update={"min_gaps": 0}), 0),
+        ("sorted by high gaps, page at offset 50,000", sort, 50_000),
+    ):
+        if offset and args.no_deep_page:
+            continue
+        p50, p95 = list_latency(store, args.list_requests, query=query, offset=offset)
+        print(
+            f"[{name}] account list {label}, {args.synthetic_accounts:,} accounts, 16 clients: "
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+            flush=True,
+        )
 
 
 def timed_refresh(
@@ -232,9 +288,28 @@ def main() -> None:
     parser.add_argument("--fixed-probe", type=int, default=20)
     parser.add_argument("--list-requests", type=int, default=0)
     parser.add_argument("--synthetic-accounts", type=int, default=0)
+    parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --synthetic-only: keep a store holding exactly N accounts"
+    )
+    parser.add_argument(
+        "--no-deep-page", action="store_true", help="skip the page at offset 50,000 (slow on Neo4j)"
+    )
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--no-embedded", action="store_true")
     args = parser.parse_args()
+    if args.synthetic_only:
+        args.synthetic_accounts = args.synthetic_accounts or 100_000
+        with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
+            if not args.no_embedded:
+                with EmbeddedStore(Path(tmp) / "store") as store:
+                    run_synthetic("embedded", store, args)
+            if not args.no_neo4j and os.environ.get("NEO4J_URI"):
+                from api.stores import open_store
+
+                with open_store(Settings()) as store:
+                    run_synthetic("neo4j", store, args)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
         folder = args.world or Path(tmp) / "world"
         if not (folder / "companies.csv").exists():

@@ -28,7 +28,7 @@ CALL (ids) {
 CALL (ids) {
   UNWIND ids AS account_id
   MATCH (r {account_id: account_id})
-  WHERE r:AccountResult OR r:DealResult OR r:Gap OR r:PersonResult
+  WHERE r:AccountResult OR r:DealResult OR r:Gap OR r:PersonResult OR r:ResultDetail
   DETACH DELETE r
 }
 RETURN ids

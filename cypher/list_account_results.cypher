@@ -1,14 +1,12 @@
-// A page of every account, filtered on its profile and kept figures, sorted by one allow-listed figure
-// ($sort; accounts without it last), then name and id. Every filter is optional (null means "any").
-MATCH (c:Company)
-WHERE ($industry IS NULL OR c.industry = $industry)
-  AND ($status IS NULL OR c.status = $status)
-  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
-       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
-  AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
-OPTIONAL MATCH (r:AccountResult {account_id: c.id})
-WITH c, r
-WHERE ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
+// A page of the accounts that have the kept figure {key}, in its order, then name and id. {key} is filled
+// in from the allow-list ACCOUNT_SORTS, never from input: a figure (ascending) or its negation
+// `<figure>_desc` (descending). The walk follows the composite index on ({key}, name, account_id)
+// (cypher/schema.cypher) and stops at the page's end: no match is collected, no tie is sorted.
+// Every filter is optional (null means "any"); the accounts without the figure are listed by
+// list_account_results_by_name.cypher after these.
+MATCH (r:AccountResult)
+WHERE r.{key} IS NOT NULL AND r.name IS NOT NULL AND r.account_id IS NOT NULL
+  AND ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
   AND ($trend IS NULL OR r.engagement_trend = $trend)
   AND ($at_risk IS NULL OR r.at_risk = $at_risk)
   AND ($buying_stage IS NULL OR r.buying_stage = $buying_stage)
@@ -18,15 +16,13 @@ WHERE ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
   AND ($max_completeness IS NULL OR r.completeness <= $max_completeness)
   AND ($min_gaps IS NULL OR r.gaps_total >= $min_gaps)
   AND ($min_gaps_high IS NULL OR r.gaps_high >= $min_gaps_high)
-WITH c, r,
-     CASE $sort
-       WHEN 'coverage' THEN r.coverage
-       WHEN 'completeness' THEN r.completeness
-       WHEN 'gaps_total' THEN r.gaps_total
-       WHEN 'gaps_high' THEN r.gaps_high
-       WHEN 'engagement_score' THEN r.engagement_score
-     END AS figure
-WITH c, r, CASE WHEN $descending THEN -figure ELSE figure END AS key
-ORDER BY key IS NULL, key, c.name, c.id
-WITH collect({company: c {.*}, result: r {.*}, changed_at: c.changed_at}) AS matched
-RETURN size(matched) AS count, matched[$offset..($offset + $limit)] AS data
+MATCH (c:Company {id: r.account_id})
+WHERE ($industry IS NULL OR c.industry = $industry)
+  AND ($status IS NULL OR c.status = $status)
+  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
+       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
+  AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
+WITH c, r
+ORDER BY r.{key}, r.name, r.account_id
+SKIP $offset LIMIT $limit
+RETURN c {.*} AS company, r {.*} AS result, c.changed_at AS changed_at

@@ -6,4 +6,5 @@ RETURN r {.*} AS account,
        c.changed_at AS changed_at,
        COLLECT { MATCH (d:DealResult {account_id: id}) RETURN d {.*} } AS deals,
        COLLECT { MATCH (g:Gap {account_id: id}) RETURN g {.*} } AS gaps,
-       COLLECT { MATCH (p:PersonResult {account_id: id}) RETURN p {.*} } AS people
+       COLLECT { MATCH (p:PersonResult {account_id: id}) RETURN p {.*} } AS people,
+       COLLECT { MATCH (x:ResultDetail {account_id: id}) RETURN x.body } AS detail

@@ -28,8 +28,22 @@ CREATE INDEX gap_account IF NOT EXISTS FOR (n:Gap) ON (n.account_id);
 CREATE INDEX gap_kind IF NOT EXISTS FOR (n:Gap) ON (n.kind);
 CREATE INDEX person_result_account IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id);
 CREATE INDEX account_result_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high);
-CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage)
-;
+CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage);
+CREATE INDEX result_detail_account IF NOT EXISTS FOR (n:ResultDetail) ON (n.account_id);
+CREATE INDEX account_result_completeness IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness);
+CREATE INDEX account_result_gaps_total IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total);
+CREATE INDEX account_result_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score);
+// The account lists' orders: a figure (or its negation, for descending), then name and id.
+CREATE INDEX account_result_order_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage, n.name, n.account_id);
+CREATE INDEX account_result_order_coverage_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_completeness IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness, n.name, n.account_id);
+CREATE INDEX account_result_order_completeness_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.completeness_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_total IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_total_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_total_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high, n.name, n.account_id);
+CREATE INDEX account_result_order_gaps_high_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high_desc, n.name, n.account_id);
+CREATE INDEX account_result_order_engagement_score IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score, n.name, n.account_id);
+CREATE INDEX account_result_order_engagement_score_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score_desc, n.name, n.account_id);
 CREATE CONSTRAINT touch_day_key IF NOT EXISTS FOR (n:TouchDay) REQUIRE (n.company_id, n.day) IS UNIQUE;
 CREATE INDEX touch_day_company IF NOT EXISTS FOR (n:TouchDay) ON (n.company_id);
 CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE

@@ -1,8 +1,10 @@
 """Running analyses for routes: off the event loop, within the analysis timeout, cached per process.
 
-Routes call `await analysis_of(...)`; the store read and the NetworkX work both run in the runtime's
-analysis threads. A result is cached for `analysis_cache_s` seconds per (account, day, deal) and
-forgotten as soon as this server writes to the store (ingest, erasure).
+Routes first ask for the account's kept result (`await kept_result_of(...)`: the latest refresh, when
+no other `as_of` is asked for) and answer from it; otherwise they call `await analysis_of(...)`; the
+store read and the NetworkX work both run in the runtime's analysis threads. A result is cached
+for `analysis_cache_s` seconds per (account, day, deal) and forgotten as soon as this
+server writes to the store (ingest, erasure).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from graph.analyses import (
     deal_analysis_of,
     key_people_of,
 )
+from graph.analyses.portfolio import AccountResult, KeptDetail
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Deal
 from ingest.titles import classify_title
@@ -57,6 +60,39 @@ async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "a
             f"the {what} took longer than the limit of {timeout:g} seconds "
             "(BUYERGRAPH_ANALYSIS_TIMEOUT_S); try a narrower request or raise the limit",
         ) from None
+
+
+def kept_result_sync(runtime: Runtime, account_id: str, as_of: date | None) -> AccountResult | None:
+    """The account's kept result when it answers a request for `as_of`: no day asked (the latest
+    refresh, whatever day it computed) or the very day it was computed for; None otherwise, or when
+    the account has no kept result (or one kept without the read endpoints' part)."""
+    result = runtime.store.read_results([account_id]).get(account_id)
+    if result is None or result.detail is None:
+        return None
+    if as_of is not None and as_of != result.as_of:
+        return None
+    return result
+
+
+async def kept_result_of(runtime: Runtime, account_id: str, as_of: date | None) -> AccountResult | None:
+    """`kept_result_sync` off the event loop, within the timeout."""
+    return await run_limited(runtime, lambda: kept_result_sync(runtime, account_id, as_of), what="read")
+
+
+def kept_detail(result: AccountResult) -> KeptDetail:
+    """The read endpoints' part of a kept result that `kept_result_sync` returned."""
+    assert result.detail is not None  # kept_result_sync returns only results with their detail
+    return result.detail
+
+
+def kept_freshness(result: AccountResult) -> dict[str, object]:
+    """The freshness fields (api/schemas.py: FreshnessPublic) of an answer read from a kept result."""
+    return {"source": "kept", "computed_at": result.computed_at, "stale": result.stale}
+
+
+def computed_freshness() -> dict[str, object]:
+    """The freshness fields of an answer analysed for this request."""
+    return {"source": "computed", "computed_at": datetime.now(UTC), "stale": False}
 
 
 def account_graph_cached(runtime: Runtime, account_id: str) -> AccountGraph:

@@ -4,7 +4,6 @@ cross-sell) and graph."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -15,7 +14,16 @@ from api.graph_export import MEDIA_TYPES, GraphFormat
 from api.graph_export import export as export_graph
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit, reject_unknown_query
-from api.routers._analysis import AsOfQuery, analysis_of, as_of_or_today, key_people_for
+from api.routers._analysis import (
+    AsOfQuery,
+    analysis_of,
+    as_of_or_today,
+    computed_freshness,
+    kept_detail,
+    kept_freshness,
+    kept_result_of,
+    key_people_for,
+)
 from api.schemas import (
     AccountDetailPublic,
     AccountGraphPublic,
@@ -36,8 +44,8 @@ from api.schemas import (
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter
-from graph.analyses.rules import employment_status, engagement_state, rep_ties, touch_stats
+from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter, AccountResult, current_people
+from graph.analyses.rules import engagement_state, rep_ties, touch_stats
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -139,6 +147,7 @@ def list_accounts(
 def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
     products = {p.id: p for p in account.products}
     return AccountDetailPublic(
+        **computed_freshness(),
         account=AccountPublic.model_validate(account.company.model_dump()),
         as_of=analysis.as_of,
         parent=AccountPublic.model_validate(account.parent.model_dump()) if account.parent else None,
@@ -166,12 +175,30 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
     )
 
 
-def _current_people(account: AccountGraph, as_of: date) -> set[str]:
-    """People employed at the account on `as_of`, by the analyses' rule (graph/analyses/rules.py)."""
-    current, _ = employment_status(
-        account.company.id, (p.id for p in account.people), account.employment, as_of=as_of
+def _kept_account(result: AccountResult) -> AccountDetailPublic:
+    """The account answered from its kept result (graph/analyses/portfolio.py: KeptDetail)."""
+    detail = kept_detail(result)
+    return AccountDetailPublic(
+        **kept_freshness(result),
+        account=AccountPublic.model_validate(detail.company.model_dump()),
+        as_of=result.as_of,
+        parent=AccountPublic.model_validate(detail.parent.model_dump()) if detail.parent else None,
+        subsidiaries=[AccountPublic.model_validate(s.model_dump()) for s in detail.subsidiaries],
+        people=detail.people,
+        current_people=detail.current_people,
+        deals=len(detail.account_deals),
+        open_deals=result.open_deals,
+        products=[OwnedProductPublic.model_validate(p.model_dump()) for p in detail.products],
+        engagement=detail.engagement,
+        account_class=detail.account_class,
+        account_class_reason=detail.account_class_reason,
+        product_usage=detail.product_usage,
+        inferred_lines=detail.inferred_lines,
     )
-    return current
+
+
+#: The rule lives with the kept results (graph/analyses/portfolio.py); the graph below uses it too.
+_current_people = current_people
 
 
 @router.get(
@@ -183,6 +210,9 @@ def _current_people(account: AccountGraph, as_of: date) -> set[str]:
 async def get_account(
     account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> AccountDetailPublic:
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        return _kept_account(kept)
     day = as_of_or_today(as_of)
     account, analysis = await analysis_of(runtime, account_id, day)
     return _detail(account, analysis)
@@ -201,10 +231,24 @@ async def key_people(
     as_of: AsOfQuery = None,
     limit: Annotated[int | None, Query(ge=1, le=500, description="At most this many people.")] = None,
 ) -> KeyPeoplePublic:
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        detail = kept_detail(kept)
+        people = detail.key_people[:limit] if limit else detail.key_people
+        return KeyPeoplePublic(
+            **kept_freshness(kept),
+            account_id=account_id,
+            as_of=kept.as_of,
+            data=people,
+            count=len(people),
+            notes=detail.key_people_notes,
+        )
     day = as_of_or_today(as_of)
     ranked, notes = await key_people_for(runtime, account_id, day)
     people = ranked[:limit] if limit else ranked
-    return KeyPeoplePublic(account_id=account_id, as_of=day, data=people, count=len(people), notes=notes)
+    return KeyPeoplePublic(
+        **computed_freshness(), account_id=account_id, as_of=day, data=people, count=len(people), notes=notes
+    )
 
 
 @router.get(
@@ -220,15 +264,23 @@ async def account_deals(
     as_of: AsOfQuery = None,
     status: Annotated[DealStatus | None, Query(description="Only deals with this status.")] = None,
 ) -> DealsPublic:
-    day = as_of_or_today(as_of)
-    account, analysis = await analysis_of(runtime, account_id, day)
-    analysed = {d.deal_id: d for d in analysis.deals}
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        records = kept_detail(kept).account_deals
+        analysed = {d.deal_id: d for d in kept_detail(kept).deals}
+        fresh, day = kept_freshness(kept), kept.as_of
+    else:
+        day = as_of_or_today(as_of)
+        account, analysis = await analysis_of(runtime, account_id, day)
+        records = account.deals
+        analysed = {d.deal_id: d for d in analysis.deals}
+        fresh = computed_freshness()
     deals = [
-        DealPublic.model_validate({**d.model_dump(), "analysis": analysed.get(d.id)})
-        for d in account.deals
+        DealPublic.model_validate({**d.model_dump(), **fresh, "analysis": analysed.get(d.id)})
+        for d in records
         if status is None or d.status == status
     ]
-    return DealsPublic(account_id=account_id, as_of=day, data=deals, count=len(deals))
+    return DealsPublic(**fresh, account_id=account_id, as_of=day, data=deals, count=len(deals))
 
 
 @router.get(
@@ -240,15 +292,20 @@ async def account_deals(
 async def account_coverage(
     account_id: AccountId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> CoveragesPublic:
-    day = as_of_or_today(as_of)
-    _, analysis = await analysis_of(runtime, account_id, day)
+    kept = await kept_result_of(runtime, account_id, as_of)
+    if kept is not None:
+        deals, day, fresh = kept_detail(kept).deals, kept.as_of, kept_freshness(kept)
+    else:
+        day = as_of_or_today(as_of)
+        _, analysis = await analysis_of(runtime, account_id, day)
+        deals, fresh = analysis.deals, computed_freshness()
     data = [
         DealCoveragePublic(
-            deal_id=d.deal_id, account_id=account_id, name=d.name, as_of=day, coverage=d.coverage
+            **fresh, deal_id=d.deal_id, account_id=account_id, name=d.name, as_of=day, coverage=d.coverage
         )
-        for d in analysis.deals
+        for d in deals
     ]
-    return CoveragesPublic(account_id=account_id, as_of=day, data=data, count=len(data))
+    return CoveragesPublic(**fresh, account_id=account_id, as_of=day, data=data, count=len(data))
 
 
 @router.get(

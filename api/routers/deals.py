@@ -11,7 +11,16 @@ from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit, reject_unknown_query
-from api.routers._analysis import AsOfQuery, as_of_or_today, deal_analysis_sync, run_limited
+from api.routers._analysis import (
+    AsOfQuery,
+    as_of_or_today,
+    computed_freshness,
+    deal_analysis_sync,
+    kept_detail,
+    kept_freshness,
+    kept_result_sync,
+    run_limited,
+)
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
 from graph.analyses import DealAnalysis, GapKind
 from graph.analyses.portfolio import DEAL_SORTS, DealFilter
@@ -93,9 +102,25 @@ def list_deals(
     return DealListPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
 
 
-async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[Deal, DealAnalysis]:
-    """The deal and its analysis, off the event loop within the analysis timeout."""
-    return await run_limited(runtime, lambda: deal_analysis_sync(runtime, deal_id, day))
+async def _deal_analysis(
+    runtime: RuntimeDep, deal_id: str, as_of: date | None
+) -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
+    """The deal, its analysis, the day it is for and its freshness fields, off the event loop within
+    the analysis timeout: from its account's kept result when that answers (see kept_result_sync),
+    else analysed for this request."""
+
+    def work() -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
+        deal = runtime.store.get_deal(deal_id)
+        kept = kept_result_sync(runtime, deal.company_id, as_of)
+        if kept is not None:
+            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal.id), None)
+            if found is not None:
+                return deal, found, kept.as_of, kept_freshness(kept)
+        day = as_of_or_today(as_of)
+        deal, analysis = deal_analysis_sync(runtime, deal_id, day)
+        return deal, analysis, day, computed_freshness()
+
+    return await run_limited(runtime, work)
 
 
 @router.get(
@@ -107,8 +132,8 @@ async def _deal_analysis(runtime: RuntimeDep, deal_id: str, day: date) -> tuple[
 async def get_deal(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealPublic:
-    deal, analysis = await _deal_analysis(runtime, deal_id, as_of_or_today(as_of))
-    return DealPublic.model_validate({**deal.model_dump(), "analysis": analysis})
+    deal, analysis, _, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    return DealPublic.model_validate({**deal.model_dump(), **fresh, "analysis": analysis})
 
 
 @router.get(
@@ -120,9 +145,9 @@ async def get_deal(
 async def deal_gaps(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealGapsPublic:
-    day = as_of_or_today(as_of)
-    deal, analysis = await _deal_analysis(runtime, deal_id, day)
+    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealGapsPublic(
+        **fresh,
         deal_id=deal_id,
         account_id=deal.company_id,
         as_of=day,
@@ -142,8 +167,12 @@ async def deal_gaps(
 async def deal_coverage(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealCoveragePublic:
-    day = as_of_or_today(as_of)
-    deal, analysis = await _deal_analysis(runtime, deal_id, day)
+    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealCoveragePublic(
-        deal_id=deal_id, account_id=deal.company_id, name=analysis.name, as_of=day, coverage=analysis.coverage
+        **fresh,
+        deal_id=deal_id,
+        account_id=deal.company_id,
+        name=analysis.name,
+        as_of=day,
+        coverage=analysis.coverage,
     )

@@ -19,7 +19,7 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from graph.model import BuyingRole, Seniority
 
@@ -47,6 +47,23 @@ class Message(BaseModel):
 
     key: str
     params: dict[str, Any] = {}
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _nested_messages(cls, value: Any) -> Any:
+        """Parameters that are messages themselves (alone or in a list) read back from JSON as
+        messages again, so that a kept result renders like the analysis it was made from."""
+        if not isinstance(value, dict):
+            return value
+        return {name: _as_message(v) for name, v in value.items()}
+
+
+def _as_message(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_as_message(v) for v in value]
+    if isinstance(value, dict) and set(value) == {"key", "params"} and isinstance(value["key"], str):
+        return Message.model_validate(value)
+    return value
 
 
 #: Domain words. English keeps the wording the texts always had.

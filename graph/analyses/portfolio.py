@@ -24,7 +24,20 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from graph.analyses.config import DEFAULT_CONFIG
-from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity, Trend
+from graph.analyses.messages import render
+from graph.analyses.results import (
+    AccountAnalysis,
+    AccountClass,
+    DealAnalysis,
+    Engagement,
+    GapKind,
+    InferredReportingLine,
+    KeyPerson,
+    ProductUsage,
+    Severity,
+    Trend,
+)
+from graph.analyses.rules import employment_status
 from graph.model import AccountGraph, BuyingRole, Company, Deal
 
 __all__ = [
@@ -34,8 +47,12 @@ __all__ = [
     "AccountListing",
     "AccountResult",
     "AccountSummary",
+    "KeptDetail",
+    "KeptProduct",
+    "current_people",
     "DealFilter",
     "DealListing",
+    "kept_detail",
     "summary_of",
     "sort_key",
     "DealResult",
@@ -120,6 +137,44 @@ class AccountResult(AccountSummary):
 
     key_people: list[PersonResult]
     deals: list[DealResult]
+    #: What the read endpoints answer from (None in results kept before it existed: they compute).
+    detail: KeptDetail | None = None
+
+
+class KeptProduct(BaseModel):
+    """A product the account owns (its installed base), as the account's read endpoints show it."""
+
+    product_id: str
+    name: str | None = None
+    family: str | None = None
+    since: date | None = None
+    seats: int | None = None
+    status: str | None = None
+
+
+class KeptDetail(BaseModel):
+    """What the account's read endpoints (key people, deals, gaps, coverage, the account itself) show,
+    kept with the figures so that they answer without analysing again."""
+
+    key_people: list[KeyPerson]
+    #: The key-people ranking's notes (missing signals), as `key_people_of` gives them.
+    key_people_notes: list[str] = []
+    #: Every open deal's analysis: committee, gaps with next steps, coverage, warm paths.
+    deals: list[DealAnalysis]
+    engagement: Engagement
+    account_class: AccountClass = AccountClass.NURTURE
+    account_class_reason: str = ""
+    product_usage: ProductUsage | None = None
+    inferred_lines: list[InferredReportingLine] = []
+    company: Company
+    parent: Company | None = None
+    subsidiaries: list[Company] = []
+    #: Everyone who works or worked at the account; those employed there on `as_of`.
+    people: int
+    current_people: int
+    #: Every deal of the account as recorded, open or not.
+    account_deals: list[Deal] = []
+    products: list[KeptProduct] = []
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.
@@ -187,7 +242,7 @@ class DealListing(BaseModel):
 
 def summary_of(result: AccountResult) -> AccountSummary:
     """The figures of a kept result, without its people and deals."""
-    return AccountSummary.model_validate(result.model_dump(exclude={"key_people", "deals"}))
+    return AccountSummary.model_validate(result.model_dump(exclude={"key_people", "deals", "detail"}))
 
 
 def sort_key(figure: float | int | None, descending: bool) -> tuple[bool, float]:
@@ -258,6 +313,46 @@ def monthly_touches(account: AccountGraph, as_of: date, months: int = TREND_MONT
     return [(start.strftime("%Y-%m"), counts[start]) for start in starts]
 
 
+def current_people(account: AccountGraph, as_of: date) -> set[str]:
+    """People employed at the account on `as_of`, by the analyses' rule (graph/analyses/rules.py)."""
+    current, _ = employment_status(
+        account.company.id, (p.id for p in account.people), account.employment, as_of=as_of
+    )
+    return current
+
+
+def kept_detail(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
+    """The part of an analysis the read endpoints show, with the account's profile counts."""
+    products = {p.id: p for p in account.products}
+    return KeptDetail(
+        key_people=analysis.key_people,
+        key_people_notes=[render(m) for m in analysis.note_messages if m.key != "note.no_holdings"],
+        deals=analysis.deals,
+        engagement=analysis.engagement,
+        account_class=analysis.account_class,
+        account_class_reason=analysis.account_class_reason,
+        product_usage=analysis.product_usage,
+        inferred_lines=analysis.inferred_lines,
+        company=account.company,
+        parent=account.parent,
+        subsidiaries=account.subsidiaries,
+        people=len(account.people),
+        current_people=len(current_people(account, analysis.as_of)),
+        account_deals=account.deals,
+        products=[
+            KeptProduct(
+                product_id=h.product_id,
+                name=products[h.product_id].name if h.product_id in products else None,
+                family=products[h.product_id].family if h.product_id in products else None,
+                since=h.since,
+                seats=h.seats,
+                status=h.status.value if h.status else None,
+            )
+            for h in account.holdings
+        ],
+    )
+
+
 def account_result(
     account: AccountGraph, analysis: AccountAnalysis, *, computed_at: datetime
 ) -> AccountResult:
@@ -318,4 +413,5 @@ def account_result(
             )
             for d in deals
         ],
+        detail=kept_detail(account, analysis),
     )

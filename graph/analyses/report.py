@@ -29,7 +29,15 @@ from graph.analyses.suggestions import suggest_committee_members
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, BuyingRole, Company, CompanyStatus, Deal, DealStatus, HoldingStatus
 
-__all__ = ["analyze_account", "deal_analysis_of", "key_people_of", "warm_paths", "rank_key_people"]
+__all__ = [
+    "analyze_account",
+    "deal_analysis_of",
+    "key_people_of",
+    "warm_paths",
+    "rank_key_people",
+]
+
+#: The note of an analysis run without every account's holdings (not one of the key-people notes).
 
 #: Roles that mark a person as a fan of ours when they held them on a won deal.
 _FAN_ROLES = frozenset(

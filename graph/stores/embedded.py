@@ -161,6 +161,132 @@ def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
     return value
 
 
+class _AccountListingIndex:
+    """Every account with its kept figures, and the orders account lists sort them in (built on first
+    use per sort): a snapshot of one version of the graph and results files, never changed after."""
+
+    def __init__(
+        self,
+        *,
+        version: Hashable,
+        rows: list[tuple[Row, AccountSummary | None]],
+        owners: dict[str, set[str]],
+    ) -> None:
+        self.version = version
+        self.rows = rows
+        self.owners = owners
+        self._orders: dict[tuple[str | None, bool], list[int]] = {}
+        self._facts: list[_Facts] | None = None
+        self._lock = threading.Lock()
+
+    def facts(self) -> list[_Facts]:
+        """What the filters look at, one plain tuple per row (built on first use): a filtered list
+        reads these rather than models, in a loop short enough to run over every account."""
+        with self._lock:
+            if self._facts is None:
+                self._facts = [_facts_of(row, summary) for row, summary in self.rows]
+            return self._facts
+
+    def order(self, figure: str | None, descending: bool) -> list[int]:
+        """Positions in `rows` sorted by `figure` (accounts without it last), then name and id."""
+        key = (figure, descending if figure else False)
+        with self._lock:
+            found = self._orders.get(key)
+            if found is None:
+                rows = self.rows
+                found = sorted(
+                    range(len(rows)),
+                    key=lambda i: (
+                        *sort_key(_figure(rows[i][1], figure), descending),
+                        rows[i][0]["name"],
+                        rows[i][0]["id"],
+                    ),
+                )
+                self._orders[key] = found
+            return found
+
+
+#: (industry, status, folded name and domain, id, has a kept result, gap kinds present, trend, at_risk,
+#: buying stage, coverage, completeness, gaps_total, gaps_high) of one account.
+_Facts = tuple[Any, ...]
+#: One filter: (position in the facts, test of that fact against the value, the value).
+_Check = tuple[int, Callable[[Any, Any], bool], Any]
+
+
+def _facts_of(row: Row, summary: AccountSummary | None) -> _Facts:
+    # The NUL between name and domain keeps a search from matching across the two.
+    text = row["name"].casefold() + "\x00" + (row.get("domain") or "").casefold()
+    base = (row.get("industry"), row.get("status"), text, row["id"])
+    if summary is None:
+        return (*base, False, frozenset(), None, None, None, None, None, None, None)
+    return (
+        *base,
+        True,
+        frozenset(kind for kind, n in summary.gaps_by_kind.items() if n),
+        summary.engagement_trend,
+        summary.at_risk,
+        summary.buying_stage,
+        summary.coverage,
+        summary.completeness,
+        summary.gaps_total,
+        summary.gaps_high,
+    )
+
+
+def _equals(fact: Any, value: Any) -> bool:
+    return bool(fact == value)
+
+
+def _contains(fact: Any, value: Any) -> bool:
+    return bool(value in fact)
+
+
+def _member_of(fact: Any, value: Any) -> bool:
+    return bool(fact in value)
+
+
+def _at_least(fact: Any, value: Any) -> bool:
+    return fact is not None and bool(fact >= value)
+
+
+def _at_most(fact: Any, value: Any) -> bool:
+    return fact is not None and bool(fact <= value)
+
+
+def _checks(query: AccountFilter, search: str | None, owned: set[str] | None) -> list[_Check]:
+    """The filters a list asks for, as tests of an account's facts (`_facts_of`); the same rules as
+    `_summary_matches` (filters on figures leave out accounts without a kept result)."""
+    checks: list[_Check] = []
+    if query.industry is not None:
+        checks.append((0, _equals, query.industry))
+    if query.status is not None:
+        checks.append((1, _equals, query.status))
+    if search and "\x00" not in search:
+        checks.append((2, _contains, search))
+    elif search:
+        checks.append((3, _equals, None))  # no id is None: nothing matches
+    if owned is not None:
+        checks.append((3, _member_of, owned))
+    if not _summary_matches(None, query):
+        checks.append((4, _equals, True))
+    if query.gap_kind is not None:
+        checks.append((5, _contains, query.gap_kind.value))
+    for position, value in ((6, query.trend), (7, query.at_risk), (8, query.buying_stage)):
+        if value is not None:
+            checks.append((position, _equals, value))
+    for position, low, high in (
+        (9, query.min_coverage, query.max_coverage),
+        (10, query.min_completeness, query.max_completeness),
+        (11, query.min_gaps, None),
+        (12, query.min_gaps_high, None),
+    ):
+        if low is not None:
+            checks.append((position, _at_least, low))
+        if high is not None:
+            checks.append((position, _at_most, high))
+    return checks
+
+
 def _summary_matches(summary: AccountSummary | None, query: AccountFilter) -> bool:
     """Whether an account's kept figures pass the filters on them (none kept: only when none is asked)."""
     asks = (
@@ -220,6 +346,7 @@ class EmbeddedStore(GraphStore):
         self._results: dict[str, AccountResult] = {}
         self._summaries: dict[str, AccountSummary] = {}
         self._changed_at: dict[str, datetime] = {}
+        self._listing_index: _AccountListingIndex | None = None
         self._reset_memory()
         self._sweep_stale_temporaries()
         self._reload_if_changed()
@@ -815,56 +942,55 @@ class EmbeddedStore(GraphStore):
                     found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
             return found
 
+    def _account_listing(self) -> _AccountListingIndex:
+        """The account lists' index for the current graph and results (call with the mutex held):
+        built once per version of the two files and reused, so a list never walks the tables under
+        the lock; inside `bulk`, where the tables change before the file does, built afresh."""
+        version = (self._loaded_stamp, self._results_stamp)
+        index = self._listing_index
+        if index is not None and index.version == version and not (self._bulk_depth or self._dirty):
+            return index
+        owners: dict[str, set[str]] = defaultdict(set)
+        for row in self._tables["deals"].values():
+            if row.get("owner_rep_id"):
+                owners[row["owner_rep_id"]].add(row["company_id"])
+        index = _AccountListingIndex(
+            version=version,
+            rows=[(row, self._summaries.get(cid)) for cid, row in self._tables["companies"].items()],
+            owners=owners,
+        )
+        if not (self._bulk_depth or self._dirty):
+            self._listing_index = index
+        return index
+
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
         check_page(offset, limit)
         check_account_filter(query)
-        search = query.search.casefold() if query.search else None
         with self._mutex:
             self._read()
             self._load_results()
-            owned = (
-                {
-                    row["company_id"]
-                    for row in self._tables["deals"].values()
-                    if row.get("owner_rep_id") == query.owner
-                }
-                if query.owner
-                else None
-            )
-            rows: list[tuple[Row, AccountSummary | None]] = []
-            for cid, row in self._tables["companies"].items():
-                if query.industry is not None and row.get("industry") != query.industry:
-                    continue
-                if query.status is not None and row.get("status") != query.status:
-                    continue
-                if (
-                    search
-                    and search not in row["name"].casefold()
-                    and search not in (row.get("domain") or "").casefold()
-                ):
-                    continue
-                if owned is not None and cid not in owned:
-                    continue
-                summary = self._summaries.get(cid)
-                if not _summary_matches(summary, query):
-                    continue
-                rows.append((row, summary))
-        figure = query.sort if query.sort != "name" else None
-        rows.sort(
-            key=lambda item: (
-                *sort_key(_figure(item[1], figure), query.descending),
-                item[0]["name"],
-                item[0]["id"],
-            )
-        )
+            index = self._account_listing()
+        # The index is never changed once built (a write builds a new one): read it without the lock.
+        owned = index.owners.get(query.owner, set()) if query.owner else None
+        search = query.search.casefold() if query.search else None
+        checks = _checks(query, search, owned)
+        order = index.order(query.sort if query.sort != "name" else None, query.descending)
+        if not checks:
+            page = [index.rows[i] for i in order[offset : offset + limit]]
+            count = len(order)
+        else:
+            facts = index.facts()
+            matched = [i for i in order if all(test(facts[i][p], v) for p, test, v in checks)]
+            page = [index.rows[i] for i in matched[offset : offset + limit]]
+            count = len(matched)
         return Page[AccountListing](
             data=[
-                AccountListing(company=self._model("companies", row["id"], Company), result=summary)
-                for row, summary in rows[offset : offset + limit]
+                AccountListing(company=Company.model_validate(row, context=FROM_STORE), result=summary)
+                for row, summary in page
             ],
-            count=len(rows),
+            count=count,
             offset=offset,
             limit=limit,
         )

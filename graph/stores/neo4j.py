@@ -38,6 +38,7 @@ from graph.analyses.directory import (
     check_people_filter,
 )
 from graph.analyses.portfolio import (
+    ACCOUNT_SORTS,
     AccountFilter,
     AccountListing,
     AccountResult,
@@ -45,6 +46,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    KeptDetail,
     KeptGap,
     PersonResult,
 )
@@ -314,6 +316,8 @@ _WAIT_NOTICE_S = 5.0
 #: Which flat AccountResult properties hold the gap counts (names from the GapKind and Severity enums).
 _GAP_KIND_PROPS = {kind.value: f"gaps_{kind.value}" for kind in GapKind}
 _SEVERITY_PROPS = {severity.value: f"gaps_{severity.value}" for severity in Severity}
+#: The figures account lists sort by (ACCOUNT_SORTS but the name).
+_SORTED_FIGURES = tuple(name for name in ACCOUNT_SORTS if name != "name")
 
 
 def _result_rows(
@@ -338,6 +342,8 @@ def _result_rows(
         }
         row.update({prop: r.gaps_by_kind.get(kind, 0) for kind, prop in _GAP_KIND_PROPS.items()})
         row.update({prop: r.gaps_by_severity.get(sev, 0) for sev, prop in _SEVERITY_PROPS.items()})
+        # Descending orders walk the negated figure's index (list_account_results.cypher).
+        row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -366,6 +372,16 @@ def _result_rows(
     return accounts, deals, gaps, people
 
 
+def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
+    """The read endpoints' part of kept results (KeptDetail) as one JSON text per account: Neo4j
+    properties hold no nested maps, and nothing filters on it."""
+    return [
+        {"account_id": r.account_id, "body": r.detail.model_dump_json()}
+        for r in results
+        if r.detail is not None
+    ]
+
+
 def _result_of(row: dict[str, Any]) -> AccountResult:
     """A kept result read back (see `_result_rows`), stale when its account changed after it."""
     account = row["account"]
@@ -388,6 +404,7 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
             key=lambda p: p.rank,
         ),
         deals=deals,
+        detail=KeptDetail.model_validate_json(row["detail"][0]) if row.get("detail") else None,
     )
 
 
@@ -549,9 +566,13 @@ class Neo4jStore(GraphStore):
 
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of one read query, temporal values as Python's."""
+        return self._read_text(cypher.query(name), **params)
+
+    def _read_text(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query's text (a cypher/ file, allow-listed names filled in)."""
         with self._errors():
             records, _, _ = self._driver.execute_query(
-                cypher.query(name), params, database_=self._database, routing_=RoutingControl.READ
+                text, params, database_=self._database, routing_=RoutingControl.READ
             )
         return [_native(dict(r)) for r in records]
 
@@ -909,6 +930,7 @@ class Neo4jStore(GraphStore):
             (cypher.query("results_write_deals"), deals),
             (cypher.query("results_write_gaps"), gaps),
             (cypher.query("results_write_people"), people),
+            (cypher.query("results_write_details"), _detail_rows(results)),
         ]
 
         def work(tx: ManagedTransaction) -> int:
@@ -937,9 +959,39 @@ class Neo4jStore(GraphStore):
     ) -> Page[AccountListing]:
         check_page(offset, limit)
         check_account_filter(query)
-        params = query.model_dump(mode="json")
+        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
         params["search"] = query.search.casefold() if query.search else None
-        row = self._read("list_account_results", **params, offset=offset, limit=limit)[0]
+        filtered = any(v is not None for v in params.values())
+        figure = query.sort if query.sort != "name" else None
+        rows: list[dict[str, Any]] = []
+        ranked = 0  # how many matching accounts have the figure, when that is needed
+        if figure is not None:
+            # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
+            key = f"{figure}_desc" if query.descending else figure
+            text = cypher.query("list_account_results").replace("{key}", key)
+            rows = self._read_text(text, **params, offset=offset, limit=limit)
+            if len(rows) < limit:
+                # The page reaches past the accounts with the figure: those without it follow, by name.
+                ranked = (
+                    offset + len(rows)
+                    if rows
+                    else self._read("count_account_results", **params, with_figure=figure)[0]["count"]
+                )
+        if len(rows) < limit:
+            rows += self._read(
+                "list_account_results_by_name",
+                **params,
+                missing=figure,
+                offset=max(offset - ranked, 0) if figure is not None else offset,
+                limit=limit - len(rows),
+            )
+        profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
+        if any(params[name] is not None for name in params if name not in profile):
+            count = self._read("count_account_results", **params, with_figure=None)[0]["count"]
+        elif filtered:
+            count = self._read("count_accounts", **profile)[0]["count"]
+        else:
+            count = self._read_text(cypher.query("count_label").replace("{label}", "Company"))[0]["n"]
         return Page[AccountListing](
             data=[
                 AccountListing(
@@ -948,9 +1000,9 @@ class Neo4jStore(GraphStore):
                     if item["result"]
                     else None,
                 )
-                for item in row["data"]
+                for item in rows
             ],
-            count=row["count"],
+            count=count,
             offset=offset,
             limit=limit,
         )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from api.refresh import compute_results
 from graph.analyses.portfolio import AccountResult
+from graph.model import DealStatus
 from tests.api.conftest import AS_OF, ApiEnv
 
 
@@ -77,3 +78,50 @@ def test_deals_list_every_deal_filtered_and_sorted(api: ApiEnv) -> None:
         response = api.get("/api/v1/deals", params=params)
         assert response.status_code == 422, params
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_read_endpoints_answer_from_the_kept_result_and_say_how_fresh(api: ApiEnv) -> None:
+    """Asked for the kept day (or no day), key people, deals, gaps, coverage and the account come from
+    the latest refresh, equal to what the analysis of that day says; another day is computed."""
+    ids = api.store.accounts_to_refresh(everything=True)
+    account_id, deal_id = next(
+        (cid, d.id)
+        for cid in ids
+        for d in api.store.account_graph(cid).deals
+        if d.status in (None, DealStatus.OPEN)
+    )
+    day = {"as_of": AS_OF.isoformat()}
+    paths = [
+        f"/api/v1/accounts/{account_id}",
+        f"/api/v1/accounts/{account_id}/key-people",
+        f"/api/v1/accounts/{account_id}/deals",
+        f"/api/v1/accounts/{account_id}/coverage",
+        f"/api/v1/deals/{deal_id}",
+        f"/api/v1/deals/{deal_id}/gaps",
+        f"/api/v1/deals/{deal_id}/coverage",
+    ]
+    computed = {path: api.get(path, params=day).json() for path in paths}
+    assert all(body["source"] == "computed" and body["stale"] is False for body in computed.values())
+    kept = refresh_all(api)[account_id]
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("source", "computed_at")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    for path in paths:
+        for params in ({}, day):
+            body = api.get(path, params=params).json()
+            assert body["source"] == "kept", path
+            assert datetime.fromisoformat(body["computed_at"]) == kept.computed_at
+            assert body["stale"] is False and body.get("as_of", AS_OF.isoformat()) == AS_OF.isoformat()
+            assert strip(body) == strip(computed[path]), path
+    earlier = (AS_OF - timedelta(days=30)).isoformat()
+    other = api.get(paths[1], params={"as_of": earlier}).json()
+    assert other["source"] == "computed" and other["as_of"] == earlier
+
+    api.store.mark_accounts_changed(company_ids=[account_id], at=datetime.now(UTC) + timedelta(seconds=1))
+    stale = api.get(paths[1]).json()
+    assert stale["source"] == "kept" and stale["stale"] is True

@@ -248,3 +248,58 @@ def test_deal_list_filters_and_sorts_every_deal(
     assert {d.deal.id for d in with_kind.data} == {
         d.deal_id for d in open_kept.values() if any(g.kind == kind for g in d.gaps)
     }
+
+
+@pytest.mark.parametrize("sort", ["coverage", "completeness", "gaps_high", "engagement_score", "name"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_account_list_pages_join_up_across_accounts_without_the_figure(
+    store: GraphStore, refreshed: dict[str, AccountResult], sort: str, descending: bool
+) -> None:
+    """Pages of any size, at any offset, make up the one whole list: accounts with the figure in its
+    order, then those without it (never refreshed, or no open deal for coverage) by name."""
+    query = AccountFilter(sort=sort, descending=descending)
+    whole = store.list_account_results(query, limit=500)
+    names = {r.company.id: r.company.name for r in whole.data}
+
+    def figure(cid: str) -> float | None:
+        kept = refreshed.get(cid)
+        value = None if kept is None or sort == "name" else getattr(kept, sort)
+        return None if value is None else float(value)
+
+    def key(cid: str) -> tuple[bool, float, str, str]:
+        value = figure(cid)
+        return (value is None, 0.0 if value is None else (-value if descending else value), names[cid], cid)
+
+    assert [r.company.id for r in whole.data] == sorted(names, key=key)
+    assert whole.count == len(names) == 10
+    for size in (1, 3, 4):
+        paged = [
+            row.company.id
+            for offset in range(0, whole.count + size, size)
+            for row in store.list_account_results(query, offset=offset, limit=size).data
+        ]
+        assert paged == [r.company.id for r in whole.data]
+    past = store.list_account_results(query, offset=50, limit=5)
+    assert past.data == [] and past.count == whole.count
+    filtered = store.list_account_results(query.model_copy(update={"min_gaps": 1}), limit=2)
+    assert filtered.count == sum(1 for r in refreshed.values() if r.gaps_total >= 1)
+
+
+def test_a_new_result_replaces_what_the_read_endpoints_show(store: GraphStore) -> None:
+    store.upsert_all(world())
+    first = result_of(store, "c-acme-cn")
+    assert first.detail is not None and first.detail.key_people and first.detail.deals
+    store.write_results([first])
+    store.write_results([first])  # the same again: nothing piles up
+    assert store.read_results(["c-acme-cn"])["c-acme-cn"] == first
+    second = first.model_copy(
+        update={
+            "computed_at": COMPUTED + timedelta(hours=1),
+            "detail": first.detail.model_copy(
+                update={"key_people": first.detail.key_people[:1], "key_people_notes": ["changed"]}
+            ),
+        }
+    )
+    store.write_results([second])
+    kept = store.read_results(["c-acme-cn"])["c-acme-cn"]
+    assert kept == second and kept.detail is not None and len(kept.detail.key_people) == 1
