@@ -152,6 +152,29 @@ def _merged(request: Request, exc: NotFoundError) -> Alias | None:
     return resolve_path_alias(store, request, exc)
 
 
+def _unknown_page_parameters(request: Request, exc: RequestValidationError) -> bool:
+    """A browser (it accepts HTML) asked a page (not /api/) with query parameters the page does
+    not take: it gets a readable page, not problem+json."""
+    errors = exc.errors()
+    return (
+        bool(errors)
+        and not request.url.path.startswith("/api/")
+        and "text/html" in request.headers.get("accept", "")
+        and all(e.get("type") == "extra_forbidden" for e in errors)
+    )
+
+
+def _unknown_parameter_page(request: Request, exc: RequestValidationError) -> Response:
+    """The 422 of an unknown page parameter as an HTML page naming it (names only, never values)."""
+    from fastapi.responses import HTMLResponse
+
+    from viz.pages import render_problem
+
+    names = ", ".join(repr(str(e.get("loc", ("", ""))[-1])) for e in exc.errors())
+    detail = f"This page takes no parameter {names}: check the address."
+    return HTMLResponse(render_problem(status=422, title="Unknown parameter", detail=detail), status_code=422)
+
+
 def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
     """Install the handlers that turn every failure into a problem+json response."""
 
@@ -160,7 +183,9 @@ def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:
         return problem_response(request, exc.status, exc.kind, exc.title, exc.detail, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if _unknown_page_parameters(request, exc):
+            return _unknown_parameter_page(request, exc)
         params = [
             InvalidParam(name=_field_name(e.get("loc", ())), reason=str(e.get("msg", "")))
             for e in exc.errors()

@@ -26,6 +26,7 @@ from graph.analyses import (
     ProductUsage,
     RelationshipLead,
 )
+from graph.analyses.messages import Message
 from graph.analyses.portfolio import AccountSummary, DealResult
 from graph.analyses.rules import EngagementState
 from graph.model import (
@@ -442,7 +443,12 @@ class WarmPathPublic(BaseModel):
     #: Node ids from the rep (first) to the target (last).
     nodes: list[str]
     hops: list[HopPublic]
+    #: Σ 1 / strength over the hops: a direct tie of full strength costs 1; lower is warmer.
     cost: float
+    #: The path and its cost in words, and why it ranks where it does (English; the message renders
+    #: it in other languages).
+    explanation: str = ""
+    explanation_message: Message | None = None
 
 
 class WarmPathsPublic(BaseModel):

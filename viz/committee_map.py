@@ -376,9 +376,12 @@ def _current_managers(account: AccountGraph, as_of: date) -> tuple[dict[str, str
 def _touch_strengths(
     account: AccountGraph, as_of: date, config: AnalysisConfig
 ) -> dict[tuple[str, str], RepTie]:
-    """(rep, person) -> the tie, by the analyses' strength rule (graph/analyses/rules.py)."""
-    people = {p.id for p in account.people}
-    return rep_ties(account.touch_days, [r.id for r in account.reps], people, as_of=as_of, config=config)
+    """(rep, current person) -> the tie, by the analyses' strength rule and their current-employee
+    rule (graph/analyses/rules.py): a tie to someone who left is no way in, as on the warm paths."""
+    current, _ = employment_status(
+        account.company.id, (p.id for p in account.people), account.employment, as_of=as_of
+    )
+    return rep_ties(account.touch_days, [r.id for r in account.reps], current, as_of=as_of, config=config)
 
 
 def _last_touches(account: AccountGraph, as_of: date, config: AnalysisConfig) -> dict[str, date]:

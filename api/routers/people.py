@@ -352,7 +352,14 @@ def named_path(account: AccountGraph, path: WarmPath) -> WarmPathPublic:
                 target_title=target_title,
             )
         )
-    return WarmPathPublic(target_id=path.target_id, nodes=path.nodes, hops=hops, cost=path.cost)
+    return WarmPathPublic(
+        target_id=path.target_id,
+        nodes=path.nodes,
+        hops=hops,
+        cost=path.cost,
+        explanation=path.explanation,
+        explanation_message=path.explanation_message,
+    )
 
 
 @router.delete(

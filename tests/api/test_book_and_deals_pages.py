@@ -59,13 +59,20 @@ def test_every_filter_and_sort_of_the_page_is_the_apis(api: ApiEnv) -> None:
 
 
 @pytest.mark.parametrize(
-    "params",
-    [{"trend": "sideways"}, {"at_risk": "maybe"}, {"min_gaps": "-1"}, {"coverage": "0.5"}, {"colour": "red"}],
+    "params", [{"trend": "sideways"}, {"at_risk": "maybe"}, {"min_gaps": "-1"}, {"coverage": "0.5"}]
 )
 def test_a_bad_filter_is_a_clear_400_page(api: ApiEnv, params: dict[str, str]) -> None:
     page = api.get("/", params=params)
     assert page.status_code == 400
     assert next(iter(params)) in page.text and "<html" in page.text
+
+
+def test_an_unknown_page_parameter_is_a_readable_422_page_for_a_browser(api: ApiEnv) -> None:
+    """Programs get problem+json (tests/api/test_read_api.py); a browser gets a page naming it."""
+    headers = {**api.headers("read"), "Accept": "text/html,*/*;q=0.8"}
+    page = api.client.get("/", params={"colour": "red"}, headers=headers)
+    assert page.status_code == 422
+    assert "colour" in page.text and "<html" in page.text and "red" not in page.text.split("<body", 1)[-1]
 
 
 def test_my_accounts_remembers_the_rep_chosen_as_me(api: ApiEnv) -> None:
