@@ -169,7 +169,7 @@ def _results_of(
     return [
         account_result(
             account,
-            analyze_account(account, as_of=as_of, config=config, classify=classify_title, explain=False),
+            analyze_account(account, as_of=as_of, config=config, classify=classify_title),
             computed_at=computed_at,
         )
         for account in graphs.values()
@@ -183,8 +183,9 @@ def compute_results(
 
     The batch's `computed_at` is taken before its records are read, so a change written while it is
     analysed leaves the result stale (the store refuses to keep it). Accounts removed in the meantime
-    are skipped. Only what a kept result holds is computed (no cross-sell, no key-people
-    explanations); the kept figures equal those of `buyergraph analyze`.
+    are skipped. Only what a kept result holds is computed (no cross-sell); the kept result equals
+    what `buyergraph analyze` reports, key people's explanations included (the read endpoints answer
+    from it).
     """
     computed_at, graphs = _read_batch(store, account_ids)
     return _results_of(graphs, computed_at, as_of, config)
@@ -273,7 +274,7 @@ def warm_up() -> None:
         people=[Person(id="p", name="P", title="Chief Financial Officer", company_id="warm-up")],
         deals=[Deal(id="d", company_id="warm-up", amount=10_000)],
     )
-    analyze_account(account, as_of=date(2025, 1, 1), classify=classify_title, explain=False)
+    analyze_account(account, as_of=date(2025, 1, 1), classify=classify_title)
 
 
 def close_worker_stores() -> None:
