@@ -66,19 +66,29 @@ def test_two_concurrent_ingests_equal_one_sequential_run(
     assert expected["Person"] > 10 * ACCOUNTS // 2 and expected["Touch"] > 50 * ACCOUNTS
     sequential.clear()
 
-    processes = [
-        subprocess.Popen(
-            _ingest_command(target, world), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for world in (native, salesforce)
-    ]
-    outputs = [process.communicate(timeout=600) for process in processes]
-    for process, (_, err) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, err[-2000:]
-    assert _key_counts(store) == expected
-
-    # The runs really overlapped: one of them found the other holding the store and waited for it.
-    waited = [err for _, err in outputs if WAITING in err]
+    # Two ingests started together overlap unless one finishes before the other has even started
+    # (process start-up is most of a small ingest on a loaded machine): then both run again, on a
+    # cleared store, up to three times.
+    for _attempt in range(3):
+        store.clear()
+        processes = [
+            subprocess.Popen(
+                _ingest_command(target, world),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for world in (native, salesforce)
+        ]
+        outputs = [process.communicate(timeout=600) for process in processes]
+        for process, (_, err) in zip(processes, outputs, strict=True):
+            assert process.returncode == 0, err[-2000:]
+        assert _key_counts(store) == expected
+        # The runs really overlapped: one of them found the other holding the store and waited for it.
+        waited = [err for _, err in outputs if WAITING in err]
+        if waited:
+            break
     assert len(waited) == 1, [err[-500:] for _, err in outputs]
     assert "by pid " in waited[0] and "to finish" in waited[0]
     summaries = [json.loads(out) for out, _ in outputs]
