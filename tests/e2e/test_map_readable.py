@@ -56,7 +56,7 @@ COMMITTEE_ON_SCREEN = """
 const m = window.buyergraphMap, net = m.network;
 const deal = document.getElementById('map').dataset.dealId;
 const panel = document.querySelector('.deal-panel[data-deal-id="' + deal + '"]');
-const ids = Array.from(panel.querySelectorAll('.person-link'))
+const ids = Array.from(panel.querySelectorAll('ul.committee .person-link'))
   .map(function (a) { return a.dataset.personId; });
 const canvas = document.querySelector('#map canvas').getBoundingClientRect();
 return ids.map(function (id) {

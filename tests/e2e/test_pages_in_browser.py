@@ -55,7 +55,12 @@ def richest_account(server: Server) -> tuple[str, str]:
         graphs = [store.account_graph(a.id) for a in accounts]
     best = max(graphs, key=lambda g: (len(g.people), len(g.deals)))
     people = {p.id for p in best.people}
-    touched = sorted(pid for t in best.touches if t.rep_id for pid in t.person_ids if pid in people)
+    days, reps = best.touch_days, {r.id for r in best.reps}
+    touched = sorted(
+        days.names[p]
+        for a, p, pair in zip(days.actor.tolist(), days.person.tolist(), days.pair.tolist(), strict=True)
+        if not pair and a >= 0 and p >= 0 and days.names[a] in reps and days.names[p] in people
+    )
     assert touched, "the generated world should have touches"
     return best.company.id, touched[len(touched) // 2]
 
