@@ -4,7 +4,8 @@ cross-sell) and graph."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -44,7 +45,14 @@ from api.schemas import (
 )
 from graph.analyses import AccountAnalysis, BuyingStage, GapKind
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.portfolio import ACCOUNT_SORTS, AccountFilter, AccountResult, current_people
+from graph.analyses.portfolio import (
+    ACCOUNT_SORTS,
+    AccountFilter,
+    AccountResult,
+    KeptDetail,
+    current_people,
+)
+from graph.analyses.portfolio import kept_detail as build_kept_detail
 from graph.analyses.rules import engagement_state, rep_ties, touch_stats
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
@@ -145,49 +153,26 @@ def list_accounts(
 
 
 def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
-    products = {p.id: p for p in account.products}
-    return AccountDetailPublic(
-        **computed_freshness(),
-        account=AccountPublic.model_validate(account.company.model_dump()),
-        as_of=analysis.as_of,
-        parent=AccountPublic.model_validate(account.parent.model_dump()) if account.parent else None,
-        subsidiaries=[AccountPublic.model_validate(s.model_dump()) for s in account.subsidiaries],
-        people=len(account.people),
-        current_people=len(_current_people(account, analysis.as_of)),
-        deals=len(account.deals),
-        open_deals=sum(1 for d in account.deals if d.status in (None, DealStatus.OPEN)),
-        products=[
-            OwnedProductPublic(
-                product_id=h.product_id,
-                name=products[h.product_id].name if h.product_id in products else None,
-                family=products[h.product_id].family if h.product_id in products else None,
-                since=h.since,
-                seats=h.seats,
-                status=h.status.value if h.status else None,
-            )
-            for h in account.holdings
-        ],
-        engagement=analysis.engagement,
-        account_class=analysis.account_class,
-        account_class_reason=analysis.account_class_reason,
-        product_usage=analysis.product_usage,
-        inferred_lines=analysis.inferred_lines,
-    )
+    """The account analysed on request: the same shape as a kept one (`build_kept_detail`)."""
+    return _account_public(build_kept_detail(account, analysis), analysis.as_of, computed_freshness())
 
 
 def _kept_account(result: AccountResult) -> AccountDetailPublic:
     """The account answered from its kept result (graph/analyses/portfolio.py: KeptDetail)."""
-    detail = kept_detail(result)
+    return _account_public(kept_detail(result), result.as_of, kept_freshness(result))
+
+
+def _account_public(detail: KeptDetail, as_of: date, freshness: dict[str, Any]) -> AccountDetailPublic:
     return AccountDetailPublic(
-        **kept_freshness(result),
+        **freshness,
         account=AccountPublic.model_validate(detail.company.model_dump()),
-        as_of=result.as_of,
+        as_of=as_of,
         parent=AccountPublic.model_validate(detail.parent.model_dump()) if detail.parent else None,
         subsidiaries=[AccountPublic.model_validate(s.model_dump()) for s in detail.subsidiaries],
         people=detail.people,
         current_people=detail.current_people,
         deals=len(detail.account_deals),
-        open_deals=result.open_deals,
+        open_deals=sum(1 for d in detail.account_deals if d.status in (None, DealStatus.OPEN)),
         products=[OwnedProductPublic.model_validate(p.model_dump()) for p in detail.products],
         engagement=detail.engagement,
         account_class=detail.account_class,
