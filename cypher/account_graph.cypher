@@ -90,6 +90,16 @@ CALL (holdings, deal_products) {
   MATCH (p:Product {id: product_id})
   RETURN collect(p {.*}) AS products
 }
+// Touches about the account's deals (Touch -ABOUT-> Deal), counted per deal, person and day: who is
+// active on a deal (graph/analyses/suggestions.py).
+CALL (c) {
+  MATCH (d:Deal)-[:FOR]->(c)
+  MATCH (t:Touch)-[:ABOUT]->(d)
+  MATCH (t)-[:WITH]->(p:Person)
+  WITH d.id AS deal_id, p.id AS person_id, toString(date(t.at)) AS day, count(DISTINCT t) AS n
+  ORDER BY deal_id, person_id, day
+  RETURN collect({deal_id: deal_id, person_id: person_id, day: day, count: n}) AS deal_touches
+}
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
        holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, days, actors,
-       persons, pairs, kinds, directions, counts, seconds, untimed, reps, products
+       persons, pairs, kinds, directions, counts, seconds, untimed, reps, products, deal_touches

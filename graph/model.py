@@ -714,6 +714,29 @@ class Counts(BaseModel):
     relationships: dict[str, int]
 
 
+class DealTouch(BaseModel):
+    """How many touches about a deal (the touch's `deal_id`) a person had on one day."""
+
+    model_config = ConfigDict(frozen=True)
+
+    deal_id: str
+    person_id: str
+    day: date
+    count: int = Field(ge=1)
+
+
+def deal_touches_of(touches: Iterable[Touch]) -> list[DealTouch]:
+    """The deal-linked touches as (deal, person, day) counts, in that order: what the stores read
+    for an account (cypher/account_graph.cypher) and what a hand-made account gets."""
+    counts: dict[tuple[str, str, date], int] = {}
+    for touch in touches:
+        if touch.deal_id:
+            for person_id in dict.fromkeys(touch.person_ids):
+                key = (touch.deal_id, person_id, touch.at.date())
+                counts[key] = counts.get(key, 0) + 1
+    return [DealTouch(deal_id=d, person_id=p, day=day, count=n) for (d, p, day), n in sorted(counts.items())]
+
+
 class AccountGraph(BaseModel):
     """One account's subgraph as plain records: the input of every per-account projection.
 
@@ -732,6 +755,8 @@ class AccountGraph(BaseModel):
     deal_products: list[DealProduct] = []
     committee: list[CommitteeRole] = []
     touch_days: TouchDays = Field(default_factory=TouchDays.empty)
+    #: Touches about the account's deals, per deal, person and day (a touch's `deal_id`).
+    deal_touches: list[DealTouch] = []
     reps: list[Rep] = []
     holdings: list[Holding] = []
     products: list[Product] = []
@@ -749,6 +774,7 @@ class AccountGraph(BaseModel):
             if "touch_days" in data:
                 raise ValueError("give touches or touch_days, not both")
             data["touch_days"] = aggregate_touches(touches)
+            data.setdefault("deal_touches", deal_touches_of(touches))
         return data
 
 

@@ -219,6 +219,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{seniority:seniority} seniority fits the missing {role:role} role{engaged:lately}.",
         "zh-CN": "{seniority:seniority}职级符合缺失的{role:role}角色{engaged:lately}。",
     },
+    "suggest.touched_about_deal": {
+        "en": "{count} touch{count:es} about this deal (last on {last}).",
+        "zh-CN": "有 {count} 次关于此商机的接触（最近一次在 {last}）。",
+    },
     "suggest.met_committee": {
         "en": "{count} meeting{count:plural} with the committee ({members:list}).",
         "zh-CN": "与委员会成员开会 {count} 次（{members:list}）。",

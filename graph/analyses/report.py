@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import graph.projections as projections
 from graph.analyses.account_class import classify_account, deal_risk, deal_trend, product_usage
@@ -142,6 +142,17 @@ def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) 
     return [render(m) for m in _ranking_note_messages(p, ranking)]
 
 
+def _about_deal(account: AccountGraph, deal_id: str, as_of: date, days: int) -> dict[str, tuple[int, date]]:
+    """person -> (touches about the deal within `days` before as_of, the last one's day)."""
+    since = as_of - timedelta(days=days)
+    found: dict[str, tuple[int, date]] = {}
+    for row in account.deal_touches:
+        if row.deal_id == deal_id and since <= row.day <= as_of:
+            count, last = found.get(row.person_id, (0, row.day))
+            found[row.person_id] = (count + row.count, max(last, row.day))
+    return found
+
+
 def _deal_of(account: AccountGraph, deal_id: str) -> Deal:
     """The account's deal with this id; raises NotFoundError."""
     for deal in account.deals:
@@ -228,6 +239,7 @@ def _deal_analyses(
             influence=score_of,
             engaged=engaged,
             met=p.met,
+            about_deal=_about_deal(account, d.id, p.as_of, config.reach_days),
             label=p.label,
         )
         paths: dict[str, list[WarmPath]] = {}

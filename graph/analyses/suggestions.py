@@ -4,9 +4,11 @@ CRMs now add members "by an agent" with a confidence score; buyergraph does the 
 and keeps its suggestions apart from asserted members (`DealAnalysis.suggested_members`, never a
 committee row). Two kinds of evidence:
 
-- **active on the deal**: meetings, calls, visits or demos shared with committee members. Confidence
-  = min(0.9, 0.3 + 0.15 x meetings with members), the role the one their function and seniority
-  fit (a required role still missing first), else influencer;
+- **active on the deal**: touches about the deal itself (a touch whose deal is this one: a call
+  logged on the opportunity, a demo for it) and meetings, calls, visits or demos shared with
+  committee members. Confidence = min(0.9, 0.3 + 0.1 x touches about the deal + 0.15 x meetings
+  with members); the role is the one their function and seniority fit (a required role still
+  missing first), else influencer;
 - **fits a missing role**: a required role has no holder, and the person's function and seniority fit
   it (`role_candidates`, the same rule the missing-role gap names its candidates by). Confidence =
   0.35 for the function (or any function, for roles open to all), + 0.2 when the seniority fits,
@@ -18,6 +20,7 @@ A person suggested on both counts keeps the higher confidence and both pieces of
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
 
 from graph.analyses.gaps import ROLE_PROFILES, role_candidates
 from graph.analyses.messages import Message, render
@@ -45,13 +48,15 @@ def suggest_committee_members(
     influence: Mapping[str, float],
     engaged: Collection[str],
     met: Mapping[tuple[str, str], int],
+    about_deal: Mapping[str, tuple[int, date]] | None = None,
     label: Callable[[str], str] = str,
     limit: int = LIMIT,
 ) -> list[SuggestedMember]:
     """People not in `members` suggested for the deal, most confident first.
 
     `missing`: the required roles without a holder; `met`: (a, b) with a < b -> meetings both
-    attended (any pair, the committee's are picked here).
+    attended (any pair, the committee's are picked here); `about_deal`: person -> (touches about
+    this deal, the last one's day).
 
     >>> from graph.model import Seniority as S, Function as F, BuyingRole as R
     >>> s = suggest_committee_members(
@@ -100,22 +105,37 @@ def suggest_committee_members(
         elif b in member_set and a not in member_set:
             together.setdefault(a, {})[b] = count
     open_roles = [*missing, *(r for r in ROLE_PROFILES if r not in missing)]
-    for pid, with_members in together.items():
-        if pid not in people:
-            continue
-        meetings = sum(with_members.values())
+
+    def fitting_role(pid: str) -> BuyingRole:
         level = seniority.get(pid, Seniority.UNKNOWN)
-        role = next(
+        return next(
             (r for r in open_roles if ROLE_PROFILES[r][0] is not None and _fits(r, function.get(pid), level)),
             BuyingRole.INFLUENCER,
         )
-        names = [label(m) for m in sorted(with_members, key=lambda m: -with_members[m])[:3]]
-        suggest(
-            pid,
-            min(0.9, 0.3 + 0.15 * meetings),
-            role,
-            Message(key="suggest.met_committee", params={"count": meetings, "members": names}),
-        )
+
+    about = {pid: v for pid, v in (about_deal or {}).items() if pid not in member_set and pid in people}
+    for pid in sorted(set(together) | set(about)):
+        if pid not in people:
+            continue
+        with_members = together.get(pid, {})
+        meetings = sum(with_members.values())
+        on_deal, last = about.get(pid, (0, None))
+        evidence = []
+        if on_deal:
+            evidence.append(
+                Message(
+                    key="suggest.touched_about_deal",
+                    params={"count": on_deal, "last": last.isoformat() if last else ""},
+                )
+            )
+        if meetings:
+            names = [label(m) for m in sorted(with_members, key=lambda m: -with_members[m])[:3]]
+            evidence.append(
+                Message(key="suggest.met_committee", params={"count": meetings, "members": names})
+            )
+        confidence = min(0.9, 0.3 + 0.1 * on_deal + 0.15 * meetings)
+        for message in evidence:
+            suggest(pid, confidence, fitting_role(pid), message)
 
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [

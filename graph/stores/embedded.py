@@ -66,6 +66,7 @@ from graph.model import (
     Counts,
     Deal,
     DealProduct,
+    DealTouch,
     Employment,
     ErasureReport,
     Holding,
@@ -79,6 +80,7 @@ from graph.model import (
     Source,
     Touch,
     TouchDays,
+    deal_touches_of,
 )
 from graph.search import fold, matches
 from graph.stores.base import (
@@ -562,6 +564,8 @@ class EmbeddedStore(GraphStore):
         #: Each account's daily touch aggregates (graph/analyses/rules.py), recomputed from its
         #: touches after any write that may change them.
         self._touch_days: dict[str, TouchDays] = {}
+        #: Each account's touches about its deals (graph.model.deal_touches_of), kept with its aggregates.
+        self._deal_touches: dict[str, list[DealTouch]] = {}
         #: Indexes of the people and rep lists (each person's touch days; each rep's touches), built at
         #: first need and dropped at every write.
         self._directory: dict[str, Any] = {}
@@ -595,6 +599,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_days.clear()
+            self._deal_touches.clear()
             self._directory.clear()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
@@ -686,6 +691,7 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._models.clear()
             self._touch_days.clear()
+            self._deal_touches.clear()
             self._directory.clear()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
@@ -1236,12 +1242,17 @@ class EmbeddedStore(GraphStore):
         committee_keys = self._rels("committee", deal_ids)
         people_ids |= {key[1] for key in committee_keys}
         days = self._touch_days.get(company_id)
-        if days is None:
-            touches = (
+        about_deals = self._deal_touches.get(company_id)
+        if days is None or about_deals is None:
+            touches = [
                 self._model("touches", tid, Touch, self._touch_as_read)
                 for tid in sorted(self._account_touch_ids(people_ids))
-            )
+            ]
             days = self._touch_days[company_id] = aggregate_touches(touches)
+            own_deals = set(deal_ids)
+            about_deals = self._deal_touches[company_id] = deal_touches_of(
+                t for t in touches if t.deal_id in own_deals
+            )
         deals = [self._model("deals", did, Deal) for did in deal_ids]
         reps = t["reps"]
         rep_ids = {
@@ -1277,6 +1288,7 @@ class EmbeddedStore(GraphStore):
             deal_products=[self._model("deal_products", key, DealProduct) for key in deal_product_keys],
             committee=[self._model("committee", key, CommitteeRole) for key in committee_keys],
             touch_days=days,
+            deal_touches=about_deals,
             reps=[self._model("reps", rid, Rep) for rid in sorted(rep_ids)],
             holdings=[self._model("holdings", key, Holding) for key in holding_keys],
             products=[self._model("products", pid, Product) for pid in sorted(product_ids)],

@@ -74,6 +74,7 @@ from graph.model import (
     Counts,
     Deal,
     DealProduct,
+    DealTouch,
     Employment,
     ErasureReport,
     Holding,
@@ -211,6 +212,10 @@ _TOUCHES: TypeAdapter[list[Touch]] = TypeAdapter(list[Touch])
 _EPOCH_ORDINAL = 719_163
 #: Accounts per write transaction of the one-time move to daily touch aggregates.
 _MIGRATION_BATCH = 50
+
+
+#: The deal-linked touch counts of an account read, validated in one call.
+_DEAL_TOUCHES: TypeAdapter[list[DealTouch]] = TypeAdapter(list[DealTouch])
 
 
 def _touch_days(rows: dict[str, Any]) -> TouchDays:
@@ -1163,6 +1168,7 @@ class Neo4jStore(GraphStore):
             company=_parse(Company, rows["company"]),
             parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
             touch_days=_touch_days(rows),
+            deal_touches=_DEAL_TOUCHES.validate_python(rows.get("deal_touches") or []),
             **lists,
         )
 

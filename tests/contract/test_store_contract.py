@@ -222,3 +222,24 @@ def test_a_batch_of_the_wrong_kind_is_refused(store: GraphStore) -> None:
         store.upsert("people", [Company(id="x", name="x")])
     with pytest.raises(InvalidInputError):
         store.upsert("robots", [])
+
+
+def test_touches_about_a_deal_are_read_with_its_account(store: GraphStore) -> None:
+    """Both stores give an account its deal-linked touches per deal, person and day (suggested
+    committee members count them), and a second write of the same touch counts once."""
+    store.upsert_all(world())
+    store.upsert_all(world())
+    rows = store.account_graph("c-acme-cn").deal_touches
+    assert [(r.deal_id, r.person_id, r.day.isoformat(), r.count) for r in rows] == [
+        ("d-1", "p-cfo", "2026-05-01", 1),
+        ("d-1", "p-it", "2026-05-01", 1),
+    ]
+    store.upsert(
+        "touches",
+        [Touch(id="t-9", at="2026-05-02T10:00:00", kind="call", person_ids=["p-it"], deal_id="d-1")],
+    )
+    rows = store.account_graph("c-acme-cn").deal_touches
+    assert [(r.person_id, r.day.isoformat()) for r in rows if r.person_id == "p-it"] == [
+        ("p-it", "2026-05-01"),
+        ("p-it", "2026-05-02"),
+    ]

@@ -26,14 +26,8 @@ from tests.unit.test_generated_truth import analyse_all, world  # noqa: F401 - t
 AS_OF = date(2026, 6, 30)
 
 
-def _account() -> AccountGraph:
-    people = [
-        Person(id="champ", name="Cy Champ", company_id="c", seniority=S.MANAGER, function=F.OPERATIONS),
-        Person(id="cfo", name="Bo Money", company_id="c", seniority=S.VP, function=F.FINANCE),
-        Person(id="arch", name="Di Arch", company_id="c", seniority=S.MANAGER, function=F.IT),
-        Person(id="intern", name="Ed Intern", company_id="c", seniority=S.INDIVIDUAL, function=F.SALES),
-    ]
-    meetings = [
+def _meetings() -> list[Touch]:
+    return [
         Touch(
             id=f"m{i}",
             at=datetime(2026, 6, 1 + i),
@@ -43,6 +37,16 @@ def _account() -> AccountGraph:
         )
         for i in range(3)
     ]
+
+
+def _account() -> AccountGraph:
+    people = [
+        Person(id="champ", name="Cy Champ", company_id="c", seniority=S.MANAGER, function=F.OPERATIONS),
+        Person(id="cfo", name="Bo Money", company_id="c", seniority=S.VP, function=F.FINANCE),
+        Person(id="arch", name="Di Arch", company_id="c", seniority=S.MANAGER, function=F.IT),
+        Person(id="intern", name="Ed Intern", company_id="c", seniority=S.INDIVIDUAL, function=F.SALES),
+    ]
+    meetings = _meetings()
     return AccountGraph(
         company=Company(id="c", name="C"),
         people=people,
@@ -87,3 +91,27 @@ def test_suggestions_on_a_generated_world_name_the_gap_candidates_and_never_a_me
                     total += 1
                     named += gap.people[0] in suggested
     assert total >= 10 and named / total >= 0.8, (named, total)
+
+
+def test_touches_about_the_deal_make_someone_active_on_it() -> None:
+    account = _account()
+    touches = [
+        Touch(
+            id=f"d{i}", at=datetime(2026, 6, 10 + i), kind=TouchKind.CALL, person_ids=["intern"], deal_id="d"
+        )
+        for i in range(2)
+    ]
+    account = AccountGraph.model_validate(
+        {**account.model_dump(exclude={"touch_days", "deal_touches"}), "touches": [*touches, *_meetings()]}
+    )
+    assert sum(row.count for row in account.deal_touches if row.person_id == "intern") == 2
+    deal = analyze_account(account, as_of=AS_OF).deals[0]
+    intern = next(m for m in deal.suggested_members if m.person_id == "intern")
+    assert "2 touches about this deal (last on 2026-06-11)" in intern.evidence
+    assert intern.confidence == 0.5  # 0.3 + 0.1 x 2 touches about the deal
+    # Touches about another deal, or after as_of, do not count.
+    later = analyze_account(account, as_of=date(2026, 6, 10)).deals[0]
+    assert (
+        "about this deal (last on 2026-06-10)"
+        in next(m for m in later.suggested_members if m.person_id == "intern").evidence
+    )
