@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.analyses import analyze_account  # noqa: E402
+from graph.analyses.portfolio import account_coverage  # noqa: E402
 from graph.errors import NotFoundError  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 from ingest.loader import ingest_paths  # noqa: E402
@@ -42,8 +43,11 @@ class DealCoverage:
     planted_weak: bool
 
 
-def deal_coverages(accounts: int, seed: int) -> list[DealCoverage]:
+def deal_coverages(accounts: int, seed: int) -> tuple[list[DealCoverage], list[float]]:
+    """Every open deal's coverage, and every account's (its open deals' weighted by amount, the
+    figure the account list shows), for accounts with an open deal."""
     out: list[DealCoverage] = []
+    per_account: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "world"
         generate_world(
@@ -70,7 +74,10 @@ def deal_coverages(accounts: int, seed: int) -> list[DealCoverage]:
                 total = sum(scores.get(p, 0.0) for p in key)
                 share = sum(scores.get(p, 0.0) for p in c.reachable) / total if total else 0.0
                 out.append(DealCoverage(deal.deal_id, c.score, share, deal.deal_id in weak))
-    return out
+            overall = account_coverage(analysis.deals)
+            if overall is not None:
+                per_account.append(overall)
+    return out, per_account
 
 
 def histogram(values: list[float]) -> list[int]:
@@ -86,12 +93,15 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=500)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    deals = deal_coverages(args.accounts, args.seed)
+    deals, accounts = deal_coverages(args.accounts, args.seed)
     new, old = histogram([d.coverage for d in deals]), histogram([d.reach_share for d in deals])
-    print(f"{len(deals)} open deals in {args.accounts} accounts (seed {args.seed})")
-    print("tenth           " + " ".join(f"{i / 10:>4.1f}" for i in range(10)))
-    print("coverage        " + " ".join(f"{n:>4}" for n in new))
-    print("old reach share " + " ".join(f"{n:>4}" for n in old))
+    print(
+        f"{len(deals)} open deals in {len(accounts)} accounts with one (of {args.accounts}, seed {args.seed})"
+    )
+    print("tenth             " + " ".join(f"{i / 10:>4.1f}" for i in range(10)))
+    print("account coverage  " + " ".join(f"{n:>4}" for n in histogram(accounts)))
+    print("deal coverage     " + " ".join(f"{n:>4}" for n in new))
+    print("old reach share   " + " ".join(f"{n:>4}" for n in old))
     weak = [d.coverage for d in deals if d.planted_weak]
     healthy = [d.coverage for d in deals if not d.planted_weak]
     median = statistics.median(healthy) if healthy else 0.0
