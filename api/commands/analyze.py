@@ -110,7 +110,8 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  influence {kp.score:.2f} of 1")
         echo(f"      {render(kp.explanation_message, lang) if kp.explanation_message else kp.explanation}")
         for c in sorted(kp.components, key=lambda c: -c.share):
-            echo(f"      - {c.name:<10} {c.share:>4.0%}  {c.explanation}")
+            words = render(c.explanation_message, lang) if c.explanation_message else c.explanation
+            echo(f"      - {c.name:<10} {c.share:>4.0%}  {words}")
     if not result.key_people:
         echo("  nobody is known at this account yet")
     echo("")

@@ -175,18 +175,18 @@ def _pagerank(
     return x
 
 
-def _centrality_words(interaction: nx.Graph, node: str, value: float) -> str:
-    """How sought out a person is, in words: who turns to them (and how many they are in touch with)."""
+def _centrality_message(interaction: nx.Graph, node: str, value: float) -> Message:
+    """How sought out a person is: who turns to them, and how many they are in touch with."""
     if node not in interaction or not interaction.degree(node):
-        return "no known ties to colleagues"
-    best = " — among the most sought out" if value >= 0.75 else ""
+        return Message(key="signal.centrality.none")
+    best = value >= 0.75
     if not interaction.is_directed():
-        degree = interaction.degree(node)
-        return f"in touch with {degree} colleague{'s' if degree != 1 else ''}{best}"
+        return Message(
+            key="signal.centrality.linked", params={"linked": interaction.degree(node), "best": best}
+        )
     sought = interaction.in_degree(node)
     linked = len(set(interaction.predecessors(node)) | set(interaction.successors(node)))
-    who = "colleague turns" if sought == 1 else "colleagues turn"
-    return f"{sought} {who} to them, in touch with {linked} in all{best}"
+    return Message(key="signal.centrality", params={"sought": sought, "linked": linked, "best": best})
 
 
 def _share_message(rank: int, components: list[ScoreComponent]) -> Message:
@@ -266,32 +266,31 @@ def influence(
         role = max(held, key=lambda r: (role_values.get(r, 0.0) * held[r], r.value))
         return role, role_values.get(role, 0.0) * held[role]
 
-    def describe(signal: str, node: str, value: float) -> str:
+    def describe(signal: str, node: str, value: float) -> Message:
         """The seller-facing words for one signal of one person (only for people shown)."""
         if signal == "structure":
             count = below.get(node, 0)
             if count:
-                who = "person reports" if count == 1 else "people report"
-                return f"{count} {who} into them, directly or not"
-            return "no one reports to them" if node in org and org.degree(node) else "not in the org chart"
+                return Message(key="signal.structure.below", params={"count": count})
+            in_chart = node in org and org.degree(node)
+            return Message(key="signal.structure.leaf" if in_chart else "signal.structure.outside")
         if signal == "seniority":
             level = seniority.get(node, Seniority.UNKNOWN)
             if level == Seniority.UNKNOWN:
-                return "seniority unknown"
+                return Message(key="signal.seniority.unknown")
             title = people[node].title if node in people else None
-            return f"{level.value.replace('_', '-')} seniority" + (f" ({title})" if title else "")
+            return Message(key="signal.seniority", params={"seniority": level, "title": title or ""})
         if signal == "centrality":
-            return _centrality_words(interaction, node, value)
+            return _centrality_message(interaction, node, value)
         if signal == "committee":
             role, _ = best_role(node)
             if role is None:
-                return "no committee role"
-            deal = role_deals.get(node)
-            return role.value.replace("_", " ") + (f" on deal {deal}" if deal else "")
+                return Message(key="signal.committee.none")
+            return Message(key="signal.committee", params={"role": role, "deal": role_deals.get(node) or ""})
         days, recent = engagement.get(node, (None, 0))
         if days is None:
-            return "never touched"
-        return f"last touched {days} day{'s' if days != 1 else ''} ago, {recent} touches in {window} days"
+            return Message(key="signal.engagement.never")
+        return Message(key="signal.engagement", params={"days": days, "recent": recent, "window": window})
 
     used = [s for s in _SIGNALS if available[s]]
     for node in nodes:
@@ -314,20 +313,19 @@ def influence(
     result: list[KeyPerson] = []
     # Models (with their explanations) only for the people that will be shown.
     for rank, (score, node, values) in enumerate(ranked[:limit], start=1):
-        components = (
-            [
+        components: list[ScoreComponent] = []
+        for s, v in values.items() if explain else ():
+            words = describe(s, node, v)
+            components.append(
                 ScoreComponent(
                     name=s,
                     value=round(v, 4),
                     weight=round(raw_weights[s] / total_weight, 4),
                     share=round((raw_weights[s] * v / total_weight) / score, 4) if score > 0 else 0.0,
-                    explanation=describe(s, node, v),
+                    explanation=render(words),
+                    explanation_message=words,
                 )
-                for s, v in values.items()
-            ]
-            if explain
-            else []
-        )
+            )
         person = people.get(node)
         explanation = _share_message(rank, components)
         result.append(

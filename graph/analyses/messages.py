@@ -227,6 +227,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} meeting{count:plural} with the committee ({members:list}).",
         "zh-CN": "与委员会成员开会 {count} 次（{members:list}）。",
     },
+    "signal.structure.below": {
+        "en": "{count} {count:reports} into them, directly or not",
+        "zh-CN": "直接或间接向其汇报的有 {count} 人",
+    },
+    "signal.structure.leaf": {"en": "no one reports to them", "zh-CN": "没有下属"},
+    "signal.structure.outside": {"en": "not in the org chart", "zh-CN": "不在组织架构中"},
+    "signal.seniority.unknown": {"en": "seniority unknown", "zh-CN": "职级未知"},
+    "signal.seniority": {
+        "en": "{seniority:seniority_word} seniority{title:title}",
+        "zh-CN": "{seniority:seniority}职级{title:title}",
+    },
+    "signal.centrality.none": {"en": "no known ties to colleagues", "zh-CN": "与同事没有已知联系"},
+    "signal.centrality.linked": {
+        "en": "in touch with {linked} colleague{linked:plural}{best:most_sought}",
+        "zh-CN": "与 {linked} 位同事有联系{best:most_sought}",
+    },
+    "signal.centrality": {
+        "en": "{sought} {sought:colleagues_turn} to them, in touch with {linked} in all{best:most_sought}",
+        "zh-CN": "有 {sought} 位同事向其求助，共与 {linked} 人有联系{best:most_sought}",
+    },
+    "signal.committee.none": {"en": "no committee role", "zh-CN": "没有委员会角色"},
+    "signal.committee": {
+        "en": "{role:role}{deal:on_deal}",
+        "zh-CN": "{role:role}{deal:on_deal}",
+    },
+    "signal.engagement.never": {"en": "never touched", "zh-CN": "从未接触"},
+    "signal.engagement": {
+        "en": "last touched {days} day{days:plural} ago, {recent} touches in {window} days",
+        "zh-CN": "最近一次接触在 {days} 天前，{window} 天内接触 {recent} 次",
+    },
     "path.explained": {
         "en": "{hops:hops}; cost {cost} (a direct tie of full strength costs 1, each hop adds 1 / its "
         "strength){why:message}",
@@ -404,6 +434,11 @@ _AND = {"en": " and ", "zh-CN": "和"}
 _SENTENCE_SEPARATOR = {"en": "; ", "zh-CN": "；"}
 _HOP_SEPARATOR = {"en": ", ", "zh-CN": "，"}
 _TWO_WAY = {"en": " (two-way)", "zh-CN": "（双向）"}
+_REPORTS = {"en": {True: "person reports", False: "people report"}, "zh-CN": {True: "", False: ""}}
+_COLLEAGUES_TURN = {"en": {True: "colleague turns", False: "colleagues turn"}, "zh-CN": {True: "", False: ""}}
+_MOST_SOUGHT = {"en": " — among the most sought out", "zh-CN": "，是最常被求助的人之一"}
+_TITLE = {"en": " ({})", "zh-CN": "（{}）"}
+_ON_DEAL = {"en": " on deal {}", "zh-CN": "（商机 {}）"}
 _LATELY = {"en": ", and engaged lately", "zh-CN": "，且近期保持接触"}
 _LAST = {"en": ", last on {}", "zh-CN": "，最近一次在 {}"}
 
@@ -518,6 +553,18 @@ class _Formatter(string.Formatter):
             return f"{float(value):,.0f}"
         if format_spec == "plural":
             return "" if value == 1 else "s"
+        if format_spec == "reports":
+            return _REPORTS[lang][value == 1]
+        if format_spec == "colleagues_turn":
+            return _COLLEAGUES_TURN[lang][value == 1]
+        if format_spec == "most_sought":
+            return _MOST_SOUGHT[lang] if value else ""
+        if format_spec == "seniority_word":
+            return str(getattr(value, "value", value)).replace("_", "-")
+        if format_spec == "title":
+            return _TITLE[lang].format(value) if value else ""
+        if format_spec == "on_deal":
+            return _ON_DEAL[lang].format(value) if value else ""
         if format_spec == "es":
             return "" if value == 1 else "es"
         if format_spec == "hops":  # the hops of a path: the first, then the others

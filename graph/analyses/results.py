@@ -50,6 +50,8 @@ class ScoreComponent(BaseModel):
     #: This component's share of the person's score, in [0, 1]; the shares of a person sum to 1.
     share: float
     explanation: str
+    #: The explanation as a catalogue message, for other languages.
+    explanation_message: Message | None = None
 
 
 class KeyPerson(BaseModel):
