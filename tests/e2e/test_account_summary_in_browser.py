@@ -3,6 +3,8 @@ real Chromium, in English and Chinese, at phone and desktop width."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from selenium.webdriver.common.by import By
 
 from graph.analyses import analyze_account
 from graph.stores.embedded import EmbeddedStore
-from tests.e2e.conftest import AS_OF, Server, console_errors, screenshot, wait_for
+from tests.e2e.conftest import AS_OF, REPO, Server, console_errors, screenshot, wait_for
 from tests.e2e.test_pages_in_browser import open_map, richest_account
 
 pytestmark = pytest.mark.e2e
@@ -57,5 +59,7 @@ def test_the_account_summary_shows_class_trend_and_risks_in_the_readers_language
     if suggested:
         panel = browser.find_element(By.CSS_SELECTOR, f'.deal-panel[data-deal-id="{suggested[0].deal_id}"]')
         assert ("Suggested members" if lang == "en" else "建议成员") in panel.get_attribute("textContent")
-    screenshot(browser, f"map-summary-{lang}-{width}")
+    path = screenshot(browser, f"map-summary-{lang}-{width}")
+    if os.environ.get("BUYERGRAPH_UPDATE_DOCS_IMAGES") == "1":  # the pictures docs/ui.md shows
+        shutil.copyfile(path, REPO / "docs" / "img" / path.name)
     assert not console_errors(browser)
