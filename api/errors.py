@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,6 +26,7 @@ from graph.errors import (
     StoreUnavailableError,
 )
 from graph.model import Alias
+from viz.pages import render_problem
 
 log = logging.getLogger("buyergraph.api")
 
@@ -166,10 +167,6 @@ def _unknown_page_parameters(request: Request, exc: RequestValidationError) -> b
 
 def _unknown_parameter_page(request: Request, exc: RequestValidationError) -> Response:
     """The 422 of an unknown page parameter as an HTML page naming it (names only, never values)."""
-    from fastapi.responses import HTMLResponse
-
-    from viz.pages import render_problem
-
     names = ", ".join(repr(str(e.get("loc", ("", ""))[-1])) for e in exc.errors())
     detail = f"This page takes no parameter {names}: check the address."
     return HTMLResponse(render_problem(status=422, title="Unknown parameter", detail=detail), status_code=422)

@@ -1,4 +1,5 @@
-"""Pieces the benchmarks share: a free port, and a Neo4j of a benchmark's own.
+"""Pieces the benchmarks share: a free port, a Neo4j of a benchmark's own, and a generated world
+loaded into an embedded store.
 
 Benchmarks never write into the Neo4j that tests or users work with: each starts a private server in
 `.neo4j/<name>/` (git-ignored), reusing the jars of the project's local server when it has them.
@@ -7,9 +8,14 @@ Benchmarks never write into the Neo4j that tests or users work with: each starts
 from __future__ import annotations
 
 import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from api.localneo4j import LocalNeo4j
+from graph.stores.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -34,3 +40,20 @@ def private_neo4j(name: str, *, keep_port: bool = False) -> LocalNeo4j:
     port = int(port_file.read_text()) if keep_port and port_file.exists() else free_port()
     port_file.write_text(str(port))
     return LocalNeo4j(folder=folder, port=port)
+
+
+@contextmanager
+def generated_store(accounts: int, seed: int, as_of: date) -> Iterator[tuple[EmbeddedStore, Path]]:
+    """A native-bundle world of `accounts` accounts generated into a temporary folder and ingested
+    into an embedded store there: (the store, the world's folder, which holds its truth)."""
+    from ingest.loader import ingest_paths
+    from ingest.synthetic.generator import generate_world
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "world"
+        generate_world(
+            folder, accounts, seed=seed, fmt="native", as_of=as_of, force=True, workers=1, progress=False
+        )
+        store = EmbeddedStore(Path(tmp) / "store")
+        ingest_paths([folder], store, progress=False)
+        yield store, folder

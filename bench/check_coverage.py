@@ -16,19 +16,16 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import generated_store  # noqa: E402
 from graph.analyses import analyze_account  # noqa: E402
 from graph.analyses.portfolio import account_coverage  # noqa: E402
 from graph.errors import NotFoundError  # noqa: E402
-from graph.stores.embedded import EmbeddedStore  # noqa: E402
-from ingest.loader import ingest_paths  # noqa: E402
-from ingest.synthetic.generator import generate_world  # noqa: E402
 from ingest.titles import classify_title  # noqa: E402
 
 AS_OF = date(2026, 6, 30)
@@ -48,13 +45,7 @@ def deal_coverages(accounts: int, seed: int) -> tuple[list[DealCoverage], list[f
     figure the account list shows), for accounts with an open deal."""
     out: list[DealCoverage] = []
     per_account: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "world"
-        generate_world(
-            folder, accounts, seed=seed, fmt="native", as_of=AS_OF, force=True, workers=1, progress=False
-        )
-        store = EmbeddedStore(Path(tmp) / "store")
-        ingest_paths([folder], store, progress=False)
+    with generated_store(accounts, seed, AS_OF) as (store, folder):
         lines = (folder / "truth" / "accounts.jsonl").read_text(encoding="utf-8").splitlines()
         for t in (json.loads(line) for line in lines if line.strip()):
             weak = {

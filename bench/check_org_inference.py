@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,12 +29,10 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._common import generated_store  # noqa: E402
 from graph.analyses.org_inference import infer_reporting_lines, most_senior_in_function  # noqa: E402
 from graph.model import AccountGraph, Function, Seniority  # noqa: E402
 from graph.projections import project_account  # noqa: E402
-from graph.stores.embedded import EmbeddedStore  # noqa: E402
-from ingest.loader import ingest_paths  # noqa: E402
-from ingest.synthetic.generator import generate_world  # noqa: E402
 from ingest.titles import classify_title  # noqa: E402
 
 AS_OF = date(2026, 6, 30)
@@ -73,13 +70,7 @@ class Score:
 
 
 def generated_accounts(accounts: int, seed: int) -> Iterable[AccountGraph]:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "world"
-        generate_world(
-            folder, accounts, seed=seed, fmt="native", as_of=AS_OF, force=True, workers=1, progress=False
-        )
-        store = EmbeddedStore(Path(tmp) / "store")
-        ingest_paths([folder], store, progress=False)
+    with generated_store(accounts, seed, AS_OF) as (store, _):
         for company in store.list_accounts(limit=accounts + 10).data:
             yield store.account_graph(company.id)
 

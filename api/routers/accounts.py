@@ -7,14 +7,14 @@ from collections import defaultdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import problem_responses
 from api.graph_export import MEDIA_TYPES, GraphFormat
 from api.graph_export import export as export_graph
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
-from api.params import PageLimit, check_limit, reject_unknown_query
+from api.params import PageLimit, check_limit
 from api.routers._analysis import (
     AsOfQuery,
     analysis_of,
@@ -51,8 +51,8 @@ from graph.analyses.portfolio import (
     AccountResult,
     KeptDetail,
     current_people,
+    detail_of,
 )
-from graph.analyses.portfolio import kept_detail as build_kept_detail
 from graph.analyses.rules import engagement_state, rep_ties, touch_stats
 from graph.model import AccountGraph, BuyingRole, CompanyStatus, DealStatus
 
@@ -75,7 +75,6 @@ def sort_and_direction(sort: str) -> tuple[str, bool]:
     response_model=AccountsPublic,
     summary="List every account, sorted and filtered on the server by its kept analysis",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
-    dependencies=[Depends(reject_unknown_query)],
 )
 def list_accounts(
     request: Request,
@@ -153,8 +152,8 @@ def list_accounts(
 
 
 def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
-    """The account analysed on request: the same shape as a kept one (`build_kept_detail`)."""
-    return _account_public(build_kept_detail(account, analysis), analysis.as_of, computed_freshness())
+    """The account analysed on request: the same shape as a kept one (`detail_of`)."""
+    return _account_public(detail_of(account, analysis), analysis.as_of, computed_freshness())
 
 
 def _kept_account(result: AccountResult) -> AccountDetailPublic:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import ReadKey, RuntimeDep, StoreDep
 from api.errors import ApiProblem, problem_responses
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
-from api.params import PageLimit, check_limit, reject_unknown_query
+from api.params import PageLimit, check_limit
 from api.routers._analysis import (
     AsOfQuery,
     as_of_or_today,
@@ -40,7 +40,6 @@ _DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
     response_model=DealListPublic,
     summary="List every deal, filtered and sorted on the server, with its kept gaps and coverage",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
-    dependencies=[Depends(reject_unknown_query)],
 )
 def list_deals(
     request: Request,

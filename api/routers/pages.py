@@ -184,25 +184,12 @@ BANDS: dict[str, tuple[float | None, float | None]] = {
     "high": (0.7, None),
 }
 Text = Annotated[str | None, Query(max_length=200)]
-#: Query parameters every list page takes besides its filters.
-_COMMON = {"lang", "offset", "sort", "as_of"}
-_ACCOUNT_PARAMS = _COMMON | {
-    "q", "gap_kind", "trend", "at_risk", "buying_stage", "status", "industry", "owner", "me",
-    "coverage", "completeness", "min_gaps", "min_gaps_high",
-}  # fmt: skip
-_DEAL_PARAMS = _COMMON | {"status", "stage", "gap_kind", "owner", "account_id", "min_amount"}
 
 
 class _BadParameter(Exception):
     def __init__(self, name: str, allowed: str) -> None:
         super().__init__(name)
         self.name, self.allowed = name, allowed
-
-
-def _check_known(request: Request, known: set[str]) -> None:
-    unknown = sorted(name for name in request.query_params if name not in known)
-    if unknown:
-        raise _BadParameter(unknown[0][:40], "one of " + ", ".join(sorted(known)))
 
 
 def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
@@ -278,7 +265,6 @@ async def account_list(
     except _BadLanguage:
         return _bad_language_page(csrf)
     try:
-        _check_known(request, _ACCOUNT_PARAMS)
         filters: dict[str, Any] = {
             "gap_kind": _choice("gap_kind", gap_kind, (k.value for k in GapKind)),
             "trend": _choice("trend", trend, TRENDS),
@@ -386,7 +372,6 @@ async def deals_page(
     except _BadLanguage:
         return _bad_language_page(csrf)
     try:
-        _check_known(request, _DEAL_PARAMS)
         chosen_status = _choice("status", status, [s.value for s in DealStatus] + ["all"]) or "open"
         kind = _choice("gap_kind", gap_kind, (k.value for k in GapKind))
         least = _count("min_amount", min_amount, 1e15)

@@ -52,7 +52,7 @@ __all__ = [
     "current_people",
     "DealFilter",
     "DealListing",
-    "kept_detail",
+    "detail_of",
     "summary_of",
     "sort_key",
     "DealResult",
@@ -321,7 +321,7 @@ def current_people(account: AccountGraph, as_of: date) -> set[str]:
     return current
 
 
-def kept_detail(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
+def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
     """The part of an analysis the read endpoints show, with the account's profile counts."""
     products = {p.id: p for p in account.products}
     return KeptDetail(
@@ -413,5 +413,5 @@ def account_result(
             )
             for d in deals
         ],
-        detail=kept_detail(account, analysis),
+        detail=detail_of(account, analysis),
     )

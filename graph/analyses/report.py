@@ -142,6 +142,11 @@ def _ranking_notes(p: projections.AccountProjection, ranking: InfluenceRanking) 
     return [render(m) for m in _ranking_note_messages(p, ranking)]
 
 
+def _trend_windows(p: projections.AccountProjection) -> dict[str, tuple[int, int]]:
+    """person -> (touches in the last 30 days, in the 90 before): the engagement trend's inputs."""
+    return {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items() if pid in p.people}
+
+
 def _about_deal(account: AccountGraph, deal_id: str, as_of: date, days: int) -> dict[str, tuple[int, date]]:
     """person -> (touches about the deal within `days` before as_of, the last one's day)."""
     since = as_of - timedelta(days=days)
@@ -183,6 +188,7 @@ def _deal_analyses(
         if family:
             families_by_deal.setdefault(dp.deal_id, set()).add(family)
     committee_of = projections.committee_by_deal(p.committee)
+    windows = _trend_windows(p)
 
     path_cache: dict[str, WarmPath | None] = {}
 
@@ -268,10 +274,7 @@ def _deal_analyses(
                 coverage=coverage,
                 paths=paths,
                 suggested_members=suggested,
-                engagement_trend=deal_trend(
-                    [m for m in members if m in p.current],
-                    {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items()},
-                )[0],
+                engagement_trend=deal_trend([m for m in members if m in p.current], windows)[0],
             )
         )
     return deal_results
@@ -332,7 +335,7 @@ def _trends_risks_and_class(
 ) -> tuple[AccountClass, str, ProductUsage | None]:
     """Fill in the engagement trends (people, deals, account) and the split risk, then classify."""
     account, config = p.account, p.config
-    windows = {pid: (st.last_30, st.prior_90) for pid, st in p.stats.items() if pid in p.people}
+    windows = _trend_windows(p)
     for person in result.people:
         person.trend = engagement_trend(*windows.get(person.person_id, (0, 0)))
     recent = sum(w[0] for w in windows.values())
