@@ -19,6 +19,7 @@ __all__ = [
     "CrossSellWeights",
     "DEFAULT_CONFIG",
     "InfluenceWeights",
+    "LeadDomains",
     "LeadScoreWeights",
     "StrengthConfig",
 ]
@@ -226,6 +227,41 @@ class LeadScoreWeights(_Strict):
     breadth_bonus: float = Field(0.25, ge=0)
 
 
+def _domain_list(value: Any) -> Any:
+    """Domains as lower-case names without a leading '@', 'www.' or spaces; duplicates dropped."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for item in value:
+            text = str(item).strip().lower().lstrip("@")
+            text = text.removeprefix("www.").rstrip(".")
+            if not text or "." not in text or any(c.isspace() or c in "/@" for c in text):
+                raise ValueError(f"not an e-mail domain: {item!r}")
+            if text not in out:
+                out.append(text)
+        return tuple(out)
+    return value
+
+
+class LeadDomains(_Strict):
+    """Competitors' and partners' e-mail domains: a lead from one of them is flagged, because a high
+    lead score there is interest, not intent (they study us or sell with us). A domain also covers
+    its subdomains (`acme.com` covers `eu.acme.com`)."""
+
+    competitors: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+
+    _clean = field_validator("competitors", "partners", mode="before")(_domain_list)
+
+    @model_validator(mode="after")
+    def _not_both(self) -> LeadDomains:
+        both = sorted(set(self.competitors) & set(self.partners))
+        if both:
+            raise ValueError(f"lead_domains: a domain cannot be both a competitor and a partner: {both}")
+        return self
+
+
 class CrossSellWeights(_Strict):
     """How the three cross-sell signals combine, and how similar accounts are found."""
 
@@ -262,6 +298,8 @@ class AnalysisConfig(_Strict):
     templates: tuple[CommitteeTemplate, ...] = Field(default_factory=_default_templates)
     strength: StrengthConfig = StrengthConfig()
     lead_score: LeadScoreWeights = LeadScoreWeights()
+    #: Competitors' and partners' e-mail domains, whose leads are flagged (interest, not intent).
+    lead_domains: LeadDomains = LeadDomains()
     cross_sell: CrossSellWeights = CrossSellWeights()
     account_class: AccountClassConfig = AccountClassConfig()
     #: A person is engaged when a touch with them falls within this many days before as_of.

@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig, LeadScoreWeights
 from graph.analyses.messages import Message, render
-from graph.analyses.results import BuyingStage, Engagement, PersonEngagement, Trend
+from graph.analyses.results import BuyingStage, DomainFlag, Engagement, PersonEngagement, Trend
 from graph.analyses.rules import TREND_PRIOR_DAYS, TREND_RECENT_DAYS, aggregate_touches, touch_stats
 from graph.analyses.rules import kind_counts as count_kinds
 from graph.model import (
@@ -38,11 +38,14 @@ from graph.model import (
 )
 
 __all__ = [
+    "LEAD_BEHAVIOURS",
     "TREND_PRIOR_DAYS",
     "TREND_RECENT_DAYS",
     "engagement",
     "engagement_trend",
+    "domain_flag",
     "lead_points",
+    "lead_units",
     "trend_message",
     "trend_words",
 ]
@@ -118,6 +121,58 @@ def lead_points(touch: Touch, config: AnalysisConfig = DEFAULT_CONFIG) -> tuple[
         return "product_usage", w.product_usage
     if kind == TouchKind.EMAIL and touch.direction == Direction.INBOUND:
         return "inbound_emails", w.inbound_email
+    return None
+
+
+#: Each behaviour of the lead score -> the `LeadScoreWeights` field that gives its points per unit
+#: (a minute of demo, one touch otherwise).
+LEAD_BEHAVIOURS: dict[str, str] = {
+    "demo_minutes": "demo_minute",
+    "videos_watched": "video_watched",
+    "pages_viewed": "page_viewed",
+    "content_downloaded": "content_downloaded",
+    "webinars": "webinar",
+    "meetings": "meeting",
+    "inbound_emails": "inbound_email",
+    "product_usage": "product_usage",
+}
+#: Every behaviour weighted 1: `_lead_parts` with it gives the units (minutes, counts) themselves.
+_UNIT_CONFIG = AnalysisConfig(lead_score=LeadScoreWeights(**dict.fromkeys(LEAD_BEHAVIOURS.values(), 1.0)))
+
+
+def lead_units(
+    touches: TouchDays | Sequence[Touch], people: set[str], *, since: date, as_of: date
+) -> dict[str, dict[str, float]]:
+    """person -> behaviour -> units within [since, as_of]: the demo minutes and the counts of the
+    other behaviours that the lead score multiplies by its weights (`LEAD_BEHAVIOURS`).
+
+    >>> from datetime import datetime
+    >>> t = [Touch(id="t", at=datetime(2025, 1, 1), kind="demo", duration_s=1200, person_ids=["p"])]
+    >>> lead_units(t, {"p"}, since=date(2024, 12, 1), as_of=date(2025, 1, 1))
+    {'p': {'demo_minutes': 20.0}}
+    """
+    days = touches if isinstance(touches, TouchDays) else aggregate_touches(touches)
+    return _lead_parts(days, people, since=since, as_of=as_of, config=_UNIT_CONFIG)
+
+
+def domain_flag(email: str | None, config: AnalysisConfig = DEFAULT_CONFIG) -> DomainFlag | None:
+    """The flag of a lead whose e-mail domain is a configured competitor's or partner's (a domain
+    covers its subdomains); None otherwise. A high lead score there is interest, not intent.
+
+    >>> from graph.analyses.config import LeadDomains
+    >>> config = AnalysisConfig(lead_domains=LeadDomains(competitors=["rival.com"]))
+    >>> domain_flag("Ann@EU.Rival.com", config).kind, domain_flag("ann@acme.com", config)
+    ('competitor', None)
+    """
+    if not email or "@" not in email:
+        return None
+    host = email.rsplit("@", 1)[1].strip().lower().rstrip(".")
+    lists = config.lead_domains
+    for kind, domains in (("competitor", lists.competitors), ("partner", lists.partners)):
+        for domain in domains:
+            if host == domain or host.endswith("." + domain):
+                message = Message(key=f"lead.flag.{kind}", params={"domain": domain})
+                return DomainFlag(kind=kind, domain=domain, reason=render(message), reason_message=message)
     return None
 
 
@@ -204,13 +259,15 @@ def engagement(
     config: AnalysisConfig = DEFAULT_CONFIG,
     person_stats: dict[str, PersonStats] | None = None,
     kind_counts: Mapping[TouchKind, int] | None = None,
+    emails: Mapping[str, str | None] | None = None,
 ) -> Engagement:
     """Roll up an account's daily touch aggregates (or touches, aggregated first) with its people;
     touches after as_of are ignored.
 
     `person_stats` (person -> (first day, last day, touches, inbound touches, last inbound day) up to
     as_of) and `kind_counts` (touches up to as_of by kind) may be passed when the caller has them
-    already (a projection does).
+    already (a projection does). `emails` (person -> e-mail) lets each person be flagged when their
+    domain is a configured competitor's or partner's (`domain_flag`).
 
     >>> from datetime import datetime
     >>> t = [Touch(id="t", at=datetime(2025, 1, 1), kind="meeting", person_ids=["p"])]
@@ -247,6 +304,7 @@ def engagement(
             inbound=inbound_count,
             lead_score=round(sum(parts.values()), 2),
             lead_components={k: round(v, 2) for k, v in sorted(parts.items())},
+            domain_flag=domain_flag(emails.get(pid), config) if emails else None,
         )
 
     by_id = sorted(per)

@@ -370,6 +370,91 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no warm path from our reps within reach; ask the champion for an introduction",
         "zh-CN": "我方销售暂无可用的热路径；请内部支持者引荐",
     },
+    # --- issue 21, part B: learned lead weights, what history says, competitor/partner leads ---
+    "lead.flag.competitor": {
+        "en": "{domain} is a competitor's domain: a high score there is interest, not intent.",
+        "zh-CN": "{domain} 是竞争对手的域名：这里的高分代表关注，而不是购买意向。",
+    },
+    "lead.flag.partner": {
+        "en": "{domain} is a partner's domain: a high score there is interest, not intent.",
+        "zh-CN": "{domain} 是合作伙伴的域名：这里的高分代表关注，而不是购买意向。",
+    },
+    "learn.lead.too_little": {
+        "en": "Too little history to learn lead-score weights: {converters} converted and {others} did not "
+        "(at least {min_converters} and {min_others} are needed); the configured weights stay.",
+        "zh-CN": "历史数据不足，无法学习线索评分权重：{converters} 人转化，{others} 人未转化"
+        "（至少需要 {min_converters} 和 {min_others}）；继续使用配置的权重。",
+    },
+    "learn.lead.learned": {
+        "en": "Lead-score weights learned from {converters} people who converted and {others} who did not, "
+        "from their behaviour in the {days} days before converting (or before {as_of}).",
+        "zh-CN": "线索评分权重学习自 {converters} 位已转化和 {others} 位未转化的人，"
+        "依据其转化前（或 {as_of} 前）{days} 天内的行为。",
+    },
+    "learn.lead.weight": {
+        "en": "{behaviour}: {weight:.2f} points per unit (95% interval {low:.2f} to {high:.2f}; "
+        "configured {configured:.2f}).",
+        "zh-CN": "{behaviour}：每单位 {weight:.2f} 分（95% 区间 {low:.2f} 至 {high:.2f}；配置值 {configured:.2f}）。",
+    },
+    "history.role_engaged": {
+        "en": "Deals without an engaged {role:role} were won {rate_without:.0%} of the time "
+        "({won_without} of {n_without}), with one {rate_with:.0%} ({won_with} of {n_with}).",
+        "zh-CN": "没有已接触的{role:role}的商机赢单率为 {rate_without:.0%}（{n_without} 个中赢 {won_without} 个），"
+        "有的为 {rate_with:.0%}（{n_with} 个中赢 {won_with} 个）。",
+    },
+    "history.missing_role": {
+        "en": "Deals missing a {role:role} were won {rate_with:.0%} of the time ({won_with} of {n_with}), "
+        "deals with one {rate_without:.0%} ({won_without} of {n_without}).",
+        "zh-CN": "缺少{role:role}的商机赢单率为 {rate_with:.0%}（{n_with} 个中赢 {won_with} 个），"
+        "不缺的为 {rate_without:.0%}（{n_without} 个中赢 {won_without} 个）。",
+    },
+    "history.gap": {
+        "en": "Deals with the gap \u201c{gap:message}\u201d were won {rate_with:.0%} of the time "
+        "({won_with} of {n_with}), without it {rate_without:.0%} ({won_without} of {n_without}).",
+        "zh-CN": "存在“{gap:message}”缺口的商机赢单率为 {rate_with:.0%}（{n_with} 个中赢 {won_with} 个），"
+        "不存在的为 {rate_without:.0%}（{n_without} 个中赢 {won_without} 个）。",
+    },
+    "history.gap_kind.missing_role": {"en": "missing role", "zh-CN": "缺少角色"},
+    "history.gap_kind.stale_role": {"en": "stale role", "zh-CN": "角色久未接触"},
+    "history.gap_kind.single_threaded": {"en": "single-threaded", "zh-CN": "单线联系"},
+    "history.gap_kind.no_executive": {"en": "no executive", "zh-CN": "缺少高管"},
+    "history.gap_kind.unengaged_superior": {"en": "unengaged superior", "zh-CN": "上级未接触"},
+    "history.gap_kind.departed_member": {"en": "departed member", "zh-CN": "成员已离职"},
+    "history.gap_kind.role_conflict": {"en": "role conflict", "zh-CN": "角色冲突"},
+    "history.persona": {
+        "en": "A {seniority:seniority} in {function:message} sat on {won_share:.0%} of won committees "
+        "({won_with} of {won}) and {lost_share:.0%} of lost ones ({lost_with} of {lost}).",
+        "zh-CN": "{function:message}{seniority:seniority}出现在 {won_share:.0%} 的赢单委员会中（{won} 个中 {won_with} 个），"
+        "丢单委员会中为 {lost_share:.0%}（{lost} 个中 {lost_with} 个）。",
+    },
+    "history.function.executive": {"en": "the executive team", "zh-CN": "管理层"},
+    "history.function.finance": {"en": "finance", "zh-CN": "财务"},
+    "history.function.procurement": {"en": "procurement", "zh-CN": "采购"},
+    "history.function.it": {"en": "IT", "zh-CN": "IT"},
+    "history.function.engineering": {"en": "engineering", "zh-CN": "研发"},
+    "history.function.operations": {"en": "operations", "zh-CN": "运营"},
+    "history.function.sales": {"en": "sales", "zh-CN": "销售"},
+    "history.function.marketing": {"en": "marketing", "zh-CN": "市场"},
+    "history.function.hr": {"en": "HR", "zh-CN": "人力资源"},
+    "history.function.legal": {"en": "legal", "zh-CN": "法务"},
+    "history.function.product": {"en": "product", "zh-CN": "产品"},
+    "history.function.support": {"en": "support", "zh-CN": "客户支持"},
+    "history.function.other": {"en": "another function", "zh-CN": "其他职能"},
+    "history.function.unknown": {"en": "an unknown function", "zh-CN": "职能未知的部门"},
+    "history.lead_source": {
+        "en": "Leads from {source} converted {rate:.0%} of the time ({converted} of {n}).",
+        "zh-CN": "来源为{source}的线索转化率为 {rate:.0%}（{n} 个中 {converted} 个）。",
+    },
+    "history.source_reliability": {
+        "en": "Roles asserted by {source} were contradicted {rate:.0%} of the time ({contradicted} of {n}: "
+        "{by_source} by another source, {by_outcome} by how the deal went).",
+        "zh-CN": "来自{source}的角色判断有 {rate:.0%} 被推翻（{n} 条中 {contradicted} 条：{by_source} 条与其他来源矛盾，"
+        "{by_outcome} 条与商机结果矛盾）。",
+    },
+    "history.too_few": {
+        "en": "Only {n} closed deals: every rate here is uncertain (see the intervals).",
+        "zh-CN": "只有 {n} 个已结束的商机：这里的比率都不确定（请看区间）。",
+    },
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of

@@ -440,6 +440,7 @@ def analyze_account(
             if st.first is not None and st.last is not None
         },
         kind_counts=p.kind_counts,
+        emails={pid: person.email for pid, person in p.people.items()},
     )
     account_class, class_reason, usage = _trends_risks_and_class(p, result_engagement, deal_results)
     return AccountAnalysis(

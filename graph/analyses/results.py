@@ -20,6 +20,7 @@ __all__ = [
     "AccountAnalysis",
     "BuyingStage",
     "Coverage",
+    "DomainFlag",
     "CrossSellEvidence",
     "CrossSellItem",
     "DealAnalysis",
@@ -279,6 +280,18 @@ class BuyingStage(StrEnum):
     DECISION = "decision"
 
 
+class DomainFlag(BaseModel):
+    """A lead from a configured competitor's or partner's e-mail domain (`lead_domains`)."""
+
+    #: competitor or partner.
+    kind: str
+    #: The configured domain the person's e-mail falls under.
+    domain: str
+    #: "rival.com is a competitor's domain: a high score there is interest, not intent."
+    reason: str
+    reason_message: Message | None = None
+
+
 class PersonEngagement(BaseModel):
     """One person's activity with us up to `as_of`, and their lead score."""
 
@@ -292,6 +305,8 @@ class PersonEngagement(BaseModel):
     lead_components: dict[str, float] = {}
     #: Touches in the last 30 days against the 90 before.
     trend: Trend = Trend.NONE
+    #: Set for a competitor's or partner's lead: their score is interest, not intent.
+    domain_flag: DomainFlag | None = None
 
 
 class Engagement(BaseModel):

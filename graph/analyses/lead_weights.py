@@ -1,0 +1,397 @@
+"""Lead-score weights learned from conversions: which behaviours came before people converted.
+
+Who converted, and when (`conversions`):
+
+- a person on the committee of a deal (a committee assertion made by `as_of`) converted on the day
+  the deal was created, or, for a won deal without a creation date, the day it was won;
+- a lead whose CRM status says it was converted (Salesforce "Closed - Converted", "Converted"; not
+  "Closed - Not Converted") converted too, but the export does not say when: such a person counts as
+  a converter for lead-source rates (graph/analyses/history.py) and is left out of the weight fit,
+  which needs a date to look back from.
+
+The first conversion counts; conversions after `as_of` do not exist yet (those people are
+non-converters as of `as_of`).
+
+What is compared (`lead_examples`): for a converter, their behaviour in the `window_days` days
+before the day they converted (the day itself excluded, so the deal's own first meeting does not
+explain it); for everyone else at the accounts, their behaviour in the `window_days` days up to
+`as_of`. Nothing after the conversion day, or after `as_of`, is read: no look-ahead. The window
+defaults to the lead score's own (`engaged_days`, 90 days). The behaviours are exactly the lead
+score's (`LEAD_BEHAVIOURS`: demo minutes and counts of videos, pages, downloads, webinars, meetings,
+inbound e-mails, product-usage days), in the units the lead score multiplies by its weights.
+
+How (`fit_lead_weights`): an L2-regularised logistic regression (scikit-learn, `C` on standardised
+features) of converted / not converted on those units. A coefficient is the log-odds a unit adds.
+Its 95% interval is a percentile bootstrap: `bootstrap` refits on resamples drawn with replacement
+within converters and within non-converters (so both stay), the 2.5th and 97.5th percentiles.
+Mapped to the lead score's scale: points per unit = coefficient x k, where k is chosen so that the
+learned scores of the people in the fit sum to what the configured weights give them (the person
+cap and the account score keep their meaning). A negative coefficient (the behaviour came before
+fewer conversions) becomes 0 points: the lead score has no negative weights. A behaviour nobody in
+the fit showed keeps its configured weight.
+
+Minimum history: at least `min_converters` converters and `min_non_converters` non-converters,
+by default 10 per behaviour each (80), the usual events-per-variable rule for a logistic model
+(Peduzzi et al., 1996). Below it the configured weights are kept and the result says so.
+`use_lead_weights(config, fit)` is the one way the lead score takes learned weights.
+
+>>> from datetime import date
+>>> from graph.model import AccountGraph, Company
+>>> fit = fit_lead_weights([AccountGraph(company=Company(id="c", name="C"))], as_of=date(2025, 1, 1))
+>>> fit.enough, fit.weights == DEFAULT_CONFIG.lead_score
+(False, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
+
+from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig, LeadScoreWeights
+from graph.analyses.engagement import LEAD_BEHAVIOURS, lead_units
+from graph.analyses.messages import Message, render
+from graph.errors import InvalidInputError
+from graph.model import AccountGraph, DealStatus, Person
+
+__all__ = [
+    "BEHAVIOURS",
+    "Conversion",
+    "LeadExamples",
+    "LeadWeightsFit",
+    "LearnedWeight",
+    "conversions",
+    "fit_lead_weights",
+    "is_converted_status",
+    "lead_examples",
+    "use_lead_weights",
+]
+
+#: The behaviours in the order of the feature columns.
+BEHAVIOURS: tuple[str, ...] = tuple(LEAD_BEHAVIOURS)
+#: Converters and non-converters needed per behaviour (events per variable).
+EVENTS_PER_BEHAVIOUR = 10
+
+
+class Conversion(BaseModel):
+    """A person's first conversion: how, and on which day (None when the export does not say)."""
+
+    person_id: str
+    account_id: str
+    how: Literal["deal_created", "deal_won", "lead_converted"]
+    on: date | None = None
+    deal_id: str | None = None
+
+
+def is_converted_status(status: str | None) -> bool:
+    """A CRM lead status that says the lead was converted.
+
+    >>> [is_converted_status(s) for s in ("Closed - Converted", "Closed - Not Converted", "Working", None)]
+    [True, False, False, False]
+    """
+    text = (status or "").strip().lower()
+    return "convert" in text and not any(w in text for w in ("not convert", "unconvert", "non-convert"))
+
+
+def conversions(accounts: Iterable[AccountGraph], *, as_of: date) -> dict[str, Conversion]:
+    """person id -> their first conversion up to `as_of` (see the module doc)."""
+    found: dict[str, Conversion] = {}
+
+    def keep(c: Conversion) -> None:
+        old = found.get(c.person_id)
+        if old is None or (c.on is not None and (old.on is None or c.on < old.on)):
+            found[c.person_id] = c
+
+    for account in accounts:
+        deals = {d.id: d for d in account.deals}
+        for row in account.committee:
+            deal = deals.get(row.deal_id)
+            if deal is None or (row.asserted_at is not None and row.asserted_at.date() > as_of):
+                continue
+            if deal.created_at is not None and deal.created_at <= as_of:
+                keep(Conversion(person_id=row.person_id, account_id=account.company.id, how="deal_created",
+                                on=deal.created_at, deal_id=deal.id))
+            elif deal.status == DealStatus.WON and deal.closed_at is not None and deal.closed_at <= as_of:
+                keep(Conversion(person_id=row.person_id, account_id=account.company.id, how="deal_won",
+                                on=deal.closed_at, deal_id=deal.id))
+        for person in account.people:
+            if is_converted_status(person.lead_status) and person.id not in found:
+                found[person.id] = Conversion(
+                    person_id=person.id, account_id=account.company.id, how="lead_converted"
+                )
+    return found
+
+
+class LeadExamples(BaseModel):
+    """The rows a lead-weight fit reads: one per person, their behaviour units and whether they converted."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    person_ids: list[str]
+    #: n x len(BEHAVIOURS) units (demo minutes, counts), columns in `BEHAVIOURS` order.
+    units: npt.NDArray[np.float64]
+    converted: npt.NDArray[np.bool_]
+    #: Converters without a conversion date, left out of the rows.
+    undated: int = 0
+
+
+def _people(account: AccountGraph) -> list[Person]:
+    return list({p.id: p for p in account.people}.values())
+
+
+def lead_examples(
+    accounts: Iterable[AccountGraph], *, as_of: date, window_days: int = DEFAULT_CONFIG.engaged_days
+) -> LeadExamples:
+    """One row per person of the accounts: the lead-score behaviour units in the window before they
+    converted (converters) or before `as_of` (everyone else); see the module doc."""
+    if window_days < 1:
+        raise InvalidInputError("window_days must be at least 1")
+    accounts = list(accounts)
+    converted = conversions(accounts, as_of=as_of)
+    ids: list[str] = []
+    rows: list[list[float]] = []
+    labels: list[bool] = []
+    undated = 0
+    seen: set[str] = set()
+    for account in accounts:
+        by_day: dict[date, set[str]] = {}
+        for person in _people(account):
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            c = converted.get(person.id)
+            if c is not None and c.on is None:
+                undated += 1
+                continue
+            end = as_of if c is None or c.on is None else c.on - timedelta(days=1)
+            by_day.setdefault(end, set()).add(person.id)
+        for end, people in sorted(by_day.items()):
+            units = lead_units(account.touch_days, people, since=end - timedelta(days=window_days - 1), as_of=end)
+            for pid in sorted(people):
+                got = units.get(pid, {})
+                ids.append(pid)
+                rows.append([got.get(b, 0.0) for b in BEHAVIOURS])
+                labels.append(pid in converted)
+    return LeadExamples(
+        person_ids=ids,
+        units=np.array(rows, dtype=float).reshape(len(rows), len(BEHAVIOURS)),
+        converted=np.array(labels, dtype=bool),
+        undated=undated,
+    )
+
+
+class LearnedWeight(BaseModel):
+    """One behaviour's learned effect and the points it is worth."""
+
+    behaviour: str
+    #: The `LeadScoreWeights` field it sets.
+    field: str
+    configured: float
+    #: Log-odds of converting one unit adds, with its 95% bootstrap interval (None: not fitted).
+    coefficient: float | None = None
+    coefficient_low: float | None = None
+    coefficient_high: float | None = None
+    #: Points per unit on the lead score's scale (coefficient x points_per_logit, at least 0), and the
+    #: interval on that scale (it may reach below 0).
+    points: float
+    points_low: float | None = None
+    points_high: float | None = None
+    #: People in the fit who showed the behaviour at all.
+    people_with: int = 0
+    note: str = ""
+    text: str = ""
+    text_message: Message | None = None
+
+
+class LeadWeightsFit(BaseModel):
+    """The learned lead-score weights, how they were fitted, and whether they are used."""
+
+    as_of: date
+    window_days: int
+    converters: int
+    non_converters: int
+    #: Converted leads without a conversion date (left out of the fit).
+    undated_converters: int
+    min_converters: int
+    min_non_converters: int
+    #: True when the history met the minimum and `weights` are the learned ones.
+    enough: bool
+    method: str
+    bootstrap: int
+    seed: int
+    regularisation_c: float
+    #: Lead-score points per unit of log-odds (the k of the module doc); None without a fit.
+    points_per_logit: float | None = None
+    intercept: float | None = None
+    #: The weights to use: learned when `enough`, else the configured ones.
+    weights: LeadScoreWeights
+    learned: list[LearnedWeight] = []
+    summary: str
+    summary_message: Message
+
+
+def use_lead_weights(config: AnalysisConfig, fit: LeadWeightsFit) -> AnalysisConfig:
+    """The configuration whose lead score uses the fit's weights (the configured ones stay when the
+    history was too small): the one way learned weights reach the lead score.
+
+    >>> from datetime import date
+    >>> from graph.model import AccountGraph, Company
+    >>> fit = fit_lead_weights([AccountGraph(company=Company(id="c", name="C"))], as_of=date(2025, 1, 1))
+    >>> use_lead_weights(DEFAULT_CONFIG, fit) == DEFAULT_CONFIG
+    True
+    """
+    if not fit.enough:
+        return config
+    return config.model_copy(update={"lead_score": fit.weights})
+
+
+def _fit(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], c: float
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Coefficients per unit (not per standard deviation) and the intercept."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=1000)
+    model.fit((x - mean) / scale, y)
+    coef = model.coef_[0] / scale
+    return coef, float(model.intercept_[0] - (coef * mean).sum())
+
+
+def fit_lead_weights(
+    accounts: Iterable[AccountGraph] | LeadExamples,
+    *,
+    as_of: date,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    window_days: int | None = None,
+    min_converters: int | None = None,
+    min_non_converters: int | None = None,
+    c: float = 1.0,
+    bootstrap: int = 200,
+    seed: int = 0,
+) -> LeadWeightsFit:
+    """Learn the lead score's weights from who converted (see the module doc for the window, the
+    model, the intervals and the minimum history). `accounts` may also be the `lead_examples` of them."""
+    if bootstrap < 0 or c <= 0:
+        raise InvalidInputError("bootstrap must be at least 0 and c above 0")
+    window = config.engaged_days if window_days is None else window_days
+    examples = (
+        accounts if isinstance(accounts, LeadExamples) else lead_examples(accounts, as_of=as_of, window_days=window)
+    )
+    need_yes = EVENTS_PER_BEHAVIOUR * len(BEHAVIOURS) if min_converters is None else min_converters
+    need_no = EVENTS_PER_BEHAVIOUR * len(BEHAVIOURS) if min_non_converters is None else min_non_converters
+    x, y = examples.units, examples.converted
+    yes, no = int(y.sum()), int((~y).sum())
+    configured = config.lead_score
+    base = {
+        "as_of": as_of,
+        "window_days": window,
+        "converters": yes,
+        "non_converters": no,
+        "undated_converters": examples.undated,
+        "min_converters": need_yes,
+        "min_non_converters": need_no,
+        "method": "L2-regularised logistic regression on behaviour units; percentile bootstrap within classes",
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "regularisation_c": c,
+    }
+    if yes < max(need_yes, 2) or no < max(need_no, 2):
+        message = Message(
+            key="learn.lead.too_little",
+            params={"converters": yes, "others": no, "min_converters": need_yes, "min_others": need_no},
+        )
+        return LeadWeightsFit(
+            **base, enough=False, weights=configured, summary=render(message), summary_message=message
+        )
+    shown = (x > 0).sum(axis=0)
+    varies = x.std(axis=0) > 0
+    cols = np.flatnonzero(varies)
+    coef = np.zeros(len(BEHAVIOURS))
+    coef[cols], intercept = _fit(x[:, cols], y, c)
+    draws = np.full((bootstrap, len(BEHAVIOURS)), np.nan)
+    rng = np.random.default_rng(seed)
+    pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
+    for b in range(bootstrap):
+        pick = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        xb = x[pick][:, cols]
+        ok = xb.std(axis=0) > 0
+        if not ok.any():
+            continue
+        fitted, _ = _fit(xb[:, ok], y[pick], c)
+        draws[b, cols[ok]] = fitted
+        draws[b, cols[~ok]] = 0.0
+    conf = np.array([getattr(configured, LEAD_BEHAVIOURS[b]) for b in BEHAVIOURS])
+    positive = np.where(varies, np.maximum(coef, 0.0), 0.0)
+    learned_total = float((x @ positive).sum())
+    configured_total = float((x @ np.where(varies, conf, 0.0)).sum())
+    k = configured_total / learned_total if learned_total > 0 else 0.0
+    weights: dict[str, float] = {}
+    rows: list[LearnedWeight] = []
+    for i, behaviour in enumerate(BEHAVIOURS):
+        field = LEAD_BEHAVIOURS[behaviour]
+        if not varies[i]:
+            weights[field] = float(conf[i])
+            rows.append(
+                LearnedWeight(
+                    behaviour=behaviour,
+                    field=field,
+                    configured=float(conf[i]),
+                    points=float(conf[i]),
+                    note="nobody in the fit showed this behaviour: the configured weight stays",
+                )
+            )
+            continue
+        column = draws[:, i][~np.isnan(draws[:, i])]
+        low, high = (
+            (float(np.percentile(column, 2.5)), float(np.percentile(column, 97.5))) if len(column) else (None, None)
+        )
+        points = round(float(positive[i] * k), 4)
+        weights[field] = points
+        message = Message(
+            key="learn.lead.weight",
+            params={
+                "behaviour": behaviour,
+                "weight": points,
+                "low": (low or 0.0) * k,
+                "high": (high or 0.0) * k,
+                "configured": float(conf[i]),
+            },
+        )
+        rows.append(
+            LearnedWeight(
+                behaviour=behaviour,
+                field=field,
+                configured=float(conf[i]),
+                coefficient=float(coef[i]),
+                coefficient_low=low,
+                coefficient_high=high,
+                points=points,
+                points_low=None if low is None else round(low * k, 4),
+                points_high=None if high is None else round(high * k, 4),
+                people_with=int(shown[i]),
+                note="came before fewer conversions: 0 points" if coef[i] < 0 else "",
+                text=render(message),
+                text_message=message,
+            )
+        )
+    message = Message(
+        key="learn.lead.learned",
+        params={"converters": yes, "others": no, "days": window, "as_of": as_of.isoformat()},
+    )
+    return LeadWeightsFit(
+        **base,
+        enough=True,
+        points_per_logit=round(k, 6),
+        intercept=intercept,
+        weights=configured.model_copy(update=weights),
+        learned=rows,
+        summary=render(message),
+        summary_message=message,
+    )
