@@ -394,12 +394,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "learn.lead.weight": {
         "en": "{behaviour}: {weight:.2f} points per unit (95% interval {low:.2f} to {high:.2f}; "
         "configured {configured:.2f}).",
-        "zh-CN": "{behaviour}：每单位 {weight:.2f} 分（95% 区间 {low:.2f} 至 {high:.2f}；配置值 {configured:.2f}）。",
+        "zh-CN": "{behaviour}：每单位 {weight:.2f} 分（95% 区间 {low:.2f} 至 {high:.2f}；"
+        "配置值 {configured:.2f}）。",
     },
     "history.role_engaged": {
         "en": "Deals without an engaged {role:role} were won {rate_without:.0%} of the time "
         "({won_without} of {n_without}), with one {rate_with:.0%} ({won_with} of {n_with}).",
-        "zh-CN": "没有已接触的{role:role}的商机赢单率为 {rate_without:.0%}（{n_without} 个中赢 {won_without} 个），"
+        "zh-CN": "没有已接触的{role:role}的商机赢单率为 {rate_without:.0%}"
+        "（{n_without} 个中赢 {won_without} 个），"
         "有的为 {rate_with:.0%}（{n_with} 个中赢 {won_with} 个）。",
     },
     "history.missing_role": {
@@ -422,12 +424,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "history.gap_kind.departed_member": {"en": "departed member", "zh-CN": "成员已离职"},
     "history.gap_kind.role_conflict": {"en": "role conflict", "zh-CN": "角色冲突"},
     "history.persona": {
-        "en": "A {seniority:seniority} in {function:message} sat on {won_share:.0%} of won committees "
+        "en": "Persona \u201c{seniority:seniority}, {function:message}\u201d: on {won_share:.0%} of won committees "
         "({won_with} of {won}) and {lost_share:.0%} of lost ones ({lost_with} of {lost}).",
-        "zh-CN": "{function:message}{seniority:seniority}出现在 {won_share:.0%} 的赢单委员会中（{won} 个中 {won_with} 个），"
+        "zh-CN": "{function:message}{seniority:seniority}出现在 {won_share:.0%} 的赢单委员会中"
+        "（{won} 个中 {won_with} 个），"
         "丢单委员会中为 {lost_share:.0%}（{lost} 个中 {lost_with} 个）。",
     },
-    "history.function.executive": {"en": "the executive team", "zh-CN": "管理层"},
+    "history.function.executive": {"en": "executive", "zh-CN": "管理层"},
     "history.function.finance": {"en": "finance", "zh-CN": "财务"},
     "history.function.procurement": {"en": "procurement", "zh-CN": "采购"},
     "history.function.it": {"en": "IT", "zh-CN": "IT"},
@@ -439,8 +442,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "history.function.legal": {"en": "legal", "zh-CN": "法务"},
     "history.function.product": {"en": "product", "zh-CN": "产品"},
     "history.function.support": {"en": "support", "zh-CN": "客户支持"},
-    "history.function.other": {"en": "another function", "zh-CN": "其他职能"},
-    "history.function.unknown": {"en": "an unknown function", "zh-CN": "职能未知的部门"},
+    "history.function.other": {"en": "other function", "zh-CN": "其他职能"},
+    "history.function.unknown": {"en": "function unknown", "zh-CN": "职能未知的部门"},
     "history.lead_source": {
         "en": "Leads from {source} converted {rate:.0%} of the time ({converted} of {n}).",
         "zh-CN": "来源为{source}的线索转化率为 {rate:.0%}（{n} 个中 {converted} 个）。",
@@ -448,7 +451,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "history.source_reliability": {
         "en": "Roles asserted by {source} were contradicted {rate:.0%} of the time ({contradicted} of {n}: "
         "{by_source} by another source, {by_outcome} by how the deal went).",
-        "zh-CN": "来自{source}的角色判断有 {rate:.0%} 被推翻（{n} 条中 {contradicted} 条：{by_source} 条与其他来源矛盾，"
+        "zh-CN": "来自{source}的角色判断有 {rate:.0%} 被推翻"
+        "（{n} 条中 {contradicted} 条：{by_source} 条与其他来源矛盾，"
         "{by_outcome} 条与商机结果矛盾）。",
     },
     "history.too_few": {
