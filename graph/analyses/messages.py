@@ -424,8 +424,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "history.gap_kind.departed_member": {"en": "departed member", "zh-CN": "成员已离职"},
     "history.gap_kind.role_conflict": {"en": "role conflict", "zh-CN": "角色冲突"},
     "history.persona": {
-        "en": "Persona \u201c{seniority:seniority}, {function:message}\u201d: on {won_share:.0%} of won committees "
-        "({won_with} of {won}) and {lost_share:.0%} of lost ones ({lost_with} of {lost}).",
+        "en": "Persona \u201c{seniority:seniority}, {function:message}\u201d: on {won_share:.0%} "
+        "of won committees ({won_with} of {won}) and {lost_share:.0%} of lost ones ({lost_with} of {lost}).",
         "zh-CN": "{function:message}{seniority:seniority}出现在 {won_share:.0%} 的赢单委员会中"
         "（{won} 个中 {won_with} 个），"
         "丢单委员会中为 {lost_share:.0%}（{lost} 个中 {lost_with} 个）。",
