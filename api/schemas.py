@@ -28,6 +28,7 @@ from graph.analyses import (
 )
 from graph.analyses.messages import Message
 from graph.analyses.portfolio import AccountSummary, DealResult
+from graph.analyses.results import DomainFlag
 from graph.analyses.rules import EngagementState
 from graph.model import (
     BuyingRole,
@@ -662,6 +663,9 @@ class PersonDetailPublic(BaseModel):
     #: Touches with this person, newest first.
     touches: list[TouchPublic] = []
     engagement: PersonEngagement | None = None
+    #: Set when the person's e-mail domain is a configured competitor's or partner's (lead_domains):
+    #: a high lead score there is interest, not intent.
+    lead_flag: DomainFlag | None = None
 
 
 class ErasurePublic(ErasureReport):

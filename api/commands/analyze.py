@@ -180,6 +180,9 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
             "  top leads (lead score, points for meetings, demos, downloads, visits): "
             + ", ".join(f"{names.get(pe.person_id, pe.person_id)} {pe.lead_score:.0f}" for pe in leads)
         )
+    for pe in e.people:
+        if pe.domain_flag is not None:
+            echo(f"  {names.get(pe.person_id, pe.person_id)}: {pe.domain_flag.reason}")
 
 
 def analyze(

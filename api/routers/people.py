@@ -38,6 +38,7 @@ from api.schemas import (
 from api.shared_file import deployment_secret
 from graph.analyses import WarmPath, warm_paths
 from graph.analyses.directory import PEOPLE_SORTS, PeopleFilter
+from graph.analyses.engagement import domain_flag
 from graph.analyses.rules import EngagementState
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import FROM_STORE, AccountGraph, BuyingRole, Function, Page, Person, Seniority, Touch
@@ -71,6 +72,9 @@ class PersonListItemPublic(Person):
     engagement: EngagementState = EngagementState.NEVER
     rank: int | None = None
     influence: float | None = None
+    #: competitor or partner when the e-mail domain is a configured one (lead_domains): their lead
+    #: score is interest, not intent.
+    lead_flag: str | None = None
 
 
 class PeoplePublic(Page[PersonListItemPublic]):
@@ -186,7 +190,12 @@ def list_people(
     page = store.list_people_filtered(query, offset=offset, limit=limit)
     items = [
         PersonListItemPublic.model_validate(
-            {**item.person.model_dump(), **item.model_dump(exclude={"person"})}, context=FROM_STORE
+            {
+                **item.person.model_dump(),
+                **item.model_dump(exclude={"person"}),
+                "lead_flag": flag.kind if (flag := domain_flag(item.person.email, runtime.config)) else None,
+            },
+            context=FROM_STORE,
         )
         for item in page.data
     ]
@@ -273,16 +282,18 @@ async def get_person(
     store = runtime.store
     day = as_of_or_today(as_of)
     person = await run_limited(runtime, lambda: store.get_person(person_id), what="person lookup")
+    flag = domain_flag(person.email, runtime.config)
     if not person.company_id:
-        return PersonDetailPublic(person=person)
+        return PersonDetailPublic(person=person, lead_flag=flag)
     try:
         account, analysis = await analysis_of(runtime, person.company_id, day)
     except NotFoundError:
-        return PersonDetailPublic(person=person)
+        return PersonDetailPublic(person=person, lead_flag=flag)
     # The person's own touches, read by themselves (the account carries daily aggregates only).
     touches = await run_limited(runtime, lambda: store.person_touches(person_id), what="person touches")
     detail = _person_detail(person, account, day, touches)
     detail.engagement = next((e for e in analysis.engagement.people if e.person_id == person_id), None)
+    detail.lead_flag = flag
     return detail
 
 
