@@ -3,11 +3,12 @@
 Who converted, and when (`conversions`):
 
 - a person on the committee of a deal (a committee assertion made by `as_of`) converted on the day
-  the deal was created, or, for a won deal without a creation date, the day it was won;
+  the deal was created, or, for a won deal without a creation date, the day it was won; on a deal
+  with neither date (a lost deal without a creation date, say) they converted on an unknown day;
 - a lead whose CRM status says it was converted (Salesforce "Closed - Converted", "Converted"; not
   "Closed - Not Converted") converted too, but the export does not say when: such a person counts as
   a converter for lead-source rates (graph/analyses/history.py) and is left out of the weight fit,
-  which needs a date to look back from.
+  which needs a date to look back from (so is anyone else converted on an unknown day).
 
 The first conversion counts; conversions after `as_of` do not exist yet (those people are
 non-converters as of `as_of`).
@@ -129,6 +130,16 @@ def conversions(accounts: Iterable[AccountGraph], *, as_of: date) -> dict[str, C
                         account_id=account.company.id,
                         how="deal_won",
                         on=deal.closed_at,
+                        deal_id=deal.id,
+                    )
+                )
+            elif deal.created_at is None and (deal.closed_at is None or deal.closed_at <= as_of):
+                # On a deal the export gives no creation day: converted, on a day nobody knows.
+                keep(
+                    Conversion(
+                        person_id=row.person_id,
+                        account_id=account.company.id,
+                        how="deal_created",
                         deal_id=deal.id,
                     )
                 )
