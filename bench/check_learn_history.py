@@ -85,7 +85,7 @@ def report(name: str, accounts: list[AccountGraph], *, bootstrap: int, seed: int
         f"history: {history.closed_deals} closed deals (won {history.won}, lost {history.lost}) "
         f"in {t_history:.2f} s"
     )
-    for group in (history.engaged_roles, history.gaps, history.missing_roles):
+    for group in (history.engaged_roles, history.gaps, history.missing_roles, history.signals):
         for row in [r for r in group if r.text][:3]:
             print("  " + row.text)
     for row in [r for r in history.personas if r.text][:3]:

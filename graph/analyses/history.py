@@ -9,6 +9,8 @@ closed is read. Then:
 - **gaps**: for each gap kind, the win rate of deals that had it against those that did not;
 - **missing roles**: for each role a deal's template required, the win rate of deals that missed it
   against those that had it;
+- **signals**: the win rate of deals whose coverage (coverage.py) was below 0.5 at the close against
+  the others, and of deals per committee engagement trend at the close (engagement.py);
 - **engaged roles**: for each buying role, the win rate of deals where an engaged person held it
   against the others ("deals without an engaged economic buyer were won 21% of the time, with one
   58%");
@@ -46,7 +48,7 @@ from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.lead_weights import conversions
 from graph.analyses.messages import Message, render
 from graph.analyses.report import _deal_analyses, rank_key_people
-from graph.analyses.results import GapKind
+from graph.analyses.results import GapKind, Trend
 from graph.model import AccountGraph, BuyingRole, DealStatus, Seniority, Source
 
 __all__ = [
@@ -94,6 +96,9 @@ class ClosedDeal(BaseModel):
     missing_roles: list[BuyingRole]
     #: Roles held by a committee member engaged at the close.
     engaged_roles: list[BuyingRole]
+    #: The deal's coverage score and committee engagement trend at the close (coverage.py, engagement.py).
+    coverage: float
+    trend: Trend
     #: (seniority, function or "unknown") of each current committee member.
     personas: list[tuple[Seniority, str]]
     #: (source, person, role) of each committee assertion made up to the close.
@@ -180,6 +185,8 @@ class HistoryReport(BaseModel):
     gaps: list[WinRate] = []
     missing_roles: list[WinRate] = []
     engaged_roles: list[WinRate] = []
+    #: Deals with coverage below LOW_COVERAGE at the close, and each committee engagement trend.
+    signals: list[WinRate] = []
     personas: list[PersonaRate] = []
     lead_sources: list[LeadSourceRate] = []
     sources: list[SourceReliability] = []
@@ -225,6 +232,8 @@ def closed_deal_facts(
                         engaged_roles=sorted(
                             {r for pid, roles in result.committee.items() if pid in engaged for r in roles}
                         ),
+                        coverage=result.coverage.score,
+                        trend=result.engagement_trend,
                         personas=sorted(
                             {
                                 (p.seniority.get(pid, Seniority.UNKNOWN), (p.function.get(pid) or "unknown"))
@@ -273,6 +282,10 @@ def _win_rate(factor: str, key: str, with_: list[ClosedDeal], without: list[Clos
     }
     if factor == "gap":
         message = Message(key="history.gap", params={**params, "gap": Message(key=f"history.gap_kind.{key}")})
+    elif factor == "low_coverage":
+        message = Message(key="history.low_coverage", params={**params, "threshold": float(key)})
+    elif factor == "trend":
+        message = Message(key="history.trend", params={**params, "trend": key})
     else:
         message = Message(key=f"history.{factor}", params={**params, "role": BuyingRole(key)})
     return row.model_copy(update={"text": render(message), "text_message": message})
@@ -410,6 +423,8 @@ def _sources(deals: list[ClosedDeal], config: AnalysisConfig) -> list[SourceReli
 
 #: Below this many closed deals the report says that every rate is uncertain.
 FEW_DEALS = 30
+#: Coverage below this at the close counts as low.
+LOW_COVERAGE = 0.5
 
 
 def what_history_says(
@@ -456,6 +471,24 @@ def what_history_says(
         )
         for role in roles
     ]
+    signals = [
+        _win_rate(
+            "low_coverage",
+            str(LOW_COVERAGE),
+            [d for d in deals if d.coverage < LOW_COVERAGE],
+            [d for d in deals if d.coverage >= LOW_COVERAGE],
+        ),
+        *(
+            _win_rate(
+                "trend",
+                trend.value,
+                [d for d in deals if d.trend == trend],
+                [d for d in deals if d.trend != trend],
+            )
+            for trend in Trend
+            if any(d.trend == trend for d in deals)
+        ),
+    ]
     notes: list[Message] = []
     if len(deals) < FEW_DEALS:
         notes.append(Message(key="history.too_few", params={"n": len(deals)}))
@@ -468,6 +501,7 @@ def what_history_says(
         gaps=_by_difference(gaps),
         missing_roles=_by_difference(missing),
         engaged_roles=_by_difference(engaged),
+        signals=_by_difference(signals) if deals else [],
         personas=_personas(deals),
         lead_sources=_lead_sources(accounts, as_of=as_of),
         sources=_sources(deals, config),

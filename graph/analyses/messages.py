@@ -416,6 +416,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "存在“{gap:message}”缺口的商机赢单率为 {rate_with:.0%}（{n_with} 个中赢 {won_with} 个），"
         "不存在的为 {rate_without:.0%}（{n_without} 个中赢 {won_without} 个）。",
     },
+    "history.low_coverage": {
+        "en": "Deals whose coverage was below {threshold:.0%} when they closed were won "
+        "{rate_with:.0%} of the time ({won_with} of {n_with}), the others {rate_without:.0%} "
+        "({won_without} of {n_without}).",
+        "zh-CN": "结束时覆盖度低于 {threshold:.0%} 的商机赢单率为 {rate_with:.0%}"
+        "（{n_with} 个中赢 {won_with} 个），其他为 {rate_without:.0%}"
+        "（{n_without} 个中赢 {won_without} 个）。",
+    },
+    "history.trend": {
+        "en": "Deals whose committee engagement trend was \u201c{trend:trend}\u201d when they closed "
+        "were won {rate_with:.0%} of the time ({won_with} of {n_with}), the others {rate_without:.0%} "
+        "({won_without} of {n_without}).",
+        "zh-CN": "结束时委员会互动趋势为“{trend:trend}”的商机赢单率为 {rate_with:.0%}"
+        "（{n_with} 个中赢 {won_with} 个），其他为 {rate_without:.0%}"
+        "（{n_without} 个中赢 {won_without} 个）。",
+    },
     "history.gap_kind.missing_role": {"en": "missing role", "zh-CN": "缺少角色"},
     "history.gap_kind.stale_role": {"en": "stale role", "zh-CN": "角色久未接触"},
     "history.gap_kind.single_threaded": {"en": "single-threaded", "zh-CN": "单线联系"},

@@ -92,6 +92,13 @@ def test_counts_match_a_hand_count() -> None:
     assert (conflict.won_with, conflict.n_with, conflict.won_without, conflict.n_without) == (0, 1, 2, 3)
     assert conflict.difference == pytest.approx(-2 / 3)
 
+    # No rep touched anyone: no coverage at any close; every committee's touches fell in the 30 days
+    # before its close and none in the 90 before: rising everywhere.
+    low = _row(report.signals, "0.5")
+    assert (low.won_with, low.n_with, low.n_without, low.rate_without) == (2, 4, 0, None)
+    rising = _row(report.signals, "rising")
+    assert (rising.won_with, rising.n_with, rising.n_without) == (2, 4, 0)
+
     personas = {(p.seniority.value, p.function): p for p in report.personas}
     assert (personas[("c_level", "executive")].won_with, personas[("c_level", "executive")].lost_with) == (
         2,
