@@ -46,6 +46,7 @@ by default 10 per behaviour each (80), the usual events-per-variable rule for a 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -151,10 +152,9 @@ def conversions(accounts: Iterable[AccountGraph], *, as_of: date) -> dict[str, C
     return found
 
 
-class LeadExamples(BaseModel):
+@dataclass(frozen=True)
+class LeadExamples:
     """The rows a lead-weight fit reads: one per person, their behaviour units and whether they converted."""
-
-    model_config = {"arbitrary_types_allowed": True}
 
     person_ids: list[str]
     #: n x len(BEHAVIOURS) units (demo minutes, counts), columns in `BEHAVIOURS` order.
@@ -376,6 +376,11 @@ def fit_lead_weights(
     shown = (x > 0).sum(axis=0)
     varies = x.std(axis=0) > 0
     cols = np.flatnonzero(varies)
+    if len(cols) == 0:
+        message = Message(key="learn.lead.no_behaviour", params={"converters": yes, "others": no})
+        return LeadWeightsFit(
+            **base, enough=False, weights=configured, summary=render(message), summary_message=message
+        )
     coef = np.zeros(len(BEHAVIOURS))
     coef[cols], intercept = _fit(x[:, cols], y, c)
     draws = np.full((bootstrap, len(BEHAVIOURS)), np.nan)

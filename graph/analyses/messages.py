@@ -385,6 +385,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "历史数据不足，无法学习线索评分权重：{converters} 人转化，{others} 人未转化"
         "（至少需要 {min_converters} 和 {min_others}）；继续使用配置的权重。",
     },
+    "learn.lead.no_behaviour": {
+        "en": "Nobody among the {converters} people who converted and the {others} who did not showed any "
+        "behaviour the lead score counts: nothing to learn from, the configured weights stay.",
+        "zh-CN": "在 {converters} 位已转化和 {others} 位未转化的人中，没有人有线索评分计入的行为："
+        "无从学习，继续使用配置的权重。",
+    },
     "learn.lead.learned": {
         "en": "Lead-score weights learned from {converters} people who converted and {others} who did not, "
         "from their behaviour in the {days} days before converting (or before {as_of}).",

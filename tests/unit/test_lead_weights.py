@@ -249,3 +249,15 @@ def test_configured_weights_are_what_the_config_says() -> None:
     config = AnalysisConfig.model_validate({"lead_score": {"webinar": 1.5}})
     fit = fit_lead_weights([], as_of=AS_OF, config=config)
     assert fit.weights.webinar == 1.5 and not fit.enough
+
+
+def test_without_any_behaviour_there_is_nothing_to_learn() -> None:
+    company = Company(id="c", name="C")
+    people = [Person(id=f"p{i}", name=f"P{i}", company_id="c") for i in range(10)]
+    deal = Deal(id="d", company_id="c", created_at=date(2025, 1, 1))
+    committee = [CommitteeRole(deal_id="d", person_id=f"p{i}", role="influencer") for i in range(4)]
+    account = AccountGraph(company=company, people=people, deals=[deal], committee=committee)
+    fit = fit_lead_weights([account], as_of=AS_OF, min_converters=2, min_non_converters=2)
+    assert (fit.converters, fit.non_converters) == (4, 6)
+    assert not fit.enough and fit.weights == DEFAULT_CONFIG.lead_score
+    assert "nothing to learn from" in fit.summary
