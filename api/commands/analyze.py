@@ -182,7 +182,9 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         )
     for pe in e.people:
         if pe.domain_flag is not None:
-            echo(f"  {names.get(pe.person_id, pe.person_id)}: {pe.domain_flag.reason}")
+            flag = pe.domain_flag
+            reason = render(flag.reason_message, lang) if flag.reason_message else flag.reason
+            echo(f"  {names.get(pe.person_id, pe.person_id)}: {reason}")
 
 
 def analyze(

@@ -75,3 +75,41 @@ def test_a_bad_domain_in_the_config_file_is_a_clear_error(tmp_path: Path) -> Non
     file.write_text('[lead_domains]\ncompetitors = ["rival com"]\n', encoding="utf-8")
     with pytest.raises(ConfigurationError, match="rival com"):
         load_config(file)
+
+
+def test_analyze_prints_the_flag_in_the_readers_language(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from graph.stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "store")
+    store.upsert("companies", [Company(id="c", name="Cosmo")])
+    store.upsert("people", [Person(id="spy", name="Sam Spy", email="sam@rival.com", company_id="c")])
+    store.upsert("touches", [Touch(id="t", at=datetime(2025, 6, 1), kind="webinar", person_ids=["spy"])])
+    store.close()
+    config = tmp_path / "buyergraph.toml"
+    config.write_text('[lead_domains]\ncompetitors = ["rival.com"]\n', encoding="utf-8")
+    for lang, words in (("en", "interest, not intent"), ("zh-CN", "竞争对手")):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from api.cli import main; main()",
+                "--store",
+                str(tmp_path / "store"),
+                "analyze",
+                "c",
+                "--as-of",
+                "2025-06-30",
+                "--config",
+                str(config),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "", "BUYERGRAPH_CONFIG": "", "BUYERGRAPH_LANG": lang},
+        )
+        assert out.returncode == 0, out.stderr
+        [line] = [line for line in out.stdout.splitlines() if "Sam Spy:" in line]
+        assert words in line
