@@ -398,7 +398,14 @@ def fit_lead_weights(
     positive = np.where(varies, np.maximum(coef, 0.0), 0.0)
     learned_total = float((x @ positive).sum())
     configured_total = float((x @ np.where(varies, conf, 0.0)).sum())
-    k = configured_total / learned_total if learned_total > 0 else 0.0
+    if learned_total <= 0 or configured_total <= 0:
+        # No behaviour came before more conversions (or the configured weights give nobody a point):
+        # there is no scale to map onto, and a lead score of 0 for everyone would help nobody.
+        message = Message(key="learn.lead.no_positive", params={"converters": yes, "others": no})
+        return LeadWeightsFit(
+            **base, enough=False, weights=configured, summary=render(message), summary_message=message
+        )
+    k = configured_total / learned_total
     weights: dict[str, float] = {}
     rows: list[LearnedWeight] = []
     for i, behaviour in enumerate(BEHAVIOURS):

@@ -391,6 +391,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "在 {converters} 位已转化和 {others} 位未转化的人中，没有人有线索评分计入的行为："
         "无从学习，继续使用配置的权重。",
     },
+    "learn.lead.no_positive": {
+        "en": "No behaviour came before more conversions among the {converters} people who converted and "
+        "the {others} who did not: the configured weights stay.",
+        "zh-CN": "在 {converters} 位已转化和 {others} 位未转化的人中，没有任何行为与更多转化相关："
+        "继续使用配置的权重。",
+    },
     "learn.lead.learned": {
         "en": "Lead-score weights learned from {converters} people who converted and {others} who did not, "
         "from their behaviour in the {days} days before converting (or before {as_of}).",

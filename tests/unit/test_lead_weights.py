@@ -261,3 +261,20 @@ def test_without_any_behaviour_there_is_nothing_to_learn() -> None:
     assert (fit.converters, fit.non_converters) == (4, 6)
     assert not fit.enough and fit.weights == DEFAULT_CONFIG.lead_score
     assert "nothing to learn from" in fit.summary
+
+
+def test_when_every_behaviour_comes_before_fewer_conversions_the_configured_weights_stay() -> None:
+    company = Company(id="c", name="C")
+    people = [Person(id=f"p{i}", name=f"P{i}", company_id="c") for i in range(12)]
+    deal = Deal(id="d", company_id="c", created_at=date(2025, 1, 1))
+    committee = [CommitteeRole(deal_id="d", person_id=f"p{i}", role="influencer") for i in range(6)]
+    # Only the people who never converted went to webinars.
+    touches = [
+        Touch(id=f"t{i}-{j}", at=datetime(2025, 6, 1 + j), kind="webinar", person_ids=[f"p{i}"])
+        for i in range(6, 12)
+        for j in range(i - 5)
+    ]
+    account = AccountGraph(company=company, people=people, deals=[deal], committee=committee, touches=touches)
+    fit = fit_lead_weights([account], as_of=AS_OF, min_converters=2, min_non_converters=2, bootstrap=10)
+    assert not fit.enough and fit.weights == DEFAULT_CONFIG.lead_score
+    assert "No behaviour came before more conversions" in fit.summary
