@@ -6,7 +6,8 @@ an account; the CRM only knows the company name they typed. Readers yield each l
 `resolve_leads` then, after companies are merged and before people are:
 
 1. A **converted** lead is the same person as its converted contact: the lead id becomes an alias of
-   the contact (touches on the lead land on the contact), and the contact keeps the lead's source.
+   the contact (touches on the lead land on the contact), and the contact keeps the lead's source
+   and status (a converted status counts as a conversion, graph/analyses/lead_weights.py).
    Without that contact in the ingest, the lead stays a person of its converted account (or, when
    the export does not hold that account either, is placed like an unconverted lead).
 2. An **unconverted** lead is rolled up into the account of its company: the account whose id the

@@ -193,6 +193,7 @@ def test_leads_join_their_account_contact_or_a_prospect(tmp_path: Path) -> None:
     )
     bob = store.get_person("003000000000BobAAA")
     assert bob.lead_source == "Purchased List"
+    assert bob.lead_status == "Closed - Converted"  # so the conversion counts for lead-source rates
     ann = store.get_person("003000000000AnnAAA")
     assert ann.lead_source == "Trade Show" and ann.reports_to_id is None  # 000000000000000AAA is no manager
     # An unconverted lead with a contact's e-mail address is that contact: no prospect account for it.
