@@ -178,3 +178,57 @@ def test_real_exports(case: str, datasets: Path, tmp_path: Path) -> None:
     ]:
         if row.text:
             print("  " + row.text)
+
+
+def planted(seed: int, deals: int = 80) -> list[AccountGraph]:
+    """Deals won with probability 0.75 when their economic buyer was engaged at the close, else 0.3."""
+    import random
+
+    rng = random.Random(seed)
+    accounts = []
+    for i in range(deals):
+        closed = date(2025, 1, 1) + timedelta(days=rng.randrange(300))
+        engaged_eb = rng.random() < 0.5
+        won = rng.random() < (0.75 if engaged_eb else 0.3)
+        people = [Person(id=f"{i}-{r}", name=f"{r} {i}", company_id=f"c{i}") for r in ("dm", "ch", "eb")]
+        committee = [
+            CommitteeRole(deal_id=f"d{i}", person_id=f"{i}-{r}", role=role)
+            for r, role in (("dm", "decision_maker"), ("ch", "champion"), ("eb", "economic_buyer"))
+        ]
+        touched = ["dm", "ch", "eb"] if engaged_eb else ["dm", "ch"]
+        touches = [
+            Touch(
+                id=f"t{i}-{r}",
+                at=datetime.combine(closed - timedelta(days=5), datetime.min.time()),
+                kind="meeting",
+                person_ids=[f"{i}-{r}"],
+            )
+            for r in touched
+        ]
+        deal = Deal(
+            id=f"d{i}", company_id=f"c{i}", amount=5000, status="won" if won else "lost", closed_at=closed
+        )
+        accounts.append(
+            AccountGraph(
+                company=Company(id=f"c{i}", name=f"C{i}"),
+                people=people,
+                deals=[deal],
+                committee=committee,
+                touches=touches,
+            )
+        )
+    return accounts
+
+
+def test_a_planted_effect_is_found_and_its_intervals_cover_the_truth() -> None:
+    covered = 0
+    for seed in range(4):
+        report = what_history_says(planted(seed), as_of=AS_OF)
+        eb = _row(report.engaged_roles, "economic_buyer")
+        assert eb.n_with + eb.n_without == report.closed_deals == 80
+        assert eb.rate_with > eb.rate_without, (seed, eb.text)  # type: ignore[operator]
+        covered += eb.with_interval[0] <= 0.75 <= eb.with_interval[1]  # type: ignore[index]
+        covered += eb.without_interval[0] <= 0.3 <= eb.without_interval[1]  # type: ignore[index]
+        # The champion was always there and engaged: no rate without one.
+        assert _row(report.engaged_roles, "champion").n_without == 0
+    assert covered >= 7, f"{covered} of 8 Wilson intervals cover the planted win rates"
