@@ -182,3 +182,40 @@ def test_page_session_writes_need_the_csrf_header(api: ApiEnv) -> None:
     ok = api.client.post(URL, json=body, headers={**same_origin, "X-CSRF-Token": csrf.group(1)})
     assert ok.status_code == 201, ok.text
     assert ok.json()["author"] == "test-write"
+
+
+def _sign_in(api: ApiEnv, scope: str) -> str:
+    """Sign the test client in with a key of `scope`; the page's CSRF token."""
+    form = api.client.get("/login")
+    login_token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert login_token
+    signed = api.client.post(
+        "/login",
+        data={"api_key": api.keys[scope], "next": "/", "login_token": login_token.group(1)},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', api.client.get("/").text)
+    assert csrf
+    return csrf.group(1)
+
+
+def test_the_map_offers_corrections_to_a_writer_and_lists_them(api: ApiEnv) -> None:
+    account_id, deal_id, person_id, crm_role = _committee_member(api)
+    _sign_in(api, "read")
+    page = api.client.get(f"/accounts/{account_id}").text
+    assert 'id="correct-panel"' not in page and "corrections.js" not in page
+    csrf = _sign_in(api, "write")
+    page = api.client.get(f"/accounts/{account_id}").text
+    assert 'id="fix-left"' in page and "/static/corrections.js" in page and 'id="fix-role-add"' in page
+    headers = {"Origin": "http://testserver", "X-CSRF-Token": csrf}
+    body = {"kind": "role", "deal_id": deal_id, "person_id": person_id, "role": _other_role(crm_role)}
+    created = api.client.post(URL, json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    page = api.client.get(f"/accounts/{account_id}", params={"lang": "en"}).text
+    assert f'data-correction-id="{created.json()["id"]}"' in page
+    assert "Corrected: the crm data says" in page  # the person's tooltip carries the conflict
+    zh = api.client.get(f"/accounts/{account_id}", params={"lang": "zh-CN"}).text
+    assert "已更正" in zh and "撤销" in zh
+    assert api.client.get("/static/corrections.js").status_code == 200
