@@ -902,6 +902,11 @@ class Conflict(BaseModel):
     user_value: str
     stored_value: str
     stored_source: str
+    #: The same in fields: the manager and kind of the stored line (reporting), the day the stored
+    #: employment ends, None while it is open (left).
+    stored_manager_id: str | None = None
+    stored_line_kind: ReportingKind | None = None
+    stored_until: date | None = None
 
 
 AccountGraph.model_rebuild()

@@ -672,12 +672,24 @@ def _corrections(account: AccountGraph, words: Words) -> tuple[list[CorrectionEn
         )
     conflicts: dict[str, list[str]] = defaultdict(list)
     for conflict in account.conflicts:
-        stored = conflict.stored_value
-        if conflict.kind in ("role", "role_withdrawn"):
-            stored = words.role(stored)
-        conflicts[conflict.person_id].append(
-            words("fix.conflict", source=conflict.stored_source, stored=stored)
-        )
+        source = conflict.stored_source.upper() if conflict.stored_source == "crm" else conflict.stored_source
+        if conflict.kind == "reporting" and conflict.stored_manager_id:
+            kind = conflict.stored_line_kind.value if conflict.stored_line_kind else "solid"
+            text = words(
+                "fix.conflict.reporting",
+                source=source,
+                other=name(conflict.stored_manager_id),
+                kind=words(f"fix.line.{kind}"),
+            )
+        elif conflict.kind == "left":
+            text = (
+                words("fix.conflict.works_here", source=source)
+                if conflict.stored_until is None
+                else words("fix.conflict.left_on", source=source, day=words.fmt.day(conflict.stored_until))
+            )
+        else:
+            text = words("fix.conflict.role", source=source, role=words.role(conflict.stored_value))
+        conflicts[conflict.person_id].append(text)
     return entries, dict(conflicts)
 
 

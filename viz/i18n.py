@@ -320,9 +320,21 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "en": "Sign in with a write key to correct roles, reporting lines and departures.",
         "zh-CN": "使用具有 write 权限的密钥登录后即可更正角色、汇报关系和离职信息。",
     },
-    "fix.conflict": {
-        "en": "Corrected: the {source} data says {stored}",
-        "zh-CN": "已更正：{source} 数据为 {stored}",
+    "fix.conflict.role": {
+        "en": "Corrected; the {source} says: {role}",
+        "zh-CN": "已更正；{source} 中为：{role}",
+    },
+    "fix.conflict.reporting": {
+        "en": "Corrected; the {source} says: reports to {other} ({kind})",
+        "zh-CN": "已更正；{source} 中为：汇报给 {other}（{kind}）",
+    },
+    "fix.conflict.works_here": {
+        "en": "Corrected; the {source} says: still works here",
+        "zh-CN": "已更正；{source} 中为：仍在职",
+    },
+    "fix.conflict.left_on": {
+        "en": "Corrected; the {source} says: left on {day}",
+        "zh-CN": "已更正；{source} 中为：于 {day} 离职",
     },
     "fix.text.role": {"en": "{person} is {role} on {deal}", "zh-CN": "{person} 在 {deal} 中是{role}"},
     "fix.text.role_withdrawn": {

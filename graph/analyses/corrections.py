@@ -154,6 +154,8 @@ def _reporting(account: AccountGraph, fixes: list[Correction], conflicts: list[C
                         user_value=describe_line(fix.other_id, kind),
                         stored_value=describe_line(line.manager_id, line.kind),
                         stored_source=_source(line.source),
+                        stored_manager_id=line.manager_id,
+                        stored_line_kind=line.kind,
                     )
                 )
         kept.append(
@@ -195,6 +197,7 @@ def _employment(
                         if job.until is None
                         else f"left on {job.until.isoformat()}",
                         stored_source=Source.CRM.value,
+                        stored_until=job.until,
                     )
                 )
                 job = job.model_copy(update={"until": left_on})

@@ -215,7 +215,7 @@ def test_the_map_offers_corrections_to_a_writer_and_lists_them(api: ApiEnv) -> N
     assert created.status_code == 201, created.text
     page = api.client.get(f"/accounts/{account_id}", params={"lang": "en"}).text
     assert f'data-correction-id="{created.json()["id"]}"' in page
-    assert "Corrected: the crm data says" in page  # the person's tooltip carries the conflict
+    assert "Corrected; the CRM says: " in page  # the person's tooltip carries the conflict
     zh = api.client.get(f"/accounts/{account_id}", params={"lang": "zh-CN"}).text
     assert "已更正" in zh and "撤销" in zh
     assert api.client.get("/static/corrections.js").status_code == 200
