@@ -1633,7 +1633,7 @@ class EmbeddedStore(GraphStore):
             with self._writing():
                 table = self._tables[_CORRECTIONS]
                 row = table.setdefault(correction.id, row)
-        self.mark_accounts_changed(company_ids=[correction.company_id], at=correction.at)
+        self.mark_accounts_changed(company_ids=[correction.company_id])  # now: kept results go stale
         return Correction.model_validate(row)
 
     def list_corrections(

@@ -1402,7 +1402,7 @@ class Neo4jStore(GraphStore):
             "company_ids": [correction.company_id],
             "person_ids": [],
             "deal_ids": [],
-            "at": correction.at,
+            "at": datetime.now(UTC),  # now, whatever time the correction states: kept results go stale
         }
 
         def work(tx: ManagedTransaction) -> dict[str, Any]:

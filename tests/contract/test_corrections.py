@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from graph.analyses import analyze_account
+from graph.analyses.portfolio import AccountResult, account_result
 from graph.analyses.rules import employment_status
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Correction, CorrectionKind, Source, Touch
@@ -127,12 +129,31 @@ def test_marked_as_left_counts_with_the_employment_rule(store: GraphStore) -> No
 
 def test_a_correction_marks_its_account_for_refresh(store: GraphStore) -> None:
     load(store)
+    ids = ["c-acme", "c-acme-cn", "c-globex"]
+    as_of = date(2026, 7, 1)
+
+    def result(company_id: str) -> AccountResult:
+        account = store.account_graph(company_id)
+        analysis = analyze_account(account, as_of=as_of)
+        return account_result(account, analysis, computed_at=datetime.now(UTC))
+
+    store.write_results([result(cid) for cid in ids])
+    assert store.accounts_to_refresh() == []
+    before = {(g.kind.value, g.person_id) for d in result(ACCOUNT).deals for g in d.gaps}
     version = store.data_version()
     store.add_correction(fix("knows", person_id="p-ceo", other_id="p-eng", strength=0.8))
-    assert store.data_version() != version or store.data_version() is None
+    assert store.data_version() != version
     ties = {(k.person_id, k.other_id): k for k in store.account_graph(ACCOUNT).knows}
     assert ties[("p-ceo", "p-eng")].source == "user" and ties[("p-ceo", "p-eng")].strength == 0.8
-    assert ACCOUNT in store.accounts_to_refresh()
+    assert store.accounts_to_refresh() == [ACCOUNT]  # only the corrected account
+    assert store.read_results([ACCOUNT])[ACCOUNT].stale
+    # The refresh reads the corrected account: marked as left, the CFO is a departed committee member.
+    store.add_correction(fix("left", person_id="p-cfo", on=date(2026, 6, 15)))
+    fresh = result(ACCOUNT)
+    store.write_results([fresh])
+    assert store.accounts_to_refresh() == []
+    after = {(g.kind.value, g.person_id) for d in fresh.deals for g in d.gaps}
+    assert ("departed_member", "p-cfo") in after - before
 
 
 def test_logged_touch_reaches_the_daily_aggregates_and_goes_on_undo(store: GraphStore) -> None:
