@@ -879,6 +879,14 @@ class Correction(BaseModel):
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
 
+    @field_validator("at", "withdrawn_at", "touch_at")
+    @classmethod
+    def _aware_utc(cls, value: datetime | None) -> datetime | None:
+        """Instants in UTC with the zone stated (a naive one is read as UTC)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
