@@ -736,6 +736,17 @@ class EmbeddedStore(GraphStore):
                 if other.get("reports_to_id") == person_id:
                     other["reports_to_id"] = None
             del self._tables["people"][person_id]
+            # Corrections that name the person go too (a logged touch others attended keeps its own).
+            corrections = self._tables[_CORRECTIONS]
+            for cid, row in list(corrections.items()):
+                attendees = row.get("person_ids") or []
+                others = [p for p in attendees if p != person_id]
+                if person_id not in (row.get("person_id"), row.get("other_id"), *attendees):
+                    continue
+                if row["kind"] == "touch" and others and row.get("person_id") != person_id:
+                    row["person_ids"] = others
+                else:
+                    del corrections[cid]
             # The person's other source ids go too: an erased person is found by none of them.
             aliases = self._tables[_ALIASES]
             for key in [k for k, row in aliases.items() if k[0] == "people" and row["into"] == person_id]:

@@ -865,6 +865,7 @@ class Neo4jStore(GraphStore):
         aliases_text = cypher.query("erase_person_aliases")
         results_text = cypher.query("erase_person_results")
         groups_text = cypher.query("touch_groups_of_people")
+        corrections_text = cypher.query("erase_person_corrections")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
@@ -875,6 +876,7 @@ class Neo4jStore(GraphStore):
                 return None
             _recompute_touch_days(tx, groups)
             tx.run(aliases_text, id=person_id).consume()
+            tx.run(corrections_text, id=person_id).consume()
             tx.run(bump).consume()
             companies = {"companies": account["companies"], "company_rels": account["relationships"]}
             return {**dict(record), **companies}

@@ -210,3 +210,22 @@ def test_corrections_are_listed_filtered_and_kept_when_withdrawn(store: GraphSto
         store.get_correction("nope")
     with pytest.raises(NotFoundError):
         store.undo_correction("nope", by="sam")
+
+
+def test_erasing_a_person_erases_the_corrections_that_name_them(store: GraphStore) -> None:
+    load(store)
+    about = store.add_correction(fix("left", person_id="p-eng", on=date(2026, 1, 1)))
+    tie = store.add_correction(fix("knows", person_id="p-ceo", other_id="p-eng"))
+    kept = store.add_correction(fix("role", deal_id="d-1", person_id="p-cfo", role="decision_maker"))
+    at = datetime(2026, 6, 3, 9, 0)
+    met = fix(
+        "touch", touch_id="user-touch-x2", touch_at=at, touch_kind="call", person_ids=["p-eng", "p-ceo"]
+    )
+    touch = Touch(id="user-touch-x2", at=at, kind="call", person_ids=["p-eng", "p-ceo"], source="user")
+    store.add_correction(met, touch=touch)
+    store.erase_person("p-eng")
+    left = {c.id: c for c in store.list_corrections(include_withdrawn=True).data}
+    assert about.id not in left and tie.id not in left
+    assert left[kept.id] == kept
+    assert left[met.id].person_ids == ["p-ceo"]  # the call happened; the erased attendee is gone
+    assert store.list_corrections(person_id="p-eng", include_withdrawn=True).count == 0
