@@ -569,6 +569,8 @@ class EmbeddedStore(GraphStore):
 
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
+        #: The active corrections by account (see `_active_corrections`), dropped at every change.
+        self._fix_index: tuple[dict[Any, Row], int, dict[str, list[Correction]]] | None = None
         #: Each account's daily touch aggregates (graph/analyses/rules.py), recomputed from its
         #: touches after any write that may change them.
         self._touch_days: dict[str, TouchDays] = {}
@@ -738,6 +740,7 @@ class EmbeddedStore(GraphStore):
             del self._tables["people"][person_id]
             # Corrections that name the person go too (a logged touch others attended keeps its own).
             corrections = self._tables[_CORRECTIONS]
+            self._corrections_changed()
             for cid, row in list(corrections.items()):
                 attendees = row.get("person_ids") or []
                 others = [p for p in attendees if p != person_id]
@@ -1644,6 +1647,7 @@ class EmbeddedStore(GraphStore):
             with self._writing():
                 table = self._tables[_CORRECTIONS]
                 row = table.setdefault(correction.id, row)
+                self._corrections_changed()
         self.mark_accounts_changed(company_ids=[correction.company_id])  # now: kept results go stale
         return Correction.model_validate(row)
 
@@ -1695,6 +1699,7 @@ class EmbeddedStore(GraphStore):
                 return Correction.model_validate(row)
             row["withdrawn_at"] = when.isoformat()
             row["withdrawn_by"] = by
+            self._corrections_changed()
             touch = self._tables["touches"].pop(row.get("touch_id") or "", None)
             if touch is not None:
                 for pid in touch["person_ids"]:
@@ -1713,9 +1718,16 @@ class EmbeddedStore(GraphStore):
             return self._active_corrections(company_ids)
 
     def _active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
-        wanted = set(company_ids)
-        found: dict[str, list[Correction]] = {}
-        for row in self._tables[_CORRECTIONS].values():
-            if row["company_id"] in wanted and row.get("withdrawn_at") is None:
-                found.setdefault(row["company_id"], []).append(Correction.model_validate(row))
-        return found
+        """Under the mutex: from an index by account, built at first need after every change."""
+        index = self._fix_index
+        table = self._tables[_CORRECTIONS]
+        if index is None or index[0] is not table or index[1] != len(table):
+            by_account: dict[str, list[Correction]] = {}
+            for row in table.values():
+                if row.get("withdrawn_at") is None:
+                    by_account.setdefault(row["company_id"], []).append(Correction.model_validate(row))
+            index = self._fix_index = (table, len(table), by_account)
+        return {cid: index[2][cid] for cid in company_ids if cid in index[2]}
+
+    def _corrections_changed(self) -> None:
+        self._fix_index = None
