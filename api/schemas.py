@@ -665,6 +665,9 @@ class PersonDetailPublic(BaseModel):
     #: Touches with this person, newest first.
     touches: list[TouchPublic] = []
     engagement: PersonEngagement | None = None
+    #: Where a seller's correction about this person disagrees with the CRM (the correction wins;
+    #: see `/api/v1/corrections`).
+    conflicts: list[Conflict] = []
 
 
 class ErasurePublic(ErasureReport):

@@ -44,6 +44,7 @@ def test_a_role_correction_wins_shows_its_conflict_and_undo_restores(api: ApiEnv
     detail = api.get(f"/api/v1/people/{person_id}").json()
     seats = {(s["deal_id"], s["role"], s["source"]) for s in detail["committee"]}
     assert (deal_id, new_role, "user") in seats and (deal_id, crm_role, "crm") not in seats
+    assert any(c["stored_value"] == crm_role for c in detail["conflicts"])
     listed = api.get(URL, params={"account_id": account_id}).json()
     assert listed["count"] == 1 and listed["data"][0]["id"] == body["id"]
     assert listed["data"][0]["conflicts"] == body["conflicts"]
@@ -58,6 +59,7 @@ def test_a_role_correction_wins_shows_its_conflict_and_undo_restores(api: ApiEnv
         for s in api.get(f"/api/v1/people/{person_id}").json()["committee"]
     }
     assert (deal_id, crm_role, "crm") in seats and (deal_id, new_role, "user") not in seats
+    assert api.get(f"/api/v1/people/{person_id}").json()["conflicts"] == []
     assert api.get(URL, params={"account_id": account_id}).json()["count"] == 0
     everything = api.get(URL, params={"account_id": account_id, "include_withdrawn": "true"}).json()
     assert everything["count"] == 1 and everything["data"][0]["conflicts"] == []
