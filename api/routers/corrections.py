@@ -6,16 +6,23 @@ each correction is the key's name."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, BackgroundTasks, Body, Path, Query
 
 from api.corrections import build_correction, with_conflicts
 from api.deps import ReadKey, RuntimeDep, StoreDep, WriteKey
 from api.errors import problem_responses
 from api.params import PageLimit, check_limit
+from api.refresh import compute_results
+from api.routers._analysis import as_of_or_today
+from api.runtime import Runtime
 from api.schemas import CorrectionCreate, CorrectionPublic, CorrectionsPublic
+from graph.errors import BuyerGraphError
 from graph.model import CorrectionKind
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/corrections", tags=["corrections"])
 
@@ -57,6 +64,19 @@ _BODY_EXAMPLES = {
 }
 
 
+def refresh_account(runtime: Runtime, company_id: str) -> None:
+    """Keep fresh results for the corrected account (after the answer is sent), so that the book's
+    lists show the correction before the next `buyergraph refresh`. A failure only leaves the kept
+    result stale; nothing about the account is logged."""
+    try:
+        results = compute_results(
+            runtime.store, [company_id], as_of=as_of_or_today(None), config=runtime.config
+        )
+        runtime.store.write_results(results)
+    except BuyerGraphError as exc:
+        log.warning("refresh after a correction failed (%s); the next refresh catches up", type(exc).__name__)
+
+
 @router.post(
     "",
     status_code=201,
@@ -69,10 +89,12 @@ def create_correction(
     store: StoreDep,
     runtime: RuntimeDep,
     key: WriteKey,
+    background: BackgroundTasks,
 ) -> CorrectionPublic:
     correction, touch = build_correction(store, body, author=key.name)
     stored = store.add_correction(correction, touch=touch)
     runtime.store_changed(mark_store=False)  # the store moved its version with the write
+    background.add_task(refresh_account, runtime, stored.company_id)
     return with_conflicts(store, [stored])[0]
 
 
@@ -131,8 +153,13 @@ def get_correction(correction_id: CorrectionId, store: StoreDep, _key: ReadKey) 
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def undo_correction(
-    correction_id: CorrectionId, store: StoreDep, runtime: RuntimeDep, key: WriteKey
+    correction_id: CorrectionId,
+    store: StoreDep,
+    runtime: RuntimeDep,
+    key: WriteKey,
+    background: BackgroundTasks,
 ) -> CorrectionPublic:
     undone = store.undo_correction(correction_id, by=key.name)
     runtime.store_changed(mark_store=False)
+    background.add_task(refresh_account, runtime, undone.company_id)
     return CorrectionPublic.model_validate({**undone.model_dump(), "conflicts": []})

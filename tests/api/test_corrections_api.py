@@ -39,6 +39,10 @@ def test_a_role_correction_wins_shows_its_conflict_and_undo_restores(api: ApiEnv
     body = created.json()
     assert body["source"] == "user" and body["author"] == "test-write" and body["company_id"] == account_id
     assert body["id"].startswith("cor-") and body["withdrawn_at"] is None
+    # The account's kept result was refreshed after the answer: the book's lists are current.
+    assert account_id not in api.store.accounts_to_refresh()
+    kept = api.store.read_results([account_id])[account_id]
+    assert not kept.stale
     assert any(c["user_value"] == new_role and c["stored_value"] == crm_role for c in body["conflicts"])
     # The person's detail (another reader of the account) shows the corrected committee.
     detail = api.get(f"/api/v1/people/{person_id}").json()
