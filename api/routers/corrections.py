@@ -66,12 +66,13 @@ _BODY_EXAMPLES = {
 
 def refresh_account(runtime: Runtime, company_id: str) -> None:
     """Keep fresh results for the corrected account (after the answer is sent), so that the book's
-    lists show the correction before the next `buyergraph refresh`. A failure only leaves the kept
+    lists show the correction before the next `buyergraph refresh`: for the day its kept result was
+    computed for (the book stays on one day), today when it has none. A failure only leaves the kept
     result stale; nothing about the account is logged."""
     try:
-        results = compute_results(
-            runtime.store, [company_id], as_of=as_of_or_today(None), config=runtime.config
-        )
+        kept = runtime.store.read_results([company_id]).get(company_id)
+        as_of = kept.as_of if kept is not None else as_of_or_today(None)
+        results = compute_results(runtime.store, [company_id], as_of=as_of, config=runtime.config)
         runtime.store.write_results(results)
     except BuyerGraphError as exc:
         log.warning("refresh after a correction failed (%s); the next refresh catches up", type(exc).__name__)

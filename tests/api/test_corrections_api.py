@@ -5,8 +5,11 @@ analyses, conflicts are reported, and withdrawing gives the CRM's value back."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
+from api.refresh import compute_results
+from graph.analyses import DEFAULT_CONFIG
 from tests.api.conftest import ApiEnv
 
 URL = "/api/v1/corrections"
@@ -34,15 +37,18 @@ def _other_role(role: str) -> str:
 def test_a_role_correction_wins_shows_its_conflict_and_undo_restores(api: ApiEnv) -> None:
     account_id, deal_id, person_id, crm_role = _committee_member(api)
     new_role = _other_role(crm_role)
+    # The book was refreshed for some day: a correction's refresh keeps the account on that day.
+    book_day = date(2025, 6, 1)
+    api.store.write_results(compute_results(api.store, [account_id], as_of=book_day, config=DEFAULT_CONFIG))
     created = _post(api, {"kind": "role", "deal_id": deal_id, "person_id": person_id, "role": new_role})
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["source"] == "user" and body["author"] == "test-write" and body["company_id"] == account_id
     assert body["id"].startswith("cor-") and body["withdrawn_at"] is None
-    # The account's kept result was refreshed after the answer: the book's lists are current.
+    # The account's kept result was refreshed after the answer, for the day the book was computed for.
     assert account_id not in api.store.accounts_to_refresh()
     kept = api.store.read_results([account_id])[account_id]
-    assert not kept.stale
+    assert not kept.stale and kept.as_of == book_day
     assert any(c["user_value"] == new_role and c["stored_value"] == crm_role for c in body["conflicts"])
     # The person's detail (another reader of the account) shows the corrected committee.
     detail = api.get(f"/api/v1/people/{person_id}").json()
