@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from api.keys import KeyRing
@@ -97,6 +98,83 @@ def test_mark_as_left_on_the_map_then_undo(signed_in: Any, server: Server) -> No
         assert console_errors(browser) == []
     finally:
         browser.set_window_size(1500, 950)
+        with EmbeddedStore(server.store_dir) as store:
+            for fix in store.list_corrections(company_id=account_id).data:
+                store.undo_correction(fix.id, by="e2e cleanup")
+        _sign_in(browser, server, server.key)
+
+
+def test_drop_a_candidate_on_a_missing_roles_box(signed_in: Any, server: Server) -> None:
+    browser = signed_in
+    home = server.store_dir.parent / "home"
+    writer = KeyRing.for_home(home).create("e2e-dropper", "write")
+    account_id, _ = richest_account(server)
+    try:
+        _sign_in(browser, server, writer)
+        # Today's map: a role asserted now counts from now on (a map of an earlier day does not show it).
+        browser.get(f"{server.base}/accounts/{account_id}")
+        wait_for(lambda: map_state(browser, "state") == "ready", "today's committee map", 60)
+        found = browser.execute_script(
+            "const m = window.buyergraphMap;"
+            "const box = m.nodes.get({filter: function (n) { return n.kind === 'placeholder'; }})[0];"
+            "if (!box) return null;"
+            "const cand = m.edges.get({filter: function (e) {"
+            "  return e.kind === 'candidate' && e.from === box.id; }})[0];"
+            "return cand ? [box.id, box.deal_id, box.role, cand.to] : null;"
+        )
+        assert found, "the richest account's chosen deal should miss a role with a candidate"
+        box_id, deal_id, role, person_id = found
+        # Both on screen, then drag the candidate's card onto the dashed box (confirming the question).
+        browser.execute_script(
+            "const m = window.buyergraphMap; m.revealNode(arguments[1]);"
+            "m.network.fit({nodes: [arguments[0], arguments[1]], animation: false});"
+            "m.network.moveTo({scale: m.network.getScale() * 0.8, animation: false});"
+            "window.confirm = function () { return true; }; window.__beforeFix = 1;",
+            box_id,
+            person_id,
+        )
+        spots = browser.execute_script(
+            "const m = window.buyergraphMap; const ids = arguments[0]; const p = m.network.getPositions(ids);"
+            "return ids.map(function (id) { return m.network.canvasToDOM(p[id]); });",
+            [person_id, box_id],
+        )
+        canvas = browser.find_element(By.CSS_SELECTOR, "#map canvas")
+        width, height = canvas.size["width"], canvas.size["height"]
+        start, end = spots
+
+        def offset(spot: dict[str, float]) -> tuple[int, int]:
+            return int(spot["x"] - width / 2), int(spot["y"] - height / 2)
+
+        sx, sy = offset(start)
+        ex, ey = offset(end)
+        (
+            ActionChains(browser)
+            .move_to_element_with_offset(canvas, sx, sy)
+            .click_and_hold()
+            .move_by_offset((ex - sx) // 2, (ey - sy) // 2)
+            .move_by_offset(ex - sx - (ex - sx) // 2, ey - sy - (ey - sy) // 2)
+            .release()
+            .perform()
+        )
+        _wait_reloaded(browser, "the map to reload after the drop")
+        roles = browser.execute_script(
+            "const want = arguments[0];"
+            "const d = window.buyergraphMap.payload.deals.find(function (x) { return x.id === want; });"
+            "return d.roles;",
+            deal_id,
+        )
+        assert roles.get(person_id) == role
+        with EmbeddedStore(server.store_dir) as store:
+            [fix] = store.list_corrections(company_id=account_id).data
+        assert (fix.kind.value, fix.deal_id, fix.person_id, fix.role, fix.author) == (
+            "role",
+            deal_id,
+            person_id,
+            role,
+            "e2e-dropper",
+        )
+        assert console_errors(browser) == []
+    finally:
         with EmbeddedStore(server.store_dir) as store:
             for fix in store.list_corrections(company_id=account_id).data:
                 store.undo_correction(fix.id, by="e2e cleanup")
