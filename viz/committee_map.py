@@ -338,7 +338,8 @@ class CommitteeMap(BaseModel):
 
     def vis_payload(self) -> dict[str, Any]:
         """The JSON the page script reads (edges with vis-network's `from`)."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # The people list only fills the corrections panel's select (rendered by the template).
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"people_list"})
         return data
 
 
