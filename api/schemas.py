@@ -662,12 +662,12 @@ class PersonDetailPublic(BaseModel):
     reports: list[PersonRef] = []
     knows: list[KnowsTie] = []
     committee: list[CommitteeSeat] = []
-    #: Touches with this person, newest first.
-    touches: list[TouchPublic] = []
-    engagement: PersonEngagement | None = None
     #: Where a seller's correction about this person disagrees with the CRM (the correction wins;
     #: see `/api/v1/corrections`).
     conflicts: list[Conflict] = []
+    #: Touches with this person, newest first.
+    touches: list[TouchPublic] = []
+    engagement: PersonEngagement | None = None
 
 
 class ErasurePublic(ErasureReport):
