@@ -218,13 +218,13 @@ def create_app(
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
     _publish_configured_limits(app, settings)
 
-    from api.routers import accounts, cypher, deals, docs, health, ingest, pages, people, reps
+    from api.routers import accounts, corrections, cypher, deals, docs, health, ingest, pages, people, reps
 
     app.include_router(docs.router)
     app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     app.include_router(health.router)
     app.include_router(pages.router)
-    for module in (accounts, deals, people, reps, ingest, cypher):
+    for module in (accounts, deals, people, reps, ingest, cypher, corrections):
         app.include_router(module.router, prefix=API_PREFIX)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.params import parse_day
 from graph.analyses import (
     AccountClass,
     Coverage,
@@ -34,6 +35,8 @@ from graph.model import (
     BuyingRole,
     CommitteeRole,
     Company,
+    Conflict,
+    Correction,
     Deal,
     Employment,
     ErasureReport,
@@ -660,6 +663,9 @@ class PersonDetailPublic(BaseModel):
     reports: list[PersonRef] = []
     knows: list[KnowsTie] = []
     committee: list[CommitteeSeat] = []
+    #: Where a seller's correction about this person disagrees with the CRM (the correction wins;
+    #: see `/api/v1/corrections`).
+    conflicts: list[Conflict] = []
     #: Touches with this person, newest first.
     touches: list[TouchPublic] = []
     engagement: PersonEngagement | None = None
@@ -787,3 +793,151 @@ class IngestResultPublic(IngestResult):
             "merges": [],
         }
     )
+
+
+# --- corrections: sellers' own assertions (issue 22) -------------------------------------------
+
+_Id = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")
+_Note = Field(default=None, max_length=500, description="Why, in the seller's words (kept with it).")
+
+
+def _day(value: object) -> date | None:
+    return None if value is None else parse_day(value)
+
+
+class _CorrectionBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = _Note
+
+
+class RoleCorrectionCreate(_CorrectionBase):
+    """The person plays this buying role on the deal. Once a seller asserted a role, the seller's roles
+    are the person's roles on that deal: other sources' roles are kept but shown as conflicts."""
+
+    kind: Literal["role"]
+    deal_id: str = _Id
+    person_id: str = _Id
+    role: BuyingRole
+
+
+class RoleWithdrawalCreate(_CorrectionBase):
+    """The person does not play this role on the deal (no `role`: any role)."""
+
+    kind: Literal["role_withdrawn"]
+    deal_id: str = _Id
+    person_id: str = _Id
+    role: BuyingRole | None = None
+
+
+class ReportingCorrectionCreate(_CorrectionBase):
+    """The person reports to the manager: a solid line replaces their current solid line, a dotted
+    line is added."""
+
+    kind: Literal["reporting"]
+    person_id: str = _Id
+    manager_id: str = _Id
+    line_kind: ReportingKind = ReportingKind.SOLID
+    since: date | None = Field(default=None, description="The day the line starts, YYYY-MM-DD.")
+
+    _since = field_validator("since", mode="before")(_day)
+
+
+class LeftCorrectionCreate(_CorrectionBase):
+    """The person left the account on this day (the person's current account unless `account_id`)."""
+
+    kind: Literal["left"]
+    person_id: str = _Id
+    on: date = Field(description="The day they left, YYYY-MM-DD.")
+    account_id: str | None = Field(default=None, min_length=1, max_length=256)
+
+    _on = field_validator("on", mode="before")(_day)
+
+
+class KnowsCorrectionCreate(_CorrectionBase):
+    """The person turns to the other person (a KNOWS tie), with a strength in [0, 1] if known."""
+
+    kind: Literal["knows"]
+    person_id: str = _Id
+    other_id: str = _Id
+    strength: float | None = Field(default=None, ge=0, le=1)
+
+
+class TouchCorrectionCreate(_CorrectionBase):
+    """A meeting, call or visit with these people (of one account), by one of our reps if given."""
+
+    kind: Literal["touch"]
+    touch_kind: Literal["meeting", "call", "visit"]
+    at: datetime = Field(description="When, ISO 8601; without a zone: UTC.")
+    person_ids: list[str] = Field(min_length=1, max_length=50)
+    rep_id: str | None = Field(default=None, min_length=1, max_length=256)
+    deal_id: str | None = Field(default=None, min_length=1, max_length=256)
+    duration_s: int | None = Field(default=None, ge=0, le=86_400)
+
+    @field_validator("at")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        if not 1900 <= value.year <= 2999:
+            raise ValueError("must be between the years 1900 and 2999")
+        return value
+
+    @field_validator("person_ids")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        if any(not item or len(item) > 256 for item in value):
+            raise ValueError("every id must be 1 to 256 characters")
+        return list(dict.fromkeys(value))
+
+
+CorrectionCreate = Annotated[
+    RoleCorrectionCreate
+    | RoleWithdrawalCreate
+    | ReportingCorrectionCreate
+    | LeftCorrectionCreate
+    | KnowsCorrectionCreate
+    | TouchCorrectionCreate,
+    Field(discriminator="kind"),
+]
+
+_CORRECTION_EXAMPLE = {
+    "id": "cor-5f0c2a9e1b7d4c3a",
+    "kind": "role",
+    "company_id": "acme",
+    "person_id": "p-17",
+    "deal_id": "d-3",
+    "role": "decision_maker",
+    "source": "user",
+    "author": "sam",
+    "at": "2026-06-30T09:12:00Z",
+    "withdrawn_at": None,
+    "conflicts": [
+        {
+            "correction_id": "cor-5f0c2a9e1b7d4c3a",
+            "kind": "role",
+            "person_id": "p-17",
+            "deal_id": "d-3",
+            "user_value": "decision_maker",
+            "stored_value": "influencer",
+            "stored_source": "crm",
+        }
+    ],
+}
+
+
+class CorrectionPublic(Correction):
+    """One correction with its provenance, and where it disagrees with a stored fact (active ones)."""
+
+    model_config = _examples(_CORRECTION_EXAMPLE)
+
+    conflicts: list[Conflict] = []
+
+
+class CorrectionsPublic(BaseModel):
+    """One page of corrections, newest first; `count` is the total that matched."""
+
+    model_config = _examples({"data": [_CORRECTION_EXAMPLE], "count": 1, "offset": 0, "limit": 50})
+
+    data: list[CorrectionPublic]
+    count: int
+    offset: int
+    limit: int

@@ -146,6 +146,8 @@ class Source(StrEnum):
     SUCCESS = "success"
     ENRICHMENT = "enrichment"
     INFERRED = "inferred"
+    #: A seller's own correction (graph.model.Correction): never erased by an ingest.
+    USER = "user"
 
 
 class ReportingKind(StrEnum):
@@ -762,6 +764,10 @@ class AccountGraph(BaseModel):
     products: list[Product] = []
     parent: Company | None = None
     subsidiaries: list[Company] = []
+    #: The account's active corrections (source `user`), already applied to the lists above by the
+    #: one rule (graph/analyses/corrections.py), and where they disagree with the stored facts.
+    corrections: list[Correction] = []
+    conflicts: list[Conflict] = []
 
     @model_validator(mode="before")
     @classmethod
@@ -810,3 +816,105 @@ class ErasureReport(BaseModel):
     person_id: str
     removed_nodes: dict[str, int]
     removed_relationships: int
+
+
+# --- corrections: sellers' own assertions (issue 22) ---------------------------------------
+
+
+class CorrectionKind(StrEnum):
+    """What a correction asserts."""
+
+    #: The person plays `role` on the deal (beats the CRM's roles for that person on that deal).
+    ROLE = "role"
+    #: The person does not play `role` on the deal (every role when `role` is None).
+    ROLE_WITHDRAWN = "role_withdrawn"
+    #: The person reports to `other_id` (solid: replaces their current solid line; dotted: adds one).
+    REPORTING = "reporting"
+    #: The person left the account on `on`.
+    LEFT = "left"
+    #: The person turns to `other_id` (a KNOWS tie).
+    KNOWS = "knows"
+    #: A meeting, call or visit with `person_ids`, stored as a Touch `touch_id` with source "user".
+    TOUCH = "touch"
+
+
+#: Touch kinds a seller may log by hand.
+LOGGABLE_TOUCH_KINDS: tuple[TouchKind, ...] = (TouchKind.MEETING, TouchKind.CALL, TouchKind.VISIT)
+
+#: The prefix of the ids of touches logged through a correction.
+USER_TOUCH_PREFIX = "user-touch-"
+
+
+class Correction(BaseModel):
+    """One correction: a fact a seller asserted, with its provenance (source `user`, the API key's
+    name, the time). Stored apart from the CRM's facts, so an ingest never erases it; withdrawing it
+    (`withdrawn_at`) restores what the CRM says."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=64)
+    kind: CorrectionKind
+    #: The account the correction is about (the deal's account for roles).
+    company_id: str = Field(min_length=1)
+    person_id: str | None = None
+    #: The manager (reporting) or the other person (knows).
+    other_id: str | None = None
+    deal_id: str | None = None
+    role: BuyingRole | None = None
+    line_kind: ReportingKind | None = None
+    #: The day the person left (left), or the day a reporting line starts (reporting).
+    on: date | None = None
+    strength: float | None = Field(default=None, ge=0, le=1)
+    #: A logged touch: its id, time, kind and attendees.
+    touch_id: str | None = None
+    touch_at: datetime | None = None
+    touch_kind: TouchKind | None = None
+    person_ids: list[str] = []
+    rep_id: str | None = None
+    duration_s: int | None = Field(default=None, ge=0)
+    note: str | None = Field(default=None, max_length=500)
+    source: Source = Source.USER
+    author: str
+    at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+
+    @field_validator("at", "withdrawn_at", "touch_at")
+    @classmethod
+    def _aware_utc(cls, value: datetime | None) -> datetime | None:
+        """Instants in UTC with the zone stated (a naive one is read as UTC)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def person_refs(self) -> set[str]:
+        """Every person id the correction names."""
+        refs = {pid for pid in (self.person_id, self.other_id) if pid}
+        return refs | set(self.person_ids)
+
+
+class Conflict(BaseModel):
+    """Where an active correction disagrees with a stored fact of another source: both are kept, the
+    correction wins, and this says what the other source holds."""
+
+    correction_id: str
+    kind: CorrectionKind
+    person_id: str
+    deal_id: str | None = None
+    #: What the seller asserted, and what the other source holds (in words of the vocabulary: a role,
+    #: "reports to p-7 (solid)", "works here", "left on 2026-01-31").
+    user_value: str
+    stored_value: str
+    stored_source: str
+    #: The same in fields: the manager and kind of the stored line (reporting), the day the stored
+    #: employment ends, None while it is open (left).
+    stored_manager_id: str | None = None
+    stored_line_kind: ReportingKind | None = None
+    stored_until: date | None = None
+
+
+AccountGraph.model_rebuild()

@@ -137,6 +137,8 @@ class PersonInfo(BaseModel):
     engagement_text: str = ""
     departed: bool = False
     departed_on: date | None = None
+    #: Where a seller's correction disagrees with the CRM, in words (the correction wins).
+    conflicts: list[str] = []
 
 
 class MapNode(BaseModel):
@@ -260,6 +262,17 @@ class DealPanel(BaseModel):
     focus: list[str] = []
 
 
+class CorrectionEntry(BaseModel):
+    """A seller's active correction as the map's corrections panel lists it (with an undo button)."""
+
+    id: str
+    kind: str
+    person_id: str | None = None
+    text: str
+    author: str
+    at: date
+
+
 class AccountSummaryBox(BaseModel):
     """The account's class (with why), engagement trend, split risk and product usage, as shown."""
 
@@ -305,6 +318,11 @@ class CommitteeMap(BaseModel):
     #: The page's language (BCP 47) and the page script's words in it.
     lang: str = "en"
     text: dict[str, str] = {}
+    #: The account's active corrections (newest first), and [id, name] of its current people.
+    corrections: list[CorrectionEntry] = []
+    people_list: list[list[str]] = []
+    #: Whether the page may offer corrections (a page session whose key has the write scope).
+    can_correct: bool = False
     #: Above this many touch edges the map first shows only the important ones (a toggle shows all).
     touch_edges_shown_up_to: int = TOUCH_EDGES_SHOWN_UP_TO
     #: Colours the page script needs when it recolours nodes.
@@ -320,7 +338,8 @@ class CommitteeMap(BaseModel):
 
     def vis_payload(self) -> dict[str, Any]:
         """The JSON the page script reads (edges with vis-network's `from`)."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # The people list only fills the corrections panel's select (rendered by the template).
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"people_list"})
         return data
 
 
@@ -439,6 +458,7 @@ def build_committee_map(
         managers = {pid: line.manager_id for pid, line in inferred.items()}
     last_touch = _last_touches(account, as_of, config)
     key_people = {k.person_id: k for k in analysis.key_people}
+    corrections, conflict_texts = _corrections(account, words)
     large = len(people) > STATIC_LAYOUT_ABOVE
     clustered = len(people) > CLUSTER_ABOVE
 
@@ -519,6 +539,7 @@ def build_committee_map(
             engagement_text=words(f"engagement.{engagement}", days=config.engaged_days),
             departed=is_departed,
             departed_on=departed.get(pid),
+            conflicts=conflict_texts.get(pid, []),
         )
         score = key.score if key else 0.0
         fill = _person_fill(role, is_departed)
@@ -612,7 +633,65 @@ def build_committee_map(
         reps=[n.id for n in reps],
         lang=words.lang,
         text=words.script_texts(),
+        corrections=corrections,
+        people_list=sorted(
+            ([pid, people[pid].name] for pid in people if pid not in departed), key=lambda item: item[1]
+        ),
     )
+
+
+def _corrections(account: AccountGraph, words: Words) -> tuple[list[CorrectionEntry], dict[str, list[str]]]:
+    """The account's active corrections and, per person, its conflicts with the CRM, in words."""
+    names = {p.id: p.name for p in account.people}
+    deals = {d.id: d.name or d.id for d in account.deals}
+
+    def name(pid: str | None) -> str:
+        return names.get(pid or "", pid or "")
+
+    entries: list[CorrectionEntry] = []
+    for fix in sorted(account.corrections, key=lambda c: (c.at, c.id), reverse=True):
+        fields = {
+            "person": name(fix.person_id),
+            "other": name(fix.other_id),
+            "role": words.role(fix.role) if fix.role else "",
+            "deal": deals.get(fix.deal_id or "", fix.deal_id or ""),
+            "day": words.fmt.day(fix.on) if fix.on else "",
+            "kind": words(f"fix.line.{fix.line_kind.value}") if fix.line_kind else "",
+            "people": ", ".join(name(pid) for pid in fix.person_ids),
+            "touch": words(f"fix.touch.{fix.touch_kind.value}") if fix.touch_kind else "",
+        }
+        key = f"fix.text.{fix.kind.value}" + ("_any" if fix.kind == "role_withdrawn" and not fix.role else "")
+        entries.append(
+            CorrectionEntry(
+                id=fix.id,
+                kind=fix.kind.value,
+                person_id=fix.person_id or (fix.person_ids[0] if fix.person_ids else None),
+                text=words(key, **fields),
+                author=fix.author,
+                at=fix.at.date(),
+            )
+        )
+    conflicts: dict[str, list[str]] = defaultdict(list)
+    for conflict in account.conflicts:
+        source = conflict.stored_source.upper() if conflict.stored_source == "crm" else conflict.stored_source
+        if conflict.kind == "reporting" and conflict.stored_manager_id:
+            kind = conflict.stored_line_kind.value if conflict.stored_line_kind else "solid"
+            text = words(
+                "fix.conflict.reporting",
+                source=source,
+                other=name(conflict.stored_manager_id),
+                kind=words(f"fix.line.{kind}"),
+            )
+        elif conflict.kind == "left":
+            text = (
+                words("fix.conflict.works_here", source=source)
+                if conflict.stored_until is None
+                else words("fix.conflict.left_on", source=source, day=words.fmt.day(conflict.stored_until))
+            )
+        else:
+            text = words("fix.conflict.role", source=source, role=words.role(conflict.stored_value))
+        conflicts[conflict.person_id].append(text)
+    return entries, dict(conflicts)
 
 
 def _summary_box(analysis: AccountAnalysis, words: Words) -> AccountSummaryBox:

@@ -293,6 +293,78 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "zh-CN": "{hops} 步之内没有来自我方团队的热路径：近 {days} 天内我方接触过的人都与此人不近。",
     },
     "js.path_error": {"en": "Could not load the path: ", "zh-CN": "无法加载路径："},
+    # corrections on the map (issue 22)
+    "fix.title": {"en": "Corrections", "zh-CN": "更正"},
+    "fix.pick": {
+        "en": "Click a person on the map (or find them above) to correct them.",
+        "zh-CN": "在图上点击一个人（或在上方查找）以更正其信息。",
+    },
+    "fix.left_on": {"en": "Left on", "zh-CN": "离职日期"},
+    "fix.mark_left": {"en": "Mark as left", "zh-CN": "标记为已离职"},
+    "fix.reports_to": {"en": "Reports to", "zh-CN": "汇报给"},
+    "fix.line.solid": {"en": "solid line", "zh-CN": "实线"},
+    "fix.line.dotted": {"en": "dotted line", "zh-CN": "虚线"},
+    "fix.save_line": {"en": "Save line", "zh-CN": "保存汇报关系"},
+    "fix.draw_line": {"en": "Draw on the map", "zh-CN": "在图上连线"},
+    "fix.role": {"en": "Role on this deal", "zh-CN": "在此商机中的角色"},
+    "fix.assert_role": {"en": "Assert role", "zh-CN": "确认角色"},
+    "fix.drag_hint": {
+        "en": "Or drag a person onto a missing role's dashed box.",
+        "zh-CN": "也可以把一个人拖到缺少角色的虚线框上。",
+    },
+    "fix.list": {"en": "Corrections on this account", "zh-CN": "此客户的更正"},
+    "fix.none": {"en": "No corrections yet.", "zh-CN": "暂无更正。"},
+    "fix.undo": {"en": "Undo", "zh-CN": "撤销"},
+    "fix.by": {"en": "{author}, {day}", "zh-CN": "{author}，{day}"},
+    "fix.read_only": {
+        "en": "Sign in with a write key to correct roles, reporting lines and departures.",
+        "zh-CN": "使用具有 write 权限的密钥登录后即可更正角色、汇报关系和离职信息。",
+    },
+    "fix.conflict.role": {
+        "en": "Corrected; the {source} says: {role}",
+        "zh-CN": "已更正；{source} 中为：{role}",
+    },
+    "fix.conflict.reporting": {
+        "en": "Corrected; the {source} says: reports to {other} ({kind})",
+        "zh-CN": "已更正；{source} 中为：汇报给 {other}（{kind}）",
+    },
+    "fix.conflict.works_here": {
+        "en": "Corrected; the {source} says: still works here",
+        "zh-CN": "已更正；{source} 中为：仍在职",
+    },
+    "fix.conflict.left_on": {
+        "en": "Corrected; the {source} says: left on {day}",
+        "zh-CN": "已更正；{source} 中为：于 {day} 离职",
+    },
+    "fix.text.role": {"en": "{person} is {role} on {deal}", "zh-CN": "{person} 在 {deal} 中是{role}"},
+    "fix.text.role_withdrawn": {
+        "en": "{person} is not {role} on {deal}",
+        "zh-CN": "{person} 在 {deal} 中不是{role}",
+    },
+    "fix.text.role_withdrawn_any": {
+        "en": "{person} has no role on {deal}",
+        "zh-CN": "{person} 在 {deal} 中没有角色",
+    },
+    "fix.text.reporting": {
+        "en": "{person} reports to {other} ({kind})",
+        "zh-CN": "{person} 汇报给 {other}（{kind}）",
+    },
+    "fix.text.left": {"en": "{person} left on {day}", "zh-CN": "{person} 已于 {day} 离职"},
+    "fix.text.knows": {"en": "{person} knows {other}", "zh-CN": "{person} 认识 {other}"},
+    "fix.text.touch": {"en": "{touch} with {people}", "zh-CN": "与 {people} 的{touch}"},
+    "fix.touch.meeting": {"en": "Meeting", "zh-CN": "会议"},
+    "fix.touch.call": {"en": "Call", "zh-CN": "电话"},
+    "fix.touch.visit": {"en": "Visit", "zh-CN": "拜访"},
+    "js.fix_pick": {"en": "Click a person first.", "zh-CN": "请先点击一个人。"},
+    "js.fix_selected": {"en": "Correcting: ", "zh-CN": "正在更正："},
+    "js.fix_saving": {"en": "Saving…", "zh-CN": "正在保存…"},
+    "js.fix_error": {"en": "Not saved: ", "zh-CN": "未保存："},
+    "js.fix_draw": {
+        "en": "Now click the manager of {name} on the map.",
+        "zh-CN": "请在图上点击 {name} 的上级。",
+    },
+    "js.fix_drop": {"en": "Make {name} the {role} of this deal?", "zh-CN": "将 {name} 设为此商机的{role}？"},
+    "js.conflict": {"en": "Correction: ", "zh-CN": "更正："},
 }
 
 

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from graph.analyses.messages import stage_name, status_name, trend_name
 from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS
 from graph.analyses.results import BuyingStage, GapKind
-from graph.model import CompanyStatus, DealStatus
+from graph.model import BuyingRole, CompanyStatus, DealStatus
 from graph.search import pinyin
 from viz.account_list import CHART_HEIGHT, CHART_WIDTH, AccountRow, DealRow
 from viz.committee_map import CommitteeMap
@@ -123,6 +123,7 @@ def render_committee_map(
             title=committee_map.account_name,
             csrf=csrf,
             t=Words(committee_map.lang),
+            roles=[(role.value, Words(committee_map.lang).role(role)) for role in BuyingRole],
         )
     )
 

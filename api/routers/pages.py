@@ -456,6 +456,8 @@ async def committee_map_page(
         committee_map = build_committee_map(
             account, analysis, as_of=day, config=runtime.config, deal_id=deal, lang=language
         )
+        # Corrections are offered to a page session whose key may write (its requests carry the CSRF token).
+        committee_map.can_correct = csrf is not None and scope_allows(reader[0].scope, Scope.WRITE)
         alias = runtime.store.resolve_alias("companies", merged_from) if merged_from else None
         if alias is not None and alias.into == account_id:
             committee_map.notes.insert(

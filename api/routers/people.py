@@ -265,6 +265,7 @@ def _person_detail(
         knows=knows,
         committee=committee,
         touches=[TouchPublic.model_validate(t.model_dump()) for t in touches if t.at.date() <= as_of],
+        conflicts=[c for c in account.conflicts if c.person_id == person.id],
     )
 
 

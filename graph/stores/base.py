@@ -34,6 +34,8 @@ from graph.model import (
     AccountGraph,
     Alias,
     Company,
+    Correction,
+    CorrectionKind,
     Counts,
     Deal,
     ErasureReport,
@@ -428,3 +430,42 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    # --- corrections: sellers' own assertions (issue 22) -------------------------------------
+
+    @abstractmethod
+    def add_correction(self, correction: Correction, *, touch: Touch | None = None) -> Correction:
+        """Keep a correction (apart from the ingested facts: no ingest erases it), with the touch it
+        logs (a touch correction: stored like an ingested one, so it reaches the daily aggregates), and
+        mark its account changed (kept results read stale, caches move on). Returns it as stored."""
+
+    @abstractmethod
+    def list_corrections(
+        self,
+        *,
+        company_id: str | None = None,
+        person_id: str | None = None,
+        deal_id: str | None = None,
+        kind: CorrectionKind | None = None,
+        include_withdrawn: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Correction]:
+        """Corrections newest first (then by id), filtered by account, by a person they name (as the
+        person, the manager or other person, or an attendee), deal and kind; withdrawn ones only with
+        `include_withdrawn`."""
+
+    @abstractmethod
+    def get_correction(self, correction_id: str) -> Correction:
+        """One correction, withdrawn or not; raises NotFoundError."""
+
+    @abstractmethod
+    def undo_correction(self, correction_id: str, *, by: str, at: datetime | None = None) -> Correction:
+        """Withdraw a correction (it stays listed, with `withdrawn_at` and `withdrawn_by`): the stored
+        facts apply again, a touch it logged is removed, its account is marked changed. Withdrawing
+        twice changes nothing. Raises NotFoundError."""
+
+    @abstractmethod
+    def active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
+        """The active corrections of these accounts, by account id (what `account_graph` lays over
+        the stored facts with graph.analyses.corrections.apply_corrections)."""

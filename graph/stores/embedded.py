@@ -32,6 +32,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -63,6 +64,8 @@ from graph.model import (
     BuyingRole,
     CommitteeRole,
     Company,
+    Correction,
+    CorrectionKind,
     Counts,
     Deal,
     DealProduct,
@@ -132,6 +135,9 @@ _REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
 _NODE_TABLES = ("companies", "people", "reps", "products", "deals", "touches")
 #: Merged ids kept as aliases of their survivors, keyed (kind, id); not a node or relationship.
 _ALIASES = "aliases"
+#: Sellers' corrections (graph.model.Correction) by id: apart from the ingested facts, never touched
+#: by an ingest.
+_CORRECTIONS = "corrections"
 _SENIORITY_FIELDS = ("seniority", "function", "seniority_source", "seniority_confidence", "seniority_rule")
 
 
@@ -358,6 +364,7 @@ class EmbeddedStore(GraphStore):
     def _reset_memory(self) -> None:
         self._tables: dict[str, dict[Any, Row]] = {name: {} for name in (*_NODE_TABLES, *_REL_KEYS)}
         self._tables[_ALIASES] = {}
+        self._tables[_CORRECTIONS] = {}
         self._build_indexes()
 
     def _stamp(self) -> tuple[int, int, int] | None:
@@ -400,6 +407,7 @@ class EmbeddedStore(GraphStore):
         for name, key_fields in _REL_KEYS.items():
             tables[name] = {tuple(row[f] for f in key_fields): row for row in doc["tables"].get(name, [])}
         tables[_ALIASES] = {(row["kind"], row["id"]): row for row in doc["tables"].get(_ALIASES, [])}
+        tables[_CORRECTIONS] = {row["id"]: row for row in doc["tables"].get(_CORRECTIONS, [])}
         self._tables = tables
         self._build_indexes()
 
@@ -561,6 +569,8 @@ class EmbeddedStore(GraphStore):
 
     def _build_indexes(self) -> None:
         self._models: dict[tuple[str, Any], Record] = {}
+        #: The active corrections by account (see `_active_corrections`), dropped at every change.
+        self._fix_index: tuple[dict[Any, Row], int, dict[str, list[Correction]]] | None = None
         #: Each account's daily touch aggregates (graph/analyses/rules.py), recomputed from its
         #: touches after any write that may change them.
         self._touch_days: dict[str, TouchDays] = {}
@@ -728,6 +738,18 @@ class EmbeddedStore(GraphStore):
                 if other.get("reports_to_id") == person_id:
                     other["reports_to_id"] = None
             del self._tables["people"][person_id]
+            # Corrections that name the person go too (a logged touch others attended keeps its own).
+            corrections = self._tables[_CORRECTIONS]
+            self._corrections_changed()
+            for cid, row in list(corrections.items()):
+                attendees = row.get("person_ids") or []
+                others = [p for p in attendees if p != person_id]
+                if person_id not in (row.get("person_id"), row.get("other_id"), *attendees):
+                    continue
+                if row["kind"] == "touch" and others and row.get("person_id") != person_id:
+                    row["person_ids"] = others
+                else:
+                    del corrections[cid]
             # The person's other source ids go too: an erased person is found by none of them.
             aliases = self._tables[_ALIASES]
             for key in [k for k, row in aliases.items() if k[0] == "people" and row["into"] == person_id]:
@@ -1232,7 +1254,13 @@ class EmbeddedStore(GraphStore):
             return sorted(sorted(touches, key=attrgetter("id")), key=attrgetter("at"), reverse=True)
 
     def _account_graph(self, company_id: str) -> AccountGraph:
-        """One account, under the mutex, the store read."""
+        """One account with its sellers' corrections laid over it (the one rule), under the mutex."""
+        account = self._stored_account_graph(company_id)
+        fixes = self._active_corrections([company_id]).get(company_id)
+        return apply_corrections(account, fixes) if fixes else account
+
+    def _stored_account_graph(self, company_id: str) -> AccountGraph:
+        """One account as stored, under the mutex, the store read."""
         t = self._tables
         company_row = t["companies"].get(company_id)
         if company_row is None:
@@ -1608,3 +1636,98 @@ class EmbeddedStore(GraphStore):
                 for cid in ordered[offset : offset + limit]
             ]
         return Page[RepAccount](data=data, count=len(ordered), offset=offset, limit=limit)
+
+    # --- corrections: sellers' own assertions (issue 22) -------------------------------------
+
+    def add_correction(self, correction: Correction, *, touch: Touch | None = None) -> Correction:
+        row = correction.model_dump(mode="json")
+        with self.bulk():
+            if touch is not None:
+                self.upsert("touches", [touch])
+            with self._writing():
+                table = self._tables[_CORRECTIONS]
+                row = table.setdefault(correction.id, row)
+                self._corrections_changed()
+        self.mark_accounts_changed(company_ids=[correction.company_id])  # now: kept results go stale
+        return Correction.model_validate(row)
+
+    def list_corrections(
+        self,
+        *,
+        company_id: str | None = None,
+        person_id: str | None = None,
+        deal_id: str | None = None,
+        kind: CorrectionKind | None = None,
+        include_withdrawn: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Correction]:
+        check_page(offset, limit)
+        with self._mutex:
+            self._read()
+            rows = list(self._tables[_CORRECTIONS].values())
+        found = [
+            fix
+            for fix in map(Correction.model_validate, rows)
+            if (company_id is None or fix.company_id == company_id)
+            and (person_id is None or person_id in fix.person_refs())
+            and (deal_id is None or fix.deal_id == deal_id)
+            and (kind is None or fix.kind == kind)
+            and (include_withdrawn or fix.active)
+        ]
+        found.sort(key=attrgetter("id"))
+        found.sort(key=attrgetter("at"), reverse=True)
+        return Page[Correction](
+            data=found[offset : offset + limit], count=len(found), offset=offset, limit=limit
+        )
+
+    def get_correction(self, correction_id: str) -> Correction:
+        with self._mutex:
+            self._read()
+            row = self._tables[_CORRECTIONS].get(correction_id)
+        if row is None:
+            raise NotFoundError("correction", correction_id)
+        return Correction.model_validate(row)
+
+    def undo_correction(self, correction_id: str, *, by: str, at: datetime | None = None) -> Correction:
+        when = at or datetime.now(UTC)
+        with self._writing():
+            row = self._tables[_CORRECTIONS].get(correction_id)
+            if row is None:
+                raise NotFoundError("correction", correction_id)
+            if row.get("withdrawn_at") is not None:
+                return Correction.model_validate(row)
+            row["withdrawn_at"] = when.isoformat()
+            row["withdrawn_by"] = by
+            self._corrections_changed()
+            touch = self._tables["touches"].pop(row.get("touch_id") or "", None)
+            if touch is not None:
+                for pid in touch["person_ids"]:
+                    self._touches_by_person[pid].discard(touch["id"])
+            self._models.clear()
+            self._touch_days.clear()
+            self._deal_touches.clear()
+            self._directory.clear()
+            fix = Correction.model_validate(row)
+        self.mark_accounts_changed(company_ids=[fix.company_id], at=when)
+        return fix
+
+    def active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
+        with self._mutex:
+            self._read()
+            return self._active_corrections(company_ids)
+
+    def _active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
+        """Under the mutex: from an index by account, built at first need after every change."""
+        index = self._fix_index
+        table = self._tables[_CORRECTIONS]
+        if index is None or index[0] is not table or index[1] != len(table):
+            by_account: dict[str, list[Correction]] = {}
+            for row in table.values():
+                if row.get("withdrawn_at") is None:
+                    by_account.setdefault(row["company_id"], []).append(Correction.model_validate(row))
+            index = self._fix_index = (table, len(table), by_account)
+        return {cid: index[2][cid] for cid in company_ids if cid in index[2]}
+
+    def _corrections_changed(self) -> None:
+        self._fix_index = None

@@ -30,6 +30,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
+from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -71,6 +72,8 @@ from graph.model import (
     Alias,
     CommitteeRole,
     Company,
+    Correction,
+    CorrectionKind,
     Counts,
     Deal,
     DealProduct,
@@ -267,6 +270,11 @@ def _recompute_touch_days(tx: ManagedTransaction, groups: set[tuple[str, str]]) 
         )
         written.append({**group, "props": {**columns, "reps": reps}})
     tx.run(cypher.query("touch_days_write"), groups=written, empty=empty).consume()
+
+
+def _correction_of(row: dict[str, Any]) -> Correction:
+    """A stored Correction node's properties as the model (temporal values as Python's)."""
+    return Correction.model_validate(_native(row))
 
 
 def _not_found(company_id: str | None, deal_id: str | None) -> NotFoundError:
@@ -857,6 +865,7 @@ class Neo4jStore(GraphStore):
         aliases_text = cypher.query("erase_person_aliases")
         results_text = cypher.query("erase_person_results")
         groups_text = cypher.query("touch_groups_of_people")
+        corrections_text = cypher.query("erase_person_corrections")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
@@ -867,6 +876,7 @@ class Neo4jStore(GraphStore):
                 return None
             _recompute_touch_days(tx, groups)
             tx.run(aliases_text, id=person_id).consume()
+            tx.run(corrections_text, id=person_id).consume()
             tx.run(bump).consume()
             companies = {"companies": account["companies"], "company_rels": account["relationships"]}
             return {**dict(record), **companies}
@@ -1157,7 +1167,15 @@ class Neo4jStore(GraphStore):
             records = list(
                 session.run(cypher.query("account_graph"), company_ids=company_ids, deal_id=deal_id)
             )
-        return [self._account_of(dict(record)) for record in records]
+            accounts = [self._account_of(dict(record)) for record in records]
+            # Sellers' corrections, laid over the stored facts by the one rule, in the same session.
+            fixes: dict[str, list[Correction]] = {}
+            if accounts:
+                ids = [a.company.id for a in accounts]
+                for record in session.run(cypher.query("corrections_of_accounts"), company_ids=ids):
+                    fix = _correction_of(record["correction"])
+                    fixes.setdefault(fix.company_id, []).append(fix)
+        return [apply_corrections(a, fixes[a.company.id]) if a.company.id in fixes else a for a in accounts]
 
     @staticmethod
     def _account_of(rows: dict[str, Any]) -> AccountGraph:
@@ -1372,3 +1390,98 @@ class Neo4jStore(GraphStore):
             offset=offset,
             limit=limit,
         )
+
+    # --- corrections: sellers' own assertions (issue 22) -------------------------------------
+
+    def add_correction(self, correction: Correction, *, touch: Touch | None = None) -> Correction:
+        if touch is not None:
+            self.upsert("touches", [touch])  # its own transaction; the aggregates follow it
+        props = {k: _to_param(v) for k, v in correction.model_dump().items() if v is not None and k != "id"}
+        add = cypher.query("correction_add")
+        mark = cypher.query("mark_accounts_changed")
+        bump = cypher.query("bump_store_version")
+        changed = {
+            "company_ids": [correction.company_id],
+            "person_ids": [],
+            "deal_ids": [],
+            "at": datetime.now(UTC),  # now, whatever time the correction states: kept results go stale
+        }
+
+        def work(tx: ManagedTransaction) -> dict[str, Any]:
+            row: dict[str, Any] = tx.run(add, id=correction.id, props=props).single(strict=True)["correction"]
+            tx.run(mark, changed).consume()
+            tx.run(bump).consume()
+            return row
+
+        return _correction_of(self._write(work))
+
+    def list_corrections(
+        self,
+        *,
+        company_id: str | None = None,
+        person_id: str | None = None,
+        deal_id: str | None = None,
+        kind: CorrectionKind | None = None,
+        include_withdrawn: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[Correction]:
+        check_page(offset, limit)
+        row = self._read(
+            "corrections_list",
+            company_id=company_id,
+            person_id=person_id,
+            deal_id=deal_id,
+            kind=kind.value if kind is not None else None,
+            include_withdrawn=include_withdrawn,
+            offset=offset,
+            limit=limit,
+        )[0]
+        return Page[Correction](
+            data=[_correction_of(c) for c in row["data"]], count=row["count"], offset=offset, limit=limit
+        )
+
+    def get_correction(self, correction_id: str) -> Correction:
+        return _correction_of(self._one("correction_get", "correction", "correction", correction_id))
+
+    def undo_correction(self, correction_id: str, *, by: str, at: datetime | None = None) -> Correction:
+        when = at or datetime.now(UTC)
+        withdraw = cypher.query("correction_withdraw")
+        delete_touch = cypher.query("correction_touch_delete")
+        groups_text = cypher.query("touch_groups")
+        mark = cypher.query("mark_accounts_changed")
+        bump = cypher.query("bump_store_version")
+
+        def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            before = tx.run(cypher.query("correction_get"), id=correction_id).single()
+            if before is None:
+                return None
+            if before["correction"].get("withdrawn_at") is not None:
+                return dict(before["correction"])
+            row: dict[str, Any] = tx.run(withdraw, id=correction_id, at=when, by=by).single(strict=True)[
+                "correction"
+            ]
+            touch_id = row.get("touch_id")
+            if touch_id:
+                groups = _groups_of(tx.run(groups_text, ids=[touch_id]).data())
+                tx.run(delete_touch, id=touch_id).consume()
+                _recompute_touch_days(tx, groups)
+            changed = {"company_ids": [row["company_id"]], "person_ids": [], "deal_ids": [], "at": when}
+            tx.run(mark, changed).consume()
+            tx.run(bump).consume()
+            return row
+
+        found = self._write(work)
+        if found is None:
+            raise NotFoundError("correction", correction_id)
+        return _correction_of(found)
+
+    def active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
+        found: dict[str, list[Correction]] = {}
+        ids = sorted(set(company_ids))
+        if not ids:
+            return found
+        for row in self._read("corrections_of_accounts", company_ids=ids):
+            fix = _correction_of(row["correction"])
+            found.setdefault(fix.company_id, []).append(fix)
+        return found

@@ -42,6 +42,7 @@
       box.appendChild(el("div", "tip-line", say("last_touch") + (info.last_touch || say("never"))));
       box.appendChild(el("div", "tip-line eng-" + info.engagement, info.engagement_text));
       if (info.departed) box.appendChild(el("div", "tip-line", say("left_company") + (info.departed_on ? say("left_by") + info.departed_on : "")));
+      (info.conflicts || []).forEach(function (text) { box.appendChild(el("div", "tip-line tip-conflict", text)); });
     } else if (info.explanation) {
       box.appendChild(el("div", "tip-expl", info.explanation));
     }
@@ -294,6 +295,8 @@
   let pathRequest = 0;
   function showPath(personId) {
     const ticket = ++pathRequest;
+    // Other panels (the corrections, viz/static/corrections.js) follow the person chosen.
+    container.dispatchEvent(new CustomEvent("personchosen", { detail: personId }));
     container.dataset.pathState = "loading";
     pathResult.textContent = say("finding");
     const url = "/accounts/" + encodeURIComponent(accountId) + "/paths/" + encodeURIComponent(personId) +
@@ -420,5 +423,5 @@
   firstView();
   window.buyergraphMap = { network: network, nodes: nodes, edges: edges, showPath: showPath,
     applyDeal: applyDeal, focusPerson: focusPerson, clearPath: clearPath, frame: frame,
-    revealNode: revealNode };
+    revealNode: revealNode, pageHeaders: pageHeaders, say: say, payload: payload };
 })();

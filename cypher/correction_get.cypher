@@ -1,0 +1,2 @@
+MATCH (c:Correction {id: $id})
+RETURN c {.*} AS correction
