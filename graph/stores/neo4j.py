@@ -88,7 +88,7 @@ from graph.model import (
     Touch,
     TouchDays,
 )
-from graph.search import fold
+from graph.search import search_key, search_needle
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -294,6 +294,20 @@ def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
 
 #: Kinds that change who belongs to an account, with the field naming the person.
 _MEMBERSHIP_KINDS = {"people": "id", "employment": "person_id", "committee": "person_id"}
+#: The kinds whose nodes keep a search key (graph/search.py), and their label: the allow-list the
+#: search_keys_* queries' {label} is filled in from.
+_SEARCHED_LABELS = {"companies": "Company", "people": "Person", "reps": "Rep"}
+#: Nodes per write transaction of the one-time backfill of search keys.
+_SEARCH_KEY_BATCH = 5_000
+
+
+def _write_search_keys(tx: ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> int:
+    """Write the search key of each read row ({id, fields}); how many were written."""
+    keys = [{"id": row["id"], "key": search_key(*row["fields"])} for row in rows]
+    if keys:
+        tx.run(cypher.query("search_keys_write").replace("{label}", label), rows=keys).consume()
+    return len(keys)
+
 
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 #: Quick retries of a deadlocked batch before the driver's slower retry policy takes over.
@@ -614,6 +628,7 @@ class Neo4jStore(GraphStore):
             for statement in cypher.statements("schema"):
                 self._driver.execute_query(statement, database_=self._database)
         self.migrate_touch_days()
+        self.migrate_search_keys()
 
     def migrate_touch_days(self) -> None:
         """The one-time move of a database written by earlier versions (a packed copy of every
@@ -636,6 +651,25 @@ class Neo4jStore(GraphStore):
         while self._write(lambda tx: tx.run(step, limit=10_000).single(strict=True)["changed"]):
             pass
         done = cypher.query("touch_days_migration_done")
+        self._write(lambda tx: tx.run(done).consume())
+
+    def migrate_search_keys(self) -> None:
+        """The one-time backfill of search keys (graph/search.py) for databases written before
+        buyergraph kept them: every Company, Person and Rep without one gets it, in batches, then a
+        Migration node records that it is done. Runs when the store opens; safe to run again or to
+        interrupt (a later open finishes it); a database that has it done costs one lookup. Later
+        writes keep the keys current (`upsert`)."""
+        if self._read("search_keys_migration")[0]["done"]:
+            return
+        for label in _SEARCHED_LABELS.values():
+            text = cypher.query("search_keys_missing").replace("{label}", label)
+
+            def step(tx: ManagedTransaction, label: str = label, text: str = text) -> int:
+                return _write_search_keys(tx, label, tx.run(text, limit=_SEARCH_KEY_BATCH).data())
+
+            while self._write(step):
+                pass
+        done = cypher.query("search_keys_migration_done")
         self._write(lambda tx: tx.run(done).consume())
 
     # --- writes ----------------------------------------------------------------------------
@@ -675,9 +709,16 @@ class Neo4jStore(GraphStore):
             # Who belongs to an account changes with these: the aggregates of their touches follow.
             members = _MEMBERSHIP_KINDS.get(kind)
             groups_text = cypher.query("touch_groups_of_people")
+            # Searched nodes get their search key from the stored values after the merge (a value
+            # left empty in this batch keeps the stored one, and stays findable).
+            label = _SEARCHED_LABELS.get(kind)
+            keys_text = cypher.query("search_keys_read").replace("{label}", label) if label else ""
 
             def work(tx: ManagedTransaction) -> int:
                 tx.run(text, rows=rows).consume()
+                if label is not None:
+                    ids = sorted({row["id"] for row in rows})
+                    _write_search_keys(tx, label, tx.run(keys_text, ids=ids).data())
                 if members is not None:
                     person_ids = sorted({row[members] for row in rows})
                     _recompute_touch_days(tx, _groups_of(tx.run(groups_text, person_ids=person_ids).data()))
@@ -965,7 +1006,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         check_account_filter(query)
         params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
-        params["search"] = query.search.casefold() if query.search else None
+        params["search"] = search_needle(query.search)
         filtered = any(v is not None for v in params.values())
         figure = query.sort if query.sort != "name" else None
         rows: list[dict[str, Any]] = []
@@ -1191,7 +1232,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_accounts",
-            search=search.casefold() if search else None,
+            search=search_needle(search),
             industry=industry,
             status=status,
             offset=offset,
@@ -1215,7 +1256,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_people",
-            search=search.casefold() if search else None,
+            search=search_needle(search),
             company_id=company_id,
             offset=offset,
             limit=limit,
@@ -1243,9 +1284,7 @@ class Neo4jStore(GraphStore):
         self, search: str | None = None, *, offset: int = 0, limit: int = 50
     ) -> Page[Company]:
         check_page(offset, limit)
-        row = self._read(
-            "search_accounts", search=fold(search) if search else None, offset=offset, limit=limit
-        )[0]
+        row = self._read("search_accounts", search=search_needle(search), offset=offset, limit=limit)[0]
         return Page[Company](
             data=[_parse(Company, c) for c in row["data"]], count=row["count"], offset=offset, limit=limit
         )
@@ -1256,7 +1295,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "search_people",
-            search=fold(search) if search else None,
+            search=search_needle(search),
             company_id=company_id,
             offset=offset,
             limit=limit,
@@ -1303,7 +1342,7 @@ class Neo4jStore(GraphStore):
             engagement=list(query.engagement) or None,
             max_rank=query.max_rank,
             account_id=query.account_id,
-            search=fold(query.search) if query.search else None,
+            search=search_needle(query.search),
             until=datetime.combine(query.as_of + timedelta(days=1), day_time.min),
             engaged_from=datetime.combine(query.engaged_from, day_time.min),
             sort=query.sort,
@@ -1338,7 +1377,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_reps",
-            search=fold(search) if search else None,
+            search=search_needle(search),
             team=team,
             kind=kind,
             offset=offset,
