@@ -138,6 +138,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "deals.title": {"en": "Deals", "zh-CN": "商机"},
     "deals.summary": {"en": "{count} deals", "zh-CN": "共 {count} 个商机"},
     "deals.empty": {"en": "No deals match.", "zh-CN": "没有符合条件的商机。"},
+    "deals.search": {"en": "Deal or account name", "zh-CN": "商机或客户名称"},
     "deals.no_currency": {"en": " (no currency)", "zh-CN": "（未注明币种）"},
     "deals.no_gaps": {"en": "no gaps", "zh-CN": "无缺口"},
     "deals.not_analysed": {"en": "not analysed yet", "zh-CN": "尚未分析"},

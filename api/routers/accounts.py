@@ -82,7 +82,12 @@ def list_accounts(
     runtime: RuntimeDep,
     _key: ReadKey,
     search: Annotated[
-        str | None, Query(max_length=200, description="Matches name or domain, case-insensitive.")
+        str | None,
+        Query(
+            max_length=200,
+            description="Part of the name, domain or id, ignoring case, accents and spaces; a name in "
+            "Chinese characters is also found by its pinyin ('beijing huaxin' finds 北京华信科技).",
+        ),
     ] = None,
     industry: Annotated[str | None, Query(max_length=200, description="Exact industry name.")] = None,
     status: Annotated[CompanyStatus | None, Query(description="Customer status.")] = None,

@@ -370,6 +370,117 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no warm path from our reps within reach; ask the champion for an introduction",
         "zh-CN": "我方销售暂无可用的热路径；请内部支持者引荐",
     },
+    # --- risk, buying stage, product usage, account class and inferred lines (issue 19) ---------
+    "risk.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    #: A text that exists in one wording only (kept for results made before their message existed).
+    "text.plain": {"en": "{text}", "zh-CN": "{text}"},
+    "risk.deal.falling": {
+        "en": "{name}: committee engagement falling ({counts:message})",
+        "zh-CN": "{name}：委员会互动下降（{counts:message}）",
+    },
+    "risk.deal.quiet": {
+        "en": "{name}: nobody on the committee touched in the last 30 days",
+        "zh-CN": "{name}：近 30 天没有接触过委员会中的任何人",
+    },
+    "risk.usage.never": {
+        "en": "no inbound or product-usage activity on record",
+        "zh-CN": "没有任何客户主动往来或产品使用记录",
+    },
+    "risk.usage.quiet": {
+        "en": "no inbound or product-usage activity for {days} days (limit {limit})",
+        "zh-CN": "已 {days} 天没有客户主动往来或产品使用（上限 {limit} 天）",
+    },
+    "risk.usage_part": {"en": "usage: {reason:message}", "zh-CN": "产品使用：{reason:message}"},
+    "risk.deals_part": {"en": "deals: {reason:message}", "zh-CN": "商机：{reason:message}"},
+    "stage.dormant": {"en": "nobody engaged recently", "zh-CN": "近期没有人保持接触"},
+    "stage.awareness": {"en": "one person engaged", "zh-CN": "只有 1 人保持接触"},
+    "stage.consideration": {
+        "en": "{people} people engaged across {functions} function(s)",
+        "zh-CN": "{people} 人保持接触，分属 {functions} 个职能",
+    },
+    "stage.decision": {
+        "en": "{people} people across {functions} functions, "
+        "including finance, procurement, legal or an executive",
+        "zh-CN": "{people} 人分属 {functions} 个职能，其中有财务、采购、法务或高管",
+    },
+    "stage.evaluation": {
+        "en": "{people} people engaged across {functions} functions",
+        "zh-CN": "{people} 人保持接触，分属 {functions} 个职能",
+    },
+    "usage.seats": {
+        "en": "{active_30} active user{active_30:plural} in 30 days ({active_7} in 7) "
+        "on {seats} seats ({share:percent})",
+        "zh-CN": "近 30 天活跃用户 {active_30} 人（近 7 天 {active_7} 人），"
+        "共 {seats} 个席位（{share:percent}）",
+    },
+    "usage.no_seats": {
+        "en": "{active_30} active user{active_30:plural} in 30 days ({active_7} in 7), no seats on record",
+        "zh-CN": "近 30 天活跃用户 {active_30} 人（近 7 天 {active_7} 人），没有席位记录",
+    },
+    "usage.upgrade": {
+        "en": "{usage:message}: usage nears the seats, an upgrade conversation",
+        "zh-CN": "{usage:message}：使用量接近席位数，可以谈扩容",
+    },
+    "size.employees": {"en": "{employees:amount} employees", "zh-CN": "{employees:amount} 名员工"},
+    "size.people": {"en": "{people} people on record", "zh-CN": "记录在册 {people} 人"},
+    "class.deal_risk": {"en": "deal risk: {reason:message}", "zh-CN": "商机风险：{reason:message}"},
+    "class.usage_risk": {"en": "usage risk: {reason:message}", "zh-CN": "使用风险：{reason:message}"},
+    "class.expand": {
+        "en": "a large customer ({size:message}), engaged ({active} people in 30 days, {trend}), "
+        "owning {products} of our products",
+        "zh-CN": "大客户（{size:message}），保持互动（近 30 天 {active} 人，趋势{trend:trend}），"
+        "已购我方 {products} 款产品",
+    },
+    "class.cash_cow": {
+        "en": "installed value {value:amount} {currency}, engagement {trend}",
+        "zh-CN": "已购价值 {value:amount} {currency}，互动趋势{trend:trend}",
+    },
+    "class.key_target.deal": {
+        "en": "an open deal in its {stage} stage",
+        "zh-CN": "有一个处于{stage:stage}的进行中商机",
+    },
+    "class.key_target.large": {
+        "en": "large ({size:message}) and engaged ({active} people in 30 days)",
+        "zh-CN": "规模大（{size:message}）且保持互动（近 30 天 {active} 人）",
+    },
+    "class.nurture": {
+        "en": "no deal risk, not large, engaged or valuable enough for another class yet",
+        "zh-CN": "没有商机风险，规模、互动或价值尚不足以归入其他类别",
+    },
+    "infer.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    "infer.same_function": {"en": "same function ({function})", "zh-CN": "同一职能（{function:function}）"},
+    "infer.same_department": {"en": "same department ({department})", "zh-CN": "同一部门（{department}）"},
+    "infer.head_to_top": {
+        "en": "heads their function, and this is the top of the company",
+        "zh-CN": "此人是其职能的负责人，而对方是公司最高层",
+    },
+    "infer.turns_to": {"en": "turns to them", "zh-CN": "常向对方求助"},
+    "infer.turned_to_by": {"en": "is turned to by them", "zh-CN": "对方常向其求助"},
+    "infer.levels_up": {
+        "en": "{levels} level{levels:plural} up",
+        "zh-CN": "对方高 {levels} 个职级",
+    },
+    "infer.one_level_up": {"en": "one level up", "zh-CN": "对方高一个职级"},
+}
+
+#: Business functions (graph.model.Function values) as each language names them.
+FUNCTION_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "executive": "管理层",
+        "finance": "财务",
+        "procurement": "采购",
+        "it": "信息技术",
+        "engineering": "研发",
+        "operations": "运营",
+        "sales": "销售",
+        "marketing": "市场",
+        "hr": "人力资源",
+        "legal": "法务",
+        "product": "产品",
+        "support": "客户支持",
+        "other": "其他职能",
+    },
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of
@@ -571,6 +682,10 @@ class _Formatter(string.Formatter):
             return _HOP_SEPARATOR[lang].join(render(m, lang) for m in value)
         if format_spec == "trend":
             return trend_name(value, lang)
+        if format_spec == "stage":
+            return stage_name(value, lang)
+        if format_spec == "function":
+            return _word(FUNCTION_NAMES, value, lang)
         if format_spec == "lately":
             return _LATELY[lang] if value else ""
         if format_spec == "two_way":

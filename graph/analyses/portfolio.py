@@ -219,6 +219,8 @@ class DealFilter(BaseModel):
     gap_kind: GapKind | None = None
     owner: str | None = None
     account_id: str | None = None
+    #: Matches the deal's or its account's name or id in either script (graph/search.py).
+    search: str | None = None
     sort: str = "name"
     descending: bool = False
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import graph.projections as projections
-from graph.analyses.account_class import classify_account, deal_risk, deal_trend, product_usage
+from graph.analyses.account_class import account_class_message, deal_risk_message, deal_trend, product_usage
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
 from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, recommend
-from graph.analyses.engagement import engagement, engagement_trend, trend_words
+from graph.analyses.engagement import engagement, engagement_trend, trend_message
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.messages import Message, render
@@ -332,7 +332,7 @@ def deal_analysis_of(
 
 def _trends_risks_and_class(
     p: projections.AccountProjection, result: Engagement, deals: list[DealAnalysis]
-) -> tuple[AccountClass, str, ProductUsage | None]:
+) -> tuple[AccountClass, Message, ProductUsage | None]:
     """Fill in the engagement trends (people, deals, account) and the split risk, then classify."""
     account, config = p.account, p.config
     windows = _trend_windows(p)
@@ -340,18 +340,22 @@ def _trends_risks_and_class(
         person.trend = engagement_trend(*windows.get(person.person_id, (0, 0)))
     recent = sum(w[0] for w in windows.values())
     prior = sum(w[1] for w in windows.values())
-    result.trend, result.trend_reason = engagement_trend(recent, prior), trend_words(recent, prior)
+    result.trend, result.trend_reason_message = engagement_trend(recent, prior), trend_message(recent, prior)
+    result.trend_reason = render(result.trend_reason_message)
     result.usage_risk, result.usage_risk_reason = result.at_risk, result.at_risk_reason
-    result.deal_risk, result.deal_risk_reason = deal_risk(deals, windows)
+    result.usage_risk_reason_message = result.at_risk_reason_message
+    deals_message = deal_risk_message(deals, windows)
+    result.deal_risk, result.deal_risk_reason_message = deals_message is not None, deals_message
+    result.deal_risk_reason = render(deals_message) if deals_message is not None else ""
     result.at_risk = result.usage_risk or result.deal_risk
-    result.at_risk_reason = "; ".join(
-        text
-        for text in (
-            f"usage: {result.usage_risk_reason}" if result.usage_risk else "",
-            f"deals: {result.deal_risk_reason}" if result.deal_risk else "",
-        )
-        if text
-    )
+    parts = []
+    if result.usage_risk and result.usage_risk_reason_message is not None:
+        parts.append(Message(key="risk.usage_part", params={"reason": result.usage_risk_reason_message}))
+    if deals_message is not None:
+        parts.append(Message(key="risk.deals_part", params={"reason": deals_message}))
+    at_risk_message = Message(key="risk.reasons", params={"reasons": parts}) if parts else None
+    result.at_risk_reason_message = at_risk_message
+    result.at_risk_reason = render(at_risk_message) if at_risk_message is not None else ""
     customer = account.company.status == CompanyStatus.CUSTOMER
     holdings = [h for h in account.holdings if h.company_id == account.company.id]
     usage = (
@@ -370,7 +374,7 @@ def _trends_risks_and_class(
         if d.status == DealStatus.WON and d.amount is not None
     )
     owned = {h.product_id for h in holdings if h.status in (None, HoldingStatus.ACTIVE, HoldingStatus.TRIAL)}
-    chosen, reason = classify_account(
+    chosen, reason = account_class_message(
         status=account.company.status,
         employees=account.company.employees,
         people=len(p.current),
@@ -452,7 +456,8 @@ def analyze_account(
         relationship_leads=_relationship_leads(p, ownership),
         engagement=result_engagement,
         account_class=account_class,
-        account_class_reason=class_reason,
+        account_class_reason=render(class_reason),
+        account_class_reason_message=class_reason,
         product_usage=usage,
         inferred_lines=[
             InferredReportingLine(
@@ -460,6 +465,7 @@ def analyze_account(
                 manager_id=line.manager_id,
                 confidence=line.confidence,
                 reason=line.reason,
+                reason_message=line.reason_message,
             )
             for line in p.inferred_lines
         ],

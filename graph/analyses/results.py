@@ -188,6 +188,8 @@ class ProductUsage(BaseModel):
     #: Usage nears the seats (utilisation >= 0.8): an upgrade conversation.
     upgrade_signal: bool = False
     explanation: str = ""
+    #: The explanation as a catalogue message, for other languages.
+    explanation_message: Message | None = None
 
 
 class SuggestedMember(BaseModel):
@@ -320,6 +322,12 @@ class Engagement(BaseModel):
     account_score: float = 0.0
     buying_stage: BuyingStage = BuyingStage.DORMANT
     buying_stage_reason: str = ""
+    #: The reasons above (in English) as catalogue messages, for other languages (None: no reason).
+    at_risk_reason_message: Message | None = None
+    usage_risk_reason_message: Message | None = None
+    deal_risk_reason_message: Message | None = None
+    trend_reason_message: Message | None = None
+    buying_stage_reason_message: Message | None = None
     people: list[PersonEngagement] = []
 
 
@@ -332,6 +340,8 @@ class InferredReportingLine(BaseModel):
     confidence: float
     #: The evidence in words ("same function (finance); turns to them; one level up").
     reason: str
+    #: The evidence as a catalogue message, for other languages.
+    reason_message: Message | None = None
 
 
 class AccountAnalysis(BaseModel):
@@ -348,6 +358,8 @@ class AccountAnalysis(BaseModel):
     #: The class a marketer plans the account as, and why.
     account_class: AccountClass = AccountClass.NURTURE
     account_class_reason: str = ""
+    #: The reason as a catalogue message, for other languages.
+    account_class_reason_message: Message | None = None
     #: A customer's product usage against its seats (None for prospects).
     product_usage: ProductUsage | None = None
     #: Reporting lines inferred because the account has none (empty when it has any).

@@ -675,7 +675,7 @@ class EmbeddedStore(GraphStore):
             old = table.get(row["id"])
             if old:
                 self._deals_by_company[old["company_id"]].discard(row["id"])
-            table[row["id"]] = merged = _merge(old, row)
+            table[row["id"]] = merged = _with_search_key(_merge(old, row))
             self._deals_by_company[merged["company_id"]].add(row["id"])
 
     def _apply_touches(self, rows: list[Row]) -> None:
@@ -1017,6 +1017,7 @@ class EmbeddedStore(GraphStore):
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         check_page(offset, limit)
         check_deal_filter(query)
+        needle = search_needle(query.search)
         with self._mutex:
             self._read()
             self._load_results()
@@ -1038,6 +1039,10 @@ class EmbeddedStore(GraphStore):
                     continue
                 if query.account_id is not None and row["company_id"] != query.account_id:
                     continue
+                if needle is not None and needle not in _key(row):
+                    company = self._tables["companies"].get(row["company_id"])
+                    if company is None or needle not in _key(company):
+                        continue
                 account, deal = kept_deals.get(did, (None, None))
                 if account is not None and account.account_id != row["company_id"]:
                     account, deal = None, None  # the deal moved to another account since

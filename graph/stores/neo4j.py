@@ -296,7 +296,7 @@ def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
 _MEMBERSHIP_KINDS = {"people": "id", "employment": "person_id", "committee": "person_id"}
 #: The kinds whose nodes keep a search key (graph/search.py), and their label: the allow-list the
 #: search_keys_* queries' {label} is filled in from.
-_SEARCHED_LABELS = {"companies": "Company", "people": "Person", "reps": "Rep"}
+_SEARCHED_LABELS = {"companies": "Company", "people": "Person", "reps": "Rep", "deals": "Deal"}
 #: Nodes per write transaction of the one-time backfill of search keys.
 _SEARCH_KEY_BATCH = 5_000
 
@@ -1056,7 +1056,8 @@ class Neo4jStore(GraphStore):
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         check_page(offset, limit)
         check_deal_filter(query)
-        row = self._read("list_deal_results", **query.model_dump(mode="json"), offset=offset, limit=limit)[0]
+        params = {**query.model_dump(mode="json"), "search": search_needle(query.search)}
+        row = self._read("list_deal_results", **params, offset=offset, limit=limit)[0]
         data = []
         for item in row["data"]:
             kept = item["result"]

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from graph.analyses.directory import PeopleFilter
-from graph.analyses.portfolio import AccountFilter
-from graph.model import Company, Employment, Person, Product, Rep
+from graph.analyses.portfolio import AccountFilter, DealFilter
+from graph.model import Company, Deal, Employment, Person, Product, Rep
 from graph.stores.base import GraphStore
 from graph.stores.embedded import EmbeddedStore
 
@@ -100,6 +100,14 @@ def _load_both_scripts(store: GraphStore) -> None:
         ],
     )
     store.upsert("reps", [Rep(id="rn-1", name="张伟", email="zhang.wei@example.com")])
+    store.upsert(
+        "deals",
+        [
+            Deal(id="dn-1", company_id="cn-1", name="数据平台采购"),
+            Deal(id="dn-2", company_id="cn-2", name="Renouvellement"),
+            Deal(id="dn-3", company_id="cn-3", name="Plant analytics"),
+        ],
+    )
 
 
 #: What a user types, and the one account or person it must find (and only that one).
@@ -155,6 +163,24 @@ def test_a_search_does_not_find_what_the_names_do_not_say(store: GraphStore) -> 
     assert _ids(store.search_people("lina", company_id="cn-1")) == ["pn-1"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("shuju pingtai", ["dn-1"]),
+        ("数据", ["dn-1"]),
+        ("beijing", ["dn-1"]),
+        ("creme", ["dn-2"]),
+        ("cn-3", ["dn-3"]),
+    ],
+)
+def test_deals_are_found_by_their_or_their_accounts_name(
+    store: GraphStore, typed: str, expected: list[str]
+) -> None:
+    _load_both_scripts(store)
+    listed = store.list_deal_results(DealFilter(search=typed))
+    assert [item.deal.id for item in listed.data] == expected and listed.count == len(expected)
+
+
 def test_reps_are_found_by_pinyin_and_by_characters(store: GraphStore) -> None:
     _load_both_scripts(store)
     assert [r.rep.id for r in store.list_reps(search="zhang wei").data] == ["rn-1"]
@@ -178,7 +204,7 @@ def _drop_search_keys(store: GraphStore) -> None:
     """Make the store look as one written before buyergraph kept search keys."""
     if isinstance(store, EmbeddedStore):
         doc = json.loads(store.path.read_text(encoding="utf-8"))
-        for table in ("companies", "people", "reps"):
+        for table in ("companies", "people", "reps", "deals"):
             for row in doc["tables"][table]:
                 row.pop("search_key", None)
         store.path.write_text(json.dumps(doc), encoding="utf-8")
@@ -202,6 +228,7 @@ def test_a_store_written_before_search_keys_is_backfilled_when_opened(store: Gra
     assert _ids(reopened.search_people("li na")) == ["pn-1"]
     assert _ids(reopened.search_accounts("北京")) == ["cn-1"]
     assert [r.rep.id for r in reopened.list_reps(search="zhangwei").data] == ["rn-1"]
+    assert [d.deal.id for d in reopened.list_deal_results(DealFilter(search="shuju")).data] == ["dn-1"]
 
 
 @contextmanager
@@ -238,3 +265,9 @@ def test_the_api_and_the_pages_search_in_both_scripts(
         page = client.get("/", params={"q": "beijing"})
         assert page.status_code == 200 and "北京华信科技" in page.text
         assert "Crème Brûlée" not in page.text
+        deals = client.get("/api/v1/deals", params={"search": "beijing huaxin"})
+        assert deals.status_code == 200, deals.text
+        assert [d["id"] for d in deals.json()["data"]] == ["dn-1"]
+        deals_page = client.get("/deals", params={"q": "shuju"})
+        assert deals_page.status_code == 200 and "数据平台采购" in deals_page.text
+        assert "Renouvellement" not in deals_page.text
