@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.messages import Message, render, role_name
+from graph.analyses.messages import Message, render, role_name, template_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.analyses.rules import (
     EngagementState,
@@ -849,7 +849,7 @@ def _deal_panel(
         amount=deal.amount,
         currency=deal.currency,
         expected_close=deal.expected_close,
-        template=deal.template,
+        template=template_name(deal.template, words.lang),
         required_roles=[words.role(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),
         coverage_text=words.message(deal.coverage.explanation_message, deal.coverage.explanation),

@@ -181,6 +181,7 @@ def _account_public(detail: KeptDetail, as_of: date, freshness: dict[str, Any]) 
         engagement=detail.engagement,
         account_class=detail.account_class,
         account_class_reason=detail.account_class_reason,
+        account_class_reason_message=detail.account_class_reason_message,
         product_usage=detail.product_usage,
         inferred_lines=detail.inferred_lines,
     )

@@ -32,8 +32,12 @@ __all__ = [
     "render",
     "role_name",
     "seniority_name",
+    "signal_name",
+    "function_name",
     "stage_name",
     "status_name",
+    "template_name",
+    "touch_kind_name",
     "trend_name",
 ]
 
@@ -109,7 +113,7 @@ SENIORITY_NAMES: dict[str, dict[Seniority, str]] = {
 CATALOGUE: dict[str, dict[str, str]] = {
     "gap.missing_role": {
         "en": "The {template} template needs a {role:role}; nobody holds that role on deal {deal}.",
-        "zh-CN": "{template} 模板要求有一位{role:role}，但商机“{deal}”中还没有人担任这个角色。",
+        "zh-CN": "{template:template}模板要求有一位{role:role}，但商机“{deal}”中还没有人担任这个角色。",
     },
     "gap.missing_role.next": {
         "en": "Likeliest {role:role}: {candidates:list}. {path:message}.",
@@ -448,6 +452,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "没有商机风险，规模、互动或价值尚不足以归入其他类别",
     },
     "infer.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    "sell.similar_accounts": {
+        "en": "owned by {share:percent} of accounts like this one (weighted by similarity)",
+        "zh-CN": "与该客户相似的客户中有 {share:percent} 已购买（按相似度加权）",
+    },
+    "sell.owned_together": {
+        "en": "on average {share:percent} of the owners of this account's products also own it",
+        "zh-CN": "购买了该客户现有产品的客户中，平均有 {share:percent} 也购买了它",
+    },
+    "sell.industry_adoption": {
+        "en": "owned by {share:percent} of {industry} accounts",
+        "zh-CN": "{industry} 行业的客户中有 {share:percent} 已购买",
+    },
+    "lead.parent_lacks_products": {
+        "en": "The parent {name} lacks {count} product(s) this account owns; ask the account's sponsors "
+        "for an introduction.",
+        "zh-CN": "母公司 {name} 还没有该客户已购的 {count} 款产品；请该客户的支持者引荐。",
+    },
+    "lead.subsidiary_lacks_products": {
+        "en": "The subsidiary {name} lacks {count} product(s) this account owns; ask the account's sponsors "
+        "for an introduction.",
+        "zh-CN": "子公司 {name} 还没有该客户已购的 {count} 款产品；请该客户的支持者引荐。",
+    },
+    "lead.moved_champion": {
+        "en": "{person} ({roles:role_words} on a won deal here) now works at {company}: a warm way in.",
+        "zh-CN": "{person}（曾在本客户已赢单的商机中担任{roles:roles}）现就职于 {company}："
+        "可借此热路径进入。",
+    },
+    "hop.reports_to_inferred": {
+        "en": "{person} likely reports to {manager} (inferred, {confidence:percent} confident)",
+        "zh-CN": "{person} 可能向 {manager} 汇报（推断，置信度 {confidence:percent}）",
+    },
     "infer.same_function": {"en": "same function ({function})", "zh-CN": "同一职能（{function:function}）"},
     "infer.same_department": {"en": "same department ({department})", "zh-CN": "同一部门（{department}）"},
     "infer.head_to_top": {
@@ -461,6 +496,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "对方高 {levels} 个职级",
     },
     "infer.one_level_up": {"en": "one level up", "zh-CN": "对方高一个职级"},
+}
+
+#: The default committee templates (graph/analyses/config.py) as each language names them; a template
+#: a user configured keeps the name they gave it.
+TEMPLATE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {"small": "小额商机", "mid": "中等金额商机", "large": "大额商机"},
+}
+
+#: Kinds of touch (graph.model.TouchKind values) as each language names them.
+TOUCH_KIND_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "meeting": "会议",
+        "call": "电话",
+        "email": "邮件",
+        "visit": "拜访",
+        "demo": "演示",
+        "webinar": "网络研讨会",
+        "content_download": "资料下载",
+        "web_visit": "网站访问",
+        "product_usage": "产品使用",
+        "video_view": "视频观看",
+        "event": "活动",
+        "other": "其他接触",
+    },
 }
 
 #: Business functions (graph.model.Function values) as each language names them.
@@ -618,6 +679,26 @@ def trend_name(trend: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return _word(TREND_NAMES, trend, lang)
 
 
+def signal_name(signal: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A signal of the influence score in words: 'seniority', '职级'."""
+    return _word(SIGNAL_NAMES, signal, lang)
+
+
+def touch_kind_name(kind: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A kind of touch in words: 'content download', '资料下载'."""
+    return _word(TOUCH_KIND_NAMES, kind, lang)
+
+
+def template_name(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A committee template's name: 'small', '小额商机' (a configured name stays as given)."""
+    return TEMPLATE_NAMES.get(lang, {}).get(name, name)
+
+
+def function_name(function: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A business function in words: 'finance', '财务'."""
+    return _word(FUNCTION_NAMES, function, lang)
+
+
 def status_name(status: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """A company's or a deal's status in words: 'former customer', '前客户'."""
     return _word(STATUS_NAMES, status, lang)
@@ -633,6 +714,8 @@ class _Formatter(string.Formatter):
             return role_name(value, lang)
         if format_spec == "roles":
             return _LIST_SEPARATOR[lang].join(role_name(r, lang) for r in value)
+        if format_spec == "role_words":  # the raw English wording: "champion, economic buyer"
+            return ", ".join(str(r).replace("_", " ") for r in value)
         if format_spec == "seniority":
             return seniority_name(value, lang)
         if format_spec == "list":
@@ -686,6 +769,8 @@ class _Formatter(string.Formatter):
             return stage_name(value, lang)
         if format_spec == "function":
             return _word(FUNCTION_NAMES, value, lang)
+        if format_spec == "template":
+            return template_name(value, lang)
         if format_spec == "lately":
             return _LATELY[lang] if value else ""
         if format_spec == "two_way":

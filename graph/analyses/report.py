@@ -96,15 +96,17 @@ def _relationship_leads(
         for relative, kind in relatives:
             lacking = sorted(mine - ownership.products_of(relative.id))
             if lacking:
-                relation = "parent" if kind == LeadKind.PARENT_LACKS_PRODUCTS else "subsidiary"
+                message = Message(
+                    key=f"lead.{kind.value}", params={"name": relative.name, "count": len(lacking)}
+                )
                 leads.append(
                     RelationshipLead(
                         kind=kind,
                         company_id=relative.id,
                         company_name=relative.name,
                         product_ids=lacking,
-                        detail=f"The {relation} {relative.name} lacks {len(lacking)} product(s) this account "
-                        "owns; ask the account's sponsors for an introduction.",
+                        detail=render(message),
+                        detail_message=message,
                     )
                 )
     won = {d.id for d in account.deals if d.status == DealStatus.WON}
@@ -115,15 +117,22 @@ def _relationship_leads(
     for pid, fan_roles in sorted(fans.items()):
         target = p.moved_to[pid]
         company: Company | None = ownership.companies.get(target) if ownership is not None else None
-        roles_words = ", ".join(sorted(r.value.replace("_", " ") for r in fan_roles))
+        message = Message(
+            key="lead.moved_champion",
+            params={
+                "person": p.people[pid].name if pid in p.people else pid,
+                "roles": sorted(r.value for r in fan_roles),
+                "company": company.name if company else target,
+            },
+        )
         leads.append(
             RelationshipLead(
                 kind=LeadKind.MOVED_CHAMPION,
                 company_id=target,
                 company_name=company.name if company else None,
                 person_id=pid,
-                detail=f"{p.label(pid)} ({roles_words} on a won deal here) now works at "
-                f"{company.name if company else target}: a warm way in.",
+                detail=render(message),
+                detail_message=message,
             )
         )
     return leads

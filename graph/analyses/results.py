@@ -247,6 +247,8 @@ class CrossSellEvidence(BaseModel):
     value: float
     contribution: float
     detail: str
+    #: The detail as a catalogue message, for other languages.
+    detail_message: Message | None = None
 
 
 class CrossSellItem(BaseModel):
@@ -271,6 +273,8 @@ class RelationshipLead(BaseModel):
     person_id: str | None = None
     product_ids: list[str] = []
     detail: str
+    #: The detail as a catalogue message, for other languages.
+    detail_message: Message | None = None
 
 
 class BuyingStage(StrEnum):
