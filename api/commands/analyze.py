@@ -242,7 +242,7 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         )
         echo(f"  {line}")
         if deal.amount_note:
-            echo(f"    {t('note', text=deal.amount_note)}")
+            echo(f"    {t('note', text=said(deal.amount_note_message, deal.amount_note))}")
         template = template_name(deal.template, lang)
         echo(f"    {t('template', template=template, roles=roles(deal.required_roles))}")
         for pid, held in deal.committee.items():

@@ -452,6 +452,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "没有商机风险，规模、互动或价值尚不足以归入其他类别",
     },
     "infer.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    "deal.no_rate": {
+        "en": "the amount is in {currency}, which has no rate to {base} in the currency table "
+        "(currency.rates): the smallest template applies and no amount rule",
+        "zh-CN": "金额币种为 {currency}，汇率表（currency.rates）中没有它对 {base} 的汇率："
+        "按最小的委员会模板检查，不套用金额规则",
+    },
+    "deal.no_rate_unnamed": {
+        "en": "the amount is in an unnamed currency, which has no rate to {base} in the currency table "
+        "(currency.rates): the smallest template applies and no amount rule",
+        "zh-CN": "金额未注明币种，无法按汇率表（currency.rates）换算为 {base}：按最小的委员会模板检查，"
+        "不套用金额规则",
+    },
     "sell.similar_accounts": {
         "en": "owned by {share:percent} of accounts like this one (weighted by similarity)",
         "zh-CN": "与该客户相似的客户中有 {share:percent} 已购买（按相似度加权）",

@@ -214,9 +214,9 @@ def _deal_analyses(
         in_base = money.to_base(d.amount, d.currency)
         amount_note = None
         if d.amount is not None and in_base is None:
-            amount_note = (
-                f"the amount is in {currency or 'an unnamed currency'}, which has no rate to {money.base} in "
-                "the currency table (currency.rates): the smallest template applies and no amount rule"
+            amount_note = Message(
+                key="deal.no_rate" if currency else "deal.no_rate_unnamed",
+                params={"currency": currency, "base": money.base},
             )
         template = choose_template(in_base, families_by_deal.get(d.id, ()), config.templates)
         gaps = deal_gaps(
@@ -270,7 +270,8 @@ def _deal_analyses(
                 currency=currency,
                 amount_in_base=in_base,
                 base_currency=money.base,
-                amount_note=amount_note,
+                amount_note=render(amount_note) if amount_note is not None else None,
+                amount_note_message=amount_note,
                 expected_close=d.expected_close,
                 stage=d.stage,
                 template=template.name,

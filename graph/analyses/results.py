@@ -220,6 +220,8 @@ class DealAnalysis(BaseModel):
     base_currency: str = "USD"
     #: Why the amount could not be compared (an unknown currency), if so.
     amount_note: str | None = None
+    #: The note as a catalogue message, for other languages.
+    amount_note_message: Message | None = None
     #: When the deal is expected to close (the CRM's close date of an open deal).
     expected_close: date | None = None
     stage: str | None = None
