@@ -44,8 +44,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "list.matching": {"en": "matching “{q}”", "zh-CN": "匹配“{q}”"},
     "list.search_label": {"en": "Search accounts", "zh-CN": "搜索客户"},
     "list.search_placeholder": {
-        "en": "Name or domain",
-        "zh-CN": "名称或域名",
+        "en": "Name, domain or pinyin",
+        "zh-CN": "名称、域名或拼音",
     },
     "list.search": {"en": "Search", "zh-CN": "搜索"},
     "list.never_refreshed": {
