@@ -88,7 +88,7 @@ from graph.model import (
     Touch,
     TouchDays,
 )
-from graph.search import search_key, search_needle
+from graph.search import SEARCHED_FIELDS, search_key, search_needle
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -299,6 +299,24 @@ _MEMBERSHIP_KINDS = {"people": "id", "employment": "person_id", "committee": "pe
 _SEARCHED_LABELS = {"companies": "Company", "people": "Person", "reps": "Rep", "deals": "Deal"}
 #: Nodes per write transaction of the one-time backfill of search keys.
 _SEARCH_KEY_BATCH = 5_000
+
+
+def _keyed_rows(rows: list[dict[str, Any]], model: type[Record]) -> list[str]:
+    """Put the search key into the props of each row that gives every searchable field its model
+    has (the merge then stores exactly those values); the ids of the other rows, whose keys need
+    the stored values (read back after the merge)."""
+    fields = [f for f in SEARCHED_FIELDS if f in model.model_fields]
+    unknown = []
+    for row in rows:
+        props = row["props"]
+        values = [row["id"] if f == "id" else props.get(f) for f in fields]
+        if any(v is None for v in values):
+            unknown.append(row["id"])
+            continue
+        props["search_key"] = search_key(*values)
+        if "props_without_seniority" in row:
+            row["props_without_seniority"]["search_key"] = props["search_key"]
+    return sorted(set(unknown))
 
 
 def _write_search_keys(tx: ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> int:
@@ -709,16 +727,17 @@ class Neo4jStore(GraphStore):
             # Who belongs to an account changes with these: the aggregates of their touches follow.
             members = _MEMBERSHIP_KINDS.get(kind)
             groups_text = cypher.query("touch_groups_of_people")
-            # Searched nodes get their search key from the stored values after the merge (a value
-            # left empty in this batch keeps the stored one, and stays findable).
+            # Searched nodes get their search key from their values after the merge: written with the
+            # row when the row gives every searchable field, else read back after it (a value left
+            # empty in this batch keeps the stored one, and stays findable).
             label = _SEARCHED_LABELS.get(kind)
             keys_text = cypher.query("search_keys_read").replace("{label}", label) if label else ""
+            unknown = _keyed_rows(rows, model) if label is not None else []
 
             def work(tx: ManagedTransaction) -> int:
                 tx.run(text, rows=rows).consume()
-                if label is not None:
-                    ids = sorted({row["id"] for row in rows})
-                    _write_search_keys(tx, label, tx.run(keys_text, ids=ids).data())
+                if label is not None and unknown:
+                    _write_search_keys(tx, label, tx.run(keys_text, ids=unknown).data())
                 if members is not None:
                     person_ids = sorted({row[members] for row in rows})
                     _recompute_touch_days(tx, _groups_of(tx.run(groups_text, person_ids=person_ids).data()))
