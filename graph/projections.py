@@ -355,7 +355,7 @@ def project_account(
             connect(a, b, strength, "knows", "hop.knows", {})
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
-    reach.add_nodes_from(sorted(reps), type="rep")
+    reach.add_nodes_from((r, {"type": "rep", "name": reps[r].name}) for r in sorted(reps))
     reach.add_edges_from((a, b, data) for (a, b), data in links.items())
 
     committee = [c for c in account.committee if c.asserted_at is None or c.asserted_at <= as_of_end]

@@ -452,6 +452,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "没有商机风险，规模、互动或价值尚不足以归入其他类别",
     },
     "infer.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    "name.our_rep": {"en": "{name} (our rep)", "zh-CN": "我方销售{name}"},
     "deal.no_rate": {
         "en": "the amount is in {currency}, which has no rate to {base} in the currency table "
         "(currency.rates): the smallest template applies and no amount rule",
@@ -722,6 +723,8 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self.lang
+        if isinstance(value, Message) and not format_spec:  # a name given as a message
+            return render(value, lang)
         if format_spec == "role":
             return role_name(value, lang)
         if format_spec == "roles":

@@ -153,4 +153,5 @@ def test_the_whole_report_is_in_chinese_with_buyergraph_lang(
     paths = run(home, accounts[0]["account_id"], "--as-of", "2026-06-30", "--path-to", target, lang="zh-CN")
     assert paths.returncode == 0, paths.stderr
     assert "热路径" in paths.stdout and "成本越低越热" in paths.stdout
+    assert "our rep" not in paths.stdout and "我方销售" in paths.stdout
     assert not [label for label in labels if label in paths.stdout]
