@@ -319,7 +319,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hop.knows_source": {
         "en": "know each other ({source})",
-        "zh-CN": "彼此认识（来源：{source}）",
+        "zh-CN": "彼此认识（来源：{source:source}）",
     },
     "path.cost": {
         "en": "weakest tie {weakest:percent} strong, cost {cost} (lower is warmer)",
@@ -516,6 +516,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
 TEMPLATE_NAMES: dict[str, dict[str, str]] = {
     "en": {},
     "zh-CN": {"small": "小额商机", "mid": "中等金额商机", "large": "大额商机"},
+}
+
+#: Where a fact came from (graph.model.Source values, and the usual free-text KNOWS sources) as each
+#: language names them; any other source is shown as given.
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "crm": "CRM",
+        "sales": "销售",
+        "presales": "售前",
+        "success": "客户成功",
+        "enrichment": "数据补全",
+        "inferred": "推断",
+        "user": "用户更正",
+        "email": "邮件往来",
+        "calendar": "日历",
+        "meetings": "会议",
+        "linkedin": "领英",
+    },
 }
 
 #: Kinds of touch (graph.model.TouchKind values) as each language names them.
@@ -784,6 +803,8 @@ class _Formatter(string.Formatter):
             return stage_name(value, lang)
         if format_spec == "function":
             return _word(FUNCTION_NAMES, value, lang)
+        if format_spec == "source":
+            return SOURCE_NAMES.get(lang, {}).get(str(value), str(value))
         if format_spec == "template":
             return template_name(value, lang)
         if format_spec == "lately":
