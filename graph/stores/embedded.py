@@ -157,7 +157,7 @@ def _keep_asserted_seniority(old: Row | None, new: Row) -> Row:
 
 
 def _with_search_key(row: Row) -> Row:
-    """A company, person or rep row with its search key (graph/search.py) of its current values."""
+    """A company, person, rep or deal row with the search key (graph/search.py) of its values."""
     row["search_key"] = search_key(*(row.get(field) for field in SEARCHED_FIELDS))
     return row
 
