@@ -146,6 +146,8 @@ class AccountDetailPublic(FreshnessPublic):
     #: The class a marketer plans the account as (at_risk, expand, cash_cow, key_target, nurture), and why.
     account_class: AccountClass = AccountClass.NURTURE
     account_class_reason: str = ""
+    #: The reason as a catalogue message (key and parameters), to render it in other languages.
+    account_class_reason_message: Message | None = None
     #: A customer's product usage against its seats (null for prospects).
     product_usage: ProductUsage | None = None
     #: Reporting lines inferred because the account has none (source inferred, with a confidence).

@@ -4,7 +4,6 @@
 MATCH (c:Company)
 WHERE ($industry IS NULL OR c.industry = $industry)
   AND ($status IS NULL OR c.status = $status)
-  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
-       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
+  AND ($search IS NULL OR c.search_key CONTAINS $search)
   AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
 RETURN count(*) AS count

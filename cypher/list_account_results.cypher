@@ -19,8 +19,7 @@ WHERE r.{key} IS NOT NULL AND r.name IS NOT NULL AND r.account_id IS NOT NULL
 MATCH (c:Company {id: r.account_id})
 WHERE ($industry IS NULL OR c.industry = $industry)
   AND ($status IS NULL OR c.status = $status)
-  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
-       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
+  AND ($search IS NULL OR c.search_key CONTAINS $search)
   AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
 WITH c, r
 ORDER BY r.{key}, r.name, r.account_id

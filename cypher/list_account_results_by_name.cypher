@@ -6,8 +6,7 @@ MATCH (c:Company)
 WHERE c.name IS NOT NULL
   AND ($industry IS NULL OR c.industry = $industry)
   AND ($status IS NULL OR c.status = $status)
-  AND ($search IS NULL OR toLower(c.name) CONTAINS $search
-       OR toLower(coalesce(c.domain, '')) CONTAINS $search)
+  AND ($search IS NULL OR c.search_key CONTAINS $search)
   AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
 OPTIONAL MATCH (r:AccountResult {account_id: c.id})
 WITH c, r

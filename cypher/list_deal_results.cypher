@@ -1,5 +1,6 @@
 // A page of every deal, filtered on its fields and kept result, sorted by one allow-listed figure
-// ($sort; deals without it last), then name and id. A deal without status counts as open.
+// ($sort; deals without it last), then name and id. A deal without status counts as open. $search
+// (graph/search.py's search_needle) is found in the deal's or its account's search key.
 MATCH (d:Deal)
 WHERE ($status IS NULL OR coalesce(d.status, 'open') = $status)
   AND ($stage IS NULL OR d.stage = $stage)
@@ -7,6 +8,8 @@ WHERE ($status IS NULL OR coalesce(d.status, 'open') = $status)
   AND ($max_amount IS NULL OR d.amount <= $max_amount)
   AND ($owner IS NULL OR d.owner_rep_id = $owner)
   AND ($account_id IS NULL OR d.company_id = $account_id)
+  AND ($search IS NULL OR d.search_key CONTAINS $search
+       OR EXISTS { MATCH (c:Company {id: d.company_id}) WHERE c.search_key CONTAINS $search })
 OPTIONAL MATCH (r:DealResult {deal_id: d.id, account_id: d.company_id})
 WITH d, r
 WHERE $gap_kind IS NULL OR $gap_kind IN r.gap_kinds

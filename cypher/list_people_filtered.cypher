@@ -4,8 +4,8 @@
 // Engagement follows graph/analyses/engagement.py: the last touch before $until (the day after
 // as_of) is engaged when on or after $engaged_from, cooling when earlier, never without one; the
 // last touch and the kept rank are looked up before paging only when a filter or the sort needs them,
-// else for the page's people alone. The search folds name, e-mail, title and id like graph/search.py
-// (see search_people.cypher): keep them in step.
+// else for the page's people alone. $search is graph/search.py's search_needle, found in the
+// person's search key (name, e-mail, title, id: search_key).
 // Sorted by one allow-listed figure ($sort: name, rank or last_touch; people without it last),
 // then name and id.
 MATCH (p:Person)
@@ -14,11 +14,7 @@ WHERE ($account_id IS NULL OR EXISTS { (p)-[:WORKS_AT]->(:Company {id: $account_
   AND ($functions IS NULL OR p.function IN $functions)
   AND ($roles IS NULL OR EXISTS { MATCH (p)-[c:IN_COMMITTEE]->(:Deal) WHERE c.role IN $roles })
 WITH p
-WHERE $search IS NULL
-   OR any(folded IN [field IN [p.name, p.email, p.title, p.id] WHERE field IS NOT NULL |
-          reduce(s = '', ch IN split(normalize(toLower(field), NFKD), '') |
-                 s + CASE WHEN ch >= '\u0300' AND ch <= '\u036f' THEN '' ELSE ch END)]
-          WHERE folded CONTAINS $search)
+WHERE $search IS NULL OR p.search_key CONTAINS $search
 WITH p,
      CASE WHEN $max_rank IS NULL AND $sort <> 'rank' THEN null
           ELSE COLLECT {

@@ -1,14 +1,10 @@
-// A page of our reps (optionally of one team or kind; $search already folded, matched against name,
-// e-mail and id like graph/search.py), ordered by name then id, each with how many accounts they work
+// A page of our reps (optionally of one team or kind; $search is graph/search.py's search_needle,
+// found in the rep's search key of name, e-mail and id), ordered by name then id, each with how many accounts they work
 // on: the accounts of the deals they own and the current accounts of the people they touched.
 MATCH (r:Rep)
 WHERE ($team IS NULL OR r.team = $team) AND ($kind IS NULL OR r.kind = $kind)
 WITH r
-WHERE $search IS NULL
-   OR any(folded IN [field IN [r.name, r.email, r.id] WHERE field IS NOT NULL |
-          reduce(s = '', ch IN split(normalize(toLower(field), NFKD), '') |
-                 s + CASE WHEN ch >= '\u0300' AND ch <= '\u036f' THEN '' ELSE ch END)]
-          WHERE folded CONTAINS $search)
+WHERE $search IS NULL OR r.search_key CONTAINS $search
 WITH r ORDER BY r.name, r.id
 WITH collect(r) AS matched
 WITH size(matched) AS count, matched[$offset..($offset + $limit)] AS page

@@ -33,6 +33,7 @@ import networkx as nx
 import numpy as np
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.messages import Message, render
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.analyses.rules import (
     TouchStats,
@@ -134,7 +135,7 @@ class AccountProjection:
         if node in self.people:
             return self.people[node].name
         if node in self.reps:
-            return f"{self.reps[node].name} (our rep)"
+            return f"{self.reps[node].name} (our rep)"  # names a rep in English texts only
         return node
 
 
@@ -287,9 +288,16 @@ def project_account(
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
     def connect(
-        a: str, b: str, strength: float, kind: str, reason: str, report: str | None = None
+        a: str,
+        b: str,
+        strength: float,
+        kind: str,
+        message_key: str,
+        params: dict[str, Any],
+        report: str | None = None,
     ) -> dict[str, Any]:
-        """Keep the stronger of the tie given and the one stored; return the one stored."""
+        """Keep the stronger of the tie given and the one stored; return the one stored. `message_key` and
+        `params` are the tie's reason as a catalogue message (coverage.hop_message reads it)."""
         strength = max(floor, min(1.0, strength))
         key = (a, b) if a < b else (b, a)
         link = links.get(key)
@@ -298,7 +306,8 @@ def project_account(
                 "strength": strength,
                 "cost": 1.0 / strength,
                 "kind": kind,
-                "reason": reason,
+                "reason": render(Message(key=message_key, params=params)),
+                "message": (message_key, params),
                 "report": report,
             }
         return link
@@ -321,7 +330,8 @@ def project_account(
             manager,
             cfg.strength.reporting,
             "reports_to",
-            f"{people[report].name} reports to {people[manager].name}",
+            "hop.reports_to",
+            {"person": people[report].name, "manager": people[manager].name},
             report=report,
         )
     for guess in inferred:
@@ -330,15 +340,22 @@ def project_account(
             guess.manager_id,
             cfg.strength.reporting * guess.confidence,
             "reports_to",
-            f"{people[guess.person_id].name} likely reports to {people[guess.manager_id].name} "
-            f"(inferred, {guess.confidence:.0%} confident)",
+            "hop.reports_to_inferred",
+            {
+                "person": people[guess.person_id].name,
+                "manager": people[guess.manager_id].name,
+                "confidence": guess.confidence,
+            },
             report=guess.person_id,
         )
     for a, b, strength, source in known:
-        connect(a, b, strength, "knows", f"know each other ({source})" if source else "know each other")
+        if source:
+            connect(a, b, strength, "knows", "hop.knows_source", {"source": source})
+        else:
+            connect(a, b, strength, "knows", "hop.knows", {})
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
-    reach.add_nodes_from(sorted(reps), type="rep")
+    reach.add_nodes_from((r, {"type": "rep", "name": reps[r].name}) for r in sorted(reps))
     reach.add_edges_from((a, b, data) for (a, b), data in links.items())
 
     committee = [c for c in account.committee if c.asserted_at is None or c.asserted_at <= as_of_end]

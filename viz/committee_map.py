@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.messages import Message, role_name
+from graph.analyses.messages import Message, render, role_name, template_name
 from graph.analyses.results import AccountAnalysis, DealAnalysis, Gap, GapKind
 from graph.analyses.rules import (
     EngagementState,
@@ -580,7 +580,11 @@ def build_committee_map(
                     child,
                     manager,
                     dotted=True,
-                    title=words("edge.inferred", confidence=f"{guess.confidence:.0%}", reason=guess.reason),
+                    title=words(
+                        "edge.inferred",
+                        confidence=f"{guess.confidence:.0%}",
+                        reason=words.message(guess.reason_message, guess.reason),
+                    ),
                 )
             )
         else:
@@ -695,27 +699,50 @@ def _corrections(account: AccountGraph, words: Words) -> tuple[list[CorrectionEn
 
 
 def _summary_box(analysis: AccountAnalysis, words: Words) -> AccountSummaryBox:
-    """The class, trend and risks; the reasons are English sentences, shown on English pages."""
+    """The class, trend and risks with their reasons in the page's language (a result kept before
+    its reasons had messages shows them on English pages only)."""
     engagement = analysis.engagement
     english = words.lang == "en"
+
+    def reason(message: Message | None, text: str) -> str:
+        return render(message, words.lang) if message is not None else (text if english else "")
+
+    colon = "：" if words.lang == "zh-CN" else ": "
     risks = []
-    if engagement.usage_risk:
-        risks.append(words("summary.usage_risk") + (f": {engagement.usage_risk_reason}" if english else ""))
-    if engagement.deal_risk:
-        risks.append(words("summary.deal_risk") + (f": {engagement.deal_risk_reason}" if english else ""))
+    for flag, label, message, text in (
+        (
+            engagement.usage_risk,
+            "summary.usage_risk",
+            engagement.usage_risk_reason_message,
+            engagement.usage_risk_reason,
+        ),
+        (
+            engagement.deal_risk,
+            "summary.deal_risk",
+            engagement.deal_risk_reason_message,
+            engagement.deal_risk_reason,
+        ),
+    ):
+        if flag:
+            why = reason(message, text)
+            risks.append(words(label) + (colon + why if why else ""))
     usage = analysis.product_usage
     return AccountSummaryBox(
         account_class=analysis.account_class.value,
         account_class_label=words(f"class.{analysis.account_class.value}"),
-        reason=analysis.account_class_reason if english else "",
+        reason=reason(analysis.account_class_reason_message, analysis.account_class_reason),
         trend=engagement.trend.value,
         trend_label=words.message(
             Message(key="trend.window", params={"trend": engagement.trend.value}), engagement.trend.value
         ),
         usage_risk=engagement.usage_risk,
         deal_risk=engagement.deal_risk,
-        risk_text="; ".join(risks),
-        usage_text=(usage.explanation if english else f"{usage.active_30d} / {usage.seats}") if usage else "",
+        risk_text=("；" if words.lang == "zh-CN" else "; ").join(risks),
+        usage_text=(
+            reason(usage.explanation_message, usage.explanation) or f"{usage.active_30d} / {usage.seats}"
+        )
+        if usage
+        else "",
     )
 
 
@@ -901,7 +928,7 @@ def _deal_panel(
         amount=deal.amount,
         currency=deal.currency,
         expected_close=deal.expected_close,
-        template=deal.template,
+        template=template_name(deal.template, words.lang),
         required_roles=[words.role(r) for r in deal.required_roles],
         coverage=round(deal.coverage.score, 3),
         coverage_text=words.message(deal.coverage.explanation_message, deal.coverage.explanation),

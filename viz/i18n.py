@@ -44,8 +44,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "list.matching": {"en": "matching “{q}”", "zh-CN": "匹配“{q}”"},
     "list.search_label": {"en": "Search accounts", "zh-CN": "搜索客户"},
     "list.search_placeholder": {
-        "en": "Name or domain",
-        "zh-CN": "名称或域名",
+        "en": "Name, domain or pinyin",
+        "zh-CN": "名称、域名或拼音",
     },
     "list.search": {"en": "Search", "zh-CN": "搜索"},
     "list.never_refreshed": {
@@ -138,6 +138,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "deals.title": {"en": "Deals", "zh-CN": "商机"},
     "deals.summary": {"en": "{count} deals", "zh-CN": "共 {count} 个商机"},
     "deals.empty": {"en": "No deals match.", "zh-CN": "没有符合条件的商机。"},
+    "deals.search": {"en": "Deal or account name", "zh-CN": "商机或客户名称"},
     "deals.no_currency": {"en": " (no currency)", "zh-CN": "（未注明币种）"},
     "deals.no_gaps": {"en": "no gaps", "zh-CN": "无缺口"},
     "deals.not_analysed": {"en": "not analysed yet", "zh-CN": "尚未分析"},

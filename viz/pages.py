@@ -297,6 +297,7 @@ def render_deals(
         return "" if v is None else str(v)
 
     fields = [
+        FilterField("q", t("deals.search"), value("q")),
         FilterField("sort", t("filter.sort"), sort, sort_options(DEAL_SORTS, t)),
         FilterField(
             "status",

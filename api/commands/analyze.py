@@ -27,11 +27,22 @@ from graph.analyses import (
     analyze_account,
     warm_paths,
 )
-from graph.analyses.messages import DEFAULT_LANGUAGE, normalize_language, render
+from graph.analyses.messages import (
+    DEFAULT_LANGUAGE,
+    Message,
+    normalize_language,
+    render,
+    role_name,
+    signal_name,
+    stage_name,
+    template_name,
+    touch_kind_name,
+)
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import AccountGraph
+from graph.model import AccountGraph, BuyingRole
 from ingest.titles import classify_title
 from viz.formats import Formats
+from viz.i18n import Words
 
 
 def _parse_day(value: str | None) -> date:
@@ -43,18 +54,112 @@ def _parse_day(value: str | None) -> date:
         raise InvalidInputError(f"--as-of {exc}, got {value!r}") from None
 
 
-def _names(account: AccountGraph) -> dict[str, str]:
+#: The report's own words (headings, labels, scales) in each language; the analyses' texts come
+#: from the message catalogue (graph/analyses/messages.py), the domain words from viz/i18n.py.
+_TEXT: dict[str, dict[str, str]] = {
+    "rep": {"en": "{name} (rep)", "zh-CN": "{name}（我方销售）"},
+    "title": {"en": "{name} ({id}) as of {day}", "zh-CN": "{name}（{id}），截至 {day}"},
+    "note": {"en": "note: {text}", "zh-CN": "备注：{text}"},
+    "class": {"en": "account class {label}: {reason}", "zh-CN": "客户类别：{label}（{reason}）"},
+    "key_people": {
+        "en": "KEY PEOPLE (influence from 0 to 1: reporting structure, seniority, centrality, role, "
+        "engagement)",
+        "zh-CN": "关键人物（影响力 0 到 1：汇报结构、职级、关系网络中心度、委员会角色、互动接触）",
+    },
+    "influence": {"en": "influence {score} of 1", "zh-CN": "影响力 {score}（满分 1）"},
+    "nobody": {"en": "nobody is known at this account yet", "zh-CN": "该客户尚无已知人员"},
+    "deals": {"en": "DEALS", "zh-CN": "商机"},
+    "no_deals": {"en": "no open deals", "zh-CN": "没有进行中的商机"},
+    "deal": {
+        "en": "{name} ({id}), {money}, stage {stage}",
+        "zh-CN": "{name}（{id}），{money}，销售阶段 {stage}",
+    },
+    "template": {"en": "template {template}: {roles}", "zh-CN": "委员会模板 {template}：{roles}"},
+    "engaged": {"en": "engaged", "zh-CN": "已接触"},
+    "not_engaged": {"en": "not engaged", "zh-CN": "未接触"},
+    "coverage": {"en": "coverage {score}: {text}", "zh-CN": "覆盖率 {score}：{text}"},
+    "gaps": {"en": "gaps ({count}):", "zh-CN": "缺口（{count} 个）："},
+    "next": {"en": "next: {text}", "zh-CN": "下一步：{text}"},
+    "gap": {"en": "[{severity}] {kind}: {detail}", "zh-CN": "【{severity}】{kind}：{detail}"},
+    "cost_meaning": {"en": "({text}):", "zh-CN": "（{text}）："},
+    "no_gaps": {"en": "no gaps", "zh-CN": "没有缺口"},
+    "cross_sell": {
+        "en": "CROSS-SELL (score: the weighted sum of the signals listed, each from 0 to 1)",
+        "zh-CN": "交叉销售（得分：下列各信号的加权和，每个信号 0 到 1）",
+    },
+    "no_recommendation": {"en": "no recommendation", "zh-CN": "暂无推荐"},
+    "score": {"en": "score {score}", "zh-CN": "得分 {score}"},
+    "leads": {"en": "RELATIONSHIP LEADS", "zh-CN": "关系线索"},
+    "engagement": {"en": "ENGAGEMENT", "zh-CN": "互动接触"},
+    "who": {
+        "en": "first {first}, last {last}, most active {most}",
+        "zh-CN": "最早接触 {first}，最近接触 {last}，最活跃 {most}",
+    },
+    "active": {
+        "en": "active people: {d7} (7 d), {d30} (30 d), {d90} (90 d)",
+        "zh-CN": "活跃人数：{d7}（7 天）、{d30}（30 天）、{d90}（90 天）",
+    },
+    "touches": {"en": "touches: {kinds}", "zh-CN": "接触次数：{kinds}"},
+    "none": {"en": "none", "zh-CN": "无"},
+    "last_touch": {"en": "last touch {days} days ago", "zh-CN": "最近一次接触在 {days} 天前"},
+    "account_score": {
+        "en": "account score {score} engagement points: each person's lead score capped at {cap}, summed, "
+        "plus {bonus} per further engaged person (0 = none)",
+        "zh-CN": "客户互动得分 {score} 分：每人的线索得分以 {cap} 分为上限求和，"
+        "每多一位有互动的人再加 {bonus}（0 表示没有互动）",
+    },
+    "stage": {"en": "buying stage {stage} ({reason})", "zh-CN": "购买阶段：{stage}（{reason}）"},
+    "at_risk": {"en": "AT RISK: {reason}", "zh-CN": "有风险：{reason}"},
+    "top_leads": {
+        "en": "top leads (lead score, points for meetings, demos, downloads, visits): ",
+        "zh-CN": "主要线索（线索得分：会议、演示、下载、访问等的积分）：",
+    },
+    "paths": {
+        "en": "Warm paths to {name} ({id}) as of {day}",
+        "zh-CN": "到 {name}（{id}）的热路径，截至 {day}",
+    },
+    "path_cost": {
+        "en": "cost = the sum over hops of 1 / tie strength: a hop over the strongest tie costs 1, "
+        "the weakest usable one {weakest}; lower is warmer",
+        "zh-CN": "成本 = 每一跳 1 / 联系强度之和：最强的联系一跳成本为 1，"
+        "最弱的可用联系为 {weakest}；成本越低越热",
+    },
+    "no_paths": {
+        "en": "none within {hops} hops over touches of the last {days} days, reporting lines and known ties",
+        "zh-CN": "在 {hops} 跳之内没有路径（可走：近 {days} 天的接触、汇报关系和已知联系）",
+    },
+    "path": {
+        "en": "{i}. {hops} hop(s), cost {cost} (average tie strength {average} of 1; the warmest possible "
+        "over {hops} hop(s) costs {hops})",
+        "zh-CN": "{i}. {hops} 跳，成本 {cost}（平均联系强度 {average}，满分 1；"
+        "{hops} 跳的最热路径成本为 {hops}）",
+    },
+    "hop": {"en": "{kind}, strength {strength}: {reason}", "zh-CN": "{kind}，联系强度 {strength}：{reason}"},
+    "hop.touch": {"en": "touch", "zh-CN": "接触"},
+    "hop.reports_to": {"en": "reports to", "zh-CN": "汇报关系"},
+    "hop.knows": {"en": "knows", "zh-CN": "认识"},
+}
+
+
+def _lang() -> str:
+    """The report's language: BUYERGRAPH_LANG=zh-CN or en (English by default)."""
+    return normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
+
+
+def _t(key: str, lang: str, **params: object) -> str:
+    texts = _TEXT[key]
+    return (texts.get(lang) or texts[DEFAULT_LANGUAGE]).format(**params)
+
+
+def _names(account: AccountGraph, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     names = {p.id: p.name for p in account.people}
-    names.update({r.id: f"{r.name} (rep)" for r in account.reps})
+    names.update({r.id: _t("rep", lang, name=r.name) for r in account.reps})
     return names
 
 
-def explain_path_cost(config: AnalysisConfig) -> str:
+def explain_path_cost(config: AnalysisConfig, lang: str = DEFAULT_LANGUAGE) -> str:
     """What a warm path's cost means, in words."""
-    return (
-        "cost = the sum over hops of 1 / tie strength: a hop over the strongest tie costs 1, the weakest "
-        f"usable one {1 / config.strength.floor:.0f}; lower is warmer"
-    )
+    return _t("path_cost", lang, weakest=f"{1 / config.strength.floor:.0f}")
 
 
 def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  ", lang: str = "en") -> None:
@@ -62,17 +167,16 @@ def _echo_paths(paths: list[WarmPath], names: dict[str, str], indent: str = "  "
         hops = len(path.hops)
         average = hops / path.cost if path.cost > 0 else 1.0
         typer.echo(
-            f"{indent}{i}. {hops} hop(s), cost {path.cost:.2f} "
-            f"(average tie strength {average:.2f} of 1; the warmest possible over {hops} hop(s) costs {hops})"
+            f"{indent}{_t('path', lang, i=i, hops=hops, cost=f'{path.cost:.2f}', average=f'{average:.2f}')}"
         )
         if path.explanation_message is not None:
             typer.echo(f"{indent}   {render(path.explanation_message, lang)}")
         typer.echo(f"{indent}   {names.get(path.nodes[0], path.nodes[0])}")
         for hop in path.hops:
-            typer.echo(
-                f"{indent}   -> {names.get(hop.target, hop.target)}  [{hop.kind.value}, "
-                f"strength {hop.strength:.2f}: {hop.reason}]"
-            )
+            reason = render(hop.reason_message, lang) if hop.reason_message is not None else hop.reason
+            kind = _t(f"hop.{hop.kind.value}", lang) if f"hop.{hop.kind.value}" in _TEXT else hop.kind.value
+            said = _t("hop", lang, kind=kind, strength=f"{hop.strength:.2f}", reason=reason)
+            typer.echo(f"{indent}   -> {names.get(hop.target, hop.target)}  [{said}]")
 
 
 def _money(deal: DealAnalysis, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -98,87 +202,111 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
 
     echo = typer.echo
-    # The gap texts in the user's language: BUYERGRAPH_LANG=zh-CN or en (English by default).
-    lang = normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
-    echo(f"{result.name} ({result.account_id}) as of {result.as_of.isoformat()}")
-    for note in result.notes:
-        echo(f"  note: {note}")
+    lang = _lang()
+    words = Words(lang)
+
+    def t(key: str, **params: object) -> str:
+        return _t(key, lang, **params)
+
+    def said(message: Message | None, text: str) -> str:
+        return render(message, lang) if message is not None else text
+
+    def roles(values: list[BuyingRole]) -> str:
+        return ("、" if lang == "zh-CN" else ", ").join(role_name(r, lang) for r in values)
+
+    echo(t("title", name=result.name, id=result.account_id, day=words.fmt.day(result.as_of)))
+    for note in [render(m, lang) for m in result.note_messages] or result.notes:
+        echo(f"  {t('note', text=note)}")
+    reason = said(result.account_class_reason_message, result.account_class_reason)
+    echo(f"  {t('class', label=words(f'class.{result.account_class.value}'), reason=reason)}")
     echo("")
-    echo("KEY PEOPLE (influence from 0 to 1: reporting structure, seniority, centrality, role, engagement)")
+    echo(t("key_people"))
     for kp in result.key_people:
         title = f", {kp.title}" if kp.title else ""
-        echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  influence {kp.score:.2f} of 1")
-        echo(f"      {render(kp.explanation_message, lang) if kp.explanation_message else kp.explanation}")
+        influence = t("influence", score=f"{kp.score:.2f}")
+        echo(f"  {kp.rank:>2}. {names.get(kp.person_id, kp.person_id)}{title}  {influence}")
+        echo(f"      {said(kp.explanation_message, kp.explanation)}")
         for c in sorted(kp.components, key=lambda c: -c.share):
-            words = render(c.explanation_message, lang) if c.explanation_message else c.explanation
-            echo(f"      - {c.name:<10} {c.share:>4.0%}  {words}")
+            name = signal_name(c.name, lang)
+            echo(f"      - {name:<10} {c.share:>4.0%}  {said(c.explanation_message, c.explanation)}")
     if not result.key_people:
-        echo("  nobody is known at this account yet")
+        echo(f"  {t('nobody')}")
     echo("")
-    echo("DEALS")
+    echo(t("deals"))
     if not result.deals:
-        echo("  no open deals")
+        echo(f"  {t('no_deals')}")
     for deal in result.deals:
         money = _money(deal, lang)
-        echo(f"  {deal.name or deal.deal_id} ({deal.deal_id}), {money}, stage {deal.stage or '-'}")
+        line = t(
+            "deal", name=deal.name or deal.deal_id, id=deal.deal_id, money=money, stage=deal.stage or "-"
+        )
+        echo(f"  {line}")
         if deal.amount_note:
-            echo(f"    note: {deal.amount_note}")
-        echo(f"    template {deal.template}: {', '.join(r.value for r in deal.required_roles)}")
-        for pid, roles in deal.committee.items():
-            mark = "engaged" if pid in deal.engaged else "not engaged"
-            echo(f"    - {who(pid)}: {', '.join(r.value for r in roles)} [{mark}]")
+            echo(f"    {t('note', text=said(deal.amount_note_message, deal.amount_note))}")
+        template = template_name(deal.template, lang)
+        echo(f"    {t('template', template=template, roles=roles(deal.required_roles))}")
+        for pid, held in deal.committee.items():
+            mark = t("engaged") if pid in deal.engaged else t("not_engaged")
+            echo(f"    - {who(pid)}: {roles(held)} [{mark}]")
         coverage = deal.coverage
-        message = coverage.explanation_message
-        explained = render(message, lang) if message else coverage.explanation
-        echo(f"    coverage {coverage.score:.0%}: {explained}")
+        explained = said(coverage.explanation_message, coverage.explanation)
+        echo(f"    {t('coverage', score=f'{coverage.score:.0%}', text=explained)}")
         if deal.gaps:
-            echo(f"    gaps ({len(deal.gaps)}):")
+            echo(f"    {t('gaps', count=len(deal.gaps))}")
         for gap in deal.gaps:
-            detail = render(gap.detail_message, lang) if gap.detail_message else gap.detail
-            next_step = render(gap.next_step_message, lang) if gap.next_step_message else gap.next_step
-            echo(f"    * [{gap.severity.value}] {gap.kind.value}: {detail}")
-            echo(f"      {'下一步' if lang == 'zh-CN' else 'next'}: {next_step}")
+            detail = said(gap.detail_message, gap.detail)
+            next_step = said(gap.next_step_message, gap.next_step)
+            severity, kind = words(f"severity.{gap.severity.value}"), words(f"gap.{gap.kind.value}")
+            echo(f"    * {t('gap', severity=severity, kind=kind, detail=detail)}")
+            echo(f"      {t('next', text=next_step)}")
         if not deal.gaps:
-            echo("    no gaps")
+            echo(f"    {t('no_gaps')}")
     echo("")
-    echo("CROSS-SELL (score: the weighted sum of the signals listed, each from 0 to 1)")
+    echo(t("cross_sell"))
     if not result.cross_sell:
-        echo("  no recommendation")
+        echo(f"  {t('no_recommendation')}")
     for item in result.cross_sell:
-        echo(f"  {item.name or item.product_id} ({item.product_id})  score {item.score:.2f}")
+        echo(f"  {item.name or item.product_id} ({item.product_id})  {t('score', score=f'{item.score:.2f}')}")
         for ev in item.evidence:
             if ev.contribution > 0:
-                echo(f"    - {ev.detail}")
+                echo(f"    - {said(ev.detail_message, ev.detail)}")
     if result.relationship_leads:
         echo("")
-        echo("RELATIONSHIP LEADS")
+        echo(t("leads"))
         for lead in result.relationship_leads:
-            echo(f"  [{lead.kind.value}] {lead.detail}")
+            echo(f"  - {said(lead.detail_message, lead.detail)}")
     e = result.engagement
     echo("")
-    echo("ENGAGEMENT")
-    echo(
-        f"  first {who(e.first_person_id)}, last {who(e.last_person_id)}, "
-        f"most active {who(e.most_active_person_id)}"
-    )
-    echo(f"  active people: {len(e.active_7d)} (7 d), {len(e.active_30d)} (30 d), {len(e.active_90d)} (90 d)")
-    kinds = ", ".join(f"{k} {n}" for k, n in e.touches_by_kind.items()) or "none"
-    echo(f"  touches: {kinds}")
+    echo(t("engagement"))
+    first, last, most = who(e.first_person_id), who(e.last_person_id), who(e.most_active_person_id)
+    echo(f"  {t('who', first=first, last=last, most=most)}")
+    echo(f"  {t('active', d7=len(e.active_7d), d30=len(e.active_30d), d90=len(e.active_90d))}")
+    kinds = ("、" if lang == "zh-CN" else ", ").join(
+        f"{touch_kind_name(k, lang) if lang != DEFAULT_LANGUAGE else k} {n}"
+        for k, n in e.touches_by_kind.items()
+    ) or t("none")
+    echo(f"  {t('touches', kinds=kinds)}")
     if e.days_since_last_touch is not None:
-        echo(f"  last touch {e.days_since_last_touch} days ago")
+        echo(f"  {t('last_touch', days=e.days_since_last_touch)}")
     w = config.lead_score
-    echo(
-        f"  account score {e.account_score:,.0f} engagement points: each person's lead score capped at "
-        f"{w.person_cap:.0f}, summed, plus {w.breadth_bonus:.0%} per further engaged person (0 = none)"
+    score = t(
+        "account_score",
+        score=f"{e.account_score:,.0f}",
+        cap=f"{w.person_cap:.0f}",
+        bonus=f"{w.breadth_bonus:.0%}",
     )
-    echo(f"  buying stage {e.buying_stage.value} ({e.buying_stage_reason})")
+    echo(f"  {score}")
+    stage_reason = said(e.buying_stage_reason_message, e.buying_stage_reason)
+    echo(f"  {t('stage', stage=stage_name(e.buying_stage.value, lang), reason=stage_reason)}")
     if e.at_risk:
-        echo(f"  AT RISK: {e.at_risk_reason}")
+        echo(f"  {t('at_risk', reason=said(e.at_risk_reason_message, e.at_risk_reason))}")
     leads = [pe for pe in e.people if pe.lead_score > 0][:5]
     if leads:
         echo(
-            "  top leads (lead score, points for meetings, demos, downloads, visits): "
-            + ", ".join(f"{names.get(pe.person_id, pe.person_id)} {pe.lead_score:.0f}" for pe in leads)
+            f"  {t('top_leads')}"
+            + ("、" if lang == "zh-CN" else ", ").join(
+                f"{names.get(pe.person_id, pe.person_id)} {pe.lead_score:.0f}" for pe in leads
+            )
         )
     for pe in e.people:
         if pe.domain_flag is not None:
@@ -233,22 +361,18 @@ def analyze(
         if cross_sell and path_to is None:
             companies, holdings = store.ownership()
             ownership = OwnershipIndex.build(companies, holdings, names=store.product_names())
-    names = _names(graph)
+    lang = _lang()
+    names = _names(graph, lang)
     if target is not None:
         paths = warm_paths(graph, target, as_of=day, config=settings, classify=classify_title)
         if as_json:
             typer.echo(json.dumps([p.model_dump(mode="json") for p in paths], indent=2, ensure_ascii=False))
             return
-        typer.echo(f"Warm paths to {names.get(target, target)} ({target}) as of {day.isoformat()}")
-        typer.echo(f"  ({explain_path_cost(settings)}):")
+        typer.echo(_t("paths", lang, name=names.get(target, target), id=target, day=Formats(lang).day(day)))
+        typer.echo(f"  {_t('cost_meaning', lang, text=explain_path_cost(settings, lang))}")
         if not paths:
-            typer.echo(
-                f"  none within {settings.max_hops} hops over touches of the last "
-                f"{settings.reach_days} days, reporting lines and known ties"
-            )
-        _echo_paths(
-            paths, names, lang=normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
-        )
+            typer.echo(f"  {_t('no_paths', lang, hops=settings.max_hops, days=settings.reach_days)}")
+        _echo_paths(paths, names, lang=lang)
         return
     if deal is not None and deal not in {d.id for d in graph.deals}:
         raise NotFoundError("deal", deal)

@@ -82,7 +82,12 @@ def list_accounts(
     runtime: RuntimeDep,
     _key: ReadKey,
     search: Annotated[
-        str | None, Query(max_length=200, description="Matches name or domain, case-insensitive.")
+        str | None,
+        Query(
+            max_length=200,
+            description="Part of the name, domain or id, ignoring case, accents and spaces; a name in "
+            "Chinese characters is also found by its pinyin ('beijing huaxin' finds 北京华信科技).",
+        ),
     ] = None,
     industry: Annotated[str | None, Query(max_length=200, description="Exact industry name.")] = None,
     status: Annotated[CompanyStatus | None, Query(description="Customer status.")] = None,
@@ -176,6 +181,7 @@ def _account_public(detail: KeptDetail, as_of: date, freshness: dict[str, Any]) 
         engagement=detail.engagement,
         account_class=detail.account_class,
         account_class_reason=detail.account_class_reason,
+        account_class_reason_message=detail.account_class_reason_message,
         product_usage=detail.product_usage,
         inferred_lines=detail.inferred_lines,
     )

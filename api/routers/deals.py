@@ -55,6 +55,14 @@ def list_deals(
     gap_kind: Annotated[GapKind | None, Query(description="Deals with a kept gap of this kind.")] = None,
     owner: Annotated[str | None, Query(max_length=256, description="Deals owned by this rep id.")] = None,
     account_id: Annotated[str | None, Query(max_length=256, description="Deals of this account.")] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Part of the deal's or its account's name or id, ignoring case, accents and "
+            "spaces; a name in Chinese characters is also found by its pinyin ('li na' finds 李娜).",
+        ),
+    ] = None,
     sort: Annotated[
         str,
         Query(
@@ -80,6 +88,7 @@ def list_deals(
         gap_kind=gap_kind,
         owner=owner or None,
         account_id=account_id or None,
+        search=search or None,
         sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
     )

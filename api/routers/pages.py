@@ -358,6 +358,7 @@ async def deals_page(
     owner: Annotated[str | None, Query(max_length=256)] = None,
     account_id: Annotated[str | None, Query(max_length=256)] = None,
     min_amount: Text = None,
+    q: Text = None,
     lang: LangQuery = None,
 ) -> Response:
     """The deals view: open deals (by default) with their stage, amount in its currency, close date,
@@ -384,6 +385,7 @@ async def deals_page(
         gap_kind=GapKind(kind) if kind else None,
         owner=owner or None,
         account_id=account_id or None,
+        search=q or None,
         sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
     )
@@ -410,6 +412,7 @@ async def deals_page(
         "owner": owner,
         "account_id": account_id,
         "min_amount": min_amount,
+        "q": q,
     }
     html = render_deals(
         rows,

@@ -126,7 +126,11 @@ def list_people(
     _key: ReadKey,
     search: Annotated[
         str | None,
-        Query(max_length=200, description="Matches name, e-mail, title or id, ignoring case and accents."),
+        Query(
+            max_length=200,
+            description="Part of the name, e-mail, title or id, ignoring case, accents and spaces; a name "
+            "in Chinese characters is also found by its pinyin ('li na' finds 李娜).",
+        ),
     ] = None,
     account_id: Annotated[
         str | None, Query(max_length=256, description="Only people who work or worked at this account.")

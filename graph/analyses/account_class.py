@@ -31,7 +31,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from graph.analyses.config import AnalysisConfig
-from graph.analyses.engagement import engagement_trend, trend_words
+from graph.analyses.engagement import engagement_trend, trend_message
+from graph.analyses.messages import Message, render
 from graph.analyses.results import (
     AccountClass,
     BuyingStage,
@@ -42,7 +43,7 @@ from graph.analyses.results import (
 )
 from graph.model import CompanyStatus, Holding, HoldingStatus
 
-__all__ = ["classify_account", "deal_risk", "deal_trend", "product_usage"]
+__all__ = ["classify_account", "deal_risk", "deal_risk_message", "deal_trend", "product_usage"]
 
 #: (touches in the last 30 days, touches in the 90 before) of one person.
 Windows = tuple[int, int]
@@ -55,8 +56,9 @@ def deal_trend(members: Sequence[str], windows: Mapping[str, Windows]) -> tuple[
     return engagement_trend(recent, prior), recent, prior
 
 
-def deal_risk(deals: Sequence[DealAnalysis], windows: Mapping[str, Windows]) -> tuple[bool, str]:
-    """Open deals whose committee engagement is falling or went quiet, in words."""
+def deal_risk_message(deals: Sequence[DealAnalysis], windows: Mapping[str, Windows]) -> Message | None:
+    """Why open deals are at risk (their committee's engagement is falling or went quiet), as a
+    catalogue message; None when none is."""
     reasons = []
     for deal in deals:
         members = list(deal.committee)
@@ -65,10 +67,18 @@ def deal_risk(deals: Sequence[DealAnalysis], windows: Mapping[str, Windows]) -> 
         trend, recent, prior = deal_trend(members, windows)
         name = deal.name or deal.deal_id
         if trend == Trend.FALLING:
-            reasons.append(f"{name}: committee engagement falling ({trend_words(recent, prior)})")
+            counts = trend_message(recent, prior)
+            reasons.append(Message(key="risk.deal.falling", params={"name": name, "counts": counts}))
         elif recent == 0:
-            reasons.append(f"{name}: nobody on the committee touched in the last 30 days")
-    return bool(reasons), "; ".join(reasons)
+            reasons.append(Message(key="risk.deal.quiet", params={"name": name}))
+    return Message(key="risk.reasons", params={"reasons": reasons}) if reasons else None
+
+
+def deal_risk(deals: Sequence[DealAnalysis], windows: Mapping[str, Windows]) -> tuple[bool, str]:
+    """Open deals whose committee engagement is falling or went quiet, in English words
+    (`deal_risk_message` for other languages)."""
+    message = deal_risk_message(deals, windows)
+    return message is not None, render(message) if message is not None else ""
 
 
 def product_usage(
@@ -83,17 +93,22 @@ def product_usage(
     active_30 = sum(d > as_of - timedelta(days=30) for d in days)
     share = active_30 / seats if seats else None
     upgrade = share is not None and share >= upgrade_share
-    text = f"{active_30} active user{'s' if active_30 != 1 else ''} in 30 days ({active_7} in 7)"
-    text += f" on {seats} seats ({share:.0%})" if share is not None else ", no seats on record"
+    counts = {"active_30": active_30, "active_7": active_7}
+    message = (
+        Message(key="usage.seats", params={**counts, "seats": seats, "share": share})
+        if share is not None
+        else Message(key="usage.no_seats", params=counts)
+    )
     if upgrade:
-        text += ": usage nears the seats, an upgrade conversation"
+        message = Message(key="usage.upgrade", params={"usage": message})
     return ProductUsage(
         seats=seats,
         active_7d=active_7,
         active_30d=active_30,
         utilisation=round(share, 4) if share is not None else None,
         upgrade_signal=upgrade,
-        explanation=text,
+        explanation=render(message),
+        explanation_message=message,
     )
 
 
@@ -109,36 +124,70 @@ def classify_account(
     usage: ProductUsage | None,
     config: AnalysisConfig,
 ) -> tuple[AccountClass, str]:
-    """The account's class and why (see the module's docstring for the rules)."""
+    """The account's class and why, in English (see the module's docstring for the rules;
+    `account_class_message` for the reason as a catalogue message)."""
+    chosen, message = account_class_message(
+        status=status,
+        employees=employees,
+        people=people,
+        products=products,
+        installed_value=installed_value,
+        engagement=engagement,
+        deals=deals,
+        usage=usage,
+        config=config,
+    )
+    return chosen, render(message)
+
+
+def account_class_message(
+    *,
+    status: CompanyStatus | None,
+    employees: int | None,
+    people: int,
+    products: int,
+    installed_value: float,
+    engagement: Engagement,
+    deals: Sequence[DealAnalysis],
+    usage: ProductUsage | None,
+    config: AnalysisConfig,
+) -> tuple[AccountClass, Message]:
+    """The account's class and why, as a catalogue message."""
     rules = config.account_class
     customer = status == CompanyStatus.CUSTOMER
     large = (employees or 0) >= rules.large_employees or people >= rules.large_people
     active = len(engagement.active_30d)
     engaged = engagement.trend in (Trend.RISING, Trend.STEADY) and active >= rules.engaged_people
-    size = f"{employees:,} employees" if employees else f"{people} people on record"
+    size = (
+        Message(key="size.employees", params={"employees": employees})
+        if employees
+        else Message(key="size.people", params={"people": people})
+    )
+    trend = engagement.trend.value
     if engagement.deal_risk:
-        return AccountClass.AT_RISK, f"deal risk: {engagement.deal_risk_reason}"
+        reason = engagement.deal_risk_reason_message or _plain(engagement.deal_risk_reason)
+        return AccountClass.AT_RISK, Message(key="class.deal_risk", params={"reason": reason})
     users_gone = usage is not None and usage.active_30d == 0
     if engagement.usage_risk and (users_gone or engagement.trend == Trend.FALLING):
-        return AccountClass.AT_RISK, f"usage risk: {engagement.usage_risk_reason}"
+        reason = engagement.usage_risk_reason_message or _plain(engagement.usage_risk_reason)
+        return AccountClass.AT_RISK, Message(key="class.usage_risk", params={"reason": reason})
     if customer and large and engaged and products <= rules.few_products:
-        return (
-            AccountClass.EXPAND,
-            f"a large customer ({size}), engaged ({active} people in 30 days, {engagement.trend.value}), "
-            f"owning {products} of our products",
-        )
+        params = {"size": size, "active": active, "trend": trend, "products": products}
+        return AccountClass.EXPAND, Message(key="class.expand", params=params)
     if customer and installed_value >= rules.cash_cow_value and engagement.trend != Trend.FALLING:
-        return (
-            AccountClass.CASH_COW,
-            f"installed value {installed_value:,.0f} {config.currency.base}, "
-            f"engagement {engagement.trend.value}",
-        )
+        params = {"value": installed_value, "currency": config.currency.base, "trend": trend}
+        return AccountClass.CASH_COW, Message(key="class.cash_cow", params=params)
     deciding = engagement.buying_stage in (BuyingStage.EVALUATION, BuyingStage.DECISION)
     if not customer and ((deals and deciding) or (large and engaged)):
         why = (
-            f"an open deal in its {engagement.buying_stage.value} stage"
+            Message(key="class.key_target.deal", params={"stage": engagement.buying_stage.value})
             if deals and deciding
-            else f"large ({size}) and engaged ({active} people in 30 days)"
+            else Message(key="class.key_target.large", params={"size": size, "active": active})
         )
         return AccountClass.KEY_TARGET, why
-    return AccountClass.NURTURE, "no deal risk, not large, engaged or valuable enough for another class yet"
+    return AccountClass.NURTURE, Message(key="class.nurture")
+
+
+def _plain(text: str) -> Message:
+    """A reason given only as text (an Engagement built without messages) as a message."""
+    return Message(key="text.plain", params={"text": text})

@@ -144,7 +144,7 @@ def hop_reason(data: Mapping[str, Any]) -> str:
 CLEARLY_WARMER = 1.5
 
 
-def _hop_words(data: Mapping[str, Any], kind: str, a: str, b: str, label: Callable[[str], str]) -> Message:
+def _hop_words(data: Mapping[str, Any], kind: str, a: str, b: str, label: Callable[[str], Any]) -> Message:
     """One hop in words, as the seller would retell it."""
     if kind == "touch":
         count, two_way, last = _touch_tie(data)
@@ -163,6 +163,19 @@ def _hop_words(data: Mapping[str, Any], kind: str, a: str, b: str, label: Callab
     if kind == "manages":
         return Message(key="path.hop.report", params={"person": label(b), "of": label(a)})
     return Message(key="path.hop.knows", params={"person": label(b), "of": label(a)})
+
+
+def _rep_named(reach: nx.Graph, label: Callable[[str], Any]) -> Callable[[str], Any]:
+    """`label`, except that one of our reps (a reach node of type rep that carries its name) is
+    named by a message, so each language says "our rep" its own way."""
+
+    def named(node: str) -> Any:
+        info = reach.nodes[node] if node in reach else {}
+        if info.get("type") == "rep" and info.get("name"):
+            return Message(key="name.our_rep", params={"name": info["name"]})
+        return label(node)
+
+    return named
 
 
 def _path_model(
@@ -189,7 +202,7 @@ def _path_model(
                 strength=round(data["strength"], 4),
             )
         )
-        words.append(_hop_words(data, kind, a, b, name))
+        words.append(_hop_words(data, kind, a, b, _rep_named(reach, name)))
         cost += data["cost"]
     message = Message(
         key="path.explained",

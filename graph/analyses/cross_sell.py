@@ -256,12 +256,14 @@ def _chunk_items(
                     value=round(sim, 4),
                     contribution=round(w_sim * sim, 4),
                     detail=f"owned by {sim:.0%} of accounts like this one (weighted by similarity)",
+                    detail_message={"key": "sell.similar_accounts", "params": {"share": sim}},
                 ),
                 make_evidence(
                     signal="owned_together",
                     value=round(tog, 4),
                     contribution=round(w_tog * tog, 4),
                     detail=f"on average {tog:.0%} of the owners of this account's products also own it",
+                    detail_message={"key": "sell.owned_together", "params": {"share": tog}},
                 ),
             ]
             if industry is not None:
@@ -271,6 +273,10 @@ def _chunk_items(
                         value=round(adp, 4),
                         contribution=round(w_ind * adp, 4),
                         detail=f"owned by {adp:.0%} of {industry} accounts",
+                        detail_message={
+                            "key": "sell.industry_adoption",
+                            "params": {"share": adp, "industry": industry},
+                        },
                     )
                 )
             pid = product_ids[c]

@@ -178,26 +178,23 @@ def domain_flag(email: str | None, config: AnalysisConfig = DEFAULT_CONFIG) -> D
 
 def _stage(
     engaged: Sequence[str], function: Mapping[str, Function | None], seniority: Mapping[str, Seniority]
-) -> tuple[BuyingStage, str]:
+) -> tuple[BuyingStage, Message]:
     n = len(engaged)
     functions = {function.get(p) for p in engaged} - {None}
+    counts = {"people": n, "functions": len(functions)}
     if n == 0:
-        return BuyingStage.DORMANT, "nobody engaged recently"
+        return BuyingStage.DORMANT, Message(key="stage.dormant")
     if n == 1:
-        return BuyingStage.AWARENESS, "one person engaged"
+        return BuyingStage.AWARENESS, Message(key="stage.awareness")
     if len(functions) < 3:
-        return BuyingStage.CONSIDERATION, f"{n} people engaged across {len(functions)} function(s)"
+        return BuyingStage.CONSIDERATION, Message(key="stage.consideration", params=counts)
     deciders = any(
         function.get(p) in _DECIDING_FUNCTIONS or seniority_rank(seniority.get(p, Seniority.UNKNOWN)) <= 1
         for p in engaged
     )
     if n >= 4 and deciders:
-        return (
-            BuyingStage.DECISION,
-            f"{n} people across {len(functions)} functions, "
-            "including finance, procurement, legal or an executive",
-        )
-    return BuyingStage.EVALUATION, f"{n} people engaged across {len(functions)} functions"
+        return BuyingStage.DECISION, Message(key="stage.decision", params=counts)
+    return BuyingStage.EVALUATION, Message(key="stage.evaluation", params=counts)
 
 
 def _lead_parts(
@@ -324,16 +321,14 @@ def engagement(
     base = sum(min(pe.lead_score, w.person_cap) for pe in scoring)
     account_score = base * (1 + w.breadth_bonus * max(len(scoring) - 1, 0))
 
-    at_risk = False
-    reason = ""
+    reason: Message | None = None
     if status == CompanyStatus.CUSTOMER:
         quiet = None if last_inbound is None else (as_of - last_inbound).days
         if quiet is None or quiet > config.at_risk_days:
-            at_risk = True
             reason = (
-                "no inbound or product-usage activity on record"
+                Message(key="risk.usage.never")
                 if quiet is None
-                else f"no inbound or product-usage activity for {quiet} days (limit {config.at_risk_days})"
+                else Message(key="risk.usage.quiet", params={"days": quiet, "limit": config.at_risk_days})
             )
     engaged_now = active(config.engaged_days)
     stage, stage_reason = _stage(engaged_now, function, seniority)
@@ -346,10 +341,12 @@ def engagement(
         active_90d=active(90),
         touches_by_kind=dict(sorted(kinds.items())),
         days_since_last_touch=None if last_touch is None else (as_of - last_touch).days,
-        at_risk=at_risk,
-        at_risk_reason=reason,
+        at_risk=reason is not None,
+        at_risk_reason=render(reason) if reason is not None else "",
+        at_risk_reason_message=reason,
         account_score=round(account_score, 2),
         buying_stage=stage,
-        buying_stage_reason=stage_reason,
+        buying_stage_reason=render(stage_reason),
+        buying_stage_reason_message=stage_reason,
         people=sorted(per.values(), key=lambda pe: (-pe.lead_score, pe.person_id)),
     )

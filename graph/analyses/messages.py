@@ -32,8 +32,12 @@ __all__ = [
     "render",
     "role_name",
     "seniority_name",
+    "signal_name",
+    "function_name",
     "stage_name",
     "status_name",
+    "template_name",
+    "touch_kind_name",
     "trend_name",
 ]
 
@@ -109,7 +113,7 @@ SENIORITY_NAMES: dict[str, dict[Seniority, str]] = {
 CATALOGUE: dict[str, dict[str, str]] = {
     "gap.missing_role": {
         "en": "The {template} template needs a {role:role}; nobody holds that role on deal {deal}.",
-        "zh-CN": "{template} 模板要求有一位{role:role}，但商机“{deal}”中还没有人担任这个角色。",
+        "zh-CN": "{template:template}模板要求有一位{role:role}，但商机“{deal}”中还没有人担任这个角色。",
     },
     "gap.missing_role.next": {
         "en": "Likeliest {role:role}: {candidates:list}. {path:message}.",
@@ -315,7 +319,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "hop.knows_source": {
         "en": "know each other ({source})",
-        "zh-CN": "彼此认识（来源：{source}）",
+        "zh-CN": "彼此认识（来源：{source:source}）",
     },
     "path.cost": {
         "en": "weakest tie {weakest:percent} strong, cost {cost} (lower is warmer)",
@@ -487,6 +491,206 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only {n} closed deals: every rate here is uncertain (see the intervals).",
         "zh-CN": "只有 {n} 个已结束的商机：这里的比率都不确定（请看区间）。",
     },
+    # --- risk, buying stage, product usage, account class and inferred lines (issue 19) ---------
+    "risk.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    #: A text that exists in one wording only (kept for results made before their message existed).
+    "text.plain": {"en": "{text}", "zh-CN": "{text}"},
+    "risk.deal.falling": {
+        "en": "{name}: committee engagement falling ({counts:message})",
+        "zh-CN": "{name}：委员会互动下降（{counts:message}）",
+    },
+    "risk.deal.quiet": {
+        "en": "{name}: nobody on the committee touched in the last 30 days",
+        "zh-CN": "{name}：近 30 天没有接触过委员会中的任何人",
+    },
+    "risk.usage.never": {
+        "en": "no inbound or product-usage activity on record",
+        "zh-CN": "没有任何客户主动往来或产品使用记录",
+    },
+    "risk.usage.quiet": {
+        "en": "no inbound or product-usage activity for {days} days (limit {limit})",
+        "zh-CN": "已 {days} 天没有客户主动往来或产品使用（上限 {limit} 天）",
+    },
+    "risk.usage_part": {"en": "usage: {reason:message}", "zh-CN": "产品使用：{reason:message}"},
+    "risk.deals_part": {"en": "deals: {reason:message}", "zh-CN": "商机：{reason:message}"},
+    "stage.dormant": {"en": "nobody engaged recently", "zh-CN": "近期没有人保持接触"},
+    "stage.awareness": {"en": "one person engaged", "zh-CN": "只有 1 人保持接触"},
+    "stage.consideration": {
+        "en": "{people} people engaged across {functions} function(s)",
+        "zh-CN": "{people} 人保持接触，分属 {functions} 个职能",
+    },
+    "stage.decision": {
+        "en": "{people} people across {functions} functions, "
+        "including finance, procurement, legal or an executive",
+        "zh-CN": "{people} 人分属 {functions} 个职能，其中有财务、采购、法务或高管",
+    },
+    "stage.evaluation": {
+        "en": "{people} people engaged across {functions} functions",
+        "zh-CN": "{people} 人保持接触，分属 {functions} 个职能",
+    },
+    "usage.seats": {
+        "en": "{active_30} active user{active_30:plural} in 30 days ({active_7} in 7) "
+        "on {seats} seats ({share:percent})",
+        "zh-CN": "近 30 天活跃用户 {active_30} 人（近 7 天 {active_7} 人），"
+        "共 {seats} 个席位（{share:percent}）",
+    },
+    "usage.no_seats": {
+        "en": "{active_30} active user{active_30:plural} in 30 days ({active_7} in 7), no seats on record",
+        "zh-CN": "近 30 天活跃用户 {active_30} 人（近 7 天 {active_7} 人），没有席位记录",
+    },
+    "usage.upgrade": {
+        "en": "{usage:message}: usage nears the seats, an upgrade conversation",
+        "zh-CN": "{usage:message}：使用量接近席位数，可以谈扩容",
+    },
+    "size.employees": {"en": "{employees:amount} employees", "zh-CN": "{employees:amount} 名员工"},
+    "size.people": {"en": "{people} people on record", "zh-CN": "记录在册 {people} 人"},
+    "class.deal_risk": {"en": "deal risk: {reason:message}", "zh-CN": "商机风险：{reason:message}"},
+    "class.usage_risk": {"en": "usage risk: {reason:message}", "zh-CN": "使用风险：{reason:message}"},
+    "class.expand": {
+        "en": "a large customer ({size:message}), engaged ({active} people in 30 days, {trend}), "
+        "owning {products} of our products",
+        "zh-CN": "大客户（{size:message}），保持互动（近 30 天 {active} 人，趋势{trend:trend}），"
+        "已购我方 {products} 款产品",
+    },
+    "class.cash_cow": {
+        "en": "installed value {value:amount} {currency}, engagement {trend}",
+        "zh-CN": "已购价值 {value:amount} {currency}，互动趋势{trend:trend}",
+    },
+    "class.key_target.deal": {
+        "en": "an open deal in its {stage} stage",
+        "zh-CN": "有一个处于{stage:stage}的进行中商机",
+    },
+    "class.key_target.large": {
+        "en": "large ({size:message}) and engaged ({active} people in 30 days)",
+        "zh-CN": "规模大（{size:message}）且保持互动（近 30 天 {active} 人）",
+    },
+    "class.nurture": {
+        "en": "no deal risk, not large, engaged or valuable enough for another class yet",
+        "zh-CN": "没有商机风险，规模、互动或价值尚不足以归入其他类别",
+    },
+    "infer.reasons": {"en": "{reasons:messages}", "zh-CN": "{reasons:messages}"},
+    "name.our_rep": {"en": "{name} (our rep)", "zh-CN": "我方销售{name}"},
+    "deal.no_rate": {
+        "en": "the amount is in {currency}, which has no rate to {base} in the currency table "
+        "(currency.rates): the smallest template applies and no amount rule",
+        "zh-CN": "金额币种为 {currency}，汇率表（currency.rates）中没有它对 {base} 的汇率："
+        "按最小的委员会模板检查，不套用金额规则",
+    },
+    "deal.no_rate_unnamed": {
+        "en": "the amount is in an unnamed currency, which has no rate to {base} in the currency table "
+        "(currency.rates): the smallest template applies and no amount rule",
+        "zh-CN": "金额未注明币种，无法按汇率表（currency.rates）换算为 {base}：按最小的委员会模板检查，"
+        "不套用金额规则",
+    },
+    "sell.similar_accounts": {
+        "en": "owned by {share:percent} of accounts like this one (weighted by similarity)",
+        "zh-CN": "与该客户相似的客户中有 {share:percent} 已购买（按相似度加权）",
+    },
+    "sell.owned_together": {
+        "en": "on average {share:percent} of the owners of this account's products also own it",
+        "zh-CN": "购买了该客户现有产品的客户中，平均有 {share:percent} 也购买了它",
+    },
+    "sell.industry_adoption": {
+        "en": "owned by {share:percent} of {industry} accounts",
+        "zh-CN": "{industry} 行业的客户中有 {share:percent} 已购买",
+    },
+    "lead.parent_lacks_products": {
+        "en": "The parent {name} lacks {count} product(s) this account owns; ask the account's sponsors "
+        "for an introduction.",
+        "zh-CN": "母公司 {name} 还没有该客户已购的 {count} 款产品；请该客户的支持者引荐。",
+    },
+    "lead.subsidiary_lacks_products": {
+        "en": "The subsidiary {name} lacks {count} product(s) this account owns; ask the account's sponsors "
+        "for an introduction.",
+        "zh-CN": "子公司 {name} 还没有该客户已购的 {count} 款产品；请该客户的支持者引荐。",
+    },
+    "lead.moved_champion": {
+        "en": "{person} ({roles:role_words} on a won deal here) now works at {company}: a warm way in.",
+        "zh-CN": "{person}（曾在本客户已赢单的商机中担任{roles:roles}）现就职于 {company}："
+        "可借此热路径进入。",
+    },
+    "hop.reports_to_inferred": {
+        "en": "{person} likely reports to {manager} (inferred, {confidence:percent} confident)",
+        "zh-CN": "{person} 可能向 {manager} 汇报（推断，置信度 {confidence:percent}）",
+    },
+    "infer.same_function": {"en": "same function ({function})", "zh-CN": "同一职能（{function:function}）"},
+    "infer.same_department": {"en": "same department ({department})", "zh-CN": "同一部门（{department}）"},
+    "infer.head_to_top": {
+        "en": "heads their function, and this is the top of the company",
+        "zh-CN": "此人是其职能的负责人，而对方是公司最高层",
+    },
+    "infer.turns_to": {"en": "turns to them", "zh-CN": "常向对方求助"},
+    "infer.turned_to_by": {"en": "is turned to by them", "zh-CN": "对方常向其求助"},
+    "infer.levels_up": {
+        "en": "{levels} level{levels:plural} up",
+        "zh-CN": "对方高 {levels} 个职级",
+    },
+    "infer.one_level_up": {"en": "one level up", "zh-CN": "对方高一个职级"},
+}
+
+#: The default committee templates (graph/analyses/config.py) as each language names them; a template
+#: a user configured keeps the name they gave it.
+TEMPLATE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {"small": "小额商机", "mid": "中等金额商机", "large": "大额商机"},
+}
+
+#: Where a fact came from (graph.model.Source values, and the usual free-text KNOWS sources) as each
+#: language names them; any other source is shown as given.
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "crm": "CRM",
+        "sales": "销售",
+        "presales": "售前",
+        "success": "客户成功",
+        "enrichment": "数据补全",
+        "inferred": "推断",
+        "user": "用户更正",
+        "email": "邮件往来",
+        "calendar": "日历",
+        "meetings": "会议",
+        "linkedin": "领英",
+    },
+}
+
+#: Kinds of touch (graph.model.TouchKind values) as each language names them.
+TOUCH_KIND_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "meeting": "会议",
+        "call": "电话",
+        "email": "邮件",
+        "visit": "拜访",
+        "demo": "演示",
+        "webinar": "网络研讨会",
+        "content_download": "资料下载",
+        "web_visit": "网站访问",
+        "product_usage": "产品使用",
+        "video_view": "视频观看",
+        "event": "活动",
+        "other": "其他接触",
+    },
+}
+
+#: Business functions (graph.model.Function values) as each language names them.
+FUNCTION_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "executive": "管理层",
+        "finance": "财务",
+        "procurement": "采购",
+        "it": "信息技术",
+        "engineering": "研发",
+        "operations": "运营",
+        "sales": "销售",
+        "marketing": "市场",
+        "hr": "人力资源",
+        "legal": "法务",
+        "product": "产品",
+        "support": "客户支持",
+        "other": "其他职能",
+    },
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of
@@ -624,6 +828,26 @@ def trend_name(trend: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return _word(TREND_NAMES, trend, lang)
 
 
+def signal_name(signal: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A signal of the influence score in words: 'seniority', '职级'."""
+    return _word(SIGNAL_NAMES, signal, lang)
+
+
+def touch_kind_name(kind: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A kind of touch in words: 'content download', '资料下载'."""
+    return _word(TOUCH_KIND_NAMES, kind, lang)
+
+
+def template_name(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A committee template's name: 'small', '小额商机' (a configured name stays as given)."""
+    return TEMPLATE_NAMES.get(lang, {}).get(name, name)
+
+
+def function_name(function: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A business function in words: 'finance', '财务'."""
+    return _word(FUNCTION_NAMES, function, lang)
+
+
 def status_name(status: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """A company's or a deal's status in words: 'former customer', '前客户'."""
     return _word(STATUS_NAMES, status, lang)
@@ -635,10 +859,14 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self.lang
+        if isinstance(value, Message) and not format_spec:  # a name given as a message
+            return render(value, lang)
         if format_spec == "role":
             return role_name(value, lang)
         if format_spec == "roles":
             return _LIST_SEPARATOR[lang].join(role_name(r, lang) for r in value)
+        if format_spec == "role_words":  # the raw English wording: "champion, economic buyer"
+            return ", ".join(str(r).replace("_", " ") for r in value)
         if format_spec == "seniority":
             return seniority_name(value, lang)
         if format_spec == "list":
@@ -688,6 +916,14 @@ class _Formatter(string.Formatter):
             return _HOP_SEPARATOR[lang].join(render(m, lang) for m in value)
         if format_spec == "trend":
             return trend_name(value, lang)
+        if format_spec == "stage":
+            return stage_name(value, lang)
+        if format_spec == "function":
+            return _word(FUNCTION_NAMES, value, lang)
+        if format_spec == "source":
+            return SOURCE_NAMES.get(lang, {}).get(str(value), str(value))
+        if format_spec == "template":
+            return template_name(value, lang)
         if format_spec == "lately":
             return _LATELY[lang] if value else ""
         if format_spec == "two_way":

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.analyses.messages import Message, render
 from graph.model import SENIORITY_ORDER, Function, Seniority
 
 __all__ = ["InferredLine", "infer_reporting_lines", "most_senior_in_function"]
@@ -49,6 +50,8 @@ class InferredLine:
     manager_id: str
     confidence: float
     reason: str
+    #: The reason as a catalogue message, for other languages.
+    reason_message: Message | None = None
 
 
 def _level(seniority: Mapping[str, Seniority], node: str) -> int:
@@ -129,27 +132,31 @@ def infer_reporting_lines(
         candidates = [c for c in pool if c != person and c not in below and _level(seniority, c) > level]
         if not candidates:
             candidates = [c for c in known if c != person and c not in below and _level(seniority, c) > level]
-        scored: list[tuple[float, str, list[str]]] = []
+        scored: list[tuple[float, str, list[Message]]] = []
         for candidate in candidates:
             gap = _level(seniority, candidate) - level
             score = -LEVEL_SKIPPED * (gap - 1)
-            why: list[str] = []
+            why: list[Message] = []
             if own_function is not None and function.get(candidate) == own_function:
                 score += SAME_FUNCTION
-                why.append(f"same function ({own_function.value})")
+                why.append(Message(key="infer.same_function", params={"function": own_function.value}))
             if own_department and department.get(candidate) == own_department:
                 score += SAME_DEPARTMENT
-                why.append(f"same department ({own_department})")
+                why.append(Message(key="infer.same_department", params={"department": own_department}))
             if is_head and candidate == top:
                 score += HEAD_TO_TOP
-                why.append("heads their function, and this is the top of the company")
+                why.append(Message(key="infer.head_to_top"))
             if arcs.has_edge(person, candidate):
                 score += TURNS_TO
-                why.append("turns to them")
+                why.append(Message(key="infer.turns_to"))
             if arcs.has_edge(candidate, person):
                 score += TURNED_TO_BY
-                why.append("is turned to by them")
-            why.append("one level up" if gap == 1 else f"{gap} levels up")
+                why.append(Message(key="infer.turned_to_by"))
+            why.append(
+                Message(key="infer.one_level_up")
+                if gap == 1
+                else Message(key="infer.levels_up", params={"levels": gap})
+            )
             scored.append((score, candidate, why))
         if not scored:
             continue
@@ -161,7 +168,8 @@ def infer_reporting_lines(
                 person_id=person,
                 manager_id=manager,
                 confidence=round(1.0 / total, 4),
-                reason="; ".join(why),
+                reason=render(reason := Message(key="infer.reasons", params={"reasons": why})),
+                reason_message=reason,
             )
         )
     return lines

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from graph.analyses.config import DEFAULT_CONFIG
-from graph.analyses.messages import render
+from graph.analyses.messages import Message, render
 from graph.analyses.results import (
     AccountAnalysis,
     AccountClass,
@@ -164,6 +164,7 @@ class KeptDetail(BaseModel):
     engagement: Engagement
     account_class: AccountClass = AccountClass.NURTURE
     account_class_reason: str = ""
+    account_class_reason_message: Message | None = None
     product_usage: ProductUsage | None = None
     inferred_lines: list[InferredReportingLine] = []
     company: Company
@@ -219,6 +220,8 @@ class DealFilter(BaseModel):
     gap_kind: GapKind | None = None
     owner: str | None = None
     account_id: str | None = None
+    #: Matches the deal's or its account's name or id in either script (graph/search.py).
+    search: str | None = None
     sort: str = "name"
     descending: bool = False
 
@@ -331,6 +334,7 @@ def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
         engagement=analysis.engagement,
         account_class=analysis.account_class,
         account_class_reason=analysis.account_class_reason,
+        account_class_reason_message=analysis.account_class_reason_message,
         product_usage=analysis.product_usage,
         inferred_lines=analysis.inferred_lines,
         company=account.company,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import graph.projections as projections
-from graph.analyses.account_class import classify_account, deal_risk, deal_trend, product_usage
+from graph.analyses.account_class import account_class_message, deal_risk_message, deal_trend, product_usage
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.coverage import HopBoundedPaths, coverage_score, k_warm_paths
 from graph.analyses.cross_sell import OwnershipIndex, offered_by_open_deals, recommend
-from graph.analyses.engagement import engagement, engagement_trend, trend_words
+from graph.analyses.engagement import engagement, engagement_trend, trend_message
 from graph.analyses.gaps import choose_template, deal_gaps
 from graph.analyses.key_people import InfluenceRanking, influence
 from graph.analyses.messages import Message, render
@@ -96,15 +96,17 @@ def _relationship_leads(
         for relative, kind in relatives:
             lacking = sorted(mine - ownership.products_of(relative.id))
             if lacking:
-                relation = "parent" if kind == LeadKind.PARENT_LACKS_PRODUCTS else "subsidiary"
+                message = Message(
+                    key=f"lead.{kind.value}", params={"name": relative.name, "count": len(lacking)}
+                )
                 leads.append(
                     RelationshipLead(
                         kind=kind,
                         company_id=relative.id,
                         company_name=relative.name,
                         product_ids=lacking,
-                        detail=f"The {relation} {relative.name} lacks {len(lacking)} product(s) this account "
-                        "owns; ask the account's sponsors for an introduction.",
+                        detail=render(message),
+                        detail_message=message,
                     )
                 )
     won = {d.id for d in account.deals if d.status == DealStatus.WON}
@@ -115,15 +117,22 @@ def _relationship_leads(
     for pid, fan_roles in sorted(fans.items()):
         target = p.moved_to[pid]
         company: Company | None = ownership.companies.get(target) if ownership is not None else None
-        roles_words = ", ".join(sorted(r.value.replace("_", " ") for r in fan_roles))
+        message = Message(
+            key="lead.moved_champion",
+            params={
+                "person": p.people[pid].name if pid in p.people else pid,
+                "roles": sorted(r.value for r in fan_roles),
+                "company": company.name if company else target,
+            },
+        )
         leads.append(
             RelationshipLead(
                 kind=LeadKind.MOVED_CHAMPION,
                 company_id=target,
                 company_name=company.name if company else None,
                 person_id=pid,
-                detail=f"{p.label(pid)} ({roles_words} on a won deal here) now works at "
-                f"{company.name if company else target}: a warm way in.",
+                detail=render(message),
+                detail_message=message,
             )
         )
     return leads
@@ -205,9 +214,9 @@ def _deal_analyses(
         in_base = money.to_base(d.amount, d.currency)
         amount_note = None
         if d.amount is not None and in_base is None:
-            amount_note = (
-                f"the amount is in {currency or 'an unnamed currency'}, which has no rate to {money.base} in "
-                "the currency table (currency.rates): the smallest template applies and no amount rule"
+            amount_note = Message(
+                key="deal.no_rate" if currency else "deal.no_rate_unnamed",
+                params={"currency": currency, "base": money.base},
             )
         template = choose_template(in_base, families_by_deal.get(d.id, ()), config.templates)
         gaps = deal_gaps(
@@ -261,7 +270,8 @@ def _deal_analyses(
                 currency=currency,
                 amount_in_base=in_base,
                 base_currency=money.base,
-                amount_note=amount_note,
+                amount_note=render(amount_note) if amount_note is not None else None,
+                amount_note_message=amount_note,
                 expected_close=d.expected_close,
                 stage=d.stage,
                 template=template.name,
@@ -332,7 +342,7 @@ def deal_analysis_of(
 
 def _trends_risks_and_class(
     p: projections.AccountProjection, result: Engagement, deals: list[DealAnalysis]
-) -> tuple[AccountClass, str, ProductUsage | None]:
+) -> tuple[AccountClass, Message, ProductUsage | None]:
     """Fill in the engagement trends (people, deals, account) and the split risk, then classify."""
     account, config = p.account, p.config
     windows = _trend_windows(p)
@@ -340,18 +350,22 @@ def _trends_risks_and_class(
         person.trend = engagement_trend(*windows.get(person.person_id, (0, 0)))
     recent = sum(w[0] for w in windows.values())
     prior = sum(w[1] for w in windows.values())
-    result.trend, result.trend_reason = engagement_trend(recent, prior), trend_words(recent, prior)
+    result.trend, result.trend_reason_message = engagement_trend(recent, prior), trend_message(recent, prior)
+    result.trend_reason = render(result.trend_reason_message)
     result.usage_risk, result.usage_risk_reason = result.at_risk, result.at_risk_reason
-    result.deal_risk, result.deal_risk_reason = deal_risk(deals, windows)
+    result.usage_risk_reason_message = result.at_risk_reason_message
+    deals_message = deal_risk_message(deals, windows)
+    result.deal_risk, result.deal_risk_reason_message = deals_message is not None, deals_message
+    result.deal_risk_reason = render(deals_message) if deals_message is not None else ""
     result.at_risk = result.usage_risk or result.deal_risk
-    result.at_risk_reason = "; ".join(
-        text
-        for text in (
-            f"usage: {result.usage_risk_reason}" if result.usage_risk else "",
-            f"deals: {result.deal_risk_reason}" if result.deal_risk else "",
-        )
-        if text
-    )
+    parts = []
+    if result.usage_risk and result.usage_risk_reason_message is not None:
+        parts.append(Message(key="risk.usage_part", params={"reason": result.usage_risk_reason_message}))
+    if deals_message is not None:
+        parts.append(Message(key="risk.deals_part", params={"reason": deals_message}))
+    at_risk_message = Message(key="risk.reasons", params={"reasons": parts}) if parts else None
+    result.at_risk_reason_message = at_risk_message
+    result.at_risk_reason = render(at_risk_message) if at_risk_message is not None else ""
     customer = account.company.status == CompanyStatus.CUSTOMER
     holdings = [h for h in account.holdings if h.company_id == account.company.id]
     usage = (
@@ -370,7 +384,7 @@ def _trends_risks_and_class(
         if d.status == DealStatus.WON and d.amount is not None
     )
     owned = {h.product_id for h in holdings if h.status in (None, HoldingStatus.ACTIVE, HoldingStatus.TRIAL)}
-    chosen, reason = classify_account(
+    chosen, reason = account_class_message(
         status=account.company.status,
         employees=account.company.employees,
         people=len(p.current),
@@ -453,7 +467,8 @@ def analyze_account(
         relationship_leads=_relationship_leads(p, ownership),
         engagement=result_engagement,
         account_class=account_class,
-        account_class_reason=class_reason,
+        account_class_reason=render(class_reason),
+        account_class_reason_message=class_reason,
         product_usage=usage,
         inferred_lines=[
             InferredReportingLine(
@@ -461,6 +476,7 @@ def analyze_account(
                 manager_id=line.manager_id,
                 confidence=line.confidence,
                 reason=line.reason,
+                reason_message=line.reason_message,
             )
             for line in p.inferred_lines
         ],

@@ -189,6 +189,8 @@ class ProductUsage(BaseModel):
     #: Usage nears the seats (utilisation >= 0.8): an upgrade conversation.
     upgrade_signal: bool = False
     explanation: str = ""
+    #: The explanation as a catalogue message, for other languages.
+    explanation_message: Message | None = None
 
 
 class SuggestedMember(BaseModel):
@@ -219,6 +221,8 @@ class DealAnalysis(BaseModel):
     base_currency: str = "USD"
     #: Why the amount could not be compared (an unknown currency), if so.
     amount_note: str | None = None
+    #: The note as a catalogue message, for other languages.
+    amount_note_message: Message | None = None
     #: When the deal is expected to close (the CRM's close date of an open deal).
     expected_close: date | None = None
     stage: str | None = None
@@ -246,6 +250,8 @@ class CrossSellEvidence(BaseModel):
     value: float
     contribution: float
     detail: str
+    #: The detail as a catalogue message, for other languages.
+    detail_message: Message | None = None
 
 
 class CrossSellItem(BaseModel):
@@ -270,6 +276,8 @@ class RelationshipLead(BaseModel):
     person_id: str | None = None
     product_ids: list[str] = []
     detail: str
+    #: The detail as a catalogue message, for other languages.
+    detail_message: Message | None = None
 
 
 class BuyingStage(StrEnum):
@@ -335,6 +343,12 @@ class Engagement(BaseModel):
     account_score: float = 0.0
     buying_stage: BuyingStage = BuyingStage.DORMANT
     buying_stage_reason: str = ""
+    #: The reasons above (in English) as catalogue messages, for other languages (None: no reason).
+    at_risk_reason_message: Message | None = None
+    usage_risk_reason_message: Message | None = None
+    deal_risk_reason_message: Message | None = None
+    trend_reason_message: Message | None = None
+    buying_stage_reason_message: Message | None = None
     people: list[PersonEngagement] = []
 
 
@@ -347,6 +361,8 @@ class InferredReportingLine(BaseModel):
     confidence: float
     #: The evidence in words ("same function (finance); turns to them; one level up").
     reason: str
+    #: The evidence as a catalogue message, for other languages.
+    reason_message: Message | None = None
 
 
 class AccountAnalysis(BaseModel):
@@ -363,6 +379,8 @@ class AccountAnalysis(BaseModel):
     #: The class a marketer plans the account as, and why.
     account_class: AccountClass = AccountClass.NURTURE
     account_class_reason: str = ""
+    #: The reason as a catalogue message, for other languages.
+    account_class_reason_message: Message | None = None
     #: A customer's product usage against its seats (None for prospects).
     product_usage: ProductUsage | None = None
     #: Reporting lines inferred because the account has none (empty when it has any).

@@ -310,7 +310,8 @@ class GraphStore(ABC):
         offset: int = 0,
         limit: int = 50,
     ) -> Page[Company]:
-        """Companies ordered by name then id; `search` matches name or domain, case-insensitive."""
+        """Companies ordered by name then id; `search` is found in the company's search key (name,
+        domain, id; graph/search.py: either script, no case, accents or spaces)."""
 
     @abstractmethod
     def list_people(
@@ -321,7 +322,8 @@ class GraphStore(ABC):
         offset: int = 0,
         limit: int = 50,
     ) -> Page[Person]:
-        """People ordered by name then id; `search` matches name, e-mail or title."""
+        """People ordered by name then id; `search` is found in the person's search key (name, e-mail,
+        title, id; graph/search.py)."""
 
     @abstractmethod
     def ownership(self) -> tuple[list[Company], list[Holding]]:
@@ -335,15 +337,18 @@ class GraphStore(ABC):
     def search_accounts(
         self, search: str | None = None, *, offset: int = 0, limit: int = 50
     ) -> Page[Company]:
-        """Companies whose name, domain or id contains `search`, ignoring case and accents (the rule
-        of graph/search.py), ordered by name then id; None lists all."""
+        """Companies whose search key (name, domain, id; graph/search.py: ignoring case, accents and
+        spaces, Chinese names also by pinyin) contains `search`, ordered by name then id; None lists
+        all. Every store keeps each Company's, Person's, Rep's and Deal's key current when it writes
+        them, and gives one to nodes written before keys existed (a one-time backfill)."""
 
     @abstractmethod
     def search_people(
         self, search: str | None = None, *, company_id: str | None = None, offset: int = 0, limit: int = 50
     ) -> Page[Person]:
-        """People whose name, e-mail or id contains `search`, ignoring case and accents, optionally
-        of one account (current or former employees), ordered by name then id; None lists all."""
+        """People whose search key (name, e-mail, title, id; graph/search.py) contains `search`,
+        optionally of one account (current or former employees), ordered by name then id; None lists
+        all."""
 
     # --- kept analysis results (buyergraph refresh) -----------------------------------------
 
@@ -406,7 +411,7 @@ class GraphStore(ABC):
         limit: int = 50,
     ) -> Page[RepListing]:
         """Our reps ordered by name then id, each with how many accounts they work on; `search`
-        matches name, e-mail or id (graph/search.py)."""
+        is found in the rep's search key (name, e-mail, id; graph/search.py)."""
 
     @abstractmethod
     def get_rep(self, rep_id: str) -> Rep:

@@ -85,7 +85,7 @@ from graph.model import (
     TouchDays,
     deal_touches_of,
 )
-from graph.search import fold, matches
+from graph.search import SEARCHED_FIELDS, search_key, search_needle
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -162,6 +162,21 @@ def _keep_asserted_seniority(old: Row | None, new: Row) -> Row:
     return new
 
 
+def _with_search_key(row: Row) -> Row:
+    """A company, person, rep or deal row with the search key (graph/search.py) of its values."""
+    row["search_key"] = search_key(*(row.get(field) for field in SEARCHED_FIELDS))
+    return row
+
+
+def _key(row: Row) -> str:
+    """A row's search key; a row of a file written before buyergraph kept keys gets it now (the
+    one-time backfill: kept in memory, and in the file from its next write on)."""
+    key: str | None = row.get("search_key")
+    if key is None:
+        key = _with_search_key(row)["search_key"]
+    return key
+
+
 def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
     if summary is None or name is None:
         return None
@@ -214,7 +229,7 @@ class _AccountListingIndex:
             return found
 
 
-#: (industry, status, folded name and domain, id, has a kept result, gap kinds present, trend, at_risk,
+#: (industry, status, search key (graph/search.py), id, has a kept result, gap kinds present, trend, at_risk,
 #: buying stage, coverage, completeness, gaps_total, gaps_high) of one account.
 _Facts = tuple[Any, ...]
 #: One filter: (position in the facts, test of that fact against the value, the value).
@@ -222,9 +237,7 @@ _Check = tuple[int, Callable[[Any, Any], bool], Any]
 
 
 def _facts_of(row: Row, summary: AccountSummary | None) -> _Facts:
-    # The NUL between name and domain keeps a search from matching across the two.
-    text = row["name"].casefold() + "\x00" + (row.get("domain") or "").casefold()
-    base = (row.get("industry"), row.get("status"), text, row["id"])
+    base = (row.get("industry"), row.get("status"), _key(row), row["id"])
     if summary is None:
         return (*base, False, frozenset(), None, None, None, None, None, None, None)
     return (
@@ -269,10 +282,8 @@ def _checks(query: AccountFilter, search: str | None, owned: set[str] | None) ->
         checks.append((0, _equals, query.industry))
     if query.status is not None:
         checks.append((1, _equals, query.status))
-    if search and "\x00" not in search:
+    if search is not None:
         checks.append((2, _contains, search))
-    elif search:
-        checks.append((3, _equals, None))  # no id is None: nothing matches
     if owned is not None:
         checks.append((3, _member_of, owned))
     if not _summary_matches(None, query):
@@ -624,7 +635,7 @@ class EmbeddedStore(GraphStore):
             old = table.get(row["id"])
             if old and old.get("parent_id") and row.get("parent_id"):
                 self._children[old["parent_id"]].discard(row["id"])
-            table[row["id"]] = merged = _merge(old, row)
+            table[row["id"]] = merged = _with_search_key(_merge(old, row))
             if merged.get("parent_id"):
                 self._children[merged["parent_id"]].add(row["id"])
 
@@ -632,7 +643,7 @@ class EmbeddedStore(GraphStore):
         table = self._tables["people"]
         for row in rows:
             old = table.get(row["id"])
-            table[row["id"]] = merged = _merge(old, _keep_asserted_seniority(old, row))
+            table[row["id"]] = merged = _with_search_key(_merge(old, _keep_asserted_seniority(old, row)))
             company_id = row.get("company_id")
             if company_id and company_id in self._tables["companies"]:
                 self._put_relationship(
@@ -656,7 +667,9 @@ class EmbeddedStore(GraphStore):
         self._rels_by_first[kind][key[0]].add(key)
 
     def _apply_reps(self, rows: list[Row]) -> None:
-        self._apply_nodes("reps", rows)
+        table = self._tables["reps"]
+        for row in rows:
+            table[row["id"]] = _with_search_key(_merge(table.get(row["id"]), row))
 
     def _apply_products(self, rows: list[Row]) -> None:
         self._apply_nodes("products", rows)
@@ -672,7 +685,7 @@ class EmbeddedStore(GraphStore):
             old = table.get(row["id"])
             if old:
                 self._deals_by_company[old["company_id"]].discard(row["id"])
-            table[row["id"]] = merged = _merge(old, row)
+            table[row["id"]] = merged = _with_search_key(_merge(old, row))
             self._deals_by_company[merged["company_id"]].add(row["id"])
 
     def _apply_touches(self, rows: list[Row]) -> None:
@@ -1002,7 +1015,7 @@ class EmbeddedStore(GraphStore):
             index = self._account_listing()
         # The index is never changed once built (a write builds a new one): read it without the lock.
         owned = index.owners.get(query.owner, set()) if query.owner else None
-        search = query.search.casefold() if query.search else None
+        search = search_needle(query.search)
         checks = _checks(query, search, owned)
         order = index.order(query.sort if query.sort != "name" else None, query.descending)
         if not checks:
@@ -1026,6 +1039,7 @@ class EmbeddedStore(GraphStore):
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         check_page(offset, limit)
         check_deal_filter(query)
+        needle = search_needle(query.search)
         with self._mutex:
             self._read()
             self._load_results()
@@ -1047,6 +1061,10 @@ class EmbeddedStore(GraphStore):
                     continue
                 if query.account_id is not None and row["company_id"] != query.account_id:
                     continue
+                if needle is not None and needle not in _key(row):
+                    company = self._tables["companies"].get(row["company_id"])
+                    if company is None or needle not in _key(company):
+                        continue
                 account, deal = kept_deals.get(did, (None, None))
                 if account is not None and account.account_id != row["company_id"]:
                     account, deal = None, None  # the deal moved to another account since
@@ -1338,7 +1356,7 @@ class EmbeddedStore(GraphStore):
         limit: int = 50,
     ) -> Page[Company]:
         check_page(offset, limit)
-        needle = search.casefold() if search else None
+        needle = search_needle(search)
         with self._mutex:
             self._read()
             rows = [
@@ -1346,11 +1364,7 @@ class EmbeddedStore(GraphStore):
                 for row in self._tables["companies"].values()
                 if (industry is None or row.get("industry") == industry)
                 and (status is None or row.get("status") == status)
-                and (
-                    needle is None
-                    or needle in row["name"].casefold()
-                    or needle in (row.get("domain") or "").casefold()
-                )
+                and (needle is None or needle in _key(row))
             ]
         rows.sort(key=lambda row: (row["name"], row["id"]))
         return Page[Company](
@@ -1369,7 +1383,7 @@ class EmbeddedStore(GraphStore):
         limit: int = 50,
     ) -> Page[Person]:
         check_page(offset, limit)
-        needle = search.casefold() if search else None
+        needle = search_needle(search)
         with self._mutex:
             self._read()
             people = self._tables["people"]
@@ -1378,12 +1392,7 @@ class EmbeddedStore(GraphStore):
                 if company_id is not None
                 else people.values()
             )
-            rows = [
-                row
-                for row in candidates
-                if needle is None
-                or any(needle in (row.get(f) or "").casefold() for f in ("name", "email", "title"))
-            ]
+            rows = [row for row in candidates if needle is None or needle in _key(row)]
         rows.sort(key=lambda row: (row["name"], row["id"]))
         return Page[Person](
             data=[self._model("people", row["id"], Person) for row in rows[offset : offset + limit]],
@@ -1408,13 +1417,11 @@ class EmbeddedStore(GraphStore):
         self, search: str | None = None, *, offset: int = 0, limit: int = 50
     ) -> Page[Company]:
         check_page(offset, limit)
-        needle = fold(search) if search else None
+        needle = search_needle(search)
         with self._mutex:
             self._read()
             rows = [
-                row
-                for row in self._tables["companies"].values()
-                if needle is None or matches(needle, row["name"], row.get("domain"), row["id"])
+                row for row in self._tables["companies"].values() if needle is None or needle in _key(row)
             ]
             rows.sort(key=lambda row: (row["name"], row["id"]))
             data = [self._model("companies", row["id"], Company) for row in rows[offset : offset + limit]]
@@ -1424,7 +1431,7 @@ class EmbeddedStore(GraphStore):
         self, search: str | None = None, *, company_id: str | None = None, offset: int = 0, limit: int = 50
     ) -> Page[Person]:
         check_page(offset, limit)
-        needle = fold(search) if search else None
+        needle = search_needle(search)
         with self._mutex:
             self._read()
             people = self._tables["people"]
@@ -1433,11 +1440,7 @@ class EmbeddedStore(GraphStore):
                 if company_id is not None
                 else people.values()
             )
-            rows = [
-                row
-                for row in candidates
-                if needle is None or matches(needle, row["name"], row.get("email"), row["id"])
-            ]
+            rows = [row for row in candidates if needle is None or needle in _key(row)]
             rows.sort(key=lambda row: (row["name"], row["id"]))
             data = [self._model("people", row["id"], Person) for row in rows[offset : offset + limit]]
         return Page[Person](data=data, count=len(rows), offset=offset, limit=limit)
@@ -1449,7 +1452,7 @@ class EmbeddedStore(GraphStore):
     ) -> Page[PersonListing]:
         check_page(offset, limit)
         check_people_filter(query)
-        needle = fold(query.search) if query.search else None
+        needle = search_needle(query.search)
         roles = {r.value for r in query.roles}
         seniorities = {s.value for s in query.seniorities}
         functions = {f.value for f in query.functions}
@@ -1495,7 +1498,7 @@ class EmbeddedStore(GraphStore):
                 kept = best.get(pid)
                 if query.max_rank is not None and (kept is None or kept.rank > query.max_rank):
                     continue
-                if needle and not matches(needle, row["name"], row.get("email"), row.get("title"), pid):
+                if needle is not None and needle not in _key(row):
                     continue
                 last = last_touch(pid) if needs_last else None
                 state = engagement_state(last, query.as_of, engaged_days=query.engaged_days)
@@ -1595,7 +1598,7 @@ class EmbeddedStore(GraphStore):
         limit: int = 50,
     ) -> Page[RepListing]:
         check_page(offset, limit)
-        needle = fold(search) if search else None
+        needle = search_needle(search)
         with self._mutex:
             self._read()
             rows = [
@@ -1603,7 +1606,7 @@ class EmbeddedStore(GraphStore):
                 for row in self._tables["reps"].values()
                 if (team is None or row.get("team") == team)
                 and (kind is None or row.get("kind") == kind)
-                and (needle is None or matches(needle, row["name"], row.get("email"), row["id"]))
+                and (needle is None or needle in _key(row))
             ]
             rows.sort(key=lambda row: (row["name"], row["id"]))
             page = rows[offset : offset + limit]

@@ -91,7 +91,7 @@ from graph.model import (
     Touch,
     TouchDays,
 )
-from graph.search import fold
+from graph.search import SEARCHED_FIELDS, search_key, search_needle
 from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
@@ -302,6 +302,38 @@ def _account_lists(rows: dict[str, Any]) -> dict[str, list[Any]]:
 
 #: Kinds that change who belongs to an account, with the field naming the person.
 _MEMBERSHIP_KINDS = {"people": "id", "employment": "person_id", "committee": "person_id"}
+#: The kinds whose nodes keep a search key (graph/search.py), and their label: the allow-list the
+#: search_keys_* queries' {label} is filled in from.
+_SEARCHED_LABELS = {"companies": "Company", "people": "Person", "reps": "Rep", "deals": "Deal"}
+#: Nodes per write transaction of the one-time backfill of search keys.
+_SEARCH_KEY_BATCH = 5_000
+
+
+def _keyed_rows(rows: list[dict[str, Any]], model: type[Record]) -> list[str]:
+    """Put the search key into the props of each row that gives every searchable field its model
+    has (the merge then stores exactly those values); the ids of the other rows, whose keys need
+    the stored values (read back after the merge)."""
+    fields = [f for f in SEARCHED_FIELDS if f in model.model_fields]
+    unknown = []
+    for row in rows:
+        props = row["props"]
+        values = [row["id"] if f == "id" else props.get(f) for f in fields]
+        if any(v is None for v in values):
+            unknown.append(row["id"])
+            continue
+        props["search_key"] = search_key(*values)
+        if "props_without_seniority" in row:
+            row["props_without_seniority"]["search_key"] = props["search_key"]
+    return sorted(set(unknown))
+
+
+def _write_search_keys(tx: ManagedTransaction, label: str, rows: list[dict[str, Any]]) -> int:
+    """Write the search key of each read row ({id, fields}); how many were written."""
+    keys = [{"id": row["id"], "key": search_key(*row["fields"])} for row in rows]
+    if keys:
+        tx.run(cypher.query("search_keys_write").replace("{label}", label), rows=keys).consume()
+    return len(keys)
+
 
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 #: Quick retries of a deadlocked batch before the driver's slower retry policy takes over.
@@ -622,6 +654,7 @@ class Neo4jStore(GraphStore):
             for statement in cypher.statements("schema"):
                 self._driver.execute_query(statement, database_=self._database)
         self.migrate_touch_days()
+        self.migrate_search_keys()
 
     def migrate_touch_days(self) -> None:
         """The one-time move of a database written by earlier versions (a packed copy of every
@@ -644,6 +677,25 @@ class Neo4jStore(GraphStore):
         while self._write(lambda tx: tx.run(step, limit=10_000).single(strict=True)["changed"]):
             pass
         done = cypher.query("touch_days_migration_done")
+        self._write(lambda tx: tx.run(done).consume())
+
+    def migrate_search_keys(self) -> None:
+        """The one-time backfill of search keys (graph/search.py) for databases written before
+        buyergraph kept them: every Company, Person and Rep without one gets it, in batches, then a
+        Migration node records that it is done. Runs when the store opens; safe to run again or to
+        interrupt (a later open finishes it); a database that has it done costs one lookup. Later
+        writes keep the keys current (`upsert`)."""
+        if self._read("search_keys_migration")[0]["done"]:
+            return
+        for label in _SEARCHED_LABELS.values():
+            text = cypher.query("search_keys_missing").replace("{label}", label)
+
+            def step(tx: ManagedTransaction, label: str = label, text: str = text) -> int:
+                return _write_search_keys(tx, label, tx.run(text, limit=_SEARCH_KEY_BATCH).data())
+
+            while self._write(step):
+                pass
+        done = cypher.query("search_keys_migration_done")
         self._write(lambda tx: tx.run(done).consume())
 
     # --- writes ----------------------------------------------------------------------------
@@ -683,9 +735,17 @@ class Neo4jStore(GraphStore):
             # Who belongs to an account changes with these: the aggregates of their touches follow.
             members = _MEMBERSHIP_KINDS.get(kind)
             groups_text = cypher.query("touch_groups_of_people")
+            # Searched nodes get their search key from their values after the merge: written with the
+            # row when the row gives every searchable field, else read back after it (a value left
+            # empty in this batch keeps the stored one, and stays findable).
+            label = _SEARCHED_LABELS.get(kind)
+            keys_text = cypher.query("search_keys_read").replace("{label}", label) if label else ""
+            unknown = _keyed_rows(rows, model) if label is not None else []
 
             def work(tx: ManagedTransaction) -> int:
                 tx.run(text, rows=rows).consume()
+                if label is not None and unknown:
+                    _write_search_keys(tx, label, tx.run(keys_text, ids=unknown).data())
                 if members is not None:
                     person_ids = sorted({row[members] for row in rows})
                     _recompute_touch_days(tx, _groups_of(tx.run(groups_text, person_ids=person_ids).data()))
@@ -975,7 +1035,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         check_account_filter(query)
         params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
-        params["search"] = query.search.casefold() if query.search else None
+        params["search"] = search_needle(query.search)
         filtered = any(v is not None for v in params.values())
         figure = query.sort if query.sort != "name" else None
         rows: list[dict[str, Any]] = []
@@ -1025,7 +1085,8 @@ class Neo4jStore(GraphStore):
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         check_page(offset, limit)
         check_deal_filter(query)
-        row = self._read("list_deal_results", **query.model_dump(mode="json"), offset=offset, limit=limit)[0]
+        params = {**query.model_dump(mode="json"), "search": search_needle(query.search)}
+        row = self._read("list_deal_results", **params, offset=offset, limit=limit)[0]
         data = []
         for item in row["data"]:
             kept = item["result"]
@@ -1209,7 +1270,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_accounts",
-            search=search.casefold() if search else None,
+            search=search_needle(search),
             industry=industry,
             status=status,
             offset=offset,
@@ -1233,7 +1294,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_people",
-            search=search.casefold() if search else None,
+            search=search_needle(search),
             company_id=company_id,
             offset=offset,
             limit=limit,
@@ -1261,9 +1322,7 @@ class Neo4jStore(GraphStore):
         self, search: str | None = None, *, offset: int = 0, limit: int = 50
     ) -> Page[Company]:
         check_page(offset, limit)
-        row = self._read(
-            "search_accounts", search=fold(search) if search else None, offset=offset, limit=limit
-        )[0]
+        row = self._read("search_accounts", search=search_needle(search), offset=offset, limit=limit)[0]
         return Page[Company](
             data=[_parse(Company, c) for c in row["data"]], count=row["count"], offset=offset, limit=limit
         )
@@ -1274,7 +1333,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "search_people",
-            search=fold(search) if search else None,
+            search=search_needle(search),
             company_id=company_id,
             offset=offset,
             limit=limit,
@@ -1321,7 +1380,7 @@ class Neo4jStore(GraphStore):
             engagement=list(query.engagement) or None,
             max_rank=query.max_rank,
             account_id=query.account_id,
-            search=fold(query.search) if query.search else None,
+            search=search_needle(query.search),
             until=datetime.combine(query.as_of + timedelta(days=1), day_time.min),
             engaged_from=datetime.combine(query.engaged_from, day_time.min),
             sort=query.sort,
@@ -1356,7 +1415,7 @@ class Neo4jStore(GraphStore):
         check_page(offset, limit)
         row = self._read(
             "list_reps",
-            search=fold(search) if search else None,
+            search=search_needle(search),
             team=team,
             kind=kind,
             offset=offset,

@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from graph.analyses import analyze_account
+from graph.analyses.messages import render
 from graph.stores.embedded import EmbeddedStore
 from tests.e2e.conftest import AS_OF, REPO, Server, console_errors, screenshot, wait_for
 from tests.e2e.test_pages_in_browser import open_map, richest_account
@@ -55,6 +56,9 @@ def test_the_account_summary_shows_class_trend_and_risks_in_the_readers_language
         assert ("Deal risk" if lang == "en" else "商机风险") in text
     if lang == "zh-CN":
         assert "rising" not in text and "steady" not in text and "falling" not in text  # no raw values
+    # The class's reason in the reader's language (the catalogue's text, not an English sentence).
+    assert analysis.account_class_reason_message is not None
+    assert render(analysis.account_class_reason_message, lang) in text
     suggested = [d for d in analysis.deals if d.suggested_members]
     if suggested:
         panel = browser.find_element(By.CSS_SELECTOR, f'.deal-panel[data-deal-id="{suggested[0].deal_id}"]')

@@ -164,3 +164,36 @@ def test_the_person_box_finds_chinese_names_by_pinyin(signed_in: Any, server: Se
     assert person.id in [h.get_attribute("data-person-id") for h in hits], typed
     box.send_keys(Keys.ESCAPE)
     browser.delete_cookie("buyergraph_lang")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_account_list_and_deals_find_chinese_names_by_pinyin(
+    signed_in: Any, server: Server, lang: str
+) -> None:
+    """Typing an account's pinyin into the list's search box finds it (the stores' search key,
+    graph/search.py); the deals view's name field finds its deals the same way."""
+    from graph.search import pinyin
+
+    browser = signed_in
+    with EmbeddedStore(server.store_dir) as store:
+        accounts = store.list_accounts(limit=500).data
+        chinese = next(a for a in accounts if CJK.search(a.name))
+        deals = store.list_deal_results(DealFilter(account_id=chinese.id, status=None)).data
+    key = pinyin(chinese.name)
+    assert key
+    typed = " ".join(key[i : i + 4] for i in range(0, min(len(key), 12), 4))  # spaces are ignored
+    browser.set_window_size(1600, HEIGHT)
+    browser.get(f"{server.base}/?lang={lang}")
+    box = browser.find_element(By.ID, "account-search")
+    box.clear()
+    box.send_keys(typed)
+    box.submit()
+    ids = [r.get_attribute("data-account-id") for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert chinese.id in ids, (typed, ids)
+    assert len(ids) < len(accounts)  # it filtered
+    if deals:
+        browser.get(f"{server.base}/deals?status=all&q={typed.replace(' ', '+')}&lang={lang}")
+        shown = [r.get_attribute("data-deal-id") for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        assert {d.deal.id for d in deals} <= set(shown), (typed, shown)
+    assert console_errors(browser) == []
+    browser.delete_cookie("buyergraph_lang")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from graph.analyses import analyze_account
+from graph.analyses.messages import Message, render
+from graph.analyses.org_inference import infer_reporting_lines
 from graph.analyses.results import AccountClass, Trend
 from graph.model import (
     AccountGraph,
@@ -106,3 +109,66 @@ def test_a_prospect_has_no_usage_roll_up_and_a_quiet_one_is_nurtured() -> None:
     assert (
         quiet.engagement.deal_risk and "nobody on the committee touched" in quiet.engagement.deal_risk_reason
     )
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: English words or raw values that must not show in a Chinese text.
+_NOT_CHINESE = re.compile(
+    r"\b(risk|usage|deals?|falling|rising|steady|committee|nobody|customer|engaged|"
+    r"seats|level|function|stage|c_level|individual|evaluation|decision)\b|_"
+)
+
+
+def _chinese(message: Message | None) -> str:
+    assert message is not None
+    text = render(message, "zh-CN")
+    assert _HAN.search(text) and not _NOT_CHINESE.search(text), text
+    return text
+
+
+def test_class_risk_usage_and_stage_reasons_read_in_chinese() -> None:
+    falling = analyze_account(
+        _account(
+            usage_days_ago=[1] * 9, committee_days_ago=[40, 50, 60, 70, 80, 90], status=CompanyStatus.CUSTOMER
+        ),
+        as_of=AS_OF,
+    )
+    e = falling.engagement
+    assert _chinese(falling.account_class_reason_message).startswith("商机风险：Renewal：委员会互动下降")
+    assert _chinese(e.deal_risk_reason_message) and _chinese(e.at_risk_reason_message).startswith("商机：")
+    assert _chinese(e.buying_stage_reason_message) and _chinese(e.trend_reason_message)
+    # The English texts are the same messages rendered in English.
+    assert render(falling.account_class_reason_message, "en") == falling.account_class_reason  # type: ignore[arg-type]
+    busy = analyze_account(
+        _account(
+            usage_days_ago=[1, 2, 3, 3, 5, 10, 12, 20, 25],
+            committee_days_ago=[2, 40],
+            status=CompanyStatus.CUSTOMER,
+        ),
+        as_of=AS_OF,
+    )
+    assert busy.product_usage is not None
+    assert "扩容" in _chinese(busy.product_usage.explanation_message)
+    assert "2,000 名员工" in _chinese(busy.account_class_reason_message)
+    silent = analyze_account(
+        _account(usage_days_ago=[], committee_days_ago=[200], status=CompanyStatus.CUSTOMER), as_of=AS_OF
+    )
+    assert _chinese(silent.engagement.usage_risk_reason_message) == "没有任何客户主动往来或产品使用记录"
+    quiet = analyze_account(
+        _account(usage_days_ago=[], committee_days_ago=[200], status=CompanyStatus.PROSPECT), as_of=AS_OF
+    )
+    assert _chinese(quiet.account_class_reason_message) and _chinese(
+        quiet.engagement.deal_risk_reason_message
+    )
+
+
+def test_inferred_reporting_lines_explain_themselves_in_chinese() -> None:
+    lines = infer_reporting_lines(
+        ["ceo", "cfo", "acct"],
+        seniority={"ceo": S.C_LEVEL, "cfo": S.VP, "acct": S.INDIVIDUAL},
+        function={"ceo": F.EXECUTIVE, "cfo": F.FINANCE, "acct": F.FINANCE},
+    )
+    by_person = {line.person_id: line for line in lines}
+    text = _chinese(by_person["acct"].reason_message)
+    assert "同一职能（财务）" in text and "对方高 3 个职级" in text
+    assert by_person["acct"].reason == render(by_person["acct"].reason_message)  # type: ignore[arg-type]

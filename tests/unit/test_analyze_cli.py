@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ def test_gap_texts_follow_buyergraph_lang(world: tuple[Path, list[dict[str, Any]
     assert gaps, "the account should have gaps"
     chinese = run(home, account["account_id"], "--as-of", "2026-06-30", lang="zh-CN")
     assert chinese.returncode == 0, chinese.stderr
-    assert "下一步: " in chinese.stdout
+    assert "下一步：" in chinese.stdout
     for gap in gaps:
         assert gap.detail not in chinese.stdout
         assert render(gap.detail_message, "zh-CN") in chinese.stdout  # type: ignore[arg-type]
@@ -109,3 +110,48 @@ def test_clear_errors(
     assert out.returncode == code
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _english_labels() -> list[str]:
+    """The literal words of every English heading and label of the report (between placeholders)."""
+    from api.commands.analyze import _TEXT
+
+    fragments = []
+    for texts in _TEXT.values():
+        for part in re.split(r"\{[^}]*\}", texts["en"]):
+            words = part.strip(" ,.:;()[]-=")
+            if len(re.sub(r"[^A-Za-z]", "", words)) >= 4:
+                fragments.append(words)
+    return fragments
+
+
+#: Raw values that must not reach a Chinese report: roles, template names, touch kinds, severities.
+RAW = re.compile(
+    r"\b(decision_maker|economic_buyer|technical_evaluator|executive_sponsor|legal_compliance|end_user|"
+    r"small|mid|large|content_download|product_usage|web_visit|meeting|high|medium|low|stale_role|"
+    r"missing_role|single_threaded|no_executive|evaluation|decision|dormant|rising|falling|steady)\b"
+)
+
+
+def test_the_whole_report_is_in_chinese_with_buyergraph_lang(
+    world: tuple[Path, list[dict[str, Any]]],
+) -> None:
+    home, accounts = world
+    labels = _english_labels()
+    assert "KEY PEOPLE" in " ".join(labels) and len(labels) > 20  # the check itself has teeth
+    english = run(home, accounts[0]["account_id"], "--as-of", "2026-06-30")
+    assert sum(label in english.stdout for label in labels) >= 10
+    for account in [t for t in accounts if t["open_deals"]][:3] + [accounts[0]]:
+        out = run(home, account["account_id"], "--as-of", "2026-06-30", lang="zh-CN")
+        assert out.returncode == 0, out.stderr
+        left = [label for label in labels if label in out.stdout]
+        assert not left, f"English left in the Chinese report: {left}"
+        assert not RAW.search(out.stdout), RAW.search(out.stdout)
+        for heading in ("关键人物", "商机", "交叉销售", "互动接触", "委员会模板", "购买阶段", "客户类别"):
+            assert heading in out.stdout
+    target = accounts[0]["key_people"][-1]
+    paths = run(home, accounts[0]["account_id"], "--as-of", "2026-06-30", "--path-to", target, lang="zh-CN")
+    assert paths.returncode == 0, paths.stderr
+    assert "热路径" in paths.stdout and "成本越低越热" in paths.stdout
+    assert "our rep" not in paths.stdout and "我方销售" in paths.stdout
+    assert not [label for label in labels if label in paths.stdout]

@@ -52,3 +52,15 @@ def test_missing_or_unknown_figures_stay_readable() -> None:
     assert f.money(1500, None) == "1,500"
     assert f.money(1500, "points") == "1,500 points"
     assert f.percent(0.425) == "42%" and Formats("zh-CN").number(1234567) == "1,234,567"
+
+
+def test_the_search_key_and_needle_are_one_rule() -> None:
+    from graph.search import search_key, search_needle
+
+    key = search_key("李娜", "li.na@example.cn", None, "P-1")
+    assert key.split("\n") == ["李娜", "lina", "li.na@example.cn", "lina@examplecn", "p-1", "p1"]
+    assert search_needle(" Li  Na ") == "lina" and search_needle("José") == "jose"
+    assert search_needle("") is None and search_needle("   ") is None and search_needle("-") == "-"
+    # A match never spans two fields: the variants are lines, and no needle holds a line break.
+    assert not matches("ab", "xa", "bx") and matches("a b", "ab")
+    assert "\n" not in (search_needle("a\nb") or "")
