@@ -370,6 +370,59 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no warm path from our reps within reach; ask the champion for an introduction",
         "zh-CN": "我方销售暂无可用的热路径；请内部支持者引荐",
     },
+    # --- win likelihood factors (graph/analyses/win_model.py): points are signed ("+12", "-18") ---
+    "win.factor.required_roles_missing": {
+        "en": "{value} required role{value:plural} held by nobody: {points} points",
+        "zh-CN": "{value} 个必需角色无人担任：{points} 分",
+    },
+    "win.factor.stale_required_roles": {
+        "en": "{value} required role{value:plural} held but not engaged lately: {points} points",
+        "zh-CN": "{value} 个必需角色有人担任但近期未接触：{points} 分",
+    },
+    "win.factor.economic_buyer_engaged.yes": {
+        "en": "economic buyer engaged: {points} points",
+        "zh-CN": "审批者（经济决策人）保持接触：{points} 分",
+    },
+    "win.factor.economic_buyer_engaged.no": {
+        "en": "no engaged economic buyer: {points} points",
+        "zh-CN": "没有保持接触的审批者（经济决策人）：{points} 分",
+    },
+    "win.factor.executive_engaged.yes": {
+        "en": "an executive (vp or c-level) engaged: {points} points",
+        "zh-CN": "有高管（副总裁或以上）保持接触：{points} 分",
+    },
+    "win.factor.executive_engaged.no": {
+        "en": "no executive (vp or c-level) engaged: {points} points",
+        "zh-CN": "没有高管（副总裁或以上）保持接触：{points} 分",
+    },
+    "win.factor.engaged_people": {
+        "en": "{value} engaged committee member{value:plural}: {points} points",
+        "zh-CN": "{value} 位委员会成员保持接触：{points} 分",
+    },
+    "win.factor.engaged_functions": {
+        "en": "{value} function{value:plural} engaged: {points} points",
+        "zh-CN": "{value} 个职能部门保持接触：{points} 分",
+    },
+    "win.factor.coverage": {
+        "en": "coverage {value}: {points} points",
+        "zh-CN": "覆盖度 {value}：{points} 分",
+    },
+    "win.factor.decision_maker_tie": {
+        "en": "tie to the decision maker {value}: {points} points",
+        "zh-CN": "与决策者的关系强度 {value}：{points} 分",
+    },
+    "win.factor.high_gaps": {
+        "en": "{value} high-severity gap{value:plural}: {points} points",
+        "zh-CN": "{value} 个高严重度缺口：{points} 分",
+    },
+    "win.factor.size_band": {
+        "en": "deal size band {value} (0 below 10k, 1 below 100k, 2 above): {points} points",
+        "zh-CN": "金额档位 {value}（0 为一万以下，1 为十万以下，2 为十万以上）：{points} 分",
+    },
+    "win.factor.months_open": {
+        "en": "open {value} months: {points} points",
+        "zh-CN": "已进行 {value} 个月：{points} 分",
+    },
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of

@@ -16,6 +16,8 @@ from ingest.synthetic.world import (
     ENGAGED_DAYS,
     EXECUTIVE_MIN_AMOUNT,
     HISTORY_DAYS,
+    NO_SIGNAL_WIN_RATE,
+    OUTCOME_FEATURES,
     OUTCOME_MODEL,
     RANK,
     SOLE_ROLES,
@@ -29,7 +31,7 @@ KEY_PEOPLE_COUNT = {"small": 3, "mid": 5, "large": 8}
 INBOUND = frozenset({"webinar", "content_download", "web_visit", "product_usage", "video_view"})
 
 
-def parameters(as_of: str) -> dict[str, Any]:
+def parameters(as_of: str, outcome_signal: str = "planted") -> dict[str, Any]:
     """Every parameter the truth assumes; analyses must use the same to compare."""
     return {
         "as_of": as_of,
@@ -47,6 +49,15 @@ def parameters(as_of: str) -> dict[str, Any]:
         "reporting_tree": "current solid lines only (until empty, kind solid) = people.reports_to_id",
         "sole_roles": list(SOLE_ROLES),
         "outcome_model": OUTCOME_MODEL,
+        "outcome_signal": outcome_signal,
+        # The true effects (log-odds per unit) of the features of graph/analyses/win_model.py, as of each
+        # closed deal's close date; empty when nothing predicts the outcome.
+        "outcome_effects": (
+            {OUTCOME_FEATURES[k]: v for k, v in OUTCOME_MODEL.items() if k in OUTCOME_FEATURES}
+            if outcome_signal == "planted"
+            else {}
+        ),
+        "outcome_win_rate_without_signal": NO_SIGNAL_WIN_RATE if outcome_signal == "none" else None,
     }
 
 

@@ -35,13 +35,26 @@ SOLE_ROLES = ("decision_maker", "economic_buyer")
 SENIORITY = ("c_level", "vp", "director", "manager", "individual")
 RANK = {s: i for i, s in enumerate(SENIORITY)}
 OPEN_STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review")
-#: Outcome model of closed deals: logit = a + b*eb_engaged + c*min(engaged, 4) + d*stale_roles.
+#: Outcome model of closed deals: logit = a + b*eb_engaged + c*min(engaged, 4) + d*stale_roles, where
+#: "engaged" means touched within ENGAGED_DAYS before (and on) the deal's close date. These are the true
+#: effects (log-odds per unit of each feature) that `buyergraph learn` should recover; the feature names
+#: are those of graph/analyses/win_model.py.
 OUTCOME_MODEL = {
     "intercept": -1.6,
     "economic_buyer_engaged": 1.6,
     "engaged_people_upto4": 0.6,
     "stale_required_roles": -0.7,
 }
+#: How each OUTCOME_MODEL term is named as a feature of graph/analyses/win_model.py.
+OUTCOME_FEATURES = {
+    "economic_buyer_engaged": "economic_buyer_engaged",
+    "engaged_people_upto4": "engaged_people",
+    "stale_required_roles": "stale_required_roles",
+}
+#: The choices of `generate --outcome-signal`: "planted" draws won/lost from OUTCOME_MODEL; "none" draws
+#: every closed deal with the same chance (NO_SIGNAL_WIN_RATE), so that nothing predicts the outcome.
+OUTCOME_SIGNALS = ("planted", "none")
+NO_SIGNAL_WIN_RATE = 0.4
 
 
 def required_roles(amount: float) -> tuple[str, ...]:
@@ -544,7 +557,14 @@ def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
 class WorldBuilder:
     """Builds accounts one at a time; holds only the small shared context (reps, catalogue)."""
 
-    def __init__(self, seed: int, accounts: int, as_of: date, ids: IdScheme) -> None:
+    def __init__(
+        self, seed: int, accounts: int, as_of: date, ids: IdScheme, outcome_signal: str = "planted"
+    ) -> None:
+        if outcome_signal not in OUTCOME_SIGNALS:
+            raise ValueError(
+                f"outcome_signal must be one of {', '.join(OUTCOME_SIGNALS)}, got {outcome_signal!r}"
+            )
+        self.outcome_signal = outcome_signal
         self.seed = seed
         self.accounts = accounts
         self.as_of = as_of
@@ -975,7 +995,7 @@ class WorldBuilder:
                 + OUTCOME_MODEL["engaged_people_upto4"] * min(len(engaged), 4)
                 + OUTCOME_MODEL["stale_required_roles"] * stale
             )
-            p_won = 1 / (1 + math.exp(-logit))
+            p_won = 1 / (1 + math.exp(-logit)) if self.outcome_signal == "planted" else NO_SIGNAL_WIN_RATE
             d.status = "won" if rng.random() < p_won else "lost"
             d.stage = "Closed Won" if d.status == "won" else "Closed Lost"
             d.features = {
