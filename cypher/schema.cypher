@@ -46,4 +46,6 @@ CREATE INDEX account_result_order_engagement_score IF NOT EXISTS FOR (n:AccountR
 CREATE INDEX account_result_order_engagement_score_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score_desc, n.name, n.account_id);
 CREATE CONSTRAINT touch_day_key IF NOT EXISTS FOR (n:TouchDay) REQUIRE (n.company_id, n.day) IS UNIQUE;
 CREATE INDEX touch_day_company IF NOT EXISTS FOR (n:TouchDay) ON (n.company_id);
-CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE;
+CREATE INDEX model_kind IF NOT EXISTS FOR (n:Model) ON (n.kind);

@@ -423,6 +423,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "open {value} months: {points} points",
         "zh-CN": "已进行 {value} 个月：{points} 分",
     },
+    # --- `buyergraph learn` (api/commands/learn.py) ---
+    "learn.header": {
+        "en": "Learning what wins as of {as_of}: {accounts} accounts, {closed} closed deals "
+        "({won} won, {lost} lost)",
+        "zh-CN": "截至 {as_of} 学习赢单规律：{accounts} 个客户，{closed} 个已关闭商机（赢 {won}，输 {lost}）",
+    },
+    "learn.too_little": {
+        "en": "Too little history to learn from: {closed} closed deals ({won} won, {lost} lost); "
+        "a model needs at least {minimum} closed deals with at least {each} wins and {each} losses. "
+        "The configured weights stay in use.",
+        "zh-CN": "历史数据太少，无法学习：{closed} 个已关闭商机（赢 {won}，输 {lost}）；"
+        "模型至少需要 {minimum} 个已关闭商机，其中赢单和输单各至少 {each} 个。继续使用配置的权重。",
+    },
+    "learn.weights": {
+        "en": "Weights (log-odds per unit) with 95% bootstrap intervals:",
+        "zh-CN": "权重（每单位的对数几率）及 95% 自助法区间：",
+    },
+    "learn.no_back_test": {
+        "en": "No back-test: too few deals on one side of the split.",
+        "zh-CN": "无法回测：分割日期一侧的商机太少。",
+    },
+    "learn.back_test": {
+        "en": "Back-test: fit on {train} deals closed before {split}, scored on {test} closed from then on "
+        "({test_won} won):",
+        "zh-CN": "回测：用 {split} 之前关闭的 {train} 个商机拟合，"
+        "对之后关闭的 {test} 个商机（赢 {test_won}）评分：",
+    },
+    "learn.calibration": {
+        "en": "Calibration of the model (predicted range: deals, mean predicted -> share won):",
+        "zh-CN": "模型校准（预测区间：商机数，平均预测 -> 实际赢单比例）：",
+    },
+    "learn.used": {"en": "The model is used: {reason}.", "zh-CN": "采用该模型：{reason}。"},
+    "learn.not_used": {
+        "en": "The model is NOT used; the configured weights stay: {reason}.",
+        "zh-CN": "不采用该模型，继续使用配置的权重：{reason}。",
+    },
+    "learn.kept": {"en": "Kept in the store as {id}.", "zh-CN": "已保存到数据库，版本 {id}。"},
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of

@@ -673,8 +673,8 @@ def learn_win_model(
     model = fit_win_model(closed, as_of=as_of, bootstrap=bootstrap, seed=seed, fitted_at=fitted_at)
     model.back_test = test
     if test is None:
-        model.used, model.reason = False, f"not used: no back-test ({note})"
+        model.used, model.reason = False, f"no back-test ({note})"
     else:
         model.used = test.better
-        model.reason = ("used: " if test.better else "not used: ") + test.verdict
+        model.reason = test.verdict
     return model, model.reason

@@ -7,6 +7,7 @@ always given. The driver is handed in (one per process, owned by whoever compose
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -93,6 +94,7 @@ from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
     IngestLockHolder,
+    KeptModel,
     OnLockWait,
     check_account_filter,
     check_alias_kind,
@@ -1372,3 +1374,26 @@ class Neo4jStore(GraphStore):
             offset=offset,
             limit=limit,
         )
+
+    # --- kept models (issue 21: `buyergraph learn`) -----------------------------------------------
+
+    def write_model(self, model: KeptModel) -> None:
+        params = {
+            "id": model.id,
+            "kind": model.kind,
+            "fitted_at": model.fitted_at,
+            "as_of": model.as_of,
+            "used": model.used,
+            "document": json.dumps(model.document, ensure_ascii=False, separators=(",", ":")),
+        }
+        self._write(lambda tx: tx.run(cypher.query("model_write"), params).consume())
+
+    def read_model(self, kind: str, model_id: str | None = None) -> KeptModel | None:
+        rows = self._read("model_read", kind=kind, id=model_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return KeptModel.model_validate({**row, "document": json.loads(row["document"] or "{}")})
+
+    def list_models(self, kind: str | None = None) -> list[KeptModel]:
+        return [KeptModel.model_validate(row) for row in self._read("model_list", kind=kind)]
