@@ -27,6 +27,7 @@ from graph.analyses.win_model import (
     MIN_CLOSED,
     MIN_EACH,
     USE_RULE,
+    WIN_MODEL_KIND,
     DealRow,
     WinModel,
     learn_win_model,
@@ -36,7 +37,6 @@ from graph.stores.base import GraphStore, KeptModel
 
 #: Accounts read per batch (the batch size of `buyergraph refresh`).
 READ_BATCH = 200
-MODEL_KIND = "win_likelihood"
 
 
 class LearnReport(BaseModel):
@@ -94,12 +94,12 @@ def learn_report(
     model, message = learn_win_model(rows, as_of=as_of, bootstrap=bootstrap, fitted_at=datetime.now(UTC))
     kept_id = None
     if model is not None:
-        model.id = f"{MODEL_KIND}-{as_of.isoformat()}-{model.fitted_at:%Y%m%dT%H%M%S%f}"
+        model.id = f"{WIN_MODEL_KIND}-{as_of.isoformat()}-{model.fitted_at:%Y%m%dT%H%M%S%f}"
         if keep:
             store.write_model(
                 KeptModel(
                     id=model.id,
-                    kind=MODEL_KIND,
+                    kind=WIN_MODEL_KIND,
                     fitted_at=model.fitted_at,
                     as_of=as_of,
                     used=model.used,

@@ -49,6 +49,7 @@ __all__ = [
     "MIN_CLOSED",
     "MIN_EACH",
     "USE_RULE",
+    "WIN_MODEL_KIND",
     "BackTest",
     "DealRow",
     "Factor",
@@ -61,10 +62,13 @@ __all__ = [
     "fit_win_model",
     "learn_win_model",
     "open_deal_rows",
+    "score_deals",
     "win_factors",
     "win_likelihood",
 ]
 
+#: The kind of a kept win-likelihood model (`GraphStore.write_model`).
+WIN_MODEL_KIND = "win_likelihood"
 #: The features, in the order the model and its report use.
 FEATURES: tuple[str, ...] = (
     "required_roles_missing",
@@ -158,7 +162,7 @@ class WinModel(BaseModel):
     """A fitted (or declined) win-likelihood model, as kept in the store."""
 
     id: str
-    kind: str = "win_likelihood"
+    kind: str = WIN_MODEL_KIND
     fitted_at: datetime
     #: The model learned from the deals closed before this day.
     as_of: date
@@ -678,3 +682,13 @@ def learn_win_model(
         model.used = test.better
         model.reason = test.verdict
     return model, model.reason
+
+
+def score_deals(
+    model: WinModel, rows: Sequence[DealRow], *, lang: str = "en"
+) -> dict[str, tuple[float, list[Factor]]]:
+    """deal id -> (win likelihood, its factors) of each row (open deals' features as of today)."""
+    return {
+        r.deal_id: (round(win_likelihood(model, r.values), 4), win_factors(model, r.values, lang=lang))
+        for r in rows
+    }

@@ -49,6 +49,7 @@ from graph.analyses.portfolio import (
     DealResult,
     KeptDetail,
     KeptGap,
+    KeptWinFactor,
     PersonResult,
 )
 from graph.analyses.results import GapKind, Severity
@@ -363,6 +364,11 @@ def _result_rows(
                     "gaps_total": len(d.gaps),
                     "gaps_high": sum(1 for g in d.gaps if g.severity == Severity.HIGH),
                     "gap_kinds": sorted({g.kind.value for g in d.gaps}),
+                    "win_likelihood": d.win_likelihood,
+                    "win_model": d.win_model,
+                    "win_factors": json.dumps(
+                        [f.model_dump(mode="json") for f in d.win_factors], ensure_ascii=False
+                    ),
                 }
             )
             for g_index, g in enumerate(d.gaps):
@@ -389,6 +395,19 @@ def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     ]
 
 
+def _deal_result_of(d: dict[str, Any], gaps: list[dict[str, Any]]) -> DealResult:
+    """A kept DealResult node's properties and its gaps (in order) read back."""
+    return DealResult(
+        deal_id=d["deal_id"],
+        coverage=d["coverage"],
+        completeness=d["completeness"],
+        gaps=[KeptGap.model_validate(g) for g in gaps],
+        win_likelihood=d.get("win_likelihood"),
+        win_model=d.get("win_model") or "configuration",
+        win_factors=[KeptWinFactor.model_validate(f) for f in json.loads(d.get("win_factors") or "[]")],
+    )
+
+
 def _result_of(row: dict[str, Any]) -> AccountResult:
     """A kept result read back (see `_result_rows`), stale when its account changed after it."""
     account = row["account"]
@@ -396,12 +415,7 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
     for g in sorted(row["gaps"], key=lambda g: g["position"]):
         gaps_by_deal.setdefault(g["deal_id"], []).append(g)
     deals = [
-        DealResult(
-            deal_id=d["deal_id"],
-            coverage=d["coverage"],
-            completeness=d["completeness"],
-            gaps=[KeptGap.model_validate(g) for g in gaps_by_deal.get(d["deal_id"], [])],
-        )
+        _deal_result_of(d, gaps_by_deal.get(d["deal_id"], []))
         for d in sorted(row["deals"], key=lambda d: d["position"])
     ]
     return AccountResult(
@@ -1023,13 +1037,7 @@ class Neo4jStore(GraphStore):
             kept = item["result"]
             result = None
             if kept:
-                gaps = sorted(item["gaps"], key=lambda g: g["position"])
-                result = DealResult(
-                    deal_id=kept["deal_id"],
-                    coverage=kept["coverage"],
-                    completeness=kept["completeness"],
-                    gaps=[KeptGap.model_validate(g) for g in gaps],
-                )
+                result = _deal_result_of(kept, sorted(item["gaps"], key=lambda g: g["position"]))
             changed_at = item["changed_at"]
             data.append(
                 DealListing(

@@ -114,3 +114,50 @@ def test_learn_json_on_neo4j(
     assert isinstance(out["closed_deals"], int) and out["closed_deals"] >= 60
     kept = neo4j_store.read_model("win_likelihood")
     assert kept is not None and kept.id == out["kept_id"]
+
+
+def test_refresh_scores_open_deals_with_the_kept_model_or_says_configuration(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from api.refresh import compute_results
+    from graph.analyses.portfolio import DealFilter
+    from graph.analyses.win_model import closed_deal_rows, fit_win_model
+    from ingest.titles import classify_title
+
+    load(generate(tmp_path / "world", 60, seed=8), store)
+    ids = store.accounts_to_refresh(everything=True)
+    graphs = store.account_graphs(ids)
+    rows = [r for g in graphs.values() for r in closed_deal_rows(g, classify=classify_title)]
+    model = fit_win_model(rows, as_of=AS_OF, bootstrap=10, fitted_at=FITTED)
+    model.used = True
+    store.write_model(
+        KeptModel(
+            id=model.id,
+            kind=model.kind,
+            fitted_at=FITTED,
+            as_of=AS_OF,
+            used=True,
+            document=model.model_dump(mode="json"),
+        )
+    )
+    results = compute_results(store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)
+    deals = [d for r in results for d in r.deals]
+    assert deals and all(d.win_model == model.id and d.win_likelihood is not None for d in deals)
+    assert len({d.win_likelihood for d in deals}) > 1
+    assert any(d.win_factors and d.win_factors[0].text.endswith("points") for d in deals)
+    assert store.write_results(results) == len(results)
+    kept = store.read_results(ids)
+    assert [d for r in results for d in kept[r.account_id].deals] == deals
+    listed = store.list_deal_results(DealFilter(), limit=500).data
+    scored = {x.deal.id: x.result for x in listed if x.result is not None}
+    assert {d.deal_id: d for d in deals} == scored
+    # a later model that its back-test did not let be used: the configured weights again
+    store.write_model(
+        KeptModel(
+            id="win-later", kind=model.kind, fitted_at=FITTED + timedelta(days=1), as_of=AS_OF, used=False
+        )
+    )
+    again = [d for r in compute_results(store, ids, as_of=AS_OF, config=DEFAULT_CONFIG) for d in r.deals]
+    assert all(
+        d.win_model == "configuration" and d.win_likelihood is None and not d.win_factors for d in again
+    )
