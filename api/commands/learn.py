@@ -155,7 +155,10 @@ def report_text(report: LearnReport, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         return lines
     lines.append(_t("learn.weights", lang))
     for w in model.weights:
-        lines.append(f"  {w.feature:<24} {w.weight:+8.3f}  [{w.low:+.3f}, {w.high:+.3f}]")
+        if w.constant:
+            lines.append(f"  {w.feature:<24} {_t('learn.constant', lang)}")
+        else:
+            lines.append(f"  {w.feature:<24} {w.weight:+8.3f}  [{w.low:+.3f}, {w.high:+.3f}]")
     test = model.back_test
     if test is None:
         lines.append(_t("learn.no_back_test", lang))

@@ -440,6 +440,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Weights (log-odds per unit) with 95% bootstrap intervals:",
         "zh-CN": "权重（每单位的对数几率）及 95% 自助法区间：",
     },
+    "learn.constant": {
+        "en": "the same on every closed deal: nothing to learn (no committee or touches in the data?)",
+        "zh-CN": "所有已关闭商机上都相同：无从学习（数据中没有委员会或接触记录？）",
+    },
     "learn.no_back_test": {
         "en": "No back-test: too few deals on one side of the split.",
         "zh-CN": "无法回测：分割日期一侧的商机太少。",

@@ -122,6 +122,9 @@ class WinWeight(BaseModel):
     high: float
     #: The feature's mean over the training deals (a deal's factor is measured from it).
     mean: float
+    #: True when the feature had the same value on every training deal: nothing could be learned
+    #: about it (the weight is 0), typically because the data has no committee or no touches.
+    constant: bool = False
 
 
 class CalibrationBin(BaseModel):
@@ -394,7 +397,8 @@ def fit_win_model(
     x, y = _matrix(rows, feats), _outcomes(rows)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
+    constant = scale == 0
+    scale[constant] = 1.0
     z = (x - mean) / scale
     c = penalty_c if penalty_c is not None else _choose_c(z, y, seed)
     coef, intercept = _fit(z, y, c)
@@ -413,6 +417,7 @@ def fit_win_model(
             low=round(float(low[k] / scale[k]), 4),
             high=round(float(high[k] / scale[k]), 4),
             mean=round(float(mean[k]), 4),
+            constant=bool(constant[k]),
         )
         for k, f in enumerate(feats)
     ]
