@@ -10,7 +10,7 @@ Below the minimum history no model is fit and the report says so.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -78,10 +78,13 @@ def closed_rows(store: GraphStore, *, as_of: date, config: AnalysisConfig) -> tu
     return accounts, rows
 
 
-def add_history_sections(report: LearnReport, accounts: Sequence[AccountGraph]) -> LearnReport:
+def add_history_sections(
+    report: LearnReport, store: GraphStore, *, as_of: date, config: AnalysisConfig
+) -> LearnReport:
     """The place where the lead-score weights learned from conversions (`report.lead_weights`) and what
-    history says (`report.history`) join the report, computed from the same accounts. No learner for them
-    ships with this command yet, so the report is returned as it is and both sections stay None."""
+    history says (`report.history`) join the report, computed from the same book (`book(store)`) as of
+    the same day. No learner for them ships with this command yet, so the report is returned as it is and
+    both sections stay None."""
     return report
 
 
@@ -119,7 +122,7 @@ def learn_report(
         kept_id=kept_id,
         message=message,
     )
-    return add_history_sections(report, [])
+    return add_history_sections(report, store, as_of=as_of, config=config)
 
 
 def _t(key: str, lang: str, **params: Any) -> str:

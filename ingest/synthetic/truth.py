@@ -16,6 +16,8 @@ from ingest.synthetic.world import (
     ENGAGED_DAYS,
     EXECUTIVE_MIN_AMOUNT,
     HISTORY_DAYS,
+    LEAD_MODEL,
+    LEAD_WINDOW_DAYS,
     NO_SIGNAL_WIN_RATE,
     OUTCOME_FEATURES,
     OUTCOME_MODEL,
@@ -58,6 +60,17 @@ def parameters(as_of: str, outcome_signal: str = "planted") -> dict[str, Any]:
             else {}
         ),
         "outcome_win_rate_without_signal": NO_SIGNAL_WIN_RATE if outcome_signal == "none" else None,
+        "lead_conversion": {
+            "who": "current people on no deal's committee (not the assistant): people.csv lead_status is "
+            "Converted or Open (native format only; empty for everyone else)",
+            "window_days": LEAD_WINDOW_DAYS,
+            "behaviours": "touches WITH the person dated within window_days before as_of (offsets "
+            "1..window): demo_minutes (duration of demos attended, in minutes), pages_viewed (web_visit), "
+            "content_downloaded, webinars, meetings (meeting or visit)",
+            "model": "logit P(Converted) = intercept + sum of weight * behaviour",
+            "intercept": LEAD_MODEL["intercept"],
+            "weights": {k: v for k, v in LEAD_MODEL.items() if k != "intercept"},
+        },
     }
 
 
@@ -274,6 +287,14 @@ def account_truth(
         "volume_decoys": [pid[acc.assistant]] if acc.assistant >= 0 else [],
         "open_deals": open_deals,
         "closed_deals": closed,
+        # Leads and their conversion (native format only; see parameters.lead_conversion).
+        "leads": []
+        if salesforce
+        else [
+            {"person_id": p.id, "converted": p.lead_status == "Converted", **p.lead_behaviour}
+            for p in acc.people
+            if p.lead_status
+        ],
         "warm_path": warm_path(acc, view),
         # A held-out product that an open deal already offers is being sold: never a cross-sell lead.
         "cross_sell": [

@@ -51,6 +51,26 @@ OUTCOME_FEATURES = {
     "engaged_people_upto4": "engaged_people",
     "stale_required_roles": "stale_required_roles",
 }
+#: Lead conversion (issue 21): a person who is on no deal's committee is a lead or contact; their lead
+#: status is "Converted" with logit = intercept + sum of weight * behaviour over the LEAD_WINDOW_DAYS before
+#: the world's last day, else "Open". Behaviours are named as `graph.analyses.engagement.lead_points` names
+#: them: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits).
+LEAD_WINDOW_DAYS = 365
+LEAD_MODEL = {
+    "intercept": -2.2,
+    "demo_minutes": 0.02,
+    "pages_viewed": 0.25,
+    "content_downloaded": 0.45,
+    "webinars": 0.6,
+    "meetings": 0.1,
+}
+_LEAD_KIND = {
+    "web_visit": "pages_viewed",
+    "content_download": "content_downloaded",
+    "webinar": "webinars",
+    "meeting": "meetings",
+    "visit": "meetings",
+}
 #: The choices of `generate --outcome-signal`: "planted" draws won/lost from OUTCOME_MODEL; "none" draws
 #: every closed deal with the same chance (NO_SIGNAL_WIN_RATE), so that nothing predicts the outcome.
 OUTCOME_SIGNALS = ("planted", "none")
@@ -341,6 +361,8 @@ class Person:
         "new_since",
         "new_local",
         "prior",
+        "lead_status",
+        "lead_behaviour",
     )
 
     i: int
@@ -371,6 +393,9 @@ class Person:
         self.new_since = 0
         self.new_local = -1
         self.prior: tuple[str, str, int, int] | None = None
+        #: "Converted" or "Open" for a lead (nobody on a committee), "" otherwise; and its behaviours.
+        self.lead_status = ""
+        self.lead_behaviour: dict[str, float] = {}
 
 
 @dataclass(slots=True)
@@ -1049,6 +1074,27 @@ class WorldBuilder:
             for k in range(volume):
                 off = _day_for(asst, rng, recent=(k < 3))
                 touch(off, "email", (1,), owner.id, -1)
+
+        # lead conversion, from the behaviours of the last year, with its own random stream (so that
+        # the rest of the world is what it was before leads were drawn)
+        behaviour: dict[int, dict[str, float]] = {}
+        for off, _, kind, attendees, _, _, dur, _ in touches:
+            if not 1 <= off <= LEAD_WINDOW_DAYS:
+                continue
+            name = "demo_minutes" if kind == "demo" else _LEAD_KIND.get(kind)
+            if name is None:
+                continue
+            for i in attendees:
+                counts = behaviour.setdefault(i, {})
+                counts[name] = counts.get(name, 0.0) + (dur / 60 if kind == "demo" else 1.0)
+        lead_rng = random.Random(derive_seed(self.seed, a, 11))
+        for p in people:
+            if p.on_any or p.i == 1 or p.leave is not None:
+                continue
+            counts = {k: round(behaviour.get(p.i, {}).get(k, 0.0), 1) for k in LEAD_MODEL if k != "intercept"}
+            logit = LEAD_MODEL["intercept"] + sum(LEAD_MODEL[k] * v for k, v in counts.items())
+            p.lead_status = "Converted" if lead_rng.random() < 1 / (1 + math.exp(-logit)) else "Open"
+            p.lead_behaviour = counts
 
         # cross-sell truth: a bundle owned but for one product
         held_out: list[tuple[int, str]] = []
