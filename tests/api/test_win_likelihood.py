@@ -71,3 +71,26 @@ def test_deal_list_carries_the_win_likelihood_of_the_kept_model(api: ApiEnv) -> 
     assert factors and all(
         f["text"].endswith("points") and f["message"]["key"].startswith("win.factor.") for f in factors
     )
+
+
+def test_account_deals_carry_the_kept_win_likelihood(api: ApiEnv) -> None:
+    model = _model()
+    api.store.write_model(
+        KeptModel(
+            id=model.id,
+            kind=WIN_MODEL_KIND,
+            fitted_at=FITTED,
+            as_of=AS_OF,
+            used=True,
+            document=model.model_dump(mode="json"),
+        )
+    )
+    _refresh(api)
+    listed = api.get("/api/v1/deals", params={"limit": 200}).json()["data"]
+    scored = next(d for d in listed if d["result"] and d["result"]["win_likelihood"] is not None)
+    body = api.get(
+        f"/api/v1/accounts/{scored['company_id']}/deals", params={"as_of": AS_OF.isoformat()}
+    ).json()
+    deal = next(d for d in body["data"] if d["id"] == scored["id"])
+    assert deal["win_likelihood"] == scored["result"]["win_likelihood"] and deal["win_model"] == model.id
+    assert deal["win_factors"] == scored["result"]["win_factors"]
