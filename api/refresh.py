@@ -41,7 +41,9 @@ from typing import Any, Literal
 from api.settings import Settings
 from api.stores import _NEO4J_SCHEMES, _embedded_home, open_store
 from graph.analyses import AnalysisConfig, analyze_account
-from graph.analyses.portfolio import AccountResult, account_result
+from graph.analyses.portfolio import AccountResult, KeptWinFactor, account_result
+from graph.analyses.results import AccountAnalysis
+from graph.analyses.win_model import WIN_MODEL_KIND, WinModel, open_deal_rows, score_deals
 from graph.errors import ConfigurationError, redact_uris
 from graph.model import AccountGraph
 from graph.stores.base import GraphStore
@@ -163,17 +165,57 @@ def _read_batch(store: GraphStore, account_ids: Sequence[str]) -> tuple[datetime
     return computed_at, _account_graphs(store, account_ids)
 
 
-def _results_of(
-    graphs: dict[str, AccountGraph], computed_at: datetime, as_of: date, config: AnalysisConfig
-) -> list[AccountResult]:
-    return [
-        account_result(
-            account,
-            analyze_account(account, as_of=as_of, config=config, classify=classify_title),
-            computed_at=computed_at,
+def kept_win_model(store: GraphStore) -> WinModel | None:
+    """The latest model `buyergraph learn` kept, when its back-test let it be used; else None (the
+    configured weights stay)."""
+    kept = store.read_model(WIN_MODEL_KIND)
+    if kept is None or not kept.used:
+        return None
+    return WinModel.model_validate(kept.document)
+
+
+def _with_win(
+    result: AccountResult,
+    account: AccountGraph,
+    analysis: AccountAnalysis,
+    model: WinModel | None,
+    config: AnalysisConfig,
+) -> AccountResult:
+    """The result with each open deal's win likelihood and factors from `model` (or "configuration")."""
+    if model is None or not result.deals:
+        return result
+    rows = open_deal_rows(
+        account, analysis.deals, as_of=analysis.as_of, config=config, classify=classify_title
+    )
+    scored = score_deals(model, rows)
+    deals = []
+    for d in result.deals:
+        if d.deal_id not in scored:
+            deals.append(d)
+            continue
+        likelihood, factors = scored[d.deal_id]
+        kept = [
+            KeptWinFactor(feature=f.feature, points=f.points, text=f.text, message=f.message) for f in factors
+        ]
+        deals.append(
+            d.model_copy(update={"win_likelihood": likelihood, "win_model": model.id, "win_factors": kept})
         )
-        for account in graphs.values()
-    ]
+    return result.model_copy(update={"deals": deals})
+
+
+def _results_of(
+    graphs: dict[str, AccountGraph],
+    computed_at: datetime,
+    as_of: date,
+    config: AnalysisConfig,
+    model: WinModel | None = None,
+) -> list[AccountResult]:
+    results = []
+    for account in graphs.values():
+        analysis = analyze_account(account, as_of=as_of, config=config, classify=classify_title)
+        result = account_result(account, analysis, computed_at=computed_at)
+        results.append(_with_win(result, account, analysis, model, config))
+    return results
 
 
 def compute_results(
@@ -187,8 +229,9 @@ def compute_results(
     what `buyergraph analyze` reports, key people's explanations included (the read endpoints answer
     from it).
     """
+    model = kept_win_model(store)
     computed_at, graphs = _read_batch(store, account_ids)
-    return _results_of(graphs, computed_at, as_of, config)
+    return _results_of(graphs, computed_at, as_of, config, model)
 
 
 def _analysed_batches(
@@ -200,10 +243,11 @@ def _analysed_batches(
     batches = [ids[i : i + READ_BATCH] for i in range(0, len(ids), READ_BATCH)]
     if not batches:
         return
+    model = kept_win_model(store)
     if store.backend == "embedded":  # reads are this process's own work: a thread would only contend
         for batch in batches:
             computed_at, graphs = _read_batch(store, batch)
-            yield len(batch), _results_of(graphs, computed_at, as_of, config)
+            yield len(batch), _results_of(graphs, computed_at, as_of, config, model)
         return
     with ThreadPoolExecutor(1, thread_name_prefix="refresh-read") as reader:
         ahead = reader.submit(_read_batch, store, batches[0])
@@ -211,7 +255,7 @@ def _analysed_batches(
             computed_at, graphs = ahead.result()
             if index + 1 < len(batches):
                 ahead = reader.submit(_read_batch, store, batches[index + 1])
-            yield len(batch), _results_of(graphs, computed_at, as_of, config)
+            yield len(batch), _results_of(graphs, computed_at, as_of, config, model)
 
 
 class _WriteBehind:

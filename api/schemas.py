@@ -28,7 +28,7 @@ from graph.analyses import (
     RelationshipLead,
 )
 from graph.analyses.messages import Message
-from graph.analyses.portfolio import AccountSummary, DealResult
+from graph.analyses.portfolio import AccountSummary, DealResult, KeptWinFactor
 from graph.analyses.results import DomainFlag
 from graph.analyses.rules import EngagementState
 from graph.model import (
@@ -227,6 +227,12 @@ class DealPublic(Deal, FreshnessPublic):
     )
 
     analysis: DealAnalysis | None = None
+    #: From the latest refresh (open deals): the win likelihood in [0, 1] of the kept model `win_model`
+    #: (`buyergraph learn`), or null with `win_model` "configuration" when no learned model is in use;
+    #: null `win_model` when the answer was computed on request rather than read from a refresh.
+    win_likelihood: float | None = None
+    win_model: str | None = None
+    win_factors: list[KeptWinFactor] = []
 
 
 class DealListItemPublic(Deal):

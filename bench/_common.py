@@ -43,7 +43,9 @@ def private_neo4j(name: str, *, keep_port: bool = False) -> LocalNeo4j:
 
 
 @contextmanager
-def generated_store(accounts: int, seed: int, as_of: date) -> Iterator[tuple[EmbeddedStore, Path]]:
+def generated_store(
+    accounts: int, seed: int, as_of: date, *, outcome_signal: str = "planted"
+) -> Iterator[tuple[EmbeddedStore, Path]]:
     """A native-bundle world of `accounts` accounts generated into a temporary folder and ingested
     into an embedded store there: (the store, the world's folder, which holds its truth)."""
     from ingest.loader import ingest_paths
@@ -52,7 +54,15 @@ def generated_store(accounts: int, seed: int, as_of: date) -> Iterator[tuple[Emb
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "world"
         generate_world(
-            folder, accounts, seed=seed, fmt="native", as_of=as_of, force=True, workers=1, progress=False
+            folder,
+            accounts,
+            seed=seed,
+            fmt="native",
+            as_of=as_of,
+            force=True,
+            workers=1,
+            progress=False,
+            outcome_signal=outcome_signal,
         )
         store = EmbeddedStore(Path(tmp) / "store")
         ingest_paths([folder], store, progress=False)

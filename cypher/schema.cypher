@@ -48,4 +48,6 @@ CREATE CONSTRAINT touch_day_key IF NOT EXISTS FOR (n:TouchDay) REQUIRE (n.compan
 CREATE INDEX touch_day_company IF NOT EXISTS FOR (n:TouchDay) ON (n.company_id);
 CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT correction_id IF NOT EXISTS FOR (n:Correction) REQUIRE n.id IS UNIQUE;
-CREATE INDEX correction_company IF NOT EXISTS FOR (n:Correction) ON (n.company_id)
+CREATE INDEX correction_company IF NOT EXISTS FOR (n:Correction) ON (n.company_id);
+CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE;
+CREATE INDEX model_kind IF NOT EXISTS FOR (n:Model) ON (n.kind);

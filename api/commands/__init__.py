@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("ingest", "ingest", "ingest"),
     ("analyze", "analyze", "analyze"),
     ("refresh", "refresh", "refresh"),
+    ("learn", "learn", "learn"),
     ("demo", "demo", "demo"),
     ("find", "accounts", "accounts"),
     ("find", "people", "people"),

@@ -44,6 +44,15 @@ def generate(
         int,
         typer.Option("--workers", help="Build processes; 0 = one per CPU (output is identical)."),
     ] = 0,
+    outcome_signal: Annotated[
+        str,
+        typer.Option(
+            "--outcome-signal",
+            help="planted: closed deals are won or lost by the outcome model in truth.json (engagement "
+            "of the economic buyer and the committee); none: every closed deal has the same chance, so "
+            "nothing predicts the outcome.",
+        ),
+    ] = "planted",
 ) -> None:
     """Generate a realistic synthetic CRM world at any scale, with truth.json for checking analyses."""
     if format not in FORMATS:
@@ -59,6 +68,7 @@ def generate(
             as_of=day,
             force=force,
             workers=workers,
+            outcome_signal=outcome_signal,
         )
     except InvalidInputError as exc:
         typer.echo(f"error: {exc}", err=True)

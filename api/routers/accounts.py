@@ -255,10 +255,15 @@ async def account_deals(
     status: Annotated[DealStatus | None, Query(description="Only deals with this status.")] = None,
 ) -> DealsPublic:
     kept = await kept_result_of(runtime, account_id, as_of)
+    wins: dict[str, dict[str, object]] = {}
     if kept is not None:
         records = kept_detail(kept).account_deals
         analysed = {d.deal_id: d for d in kept_detail(kept).deals}
         fresh, day = kept_freshness(kept), kept.as_of
+        wins = {
+            d.deal_id: d.model_dump(include={"win_likelihood", "win_model", "win_factors"})
+            for d in kept.deals
+        }
     else:
         day = as_of_or_today(as_of)
         account, analysis = await analysis_of(runtime, account_id, day)
@@ -266,7 +271,9 @@ async def account_deals(
         analysed = {d.deal_id: d for d in analysis.deals}
         fresh = computed_freshness()
     deals = [
-        DealPublic.model_validate({**d.model_dump(), **fresh, "analysis": analysed.get(d.id)})
+        DealPublic.model_validate(
+            {**d.model_dump(), **fresh, "analysis": analysed.get(d.id), **wins.get(d.id, {})}
+        )
         for d in records
         if status is None or d.status == status
     ]

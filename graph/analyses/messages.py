@@ -691,6 +691,100 @@ FUNCTION_NAMES: dict[str, dict[str, str]] = {
         "support": "客户支持",
         "other": "其他职能",
     },
+    # --- win likelihood factors (graph/analyses/win_model.py): points are signed ("+12", "-18") ---
+    "win.factor.required_roles_missing": {
+        "en": "{value} required role{value:plural} held by nobody: {points} points",
+        "zh-CN": "{value} 个必需角色无人担任：{points} 分",
+    },
+    "win.factor.stale_required_roles": {
+        "en": "{value} required role{value:plural} held but not engaged lately: {points} points",
+        "zh-CN": "{value} 个必需角色有人担任但近期未接触：{points} 分",
+    },
+    "win.factor.economic_buyer_engaged.yes": {
+        "en": "economic buyer engaged: {points} points",
+        "zh-CN": "审批者（经济决策人）保持接触：{points} 分",
+    },
+    "win.factor.economic_buyer_engaged.no": {
+        "en": "no engaged economic buyer: {points} points",
+        "zh-CN": "没有保持接触的审批者（经济决策人）：{points} 分",
+    },
+    "win.factor.executive_engaged.yes": {
+        "en": "an executive (vp or c-level) engaged: {points} points",
+        "zh-CN": "有高管（副总裁或以上）保持接触：{points} 分",
+    },
+    "win.factor.executive_engaged.no": {
+        "en": "no executive (vp or c-level) engaged: {points} points",
+        "zh-CN": "没有高管（副总裁或以上）保持接触：{points} 分",
+    },
+    "win.factor.engaged_people": {
+        "en": "{value} engaged committee member{value:plural}: {points} points",
+        "zh-CN": "{value} 位委员会成员保持接触：{points} 分",
+    },
+    "win.factor.engaged_functions": {
+        "en": "{value} function{value:plural} engaged: {points} points",
+        "zh-CN": "{value} 个职能部门保持接触：{points} 分",
+    },
+    "win.factor.coverage": {
+        "en": "coverage {value}: {points} points",
+        "zh-CN": "覆盖度 {value}：{points} 分",
+    },
+    "win.factor.decision_maker_tie": {
+        "en": "tie to the decision maker {value}: {points} points",
+        "zh-CN": "与决策者的关系强度 {value}：{points} 分",
+    },
+    "win.factor.high_gaps": {
+        "en": "{value} high-severity gap{value:plural}: {points} points",
+        "zh-CN": "{value} 个高严重度缺口：{points} 分",
+    },
+    "win.factor.size_band": {
+        "en": "deal size band {value} (0 below 10k, 1 below 100k, 2 above): {points} points",
+        "zh-CN": "金额档位 {value}（0 为一万以下，1 为十万以下，2 为十万以上）：{points} 分",
+    },
+    "win.factor.months_open": {
+        "en": "open {value} months: {points} points",
+        "zh-CN": "已进行 {value} 个月：{points} 分",
+    },
+    # --- `buyergraph learn` (api/commands/learn.py) ---
+    "learn.header": {
+        "en": "Learning what wins as of {as_of}: {accounts} accounts, {closed} closed deals "
+        "({won} won, {lost} lost)",
+        "zh-CN": "截至 {as_of} 学习赢单规律：{accounts} 个客户，{closed} 个已关闭商机（赢 {won}，输 {lost}）",
+    },
+    "learn.too_little": {
+        "en": "Too little history to learn from: {closed} closed deals ({won} won, {lost} lost); "
+        "a model needs at least {minimum} closed deals with at least {each} wins and {each} losses. "
+        "The configured weights stay in use.",
+        "zh-CN": "历史数据太少，无法学习：{closed} 个已关闭商机（赢 {won}，输 {lost}）；"
+        "模型至少需要 {minimum} 个已关闭商机，其中赢单和输单各至少 {each} 个。继续使用配置的权重。",
+    },
+    "learn.weights": {
+        "en": "Weights (log-odds per unit) with 95% bootstrap intervals:",
+        "zh-CN": "权重（每单位的对数几率）及 95% 自助法区间：",
+    },
+    "learn.constant": {
+        "en": "the same on every closed deal: nothing to learn (no committee or touches in the data?)",
+        "zh-CN": "所有已关闭商机上都相同：无从学习（数据中没有委员会或接触记录？）",
+    },
+    "learn.no_back_test": {
+        "en": "No back-test: too few deals on one side of the split.",
+        "zh-CN": "无法回测：分割日期一侧的商机太少。",
+    },
+    "learn.back_test": {
+        "en": "Back-test: fit on {train} deals closed before {split}, scored on {test} closed from then on "
+        "({test_won} won):",
+        "zh-CN": "回测：用 {split} 之前关闭的 {train} 个商机拟合，"
+        "对之后关闭的 {test} 个商机（赢 {test_won}）评分：",
+    },
+    "learn.calibration": {
+        "en": "Calibration of the model (predicted range: deals, mean predicted -> share won):",
+        "zh-CN": "模型校准（预测区间：商机数，平均预测 -> 实际赢单比例）：",
+    },
+    "learn.used": {"en": "The model is used: {reason}.", "zh-CN": "采用该模型：{reason}。"},
+    "learn.not_used": {
+        "en": "The model is NOT used; the configured weights stay: {reason}.",
+        "zh-CN": "不采用该模型，继续使用配置的权重：{reason}。",
+    },
+    "learn.kept": {"en": "Kept in the store as {id}.", "zh-CN": "已保存到数据库，版本 {id}。"},
 }
 
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of

@@ -83,6 +83,15 @@ class KeptGap(BaseModel):
     next_step: str
 
 
+class KeptWinFactor(BaseModel):
+    """One feature's part in a deal's win likelihood (graph/analyses/win_model.py `Factor`), as kept."""
+
+    feature: str
+    points: float
+    text: str
+    message: Message | None = None
+
+
 class DealResult(BaseModel):
     """One open deal's kept result."""
 
@@ -92,6 +101,12 @@ class DealResult(BaseModel):
     #: Share of the roles the deal's template requires that someone holds, in [0, 1].
     completeness: float
     gaps: list[KeptGap]
+    #: The deal's win likelihood in [0, 1] from the kept model `win_model` (`buyergraph learn`); None
+    #: when no learned model is in use ("configuration": the configured weights, i.e. completeness).
+    win_likelihood: float | None = None
+    win_model: str = "configuration"
+    #: The features that move the likelihood most, in points against a typical deal, in words.
+    win_factors: list[KeptWinFactor] = []
 
 
 class PersonResult(BaseModel):

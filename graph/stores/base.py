@@ -12,8 +12,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from graph.analyses.directory import PeopleFilter, PersonListing, RepAccount, RepListing
 from graph.analyses.portfolio import (
@@ -474,3 +476,30 @@ class GraphStore(ABC):
     def active_corrections(self, company_ids: Collection[str]) -> dict[str, list[Correction]]:
         """The active corrections of these accounts, by account id (what `account_graph` lays over
         the stored facts with graph.analyses.corrections.apply_corrections)."""
+
+    # --- kept models (issue 21: `buyergraph learn`) -----------------------------------------------
+
+    @abstractmethod
+    def write_model(self, model: KeptModel) -> None:
+        """Keep a fitted model (replacing one with the same id); earlier versions stay."""
+
+    @abstractmethod
+    def read_model(self, kind: str, model_id: str | None = None) -> KeptModel | None:
+        """The kept model of this kind with this id, or the latest fitted one; None when there is none."""
+
+    @abstractmethod
+    def list_models(self, kind: str | None = None) -> list[KeptModel]:
+        """Every kept model (of one kind), the latest fitted first, without their documents."""
+
+
+class KeptModel(BaseModel):
+    """A model kept in the store: a version id, what it models, when it was fitted and on the data
+    up to which day, whether the analyses use it, and the model itself as a JSON document."""
+
+    id: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    fitted_at: datetime
+    as_of: date
+    used: bool
+    #: The model (weights, intervals, back-test, the data it was fit on); empty in `list_models`.
+    document: dict[str, Any] = {}

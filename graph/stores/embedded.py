@@ -90,6 +90,7 @@ from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
     IngestLockHolder,
+    KeptModel,
     OnLockWait,
     check_account_filter,
     check_alias_kind,
@@ -104,6 +105,8 @@ FILE_NAME = "graph.json"
 #: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
 #: rewrites the graph file (nor moves `data_version`).
 RESULTS_FILE_NAME = "results.json"
+#: The kept models (`buyergraph learn`), in their own file next to the results.
+MODELS_FILE_NAME = "models.json"
 #: The temporaries `_persist` writes before renaming one over FILE_NAME.
 _TEMP_GLOB = ".graph-*.tmp"
 #: How often a waiting ingest tries the ingest lock again, and how often it says it still waits.
@@ -1734,3 +1737,47 @@ class EmbeddedStore(GraphStore):
 
     def _corrections_changed(self) -> None:
         self._fix_index = None
+
+    # --- kept models (issue 21: `buyergraph learn`) -----------------------------------------------
+    # models.json holds {"format", "models": {model id: KeptModel}}, written atomically (a new file
+    # renamed over the old one) under the store's file lock.
+
+    def _models_doc(self) -> dict[str, Any]:
+        path = self.home / MODELS_FILE_NAME
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"format": FORMAT_VERSION, "models": {}}
+        except (OSError, ValueError) as exc:
+            raise StoreUnavailableError(f"cannot read the kept models in {path}: {exc}") from exc
+        return doc if isinstance(doc, dict) and isinstance(doc.get("models"), dict) else {"models": {}}
+
+    def write_model(self, model: KeptModel) -> None:
+        with self._mutex, self._file_lock():
+            doc = self._models_doc()
+            doc["format"] = FORMAT_VERSION
+            doc["models"][model.id] = model.model_dump(mode="json")
+            fd, tmp = tempfile.mkstemp(prefix=".graph-models-", suffix=".tmp", dir=self.home)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.home / MODELS_FILE_NAME)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+
+    def _kept_models(self, kind: str | None) -> list[KeptModel]:
+        models = [KeptModel.model_validate(m) for m in self._models_doc()["models"].values()]
+        chosen = [m for m in models if kind is None or m.kind == kind]
+        return sorted(chosen, key=lambda m: (m.fitted_at, m.id), reverse=True)
+
+    def read_model(self, kind: str, model_id: str | None = None) -> KeptModel | None:
+        for model in self._kept_models(kind):
+            if model_id is None or model.id == model_id:
+                return model
+        return None
+
+    def list_models(self, kind: str | None = None) -> list[KeptModel]:
+        return [m.model_copy(update={"document": {}}) for m in self._kept_models(kind)]

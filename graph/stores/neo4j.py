@@ -7,6 +7,7 @@ always given. The driver is handed in (one per process, owned by whoever compose
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -49,6 +50,7 @@ from graph.analyses.portfolio import (
     DealResult,
     KeptDetail,
     KeptGap,
+    KeptWinFactor,
     PersonResult,
 )
 from graph.analyses.results import GapKind, Severity
@@ -96,6 +98,7 @@ from graph.stores.base import (
     DEFAULT_INGEST_WAIT_S,
     GraphStore,
     IngestLockHolder,
+    KeptModel,
     OnLockWait,
     check_account_filter,
     check_alias_kind,
@@ -401,6 +404,11 @@ def _result_rows(
                     "gaps_total": len(d.gaps),
                     "gaps_high": sum(1 for g in d.gaps if g.severity == Severity.HIGH),
                     "gap_kinds": sorted({g.kind.value for g in d.gaps}),
+                    "win_likelihood": d.win_likelihood,
+                    "win_model": d.win_model,
+                    "win_factors": json.dumps(
+                        [f.model_dump(mode="json") for f in d.win_factors], ensure_ascii=False
+                    ),
                 }
             )
             for g_index, g in enumerate(d.gaps):
@@ -427,6 +435,19 @@ def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     ]
 
 
+def _deal_result_of(d: dict[str, Any], gaps: list[dict[str, Any]]) -> DealResult:
+    """A kept DealResult node's properties and its gaps (in order) read back."""
+    return DealResult(
+        deal_id=d["deal_id"],
+        coverage=d["coverage"],
+        completeness=d["completeness"],
+        gaps=[KeptGap.model_validate(g) for g in gaps],
+        win_likelihood=d.get("win_likelihood"),
+        win_model=d.get("win_model") or "configuration",
+        win_factors=[KeptWinFactor.model_validate(f) for f in json.loads(d.get("win_factors") or "[]")],
+    )
+
+
 def _result_of(row: dict[str, Any]) -> AccountResult:
     """A kept result read back (see `_result_rows`), stale when its account changed after it."""
     account = row["account"]
@@ -434,12 +455,7 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
     for g in sorted(row["gaps"], key=lambda g: g["position"]):
         gaps_by_deal.setdefault(g["deal_id"], []).append(g)
     deals = [
-        DealResult(
-            deal_id=d["deal_id"],
-            coverage=d["coverage"],
-            completeness=d["completeness"],
-            gaps=[KeptGap.model_validate(g) for g in gaps_by_deal.get(d["deal_id"], [])],
-        )
+        _deal_result_of(d, gaps_by_deal.get(d["deal_id"], []))
         for d in sorted(row["deals"], key=lambda d: d["position"])
     ]
     return AccountResult(
@@ -1092,13 +1108,7 @@ class Neo4jStore(GraphStore):
             kept = item["result"]
             result = None
             if kept:
-                gaps = sorted(item["gaps"], key=lambda g: g["position"])
-                result = DealResult(
-                    deal_id=kept["deal_id"],
-                    coverage=kept["coverage"],
-                    completeness=kept["completeness"],
-                    gaps=[KeptGap.model_validate(g) for g in gaps],
-                )
+                result = _deal_result_of(kept, sorted(item["gaps"], key=lambda g: g["position"]))
             changed_at = item["changed_at"]
             data.append(
                 DealListing(
@@ -1544,3 +1554,26 @@ class Neo4jStore(GraphStore):
             fix = _correction_of(row["correction"])
             found.setdefault(fix.company_id, []).append(fix)
         return found
+
+    # --- kept models (issue 21: `buyergraph learn`) -----------------------------------------------
+
+    def write_model(self, model: KeptModel) -> None:
+        params = {
+            "id": model.id,
+            "kind": model.kind,
+            "fitted_at": model.fitted_at,
+            "as_of": model.as_of,
+            "used": model.used,
+            "document": json.dumps(model.document, ensure_ascii=False, separators=(",", ":")),
+        }
+        self._write(lambda tx: tx.run(cypher.query("model_write"), params).consume())
+
+    def read_model(self, kind: str, model_id: str | None = None) -> KeptModel | None:
+        rows = self._read("model_read", kind=kind, id=model_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return KeptModel.model_validate({**row, "document": json.loads(row["document"] or "{}")})
+
+    def list_models(self, kind: str | None = None) -> list[KeptModel]:
+        return [KeptModel.model_validate(row) for row in self._read("model_list", kind=kind)]

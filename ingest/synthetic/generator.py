@@ -21,7 +21,7 @@ from typing import Any
 from graph.errors import InvalidInputError
 from ingest.progress import Progress
 from ingest.synthetic.truth import account_truth, parameters
-from ingest.synthetic.world import IdScheme, WorldBuilder
+from ingest.synthetic.world import OUTCOME_SIGNALS, IdScheme, WorldBuilder
 from ingest.synthetic.writers import NativeWriter, SalesforceWriter, Sink, header_text
 
 DEFAULT_AS_OF = date(2026, 6, 30)
@@ -42,9 +42,11 @@ class Chunk:
 class ChunkRenderer:
     """Builds, renders and computes the truth of accounts; one per process."""
 
-    def __init__(self, seed: int, accounts: int, as_of: date, salesforce: bool) -> None:
+    def __init__(
+        self, seed: int, accounts: int, as_of: date, salesforce: bool, outcome_signal: str = "planted"
+    ) -> None:
         self.salesforce = salesforce
-        self.builder = WorldBuilder(seed, accounts, as_of, IdScheme(salesforce))
+        self.builder = WorldBuilder(seed, accounts, as_of, IdScheme(salesforce), outcome_signal)
         self.writer: NativeWriter | SalesforceWriter = (SalesforceWriter if salesforce else NativeWriter)(
             self.builder
         )
@@ -62,9 +64,9 @@ class ChunkRenderer:
 _worker: ChunkRenderer | None = None
 
 
-def _init_worker(seed: int, accounts: int, as_of: date, salesforce: bool) -> None:
+def _init_worker(seed: int, accounts: int, as_of: date, salesforce: bool, outcome_signal: str) -> None:
     global _worker
-    _worker = ChunkRenderer(seed, accounts, as_of, salesforce)
+    _worker = ChunkRenderer(seed, accounts, as_of, salesforce, outcome_signal)
 
 
 def _render(start: int, stop: int) -> Chunk:
@@ -80,7 +82,9 @@ def _chunks(renderer: ChunkRenderer, accounts: int, workers: int, seed: int, as_
             yield renderer.render(lo, hi)
         return
     with ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(seed, accounts, as_of, renderer.salesforce)
+        workers,
+        initializer=_init_worker,
+        initargs=(seed, accounts, as_of, renderer.salesforce, renderer.builder.outcome_signal),
     ) as pool:
         it = iter(bounds)
         pending: deque[Future[Chunk]] = deque(pool.submit(_render, *b) for b in islice(it, workers * 3))
@@ -111,19 +115,24 @@ def generate_world(
     force: bool = False,
     workers: int = 0,
     progress: bool | None = None,
+    outcome_signal: str = "planted",
 ) -> dict[str, Any]:
     """Write the world and its truth; returns the truth.json document (parameters and summary)."""
     if accounts < 1:
         raise InvalidInputError(f"--accounts must be at least 1, got {accounts}")
     if fmt not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if outcome_signal not in OUTCOME_SIGNALS:
+        raise InvalidInputError(
+            f"--outcome-signal must be one of {', '.join(OUTCOME_SIGNALS)}, got {outcome_signal!r}"
+        )
     out_dir = Path(out_dir)
     check_out_dir(out_dir, force)
     (out_dir / "truth").mkdir(parents=True, exist_ok=True)
     if workers <= 0:  # auto: a pool only pays off past its start-up cost
         workers = min(os.cpu_count() or 1, 4) if accounts >= 1000 else 1
     salesforce = fmt == "salesforce"
-    renderer = ChunkRenderer(seed, accounts, as_of, salesforce)
+    renderer = ChunkRenderer(seed, accounts, as_of, salesforce, outcome_signal)
     headers = renderer.writer.files_of
     pre = Sink(headers)
     renderer.writer.preamble(pre)
@@ -164,7 +173,7 @@ def generate_world(
         "schema_version": TRUTH_SCHEMA_VERSION,
         "format": fmt,
         "generator": {"seed": seed, "accounts": accounts, "as_of": as_of.isoformat()},
-        "parameters": parameters(as_of.isoformat()),
+        "parameters": parameters(as_of.isoformat(), outcome_signal),
         "clean_world": "truth is computed on the clean world as this format expresses it: duplicate people, "
         "duplicate companies and broken rows are in the files but not in the truth, and are never on a "
         "committee, touched, or tied by KNOWS",

@@ -16,6 +16,10 @@ from ingest.synthetic.world import (
     ENGAGED_DAYS,
     EXECUTIVE_MIN_AMOUNT,
     HISTORY_DAYS,
+    LEAD_MODEL,
+    LEAD_WINDOW_DAYS,
+    NO_SIGNAL_WIN_RATE,
+    OUTCOME_FEATURES,
     OUTCOME_MODEL,
     RANK,
     SOLE_ROLES,
@@ -29,7 +33,7 @@ KEY_PEOPLE_COUNT = {"small": 3, "mid": 5, "large": 8}
 INBOUND = frozenset({"webinar", "content_download", "web_visit", "product_usage", "video_view"})
 
 
-def parameters(as_of: str) -> dict[str, Any]:
+def parameters(as_of: str, outcome_signal: str = "planted") -> dict[str, Any]:
     """Every parameter the truth assumes; analyses must use the same to compare."""
     return {
         "as_of": as_of,
@@ -47,6 +51,26 @@ def parameters(as_of: str) -> dict[str, Any]:
         "reporting_tree": "current solid lines only (until empty, kind solid) = people.reports_to_id",
         "sole_roles": list(SOLE_ROLES),
         "outcome_model": OUTCOME_MODEL,
+        "outcome_signal": outcome_signal,
+        # The true effects (log-odds per unit) of the features of graph/analyses/win_model.py, as of each
+        # closed deal's close date; empty when nothing predicts the outcome.
+        "outcome_effects": (
+            {OUTCOME_FEATURES[k]: v for k, v in OUTCOME_MODEL.items() if k in OUTCOME_FEATURES}
+            if outcome_signal == "planted"
+            else {}
+        ),
+        "outcome_win_rate_without_signal": NO_SIGNAL_WIN_RATE if outcome_signal == "none" else None,
+        "lead_conversion": {
+            "who": "current people on no deal's committee (not the assistant): people.csv lead_status is "
+            "Converted or Open (native format only; empty for everyone else)",
+            "window_days": LEAD_WINDOW_DAYS,
+            "behaviours": "touches WITH the person dated within window_days before as_of (offsets "
+            "1..window): demo_minutes (duration of demos attended, in minutes), pages_viewed (web_visit), "
+            "content_downloaded, webinars, meetings (meeting or visit)",
+            "model": "logit P(Converted) = intercept + sum of weight * behaviour",
+            "intercept": LEAD_MODEL["intercept"],
+            "weights": {k: v for k, v in LEAD_MODEL.items() if k != "intercept"},
+        },
     }
 
 
@@ -263,6 +287,14 @@ def account_truth(
         "volume_decoys": [pid[acc.assistant]] if acc.assistant >= 0 else [],
         "open_deals": open_deals,
         "closed_deals": closed,
+        # Leads and their conversion (native format only; see parameters.lead_conversion).
+        "leads": []
+        if salesforce
+        else [
+            {"person_id": p.id, "converted": p.lead_status == "Converted", **p.lead_behaviour}
+            for p in acc.people
+            if p.lead_status
+        ],
         "warm_path": warm_path(acc, view),
         # A held-out product that an open deal already offers is being sold: never a cross-sell lead.
         "cross_sell": [

@@ -35,13 +35,46 @@ SOLE_ROLES = ("decision_maker", "economic_buyer")
 SENIORITY = ("c_level", "vp", "director", "manager", "individual")
 RANK = {s: i for i, s in enumerate(SENIORITY)}
 OPEN_STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review")
-#: Outcome model of closed deals: logit = a + b*eb_engaged + c*min(engaged, 4) + d*stale_roles.
+#: Outcome model of closed deals: logit = a + b*eb_engaged + c*min(engaged, 4) + d*stale_roles, where
+#: "engaged" means touched within ENGAGED_DAYS before (and on) the deal's close date. These are the true
+#: effects (log-odds per unit of each feature) that `buyergraph learn` should recover; the feature names
+#: are those of graph/analyses/win_model.py.
 OUTCOME_MODEL = {
     "intercept": -1.6,
     "economic_buyer_engaged": 1.6,
     "engaged_people_upto4": 0.6,
     "stale_required_roles": -0.7,
 }
+#: How each OUTCOME_MODEL term is named as a feature of graph/analyses/win_model.py.
+OUTCOME_FEATURES = {
+    "economic_buyer_engaged": "economic_buyer_engaged",
+    "engaged_people_upto4": "engaged_people",
+    "stale_required_roles": "stale_required_roles",
+}
+#: Lead conversion (issue 21): a person who is on no deal's committee is a lead or contact; their lead
+#: status is "Converted" with logit = intercept + sum of weight * behaviour over the LEAD_WINDOW_DAYS before
+#: the world's last day, else "Open". Behaviours are named as `graph.analyses.engagement.lead_points` names
+#: them: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits).
+LEAD_WINDOW_DAYS = 365
+LEAD_MODEL = {
+    "intercept": -2.2,
+    "demo_minutes": 0.02,
+    "pages_viewed": 0.25,
+    "content_downloaded": 0.45,
+    "webinars": 0.6,
+    "meetings": 0.1,
+}
+_LEAD_KIND = {
+    "web_visit": "pages_viewed",
+    "content_download": "content_downloaded",
+    "webinar": "webinars",
+    "meeting": "meetings",
+    "visit": "meetings",
+}
+#: The choices of `generate --outcome-signal`: "planted" draws won/lost from OUTCOME_MODEL; "none" draws
+#: every closed deal with the same chance (NO_SIGNAL_WIN_RATE), so that nothing predicts the outcome.
+OUTCOME_SIGNALS = ("planted", "none")
+NO_SIGNAL_WIN_RATE = 0.4
 
 
 def required_roles(amount: float) -> tuple[str, ...]:
@@ -328,6 +361,8 @@ class Person:
         "new_since",
         "new_local",
         "prior",
+        "lead_status",
+        "lead_behaviour",
     )
 
     i: int
@@ -358,6 +393,9 @@ class Person:
         self.new_since = 0
         self.new_local = -1
         self.prior: tuple[str, str, int, int] | None = None
+        #: "Converted" or "Open" for a lead (nobody on a committee), "" otherwise; and its behaviours.
+        self.lead_status = ""
+        self.lead_behaviour: dict[str, float] = {}
 
 
 @dataclass(slots=True)
@@ -544,7 +582,14 @@ def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
 class WorldBuilder:
     """Builds accounts one at a time; holds only the small shared context (reps, catalogue)."""
 
-    def __init__(self, seed: int, accounts: int, as_of: date, ids: IdScheme) -> None:
+    def __init__(
+        self, seed: int, accounts: int, as_of: date, ids: IdScheme, outcome_signal: str = "planted"
+    ) -> None:
+        if outcome_signal not in OUTCOME_SIGNALS:
+            raise ValueError(
+                f"outcome_signal must be one of {', '.join(OUTCOME_SIGNALS)}, got {outcome_signal!r}"
+            )
+        self.outcome_signal = outcome_signal
         self.seed = seed
         self.accounts = accounts
         self.as_of = as_of
@@ -975,7 +1020,7 @@ class WorldBuilder:
                 + OUTCOME_MODEL["engaged_people_upto4"] * min(len(engaged), 4)
                 + OUTCOME_MODEL["stale_required_roles"] * stale
             )
-            p_won = 1 / (1 + math.exp(-logit))
+            p_won = 1 / (1 + math.exp(-logit)) if self.outcome_signal == "planted" else NO_SIGNAL_WIN_RATE
             d.status = "won" if rng.random() < p_won else "lost"
             d.stage = "Closed Won" if d.status == "won" else "Closed Lost"
             d.features = {
@@ -1029,6 +1074,27 @@ class WorldBuilder:
             for k in range(volume):
                 off = _day_for(asst, rng, recent=(k < 3))
                 touch(off, "email", (1,), owner.id, -1)
+
+        # lead conversion, from the behaviours of the last year, with its own random stream (so that
+        # the rest of the world is what it was before leads were drawn)
+        behaviour: dict[int, dict[str, float]] = {}
+        for off, _, kind, attendees, _, _, dur, _ in touches:
+            if not 1 <= off <= LEAD_WINDOW_DAYS:
+                continue
+            name = "demo_minutes" if kind == "demo" else _LEAD_KIND.get(kind)
+            if name is None:
+                continue
+            for i in attendees:
+                counts = behaviour.setdefault(i, {})
+                counts[name] = counts.get(name, 0.0) + (dur / 60 if kind == "demo" else 1.0)
+        lead_rng = random.Random(derive_seed(self.seed, a, 11))
+        for p in people:
+            if p.on_any or p.i == 1 or p.leave is not None:
+                continue
+            counts = {k: round(behaviour.get(p.i, {}).get(k, 0.0), 1) for k in LEAD_MODEL if k != "intercept"}
+            logit = LEAD_MODEL["intercept"] + sum(LEAD_MODEL[k] * v for k, v in counts.items())
+            p.lead_status = "Converted" if lead_rng.random() < 1 / (1 + math.exp(-logit)) else "Open"
+            p.lead_behaviour = counts
 
         # cross-sell truth: a bundle owned but for one product
         held_out: list[tuple[int, str]] = []

@@ -31,6 +31,7 @@ NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
         "function",
         "reports_to_id",
         "location",
+        "lead_status",
     ),
     "reps": ("id", "name", "email", "team", "kind"),
     "products": ("id", "name", "family"),
@@ -205,6 +206,7 @@ class NativeWriter:
                         p.function,
                         "",
                         "",
+                        "",
                     )
                 )
                 emp.append((p.id, cid, p.title, day(p.since), day(p.leave)))
@@ -224,6 +226,7 @@ class NativeWriter:
                     fun,
                     people[p.mgr].id if p.mgr >= 0 else "",
                     p.location,
+                    p.lead_status,
                 )
             )
             if p.prior is not None:
@@ -243,12 +246,13 @@ class NativeWriter:
                     fun,
                     "",
                     dup.location,
+                    "",
                 )
             )
         broken: list[dict[str, Any]] = []
         for kind, bid, problem in acc.broken:
             if kind == "people":
-                prow.append((bid, "", "", cid, "", "", "", "", "", ""))
+                prow.append((bid, "", "", cid, "", "", "", "", "", "", ""))
                 broken.append(
                     {"file": "people.csv", "row": f.rows["people"] + len(prow), "id": bid, "problem": problem}
                 )

@@ -1,0 +1,222 @@
+"""`buyergraph learn [--as-of DATE] [--json]`: learn what wins from the closed deals in the store.
+
+Reads the book in batches (as refresh does), turns every deal closed before the as-of day into the
+features it had on its close date (graph/analyses/win_model.py), back-tests a win-likelihood model
+against the configured weights and a naive Bayes baseline, fits it on all of them, keeps it versioned in
+the store (`GraphStore.write_model`) and prints a report (English or Chinese by BUYERGRAPH_LANG) or JSON.
+Below the minimum history no model is fit and the report says so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+
+from api.commands.analyze import _parse_day
+from api.config_file import load_config
+from graph.analyses.config import AnalysisConfig
+from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
+from graph.analyses.win_model import (
+    FEATURES,
+    MIN_CLOSED,
+    MIN_EACH,
+    USE_RULE,
+    WIN_MODEL_KIND,
+    DealRow,
+    WinModel,
+    learn_win_model,
+)
+from graph.model import AccountGraph
+from graph.stores.base import GraphStore, KeptModel
+
+#: Accounts read per batch (the batch size of `buyergraph refresh`).
+READ_BATCH = 200
+
+
+class LearnReport(BaseModel):
+    """What `learn` found. `lead_weights` and `history` are the sections of the lead-score weights learned
+    from conversions and of what history says (issue 21, part B); this command leaves them None until
+    `add_history_sections` fills them."""
+
+    as_of: date
+    accounts: int
+    closed_deals: int
+    won: int
+    lost: int
+    minimum: dict[str, int]
+    use_rule: str
+    win_model: WinModel | None
+    kept_id: str | None
+    message: str
+    lead_weights: dict[str, Any] | None = None
+    history: dict[str, Any] | None = None
+
+
+def book(store: GraphStore, batch: int = READ_BATCH) -> Iterator[AccountGraph]:
+    """Every account of the store, read `batch` accounts at a time (`GraphStore.account_graphs`)."""
+    ids = store.accounts_to_refresh(everything=True)
+    for start in range(0, len(ids), batch):
+        yield from store.account_graphs(ids[start : start + batch]).values()
+
+
+def closed_rows(store: GraphStore, *, as_of: date, config: AnalysisConfig) -> tuple[int, list[DealRow]]:
+    """(accounts read, every deal closed before as_of with its features as of its close date)."""
+    from graph.analyses.win_model import closed_deal_rows
+    from ingest.titles import classify_title
+
+    accounts = 0
+    rows: list[DealRow] = []
+    for account in book(store):
+        accounts += 1
+        rows.extend(closed_deal_rows(account, before=as_of, config=config, classify=classify_title))
+    return accounts, rows
+
+
+def add_history_sections(
+    report: LearnReport, store: GraphStore, *, as_of: date, config: AnalysisConfig
+) -> LearnReport:
+    """The place where the lead-score weights learned from conversions (`report.lead_weights`) and what
+    history says (`report.history`) join the report, computed from the same book (`book(store)`) as of
+    the same day. No learner for them ships with this command yet, so the report is returned as it is and
+    both sections stay None."""
+    return report
+
+
+def learn_report(
+    store: GraphStore, *, as_of: date, config: AnalysisConfig, keep: bool = True, bootstrap: int = 100
+) -> LearnReport:
+    """Read, back-test, fit and (with `keep`) keep the model; the report of it all."""
+    accounts, rows = closed_rows(store, as_of=as_of, config=config)
+    won = sum(1 for r in rows if r.won)
+    model, message = learn_win_model(rows, as_of=as_of, bootstrap=bootstrap, fitted_at=datetime.now(UTC))
+    kept_id = None
+    if model is not None:
+        model.id = f"{WIN_MODEL_KIND}-{as_of.isoformat()}-{model.fitted_at:%Y%m%dT%H%M%S%f}"
+        if keep:
+            store.write_model(
+                KeptModel(
+                    id=model.id,
+                    kind=WIN_MODEL_KIND,
+                    fitted_at=model.fitted_at,
+                    as_of=as_of,
+                    used=model.used,
+                    document=model.model_dump(mode="json"),
+                )
+            )
+            kept_id = model.id
+    report = LearnReport(
+        as_of=as_of,
+        accounts=accounts,
+        closed_deals=len(rows),
+        won=won,
+        lost=len(rows) - won,
+        minimum={"closed_deals": MIN_CLOSED, "wins": MIN_EACH, "losses": MIN_EACH},
+        use_rule=USE_RULE,
+        win_model=model,
+        kept_id=kept_id,
+        message=message,
+    )
+    return add_history_sections(report, store, as_of=as_of, config=config)
+
+
+def _t(key: str, lang: str, **params: Any) -> str:
+    return render(Message(key=key, params=params), lang)
+
+
+def report_text(report: LearnReport, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The report in words, one line each."""
+    lines = [
+        _t(
+            "learn.header",
+            lang,
+            as_of=report.as_of.isoformat(),
+            accounts=report.accounts,
+            closed=report.closed_deals,
+            won=report.won,
+            lost=report.lost,
+        )
+    ]
+    model = report.win_model
+    if model is None:
+        lines.append(
+            _t(
+                "learn.too_little",
+                lang,
+                closed=report.closed_deals,
+                won=report.won,
+                lost=report.lost,
+                minimum=MIN_CLOSED,
+                each=MIN_EACH,
+            )
+        )
+        return lines
+    lines.append(_t("learn.weights", lang))
+    for w in model.weights:
+        if w.constant:
+            lines.append(f"  {w.feature:<24} {_t('learn.constant', lang)}")
+        else:
+            lines.append(f"  {w.feature:<24} {w.weight:+8.3f}  [{w.low:+.3f}, {w.high:+.3f}]")
+    test = model.back_test
+    if test is None:
+        lines.append(_t("learn.no_back_test", lang))
+    else:
+        lines.append(
+            _t(
+                "learn.back_test",
+                lang,
+                split=test.split.isoformat(),
+                train=test.train_closed,
+                test=test.test_closed,
+                test_won=test.test_won,
+            )
+        )
+        lines.append(f"  {'':<12} {'AUC':>7} {'Brier':>7} {'lift@10%':>9}")
+        for m in (test.model, test.configured, test.naive_bayes):
+            auc = "-" if m.auc is None else f"{m.auc:.3f}"
+            lift = "-" if m.top_decile_lift is None else f"{m.top_decile_lift:.2f}"
+            lines.append(f"  {m.name:<12} {auc:>7} {m.brier:>7.3f} {lift:>9}")
+        lines.append(_t("learn.calibration", lang))
+        for b in test.model.calibration:
+            lines.append(f"  {b.low:.1f}-{b.high:.1f}: {b.deals:>4}  {b.predicted:.2f} -> {b.won:.2f}")
+    lines.append(_t("learn.used" if model.used else "learn.not_used", lang, reason=model.reason))
+    if report.kept_id:
+        lines.append(_t("learn.kept", lang, id=report.kept_id))
+    return lines
+
+
+def learn(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Learn from the deals closed before this day (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Analysis settings file (TOML or JSON); default $BUYERGRAPH_CONFIG."),
+    ] = None,
+) -> None:
+    """Learn what wins from closed deals: back-test, fit and keep a win-likelihood model."""
+    from api.cli import store_from
+
+    day = _parse_day(as_of)
+    settings = load_config(config)
+    with store_from(ctx) as store:
+        report = learn_report(store, as_of=day, config=settings)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    lang = normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
+    for line in report_text(report, lang):
+        typer.echo(line)
+
+
+__all__ = ["FEATURES", "LearnReport", "add_history_sections", "book", "learn", "learn_report", "report_text"]
