@@ -46,4 +46,7 @@ CREATE INDEX account_result_order_engagement_score IF NOT EXISTS FOR (n:AccountR
 CREATE INDEX account_result_order_engagement_score_desc IF NOT EXISTS FOR (n:AccountResult) ON (n.engagement_score_desc, n.name, n.account_id);
 CREATE CONSTRAINT touch_day_key IF NOT EXISTS FOR (n:TouchDay) REQUIRE (n.company_id, n.day) IS UNIQUE;
 CREATE INDEX touch_day_company IF NOT EXISTS FOR (n:TouchDay) ON (n.company_id);
-CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (n:Migration) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT change_cursor IF NOT EXISTS FOR (n:Change) REQUIRE n.cursor IS UNIQUE;
+CREATE INDEX change_account IF NOT EXISTS FOR (n:Change) ON (n.account_id);
+CREATE CONSTRAINT change_log_id IF NOT EXISTS FOR (n:ChangeLog) REQUIRE n.id IS UNIQUE

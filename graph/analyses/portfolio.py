@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from graph.analyses.changes import RosterEntry, roster_of
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import render
 from graph.analyses.results import (
@@ -175,6 +176,9 @@ class KeptDetail(BaseModel):
     #: Every deal of the account as recorded, open or not.
     account_deals: list[Deal] = []
     products: list[KeptProduct] = []
+    #: Everyone at the account as this refresh saw them (graph/analyses/changes.py compares the next
+    #: refresh's roster with it: who left, who is new and senior, whose reporting lines changed).
+    roster: list[RosterEntry] = []
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.
@@ -350,6 +354,7 @@ def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
             )
             for h in account.holdings
         ],
+        roster=roster_of(account, as_of=analysis.as_of),
     )
 
 

@@ -7,6 +7,7 @@ always given. The driver is handed in (one per process, owned by whoever compose
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -30,6 +31,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
+from graph.analyses.changes import Change, LoggedChange
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -96,6 +98,7 @@ from graph.stores.base import (
     OnLockWait,
     check_account_filter,
     check_alias_kind,
+    check_change_query,
     check_deal_filter,
     check_kind,
     check_node_kind,
@@ -1372,3 +1375,54 @@ class Neo4jStore(GraphStore):
             offset=offset,
             limit=limit,
         )
+
+    # --- the change log (issue 22) ----------------------------------------------------------
+    #
+    # Ordinary (:Change) nodes with the change's fields as properties (`data` as JSON text, `cursor`
+    # unique), numbered by one (:ChangeLog) node (cypher/changes_append.cypher).
+
+    def append_changes(self, changes: Sequence[Change]) -> list[LoggedChange]:
+        if not changes:
+            return []
+        rows = [
+            {
+                **c.model_dump(mode="json", exclude={"data", "detected_at", "as_of"}),
+                "as_of": c.as_of,
+                "detected_at": c.detected_at,
+                "data": json.dumps(c.model_dump(mode="json")["data"], ensure_ascii=False),
+            }
+            for c in changes
+        ]
+        text = cypher.query("changes_append")
+
+        def work(tx: ManagedTransaction) -> list[int]:
+            return [record["cursor"] for record in tx.run(text, rows=rows)]
+
+        cursors = self._write(work)
+        return [
+            LoggedChange(**change.model_dump(), cursor=cursor)
+            for change, cursor in zip(changes, cursors, strict=True)
+        ]
+
+    def list_changes(
+        self,
+        *,
+        after: int = 0,
+        since: datetime | None = None,
+        kind: str | None = None,
+        account_id: str | None = None,
+        limit: int = 100,
+    ) -> list[LoggedChange]:
+        check_change_query(kind, after, limit)
+        rows = self._read(
+            "changes_list", after=after, since=since, kind=kind, account_id=account_id, limit=limit
+        )
+        return [
+            LoggedChange.model_validate(
+                {**row["change"], "data": json.loads(row["change"].get("data") or "{}")}
+            )
+            for row in rows
+        ]
+
+    def last_change_cursor(self) -> int:
+        return int(self._read("changes_last")[0]["last"])

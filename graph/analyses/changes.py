@@ -1,0 +1,352 @@
+"""What changed in the book between two refreshes: the rules behind `GET /api/v1/changes` and webhooks.
+
+A refresh replaces an account's kept result (graph/analyses/portfolio.py). Comparing the result kept
+before with the new one tells what changed: a gap of an open deal opened or closed, a committee member
+left (and, when their record now names another company, joined it: a job change, with a lead into the
+new company), a new senior person appeared, reporting lines changed (a re-organisation), the account's
+engagement fell, or a deal's win likelihood moved. Ingest changes employment and reporting lines and
+marks the accounts it touched; the refresh that follows it (or the daily one) finds the people
+changes in the account's roster (`roster_of`), kept with the result.
+
+Everything here is pure: `result_changes(old, new, detected_at=...)` compares two kept results.
+
+>>> from datetime import UTC, date, datetime
+>>> from graph.analyses.portfolio import AccountResult, DealResult, KeptGap
+>>> def kept(gaps):
+...     return AccountResult(account_id="a", as_of=date(2026, 1, 1), computed_at=datetime(2026, 1, 1,
+...         tzinfo=UTC), open_deals=1, coverage=0.5, completeness=0.5, gaps_total=len(gaps),
+...         gaps_by_kind={}, gaps_by_severity={}, engagement_score=0.5, engagement_trend="steady",
+...         at_risk=False, buying_stage="evaluation", key_people=[],
+...         deals=[DealResult(deal_id="d", coverage=0.5, completeness=0.5, gaps=gaps)])
+>>> gap = KeptGap(kind="missing_role", role="champion", severity="high", detail="no champion",
+...     next_step="find one")
+>>> [c.kind.value for c in result_changes(kept([gap]), kept([]), detected_at=datetime(2026, 1, 2))]
+['gap_closed']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from graph.analyses.rules import employment_status
+from graph.model import SENIORITY_ORDER, AccountGraph, Seniority
+
+if TYPE_CHECKING:  # portfolio.py imports the roster from here
+    from graph.analyses.portfolio import AccountResult, DealResult
+
+__all__ = [
+    "CHANGE_KINDS",
+    "ENGAGEMENT_DROP_SHARE",
+    "SENIOR_LEVELS",
+    "WIN_LIKELIHOOD_STEP",
+    "Change",
+    "ChangeKind",
+    "LoggedChange",
+    "RosterEntry",
+    "changes_of_refresh",
+    "result_changes",
+    "roster_of",
+    "win_likelihood_of",
+]
+
+
+class ChangeKind(StrEnum):
+    GAP_OPENED = "gap_opened"
+    GAP_CLOSED = "gap_closed"
+    #: A member of an open deal's committee is no longer employed at the account.
+    MEMBER_LEFT = "member_left"
+    #: A committee member who left now works at another company: a lead into it.
+    JOB_CHANGE = "job_change"
+    #: Someone at director level or above who was not employed at the account before.
+    SENIOR_JOINED = "senior_joined"
+    #: Reporting lines of people who stayed changed.
+    REORG = "reorg"
+    ENGAGEMENT_FELL = "engagement_fell"
+    WIN_LIKELIHOOD_MOVED = "win_likelihood_moved"
+
+
+CHANGE_KINDS = tuple(k.value for k in ChangeKind)
+
+#: Seniority levels that count as senior (a new one at an account is a change).
+SENIOR_LEVELS = frozenset(SENIORITY_ORDER[: SENIORITY_ORDER.index(Seniority.DIRECTOR) + 1])
+#: The engagement score has fallen when it lost at least this share of its value (or the trend turned
+#: falling).
+ENGAGEMENT_DROP_SHARE = 0.25
+#: A deal's win likelihood has moved when it changed by at least this much (likelihoods in [0, 1]).
+WIN_LIKELIHOOD_STEP = 0.10
+
+
+class RosterEntry(BaseModel):
+    """One person of an account as a refresh saw them: enough to tell who left, who is new and whose
+    reporting lines changed at the next refresh."""
+
+    person_id: str
+    name: str
+    title: str | None = None
+    seniority: Seniority | None = None
+    #: Employed at the account on the result's as_of (the rule of graph/analyses/rules.py).
+    current: bool
+    #: The company the person's record names now (another one than the account after a job change).
+    company_id: str | None = None
+    #: Their managers on as_of (solid and dotted lines to people still at the account), sorted.
+    managers: list[str] = []
+
+
+def roster_of(account: AccountGraph, *, as_of: date) -> list[RosterEntry]:
+    """Everyone who works or worked at the account, as of `as_of`, by id.
+
+    >>> from graph.model import Company, Person, Reporting
+    >>> acc = AccountGraph(company=Company(id="c", name="C"),
+    ...     people=[Person(id="a", name="A"), Person(id="b", name="B")],
+    ...     reporting=[Reporting(person_id="b", manager_id="a")])
+    >>> [(r.person_id, r.current, r.managers) for r in roster_of(acc, as_of=date(2025, 1, 1))]
+    [('a', True, []), ('b', True, ['a'])]
+    """
+    company_id = account.company.id
+    current, _ = employment_status(
+        company_id, (p.id for p in account.people), account.employment, as_of=as_of
+    )
+    managers: dict[str, set[str]] = {}
+    for line in account.reporting:
+        if (
+            line.person_id not in current
+            or line.manager_id not in current
+            or line.person_id == line.manager_id
+        ):
+            continue
+        if (line.since is not None and line.since > as_of) or (
+            line.until is not None and line.until <= as_of
+        ):
+            continue
+        managers.setdefault(line.person_id, set()).add(line.manager_id)
+    return [
+        RosterEntry(
+            person_id=p.id,
+            name=p.name,
+            title=p.title,
+            seniority=p.seniority,
+            current=p.id in current,
+            company_id=p.company_id,
+            managers=sorted(managers.get(p.id, ())),
+        )
+        for p in sorted(account.people, key=lambda p: p.id)
+    ]
+
+
+class Change(BaseModel):
+    """One thing that changed in an account, found when its result was refreshed."""
+
+    kind: ChangeKind
+    account_id: str
+    deal_id: str | None = None
+    person_id: str | None = None
+    #: The date the new result was computed for, and when the change was found.
+    as_of: date
+    detected_at: datetime
+    #: One line in English, for people reading a feed.
+    summary: str
+    #: The particulars (kind-specific: the gap, the roles, the new company, the figures before/after).
+    data: dict[str, Any] = {}
+
+
+class LoggedChange(Change):
+    """A change as the change log keeps it: `cursor` increases with every change appended."""
+
+    cursor: int
+
+
+def win_likelihood_of(deal: DealResult) -> float | None:
+    """A kept deal result's win likelihood, when the results carry one (issue 21 adds the field)."""
+    value = getattr(deal, "win_likelihood", None)
+    if isinstance(value, int | float):
+        return float(value)
+    score = getattr(value, "score", None)  # a structured likelihood with a score
+    return float(score) if isinstance(score, int | float) else None
+
+
+def _gap_key(deal_id: str, gap: Any) -> tuple[str, str, str | None, str | None]:
+    role = gap.role.value if gap.role is not None else None
+    return (deal_id, gap.kind.value, role, gap.person_id)
+
+
+def _gap_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
+    old_deals = {d.deal_id: d for d in old.deals}
+    found: list[Change] = []
+    for deal in new.deals:
+        before = old_deals.get(deal.deal_id)
+        if before is None:  # a new open deal: its gaps are news of the deal, not changes
+            continue
+        was = {_gap_key(deal.deal_id, g): g for g in before.gaps}
+        now = {_gap_key(deal.deal_id, g): g for g in deal.gaps}
+        for key in sorted(now.keys() - was.keys(), key=str):
+            gap = now[key]
+            found.append(
+                Change(
+                    kind=ChangeKind.GAP_OPENED,
+                    deal_id=deal.deal_id,
+                    person_id=gap.person_id,
+                    summary=f"gap opened on deal {deal.deal_id}: {gap.detail}",
+                    data={"gap": gap.model_dump(mode="json")},
+                    **base,
+                )
+            )
+        for key in sorted(was.keys() - now.keys(), key=str):
+            gap = was[key]
+            found.append(
+                Change(
+                    kind=ChangeKind.GAP_CLOSED,
+                    deal_id=deal.deal_id,
+                    person_id=gap.person_id,
+                    summary=f"gap closed on deal {deal.deal_id}: {gap.detail}",
+                    data={"gap": gap.model_dump(mode="json")},
+                    **base,
+                )
+            )
+        was_wl, now_wl = win_likelihood_of(before), win_likelihood_of(deal)
+        if was_wl is not None and now_wl is not None and abs(now_wl - was_wl) >= WIN_LIKELIHOOD_STEP - 1e-9:
+            found.append(
+                Change(
+                    kind=ChangeKind.WIN_LIKELIHOOD_MOVED,
+                    deal_id=deal.deal_id,
+                    summary=f"win likelihood of deal {deal.deal_id} moved from {was_wl:.0%} to {now_wl:.0%}",
+                    data={"before": was_wl, "after": now_wl},
+                    **base,
+                )
+            )
+    return found
+
+
+def _committees(result: AccountResult) -> dict[str, dict[str, list[str]]]:
+    """person -> deal -> roles, over the open deals' committees of a kept result."""
+    members: dict[str, dict[str, list[str]]] = {}
+    if result.detail is None:
+        return members
+    for deal in result.detail.deals:
+        for person_id, roles in deal.committee.items():
+            members.setdefault(person_id, {})[deal.deal_id] = [r.value for r in roles]
+    return members
+
+
+def _lead(entry: RosterEntry) -> dict[str, Any]:
+    return {
+        "person_id": entry.person_id,
+        "name": entry.name,
+        "title": entry.title,
+        "company_id": entry.company_id,
+    }
+
+
+def _people_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
+    if old.detail is None or new.detail is None or not old.detail.roster:
+        return []  # results kept before rosters were: nothing to compare with
+    before = {r.person_id: r for r in old.detail.roster}
+    after = {r.person_id: r for r in new.detail.roster}
+    committees = _committees(old)
+    for person_id, deals in _committees(new).items():
+        committees.setdefault(person_id, {}).update(deals)
+    account = new.account_id
+    found: list[Change] = []
+    for person_id in sorted(after):
+        now = after[person_id]
+        was = before.get(person_id)
+        if was is not None and was.current and not now.current and person_id in committees:
+            roles = committees[person_id]
+            found.append(
+                Change(
+                    kind=ChangeKind.MEMBER_LEFT,
+                    person_id=person_id,
+                    summary=f"{now.name} ({', '.join(sorted({r for rs in roles.values() for r in rs}))}) "
+                    f"left account {account}",
+                    data={"roles": roles, "name": now.name, "title": now.title},
+                    **base,
+                )
+            )
+            if now.company_id and now.company_id != account:
+                found.append(
+                    Change(
+                        kind=ChangeKind.JOB_CHANGE,
+                        person_id=person_id,
+                        summary=f"{now.name} moved from account {account} to {now.company_id}: a lead there",
+                        data={"from_account_id": account, "roles": roles, "lead": _lead(now)},
+                        **base,
+                    )
+                )
+        if now.current and (was is None or not was.current) and now.seniority in SENIOR_LEVELS:
+            found.append(
+                Change(
+                    kind=ChangeKind.SENIOR_JOINED,
+                    person_id=person_id,
+                    summary=f"new {now.seniority.value if now.seniority else ''} at account {account}: "
+                    f"{now.name}" + (f", {now.title}" if now.title else ""),
+                    data={"name": now.name, "title": now.title, "seniority": now.seniority},
+                    **base,
+                )
+            )
+    lines = [
+        {"person_id": pid, "before": before[pid].managers, "after": after[pid].managers}
+        for pid in sorted(after)
+        if pid in before
+        and before[pid].current
+        and after[pid].current
+        and before[pid].managers != after[pid].managers
+    ]
+    if lines:
+        found.append(
+            Change(
+                kind=ChangeKind.REORG,
+                summary=f"reporting lines changed at account {account} ({len(lines)} people)",
+                data={"lines": lines},
+                **base,
+            )
+        )
+    return found
+
+
+def _engagement_change(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
+    turned = new.engagement_trend == "falling" and old.engagement_trend != "falling"
+    dropped = old.engagement_score > 0 and new.engagement_score <= old.engagement_score * (
+        1 - ENGAGEMENT_DROP_SHARE
+    )
+    if not (turned or dropped):
+        return []
+    return [
+        Change(
+            kind=ChangeKind.ENGAGEMENT_FELL,
+            summary=f"engagement of account {new.account_id} fell from {old.engagement_score:.2f} "
+            f"({old.engagement_trend}) to {new.engagement_score:.2f} ({new.engagement_trend})",
+            data={
+                "before": {"score": old.engagement_score, "trend": old.engagement_trend},
+                "after": {"score": new.engagement_score, "trend": new.engagement_trend},
+            },
+            **base,
+        )
+    ]
+
+
+def result_changes(old: AccountResult | None, new: AccountResult, *, detected_at: datetime) -> list[Change]:
+    """What changed in one account between its kept result `old` and the new one (none for a first
+    result: there is nothing to compare with). Gaps and win likelihoods are compared for deals open in
+    both; people for results that carry a roster."""
+    if old is None:
+        return []
+    base: dict[str, Any] = {"account_id": new.account_id, "as_of": new.as_of, "detected_at": detected_at}
+    return [
+        *_gap_changes(old, new, base),
+        *_people_changes(old, new, base),
+        *_engagement_change(old, new, base),
+    ]
+
+
+def changes_of_refresh(
+    old: Mapping[str, AccountResult], new: Iterable[AccountResult], *, detected_at: datetime
+) -> list[Change]:
+    """Every change between the kept results `old` (by account id) and the new results of a refresh."""
+    found: list[Change] = []
+    for result in new:
+        found.extend(result_changes(old.get(result.account_id), result, detected_at=detected_at))
+    return found
