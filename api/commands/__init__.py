@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("demo", "demo", "demo"),
     ("find", "accounts", "accounts"),
     ("find", "people", "people"),
+    ("webhooks", "webhooks", "webhooks"),
+    ("export", "export", "export"),
 )
 
 
