@@ -65,7 +65,7 @@ _PERCENT = frozenset({"coverage", "completeness", "win_likelihood"})
 #: Text fields are Text(255) in Salesforce: longer text is cut with an ellipsis.
 TEXT_MAX = 255
 
-_SF_ID = re.compile(r"^(?P<prefix>[a-zA-Z0-9]{3})[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$")
+_SF_ID = re.compile(r"^(?P<prefix>[a-zA-Z0-9]{3})[a-zA-Z0-9]{12,15}$")  # 15 or 18 (hand-made: between)
 _SF_FILES = {"003": "Contact", "00Q": "Lead", "006": "Opportunity"}
 _HS_CONTACT = re.compile(r"^hs-contact-(\d+)$")
 _HS_DEAL = re.compile(r"^hs-deal-(\d+)$")
@@ -170,7 +170,7 @@ def _hubspot(
         if match is None:
             summary.skipped_deals += 1
             continue
-        deal_rows.append([match.group(1), *_row(deal, DEAL_FIELDS)])
+        deal_rows.append([match.group(1), _value("name", deal.name), *_row(deal, DEAL_FIELDS)])
     files: dict[str, bytes] = {}
     summary.files = {
         name: len(rows) for name, rows in (("contacts.csv", contact_rows), ("deals.csv", deal_rows)) if rows
@@ -180,7 +180,7 @@ def _hubspot(
             ["Record ID", "Email", *(hs for _, hs, _ in CONTACT_FIELDS)], contact_rows
         )
     if deal_rows:
-        files["deals.csv"] = _csv(["Record ID", *(hs for _, hs, _ in DEAL_FIELDS)], deal_rows)
+        files["deals.csv"] = _csv(["Record ID", "Deal Name", *(hs for _, hs, _ in DEAL_FIELDS)], deal_rows)
     return files
 
 

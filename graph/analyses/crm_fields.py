@@ -55,6 +55,7 @@ class ContactScores(BaseModel):
 
 class DealScores(BaseModel):
     deal_id: str
+    name: str | None = None
     account_id: str
     as_of: date
     coverage: float
@@ -105,11 +106,13 @@ def crm_scores(
                     last_touch=last,
                 )
             )
+        names = {d.deal_id: d.name for d in result.detail.deals} if result.detail else {}
         for kept in result.deals:
             gap = top_gap(kept.gaps)
             deals.append(
                 DealScores(
                     deal_id=kept.deal_id,
+                    name=names.get(kept.deal_id),
                     account_id=result.account_id,
                     as_of=result.as_of,
                     coverage=kept.coverage,
