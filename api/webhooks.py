@@ -72,10 +72,15 @@ EVENT_HEADER = "X-Buyergraph-Event"
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 30.0
 BACKOFF_MAX_S = 6 * 3600.0
-#: How long a claimed delivery is left to the process sending it before another may try.
-LEASE_S = 60.0
 #: Seconds a receiver has to answer.
 TIMEOUT_S = 10.0
+#: Deliveries claimed (and recorded) at a time: one file write for the claim, one for the outcomes.
+CLAIM_BATCH = 20
+#: How long a claimed delivery is left to the process sending it before another may try: long enough
+#: for a whole batch of receivers that time out.
+LEASE_S = CLAIM_BATCH * TIMEOUT_S + 30.0
+#: Batches one round sends at most (a round continues while batches come back full).
+MAX_BATCHES = 50
 #: Finished deliveries (delivered or failed) kept in the log per webhook; older ones are dropped.
 KEEP_FINISHED = 500
 #: Changes read from the log per webhook per round.
@@ -315,8 +320,11 @@ class WebhookBook:
         self._change(edit)
         return added
 
-    def claim_due(self, *, now: datetime | None = None) -> list[tuple[Delivery, Webhook]]:
-        """The deliveries due now, each claimed for `lease_s` seconds (other processes skip them)."""
+    def claim_due(
+        self, *, now: datetime | None = None, limit: int = CLAIM_BATCH
+    ) -> list[tuple[Delivery, Webhook]]:
+        """Up to `limit` deliveries due now, oldest change first, each claimed for `lease_s` seconds
+        (other processes skip them)."""
         at = now or _now()
         claimed: list[tuple[Delivery, Webhook]] = []
 
@@ -326,6 +334,8 @@ class WebhookBook:
                 due = delivery.next_attempt_at is None or delivery.next_attempt_at <= at
                 if delivery.status != "pending" or not due or delivery.webhook_id not in hooks:
                     continue
+                if len(claimed) >= limit:
+                    break
                 delivery.next_attempt_at = at + timedelta(seconds=self.lease_s)
                 claimed.append((delivery.model_copy(deep=True), hooks[delivery.webhook_id]))
 
@@ -336,13 +346,20 @@ class WebhookBook:
         return claimed
 
     def record(self, delivery_id: str, attempt: Attempt) -> Delivery | None:
-        """Write down one attempt: delivered on a 2xx, else the next attempt after the back-off, or
-        failed after the last one allowed."""
+        """Write down one attempt (see `record_all`)."""
+        done = self.record_all([(delivery_id, attempt)])
+        return done[0] if done else None
+
+    def record_all(self, outcomes: list[tuple[str, Attempt]]) -> list[Delivery]:
+        """Write down attempts, in one write: delivered on a 2xx, else the next attempt after the
+        back-off, or failed after the last one allowed. Returns the deliveries as they are now."""
         done: list[Delivery] = []
+        attempts = dict(outcomes)
 
         def edit(doc: _Document) -> None:
             for delivery in doc.deliveries:
-                if delivery.id != delivery_id or delivery.status != "pending":
+                attempt = attempts.get(delivery.id)
+                if attempt is None or delivery.status != "pending":
                     continue
                 delivery.attempts += 1
                 delivery.log.append(attempt)
@@ -361,7 +378,7 @@ class WebhookBook:
             _prune(doc)
 
         self._change(edit)
-        return done[0] if done else None
+        return done
 
 
 def _prune(doc: _Document) -> None:
@@ -436,25 +453,30 @@ def _attempt(delivery: Delivery, hook: Webhook, send: Poster) -> Attempt:
 
 
 def deliver_round(store: GraphStore, book: WebhookBook, *, send: Poster = post) -> DeliveryRound:
-    """One round: enqueue the new changes, then attempt every due delivery once."""
-    enqueued = book.enqueue(store)
-    delivered = failed = attempted = 0
-    for delivery, hook in book.claim_due():
-        attempt = _attempt(delivery, hook, send)
-        attempted += 1
-        after = book.record(delivery.id, attempt)
-        if after is not None and after.status == "delivered":
-            delivered += 1
-        elif after is not None and after.status == "failed":
-            failed += 1
-        # Ids and status only: a URL may carry a token, a body personal data.
-        log.info(
-            "webhook %s delivery %s attempt %d: %s",
-            hook.id,
-            delivery.id,
-            after.attempts if after else delivery.attempts + 1,
-            attempt.status_code if attempt.error is None else attempt.error,
-        )
+    """One round: enqueue the new changes, then attempt every due delivery once (in batches of
+    CLAIM_BATCH, while batches come back full)."""
+    enqueued = delivered = failed = attempted = 0
+    for _ in range(MAX_BATCHES):
+        enqueued += book.enqueue(store)
+        claimed = book.claim_due()
+        if not claimed:
+            break
+        outcomes = [(delivery.id, _attempt(delivery, hook, send)) for delivery, hook in claimed]
+        attempted += len(outcomes)
+        for after in book.record_all(outcomes):
+            delivered += after.status == "delivered"
+            failed += after.status == "failed"
+            last = after.log[-1]
+            # Ids and status only: a URL may carry a token, a body personal data.
+            log.info(
+                "webhook %s delivery %s attempt %d: %s",
+                after.webhook_id,
+                after.id,
+                after.attempts,
+                last.status_code if last.error is None else last.error,
+            )
+        if len(claimed) < CLAIM_BATCH:
+            break
     return DeliveryRound(enqueued=enqueued, attempted=attempted, delivered=delivered, failed=failed)
 
 
