@@ -67,8 +67,8 @@ TEXT_MAX = 255
 
 _SF_ID = re.compile(r"^(?P<prefix>[a-zA-Z0-9]{3})[a-zA-Z0-9]{12,15}$")  # 15 or 18 (hand-made: between)
 _SF_FILES = {"003": "Contact", "00Q": "Lead", "006": "Opportunity"}
-_HS_CONTACT = re.compile(r"^hs-contact-(\d+)$")
-_HS_DEAL = re.compile(r"^hs-deal-(\d+)$")
+_HS_CONTACT = re.compile(r"^hs-contact-(.+)$")
+_HS_DEAL = re.compile(r"^hs-deal-(.+)$")
 #: Accounts whose kept results are read at a time.
 READ_BATCH = 200
 
