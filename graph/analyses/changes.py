@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # portfolio.py imports the roster from here
 
 __all__ = [
     "CHANGE_KINDS",
+    "REDACTED_SUMMARY",
     "ENGAGEMENT_DROP_SHARE",
     "SENIOR_LEVELS",
     "WIN_LIKELIHOOD_STEP",
@@ -71,6 +72,8 @@ class ChangeKind(StrEnum):
 
 
 CHANGE_KINDS = tuple(k.value for k in ChangeKind)
+#: What an erased person's changes say instead (they keep their cursor, kind, account and time).
+REDACTED_SUMMARY = "redacted: a person this change named was erased"
 
 #: Seniority levels that count as senior (a new one at an account is a change).
 SENIOR_LEVELS = frozenset(SENIORITY_ORDER[: SENIORITY_ORDER.index(Seniority.DIRECTOR) + 1])

@@ -32,7 +32,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.analyses.changes import Change, LoggedChange
+from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -701,6 +701,7 @@ class EmbeddedStore(GraphStore):
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
             self._erase_results_naming(person_id)
+            self._redact_changes(person_id, self._tables["people"][person_id].get("name"))
             removed_rels = 0
             removed_touches = 0
             for tid in sorted(self._touches_by_person.pop(person_id, set())):
@@ -1712,3 +1713,35 @@ class EmbeddedStore(GraphStore):
 
     def last_change_cursor(self) -> int:
         return self._last_logged()
+
+    def _redact_changes(self, person_id: str, name: str | None) -> None:
+        """Erasure: the logged changes that name the person (by id, or by name in their text) keep
+        their place (cursor, kind, account, time) but lose what named them; the log is rewritten
+        atomically under its lock."""
+        quoted = json.dumps(person_id, ensure_ascii=False)
+        with self._change_log_lock():
+            try:
+                lines = self._changes_path.read_text(encoding="utf-8").splitlines(keepends=True)
+            except FileNotFoundError:
+                return
+            changed = False
+            for i, line in enumerate(lines):
+                row = json.loads(line)
+                text = json.dumps(row["data"], ensure_ascii=False)
+                named = name is not None and len(name) > 1 and (name in row["summary"] or name in text)
+                if row.get("person_id") == person_id or quoted in text or named:
+                    row.update(person_id=None, summary=REDACTED_SUMMARY, data={})
+                    lines[i] = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+                    changed = True
+            if not changed:
+                return
+            fd, tmp = tempfile.mkstemp(prefix=".graph-changes-", suffix=".tmp", dir=self.home)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("".join(lines))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self._changes_path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise

@@ -31,7 +31,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.changes import Change, LoggedChange
+from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -860,9 +860,13 @@ class Neo4jStore(GraphStore):
         aliases_text = cypher.query("erase_person_aliases")
         results_text = cypher.query("erase_person_results")
         groups_text = cypher.query("touch_groups_of_people")
+        redact_text = cypher.query("changes_redact_person")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
+            tx.run(
+                redact_text, id=person_id, quoted=json.dumps(person_id), summary=REDACTED_SUMMARY
+            ).consume()
             groups = _groups_of(tx.run(groups_text, person_ids=[person_id]).data())
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id).single()

@@ -124,3 +124,28 @@ def test_a_refresh_logs_what_changed_in_the_account(store: GraphStore) -> None:
     before = store.last_change_cursor()
     keep_results(store, [refreshed(store, "c-acme-cn")])
     assert store.last_change_cursor() == before
+
+
+def test_erasing_a_person_redacts_the_changes_that_name_them(store: GraphStore) -> None:
+    store.upsert_all(world())
+    kept = store.append_changes(
+        [
+            change(ChangeKind.MEMBER_LEFT, "c-acme-cn", 0, person_id="p-cfo"),
+            change(ChangeKind.REORG, "c-acme-cn", 1).model_copy(
+                update={"data": {"lines": [{"person_id": "p-cfo", "before": [], "after": ["p-ceo"]}]}}
+            ),
+            change(ChangeKind.GAP_OPENED, "c-acme-cn", 2).model_copy(
+                update={"summary": "gap opened: Likeliest champion: Li Na"}
+            ),
+            change(ChangeKind.GAP_CLOSED, "c-globex", 3, person_id="p-left"),
+        ]
+    )
+    store.erase_person("p-cfo")  # Li Na
+    after = store.list_changes()
+    assert [c.cursor for c in after] == [c.cursor for c in kept]  # the log keeps its order
+    assert [c.kind for c in after] == [c.kind for c in kept]
+    for redacted in after[:3]:
+        assert redacted.person_id is None and redacted.data == {} and "redacted" in redacted.summary
+    assert "Li Na" not in "".join(c.model_dump_json() for c in after)
+    assert "p-cfo" not in "".join(c.model_dump_json() for c in after)
+    assert after[3] == kept[3]  # a change about someone else is untouched
