@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from api.shared_file import SharedJsonFile
-from graph.analyses.changes import CHANGE_KINDS
+from graph.analyses.changes import CHANGE_KINDS, REDACTED_SUMMARY
 from graph.errors import InvalidInputError, NotFoundError
 from graph.stores.base import GraphStore
 
@@ -261,6 +261,31 @@ class WebhookBook:
         found.sort(key=lambda d: (d.created_at, d.change_cursor), reverse=True)
         return found[:limit]
 
+    def forget_person(self, person_id: str, name: str | None) -> int:
+        """Erasure: pending deliveries whose change names the person (by id or name) send the change
+        redacted as the store's log now holds it. Returns how many were redacted."""
+        quoted = json.dumps(person_id, ensure_ascii=False)
+        redacted = 0
+
+        def names_them(body: str) -> bool:
+            return quoted in body or (name is not None and len(name) > 1 and name in body)
+
+        def edit(doc: _Document) -> None:
+            nonlocal redacted
+            for delivery in doc.deliveries:
+                if delivery.status != "pending" or not names_them(delivery.body):
+                    continue
+                payload = json.loads(delivery.body)
+                payload["change"].update(person_id=None, summary=REDACTED_SUMMARY, data={})
+                delivery.body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+                redacted += 1
+
+        with self._mutex:
+            pending = [d.body for d in self._file.read().deliveries if d.status == "pending"]
+        if any(names_them(body) for body in pending):
+            self._change(edit)
+        return redacted
+
     # --- delivery ---------------------------------------------------------------------------
 
     def enqueue(self, store: GraphStore) -> int:
@@ -370,7 +395,7 @@ class WebhookBook:
                         None,
                     )
                 elif delivery.attempts >= self.max_attempts:
-                    delivery.status, delivery.next_attempt_at = "failed", None
+                    delivery.status, delivery.next_attempt_at, delivery.body = "failed", None, ""
                 else:
                     wait = backoff_s(delivery.attempts, self.backoff_base_s)
                     delivery.next_attempt_at = attempt.at + timedelta(seconds=wait)

@@ -238,3 +238,28 @@ def test_serve_delivers_in_the_background(tmp_path: Path) -> None:
         headers, body = receiver.received[0]
         assert json.loads(body)["change"]["kind"] == "reorg"
         assert verify_signature(created["secret"], body, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER])
+
+
+def test_erasure_redacts_pending_deliveries_and_delivered_bodies_are_not_kept(env: ApiEnv) -> None:
+    from graph.model import Company, Person
+
+    env.store.upsert("companies", [Company(id="acc-1", name="Acme")])
+    env.store.upsert("people", [Person(id="p-gone", name="Gina Gone", company_id="acc-1")])
+    with Receiver(failures=1) as receiver:
+        created = register(env, receiver.url)
+        named = changes(1, ChangeKind.MEMBER_LEFT)[0].model_copy(
+            update={"person_id": "p-gone", "summary": "Gina Gone left account acc-1"}
+        )
+        other = changes(1, ChangeKind.REORG, "acc-2")[0]
+        env.store.append_changes([named, other])
+        deliver_round(env.store, book(env))  # the first fails (pending), the second is delivered
+        erased = env.client.delete("/api/v1/people/p-gone", headers=env.headers("admin"))
+        assert erased.status_code == 200, erased.text
+        deliver_round(env.store, book(env))  # the retry sends the redacted change
+    bodies = [body.decode() for _, body in receiver.received]
+    assert "Gina Gone" in bodies[0]  # sent before the erasure
+    assert "Gina Gone" not in bodies[-1] and "p-gone" not in bodies[-1]
+    assert json.loads(bodies[-1])["change"]["kind"] == "member_left"
+    stored = (env.settings.home / "webhooks.json").read_text()
+    assert "Gina Gone" not in stored and "p-gone" not in stored
+    assert created["secret"] in stored  # kept to sign with (owner-only file)
