@@ -149,3 +149,22 @@ def test_erasing_a_person_redacts_the_changes_that_name_them(store: GraphStore) 
     assert "Li Na" not in "".join(c.model_dump_json() for c in after)
     assert "p-cfo" not in "".join(c.model_dump_json() for c in after)
     assert after[3] == kept[3]  # a change about someone else is untouched
+
+
+def test_a_result_the_store_refuses_logs_no_change(store: GraphStore) -> None:
+    store.upsert_all(world())
+    first = refreshed(store, "c-acme-cn")
+    other = refreshed(store, "c-globex").model_copy(update={"engagement_trend": "steady"})
+    assert first.deals[0].gaps
+    keep_results(store, [first, other])
+    # c-acme-cn loses a gap, c-globex's engagement turns falling; the account c-acme-cn changes before
+    # its new result is written: that one is refused, and only c-globex's change is logged.
+    now = datetime.now(UTC)
+    fewer = first.model_copy(
+        update={"computed_at": now, "deals": [d.model_copy(update={"gaps": d.gaps[1:]}) for d in first.deals]}
+    )
+    falling = other.model_copy(update={"computed_at": now, "engagement_trend": "falling"})
+    store.mark_accounts_changed(company_ids=["c-acme-cn"], at=now + timedelta(minutes=1))
+    assert keep_results(store, [fewer, falling]) == 1
+    logged = store.list_changes()
+    assert [(c.account_id, c.kind) for c in logged] == [("c-globex", ChangeKind.ENGAGEMENT_FELL)]
