@@ -30,7 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.refresh import compute_results, keep_results  # noqa: E402
+from api.refresh import StoreAddress, compute_results, keep_results, refresh  # noqa: E402
+from api.settings import Settings  # noqa: E402
 from api.webhooks import WebhookBook, deliver_round  # noqa: E402
 from bench._common import generated_store  # noqa: E402
 from graph.analyses import DEFAULT_CONFIG  # noqa: E402
@@ -78,6 +79,33 @@ def compare(store: GraphStore, results: list[AccountResult], repeat: int) -> Non
     print(
         f"[{store.backend}] {n} accounts: write_results {b:.3f} s (baseline), keep_results {c:.3f} s; "
         f"overhead {(c - b) / n * 1000:.2f} ms per account ({(c / b - 1) * 100:+.0f} %)"
+    )
+
+
+def refresh_compare(store: GraphStore, address: StoreAddress, repeat: int) -> None:
+    """Whole `refresh --all` runs in this process: with change detection, and with refresh's writes
+    swapped back to a plain `write_results` (the baseline), alternating."""
+    import api.refresh as refresh_module
+
+    real = refresh_module.keep_results
+
+    def plain(s: GraphStore, results: Any) -> int:
+        return s.write_results(results)
+
+    times: dict[str, list[float]] = {"baseline": [], "with changes": []}
+    for _ in range(repeat):
+        for name, writer in (("baseline", plain), ("with changes", real)):
+            refresh_module.keep_results = writer  # type: ignore[assignment]
+            try:
+                started = time.perf_counter()
+                refresh(store, address, as_of=AS_OF, config=DEFAULT_CONFIG, everything=True, progress=False)
+                times[name].append(time.perf_counter() - started)
+            finally:
+                refresh_module.keep_results = real
+    b, c = statistics.median(times["baseline"]), statistics.median(times["with changes"])
+    print(
+        f"[{store.backend}] refresh --all of {len(store.accounts_to_refresh(everything=True))} accounts: "
+        f"{b:.2f} s baseline, {c:.2f} s with change detection ({(c / b - 1) * 100:+.0f} %)"
     )
 
 
@@ -146,10 +174,10 @@ def main() -> None:
         results = compute_results(store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)
         if not args.no_embedded:
             compare(store, results, args.repeat)
+            refresh_compare(store, StoreAddress("embedded", str(store.home)), args.repeat)
             deliveries(store, args.deliveries)
         if args.no_neo4j or not os.environ.get("NEO4J_URI"):
             return
-        from api.settings import Settings
         from api.stores import open_store
         from ingest.loader import ingest_paths
 
@@ -159,6 +187,7 @@ def main() -> None:
             ingest_paths([world], neo, progress=False)
             results = compute_results(neo, ids, as_of=AS_OF, config=DEFAULT_CONFIG)
             compare(neo, results, args.repeat)
+            refresh_compare(neo, StoreAddress.of(Settings()), args.repeat)
             deliveries(neo, args.deliveries)
         finally:
             neo.close()
