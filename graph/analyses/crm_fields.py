@@ -17,7 +17,7 @@ equals (the analyses list a deal's gaps in their order of importance).
 ...     computed_at=datetime(2025, 1, 1, tzinfo=UTC))
 >>> _, deals = crm_scores([kept])
 >>> deals[0].deal_id, deals[0].gaps, deals[0].top_gap_severity
-('d', 2, 'high')
+('d', 3, 'high')
 """
 
 from __future__ import annotations
