@@ -223,7 +223,7 @@ def keep_results(store: GraphStore, results: Sequence[AccountResult]) -> int:
     if not results:
         return 0
     ids = [r.account_id for r in results]
-    before = store.read_results(ids)
+    before = store.read_change_bases(ids)
     written = store.write_results(results)
     kept: Sequence[AccountResult] = results
     if written < len(results):  # some were refused: only those the store now holds changed anything

@@ -29,15 +29,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
-from graph.analyses.rules import employment_status
-from graph.model import SENIORITY_ORDER, AccountGraph, Seniority
-
-if TYPE_CHECKING:  # portfolio.py imports the roster from here
-    from graph.analyses.portfolio import AccountResult, DealResult
+from graph.analyses.portfolio import AccountResult, DealResult
+from graph.analyses.roster import RosterEntry, roster_of  # noqa: F401 - part of this module's API
+from graph.model import SENIORITY_ORDER, Seniority
 
 __all__ = [
     "CHANGE_KINDS",
@@ -46,9 +44,11 @@ __all__ = [
     "SENIOR_LEVELS",
     "WIN_LIKELIHOOD_STEP",
     "Change",
+    "ChangeBasis",
     "ChangeKind",
     "LoggedChange",
     "RosterEntry",
+    "basis_of",
     "changes_of_refresh",
     "result_changes",
     "roster_of",
@@ -84,63 +84,6 @@ ENGAGEMENT_DROP_SHARE = 0.25
 WIN_LIKELIHOOD_STEP = 0.10
 
 
-class RosterEntry(BaseModel):
-    """One person of an account as a refresh saw them: enough to tell who left, who is new and whose
-    reporting lines changed at the next refresh."""
-
-    person_id: str
-    name: str
-    title: str | None = None
-    seniority: Seniority | None = None
-    #: Employed at the account on the result's as_of (the rule of graph/analyses/rules.py).
-    current: bool
-    #: The company the person's record names now (another one than the account after a job change).
-    company_id: str | None = None
-    #: Their managers on as_of (solid and dotted lines to people still at the account), sorted.
-    managers: list[str] = []
-
-
-def roster_of(account: AccountGraph, *, as_of: date) -> list[RosterEntry]:
-    """Everyone who works or worked at the account, as of `as_of`, by id.
-
-    >>> from graph.model import Company, Person, Reporting
-    >>> acc = AccountGraph(company=Company(id="c", name="C"),
-    ...     people=[Person(id="a", name="A"), Person(id="b", name="B")],
-    ...     reporting=[Reporting(person_id="b", manager_id="a")])
-    >>> [(r.person_id, r.current, r.managers) for r in roster_of(acc, as_of=date(2025, 1, 1))]
-    [('a', True, []), ('b', True, ['a'])]
-    """
-    company_id = account.company.id
-    current, _ = employment_status(
-        company_id, (p.id for p in account.people), account.employment, as_of=as_of
-    )
-    managers: dict[str, set[str]] = {}
-    for line in account.reporting:
-        if (
-            line.person_id not in current
-            or line.manager_id not in current
-            or line.person_id == line.manager_id
-        ):
-            continue
-        if (line.since is not None and line.since > as_of) or (
-            line.until is not None and line.until <= as_of
-        ):
-            continue
-        managers.setdefault(line.person_id, set()).add(line.manager_id)
-    return [
-        RosterEntry(
-            person_id=p.id,
-            name=p.name,
-            title=p.title,
-            seniority=p.seniority,
-            current=p.id in current,
-            company_id=p.company_id,
-            managers=sorted(managers.get(p.id, ())),
-        )
-        for p in sorted(account.people, key=lambda p: p.id)
-    ]
-
-
 class Change(BaseModel):
     """One thing that changed in an account, found when its result was refreshed."""
 
@@ -163,6 +106,39 @@ class LoggedChange(Change):
     cursor: int
 
 
+class ChangeBasis(BaseModel):
+    """What the comparison reads of a kept result: its figures, its open deals' results, the roster
+    and who sits on which open deal's committee (person -> deal -> roles). Stores may read just this
+    (`GraphStore.read_change_bases`) instead of whole results."""
+
+    account_id: str
+    engagement_score: float
+    engagement_trend: str
+    deals: list[DealResult]
+    #: None when the result was kept without a roster (before issue 22): people are not compared.
+    roster: list[RosterEntry] | None = None
+    committees: dict[str, dict[str, list[str]]] = {}
+
+
+def basis_of(result: AccountResult | ChangeBasis) -> ChangeBasis:
+    """The part of a kept result that `result_changes` compares."""
+    if isinstance(result, ChangeBasis):
+        return result
+    committees: dict[str, dict[str, list[str]]] = {}
+    if result.detail is not None:
+        for deal in result.detail.deals:
+            for person_id, roles in deal.committee.items():
+                committees.setdefault(person_id, {})[deal.deal_id] = [r.value for r in roles]
+    return ChangeBasis(
+        account_id=result.account_id,
+        engagement_score=result.engagement_score,
+        engagement_trend=result.engagement_trend,
+        deals=result.deals,
+        roster=result.detail.roster if result.detail is not None and result.detail.roster else None,
+        committees=committees,
+    )
+
+
 def win_likelihood_of(deal: DealResult) -> float | None:
     """A kept deal result's win likelihood, when the results carry one (issue 21 adds the field)."""
     value = getattr(deal, "win_likelihood", None)
@@ -177,7 +153,7 @@ def _gap_key(deal_id: str, gap: Any) -> tuple[str, str, str | None, str | None]:
     return (deal_id, gap.kind.value, role, gap.person_id)
 
 
-def _gap_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
+def _gap_changes(old: ChangeBasis, new: ChangeBasis, base: dict[str, Any]) -> list[Change]:
     old_deals = {d.deal_id: d for d in old.deals}
     found: list[Change] = []
     for deal in new.deals:
@@ -224,17 +200,6 @@ def _gap_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]) -
     return found
 
 
-def _committees(result: AccountResult) -> dict[str, dict[str, list[str]]]:
-    """person -> deal -> roles, over the open deals' committees of a kept result."""
-    members: dict[str, dict[str, list[str]]] = {}
-    if result.detail is None:
-        return members
-    for deal in result.detail.deals:
-        for person_id, roles in deal.committee.items():
-            members.setdefault(person_id, {})[deal.deal_id] = [r.value for r in roles]
-    return members
-
-
 def _lead(entry: RosterEntry) -> dict[str, Any]:
     return {
         "person_id": entry.person_id,
@@ -244,13 +209,13 @@ def _lead(entry: RosterEntry) -> dict[str, Any]:
     }
 
 
-def _people_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
-    if old.detail is None or new.detail is None or not old.detail.roster:
+def _people_changes(old: ChangeBasis, new: ChangeBasis, base: dict[str, Any]) -> list[Change]:
+    if not old.roster or not new.roster:
         return []  # results kept before rosters were: nothing to compare with
-    before = {r.person_id: r for r in old.detail.roster}
-    after = {r.person_id: r for r in new.detail.roster}
-    committees = _committees(old)
-    for person_id, deals in _committees(new).items():
+    before = {r.person_id: r for r in old.roster}
+    after = {r.person_id: r for r in new.roster}
+    committees = {person_id: dict(deals) for person_id, deals in old.committees.items()}
+    for person_id, deals in new.committees.items():
         committees.setdefault(person_id, {}).update(deals)
     account = new.account_id
     found: list[Change] = []
@@ -310,7 +275,7 @@ def _people_changes(old: AccountResult, new: AccountResult, base: dict[str, Any]
     return found
 
 
-def _engagement_change(old: AccountResult, new: AccountResult, base: dict[str, Any]) -> list[Change]:
+def _engagement_change(old: ChangeBasis, new: ChangeBasis, base: dict[str, Any]) -> list[Change]:
     turned = new.engagement_trend == "falling" and old.engagement_trend != "falling"
     dropped = old.engagement_score > 0 and new.engagement_score <= old.engagement_score * (
         1 - ENGAGEMENT_DROP_SHARE
@@ -331,22 +296,25 @@ def _engagement_change(old: AccountResult, new: AccountResult, base: dict[str, A
     ]
 
 
-def result_changes(old: AccountResult | None, new: AccountResult, *, detected_at: datetime) -> list[Change]:
-    """What changed in one account between its kept result `old` and the new one (none for a first
-    result: there is nothing to compare with). Gaps and win likelihoods are compared for deals open in
-    both; people for results that carry a roster."""
+def result_changes(
+    old: AccountResult | ChangeBasis | None, new: AccountResult, *, detected_at: datetime
+) -> list[Change]:
+    """What changed in one account between its kept result `old` (or what a store read of it,
+    `ChangeBasis`) and the new one (none for a first result: there is nothing to compare with). Gaps and
+    win likelihoods are compared for deals open in both; people for results that carry a roster."""
     if old is None:
         return []
     base: dict[str, Any] = {"account_id": new.account_id, "as_of": new.as_of, "detected_at": detected_at}
+    was, now = basis_of(old), basis_of(new)
     return [
-        *_gap_changes(old, new, base),
-        *_people_changes(old, new, base),
-        *_engagement_change(old, new, base),
+        *_gap_changes(was, now, base),
+        *_people_changes(was, now, base),
+        *_engagement_change(was, now, base),
     ]
 
 
 def changes_of_refresh(
-    old: Mapping[str, AccountResult], new: Iterable[AccountResult], *, detected_at: datetime
+    old: Mapping[str, AccountResult | ChangeBasis], new: Iterable[AccountResult], *, detected_at: datetime
 ) -> list[Change]:
     """Every change between the kept results `old` (by account id) and the new results of a refresh."""
     found: list[Change] = []

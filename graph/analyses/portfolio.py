@@ -23,7 +23,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from graph.analyses.changes import RosterEntry, roster_of
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import render
 from graph.analyses.results import (
@@ -38,6 +37,7 @@ from graph.analyses.results import (
     Severity,
     Trend,
 )
+from graph.analyses.roster import RosterEntry, roster_of
 from graph.analyses.rules import employment_status
 from graph.model import AccountGraph, BuyingRole, Company, Deal
 

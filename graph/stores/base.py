@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.analyses.changes import CHANGE_KINDS, Change, LoggedChange
+from graph.analyses.changes import CHANGE_KINDS, Change, ChangeBasis, LoggedChange, basis_of
 from graph.analyses.directory import PeopleFilter, PersonListing, RepAccount, RepListing
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
@@ -454,6 +454,11 @@ class GraphStore(ABC):
     @abstractmethod
     def last_change_cursor(self) -> int:
         """The cursor of the newest logged change; 0 when the log is empty."""
+
+    def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
+        """What change detection compares of these accounts' kept results (those that have one): a
+        store that can read less than whole results (their details) overrides this."""
+        return {cid: basis_of(result) for cid, result in self.read_results(company_ids).items()}
 
 
 def check_change_query(kind: str | None, after: int, limit: int) -> None:

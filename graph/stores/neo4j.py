@@ -31,7 +31,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
+from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange
 from graph.analyses.directory import (
     PeopleFilter,
     PersonListing,
@@ -53,6 +53,7 @@ from graph.analyses.portfolio import (
     PersonResult,
 )
 from graph.analyses.results import GapKind, Severity
+from graph.analyses.roster import RosterEntry
 from graph.analyses.rules import aggregate_touches, engagement_state
 from graph.errors import (
     BuyerGraphError,
@@ -390,13 +391,12 @@ def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     ]
 
 
-def _result_of(row: dict[str, Any]) -> AccountResult:
-    """A kept result read back (see `_result_rows`), stale when its account changed after it."""
-    account = row["account"]
+def _deal_results(row: dict[str, Any]) -> list[DealResult]:
+    """The open deals' kept results of a `results_read` row, in their order."""
     gaps_by_deal: dict[str, list[dict[str, Any]]] = {}
     for g in sorted(row["gaps"], key=lambda g: g["position"]):
         gaps_by_deal.setdefault(g["deal_id"], []).append(g)
-    deals = [
+    return [
         DealResult(
             deal_id=d["deal_id"],
             coverage=d["coverage"],
@@ -405,6 +405,12 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
         )
         for d in sorted(row["deals"], key=lambda d: d["position"])
     ]
+
+
+def _result_of(row: dict[str, Any]) -> AccountResult:
+    """A kept result read back (see `_result_rows`), stale when its account changed after it."""
+    account = row["account"]
+    deals = _deal_results(row)
     return AccountResult(
         **_summary_fields(account, row["changed_at"]),
         key_people=sorted(
@@ -1430,3 +1436,25 @@ class Neo4jStore(GraphStore):
 
     def last_change_cursor(self) -> int:
         return int(self._read("changes_last")[0]["last"])
+
+    def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
+        """As `read_results` reads them, but of each detail only the roster and the committees are
+        parsed (the whole detail's validation was most of the cost of reading old results)."""
+        bases: dict[str, ChangeBasis] = {}
+        for row in self._read("results_read", ids=sorted(set(company_ids))):
+            account = row["account"]
+            body = json.loads(row["detail"][0]) if row.get("detail") else {}
+            committees: dict[str, dict[str, list[str]]] = {}
+            for deal in body.get("deals", []):
+                for person_id, roles in deal.get("committee", {}).items():
+                    committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+            roster = body.get("roster") or None
+            bases[account["account_id"]] = ChangeBasis(
+                account_id=account["account_id"],
+                engagement_score=account["engagement_score"],
+                engagement_trend=account["engagement_trend"],
+                deals=_deal_results(row),
+                roster=[RosterEntry.model_validate(r) for r in roster] if roster else None,
+                committees=committees,
+            )
+        return bases

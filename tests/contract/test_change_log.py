@@ -10,7 +10,7 @@ import pytest
 
 from api.refresh import keep_results
 from graph.analyses import analyze_account
-from graph.analyses.changes import Change, ChangeKind
+from graph.analyses.changes import Change, ChangeKind, basis_of
 from graph.analyses.portfolio import AccountResult, account_result
 from graph.errors import InvalidInputError
 from graph.model import CommitteeRole, Employment, Person, Reporting
@@ -77,6 +77,10 @@ def test_a_refresh_logs_what_changed_in_the_account(store: GraphStore) -> None:
     assert keep_results(store, [refreshed(store, "c-acme-cn")]) == 1
     assert store.list_changes() == []  # a first result has nothing to compare with
     first = store.read_results(["c-acme-cn"])["c-acme-cn"]
+    # What change detection reads of a kept result is the same part of the whole result on each store.
+    basis = store.read_change_bases(["c-acme-cn", "c-nowhere"])
+    assert set(basis) == {"c-acme-cn"} and basis["c-acme-cn"] == basis_of(first)
+    assert basis["c-acme-cn"].roster and basis["c-acme-cn"].committees["p-it"]["d-1"]
     missing = sorted(g.role.value for g in first.deals[0].gaps if g.kind.value == "missing_role" and g.role)
     assert missing, "the contract world's deal misses roles"
 
