@@ -168,9 +168,14 @@ def backoff_s(attempts: int, base_s: float = BACKOFF_BASE_S) -> float:
 def check_url(url: str) -> str:
     """An http(s) URL with a host; anything else is refused."""
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(text) > 2000:
-        raise InvalidInputError("a webhook URL is an http:// or https:// address with a host")
+    refused = InvalidInputError("a webhook URL is an http:// or https:// address with a host")
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # either may raise ValueError (a bad IPv6 host, a bad port)
+    except ValueError:
+        raise refused from None
+    if parts.scheme not in ("http", "https") or not host or len(text) > 2000:
+        raise refused
     return text
 
 

@@ -263,3 +263,11 @@ def test_erasure_redacts_pending_deliveries_and_delivered_bodies_are_not_kept(en
     stored = (env.settings.home / "webhooks.json").read_text()
     assert "Gina Gone" not in stored and "p-gone" not in stored
     assert created["secret"] in stored  # kept to sign with (owner-only file)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[::1", "https://x]", "http://example.com:99999/", "https://\U0001f600]"]
+)
+def test_webhook_urls_that_do_not_parse_are_422(env: ApiEnv, url: str) -> None:
+    answer = env.client.post("/api/v1/webhooks", json={"url": url}, headers=env.headers("admin"))
+    assert answer.status_code == 422, answer.text
