@@ -169,6 +169,11 @@ configured timeout answers 408.
 TAGS = [
     {"name": "accounts", "description": "Accounts, their key people, deals, coverage, cross-sell and graph."},
     {"name": "deals", "description": "A deal's gaps and coverage."},
+    {"name": "changes", "description": "What changed in the book (gaps, people, engagement), by cursor."},
+    {
+        "name": "webhooks",
+        "description": "Receivers of every change as a signed POST, and their delivery log (admin).",
+    },
     {"name": "people", "description": "People across accounts, a person, warm paths to them, and erasure."},
     {"name": "reps", "description": "Our reps and the accounts they work on."},
     {"name": "ingest", "description": "Upload files in any format `buyergraph ingest` reads."},
@@ -191,8 +196,14 @@ def create_app(
         own = runtime is None
         state = runtime or Runtime(settings, open_service_store(settings, store_override), config=_config())
         app.state.runtime = state
+        stop_deliverer = None
         if own:
             state.warm_up()
+            if settings.webhook_interval_s > 0:  # issue 22: webhooks, delivered in the background
+                from api.webhooks import book_for_home, start_deliverer
+
+                book = book_for_home(settings.home, settings.webhook_backoff_s)
+                stop_deliverer = start_deliverer(state.store, book, settings.webhook_interval_s)
             # What start-up loaded (modules, the app, the driver) lives as long as the process: moved
             # out of the cyclic collector's sight, so that a collection during a request walks only
             # what requests allocated (a full one otherwise walks every module's objects too).
@@ -200,6 +211,8 @@ def create_app(
         try:
             yield
         finally:
+            if stop_deliverer is not None:
+                stop_deliverer()
             if own:
                 state.close()
 
@@ -218,13 +231,26 @@ def create_app(
     register_error_handlers(app, retry_after_s=settings.retry_after_s)
     _publish_configured_limits(app, settings)
 
-    from api.routers import accounts, corrections, cypher, deals, docs, health, ingest, pages, people, reps
+    from api.routers import (
+        accounts,
+        changes,
+        corrections,
+        cypher,
+        deals,
+        docs,
+        health,
+        ingest,
+        pages,
+        people,
+        reps,
+        webhooks,
+    )
 
     app.include_router(docs.router)
     app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     app.include_router(health.router)
     app.include_router(pages.router)
-    for module in (accounts, deals, people, reps, ingest, cypher, corrections):
+    for module in (accounts, deals, people, reps, ingest, cypher, corrections, changes, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

@@ -41,6 +41,7 @@ from typing import Any, Literal
 from api.settings import Settings
 from api.stores import _NEO4J_SCHEMES, _embedded_home, open_store
 from graph.analyses import AnalysisConfig, analyze_account
+from graph.analyses.changes import changes_of_refresh
 from graph.analyses.portfolio import AccountResult, KeptWinFactor, account_result
 from graph.analyses.results import AccountAnalysis
 from graph.analyses.win_model import WIN_MODEL_KIND, WinModel, open_deal_rows, score_deals
@@ -54,6 +55,7 @@ __all__ = [
     "RefreshSummary",
     "StoreAddress",
     "compute_results",
+    "keep_results",
     "refresh",
     "refresh_task",
 ]
@@ -258,6 +260,25 @@ def _analysed_batches(
             yield len(batch), _results_of(graphs, computed_at, as_of, config, model)
 
 
+def keep_results(store: GraphStore, results: Sequence[AccountResult]) -> int:
+    """Keep these results (`write_results`) and append what changed against the results kept before
+    them to the store's change log (graph/analyses/changes.py). The one place refresh writes results.
+    Returns how many results the store kept; results it refused (stale) log nothing."""
+    if not results:
+        return 0
+    ids = [r.account_id for r in results]
+    before = store.read_change_bases(ids)
+    written = store.write_results(results)
+    kept: Sequence[AccountResult] = results
+    if written < len(results):  # some were refused: only those the store now holds changed anything
+        now = store.read_results(ids)
+        kept = [
+            r for r in results if (k := now.get(r.account_id)) is not None and k.computed_at == r.computed_at
+        ]
+    store.append_changes(changes_of_refresh(before, kept, detected_at=datetime.now(UTC)))
+    return written
+
+
 class _WriteBehind:
     """Writes batches of results to Neo4j on one thread, one batch at a time, while the caller
     analyses the next batch (a Neo4j write is mostly the server's work; an embedded store is written
@@ -273,9 +294,9 @@ class _WriteBehind:
     def write(self, results: list[AccountResult]) -> None:
         self._collect()
         if self._store.backend == "embedded":  # this process's own work: written in line
-            self.written += self._store.write_results(results)
+            self.written += keep_results(self._store, results)
             return
-        self._last = self._pool.submit(self._store.write_results, results)
+        self._last = self._pool.submit(keep_results, self._store, results)
 
     def _collect(self) -> None:
         if self._last is not None:
@@ -447,11 +468,11 @@ def _on_dask(
         else:
             pending.extend(outcome)
             if len(pending) >= CLIENT_WRITE_BATCH:
-                written += store.write_results(pending)
+                written += keep_results(store, pending)
                 pending = []
         bar.update(size_of[future.key])
     if pending:
-        written += store.write_results(pending)
+        written += keep_results(store, pending)
     return written
 
 

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     cors_origins: str = Field(default="", validation_alias="BUYERGRAPH_CORS_ORIGINS")
     #: Seconds a client is told to wait (Retry-After) when the store is unreachable.
     retry_after_s: int = Field(default=5, ge=1, validation_alias="BUYERGRAPH_RETRY_AFTER_S")
+    #: Seconds between webhook delivery rounds inside `serve` (0: none; cron `buyergraph webhooks deliver`).
+    webhook_interval_s: float = Field(default=10.0, ge=0, validation_alias="BUYERGRAPH_WEBHOOK_INTERVAL_S")
+    #: Seconds before a failed webhook delivery's first retry; each later retry waits twice as long.
+    webhook_backoff_s: float = Field(default=30.0, ge=0, validation_alias="BUYERGRAPH_WEBHOOK_BACKOFF_S")
 
     @field_validator("neo4j_uri", "headers_file", mode="before")
     @classmethod

@@ -51,3 +51,6 @@ CREATE CONSTRAINT correction_id IF NOT EXISTS FOR (n:Correction) REQUIRE n.id IS
 CREATE INDEX correction_company IF NOT EXISTS FOR (n:Correction) ON (n.company_id);
 CREATE CONSTRAINT model_id IF NOT EXISTS FOR (n:Model) REQUIRE n.id IS UNIQUE;
 CREATE INDEX model_kind IF NOT EXISTS FOR (n:Model) ON (n.kind);
+CREATE CONSTRAINT change_cursor IF NOT EXISTS FOR (n:Change) REQUIRE n.cursor IS UNIQUE;
+CREATE INDEX change_account IF NOT EXISTS FOR (n:Change) ON (n.account_id);
+CREATE CONSTRAINT change_log_id IF NOT EXISTS FOR (n:ChangeLog) REQUIRE n.id IS UNIQUE

@@ -22,6 +22,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("demo", "demo", "demo"),
     ("find", "accounts", "accounts"),
     ("find", "people", "people"),
+    ("webhooks", "webhooks", "webhooks"),
+    ("export", "export", "export"),
 )
 
 

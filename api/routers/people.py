@@ -388,8 +388,13 @@ def erase_person(person_id: PersonId, store: StoreDep, runtime: RuntimeDep, key:
     """Removes the person, their relationships, touches with nobody else, and an account that ingest
     created only for their e-mail domain (GDPR-style erasure). The erasure moves the store version in
     its own transaction, so every worker process stops answering from its caches at once."""
+    name = store.get_person(person_id).name
     report = store.erase_person(person_id)
     runtime.store_changed(mark_store=False)
+    # Issue 22: deliveries not yet sent lose what named the person, as the change log did.
+    from api.routers.webhooks import book_of
+
+    book_of(runtime).forget_person(person_id, name)
     secret = deployment_secret(runtime.settings.home.expanduser() / AUDIT_SECRET_FILE)
     # An audit line without the person (an id may be an e-mail address): who erased, a reference
     # that cannot be read back, and how much went.

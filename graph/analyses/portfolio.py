@@ -37,6 +37,7 @@ from graph.analyses.results import (
     Severity,
     Trend,
 )
+from graph.analyses.roster import RosterEntry, roster_of
 from graph.analyses.rules import employment_status
 from graph.model import AccountGraph, BuyingRole, Company, Deal
 
@@ -191,6 +192,9 @@ class KeptDetail(BaseModel):
     #: Every deal of the account as recorded, open or not.
     account_deals: list[Deal] = []
     products: list[KeptProduct] = []
+    #: Everyone at the account as this refresh saw them (graph/analyses/changes.py compares the next
+    #: refresh's roster with it: who left, who is new and senior, whose reporting lines changed).
+    roster: list[RosterEntry] = []
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.
@@ -369,6 +373,7 @@ def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
             )
             for h in account.holdings
         ],
+        roster=roster_of(account, as_of=analysis.as_of),
     )
 
 

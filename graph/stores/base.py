@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from graph.analyses.changes import CHANGE_KINDS, Change, ChangeBasis, LoggedChange, basis_of
 from graph.analyses.directory import PeopleFilter, PersonListing, RepAccount, RepListing
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
@@ -490,6 +491,47 @@ class GraphStore(ABC):
     @abstractmethod
     def list_models(self, kind: str | None = None) -> list[KeptModel]:
         """Every kept model (of one kind), the latest fitted first, without their documents."""
+
+
+    # --- the change log (issue 22: changes and alerts) ----------------------------------------
+
+    @abstractmethod
+    def append_changes(self, changes: Sequence[Change]) -> list[LoggedChange]:
+        """Append changes to the book's change log, all or nothing, in the order given; each gets the
+        next cursor (strictly increasing across every process writing to the store). Returns them as
+        logged. The log is append-only: nothing but `clear` removes a change."""
+
+    @abstractmethod
+    def list_changes(
+        self,
+        *,
+        after: int = 0,
+        since: datetime | None = None,
+        kind: str | None = None,
+        account_id: str | None = None,
+        limit: int = 100,
+    ) -> list[LoggedChange]:
+        """Logged changes with a cursor above `after`, detected at or after `since` (when given), of
+        one kind and one account (when given), in cursor order, at most `limit`."""
+
+    @abstractmethod
+    def last_change_cursor(self) -> int:
+        """The cursor of the newest logged change; 0 when the log is empty."""
+
+    def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
+        """What change detection compares of these accounts' kept results (those that have one): a
+        store that can read less than whole results (their details) overrides this."""
+        return {cid: basis_of(result) for cid, result in self.read_results(company_ids).items()}
+
+
+def check_change_query(kind: str | None, after: int, limit: int) -> None:
+    """Refuse change-log queries no store should try to honour."""
+    if kind is not None and kind not in CHANGE_KINDS:
+        raise InvalidInputError(f"change kind must be one of {', '.join(CHANGE_KINDS)}, not {kind!r}")
+    if after < 0:
+        raise InvalidInputError(f"a change cursor is >= 0, got {after}")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
 
 
 class KeptModel(BaseModel):

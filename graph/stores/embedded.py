@@ -32,6 +32,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -94,6 +95,7 @@ from graph.stores.base import (
     OnLockWait,
     check_account_filter,
     check_alias_kind,
+    check_change_query,
     check_deal_filter,
     check_kind,
     check_node_kind,
@@ -107,6 +109,8 @@ FILE_NAME = "graph.json"
 RESULTS_FILE_NAME = "results.json"
 #: The kept models (`buyergraph learn`), in their own file next to the results.
 MODELS_FILE_NAME = "models.json"
+#: The change log (issue 22), one logged change per line.
+CHANGES_FILE_NAME = "changes.jsonl"
 #: The temporaries `_persist` writes before renaming one over FILE_NAME.
 _TEMP_GLOB = ".graph-*.tmp"
 #: How often a waiting ingest tries the ingest lock again, and how often it says it still waits.
@@ -723,6 +727,7 @@ class EmbeddedStore(GraphStore):
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
             self._erase_results_naming(person_id)
+            self._redact_changes(person_id, self._tables["people"][person_id].get("name"))
             removed_rels = 0
             removed_touches = 0
             for tid in sorted(self._touches_by_person.pop(person_id, set())):
@@ -845,6 +850,8 @@ class EmbeddedStore(GraphStore):
         with self._writing():
             self._reset_memory()
             self._update_results(lambda doc: doc.clear())
+            with self._change_log_lock():
+                self._changes_path.unlink(missing_ok=True)
 
     # --- kept analysis results ------------------------------------------------------------
     #
@@ -1781,3 +1788,133 @@ class EmbeddedStore(GraphStore):
 
     def list_models(self, kind: str | None = None) -> list[KeptModel]:
         return [m.model_copy(update={"document": {}}) for m in self._kept_models(kind)]
+
+    # --- the change log (issue 22) ----------------------------------------------------------
+    #
+    # changes.jsonl: one logged change per line, appended under its own file lock (a change is a
+    # small line; the graph and results files are never rewritten for it). The cursor is the line's
+    # position: the next one is the last line's cursor plus one.
+
+    @property
+    def _changes_path(self) -> Path:
+        return self.home / CHANGES_FILE_NAME
+
+    @contextmanager
+    def _change_log_lock(self) -> Iterator[None]:
+        with (self.home / ".changes.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _last_logged(self) -> int:
+        """The cursor on the log's last line (0 for no log), read from the end of the file."""
+        try:
+            with self._changes_path.open("rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                end = fh.tell()
+                if end == 0:
+                    return 0
+                step = 4096
+                start = end
+                tail = b""
+                while start > 0:
+                    start = max(0, start - step)
+                    fh.seek(start)
+                    tail = fh.read(end - start)
+                    if tail.rstrip(b"\n").count(b"\n") >= 1:
+                        break
+                last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        except FileNotFoundError:
+            return 0
+        try:
+            return int(json.loads(last)["cursor"])
+        except (ValueError, KeyError) as exc:
+            raise StoreUnavailableError(f"the change log {self._changes_path} cannot be read: {exc}") from exc
+
+    def append_changes(self, changes: Sequence[Change]) -> list[LoggedChange]:
+        if not changes:
+            return []
+        with self._change_log_lock():
+            last = self._last_logged()
+            logged = [
+                LoggedChange(**change.model_dump(), cursor=last + i)
+                for i, change in enumerate(changes, start=1)
+            ]
+            data = "".join(
+                json.dumps(c.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+                for c in logged
+            )
+            with self._changes_path.open("a", encoding="utf-8") as fh:
+                fh.write(data)  # one write of whole lines: a reader never sees half a batch's line
+                fh.flush()
+                os.fsync(fh.fileno())
+        return logged
+
+    def list_changes(
+        self,
+        *,
+        after: int = 0,
+        since: datetime | None = None,
+        kind: str | None = None,
+        account_id: str | None = None,
+        limit: int = 100,
+    ) -> list[LoggedChange]:
+        check_change_query(kind, after, limit)
+        found: list[LoggedChange] = []
+        try:
+            fh = self._changes_path.open("r", encoding="utf-8")
+        except FileNotFoundError:
+            return found
+        with fh:
+            for line in fh:
+                if not line.endswith("\n"):
+                    break  # a line being appended right now
+                row = json.loads(line)
+                if row["cursor"] <= after or (kind is not None and row["kind"] != kind):
+                    continue
+                if account_id is not None and row["account_id"] != account_id:
+                    continue
+                change = LoggedChange.model_validate(row)
+                if since is not None and change.detected_at < since:
+                    continue
+                found.append(change)
+                if len(found) >= limit:
+                    break
+        return found
+
+    def last_change_cursor(self) -> int:
+        return self._last_logged()
+
+    def _redact_changes(self, person_id: str, name: str | None) -> None:
+        """Erasure: the logged changes that name the person (by id, or by name in their text) keep
+        their place (cursor, kind, account, time) but lose what named them; the log is rewritten
+        atomically under its lock."""
+        quoted = json.dumps(person_id, ensure_ascii=False)
+        with self._change_log_lock():
+            try:
+                lines = self._changes_path.read_text(encoding="utf-8").splitlines(keepends=True)
+            except FileNotFoundError:
+                return
+            changed = False
+            for i, line in enumerate(lines):
+                row = json.loads(line)
+                text = json.dumps(row["data"], ensure_ascii=False)
+                named = name is not None and len(name) > 1 and (name in row["summary"] or name in text)
+                if row.get("person_id") == person_id or quoted in text or named:
+                    row.update(person_id=None, summary=REDACTED_SUMMARY, data={})
+                    lines[i] = json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+                    changed = True
+            if not changed:
+                return
+            fd, tmp = tempfile.mkstemp(prefix=".graph-changes-", suffix=".tmp", dir=self.home)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("".join(lines))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self._changes_path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise

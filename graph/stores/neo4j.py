@@ -31,6 +31,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
+from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -54,6 +55,7 @@ from graph.analyses.portfolio import (
     PersonResult,
 )
 from graph.analyses.results import GapKind, Severity
+from graph.analyses.roster import RosterEntry
 from graph.analyses.rules import aggregate_touches, engagement_state
 from graph.errors import (
     BuyerGraphError,
@@ -102,6 +104,7 @@ from graph.stores.base import (
     OnLockWait,
     check_account_filter,
     check_alias_kind,
+    check_change_query,
     check_deal_filter,
     check_kind,
     check_node_kind,
@@ -448,16 +451,21 @@ def _deal_result_of(d: dict[str, Any], gaps: list[dict[str, Any]]) -> DealResult
     )
 
 
-def _result_of(row: dict[str, Any]) -> AccountResult:
-    """A kept result read back (see `_result_rows`), stale when its account changed after it."""
-    account = row["account"]
+def _deal_results(row: dict[str, Any]) -> list[DealResult]:
+    """The open deals' kept results of a `results_read` row, in their order."""
     gaps_by_deal: dict[str, list[dict[str, Any]]] = {}
     for g in sorted(row["gaps"], key=lambda g: g["position"]):
         gaps_by_deal.setdefault(g["deal_id"], []).append(g)
-    deals = [
+    return [
         _deal_result_of(d, gaps_by_deal.get(d["deal_id"], []))
         for d in sorted(row["deals"], key=lambda d: d["position"])
     ]
+
+
+def _result_of(row: dict[str, Any]) -> AccountResult:
+    """A kept result read back (see `_result_rows`), stale when its account changed after it."""
+    account = row["account"]
+    deals = _deal_results(row)
     return AccountResult(
         **_summary_fields(account, row["changed_at"]),
         key_people=sorted(
@@ -942,9 +950,13 @@ class Neo4jStore(GraphStore):
         results_text = cypher.query("erase_person_results")
         groups_text = cypher.query("touch_groups_of_people")
         corrections_text = cypher.query("erase_person_corrections")
+        redact_text = cypher.query("changes_redact_person")
 
         def work(tx: ManagedTransaction) -> dict[str, Any] | None:
             tx.run(results_text, id=person_id, at=datetime.now(UTC)).consume()
+            tx.run(
+                redact_text, id=person_id, quoted=json.dumps(person_id), summary=REDACTED_SUMMARY
+            ).consume()
             groups = _groups_of(tx.run(groups_text, person_ids=[person_id]).data())
             account = tx.run(account_text, id=person_id, prefix=DOMAIN_ACCOUNT_PREFIX).single(strict=True)
             record = tx.run(text, id=person_id).single()
@@ -1577,3 +1589,76 @@ class Neo4jStore(GraphStore):
 
     def list_models(self, kind: str | None = None) -> list[KeptModel]:
         return [KeptModel.model_validate(row) for row in self._read("model_list", kind=kind)]
+
+    # --- the change log (issue 22) ----------------------------------------------------------
+    #
+    # Ordinary (:Change) nodes with the change's fields as properties (`data` as JSON text, `cursor`
+    # unique), numbered by one (:ChangeLog) node (cypher/changes_append.cypher).
+
+    def append_changes(self, changes: Sequence[Change]) -> list[LoggedChange]:
+        if not changes:
+            return []
+        rows = [
+            {
+                **c.model_dump(mode="json", exclude={"data", "detected_at", "as_of"}),
+                "as_of": c.as_of,
+                "detected_at": c.detected_at,
+                "data": json.dumps(c.model_dump(mode="json")["data"], ensure_ascii=False),
+            }
+            for c in changes
+        ]
+        text = cypher.query("changes_append")
+
+        def work(tx: ManagedTransaction) -> list[int]:
+            return [record["cursor"] for record in tx.run(text, rows=rows)]
+
+        cursors = self._write(work)
+        return [
+            LoggedChange(**change.model_dump(), cursor=cursor)
+            for change, cursor in zip(changes, cursors, strict=True)
+        ]
+
+    def list_changes(
+        self,
+        *,
+        after: int = 0,
+        since: datetime | None = None,
+        kind: str | None = None,
+        account_id: str | None = None,
+        limit: int = 100,
+    ) -> list[LoggedChange]:
+        check_change_query(kind, after, limit)
+        rows = self._read(
+            "changes_list", after=after, since=since, kind=kind, account_id=account_id, limit=limit
+        )
+        return [
+            LoggedChange.model_validate(
+                {**row["change"], "data": json.loads(row["change"].get("data") or "{}")}
+            )
+            for row in rows
+        ]
+
+    def last_change_cursor(self) -> int:
+        return int(self._read("changes_last")[0]["last"])
+
+    def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
+        """As `read_results` reads them, but of each detail only the roster and the committees are
+        parsed (the whole detail's validation was most of the cost of reading old results)."""
+        bases: dict[str, ChangeBasis] = {}
+        for row in self._read("results_read", ids=sorted(set(company_ids))):
+            account = row["account"]
+            body = json.loads(row["detail"][0]) if row.get("detail") else {}
+            committees: dict[str, dict[str, list[str]]] = {}
+            for deal in body.get("deals", []):
+                for person_id, roles in deal.get("committee", {}).items():
+                    committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+            roster = body.get("roster") or None
+            bases[account["account_id"]] = ChangeBasis(
+                account_id=account["account_id"],
+                engagement_score=account["engagement_score"],
+                engagement_trend=account["engagement_trend"],
+                deals=_deal_results(row),
+                roster=[RosterEntry.model_validate(r) for r in roster] if roster else None,
+                committees=committees,
+            )
+        return bases
