@@ -76,6 +76,7 @@ class InitialLoad:
         *,
         database: str = "neo4j",
         batch_size: int,
+        server: LocalNeo4j | None = None,
     ) -> None:
         refuse_non_empty(store)
         self.store = store
@@ -83,7 +84,8 @@ class InitialLoad:
         self.database = database
         self.files_dir = files_dir
         self.batch_size = batch_size
-        self.server = local_server_of(uri)
+        #: The local server to import into (found from `uri` unless given); None: write files only.
+        self.server = server or local_server_of(uri)
         self.files: ImportFiles | None = None
         #: Seconds per step (files, import, schema), for the summary and the benchmark.
         self.phases_s: dict[str, float] = {}
@@ -112,9 +114,8 @@ class InitialLoad:
         imported = time.monotonic()
         self.phases_s["import"] = round(imported - files_done, 3)
         self.imported = True
-        self.store.forget_bookmarks()
         try:
-            self.store.apply_schema()
+            self.store.finish_import()
         except BuyerGraphError as exc:
             raise ConfigurationError(
                 f"the graph was imported, but its constraints and indexes could not be created ({exc}); "

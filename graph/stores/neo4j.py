@@ -1126,6 +1126,14 @@ class Neo4jStore(GraphStore):
         importer): the old database's bookmarks would make the new one wait for transactions it never had."""
         self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
 
+    def finish_import(self) -> None:
+        """Make a database the offline importer wrote what the online ingest leaves: constraints and
+        indexes, and the empty lists the importer cannot write."""
+        self.forget_bookmarks()
+        self.apply_schema()
+        with self._errors(), self._driver.session(database=self._database) as session:
+            session.run(cypher.query("touch_days_empty_reps")).consume()
+
     def holds_data(self) -> bool:
         """Whether the database holds anything a first load would replace (cypher/initial_load_blockers)."""
         return bool(self._read("initial_load_blockers")[0]["found"])

@@ -102,6 +102,7 @@ def test_initial_load_of_a_crm_export_is_the_online_graph(
 def test_initial_load_refuses_a_database_that_holds_data(
     local_store: Neo4jStore, neo4j_connection: tuple[str, str, str, str], tmp_path: Path
 ) -> None:
+    local_store.apply_schema()  # as any command opening the store does
     local_store.upsert("companies", [Company(id="c-1", name="Acme")])
     before = local_store.fingerprint()
     folder = tmp_path / "world"
