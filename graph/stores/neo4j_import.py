@@ -23,7 +23,7 @@ from typing import Any
 
 from graph.analyses.rules import aggregate_touches
 from graph.errors import InvalidInputError
-from graph.model import FROM_STORE, Alias, Record, Touch
+from graph.model import Alias, Direction, Record, Touch, TouchKind
 from graph.stores.neo4j import _row
 
 __all__ = ["ImportGraph", "ImportFiles", "import_graph", "write_import_files", "import_arguments"]
@@ -223,17 +223,16 @@ def _touch_days(graph: ImportGraph, written_at: datetime) -> None:
         accounts = set().union(*(accounts_of.get(p, set()) for p in people))
         if not accounts:
             continue
-        touch = Touch.model_validate(
-            {
-                "id": touch_id,
-                "kind": props["kind"],
-                "direction": props.get("direction"),
-                "duration_s": props.get("duration_s"),
-                "at": props["at"],
-                "person_ids": sorted(people),
-                "rep_id": rep_of.get(touch_id),
-            },
-            context=FROM_STORE,
+        direction = props.get("direction")
+        # Built without validation: these values came from validated records.
+        touch = Touch.model_construct(
+            id=touch_id,
+            kind=TouchKind(props["kind"]),
+            direction=Direction(direction) if direction else None,
+            duration_s=props.get("duration_s"),
+            at=props["at"],
+            person_ids=sorted(people),
+            rep_id=rep_of.get(touch_id),
         )
         day = props["at"].date()
         for account in accounts:
