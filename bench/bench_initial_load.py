@@ -38,6 +38,7 @@ def one(mode: str, folder: Path) -> dict[str, Any]:
     from graph.stores.neo4j import Neo4jStore
     from ingest.loader import DEFAULT_BATCH, ingest_paths
 
+    baseline_mb = _rss_mb()  # the interpreter and its modules: what a bigger world does not grow
     server = private_neo4j()
     store = Neo4jStore.connect(server.uri, "neo4j", server.password())
     wipe(store)
@@ -60,10 +61,16 @@ def one(mode: str, folder: Path) -> dict[str, Any]:
         "phases_s": result.summary.phases_s | (load.phases_s if load else {}),
         "touches": touches.loaded if touches else 0,
         "records": sum(k.loaded for k in result.summary.kinds.values()),
+        "baseline_rss_mb": round(baseline_mb),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "counts": counts.model_dump(),
     }
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main() -> None:
@@ -132,9 +139,10 @@ def _report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
     for r in results:
         if r["touches"]:
             scale = 10_000_000 / r["touches"]
+            grown = r["baseline_rss_mb"] + (r["peak_rss_mb"] - r["baseline_rss_mb"]) * scale
             print(
                 f"{r['mode']}: 10M touches, linearly: {r['seconds'] * scale / 60:,.0f} min, Python peak "
-                f"{r['peak_rss_mb'] * scale / 1024:,.1f} GB"
+                f"{grown / 1024:,.1f} GB (the growth over the {r['baseline_rss_mb']} MB baseline, scaled)"
             )
 
 
