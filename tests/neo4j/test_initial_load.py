@@ -139,3 +139,26 @@ def test_a_failed_import_leaves_the_database_as_it_was(
     assert not load.imported
     assert local_store.fingerprint() == before  # the server runs on the old store, unchanged
     assert not local_store.holds_data()
+
+
+def test_a_server_buyergraph_does_not_manage_gets_the_files_and_the_steps(
+    local_store: Neo4jStore,
+    neo4j_connection: tuple[str, str, str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    local_store.apply_schema()
+    folder = tmp_path / "world"
+    generate_world(folder, 3, seed=5, force=True, workers=1)
+    monkeypatch.setattr(api.initial_load, "local_server_of", lambda uri: None)  # as for a remote server
+    files = tmp_path / "import"
+    result = _cli(
+        ["ingest", str(folder), "--initial", "--import-dir", str(files), "--no-refresh"], neo4j_connection
+    )
+    assert result.exit_code == 0, result.output
+    assert "neo4j-admin database import full --nodes=Company=nodes-Company.header.csv" in result.output
+    assert (files / "nodes-Touch.header.csv").read_text().startswith("id:ID(Touch),")
+    assert (files / "rels-WITH.csv").stat().st_size > 0
+    assert not local_store.holds_data()  # nothing was written to the server itself
+    again = _cli(["ingest", str(folder), "--initial", "--import-dir", str(files)], neo4j_connection)
+    assert again.exit_code != 0  # the folder is not empty any more
