@@ -273,9 +273,10 @@ def _type_of(values: Iterable[Any]) -> str:
     for value in values:
         if isinstance(value, list):
             lists = True
-            kinds.update(f"{_scalar_type(v)}[]" for v in value)
+            if value:  # a model's list holds one type: its first element tells
+                kinds.add(f"{_scalar_type(value[0])}[]")
         else:
-            kinds.add(_scalar_type(value))
+            kinds.add(_SCALAR_TYPES.get(type(value)) or _scalar_type(value))
     if not kinds:
         return "string[]" if lists else "string"
     if kinds <= {"long", "double"} or kinds <= {"long[]", "double[]"}:
@@ -283,6 +284,9 @@ def _type_of(values: Iterable[Any]) -> str:
     if len(kinds) > 1:
         raise InvalidInputError(f"a property holds values of several types ({', '.join(sorted(kinds))})")
     return kinds.pop()
+
+
+_SCALAR_TYPES: dict[type, str] = {bool: "boolean", int: "long", float: "double", str: "string", date: "date"}
 
 
 def _scalar_type(value: Any) -> str:
