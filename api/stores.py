@@ -25,12 +25,18 @@ def _embedded_home(settings: Settings, override: str | None) -> Path:
     return settings.home.expanduser()
 
 
-def open_store(settings: Settings, override: str | None = None) -> GraphStore:
-    """`--store` wins (a Neo4j URI, `embedded`, or an embedded folder), then `NEO4J_URI`,
-    then the embedded store in `BUYERGRAPH_HOME`."""
+def neo4j_uri_of(settings: Settings, override: str | None = None) -> str | None:
+    """The Neo4j URI `open_store` connects to, or None for the embedded store."""
     uri = override if override and override.startswith(_NEO4J_SCHEMES) else None
     if uri is None and override is None:
         uri = settings.neo4j_uri
+    return uri or None
+
+
+def open_store(settings: Settings, override: str | None = None) -> GraphStore:
+    """`--store` wins (a Neo4j URI, `embedded`, or an embedded folder), then `NEO4J_URI`,
+    then the embedded store in `BUYERGRAPH_HOME`."""
+    uri = neo4j_uri_of(settings, override)
     if uri:
         from graph.stores.neo4j import Neo4jStore
 

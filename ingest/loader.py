@@ -21,14 +21,14 @@ import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
 from graph.errors import BuyerGraphError, InvalidInputError, NotFoundError, WriteFailedError
-from graph.model import ALIAS_KINDS, BUNDLE_KINDS, WRITE_ORDER, Record
+from graph.model import ALIAS_KINDS, BUNDLE_KINDS, WRITE_ORDER, Alias, Record
 from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolder, OnLockWait
 from ingest.checks import check_lengths, conflicting_duplicates
 from ingest.leads import lead_name_keys
@@ -57,6 +57,9 @@ __all__ = [
     "ingest_uploads",
     "DEFAULT_BATCH",
 ]
+
+#: Writes a first load's records (by kind, in the write order) and aliases; returns records loaded by kind.
+InitialWrite = Callable[[dict[str, list[Record]], list[Alias]], Mapping[str, int]]
 
 #: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.
 DEFAULT_BATCH = 10_000
@@ -261,6 +264,7 @@ def ingest_paths(
     on_wait: OnLockWait | None = None,
     headers: Path | None = None,
     expanded_limit: int | None = None,
+    initial: InitialWrite | None = None,
 ) -> IngestResult:
     """Read, resolve and load files and folders into `store`.
 
@@ -272,6 +276,12 @@ def ingest_paths(
     Chinese header dictionary (the setting BUYERGRAPH_HEADERS; the library reads no environment).
     `expanded_limit` caps the bytes Excel workbooks' sheets expand to (uploads: what is left of the
     upload limit); beyond it InputTooLargeError refuses the ingest before anything is written.
+
+    `initial` writes the resolved records instead of the batched upserts: a first load into an empty
+    database through Neo4j's offline importer (api/initial_load.py). It is called once with every
+    record by kind (in the write order) and the aliases, and returns the records it loaded by kind;
+    the changed accounts and the store version are then marked through the store as usual. No ingest
+    lock is taken then (the importer stops the server; the caller checks the database is empty).
     """
     if format not in FORMATS:
         raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
@@ -322,7 +332,12 @@ def ingest_paths(
             on_wait(holder)
 
     try:
-        with store.ingest_lock(wait_s=wait_s, on_wait=waiting):
+        lock = (
+            contextlib.nullcontext()
+            if initial is not None
+            else store.ingest_lock(wait_s=wait_s, on_wait=waiting)
+        )
+        with lock:
             lock_waited = time.monotonic() - lock_asked if held_by_another else 0.0
             stored = _stored_identities(store, items)
             resolution = resolve_identities(items, stored)
@@ -344,7 +359,11 @@ def ingest_paths(
                 by_kind[item.kind].append(item.record)
             written = not (strict and rejects)  # notices are added after: they never block
             resolve_done = time.monotonic()
-            if written:
+            if written and initial is not None:
+                loaded.update(
+                    initial({kind: by_kind.get(kind, []) for kind in LOAD_ORDER}, aliases_of(resolution))
+                )
+            elif written:
                 total = sum(len(v) for v in by_kind.values())
                 with store.bulk(), Progress(total, "loading records", enabled=progress) as bar:
                     for kind in LOAD_ORDER:
@@ -354,6 +373,7 @@ def ingest_paths(
                             loaded[kind] += store.upsert(kind, batch)
                             bar.update(len(batch))
                     store.upsert_aliases(aliases_of(resolution))
+            if written and sum(loaded.values()) > 0:
                 changed_accounts = sorted(_mark_changed_accounts(store, by_kind))
                 if sum(loaded.values()):
                     # Running servers key their caches on the store version; failing to move it only

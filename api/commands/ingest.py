@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -21,6 +21,9 @@ from graph.stores.base import DEFAULT_INGEST_WAIT_S, GraphStore, IngestLockHolde
 from ingest.loader import DEFAULT_BATCH, IngestResult, NotUsedFile, ingest_paths
 from ingest.readers import FORMATS
 from ingest.rejects import write_rejects
+
+if TYPE_CHECKING:
+    from api.initial_load import InitialLoad
 
 #: Exit code when --strict finds any reject.
 EXIT_REJECTS = 3
@@ -72,6 +75,22 @@ def ingest(
             min=0,
         ),
     ] = DEFAULT_INGEST_WAIT_S,
+    initial: Annotated[
+        bool,
+        typer.Option(
+            "--initial",
+            help="First load into an empty Neo4j database through Neo4j's offline importer (bulk speed; "
+            "see docs/ingest.md). Refuses a database that holds data.",
+        ),
+    ] = False,
+    import_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--import-dir",
+            help="With --initial: where to write the import files (default: a folder beside the local "
+            "Neo4j, removed after the import; ./buyergraph-import for a server buyergraph does not manage).",
+        ),
+    ] = None,
     no_refresh: Annotated[
         bool,
         typer.Option(
@@ -87,8 +106,13 @@ def ingest(
 
     if format not in FORMATS:
         raise InvalidInputError(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if import_dir is not None and not initial:
+        raise InvalidInputError("--import-dir goes with --initial")
+    loader: InitialLoad | None = None
     try:
         with store_from(ctx) as store:
+            if initial:
+                loader = _initial_load(ctx, store, import_dir, batch_size)
             result = ingest_paths(
                 paths,
                 store,
@@ -98,7 +122,10 @@ def ingest(
                 wait_s=wait,
                 on_wait=_say_waiting,
                 headers=get_settings().headers_file,
+                initial=loader,
             )
+            if loader is not None:
+                _finish_initial(loader, import_dir, quiet=as_json)
             if result.changed_accounts and not no_refresh and not (strict and result.blocking_rejects):
                 _refresh_changed(ctx, store, result.changed_accounts, quiet=as_json)
     except (IngestBusyError, WriteFailedError) as exc:
@@ -118,6 +145,8 @@ def ingest(
             fg=typer.colors.RED,
         )
         raise typer.Exit(EXIT_REJECTS)
+    if loader is not None and not loader.imported and result.summary.written:
+        return  # the files are written; the steps above say how to import them
     if result.nothing_loaded:
         typer.secho(
             "nothing was loaded: " + _why_nothing(result) + " (see the messages above)",
@@ -125,6 +154,54 @@ def ingest(
             fg=typer.colors.RED,
         )
         raise typer.Exit(EXIT_NOTHING_LOADED)
+
+
+def _initial_load(
+    ctx: typer.Context, store: GraphStore, import_dir: Path | None, batch_size: int
+) -> InitialLoad:
+    """The write step of `--initial` for the chosen store (refuses a store that holds data)."""
+    import tempfile
+
+    from api.initial_load import InitialLoad, local_server_of, refuse_non_empty
+    from api.settings import get_settings
+    from api.stores import neo4j_uri_of
+
+    settings = get_settings()
+    uri = neo4j_uri_of(settings, (ctx.find_root().obj or {}).get("store"))
+    refuse_non_empty(store)  # before reading any file
+    assert uri is not None  # refuse_non_empty accepts Neo4j stores only
+    server = local_server_of(uri)
+    if import_dir is None:
+        if server is not None:
+            import_dir = Path(tempfile.mkdtemp(prefix="import-files-", dir=server.folder))
+        else:
+            import_dir = Path("buyergraph-import").resolve()
+    if import_dir.exists() and any(import_dir.iterdir()) and server is None:
+        raise InvalidInputError(f"--import-dir {import_dir} is not empty; name a new or empty folder")
+    return InitialLoad(store, uri, import_dir, database=settings.neo4j_database, batch_size=batch_size)
+
+
+def _finish_initial(loader: InitialLoad, import_dir: Path | None, *, quiet: bool) -> None:
+    """After a first load: remove the files of a local import, or print the steps for another server."""
+    import shutil
+
+    if loader.imported:
+        if import_dir is None and loader.files is not None:
+            shutil.rmtree(loader.files.folder, ignore_errors=True)
+        if not quiet:
+            steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in loader.phases_s.items())
+            typer.echo(f"imported with Neo4j's importer ({steps})", err=True)
+        return
+    if loader.files is None:
+        return
+    typer.echo(
+        f"wrote the import files ({loader.files.node_count:,} nodes, {loader.files.relationship_count:,} "
+        f"relationships) to {loader.files.folder}; this server is not the local Neo4j buyergraph manages, "
+        "so import them there:",
+        err=True,
+    )
+    for step in loader.steps():
+        typer.echo(f"  {step}", err=True)
 
 
 def _why_nothing(result: IngestResult) -> str:

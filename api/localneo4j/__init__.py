@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 import cypher
-from graph.errors import ConfigurationError
+from graph.errors import ConfigurationError, WriteFailedError
 
 NEO4J_VERSION = "5.26.30"
 DEFAULT_PORT = 7687
@@ -135,6 +135,93 @@ class LocalNeo4j:
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def import_full(self, arguments: list[str], *, cwd: Path, database: str = "neo4j") -> Path:
+        """Load a database with Neo4j's offline importer (`neo4j-admin database import full`) and
+        put it in place of `database`; return the importer's report.
+
+        The importer writes into a fresh store folder beside the server's while the server keeps
+        running; only when it succeeded is the server stopped, the old store moved aside, the new one
+        moved in and the server started again. A failed import, or a new store the server will not
+        start on, leaves the old store in place (and the server as it was).
+        """
+        if database != "neo4j":
+            raise ConfigurationError(
+                f"the local Neo4j (Community) has one database, neo4j; got NEO4J_DATABASE={database!r}"
+            )
+        java = self._require_tools()
+        self._fetch(echo=False)
+        scratch = self.folder / "import"
+        if scratch.exists():
+            shutil.rmtree(scratch)
+        (scratch / "conf").mkdir(parents=True)
+        (scratch / "conf" / "neo4j.conf").write_text("dbms.usage_report.enabled=false\n", encoding="utf-8")
+        report = self.folder / "import.log"
+        heap = _memory_setting("BUYERGRAPH_NEO4J_IMPORT_HEAP", "1g")
+        command = [
+            java,
+            f"-Xmx{heap}",
+            *JVM_FLAGS,
+            "-cp",
+            f"{self.lib}/*",
+            "org.neo4j.cli.AdminTool",
+            "database",
+            "import",
+            "full",
+            *arguments,
+        ]
+        env = {**os.environ, "NEO4J_HOME": str(scratch), "NEO4J_CONF": str(scratch / "conf")}
+        with report.open("wb") as log:
+            done = subprocess.run(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
+                env=env,
+                check=False,
+            )
+        if done.returncode != 0:
+            shutil.rmtree(scratch, ignore_errors=True)
+            # The importer's messages may quote the data (personal data): they stay in its report.
+            raise WriteFailedError(
+                f"Neo4j's importer failed (exit {done.returncode}); the database was not changed. "
+                f"Its report: {report}"
+            )
+        self._swap_in(scratch, database)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return report
+
+    def _swap_in(self, scratch: Path, database: str) -> None:
+        """Stop the server, put the imported store in place of the old one, start the server; put the
+        old store back if the server will not start on the new one."""
+        parts = [Path("data") / "databases" / database, Path("data") / "transactions" / database]
+        backup = self.folder / "before-import"
+        if backup.exists():
+            shutil.rmtree(backup)
+        was_running = self._pid() is not None
+        self.stop()
+        moved: list[Path] = []
+        try:
+            for part in parts:
+                (backup / part).parent.mkdir(parents=True, exist_ok=True)
+                if (self.home / part).exists():
+                    (self.home / part).rename(backup / part)
+                    moved.append(part)
+                (self.home / part).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / part).rename(self.home / part)
+            self.start(echo=False)
+        except BaseException:
+            self.stop()
+            for part in parts:
+                if (self.home / part).exists():
+                    shutil.rmtree(self.home / part)
+                if part in moved:
+                    (backup / part).rename(self.home / part)
+            if was_running:
+                self.start(echo=False)
+            raise
+        shutil.rmtree(backup, ignore_errors=True)
 
     def password(self) -> str:
         if not self.password_file.exists():

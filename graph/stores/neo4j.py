@@ -344,6 +344,10 @@ def _write_search_keys(tx: ManagedTransaction, label: str, rows: list[dict[str, 
 _DEADLOCK = "Neo.TransientError.Transaction.DeadlockDetected"
 #: Quick retries of a deadlocked batch before the driver's slower retry policy takes over.
 _DEADLOCK_RETRIES = 8
+#: Properties whose values are times or tokens of a load itself, not of its data (see `fingerprint`).
+VOLATILE_PROPERTIES = frozenset(
+    {"Company.changed_at", "StoreVersion.token", "Migration.done_at", "TouchDay.written_at"}
+)
 
 
 class _Deadlock(Exception):
@@ -578,6 +582,8 @@ class Neo4jStore(GraphStore):
         self._console_slots: threading.Semaphore | None = None
         self._driver = driver
         self._database = database
+        #: Causal consistency of this store's one-off queries (see `forget_bookmarks`).
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         #: Writer threads of a `bulk()` block (see _WritePipeline).
         self._bulk_writers = bulk_writers
         #: Per thread: the write pipeline of the `bulk()` block that thread is in, if any.
@@ -641,7 +647,11 @@ class Neo4jStore(GraphStore):
         """Rows of a read query's text (a cypher/ file, allow-listed names filled in)."""
         with self._errors():
             records, _, _ = self._driver.execute_query(
-                text, params, database_=self._database, routing_=RoutingControl.READ
+                text,
+                params,
+                database_=self._database,
+                routing_=RoutingControl.READ,
+                bookmark_manager_=self._bookmarks,
             )
         return [_native(dict(r)) for r in records]
 
@@ -676,7 +686,9 @@ class Neo4jStore(GraphStore):
         """Create the constraints and indexes of `cypher/schema.cypher` if they are missing."""
         with self._errors():
             for statement in cypher.statements("schema"):
-                self._driver.execute_query(statement, database_=self._database)
+                self._driver.execute_query(
+                    statement, database_=self._database, bookmark_manager_=self._bookmarks
+                )
         self.migrate_touch_days()
         self.migrate_search_keys()
 
@@ -1180,6 +1192,7 @@ class Neo4jStore(GraphStore):
                     {"ids": wanted[start : start + 50_000]},
                     database_=self._database,
                     routing_=RoutingControl.READ,
+                    bookmark_manager_=self._bookmarks,
                 )
                 found.update(records[0]["ids"])
         return found
@@ -1200,6 +1213,63 @@ class Neo4jStore(GraphStore):
             for rel_type in RELATIONSHIP_TYPES:
                 rels[rel_type] = s.run(type_query.replace("{type}", rel_type)).single(strict=True)["n"]
         return Counts(nodes=nodes, relationships=rels)
+
+    def forget_bookmarks(self) -> None:
+        """Start afresh after the database was replaced underneath (a first load through the offline
+        importer): the old database's bookmarks would make the new one wait for transactions it never had."""
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
+
+    def finish_import(self) -> None:
+        """Make a database the offline importer wrote what the online ingest leaves: constraints and
+        indexes, and the empty lists the importer cannot write."""
+        self.forget_bookmarks()
+        self.apply_schema()
+        with self._errors(), self._driver.session(database=self._database) as session:
+            session.run(cypher.query("touch_days_empty_reps")).consume()
+
+    def holds_data(self) -> bool:
+        """Whether the database holds anything a first load would replace (cypher/initial_load_blockers)."""
+        return bool(self._read("initial_load_blockers")[0]["found"])
+
+    def fingerprint(self, *, ignore: Collection[str] = VOLATILE_PROPERTIES) -> str:
+        """A hash of every node's labels and properties and every relationship's type, properties and
+        ends, independent of order: two loads of the same files give the same fingerprint. `ignore`
+        names properties ("Label.key") whose values are times or tokens of the load itself."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for line in self.fingerprint_lines(ignore=ignore):
+            digest.update(line.encode("utf-8"))
+            digest.update(b"\n")
+        return digest.hexdigest()
+
+    def fingerprint_lines(self, *, ignore: Collection[str] = VOLATILE_PROPERTIES) -> list[str]:
+        """What `fingerprint` hashes: one sorted line per node and relationship (to show differences)."""
+        skipped = set(ignore)
+
+        def canonical(labels: Iterable[str], props: dict[str, Any]) -> str:
+            names = sorted(labels)
+            shown = {
+                k: ("~" if any(f"{label}.{k}" in skipped for label in names) else f"{type(v).__name__}:{v!r}")
+                for k, v in props.items()
+            }
+            return repr((names, sorted(shown.items())))
+
+        lines: list[str] = []
+        with self._errors(), self._driver.session(database=self._database, default_access_mode="READ") as s:
+            for record in s.run(cypher.query("fingerprint_nodes")):
+                if "IngestLock" in record["labels"]:
+                    continue
+                lines.append("N" + canonical(record["labels"], record["props"]))
+            for record in s.run(cypher.query("fingerprint_relationships")):
+                ends = (
+                    sorted(record["start_labels"]),
+                    record["start"],
+                    sorted(record["end_labels"]),
+                    record["end"],
+                )
+                lines.append("R" + repr(ends) + canonical([record["type"]], record["props"]))
+        return sorted(lines)
 
     def _one(self, name: str, key: str, kind: str, id_: str) -> dict[str, Any]:
         rows = self._read(name, id=id_)
