@@ -48,7 +48,7 @@ from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
     AccountFilter,
-    AccountResult,
+    KeptAnswer,
     KeptDetail,
     current_people,
     detail_of,
@@ -156,7 +156,7 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
     return _account_public(detail_of(account, analysis), analysis.as_of, computed_freshness())
 
 
-def _kept_account(result: AccountResult) -> AccountDetailPublic:
+def _kept_account(result: KeptAnswer) -> AccountDetailPublic:
     """The account answered from its kept result (graph/analyses/portfolio.py: KeptDetail)."""
     return _account_public(kept_detail(result), result.as_of, kept_freshness(result))
 

@@ -24,7 +24,7 @@ from api.routers._analysis import (
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
 from graph.analyses import DealAnalysis, GapKind
 from graph.analyses.portfolio import DEAL_SORTS, DealFilter
-from graph.model import Deal, DealStatus
+from graph.model import DealStatus
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 
@@ -103,21 +103,20 @@ def list_deals(
 
 async def _deal_analysis(
     runtime: RuntimeDep, deal_id: str, as_of: date | None
-) -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
-    """The deal, its analysis, the day it is for and its freshness fields, off the event loop within
-    the analysis timeout: from its account's kept result when that answers (see kept_result_sync),
-    else analysed for this request."""
+) -> tuple[str, DealAnalysis, date, dict[str, object]]:
+    """The deal's account id, its analysis, the day it is for and its freshness fields, off the event
+    loop within the analysis timeout: from its account's kept result when that answers (see
+    kept_result_sync; one store read by the deal's id), else analysed for this request."""
 
-    def work() -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
-        deal = runtime.store.get_deal(deal_id)
-        kept = kept_result_sync(runtime, deal.company_id, as_of)
+    def work() -> tuple[str, DealAnalysis, date, dict[str, object]]:
+        kept = kept_result_sync(runtime, None, as_of, deal_id=deal_id)
         if kept is not None:
-            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal.id), None)
+            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal_id), None)
             if found is not None:
-                return deal, found, kept.as_of, kept_freshness(kept)
+                return kept.account_id, found, kept.as_of, kept_freshness(kept)
         day = as_of_or_today(as_of)
         deal, analysis = deal_analysis_sync(runtime, deal_id, day)
-        return deal, analysis, day, computed_freshness()
+        return deal.company_id, analysis, day, computed_freshness()
 
     return await run_limited(runtime, work)
 
@@ -131,7 +130,8 @@ async def _deal_analysis(
 async def get_deal(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealPublic:
-    deal, analysis, _, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    _, analysis, _, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    deal = await run_limited(runtime, lambda: runtime.store.get_deal(deal_id), what="read")
     return DealPublic.model_validate({**deal.model_dump(), **fresh, "analysis": analysis})
 
 
@@ -144,11 +144,11 @@ async def get_deal(
 async def deal_gaps(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealGapsPublic:
-    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    account_id, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealGapsPublic(
         **fresh,
         deal_id=deal_id,
-        account_id=deal.company_id,
+        account_id=account_id,
         as_of=day,
         template=analysis.template,
         required_roles=analysis.required_roles,
@@ -166,11 +166,11 @@ async def deal_gaps(
 async def deal_coverage(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealCoveragePublic:
-    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    account_id, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealCoveragePublic(
         **fresh,
         deal_id=deal_id,
-        account_id=deal.company_id,
+        account_id=account_id,
         name=analysis.name,
         as_of=day,
         coverage=analysis.coverage,

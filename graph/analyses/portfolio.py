@@ -47,6 +47,7 @@ __all__ = [
     "AccountListing",
     "AccountResult",
     "AccountSummary",
+    "KeptAnswer",
     "KeptDetail",
     "KeptProduct",
     "current_people",
@@ -175,6 +176,18 @@ class KeptDetail(BaseModel):
     #: Every deal of the account as recorded, open or not.
     account_deals: list[Deal] = []
     products: list[KeptProduct] = []
+
+
+class KeptAnswer(BaseModel):
+    """What an account's read endpoints answer from: its kept detail, the day it was computed for, when,
+    and whether the account changed since (`stale`). A store reads this alone for a request (not the
+    figures, deals, gaps and people an `AccountResult` carries besides)."""
+
+    account_id: str
+    as_of: date
+    computed_at: datetime
+    stale: bool = False
+    detail: KeptDetail
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.

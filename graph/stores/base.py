@@ -25,9 +25,10 @@ from graph.analyses.portfolio import (
     AccountResult,
     DealFilter,
     DealListing,
+    KeptAnswer,
 )
 from graph.analyses.results import BuyingStage
-from graph.errors import InvalidInputError
+from graph.errors import InvalidInputError, NotFoundError
 from graph.model import (
     ALIAS_KINDS,
     BUNDLE_KINDS,
@@ -372,6 +373,31 @@ class GraphStore(ABC):
     @abstractmethod
     def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
         """The kept results of these accounts (those that have one), with `stale` set."""
+
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        """What the read endpoints answer from for one account, named by its id or by one of its
+        deals' id: its kept detail with `as_of`, `computed_at` and `stale`; None when the account (or
+        the deal) is unknown or has no kept result with its detail. Stores override it to read only
+        this, in one read."""
+        if company_id is None:
+            if deal_id is None:
+                raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
+            try:
+                company_id = self.get_deal(deal_id).company_id
+            except NotFoundError:
+                return None
+        result = self.read_results([company_id]).get(company_id)
+        if result is None or result.detail is None:
+            return None
+        return KeptAnswer(
+            account_id=result.account_id,
+            as_of=result.as_of,
+            computed_at=result.computed_at,
+            stale=result.stale,
+            detail=result.detail,
+        )
 
     @abstractmethod
     def list_account_results(

@@ -46,6 +46,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    KeptAnswer,
     KeptDetail,
     KeptGap,
     PersonResult,
@@ -958,6 +959,24 @@ class Neo4jStore(GraphStore):
     def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
         rows = self._read("results_read", ids=sorted(set(company_ids)))
         return {row["account"]["account_id"]: _result_of(row) for row in rows}
+
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        if company_id is None and deal_id is None:
+            raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
+        rows = self._read("results_read_answer", company_id=company_id, deal_id=deal_id)
+        if not rows:
+            return None
+        row = rows[0]
+        changed_at = row["changed_at"]
+        return KeptAnswer(
+            account_id=row["account_id"],
+            as_of=row["as_of"],
+            computed_at=row["computed_at"],
+            stale=changed_at is not None and changed_at > row["computed_at"],
+            detail=KeptDetail.model_validate_json(row["body"]),
+        )
 
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
