@@ -327,6 +327,7 @@ def test_the_read_endpoints_answer_is_read_alone_by_account_or_by_deal(store: Gr
         store.read_kept_answer()
 
     # A change after the refresh: the answer says it is stale, as the whole result does.
-    assert store.mark_accounts_changed(deal_ids=[deal_id], at=COMPUTED + timedelta(minutes=5)) == {"c-acme-cn"}
+    later = COMPUTED + timedelta(minutes=5)
+    assert store.mark_accounts_changed(deal_ids=[deal_id], at=later) == {"c-acme-cn"}
     stale = store.read_kept_answer(deal_id=deal_id)
     assert stale is not None and stale.stale and store.read_results(["c-acme-cn"])["c-acme-cn"].stale
