@@ -150,11 +150,15 @@ def main() -> None:
         "gaps": [f"/api/v1/deals/{d}/gaps" for d in deal_ids],
         "list": [f"/api/v1/accounts?sort=-gaps_high&offset={50 * i}&limit=50" for i in range(pages)]
         + [f"/api/v1/accounts?sort=gaps_high&offset={50 * i}&limit=50" for i in range(pages)]
-        + ["/api/v1/accounts?limit=50", "/api/v1/accounts?sort=-coverage&limit=20&format=csv"],
+        + ["/api/v1/accounts?limit=50", "/api/v1/accounts?sort=-coverage&limit=20&format=csv"]
+        + ["/api/v1/accounts?min_gaps_high=1&sort=-gaps_total", "/api/v1/accounts?search=a&offset=5"],
         "other": [f"/api/v1/accounts/{a}" for a in ids[:20]]
         + [f"/api/v1/accounts/{a}/deals" for a in ids[:20]]
         + [f"/api/v1/deals/{d}" for d in deal_ids[:20]]
-        + [f"/api/v1/accounts/{a}/key-people?limit=2" for a in ids[:5]],
+        + [f"/api/v1/accounts/{a}/key-people?limit=2" for a in ids[:5]]
+        + [f"/api/v1/accounts/{a}/coverage" for a in ids[:5]]
+        + [f"/api/v1/deals/{d}/coverage" for d in deal_ids[:5]]
+        + ["/api/v1/deals?limit=50", "/api/v1/deals?sort=-amount&limit=30&format=csv"],
     }
     bodies: dict[str, str] = {}
     with TestClient(app) as client:

@@ -142,9 +142,10 @@ def list_accounts(
         descending=descending,
     )
     page = store.list_account_results(query, offset=offset, limit=limit)
+    # The store validated each company and its figures as it read them: the public items are built
+    # from those values as they are (the same fields), not dumped and validated a second time.
     items = [
-        AccountListItemPublic.model_validate({**item.company.model_dump(), "result": item.result})
-        for item in page.data
+        AccountListItemPublic.model_construct(**dict(item.company), result=item.result) for item in page.data
     ]
     if wants_csv(request, format_):
         return csv_response(items, AccountListItemPublic, "accounts.csv")

@@ -84,15 +84,15 @@ def list_deals(
         descending=sort.startswith("-"),
     )
     page = store.list_deal_results(query, offset=offset, limit=limit)
+    # The store validated each deal and its kept result as it read them: the public items are built
+    # from those values as they are (the same fields), not dumped and validated a second time.
     items = [
-        DealListItemPublic.model_validate(
-            {
-                **item.deal.model_dump(),
-                "result": item.result,
-                "as_of": item.as_of,
-                "computed_at": item.computed_at,
-                "stale": item.stale,
-            }
+        DealListItemPublic.model_construct(
+            **dict(item.deal),
+            result=item.result,
+            as_of=item.as_of,
+            computed_at=item.computed_at,
+            stale=item.stale,
         )
         for item in page.data
     ]
