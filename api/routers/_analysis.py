@@ -28,9 +28,11 @@ from graph.analyses import (
 from graph.analyses.portfolio import KeptAnswer, KeptDetail
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Deal
+from graph.stores.base import GraphStore
 from ingest.titles import classify_title
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 def as_of_or_today(as_of: date | None) -> date:
@@ -60,6 +62,15 @@ async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "a
             f"the {what} took longer than the limit of {timeout:g} seconds "
             "(BUYERGRAPH_ANALYSIS_TIMEOUT_S); try a narrower request or raise the limit",
         ) from None
+
+
+def read_page(runtime: Runtime, read: Callable[[GraphStore], P]) -> P:
+    """One page of a list read from the store (`read(store)`), after the store's schema is in place;
+    a list endpoint that is a coroutine calls this in the thread pool: one hop to a thread per
+    request, for the store read alone, where a plain function endpoint makes several (its sync
+    dependencies, itself, and the validation of its answer)."""
+    runtime.ensure_schema()
+    return read(runtime.store)
 
 
 def kept_result_sync(

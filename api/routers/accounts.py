@@ -8,8 +8,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.deps import ReadKey, RuntimeDep
 from api.errors import problem_responses
 from api.graph_export import MEDIA_TYPES, GraphFormat
 from api.graph_export import export as export_graph
@@ -24,6 +25,7 @@ from api.routers._analysis import (
     kept_freshness,
     kept_result_of,
     key_people_for,
+    read_page,
 )
 from api.schemas import (
     AccountDetailPublic,
@@ -76,9 +78,8 @@ def sort_and_direction(sort: str) -> tuple[str, bool]:
     summary="List every account, sorted and filtered on the server by its kept analysis",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
 )
-def list_accounts(
+async def list_accounts(
     request: Request,
-    store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
     search: Annotated[
@@ -141,7 +142,9 @@ def list_accounts(
         sort=key,
         descending=descending,
     )
-    page = store.list_account_results(query, offset=offset, limit=limit)
+    page = await run_in_threadpool(
+        read_page, runtime, lambda store: store.list_account_results(query, offset=offset, limit=limit)
+    )
     # The store validated each company and its figures as it read them: the public items are built
     # from those values as they are (the same fields), not dumped and validated a second time.
     items = [

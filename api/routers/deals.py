@@ -6,8 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.deps import ReadKey, RuntimeDep
 from api.errors import ApiProblem, problem_responses
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit
@@ -19,6 +20,7 @@ from api.routers._analysis import (
     kept_detail,
     kept_freshness,
     kept_result_sync,
+    read_page,
     run_limited,
 )
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
@@ -41,9 +43,8 @@ _DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
     summary="List every deal, filtered and sorted on the server, with its kept gaps and coverage",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
 )
-def list_deals(
+async def list_deals(
     request: Request,
-    store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
     status: Annotated[
@@ -83,7 +84,9 @@ def list_deals(
         sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
     )
-    page = store.list_deal_results(query, offset=offset, limit=limit)
+    page = await run_in_threadpool(
+        read_page, runtime, lambda store: store.list_deal_results(query, offset=offset, limit=limit)
+    )
     # The store validated each deal and its kept result as it read them: the public items are built
     # from those values as they are (the same fields), not dumped and validated a second time.
     items = [
