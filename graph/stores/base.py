@@ -28,7 +28,7 @@ from graph.analyses.portfolio import (
     KeptAnswer,
 )
 from graph.analyses.results import BuyingStage
-from graph.errors import InvalidInputError, NotFoundError
+from graph.errors import InvalidInputError
 from graph.model import (
     ALIAS_KINDS,
     BUNDLE_KINDS,
@@ -374,30 +374,14 @@ class GraphStore(ABC):
     def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
         """The kept results of these accounts (those that have one), with `stale` set."""
 
+    @abstractmethod
     def read_kept_answer(
         self, *, company_id: str | None = None, deal_id: str | None = None
     ) -> KeptAnswer | None:
-        """What the read endpoints answer from for one account, named by its id or by one of its
-        deals' id: its kept detail with `as_of`, `computed_at` and `stale`; None when the account (or
-        the deal) is unknown or has no kept result with its detail. Stores override it to read only
-        this, in one read."""
-        if company_id is None:
-            if deal_id is None:
-                raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
-            try:
-                company_id = self.get_deal(deal_id).company_id
-            except NotFoundError:
-                return None
-        result = self.read_results([company_id]).get(company_id)
-        if result is None or result.detail is None:
-            return None
-        return KeptAnswer(
-            account_id=result.account_id,
-            as_of=result.as_of,
-            computed_at=result.computed_at,
-            stale=result.stale,
-            detail=result.detail,
-        )
+        """What the read endpoints answer from for one account, named by its id or else by one of its
+        deals' id, in one read: its kept detail with `as_of`, `computed_at` and `stale` (not the
+        figures, deals, gaps and people `read_results` reads besides); None when the account (or the
+        deal) is unknown or has no kept result with its detail. InvalidInputError without either id."""
 
     @abstractmethod
     def list_account_results(
