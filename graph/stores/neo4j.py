@@ -435,6 +435,17 @@ def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dic
     }
 
 
+def _listed_summary(item: dict[str, Any]) -> AccountSummary:
+    """The kept figures of an account list's row (cypher/list_account_results*.cypher): `computed_at`
+    comes as epoch seconds and nanoseconds, `stale` as the query decided it."""
+    computed_at = datetime.fromtimestamp(item["computed_s"], UTC) + timedelta(
+        microseconds=item["computed_ns"] // 1000
+    )
+    fields = _summary_fields({**item["result"], "computed_at": computed_at}, None)
+    fields["stale"] = item["stale"]
+    return AccountSummary(**fields)
+
+
 class _WritePipeline:
     """Batches written by a few writer threads while the caller prepares the next batch.
 
@@ -1010,9 +1021,7 @@ class Neo4jStore(GraphStore):
             data=[
                 AccountListing(
                     company=_parse(Company, item["company"]),
-                    result=AccountSummary(**_summary_fields(item["result"], item["changed_at"]))
-                    if item["result"]
-                    else None,
+                    result=_listed_summary(item) if item["result"] else None,
                 )
                 for item in rows
             ],
