@@ -1,8 +1,8 @@
 """Server CPU per request of the kept answers, in process, and their bodies for a before/after check.
 
-    .venv/bin/python bench/api_cpu.py --store /tmp/bg-cpu --save before.json     # on one tree
-    .venv/bin/python bench/api_cpu.py --store /tmp/bg-cpu --compare before.json  # on the other
-    .venv/bin/python bench/api_cpu.py --store /tmp/bg-cpu --profile key-people   # where the CPU goes
+    .venv/bin/python bench/api_cpu.py --store STORE_DIR --save before.json     # on one tree
+    .venv/bin/python bench/api_cpu.py --store STORE_DIR --compare before.json  # on the other
+    .venv/bin/python bench/api_cpu.py --store STORE_DIR --profile key-people   # where the CPU goes
 
 The first run generates a world (`--accounts`), loads it into an embedded store in `--store` (or, with
 `--neo4j`, into the Neo4j named by NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD, which it wipes) and
