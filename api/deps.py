@@ -35,7 +35,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """The app's runtime. A coroutine: it never blocks, and a plain function dependency would cost a
+    hop to the thread pool and back on every request."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 

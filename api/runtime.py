@@ -23,8 +23,9 @@ from api.keys import KeyRing
 from api.sessions import SessionStore
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
+from graph.analyses.portfolio import AccountFilter, AccountListing, DealFilter, DealListing, KeptAnswer
 from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError, redact_uris
-from graph.model import AccountGraph, Counts
+from graph.model import AccountGraph, Counts, Page
 from graph.stores.base import GraphStore
 from graph.stores.console import ConsoleResult
 from graph.stores.neo4j import Neo4jStore
@@ -251,6 +252,26 @@ class ServerNeo4jStore(Neo4jStore):
     def _account_graphs(self, *, company_ids: list[str] | None, deal_id: str | None) -> list[AccountGraph]:
         return self._bounded(
             lambda: super(ServerNeo4jStore, self)._account_graphs(company_ids=company_ids, deal_id=deal_id)
+        )
+
+    # The API's hot reads run several queries in one session (Neo4jStore._reading): bounded whole.
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).read_kept_answer(company_id=company_id, deal_id=deal_id)
+        )
+
+    def list_account_results(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountListing]:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).list_account_results(query, offset=offset, limit=limit)
+        )
+
+    def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).list_deal_results(query, offset=offset, limit=limit)
         )
 
     def apply_schema(self) -> None:

@@ -452,7 +452,7 @@ def _refresh(store: Neo4jStore, uri: str, user: str, password: str) -> None:
 
     settings = Settings(NEO4J_URI=uri, NEO4J_USERNAME=user, NEO4J_PASSWORD=password)
     started = time.perf_counter()
-    summary = refresh(store, StoreAddress(settings), as_of=DEFAULT_AS_OF, config=DEFAULT_CONFIG)
+    summary = refresh(store, StoreAddress.of(settings), as_of=DEFAULT_AS_OF, config=DEFAULT_CONFIG)
     print(f"refreshed {summary.written:,} accounts in {time.perf_counter() - started:.0f} s", flush=True)
 
 

@@ -25,12 +25,14 @@ from graph.analyses import (
     deal_analysis_of,
     key_people_of,
 )
-from graph.analyses.portfolio import AccountResult, KeptDetail
+from graph.analyses.portfolio import KeptAnswer, KeptDetail
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Deal
+from graph.stores.base import GraphStore
 from ingest.titles import classify_title
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 def as_of_or_today(as_of: date | None) -> date:
@@ -62,32 +64,44 @@ async def run_limited(runtime: Runtime, work: Callable[[], T], *, what: str = "a
         ) from None
 
 
-def kept_result_sync(runtime: Runtime, account_id: str, as_of: date | None) -> AccountResult | None:
-    """The account's kept result when it answers a request for `as_of`: no day asked (the latest
-    refresh, whatever day it computed) or the very day it was computed for; None otherwise, or when
-    the account has no kept result (or one kept without the read endpoints' part)."""
-    result = runtime.store.read_results([account_id]).get(account_id)
-    if result is None or result.detail is None:
-        return None
-    if as_of is not None and as_of != result.as_of:
-        return None
-    return result
+def read_page(runtime: Runtime, read: Callable[[GraphStore], P]) -> P:
+    """One page of a list read from the store (`read(store)`), after the store's schema is in place;
+    a list endpoint that is a coroutine calls this in the thread pool: one hop to a thread per
+    request, for the store read alone, where a plain function endpoint makes several (its sync
+    dependencies, itself, and the validation of its answer)."""
+    runtime.ensure_schema()
+    return read(runtime.store)
 
 
-async def kept_result_of(runtime: Runtime, account_id: str, as_of: date | None) -> AccountResult | None:
+def kept_result_sync(
+    runtime: Runtime, account_id: str | None, as_of: date | None, *, deal_id: str | None = None
+) -> KeptAnswer | None:
+    """What the account's read endpoints answer from when its kept result answers a request for
+    `as_of`: no day asked (the latest refresh, whatever day it computed) or the very day it was
+    computed for; None otherwise, or when the account has no kept result (or one kept without the
+    read endpoints' part). The account is named by its id, or by one of its deals (`deal_id`): one
+    store read either way, of the kept detail and its freshness alone."""
+    kept = runtime.store.read_kept_answer(company_id=account_id, deal_id=deal_id)
+    if kept is None:
+        return None
+    if as_of is not None and as_of != kept.as_of:
+        return None
+    return kept
+
+
+async def kept_result_of(runtime: Runtime, account_id: str, as_of: date | None) -> KeptAnswer | None:
     """`kept_result_sync` off the event loop, within the timeout."""
     return await run_limited(runtime, lambda: kept_result_sync(runtime, account_id, as_of), what="read")
 
 
-def kept_detail(result: AccountResult) -> KeptDetail:
+def kept_detail(kept: KeptAnswer) -> KeptDetail:
     """The read endpoints' part of a kept result that `kept_result_sync` returned."""
-    assert result.detail is not None  # kept_result_sync returns only results with their detail
-    return result.detail
+    return kept.detail
 
 
-def kept_freshness(result: AccountResult) -> dict[str, object]:
+def kept_freshness(kept: KeptAnswer) -> dict[str, object]:
     """The freshness fields (api/schemas.py: FreshnessPublic) of an answer read from a kept result."""
-    return {"source": "kept", "computed_at": result.computed_at, "stale": result.stale}
+    return {"source": "kept", "computed_at": kept.computed_at, "stale": kept.stale}
 
 
 def computed_freshness() -> dict[str, object]:

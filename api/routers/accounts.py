@@ -8,8 +8,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.deps import ReadKey, RuntimeDep
 from api.errors import problem_responses
 from api.graph_export import MEDIA_TYPES, GraphFormat
 from api.graph_export import export as export_graph
@@ -24,6 +25,8 @@ from api.routers._analysis import (
     kept_freshness,
     kept_result_of,
     key_people_for,
+    read_page,
+    run_limited,
 )
 from api.schemas import (
     AccountDetailPublic,
@@ -48,7 +51,7 @@ from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
     AccountFilter,
-    AccountResult,
+    KeptAnswer,
     KeptDetail,
     current_people,
     detail_of,
@@ -76,9 +79,8 @@ def sort_and_direction(sort: str) -> tuple[str, bool]:
     summary="List every account, sorted and filtered on the server by its kept analysis",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
 )
-def list_accounts(
+async def list_accounts(
     request: Request,
-    store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
     search: Annotated[
@@ -146,10 +148,13 @@ def list_accounts(
         sort=key,
         descending=descending,
     )
-    page = store.list_account_results(query, offset=offset, limit=limit)
+    page = await run_in_threadpool(
+        read_page, runtime, lambda store: store.list_account_results(query, offset=offset, limit=limit)
+    )
+    # The store validated each company and its figures as it read them: the public items are built
+    # from those values as they are (the same fields), not dumped and validated a second time.
     items = [
-        AccountListItemPublic.model_validate({**item.company.model_dump(), "result": item.result})
-        for item in page.data
+        AccountListItemPublic.model_construct(**dict(item.company), result=item.result) for item in page.data
     ]
     if wants_csv(request, format_):
         return csv_response(items, AccountListItemPublic, "accounts.csv")
@@ -161,7 +166,7 @@ def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPu
     return _account_public(detail_of(account, analysis), analysis.as_of, computed_freshness())
 
 
-def _kept_account(result: AccountResult) -> AccountDetailPublic:
+def _kept_account(result: KeptAnswer) -> AccountDetailPublic:
     """The account answered from its kept result (graph/analyses/portfolio.py: KeptDetail)."""
     return _account_public(kept_detail(result), result.as_of, kept_freshness(result))
 
@@ -260,9 +265,13 @@ async def account_deals(
         records = kept_detail(kept).account_deals
         analysed = {d.deal_id: d for d in kept_detail(kept).deals}
         fresh, day = kept_freshness(kept), kept.as_of
+        # The win likelihoods live with the kept deal results, not in the detail the answer reads.
+        full = (
+            await run_limited(runtime, lambda: runtime.store.read_results([account_id]), what="read")
+        ).get(account_id)
         wins = {
             d.deal_id: d.model_dump(include={"win_likelihood", "win_model", "win_factors"})
-            for d in kept.deals
+            for d in (full.deals if full is not None else [])
         }
     else:
         day = as_of_or_today(as_of)

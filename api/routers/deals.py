@@ -6,8 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ReadKey, RuntimeDep, StoreDep
+from api.deps import ReadKey, RuntimeDep
 from api.errors import ApiProblem, problem_responses
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
 from api.params import PageLimit, check_limit
@@ -19,12 +20,13 @@ from api.routers._analysis import (
     kept_detail,
     kept_freshness,
     kept_result_sync,
+    read_page,
     run_limited,
 )
 from api.schemas import DealCoveragePublic, DealGapsPublic, DealListItemPublic, DealListPublic, DealPublic
 from graph.analyses import DealAnalysis, GapKind
 from graph.analyses.portfolio import DEAL_SORTS, DealFilter
-from graph.model import Deal, DealStatus
+from graph.model import DealStatus
 
 router = APIRouter(prefix="/deals", tags=["deals"])
 
@@ -41,9 +43,8 @@ _DEAL_SORT_PATTERN = "^-?(" + "|".join(DEAL_SORTS) + ")$"
     summary="List every deal, filtered and sorted on the server, with its kept gaps and coverage",
     responses={**problem_responses(401, 403, 422, 503), **CSV_RESPONSE},
 )
-def list_deals(
+async def list_deals(
     request: Request,
-    store: StoreDep,
     runtime: RuntimeDep,
     _key: ReadKey,
     status: Annotated[
@@ -92,16 +93,18 @@ def list_deals(
         sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
     )
-    page = store.list_deal_results(query, offset=offset, limit=limit)
+    page = await run_in_threadpool(
+        read_page, runtime, lambda store: store.list_deal_results(query, offset=offset, limit=limit)
+    )
+    # The store validated each deal and its kept result as it read them: the public items are built
+    # from those values as they are (the same fields), not dumped and validated a second time.
     items = [
-        DealListItemPublic.model_validate(
-            {
-                **item.deal.model_dump(),
-                "result": item.result,
-                "as_of": item.as_of,
-                "computed_at": item.computed_at,
-                "stale": item.stale,
-            }
+        DealListItemPublic.model_construct(
+            **dict(item.deal),
+            result=item.result,
+            as_of=item.as_of,
+            computed_at=item.computed_at,
+            stale=item.stale,
         )
         for item in page.data
     ]
@@ -112,21 +115,20 @@ def list_deals(
 
 async def _deal_analysis(
     runtime: RuntimeDep, deal_id: str, as_of: date | None
-) -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
-    """The deal, its analysis, the day it is for and its freshness fields, off the event loop within
-    the analysis timeout: from its account's kept result when that answers (see kept_result_sync),
-    else analysed for this request."""
+) -> tuple[str, DealAnalysis, date, dict[str, object]]:
+    """The deal's account id, its analysis, the day it is for and its freshness fields, off the event
+    loop within the analysis timeout: from its account's kept result when that answers (see
+    kept_result_sync; one store read by the deal's id), else analysed for this request."""
 
-    def work() -> tuple[Deal, DealAnalysis, date, dict[str, object]]:
-        deal = runtime.store.get_deal(deal_id)
-        kept = kept_result_sync(runtime, deal.company_id, as_of)
+    def work() -> tuple[str, DealAnalysis, date, dict[str, object]]:
+        kept = kept_result_sync(runtime, None, as_of, deal_id=deal_id)
         if kept is not None:
-            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal.id), None)
+            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal_id), None)
             if found is not None:
-                return deal, found, kept.as_of, kept_freshness(kept)
+                return kept.account_id, found, kept.as_of, kept_freshness(kept)
         day = as_of_or_today(as_of)
         deal, analysis = deal_analysis_sync(runtime, deal_id, day)
-        return deal, analysis, day, computed_freshness()
+        return deal.company_id, analysis, day, computed_freshness()
 
     return await run_limited(runtime, work)
 
@@ -140,7 +142,8 @@ async def _deal_analysis(
 async def get_deal(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealPublic:
-    deal, analysis, _, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    _, analysis, _, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    deal = await run_limited(runtime, lambda: runtime.store.get_deal(deal_id), what="read")
     return DealPublic.model_validate({**deal.model_dump(), **fresh, "analysis": analysis})
 
 
@@ -153,11 +156,11 @@ async def get_deal(
 async def deal_gaps(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealGapsPublic:
-    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    account_id, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealGapsPublic(
         **fresh,
         deal_id=deal_id,
-        account_id=deal.company_id,
+        account_id=account_id,
         as_of=day,
         template=analysis.template,
         required_roles=analysis.required_roles,
@@ -175,11 +178,11 @@ async def deal_gaps(
 async def deal_coverage(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
 ) -> DealCoveragePublic:
-    deal, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
+    account_id, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
     return DealCoveragePublic(
         **fresh,
         deal_id=deal_id,
-        account_id=deal.company_id,
+        account_id=account_id,
         name=analysis.name,
         as_of=day,
         coverage=analysis.coverage,

@@ -48,6 +48,7 @@ __all__ = [
     "AccountListing",
     "AccountResult",
     "AccountSummary",
+    "KeptAnswer",
     "KeptDetail",
     "KeptProduct",
     "current_people",
@@ -195,6 +196,18 @@ class KeptDetail(BaseModel):
     #: Everyone at the account as this refresh saw them (graph/analyses/changes.py compares the next
     #: refresh's roster with it: who left, who is new and senior, whose reporting lines changed).
     roster: list[RosterEntry] = []
+
+
+class KeptAnswer(BaseModel):
+    """What an account's read endpoints answer from: its kept detail, the day it was computed for, when,
+    and whether the account changed since (`stale`). A store reads this alone for a request (not the
+    figures, deals, gaps and people an `AccountResult` carries besides)."""
+
+    account_id: str
+    as_of: date
+    computed_at: datetime
+    stale: bool = False
+    detail: KeptDetail
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.

@@ -28,6 +28,7 @@ from graph.analyses.portfolio import (
     AccountResult,
     DealFilter,
     DealListing,
+    KeptAnswer,
 )
 from graph.analyses.results import BuyingStage
 from graph.errors import InvalidInputError
@@ -382,6 +383,15 @@ class GraphStore(ABC):
     @abstractmethod
     def read_results(self, company_ids: Collection[str]) -> dict[str, AccountResult]:
         """The kept results of these accounts (those that have one), with `stale` set."""
+
+    @abstractmethod
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        """What the read endpoints answer from for one account, named by its id or else by one of its
+        deals' id, in one read: its kept detail with `as_of`, `computed_at` and `stale` (not the
+        figures, deals, gaps and people `read_results` reads besides); None when the account (or the
+        deal) is unknown or has no kept result with its detail. InvalidInputError without either id."""
 
     @abstractmethod
     def list_account_results(

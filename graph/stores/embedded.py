@@ -49,6 +49,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    KeptAnswer,
     PersonResult,
     sort_key,
     summary_of,
@@ -992,6 +993,28 @@ class EmbeddedStore(GraphStore):
                 if result is not None:
                     found[cid] = result.model_copy(update={"stale": self._is_stale(cid, result)})
             return found
+
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        if company_id is None and deal_id is None:
+            raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
+        with self._mutex:
+            if company_id is None:
+                self._read()
+                deal = self._tables["deals"].get(deal_id)
+                company_id = deal.get("company_id") if deal else None
+            self._load_results()
+            result = self._results.get(company_id) if company_id is not None else None
+            if result is None or result.detail is None:
+                return None
+            return KeptAnswer(
+                account_id=result.account_id,
+                as_of=result.as_of,
+                computed_at=result.computed_at,
+                stale=self._is_stale(result.account_id, result),
+                detail=result.detail,
+            )
 
     def _account_listing(self) -> _AccountListingIndex:
         """The account lists' index for the current graph and results (call with the mutex held):

@@ -49,6 +49,7 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     DealResult,
+    KeptAnswer,
     KeptDetail,
     KeptGap,
     KeptWinFactor,
@@ -502,6 +503,17 @@ def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dic
     }
 
 
+def _listed_summary(item: dict[str, Any]) -> AccountSummary:
+    """The kept figures of an account list's row (cypher/list_account_results*.cypher): `computed_at`
+    comes as epoch seconds and nanoseconds, `stale` as the query decided it."""
+    computed_at = datetime.fromtimestamp(item["computed_s"], UTC) + timedelta(
+        microseconds=item["computed_ns"] // 1000
+    )
+    fields = _summary_fields({**item["result"], "computed_at": computed_at}, None)
+    fields["stale"] = item["stale"]
+    return AccountSummary(**fields)
+
+
 class _WritePipeline:
     """Batches written by a few writer threads while the caller prepares the next batch.
 
@@ -654,6 +666,22 @@ class Neo4jStore(GraphStore):
                 bookmark_manager_=self._bookmarks,
             )
         return [_native(dict(r)) for r in records]
+
+    @contextmanager
+    def _reading(self) -> Iterator[Callable[..., list[dict[str, Any]]]]:
+        """A reader of query texts for the API's hot reads: every query it runs is an auto-commit READ
+        transaction in one session, one network round trip each (`_read`'s managed transaction adds a
+        second one for its COMMIT, and takes a session of its own each time). Like `_account_graphs`
+        it is not retried: a failure is reported at once (the API answers 503 with Retry-After)."""
+        with (
+            self._errors(),
+            self._driver.session(database=self._database, default_access_mode="READ") as session,
+        ):
+
+            def read(text: str, **params: Any) -> list[dict[str, Any]]:
+                return [_native(dict(record)) for record in session.run(text, params)]
+
+            yield read
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         """One managed write transaction.
@@ -1069,6 +1097,25 @@ class Neo4jStore(GraphStore):
         rows = self._read("results_read", ids=sorted(set(company_ids)))
         return {row["account"]["account_id"]: _result_of(row) for row in rows}
 
+    def read_kept_answer(
+        self, *, company_id: str | None = None, deal_id: str | None = None
+    ) -> KeptAnswer | None:
+        if company_id is None and deal_id is None:
+            raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
+        with self._reading() as read:
+            rows = read(cypher.query("results_read_answer"), company_id=company_id, deal_id=deal_id)
+        if not rows:
+            return None
+        row = rows[0]
+        changed_at = row["changed_at"]
+        return KeptAnswer(
+            account_id=row["account_id"],
+            as_of=row["as_of"],
+            computed_at=row["computed_at"],
+            stale=changed_at is not None and changed_at > row["computed_at"],
+            detail=KeptDetail.model_validate_json(row["body"]),
+        )
+
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
@@ -1078,42 +1125,13 @@ class Neo4jStore(GraphStore):
         params["search"] = search_needle(query.search)
         filtered = any(v is not None for v in params.values())
         figure = query.sort if query.sort != "name" else None
-        rows: list[dict[str, Any]] = []
-        ranked = 0  # how many matching accounts have the figure, when that is needed
-        if figure is not None:
-            # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
-            key = f"{figure}_desc" if query.descending else figure
-            text = cypher.query("list_account_results").replace("{key}", key)
-            rows = self._read_text(text, **params, offset=offset, limit=limit)
-            if len(rows) < limit:
-                # The page reaches past the accounts with the figure: those without it follow, by name.
-                ranked = (
-                    offset + len(rows)
-                    if rows
-                    else self._read("count_account_results", **params, with_figure=figure)[0]["count"]
-                )
-        if len(rows) < limit:
-            rows += self._read(
-                "list_account_results_by_name",
-                **params,
-                missing=figure,
-                offset=max(offset - ranked, 0) if figure is not None else offset,
-                limit=limit - len(rows),
-            )
-        profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
-        if any(params[name] is not None for name in params if name not in profile):
-            count = self._read("count_account_results", **params, with_figure=None)[0]["count"]
-        elif filtered:
-            count = self._read("count_accounts", **profile)[0]["count"]
-        else:
-            count = self._read_text(cypher.query("count_label").replace("{label}", "Company"))[0]["n"]
+        with self._reading() as read:  # one session for the page and its count
+            rows, count = self._account_page(read, query, params, filtered, figure, offset, limit)
         return Page[AccountListing](
             data=[
                 AccountListing(
                     company=_parse(Company, item["company"]),
-                    result=AccountSummary(**_summary_fields(item["result"], item["changed_at"]))
-                    if item["result"]
-                    else None,
+                    result=_listed_summary(item) if item["result"] else None,
                 )
                 for item in rows
             ],
@@ -1122,11 +1140,55 @@ class Neo4jStore(GraphStore):
             limit=limit,
         )
 
+    @staticmethod
+    def _account_page(
+        read: Callable[..., list[dict[str, Any]]],
+        query: AccountFilter,
+        params: dict[str, Any],
+        filtered: bool,
+        figure: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The rows of one page of the account list and the number that matched."""
+        rows: list[dict[str, Any]] = []
+        ranked = 0  # how many matching accounts have the figure, when that is needed
+        if figure is not None:
+            # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
+            key = f"{figure}_desc" if query.descending else figure
+            text = cypher.query("list_account_results").replace("{key}", key)
+            rows = read(text, **params, offset=offset, limit=limit)
+            if len(rows) < limit:
+                # The page reaches past the accounts with the figure: those without it follow, by name.
+                ranked = (
+                    offset + len(rows)
+                    if rows
+                    else read(cypher.query("count_account_results"), **params, with_figure=figure)[0]["count"]
+                )
+        if len(rows) < limit:
+            rows += read(
+                cypher.query("list_account_results_by_name"),
+                **params,
+                missing=figure,
+                offset=max(offset - ranked, 0) if figure is not None else offset,
+                limit=limit - len(rows),
+            )
+        profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
+        if any(params[name] is not None for name in params if name not in profile):
+            count = read(cypher.query("count_account_results"), **params, with_figure=None)[0]["count"]
+        elif filtered:
+            count = read(cypher.query("count_accounts"), **profile)[0]["count"]
+        else:
+            count = read(cypher.query("count_label").replace("{label}", "Company"))[0]["n"]
+        return rows, count
+
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:
         check_page(offset, limit)
         check_deal_filter(query)
         params = {**query.model_dump(mode="json"), "search": search_needle(query.search)}
-        row = self._read("list_deal_results", **params, offset=offset, limit=limit)[0]
+        with self._reading() as read:
+            text = cypher.query("list_deal_results")
+            row = read(text, **params, offset=offset, limit=limit)[0]
         data = []
         for item in row["data"]:
             kept = item["result"]

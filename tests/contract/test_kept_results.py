@@ -303,3 +303,31 @@ def test_a_new_result_replaces_what_the_read_endpoints_show(store: GraphStore) -
     store.write_results([second])
     kept = store.read_results(["c-acme-cn"])["c-acme-cn"]
     assert kept == second and kept.detail is not None and len(kept.detail.key_people) == 1
+
+
+def test_the_read_endpoints_answer_is_read_alone_by_account_or_by_deal(store: GraphStore) -> None:
+    """`read_kept_answer`: the kept detail with its freshness, named by the account or by one of its
+    deals, the same as the whole kept result says; None for what has no kept result."""
+    store.upsert_all(world())
+    kept = result_of(store, "c-acme-cn")
+    assert kept.detail is not None and kept.deals
+    store.write_results([kept])
+    deal_id = kept.deals[0].deal_id
+    for answer in (
+        store.read_kept_answer(company_id="c-acme-cn"),
+        store.read_kept_answer(deal_id=deal_id),
+    ):
+        assert answer is not None
+        assert answer.account_id == "c-acme-cn" and answer.detail == kept.detail
+        assert (answer.as_of, answer.computed_at, answer.stale) == (AS_OF, COMPUTED, False)
+    assert store.read_kept_answer(company_id="c-globex") is None  # never refreshed
+    assert store.read_kept_answer(company_id="c-nowhere") is None
+    assert store.read_kept_answer(deal_id="d-nowhere") is None
+    with pytest.raises(InvalidInputError):
+        store.read_kept_answer()
+
+    # A change after the refresh: the answer says it is stale, as the whole result does.
+    later = COMPUTED + timedelta(minutes=5)
+    assert store.mark_accounts_changed(deal_ids=[deal_id], at=later) == {"c-acme-cn"}
+    stale = store.read_kept_answer(deal_id=deal_id)
+    assert stale is not None and stale.stale and store.read_results(["c-acme-cn"])["c-acme-cn"].stale
