@@ -21,7 +21,7 @@ def cli_lang() -> str:
     return normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
 
 
-def say(key: str, lang: str | None = None, **params: Any) -> str:
+def say(key: str, lang: str | None = None, /, **params: Any) -> str:
     """The catalogue's `cli.<key>` text in the command line's language."""
     return render(Message(key=f"cli.{key}", params=params), lang or cli_lang())
 
