@@ -199,7 +199,11 @@ def test_error_and_login_pages_speak_the_pages_language(api: ApiEnv) -> None:
     chosen = api.client.get("/accounts/no-such-account", headers=api.headers(), params={"lang": "zh-CN"})
     assert "找不到客户" in chosen.text
     bad_lang = api.client.get("/", headers=zh, params={"lang": "fr"})
-    assert bad_lang.status_code == 400 and "未知语言" in bad_lang.text and "Unknown language" not in bad_lang.text
+    assert (
+        bad_lang.status_code == 400
+        and "未知语言" in bad_lang.text
+        and "Unknown language" not in bad_lang.text
+    )
     bad_filter = api.client.get("/", headers=zh, params={"at_risk": "maybe"})
     assert bad_filter.status_code == 400 and "筛选条件无效" in bad_filter.text, bad_filter.text
     assert "Invalid filter" not in bad_filter.text
