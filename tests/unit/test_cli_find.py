@@ -242,8 +242,8 @@ def test_finding_speaks_chinese_with_buyergraph_lang(home: Path) -> None:
     assert "潜在客户" in chinese[0].stdout or "客户）" in chinese[0].stdout
 
 
-def test_serve_prints_the_pages_address_in_chinese(tmp_path: Path) -> None:
-    """serve says where the pages are before it starts; a busy port ends it right after, in Chinese."""
+def test_demo_says_a_busy_port_in_chinese(tmp_path: Path) -> None:
+    """The demo checks its port before any work and says so in Chinese with BUYERGRAPH_LANG=zh-CN."""
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
