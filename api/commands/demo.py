@@ -111,7 +111,10 @@ def demo(
     accounts: Annotated[
         int, typer.Option("--accounts", "-n", min=1, max=5000, help="How many sample accounts to generate.")
     ] = 30,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample world.")] = 7,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Random seed of the sample world (the README tour's names come from 0)."),
+    ] = 0,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     as_of: Annotated[
