@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperArgument
 
+from api.commands.text import display_width, pad, say
 from api.localneo4j import LocalNeo4j
 from api.settings import get_settings
 from api.stores import describe_store, open_store
@@ -84,13 +85,13 @@ def stats(
         typer.echo(json.dumps(counts.model_dump(), indent=2, sort_keys=True))
         return
     typer.echo(store_label(ctx))
-    width = max(map(len, [*counts.nodes, *counts.relationships]))
+    width = max(map(display_width, [*counts.nodes, *counts.relationships]))
     typer.echo("nodes")
     for name, n in counts.nodes.items():
-        typer.echo(f"  {name:<{width}}  {n:>12,}")
+        typer.echo(f"  {pad(name, width)}  {n:>12,}")
     typer.echo("relationships")
     for name, n in counts.relationships.items():
-        typer.echo(f"  {name:<{width}}  {n:>12,}")
+        typer.echo(f"  {pad(name, width)}  {n:>12,}")
 
 
 PortOption = Annotated[int | None, typer.Option("--port", help="Bolt port (default 7687).")]
@@ -191,6 +192,13 @@ def cli() -> Any:
     return _clean_help(typer.main.get_command(app))
 
 
+def _error_text(exc: BuyerGraphError) -> str:
+    """The error's one line; a not-found id in the command line's language."""
+    if isinstance(exc, NotFoundError) and exc.kind in ("account", "person"):
+        return say("find.not_found", kind=say(f"kind.{exc.kind}"), id=repr(exc.id))
+    return str(exc)
+
+
 def main() -> None:
     """Entry point of the `buyergraph` console script."""
     # The Neo4j driver reports a transaction it retries (e.g. a deadlock between two batches written
@@ -201,8 +209,8 @@ def main() -> None:
         cli()(prog_name="buyergraph")
     except BuyerGraphError as exc:
         code = next((c for cls, c in _EXIT_CODES.items() if isinstance(exc, cls)), 1)
-        typer.secho(f"buyergraph: {exc}", err=True, fg=typer.colors.RED)
+        typer.secho(say("error", text=_error_text(exc)), err=True, fg=typer.colors.RED)
         sys.exit(code)
     except KeyboardInterrupt:
-        typer.secho("buyergraph: interrupted", err=True)
+        typer.secho(say("interrupted"), err=True)
         sys.exit(130)

@@ -26,6 +26,7 @@ from graph.errors import (
     StoreUnavailableError,
 )
 from graph.model import Alias
+from viz.i18n import LANG_COOKIE, Words, page_language
 from viz.pages import render_problem
 
 log = logging.getLogger("buyergraph.api")
@@ -168,8 +169,10 @@ def _unknown_page_parameters(request: Request, exc: RequestValidationError) -> b
 def _unknown_parameter_page(request: Request, exc: RequestValidationError) -> Response:
     """The 422 of an unknown page parameter as an HTML page naming it (names only, never values)."""
     names = ", ".join(repr(str(e.get("loc", ("", ""))[-1])) for e in exc.errors())
-    detail = f"This page takes no parameter {names}: check the address."
-    return HTMLResponse(render_problem(status=422, title="Unknown parameter", detail=detail), status_code=422)
+    lang = page_language(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
+    words = Words(lang)
+    title, detail = words("problem.unknown_parameter"), words("problem.unknown_parameter.detail", names=names)
+    return HTMLResponse(render_problem(status=422, title=title, detail=detail, lang=lang), status_code=422)
 
 
 def register_error_handlers(app: FastAPI, *, retry_after_s: int) -> None:

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.analyses.messages import DEFAULT_LANGUAGE, LANGUAGES, Message, render, role_name
+from graph.analyses.messages import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Message,
+    language_from_header,
+    normalize_language,
+    render,
+    role_name,
+)
 from graph.model import BuyingRole
 from viz.formats import Formats
 
-__all__ = ["PAGE_TEXT", "Words"]
+__all__ = ["LANG_COOKIE", "PAGE_TEXT", "Words", "page_language"]
+
+#: The cookie that remembers the language a user chose on a page.
+LANG_COOKIE = "buyergraph_lang"
 
 #: key -> language -> text (str.format fields in braces).
 PAGE_TEXT: dict[str, dict[str, str]] = {
@@ -39,6 +50,60 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "管理员密钥不能在此登录，请在命令行或 API 中使用。创建密钥：",
     },
     "problem.back": {"en": "Back to the accounts", "zh-CN": "返回客户列表"},
+    "problem.bad_language": {"en": "Unknown language", "zh-CN": "未知语言"},
+    "problem.bad_language.detail": {
+        "en": "The lang parameter must be en or zh-CN.",
+        "zh-CN": "lang 参数必须是 en 或 zh-CN。",
+    },
+    "problem.bad_filter": {"en": "Invalid filter", "zh-CN": "筛选条件无效"},
+    "problem.bad_filter.detail": {
+        "en": "The parameter {name} must be {allowed}.",
+        "zh-CN": "参数 {name} 必须是{allowed}。",
+    },
+    "problem.one_of": {"en": "one of {values}", "zh-CN": "以下之一：{values}"},
+    "problem.a_number": {"en": "a number", "zh-CN": "数字"},
+    "problem.number_range": {"en": "a number from 0 to {top}", "zh-CN": " 0 到 {top} 之间的数字"},
+    "problem.account_not_found": {"en": "Account not found", "zh-CN": "找不到客户"},
+    "problem.account_not_found.detail": {
+        "en": "There is no account with the id {id}.",
+        "zh-CN": "没有 ID 为 {id} 的客户。",
+    },
+    "problem.cross_site": {"en": "Cross-site request refused", "zh-CN": "已拒绝跨站请求"},
+    "problem.cross_site.detail": {
+        "en": "Sign out from this server's own pages.",
+        "zh-CN": "请在本服务器自己的页面上退出登录。",
+    },
+    "problem.unknown_parameter": {"en": "Unknown parameter", "zh-CN": "未知参数"},
+    "problem.unknown_parameter.detail": {
+        "en": "This page takes no parameter {names}: check the address.",
+        "zh-CN": "此页面不接受参数 {names}：请检查网址。",
+    },
+    "problem.timeout": {"en": "Request took too long", "zh-CN": "请求耗时过长"},
+    "problem.timeout.detail": {
+        "en": "The {what} took longer than the limit of {seconds} seconds (BUYERGRAPH_ANALYSIS_TIMEOUT_S); "
+        "try a narrower request or raise the limit.",
+        "zh-CN": "{what}超过了 {seconds} 秒的时限（BUYERGRAPH_ANALYSIS_TIMEOUT_S）；"
+        "请缩小请求范围或调高时限。",
+    },
+    "problem.what_map": {"en": "committee map", "zh-CN": "委员会关系图的计算"},
+    "problem.other": {"en": "This page cannot be shown", "zh-CN": "无法显示此页面"},
+    "login.error.foreign_form": {
+        "en": "This sign-in did not come from this server's own login form (or the form was too old). "
+        "Please sign in again here.",
+        "zh-CN": "此次登录不是来自本服务器自己的登录表单（或表单已过期）。请在这里重新登录。",
+    },
+    "login.error.unknown_key": {
+        "en": "That key is unknown or revoked.",
+        "zh-CN": "该密钥不存在或已被吊销。",
+    },
+    "login.error.cannot_read": {"en": "That key cannot read.", "zh-CN": "该密钥没有读取权限。"},
+    "login.error.admin": {
+        "en": "Admin keys cannot sign in to the pages: a browser session should not carry more than the "
+        "pages need. Sign in with a read or write key, and use the admin key from the command line "
+        "or the API (in the {header} header).",
+        "zh-CN": "管理员密钥不能登录页面：浏览器会话不应拥有超出页面所需的权限。请用 read 或 write 密钥登录，"
+        "管理员密钥请在命令行或 API 中使用（放在 {header} 请求头中）。",
+    },
     # the account list (the book to triage)
     "list.summary": {"en": "{count} accounts", "zh-CN": "共 {count} 个客户"},
     "list.matching": {"en": "matching “{q}”", "zh-CN": "匹配“{q}”"},
@@ -367,6 +432,12 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "js.fix_drop": {"en": "Make {name} the {role} of this deal?", "zh-CN": "将 {name} 设为此商机的{role}？"},
     "js.conflict": {"en": "Correction: ", "zh-CN": "更正："},
 }
+
+
+def page_language(remembered: str | None, accept_language: str | None) -> str:
+    """The pages' language without a `?lang=` choice: the remembered one (LANG_COOKIE), else the
+    browser's Accept-Language, else English."""
+    return normalize_language(remembered) or language_from_header(accept_language) or DEFAULT_LANGUAGE
 
 
 class Words:

@@ -7,7 +7,6 @@ ACCOUNT and `--path-to PERSON` take an id, or a name / domain / e-mail when it n
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 
 from api.commands.find import resolve_account, resolve_person
+from api.commands.text import cli_lang, display_width, pad
 from api.config_file import load_config
 from api.params import parse_day
 from graph.analyses import (
@@ -30,7 +30,6 @@ from graph.analyses import (
 from graph.analyses.messages import (
     DEFAULT_LANGUAGE,
     Message,
-    normalize_language,
     render,
     role_name,
     signal_name,
@@ -143,7 +142,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 def _lang() -> str:
     """The report's language: BUYERGRAPH_LANG=zh-CN or en (English by default)."""
-    return normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
+    return cli_lang()
 
 
 def _t(key: str, lang: str, **params: object) -> str:
@@ -221,6 +220,11 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
     echo(f"  {t('class', label=words(f'class.{result.account_class.value}'), reason=reason)}")
     echo("")
     echo(t("key_people"))
+    # The signal column is padded by terminal columns, so that Chinese names line up too.
+    width = max(
+        (display_width(signal_name(c.name, lang)) for kp in result.key_people for c in kp.components),
+        default=0,
+    )
     for kp in result.key_people:
         title = f", {kp.title}" if kp.title else ""
         influence = t("influence", score=f"{kp.score:.2f}")
@@ -228,7 +232,7 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         echo(f"      {said(kp.explanation_message, kp.explanation)}")
         for c in sorted(kp.components, key=lambda c: -c.share):
             name = signal_name(c.name, lang)
-            echo(f"      - {name:<10} {c.share:>4.0%}  {said(c.explanation_message, c.explanation)}")
+            echo(f"      - {pad(name, width)} {c.share:>4.0%}  {said(c.explanation_message, c.explanation)}")
     if not result.key_people:
         echo(f"  {t('nobody')}")
     echo("")

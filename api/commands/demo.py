@@ -21,6 +21,7 @@ from typing import Annotated
 
 import typer
 
+from api.commands.text import say
 from graph.errors import ConfigurationError, InvalidInputError
 
 #: The demo's key name in the demo folder's key ring (replaced on every run).
@@ -46,8 +47,7 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise ConfigurationError(
-                f"port {port} on {host} is not free ({exc.strerror or exc}); choose another with --port "
-                "(make demo PORT=...)"
+                say("demo.port_busy", port=port, host=host, reason=exc.strerror or exc)
             ) from None
 
 
@@ -80,9 +80,9 @@ def prepare_demo(home: Path, *, accounts: int, seed: int, as_of: date, progress:
     home.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="buyergraph-demo-") as work:
         world = Path(work) / "world"
-        typer.echo(f"Generating a sample world of {accounts} accounts (seed {seed}, as of {as_of})…")
+        typer.echo(say("demo.generating", accounts=accounts, seed=seed, as_of=as_of))
         generate_world(world, accounts, seed=seed, as_of=as_of, progress=progress)
-        typer.echo(f"Loading it into the embedded store in {home} …")
+        typer.echo(say("demo.loading", home=home))
         with EmbeddedStore(home) as store:
             store.clear()  # the demo folder holds only the demo: start from the same world each time
             result = ingest_paths([world], store, progress=progress)
@@ -92,8 +92,12 @@ def prepare_demo(home: Path, *, accounts: int, seed: int, as_of: date, progress:
         summary = result.summary
         loaded = sum(k.loaded for k in summary.kinds.values())
         typer.echo(
-            f"Loaded {loaded:,} records in {summary.elapsed_s:.1f} s "
-            f"({summary.rejected_rows:,} deliberately broken sample rows rejected, as in a real export)."
+            say(
+                "demo.loaded",
+                loaded=f"{loaded:,}",
+                seconds=f"{summary.elapsed_s:.1f}",
+                rejected=f"{summary.rejected_rows:,}",
+            )
         )
     ring = KeyRing.for_home(home)
     for key in ring.list_keys():
@@ -107,7 +111,10 @@ def demo(
     accounts: Annotated[
         int, typer.Option("--accounts", "-n", min=1, max=5000, help="How many sample accounts to generate.")
     ] = 30,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample world.")] = 7,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Random seed of the sample world (the README tour's names come from 0)."),
+    ] = 0,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     as_of: Annotated[
@@ -139,16 +146,13 @@ def demo(
 
     folder = demo_home(home)
     if (ctx.find_root().obj or {}).get("store"):
-        typer.echo(f"Note: the demo uses its own embedded store in {folder}; --store is ignored.")
+        typer.echo(say("demo.store_ignored", folder=folder))
     if folder.exists() and not folder.is_dir():
-        raise InvalidInputError(f"--home {folder} exists and is not a folder")
+        raise InvalidInputError(say("demo.not_a_folder", folder=folder))
     ours = (folder / DEMO_MARKER).exists()
     if not ours and any((folder / name).exists() for name in ("graph.json", "keys.json")):
         # The demo replaces its store and key on every run: never touch data it did not put there.
-        raise ConfigurationError(
-            f"{folder} holds a buyergraph store or keys that the demo did not create; "
-            "choose another folder with --home"
-        )
+        raise ConfigurationError(say("demo.not_ours", folder=folder))
     check_port_free(host, port)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DEMO_MARKER).write_text("this folder is managed by `buyergraph demo`\n", encoding="utf-8")
@@ -170,11 +174,11 @@ def demo(
         if not server.started:
             return
         typer.echo("")
-        typer.secho(f"buyergraph demo is running: {address}", bold=True)
-        typer.echo(f"Sign in with this read key (shown once): {key}")
-        typer.echo(f"  or call the API:  curl -H 'X-API-Key: {key}' {address}api/v1/accounts")
-        typer.echo(f"API document: {address}docs")
-        typer.echo(f"Demo data and keys: {folder}   ·   Ctrl-C stops the server.")
+        typer.secho(say("demo.running", address=address), bold=True)
+        typer.echo(say("demo.key", key=key))
+        typer.echo(say("demo.curl", command=f"curl -H 'X-API-Key: {key}' {address}api/v1/accounts"))
+        typer.echo(say("serve.api", api=f"{address}api/v1", docs=f"{address}docs"))
+        typer.echo(say("demo.where", folder=folder))
         if not no_browser and has_display():
             webbrowser.open(f"{address}login")
 
@@ -182,7 +186,5 @@ def demo(
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     if not server.started:
-        raise ConfigurationError(
-            f"the server could not start on {host}:{port}; is the port in use? Try --port"
-        )
-    typer.echo("buyergraph demo stopped.")
+        raise ConfigurationError(say("demo.cannot_start", host=host, port=port))
+    typer.echo(say("demo.stopped"))

@@ -13,6 +13,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from api.commands.text import cli_lang, display_width, pad, say
+from graph.analyses.messages import status_name
 from graph.errors import InvalidInputError, NotFoundError
 from graph.model import Alias, Company, Person
 from graph.search import fold
@@ -33,20 +35,28 @@ def _pick(text: str, hits: list[_Found], count: int, kind: str, plural: str) -> 
     if count == 1:
         return hits[0]
     if count == 0:
-        typer.echo(f"No {kind} has that id, name or e-mail: list them with `buyergraph {plural}`.", err=True)
+        typer.echo(say("find.none", kind=say(f"kind.{kind}"), command=plural), err=True)
         raise NotFoundError(kind, text)
-    typer.echo(f"{count} {plural} match; give one of these ids:", err=True)
-    for h in hits[:CANDIDATES_SHOWN]:
-        typer.echo(f"  {h.id}  {_describe(h)}", err=True)
+    typer.echo(say("find.several", count=count, kind=say(f"kind.{plural}")), err=True)
+    shown = hits[:CANDIDATES_SHOWN]
+    width = max(display_width(h.id) for h in shown)
+    for h in shown:
+        typer.echo(f"  {pad(h.id, width)}  {_describe(h)}", err=True)
     if count > CANDIDATES_SHOWN:
-        typer.echo(f"  ... and {count - CANDIDATES_SHOWN} more", err=True)
-    raise InvalidInputError(f"that name matches {count} {plural} (listed above); pass one of their ids")
+        typer.echo(say("find.more", count=count - CANDIDATES_SHOWN), err=True)
+    raise InvalidInputError(say("find.ambiguous", count=count, kind=say(f"kind.{plural}")))
 
 
 def _say_merged(what: str, alias: Alias) -> None:
     """On stderr, so that --json output stays one document."""
     typer.secho(
-        f"{what} {alias.id!r} was merged into {alias.into!r} ({alias.reason}); showing {alias.into!r}",
+        say(
+            "find.merged",
+            kind=say(f"kind.{what}"),
+            id=repr(alias.id),
+            into=repr(alias.into),
+            reason=alias.reason,
+        ),
         err=True,
         fg=typer.colors.YELLOW,
     )
@@ -84,12 +94,15 @@ def resolve_person(store: GraphStore, text: str, *, company_id: str | None = Non
 
 
 def _describe(record: Company | Person) -> str:
+    lang = cli_lang()
     if isinstance(record, Company):
-        extra = [record.domain, record.industry, record.status.value if record.status else None]
+        extra = [record.domain, record.industry, status_name(record.status, lang) if record.status else None]
     else:
         extra = [record.title, record.email]
-    details = ", ".join(x for x in extra if x)
-    return f"{record.name}" + (f"  ({details})" if details else "")
+    details = ("，" if lang == "zh-CN" else ", ").join(x for x in extra if x)
+    if not details:
+        return record.name
+    return f"{record.name}  （{details}）" if lang == "zh-CN" else f"{record.name}  ({details})"
 
 
 SearchArgument = Annotated[
@@ -146,13 +159,13 @@ def people(
 
 def _echo_page(records: list[Company] | list[Person], count: int, kind: str, plural: str) -> None:
     if not records:
-        typer.echo(f"no {plural} found")
+        typer.echo(say("list.empty", kind=say(f"kind.{plural}")))
         return
-    width = max(len(r.id) for r in records)
+    width = max(display_width(r.id) for r in records)
     for record in records:
-        typer.echo(f"{record.id:<{width}}  {_describe(record)}")
-    noun = kind if count == 1 else plural
+        typer.echo(f"{pad(record.id, width)}  {_describe(record)}")
+    noun = say(f"kind.{kind}" if count == 1 else f"kind.{plural}")
     if count > len(records):
-        typer.echo(f"({len(records)} of {count:,} {noun}; show more with --limit)")
+        typer.echo(say("list.some", shown=len(records), count=f"{count:,}", kind=noun))
     else:
-        typer.echo(f"({count:,} {noun})")
+        typer.echo(say("list.all", count=f"{count:,}", kind=noun))

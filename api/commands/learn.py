@@ -19,6 +19,7 @@ import typer
 from pydantic import BaseModel
 
 from api.commands.analyze import _parse_day
+from api.commands.text import pad
 from api.config_file import load_config
 from graph.analyses.config import AnalysisConfig
 from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
@@ -159,9 +160,9 @@ def report_text(report: LearnReport, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     lines.append(_t("learn.weights", lang))
     for w in model.weights:
         if w.constant:
-            lines.append(f"  {w.feature:<24} {_t('learn.constant', lang)}")
+            lines.append(f"  {pad(w.feature, 24)} {_t('learn.constant', lang)}")
         else:
-            lines.append(f"  {w.feature:<24} {w.weight:+8.3f}  [{w.low:+.3f}, {w.high:+.3f}]")
+            lines.append(f"  {pad(w.feature, 24)} {w.weight:+8.3f}  [{w.low:+.3f}, {w.high:+.3f}]")
     test = model.back_test
     if test is None:
         lines.append(_t("learn.no_back_test", lang))
@@ -180,7 +181,7 @@ def report_text(report: LearnReport, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         for m in (test.model, test.configured, test.naive_bayes):
             auc = "-" if m.auc is None else f"{m.auc:.3f}"
             lift = "-" if m.top_decile_lift is None else f"{m.top_decile_lift:.2f}"
-            lines.append(f"  {m.name:<12} {auc:>7} {m.brier:>7.3f} {lift:>9}")
+            lines.append(f"  {pad(m.name, 12)} {auc:>7} {m.brier:>7.3f} {lift:>9}")
         lines.append(_t("learn.calibration", lang))
         for b in test.model.calibration:
             lines.append(f"  {b.low:.1f}-{b.high:.1f}: {b.deals:>4}  {b.predicted:.2f} -> {b.won:.2f}")

@@ -29,6 +29,7 @@ def serve(
     from api.app import create_app
     from api.cli import store_label
     from api.commands.demo import check_port_free, page_address
+    from api.commands.text import say
     from api.runtime import check_service_store
     from api.settings import get_settings
     from graph.errors import InvalidInputError
@@ -49,10 +50,10 @@ def serve(
     check_service_store(settings, override)
     check_port_free(host, port)
     address = page_address(host, port)
-    typer.echo(f"buyergraph pages: {address}  (sign in with an API key)")
-    typer.echo(f"API: {address}api/v1   API document: {address}docs")
-    typer.echo(f"store: {store_label(ctx)}")
-    typer.echo(f"keys: {settings.home.expanduser() / 'keys.json'}  (create one: buyergraph keys create NAME)")
+    typer.echo(say("serve.pages", address=address))
+    typer.echo(say("serve.api", api=f"{address}api/v1", docs=f"{address}docs"))
+    typer.echo(say("serve.store", store=store_label(ctx)))
+    typer.echo(say("serve.keys", path=settings.home.expanduser() / "keys.json"))
     if workers > 1:
         if override:
             os.environ["BUYERGRAPH_STORE"] = override

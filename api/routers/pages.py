@@ -39,14 +39,14 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
-from graph.analyses.messages import DEFAULT_LANGUAGE, Message, language_from_header, normalize_language
+from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language
 from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS, AccountFilter, DealFilter, DealListing
 from graph.analyses.results import BuyingStage
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, CompanyStatus, DealStatus, Page
 from viz.account_list import account_row, deal_row
 from viz.committee_map import build_committee_map
-from viz.i18n import Words
+from viz.i18n import LANG_COOKIE, Words, page_language
 from viz.pages import (
     render_account_list,
     render_committee_map,
@@ -88,7 +88,6 @@ _PAGE_HEADERS = {
 AccountId = Annotated[str, Path(min_length=1, max_length=256)]
 #: The page language chosen on the page (en, zh-CN); it is remembered in LANG_COOKIE.
 LangQuery = Annotated[str | None, Query(max_length=20, description="en or zh-CN")]
-LANG_COOKIE = "buyergraph_lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -104,11 +103,7 @@ def _language(request: Request, chosen: str | None) -> str:
         if lang is None:
             raise _BadLanguage
         return lang
-    return (
-        normalize_language(request.cookies.get(LANG_COOKIE))
-        or language_from_header(request.headers.get("Accept-Language"))
-        or DEFAULT_LANGUAGE
-    )
+    return page_language(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
 
 
 def _remember_language(response: Response, request: Request, chosen: str | None, lang: str) -> Response:
@@ -117,8 +112,8 @@ def _remember_language(response: Response, request: Request, chosen: str | None,
     return response
 
 
-def _bad_language_page(csrf: str | None) -> HTMLResponse:
-    return _problem_page(400, "Unknown language", "The lang parameter must be en or zh-CN.", csrf=csrf)
+def _bad_language_page(request: Request, csrf: str | None) -> HTMLResponse:
+    return _problem_page(400, "bad_language", csrf=csrf, lang=_language(request, None))
 
 
 def _page(html: str, status: int = 200) -> HTMLResponse:
@@ -126,9 +121,25 @@ def _page(html: str, status: int = 200) -> HTMLResponse:
 
 
 def _problem_page(
-    status: int, title: str, detail: str, csrf: str | None = None, lang: str = DEFAULT_LANGUAGE
+    status: int, kind: str, *, csrf: str | None = None, lang: str = DEFAULT_LANGUAGE, **params: Any
 ) -> HTMLResponse:
+    """A readable error page in the page's language: title `problem.<kind>`, detail
+    `problem.<kind>.detail` of viz/i18n.py."""
+    words = Words(lang)
+    title, detail = words(f"problem.{kind}"), words(f"problem.{kind}.detail", **params)
     return _page(render_problem(status=status, title=title, detail=detail, csrf=csrf, lang=lang), status)
+
+
+def _api_problem_page(problem: ApiProblem, csrf: str | None, lang: str, limit_s: float) -> HTMLResponse:
+    """A problem the analysis limits raised (a timeout ...), in the page's language where it has words."""
+    if problem.kind == "timeout":
+        what = Words(lang)("problem.what_map")
+        return _problem_page(
+            problem.status, "timeout", csrf=csrf, lang=lang, what=what, seconds=f"{limit_s:g}"
+        )
+    title = Words(lang)("problem.other") if lang != DEFAULT_LANGUAGE else problem.title
+    html = render_problem(status=problem.status, title=title, detail=problem.detail, csrf=csrf, lang=lang)
+    return _page(html, problem.status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -187,9 +198,11 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 class _BadParameter(Exception):
-    def __init__(self, name: str, allowed: str) -> None:
+    """A filter value the page refuses: `allowed` is a key of viz/i18n.py with its parameters."""
+
+    def __init__(self, name: str, allowed: str, **params: Any) -> None:
         super().__init__(name)
-        self.name, self.allowed = name, allowed
+        self.name, self.allowed, self.params = name, allowed, params
 
 
 def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
@@ -198,7 +211,7 @@ def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
         return None
     options = list(allowed)
     if value not in options:
-        raise _BadParameter(name, "one of " + ", ".join(options))
+        raise _BadParameter(name, "problem.one_of", values=", ".join(options))
     return value
 
 
@@ -213,16 +226,15 @@ def _count(name: str, value: str | None, top: float = 1_000_000) -> float | None
     try:
         number = float(value)
     except ValueError:
-        raise _BadParameter(name, "a number") from None
+        raise _BadParameter(name, "problem.a_number") from None
     if not 0 <= number <= top:
-        raise _BadParameter(name, f"a number from 0 to {top:g}")
+        raise _BadParameter(name, "problem.number_range", top=f"{top:g}")
     return number
 
 
 def _bad_parameter_page(problem: _BadParameter, csrf: str | None, lang: str) -> HTMLResponse:
-    return _problem_page(
-        400, "Invalid filter", f"The parameter {problem.name!r} must be {problem.allowed}.", csrf, lang
-    )
+    allowed = Words(lang)(problem.allowed, **problem.params)
+    return _problem_page(400, "bad_filter", csrf=csrf, lang=lang, name=repr(problem.name), allowed=allowed)
 
 
 def _sparkline_graph(runtime: Runtime, account_id: str) -> AccountGraph:
@@ -263,7 +275,7 @@ async def account_list(
     try:
         language = _language(request, lang)
     except _BadLanguage:
-        return _bad_language_page(csrf)
+        return _bad_language_page(request, csrf)
     try:
         filters: dict[str, Any] = {
             "gap_kind": _choice("gap_kind", gap_kind, (k.value for k in GapKind)),
@@ -371,7 +383,7 @@ async def deals_page(
     try:
         language = _language(request, lang)
     except _BadLanguage:
-        return _bad_language_page(csrf)
+        return _bad_language_page(request, csrf)
     try:
         chosen_status = _choice("status", status, [s.value for s in DealStatus] + ["all"]) or "open"
         kind = _choice("gap_kind", gap_kind, (k.value for k in GapKind))
@@ -451,7 +463,7 @@ async def committee_map_page(
     try:
         language = _language(request, lang)
     except _BadLanguage:
-        return _bad_language_page(csrf)
+        return _bad_language_page(request, csrf)
     day = as_of_or_today(as_of)
 
     def build() -> str:
@@ -478,11 +490,9 @@ async def committee_map_page(
             query["merged_from"] = alias.id
             target = f"{_ACCOUNT_PAGE}{quote(alias.into, safe='')}?{urlencode(query)}"
             return RedirectResponse(target, status_code=307)
-        return _problem_page(
-            404, "Account not found", f"There is no account with the id {account_id!r}.", csrf=csrf
-        )
+        return _problem_page(404, "account_not_found", csrf=csrf, lang=language, id=repr(account_id))
     except ApiProblem as problem:
-        return _problem_page(problem.status, problem.title, problem.detail, csrf=csrf)
+        return _api_problem_page(problem, csrf, language, runtime.settings.analysis_timeout_s)
     return _remember_language(_page(html), request, lang, language)
 
 
@@ -547,11 +557,7 @@ async def warm_paths_for_map(
     """The warmest introduction chains to one person, with the map's node ids and labels."""
     day = as_of_or_today(as_of)
     # The page's language: the remembered choice, else the browser's.
-    words = Words(
-        normalize_language(request.cookies.get(LANG_COOKIE))
-        or language_from_header(request.headers.get("Accept-Language"))
-        or DEFAULT_LANGUAGE
-    )
+    words = Words(page_language(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language")))
 
     def compute() -> dict[str, Any]:
         account = account_graph_cached(runtime, account_id)
@@ -574,11 +580,15 @@ async def warm_paths_for_map(
 # --- login -------------------------------------------------------------------------------------------
 
 
-def _login_page(request: Request, target: str, error: str | None = None, status: int = 200) -> Response:
+def _login_page(
+    request: Request, target: str, error: str | None = None, status: int = 200, **params: Any
+) -> Response:
     """The form with a fresh login token, set in the login cookie as well (double submit), in the
-    remembered or the browser's language."""
+    remembered or the browser's language; `error` is a key (`login.error.*`) of viz/i18n.py."""
     token = secrets.token_urlsafe(24)
     lang = _language(request, None)
+    if error is not None:
+        error = Words(lang)(f"login.error.{error}", **params)
     response = _page(render_login(next_url=target, login_token=token, error=error, lang=lang), status)
     _set_cookie(response, request, LOGIN_COOKIE, token, max_age=LOGIN_COOKIE_MAX_AGE, path="/login")
     return response
@@ -620,27 +630,14 @@ def login(
     target = _safe_next(next)
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not is_same_origin(request) or not expected or not secrets.compare_digest(expected, login_token):
-        return _login_page(
-            request,
-            target,
-            "This sign-in did not come from this server's own login form (or the form was too old). "
-            "Please sign in again here.",
-            403,
-        )
+        return _login_page(request, target, "foreign_form", 403)
     key = runtime.keys.verify(api_key.strip())
     if key is None:
-        return _login_page(request, target, "That key is unknown or revoked.", 401)
+        return _login_page(request, target, "unknown_key", 401)
     if not scope_allows(key.scope, Scope.READ):
-        return _login_page(request, target, "That key cannot read.", 403)
+        return _login_page(request, target, "cannot_read", 403)
     if key.scope is Scope.ADMIN:
-        return _login_page(
-            request,
-            target,
-            "Admin keys cannot sign in to the pages: a browser session should not carry more than the "
-            "pages need. Sign in with a read or write key, and use the admin key from the command line "
-            f"or the API (in the {KEY_HEADER} header).",
-            403,
-        )
+        return _login_page(request, target, "admin", 403, header=KEY_HEADER)
     session_id = runtime.sessions.create(key)
     response = RedirectResponse(target, status_code=303)
     _set_cookie(response, request, SESSION_COOKIE, session_id, max_age=COOKIE_MAX_AGE, path="/")
@@ -659,7 +656,7 @@ def logout(
     session_id = (request.cookies.get(SESSION_COOKIE) or "").strip()
     if session_id:
         if not is_same_origin(request) or not csrf_matches(session_id, csrf_token_field):
-            return _problem_page(403, "Cross-site request refused", "Sign out from this server's own pages.")
+            return _problem_page(403, "cross_site", lang=_language(request, None))
         runtime.sessions.delete(session_id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")

@@ -720,6 +720,102 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "不采用该模型，继续使用配置的权重：{reason}。",
     },
     "learn.kept": {"en": "Kept in the store as {id}.", "zh-CN": "已保存到数据库，版本 {id}。"},
+    # --- the command line's own messages: accounts, people, name resolution, demo, serve (api/commands/) ---
+    "cli.kind.account": {"en": "account", "zh-CN": "客户"},
+    "cli.kind.person": {"en": "person", "zh-CN": "人员"},
+    "cli.kind.accounts": {"en": "accounts", "zh-CN": "客户"},
+    "cli.kind.people": {"en": "people", "zh-CN": "人员"},
+    "cli.find.none": {
+        "en": "No {kind} has that id, name or e-mail: list them with `buyergraph {command}`.",
+        "zh-CN": "没有与该 ID、名称或邮箱匹配的{kind}：可用 `buyergraph {command}` 列出全部。",
+    },
+    "cli.find.several": {
+        "en": "{count} {kind} match; give one of these ids:",
+        "zh-CN": "有 {count} 个{kind}匹配；请给出以下某个 ID：",
+    },
+    "cli.find.more": {"en": "  ... and {count} more", "zh-CN": "  …… 另有 {count} 个"},
+    "cli.find.ambiguous": {
+        "en": "that name matches {count} {kind} (listed above); pass one of their ids",
+        "zh-CN": "该名称匹配 {count} 个{kind}（见上方列表）；请给出其中一个 ID",
+    },
+    "cli.find.not_found": {
+        "en": "{kind} {id} not found",
+        "zh-CN": "找不到{kind} {id}",
+    },
+    "cli.find.merged": {
+        "en": "{kind} {id} was merged into {into} ({reason}); showing {into}",
+        "zh-CN": "{kind} {id} 已在导入时合并到 {into}（{reason}）；显示 {into}",
+    },
+    "cli.list.empty": {"en": "no {kind} found", "zh-CN": "没有找到{kind}"},
+    "cli.list.some": {
+        "en": "({shown} of {count} {kind}; show more with --limit)",
+        "zh-CN": "（显示 {shown} 个，共 {count} 个{kind}；用 --limit 显示更多）",
+    },
+    "cli.list.all": {"en": "({count} {kind})", "zh-CN": "（共 {count} 个{kind}）"},
+    "cli.demo.generating": {
+        "en": "Generating a sample world of {accounts} accounts (seed {seed}, as of {as_of})…",
+        "zh-CN": "正在生成含 {accounts} 个客户的示例数据（随机种子 {seed}，截至 {as_of}）……",
+    },
+    "cli.demo.loading": {
+        "en": "Loading it into the embedded store in {home} …",
+        "zh-CN": "正在导入到 {home} 中的嵌入式存储……",
+    },
+    "cli.demo.loaded": {
+        "en": "Loaded {loaded} records in {seconds} s ({rejected} deliberately broken sample rows rejected, "
+        "as in a real export).",
+        "zh-CN": "已导入 {loaded} 条记录，用时 {seconds} 秒（有 {rejected} 行示例数据被故意写错并被拒绝，"
+        "和真实导出一样）。",
+    },
+    "cli.demo.store_ignored": {
+        "en": "Note: the demo uses its own embedded store in {folder}; --store is ignored.",
+        "zh-CN": "注意：演示使用 {folder} 中自己的嵌入式存储，--store 被忽略。",
+    },
+    "cli.demo.running": {
+        "en": "buyergraph demo is running: {address}",
+        "zh-CN": "buyergraph 演示已启动：{address}",
+    },
+    "cli.demo.key": {
+        "en": "Sign in with this read key (shown once): {key}",
+        "zh-CN": "请用此只读密钥登录（只显示一次）：{key}",
+    },
+    "cli.demo.curl": {"en": "  or call the API:  {command}", "zh-CN": "  或调用 API：{command}"},
+    "cli.demo.where": {
+        "en": "Demo data and keys: {folder}   ·   Ctrl-C stops the server.",
+        "zh-CN": "演示数据和密钥：{folder}   ·   按 Ctrl-C 停止服务。",
+    },
+    "cli.demo.port_busy": {
+        "en": "port {port} on {host} is not free ({reason}); choose another with --port (make demo PORT=...)",
+        "zh-CN": "{host} 上的端口 {port} 已被占用（{reason}）；请用 --port 换一个端口（make demo PORT=...）",
+    },
+    "cli.demo.not_a_folder": {
+        "en": "--home {folder} exists and is not a folder",
+        "zh-CN": "--home {folder} 已存在，但不是文件夹",
+    },
+    "cli.demo.not_ours": {
+        "en": "{folder} holds a buyergraph store or keys that the demo did not create; choose another "
+        "folder with --home",
+        "zh-CN": "{folder} 中有不是演示创建的 buyergraph 存储或密钥；请用 --home 换一个文件夹",
+    },
+    "cli.demo.cannot_start": {
+        "en": "the server could not start on {host}:{port}; is the port in use? Try --port",
+        "zh-CN": "服务无法在 {host}:{port} 上启动；端口是否已被占用？请试试 --port",
+    },
+    "cli.demo.stopped": {"en": "buyergraph demo stopped.", "zh-CN": "buyergraph 演示已停止。"},
+    "cli.serve.pages": {
+        "en": "buyergraph pages: {address}  (sign in with an API key)",
+        "zh-CN": "buyergraph 页面：{address}（请用 API 密钥登录）",
+    },
+    "cli.serve.api": {
+        "en": "API: {api}   API document: {docs}",
+        "zh-CN": "API：{api}   API 文档：{docs}",
+    },
+    "cli.serve.store": {"en": "store: {store}", "zh-CN": "存储：{store}"},
+    "cli.serve.keys": {
+        "en": "keys: {path}  (create one: buyergraph keys create NAME)",
+        "zh-CN": "密钥文件：{path}（创建密钥：buyergraph keys create NAME）",
+    },
+    "cli.error": {"en": "buyergraph: {text}", "zh-CN": "buyergraph：{text}"},
+    "cli.interrupted": {"en": "buyergraph: interrupted", "zh-CN": "buyergraph：已中断"},
 }
 
 #: The default committee templates (graph/analyses/config.py) as each language names them; a template

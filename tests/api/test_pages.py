@@ -188,3 +188,39 @@ def test_an_unknown_page_language_is_a_clear_400(api: ApiEnv) -> None:
     page = api.get(f"/accounts/{account_id}", params={"as_of": DAY, "lang": "klingon"})
     assert page.status_code == 400
     assert "en or zh-CN" in page.text
+
+
+def test_error_and_login_pages_speak_the_pages_language(api: ApiEnv) -> None:
+    """The error and sign-in pages follow Accept-Language and the page switch, like every other page."""
+    zh = {**api.headers(), "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    missing = api.client.get("/accounts/no-such-account", headers=zh)
+    assert missing.status_code == 404 and 'lang="zh-CN"' in missing.text
+    assert "找不到客户" in missing.text and "Account not found" not in missing.text
+    chosen = api.client.get("/accounts/no-such-account", headers=api.headers(), params={"lang": "zh-CN"})
+    assert "找不到客户" in chosen.text
+    bad_lang = api.client.get("/", headers=zh, params={"lang": "fr"})
+    assert (
+        bad_lang.status_code == 400
+        and "未知语言" in bad_lang.text
+        and "Unknown language" not in bad_lang.text
+    )
+    bad_filter = api.client.get("/", headers=zh, params={"at_risk": "maybe"})
+    assert bad_filter.status_code == 400 and "筛选条件无效" in bad_filter.text, bad_filter.text
+    assert "Invalid filter" not in bad_filter.text
+    unknown = api.client.get("/", headers={**zh, "Accept": "text/html"}, params={"nonsense": "1"})
+    assert unknown.status_code == 422 and "未知参数" in unknown.text and "&#39;nonsense&#39;" in unknown.text
+    english = api.client.get("/", headers={**api.headers(), "Accept": "text/html"}, params={"nonsense": "1"})
+    assert "Unknown parameter" in english.text
+    api.client.cookies.clear()
+    form = api.client.get("/login", headers={"Accept-Language": "zh-CN"})
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert token and 'lang="zh-CN"' in form.text
+    refused = api.client.post(
+        "/login",
+        data={"api_key": "bg_not-a-real-key-456", "next": "/", "login_token": token.group(1)},
+        headers={"Origin": "http://testserver", "Accept-Language": "zh-CN"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 401 and "该密钥不存在或已被吊销" in refused.text
+    assert "That key is unknown" not in refused.text and "bg_not-a-real-key-456" not in refused.text
+    assert "That key is unknown or revoked" in sign_in(api, "bg_not-a-real-key-456").text

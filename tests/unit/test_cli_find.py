@@ -190,3 +190,77 @@ def test_generate_dates_the_world_today_unless_told(tmp_path: Path) -> None:
     assert fixed.returncode == 0, fixed.stderr
     truth = json.loads((tmp_path / "fixed" / "truth.json").read_text(encoding="utf-8"))
     assert truth["generator"]["as_of"] == "2026-06-30"
+
+
+def _english_cli_words() -> list[str]:
+    """The literal English words of every `cli.*` message (between placeholders)."""
+    from graph.analyses.messages import CATALOGUE
+
+    fragments = []
+    for key, texts in CATALOGUE.items():
+        if not key.startswith("cli.") or key.startswith("cli.kind."):
+            continue
+        for part in re.split(r"\{[^}]*\}", texts["en"]):
+            words = part.strip(" ,.:;()[]-=`…")
+            if len(re.sub(r"[^A-Za-z]", "", words)) >= 4 and not words.startswith(("buyergraph", "--")):
+                fragments.append(words)
+    return fragments
+
+
+def test_finding_speaks_chinese_with_buyergraph_lang(home: Path) -> None:
+    """accounts, people and the name resolution of analyze / --path-to: no English left in zh-CN."""
+    words = _english_cli_words()
+    assert len(words) > 15 and "match; give one of these ids" in words  # the check itself has teeth
+    english = [
+        run("accounts", home=home),
+        run("people", "betty", "--limit", "1", home=home),
+        run("accounts", "nobody-at-all", home=home),
+        run("analyze", "acme", home=home),
+        run("analyze", "Globex", home=home),
+    ]
+    assert sum(w in out.stdout + out.stderr for out in english for w in words) >= 5
+    chinese = [
+        run("accounts", home=home, lang="zh-CN"),
+        run("people", "betty", "--limit", "1", home=home, lang="zh-CN"),
+        run("accounts", "nobody-at-all", home=home, lang="zh-CN"),
+        run("analyze", "acme", home=home, lang="zh-CN"),
+        run("analyze", "Globex", home=home, lang="zh-CN"),
+        run("analyze", "c-acme", "--path-to", "Nobody Here", home=home, lang="zh-CN"),
+    ]
+    for out in chinese:
+        said = out.stdout + out.stderr
+        assert "Traceback" not in said
+        left = [w for w in words if w in said]
+        assert not left, f"English left in the Chinese CLI: {left}\n{said}"
+        assert re.search(r"[\u4e00-\u9fff]", said), said
+    assert "（共 4 个客户）" in chinese[0].stdout
+    assert "显示 1 个，共 2 个人员" in chinese[1].stdout
+    assert "没有找到客户" in chinese[2].stdout
+    assert chinese[3].returncode == 2 and "有 2 个客户匹配" in chinese[3].stderr
+    assert chinese[4].returncode == 4 and "找不到客户 'Globex'" in chinese[4].stderr
+    assert chinese[5].returncode == 4 and "找不到人员" in chinese[5].stderr
+    assert "潜在客户" in chinese[0].stdout or "客户）" in chinese[0].stdout
+
+
+def test_demo_says_a_busy_port_in_chinese(tmp_path: Path) -> None:
+    """The demo checks its port before any work and says so in Chinese with BUYERGRAPH_LANG=zh-CN."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = run("demo", "--port", str(port), "--home", str(tmp_path / "d"), "--no-browser", lang="zh-CN")
+    assert out.returncode == 5 and f"端口 {port} 已被占用" in out.stderr, out.stderr
+    assert "is not free" not in out.stderr
+
+
+def test_cli_tables_pad_by_terminal_columns() -> None:
+    """Chinese characters take two columns: the next column starts at the same place on every row."""
+    from api.commands.text import display_width, pad
+
+    rows = [("关系网络中心度", "40%"), ("职级", "25%"), ("structure", "10%")]
+    width = max(display_width(name) for name, _ in rows)
+    lines = [f"{pad(name, width)} {share}" for name, share in rows]
+    starts = {display_width(line[: line.index("%") - 2]) for line in lines}
+    assert starts == {width + 1}, lines
+    assert display_width("陈洋") == 4 and display_width("Société") == 7
+    assert pad("42", 5, right=True) == "   42"
