@@ -22,7 +22,7 @@ from api.commands.analyze import _parse_day
 from api.config_file import load_config
 from graph.analyses.config import AnalysisConfig
 from graph.analyses.history import HistoryReport, what_history_says
-from graph.analyses.lead_weights import LeadWeightsFit, fit_lead_weights
+from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND, LeadWeightsFit, fit_lead_weights
 from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
 from graph.analyses.win_model import (
     FEATURES,
@@ -39,10 +39,6 @@ from graph.stores.base import GraphStore, KeptModel
 
 #: Accounts read per batch (the batch size of `buyergraph refresh`).
 READ_BATCH = 200
-
-
-#: The kind of kept model that holds lead-score weights learned from conversions.
-LEAD_WEIGHTS_KIND = "lead_weights"
 
 
 class LearnReport(BaseModel):
@@ -73,9 +69,7 @@ def book(store: GraphStore, batch: int = READ_BATCH) -> Iterator[AccountGraph]:
         yield from store.account_graphs(ids[start : start + batch]).values()
 
 
-def closed_rows(
-    accounts: list[AccountGraph], *, as_of: date, config: AnalysisConfig
-) -> list[DealRow]:
+def closed_rows(accounts: list[AccountGraph], *, as_of: date, config: AnalysisConfig) -> list[DealRow]:
     """Every deal of these accounts closed before as_of, with its features as of its close date."""
     from graph.analyses.win_model import closed_deal_rows
     from ingest.titles import classify_title
