@@ -20,6 +20,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     # the frame of every page
     "nav.accounts": {"en": "Accounts", "zh-CN": "客户"},
     "nav.deals": {"en": "Deals", "zh-CN": "商机"},
+    "nav.model": {"en": "Model", "zh-CN": "模型"},
     "nav.api": {"en": "API", "zh-CN": "API"},
     "nav.sign_out": {"en": "Sign out", "zh-CN": "退出登录"},
     "nav.language": {"en": "Language", "zh-CN": "语言"},
@@ -142,10 +143,79 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "deals.no_currency": {"en": " (no currency)", "zh-CN": "（未注明币种）"},
     "deals.no_gaps": {"en": "no gaps", "zh-CN": "无缺口"},
     "deals.not_analysed": {"en": "not analysed yet", "zh-CN": "尚未分析"},
+    "col.win": {"en": "Win likelihood", "zh-CN": "赢单可能性"},
+    "col.win_hint": {
+        "en": "From the kept win model (buyergraph learn); – when no learned model is in use",
+        "zh-CN": "来自已保存的赢单模型（buyergraph learn）；未使用学习模型时显示 –",
+    },
+    "deals.win_factors": {"en": "Why", "zh-CN": "原因"},
+    "deals.win_model": {"en": "model {id}", "zh-CN": "模型 {id}"},
+    "deals.win_configuration": {"en": "no learned model in use", "zh-CN": "未使用学习模型"},
     "deals.status": {"en": "Status", "zh-CN": "状态"},
     "status.open": {"en": "Open", "zh-CN": "进行中"},
     "status.won": {"en": "Won", "zh-CN": "已赢单"},
     "status.lost": {"en": "Lost", "zh-CN": "已丢单"},
+    # the model page (/model)
+    "model.title": {"en": "What wins: the learned models", "zh-CN": "赢单规律：学习得到的模型"},
+    "model.none": {
+        "en": "No model yet: run `buyergraph learn` once the store holds closed deals.",
+        "zh-CN": "尚无模型：数据库中有已关闭的商机后，运行 `buyergraph learn`。",
+    },
+    "model.win": {"en": "Win likelihood of open deals", "zh-CN": "未结商机的赢单可能性"},
+    "model.lead": {"en": "Lead-score weights", "zh-CN": "线索评分权重"},
+    "model.versions": {"en": "Kept versions", "zh-CN": "已保存的版本"},
+    "model.used": {"en": "In use", "zh-CN": "正在使用"},
+    "model.not_used": {"en": "Not used: the configured weights stay", "zh-CN": "未使用：继续使用配置的权重"},
+    "model.fit_on": {
+        "en": "Fitted on {closed} deals closed from {first} to {last} ({won} won), as of {as_of}.",
+        "zh-CN": "基于 {first} 至 {last} 关闭的 {closed} 个商机（赢 {won} 个）拟合，截至 {as_of}。",
+    },
+    "model.weights": {
+        "en": "Weights (log-odds per unit) with 95% intervals",
+        "zh-CN": "权重（每单位的对数几率）及 95% 区间",
+    },
+    "model.points": {
+        "en": "Points per unit with 95% intervals",
+        "zh-CN": "每单位分值及 95% 区间",
+    },
+    "model.constant": {"en": "the same on every deal: nothing learned", "zh-CN": "所有商机都相同：无从学习"},
+    "model.back_test": {
+        "en": "Back-test: fitted on {train} deals closed before {split}, scored on the {test} closed "
+        "from then on ({won} won).",
+        "zh-CN": "回测：用 {split} 之前关闭的 {train} 个商机拟合，"
+        "对之后关闭的 {test} 个商机（赢 {won}）评分。",
+    },
+    "model.no_back_test": {
+        "en": "No back-test: too few deals on one side of the split.",
+        "zh-CN": "无法回测：分割日期一侧的商机太少。",
+    },
+    "model.scorer": {"en": "Scorer", "zh-CN": "评分方式"},
+    "model.scorer.model": {"en": "Learned model", "zh-CN": "学习模型"},
+    "model.scorer.configured": {"en": "Configured weights", "zh-CN": "配置的权重"},
+    "model.scorer.naive_bayes": {"en": "Naive Bayes", "zh-CN": "朴素贝叶斯"},
+    "model.lift": {"en": "Lift, top 10%", "zh-CN": "前 10% 提升度"},
+    "model.calibration": {
+        "en": "Calibration: predicted likelihood against the share won (dot size: deals)",
+        "zh-CN": "校准：预测可能性与实际赢单比例（点的大小：商机数）",
+    },
+    "model.calibration_point": {
+        "en": "{deals} deals: predicted {predicted}, won {won}",
+        "zh-CN": "{deals} 个商机：预测 {predicted}，实际 {won}",
+    },
+    "model.predicted": {"en": "predicted", "zh-CN": "预测"},
+    "model.won": {"en": "won", "zh-CN": "实际赢单"},
+    "model.people": {
+        "en": "{converters} people converted, {others} did not (minimum {minimum}).",
+        "zh-CN": "{converters} 人转化，{others} 人未转化（最少需要 {minimum}）。",
+    },
+    "model.configured_weight": {"en": "configured {value}", "zh-CN": "配置值 {value}"},
+    "model.col.id": {"en": "Version", "zh-CN": "版本"},
+    "model.col.kind": {"en": "Kind", "zh-CN": "类型"},
+    "model.col.fitted": {"en": "Fitted", "zh-CN": "拟合日期"},
+    "model.col.as_of": {"en": "Data up to", "zh-CN": "数据截至"},
+    "model.col.used": {"en": "Usable", "zh-CN": "可用"},
+    "model.yes": {"en": "yes", "zh-CN": "是"},
+    "model.no": {"en": "no", "zh-CN": "否"},
     # the committee map page
     "map.people": {"en": "{count} people", "zh-CN": "{count} 人"},
     "map.as_of": {"en": "as of {day}", "zh-CN": "截至 {day}"},
