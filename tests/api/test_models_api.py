@@ -18,7 +18,9 @@ WIN = "win_likelihood"
 
 
 def _lead_fit(weights: LeadScoreWeights) -> LeadWeightsFit:
-    message = Message(key="learn.lead.learned", params={"converters": 90, "others": 90, "days": 90})
+    message = Message(
+        key="learn.lead.learned", params={"converters": 90, "others": 90, "days": 90, "as_of": "2026-06-30"}
+    )
     return LeadWeightsFit(
         as_of=AS_OF,
         window_days=90,
