@@ -13,7 +13,7 @@ from graph.analyses.lead_weights import LeadWeightsFit
 from graph.analyses.messages import render
 from graph.analyses.win_model import WinModel
 from graph.stores.base import KeptModel
-from viz.i18n import Words
+from viz.i18n import PAGE_TEXT, Words
 
 __all__ = ["CalibrationPoint", "ModelView", "WeightBar", "model_view"]
 
@@ -60,6 +60,12 @@ class ModelView(BaseModel):
     in_use: list[str] = []
 
 
+def feature_name(name: str, t: Words) -> str:
+    """A feature or behaviour as the reader's language names it (the name itself when unknown)."""
+    key = f"model.feature.{name}"
+    return t(key) if key in PAGE_TEXT else name
+
+
 def _bars(rows: list[tuple[str, float, float, float, str]]) -> list[WeightBar]:
     """(name, value, low, high, note) rows on one axis, symmetric around 0."""
     reach = max((max(abs(v), abs(lo), abs(hi)) for _, v, lo, hi, _ in rows), default=0.0) or 1.0
@@ -88,7 +94,7 @@ def _win(kept: KeptModel, t: Words) -> dict[str, Any]:
     model = WinModel.model_validate(kept.document)
     bars = _bars(
         [
-            (w.feature, w.weight, w.low, w.high, t("model.constant") if w.constant else "")
+            (feature_name(w.feature, t), w.weight, w.low, w.high, t("model.constant") if w.constant else "")
             for w in model.weights
         ]
     )
@@ -151,7 +157,7 @@ def _lead(kept: KeptModel, t: Words) -> dict[str, Any]:
     fit = LeadWeightsFit.model_validate(kept.document)
     rows = [
         (
-            w.behaviour,
+            feature_name(w.behaviour, t),
             w.points,
             w.points if w.points_low is None else w.points_low,
             w.points if w.points_high is None else w.points_high,
@@ -168,7 +174,7 @@ def _lead(kept: KeptModel, t: Words) -> dict[str, Any]:
         "non_converters": fit.non_converters,
         "minimum": f"{fit.min_converters} / {fit.min_non_converters}",
         "bars": _bars(rows),
-        "configured": {w.behaviour: f"{w.configured:.2f}" for w in fit.learned},
+        "configured": {feature_name(w.behaviour, t): f"{w.configured:.2f}" for w in fit.learned},
     }
 
 

@@ -15,6 +15,8 @@ from graph.stores.base import KeptModel
 from tests.api.conftest import AS_OF, ApiEnv
 from tests.api.test_models_api import _keep_lead
 from tests.api.test_win_likelihood import FITTED, _model
+from viz.i18n import Words
+from viz.model_page import feature_name
 
 POINT = re.compile(r'<circle [^>]*class="point"')
 METRIC_ROW = re.compile(r"<tr><td>([^<]+)</td><td class=\"num\">([^<]+)</td>")
@@ -77,7 +79,7 @@ def test_model_page_shows_the_kept_models(api: ApiEnv) -> None:
     page = api.get("/model", params={"lang": "en"}).text
     assert 'id="no-model"' not in page and 'id="win-model"' in page and 'id="lead-model"' in page
     for w in model.weights:
-        assert f'<th scope="row">{w.feature}</th>' in page
+        assert f'<th scope="row">{feature_name(w.feature, Words("en"))}</th>' in page
     # the calibration chart: one point per bin that holds deals
     assert len(POINT.findall(page)) == 2
     rows = METRIC_ROW.findall(page)
@@ -86,6 +88,7 @@ def test_model_page_shows_the_kept_models(api: ApiEnv) -> None:
     assert model.id in page and "lead_weights-test" in page
     zh = api.get("/model", params={"lang": "zh-CN"}).text
     assert "学习模型" in zh and "朴素贝叶斯" in zh and "正在使用" in zh
+    assert "预算审批人保持接触" in zh and not any(f">{w.feature}<" in zh for w in model.weights)
 
 
 def test_deals_view_shows_win_likelihood_and_factors(api: ApiEnv) -> None:
