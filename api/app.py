@@ -240,6 +240,7 @@ def create_app(
         docs,
         health,
         ingest,
+        models,
         pages,
         people,
         reps,
@@ -250,7 +251,7 @@ def create_app(
     app.mount(docs.ASSETS_PATH, docs.assets(), name="docs-assets")
     app.include_router(health.router)
     app.include_router(pages.router)
-    for module in (accounts, deals, people, reps, ingest, cypher, corrections, changes, webhooks):
+    for module in (accounts, deals, people, reps, models, ingest, cypher, corrections, changes, webhooks):
         app.include_router(module.router, prefix=API_PREFIX)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:

@@ -42,6 +42,7 @@ from api.settings import Settings
 from api.stores import _NEO4J_SCHEMES, _embedded_home, open_store
 from graph.analyses import AnalysisConfig, analyze_account
 from graph.analyses.changes import changes_of_refresh
+from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND, LeadWeightsFit, use_lead_weights
 from graph.analyses.portfolio import AccountResult, KeptWinFactor, account_result
 from graph.analyses.results import AccountAnalysis
 from graph.analyses.win_model import WIN_MODEL_KIND, WinModel, open_deal_rows, score_deals
@@ -167,6 +168,20 @@ def _read_batch(store: GraphStore, account_ids: Sequence[str]) -> tuple[datetime
     return computed_at, _account_graphs(store, account_ids)
 
 
+#: What results say they used when no learned model is in use: the configured weights.
+CONFIGURATION = "configuration"
+
+
+def kept_lead_weights(store: GraphStore, config: AnalysisConfig) -> tuple[AnalysisConfig, str]:
+    """(the configuration whose lead score uses the latest lead weights `buyergraph learn` kept, when
+    their fit was used; the kept model's id) or (config, "configuration"): the one place the analyses
+    (refresh, analyze, the API) take learned lead weights, through `use_lead_weights`."""
+    kept = store.read_model(LEAD_WEIGHTS_KIND)
+    if kept is None or not kept.used:
+        return config, CONFIGURATION
+    return use_lead_weights(config, LeadWeightsFit.model_validate(kept.document)), kept.id
+
+
 def kept_win_model(store: GraphStore) -> WinModel | None:
     """The latest model `buyergraph learn` kept, when its back-test let it be used; else None (the
     configured weights stay)."""
@@ -211,11 +226,16 @@ def _results_of(
     as_of: date,
     config: AnalysisConfig,
     model: WinModel | None = None,
+    lead_model: str = CONFIGURATION,
 ) -> list[AccountResult]:
     results = []
     for account in graphs.values():
         analysis = analyze_account(account, as_of=as_of, config=config, classify=classify_title)
         result = account_result(account, analysis, computed_at=computed_at)
+        if result.detail is not None:
+            result = result.model_copy(
+                update={"detail": result.detail.model_copy(update={"lead_model": lead_model})}
+            )
         results.append(_with_win(result, account, analysis, model, config))
     return results
 
@@ -232,8 +252,9 @@ def compute_results(
     from it).
     """
     model = kept_win_model(store)
+    config, lead_model = kept_lead_weights(store, config)
     computed_at, graphs = _read_batch(store, account_ids)
-    return _results_of(graphs, computed_at, as_of, config, model)
+    return _results_of(graphs, computed_at, as_of, config, model, lead_model)
 
 
 def _analysed_batches(
@@ -246,10 +267,11 @@ def _analysed_batches(
     if not batches:
         return
     model = kept_win_model(store)
+    config, lead_model = kept_lead_weights(store, config)
     if store.backend == "embedded":  # reads are this process's own work: a thread would only contend
         for batch in batches:
             computed_at, graphs = _read_batch(store, batch)
-            yield len(batch), _results_of(graphs, computed_at, as_of, config, model)
+            yield len(batch), _results_of(graphs, computed_at, as_of, config, model, lead_model)
         return
     with ThreadPoolExecutor(1, thread_name_prefix="refresh-read") as reader:
         ahead = reader.submit(_read_batch, store, batches[0])
@@ -257,7 +279,7 @@ def _analysed_batches(
             computed_at, graphs = ahead.result()
             if index + 1 < len(batches):
                 ahead = reader.submit(_read_batch, store, batches[index + 1])
-            yield len(batch), _results_of(graphs, computed_at, as_of, config, model)
+            yield len(batch), _results_of(graphs, computed_at, as_of, config, model, lead_model)
 
 
 def keep_results(store: GraphStore, results: Sequence[AccountResult]) -> int:

@@ -401,7 +401,9 @@ class Runtime:
         self.keys = keys or KeyRing.for_home(settings.home)
         #: Page sessions live beside the keys, so every worker process shares them.
         self.sessions = SessionStore.for_home(settings.home)
-        self.config = config
+        #: The configuration as loaded; `config` is it with the kept lead weights (`buyergraph learn`).
+        self.base_config = config
+        self._config: tuple[float, AnalysisConfig, str] | None = None
         self.analysis_pool = ThreadPoolExecutor(
             max_workers=settings.analysis_workers, thread_name_prefix="buyergraph-analysis"
         )
@@ -414,6 +416,40 @@ class Runtime:
         from api.jobs import JobRegistry
 
         self.jobs = JobRegistry(settings.home.expanduser() / "jobs")
+
+    #: Seconds a looked-up lead-weights model is trusted before the store is asked again.
+    MODEL_LOOKUP_S = 30.0
+
+    def _effective_config(self) -> tuple[AnalysisConfig, str]:
+        cached = self._config
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+        from api.refresh import kept_lead_weights
+
+        try:
+            config, model = kept_lead_weights(self.store, self.base_config)
+        except BuyerGraphError:
+            if cached is not None:
+                return cached[1], cached[2]
+            raise
+        self._config = (time.monotonic() + self.MODEL_LOOKUP_S, config, model)
+        return config, model
+
+    @property
+    def config(self) -> AnalysisConfig:
+        """The analysis configuration the analyses on request use: the loaded one, with the lead
+        weights of the latest used lead-weights model `buyergraph learn` kept (`lead_model`)."""
+        return self._effective_config()[0]
+
+    @config.setter
+    def config(self, value: AnalysisConfig) -> None:
+        self.base_config = value
+        self._config = None
+
+    @property
+    def lead_model(self) -> str:
+        """The kept lead-weights model `config` uses, or "configuration"."""
+        return self._effective_config()[1]
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         return self.analysis_pool.submit(work)
@@ -433,6 +469,7 @@ class Runtime:
 
     def _forget(self) -> None:
         self.analysis_cache.clear()
+        self._config = None
         self._health = None
         with self._ownership_lock:
             self._ownership = None

@@ -152,6 +152,9 @@ class AccountDetailPublic(FreshnessPublic):
     product_usage: ProductUsage | None = None
     #: Reporting lines inferred because the account has none (source inferred, with a confidence).
     inferred_lines: list[InferredReportingLine] = []
+    #: The kept lead-weights model (`buyergraph learn`) the lead scores in `engagement` used, or
+    #: "configuration" (the configured weights).
+    lead_model: str = "configuration"
 
 
 class KeyPeoplePublic(FreshnessPublic):

@@ -110,6 +110,14 @@ class DealRow(BaseModel):
     refreshed: bool = False
     as_of_text: str = ""
     stale: bool = False
+    #: The kept win likelihood (None: no learned model in use), its model and its top factors in words.
+    win_likelihood: float | None = None
+    win_model: str = "configuration"
+    win_factors: list[str] = []
+
+
+#: Factors shown per deal in the deals view (the API gives them all).
+WIN_FACTORS_SHOWN = 3
 
 
 def _bars(series: list[tuple[str, int]]) -> list[MonthBar]:
@@ -195,6 +203,8 @@ def deal_row(listing: DealListing, account_name: str, *, lang: str = "en") -> De
     row.as_of_text = t.fmt.day(listing.as_of) if listing.as_of else ""
     row.stale = listing.stale
     row.coverage, row.completeness = kept.coverage, kept.completeness
+    row.win_likelihood, row.win_model = kept.win_likelihood, kept.win_model
+    row.win_factors = [t.message(f.message, f.text) for f in kept.win_factors[:WIN_FACTORS_SHOWN]]
     row.gaps_total = len(kept.gaps)
     row.gaps_high = sum(1 for g in kept.gaps if g.severity == Severity.HIGH)
     counts: dict[tuple[Severity, GapKind], int] = {}

@@ -26,14 +26,17 @@ from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS
 from graph.analyses.results import BuyingStage, GapKind
 from graph.model import BuyingRole, CompanyStatus, DealStatus
 from graph.search import pinyin
+from graph.stores.base import KeptModel
 from viz.account_list import CHART_HEIGHT, CHART_WIDTH, AccountRow, DealRow
 from viz.committee_map import CommitteeMap
 from viz.i18n import Words
+from viz.model_page import BAR_WIDTH, model_view
 
 __all__ = [
     "render_account_list",
     "render_committee_map",
     "render_deals",
+    "render_model_page",
     "render_login",
     "render_problem",
     "script_json",
@@ -376,5 +379,31 @@ def render_problem(
             title=title,
             csrf=csrf,
             t=Words(lang),
+        )
+    )
+
+
+def render_model_page(
+    win: KeptModel | None,
+    lead: KeptModel | None,
+    versions: list[KeptModel],
+    *,
+    static_url: str = "/static",
+    csrf: str | None = None,
+    lang: str = "en",
+) -> str:
+    """The model page: the latest kept win model and lead weights (weights with intervals, calibration,
+    back-test against the baselines, used or not and why) and every kept version."""
+    t = Words(lang)
+    return (
+        _environment()
+        .get_template("model.html")
+        .render(
+            view=model_view(win, lead, versions, t),
+            width=BAR_WIDTH,
+            static=static_url,
+            title=t("model.title"),
+            csrf=csrf,
+            t=t,
         )
     )

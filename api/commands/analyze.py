@@ -59,6 +59,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "rep": {"en": "{name} (rep)", "zh-CN": "{name}（我方销售）"},
     "title": {"en": "{name} ({id}) as of {day}", "zh-CN": "{name}（{id}），截至 {day}"},
     "note": {"en": "note: {text}", "zh-CN": "备注：{text}"},
+    "lead_model": {
+        "en": "lead scores use the learned weights of {model} (buyergraph learn)",
+        "zh-CN": "线索评分使用学习得到的权重 {model}（buyergraph learn）",
+    },
     "class": {"en": "account class {label}: {reason}", "zh-CN": "客户类别：{label}（{reason}）"},
     "key_people": {
         "en": "KEY PEOPLE (influence from 0 to 1: reporting structure, seniority, centrality, role, "
@@ -354,10 +358,12 @@ def analyze(
 ) -> None:
     """Key people, deal gaps, coverage, warm paths, cross-sell and engagement of one account."""
     from api.cli import store_from
+    from api.refresh import CONFIGURATION, kept_lead_weights
 
     day = _parse_day(as_of)
     settings = load_config(config)
     with store_from(ctx) as store:
+        settings, lead_model = kept_lead_weights(store, settings)
         account_id = resolve_account(store, account).id
         target = resolve_person(store, path_to, company_id=account_id).id if path_to is not None else None
         graph = store.account_graph(account_id)
@@ -384,6 +390,9 @@ def analyze(
         graph, as_of=day, config=settings, deal_id=deal, ownership=ownership, classify=classify_title
     )
     if as_json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        body = {**result.model_dump(mode="json"), "lead_model": lead_model}
+        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         return
     _echo_report(result, names, settings)
+    if lead_model != CONFIGURATION:
+        typer.echo(_t("lead_model", lang, model=lead_model))

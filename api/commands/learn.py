@@ -22,6 +22,8 @@ from api.commands.analyze import _parse_day
 from api.commands.text import pad
 from api.config_file import load_config
 from graph.analyses.config import AnalysisConfig
+from graph.analyses.history import HistoryReport, what_history_says
+from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND, LeadWeightsFit, fit_lead_weights
 from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
 from graph.analyses.win_model import (
     FEATURES,
@@ -41,9 +43,9 @@ READ_BATCH = 200
 
 
 class LearnReport(BaseModel):
-    """What `learn` found. `lead_weights` and `history` are the sections of the lead-score weights learned
-    from conversions and of what history says (issue 21, part B); this command leaves them None until
-    `add_history_sections` fills them."""
+    """What `learn` found: the win-likelihood model, the lead-score weights learned from conversions
+    (graph/analyses/lead_weights.py) and what history says (graph/analyses/history.py), all from the
+    same book as of the same day."""
 
     as_of: date
     accounts: int
@@ -55,8 +57,10 @@ class LearnReport(BaseModel):
     win_model: WinModel | None
     kept_id: str | None
     message: str
-    lead_weights: dict[str, Any] | None = None
-    history: dict[str, Any] | None = None
+    lead_weights: LeadWeightsFit | None = None
+    #: The id the lead weights are kept under (a fit below the minimum history is kept too, unused).
+    lead_weights_id: str | None = None
+    history: HistoryReport | None = None
 
 
 def book(store: GraphStore, batch: int = READ_BATCH) -> Iterator[AccountGraph]:
@@ -66,36 +70,28 @@ def book(store: GraphStore, batch: int = READ_BATCH) -> Iterator[AccountGraph]:
         yield from store.account_graphs(ids[start : start + batch]).values()
 
 
-def closed_rows(store: GraphStore, *, as_of: date, config: AnalysisConfig) -> tuple[int, list[DealRow]]:
-    """(accounts read, every deal closed before as_of with its features as of its close date)."""
+def closed_rows(accounts: list[AccountGraph], *, as_of: date, config: AnalysisConfig) -> list[DealRow]:
+    """Every deal of these accounts closed before as_of, with its features as of its close date."""
     from graph.analyses.win_model import closed_deal_rows
     from ingest.titles import classify_title
 
-    accounts = 0
     rows: list[DealRow] = []
-    for account in book(store):
-        accounts += 1
+    for account in accounts:
         rows.extend(closed_deal_rows(account, before=as_of, config=config, classify=classify_title))
-    return accounts, rows
-
-
-def add_history_sections(
-    report: LearnReport, store: GraphStore, *, as_of: date, config: AnalysisConfig
-) -> LearnReport:
-    """The place where the lead-score weights learned from conversions (`report.lead_weights`) and what
-    history says (`report.history`) join the report, computed from the same book (`book(store)`) as of
-    the same day. No learner for them ships with this command yet, so the report is returned as it is and
-    both sections stay None."""
-    return report
+    return rows
 
 
 def learn_report(
     store: GraphStore, *, as_of: date, config: AnalysisConfig, keep: bool = True, bootstrap: int = 100
 ) -> LearnReport:
-    """Read, back-test, fit and (with `keep`) keep the model; the report of it all."""
-    accounts, rows = closed_rows(store, as_of=as_of, config=config)
+    """Read, back-test, fit and (with `keep`) keep the models; the report of it all."""
+    from ingest.titles import classify_title
+
+    accounts = list(book(store))
+    rows = closed_rows(accounts, as_of=as_of, config=config)
     won = sum(1 for r in rows if r.won)
-    model, message = learn_win_model(rows, as_of=as_of, bootstrap=bootstrap, fitted_at=datetime.now(UTC))
+    fitted_at = datetime.now(UTC)
+    model, message = learn_win_model(rows, as_of=as_of, bootstrap=bootstrap, fitted_at=fitted_at)
     kept_id = None
     if model is not None:
         model.id = f"{WIN_MODEL_KIND}-{as_of.isoformat()}-{model.fitted_at:%Y%m%dT%H%M%S%f}"
@@ -111,9 +107,24 @@ def learn_report(
                 )
             )
             kept_id = model.id
-    report = LearnReport(
+    lead = fit_lead_weights(accounts, as_of=as_of, config=config, bootstrap=max(bootstrap, 20))
+    lead_id = None
+    if keep:
+        lead_id = f"{LEAD_WEIGHTS_KIND}-{as_of.isoformat()}-{fitted_at:%Y%m%dT%H%M%S%f}"
+        store.write_model(
+            KeptModel(
+                id=lead_id,
+                kind=LEAD_WEIGHTS_KIND,
+                fitted_at=fitted_at,
+                as_of=as_of,
+                used=lead.enough,
+                document=lead.model_dump(mode="json"),
+            )
+        )
+    history = what_history_says(accounts, as_of=as_of, config=config, classify=classify_title)
+    return LearnReport(
         as_of=as_of,
-        accounts=accounts,
+        accounts=len(accounts),
         closed_deals=len(rows),
         won=won,
         lost=len(rows) - won,
@@ -122,8 +133,10 @@ def learn_report(
         win_model=model,
         kept_id=kept_id,
         message=message,
+        lead_weights=lead,
+        lead_weights_id=lead_id,
+        history=history,
     )
-    return add_history_sections(report, store, as_of=as_of, config=config)
 
 
 def _t(key: str, lang: str, **params: Any) -> str:
@@ -143,6 +156,61 @@ def report_text(report: LearnReport, lang: str = DEFAULT_LANGUAGE) -> list[str]:
             lost=report.lost,
         )
     ]
+    lines.append("")
+    lines.append(_t("learn.win.title", lang))
+    lines.extend(_win_lines(report, lang))
+    if report.lead_weights is not None:
+        lines.append("")
+        lines.append(_t("learn.lead.title", lang))
+        lines.extend(_lead_lines(report.lead_weights, report.lead_weights_id, lang))
+    if report.history is not None:
+        lines.append("")
+        lines.append(_t("learn.history.title", lang))
+        lines.extend(_history_lines(report.history, lang))
+    return lines
+
+
+def _lead_lines(fit: LeadWeightsFit, kept_id: str | None, lang: str) -> list[str]:
+    lines = [render(fit.summary_message, lang)]
+    for w in fit.learned:
+        if w.text_message is not None:
+            lines.append("  " + render(w.text_message, lang))
+        else:
+            lines.append(f"  {w.behaviour}: {w.points:.2f} ({w.note})")
+    lines.append(_t("learn.lead.used" if fit.enough else "learn.lead.not_used", lang))
+    if kept_id:
+        lines.append(_t("learn.kept", lang, id=kept_id))
+    return lines
+
+
+#: Rows of each history section printed in the readable report (--json has them all).
+HISTORY_ROWS = 5
+
+
+def _history_lines(history: HistoryReport, lang: str) -> list[str]:
+    if history.closed_deals == 0 and not history.lead_sources:
+        return [_t("learn.history.none", lang, as_of=history.as_of.isoformat())]
+    lines = [render(m, lang) for m in history.note_messages]
+    sections: list[list[Any]] = [
+        history.engaged_roles,
+        history.missing_roles,
+        history.gaps,
+        history.signals,
+        history.personas,
+        history.lead_sources,
+        history.sources,
+    ]
+    for rows in sections:
+        for row in rows[:HISTORY_ROWS]:
+            message = getattr(row, "text_message", None)
+            text = render(message, lang) if message is not None else getattr(row, "text", "")
+            if text:
+                lines.append("  " + text)
+    return lines
+
+
+def _win_lines(report: LearnReport, lang: str) -> list[str]:
+    lines: list[str] = []
     model = report.win_model
     if model is None:
         lines.append(
@@ -220,4 +288,4 @@ def learn(
         typer.echo(line)
 
 
-__all__ = ["FEATURES", "LearnReport", "add_history_sections", "book", "learn", "learn_report", "report_text"]
+__all__ = ["FEATURES", "LearnReport", "LEAD_WEIGHTS_KIND", "book", "learn", "learn_report", "report_text"]

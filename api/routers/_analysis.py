@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from api.errors import ApiProblem
 from api.params import AsOfQuery as AsOfQuery  # the routers' as_of parameter, defined once
@@ -137,6 +137,35 @@ def analysis_sync(runtime: Runtime, account_id: str, as_of: date) -> tuple[Accou
 async def analysis_of(runtime: Runtime, account_id: str, as_of: date) -> tuple[AccountGraph, AccountAnalysis]:
     """The account's records and full analysis, computed off the event loop within the timeout."""
     return await run_limited(runtime, lambda: analysis_sync(runtime, account_id, as_of))
+
+
+def win_of_sync(
+    runtime: Runtime, account: AccountGraph, analysis: AccountAnalysis
+) -> dict[str, dict[str, Any]]:
+    """deal id -> the open deal's win likelihood, the kept model it came from and its factors, scored
+    now with the latest used win model `buyergraph learn` kept (api/refresh.py, the same rule as
+    refresh); without one every open deal says "configuration" and has no likelihood."""
+    from api.refresh import CONFIGURATION, kept_win_model
+    from graph.analyses.win_model import open_deal_rows, score_deals
+
+    model = runtime.analysis_cache.get_or_compute(("win_model",), lambda: kept_win_model(runtime.store))
+    if model is None:
+        return {d.deal_id: {"win_likelihood": None, "win_model": CONFIGURATION} for d in analysis.deals}
+    rows = open_deal_rows(
+        account, analysis.deals, as_of=analysis.as_of, config=runtime.config, classify=classify_title
+    )
+    scored = score_deals(model, rows)
+    return {
+        deal_id: {
+            "win_likelihood": likelihood,
+            "win_model": model.id,
+            "win_factors": [
+                {"feature": f.feature, "points": f.points, "text": f.text, "message": f.message}
+                for f in factors
+            ],
+        }
+        for deal_id, (likelihood, factors) in scored.items()
+    }
 
 
 async def key_people_for(runtime: Runtime, account_id: str, as_of: date) -> tuple[list[KeyPerson], list[str]]:

@@ -27,6 +27,7 @@ from api.routers._analysis import (
     key_people_for,
     read_page,
     run_limited,
+    win_of_sync,
 )
 from api.schemas import (
     AccountDetailPublic,
@@ -161,9 +162,10 @@ async def list_accounts(
     return AccountsPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
 
 
-def _detail(account: AccountGraph, analysis: AccountAnalysis) -> AccountDetailPublic:
+def _detail(account: AccountGraph, analysis: AccountAnalysis, lead_model: str) -> AccountDetailPublic:
     """The account analysed on request: the same shape as a kept one (`detail_of`)."""
-    return _account_public(detail_of(account, analysis), analysis.as_of, computed_freshness())
+    detail = detail_of(account, analysis).model_copy(update={"lead_model": lead_model})
+    return _account_public(detail, analysis.as_of, computed_freshness())
 
 
 def _kept_account(result: KeptAnswer) -> AccountDetailPublic:
@@ -189,6 +191,7 @@ def _account_public(detail: KeptDetail, as_of: date, freshness: dict[str, Any]) 
         account_class_reason_message=detail.account_class_reason_message,
         product_usage=detail.product_usage,
         inferred_lines=detail.inferred_lines,
+        lead_model=detail.lead_model,
     )
 
 
@@ -210,7 +213,7 @@ async def get_account(
         return _kept_account(kept)
     day = as_of_or_today(as_of)
     account, analysis = await analysis_of(runtime, account_id, day)
-    return _detail(account, analysis)
+    return _detail(account, analysis, runtime.lead_model)
 
 
 @router.get(
@@ -279,6 +282,7 @@ async def account_deals(
         records = account.deals
         analysed = {d.deal_id: d for d in analysis.deals}
         fresh = computed_freshness()
+        wins = await run_limited(runtime, lambda: win_of_sync(runtime, account, analysis))
     deals = [
         DealPublic.model_validate(
             {**d.model_dump(), **fresh, "analysis": analysed.get(d.id), **wins.get(d.id, {})}

@@ -39,11 +39,14 @@ from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
 from graph.analyses import GapKind, WarmPath, warm_paths
+from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND
 from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language
 from graph.analyses.portfolio import ACCOUNT_SORTS, DEAL_SORTS, TRENDS, AccountFilter, DealFilter, DealListing
 from graph.analyses.results import BuyingStage
+from graph.analyses.win_model import WIN_MODEL_KIND
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, CompanyStatus, DealStatus, Page
+from graph.stores.base import KeptModel
 from viz.account_list import account_row, deal_row
 from viz.committee_map import build_committee_map
 from viz.i18n import LANG_COOKIE, Words, page_language
@@ -52,6 +55,7 @@ from viz.pages import (
     render_committee_map,
     render_deals,
     render_login,
+    render_model_page,
     render_problem,
     static_dir,
     vis_network_dir,
@@ -436,6 +440,28 @@ async def deals_page(
         filters={k: v for k, v in filters.items() if v not in (None, "")},
         lang=language,
     )
+    return _remember_language(_page(html), request, lang, language)
+
+
+@router.get("/model", response_class=HTMLResponse)
+async def model_page(request: Request, runtime: RuntimeDep, lang: LangQuery = None) -> Response:
+    """What `buyergraph learn` kept: the win model and the lead weights (weights with intervals,
+    calibration, back-test against the baselines, used or not and why) and every kept version."""
+    reader = _reader(runtime, request)
+    if reader is None:
+        return _to_login(request)
+    csrf = reader[1]
+    try:
+        language = _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(request, csrf)
+    store = runtime.store
+
+    def read() -> tuple[KeptModel | None, KeptModel | None, list[KeptModel]]:
+        return store.read_model(WIN_MODEL_KIND), store.read_model(LEAD_WEIGHTS_KIND), store.list_models()
+
+    win, lead, versions = await run_limited(runtime, read, what="models")
+    html = render_model_page(win, lead, versions, csrf=csrf, lang=language)
     return _remember_language(_page(html), request, lang, language)
 
 

@@ -62,6 +62,7 @@ from graph.model import AccountGraph, DealStatus, Person
 
 __all__ = [
     "BEHAVIOURS",
+    "LEAD_WEIGHTS_KIND",
     "Conversion",
     "LeadExamples",
     "LeadWeightsFit",
@@ -75,6 +76,8 @@ __all__ = [
 
 #: The behaviours in the order of the feature columns.
 BEHAVIOURS: tuple[str, ...] = tuple(LEAD_BEHAVIOURS)
+#: The kind of kept model (`GraphStore.write_model`) that holds a `LeadWeightsFit` (`buyergraph learn`).
+LEAD_WEIGHTS_KIND = "lead_weights"
 #: Converters and non-converters needed per behaviour (events per variable).
 EVENTS_PER_BEHAVIOUR = 10
 

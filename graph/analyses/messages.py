@@ -816,6 +816,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.error": {"en": "buyergraph: {text}", "zh-CN": "buyergraph：{text}"},
     "cli.interrupted": {"en": "buyergraph: interrupted", "zh-CN": "buyergraph：已中断"},
+    # --- learn: lead weights and history in the report, the model page (issue 21) ---
+    "learn.win.title": {"en": "Win likelihood of open deals", "zh-CN": "未结商机的赢单可能性"},
+    "learn.lead.title": {"en": "Lead-score weights", "zh-CN": "线索评分权重"},
+    "learn.lead.used": {
+        "en": "The learned lead-score weights are used by refresh, analyze and the API.",
+        "zh-CN": "刷新、分析和 API 使用学习得到的线索评分权重。",
+    },
+    "learn.lead.not_used": {
+        "en": "The configured lead-score weights stay in use.",
+        "zh-CN": "继续使用配置的线索评分权重。",
+    },
+    "learn.history.title": {"en": "What history says", "zh-CN": "历史数据表明"},
+    "learn.history.none": {
+        "en": "No closed deal before {as_of}: history says nothing yet.",
+        "zh-CN": "{as_of} 之前没有已关闭的商机：历史数据尚无结论。",
+    },
 }
 
 #: The default committee templates (graph/analyses/config.py) as each language names them; a template

@@ -193,6 +193,8 @@ class KeptDetail(BaseModel):
     #: Every deal of the account as recorded, open or not.
     account_deals: list[Deal] = []
     products: list[KeptProduct] = []
+    #: The kept lead-weights model (`buyergraph learn`) the lead scores used, or "configuration".
+    lead_model: str = "configuration"
     #: Everyone at the account as this refresh saw them (graph/analyses/changes.py compares the next
     #: refresh's roster with it: who left, who is new and senior, whose reporting lines changed).
     roster: list[RosterEntry] = []

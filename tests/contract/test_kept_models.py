@@ -14,6 +14,7 @@ from api.cli import app
 from api.commands.learn import learn_report
 from api.settings import get_settings
 from graph.analyses.config import DEFAULT_CONFIG
+from graph.analyses.lead_weights import LeadWeightsFit
 from graph.analyses.win_model import WinModel
 from graph.errors import InvalidInputError
 from graph.stores.base import GraphStore, KeptModel
@@ -67,7 +68,15 @@ def test_learn_keeps_the_model_it_reports(store: GraphStore, tmp_path: Path) -> 
     report = learn_report(store, as_of=AS_OF, config=DEFAULT_CONFIG, bootstrap=20)
     assert report.closed_deals >= 60 and report.won + report.lost == report.closed_deals
     assert report.win_model is not None and report.kept_id == report.win_model.id
-    assert report.lead_weights is None and report.history is None
+    # the lead-score weights learned from conversions are kept as a model of their own kind
+    lead = report.lead_weights
+    assert lead is not None and lead.converters > 0 and lead.non_converters > 0
+    kept_lead = store.read_model("lead_weights")
+    assert kept_lead is not None and kept_lead.id == report.lead_weights_id
+    assert kept_lead.used == lead.enough and LeadWeightsFit.model_validate(kept_lead.document) == lead
+    # what history says, from the same book
+    assert report.history is not None and report.history.closed_deals > 0
+    assert report.history.won + report.history.lost == report.history.closed_deals
     kept = store.read_model("win_likelihood")
     assert kept is not None and kept.id == report.kept_id and kept.as_of == AS_OF
     assert kept.used == report.win_model.used
@@ -90,13 +99,19 @@ def test_learn_json_on_the_embedded_store(tmp_path: Path) -> None:
     few = _learn_cli([], env)
     assert few["win_model"] is None and few["kept_id"] is None
     assert str(few["message"]).startswith("too little history")
-    assert EmbeddedStore(home).list_models() == []
+    assert EmbeddedStore(home).list_models("win_likelihood") == []
+    lead = few["lead_weights"]
+    assert isinstance(lead, dict) and lead["enough"] is False
+    kept_lead = EmbeddedStore(home).read_model("lead_weights")
+    assert kept_lead is not None and not kept_lead.used and kept_lead.id == few["lead_weights_id"]
+    assert isinstance(few["history"], dict) and "engaged_roles" in few["history"]
     # BUYERGRAPH_LANG=zh-CN speaks Chinese
     get_settings.cache_clear()
     zh = CliRunner().invoke(
         app, ["learn", "--as-of", AS_OF.isoformat()], env={**env, "BUYERGRAPH_LANG": "zh-CN"}
     )
     assert zh.exit_code == 0 and "历史数据太少" in zh.stdout
+    assert "线索评分权重" in zh.stdout and "历史数据表明" in zh.stdout
     bad = CliRunner().invoke(app, ["learn", "--as-of", "2026-13-01"], env=env)
     assert bad.exit_code != 0 and isinstance(bad.exception, InvalidInputError)  # main() exits with 2
 

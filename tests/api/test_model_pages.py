@@ -1,0 +1,114 @@
+"""The model page (`/model`) and the deals view's win likelihood, in English and Chinese, on both stores:
+what `buyergraph learn` kept is shown (weights with intervals, calibration chart, back-test next to the
+baselines, used or not, versions), "no model yet" without one, each open deal's likelihood and factors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from api.refresh import compute_results
+from graph.analyses.config import LeadScoreWeights
+from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND
+from graph.analyses.win_model import BackTest, CalibrationBin, Metrics, WinModel
+from graph.stores.base import KeptModel
+from tests.api.conftest import AS_OF, ApiEnv
+from tests.api.test_models_api import _keep_lead
+from tests.api.test_win_likelihood import FITTED, _model
+from viz.i18n import Words
+from viz.model_page import feature_name
+
+POINT = re.compile(r'<circle [^>]*class="point"')
+METRIC_ROW = re.compile(r"<tr><td>([^<]+)</td><td class=\"num\">([^<]+)</td>")
+
+
+def _metrics(name: str, auc: float) -> Metrics:
+    bins = [
+        CalibrationBin(low=0.0, high=0.2, deals=12, predicted=0.12, won=0.1),
+        CalibrationBin(low=0.2, high=0.4, deals=0, predicted=0.0, won=0.0),
+        CalibrationBin(low=0.6, high=0.8, deals=9, predicted=0.7, won=0.66),
+    ]
+    return Metrics(name=name, auc=auc, brier=0.2, top_decile_lift=1.8, calibration=bins)
+
+
+def _tested_model() -> WinModel:
+    test = BackTest(
+        split=date(2026, 1, 1),
+        train_closed=80,
+        train_won=40,
+        test_closed=21,
+        test_won=9,
+        model=_metrics("model", 0.781),
+        configured=_metrics("configured", 0.612),
+        naive_bayes=_metrics("naive_bayes", 0.655),
+        auc_low=0.7,
+        auc_high=0.85,
+        better=True,
+        verdict="the model beats both baselines",
+    )
+    return _model().model_copy(update={"back_test": test, "first_close": date(2025, 1, 2)})
+
+
+def _keep(api: ApiEnv, model: WinModel) -> None:
+    api.store.write_model(
+        KeptModel(
+            id=model.id,
+            kind="win_likelihood",
+            fitted_at=FITTED,
+            as_of=AS_OF,
+            used=True,
+            document=model.model_dump(mode="json"),
+        )
+    )
+
+
+def test_model_page_without_a_model(api: ApiEnv) -> None:
+    en = api.get("/model", params={"lang": "en"})
+    assert en.status_code == 200 and 'id="no-model"' in en.text and "buyergraph learn" in en.text
+    assert 'href="/model"' in en.text  # linked from the navigation
+    zh = api.get("/model", params={"lang": "zh-CN"})
+    assert "尚无模型" in zh.text
+    assert api.get("/model", params={"lang": "xx"}).status_code == 400
+    assert api.client.get("/model", follow_redirects=False).status_code in (302, 303, 307)
+
+
+def test_model_page_shows_the_kept_models(api: ApiEnv) -> None:
+    model = _tested_model()
+    _keep(api, model)
+    _keep_lead(api, "lead_weights-test", LeadScoreWeights(meeting=30.0))
+    page = api.get("/model", params={"lang": "en"}).text
+    assert 'id="no-model"' not in page and 'id="win-model"' in page and 'id="lead-model"' in page
+    for w in model.weights:
+        assert f'<th scope="row">{feature_name(w.feature, Words("en"))}</th>' in page
+    # the calibration chart: one point per bin that holds deals
+    assert len(POINT.findall(page)) == 2
+    rows = METRIC_ROW.findall(page)
+    assert rows == [("Learned model", "0.781"), ("Configured weights", "0.612"), ("Naive Bayes", "0.655")]
+    assert "the model beats both baselines" in page and model.reason in page
+    assert model.id in page and "lead_weights-test" in page
+    zh = api.get("/model", params={"lang": "zh-CN"}).text
+    assert "学习模型" in zh and "朴素贝叶斯" in zh and "正在使用" in zh
+    assert "预算审批人保持接触" in zh and not any(f">{w.feature}<" in zh for w in model.weights)
+
+
+def test_deals_view_shows_win_likelihood_and_factors(api: ApiEnv) -> None:
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    ids = api.store.accounts_to_refresh(everything=True)
+    api.store.write_results(compute_results(api.store, ids, as_of=AS_OF, config=runtime.config))
+    before = api.get("/deals", params={"lang": "en"}).text
+    assert "Win likelihood" in before and 'class="win-value"' not in before
+    _keep(api, _model())
+    api.store.write_results(compute_results(api.store, ids, as_of=AS_OF, config=runtime.config))
+    listed = api.get("/api/v1/deals", params={"limit": 50}).json()["data"]
+    scored = [d for d in listed if d["result"] and d["result"]["win_likelihood"] is not None]
+    assert scored
+    en = api.get("/deals", params={"lang": "en"}).text
+    assert en.count('class="win-value"') == len(scored)
+    first = scored[0]["result"]
+    assert f"{first['win_likelihood']:.0%}" in en or f"{round(first['win_likelihood'] * 100)}%" in en
+    if first["win_factors"]:
+        assert first["win_factors"][0]["text"] in en
+    zh = api.get("/deals", params={"lang": "zh-CN"}).text
+    assert "赢单可能性" in zh and zh.count('class="win-value"') == len(scored)
+    assert "原因" in zh and "分" in zh
+    _keep_lead(api, LEAD_WEIGHTS_KIND + "-unused", LeadScoreWeights(), used=False)

@@ -1,0 +1,115 @@
+"""The model page (`/model`) and the deals view's win likelihood in a real Chromium, in English and
+Chinese, on a phone (400 px) and a desktop (1,600 px): the weights, the calibration chart and the
+back-test are on screen, nothing spills sideways, each scored deal shows its likelihood and its factors
+open on a click. Screenshots go to test-artifacts/ (with BUYERGRAPH_UPDATE_DOCS_IMAGES=1 also to
+docs/img/, which docs/ui.md shows)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from api.refresh import compute_results
+from graph.analyses.config import DEFAULT_CONFIG, LeadScoreWeights
+from graph.stores.base import KeptModel
+from graph.stores.embedded import EmbeddedStore
+from tests.api.test_model_pages import _tested_model
+from tests.api.test_models_api import _lead_fit
+from tests.api.test_win_likelihood import FITTED
+from tests.e2e.conftest import AS_OF, REPO, Server, console_errors, screenshot
+
+pytestmark = pytest.mark.e2e
+WIDTHS = (400, 1600)
+HEIGHT = 900
+SPILL = "return document.documentElement.scrollWidth - window.innerWidth;"
+DOCS_SHOTS = {"model-en-1600", "model-zh-CN-400", "deals-win-en-1600", "deals-win-zh-CN-400"}
+
+
+@pytest.fixture(scope="module")
+def with_models(server: Server) -> Server:
+    """The server's store with a kept win model (with a back-test) and kept lead weights, refreshed."""
+    model = _tested_model()
+    with EmbeddedStore(server.store_dir) as store:
+        store.write_model(
+            KeptModel(
+                id=model.id,
+                kind="win_likelihood",
+                fitted_at=FITTED,
+                as_of=AS_OF,
+                used=True,
+                document=model.model_dump(mode="json"),
+            )
+        )
+        store.write_model(
+            KeptModel(
+                id="lead_weights-e2e",
+                kind="lead_weights",
+                fitted_at=FITTED,
+                as_of=AS_OF,
+                used=True,
+                document=_lead_fit(LeadScoreWeights(meeting=25.0)).model_dump(mode="json"),
+            )
+        )
+        ids = store.accounts_to_refresh(everything=True)
+        store.write_results(compute_results(store, ids, as_of=AS_OF, config=DEFAULT_CONFIG))
+    return server
+
+
+def shot(browser: Any, name: str) -> None:
+    browser.execute_script("window.scrollTo(0, 0)")
+    path = screenshot(browser, name)
+    assert path.stat().st_size > 5_000
+    if os.environ.get("BUYERGRAPH_UPDATE_DOCS_IMAGES") == "1" and name in DOCS_SHOTS:
+        (REPO / "docs" / "img").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, REPO / "docs" / "img" / f"{name}.png")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_model_page_reads_on_a_phone_and_a_desktop(
+    signed_in: Any, with_models: Server, lang: str, width: int
+) -> None:
+    browser = signed_in
+    browser.set_window_size(width, HEIGHT)
+    browser.get(f"{with_models.base}/model?lang={lang}")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#win-model .weights tbody tr")
+    assert len(bars) == len(_tested_model().weights)
+    chart = browser.find_element(By.ID, "calibration-chart")
+    box = chart.rect
+    assert chart.is_displayed() and box["width"] > 100 and box["x"] + box["width"] <= width
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#calibration-chart circle.point")) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#back-test tbody tr")) == 3
+    assert browser.find_element(By.ID, "lead-model").is_displayed()
+    assert browser.execute_script(SPILL) <= 1, "the page spills sideways"
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert ("朴素贝叶斯" in body and "正在使用" in body) if lang == "zh-CN" else "Naive Bayes" in body
+    shot(browser, f"model-{lang}-{width}")
+    assert console_errors(browser) == []
+    browser.delete_cookie("buyergraph_lang")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_deals_view_shows_win_likelihood_and_its_factors(
+    signed_in: Any, with_models: Server, lang: str, width: int
+) -> None:
+    browser = signed_in
+    browser.set_window_size(width, HEIGHT)
+    browser.get(f"{with_models.base}/deals?lang={lang}&sort=-amount")
+    values = browser.find_elements(By.CSS_SELECTOR, "#deal-table .win-value")
+    assert values and all(v.text.endswith("%") for v in values)
+    why = browser.find_elements(By.CSS_SELECTOR, "#deal-table details.win-factors")
+    assert why
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", why[0])
+    why[0].find_element(By.TAG_NAME, "summary").click()
+    items = why[0].find_elements(By.TAG_NAME, "li")
+    assert items and all(i.is_displayed() for i in items)
+    assert all(("分" in i.text) if lang == "zh-CN" else ("points" in i.text) for i in items)
+    assert browser.execute_script(SPILL) <= 1, "the page spills sideways"
+    shot(browser, f"deals-win-{lang}-{width}")
+    assert console_errors(browser) == []
+    browser.delete_cookie("buyergraph_lang")
