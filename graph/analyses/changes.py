@@ -140,12 +140,9 @@ def basis_of(result: AccountResult | ChangeBasis) -> ChangeBasis:
 
 
 def win_likelihood_of(deal: DealResult) -> float | None:
-    """A kept deal result's win likelihood, when the results carry one (issue 21 adds the field)."""
-    value = getattr(deal, "win_likelihood", None)
-    if isinstance(value, int | float):
-        return float(value)
-    score = getattr(value, "score", None)  # a structured likelihood with a score
-    return float(score) if isinstance(score, int | float) else None
+    """A kept deal result's win likelihood in [0, 1] (issue 21: written by refresh while a model that
+    `buyergraph learn` kept is used), or None with the configured weights."""
+    return deal.win_likelihood
 
 
 def _gap_key(deal_id: str, gap: Any) -> tuple[str, str, str | None, str | None]:

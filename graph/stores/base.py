@@ -244,6 +244,13 @@ class GraphStore(ABC):
     def find_aliases(self, kind: str, ids: Collection[str]) -> dict[str, Alias]:
         """The stored aliases among `ids` of one kind (companies or people), one hop: {id: alias}."""
 
+    @abstractmethod
+    def aliases_into(self, kind: str, ids: Collection[str]) -> dict[str, list[Alias]]:
+        """The stored aliases of one kind merged into each of `ids`, one hop: {into: [alias, ...]}
+        (sorted by alias id); ids nothing was merged into are left out. The reverse of
+        `find_aliases`: a record's source ids from before a merge (the CRM export finds the CRM's
+        record id of a person merged from another source through it)."""
+
     def resolve_alias(self, kind: str, alias_id: str) -> Alias | None:
         """What a merged-away id names now: the alias with `into` followed to the last record (A was
         merged into B, later B into C: A names C) and the reason of the first merge. None when the id
@@ -277,6 +284,10 @@ class GraphStore(ABC):
         """One person; raises NotFoundError."""
 
     @abstractmethod
+    @abstractmethod
+    def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
+        """The people among `person_ids` that exist, by id (one read, not one per person)."""
+
     def get_deal(self, deal_id: str) -> Deal:
         """One deal; raises NotFoundError."""
 

@@ -1165,6 +1165,17 @@ class EmbeddedStore(GraphStore):
             table = self._tables[_ALIASES]
             return {id_: Alias(**table[(kind, id_)]) for id_ in ids if (kind, id_) in table}
 
+    def aliases_into(self, kind: str, ids: Collection[str]) -> dict[str, list[Alias]]:
+        check_alias_kind(kind)
+        wanted = set(ids)
+        found: dict[str, list[Alias]] = {}
+        with self._mutex:
+            self._read()
+            for (alias_kind, _), row in self._tables[_ALIASES].items():
+                if alias_kind == kind and row["into"] in wanted:
+                    found.setdefault(row["into"], []).append(Alias(**row))
+        return {into: sorted(aliases, key=lambda a: a.id) for into, aliases in found.items()}
+
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         check_node_kind(kind)
         with self._mutex:
@@ -1234,6 +1245,12 @@ class EmbeddedStore(GraphStore):
 
     def get_person(self, person_id: str) -> Person:
         return self._get("people", "person", person_id, Person)
+
+    def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
+        with self._mutex:
+            self._read()
+            table = self._tables["people"]
+            return {id_: self._model("people", id_, Person) for id_ in set(person_ids) if id_ in table}
 
     def get_deal(self, deal_id: str) -> Deal:
         return self._get("deals", "deal", deal_id, Deal)
