@@ -284,10 +284,10 @@ class GraphStore(ABC):
         """One person; raises NotFoundError."""
 
     @abstractmethod
-    @abstractmethod
     def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
         """The people among `person_ids` that exist, by id (one read, not one per person)."""
 
+    @abstractmethod
     def get_deal(self, deal_id: str) -> Deal:
         """One deal; raises NotFoundError."""
 
@@ -502,7 +502,6 @@ class GraphStore(ABC):
     @abstractmethod
     def list_models(self, kind: str | None = None) -> list[KeptModel]:
         """Every kept model (of one kind), the latest fitted first, without their documents."""
-
 
     # --- the change log (issue 22: changes and alerts) ----------------------------------------
 

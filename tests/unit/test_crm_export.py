@@ -75,7 +75,9 @@ def test_salesforce_files_are_keyed_by_the_record_ids_ingest_kept(tmp_path: Path
         deal = by_id[row["Id"]]
         assert float(row["Buyergraph_Coverage__c"]) == pytest.approx(deal.coverage * 100, abs=0.05)
         assert float(row["Buyergraph_Completeness__c"]) == pytest.approx(deal.completeness * 100, abs=0.05)
-        assert row["Buyergraph_Win_Likelihood__c"] == ""  # no model kept: the configured weights, no likelihood
+        assert (
+            row["Buyergraph_Win_Likelihood__c"] == ""
+        )  # no model kept: the configured weights, no likelihood
         assert int(row["Buyergraph_Gaps__c"]) == deal.gaps
         if deal.gaps:
             assert row["Buyergraph_Next_Step__c"] and row["Buyergraph_Top_Gap_Severity__c"] == "high"
@@ -113,7 +115,9 @@ def _keep_a_used_model(store: EmbeddedStore) -> str:
         as_of=AS_OF,
         features=list(FEATURES),
         intercept=-0.3,
-        weights=[WinWeight(feature=f, weight=weights.get(f, 0.0), low=-1, high=2, mean=0.5) for f in FEATURES],
+        weights=[
+            WinWeight(feature=f, weight=weights.get(f, 0.0), low=-1, high=2, mean=0.5) for f in FEATURES
+        ],
         scales=[1.0] * len(FEATURES),
         penalty_c=1.0,
         closed=100,
@@ -125,7 +129,11 @@ def _keep_a_used_model(store: EmbeddedStore) -> str:
     )
     store.write_model(
         KeptModel(
-            id=model.id, kind=WIN_MODEL_KIND, fitted_at=fitted, as_of=AS_OF, used=True,
+            id=model.id,
+            kind=WIN_MODEL_KIND,
+            fitted_at=fitted,
+            as_of=AS_OF,
+            used=True,
             document=model.model_dump(mode="json"),
         )
     )
@@ -133,7 +141,9 @@ def _keep_a_used_model(store: EmbeddedStore) -> str:
 
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
-def test_the_win_likelihood_column_holds_the_kept_likelihood_as_a_percentage(tmp_path: Path, crm: str) -> None:
+def test_the_win_likelihood_column_holds_the_kept_likelihood_as_a_percentage(
+    tmp_path: Path, crm: str
+) -> None:
     store = EmbeddedStore(tmp_path / "store")
     ingest_paths([DATA / crm], store, progress=False)
     model_id = _keep_a_used_model(store)
