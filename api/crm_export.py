@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -147,9 +147,10 @@ def _merged_ids(store: GraphStore, person_ids: Sequence[str]) -> dict[str, list[
     return found
 
 
-def _crm_id(person_id: str, merged: dict[str, list[str]], of_crm: Any) -> str | None:
+def _crm_id(person_id: str, merged: dict[str, list[str]], of_crm: Callable[[str], str | None]) -> str | None:
     """The person's own id when it is one of this CRM's, else the first alias merged into it that is."""
-    for candidate in (person_id, *merged.get(person_id, ())):
+    candidates: list[str] = [person_id, *merged.get(person_id, [])]
+    for candidate in candidates:
         if of_crm(candidate) is not None:
             return candidate
     return None
