@@ -11,7 +11,11 @@ ids are the CRM's own, as ingest kept them:
   is keyed by `Record ID` (and `Email` for people that came from elsewhere but have an address),
   `deals.csv` by `Record ID`, with buyergraph's custom properties as columns.
 
-People and deals that came from neither CRM (no such id, no e-mail for HubSpot) are counted as skipped.
+A person ingest merged from several sources keeps one id (the survivor's, perhaps not this CRM's); the
+ids merged into it are kept as aliases (`GraphStore.aliases_into`), and the export takes the CRM's
+record id from them, so that a contact that is also in another source is not skipped. People and deals
+that came from neither CRM (no such id, nor an alias of one, nor an e-mail for HubSpot) are counted as
+skipped. People's e-mail addresses and aliases are read in batches of READ_BATCH.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -121,15 +125,48 @@ def _row(scores: ContactScores | DealScores, fields: Sequence[tuple[str, str, st
     return [_value(attr, data[attr]) for _, _, attr in fields]
 
 
+def _sf_person(person_id: str) -> str | None:
+    """The Salesforce object (Contact or Lead) a person id is a record id of, else None."""
+    match = _SF_ID.match(person_id)
+    obj = _SF_FILES.get(match["prefix"]) if match else None
+    return obj if obj in ("Contact", "Lead") else None
+
+
+def _hs_contact(person_id: str) -> str | None:
+    """The HubSpot contact Record ID a person id carries, else None."""
+    match = _HS_CONTACT.match(person_id)
+    return match.group(1) if match else None
+
+
+def _merged_ids(store: GraphStore, person_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The ids merged into each person (ingest's aliases), read in batches: {person: [alias ids]}."""
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(person_ids), READ_BATCH):
+        for into, aliases in store.aliases_into("people", person_ids[start : start + READ_BATCH]).items():
+            found[into] = [a.id for a in aliases]
+    return found
+
+
+def _crm_id(person_id: str, merged: dict[str, list[str]], of_crm: Callable[[str], str | None]) -> str | None:
+    """The person's own id when it is one of this CRM's, else the first alias merged into it that is."""
+    candidates: list[str] = [person_id, *merged.get(person_id, [])]
+    for candidate in candidates:
+        if of_crm(candidate) is not None:
+            return candidate
+    return None
+
+
 def _salesforce(
-    contacts: list[ContactScores], deals: list[DealScores], summary: ExportSummary
+    store: GraphStore, contacts: list[ContactScores], deals: list[DealScores], summary: ExportSummary
 ) -> dict[str, bytes]:
     by_object: dict[str, list[list[Any]]] = {"Contact": [], "Lead": [], "Opportunity": []}
+    foreign = [c.person_id for c in contacts if _sf_person(c.person_id) is None]
+    merged = _merged_ids(store, foreign)
     for contact in contacts:
-        match = _SF_ID.match(contact.person_id)
-        obj = _SF_FILES.get(match["prefix"]) if match else None
-        if obj in ("Contact", "Lead"):
-            by_object[obj].append([contact.person_id, *_row(contact, CONTACT_FIELDS)])
+        record_id = _crm_id(contact.person_id, merged, _sf_person)
+        obj = _sf_person(record_id) if record_id else None
+        if record_id and obj:
+            by_object[obj].append([record_id, *_row(contact, CONTACT_FIELDS)])
         else:
             summary.skipped_contacts += 1
     for deal in deals:
@@ -152,14 +189,16 @@ def _hubspot(
     store: GraphStore, contacts: list[ContactScores], deals: list[DealScores], summary: ExportSummary
 ) -> dict[str, bytes]:
     contact_rows: list[list[Any]] = []
+    ids = [c.person_id for c in contacts]
+    merged = _merged_ids(store, [i for i in ids if _hs_contact(i) is None])
+    emails: dict[str, str] = {}
+    for start in range(0, len(ids), READ_BATCH):  # erased meanwhile: not found, no e-mail
+        people = store.get_people(ids[start : start + READ_BATCH])
+        emails.update({pid: p.email for pid, p in people.items() if p.email})
     for contact in contacts:
-        match = _HS_CONTACT.match(contact.person_id)
-        record_id = match.group(1) if match else ""
-        email = ""
-        try:
-            email = store.get_person(contact.person_id).email or ""
-        except Exception:  # noqa: BLE001 - erased meanwhile: no row without a key
-            email = ""
+        crm_id = _crm_id(contact.person_id, merged, _hs_contact)
+        record_id = (_hs_contact(crm_id) if crm_id else None) or ""
+        email = emails.get(contact.person_id, "")
         if not record_id and not email:
             summary.skipped_contacts += 1
             continue
@@ -191,7 +230,7 @@ def export_scores(store: GraphStore, crm: Crm | str, folder: Path) -> ExportSumm
     contacts, deals = crm_scores(results)
     summary = ExportSummary(crm=crm.value, folder=folder, accounts=len(results))
     files = (
-        _salesforce(contacts, deals, summary)
+        _salesforce(store, contacts, deals, summary)
         if crm is Crm.SALESFORCE
         else _hubspot(store, contacts, deals, summary)
     )

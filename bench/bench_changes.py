@@ -12,6 +12,7 @@ changes are appended and delivered by `deliver_round` to a receiver on 127.0.0.1
 thread): deliveries per second, with the outbox file's size.
 
     python bench/bench_changes.py [--accounts 200] [--repeat 3] [--deliveries 200] [--no-neo4j]
+    python bench/bench_changes.py --log-paging 100000   # paging a long embedded change log by cursor
 """
 
 from __future__ import annotations
@@ -161,6 +162,50 @@ def deliveries(store: GraphStore, count: int) -> None:
     )
 
 
+def log_paging(entries: int, repeat: int) -> None:
+    """Paging a long embedded change log by cursor: `list_changes(after=...)` near the end (it seeks by
+    cursor) against a read that must parse every line (an account filter matching only the last page:
+    what every call cost before the seek)."""
+    from graph.stores.embedded import EmbeddedStore
+
+    with tempfile.TemporaryDirectory() as home:
+        store = EmbeddedStore(Path(home))
+        now = datetime.now(UTC)
+        batch = [
+            Change(
+                kind=ChangeKind.GAP_OPENED,
+                account_id=f"a-{i % 500}",
+                deal_id=f"d-{i}",
+                as_of=AS_OF,
+                detected_at=now,
+                summary=f"gap opened on deal d-{i}: no champion",
+                data={"gap": {"kind": "missing_role", "role": "champion", "severity": "high"}},
+            )
+            for i in range(entries)
+        ]
+        for start in range(0, entries, 10_000):
+            store.append_changes(batch[start : start + 10_000])
+        last = store.last_change_cursor()
+        tail = store.list_changes(after=last - 50)
+        store.append_changes([batch[0].model_copy(update={"account_id": "a-last"})])
+        seek: list[float] = []
+        scan: list[float] = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            paged = store.list_changes(after=last - 50)
+            seek.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            scanned = store.list_changes(account_id="a-last")
+            scan.append(time.perf_counter() - started)
+        assert paged[:50] == tail and len(paged) == 51 and len(scanned) == 1
+        size = store.home.joinpath("changes.jsonl").stat().st_size
+        print(
+            f"[embedded] change log of {entries + 1} lines ({size / 1024 / 1024:.1f} MiB): the last page by "
+            f"cursor {statistics.median(seek) * 1000:.2f} ms; a read parsing every line (baseline) "
+            f"{statistics.median(scan) * 1000:.0f} ms (medians of {repeat})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=200)
@@ -168,7 +213,13 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=200)
     parser.add_argument("--no-embedded", action="store_true")
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument(
+        "--log-paging", type=int, default=0, metavar="N", help="only time paging a change log of N lines"
+    )
     args = parser.parse_args()
+    if args.log_paging:
+        log_paging(args.log_paging, args.repeat)
+        return
     with generated_store(args.accounts, 7, AS_OF) as (store, world):
         ids = store.accounts_to_refresh(everything=True)
         results = compute_results(store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)

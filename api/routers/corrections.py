@@ -15,7 +15,7 @@ from api.corrections import build_correction, with_conflicts
 from api.deps import ReadKey, RuntimeDep, StoreDep, WriteKey
 from api.errors import problem_responses
 from api.params import PageLimit, check_limit
-from api.refresh import compute_results
+from api.refresh import compute_results, keep_results
 from api.routers._analysis import as_of_or_today
 from api.runtime import Runtime
 from api.schemas import CorrectionCreate, CorrectionPublic, CorrectionsPublic
@@ -73,7 +73,7 @@ def refresh_account(runtime: Runtime, company_id: str) -> None:
         kept = runtime.store.read_results([company_id]).get(company_id)
         as_of = kept.as_of if kept is not None else as_of_or_today(None)
         results = compute_results(runtime.store, [company_id], as_of=as_of, config=runtime.config)
-        runtime.store.write_results(results)
+        keep_results(runtime.store, results)  # the change log hears of it, as from any refresh
     except BuyerGraphError as exc:
         log.warning("refresh after a correction failed (%s); the next refresh catches up", type(exc).__name__)
 

@@ -1,7 +1,8 @@
 """What changed in the book between two refreshes: the rules behind `GET /api/v1/changes` and webhooks.
 
 A refresh replaces an account's kept result (graph/analyses/portfolio.py). Comparing the result kept
-before with the new one tells what changed: a gap of an open deal opened or closed, a committee member
+before with the new one tells what changed: a gap of an open deal opened or closed (the gaps of a deal
+that opened since are logged as opened, with `new_deal` true), a committee member
 left (and, when their record now names another company, joined it: a job change, with a lead into the
 new company), a new senior person appeared, reporting lines changed (a re-organisation), the account's
 engagement fell, or a deal's win likelihood moved. Ingest changes employment and reporting lines and
@@ -140,12 +141,9 @@ def basis_of(result: AccountResult | ChangeBasis) -> ChangeBasis:
 
 
 def win_likelihood_of(deal: DealResult) -> float | None:
-    """A kept deal result's win likelihood, when the results carry one (issue 21 adds the field)."""
-    value = getattr(deal, "win_likelihood", None)
-    if isinstance(value, int | float):
-        return float(value)
-    score = getattr(value, "score", None)  # a structured likelihood with a score
-    return float(score) if isinstance(score, int | float) else None
+    """A kept deal result's win likelihood in [0, 1] (issue 21: written by refresh while a model that
+    `buyergraph learn` kept is used), or None with the configured weights."""
+    return deal.win_likelihood
 
 
 def _gap_key(deal_id: str, gap: Any) -> tuple[str, str, str | None, str | None]:
@@ -158,7 +156,20 @@ def _gap_changes(old: ChangeBasis, new: ChangeBasis, base: dict[str, Any]) -> li
     found: list[Change] = []
     for deal in new.deals:
         before = old_deals.get(deal.deal_id)
-        if before is None:  # a new open deal: its gaps are news of the deal, not changes
+        if before is None:
+            # A deal open now and not in the result before (a new deal, or one reopened): each of its
+            # gaps is logged as opened, marked `new_deal`, so that a feed hears of the new deal's gaps.
+            for gap in deal.gaps:
+                found.append(
+                    Change(
+                        kind=ChangeKind.GAP_OPENED,
+                        deal_id=deal.deal_id,
+                        person_id=gap.person_id,
+                        summary=f"gap on new deal {deal.deal_id}: {gap.detail}",
+                        data={"gap": gap.model_dump(mode="json"), "new_deal": True},
+                        **base,
+                    )
+                )
             continue
         was = {_gap_key(deal.deal_id, g): g for g in before.gaps}
         now = {_gap_key(deal.deal_id, g): g for g in deal.gaps}
@@ -170,7 +181,7 @@ def _gap_changes(old: ChangeBasis, new: ChangeBasis, base: dict[str, Any]) -> li
                     deal_id=deal.deal_id,
                     person_id=gap.person_id,
                     summary=f"gap opened on deal {deal.deal_id}: {gap.detail}",
-                    data={"gap": gap.model_dump(mode="json")},
+                    data={"gap": gap.model_dump(mode="json"), "new_deal": False},
                     **base,
                 )
             )
@@ -301,7 +312,8 @@ def result_changes(
 ) -> list[Change]:
     """What changed in one account between its kept result `old` (or what a store read of it,
     `ChangeBasis`) and the new one (none for a first result: there is nothing to compare with). Gaps and
-    win likelihoods are compared for deals open in both; people for results that carry a roster."""
+    win likelihoods are compared for deals open in both (a deal open only in `new` has each of its gaps
+    logged as opened, `new_deal` true); people for results that carry a roster."""
     if old is None:
         return []
     base: dict[str, Any] = {"account_id": new.account_id, "as_of": new.as_of, "detected_at": detected_at}

@@ -27,7 +27,6 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from graph.analyses.changes import win_likelihood_of
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.portfolio import AccountResult, KeptGap
 from graph.analyses.results import Severity
@@ -117,7 +116,7 @@ def crm_scores(
                     as_of=result.as_of,
                     coverage=kept.coverage,
                     completeness=kept.completeness,
-                    win_likelihood=win_likelihood_of(kept),
+                    win_likelihood=kept.win_likelihood,
                     gaps=len(kept.gaps),
                     top_gap=gap.detail if gap else None,
                     top_gap_severity=gap.severity.value if gap else None,

@@ -899,6 +899,71 @@ FUNCTION_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+#: The default committee templates (graph/analyses/config.py) as each language names them; a template
+#: a user configured keeps the name they gave it.
+TEMPLATE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {"small": "小额商机", "mid": "中等金额商机", "large": "大额商机"},
+}
+
+#: Where a fact came from (graph.model.Source values, and the usual free-text KNOWS sources) as each
+#: language names them; any other source is shown as given.
+SOURCE_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "crm": "CRM",
+        "sales": "销售",
+        "presales": "售前",
+        "success": "客户成功",
+        "enrichment": "数据补全",
+        "inferred": "推断",
+        "user": "用户更正",
+        "email": "邮件往来",
+        "calendar": "日历",
+        "meetings": "会议",
+        "linkedin": "领英",
+    },
+}
+
+#: Kinds of touch (graph.model.TouchKind values) as each language names them.
+TOUCH_KIND_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "meeting": "会议",
+        "call": "电话",
+        "email": "邮件",
+        "visit": "拜访",
+        "demo": "演示",
+        "webinar": "网络研讨会",
+        "content_download": "资料下载",
+        "web_visit": "网站访问",
+        "product_usage": "产品使用",
+        "video_view": "视频观看",
+        "event": "活动",
+        "other": "其他接触",
+    },
+}
+
+#: Business functions (graph.model.Function values) as each language names them.
+FUNCTION_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "zh-CN": {
+        "executive": "管理层",
+        "finance": "财务",
+        "procurement": "采购",
+        "it": "信息技术",
+        "engineering": "研发",
+        "operations": "运营",
+        "sales": "销售",
+        "marketing": "市场",
+        "hr": "人力资源",
+        "legal": "法务",
+        "product": "产品",
+        "support": "客户支持",
+        "other": "其他职能",
+    },
+}
+
 #: Buying stages (graph.analyses.results.BuyingStage values), engagement trends, and the statuses of
 #: companies and deals, as each language names them.
 STAGE_NAMES: dict[str, dict[str, str]] = {

@@ -245,6 +245,13 @@ class GraphStore(ABC):
     def find_aliases(self, kind: str, ids: Collection[str]) -> dict[str, Alias]:
         """The stored aliases among `ids` of one kind (companies or people), one hop: {id: alias}."""
 
+    @abstractmethod
+    def aliases_into(self, kind: str, ids: Collection[str]) -> dict[str, list[Alias]]:
+        """The stored aliases of one kind merged into each of `ids`, one hop: {into: [alias, ...]}
+        (sorted by alias id); ids nothing was merged into are left out. The reverse of
+        `find_aliases`: a record's source ids from before a merge (the CRM export finds the CRM's
+        record id of a person merged from another source through it)."""
+
     def resolve_alias(self, kind: str, alias_id: str) -> Alias | None:
         """What a merged-away id names now: the alias with `into` followed to the last record (A was
         merged into B, later B into C: A names C) and the reason of the first merge. None when the id
@@ -276,6 +283,10 @@ class GraphStore(ABC):
     @abstractmethod
     def get_person(self, person_id: str) -> Person:
         """One person; raises NotFoundError."""
+
+    @abstractmethod
+    def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
+        """The people among `person_ids` that exist, by id (one read, not one per person)."""
 
     @abstractmethod
     def get_deal(self, deal_id: str) -> Deal:
@@ -501,7 +512,6 @@ class GraphStore(ABC):
     @abstractmethod
     def list_models(self, kind: str | None = None) -> list[KeptModel]:
         """Every kept model (of one kind), the latest fitted first, without their documents."""
-
 
     # --- the change log (issue 22: changes and alerts) ----------------------------------------
 

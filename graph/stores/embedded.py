@@ -30,7 +30,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
 from graph.analyses.corrections import apply_corrections
@@ -1188,6 +1188,17 @@ class EmbeddedStore(GraphStore):
             table = self._tables[_ALIASES]
             return {id_: Alias(**table[(kind, id_)]) for id_ in ids if (kind, id_) in table}
 
+    def aliases_into(self, kind: str, ids: Collection[str]) -> dict[str, list[Alias]]:
+        check_alias_kind(kind)
+        wanted = set(ids)
+        found: dict[str, list[Alias]] = {}
+        with self._mutex:
+            self._read()
+            for (alias_kind, _), row in self._tables[_ALIASES].items():
+                if alias_kind == kind and row["into"] in wanted:
+                    found.setdefault(row["into"], []).append(Alias(**row))
+        return {into: sorted(aliases, key=lambda a: a.id) for into, aliases in found.items()}
+
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         check_node_kind(kind)
         with self._mutex:
@@ -1257,6 +1268,12 @@ class EmbeddedStore(GraphStore):
 
     def get_person(self, person_id: str) -> Person:
         return self._get("people", "person", person_id, Person)
+
+    def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
+        with self._mutex:
+            self._read()
+            table = self._tables["people"]
+            return {id_: self._model("people", id_, Person) for id_ in set(person_ids) if id_ in table}
 
     def get_deal(self, deal_id: str) -> Deal:
         return self._get("deals", "deal", deal_id, Deal)
@@ -1887,14 +1904,16 @@ class EmbeddedStore(GraphStore):
         check_change_query(kind, after, limit)
         found: list[LoggedChange] = []
         try:
-            fh = self._changes_path.open("r", encoding="utf-8")
+            fh = self._changes_path.open("rb")
         except FileNotFoundError:
             return found
         with fh:
-            for line in fh:
-                if not line.endswith("\n"):
+            if after > 0:
+                fh.seek(_first_line_after(fh, after))
+            for raw in fh:
+                if not raw.endswith(b"\n"):
                     break  # a line being appended right now
-                row = json.loads(line)
+                row = json.loads(raw)
                 if row["cursor"] <= after or (kind is not None and row["kind"] != kind):
                     continue
                 if account_id is not None and row["account_id"] != account_id:
@@ -1941,3 +1960,27 @@ class EmbeddedStore(GraphStore):
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+
+
+def _first_line_after(fh: BinaryIO, after: int) -> int:
+    """A line start of the change log at or before the first line whose cursor is above `after`, close
+    to it: where a read of the changes after `after` starts (it still skips lines at or below it).
+
+    Cursors increase line by line (appends only; an erasure rewrites lines in place of themselves), so
+    a binary search over byte offsets finds it in a few reads instead of parsing the log from its
+    start: a client paging with `after` costs about the same on a long log as on a short one.
+    """
+    fh.seek(0, os.SEEK_END)
+    low, high = 0, fh.tell()  # low: a line start with only lines at or below `after` before it
+    while low < high:
+        mid = (low + high) // 2
+        fh.seek(mid - 1 if mid > 0 else 0)
+        if mid > 0:
+            fh.readline()  # to the first line start at or after mid
+        start = fh.tell()
+        line = fh.readline()
+        if line.endswith(b"\n") and int(json.loads(line)["cursor"]) <= after:
+            low = start + len(line)
+        else:
+            high = mid
+    return low

@@ -1242,6 +1242,13 @@ class Neo4jStore(GraphStore):
         rows = self._read("find_aliases", kind=kind, ids=sorted(set(ids)))
         return {row["id"]: Alias(**row) for row in rows}
 
+    def aliases_into(self, kind: str, ids: Collection[str]) -> dict[str, list[Alias]]:
+        check_alias_kind(kind)
+        found: dict[str, list[Alias]] = {}
+        for row in self._read("aliases_into", kind=kind, ids=sorted(set(ids))):
+            found.setdefault(row["into"], []).append(Alias(**row))
+        return {into: sorted(aliases, key=lambda a: a.id) for into, aliases in found.items()}
+
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
         label = check_node_kind(kind)
         text = cypher.query("existing_ids").replace("{label}", label)
@@ -1345,6 +1352,10 @@ class Neo4jStore(GraphStore):
 
     def get_person(self, person_id: str) -> Person:
         return _parse(Person, self._one("get_person", "person", "person", person_id))
+
+    def get_people(self, person_ids: Collection[str]) -> dict[str, Person]:
+        rows = self._read("get_people", ids=sorted(set(person_ids)))
+        return {row["person"]["id"]: _parse(Person, row["person"]) for row in rows}
 
     def get_deal(self, deal_id: str) -> Deal:
         return _parse(Deal, self._one("get_deal", "deal", "deal", deal_id))

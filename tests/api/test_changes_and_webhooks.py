@@ -121,6 +121,36 @@ def test_changes_page_by_cursor_and_filter(api: ApiEnv) -> None:
     assert [c["data"].get("i") for c in by_time["data"]] == [2]  # the reorg was at T0
 
 
+def test_a_correction_refreshes_its_account_and_the_change_log_hears_of_it(api: ApiEnv) -> None:
+    """A seller marks a committee member as left: the refresh the correction runs logs `member_left`
+    (it keeps its result through the same `keep_results` as `buyergraph refresh`)."""
+    from api.refresh import compute_results, keep_results
+    from tests.api.conftest import AS_OF
+
+    store: GraphStore = api.store
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    ids = store.accounts_to_refresh(everything=True)
+    keep_results(store, compute_results(store, ids, as_of=AS_OF, config=runtime.config))
+    kept = store.read_results(ids)
+    account_id, person_id = next(
+        (r.account_id, person)
+        for r in kept.values()
+        if r.detail is not None
+        for deal in r.detail.deals
+        for person in sorted(deal.committee)
+    )
+    since = store.last_change_cursor()
+    answer = api.client.post(
+        "/api/v1/corrections",
+        json={"kind": "left", "person_id": person_id, "on": (AS_OF - timedelta(days=10)).isoformat()},
+        headers=api.headers("write"),
+    )
+    assert answer.status_code == 201, answer.text
+    page = api.get("/api/v1/changes", params={"since": since, "account_id": account_id}).json()
+    left = [c for c in page["data"] if c["kind"] == "member_left"]
+    assert [c["person_id"] for c in left] == [person_id]
+
+
 @pytest.mark.parametrize(
     "params",
     [{"since": "yesterday"}, {"kind": "everything"}, {"account": "acc-1"}, {"limit": 0}, {"since": "9" * 20}],

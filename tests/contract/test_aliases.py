@@ -96,3 +96,29 @@ def test_erasing_a_person_erases_their_aliases(store: GraphStore, tmp_path: Path
     assert store.find_aliases("people", ["p2", "p9"]) == {
         "p9": Alias(kind="people", id="p9", into="p3", reason="same e-mail address")
     }
+
+
+def test_the_ids_merged_into_a_record_are_found_from_it(store: GraphStore, tmp_path: Path) -> None:
+    bundle = _bundle(
+        tmp_path / "b",
+        people='id,name,email\np1,Ann Lee,ann@initrode.com\np2,"Lee, Ann",ann@initrode.com\n'
+        "p3,Bo,bo@initrode.com\n",
+    )
+    ingest_paths([bundle], store, progress=False)
+    store.upsert_aliases(
+        [
+            Alias(kind="people", id="0035g00000AnnLeeAA", into="p1", reason="same e-mail address"),
+            Alias(kind="companies", id="p1-not-a-person", into="p1", reason="same web domain"),
+        ]
+    )
+    found = store.aliases_into("people", ["p1", "p3", "nobody"])
+    assert list(found) == ["p1"]
+    assert [a.id for a in found["p1"]] == ["0035g00000AnnLeeAA", "p2"]  # sorted, one kind only
+    assert all(a.into == "p1" and a.kind == "people" for a in found["p1"])
+    assert store.aliases_into("people", []) == {}
+    with pytest.raises(InvalidInputError):
+        store.aliases_into("deals", ["p1"])
+    # People read in one batch: those that exist.
+    people = store.get_people(["p1", "p3", "p2", "nobody"])
+    assert sorted(people) == ["p1", "p3"] and people["p1"].email == "ann@initrode.com"
+    assert store.get_people([]) == {}

@@ -5,17 +5,22 @@ a gap that closed)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from api.refresh import keep_results
+from api.commands.learn import learn_report
+from api.config_file import load_config
+from api.refresh import compute_results, keep_results
 from graph.analyses import analyze_account
-from graph.analyses.changes import Change, ChangeKind, basis_of
+from graph.analyses.changes import WIN_LIKELIHOOD_STEP, Change, ChangeKind, basis_of
 from graph.analyses.portfolio import AccountResult, account_result
 from graph.errors import InvalidInputError
 from graph.model import CommitteeRole, Employment, Person, Reporting
 from graph.stores.base import GraphStore
 from tests.contract.world import world
+from tests.unit.generated_world import AS_OF as WORLD_AS_OF
+from tests.unit.generated_world import load
 
 AS_OF = date(2026, 6, 1)
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -172,3 +177,53 @@ def test_a_result_the_store_refuses_logs_no_change(store: GraphStore) -> None:
     assert keep_results(store, [fewer, falling]) == 1
     logged = store.list_changes()
     assert [(c.account_id, c.kind) for c in logged] == [("c-globex", ChangeKind.ENGAGEMENT_FELL)]
+
+
+def test_a_moved_win_likelihood_is_logged_with_before_and_after(store: GraphStore, tmp_path: Path) -> None:
+    """End to end: a world with signal, `learn` keeps a used model, refresh writes likelihoods; the
+    committee of the likeliest deal leaves, and the next refresh logs the likelihood that moved."""
+    from ingest.synthetic.generator import generate_world
+
+    generate_world(tmp_path / "world", 100, seed=12, fmt="native", as_of=WORLD_AS_OF, force=True, workers=1)
+    load(tmp_path / "world", store)
+    config = load_config(None)
+    report = learn_report(store, as_of=WORLD_AS_OF, config=config, bootstrap=20)
+    assert report.win_model is not None and report.win_model.used and report.kept_id
+    ids = store.accounts_to_refresh(everything=True)
+    keep_results(store, compute_results(store, ids, as_of=WORLD_AS_OF, config=config))
+    assert store.list_changes() == []  # first results: nothing to compare with
+    before = {d.deal_id: (r.account_id, d) for r in store.read_results(ids).values() for d in r.deals}
+    assert before and all(d.win_model == report.kept_id for _, d in before.values())
+    # The change bases carry the likelihoods the store kept.
+    bases = store.read_change_bases(ids)
+    assert {d.deal_id: d.win_likelihood for b in bases.values() for d in b.deals} == {
+        k: d.win_likelihood for k, (_, d) in before.items()
+    }
+
+    deal_id, (account_id, likeliest) = max(before.items(), key=lambda kv: kv[1][1].win_likelihood or 0.0)
+    account = store.account_graph(account_id)
+    members = sorted({m.person_id for m in account.committee if m.deal_id == deal_id})
+    assert members and likeliest.win_likelihood is not None
+    left = WORLD_AS_OF - timedelta(days=45)
+    store.upsert(
+        "employment",
+        [Employment(person_id=p, company_id=account_id, until=left) for p in members],
+    )
+    keep_results(store, compute_results(store, [account_id], as_of=WORLD_AS_OF, config=config))
+    after = {d.deal_id: d for d in store.read_results([account_id])[account_id].deals}
+    moved = [
+        c for c in store.list_changes(account_id=account_id) if c.kind == ChangeKind.WIN_LIKELIHOOD_MOVED
+    ]
+    expected = {
+        d: (before[d][1].win_likelihood, after[d].win_likelihood)
+        for d in after
+        if d in before
+        and before[d][1].win_likelihood is not None
+        and after[d].win_likelihood is not None
+        and abs(after[d].win_likelihood - before[d][1].win_likelihood) >= WIN_LIKELIHOOD_STEP - 1e-9  # type: ignore[operator]
+    }
+    assert deal_id in expected, f"the committee's departure moved {deal_id} too little"
+    assert {c.deal_id: (c.data["before"], c.data["after"]) for c in moved} == expected
+    change_of_deal = next(c for c in moved if c.deal_id == deal_id)
+    assert change_of_deal.data["after"] < change_of_deal.data["before"] == likeliest.win_likelihood
+    assert "win likelihood" in change_of_deal.summary

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from graph.analyses import analyze_account
 from graph.analyses.changes import ChangeKind, result_changes, roster_of
-from graph.analyses.portfolio import AccountResult, DealResult, account_result
+from graph.analyses.portfolio import AccountResult, account_result
 from graph.model import AccountGraph, CommitteeRole, Company, Deal, Employment, Person, Touch
 
 AS_OF = date(2026, 3, 1)
@@ -116,14 +116,8 @@ def test_engagement_that_falls_is_a_change_and_rising_is_not() -> None:
     assert "engagement_fell" not in kinds(quiet, busy)
 
 
-class LikelyDeal(DealResult):
-    """A deal result carrying issue 21's field, as the kept results will."""
-
-    win_likelihood: float | None = None
-
-
 def with_likelihood(result: AccountResult, value: float | None) -> AccountResult:
-    deals = [LikelyDeal(**d.model_dump(), win_likelihood=value) for d in result.deals]
+    deals = [d.model_copy(update={"win_likelihood": value}) for d in result.deals]
     return result.model_copy(update={"deals": deals})
 
 
@@ -135,7 +129,27 @@ def test_a_win_likelihood_that_moves_is_a_change_when_results_carry_one() -> Non
     ]
     assert kinds(with_likelihood(base, 0.3), with_likelihood(base, 0.35)) == []
     assert kinds(with_likelihood(base, None), with_likelihood(base, 0.9)) == []
-    assert kinds(base, base) == []  # results without the field
+    assert kinds(base, base) == []  # scored with the configured weights: no likelihood
+
+
+def test_the_gaps_of_a_deal_that_opened_since_are_logged_as_opened_on_a_new_deal() -> None:
+    graph = account()
+    old = kept(graph)
+    graph.deals.append(Deal(id="d2", company_id="c", amount=50_000))
+    new = kept(graph)
+    fresh = next(d for d in new.deals if d.deal_id == "d2")
+    assert fresh.gaps
+    opened = [c for c in result_changes(old, new, detected_at=NOW) if c.kind == ChangeKind.GAP_OPENED]
+    assert [(c.deal_id, c.data["gap"]["detail"]) for c in opened] == [("d2", g.detail) for g in fresh.gaps]
+    assert all(c.data["new_deal"] is True and "new deal d2" in c.summary for c in opened)
+    # The deal that was open before logs nothing; a gap opening on it later is not a new deal's.
+    assert kinds(new, new) == []
+    reopened = [
+        c
+        for c in result_changes(kept(account(cfo_role=True)), old, detected_at=NOW)
+        if c.kind == ChangeKind.GAP_OPENED
+    ]
+    assert reopened and all(c.data["new_deal"] is False for c in reopened)
 
 
 def test_the_roster_says_who_is_current_and_where_they_went() -> None:

@@ -75,7 +75,9 @@ def test_salesforce_files_are_keyed_by_the_record_ids_ingest_kept(tmp_path: Path
         deal = by_id[row["Id"]]
         assert float(row["Buyergraph_Coverage__c"]) == pytest.approx(deal.coverage * 100, abs=0.05)
         assert float(row["Buyergraph_Completeness__c"]) == pytest.approx(deal.completeness * 100, abs=0.05)
-        assert row["Buyergraph_Win_Likelihood__c"] == ""  # the kept results carry none yet
+        assert (
+            row["Buyergraph_Win_Likelihood__c"] == ""
+        )  # no model kept: the configured weights, no likelihood
         assert int(row["Buyergraph_Gaps__c"]) == deal.gaps
         if deal.gaps:
             assert row["Buyergraph_Next_Step__c"] and row["Buyergraph_Top_Gap_Severity__c"] == "high"
@@ -95,3 +97,109 @@ def test_hubspot_files_are_keyed_by_record_id_and_read_back_as_hubspot(tmp_path:
     header, deals = rows(tmp_path / "out" / "deals.csv")
     assert hubspot_object(header) == "deals" and deals
     assert all(store.get_deal(f"hs-deal-{r['Record ID']}").name == r["Deal Name"] for r in deals)
+
+
+def _keep_a_used_model(store: EmbeddedStore) -> str:
+    """A used win-likelihood model kept as `buyergraph learn` keeps one (weights on features the fixture
+    varies), so that refresh writes win likelihoods into the kept results."""
+    from datetime import UTC, datetime
+
+    from graph.analyses.win_model import FEATURES, WIN_MODEL_KIND, WinModel, WinWeight
+    from graph.stores.base import KeptModel
+
+    fitted = datetime(2024, 5, 31, tzinfo=UTC)
+    weights = {"engaged_people": 0.6, "required_roles_missing": -0.7, "coverage": 1.2}
+    model = WinModel(
+        id="win_likelihood-export-test",
+        fitted_at=fitted,
+        as_of=AS_OF,
+        features=list(FEATURES),
+        intercept=-0.3,
+        weights=[
+            WinWeight(feature=f, weight=weights.get(f, 0.0), low=-1, high=2, mean=0.5) for f in FEATURES
+        ],
+        scales=[1.0] * len(FEATURES),
+        penalty_c=1.0,
+        closed=100,
+        won=50,
+        first_close=None,
+        last_close=None,
+        used=True,
+        reason="test",
+    )
+    store.write_model(
+        KeptModel(
+            id=model.id,
+            kind=WIN_MODEL_KIND,
+            fitted_at=fitted,
+            as_of=AS_OF,
+            used=True,
+            document=model.model_dump(mode="json"),
+        )
+    )
+    return model.id
+
+
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_the_win_likelihood_column_holds_the_kept_likelihood_as_a_percentage(
+    tmp_path: Path, crm: str
+) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    ingest_paths([DATA / crm], store, progress=False)
+    model_id = _keep_a_used_model(store)
+    refresh(
+        store,
+        StoreAddress.of(Settings(NEO4J_URI=None), str(tmp_path / "store")),
+        as_of=AS_OF,
+        config=load_config(None),
+        everything=True,
+        progress=False,
+    )
+    kept = {d.deal_id: d for r in kept_results(store) for d in r.deals}
+    assert kept and all(d.win_model == model_id and d.win_likelihood is not None for d in kept.values())
+    export_scores(store, crm, tmp_path / "out")
+    if crm == "salesforce":
+        _, written = rows(tmp_path / "out" / "Opportunity.csv")
+        pairs = [(row["Id"], row["Buyergraph_Win_Likelihood__c"]) for row in written]
+    else:
+        _, written = rows(tmp_path / "out" / "deals.csv")
+        pairs = [(f"hs-deal-{row['Record ID']}", row["buyergraph_win_likelihood"]) for row in written]
+    assert pairs
+    for deal_id, cell in pairs:
+        likelihood = kept[deal_id].win_likelihood
+        assert likelihood is not None and 0 < likelihood < 1
+        # Percent fields: 0-100 with one decimal, not the 0-1 fraction.
+        assert float(cell) == pytest.approx(likelihood * 100, abs=0.05) and float(cell) > 1
+
+
+def test_a_person_merged_from_another_source_is_exported_under_the_crm_id_kept_as_an_alias(
+    tmp_path: Path,
+) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "companies.csv").write_text("id,name,domain\nc-acme,Acme,acme.com\n", encoding="utf-8")
+    (bundle / "people.csv").write_text(
+        "id,name,email,company_id,title\np-ann,Ann Lee,ann.lee@acme.com,c-acme,CFO\n", encoding="utf-8"
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    ingest_paths([bundle], store, progress=False)
+    ingest_paths([DATA / "salesforce"], store, progress=False)  # Ann's Contact merges into p-ann (e-mail)
+    assert [a.id for a in store.aliases_into("people", ["p-ann"])["p-ann"]] == ["0035g00000AnnLeeAA"]
+    refresh(
+        store,
+        StoreAddress.of(Settings(NEO4J_URI=None), str(tmp_path / "store")),
+        as_of=AS_OF,
+        config=load_config(None),
+        everything=True,
+        progress=False,
+    )
+    contacts, _ = crm_scores(list(kept_results(store)))
+    ann = next(c for c in contacts if c.person_id == "p-ann")
+    summary = export_scores(store, "salesforce", tmp_path / "out")
+    _, written = rows(tmp_path / "out" / "Contact.csv")
+    row = next(r for r in written if r["Id"] == "0035g00000AnnLeeAA")
+    assert row["Buyergraph_Influence_Rank__c"] == (str(ann.influence_rank) if ann.influence_rank else "")
+    assert row["Buyergraph_Engagement__c"] == ann.engagement
+    assert summary.skipped_contacts == sum(
+        1 for c in contacts if c.person_id != "p-ann" and not c.person_id.startswith(("003", "00Q"))
+    )
