@@ -884,10 +884,10 @@ class EmbeddedStore(GraphStore):
         results `change` writes, as models (so that they need no validation again)."""
         with self._mutex:
             if self._bulk_depth or self._holding_file_lock:
-                self._rewrite_results(change, models or {})
+                self._rewrite_results(change, {} if models is None else models)
                 return
             with self._file_lock():
-                self._rewrite_results(change, models or {})
+                self._rewrite_results(change, {} if models is None else models)
 
     def _rewrite_results(
         self, change: Callable[[dict[str, Any]], None], models: Mapping[str, AccountResult]
