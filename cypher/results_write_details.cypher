@@ -1,5 +1,7 @@
-// What the read endpoints show of each account (KeptDetail as JSON in `body`), next to its AccountResult.
+// What the read endpoints show of each account (KeptDetail as JSON in `body`), next to its
+// AccountResult: the node of the last refresh overwritten.
 UNWIND $rows AS row
 MATCH (r:AccountResult {account_id: row.account_id})
-CREATE (x:ResultDetail)-[:DETAIL_OF]->(r)
+MERGE (x:ResultDetail {account_id: row.account_id})
 SET x = row
+MERGE (x)-[:DETAIL_OF]->(r)

@@ -433,6 +433,22 @@ def _result_rows(
     return accounts, deals, gaps, people
 
 
+def _kept_keys(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
+    """Per account, the keys of the result nodes its new results hold (cypher/results_delete.cypher
+    removes the others): deal ids, gaps as "deal id|position", key people's ids, and whether it has
+    a detail."""
+    return [
+        {
+            "account_id": r.account_id,
+            "deal_ids": [d.deal_id for d in r.deals],
+            "gap_keys": [f"{d.deal_id}|{index}" for d in r.deals for index in range(len(d.gaps))],
+            "person_ids": [k.person_id for k in r.key_people],
+            "detail": r.detail is not None,
+        }
+        for r in results
+    ]
+
+
 def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     """The read endpoints' part of kept results (KeptDetail) as one JSON text per account: Neo4j
     properties hold no nested maps, and nothing filters on it."""
@@ -1083,8 +1099,11 @@ class Neo4jStore(GraphStore):
             if not writable:
                 return 0
             ids = sorted(writable)
+            # The last refresh's nodes are overwritten (cypher/results_write_*.cypher); only those
+            # the new results no longer hold are deleted.
+            gone = [row for row in _kept_keys(results) if row["account_id"] in writable]
             for statement in deletes:
-                tx.run(statement, ids=ids).consume()
+                tx.run(statement, rows=gone).consume()
             for text, rows in writes:
                 kept = [row for row in rows if row["account_id"] in writable]
                 if kept:
