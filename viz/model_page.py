@@ -107,7 +107,7 @@ def _win(kept: KeptModel, t: Words) -> dict[str, Any]:
         "first_close": t.fmt.day(model.first_close),
         "last_close": t.fmt.day(model.last_close),
         "used": kept.used,
-        "reason": model.reason,
+        "reason": t.message(model.reason_message, model.reason),
         "bars": bars,
         "metrics": [],
         "points": [],
@@ -120,7 +120,7 @@ def _win(kept: KeptModel, t: Words) -> dict[str, Any]:
             "train": test.train_closed,
             "test": test.test_closed,
             "test_won": test.test_won,
-            "verdict": test.verdict,
+            "verdict": t.message(test.verdict_message, test.verdict),
         }
         view["metrics"] = [
             MetricRow(

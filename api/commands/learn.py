@@ -253,7 +253,8 @@ def _win_lines(report: LearnReport, lang: str) -> list[str]:
         lines.append(_t("learn.calibration", lang))
         for b in test.model.calibration:
             lines.append(f"  {b.low:.1f}-{b.high:.1f}: {b.deals:>4}  {b.predicted:.2f} -> {b.won:.2f}")
-    lines.append(_t("learn.used" if model.used else "learn.not_used", lang, reason=model.reason))
+    reason = render(model.reason_message, lang) if model.reason_message is not None else model.reason
+    lines.append(_t("learn.used" if model.used else "learn.not_used", lang, reason=reason))
     if report.kept_id:
         lines.append(_t("learn.kept", lang, id=report.kept_id))
     return lines

@@ -828,6 +828,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "继续使用配置的线索评分权重。",
     },
     "learn.history.title": {"en": "What history says", "zh-CN": "历史数据表明"},
+    "win.verdict.better": {"en": "the learned model beats its baselines", "zh-CN": "学习得到的模型优于基准"},
+    "win.verdict.not_better": {
+        "en": "no better than the baselines: {reasons:messages}",
+        "zh-CN": "不优于基准：{reasons:messages}",
+    },
+    "win.verdict.brier": {
+        "en": "its Brier score is not below both baselines'",
+        "zh-CN": "其 Brier 分数没有低于两个基准",
+    },
+    "win.verdict.auc": {
+        "en": "its AUC is not above the configured weights'",
+        "zh-CN": "其 AUC 没有高于配置权重的 AUC",
+    },
+    "win.verdict.chance": {
+        "en": "its AUC is not clearly better than chance",
+        "zh-CN": "其 AUC 没有明显好于随机",
+    },
+    "win.reason.no_back_test": {"en": "no back-test ({note})", "zh-CN": "无法回测（{note}）"},
     "learn.history.none": {
         "en": "No closed deal before {as_of}: history says nothing yet.",
         "zh-CN": "{as_of} 之前没有已关闭的商机：历史数据尚无结论。",

@@ -159,6 +159,8 @@ class BackTest(BaseModel):
     auc_high: float | None
     better: bool
     verdict: str
+    #: The verdict in words of any language (messages.py); `verdict` is its English text.
+    verdict_message: Message | None = None
 
 
 class WinModel(BaseModel):
@@ -182,6 +184,8 @@ class WinModel(BaseModel):
     #: Whether refresh uses it (see USE_RULE); `reason` says why or why not.
     used: bool
     reason: str
+    #: The reason in words of any language (messages.py); `reason` is its English text.
+    reason_message: Message | None = None
     #: Sections that other learners add to the report (lead-score weights, what history says).
     extra: dict[str, object] = {}
 
@@ -634,16 +638,18 @@ def back_test(
     chance_ok = auc_low is not None and auc_low > 0.5
     better = auc_ok and brier_ok and chance_ok
     if better:
-        verdict = "the learned model beats its baselines"
+        verdict_message = Message(key="win.verdict.better")
     else:
-        reasons = []
-        if not brier_ok:
-            reasons.append("its Brier score is not below both baselines'")
-        if not auc_ok:
-            reasons.append("its AUC is not above the configured weights'")
-        if not chance_ok:
-            reasons.append("its AUC is not clearly better than chance")
-        verdict = "no better than the baselines: " + "; ".join(reasons)
+        failed = [
+            name
+            for name, ok in (("brier", brier_ok), ("auc", auc_ok), ("chance", chance_ok))
+            if not ok
+        ]
+        verdict_message = Message(
+            key="win.verdict.not_better",
+            params={"reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
+        )
+    verdict = render(verdict_message)
     return BackTest(
         split=day,
         train_closed=len(train),
@@ -657,6 +663,7 @@ def back_test(
         auc_high=auc_high,
         better=better,
         verdict=verdict,
+        verdict_message=verdict_message,
     )
 
 
@@ -682,10 +689,12 @@ def learn_win_model(
     model = fit_win_model(closed, as_of=as_of, bootstrap=bootstrap, seed=seed, fitted_at=fitted_at)
     model.back_test = test
     if test is None:
-        model.used, model.reason = False, f"no back-test ({note})"
+        model.used = False
+        model.reason_message = Message(key="win.reason.no_back_test", params={"note": note})
+        model.reason = render(model.reason_message)
     else:
         model.used = test.better
-        model.reason = test.verdict
+        model.reason, model.reason_message = test.verdict, test.verdict_message
     return model, model.reason
 
 

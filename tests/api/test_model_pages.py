@@ -10,6 +10,7 @@ from datetime import date
 from api.refresh import compute_results
 from graph.analyses.config import LeadScoreWeights
 from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND
+from graph.analyses.messages import Message, render
 from graph.analyses.win_model import BackTest, CalibrationBin, Metrics, WinModel
 from graph.stores.base import KeptModel
 from tests.api.conftest import AS_OF, ApiEnv
@@ -112,3 +113,26 @@ def test_deals_view_shows_win_likelihood_and_factors(api: ApiEnv) -> None:
     assert "赢单可能性" in zh and zh.count('class="win-value"') == len(scored)
     assert "原因" in zh and "分" in zh
     _keep_lead(api, LEAD_WEIGHTS_KIND + "-unused", LeadScoreWeights(), used=False)
+
+
+def test_a_declined_model_says_why_in_the_readers_language(api: ApiEnv) -> None:
+    """The verdict and the reason are messages: the Chinese page gives them in Chinese, not the
+    English text the model also keeps."""
+    failed = Message(
+        key="win.verdict.not_better",
+        params={"reasons": [Message(key="win.verdict.brier"), Message(key="win.verdict.chance")]},
+    )
+    tested = _tested_model()
+    assert tested.back_test is not None
+    test = tested.back_test.model_copy(
+        update={"better": False, "verdict": render(failed), "verdict_message": failed}
+    )
+    model = tested.model_copy(
+        update={"back_test": test, "used": False, "reason": test.verdict, "reason_message": failed}
+    )
+    _keep(api, model)
+    en = api.get("/model", params={"lang": "en"}).text
+    assert "no better than the baselines: its Brier score is not below both baselines" in en
+    zh = api.get("/model", params={"lang": "zh-CN"}).text
+    assert "不优于基准：其 Brier 分数没有低于两个基准；其 AUC 没有明显好于随机" in zh
+    assert "no better than the baselines" not in zh
