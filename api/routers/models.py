@@ -74,6 +74,29 @@ class ModelPublic(ModelSummaryPublic):
     win_likelihood: weights with 95% intervals, back-test with baselines and calibration table, reason
     it is used or not; for lead_weights: the learned weights with intervals and the history counts)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "win_likelihood-2026-06-30-20260630T060000000000",
+                    "kind": "win_likelihood",
+                    "fitted_at": "2026-06-30T06:00:00Z",
+                    "as_of": "2026-06-30",
+                    "used": True,
+                    "in_use": True,
+                    "document": {
+                        "features": ["economic_buyer_engaged", "engaged_people"],
+                        "weights": [
+                            {"feature": "economic_buyer_engaged", "weight": 1.82, "low": 1.01, "high": 2.64}
+                        ],
+                        "used": True,
+                        "reason": "the learned model beats its baselines",
+                    },
+                }
+            ]
+        }
+    )
+
     document: dict[str, Any]
 
 

@@ -71,6 +71,27 @@ class WebhookCreatedPublic(WebhookPublic):
 
 
 class WebhooksPublic(BaseModel):
+    """The registered webhooks, without their secrets."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "id": "wh_3f9a1c0d2b7e4a51",
+                            "url": "https://hooks.example.com/buyergraph",
+                            "kinds": ["job_change"],
+                            "created_at": "2026-12-07T09:00:00Z",
+                            "cursor": 41,
+                        }
+                    ],
+                    "count": 1,
+                }
+            ]
+        }
+    )
+
     data: list[WebhookPublic]
     count: int
 
@@ -92,6 +113,43 @@ class DeliveryPublic(BaseModel):
 
 class DeliveriesPublic(BaseModel):
     """Deliveries, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "data": [
+                        {
+                            "id": "dl_3f9a1c0d2b7e4a51_42",
+                            "webhook_id": "wh_3f9a1c0d2b7e4a51",
+                            "change_cursor": 42,
+                            "kind": "job_change",
+                            "status": "delivered",
+                            "attempts": 2,
+                            "created_at": "2026-12-07T09:00:10Z",
+                            "next_attempt_at": None,
+                            "delivered_at": "2026-12-07T09:00:41Z",
+                            "log": [
+                                {
+                                    "at": "2026-12-07T09:00:10Z",
+                                    "status_code": 500,
+                                    "error": "HTTP 500",
+                                    "duration_ms": 12,
+                                },
+                                {
+                                    "at": "2026-12-07T09:00:41Z",
+                                    "status_code": 204,
+                                    "error": None,
+                                    "duration_ms": 8,
+                                },
+                            ],
+                        }
+                    ],
+                    "count": 1,
+                }
+            ]
+        }
+    )
 
     data: list[DeliveryPublic]
     count: int
