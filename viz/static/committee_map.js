@@ -179,7 +179,10 @@
       network.moveTo({ position: centre, scale: minReadableScale, animation: false });
       return;
     }
-    network.moveTo({ position: network.getViewPosition(), scale: scale, animation: false });
+    // A few nodes alone would fill the screen with a few huge cards: when readability is the rule,
+    // show them at the readable size, with as much of their surroundings as that leaves room for.
+    const shown = readable ? Math.min(scale, minReadableScale) : scale;
+    network.moveTo({ position: network.getViewPosition(), scale: shown, animation: false });
   }
 
   // The first view: the chosen deal's committee (or the key people) with our reps when all of them fit
