@@ -635,6 +635,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{value} required role{value:plural} held but not engaged lately: {points} points",
         "zh-CN": "{value} 个必需角色有人担任但近期未接触：{points} 分",
     },
+    "win.factor.required_roles_missing.none": {
+        "en": "every required role held: {points} points",
+        "zh-CN": "所有必需角色都有人担任：{points} 分",
+    },
+    "win.factor.stale_required_roles.none": {
+        "en": "no required role gone quiet: {points} points",
+        "zh-CN": "没有必需角色近期失去接触：{points} 分",
+    },
+    "win.factor.engaged_people.none": {
+        "en": "no committee member engaged: {points} points",
+        "zh-CN": "没有委员会成员保持接触：{points} 分",
+    },
+    "win.factor.engaged_functions.none": {
+        "en": "no function engaged: {points} points",
+        "zh-CN": "没有职能部门保持接触：{points} 分",
+    },
+    "win.factor.high_gaps.none": {
+        "en": "no high-severity gap: {points} points",
+        "zh-CN": "没有高严重度缺口：{points} 分",
+    },
     "win.factor.economic_buyer_engaged.yes": {
         "en": "economic buyer engaged: {points} points",
         "zh-CN": "审批者（经济决策人）保持接触：{points} 分",

@@ -461,10 +461,18 @@ def win_likelihood(model: WinModel, values: Mapping[str, float]) -> float:
 _YES_NO = frozenset({"economic_buyer_engaged", "executive_engaged"})
 
 
+#: Features that count something: a count of 0 has its own wording.
+_COUNTS = frozenset(
+    {"required_roles_missing", "stale_required_roles", "engaged_people", "engaged_functions", "high_gaps"}
+)
+
+
 def _factor_message(feature: str, value: float, points: int) -> Message:
     key = f"win.factor.{feature}"
     if feature in _YES_NO:
         key += ".yes" if value else ".no"
+    elif feature in _COUNTS and not value:
+        key += ".none"  # "no required role gone quiet", not "0 required roles ... not engaged"
     shown: float | int = int(value) if float(value).is_integer() else round(value, 2)
     return Message(key=key, params={"value": shown, "points": f"{points:+d}"})
 
