@@ -279,6 +279,13 @@ def _recompute_touch_days(tx: ManagedTransaction, groups: set[tuple[str, str]]) 
     tx.run(cypher.query("touch_days_write"), groups=written, empty=empty).consume()
 
 
+def _delete_user_touch(tx: ManagedTransaction, touch_id: str) -> None:
+    """Remove a touch a correction logged, with the daily aggregates it counted in."""
+    groups = _groups_of(tx.run(cypher.query("touch_groups"), ids=[touch_id]).data())
+    tx.run(cypher.query("correction_touch_delete"), id=touch_id).consume()
+    _recompute_touch_days(tx, groups)
+
+
 def _correction_of(row: dict[str, Any]) -> Correction:
     """A stored Correction node's properties as the model (temporal values as Python's)."""
     return Correction.model_validate(_native(row))
@@ -1656,7 +1663,13 @@ class Neo4jStore(GraphStore):
             tx.run(bump).consume()
             return row
 
-        return _correction_of(self._write(work))
+        try:
+            return _correction_of(self._write(work))
+        except BaseException:
+            if touch is not None:
+                # Nothing half-written: the touch the correction logs goes when the correction is refused.
+                self._write(lambda tx: _delete_user_touch(tx, touch.id))
+            raise
 
     def list_corrections(
         self,
@@ -1690,8 +1703,6 @@ class Neo4jStore(GraphStore):
     def undo_correction(self, correction_id: str, *, by: str, at: datetime | None = None) -> Correction:
         when = at or datetime.now(UTC)
         withdraw = cypher.query("correction_withdraw")
-        delete_touch = cypher.query("correction_touch_delete")
-        groups_text = cypher.query("touch_groups")
         mark = cypher.query("mark_accounts_changed")
         bump = cypher.query("bump_store_version")
 
@@ -1706,9 +1717,7 @@ class Neo4jStore(GraphStore):
             ]
             touch_id = row.get("touch_id")
             if touch_id:
-                groups = _groups_of(tx.run(groups_text, ids=[touch_id]).data())
-                tx.run(delete_touch, id=touch_id).consume()
-                _recompute_touch_days(tx, groups)
+                _delete_user_touch(tx, touch_id)
             changed = {"company_ids": [row["company_id"]], "person_ids": [], "deal_ids": [], "at": when}
             tx.run(mark, changed).consume()
             tx.run(bump).consume()

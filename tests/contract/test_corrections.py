@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+import cypher
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import AccountResult, account_result
 from graph.analyses.rules import employment_status
 from graph.errors import NotFoundError
 from graph.model import AccountGraph, Correction, CorrectionKind, Source, Touch
 from graph.stores.base import GraphStore
+from graph.stores.neo4j import Neo4jStore
 from tests.contract.world import world
 
 ACCOUNT = "c-acme-cn"
@@ -229,3 +231,36 @@ def test_erasing_a_person_erases_the_corrections_that_name_them(store: GraphStor
     assert left[kept.id] == kept
     assert left[met.id].person_ids == ["p-ceo"]  # the call happened; the erased attendee is gone
     assert store.list_corrections(person_id="p-eng", include_withdrawn=True).count == 0
+
+
+def test_a_refused_touch_correction_leaves_no_touch_behind(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing half-written: when the correction cannot be kept, the touch it logs is not kept either."""
+    load(store)
+    before = store.account_graph(ACCOUNT).touch_days
+    at = datetime(2026, 6, 3, 10, 0)
+    correction = fix(
+        "touch", touch_id="user-touch-x2", touch_at=at, touch_kind="call", person_ids=["p-cfo"]
+    )
+    touch = Touch(id="user-touch-x2", at=at, kind="call", person_ids=["p-cfo"], source="user")
+    if isinstance(store, Neo4jStore):
+        # The server refuses the correction's own query (a fault in the second write).
+        real = cypher.query
+        def failing(name: str) -> str:
+            return "RETURN 1/0 AS correction" if name == "correction_add" else real(name)
+
+        monkeypatch.setattr(cypher, "query", failing)
+    else:
+
+        def refuse() -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(store, "_corrections_changed", refuse)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the store raises, it must not half-write
+        store.add_correction(correction, touch=touch)
+    monkeypatch.undo()
+    assert "user-touch-x2" not in [t.id for t in store.person_touches("p-cfo")]
+    after = store.account_graph(ACCOUNT).touch_days
+    assert int(after.count.sum()) == int(before.count.sum())
+    assert store.list_corrections(company_id=ACCOUNT).count == 0
