@@ -143,7 +143,7 @@ def _as_date(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _classify_people(
+def classify_people(
     people: Iterable[Person], classify: TitleClassifier | None
 ) -> tuple[dict[str, Seniority], dict[str, Function | None], set[str]]:
     seniority: dict[str, Seniority] = {}
@@ -213,7 +213,7 @@ def project_account(
     }
     moved = {pid: cid for pid, cid in moved_to.items() if cid is not None}
 
-    seniority, function, classified = _classify_people(account.people, classify)
+    seniority, function, classified = classify_people(account.people, classify)
 
     # The reporting tree: current solid lines between current people.
     by_id = sorted(current)

@@ -163,6 +163,20 @@ def _header_key(request: Request) -> str | None:
     return None
 
 
+def _visit(
+    runtime: Runtime, request: Request, lang: str | None
+) -> tuple[tuple[ApiKey, str | None], str | None, str] | Response:
+    """Who reads a page, with the session's CSRF token, and in which language; or the answer that
+    ends the request instead (sign in first, or a `?lang=` that is neither language)."""
+    reader = _reader(runtime, request)
+    if reader is None:
+        return _to_login(request)
+    try:
+        return reader, reader[1], _language(request, lang)
+    except _BadLanguage:
+        return _bad_language_page(request, reader[1])
+
+
 def _reader(runtime: Runtime, request: Request) -> tuple[ApiKey, str | None] | None:
     """The caller's key when it grants `read`, with the page session's CSRF token when the caller
     signed in through the form; None makes the page ask to sign in."""
@@ -272,14 +286,10 @@ async def account_list(
     result, as `GET /api/v1/accounts` does, one page at a time; each row shows the kept figures and
     how fresh they are (no analysis runs for the list). Empty form fields mean "any". `as_of` is
     accepted for old links and ignored: the figures are those of the latest refresh."""
-    reader = _reader(runtime, request)
-    if reader is None:
-        return _to_login(request)
-    csrf = reader[1]
-    try:
-        language = _language(request, lang)
-    except _BadLanguage:
-        return _bad_language_page(request, csrf)
+    visit = _visit(runtime, request, lang)
+    if isinstance(visit, Response):
+        return visit
+    _, csrf, language = visit
     try:
         filters: dict[str, Any] = {
             "gap_kind": _choice("gap_kind", gap_kind, (k.value for k in GapKind)),
@@ -380,14 +390,10 @@ async def deals_page(
     """The deals view: open deals (by default) with their stage, amount in its currency, close date,
     kept gaps by severity and kind, and coverage, read as `GET /api/v1/deals` reads them (`as_of`:
     accepted and ignored, as on the account list)."""
-    reader = _reader(runtime, request)
-    if reader is None:
-        return _to_login(request)
-    csrf = reader[1]
-    try:
-        language = _language(request, lang)
-    except _BadLanguage:
-        return _bad_language_page(request, csrf)
+    visit = _visit(runtime, request, lang)
+    if isinstance(visit, Response):
+        return visit
+    _, csrf, language = visit
     try:
         chosen_status = _choice("status", status, [s.value for s in DealStatus] + ["all"]) or "open"
         kind = _choice("gap_kind", gap_kind, (k.value for k in GapKind))
@@ -447,14 +453,10 @@ async def deals_page(
 async def model_page(request: Request, runtime: RuntimeDep, lang: LangQuery = None) -> Response:
     """What `buyergraph learn` kept: the win model and the lead weights (weights with intervals,
     calibration, back-test against the baselines, used or not and why) and every kept version."""
-    reader = _reader(runtime, request)
-    if reader is None:
-        return _to_login(request)
-    csrf = reader[1]
-    try:
-        language = _language(request, lang)
-    except _BadLanguage:
-        return _bad_language_page(request, csrf)
+    visit = _visit(runtime, request, lang)
+    if isinstance(visit, Response):
+        return visit
+    _, csrf, language = visit
     store = runtime.store
 
     def read() -> tuple[KeptModel | None, KeptModel | None, list[KeptModel]]:
@@ -482,14 +484,10 @@ async def committee_map_page(
     lang: LangQuery = None,
 ) -> Response:
     """The committee map of one account, with its deals' committees and gaps beside it."""
-    reader = _reader(runtime, request)
-    if reader is None:
-        return _to_login(request)
-    csrf = reader[1]
-    try:
-        language = _language(request, lang)
-    except _BadLanguage:
-        return _bad_language_page(request, csrf)
+    visit = _visit(runtime, request, lang)
+    if isinstance(visit, Response):
+        return visit
+    reader, csrf, language = visit
     day = as_of_or_today(as_of)
 
     def build() -> str:

@@ -47,9 +47,9 @@ from graph import projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.lead_weights import conversions
 from graph.analyses.messages import Message, render
-from graph.analyses.report import _deal_analyses, rank_key_people
+from graph.analyses.report import closed_deal_analyses
 from graph.analyses.results import GapKind, Trend
-from graph.model import AccountGraph, BuyingRole, DealStatus, Seniority, Source
+from graph.model import AccountGraph, BuyingRole, Seniority, Source
 
 __all__ = [
     "ClosedDeal",
@@ -204,48 +204,37 @@ def closed_deal_facts(
     """Each closed deal (won or lost, closed by `as_of`) as the analyses saw it on its close date."""
     facts: list[ClosedDeal] = []
     for account in accounts:
-        by_day: dict[date, list[str]] = defaultdict(list)
-        for deal in account.deals:
-            if (
-                deal.status in (DealStatus.WON, DealStatus.LOST)
-                and deal.closed_at
-                and deal.closed_at <= as_of
-            ):
-                by_day[deal.closed_at].append(deal.id)
-        for day, ids in sorted(by_day.items()):
-            p = projections.project_account(account, as_of=day, config=config, classify=classify)
-            deals = [d for d in account.deals if d.id in ids]
-            analyses = _deal_analyses(p, rank_key_people(p, limit=0), deals)
+        for closed in closed_deal_analyses(account, through=as_of, config=config, classify=classify):
+            deal, result, p, day = closed.deal, closed.analysis, closed.projection, closed.closed_at
             committee = projections.committee_by_deal(p.committee)
-            for deal, result in zip(deals, analyses, strict=True):
-                engaged = set(result.engaged)
-                missing = sorted({g.role for g in result.gaps if g.kind == GapKind.MISSING_ROLE and g.role})
-                facts.append(
-                    ClosedDeal(
-                        deal_id=deal.id,
-                        account_id=account.company.id,
-                        won=deal.status == DealStatus.WON,
-                        closed_at=day,
-                        gap_kinds=sorted({g.kind for g in result.gaps}),
-                        required_roles=result.required_roles,
-                        missing_roles=missing,
-                        engaged_roles=sorted(
-                            {r for pid, roles in result.committee.items() if pid in engaged for r in roles}
-                        ),
-                        coverage=result.coverage.score,
-                        trend=result.engagement_trend,
-                        personas=sorted(
-                            {
-                                (p.seniority.get(pid, Seniority.UNKNOWN), (p.function.get(pid) or "unknown"))
-                                for pid in result.committee
-                                if pid in p.current
-                            }
-                        ),
-                        assertions=sorted(
-                            {(row.source, row.person_id, row.role) for row in committee.get(deal.id, [])}
-                        ),
-                    )
+            engaged = set(result.engaged)
+            missing = sorted({g.role for g in result.gaps if g.kind == GapKind.MISSING_ROLE and g.role})
+            facts.append(
+                ClosedDeal(
+                    deal_id=deal.id,
+                    account_id=account.company.id,
+                    won=closed.won,
+                    closed_at=day,
+                    gap_kinds=sorted({g.kind for g in result.gaps}),
+                    required_roles=result.required_roles,
+                    missing_roles=missing,
+                    engaged_roles=sorted(
+                        {r for pid, roles in result.committee.items() if pid in engaged for r in roles}
+                    ),
+                    coverage=result.coverage.score,
+                    trend=result.engagement_trend,
+                    personas=sorted(
+                        {
+                            (p.seniority.get(pid, Seniority.UNKNOWN), (p.function.get(pid) or "unknown"))
+                            for pid in result.committee
+                            if pid in p.current
+                        }
+                    ),
+                    assertions=sorted(
+                        {(row.source, row.person_id, row.role) for row in committee.get(deal.id, [])}
+                    ),
                 )
+            )
     return facts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import graph.projections as projections
@@ -175,7 +176,53 @@ def _deal_of(account: AccountGraph, deal_id: str) -> Deal:
     raise NotFoundError("deal", deal_id)
 
 
-def _deal_analyses(
+@dataclass(frozen=True)
+class ClosedDealAnalysis:
+    """A won or lost deal as the analyses saw it on its close date (see `closed_deal_analyses`)."""
+
+    deal: Deal
+    won: bool
+    closed_at: date
+    projection: projections.AccountProjection
+    analysis: DealAnalysis
+
+
+def closed_deal_analyses(
+    account: AccountGraph,
+    *,
+    through: date | None = None,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    classify: projections.TitleClassifier | None = None,
+) -> list[ClosedDealAnalysis]:
+    """Each won or lost deal of the account (closed on or before `through`, when given), analysed as
+    the open deal it was on its close date: its status, stage and close date are hidden from the
+    analyses and the account is projected as of that day, so nothing after it counts (what learning
+    from history needs: no look-ahead). Deals without a close date are skipped."""
+    by_day: dict[date, list[Deal]] = {}
+    for deal in account.deals:
+        if deal.status not in (DealStatus.WON, DealStatus.LOST) or deal.closed_at is None:
+            continue
+        if through is not None and deal.closed_at > through:
+            continue
+        by_day.setdefault(deal.closed_at, []).append(deal)
+    found: list[ClosedDealAnalysis] = []
+    for day in sorted(by_day):
+        p = projections.project_account(account, as_of=day, config=config, classify=classify)
+        as_open = [
+            d.model_copy(update={"status": DealStatus.OPEN, "stage": None, "closed_at": None})
+            for d in by_day[day]
+        ]
+        analyses = deal_analyses(p, rank_key_people(p, limit=0), as_open)
+        found.extend(
+            ClosedDealAnalysis(
+                deal=d, won=d.status == DealStatus.WON, closed_at=day, projection=p, analysis=a
+            )
+            for d, a in zip(by_day[day], analyses, strict=True)
+        )
+    return found
+
+
+def deal_analyses(
     p: projections.AccountProjection, ranking: InfluenceRanking, deals: list[Deal]
 ) -> list[DealAnalysis]:
     """The deals section: each deal's gaps against its template, its coverage and warm paths."""
@@ -337,7 +384,7 @@ def deal_analysis_of(
     """
     deal = _deal_of(account, deal_id)
     p = projections.project_account(account, as_of=as_of, config=config, classify=classify)
-    return _deal_analyses(p, rank_key_people(p, limit=0), [deal])[0]
+    return deal_analyses(p, rank_key_people(p, limit=0), [deal])[0]
 
 
 def _trends_risks_and_class(
@@ -428,7 +475,7 @@ def analyze_account(
     deals = [d for d in account.deals if d.status in (None, DealStatus.OPEN)]
     if deal_id is not None:
         deals = [_deal_of(account, deal_id)]
-    deal_results = _deal_analyses(p, ranking, deals)
+    deal_results = deal_analyses(p, ranking, deals)
 
     names = {prod.id: prod.name for prod in account.products}
     cross = (

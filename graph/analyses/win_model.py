@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +40,9 @@ from graph import projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.messages import Message, render
 from graph.analyses.portfolio import deal_completeness
-from graph.analyses.report import _deal_analyses, rank_key_people
+from graph.analyses.report import closed_deal_analyses
 from graph.analyses.results import DealAnalysis, GapKind, Severity
-from graph.model import AccountGraph, BuyingRole, Deal, DealStatus, Function, Seniority
+from graph.model import AccountGraph, BuyingRole, Function, Seniority
 
 __all__ = [
     "FEATURES",
@@ -292,24 +292,20 @@ def closed_deal_rows(
     from the analyses, and the account is projected as of the close date, so no touch, assertion or
     job change after it counts. Deals without a close date are skipped.
     """
-    by_day: dict[date, list[tuple[bool, Deal, date | None]]] = {}
-    for deal in account.deals:
-        if deal.status not in (DealStatus.WON, DealStatus.LOST) or deal.closed_at is None:
-            continue
-        if before is not None and deal.closed_at >= before:
-            continue
-        as_open = deal.model_copy(update={"status": DealStatus.OPEN, "stage": None, "closed_at": None})
-        by_day.setdefault(deal.closed_at, []).append(
-            (deal.status == DealStatus.WON, as_open, deal.created_at)
+    through = before - timedelta(days=1) if before is not None else None
+    return [
+        _row(
+            account,
+            c.analysis,
+            c.closed_at,
+            c.deal.created_at,
+            c.projection.seniority,
+            c.projection.function,
+            c.won,
+            config,
         )
-    rows: list[DealRow] = []
-    for day in sorted(by_day):
-        p = projections.project_account(account, as_of=day, config=config, classify=classify)
-        ranking = rank_key_people(p, limit=0)
-        analyses = _deal_analyses(p, ranking, [d for _, d, _ in by_day[day]])
-        for (won, _, created), analysis in zip(by_day[day], analyses, strict=True):
-            rows.append(_row(account, analysis, day, created, p.seniority, p.function, won, config))
-    return rows
+        for c in closed_deal_analyses(account, through=through, config=config, classify=classify)
+    ]
 
 
 def open_deal_rows(
@@ -321,7 +317,7 @@ def open_deal_rows(
     classify: projections.TitleClassifier | None = None,
 ) -> list[DealRow]:
     """The open deals' features from their analyses as of `as_of` (what `analyze_account` gave)."""
-    seniority, function, _ = projections._classify_people(account.people, classify)
+    seniority, function, _ = projections.classify_people(account.people, classify)
     created = {d.id: d.created_at for d in account.deals}
     return [
         _row(account, a, as_of, created.get(a.deal_id), seniority, function, None, config) for a in analyses
@@ -649,9 +645,7 @@ def back_test(
         verdict_message = Message(key="win.verdict.better")
     else:
         failed = [
-            name
-            for name, ok in (("brier", brier_ok), ("auc", auc_ok), ("chance", chance_ok))
-            if not ok
+            name for name, ok in (("brier", brier_ok), ("auc", auc_ok), ("chance", chance_ok)) if not ok
         ]
         verdict_message = Message(
             key="win.verdict.not_better",
