@@ -308,6 +308,7 @@ def main() -> None:
         home = BENCH_DIR / "home"
         key = KeyRing.for_home(home).create(f"bench-{int(time.time())}", "read")
         port = free_port()
+        server_log = BENCH_DIR / "serve.log"
         env = {
             **os.environ,
             "NEO4J_URI": uri,
@@ -329,7 +330,7 @@ def main() -> None:
                 str(args.server_processes),
             ],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=server_log.open("w"),
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -342,7 +343,8 @@ def main() -> None:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or serve.poll() is not None:
-                raise SystemExit("buyergraph serve did not become healthy")
+                tail = server_log.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"buyergraph serve did not become healthy; the end of its log ({server_log}):\n{tail}")
             time.sleep(0.2)
 
         as_of = DEFAULT_AS_OF.isoformat()

@@ -16,7 +16,7 @@ WHERE r.{key} IS NOT NULL AND r.name IS NOT NULL AND r.account_id IS NOT NULL
   AND ($max_completeness IS NULL OR r.completeness <= $max_completeness)
   AND ($min_gaps IS NULL OR r.gaps_total >= $min_gaps)
   AND ($min_gaps_high IS NULL OR r.gaps_high >= $min_gaps_high)
-MATCH (c:Company {id: r.account_id})
+MATCH (r)-[:RESULT_OF]->(c:Company)
 WHERE ($industry IS NULL OR c.industry = $industry)
   AND ($status IS NULL OR c.status = $status)
   AND ($search IS NULL OR c.search_key CONTAINS $search)

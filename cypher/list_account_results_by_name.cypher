@@ -8,7 +8,7 @@ WHERE c.name IS NOT NULL
   AND ($status IS NULL OR c.status = $status)
   AND ($search IS NULL OR c.search_key CONTAINS $search)
   AND ($owner IS NULL OR EXISTS { (c)<-[:FOR]-(:Deal {owner_rep_id: $owner}) })
-OPTIONAL MATCH (r:AccountResult {account_id: c.id})
+OPTIONAL MATCH (r:AccountResult)-[:RESULT_OF]->(c)
 WITH c, r
 WHERE ($missing IS NULL OR r IS NULL OR r[$missing] IS NULL)
   AND ($gap_kind IS NULL OR $gap_kind IN r.gap_kinds)
