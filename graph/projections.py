@@ -13,7 +13,8 @@ ended, and committee assertions made after it are left out, so a result can be r
   messages it carries (volume is not power); `strength` keeps the tie's strength.
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
-  (0, 1], `cost` = 1 / strength, `kind` and a `reason` in words (see graph/analyses/coverage.py).
+  (0, 1], `cost` = 1 / strength, `kind` and its reason as a catalogue message, worded only for the
+  hops that end up on a path (`hop_reason` in graph/analyses/coverage.py).
 
 Titles: when a person has no stored seniority but has a title, the caller may inject a pure
 `classify` function (buyergraph passes `ingest.titles.classify_title`); graph/ never imports ingest.
@@ -33,7 +34,6 @@ import networkx as nx
 import numpy as np
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analyses.messages import Message, render
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.analyses.rules import (
     TouchStats,
@@ -306,7 +306,7 @@ def project_account(
                 "strength": strength,
                 "cost": 1.0 / strength,
                 "kind": kind,
-                "reason": render(Message(key=message_key, params=params)),
+                "reason": "",  # worded only for hops that end up on a path (coverage.hop_reason)
                 "message": (message_key, params),
                 "report": report,
             }
