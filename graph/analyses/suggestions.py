@@ -67,7 +67,45 @@ def suggest_committee_members(
     [('cfo', 'economic_buyer', 0.86), ('dev', 'influencer', 0.75)]
     """
     member_set = set(members)
+    present = set(people)
     candidates = [p for p in people if p not in member_set]
+
+    # Numbers first, for everyone; the words (catalogue messages) only for the `limit` people shown:
+    # in a large account thousands of people met a member, and a message each would dominate.
+    fit_rows: list[tuple[str, float, BuyingRole, bool, Seniority]] = []
+    for role in missing:
+        functions, _ = ROLE_PROFILES.get(role, (None, Seniority.INDIVIDUAL))
+        for pid in role_candidates(
+            role, candidates, seniority=seniority, function=function, influence=influence, limit=2
+        ):
+            level = seniority.get(pid, Seniority.UNKNOWN)
+            fits = _fits(role, function.get(pid), level)
+            confidence = 0.35 + (0.2 if fits else 0.0) + (0.15 if pid in engaged else 0.0)
+            confidence += 0.2 * min(1.0, influence.get(pid, 0.0))
+            fit_rows.append((pid, confidence, role, functions is not None, level))
+
+    together: dict[str, dict[str, int]] = {}
+    for (a, b), count in met.items():
+        if a in member_set and b not in member_set:
+            together.setdefault(b, {})[a] = count
+        elif b in member_set and a not in member_set:
+            together.setdefault(a, {})[b] = count
+    about = {pid: v for pid, v in (about_deal or {}).items() if pid not in member_set and pid in present}
+    active: dict[str, float] = {}
+    for pid in set(together) | set(about):
+        if pid not in present:
+            continue
+        meetings = sum(together.get(pid, {}).values())
+        on_deal = about.get(pid, (0, None))[0]
+        if on_deal or meetings:
+            active[pid] = min(0.9, 0.3 + 0.1 * on_deal + 0.15 * meetings)
+
+    # A person's confidence is the highest of their suggestions (see `suggest` below).
+    best = dict(active)
+    for pid, confidence, *_ in fit_rows:
+        best[pid] = max(confidence, best.get(pid, confidence))
+    shown = set(sorted(best, key=lambda pid: (-best[pid], pid))[:limit])
+
     found: dict[str, tuple[float, BuyingRole, list[Message]]] = {}
 
     def suggest(pid: str, confidence: float, role: BuyingRole, evidence: Message) -> None:
@@ -79,31 +117,18 @@ def suggest_committee_members(
         elif all(m.key != evidence.key for m in held[2]):
             held[2].append(evidence)
 
-    for role in missing:
-        functions, _ = ROLE_PROFILES.get(role, (None, Seniority.INDIVIDUAL))
-        for pid in role_candidates(
-            role, candidates, seniority=seniority, function=function, influence=influence, limit=2
-        ):
-            level = seniority.get(pid, Seniority.UNKNOWN)
-            fits = _fits(role, function.get(pid), level)
-            confidence = 0.35 + (0.2 if fits else 0.0) + (0.15 if pid in engaged else 0.0)
-            confidence += 0.2 * min(1.0, influence.get(pid, 0.0))
+    for pid, confidence, role, by_function, level in fit_rows:
+        if pid in shown:
             suggest(
                 pid,
                 confidence,
                 role,
                 Message(
-                    key="suggest.fits_role" if functions is not None else "suggest.fits_role_any",
+                    key="suggest.fits_role" if by_function else "suggest.fits_role_any",
                     params={"role": role, "seniority": level, "engaged": pid in engaged},
                 ),
             )
 
-    together: dict[str, dict[str, int]] = {}
-    for (a, b), count in met.items():
-        if a in member_set and b not in member_set:
-            together.setdefault(b, {})[a] = count
-        elif b in member_set and a not in member_set:
-            together.setdefault(a, {})[b] = count
     open_roles = [*missing, *(r for r in ROLE_PROFILES if r not in missing)]
 
     def fitting_role(pid: str) -> BuyingRole:
@@ -113,10 +138,7 @@ def suggest_committee_members(
             BuyingRole.INFLUENCER,
         )
 
-    about = {pid: v for pid, v in (about_deal or {}).items() if pid not in member_set and pid in people}
-    for pid in sorted(set(together) | set(about)):
-        if pid not in people:
-            continue
+    for pid in sorted(shown & set(active)):
         with_members = together.get(pid, {})
         meetings = sum(with_members.values())
         on_deal, last = about.get(pid, (0, None))
@@ -133,9 +155,8 @@ def suggest_committee_members(
             evidence.append(
                 Message(key="suggest.met_committee", params={"count": meetings, "members": names})
             )
-        confidence = min(0.9, 0.3 + 0.1 * on_deal + 0.15 * meetings)
         for message in evidence:
-            suggest(pid, confidence, fitting_role(pid), message)
+            suggest(pid, active[pid], fitting_role(pid), message)
 
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [
