@@ -344,7 +344,9 @@ def main() -> None:
                 pass
             if time.monotonic() > deadline or serve.poll() is not None:
                 tail = server_log.read_text(errors="replace")[-3000:]
-                raise SystemExit(f"buyergraph serve did not become healthy; the end of its log ({server_log}):\n{tail}")
+                raise SystemExit(
+                    f"buyergraph serve did not become healthy; the end of its log ({server_log}):\n{tail}"
+                )
             time.sleep(0.2)
 
         as_of = DEFAULT_AS_OF.isoformat()
