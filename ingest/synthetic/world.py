@@ -53,9 +53,16 @@ OUTCOME_FEATURES = {
 }
 #: Lead conversion (issue 21): a person who is on no deal's committee is a lead or contact; their lead
 #: status is "Converted" with logit = intercept + sum of weight * behaviour over the LEAD_WINDOW_DAYS before
-#: the world's last day, else "Open". Behaviours are named as `graph.analyses.engagement.lead_points` names
-#: them: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits).
-LEAD_WINDOW_DAYS = 365
+#: the world's last day (offsets 1..LEAD_WINDOW_DAYS), else "Open"; a converted lead converted on the
+#: world's last day (people.csv converted_on), so the lead-weight fit's window before that day holds
+#: exactly the behaviour that decided it. The window is the lead score's own (ENGAGED_DAYS), and no touch
+#: falls on the last day or near the window's start, so a non-converter's window up to the last day
+#: holds the same touches. Behaviours are named as `graph.analyses.engagement.lead_points` names them:
+#: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits). With
+#: `--outcome-signal none` every lead converts with the same chance (NO_SIGNAL_CONVERSION_RATE).
+LEAD_WINDOW_DAYS = ENGAGED_DAYS
+LEAD_CONVERTED_OFF = 0
+NO_SIGNAL_CONVERSION_RATE = 0.2
 LEAD_MODEL = {
     "intercept": -2.2,
     "demo_minutes": 0.02,
@@ -363,6 +370,7 @@ class Person:
         "prior",
         "lead_status",
         "lead_behaviour",
+        "converted_off",
     )
 
     i: int
@@ -396,6 +404,8 @@ class Person:
         #: "Converted" or "Open" for a lead (nobody on a committee), "" otherwise; and its behaviours.
         self.lead_status = ""
         self.lead_behaviour: dict[str, float] = {}
+        #: The day offset a converted lead converted on (None: not converted).
+        self.converted_off: int | None = None
 
 
 @dataclass(slots=True)
@@ -1093,7 +1103,14 @@ class WorldBuilder:
                 continue
             counts = {k: round(behaviour.get(p.i, {}).get(k, 0.0), 1) for k in LEAD_MODEL if k != "intercept"}
             logit = LEAD_MODEL["intercept"] + sum(LEAD_MODEL[k] * v for k, v in counts.items())
-            p.lead_status = "Converted" if lead_rng.random() < 1 / (1 + math.exp(-logit)) else "Open"
+            chance = (
+                1 / (1 + math.exp(-logit)) if self.outcome_signal == "planted" else NO_SIGNAL_CONVERSION_RATE
+            )
+            converted = lead_rng.random() < chance
+            p.lead_status = "Converted" if converted else "Open"
+            # converted on the world's last day (offset LEAD_CONVERTED_OFF), after every behaviour of the
+            # window that decided it: the window before that day is the window the conversion came from
+            p.converted_off = LEAD_CONVERTED_OFF if converted else None
             p.lead_behaviour = counts
 
         # cross-sell truth: a bundle owned but for one product
