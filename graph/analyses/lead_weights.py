@@ -385,14 +385,11 @@ def _newton(
 
 def _auc(y: npt.NDArray[np.bool_], score: npt.NDArray[np.float64]) -> float | None:
     """The probability that a converter scores above a non-converter (ties count half)."""
-    from scipy.stats import rankdata
+    from sklearn.metrics import roc_auc_score
 
-    yes = int(y.sum())
-    no = len(y) - yes
-    if yes == 0 or no == 0:
+    if y.all() or not y.any():
         return None
-    ranks = rankdata(score)
-    return float((ranks[y].sum() - yes * (yes + 1) / 2) / (yes * no))
+    return float(roc_auc_score(y, score))
 
 
 @dataclass(frozen=True)
