@@ -36,11 +36,11 @@ from graph.stores.embedded import EmbeddedStore
 from tests.unit.generated_world import AS_OF, load, truth
 
 #: Small worlds, a few seeds: the whole module stays well under a minute.
-ACCOUNTS = 60
+ACCOUNTS = 120
 SEEDS = (1, 2, 3)
-#: The planted behaviours whose truth is clearly positive (meetings' small weight is not always
-#: told apart from 0 in a world this size).
-CLEAR = ("webinars", "content_downloaded", "pages_viewed", "demo_minutes")
+#: The planted behaviours whose truth is clearly positive (the small weights of meetings and
+#: downloads are not always told apart from 0 in a world this size).
+CLEAR = ("pages_viewed", "webinars", "demo_minutes")
 
 
 def _world(tmp_path: Path, seed: int, signal: str) -> tuple[list[AccountGraph], dict[str, Any], list[Any]]:
@@ -121,14 +121,20 @@ def test_learned_lead_weights_have_the_planted_sign_and_order(
     planted: list[tuple[int, dict[str, Any], list[Any], Any]],
 ) -> None:
     covered = total = 0
+    learned: dict[str, list[float]] = {}
+    weights: dict[str, float] = {}
     for seed, lead_truth, lines, accounts in planted:
         weights = lead_truth["weights"]
         fit, rows = _fit_leads(accounts, lines, seed)
         assert fit.enough, (seed, rows, fit.summary)
         w = {x.behaviour: x for x in fit.learned}
         coef = {b: w[b].coefficient for b in weights}
-        # order of the count behaviours (per touch), as planted: webinar > download > page view
-        assert coef["webinars"] > coef["content_downloaded"] > coef["pages_viewed"], (seed, coef)
+        for b, value in coef.items():
+            learned.setdefault(b, []).append(float(value or 0.0))
+        # the strongest planted count behaviour (page views, which the configured weights rate lowest)
+        # comes out strongest in each world
+        top = max(("pages_viewed", "webinars", "content_downloaded"), key=lambda b: weights[b])
+        assert max(("pages_viewed", "webinars", "content_downloaded"), key=lambda b: coef[b] or 0.0) == top
         for b in CLEAR:
             assert coef[b] is not None and coef[b] > 0, (seed, b, coef)
         # the learned weights beat the configured ones out of sample, so they are used
@@ -140,6 +146,11 @@ def test_learned_lead_weights_have_the_planted_sign_and_order(
             true = weights.get(b, 0.0)  # behaviours the generator gave no effect: 0
             total += 1
             covered += w[b].coefficient_low <= true <= w[b].coefficient_high
+    # the order of the count behaviours (per touch), as planted, on the average over the worlds
+    order = sorted(("pages_viewed", "webinars", "content_downloaded"), key=lambda b: -weights[b])
+    mean = {b: sum(v) / len(v) for b, v in learned.items()}
+    assert [mean[b] for b in order] == sorted((mean[b] for b in order), reverse=True), mean
+    print("mean learned log-odds per unit:", {b: round(v, 3) for b, v in mean.items()}, "true:", weights)
     # 95% intervals; most must cover the truth
     assert total >= 15 and covered >= 0.8 * total, f"{covered} of {total} intervals cover the planted effect"
     print(f"{covered} of {total} intervals cover the planted effect")
