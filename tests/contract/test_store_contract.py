@@ -79,6 +79,9 @@ def test_lead_fields_and_conversion_day_round_trip(store: GraphStore) -> None:
     # the account graph (what the analyses read) carries it too
     people = {p.id: p for p in store.account_graphs(["c-globex"])["c-globex"].people}
     assert people["p-lead"].converted_on == date(2026, 3, 5) and people["p-open"].converted_on is None
+    assert type(people["p-lead"].converted_on) is date
+    listed = {p.id: p for p in store.list_people(company_id="c-globex", limit=100).data}
+    assert listed["p-lead"].converted_on == date(2026, 3, 5)
     # an update without the day keeps it; a later day replaces it
     store.upsert("people", [Person(id="p-lead", name="Lead Person", company_id="c-globex")])
     assert store.get_person("p-lead").converted_on == date(2026, 3, 5)
