@@ -533,6 +533,9 @@ def fit_lead_weights(
         field = LEAD_BEHAVIOURS[behaviour]
         if not varies[i]:
             weights[field] = float(conf[i])
+            nobody = Message(
+                key="learn.lead.nobody", params={"behaviour": behaviour, "configured": float(conf[i])}
+            )
             rows.append(
                 LearnedWeight(
                     behaviour=behaviour,
@@ -540,6 +543,8 @@ def fit_lead_weights(
                     configured=float(conf[i]),
                     points=float(conf[i]),
                     note="nobody in the fit showed this behaviour: the configured weight stays",
+                    text=render(nobody),
+                    text_message=nobody,
                 )
             )
             continue

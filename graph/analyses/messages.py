@@ -434,6 +434,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "their AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
     },
+    "learn.lead.nobody": {
+        "en": "{behaviour}: nobody in the fit showed this behaviour; the configured {configured:.2f} "
+        "points stay.",
+        "zh-CN": "{behaviour}：拟合中无人有此行为；保留配置的 {configured:.2f} 分。",
+    },
     "learn.lead.weight": {
         "en": "{behaviour}: {weight:.2f} points per unit (95% interval {low:.2f} to {high:.2f}; "
         "configured {configured:.2f}).",
