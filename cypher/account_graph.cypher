@@ -101,5 +101,6 @@ CALL (c) {
   RETURN collect({deal_id: deal_id, person_id: person_id, day: day, count: n}) AS deal_touches
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
-       holdings, [m IN members | m {.*}] AS people, employment, reporting, knows, days, actors,
+       holdings, [m IN members | m {.*, converted_on: toString(m.converted_on)}] AS people, employment,
+       reporting, knows, days, actors,
        persons, pairs, kinds, directions, counts, seconds, untimed, reps, products, deal_touches

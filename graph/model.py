@@ -266,6 +266,10 @@ class Person(Record):
     #: sources can be compared later; and the CRM lead status while they are a lead.
     lead_source: str | None = None
     lead_status: str | None = None
+    #: The day the lead converted (Salesforce Lead ConvertedDate; HubSpot's "Became a Customer" or
+    #: "Became an Opportunity" date, the earlier), when the export says it: a conversion with a day
+    #: counts in the lead-weight fit (graph/analyses/lead_weights.py).
+    converted_on: date | None = None
 
 
 class Rep(Record):

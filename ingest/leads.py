@@ -183,7 +183,7 @@ def resolve_leads(items: list[SourceRecord], stored: StoredIdentities, resolutio
         assert isinstance(kept.record, Person)
         missing = {
             field: getattr(lead, field)
-            for field in ("lead_source", "lead_status", "email", "title")
+            for field in ("lead_source", "lead_status", "converted_on", "email", "title")
             if getattr(kept.record, field) is None and getattr(lead, field) is not None
         }
         if missing:

@@ -21,6 +21,7 @@ here, so that it is tested without a browser:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +39,7 @@ from graph.analyses.rules import (
     touch_stats,
 )
 from graph.model import AccountGraph, BuyingRole, Person, ReportingKind, seniority_rank
+from viz.account_list import WIN_FACTORS_SHOWN
 from viz.i18n import Words
 from viz.layout import LayoutSpacing, department_layout, tidy_tree_layout
 
@@ -249,6 +251,11 @@ class DealPanel(BaseModel):
     committee: list[CommitteeEntry]
     gaps: list[GapEntry]
     suggested: list[SuggestedEntry] = []
+    #: The deal's win likelihood from the learned model in use (None: the configuration, no model),
+    #: the model's id, and its factors in words, strongest first (as /deals shows them).
+    win_likelihood: float | None = None
+    win_model: str | None = None
+    win_factors: list[str] = []
     #: person_id -> the role that colours them while this deal is chosen.
     colors: dict[str, str]
     roles: dict[str, str]
@@ -441,10 +448,13 @@ def build_committee_map(
     deal_id: str | None = None,
     spacing: LayoutSpacing | None = None,
     lang: str = "en",
+    wins: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CommitteeMap:
     """Everything the committee-map page draws for one account, its texts in `lang` (en, zh-CN).
 
     `deal_id` chooses the deal whose roles colour the map first (default: the largest open deal).
+    `wins`: deal id -> its win likelihood, model and factors as the API gives them
+    (api/routers/_analysis.py `win_of_sync`); each deal's panel shows them.
     """
     words = Words(lang)
     card_spacing = spacing or CARD_SPACING
@@ -604,8 +614,12 @@ def build_committee_map(
     # Placeholders without a candidate stand right of what is visible first (the head on clustered maps).
     visible_x = [n.x for n in nodes if n.kind == "person" and n.cluster is None] or [layout.max_x]
     panels = [
-        _deal_panel(
-            d, people, departed, positions, max(visible_x), card_spacing, config, engagement_of, words
+        _with_win(
+            _deal_panel(
+                d, people, departed, positions, max(visible_x), card_spacing, config, engagement_of, words
+            ),
+            (wins or {}).get(d.deal_id),
+            words,
         )
         for d in deals
     ]
@@ -951,6 +965,25 @@ def _deal_panel(
         labels=labels,
         fonts=fonts,
         focus=list(dict.fromkeys(focus)),
+    )
+
+
+def _with_win(panel: DealPanel, win: Mapping[str, Any] | None, words: Words) -> DealPanel:
+    """The panel with the deal's win likelihood and its factors in `words`' language."""
+    if not win or win.get("win_likelihood") is None:
+        return panel
+    factors = []
+    for f in list(win.get("win_factors") or [])[:WIN_FACTORS_SHOWN]:
+        message = f.get("message")
+        if isinstance(message, dict):
+            message = Message.model_validate(message)
+        factors.append(words.message(message, str(f.get("text", ""))))
+    return panel.model_copy(
+        update={
+            "win_likelihood": float(win["win_likelihood"]),
+            "win_model": win.get("win_model"),
+            "win_factors": factors,
+        }
     )
 
 

@@ -170,6 +170,7 @@ def _lead(kept: KeptModel, t: Words) -> dict[str, Any]:
         "as_of": t.fmt.day(fit.as_of),
         "used": kept.used,
         "summary": render(fit.summary_message, t.lang),
+        "verdict": render(fit.verdict_message, t.lang) if fit.verdict_message is not None else "",
         "converters": fit.converters,
         "non_converters": fit.non_converters,
         "minimum": f"{fit.min_converters} / {fit.min_non_converters}",

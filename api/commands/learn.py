@@ -10,7 +10,7 @@ Below the minimum history no model is fit and the report says so.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +25,7 @@ from graph.analyses.config import AnalysisConfig
 from graph.analyses.history import HistoryReport, what_history_says
 from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND, LeadWeightsFit, fit_lead_weights
 from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
+from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
 from graph.analyses.win_model import (
     FEATURES,
     MIN_CLOSED,
@@ -70,14 +71,39 @@ def book(store: GraphStore, batch: int = READ_BATCH) -> Iterator[AccountGraph]:
         yield from store.account_graphs(ids[start : start + batch]).values()
 
 
-def closed_rows(accounts: list[AccountGraph], *, as_of: date, config: AnalysisConfig) -> list[DealRow]:
-    """Every deal of these accounts closed before as_of, with its features as of its close date."""
+def closed_analyses(
+    accounts: list[AccountGraph], *, as_of: date, config: AnalysisConfig
+) -> dict[str, list[ClosedDealAnalysis]]:
+    """account id -> its deals closed by as_of, each analysed as of its close date
+    (`closed_deal_analyses`): computed once per learn run, read by the win model and by history."""
+    from ingest.titles import classify_title
+
+    return {
+        account.company.id: closed_deal_analyses(
+            account, through=as_of, config=config, classify=classify_title
+        )
+        for account in accounts
+    }
+
+
+def closed_rows(
+    accounts: list[AccountGraph],
+    *,
+    as_of: date,
+    config: AnalysisConfig,
+    analysed: Mapping[str, Sequence[ClosedDealAnalysis]] | None = None,
+) -> list[DealRow]:
+    """Every deal of these accounts closed before as_of, with its features as of its close date
+    (from `analysed` when given: see `closed_analyses`)."""
     from graph.analyses.win_model import closed_deal_rows
     from ingest.titles import classify_title
 
     rows: list[DealRow] = []
     for account in accounts:
-        rows.extend(closed_deal_rows(account, before=as_of, config=config, classify=classify_title))
+        given = None if analysed is None else analysed.get(account.company.id)
+        rows.extend(
+            closed_deal_rows(account, before=as_of, config=config, classify=classify_title, analysed=given)
+        )
     return rows
 
 
@@ -88,7 +114,8 @@ def learn_report(
     from ingest.titles import classify_title
 
     accounts = list(book(store))
-    rows = closed_rows(accounts, as_of=as_of, config=config)
+    analysed = closed_analyses(accounts, as_of=as_of, config=config)
+    rows = closed_rows(accounts, as_of=as_of, config=config, analysed=analysed)
     won = sum(1 for r in rows if r.won)
     fitted_at = datetime.now(UTC)
     model, message = learn_win_model(rows, as_of=as_of, bootstrap=bootstrap, fitted_at=fitted_at)
@@ -117,11 +144,13 @@ def learn_report(
                 kind=LEAD_WEIGHTS_KIND,
                 fitted_at=fitted_at,
                 as_of=as_of,
-                used=lead.enough,
+                used=lead.used,
                 document=lead.model_dump(mode="json"),
             )
         )
-    history = what_history_says(accounts, as_of=as_of, config=config, classify=classify_title)
+    history = what_history_says(
+        accounts, as_of=as_of, config=config, classify=classify_title, analysed=analysed
+    )
     return LearnReport(
         as_of=as_of,
         accounts=len(accounts),
@@ -177,7 +206,9 @@ def _lead_lines(fit: LeadWeightsFit, kept_id: str | None, lang: str) -> list[str
             lines.append("  " + render(w.text_message, lang))
         else:
             lines.append(f"  {w.behaviour}: {w.points:.2f} ({w.note})")
-    lines.append(_t("learn.lead.used" if fit.enough else "learn.lead.not_used", lang))
+    if fit.verdict_message is not None:
+        lines.append("  " + render(fit.verdict_message, lang))
+    lines.append(_t("learn.lead.used" if fit.used else "learn.lead.not_used", lang))
     if kept_id:
         lines.append(_t("learn.kept", lang, id=kept_id))
     return lines

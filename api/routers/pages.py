@@ -34,7 +34,14 @@ from api.deps import (
 )
 from api.errors import ApiProblem
 from api.keys import ApiKey, Scope, scope_allows
-from api.routers._analysis import AsOfQuery, account_graph_cached, analysis_sync, as_of_or_today, run_limited
+from api.routers._analysis import (
+    AsOfQuery,
+    account_graph_cached,
+    analysis_sync,
+    as_of_or_today,
+    run_limited,
+    win_of_sync,
+)
 from api.routers.accounts import sort_and_direction
 from api.runtime import Runtime
 from api.sessions import SESSION_LIFETIME, csrf_matches, csrf_token
@@ -493,7 +500,13 @@ async def committee_map_page(
     def build() -> str:
         account, analysis = analysis_sync(runtime, account_id, day)
         committee_map = build_committee_map(
-            account, analysis, as_of=day, config=runtime.config, deal_id=deal, lang=language
+            account,
+            analysis,
+            as_of=day,
+            config=runtime.config,
+            deal_id=deal,
+            lang=language,
+            wins=win_of_sync(runtime, account, analysis),
         )
         # Corrections are offered to a page session whose key may write (its requests carry the CSRF token).
         committee_map.can_correct = csrf is not None and scope_allows(reader[0].scope, Scope.WRITE)

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from pydantic import BaseModel
@@ -47,7 +47,7 @@ from graph import projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.lead_weights import conversions
 from graph.analyses.messages import Message, render
-from graph.analyses.report import closed_deal_analyses
+from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
 from graph.analyses.results import GapKind, Trend
 from graph.model import AccountGraph, BuyingRole, Seniority, Source
 
@@ -200,11 +200,22 @@ def closed_deal_facts(
     as_of: date,
     config: AnalysisConfig = DEFAULT_CONFIG,
     classify: projections.TitleClassifier | None = None,
+    analysed: Mapping[str, Sequence[ClosedDealAnalysis]] | None = None,
 ) -> list[ClosedDeal]:
-    """Each closed deal (won or lost, closed by `as_of`) as the analyses saw it on its close date."""
+    """Each closed deal (won or lost, closed by `as_of`) as the analyses saw it on its close date.
+
+    `analysed` (account id -> its `closed_deal_analyses`, computed with the same `config` and
+    `classify` through `as_of` or later) spares analysing the deals again; an account missing from
+    it is analysed here."""
     facts: list[ClosedDeal] = []
     for account in accounts:
-        for closed in closed_deal_analyses(account, through=as_of, config=config, classify=classify):
+        given = None if analysed is None else analysed.get(account.company.id)
+        closed_deals = (
+            closed_deal_analyses(account, through=as_of, config=config, classify=classify)
+            if given is None
+            else [c for c in given if c.closed_at <= as_of]
+        )
+        for closed in closed_deals:
             deal, result, p, day = closed.deal, closed.analysis, closed.projection, closed.closed_at
             committee = projections.committee_by_deal(p.committee)
             engaged = set(result.engaged)
@@ -422,14 +433,16 @@ def what_history_says(
     as_of: date,
     config: AnalysisConfig = DEFAULT_CONFIG,
     classify: projections.TitleClassifier | None = None,
+    analysed: Mapping[str, Sequence[ClosedDealAnalysis]] | None = None,
 ) -> HistoryReport:
     """What the closed deals and converted leads of `accounts` up to `as_of` say (see the module doc).
 
     `classify` reads seniority and function from titles where none is stored (buyergraph passes
-    `ingest.titles.classify_title`).
+    `ingest.titles.classify_title`). `analysed`: the accounts' closed deals already analysed
+    (`closed_deal_facts`), so that a caller that needs them for the win model too analyses them once.
     """
     accounts = list(accounts)
-    deals = closed_deal_facts(accounts, as_of=as_of, config=config, classify=classify)
+    deals = closed_deal_facts(accounts, as_of=as_of, config=config, classify=classify, analysed=analysed)
     gaps = [
         _win_rate(
             "gap",

@@ -5,10 +5,14 @@ Who converted, and when (`conversions`):
 - a person on the committee of a deal (a committee assertion made by `as_of`) converted on the day
   the deal was created, or, for a won deal without a creation date, the day it was won; on a deal
   with neither date (a lost deal without a creation date, say) they converted on an unknown day;
+- a lead with a conversion day (`Person.converted_on`: Salesforce's ConvertedDate, HubSpot's
+  "Became an Opportunity" or "Became a Customer" date, the native `converted_on`) converted on that
+  day, whatever its status says;
 - a lead whose CRM status says it was converted (Salesforce "Closed - Converted", "Converted"; not
-  "Closed - Not Converted") converted too, but the export does not say when: such a person counts as
-  a converter for lead-source rates (graph/analyses/history.py) and is left out of the weight fit,
-  which needs a date to look back from (so is anyone else converted on an unknown day).
+  "Closed - Not Converted") but without a conversion day converted too, on a day the export does not
+  say: such a person counts as a converter for lead-source rates (graph/analyses/history.py) and is
+  left out of the weight fit, which needs a date to look back from (so is anyone else converted on an
+  unknown day).
 
 The first conversion counts; conversions after `as_of` do not exist yet (those people are
 non-converters as of `as_of`).
@@ -34,13 +38,20 @@ the fit showed keeps its configured weight.
 Minimum history: at least `min_converters` converters and `min_non_converters` non-converters,
 by default 10 per behaviour each (80), the usual events-per-variable rule for a logistic model
 (Peduzzi et al., 1996). Below it the configured weights are kept and the result says so.
+
+No better than the configured weights, not used (`LEAD_USE_RULE`): above the minimum, a stratified
+5-fold cross-validation scores every person of the fit with a model fit without them; the learned
+weights are used only when that out-of-fold AUC is above the AUC of the configured weights' lead
+score on the same people and the lower end of its 90% bootstrap interval (resampled within
+converters and within non-converters) is above 0.5 (better than chance). Otherwise the configured
+weights stay, and the fit (kept, with its intervals) says why.
 `use_lead_weights(config, fit)` is the one way the lead score takes learned weights.
 
 >>> from datetime import date
 >>> from graph.model import AccountGraph, Company
 >>> fit = fit_lead_weights([AccountGraph(company=Company(id="c", name="C"))], as_of=date(2025, 1, 1))
->>> fit.enough, fit.weights == DEFAULT_CONFIG.lead_score
-(False, True)
+>>> fit.enough, fit.used, fit.weights == DEFAULT_CONFIG.lead_score
+(False, False, True)
 """
 
 from __future__ import annotations
@@ -48,11 +59,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig, LeadScoreWeights
 from graph.analyses.engagement import LEAD_BEHAVIOURS, lead_units
@@ -62,6 +73,7 @@ from graph.model import AccountGraph, DealStatus, Person
 
 __all__ = [
     "BEHAVIOURS",
+    "LEAD_USE_RULE",
     "LEAD_WEIGHTS_KIND",
     "Conversion",
     "LeadExamples",
@@ -80,6 +92,14 @@ BEHAVIOURS: tuple[str, ...] = tuple(LEAD_BEHAVIOURS)
 LEAD_WEIGHTS_KIND = "lead_weights"
 #: Converters and non-converters needed per behaviour (events per variable).
 EVENTS_PER_BEHAVIOUR = 10
+#: Folds of the cross-validation that decides whether learned weights are used.
+FOLDS = 5
+#: When learned weights replace the configured ones (see the module doc).
+LEAD_USE_RULE = (
+    "used only above the minimum history and when, in a stratified 5-fold cross-validation, the "
+    "learned weights' out-of-fold AUC is above the configured weights' AUC on the same people and the "
+    "lower end of its 90% bootstrap interval is above 0.5 (better than chance)"
+)
 
 
 class Conversion(BaseModel):
@@ -148,7 +168,18 @@ def conversions(accounts: Iterable[AccountGraph], *, as_of: date) -> dict[str, C
                     )
                 )
         for person in account.people:
-            if is_converted_status(person.lead_status) and person.id not in found:
+            if person.converted_on is not None:
+                # A day after as_of: not converted yet as of as_of, whatever the status says now.
+                if person.converted_on <= as_of:
+                    keep(
+                        Conversion(
+                            person_id=person.id,
+                            account_id=account.company.id,
+                            how="lead_converted",
+                            on=person.converted_on,
+                        )
+                    )
+            elif is_converted_status(person.lead_status) and person.id not in found:
                 found[person.id] = Conversion(
                     person_id=person.id, account_id=account.company.id, how="lead_converted"
                 )
@@ -248,8 +279,19 @@ class LeadWeightsFit(BaseModel):
     undated_converters: int
     min_converters: int
     min_non_converters: int
-    #: True when the history met the minimum and `weights` are the learned ones.
+    #: True when the history met the minimum (and the weights were fitted).
     enough: bool
+    #: True when the learned weights beat the configured ones out of sample (LEAD_USE_RULE) and
+    #: `weights` are the learned ones. A fit kept before this field existed: its `enough`.
+    used: bool = False
+    #: The cross-validation of LEAD_USE_RULE: the learned weights' out-of-fold AUC with its 90%
+    #: bootstrap interval, and the configured weights' AUC on the same people (None: not run).
+    auc: float | None = None
+    auc_low: float | None = None
+    auc_high: float | None = None
+    configured_auc: float | None = None
+    verdict: str = ""
+    verdict_message: Message | None = None
     method: str
     bootstrap: int
     seed: int
@@ -263,6 +305,13 @@ class LeadWeightsFit(BaseModel):
     summary: str
     summary_message: Message
 
+    @model_validator(mode="before")
+    @classmethod
+    def _used_of_old_fits(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "used" not in data and "enough" in data:
+            return {**data, "used": data["enough"]}
+        return data
+
 
 def use_lead_weights(config: AnalysisConfig, fit: LeadWeightsFit) -> AnalysisConfig:
     """The configuration whose lead score uses the fit's weights (the configured ones stay when the
@@ -274,7 +323,7 @@ def use_lead_weights(config: AnalysisConfig, fit: LeadWeightsFit) -> AnalysisCon
     >>> use_lead_weights(DEFAULT_CONFIG, fit) == DEFAULT_CONFIG
     True
     """
-    if not fit.enough:
+    if not fit.used:
         return config
     return config.model_copy(update={"lead_score": fit.weights})
 
@@ -308,7 +357,14 @@ def _refit(
     """The same model as `_fit` (the same penalised likelihood, minimised by Newton's method in
     numpy: 0.5 |w|^2 + c * log-loss on standardised features, the intercept unpenalised), for the
     bootstrap's many refits, where scikit-learn's per-call checks cost more than the fit itself."""
-    z, _, scale = _standardise(x)
+    return _newton(x, y, c, iterations)[0]
+
+
+def _newton(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], c: float, iterations: int = 50
+) -> tuple[npt.NDArray[np.float64], float]:
+    """`_refit`'s coefficients per unit and the intercept on the units' scale."""
+    z, mean, scale = _standardise(x)
     n, k = z.shape
     design = np.hstack([z, np.ones((n, 1))])
     target = y.astype(float)
@@ -324,7 +380,69 @@ def _refit(
         if np.abs(step).max() < 1e-9:
             break
     result: npt.NDArray[np.float64] = w[:k] / scale
-    return result
+    return result, float(w[k] - (result * mean).sum())
+
+
+def _auc(y: npt.NDArray[np.bool_], score: npt.NDArray[np.float64]) -> float | None:
+    """The probability that a converter scores above a non-converter (ties count half)."""
+    from sklearn.metrics import roc_auc_score
+
+    if y.all() or not y.any():
+        return None
+    return float(roc_auc_score(y, score))
+
+
+@dataclass(frozen=True)
+class _CrossCheck:
+    auc: float | None
+    auc_low: float | None
+    auc_high: float | None
+    configured_auc: float | None
+
+
+def _cross_check(
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.bool_],
+    configured: npt.NDArray[np.float64],
+    c: float,
+    seed: int,
+    resamples: int = 200,
+) -> _CrossCheck:
+    """LEAD_USE_RULE's figures: out-of-fold AUC of the model (stratified FOLDS-fold), its 90%
+    bootstrap interval, and the configured weights' AUC on the same people."""
+    rng = np.random.default_rng(seed + 1)
+    fold = np.empty(len(y), dtype=int)
+    for members in (np.flatnonzero(y), np.flatnonzero(~y)):
+        order = rng.permutation(members)
+        fold[order] = np.arange(len(order)) % FOLDS
+    score = np.zeros(len(y))
+    for f in range(FOLDS):
+        train, test = fold != f, fold == f
+        varies = x[train].std(axis=0) > 0
+        if not varies.any():
+            continue
+        coef, intercept = _newton(x[train][:, varies], y[train], c)
+        score[test] = x[test][:, varies] @ coef + intercept
+    auc = _auc(y, score)
+    pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
+    draws = []
+    for _ in range(resamples):
+        pick = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        a = _auc(y[pick], score[pick])
+        if a is not None:
+            draws.append(a)
+    low = float(np.percentile(draws, 5)) if draws else None
+    high = float(np.percentile(draws, 95)) if draws else None
+    return _CrossCheck(
+        auc=None if auc is None else round(auc, 4),
+        auc_low=None if low is None else round(low, 4),
+        auc_high=None if high is None else round(high, 4),
+        configured_auc=_round(_auc(y, x @ configured)),
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def fit_lead_weights(
@@ -415,6 +533,9 @@ def fit_lead_weights(
         field = LEAD_BEHAVIOURS[behaviour]
         if not varies[i]:
             weights[field] = float(conf[i])
+            nobody = Message(
+                key="learn.lead.nobody", params={"behaviour": behaviour, "configured": float(conf[i])}
+            )
             rows.append(
                 LearnedWeight(
                     behaviour=behaviour,
@@ -422,6 +543,8 @@ def fit_lead_weights(
                     configured=float(conf[i]),
                     points=float(conf[i]),
                     note="nobody in the fit showed this behaviour: the configured weight stays",
+                    text=render(nobody),
+                    text_message=nobody,
                 )
             )
             continue
@@ -460,16 +583,41 @@ def fit_lead_weights(
                 text_message=message,
             )
         )
+    check = _cross_check(x[:, cols], y, conf[cols], c, seed)
+    auc_ok = check.auc is not None and (check.configured_auc is None or check.auc > check.configured_auc)
+    chance_ok = check.auc_low is not None and check.auc_low > 0.5
+    used = auc_ok and chance_ok
+    figures = {
+        "auc": check.auc if check.auc is not None else 0.0,
+        "low": check.auc_low if check.auc_low is not None else 0.0,
+        "high": check.auc_high if check.auc_high is not None else 0.0,
+        "configured": check.configured_auc if check.configured_auc is not None else 0.0,
+    }
+    if used:
+        verdict_message = Message(key="learn.lead.verdict.better", params=figures)
+    else:
+        failed = [name for name, ok in (("auc", auc_ok), ("chance", chance_ok)) if not ok]
+        verdict_message = Message(
+            key="learn.lead.verdict.not_better",
+            params={**figures, "reasons": [Message(key=f"learn.lead.verdict.{name}") for name in failed]},
+        )
     message = Message(
-        key="learn.lead.learned",
+        key="learn.lead.learned" if used else "learn.lead.not_better",
         params={"converters": yes, "others": no, "days": window, "as_of": as_of.isoformat()},
     )
     return LeadWeightsFit(
         **base,
         enough=True,
+        used=used,
+        auc=check.auc,
+        auc_low=check.auc_low,
+        auc_high=check.auc_high,
+        configured_auc=check.configured_auc,
+        verdict=render(verdict_message),
+        verdict_message=verdict_message,
         points_per_logit=round(k, 6),
         intercept=intercept,
-        weights=configured.model_copy(update=weights),
+        weights=configured.model_copy(update=weights) if used else configured,
         learned=rows,
         summary=render(message),
         summary_message=message,

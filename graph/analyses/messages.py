@@ -407,6 +407,38 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "线索评分权重学习自 {converters} 位已转化和 {others} 位未转化的人，"
         "依据其转化前（或 {as_of} 前）{days} 天内的行为。",
     },
+    "learn.lead.not_better": {
+        "en": "Lead-score weights fitted on {converters} people who converted and {others} who did not "
+        "(their behaviour in the {days} days before converting, or before {as_of}), but they are no "
+        "better than the configured weights: the configured weights stay.",
+        "zh-CN": "线索评分权重已根据 {converters} 位已转化和 {others} 位未转化的人"
+        "（其转化前或 {as_of} 前 {days} 天内的行为）拟合，但并不优于配置的权重：继续使用配置的权重。",
+    },
+    "learn.lead.verdict.better": {
+        "en": "out of sample (5-fold cross-validation) the learned weights rank converters with AUC "
+        "{auc:.3f} (90% interval {low:.3f} to {high:.3f}), the configured weights {configured:.3f}",
+        "zh-CN": "样本外（5 折交叉验证）学习得到的权重对转化者排序的 AUC 为 {auc:.3f}"
+        "（90% 区间 {low:.3f} 至 {high:.3f}），配置的权重为 {configured:.3f}",
+    },
+    "learn.lead.verdict.not_better": {
+        "en": "no better than the configured weights: {reasons:messages} (out-of-sample AUC {auc:.3f}, "
+        "90% interval {low:.3f} to {high:.3f}; configured weights {configured:.3f})",
+        "zh-CN": "不优于配置的权重：{reasons:messages}（样本外 AUC {auc:.3f}，"
+        "90% 区间 {low:.3f} 至 {high:.3f}；配置的权重 {configured:.3f}）",
+    },
+    "learn.lead.verdict.auc": {
+        "en": "their AUC is not above the configured weights'",
+        "zh-CN": "其 AUC 没有高于配置权重的 AUC",
+    },
+    "learn.lead.verdict.chance": {
+        "en": "their AUC is not clearly better than chance",
+        "zh-CN": "其 AUC 没有明显好于随机",
+    },
+    "learn.lead.nobody": {
+        "en": "{behaviour}: nobody in the fit showed this behaviour; the configured {configured:.2f} "
+        "points stay.",
+        "zh-CN": "{behaviour}：拟合中无人有此行为；保留配置的 {configured:.2f} 分。",
+    },
     "learn.lead.weight": {
         "en": "{behaviour}: {weight:.2f} points per unit (95% interval {low:.2f} to {high:.2f}; "
         "configured {configured:.2f}).",

@@ -40,7 +40,7 @@ from graph import projections
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.messages import Message, render
 from graph.analyses.portfolio import deal_completeness
-from graph.analyses.report import closed_deal_analyses
+from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
 from graph.analyses.results import DealAnalysis, GapKind, Severity
 from graph.model import AccountGraph, BuyingRole, Function, Seniority
 
@@ -285,14 +285,23 @@ def closed_deal_rows(
     before: date | None = None,
     config: AnalysisConfig = DEFAULT_CONFIG,
     classify: projections.TitleClassifier | None = None,
+    analysed: Sequence[ClosedDealAnalysis] | None = None,
 ) -> list[DealRow]:
     """Each won or lost deal of the account (closed before `before`, when given) as of its close date.
 
     The deal is analysed as the open deal it was that day: its status, stage and close date are hidden
     from the analyses, and the account is projected as of the close date, so no touch, assertion or
     job change after it counts. Deals without a close date are skipped.
+
+    `analysed` is the account's `closed_deal_analyses` when the caller already has them (computed
+    with the same `config` and `classify`, through any day): those closed before `before` are used
+    instead of analysing the deals again.
     """
     through = before - timedelta(days=1) if before is not None else None
+    if analysed is None:
+        analysed = closed_deal_analyses(account, through=through, config=config, classify=classify)
+    elif through is not None:
+        analysed = [c for c in analysed if c.closed_at <= through]
     return [
         _row(
             account,
@@ -304,7 +313,7 @@ def closed_deal_rows(
             c.won,
             config,
         )
-        for c in closed_deal_analyses(account, through=through, config=config, classify=classify)
+        for c in analysed
     ]
 
 

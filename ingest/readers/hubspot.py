@@ -16,11 +16,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from graph.model import CommitteeRole, Company, Deal, Person, Record, Rep, Touch
-from ingest.normalise import domain_from_website, normalise_company_name, parse_datetime, parse_number
+from ingest.normalise import (
+    domain_from_website,
+    normalise_company_name,
+    parse_date,
+    parse_datetime,
+    parse_number,
+)
 from ingest.readers.common import (
     RowError,
     convert,
@@ -69,6 +76,10 @@ HUBSPOT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "company_name": ("associated company", "company name", "company"),
         "company_domain": ("associated company domain",),
         "location": ("city", "country/region", "country"),
+        # Lifecycle stage dates: the day the contact became an opportunity or a customer (the earlier
+        # is the day the lead converted).
+        "became_opportunity": ("became an opportunity date", "hs_lifecyclestage_opportunity_date"),
+        "became_customer": ("became a customer date", "hs_lifecyclestage_customer_date"),
     },
     "deals": {
         "id": ("record id", "hs_object_id", "deal id"),
@@ -329,7 +340,19 @@ def _contact(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]]) -> dict[
         "department": first(r, *cols["department"]),
         "company_id": _prefixed("companies", company_ids[0]) if company_ids else None,
         "location": first(r, *cols["location"]),
+        "converted_on": _converted_on(r, cols),
     }
+
+
+def _converted_on(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]]) -> date | None:
+    """The day a contact converted: the earlier of its "Became an Opportunity Date" and "Became a
+    Customer Date" (HubSpot's lifecycle stage dates), None when neither is given."""
+    days = [
+        convert(parse_date, first(r, *cols["became_opportunity"]), "Became an Opportunity Date"),
+        convert(parse_date, first(r, *cols["became_customer"]), "Became a Customer Date"),
+    ]
+    known = [d for d in days if d is not None]
+    return min(known) if known else None
 
 
 def read_hubspot(

@@ -31,7 +31,7 @@ from ingest.roles import map_buying_role
 
 __all__ = ["read_native_file", "native_kind"]
 
-_DATE_FIELDS = frozenset({"created_at", "closed_at", "since", "until"})
+_DATE_FIELDS = frozenset({"created_at", "closed_at", "since", "until", "converted_on"})
 _DATETIME_FIELDS = frozenset({"at", "asserted_at"})
 _NUMBER_FIELDS = frozenset(
     {"employees", "amount", "quantity", "seats", "duration_s", "strength", "confidence"}

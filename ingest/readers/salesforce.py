@@ -95,6 +95,7 @@ SALESFORCE_OBJECTS: dict[str, tuple[str, ...]] = {
         "Status",
         "LeadSource",
         "IsConverted",
+        "ConvertedDate",
         "ConvertedContactId",
         "ConvertedAccountId",
         "Country",
@@ -619,6 +620,10 @@ def _lead(r: Row) -> tuple[dict[str, Any], dict[str, str | None]]:
     and the link that says which company or contact the lead belongs to."""
     converted = truthy(r.get("IsConverted"))
     account = (r.get("ConvertedAccountId") or "").strip() if converted else ""
+    # The day it converted: ConvertedDate, unless IsConverted says it was not (a blank IsConverted
+    # leaves the date to speak for itself).
+    unconverted = bool((r.get("IsConverted") or "").strip()) and not converted
+    converted_on = None if unconverted else convert(parse_date, r.get("ConvertedDate"), "ConvertedDate")
     link = {
         "company": (r.get("Company") or "").strip() or None,
         "country": (r.get("Country") or "").strip() or None,
@@ -633,6 +638,7 @@ def _lead(r: Row) -> tuple[dict[str, Any], dict[str, str | None]]:
         "title": r.get("Title"),
         "lead_source": r.get("LeadSource"),
         "lead_status": r.get("Status"),
+        "converted_on": converted_on,
     }, link
 
 

@@ -18,6 +18,7 @@ from ingest.synthetic.world import (
     HISTORY_DAYS,
     LEAD_MODEL,
     LEAD_WINDOW_DAYS,
+    NO_SIGNAL_CONVERSION_RATE,
     NO_SIGNAL_WIN_RATE,
     OUTCOME_FEATURES,
     OUTCOME_MODEL,
@@ -62,14 +63,23 @@ def parameters(as_of: str, outcome_signal: str = "planted") -> dict[str, Any]:
         "outcome_win_rate_without_signal": NO_SIGNAL_WIN_RATE if outcome_signal == "none" else None,
         "lead_conversion": {
             "who": "current people on no deal's committee (not the assistant): people.csv lead_status is "
-            "Converted or Open (native format only; empty for everyone else)",
+            "Converted or Open (native format only; empty for everyone else); a converted lead's "
+            "converted_on is as_of, the day after the window that decided it",
             "window_days": LEAD_WINDOW_DAYS,
+            "converted_on": "as_of",
             "behaviours": "touches WITH the person dated within window_days before as_of (offsets "
             "1..window): demo_minutes (duration of demos attended, in minutes), pages_viewed (web_visit), "
-            "content_downloaded, webinars, meetings (meeting or visit)",
-            "model": "logit P(Converted) = intercept + sum of weight * behaviour",
-            "intercept": LEAD_MODEL["intercept"],
-            "weights": {k: v for k, v in LEAD_MODEL.items() if k != "intercept"},
+            "content_downloaded, webinars, meetings (meeting or visit); the lead score's other behaviours "
+            "(videos, inbound e-mails, product usage) have no effect",
+            "model": "logit P(Converted) = intercept + sum of weight * behaviour"
+            if outcome_signal == "planted"
+            else "P(Converted) = conversion_rate_without_signal for every lead",
+            "intercept": LEAD_MODEL["intercept"] if outcome_signal == "planted" else None,
+            # The true effects (log-odds per unit of each behaviour); empty when nothing predicts it.
+            "weights": {k: v for k, v in LEAD_MODEL.items() if k != "intercept"}
+            if outcome_signal == "planted"
+            else {},
+            "conversion_rate_without_signal": NO_SIGNAL_CONVERSION_RATE if outcome_signal == "none" else None,
         },
     }
 
@@ -291,7 +301,12 @@ def account_truth(
         "leads": []
         if salesforce
         else [
-            {"person_id": p.id, "converted": p.lead_status == "Converted", **p.lead_behaviour}
+            {
+                "person_id": p.id,
+                "converted": p.lead_status == "Converted",
+                "converted_on": None if p.converted_off is None else builder.day(p.converted_off).isoformat(),
+                **p.lead_behaviour,
+            }
             for p in acc.people
             if p.lead_status
         ],

@@ -53,15 +53,30 @@ OUTCOME_FEATURES = {
 }
 #: Lead conversion (issue 21): a person who is on no deal's committee is a lead or contact; their lead
 #: status is "Converted" with logit = intercept + sum of weight * behaviour over the LEAD_WINDOW_DAYS before
-#: the world's last day, else "Open". Behaviours are named as `graph.analyses.engagement.lead_points` names
-#: them: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits).
-LEAD_WINDOW_DAYS = 365
+#: the world's last day (offsets 1..LEAD_WINDOW_DAYS), else "Open"; a converted lead converted on the
+#: world's last day (people.csv converted_on), so the lead-weight fit's window before that day holds
+#: exactly the behaviour that decided it. The window is the lead score's own (ENGAGED_DAYS), and no touch
+#: falls on the last day or near the window's start, so a non-converter's window up to the last day
+#: holds the same touches. Behaviours are named as `graph.analyses.engagement.lead_points` names them:
+#: demo minutes attended, web pages viewed, content downloaded, webinars, meetings (and visits). With
+#: `--outcome-signal none` every lead converts with the same chance (NO_SIGNAL_CONVERSION_RATE).
+LEAD_WINDOW_DAYS = ENGAGED_DAYS
+#: Marketing behaviour of an engaged lead in the window (kind, mean count), times the lead's interest
+#: in that kind (one of LEAD_INTEREST, equally likely, drawn per kind): inbound touches without a rep,
+#: from the leads' own stream.
+LEAD_MARKETING = (("web_visit", 1.5), ("content_download", 0.6), ("webinar", 0.5))
+LEAD_INTEREST = (0.3, 1.0, 2.5)
+LEAD_CONVERTED_OFF = 0
+NO_SIGNAL_CONVERSION_RATE = 0.2
+#: The true weights are deliberately not in the configured weights' order (the lead score's defaults
+#: rate a webinar 8 points, a download 5, a page view 1): here page views come before conversion most,
+#: then webinars, and downloads barely, so learning has something to correct.
 LEAD_MODEL = {
     "intercept": -2.2,
     "demo_minutes": 0.02,
-    "pages_viewed": 0.25,
-    "content_downloaded": 0.45,
-    "webinars": 0.6,
+    "pages_viewed": 0.6,
+    "content_downloaded": 0.1,
+    "webinars": 0.35,
     "meetings": 0.1,
 }
 _LEAD_KIND = {
@@ -363,6 +378,7 @@ class Person:
         "prior",
         "lead_status",
         "lead_behaviour",
+        "converted_off",
     )
 
     i: int
@@ -396,6 +412,8 @@ class Person:
         #: "Converted" or "Open" for a lead (nobody on a committee), "" otherwise; and its behaviours.
         self.lead_status = ""
         self.lead_behaviour: dict[str, float] = {}
+        #: The day offset a converted lead converted on (None: not converted).
+        self.converted_off: int | None = None
 
 
 @dataclass(slots=True)
@@ -568,6 +586,15 @@ _DURATION = {
     "web_visit": (60, 120, 300),
     "product_usage": (600, 1800, 3600),
 }
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's method; the means here are small)."""
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
 
 
 def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
@@ -1075,8 +1102,29 @@ class WorldBuilder:
                 off = _day_for(asst, rng, recent=(k < 3))
                 touch(off, "email", (1,), owner.id, -1)
 
-        # lead conversion, from the behaviours of the last year, with its own random stream (so that
-        # the rest of the world is what it was before leads were drawn)
+        # lead conversion, from the behaviours of the lead window, with its own random stream (so that
+        # the rest of the world is what it was before leads were drawn). First the marketing behaviour
+        # of engaged leads (web visits, downloads, webinars: inbound, no rep) in the window, more of it
+        # for some leads than others, so that a fit has behaviour to learn from.
+        lead_rng = random.Random(derive_seed(self.seed, a, 11))
+        for p in people:
+            if p.on_any or p.i == 1 or p.leave is not None or p.policy != "E":
+                continue
+            for kind, mean in LEAD_MARKETING:
+                for _ in range(_poisson(lead_rng, mean * lead_rng.choice(LEAD_INTEREST))):
+                    off = lead_rng.randint(1, DEAD_ZONE[0] - 1)
+                    touches.append(
+                        (
+                            off,
+                            lead_rng.choice(_TIMES),
+                            kind,
+                            (p.i,),
+                            None,
+                            -1,
+                            lead_rng.choice(_DURATION[kind]),
+                            lead_rng.choice(subjects[kind]),
+                        )
+                    )
         behaviour: dict[int, dict[str, float]] = {}
         for off, _, kind, attendees, _, _, dur, _ in touches:
             if not 1 <= off <= LEAD_WINDOW_DAYS:
@@ -1087,13 +1135,19 @@ class WorldBuilder:
             for i in attendees:
                 counts = behaviour.setdefault(i, {})
                 counts[name] = counts.get(name, 0.0) + (dur / 60 if kind == "demo" else 1.0)
-        lead_rng = random.Random(derive_seed(self.seed, a, 11))
         for p in people:
             if p.on_any or p.i == 1 or p.leave is not None:
                 continue
             counts = {k: round(behaviour.get(p.i, {}).get(k, 0.0), 1) for k in LEAD_MODEL if k != "intercept"}
             logit = LEAD_MODEL["intercept"] + sum(LEAD_MODEL[k] * v for k, v in counts.items())
-            p.lead_status = "Converted" if lead_rng.random() < 1 / (1 + math.exp(-logit)) else "Open"
+            chance = (
+                1 / (1 + math.exp(-logit)) if self.outcome_signal == "planted" else NO_SIGNAL_CONVERSION_RATE
+            )
+            converted = lead_rng.random() < chance
+            p.lead_status = "Converted" if converted else "Open"
+            # converted on the world's last day (offset LEAD_CONVERTED_OFF), after every behaviour of the
+            # window that decided it: the window before that day is the window the conversion came from
+            p.converted_off = LEAD_CONVERTED_OFF if converted else None
             p.lead_behaviour = counts
 
         # cross-sell truth: a bundle owned but for one product

@@ -32,6 +32,7 @@ NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
         "reports_to_id",
         "location",
         "lead_status",
+        "converted_on",
     ),
     "reps": ("id", "name", "email", "team", "kind"),
     "products": ("id", "name", "family"),
@@ -207,6 +208,7 @@ class NativeWriter:
                         "",
                         "",
                         "",
+                        "",
                     )
                 )
                 emp.append((p.id, cid, p.title, day(p.since), day(p.leave)))
@@ -227,6 +229,7 @@ class NativeWriter:
                     people[p.mgr].id if p.mgr >= 0 else "",
                     p.location,
                     p.lead_status,
+                    day(p.converted_off) if p.converted_off is not None else "",
                 )
             )
             if p.prior is not None:
@@ -247,12 +250,13 @@ class NativeWriter:
                     "",
                     dup.location,
                     "",
+                    "",
                 )
             )
         broken: list[dict[str, Any]] = []
         for kind, bid, problem in acc.broken:
             if kind == "people":
-                prow.append((bid, "", "", cid, "", "", "", "", "", "", ""))
+                prow.append((bid, "", "", cid, "", "", "", "", "", "", "", ""))
                 broken.append(
                     {"file": "people.csv", "row": f.rows["people"] + len(prow), "id": bid, "problem": problem}
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from graph.analyses.rules import aggregate_touches
@@ -49,6 +51,45 @@ def test_changed_value_updates_and_missing_value_keeps(store: GraphStore) -> Non
     assert counts.relationships["IN_INDUSTRY"] == 3
     # Retail lost its only company: Manufacturing and Logistics remain
     assert counts.nodes["Industry"] == 2
+
+
+def test_lead_fields_and_conversion_day_round_trip(store: GraphStore) -> None:
+    load(store)
+    store.upsert(
+        "people",
+        [
+            Person(
+                id="p-lead",
+                name="Lead Person",
+                company_id="c-globex",
+                lead_source="Web",
+                lead_status="Closed - Converted",
+                converted_on=date(2026, 3, 5),
+            ),
+            Person(id="p-open", name="Open Lead", company_id="c-globex", lead_status="Open"),
+        ],
+    )
+    lead, other = store.get_person("p-lead"), store.get_person("p-open")
+    assert (lead.lead_source, lead.lead_status, lead.converted_on) == (
+        "Web",
+        "Closed - Converted",
+        date(2026, 3, 5),
+    )
+    assert type(lead.converted_on) is date and other.converted_on is None
+    # the account graph (what the analyses read) carries it too
+    people = {p.id: p for p in store.account_graphs(["c-globex"])["c-globex"].people}
+    assert people["p-lead"].converted_on == date(2026, 3, 5) and people["p-open"].converted_on is None
+    assert type(people["p-lead"].converted_on) is date
+    listed = {p.id: p for p in store.list_people(company_id="c-globex", limit=100).data}
+    assert listed["p-lead"].converted_on == date(2026, 3, 5)
+    # an update without the day keeps it; a later day replaces it
+    store.upsert("people", [Person(id="p-lead", name="Lead Person", company_id="c-globex")])
+    assert store.get_person("p-lead").converted_on == date(2026, 3, 5)
+    store.upsert(
+        "people",
+        [Person(id="p-lead", name="Lead Person", company_id="c-globex", converted_on=date(2026, 4, 1))],
+    )
+    assert store.get_person("p-lead").converted_on == date(2026, 4, 1)
 
 
 def test_inferred_seniority_never_overwrites_asserted(store: GraphStore) -> None:

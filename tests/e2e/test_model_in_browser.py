@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from typing import Any
 
 import pytest
@@ -111,5 +112,47 @@ def test_the_deals_view_shows_win_likelihood_and_its_factors(
     assert all(("分" in i.text) if lang == "zh-CN" else ("points" in i.text) for i in items)
     assert browser.execute_script(SPILL) <= 1, "the page spills sideways"
     shot(browser, f"deals-win-{lang}-{width}")
+    assert console_errors(browser) == []
+    browser.delete_cookie("buyergraph_lang")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_maps_deal_panel_shows_win_likelihood_and_its_factors(
+    signed_in: Any, with_models: Server, lang: str, width: int
+) -> None:
+    """A seller looking at a deal's gaps on the account's map sees its win likelihood and the factors
+    in words there too, as /deals and the API give them."""
+    browser = signed_in
+    browser.set_window_size(width, HEIGHT)
+    browser.get(f"{with_models.base}/deals?lang={lang}&sort=-amount")
+    scored = [
+        row
+        for row in browser.find_elements(By.CSS_SELECTOR, "#deal-table tbody tr")
+        if row.find_elements(By.CSS_SELECTOR, ".win-value")
+    ]
+    assert scored, "no scored open deal on /deals"
+    expected = scored[0].find_element(By.CSS_SELECTOR, ".win-value").get_attribute("textContent").strip()
+    link = scored[0].find_element(By.CSS_SELECTOR, "a.account-link").get_attribute("href")
+    browser.get(f"{link}&as_of={AS_OF.isoformat()}&lang={lang}")
+    state = "const m = document.getElementById('map'); return m ? m.dataset.state : '';"
+    for _ in range(120):
+        if browser.execute_script(state) == "ready":
+            break
+        time.sleep(0.5)
+    assert browser.execute_script(state) == "ready", "the map did not get ready"
+    panels = [p for p in browser.find_elements(By.CSS_SELECTOR, ".deal-panel") if p.is_displayed()]
+    assert len(panels) == 1
+    win = panels[0].find_element(By.CSS_SELECTOR, ".deal-win")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", win)
+    value = win.find_element(By.CSS_SELECTOR, ".win-value")
+    assert value.is_displayed() and value.text == expected, (value.text, expected)
+    factors = win.find_elements(By.CSS_SELECTOR, ".deal-win-factors li")
+    assert factors and all(f.is_displayed() for f in factors)
+    assert all(("分" in f.text) if lang == "zh-CN" else ("points" in f.text) for f in factors)
+    assert ("赢单可能性" in win.text) if lang == "zh-CN" else ("Win likelihood" in win.text)
+    box = win.rect
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, "the panel spills sideways"
+    screenshot(browser, f"map-deal-win-{lang}-{width}")
     assert console_errors(browser) == []
     browser.delete_cookie("buyergraph_lang")

@@ -473,3 +473,28 @@ def test_a_broken_xlsx_is_a_file_reject(tmp_path: Path, bad: bytes) -> None:
     result, _ = _ingest(tmp_path, path)
     [reject] = result.rejects
     assert reject.action == "file_skipped" and "xlsx" in reject.reason
+
+
+def test_hubspot_contacts_carry_the_day_they_converted(tmp_path: Path) -> None:
+    """HubSpot's lifecycle stage dates: the earlier of "Became an Opportunity Date" and "Became a
+    Customer Date" is the day the contact converted (display labels and internal names)."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "hubspot-contacts.csv").write_text(
+        "Record ID,First Name,Last Name,Email,Became an Opportunity Date,Became a Customer Date\n"
+        "101,Ann,Lee,ann@acme.example.org,2025-03-04 10:15,2025-05-01 09:00\n"
+        "102,Bo,Ng,bo@acme.example.org,,2025-06-07\n"
+        "103,Cy,Ho,cy@acme.example.org,,\n",
+        encoding="utf-8",
+    )
+    (folder / "contacts-internal.csv").write_text(
+        "hs_object_id,firstname,lastname,email,hs_lifecyclestage_customer_date\n"
+        "201,Di,Wu,di@acme.example.org,2024-12-31T23:00:00Z\n",
+        encoding="utf-8",
+    )
+    result, store = _ingest(tmp_path, folder)
+    assert result.rejects == []
+    assert store.get_person("hs-contact-101").converted_on == date(2025, 3, 4)
+    assert store.get_person("hs-contact-102").converted_on == date(2025, 6, 7)
+    assert store.get_person("hs-contact-103").converted_on is None
+    assert store.get_person("hs-contact-201").converted_on == date(2024, 12, 31)

@@ -77,5 +77,10 @@ def test_leads_convert_by_their_behaviour(tmp_path: Path) -> None:
         json.loads((world / "truth.json").read_text(encoding="utf-8"))["parameters"]["lead_conversion"][
             "window_days"
         ]
-        == 365
+        == 90
     )
+    # a converted lead carries the day it converted: as_of, after the window that decided it
+    with (world / "people.csv").open(encoding="utf-8", newline="") as fh:
+        day = {row["id"]: row["converted_on"] for row in csv.DictReader(fh)}
+    assert all(day[lead["person_id"]] == (AS_OF.isoformat() if lead["converted"] else "") for lead in leads)
+    assert all(lead["converted_on"] == (AS_OF.isoformat() if lead["converted"] else None) for lead in leads)

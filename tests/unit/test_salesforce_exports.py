@@ -153,6 +153,9 @@ def test_warehouse_lead_table_is_read_as_leads(datasets: Path, tmp_path: Path) -
     assert notes["sf_lead_data.csv"].rows == len(leads)
     person = store.get_person(leads[0]["id"])
     assert person.lead_source == (leads[0]["lead_source"] or None)
+    # converted_date (ConvertedDate) is the day it converted, the time of day dropped
+    assert leads[0]["is_converted"] == "TRUE" and leads[0]["converted_date"].startswith("2019-11-11")
+    assert person.converted_on == date(2019, 11, 11)
     # Its converted account is not in the seeds: the lead is placed by its company instead of dropped.
     assert not [r for r in result.rejects if r.file == "sf_lead_data.csv"]
     assert person.company_id is not None
@@ -357,3 +360,45 @@ def test_a_lead_converted_into_a_merged_account_joins_its_survivor(tmp_path: Pat
     survivor = next(m["into"] for m in result.merges if m["kind"] == "companies" and m["id"] != m["into"])
     assert store.get_person("00Q000000000001AAA").company_id == survivor
     assert not [c for c in store.list_accounts(limit=100).data if c.id.startswith("lead-company:")]
+
+
+def test_a_converted_lead_carries_its_conversion_day(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Contact.csv").write_text(
+        '"Id","AccountId","FirstName","LastName","Email"\n'
+        '"003000000000BobAAA","","Bob","Stone","bob@acme.example.org"\n',
+        encoding="utf-8",
+    )
+    (folder / "Lead.csv").write_text(
+        '"Id","FirstName","LastName","Company","Email","Status","IsConverted","ConvertedDate",'
+        '"ConvertedContactId"\n'
+        '"00Q000000000L01AAA","Ann","Lee","Acme","ann@acme.example.org","Closed - Converted","true",'
+        '"2025-03-04",""\n'
+        '"00Q000000000L02AAA","Cy","Ng","Acme","cy@acme.example.org","Open","false","2025-03-05",""\n'
+        '"00Q000000000L03AAA","Bob","Stone","Acme","bob.lead@acme.example.org","Closed - Converted","1",'
+        '"2025-02-01T10:00:00.000+0000","003000000000BobAAA"\n'
+        '"00Q000000000L04AAA","Di","Ho","Acme","di@acme.example.org","Working","","",""\n',
+        encoding="utf-8",
+    )
+    store = EmbeddedStore(tmp_path / "store")
+    result = _ingest(store, folder)
+    assert result.rejects == []
+    assert store.get_person("00Q000000000L01AAA").converted_on == date(2025, 3, 4)
+    # IsConverted false: a stray date is not a conversion
+    assert store.get_person("00Q000000000L02AAA").converted_on is None
+    assert store.get_person("00Q000000000L04AAA").converted_on is None
+    # the converted lead is its contact, and the contact takes the lead's conversion day
+    assert store.get_person("003000000000BobAAA").converted_on == date(2025, 2, 1)
+
+
+def test_a_bad_conversion_day_is_a_precise_reject(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Lead.csv").write_text(
+        '"Id","FirstName","LastName","Company","Email","IsConverted","ConvertedDate"\n'
+        '"00Q000000000L01AAA","Ann","Lee","Acme","ann@acme.example.org","true","not a day"\n',
+        encoding="utf-8",
+    )
+    result = ingest_paths([folder], EmbeddedStore(tmp_path / "store"), progress=False)
+    assert [(r.row, r.field, r.value) for r in result.rejects] == [(2, "ConvertedDate", "not a day")]
