@@ -433,6 +433,7 @@ class _Files:
         rel_files = {rel_type: t.close() for rel_type, t in sorted(self.rels.items()) if t.count}
         for table in [*self.nodes.values(), *self.rels.values()]:
             if not table.count:
+                table.abort()
                 table.data.unlink(missing_ok=True)
         return ImportFiles(
             self.folder,
