@@ -1,8 +1,8 @@
 """A first load at bulk speed (`buyergraph ingest PATH... --initial`): Neo4j's offline importer.
 
 The loader reads, resolves and checks the files exactly as for any ingest, then hands the records to
-`InitialLoad`, which works out the graph the online ingest would write (graph/stores/neo4j_import.py),
-writes it as import files and:
+`InitialLoad`, which writes the graph the online ingest would write as import files
+(graph/stores/neo4j_import.py: touches streamed, not held twice) and:
 
 - on the local Neo4j that buyergraph manages (`buyergraph neo4j start`), runs the importer into a
   fresh store folder, swaps it in (the server is stopped only for the swap) and applies the schema;
@@ -27,7 +27,7 @@ from graph.errors import BuyerGraphError, ConfigurationError, InvalidInputError
 from graph.model import WRITE_ORDER, Alias, Record
 from graph.stores.base import GraphStore
 from graph.stores.neo4j import Neo4jStore
-from graph.stores.neo4j_import import ImportFiles, import_arguments, import_graph, write_import_files
+from graph.stores.neo4j_import import ImportFiles, import_arguments, write_import_files
 
 __all__ = ["InitialLoad", "NotEmptyError", "refuse_non_empty", "is_aura", "local_server_of"]
 
@@ -94,14 +94,14 @@ class InitialLoad:
 
     def __call__(self, by_kind: dict[str, list[Record]], aliases: list[Alias]) -> Mapping[str, int]:
         started = time.monotonic()
-        graph = import_graph(
+        files = self.files = write_import_files(
             by_kind,
             aliases,
+            self.files_dir,
             order=WRITE_ORDER,
             batch_size=self.batch_size,
             migrated_at=datetime.now(UTC).replace(tzinfo=None),
         )
-        self.files = write_import_files(graph, self.files_dir)
         files_done = time.monotonic()
         self.phases_s["files"] = round(files_done - started, 3)
         if self.server is None:
@@ -122,7 +122,7 @@ class InitialLoad:
                 "they are created the next time buyergraph opens the store"
             ) from None
         self.phases_s["schema"] = round(time.monotonic() - imported, 3)
-        return dict(graph.loaded)
+        return dict(files.loaded)
 
     def steps(self) -> list[str]:
         """What to do with the files on a server buyergraph does not manage."""

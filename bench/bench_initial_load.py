@@ -137,6 +137,13 @@ def _report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
         print(f"same node and relationship counts: {same}")
         print(f"--initial is {online['seconds'] / initial['seconds']:.1f}x the online ingest end to end")
     for r in results:
+        prepared = r["phases_s"].get("read", 0) + r["phases_s"].get("resolve", 0)
+        if r["touches"] and prepared:
+            print(
+                f"{r['mode']}: preparation (read + resolve) {prepared:.1f} s, "
+                f"{r['touches'] / prepared:,.0f} touch rows/s"
+            )
+    for r in results:
         if r["touches"]:
             scale = 10_000_000 / r["touches"]
             grown = r["baseline_rss_mb"] + (r["peak_rss_mb"] - r["baseline_rss_mb"]) * scale

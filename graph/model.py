@@ -208,8 +208,9 @@ class Record(BaseModel):
         """One pass per record; skipped for rows a store wrote, which hold no blank cells."""
         if info.context is FROM_STORE or not isinstance(data, dict):
             return data
-        if any(type(v) is str and not v.strip() for v in data.values()):
-            return {k: _empty_to_none(v) for k, v in data.items()}
+        for value in data.values():  # a loop, not any(): this runs once per row read
+            if type(value) is str and not value.strip():
+                return {k: _empty_to_none(v) for k, v in data.items()}
         return data
 
 

@@ -33,14 +33,19 @@ def _column(item: SourceRecord, field: str) -> str:
     return item.columns.get(field, field) if item.columns else field
 
 
+#: No text of at most this many characters is over any limit: most values are settled by this alone.
+_SHORTEST_LIMIT = min(DEFAULT_LIMIT, *FIELD_LIMITS.values())
+
+
 def _too_long(record: Record) -> tuple[str, int, int, str] | None:
     """The first text value over its limit: (field, length, limit, value)."""
     for field, value in record.__dict__.items():
-        limit = FIELD_LIMITS.get(field, DEFAULT_LIMIT)
-        values = value if isinstance(value, list) else [value]
+        values = value if isinstance(value, list) else (value,)
         for text in values:
-            if isinstance(text, str) and len(text) > limit:
-                return field, len(text), limit, text
+            if isinstance(text, str) and len(text) > _SHORTEST_LIMIT:
+                limit = FIELD_LIMITS.get(field, DEFAULT_LIMIT)
+                if len(text) > limit:
+                    return field, len(text), limit, text
     return None
 
 

@@ -357,6 +357,7 @@ def ingest_paths(
             by_kind: dict[str, list[Record]] = defaultdict(list)
             for item in records:
                 by_kind[item.kind].append(item.record)
+            del items, records  # only by_kind's records are written: the wrappers go before the writes
             written = not (strict and rejects)  # notices are added after: they never block
             resolve_done = time.monotonic()
             if written and initial is not None:

@@ -46,6 +46,9 @@ __all__ = [
     "RepTie",
     "TouchStats",
     "aggregate_touches",
+    "add_touch_rows",
+    "touch_row_columns",
+    "TouchRowKey",
     "employment_status",
     "engagement_state",
     "rep_ties",
@@ -79,6 +82,66 @@ TREND_RECENT_DAYS = 30
 TREND_PRIOR_DAYS = 90
 
 
+#: One daily aggregate row's key: (day ordinal, pair, actor, person, kind, direction), ids and the
+#: direction as text ("" for none); its value: [count, seconds, untimed]. Keys sort as the rows do.
+TouchRowKey = tuple[int, bool, str, str, str, str]
+_CO_ATTENDANCE_VALUES = frozenset(kind.value for kind in CO_ATTENDANCE_KINDS)
+
+
+def add_touch_rows(
+    rows: dict[TouchRowKey, list[int]],
+    *,
+    day: int,
+    kind: str,
+    direction: str,
+    seconds: int,
+    rep: str,
+    people: Sequence[str],
+) -> None:
+    """Count one touch into daily aggregate rows (the rule of `aggregate_touches`, for callers that
+    aggregate a stream of touches without building them: the first load's import files).
+
+    `day` is the touch's date ordinal, `kind` and `direction` values ("" for none), `seconds` its
+    duration (0 for none), `rep` its rep id ("" for none), `people` its people, sorted and distinct.
+    """
+    untimed = 0 if seconds else 1
+    keys: list[TouchRowKey] = [(day, False, "", "", kind, "")]  # the touch itself: by day and kind
+    keys += [(day, False, rep, person, kind, direction) for person in people]
+    if kind in _CO_ATTENDANCE_VALUES and 2 <= len(people) <= MAX_CO_ATTENDEES:
+        keys += [(day, True, a, b, kind, direction) for a, b in combinations(people, 2)]
+    for key in keys:
+        row = rows.get(key)
+        if row is None:
+            rows[key] = [1, seconds, untimed]
+        else:
+            row[0] += 1
+            row[1] += seconds
+            row[2] += untimed
+
+
+TouchRowColumns = tuple[
+    list[str], list[str], list[bool], list[int], list[str], list[str], list[int], list[int], list[int]
+]
+
+
+def touch_row_columns(rows: dict[TouchRowKey, list[int]]) -> TouchRowColumns:
+    """The rows of `add_touch_rows` in order, as columns: actors, persons, pairs, days, kinds,
+    directions, counts, seconds, untimed (the arguments of `TouchDays.from_columns`)."""
+    keys = sorted(rows)
+    counts = [rows[k] for k in keys]
+    return (
+        [k[2] for k in keys],
+        [k[3] for k in keys],
+        [k[1] for k in keys],
+        [k[0] for k in keys],
+        [k[4] for k in keys],
+        [k[5] for k in keys],
+        [c[0] for c in counts],
+        [c[1] for c in counts],
+        [c[2] for c in counts],
+    )
+
+
 def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
     """The daily aggregate rows of these touches (see graph.model.TouchDay): per day and kind, one
     row for the touches themselves; per day, kind, direction and rep, one per person present, and
@@ -97,46 +160,18 @@ def aggregate_touches(touches: Iterable[Touch]) -> TouchDays:
     r False b 1 1800
     a True b 1 1800
     """
-    # Keyed (day, pair, actor, person, kind, direction), so that the rows sort as tuples do.
-    rows: dict[tuple[int, bool, str, str, str, str], list[int]] = {}
-
-    def add(key: tuple[int, bool, str, str, str, str], seconds: int, untimed: int) -> None:
-        row = rows.get(key)
-        if row is None:
-            rows[key] = [1, seconds, untimed]
-        else:
-            row[0] += 1
-            row[1] += seconds
-            row[2] += untimed
-
-    co_attendance = {kind.value for kind in CO_ATTENDANCE_KINDS}
+    rows: dict[TouchRowKey, list[int]] = {}
     for touch in touches:
-        day = touch.at.toordinal()
-        kind = touch.kind.value
-        direction = touch.direction.value if touch.direction else ""
-        seconds = touch.duration_s or 0
-        untimed = 0 if seconds else 1
-        rep = touch.rep_id or ""
-        add((day, False, "", "", kind, ""), seconds, untimed)  # the touch itself: by day and kind
-        people = sorted(set(touch.person_ids))
-        for person in people:
-            add((day, False, rep, person, kind, direction), seconds, untimed)
-        if kind in co_attendance and 2 <= len(people) <= MAX_CO_ATTENDEES:
-            for a, b in combinations(people, 2):
-                add((day, True, a, b, kind, direction), seconds, untimed)
-    keys = sorted(rows)
-    counts = [rows[k] for k in keys]
-    return TouchDays.from_columns(
-        [k[2] for k in keys],
-        [k[3] for k in keys],
-        [k[1] for k in keys],
-        [k[0] for k in keys],
-        [k[4] for k in keys],
-        [k[5] for k in keys],
-        [c[0] for c in counts],
-        [c[1] for c in counts],
-        [c[2] for c in counts],
-    )
+        add_touch_rows(
+            rows,
+            day=touch.at.toordinal(),
+            kind=touch.kind.value,
+            direction=touch.direction.value if touch.direction else "",
+            seconds=touch.duration_s or 0,
+            rep=touch.rep_id or "",
+            people=sorted(set(touch.person_ids)),
+        )
+    return TouchDays.from_columns(*touch_row_columns(rows))
 
 
 def tie_strength(decayed_sum: float, two_way: bool, config: AnalysisConfig = DEFAULT_CONFIG) -> float:
