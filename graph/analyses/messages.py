@@ -430,6 +430,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "their AUC is not above the configured weights'",
         "zh-CN": "其 AUC 没有高于配置权重的 AUC",
     },
+    # LEAD_USE_RULE since the paired rule (kept fits from before it keep the three keys above)
+    "learn.lead.verdict.paired.better": {
+        "en": "out of sample (5-fold cross-validation) the learned weights rank converters with AUC "
+        "{auc:.3f} (90% interval {low:.3f} to {high:.3f}), the configured weights {configured:.3f}: "
+        "{difference:+.3f} (paired 90% interval {difference_low:+.3f} to {difference_high:+.3f}, "
+        "above 0)",
+        "zh-CN": "样本外（5 折交叉验证）学习得到的权重对转化者排序的 AUC 为 {auc:.3f}"
+        "（90% 区间 {low:.3f} 至 {high:.3f}），配置的权重为 {configured:.3f}：差值 {difference:+.3f}"
+        "（配对 90% 区间 {difference_low:+.3f} 至 {difference_high:+.3f}，高于 0）",
+    },
+    "learn.lead.verdict.paired.not_better": {
+        "en": "no better than the configured weights: {reasons:messages} (out-of-sample AUC {auc:.3f}, "
+        "90% interval {low:.3f} to {high:.3f}; configured weights {configured:.3f}; difference "
+        "{difference:+.3f}, paired 90% interval {difference_low:+.3f} to {difference_high:+.3f})",
+        "zh-CN": "不优于配置的权重：{reasons:messages}（样本外 AUC {auc:.3f}，"
+        "90% 区间 {low:.3f} 至 {high:.3f}；配置的权重 {configured:.3f}；差值 {difference:+.3f}，"
+        "配对 90% 区间 {difference_low:+.3f} 至 {difference_high:+.3f}）",
+    },
+    "learn.lead.verdict.paired.auc": {
+        "en": "their AUC is not clearly above the configured weights' (the paired 90% interval of the "
+        "difference reaches 0)",
+        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（差值的配对 90% 区间未高于 0）",
+    },
     "learn.lead.verdict.chance": {
         "en": "their AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
