@@ -626,7 +626,10 @@ def fit_lead_weights(
     else:
         failed = [
             key
-            for key, ok in (("learn.lead.verdict.paired.auc", auc_ok), ("learn.lead.verdict.chance", chance_ok))
+            for key, ok in (
+                ("learn.lead.verdict.paired.auc", auc_ok),
+                ("learn.lead.verdict.chance", chance_ok),
+            )
             if not ok
         ]
         verdict_message = Message(

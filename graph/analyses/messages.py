@@ -920,6 +920,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "its AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
     },
+    # USE_RULE since the paired rule (back-tests kept before it keep the keys above)
+    "win.verdict.paired.better": {
+        "en": "the learned model beats its baselines on paired resamples of the scored deals: AUC "
+        "{auc_difference:+.3f} against the configured weights (90% interval {auc_low:+.3f} to "
+        "{auc_high:+.3f}); Brier score {brier_configured_difference:.4f} lower than the configured "
+        "weights' ({brier_configured_low:+.4f} to {brier_configured_high:+.4f}) and "
+        "{brier_naive_bayes_difference:.4f} lower than naive Bayes' ({brier_naive_bayes_low:+.4f} to "
+        "{brier_naive_bayes_high:+.4f})",
+        "zh-CN": "在回测交易的配对重抽样上，学习得到的模型优于基准：AUC 比配置权重高 {auc_difference:+.3f}"
+        "（90% 区间 {auc_low:+.3f} 至 {auc_high:+.3f}）；Brier 分数比配置权重低 "
+        "{brier_configured_difference:.4f}（{brier_configured_low:+.4f} 至 {brier_configured_high:+.4f}），"
+        "比朴素贝叶斯低 {brier_naive_bayes_difference:.4f}（{brier_naive_bayes_low:+.4f} 至 "
+        "{brier_naive_bayes_high:+.4f}）",
+    },
+    "win.verdict.paired.not_better": {
+        "en": "no better than the baselines: {reasons:messages} (paired 90% intervals: AUC minus the "
+        "configured weights' {auc_difference:+.3f} [{auc_low:+.3f}, {auc_high:+.3f}]; Brier score "
+        "improvement on the configured weights {brier_configured_difference:+.4f} "
+        "[{brier_configured_low:+.4f}, {brier_configured_high:+.4f}], on naive Bayes "
+        "{brier_naive_bayes_difference:+.4f} [{brier_naive_bayes_low:+.4f}, {brier_naive_bayes_high:+.4f}])",
+        "zh-CN": "不优于基准：{reasons:messages}（配对 90% 区间：AUC 减配置权重的 AUC {auc_difference:+.3f}"
+        " [{auc_low:+.3f}, {auc_high:+.3f}]；Brier 分数相对配置权重的改善 {brier_configured_difference:+.4f}"
+        " [{brier_configured_low:+.4f}, {brier_configured_high:+.4f}]，相对朴素贝叶斯 "
+        "{brier_naive_bayes_difference:+.4f} [{brier_naive_bayes_low:+.4f}, {brier_naive_bayes_high:+.4f}]）",
+    },
+    "win.verdict.paired.brier": {
+        "en": "its Brier score is not clearly below both baselines' (a paired 90% interval reaches 0)",
+        "zh-CN": "其 Brier 分数没有明显低于两个基准（有配对 90% 区间未高于 0）",
+    },
+    "win.verdict.paired.auc": {
+        "en": "its AUC is not clearly above the configured weights' (the paired 90% interval reaches 0)",
+        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（配对 90% 区间未高于 0）",
+    },
     "win.reason.no_back_test": {"en": "no back-test ({note})", "zh-CN": "无法回测（{note}）"},
     "learn.history.none": {
         "en": "No closed deal before {as_of}: history says nothing yet.",

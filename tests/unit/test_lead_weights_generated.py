@@ -147,7 +147,9 @@ def test_learned_lead_weights_have_the_planted_sign_and_order(
         assert fit.auc_difference == pytest.approx(fit.auc - fit.configured_auc, abs=2e-4)
         assert fit.auc_difference_low is not None and fit.auc_difference_high is not None
         assert 0 < fit.auc_difference_low <= fit.auc_difference <= fit.auc_difference_high, fit.verdict
-        assert fit.verdict_message is not None and fit.verdict_message.key == "learn.lead.verdict.paired.better"
+        assert (
+            fit.verdict_message is not None and fit.verdict_message.key == "learn.lead.verdict.paired.better"
+        )
         print(
             f"seed {seed}: AUC {fit.auc} vs configured {fit.configured_auc}, difference "
             f"{fit.auc_difference} [{fit.auc_difference_low}, {fit.auc_difference_high}]"
