@@ -144,6 +144,10 @@ def recovery(name: str, accounts: list[AccountGraph], folder: Path, *, bootstrap
         f"  out-of-sample AUC {fit.auc} [{fit.auc_low}, {fit.auc_high}] vs configured weights "
         f"{fit.configured_auc} (same people): {'USED' if fit.used else 'not used'}"
     )
+    print(
+        f"  AUC difference (learned minus configured) {fit.auc_difference}, paired 90% interval "
+        f"[{fit.auc_difference_low}, {fit.auc_difference_high}] (used only when the lower end is above 0)"
+    )
     covered = total = 0
     for w in fit.learned:
         if w.coefficient is None:

@@ -75,6 +75,14 @@ def main() -> int:
             lift = "-" if m.top_decile_lift is None else f"{m.top_decile_lift:.2f}"
             print(f"  {m.name:<12} {auc:>6} {m.brier:>6.3f} {lift:>8}")
         print(f"  model AUC 90% interval [{bt.auc_low}, {bt.auc_high}]")
+        print("  paired 90% intervals (USE_RULE: every lower end above 0):")
+        for name, figures in (
+            ("AUC minus configured", bt.auc_vs_configured),
+            ("Brier gain on configured", bt.brier_vs_configured),
+            ("Brier gain on naive Bayes", bt.brier_vs_naive_bayes),
+        ):
+            if figures is not None:
+                print(f"    {name:<26} {figures[0]:+.4f} [{figures[1]:+.4f}, {figures[2]:+.4f}]")
         print(f"  {'used' if model.used else 'NOT used'}: {model.reason}")
         ok = ok and (model.used == (signal == "planted"))
         recovered = fit_win_model(rows, as_of=AS_OF, features=PLANTED, penalty_c=100.0, seed=args.seed)

@@ -40,11 +40,15 @@ by default 10 per behaviour each (80), the usual events-per-variable rule for a 
 (Peduzzi et al., 1996). Below it the configured weights are kept and the result says so.
 
 No better than the configured weights, not used (`LEAD_USE_RULE`): above the minimum, a stratified
-5-fold cross-validation scores every person of the fit with a model fit without them; the learned
-weights are used only when that out-of-fold AUC is above the AUC of the configured weights' lead
-score on the same people and the lower end of its 90% bootstrap interval (resampled within
-converters and within non-converters) is above 0.5 (better than chance). Otherwise the configured
-weights stay, and the fit (kept, with its intervals) says why.
+5-fold cross-validation scores every person of the fit with a model fit without them. The learned
+weights are compared with the configured weights' lead score on the same people by a PAIRED
+bootstrap: each resample (drawn with replacement within converters and within non-converters) scores
+both, and the difference of the two AUCs (learned minus configured) is taken on that same resample,
+so that what the two share (which people were drawn) cancels out. The learned weights are used only
+when the lower end of the difference's 90% interval (its 5th percentile: a one-sided 95% bound) is
+above 0, and the lower end of the learned AUC's own 90% interval is above 0.5 (better than chance).
+A point estimate above the configured AUC is not enough: 0.753 against 0.748 is not "better".
+Otherwise the configured weights stay, and the fit (kept, with its intervals) says why.
 `use_lead_weights(config, fit)` is the one way the lead score takes learned weights.
 
 >>> from datetime import date
@@ -96,9 +100,10 @@ EVENTS_PER_BEHAVIOUR = 10
 FOLDS = 5
 #: When learned weights replace the configured ones (see the module doc).
 LEAD_USE_RULE = (
-    "used only above the minimum history and when, in a stratified 5-fold cross-validation, the "
-    "learned weights' out-of-fold AUC is above the configured weights' AUC on the same people and the "
-    "lower end of its 90% bootstrap interval is above 0.5 (better than chance)"
+    "used only above the minimum history and when, in a stratified 5-fold cross-validation, the lower "
+    "end of the 90% paired-bootstrap interval of the out-of-fold AUC difference (learned weights minus "
+    "configured weights, on the same resamples of the same people) is above 0, and the lower end of "
+    "the learned weights' own 90% AUC interval is above 0.5 (better than chance)"
 )
 
 
@@ -290,6 +295,11 @@ class LeadWeightsFit(BaseModel):
     auc_low: float | None = None
     auc_high: float | None = None
     configured_auc: float | None = None
+    #: LEAD_USE_RULE's test: the learned minus the configured AUC and its 90% paired-bootstrap
+    #: interval (the same resamples score both); used only when `auc_difference_low` is above 0.
+    auc_difference: float | None = None
+    auc_difference_low: float | None = None
+    auc_difference_high: float | None = None
     verdict: str = ""
     verdict_message: Message | None = None
     method: str
@@ -398,6 +408,9 @@ class _CrossCheck:
     auc_low: float | None
     auc_high: float | None
     configured_auc: float | None
+    difference: float | None = None
+    difference_low: float | None = None
+    difference_high: float | None = None
 
 
 def _cross_check(
@@ -409,7 +422,8 @@ def _cross_check(
     resamples: int = 200,
 ) -> _CrossCheck:
     """LEAD_USE_RULE's figures: out-of-fold AUC of the model (stratified FOLDS-fold), its 90%
-    bootstrap interval, and the configured weights' AUC on the same people."""
+    bootstrap interval, the configured weights' AUC on the same people, and the AUC difference
+    (model minus configured) with its 90% paired-bootstrap interval (each resample scores both)."""
     rng = np.random.default_rng(seed + 1)
     fold = np.empty(len(y), dtype=int)
     for members in (np.flatnonzero(y), np.flatnonzero(~y)):
@@ -424,20 +438,31 @@ def _cross_check(
         coef, intercept = _newton(x[train][:, varies], y[train], c)
         score[test] = x[test][:, varies] @ coef + intercept
     auc = _auc(y, score)
+    theirs = x @ configured
+    configured_auc = _auc(y, theirs)
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
-    draws = []
+    draws: list[float] = []
+    differences: list[float] = []
     for _ in range(resamples):
         pick = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
         a = _auc(y[pick], score[pick])
+        b = _auc(y[pick], theirs[pick])
         if a is not None:
             draws.append(a)
-    low = float(np.percentile(draws, 5)) if draws else None
-    high = float(np.percentile(draws, 95)) if draws else None
+            if b is not None:
+                differences.append(a - b)
+
+    def pct(values: list[float], q: float) -> float | None:
+        return round(float(np.percentile(values, q)), 4) if values else None
+
     return _CrossCheck(
-        auc=None if auc is None else round(auc, 4),
-        auc_low=None if low is None else round(low, 4),
-        auc_high=None if high is None else round(high, 4),
-        configured_auc=_round(_auc(y, x @ configured)),
+        auc=_round(auc),
+        auc_low=pct(draws, 5),
+        auc_high=pct(draws, 95),
+        configured_auc=_round(configured_auc),
+        difference=None if auc is None or configured_auc is None else round(auc - configured_auc, 4),
+        difference_low=pct(differences, 5),
+        difference_high=pct(differences, 95),
     )
 
 
@@ -584,7 +609,7 @@ def fit_lead_weights(
             )
         )
     check = _cross_check(x[:, cols], y, conf[cols], c, seed)
-    auc_ok = check.auc is not None and (check.configured_auc is None or check.auc > check.configured_auc)
+    auc_ok = check.difference_low is not None and check.difference_low > 0
     chance_ok = check.auc_low is not None and check.auc_low > 0.5
     used = auc_ok and chance_ok
     figures = {
@@ -592,14 +617,24 @@ def fit_lead_weights(
         "low": check.auc_low if check.auc_low is not None else 0.0,
         "high": check.auc_high if check.auc_high is not None else 0.0,
         "configured": check.configured_auc if check.configured_auc is not None else 0.0,
+        "difference": check.difference if check.difference is not None else 0.0,
+        "difference_low": check.difference_low if check.difference_low is not None else 0.0,
+        "difference_high": check.difference_high if check.difference_high is not None else 0.0,
     }
     if used:
-        verdict_message = Message(key="learn.lead.verdict.better", params=figures)
+        verdict_message = Message(key="learn.lead.verdict.paired.better", params=figures)
     else:
-        failed = [name for name, ok in (("auc", auc_ok), ("chance", chance_ok)) if not ok]
+        failed = [
+            key
+            for key, ok in (
+                ("learn.lead.verdict.paired.auc", auc_ok),
+                ("learn.lead.verdict.chance", chance_ok),
+            )
+            if not ok
+        ]
         verdict_message = Message(
-            key="learn.lead.verdict.not_better",
-            params={**figures, "reasons": [Message(key=f"learn.lead.verdict.{name}") for name in failed]},
+            key="learn.lead.verdict.paired.not_better",
+            params={**figures, "reasons": [Message(key=key) for key in failed]},
         )
     message = Message(
         key="learn.lead.learned" if used else "learn.lead.not_better",
@@ -613,6 +648,9 @@ def fit_lead_weights(
         auc_low=check.auc_low,
         auc_high=check.auc_high,
         configured_auc=check.configured_auc,
+        auc_difference=check.difference,
+        auc_difference_low=check.difference_low,
+        auc_difference_high=check.difference_high,
         verdict=render(verdict_message),
         verdict_message=verdict_message,
         points_per_logit=round(k, 6),

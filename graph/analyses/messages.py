@@ -430,6 +430,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "their AUC is not above the configured weights'",
         "zh-CN": "其 AUC 没有高于配置权重的 AUC",
     },
+    # LEAD_USE_RULE since the paired rule (kept fits from before it keep the three keys above)
+    "learn.lead.verdict.paired.better": {
+        "en": "out of sample (5-fold cross-validation) the learned weights rank converters with AUC "
+        "{auc:.3f} (90% interval {low:.3f} to {high:.3f}), the configured weights {configured:.3f}: "
+        "{difference:+.3f} (paired 90% interval {difference_low:+.3f} to {difference_high:+.3f}, "
+        "above 0)",
+        "zh-CN": "样本外（5 折交叉验证）学习得到的权重对转化者排序的 AUC 为 {auc:.3f}"
+        "（90% 区间 {low:.3f} 至 {high:.3f}），配置的权重为 {configured:.3f}：差值 {difference:+.3f}"
+        "（配对 90% 区间 {difference_low:+.3f} 至 {difference_high:+.3f}，高于 0）",
+    },
+    "learn.lead.verdict.paired.not_better": {
+        "en": "no better than the configured weights: {reasons:messages} (out-of-sample AUC {auc:.3f}, "
+        "90% interval {low:.3f} to {high:.3f}; configured weights {configured:.3f}; difference "
+        "{difference:+.3f}, paired 90% interval {difference_low:+.3f} to {difference_high:+.3f})",
+        "zh-CN": "不优于配置的权重：{reasons:messages}（样本外 AUC {auc:.3f}，"
+        "90% 区间 {low:.3f} 至 {high:.3f}；配置的权重 {configured:.3f}；差值 {difference:+.3f}，"
+        "配对 90% 区间 {difference_low:+.3f} 至 {difference_high:+.3f}）",
+    },
+    "learn.lead.verdict.paired.auc": {
+        "en": "their AUC is not clearly above the configured weights' (the paired 90% interval of the "
+        "difference reaches 0)",
+        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（差值的配对 90% 区间未高于 0）",
+    },
     "learn.lead.verdict.chance": {
         "en": "their AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
@@ -896,6 +919,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "win.verdict.chance": {
         "en": "its AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
+    },
+    # USE_RULE since the paired rule (back-tests kept before it keep the keys above)
+    "win.verdict.paired.better": {
+        "en": "the learned model beats its baselines on paired resamples of the scored deals: AUC "
+        "{auc_difference:+.3f} against the configured weights (90% interval {auc_low:+.3f} to "
+        "{auc_high:+.3f}); Brier score {brier_configured_difference:.4f} lower than the configured "
+        "weights' ({brier_configured_low:+.4f} to {brier_configured_high:+.4f}) and "
+        "{brier_naive_bayes_difference:.4f} lower than naive Bayes' ({brier_naive_bayes_low:+.4f} to "
+        "{brier_naive_bayes_high:+.4f})",
+        "zh-CN": "在回测交易的配对重抽样上，学习得到的模型优于基准：AUC 比配置权重高 {auc_difference:+.3f}"
+        "（90% 区间 {auc_low:+.3f} 至 {auc_high:+.3f}）；Brier 分数比配置权重低 "
+        "{brier_configured_difference:.4f}（{brier_configured_low:+.4f} 至 {brier_configured_high:+.4f}），"
+        "比朴素贝叶斯低 {brier_naive_bayes_difference:.4f}（{brier_naive_bayes_low:+.4f} 至 "
+        "{brier_naive_bayes_high:+.4f}）",
+    },
+    "win.verdict.paired.not_better": {
+        "en": "no better than the baselines: {reasons:messages} (paired 90% intervals: AUC minus the "
+        "configured weights' {auc_difference:+.3f} [{auc_low:+.3f}, {auc_high:+.3f}]; Brier score "
+        "improvement on the configured weights {brier_configured_difference:+.4f} "
+        "[{brier_configured_low:+.4f}, {brier_configured_high:+.4f}], on naive Bayes "
+        "{brier_naive_bayes_difference:+.4f} [{brier_naive_bayes_low:+.4f}, {brier_naive_bayes_high:+.4f}])",
+        "zh-CN": "不优于基准：{reasons:messages}（配对 90% 区间：AUC 减配置权重的 AUC {auc_difference:+.3f}"
+        " [{auc_low:+.3f}, {auc_high:+.3f}]；Brier 分数相对配置权重的改善 {brier_configured_difference:+.4f}"
+        " [{brier_configured_low:+.4f}, {brier_configured_high:+.4f}]，相对朴素贝叶斯 "
+        "{brier_naive_bayes_difference:+.4f} [{brier_naive_bayes_low:+.4f}, {brier_naive_bayes_high:+.4f}]）",
+    },
+    "win.verdict.paired.brier": {
+        "en": "its Brier score is not clearly below both baselines' (a paired 90% interval reaches 0)",
+        "zh-CN": "其 Brier 分数没有明显低于两个基准（有配对 90% 区间未高于 0）",
+    },
+    "win.verdict.paired.auc": {
+        "en": "its AUC is not clearly above the configured weights' (the paired 90% interval reaches 0)",
+        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（配对 90% 区间未高于 0）",
     },
     "win.reason.no_back_test": {"en": "no back-test ({note})", "zh-CN": "无法回测（{note}）"},
     "learn.history.none": {

@@ -17,7 +17,10 @@ same-run baselines.
   after it; AUC, Brier score, a calibration table and top-decile lift for the model and two baselines fit
   on the same training deals: the configured weights (the deal's completeness, `deal_completeness`, made
   a probability by a one-variable Platt fit) and a naive Bayes per-feature frequency model. The model is
-  used only when it beats both (`USE_RULE`).
+  used only when it beats both clearly (`USE_RULE`): a paired bootstrap of the scored deals (each
+  resample scores the model and the baselines) gives a 90% interval of each difference (Brier score
+  against both baselines, AUC against the configured weights), and its lower end must be above 0; a
+  point estimate a hair better is not enough.
 
 >>> rows = [DealRow(deal_id=str(i), as_of=date(2025, 1, 1), values={"engaged_people": i % 5},
 ...     won=i % 5 > 1) for i in range(10)]
@@ -93,10 +96,12 @@ MIN_TEST_EACH = 5
 #: Share of the closed deals (the latest) that the default split date leaves for scoring.
 TEST_SHARE = 0.3
 USE_RULE = (
-    "the learned model is used only when, in the back-test, its Brier score is lower than both baselines' "
-    "(the Brier score judges ranking and calibration together), its AUC is above the configured weights' "
-    "AUC, and the lower end of its AUC's 90% bootstrap interval is above 0.5 (better than chance); "
-    "otherwise the configured weights stay in use"
+    "the learned model is used only when, in the back-test, on the same bootstrap resamples of the scored "
+    "deals (a paired bootstrap), the lower end of the 90% interval of each of these differences is above "
+    "0: each baseline's Brier score minus the model's (the Brier score judges ranking and calibration "
+    "together), and the model's AUC minus the configured weights' AUC; and the lower end of the model's "
+    "AUC's 90% bootstrap interval is above 0.5 (better than chance); otherwise the configured weights "
+    "stay in use"
 )
 _EXECUTIVE = {Seniority.C_LEVEL, Seniority.VP}
 
@@ -157,6 +162,12 @@ class BackTest(BaseModel):
     #: The 90% bootstrap interval of the model's AUC on the scored deals.
     auc_low: float | None
     auc_high: float | None
+    #: USE_RULE's paired differences (positive: the model is better) with their 90% paired-bootstrap
+    #: intervals, [difference, low, high]: the model's AUC minus the configured weights', each
+    #: baseline's Brier score minus the model's. None in a back-test kept before the paired rule.
+    auc_vs_configured: list[float] | None = None
+    brier_vs_configured: list[float] | None = None
+    brier_vs_naive_bayes: list[float] | None = None
     better: bool
     verdict: str
     #: The verdict in words of any language (messages.py); `verdict` is its English text.
@@ -638,27 +649,63 @@ def back_test(
         _metrics("naive_bayes", y, p_nb),
     )
     rng = np.random.default_rng(seed)
-    aucs = []
+    aucs: list[float] = []
+    auc_diffs: list[float] = []
+    brier_c: list[float] = []
+    brier_nb: list[float] = []
     for _ in range(200):
+        # one resample scores the model and both baselines: the differences are paired
         pick = rng.integers(0, len(y), len(y))
-        a = _auc(y[pick], p_model[pick])
+        yb = y[pick]
+        brier_m = float(np.mean((p_model[pick] - yb) ** 2))
+        brier_c.append(float(np.mean((p_conf[pick] - yb) ** 2)) - brier_m)
+        brier_nb.append(float(np.mean((p_nb[pick] - yb) ** 2)) - brier_m)
+        a = _auc(yb, p_model[pick])
         if a is not None:
             aucs.append(a)
+            b = _auc(yb, p_conf[pick])
+            if b is not None:
+                auc_diffs.append(a - b)
     auc_low = round(float(np.percentile(aucs, 5)), 4) if aucs else None
     auc_high = round(float(np.percentile(aucs, 95)), 4) if aucs else None
-    auc_ok = m.auc is not None and (c.auc is None or m.auc > c.auc)
-    brier_ok = m.brier < min(c.brier, nb.brier)
+
+    def paired(point: float | None, draws: list[float]) -> list[float] | None:
+        if point is None or not draws:
+            return None
+        return [
+            round(point, 4),
+            round(float(np.percentile(draws, 5)), 4),
+            round(float(np.percentile(draws, 95)), 4),
+        ]
+
+    auc_vs_c = paired(None if m.auc is None or c.auc is None else m.auc - c.auc, auc_diffs)
+    brier_vs_c = paired(c.brier - m.brier, brier_c)
+    brier_vs_nb = paired(nb.brier - m.brier, brier_nb)
+    auc_ok = auc_vs_c is not None and auc_vs_c[1] > 0
+    brier_ok = brier_vs_c is not None and brier_vs_nb is not None and min(brier_vs_c[1], brier_vs_nb[1]) > 0
     chance_ok = auc_low is not None and auc_low > 0.5
     better = auc_ok and brier_ok and chance_ok
+    figures = {
+        "auc": (auc_vs_c or [0.0, 0.0, 0.0]),
+        "brier_configured": (brier_vs_c or [0.0, 0.0, 0.0]),
+        "brier_naive_bayes": (brier_vs_nb or [0.0, 0.0, 0.0]),
+    }
+    params = {
+        f"{name}_{part}": values[i]
+        for name, values in figures.items()
+        for i, part in enumerate(("difference", "low", "high"))
+    }
     if better:
-        verdict_message = Message(key="win.verdict.better")
+        verdict_message = Message(key="win.verdict.paired.better", params=params)
     else:
         failed = [
-            name for name, ok in (("brier", brier_ok), ("auc", auc_ok), ("chance", chance_ok)) if not ok
+            name
+            for name, ok in (("paired.brier", brier_ok), ("paired.auc", auc_ok), ("chance", chance_ok))
+            if not ok
         ]
         verdict_message = Message(
-            key="win.verdict.not_better",
-            params={"reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
+            key="win.verdict.paired.not_better",
+            params={**params, "reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
         )
     verdict = render(verdict_message)
     return BackTest(
@@ -672,6 +719,9 @@ def back_test(
         naive_bayes=nb,
         auc_low=auc_low,
         auc_high=auc_high,
+        auc_vs_configured=auc_vs_c,
+        brier_vs_configured=brier_vs_c,
+        brier_vs_naive_bayes=brier_vs_nb,
         better=better,
         verdict=verdict,
         verdict_message=verdict_message,

@@ -68,16 +68,19 @@ LEAD_MARKETING = (("web_visit", 1.5), ("content_download", 0.6), ("webinar", 0.5
 LEAD_INTEREST = (0.3, 1.0, 2.5)
 LEAD_CONVERTED_OFF = 0
 NO_SIGNAL_CONVERSION_RATE = 0.2
-#: The true weights are deliberately not in the configured weights' order (the lead score's defaults
-#: rate a webinar 8 points, a download 5, a page view 1): here page views come before conversion most,
-#: then webinars, and downloads barely, so learning has something to correct.
+#: The true weights are what real history would teach against the configured weights (the lead
+#: score's defaults rate a meeting 10 points, a webinar 8, a download 5, a page view 1): the behaviour
+#: they rate lowest, page views, is the one that comes before conversion; webinars and downloads, which
+#: they rate high, come just below zero (-0.15, -0.1: their attendees convert a little less), meetings
+#: and demo minutes have no effect. So on planted worlds the learned weights rank converters better
+#: than the configured ones by a margin that passes the paired use rule (LEAD_USE_RULE).
 LEAD_MODEL = {
-    "intercept": -2.2,
-    "demo_minutes": 0.02,
-    "pages_viewed": 0.6,
-    "content_downloaded": 0.1,
-    "webinars": 0.35,
-    "meetings": 0.1,
+    "intercept": -1.8,
+    "demo_minutes": 0.0,
+    "pages_viewed": 0.9,
+    "content_downloaded": -0.1,
+    "webinars": -0.15,
+    "meetings": 0.0,
 }
 _LEAD_KIND = {
     "web_visit": "pages_viewed",

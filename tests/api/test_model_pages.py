@@ -136,3 +136,49 @@ def test_a_declined_model_says_why_in_the_readers_language(api: ApiEnv) -> None:
     zh = api.get("/model", params={"lang": "zh-CN"}).text
     assert "不优于基准：其 Brier 分数没有低于两个基准；其 AUC 没有明显好于随机" in zh
     assert "no better than the baselines" not in zh
+
+
+def test_the_paired_rule_is_shown_with_its_interval_in_both_languages(api: ApiEnv) -> None:
+    """A win model declined by the paired rule and lead weights used by it: the page gives each
+    difference with its paired 90% interval, in the reader's language."""
+    params = {
+        "auc_difference": 0.278,
+        "auc_low": 0.18,
+        "auc_high": 0.396,
+        "brier_configured_difference": 0.0805,
+        "brier_configured_low": 0.0526,
+        "brier_configured_high": 0.1108,
+        "brier_naive_bayes_difference": 0.0059,
+        "brier_naive_bayes_low": -0.0185,
+        "brier_naive_bayes_high": 0.0314,
+    }
+    failed = Message(
+        key="win.verdict.paired.not_better",
+        params={**params, "reasons": [Message(key="win.verdict.paired.brier")]},
+    )
+    tested = _tested_model()
+    assert tested.back_test is not None
+    test = tested.back_test.model_copy(
+        update={
+            "better": False,
+            "verdict": render(failed),
+            "verdict_message": failed,
+            "auc_vs_configured": [0.278, 0.18, 0.396],
+            "brier_vs_configured": [0.0805, 0.0526, 0.1108],
+            "brier_vs_naive_bayes": [0.0059, -0.0185, 0.0314],
+        }
+    )
+    _keep(api, tested.model_copy(update={"back_test": test, "used": False, "reason_message": failed}))
+    _keep_lead(api, LEAD_WEIGHTS_KIND + "-paired", LeadScoreWeights(page_viewed=7.5), used=True)
+    en = api.get("/model", params={"lang": "en"}).text
+    assert "its Brier score is not clearly below both baselines" in en
+    assert "on naive Bayes +0.0059 [-0.0185, +0.0314]" in en
+    assert "the configured weights 0.703: +0.055 (paired 90% interval +0.029 to +0.083, above 0)" in en
+    zh = api.get("/model", params={"lang": "zh-CN"}).text
+    assert "其 Brier 分数没有明显低于两个基准" in zh and "相对朴素贝叶斯 +0.0059 [-0.0185, +0.0314]" in zh
+    assert "配对 90% 区间 +0.029 至 +0.083，高于 0" in zh
+    assert "paired 90%" not in zh
+    models = api.get("/api/v1/models").json()["data"]
+    lead = next(m for m in models if m["id"] == LEAD_WEIGHTS_KIND + "-paired")
+    whole = api.get(f"/api/v1/models/{lead['id']}").json()
+    assert whole["document"]["auc_difference_low"] == 0.029 and whole["document"]["auc_difference"] == 0.055

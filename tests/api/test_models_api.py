@@ -37,6 +37,26 @@ def _lead_fit(weights: LeadScoreWeights) -> LeadWeightsFit:
         weights=weights,
         summary="test",
         summary_message=message,
+        used=True,
+        auc=0.758,
+        auc_low=0.727,
+        auc_high=0.791,
+        configured_auc=0.703,
+        auc_difference=0.055,
+        auc_difference_low=0.029,
+        auc_difference_high=0.083,
+        verdict_message=Message(
+            key="learn.lead.verdict.paired.better",
+            params={
+                "auc": 0.758,
+                "low": 0.727,
+                "high": 0.791,
+                "configured": 0.703,
+                "difference": 0.055,
+                "difference_low": 0.029,
+                "difference_high": 0.083,
+            },
+        ),
     )
 
 

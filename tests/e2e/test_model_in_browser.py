@@ -89,6 +89,14 @@ def test_the_model_page_reads_on_a_phone_and_a_desktop(
     body = browser.find_element(By.TAG_NAME, "body").text
     assert ("朴素贝叶斯" in body and "正在使用" in body) if lang == "zh-CN" else "Naive Bayes" in body
     shot(browser, f"model-{lang}-{width}")
+    # the lead weights' verdict gives the paired difference and its interval, in the page's language
+    verdict = browser.find_element(By.CSS_SELECTOR, "#lead-model .lead-verdict")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", verdict)
+    assert verdict.is_displayed()
+    assert ("配对 90% 区间" in verdict.text) if lang == "zh-CN" else ("paired 90% interval" in verdict.text)
+    time.sleep(0.2)
+    path = screenshot(browser, f"model-lead-{lang}-{width}")
+    assert path.stat().st_size > 5_000
     assert console_errors(browser) == []
     browser.delete_cookie("buyergraph_lang")
 
