@@ -1054,6 +1054,8 @@ class Neo4jStore(GraphStore):
         return rows[0]["token"] if rows else None
 
     def clear(self) -> None:
+        """Remove everything but the marks of the one-time migrations (cypher/wipe_nodes.cypher): an
+        emptied database needs none of them, so the next open does not run them again."""
         with self._errors(), self._driver.session(database=self._database) as session:
             session.run(cypher.query("wipe")).consume()
             session.run(cypher.query("wipe_nodes")).consume()
