@@ -58,8 +58,8 @@ class Message(BaseModel):
     def _nested_messages(cls, value: Any) -> Any:
         """Parameters that are messages themselves (alone or in a list) read back from JSON as
         messages again, so that a kept result renders like the analysis it was made from."""
-        if not isinstance(value, dict):
-            return value
+        if not isinstance(value, dict) or not any(isinstance(v, list | dict) for v in value.values()):
+            return value  # nothing nested (most messages, as the analyses make them)
         return {name: _as_message(v) for name, v in value.items()}
 
 
