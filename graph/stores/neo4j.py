@@ -463,9 +463,7 @@ def result_write_statements(results: Sequence[AccountResult]) -> list[tuple[str,
     (cypher/results_*.cypher). Also what bench/profile_result_writes.py profiles."""
     accounts, deals, gaps, people = _result_rows(results)
     keys = _kept_keys(results)
-    deletes = [
-        (f"results_delete[{i}]", text, keys) for i, text in enumerate(cypher.statements("results_delete"))
-    ]
+    deletes = cypher.statements("results_delete")
     return [
         *((f"results_delete[{i}]", text, keys) for i, text in enumerate(deletes)),
         ("results_write_accounts", cypher.query("results_write_accounts"), accounts),
