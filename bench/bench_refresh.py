@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.refresh import StoreAddress, _results_of, refresh  # noqa: E402
+from api.refresh import READ_BATCH, StoreAddress, _read_batch, _results_of, keep_results, refresh  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from graph.analyses import DEFAULT_CONFIG, OwnershipIndex, analyze_account  # noqa: E402
 from graph.analyses.portfolio import AccountFilter, AccountResult  # noqa: E402
@@ -87,6 +87,27 @@ def analysis_only(store: GraphStore, ids: list[str], sample: int) -> tuple[float
     _results_of({g.company.id: g for g in graphs}, datetime.now(UTC), AS_OF, DEFAULT_CONFIG)
     kept = (time.perf_counter() - started) / len(graphs)
     return full, kept
+
+
+def phases(store: GraphStore, ids: list[str], batches: int) -> tuple[float, float, float, int]:
+    """Seconds per account of the refresh's three steps, one after the other (no overlap), on
+    `batches` batches of READ_BATCH accounts: the batched read, the analysis (kept parts +
+    `account_result`) and the write (`keep_results`: the old results for the change log, the new
+    results, the log)."""
+    read = analyse = write = 0.0
+    done = 0
+    for start in range(0, min(len(ids), batches * READ_BATCH), READ_BATCH):
+        batch = ids[start : start + READ_BATCH]
+        t0 = time.perf_counter()
+        computed_at, graphs = _read_batch(store, batch)
+        t1 = time.perf_counter()
+        results = _results_of(graphs, computed_at, AS_OF, DEFAULT_CONFIG)
+        t2 = time.perf_counter()
+        keep_results(store, results)
+        t3 = time.perf_counter()
+        read, analyse, write = read + t1 - t0, analyse + t2 - t1, write + t3 - t2
+        done += len(batch)
+    return read / done, analyse / done, write / done, done
 
 
 def list_latency(
@@ -229,7 +250,18 @@ def run(name: str, store: GraphStore, address: StoreAddress, folder: Path, args:
         f"[{name}] analysis alone, 300 accounts read beforehand: on-request {full * 1000:.1f} ms/account, "
         f"refresh's (kept parts only, + account_result) {kept * 1000:.1f} ms/account"
     )
-    elapsed, written, where = timed_refresh(store, address, None, 0)
+    if args.phase_batches:
+        with address.open() as fresh:  # as a refresh process finds it: nothing read yet
+            read, analyse, write, done = phases(fresh, ids, args.phase_batches)
+        print(
+            f"[{name}] where the time goes, {done:,} accounts in batches of {READ_BATCH}, steps one after "
+            f"the other: read {read * 1000:.1f}, analysis {analyse * 1000:.1f}, write {write * 1000:.1f} "
+            "ms/account"
+        )
+    # Refresh runs on the store as `buyergraph refresh` opens it: the baseline above has read (and an
+    # embedded store has cached) every account in this process already.
+    with address.open() as fresh:
+        elapsed, written, where = timed_refresh(fresh, address, None, 0)
     print(
         f"[{name}] refresh in process (the default): {written:,} accounts in {elapsed:.1f} s "
         f"({elapsed / max(written, 1) * 1000:.1f} ms/account) -> {loop / elapsed:.1f}x the baseline"
@@ -286,6 +318,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="baseline accounts (0: all)")
     parser.add_argument("--workers", type=int, default=None, help="local Dask workers (0: none)")
     parser.add_argument("--fixed-probe", type=int, default=20)
+    parser.add_argument("--phase-batches", type=int, default=2, help="batches timed step by step (0: none)")
     parser.add_argument("--list-requests", type=int, default=0)
     parser.add_argument("--synthetic-accounts", type=int, default=0)
     parser.add_argument("--synthetic-only", action="store_true")

@@ -27,6 +27,8 @@ CREATE INDEX deal_result_account IF NOT EXISTS FOR (n:DealResult) ON (n.account_
 CREATE INDEX gap_account IF NOT EXISTS FOR (n:Gap) ON (n.account_id);
 CREATE INDEX gap_kind IF NOT EXISTS FOR (n:Gap) ON (n.kind);
 CREATE INDEX person_result_account IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id);
+CREATE INDEX person_result_key IF NOT EXISTS FOR (n:PersonResult) ON (n.account_id, n.person_id);
+CREATE INDEX gap_key IF NOT EXISTS FOR (n:Gap) ON (n.account_id, n.deal_id, n.position);
 CREATE INDEX account_result_gaps_high IF NOT EXISTS FOR (n:AccountResult) ON (n.gaps_high);
 CREATE INDEX account_result_coverage IF NOT EXISTS FOR (n:AccountResult) ON (n.coverage);
 CREATE INDEX result_detail_account IF NOT EXISTS FOR (n:ResultDetail) ON (n.account_id);

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, field_validator
@@ -57,8 +58,8 @@ class Message(BaseModel):
     def _nested_messages(cls, value: Any) -> Any:
         """Parameters that are messages themselves (alone or in a list) read back from JSON as
         messages again, so that a kept result renders like the analysis it was made from."""
-        if not isinstance(value, dict):
-            return value
+        if not isinstance(value, dict) or not any(isinstance(v, list | dict) for v in value.values()):
+            return value  # nothing nested (most messages, as the analyses make them)
         return {name: _as_message(v) for name, v in value.items()}
 
 
@@ -1265,6 +1266,22 @@ class _Formatter(string.Formatter):
         return str(super().format_field(value, format_spec))
 
 
+_Piece = tuple[str, str | None, str]
+
+
+@cache
+def _pieces(template: str) -> tuple[_Piece, ...] | None:
+    """A template parsed once: (literal text, field name or None, format spec) per piece, as
+    `string.Formatter` parses it on every call; None when a field is more than a plain name (an
+    index, an attribute, a conversion, a nested spec), which then goes through `string.Formatter`."""
+    pieces: list[_Piece] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is not None and (not name.isidentifier() or conversion or "{" in (spec or "")):
+            return None
+        pieces.append((literal, name, spec or ""))
+    return tuple(pieces)
+
+
 def render(message: Message | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """The message's text in `lang` (unknown languages fall back to English)."""
     if not isinstance(message, Message):
@@ -1272,7 +1289,16 @@ def render(message: Message | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     templates = CATALOGUE[message.key]
     template = templates.get(lang) or templates[DEFAULT_LANGUAGE]
-    return _Formatter(lang).format(template, **message.params)
+    formatter = _Formatter(lang)
+    pieces = _pieces(template)
+    if pieces is None:
+        return formatter.format(template, **message.params)
+    # What string.Formatter.format does for plain names, without parsing the template again.
+    params = message.params
+    return "".join(
+        literal if name is None else literal + formatter.format_field(params[name], spec)
+        for literal, name, spec in pieces
+    )
 
 
 def _check(keys: Sequence[str] = tuple(CATALOGUE)) -> None:

@@ -361,6 +361,7 @@ def current_people(account: AccountGraph, as_of: date) -> set[str]:
 def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
     """The part of an analysis the read endpoints show, with the account's profile counts."""
     products = {p.id: p for p in account.products}
+    roster = roster_of(account, as_of=analysis.as_of)  # everyone, current or not, by the one rule
     return KeptDetail(
         key_people=analysis.key_people,
         key_people_notes=[render(m) for m in analysis.note_messages if m.key != "note.no_holdings"],
@@ -375,7 +376,7 @@ def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
         parent=account.parent,
         subsidiaries=account.subsidiaries,
         people=len(account.people),
-        current_people=len(current_people(account, analysis.as_of)),
+        current_people=sum(1 for entry in roster if entry.current),
         account_deals=account.deals,
         products=[
             KeptProduct(
@@ -388,7 +389,7 @@ def detail_of(account: AccountGraph, analysis: AccountAnalysis) -> KeptDetail:
             )
             for h in account.holdings
         ],
-        roster=roster_of(account, as_of=analysis.as_of),
+        roster=roster,
     )
 
 

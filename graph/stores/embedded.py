@@ -32,7 +32,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-from graph.analyses.changes import REDACTED_SUMMARY, Change, LoggedChange
+from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -190,6 +190,35 @@ def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
         return None
     value: float | None = getattr(summary, name)
     return value
+
+
+class _KeptResults(Mapping[str, AccountResult]):
+    """The kept results of results.json as models, each validated when first asked for: a process
+    that only replaces results (a refresh) never validates the ones it replaces (that was most of an
+    embedded refresh in a freshly started process; bench/RESULTS.md, fourth pass)."""
+
+    def __init__(self, raw: Mapping[str, Any], models: Mapping[str, AccountResult] | None = None) -> None:
+        self._raw = raw
+        self._models: dict[str, AccountResult] = dict(models or {})
+
+    def __getitem__(self, company_id: str) -> AccountResult:
+        model = self._models.get(company_id)
+        if model is None:
+            model = self._models[company_id] = AccountResult.model_validate(self._raw[company_id])
+        return model
+
+    def __contains__(self, company_id: object) -> bool:
+        return company_id in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def validated(self, company_id: str) -> AccountResult | None:
+        """The model of this result when it was validated (or given) already, else None."""
+        return self._models.get(company_id)
 
 
 class _AccountListingIndex:
@@ -370,12 +399,12 @@ class EmbeddedStore(GraphStore):
         self._loaded_stamp: tuple[int, int, int] | None = None
         self._results_path = self.home / RESULTS_FILE_NAME
         self._results_stamp: tuple[int, int, int] | None = None
-        self._results: dict[str, AccountResult] = {}
+        self._results: _KeptResults = _KeptResults({})
         #: The results as the file holds them (JSON-shaped), and each one's JSON text once encoded:
         #: a rewrite encodes only the results that changed, and never reads back its own file.
         self._results_raw: dict[str, Any] = {}
         self._results_text: dict[str, str] = {}
-        self._summaries: dict[str, AccountSummary] = {}
+        self._summaries: dict[str, AccountSummary] | None = None
         self._changed_at: dict[str, datetime] = {}
         self._listing_index: _AccountListingIndex | None = None
         self._reset_memory()
@@ -870,8 +899,8 @@ class EmbeddedStore(GraphStore):
         try:
             st = self._results_path.stat()
         except FileNotFoundError:
-            self._results, self._changed_at, self._results_stamp = {}, {}, None
-            self._results_raw, self._results_text, self._summaries = {}, {}, {}
+            self._results, self._changed_at, self._results_stamp = _KeptResults({}), {}, None
+            self._results_raw, self._results_text, self._summaries = {}, {}, None
             return
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp == self._results_stamp:
@@ -887,18 +916,21 @@ class EmbeddedStore(GraphStore):
                 f"the embedded store file {self._results_path} has format {doc.get('format')!r}; "
                 f"this buyergraph reads format {FORMAT_VERSION}"
             )
-        self._results = {cid: AccountResult.model_validate(raw) for cid, raw in doc["results"].items()}
+        self._results = _KeptResults(doc["results"])
         self._results_raw, self._results_text = doc["results"], {}
         self._changed_at = {cid: datetime.fromisoformat(at) for cid, at in doc["changed"].items()}
-        self._derive_summaries()
+        self._summaries = None
         self._results_stamp = stamp
 
-    def _derive_summaries(self) -> None:
-        # Lists read the figures of every account on each call: derived once per version of the file.
-        self._summaries = {
-            cid: summary_of(r).model_copy(update={"stale": self._is_stale(cid, r)})
-            for cid, r in self._results.items()
-        }
+    def _account_summaries(self) -> dict[str, AccountSummary]:
+        # Lists read the figures of every account on each call: derived once per version of the
+        # file, when a list first asks (a refresh that only writes results never needs them).
+        if self._summaries is None:
+            self._summaries = {
+                cid: summary_of(r).model_copy(update={"stale": self._is_stale(cid, r)})
+                for cid, r in self._results.items()
+            }
+        return self._summaries
 
     def _update_results(
         self, change: Callable[[dict[str, Any]], None], models: Mapping[str, AccountResult] | None = None
@@ -931,7 +963,7 @@ class EmbeddedStore(GraphStore):
         results: dict[str, Any] = doc.get("results", {})
         changed: dict[str, str] = doc.get("changed", {})
         texts: dict[str, str] = {}
-        kept: dict[str, AccountResult] = {}
+        kept: dict[str, AccountResult] = {}  # the models known already; the others stay unvalidated
         parts: list[str] = []
         for cid, raw in results.items():
             text = self._results_text.get(cid) if before.get(cid) is raw else None
@@ -940,11 +972,10 @@ class EmbeddedStore(GraphStore):
             texts[cid] = text
             parts.append(f"{json.dumps(cid, ensure_ascii=False)}:{text}")
             if before.get(cid) is raw:
-                kept[cid] = self._results[cid]
+                if (model := self._results.validated(cid)) is not None:
+                    kept[cid] = model
             elif cid in models:
                 kept[cid] = models[cid]
-            else:
-                kept[cid] = AccountResult.model_validate(raw)
         body = (
             f'{{"format":{json.dumps(FORMAT_VERSION)},"results":{{{",".join(parts)}}},'
             f'"changed":{json.dumps(changed, ensure_ascii=False, separators=(",", ":"))}}}'
@@ -961,9 +992,9 @@ class EmbeddedStore(GraphStore):
             Path(tmp).unlink(missing_ok=True)
             self._results_stamp = None
             raise
-        self._results, self._results_raw, self._results_text = kept, results, texts
+        self._results, self._results_raw, self._results_text = _KeptResults(results, kept), results, texts
         self._changed_at = {cid: datetime.fromisoformat(at) for cid, at in changed.items()}
-        self._derive_summaries()
+        self._summaries = None
         self._results_stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def mark_accounts_changed(
@@ -1070,13 +1101,14 @@ class EmbeddedStore(GraphStore):
         index = self._listing_index
         if index is not None and index.version == version and not (self._bulk_depth or self._dirty):
             return index
+        summaries = self._account_summaries()
         owners: dict[str, set[str]] = defaultdict(set)
         for row in self._tables["deals"].values():
             if row.get("owner_rep_id"):
                 owners[row["owner_rep_id"]].add(row["company_id"])
         index = _AccountListingIndex(
             version=version,
-            rows=[(row, self._summaries.get(cid)) for cid, row in self._tables["companies"].items()],
+            rows=[(row, summaries.get(cid)) for cid, row in self._tables["companies"].items()],
             owners=owners,
         )
         if not (self._bulk_depth or self._dirty):
@@ -2006,6 +2038,38 @@ class EmbeddedStore(GraphStore):
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+
+    def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
+        """As `basis_of` reads the kept results, but from the results file's JSON when a result has
+        not been validated in this process (as the Neo4j store reads them): a refresh compares what
+        it replaces without validating every old result whole."""
+        with self._mutex:
+            self._load_results()
+            bases: dict[str, ChangeBasis] = {}
+            for cid in company_ids:
+                if cid not in self._results:
+                    continue
+                model = self._results.validated(cid)
+                if model is not None:
+                    bases[cid] = basis_of(model)
+                    continue
+                raw = self._results_raw[cid]
+                detail = raw.get("detail") or {}
+                committees: dict[str, dict[str, list[str]]] = {}
+                for deal in detail.get("deals", []):
+                    for person_id, roles in deal.get("committee", {}).items():
+                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+                bases[cid] = ChangeBasis.model_validate(
+                    {
+                        "account_id": raw["account_id"],
+                        "engagement_score": raw["engagement_score"],
+                        "engagement_trend": raw["engagement_trend"],
+                        "deals": raw["deals"],
+                        "roster": detail.get("roster") or None,
+                        "committees": committees,
+                    }
+                )
+            return bases
 
 
 def _first_line_after(fh: BinaryIO, after: int) -> int:

@@ -456,6 +456,24 @@ def _kept_keys(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     ]
 
 
+def result_write_statements(results: Sequence[AccountResult]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """What keeps these results once their accounts are locked (`Neo4jStore.write_results` runs
+    them with the rows of the accounts it may write), as (name, Cypher text, rows), in order: the
+    last refresh's nodes the new results no longer hold are deleted, the others overwritten
+    (cypher/results_*.cypher). Also what bench/profile_result_writes.py profiles."""
+    accounts, deals, gaps, people = _result_rows(results)
+    keys = _kept_keys(results)
+    deletes = cypher.statements("results_delete")
+    return [
+        *((f"results_delete[{i}]", text, keys) for i, text in enumerate(deletes)),
+        ("results_write_accounts", cypher.query("results_write_accounts"), accounts),
+        ("results_write_deals", cypher.query("results_write_deals"), deals),
+        ("results_write_gaps", cypher.query("results_write_gaps"), gaps),
+        ("results_write_people", cypher.query("results_write_people"), people),
+        ("results_write_details", cypher.query("results_write_details"), _detail_rows(results)),
+    ]
+
+
 def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     """The read endpoints' part of kept results (KeptDetail) as one JSON text per account: Neo4j
     properties hold no nested maps, and nothing filters on it."""
@@ -1054,6 +1072,8 @@ class Neo4jStore(GraphStore):
         return rows[0]["token"] if rows else None
 
     def clear(self) -> None:
+        """Remove everything but the marks of the one-time migrations (cypher/wipe_nodes.cypher): an
+        emptied database needs none of them, so the next open does not run them again."""
         with self._errors(), self._driver.session(database=self._database) as session:
             session.run(cypher.query("wipe")).consume()
             session.run(cypher.query("wipe_nodes")).consume()
@@ -1089,15 +1109,7 @@ class Neo4jStore(GraphStore):
         # In id order, so that concurrent writers take the companies' locks in one order.
         results = sorted(results, key=lambda r: r.account_id)
         stamps = [{"account_id": r.account_id, "computed_at": r.computed_at} for r in results]
-        accounts, deals, gaps, people = _result_rows(results)
-        deletes = cypher.statements("results_delete")
-        writes = [
-            (cypher.query("results_write_accounts"), accounts),
-            (cypher.query("results_write_deals"), deals),
-            (cypher.query("results_write_gaps"), gaps),
-            (cypher.query("results_write_people"), people),
-            (cypher.query("results_write_details"), _detail_rows(results)),
-        ]
+        statements = result_write_statements(results)
 
         def work(tx: ManagedTransaction) -> int:
             # Only results computed after their account's last change are written (the rest stay
@@ -1106,12 +1118,7 @@ class Neo4jStore(GraphStore):
             if not writable:
                 return 0
             ids = sorted(writable)
-            # The last refresh's nodes are overwritten (cypher/results_write_*.cypher); only those
-            # the new results no longer hold are deleted.
-            gone = [row for row in _kept_keys(results) if row["account_id"] in writable]
-            for statement in deletes:
-                tx.run(statement, rows=gone).consume()
-            for text, rows in writes:
+            for _, text, rows in statements:
                 kept = [row for row in rows if row["account_id"] in writable]
                 if kept:
                     tx.run(text, rows=kept).consume()
