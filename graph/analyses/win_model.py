@@ -703,11 +703,11 @@ def back_test(
         for i, part in enumerate(("difference", "low", "high"))
     }
     # the figures in words, nested, and flat for readers of the numbers
-    params = {**params, "figures": Message(key="win.verdict.use.figures", params=params)}
+    worded: dict[str, object] = {**params, "figures": Message(key="win.verdict.use.figures", params=params)}
     if better:
         beats_nb = brier_vs_nb is not None and brier_vs_nb[1] > 0
         key = "win.verdict.use.beats_both" if beats_nb else "win.verdict.use.ties_naive_bayes"
-        verdict_message = Message(key=key, params=params)
+        verdict_message = Message(key=key, params=worded)
     else:
         failed = [
             name
@@ -721,7 +721,7 @@ def back_test(
         ]
         verdict_message = Message(
             key="win.verdict.use.declined",
-            params={**params, "reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
+            params={**worded, "reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
         )
     verdict = render(verdict_message)
     return BackTest(
