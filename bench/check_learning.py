@@ -75,7 +75,10 @@ def main() -> int:
             lift = "-" if m.top_decile_lift is None else f"{m.top_decile_lift:.2f}"
             print(f"  {m.name:<12} {auc:>6} {m.brier:>6.3f} {lift:>8}")
         print(f"  model AUC 90% interval [{bt.auc_low}, {bt.auc_high}]")
-        print("  paired 90% intervals (USE_RULE: every lower end above 0):")
+        print(
+            "  paired 90% intervals (USE_RULE: lower ends on the configured weights above 0, "
+            "on naive Bayes not entirely below 0):"
+        )
         for name, figures in (
             ("AUC minus configured", bt.auc_vs_configured),
             ("Brier gain on configured", bt.brier_vs_configured),

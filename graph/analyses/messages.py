@@ -954,6 +954,45 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "its AUC is not clearly above the configured weights' (the paired 90% interval reaches 0)",
         "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（配对 90% 区间未高于 0）",
     },
+    # USE_RULE since the use rule of issue 21 (beat the configured weights, not clearly worse than
+    # naive Bayes); back-tests kept before it keep the keys above
+    "win.verdict.use.beats_both": {
+        "en": "beats the configured weights and naive Bayes {figures:message}",
+        "zh-CN": "优于配置权重和朴素贝叶斯{figures:message}",
+    },
+    "win.verdict.use.ties_naive_bayes": {
+        "en": "beats the configured weights; as good as naive Bayes, no better {figures:message}",
+        "zh-CN": "优于配置权重；与朴素贝叶斯相当，并不更好{figures:message}",
+    },
+    "win.verdict.use.declined": {
+        "en": "declined, the configured weights stay in use: {reasons:messages} {figures:message}",
+        "zh-CN": "未采用，继续使用配置权重：{reasons:messages}{figures:message}",
+    },
+    "win.verdict.use.figures": {
+        "en": "(paired 90% intervals: AUC minus the configured weights' {auc_difference:+.3f} "
+        "[{auc_low:+.3f}, {auc_high:+.3f}]; Brier score gain on the configured weights "
+        "{brier_configured_difference:+.4f} [{brier_configured_low:+.4f}, {brier_configured_high:+.4f}], "
+        "on naive Bayes {brier_naive_bayes_difference:+.4f} [{brier_naive_bayes_low:+.4f}, "
+        "{brier_naive_bayes_high:+.4f}])",
+        "zh-CN": "（配对 90% 区间：AUC 减配置权重的 AUC {auc_difference:+.3f} "
+        "[{auc_low:+.3f}, {auc_high:+.3f}]；"
+        "Brier 分数相对配置权重的改善 {brier_configured_difference:+.4f} [{brier_configured_low:+.4f}, "
+        "{brier_configured_high:+.4f}]，相对朴素贝叶斯 {brier_naive_bayes_difference:+.4f} "
+        "[{brier_naive_bayes_low:+.4f}, {brier_naive_bayes_high:+.4f}]）",
+    },
+    "win.verdict.use.auc": {
+        "en": "its AUC is not clearly above the configured weights' (the paired 90% interval reaches 0)",
+        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（配对 90% 区间未高于 0）",
+    },
+    "win.verdict.use.brier": {
+        "en": "its Brier score is not clearly below the configured weights' "
+        "(the paired 90% interval reaches 0)",
+        "zh-CN": "其 Brier 分数没有明显低于配置权重（配对 90% 区间未高于 0）",
+    },
+    "win.verdict.use.naive_bayes": {
+        "en": "it is clearly worse than naive Bayes (the paired 90% interval of its Brier gain is below 0)",
+        "zh-CN": "其明显不如朴素贝叶斯（Brier 分数改善的配对 90% 区间低于 0）",
+    },
     "win.reason.no_back_test": {"en": "no back-test ({note})", "zh-CN": "无法回测（{note}）"},
     "learn.history.none": {
         "en": "No closed deal before {as_of}: history says nothing yet.",

@@ -16,11 +16,13 @@ same-run baselines.
 - The back-test (`back_test`): fit on the deals closed before a split date, score the deals closed on or
   after it; AUC, Brier score, a calibration table and top-decile lift for the model and two baselines fit
   on the same training deals: the configured weights (the deal's completeness, `deal_completeness`, made
-  a probability by a one-variable Platt fit) and a naive Bayes per-feature frequency model. The model is
-  used only when it beats both clearly (`USE_RULE`): a paired bootstrap of the scored deals (each
-  resample scores the model and the baselines) gives a 90% interval of each difference (Brier score
-  against both baselines, AUC against the configured weights), and its lower end must be above 0; a
-  point estimate a hair better is not enough.
+  a probability by a one-variable Platt fit) and a naive Bayes per-feature frequency model. The model
+  replaces the configured weights when it beats them clearly and is not clearly worse than naive Bayes
+  (`USE_RULE`): a paired bootstrap of the scored deals (each resample scores the model and the
+  baselines) gives a 90% interval of each difference; against the configured weights the lower ends of
+  the AUC difference and of the Brier gain must be above 0 (a point estimate a hair better is not
+  enough), against naive Bayes the Brier gain's interval must not lie entirely below 0. The verdict says
+  whether it also beats naive Bayes or only ties it.
 
 >>> rows = [DealRow(deal_id=str(i), as_of=date(2025, 1, 1), values={"engaged_people": i % 5},
 ...     won=i % 5 > 1) for i in range(10)]
@@ -96,11 +98,14 @@ MIN_TEST_EACH = 5
 #: Share of the closed deals (the latest) that the default split date leaves for scoring.
 TEST_SHARE = 0.3
 USE_RULE = (
-    "the learned model is used only when, in the back-test, on the same bootstrap resamples of the scored "
-    "deals (a paired bootstrap), the lower end of the 90% interval of each of these differences is above "
-    "0: each baseline's Brier score minus the model's (the Brier score judges ranking and calibration "
-    "together), and the model's AUC minus the configured weights' AUC; and the lower end of the model's "
-    "AUC's 90% bootstrap interval is above 0.5 (better than chance); otherwise the configured weights "
+    "the learned model replaces the configured weights only when, in the back-test, on the same bootstrap "
+    "resamples of the scored deals (a paired bootstrap), it beats them clearly: the lower end of the 90% "
+    "interval of the model's AUC minus the configured weights' AUC is above 0, and so is that of the "
+    "configured weights' Brier score minus the model's (the Brier score judges ranking and calibration "
+    "together); and it is not clearly worse than naive Bayes: the 90% interval of naive Bayes' Brier score "
+    "minus the model's does not lie entirely below 0; and the lower end of the model's AUC's 90% bootstrap "
+    "interval is above 0.5 (better than chance); the verdict says whether it also beats naive Bayes (that "
+    "interval entirely above 0) or is as good as naive Bayes, no better; otherwise the configured weights "
     "stay in use"
 )
 _EXECUTIVE = {Seniority.C_LEVEL, Seniority.VP}
@@ -682,9 +687,11 @@ def back_test(
     brier_vs_c = paired(c.brier - m.brier, brier_c)
     brier_vs_nb = paired(nb.brier - m.brier, brier_nb)
     auc_ok = auc_vs_c is not None and auc_vs_c[1] > 0
-    brier_ok = brier_vs_c is not None and brier_vs_nb is not None and min(brier_vs_c[1], brier_vs_nb[1]) > 0
+    brier_ok = brier_vs_c is not None and brier_vs_c[1] > 0
+    # naive Bayes is a rival, not the incumbent: the model must not be clearly worse than it
+    nb_ok = brier_vs_nb is not None and brier_vs_nb[2] >= 0
     chance_ok = auc_low is not None and auc_low > 0.5
-    better = auc_ok and brier_ok and chance_ok
+    better = auc_ok and brier_ok and nb_ok and chance_ok
     figures = {
         "auc": (auc_vs_c or [0.0, 0.0, 0.0]),
         "brier_configured": (brier_vs_c or [0.0, 0.0, 0.0]),
@@ -695,17 +702,26 @@ def back_test(
         for name, values in figures.items()
         for i, part in enumerate(("difference", "low", "high"))
     }
+    # the figures in words, nested, and flat for readers of the numbers
+    worded: dict[str, object] = {**params, "figures": Message(key="win.verdict.use.figures", params=params)}
     if better:
-        verdict_message = Message(key="win.verdict.paired.better", params=params)
+        beats_nb = brier_vs_nb is not None and brier_vs_nb[1] > 0
+        key = "win.verdict.use.beats_both" if beats_nb else "win.verdict.use.ties_naive_bayes"
+        verdict_message = Message(key=key, params=worded)
     else:
         failed = [
             name
-            for name, ok in (("paired.brier", brier_ok), ("paired.auc", auc_ok), ("chance", chance_ok))
+            for name, ok in (
+                ("use.auc", auc_ok),
+                ("use.brier", brier_ok),
+                ("use.naive_bayes", nb_ok),
+                ("chance", chance_ok),
+            )
             if not ok
         ]
         verdict_message = Message(
-            key="win.verdict.paired.not_better",
-            params={**params, "reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
+            key="win.verdict.use.declined",
+            params={**worded, "reasons": [Message(key=f"win.verdict.{name}") for name in failed]},
         )
     verdict = render(verdict_message)
     return BackTest(

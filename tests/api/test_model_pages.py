@@ -32,6 +32,25 @@ def _metrics(name: str, auc: float) -> Metrics:
     return Metrics(name=name, auc=auc, brier=0.2, top_decile_lift=1.8, calibration=bins)
 
 
+#: The paired figures of bench/check_learning.py's planted world (seed 3), as USE_RULE's messages take them.
+USED_PARAMS: dict[str, float] = {
+    "auc_difference": 0.2778,
+    "auc_low": 0.1797,
+    "auc_high": 0.3957,
+    "brier_configured_difference": 0.0805,
+    "brier_configured_low": 0.0526,
+    "brier_configured_high": 0.1108,
+    "brier_naive_bayes_difference": 0.0059,
+    "brier_naive_bayes_low": -0.0185,
+    "brier_naive_bayes_high": 0.0314,
+}
+#: A model used under USE_RULE: it beats the configured weights and ties naive Bayes.
+USED_VERDICT = Message(
+    key="win.verdict.use.ties_naive_bayes",
+    params={**USED_PARAMS, "figures": Message(key="win.verdict.use.figures", params=USED_PARAMS)},
+)
+
+
 def _tested_model() -> WinModel:
     test = BackTest(
         split=date(2026, 1, 1),
@@ -44,10 +63,20 @@ def _tested_model() -> WinModel:
         naive_bayes=_metrics("naive_bayes", 0.655),
         auc_low=0.7,
         auc_high=0.85,
+        auc_vs_configured=[0.2778, 0.1797, 0.3957],
+        brier_vs_configured=[0.0805, 0.0526, 0.1108],
+        brier_vs_naive_bayes=[0.0059, -0.0185, 0.0314],
         better=True,
-        verdict="the model beats both baselines",
+        verdict=render(USED_VERDICT),
+        verdict_message=USED_VERDICT,
     )
-    return _model().model_copy(update={"back_test": test, "first_close": date(2025, 1, 2)})
+    update = {
+        "back_test": test,
+        "first_close": date(2025, 1, 2),
+        "reason": test.verdict,
+        "reason_message": USED_VERDICT,
+    }
+    return _model().model_copy(update=update)
 
 
 def _keep(api: ApiEnv, model: WinModel) -> None:
@@ -85,11 +114,15 @@ def test_model_page_shows_the_kept_models(api: ApiEnv) -> None:
     assert len(POINT.findall(page)) == 2
     rows = METRIC_ROW.findall(page)
     assert rows == [("Learned model", "0.781"), ("Configured weights", "0.612"), ("Naive Bayes", "0.655")]
-    assert "the model beats both baselines" in page and model.reason in page
+    assert "beats the configured weights; as good as naive Bayes, no better" in page
+    assert "Brier score gain on the configured weights +0.0805 [+0.0526, +0.1108]" in page
+    assert "on naive Bayes +0.0059 [-0.0185, +0.0314]" in page
     assert model.id in page and "lead_weights-test" in page
     zh = api.get("/model", params={"lang": "zh-CN"}).text
     assert "学习模型" in zh and "朴素贝叶斯" in zh and "正在使用" in zh
     assert "预算审批人保持接触" in zh and not any(f">{w.feature}<" in zh for w in model.weights)
+    # the verdict (and the reason) in Chinese, not the English text the model also keeps
+    assert "优于配置权重；与朴素贝叶斯相当，并不更好" in zh and "as good as naive Bayes" not in zh
 
 
 def test_deals_view_shows_win_likelihood_and_factors(api: ApiEnv) -> None:

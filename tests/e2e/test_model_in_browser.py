@@ -88,6 +88,12 @@ def test_the_model_page_reads_on_a_phone_and_a_desktop(
     assert browser.execute_script(SPILL) <= 1, "the page spills sideways"
     body = browser.find_element(By.TAG_NAME, "body").text
     assert ("朴素贝叶斯" in body and "正在使用" in body) if lang == "zh-CN" else "Naive Bayes" in body
+    # the win model's verdict (USE_RULE) in the page's language, not the English text it also keeps
+    reason = browser.find_element(By.CSS_SELECTOR, "#win-model .reason").text
+    if lang == "zh-CN":
+        assert "优于配置权重；与朴素贝叶斯相当，并不更好" in reason and "naive Bayes" not in reason
+    else:
+        assert reason.startswith("beats the configured weights; as good as naive Bayes, no better")
     shot(browser, f"model-{lang}-{width}")
     # the lead weights' verdict gives the paired difference and its interval, in the page's language
     verdict = browser.find_element(By.CSS_SELECTOR, "#lead-model .lead-verdict")
