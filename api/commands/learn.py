@@ -285,7 +285,11 @@ def _win_lines(report: LearnReport, lang: str) -> list[str]:
         for b in test.model.calibration:
             lines.append(f"  {b.low:.1f}-{b.high:.1f}: {b.deals:>4}  {b.predicted:.2f} -> {b.won:.2f}")
     reason = render(model.reason_message, lang) if model.reason_message is not None else model.reason
-    lines.append(_t("learn.used" if model.used else "learn.not_used", lang, reason=reason))
+    if model.reason_message is not None and model.reason_message.key.startswith("win.verdict.use."):
+        # The verdict already says whether the model replaces the configured weights.
+        lines.append(_t("learn.verdict", lang, reason=reason))
+    else:
+        lines.append(_t("learn.used" if model.used else "learn.not_used", lang, reason=reason))
     if report.kept_id:
         lines.append(_t("learn.kept", lang, id=report.kept_id))
     return lines

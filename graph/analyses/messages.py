@@ -795,6 +795,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The model is NOT used; the configured weights stay: {reason}.",
         "zh-CN": "不采用该模型，继续使用配置的权重：{reason}。",
     },
+    "learn.verdict": {"en": "Verdict: {reason}.", "zh-CN": "结论：{reason}。"},
     "learn.kept": {"en": "Kept in the store as {id}.", "zh-CN": "已保存到数据库，版本 {id}。"},
     # --- the command line's own messages: accounts, people, name resolution, demo, serve (api/commands/) ---
     "cli.kind.account": {"en": "account", "zh-CN": "客户"},
