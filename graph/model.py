@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -303,11 +304,43 @@ _CURRENCY_NAMES = {
 }
 
 
+class StageEntry(BaseModel):
+    """A deal entered `stage` on `entered_on` (one step of its stage history)."""
+
+    model_config = ConfigDict(frozen=True)
+    stage: str = Field(min_length=1)
+    entered_on: date
+
+    def __str__(self) -> str:
+        return f"{self.entered_on.isoformat()} {self.stage}"
+
+
+def _stage_entry(value: Any) -> Any:
+    """`2025-03-04 Negotiation` (the stored and native form) as a StageEntry; anything else as given."""
+    if isinstance(value, str):
+        day, _, stage = value.strip().partition(" ")
+        try:
+            entered_on = date.fromisoformat(day)
+        except ValueError:
+            raise ValueError(
+                f"a stage history entry is 'YYYY-MM-DD stage', not {value.strip()[:40]!r}"
+            ) from None
+        return {"stage": stage.strip(), "entered_on": entered_on}
+    return value
+
+
 class Deal(Record):
     """A deal; its `amount` is in `currency` (an ISO 4217 code such as USD or CNY, as the source wrote it).
 
     `closed_at` is the day a won or lost deal closed; `expected_close` is the day an open deal is
     expected to close (Salesforce's CloseDate of an open opportunity, HubSpot's close date, ...).
+
+    `stage_history` is the stages the deal entered, each with its day, oldest first (Salesforce's
+    OpportunityHistory, HubSpot's "Date entered" columns, the native `stage_history`); None when the
+    source keeps none. Its last entry is the current stage's, so a source that knows only since when
+    the deal is in its current stage (Salesforce's LastStageChangeDate) gives one entry. It is stored
+    and written in the native bundle as `YYYY-MM-DD stage` texts (`;`-separated in a cell);
+    graph.analyses.stages answers which stage a deal was in on a day, and since when.
     """
 
     KIND: ClassVar[str] = "Deal"
@@ -322,6 +355,26 @@ class Deal(Record):
     closed_at: date | None = None
     expected_close: date | None = None
     owner_rep_id: str | None = None
+    stage_history: list[StageEntry] | None = None
+
+    @field_validator("stage_history", mode="before")
+    @classmethod
+    def _stage_entries(cls, value: Any) -> Any:
+        """Entries from `YYYY-MM-DD stage` texts (one cell `;`-separated), in the order of their days."""
+        value = _split_list(value)
+        if not isinstance(value, list):
+            return value
+        return [_stage_entry(v) for v in value] or None
+
+    @field_validator("stage_history")
+    @classmethod
+    def _oldest_first(cls, value: list[StageEntry] | None) -> list[StageEntry] | None:
+        return None if not value else sorted(value, key=lambda e: e.entered_on)
+
+    @field_serializer("stage_history")
+    def _stage_texts(self, value: list[StageEntry] | None) -> list[str] | None:
+        """Stored (both stores, the bulk import) as texts: Neo4j keeps no list of maps."""
+        return None if value is None else [str(e) for e in value]
 
     @field_validator("currency", mode="before")
     @classmethod

@@ -291,6 +291,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "model.feature.high_gaps": {"en": "high-severity gaps", "zh-CN": "高严重度缺口"},
     "model.feature.size_band": {"en": "deal size band", "zh-CN": "金额档位"},
     "model.feature.months_open": {"en": "months open", "zh-CN": "已进行月数"},
+    "model.feature.days_in_stage": {"en": "days in stage", "zh-CN": "在当前阶段的天数"},
     "model.feature.demo_minutes": {"en": "demo minutes", "zh-CN": "演示分钟数"},
     "model.feature.videos_watched": {"en": "videos watched", "zh-CN": "观看视频"},
     "model.feature.pages_viewed": {"en": "pages viewed", "zh-CN": "浏览网页"},

@@ -755,6 +755,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "open {value} months: {points} points",
         "zh-CN": "已进行 {value} 个月：{points} 分",
     },
+    "win.factor.days_in_stage": {
+        "en": "{value} day{value:plural} in its stage: {points} points",
+        "zh-CN": "在当前阶段已 {value} 天：{points} 分",
+    },
     # --- `buyergraph learn` (api/commands/learn.py) ---
     "learn.header": {
         "en": "Learning what wins as of {as_of}: {accounts} accounts, {closed} closed deals "

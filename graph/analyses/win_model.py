@@ -47,12 +47,14 @@ from graph.analyses.messages import Message, render
 from graph.analyses.portfolio import deal_completeness
 from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
 from graph.analyses.results import DealAnalysis, GapKind, Severity
-from graph.model import AccountGraph, BuyingRole, Function, Seniority
+from graph.analyses.stages import days_in_stage
+from graph.model import AccountGraph, BuyingRole, Deal, Function, Seniority
 
 __all__ = [
     "FEATURES",
     "MIN_CLOSED",
     "MIN_EACH",
+    "STAGE_FEATURE",
     "USE_RULE",
     "WIN_MODEL_KIND",
     "BackTest",
@@ -69,6 +71,7 @@ __all__ = [
     "open_deal_rows",
     "score_deals",
     "win_factors",
+    "win_features",
     "win_likelihood",
 ]
 
@@ -88,6 +91,11 @@ FEATURES: tuple[str, ...] = (
     "size_band",
     "months_open",
 )
+#: The time feature used instead of `months_open` when every closed deal has a stage history
+#: (`win_features`): days in the stage the deal was in on the day it is analysed (graph.analyses.stages).
+STAGE_FEATURE = "days_in_stage"
+#: Days in stage are counted up to this many: a deal stuck a year is as stuck as one stuck two.
+DAYS_IN_STAGE_CAP = 365
 #: Engaged people are counted up to this many: more adds little.
 ENGAGED_PEOPLE_CAP = 4
 #: The minimum history: no model is fit on fewer closed deals, or fewer wins or losses than MIN_EACH.
@@ -226,8 +234,12 @@ def deal_features(
     created_at: date | None,
     seniority: Mapping[str, Seniority],
     function: Mapping[str, Function | None],
+    stage_days: int | None = None,
 ) -> dict[str, float]:
     """A deal's features from its analysis as of `as_of` (`DealAnalysis`) and its people's levels.
+
+    `stage_days` is the deal's days in stage as of `as_of` (`graph.analyses.stages.days_in_stage`),
+    when its stage history says; it adds the `days_in_stage` feature (capped at DAYS_IN_STAGE_CAP).
 
     >>> from graph.analyses.results import Coverage
     >>> d = DealAnalysis(deal_id="d", template="mid", required_roles=["champion", "economic_buyer"],
@@ -255,7 +267,7 @@ def deal_features(
     amount = deal.amount_in_base or 0.0
     band = 0.0 if amount < 10_000 else 1.0 if amount < 100_000 else 2.0
     months = max((as_of - created_at).days, 0) / 30.0 if created_at is not None else 0.0
-    return {
+    values = {
         "required_roles_missing": float(missing),
         "stale_required_roles": float(stale),
         "economic_buyer_engaged": float(eb),
@@ -270,20 +282,28 @@ def deal_features(
         "size_band": band,
         "months_open": round(min(months, 24.0), 2),
     }
+    if stage_days is not None:
+        values[STAGE_FEATURE] = float(min(stage_days, DAYS_IN_STAGE_CAP))
+    return values
 
 
 def _row(
     account: AccountGraph,
     analysis: DealAnalysis,
     as_of: date,
-    created_at: date | None,
+    deal: Deal | None,
     seniority: Mapping[str, Seniority],
     function: Mapping[str, Function | None],
     won: bool | None,
     config: AnalysisConfig,
 ) -> DealRow:
     values = deal_features(
-        analysis, as_of=as_of, created_at=created_at, seniority=seniority, function=function
+        analysis,
+        as_of=as_of,
+        created_at=deal.created_at if deal is not None else None,
+        seniority=seniority,
+        function=function,
+        stage_days=days_in_stage(deal, as_of) if deal is not None else None,
     )
     return DealRow(
         deal_id=analysis.deal_id,
@@ -323,7 +343,7 @@ def closed_deal_rows(
             account,
             c.analysis,
             c.closed_at,
-            c.deal.created_at,
+            c.deal,
             c.projection.seniority,
             c.projection.function,
             c.won,
@@ -343,10 +363,24 @@ def open_deal_rows(
 ) -> list[DealRow]:
     """The open deals' features from their analyses as of `as_of` (what `analyze_account` gave)."""
     seniority, function, _ = projections.classify_people(account.people, classify)
-    created = {d.id: d.created_at for d in account.deals}
+    deals = {d.id: d for d in account.deals}
     return [
-        _row(account, a, as_of, created.get(a.deal_id), seniority, function, None, config) for a in analyses
+        _row(account, a, as_of, deals.get(a.deal_id), seniority, function, None, config) for a in analyses
     ]
+
+
+def win_features(rows: Sequence[DealRow]) -> tuple[str, ...]:
+    """The features to learn from these closed deals: FEATURES, with `days_in_stage` in place of
+    `months_open` when every one of them has a stage history that says its days in stage.
+
+    >>> rows = [DealRow(deal_id="a", as_of=date(2025, 1, 1), values={"days_in_stage": 3.0}, won=True)]
+    >>> win_features(rows)[-1], win_features(rows + [DealRow(deal_id="b", as_of=date(2025, 1, 1),
+    ...     values={}, won=False)])[-1]
+    ('days_in_stage', 'months_open')
+    """
+    if rows and all(STAGE_FEATURE in r.values for r in rows):
+        return tuple(STAGE_FEATURE if f == "months_open" else f for f in FEATURES)
+    return FEATURES
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -759,11 +793,14 @@ def learn_win_model(
     why = enough_history(closed)
     if why is not None:
         return None, why
+    features = win_features(closed)
     try:
-        test: BackTest | None = back_test(closed, split=split, seed=seed)
+        test: BackTest | None = back_test(closed, split=split, features=features, seed=seed)
     except ValueError as exc:
         test, note = None, str(exc)
-    model = fit_win_model(closed, as_of=as_of, bootstrap=bootstrap, seed=seed, fitted_at=fitted_at)
+    model = fit_win_model(
+        closed, as_of=as_of, features=features, bootstrap=bootstrap, seed=seed, fitted_at=fitted_at
+    )
     model.back_test = test
     if test is None:
         model.used = False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,9 @@ SALESFORCE_OBJECTS: dict[str, tuple[str, ...]] = {
         "IsClosed",
         "IsWon",
         "CreatedDate",
+        "LastStageChangeDate",
     ),
+    "OpportunityHistory": ("OpportunityId", "CreatedDate", "StageName", "IsDeleted"),
     "PricebookEntry": ("Id", "Product2Id"),
     "OpportunityLineItem": ("OpportunityId", "Product2Id", "Quantity", "TotalPrice", "PricebookEntryId"),
     "OpportunityContactRole": ("Id", "OpportunityId", "ContactId", "Role", "IsPrimary"),
@@ -152,6 +154,7 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "Event": ("EventRelation",),
     "OpportunityLineItem": ("PricebookEntry",),
     "CampaignMember": ("Campaign",),
+    "Opportunity": ("OpportunityHistory",),
 }
 _HELPER_OF = {helper: obj for obj, helpers in HELPERS.items() for helper in helpers}
 #: Why a helper is not read when the object it completes is not in the export.
@@ -162,6 +165,8 @@ _HELPER_UNUSED = {
     "OpportunityLineItem file",
     "Campaign": "campaigns are read only for the touches of their members, and there is no "
     "CampaignMember file",
+    "OpportunityHistory": "it only holds the stage history of opportunities, and there is no "
+    "Opportunity file",
 }
 #: Salesforce objects buyergraph does not use, with the reason a user is given. Any other file that
 #: is plainly a Salesforce object (named after it, an `Id` key column) is not used either, with the
@@ -181,7 +186,6 @@ NOT_USED: dict[str, str] = {
     "ContractContactRole": "contract roles are not buying-committee roles of a deal",
     "AccountContactRole": "account-level roles are not tied to a deal; committees come from "
     "OpportunityContactRole",
-    "OpportunityHistory": "stage history is not read; the current stage comes from Opportunity",
     "OpportunityCompetitor": "competitors are not part of the buying committee",
     "Pricebook2": "price books are not read; products come from Product2",
     "Partner": "partner links are not read",
@@ -395,7 +399,20 @@ def _contact(r: Row) -> tuple[str, type[Record], dict[str, Any]]:
     )
 
 
-def _opportunity(r: Row) -> tuple[str, type[Record], dict[str, Any]]:
+def _stage_history(r: Row, history: Mapping[str, list[str]] | None) -> list[str] | None:
+    """The opportunity's stage history: its OpportunityHistory rows (`_history`), else the current
+    stage since LastStageChangeDate; the current stage is added when the history ends elsewhere."""
+    entries = list((history or {}).get((r.get("Id") or "").strip(), ()))
+    stage = (r.get("StageName") or "").strip()
+    changed = convert(parse_date, r.get("LastStageChangeDate"), "LastStageChangeDate")
+    if stage and changed is not None and (not entries or entries[-1].partition(" ")[2] != stage):
+        entries.append(f"{changed.isoformat()} {stage}")
+    return entries or None
+
+
+def _opportunity(
+    r: Row, history: Mapping[str, list[str]] | None = None
+) -> tuple[str, type[Record], dict[str, Any]]:
     closed, won = truthy(r.get("IsClosed")), truthy(r.get("IsWon"))
     if not (r.get("IsClosed") or "").strip():
         stage = (r.get("StageName") or "").lower()
@@ -418,6 +435,7 @@ def _opportunity(r: Row) -> tuple[str, type[Record], dict[str, Any]]:
             "created_at": created.date() if created else None,
             "closed_at": close_date if closed else None,
             "expected_close": None if closed else close_date,
+            "stage_history": _stage_history(r, history),
         },
     )
 
@@ -750,6 +768,37 @@ def _lookup(path: Path, obj: str, note: FileNote, columns: tuple[str, ...]) -> d
     return entries
 
 
+def _history(path: Path, note: FileNote) -> dict[str, list[str]]:
+    """OpportunityHistory as opportunity id -> its stages (`YYYY-MM-DD stage`) in the order entered:
+    a row per change (stage, amount or close date), so a stage repeated in a row is one stay. Like
+    the other helpers, a row without an opportunity, a day or a stage only loses its entry."""
+    table, known = _open(path, "OpportunityHistory", note)
+    changes: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for _, raw in table.rows:
+        note.rows += 1
+        r = _canonical_row(raw, known)
+        if _deleted(raw):
+            note.deleted += 1
+            continue
+        deal, stage = (r.get("OpportunityId") or "").strip(), (r.get("StageName") or "").strip()
+        try:
+            at = parse_datetime(r.get("CreatedDate"))
+        except ValueError:
+            at = None
+        if deal and stage and at is not None:
+            changes[deal].append((at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at, stage))
+    history: dict[str, list[str]] = {}
+    for deal, rows in changes.items():
+        entries: list[str] = []
+        last = None
+        for at, stage in sorted(rows):
+            if stage != last:
+                entries.append(f"{at.date().isoformat()} {stage}")
+                last = stage
+        history[deal] = entries
+    return history
+
+
 def read_salesforce(
     files: Mapping[str, Path], notes: Mapping[Path, FileNote]
 ) -> Iterator[SourceRecord | Reject]:
@@ -772,6 +821,9 @@ def read_salesforce(
     if "Campaign" in files and "CampaignMember" in files:
         path = files["Campaign"]
         context["CampaignMember"] = _lookup(path, "Campaign", notes[path], ("Name", "Type", "StartDate"))
+    if "OpportunityHistory" in files and "Opportunity" in files:
+        path = files["OpportunityHistory"]
+        context["Opportunity"] = _history(path, notes[path])
     for obj in SALESFORCE_OBJECTS:
         if obj not in files or obj in _HELPER_OF:
             continue
@@ -786,6 +838,8 @@ def _map(obj: str, r: Row, context: Any) -> tuple[str, type[Record], dict[str, A
         return _campaign_member(r, context or {})
     if obj in ("Task", "Event"):
         return _touch(obj, r, context or {})
+    if obj == "Opportunity":
+        return _opportunity(r, context)
     return _MAPPERS[obj](r)
 
 
