@@ -2,7 +2,8 @@
 
 One rule, kept here: the stage a deal was in on day D is the last stage it entered on or before D; a
 repeated stage (Salesforce writes an OpportunityHistory row for every change of amount or close date
-too) continues the stay, so the stay began where that run of the same stage began. A closed deal seen
+too; stage names compare without case) continues the stay, so the stay began where that run of the
+same stage began. A closed deal seen
 on or after its close date is seen in the last open stage before the closing one (its days in stage
 run to its close date), because that is the stage the deal was in while it was still open.
 
@@ -38,7 +39,7 @@ def _stays(entries: list[StageEntry]) -> list[StageEntry]:
     """The entries with repeats of the same stage folded into the first of each run."""
     stays: list[StageEntry] = []
     for entry in entries:
-        if not stays or stays[-1].stage != entry.stage:
+        if not stays or stays[-1].stage.casefold() != entry.stage.casefold():
             stays.append(entry)
     return stays
 
@@ -50,7 +51,8 @@ def _seen(deal: Deal, day: date) -> tuple[list[StageEntry], date]:
     if deal.status in _CLOSED and deal.closed_at is not None and day >= deal.closed_at:
         day = deal.closed_at
         if stays and (
-            stays[-1].stage == deal.stage or (deal.stage is None and stays[-1].entered_on == deal.closed_at)
+            stays[-1].stage.casefold() == (deal.stage or "").casefold()
+            or (deal.stage is None and stays[-1].entered_on == deal.closed_at)
         ):
             stays = stays[:-1]  # the closing stage; without an open stage before it, nothing to measure
     return stays, day

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -421,7 +421,10 @@ def _read_file(
     cols = HUBSPOT_COLUMNS[obj]
     table = open_table(path)
     note.encoding, note.delimiter = table.encoding, table.delimiter
-    note.ignored_columns = ignored_columns(table.header, [c for names in cols.values() for c in names])
+    stages = stage_columns(table.header) if obj == "deals" else {}
+    note.ignored_columns = ignored_columns(
+        table.header, [c for names in cols.values() for c in names] + list(stages)
+    )
     name = note.file
     hashed = 0
     for row_number, raw in table.rows:
@@ -469,7 +472,7 @@ def _read_file(
                         else:
                             ctx.roles.setdefault(data["id"], []).append((name, row_number, value))
             elif obj == "deals":
-                kind, model, data = "deals", Deal, _deal(r, cols, ctx)
+                kind, model, data = "deals", Deal, _deal(r, cols, ctx, stages)
                 if data["id"]:
                     deal_contacts[data["id"]] = [
                         c for c in (_prefixed("contacts", x) for x in _ids(first(r, *cols["contacts"]))) if c
@@ -515,7 +518,61 @@ _LABELS = {
 }
 
 
-def _deal(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx: _Context) -> dict[str, Any]:
+#: A deal's "Date entered <stage>" columns: the UI export's label (`Date entered "Qualified to buy
+#: (Sales Pipeline)"`) or the internal names (`hs_date_entered_<stage id>`, `hs_v2_date_entered_<stage id>`).
+_DATE_ENTERED = re.compile(r"^\s*(?:date entered\s+(?P<label>.+)|hs_(?:v2_)?date_entered_(?P<id>.+))$", re.I)
+_PIPELINE_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def stage_columns(header: Sequence[str]) -> dict[str, str]:
+    """The header's date-entered columns, as the row key (lower case) -> the stage they name.
+
+    >>> stage_columns(['Deal Name', 'Date entered "Closed Won (Sales Pipeline)"', 'hs_date_entered_42'])
+    {'date entered "closed won (sales pipeline)"': 'Closed Won', 'hs_date_entered_42': '42'}
+    """
+    found: dict[str, str] = {}
+    for column in header:
+        match = _DATE_ENTERED.match(column)
+        if match is None:
+            continue
+        label = match.group("label")
+        if label is not None:
+            stage = _PIPELINE_SUFFIX.sub("", label.strip().strip("\"'“”「」"))
+        else:
+            stage = match.group("id")
+        if stage.strip():
+            found[column.strip().lower()] = stage.strip()
+    return found
+
+
+def _entered_on(value: str | None) -> date | None:
+    """A date-entered cell as a day: a date, a date and time, or epoch milliseconds (internal exports);
+    a cell that is none of these is left out (the deal still loads)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 13:
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC).date()
+    try:
+        parsed = parse_datetime(text)
+    except ValueError:
+        return None
+    return parsed.date() if parsed is not None else None
+
+
+def _stage_history(r: Mapping[str, str], stages: Mapping[str, str]) -> list[str] | None:
+    entries = sorted(
+        (day, stage) for column, stage in stages.items() if (day := _entered_on(r.get(column))) is not None
+    )
+    return [f"{day.isoformat()} {stage}" for day, stage in entries] or None
+
+
+def _deal(
+    r: Mapping[str, str],
+    cols: Mapping[str, tuple[str, ...]],
+    ctx: _Context,
+    stages: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     companies = [c for c in (_prefixed("companies", x) for x in _ids(first(r, *cols["company"]))) if c]
     by_domain = ctx.company_by_domain(first(r, *cols["company_domain"]))
     if not companies and by_domain:
@@ -540,6 +597,7 @@ def _deal(r: Mapping[str, str], cols: Mapping[str, tuple[str, ...]], ctx: _Conte
         "closed_at": closed.date() if closed and status != "open" else None,
         "expected_close": closed.date() if closed and status == "open" else None,
         "owner_rep_id": ctx.rep_id(first(r, *cols["owner"])),
+        "stage_history": _stage_history(r, stages or {}),
     }
 
 

@@ -61,7 +61,22 @@ def _role(value: Any) -> Any:
     return role.value if role is not None else value
 
 
+def _stage_texts(value: Any) -> Any:
+    """A `stage_history` cell (`DAY stage; DAY stage`) with each day read leniently (2025/3/4 ...)."""
+    if not isinstance(value, str):
+        return value
+    entries = []
+    for part in value.split(";"):
+        day, _, stage = part.strip().partition(" ")
+        if day:
+            parsed = parse_date(day)
+            entries.append(f"{parsed.isoformat() if parsed else day} {stage.strip()}")
+    return entries
+
+
 def _converter(field: str) -> Converter | None:
+    if field == "stage_history":
+        return _stage_texts
     if field in _DATE_FIELDS:
         return parse_date
     if field in _DATETIME_FIELDS:

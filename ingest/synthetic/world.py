@@ -114,6 +114,25 @@ def written_amount(amount: int, currency: str) -> int:
     return amount if rate == 1.0 else math.ceil(amount / rate)
 
 
+def stage_path(rng: random.Random, d: DealInfo) -> list[tuple[int, str]]:
+    """A plausible stage path of a deal, as (day offset, stage) oldest first: the open stages in order
+    up to the current one (an open deal) or up to a random one followed by the closing stage on the
+    close day (a closed deal); the first entered on the creation day, the others on days between that
+    and yesterday (open) or the close day. No outcome signal is planted in it."""
+    if d.status == "open":
+        names = list(OPEN_STAGES[: OPEN_STAGES.index(d.stage) + 1])
+        end = 1
+    else:
+        names = list(OPEN_STAGES[: rng.randrange(len(OPEN_STAGES)) + 1])
+        end = d.closed_off
+    start = max(d.created_off, end)
+    later = sorted((rng.randint(end, start) for _ in names[1:]), reverse=True)
+    path = list(zip([start, *later], names, strict=True))
+    if d.status != "open":
+        path.append((d.closed_off, d.stage))
+    return path
+
+
 def derive_seed(seed: int, index: int, salt: int) -> int:
     """A 64-bit seed for one account and purpose; blake2b so nearby indices are unrelated."""
     digest = hashlib.blake2b(f"{seed}:{index}:{salt}".encode(), digest_size=8).digest()
@@ -436,6 +455,8 @@ class DealInfo:
     products: list[int]
     planted: list[str] = field(default_factory=list)
     features: dict[str, float | int | bool] = field(default_factory=dict)
+    #: The stages the deal entered, as (day offset, stage), oldest first (`stage_path`).
+    stages: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -1287,6 +1308,10 @@ class WorldBuilder:
                 local += 1
 
         touches.sort(key=lambda t: (-t[0], t[1], t[2], t[3]))
+        # stage paths from a stream of their own, so that the rest of the world stays as it was
+        stage_rng = random.Random(derive_seed(self.seed, a, 13))
+        for d in deals:
+            d.stages = stage_path(stage_rng, d)
         parent_id = ids.company(prof.parent) if prof.parent is not None else None
         held = [(pr, b) for pr, b in held_out]
         committee.sort(key=lambda c: (c[0], c[1], c[3], c[2]))

@@ -48,6 +48,7 @@ NATIVE_HEADERS: dict[str, tuple[str, ...]] = {
         "closed_at",
         "expected_close",
         "owner_rep_id",
+        "stage_history",
     ),
     "deal_products": ("deal_id", "product_id", "quantity", "amount"),
     "holdings": ("company_id", "product_id", "since", "seats", "status"),
@@ -279,6 +280,7 @@ class NativeWriter:
                     day(d.closed_off) if d.status != "open" else "",
                     day(d.expected_close) if d.status == "open" else "",
                     d.owner,
+                    "; ".join(f"{day(off)} {stage}" for off, stage in d.stages),
                 )
             )
             share = round(written_amount(d.amount, d.currency) / len(d.products), 2)
@@ -299,6 +301,7 @@ class NativeWriter:
                         day(380),
                         "",
                         acc.deals[0].owner if acc.deals else "",
+                        "",
                     )
                 )
                 broken.append(
@@ -472,6 +475,7 @@ class SalesforceWriter:
 
         opps = []
         items = []
+        history: list[tuple[str, str, str, str]] = []
         for d in acc.deals:
             closed = d.status != "open"
             opps.append(
@@ -487,8 +491,10 @@ class SalesforceWriter:
                     "true" if closed else "false",
                     "true" if d.status == "won" else "false",
                     f"{day(d.created_off)}T09:00:00.000Z",
+                    f"{day(d.stages[-1][0])}T09:00:00.000Z" if d.stages else "",
                 )
             )
+            history += [(d.id, f"{day(off)}T09:00:00.000Z", stage, "false") for off, stage in d.stages]
             share = round(written_amount(d.amount, d.currency) / len(d.products), 2)
             for pr in d.products:
                 items.append((d.id, b.products[pr].id, max(1, d.amount // (len(d.products) * 1000)), share))
@@ -507,6 +513,7 @@ class SalesforceWriter:
                         "true",
                         "false",
                         f"{day(400)}T09:00:00.000Z",
+                        "",
                     )
                 )
                 broken.append(
@@ -518,6 +525,7 @@ class SalesforceWriter:
                     }
                 )
         f.write("Opportunity", opps)
+        f.write("OpportunityHistory", history)
         f.write("OpportunityLineItem", items)
         dj = {d.j: d.id for d in acc.deals}
         ocr = []
