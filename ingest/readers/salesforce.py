@@ -791,7 +791,7 @@ def _history(path: Path, note: FileNote) -> dict[str, list[str]]:
     for deal, rows in changes.items():
         entries: list[str] = []
         last = None
-        for at, stage in sorted(rows):
+        for at, stage in sorted(rows, key=lambda change: change[0]):  # ties keep the file's order
             if stage != last:
                 entries.append(f"{at.date().isoformat()} {stage}")
                 last = stage

@@ -8,7 +8,7 @@ import pytest
 
 from graph.analyses.rules import aggregate_touches
 from graph.errors import InvalidInputError, NotFoundError
-from graph.model import Company, Person, Reporting, Touch
+from graph.model import Company, Deal, Person, Reporting, StageEntry, Touch
 from graph.stores.base import GraphStore
 from tests.contract.world import EXPECTED_NODES, EXPECTED_RELATIONSHIPS, world
 from tests.touches import account_touches
@@ -90,6 +90,40 @@ def test_lead_fields_and_conversion_day_round_trip(store: GraphStore) -> None:
         [Person(id="p-lead", name="Lead Person", company_id="c-globex", converted_on=date(2026, 4, 1))],
     )
     assert store.get_person("p-lead").converted_on == date(2026, 4, 1)
+
+
+def test_deal_stage_history_round_trips(store: GraphStore) -> None:
+    load(store)
+    history = [
+        StageEntry(stage="Prospecting", entered_on=date(2026, 1, 5)),
+        StageEntry(stage="Negotiation/Review", entered_on=date(2026, 2, 9)),
+    ]
+    store.upsert(
+        "deals",
+        [
+            Deal(
+                id="d-hist",
+                company_id="c-globex",
+                name="Fleet",
+                stage="Negotiation/Review",
+                stage_history=history,
+            ),
+            Deal(id="d-none", company_id="c-globex", name="Spare parts", stage="Prospecting"),
+        ],
+    )
+    deal = store.get_deal("d-hist")
+    assert deal.stage_history == history and type(deal.stage_history[0].entered_on) is date
+    assert store.get_deal("d-none").stage_history is None
+    # the account graph (what the analyses read) carries it, and so does the deal's own account graph
+    deals = {d.id: d for d in store.account_graphs(["c-globex"])["c-globex"].deals}
+    assert deals["d-hist"].stage_history == history and deals["d-none"].stage_history is None
+    assert {d.id: d for d in store.deal_account_graph("d-hist").deals}["d-hist"].stage_history == history
+    # an update without a history keeps it; a longer one replaces it
+    store.upsert("deals", [Deal(id="d-hist", company_id="c-globex", name="Fleet")])
+    assert store.get_deal("d-hist").stage_history == history
+    longer = [*history, StageEntry(stage="Closed Won", entered_on=date(2026, 3, 1))]
+    store.upsert("deals", [Deal(id="d-hist", company_id="c-globex", name="Fleet", stage_history=longer)])
+    assert store.get_deal("d-hist").stage_history == longer
 
 
 def test_inferred_seniority_never_overwrites_asserted(store: GraphStore) -> None:
