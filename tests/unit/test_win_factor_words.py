@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 import pytest
@@ -51,3 +52,20 @@ def test_a_count_above_zero_keeps_its_number() -> None:
     model = _model("stale_required_roles", -0.7)
     (factor,) = win_factors(model, {"stale_required_roles": 3})
     assert factor.text.startswith("3 required roles held but not engaged lately: -")
+
+
+def test_days_in_stage_and_months_open_say_which_time_they_measure() -> None:
+    """A model learned from stage history speaks of days in the stage; one without, of months open."""
+    model = _model("days_in_stage", -0.01)
+    model.weights[0].mean = 20.0
+    # 80 days, 60 above the average: logit -0.8 against -0.2 at the average
+    points = round(100 * (1 / (1 + math.exp(0.8)) - 1 / (1 + math.exp(0.2))))
+    (factor,) = win_factors(model, {"days_in_stage": 80})
+    assert points < 0 and factor.text == f"80 days in its stage: {points} points"
+    (zh,) = win_factors(model, {"days_in_stage": 80}, lang="zh-CN")
+    assert zh.text == f"在当前阶段已 80 天：{points} 分"
+    (one,) = win_factors(model, {"days_in_stage": 1})
+    assert one.text.startswith("1 day in its stage: ")
+    months = _model("months_open", -0.5)
+    (factor,) = win_factors(months, {"months_open": 3})
+    assert factor.text.startswith("open 3 months: ")
