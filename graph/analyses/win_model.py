@@ -501,7 +501,9 @@ def fit_win_model(
 
 
 def _logit(model: WinModel, values: Mapping[str, float]) -> float:
-    return model.intercept + sum(w.weight * values.get(w.feature, 0.0) for w in model.weights)
+    # a feature the deal's data cannot say (days in stage of a deal without stage history) counts as the
+    # training deals' average: it moves the likelihood neither way
+    return model.intercept + sum(w.weight * values.get(w.feature, w.mean) for w in model.weights)
 
 
 def _sigmoid(v: float) -> float:
@@ -549,7 +551,9 @@ def win_factors(
     full = _logit(model, values)
     found: list[Factor] = []
     for w in model.weights:
-        value = values.get(w.feature, 0.0)
+        if w.feature not in values:
+            continue  # unknown for this deal: counted at the average (`_logit`), so no factor
+        value = values[w.feature]
         without = _sigmoid(full - w.weight * (value - w.mean))
         points = round(100 * (p - without))
         if points == 0:

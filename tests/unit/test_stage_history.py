@@ -211,3 +211,29 @@ def test_closed_deals_with_history_give_days_in_stage_and_the_model_uses_it() ->
     # days in stage replaces months open only when every closed deal has it
     assert win_features([by_id["d"]]) == tuple(STAGE_FEATURE if f == "months_open" else f for f in FEATURES)
     assert win_features(rows) == FEATURES
+
+
+def test_a_deal_without_history_scored_by_a_days_in_stage_model_counts_at_the_average() -> None:
+    from datetime import datetime
+
+    from graph.analyses.win_model import WinModel, WinWeight, win_factors, win_likelihood
+
+    model = WinModel(
+        id="m",
+        fitted_at=datetime(2025, 1, 1),
+        as_of=D(2025, 1, 1),
+        features=[STAGE_FEATURE],
+        intercept=0.5,
+        scales=[1.0],
+        penalty_c=1.0,
+        closed=0,
+        won=0,
+        first_close=None,
+        last_close=None,
+        used=True,
+        reason="",
+        weights=[WinWeight(feature=STAGE_FEATURE, weight=-0.02, low=-0.03, high=-0.01, mean=40.0)],
+    )
+    assert win_likelihood(model, {}) == win_likelihood(model, {STAGE_FEATURE: 40.0})
+    assert win_factors(model, {}) == []
+    assert win_likelihood(model, {STAGE_FEATURE: 100.0}) < win_likelihood(model, {})
