@@ -25,7 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import generated_store  # noqa: E402
-from graph.analyses.win_model import DealRow, closed_deal_rows, fit_win_model, learn_win_model  # noqa: E402
+from graph.analyses.win_model import (  # noqa: E402
+    STAGE_FEATURE,
+    DealRow,
+    closed_deal_rows,
+    fit_win_model,
+    learn_win_model,
+)
 from ingest.titles import classify_title  # noqa: E402
 
 AS_OF = date(2026, 6, 30)
@@ -87,6 +93,16 @@ def main() -> int:
             if figures is not None:
                 print(f"    {name:<26} {figures[0]:+.4f} [{figures[1]:+.4f}, {figures[2]:+.4f}]")
         print(f"  {'used' if model.used else 'NOT used'}: {model.reason}")
+        # the time feature: days in stage when every closed deal has a stage history, else months open;
+        # the generator plants no effect in either, so its interval should cover 0
+        clock = next(w for w in model.weights if w.feature in (STAGE_FEATURE, "months_open"))
+        covers = "covers 0" if clock.low <= 0 <= clock.high else "MISSES 0"
+        dated = sum(1 for r in rows if STAGE_FEATURE in r.values)
+        print(
+            f"  time feature {clock.feature} (no effect planted): weight {clock.weight:+.4f} "
+            f"[{clock.low:+.4f}, {clock.high:+.4f}] per unit, {covers}; "
+            f"{dated} of {len(rows)} closed deals have days in stage"
+        )
         ok = ok and (model.used == (signal == "planted"))
         recovered = fit_win_model(rows, as_of=AS_OF, features=PLANTED, penalty_c=100.0, seed=args.seed)
         print("plant/recover (planted features only):")

@@ -30,6 +30,7 @@ from graph.analyses.win_model import (
     FEATURES,
     MIN_CLOSED,
     MIN_EACH,
+    STAGE_FEATURE,
     USE_RULE,
     WIN_MODEL_KIND,
     DealRow,
@@ -256,6 +257,8 @@ def _win_lines(report: LearnReport, lang: str) -> list[str]:
             )
         )
         return lines
+    clock = "days_in_stage" if STAGE_FEATURE in model.features else "months_open"
+    lines.append(_t(f"learn.clock.{clock}", lang))
     lines.append(_t("learn.weights", lang))
     for w in model.weights:
         if w.constant:

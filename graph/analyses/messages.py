@@ -776,6 +776,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Weights (log-odds per unit) with 95% bootstrap intervals:",
         "zh-CN": "权重（每单位的对数几率）及 95% 自助法区间：",
     },
+    "learn.clock.days_in_stage": {
+        "en": "Time in the deal is measured as days in stage: every closed deal has a stage history.",
+        "zh-CN": "交易时长按在当前阶段的天数计：每个已关闭商机都有阶段历史。",
+    },
+    "learn.clock.months_open": {
+        "en": "Time in the deal is measured as months open: not every closed deal has a stage history, "
+        "so days in stage is not used.",
+        "zh-CN": "交易时长按已进行月数计：并非每个已关闭商机都有阶段历史，因此不使用阶段天数。",
+    },
     "learn.constant": {
         "en": "the same on every closed deal: nothing to learn (no committee or touches in the data?)",
         "zh-CN": "所有已关闭商机上都相同：无从学习（数据中没有委员会或接触记录？）",

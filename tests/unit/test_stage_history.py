@@ -237,3 +237,46 @@ def test_a_deal_without_history_scored_by_a_days_in_stage_model_counts_at_the_av
     assert win_likelihood(model, {}) == win_likelihood(model, {STAGE_FEATURE: 40.0})
     assert win_factors(model, {}) == []
     assert win_likelihood(model, {STAGE_FEATURE: 100.0}) < win_likelihood(model, {})
+
+
+def test_the_learn_report_says_which_clock_the_model_used() -> None:
+    from datetime import datetime
+
+    from api.commands.learn import LearnReport, report_text
+    from graph.analyses.win_model import WinModel, WinWeight
+
+    def report(feature: str) -> LearnReport:
+        model = WinModel(
+            id="m",
+            fitted_at=datetime(2025, 1, 1),
+            as_of=D(2025, 1, 1),
+            features=[feature],
+            intercept=0.0,
+            scales=[1.0],
+            penalty_c=1.0,
+            closed=40,
+            won=20,
+            first_close=None,
+            last_close=None,
+            used=False,
+            reason="not back-tested",
+            weights=[WinWeight(feature=feature, weight=-0.01, low=-0.02, high=0.0, mean=10.0)],
+        )
+        return LearnReport(
+            as_of=D(2025, 1, 1),
+            accounts=1,
+            closed_deals=40,
+            won=20,
+            lost=20,
+            minimum={},
+            use_rule="",
+            win_model=model,
+            kept_id=None,
+            message="",
+        )
+
+    days = "\n".join(report_text(report(STAGE_FEATURE)))
+    assert "measured as days in stage" in days and "months open" not in days
+    months = "\n".join(report_text(report("months_open")))
+    assert "measured as months open" in months
+    assert "按在当前阶段的天数计" in "\n".join(report_text(report(STAGE_FEATURE), "zh-CN"))
