@@ -212,6 +212,7 @@ class DealPublic(Deal, FreshnessPublic):
             "created_at": "2026-01-17",
             "expected_close": "2026-09-30",
             "owner_rep_id": "rep-1",
+            "stage_history": ["2026-01-17 Prospecting", "2026-03-02 Negotiation"],
             "analysis": {
                 "deal_id": "d-1",
                 "amount": 120000,
