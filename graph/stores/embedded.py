@@ -429,8 +429,15 @@ class EmbeddedStore(GraphStore):
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def data_version(self) -> Hashable:
-        """The store file's identity (see `_stamp`): every write replaces the file."""
-        return self._stamp()
+        """The store file's identity (see `_stamp`): every write replaces the file; and the kept
+        models file's, since a new model changes what the analyses say (win likelihood, lead scores)."""
+        try:
+            models = self.home / MODELS_FILE_NAME
+            st = models.stat()
+            kept: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            kept = None
+        return (self._stamp(), kept)
 
     def _reload_if_changed(self) -> None:
         stamp = self._stamp()

@@ -1756,7 +1756,13 @@ class Neo4jStore(GraphStore):
             "used": model.used,
             "document": json.dumps(model.document, ensure_ascii=False, separators=(",", ":")),
         }
-        self._write(lambda tx: tx.run(cypher.query("model_write"), params).consume())
+        bump = cypher.query("bump_store_version")
+
+        def keep(tx: ManagedTransaction) -> None:
+            tx.run(cypher.query("model_write"), params).consume()
+            tx.run(bump).consume()  # a new model changes what the analyses say (win likelihood, lead scores)
+
+        self._write(keep)
 
     def read_model(self, kind: str, model_id: str | None = None) -> KeptModel | None:
         rows = self._read("model_read", kind=kind, id=model_id)

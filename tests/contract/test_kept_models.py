@@ -63,6 +63,17 @@ def test_models_are_kept_versioned_and_read_back(store: GraphStore) -> None:
     assert len(store.list_models("win_likelihood")) == 3
 
 
+def test_keeping_a_model_moves_the_data_version(store: GraphStore) -> None:
+    """A server keys its caches on the data version: a model `learn` keeps while it runs changes the
+    win likelihoods it shows, so every server process must see the version move."""
+    before = store.data_version()
+    store.write_model(_model(1))
+    after = store.data_version()
+    assert after is not None and after != before
+    store.write_model(_model(1).model_copy(update={"used": False}))
+    assert store.data_version() != after
+
+
 def test_learn_keeps_the_model_it_reports(store: GraphStore, tmp_path: Path) -> None:
     load(generate(tmp_path / "world", 90, seed=21), store)
     report = learn_report(store, as_of=AS_OF, config=DEFAULT_CONFIG, bootstrap=20)
