@@ -415,23 +415,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "线索评分权重已根据 {converters} 位已转化和 {others} 位未转化的人"
         "（其转化前或 {as_of} 前 {days} 天内的行为）拟合，但并不优于配置的权重：继续使用配置的权重。",
     },
-    "learn.lead.verdict.better": {
-        "en": "out of sample (5-fold cross-validation) the learned weights rank converters with AUC "
-        "{auc:.3f} (90% interval {low:.3f} to {high:.3f}), the configured weights {configured:.3f}",
-        "zh-CN": "样本外（5 折交叉验证）学习得到的权重对转化者排序的 AUC 为 {auc:.3f}"
-        "（90% 区间 {low:.3f} 至 {high:.3f}），配置的权重为 {configured:.3f}",
-    },
-    "learn.lead.verdict.not_better": {
-        "en": "no better than the configured weights: {reasons:messages} (out-of-sample AUC {auc:.3f}, "
-        "90% interval {low:.3f} to {high:.3f}; configured weights {configured:.3f})",
-        "zh-CN": "不优于配置的权重：{reasons:messages}（样本外 AUC {auc:.3f}，"
-        "90% 区间 {low:.3f} 至 {high:.3f}；配置的权重 {configured:.3f}）",
-    },
-    "learn.lead.verdict.auc": {
-        "en": "their AUC is not above the configured weights'",
-        "zh-CN": "其 AUC 没有高于配置权重的 AUC",
-    },
-    # LEAD_USE_RULE since the paired rule (kept fits from before it keep the three keys above)
+    # the lead-weights use rule (LEAD_USE_RULE in lead_weights.py)
     "learn.lead.verdict.paired.better": {
         "en": "out of sample (5-fold cross-validation) the learned weights rank converters with AUC "
         "{auc:.3f} (90% interval {low:.3f} to {high:.3f}), the configured weights {configured:.3f}: "
@@ -935,20 +919,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "its AUC is not clearly better than chance",
         "zh-CN": "其 AUC 没有明显好于随机",
     },
-    # USE_RULE since the paired rule (back-tests kept before it keep the keys above)
-    "win.verdict.paired.better": {
-        "en": "the learned model beats its baselines on paired resamples of the scored deals: AUC "
-        "{auc_difference:+.3f} against the configured weights (90% interval {auc_low:+.3f} to "
-        "{auc_high:+.3f}); Brier score {brier_configured_difference:.4f} lower than the configured "
-        "weights' ({brier_configured_low:+.4f} to {brier_configured_high:+.4f}) and "
-        "{brier_naive_bayes_difference:.4f} lower than naive Bayes' ({brier_naive_bayes_low:+.4f} to "
-        "{brier_naive_bayes_high:+.4f})",
-        "zh-CN": "在回测交易的配对重抽样上，学习得到的模型优于基准：AUC 比配置权重高 {auc_difference:+.3f}"
-        "（90% 区间 {auc_low:+.3f} 至 {auc_high:+.3f}）；Brier 分数比配置权重低 "
-        "{brier_configured_difference:.4f}（{brier_configured_low:+.4f} 至 {brier_configured_high:+.4f}），"
-        "比朴素贝叶斯低 {brier_naive_bayes_difference:.4f}（{brier_naive_bayes_low:+.4f} 至 "
-        "{brier_naive_bayes_high:+.4f}）",
-    },
+    # a back-test kept under the first paired rule (before USE_RULE below) still shows its verdict
     "win.verdict.paired.not_better": {
         "en": "no better than the baselines: {reasons:messages} (paired 90% intervals: AUC minus the "
         "configured weights' {auc_difference:+.3f} [{auc_low:+.3f}, {auc_high:+.3f}]; Brier score "
@@ -963,10 +934,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "win.verdict.paired.brier": {
         "en": "its Brier score is not clearly below both baselines' (a paired 90% interval reaches 0)",
         "zh-CN": "其 Brier 分数没有明显低于两个基准（有配对 90% 区间未高于 0）",
-    },
-    "win.verdict.paired.auc": {
-        "en": "its AUC is not clearly above the configured weights' (the paired 90% interval reaches 0)",
-        "zh-CN": "其 AUC 没有明显高于配置权重的 AUC（配对 90% 区间未高于 0）",
     },
     # USE_RULE since the use rule of issue 21 (beat the configured weights, not clearly worse than
     # naive Bayes); back-tests kept before it keep the keys above
