@@ -191,6 +191,26 @@ def kept_win_model(store: GraphStore) -> WinModel | None:
     return WinModel.model_validate(kept.document)
 
 
+def deal_wins(
+    model: WinModel, account: AccountGraph, analysis: AccountAnalysis, config: AnalysisConfig
+) -> dict[str, tuple[float, list[KeptWinFactor]]]:
+    """deal id -> each open deal's win likelihood under `model` and its factors as kept: the one way
+    refresh and the on-request answers (api/routers/_analysis.py `win_of_sync`) score deals."""
+    rows = open_deal_rows(
+        account, analysis.deals, as_of=analysis.as_of, config=config, classify=classify_title
+    )
+    return {
+        deal_id: (
+            likelihood,
+            [
+                KeptWinFactor(feature=f.feature, points=f.points, text=f.text, message=f.message)
+                for f in factors
+            ],
+        )
+        for deal_id, (likelihood, factors) in score_deals(model, rows).items()
+    }
+
+
 def _with_win(
     result: AccountResult,
     account: AccountGraph,
@@ -201,19 +221,13 @@ def _with_win(
     """The result with each open deal's win likelihood and factors from `model` (or "configuration")."""
     if model is None or not result.deals:
         return result
-    rows = open_deal_rows(
-        account, analysis.deals, as_of=analysis.as_of, config=config, classify=classify_title
-    )
-    scored = score_deals(model, rows)
+    scored = deal_wins(model, account, analysis, config)
     deals = []
     for d in result.deals:
         if d.deal_id not in scored:
             deals.append(d)
             continue
-        likelihood, factors = scored[d.deal_id]
-        kept = [
-            KeptWinFactor(feature=f.feature, points=f.points, text=f.text, message=f.message) for f in factors
-        ]
+        likelihood, kept = scored[d.deal_id]
         deals.append(
             d.model_copy(update={"win_likelihood": likelihood, "win_model": model.id, "win_factors": kept})
         )

@@ -376,11 +376,10 @@ def ingest_paths(
                     store.upsert_aliases(aliases_of(resolution))
             if written and sum(loaded.values()) > 0:
                 changed_accounts = sorted(_mark_changed_accounts(store, by_kind))
-                if sum(loaded.values()):
-                    # Running servers key their caches on the store version; failing to move it only
-                    # delays what they show (their caches expire), so it never fails a written load.
-                    with contextlib.suppress(BuyerGraphError):
-                        store.mark_changed()
+                # Running servers key their caches on the store version; failing to move it only
+                # delays what they show (their caches expire), so it never fails a written load.
+                with contextlib.suppress(BuyerGraphError):
+                    store.mark_changed()
             write_done = time.monotonic()
     except InvalidInputError as exc:
         # The files were read and checked before: what fails now is the store refusing a write.

@@ -969,15 +969,12 @@ def _deal_panel(
 
 
 def _with_win(panel: DealPanel, win: Mapping[str, Any] | None, words: Words) -> DealPanel:
-    """The panel with the deal's win likelihood and its factors in `words`' language."""
+    """The panel with the deal's win likelihood and its factors (KeptWinFactor) in `words`' language."""
     if not win or win.get("win_likelihood") is None:
         return panel
-    factors = []
-    for f in list(win.get("win_factors") or [])[:WIN_FACTORS_SHOWN]:
-        message = f.get("message")
-        if isinstance(message, dict):
-            message = Message.model_validate(message)
-        factors.append(words.message(message, str(f.get("text", ""))))
+    factors = [
+        words.message(f.message, f.text) for f in list(win.get("win_factors") or [])[:WIN_FACTORS_SHOWN]
+    ]
     return panel.model_copy(
         update={
             "win_likelihood": float(win["win_likelihood"]),

@@ -29,7 +29,6 @@ from graph.analyses import (
 )
 from graph.analyses.messages import (
     DEFAULT_LANGUAGE,
-    Message,
     render,
     role_name,
     signal_name,
@@ -144,11 +143,6 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _lang() -> str:
-    """The report's language: BUYERGRAPH_LANG=zh-CN or en (English by default)."""
-    return cli_lang()
-
-
 def _t(key: str, lang: str, **params: object) -> str:
     texts = _TEXT[key]
     return (texts.get(lang) or texts[DEFAULT_LANGUAGE]).format(**params)
@@ -205,14 +199,13 @@ def _echo_report(result: AccountAnalysis, names: dict[str, str], config: Analysi
         return "-" if pid is None else f"{names.get(pid, pid)} ({pid})"
 
     echo = typer.echo
-    lang = _lang()
+    lang = cli_lang()
     words = Words(lang)
 
     def t(key: str, **params: object) -> str:
         return _t(key, lang, **params)
 
-    def said(message: Message | None, text: str) -> str:
-        return render(message, lang) if message is not None else text
+    said = words.message
 
     def roles(values: list[BuyingRole]) -> str:
         return ("、" if lang == "zh-CN" else ", ").join(role_name(r, lang) for r in values)
@@ -371,7 +364,7 @@ def analyze(
         if cross_sell and path_to is None:
             companies, holdings = store.ownership()
             ownership = OwnershipIndex.build(companies, holdings, names=store.product_names())
-    lang = _lang()
+    lang = cli_lang()
     names = _names(graph, lang)
     if target is not None:
         paths = warm_paths(graph, target, as_of=day, config=settings, classify=classify_title)

@@ -9,7 +9,6 @@ Below the minimum history no model is fit and the report says so.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,12 +18,12 @@ import typer
 from pydantic import BaseModel
 
 from api.commands.analyze import _parse_day
-from api.commands.text import pad
+from api.commands.text import cli_lang, pad
 from api.config_file import load_config
 from graph.analyses.config import AnalysisConfig
 from graph.analyses.history import HistoryReport, what_history_says
 from graph.analyses.lead_weights import LEAD_WEIGHTS_KIND, LeadWeightsFit, fit_lead_weights
-from graph.analyses.messages import DEFAULT_LANGUAGE, Message, normalize_language, render
+from graph.analyses.messages import DEFAULT_LANGUAGE, Message, render
 from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
 from graph.analyses.win_model import (
     FEATURES,
@@ -322,7 +321,7 @@ def learn(
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
-    lang = normalize_language(os.environ.get("BUYERGRAPH_LANG")) or DEFAULT_LANGUAGE
+    lang = cli_lang()
     for line in report_text(report, lang):
         typer.echo(line)
 

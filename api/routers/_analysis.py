@@ -145,26 +145,14 @@ def win_of_sync(
     """deal id -> the open deal's win likelihood, the kept model it came from and its factors, scored
     now with the latest used win model `buyergraph learn` kept (api/refresh.py, the same rule as
     refresh); without one every open deal says "configuration" and has no likelihood."""
-    from api.refresh import CONFIGURATION, kept_win_model
-    from graph.analyses.win_model import open_deal_rows, score_deals
+    from api.refresh import CONFIGURATION, deal_wins, kept_win_model
 
     model = runtime.analysis_cache.get_or_compute(("win_model",), lambda: kept_win_model(runtime.store))
     if model is None:
         return {d.deal_id: {"win_likelihood": None, "win_model": CONFIGURATION} for d in analysis.deals}
-    rows = open_deal_rows(
-        account, analysis.deals, as_of=analysis.as_of, config=runtime.config, classify=classify_title
-    )
-    scored = score_deals(model, rows)
     return {
-        deal_id: {
-            "win_likelihood": likelihood,
-            "win_model": model.id,
-            "win_factors": [
-                {"feature": f.feature, "points": f.points, "text": f.text, "message": f.message}
-                for f in factors
-            ],
-        }
-        for deal_id, (likelihood, factors) in scored.items()
+        deal_id: {"win_likelihood": likelihood, "win_model": model.id, "win_factors": factors}
+        for deal_id, (likelihood, factors) in deal_wins(model, account, analysis, runtime.config).items()
     }
 
 

@@ -25,14 +25,9 @@ from datetime import date
 
 from graph.model import Deal, DealStatus, StageEntry
 
-__all__ = ["days_in_stage", "has_stage_history", "stage_on"]
+__all__ = ["days_in_stage", "stage_on"]
 
 _CLOSED = (DealStatus.WON, DealStatus.LOST)
-
-
-def has_stage_history(deal: Deal) -> bool:
-    """Whether the source kept when the deal entered its stages (at least its current one)."""
-    return bool(deal.stage_history)
 
 
 def _stays(entries: list[StageEntry]) -> list[StageEntry]:

@@ -659,6 +659,14 @@ class EmbeddedStore(GraphStore):
 
     # --- writes ----------------------------------------------------------------------------
 
+    def _forget_derived(self) -> None:
+        """Drop what is derived from the tables (models, touch aggregates, deal touches, directory):
+        every write that changes the tables calls this, so no derived copy outlives them."""
+        self._models.clear()
+        self._touch_days.clear()
+        self._deal_touches.clear()
+        self._directory.clear()
+
     def upsert(self, kind: str, records: Sequence[Record]) -> int:
         model = check_kind(kind)
         for record in records:
@@ -666,10 +674,7 @@ class EmbeddedStore(GraphStore):
                 raise InvalidInputError(f"a {kind} batch holds a {type(record).__name__} record")
         rows = [record.model_dump(mode="json") for record in records]
         with self._writing():
-            self._models.clear()
-            self._touch_days.clear()
-            self._deal_touches.clear()
-            self._directory.clear()
+            self._forget_derived()
             apply = getattr(self, f"_apply_{kind}", None)
             if apply is not None:
                 apply(rows)
@@ -760,10 +765,7 @@ class EmbeddedStore(GraphStore):
 
     def erase_person(self, person_id: str) -> ErasureReport:
         with self._writing():
-            self._models.clear()
-            self._touch_days.clear()
-            self._deal_touches.clear()
-            self._directory.clear()
+            self._forget_derived()
             if person_id not in self._tables["people"]:
                 raise NotFoundError("person", person_id)
             domain_account = self._domain_account_only_of(self._tables["people"][person_id])
@@ -1842,10 +1844,7 @@ class EmbeddedStore(GraphStore):
             if touch is not None:
                 for pid in touch["person_ids"]:
                     self._touches_by_person[pid].discard(touch["id"])
-            self._models.clear()
-            self._touch_days.clear()
-            self._deal_touches.clear()
-            self._directory.clear()
+            self._forget_derived()
             fix = Correction.model_validate(row)
         self.mark_accounts_changed(company_ids=[fix.company_id], at=when)
         return fix

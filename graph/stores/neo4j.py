@@ -767,7 +767,7 @@ class Neo4jStore(GraphStore):
         batches of accounts, then the packed copies are dropped, and a Migration node records that
         it is done. Runs when the store opens; safe to run again or to interrupt (a later open
         finishes it); a database that has it done costs one lookup."""
-        if self._read("touch_days_migration")[0]["done"]:
+        if self._read("migration_done", id="touch_days")[0]["done"]:
             return
         ids = [row["id"] for row in self._read("all_company_ids")]
         groups_text = cypher.query("touch_groups_of_accounts")
@@ -781,8 +781,8 @@ class Neo4jStore(GraphStore):
         step = cypher.query("touch_days_migration_step")
         while self._write(lambda tx: tx.run(step, limit=10_000).single(strict=True)["changed"]):
             pass
-        done = cypher.query("touch_days_migration_done")
-        self._write(lambda tx: tx.run(done).consume())
+        done = cypher.query("migration_mark")
+        self._write(lambda tx: tx.run(done, id="touch_days").consume())
 
     def migrate_search_keys(self) -> None:
         """The one-time backfill of search keys (graph/search.py) for databases written before
@@ -790,7 +790,7 @@ class Neo4jStore(GraphStore):
         Migration node records that it is done. Runs when the store opens; safe to run again or to
         interrupt (a later open finishes it); a database that has it done costs one lookup. Later
         writes keep the keys current (`upsert`)."""
-        if self._read("search_keys_migration")[0]["done"]:
+        if self._read("migration_done", id="search_keys")[0]["done"]:
             return
         for label in _SEARCHED_LABELS.values():
             text = cypher.query("search_keys_missing").replace("{label}", label)
@@ -800,8 +800,8 @@ class Neo4jStore(GraphStore):
 
             while self._write(step):
                 pass
-        done = cypher.query("search_keys_migration_done")
-        self._write(lambda tx: tx.run(done).consume())
+        done = cypher.query("migration_mark")
+        self._write(lambda tx: tx.run(done, id="search_keys").consume())
 
     # --- writes ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from graph.errors import InvalidInputError
 from graph.model import CommitteeRole, Company, Deal, Person, Record, Rep, Touch
 from ingest.normalise import (
     domain_from_website,
@@ -555,7 +556,7 @@ def _entered_on(value: str | None) -> date | None:
         return datetime.fromtimestamp(int(text) / 1000, tz=UTC).date()
     try:
         parsed = parse_datetime(text)
-    except ValueError:
+    except InvalidInputError:
         return None
     return parsed.date() if parsed is not None else None
 

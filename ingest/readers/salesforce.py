@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
+from graph.errors import InvalidInputError
 from graph.model import (
     CommitteeRole,
     Company,
@@ -783,8 +784,8 @@ def _history(path: Path, note: FileNote) -> dict[str, list[str]]:
         deal, stage = (r.get("OpportunityId") or "").strip(), (r.get("StageName") or "").strip()
         try:
             at = parse_datetime(r.get("CreatedDate"))
-        except ValueError:
-            at = None
+        except InvalidInputError:
+            at = None  # an undated change says nothing about when the stage began
         if deal and stage and at is not None:
             changes[deal].append((at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at, stage))
     history: dict[str, list[str]] = {}

@@ -153,6 +153,43 @@ def test_hubspot_date_entered_columns(tmp_path: Path) -> None:
     assert store.get_deal("hs-deal-13").stage_history is None
 
 
+def test_a_bad_date_drops_only_its_stage_entry(tmp_path: Path) -> None:
+    """An OpportunityHistory row or a date-entered cell whose date does not parse leaves that entry out;
+    the file and the deal still load."""
+    folder = tmp_path / "sf"
+    folder.mkdir()
+    (folder / "Account.csv").write_text("Id,Name\n001A,Acme\n", encoding="utf-8")
+    (folder / "Opportunity.csv").write_text(
+        "Id,AccountId,Name,StageName,IsClosed,IsWon,CloseDate,CreatedDate\n"
+        "006A,001A,Big,Negotiation/Review,0,0,2025-09-01,2025-01-02T10:00:00Z\n",
+        encoding="utf-8",
+    )
+    (folder / "OpportunityHistory.csv").write_text(
+        "Id,OpportunityId,CreatedDate,StageName\n"
+        "008A,006A,2025-01-02 10:00:00,Prospecting\n"
+        "008B,006A,not a date,Qualification\n"
+        "008C,006A,2025-03-10 09:00:00,Negotiation/Review\n",
+        encoding="utf-8",
+    )
+    store = _ingest(tmp_path, folder)
+    assert [str(e) for e in store.get_deal("006A").stage_history or []] == [
+        "2025-01-02 Prospecting",
+        "2025-03-10 Negotiation/Review",
+    ]
+    hubspot = tmp_path / "hs"
+    hubspot.mkdir()
+    (hubspot / "hubspot-companies.csv").write_text("Record ID,Company name\n1,Acme\n", encoding="utf-8")
+    (hubspot / "hubspot-deals.csv").write_text(
+        "Record ID,Deal Name,Deal Stage,Associated Company IDs,Create Date,"
+        'Date entered "Appointment Scheduled (Sales Pipeline)",'
+        'Date entered "Contract Sent (Sales Pipeline)"\n'
+        "11,Big,Contract Sent,1,2025-01-01,2025-01-01 10:00,someday\n",
+        encoding="utf-8",
+    )
+    deal = _ingest(tmp_path / "second", hubspot).get_deal("hs-deal-11")
+    assert [str(e) for e in deal.stage_history or []] == ["2025-01-01 Appointment Scheduled"]
+
+
 def test_native_stage_history_column(tmp_path: Path) -> None:
     folder = tmp_path / "bundle"
     folder.mkdir()
