@@ -484,6 +484,7 @@ class Runtime:
             return self._store_version
         if current != self._store_version:
             self._store_version = current
+            self._config = None  # a newly kept lead-weights model moves the version (`learn`)
             with self._ownership_lock:
                 self._ownership = None
         return current
