@@ -160,7 +160,8 @@ class AccountResult(AccountSummary):
     #: What the read endpoints answer from (None in results kept before it existed: they compute).
     detail: KeptDetail | None = None
     #: The key people and deal gaps answers as JSON, rendered by refresh from `detail` (None in
-    #: results kept before they were: the endpoints answer from `detail`).
+    #: results kept before they were: the endpoints answer from `detail`); kept only with `detail`,
+    #: and whoever changes `detail` renders them again or drops them.
     answers: KeptAnswers | None = None
 
 

@@ -429,7 +429,11 @@ def _result_rows(
                         [f.model_dump(mode="json") for f in d.win_factors], ensure_ascii=False
                     ),
                     # The deal's gaps answer as rendered (KeptAnswers), null in results without.
-                    "gaps_json": r.answers.deal_gaps.get(d.deal_id) if r.answers is not None else None,
+                    "gaps_json": (
+                        r.answers.deal_gaps.get(d.deal_id)
+                        if r.answers is not None and r.detail is not None
+                        else None
+                    ),
                 }
             )
             for g_index, g in enumerate(d.gaps):
