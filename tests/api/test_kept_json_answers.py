@@ -129,3 +129,14 @@ def test_a_deal_without_a_kept_answer_is_computed(api: ApiEnv) -> None:
     missing = api.get("/api/v1/deals/d-nowhere/gaps")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_documented_answers_stay_the_public_models(embedded_env: ApiEnv) -> None:
+    """The routes send rendered JSON but still document (and are checked against) their models."""
+    paths = embedded_env.client.get("/openapi.json").json()["paths"]
+    for path, model in (
+        ("/api/v1/accounts/{account_id}/key-people", "KeyPeoplePublic"),
+        ("/api/v1/deals/{deal_id}/gaps", "DealGapsPublic"),
+    ):
+        ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{model}"}, path
