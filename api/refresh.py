@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from api.answers import render_answers
 from api.settings import Settings
 from api.stores import _NEO4J_SCHEMES, _embedded_home, open_store
 from graph.analyses import AnalysisConfig, analyze_account
@@ -247,9 +248,9 @@ def _results_of(
         analysis = analyze_account(account, as_of=as_of, config=config, classify=classify_title)
         result = account_result(account, analysis, computed_at=computed_at)
         if result.detail is not None:
-            result = result.model_copy(
-                update={"detail": result.detail.model_copy(update={"lead_model": lead_model})}
-            )
+            detail = result.detail.model_copy(update={"lead_model": lead_model})
+            # The busiest read answers rendered once here, sent as kept by the API (api/answers.py).
+            result = result.model_copy(update={"detail": detail, "answers": render_answers(detail)})
         results.append(_with_win(result, account, analysis, model, config))
     return results
 

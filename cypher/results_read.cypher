@@ -7,4 +7,8 @@ RETURN r {.*} AS account,
        COLLECT { MATCH (d:DealResult {account_id: id}) RETURN d {.*} } AS deals,
        COLLECT { MATCH (g:Gap {account_id: id}) RETURN g {.*} } AS gaps,
        COLLECT { MATCH (p:PersonResult {account_id: id}) RETURN p {.*} } AS people,
-       COLLECT { MATCH (x:ResultDetail {account_id: id}) RETURN x.body } AS detail
+       COLLECT { MATCH (x:ResultDetail {account_id: id}) RETURN x.body } AS detail,
+       COLLECT {
+         MATCH (x:ResultDetail {account_id: id}) WHERE x.key_people_json IS NOT NULL
+         RETURN [x.key_people_json, x.key_people_notes_json]
+       } AS answers

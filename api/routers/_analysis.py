@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from api.answers import Freshness
 from api.errors import ApiProblem
 from api.params import AsOfQuery as AsOfQuery  # the routers' as_of parameter, defined once
 from api.runtime import Runtime
@@ -99,12 +100,12 @@ def kept_detail(kept: KeptAnswer) -> KeptDetail:
     return kept.detail
 
 
-def kept_freshness(kept: KeptAnswer) -> dict[str, object]:
+def kept_freshness(kept: KeptAnswer) -> Freshness:
     """The freshness fields (api/schemas.py: FreshnessPublic) of an answer read from a kept result."""
     return {"source": "kept", "computed_at": kept.computed_at, "stale": kept.stale}
 
 
-def computed_freshness() -> dict[str, object]:
+def computed_freshness() -> Freshness:
     """The freshness fields of an answer analysed for this request."""
     return {"source": "computed", "computed_at": datetime.now(UTC), "stale": False}
 

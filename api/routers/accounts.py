@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.answers import Freshness, kept_key_people_response, key_people_public
 from api.deps import ReadKey, RuntimeDep
 from api.errors import problem_responses
 from api.graph_export import MEDIA_TYPES, GraphFormat
@@ -24,6 +25,7 @@ from api.routers._analysis import (
     kept_detail,
     kept_freshness,
     kept_result_of,
+    kept_result_sync,
     key_people_for,
     read_page,
     run_limited,
@@ -173,7 +175,7 @@ def _kept_account(result: KeptAnswer) -> AccountDetailPublic:
     return _account_public(kept_detail(result), result.as_of, kept_freshness(result))
 
 
-def _account_public(detail: KeptDetail, as_of: date, freshness: dict[str, Any]) -> AccountDetailPublic:
+def _account_public(detail: KeptDetail, as_of: date, freshness: Freshness) -> AccountDetailPublic:
     return AccountDetailPublic(
         **freshness,
         account=AccountPublic.model_validate(detail.company.model_dump()),
@@ -228,24 +230,39 @@ async def key_people(
     _key: ReadKey,
     as_of: AsOfQuery = None,
     limit: Annotated[int | None, Query(ge=1, le=500, description="At most this many people.")] = None,
-) -> KeyPeoplePublic:
-    kept = await kept_result_of(runtime, account_id, as_of)
-    if kept is not None:
+) -> KeyPeoplePublic | Response:
+    def kept_answer() -> KeyPeoplePublic | Response | None:
+        # The answer refresh rendered, sent as kept (api/answers.py); a result kept before answers
+        # were rendered answers from its kept detail; none (or another day asked for): computed.
+        fragment = runtime.store.read_kept_key_people(account_id, limit=limit)
+        if fragment is None or (as_of is not None and as_of != fragment.as_of):
+            return None
+        sent = kept_key_people_response(account_id, fragment)
+        if sent is not None:
+            return sent
+        kept = kept_result_sync(runtime, account_id, as_of)
+        if kept is None:
+            return None
         detail = kept_detail(kept)
-        people = detail.key_people[:limit] if limit else detail.key_people
-        return KeyPeoplePublic(
+        return key_people_public(
             **kept_freshness(kept),
             account_id=account_id,
             as_of=kept.as_of,
-            data=people,
-            count=len(people),
+            people=detail.key_people[:limit] if limit else detail.key_people,
             notes=detail.key_people_notes,
         )
+
+    answer = await run_limited(runtime, kept_answer, what="read")
+    if answer is not None:
+        return answer
     day = as_of_or_today(as_of)
     ranked, notes = await key_people_for(runtime, account_id, day)
-    people = ranked[:limit] if limit else ranked
-    return KeyPeoplePublic(
-        **computed_freshness(), account_id=account_id, as_of=day, data=people, count=len(people), notes=notes
+    return key_people_public(
+        **computed_freshness(),
+        account_id=account_id,
+        as_of=day,
+        people=ranked[:limit] if limit else ranked,
+        notes=notes,
     )
 
 

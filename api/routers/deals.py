@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.answers import Freshness, deal_gaps_public, kept_deal_gaps_response
 from api.deps import ReadKey, RuntimeDep
 from api.errors import ApiProblem, problem_responses
 from api.listing import CSV_RESPONSE, ListFormatQuery, csv_response, wants_csv
@@ -113,24 +114,28 @@ async def list_deals(
     return DealListPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
 
 
+def _deal_analysis_sync(
+    runtime: RuntimeDep, deal_id: str, as_of: date | None, *, kept: bool = True
+) -> tuple[str, DealAnalysis, date, Freshness]:
+    """The deal's account id, its analysis, the day it is for and its freshness fields: from its
+    account's kept result when that answers (see kept_result_sync; one store read by the deal's id;
+    skipped with `kept=False`, when the caller knows there is none), else analysed for this request."""
+    if kept:
+        answer = kept_result_sync(runtime, None, as_of, deal_id=deal_id)
+        if answer is not None:
+            found = next((d for d in kept_detail(answer).deals if d.deal_id == deal_id), None)
+            if found is not None:
+                return answer.account_id, found, answer.as_of, kept_freshness(answer)
+    day = as_of_or_today(as_of)
+    deal, analysis = deal_analysis_sync(runtime, deal_id, day)
+    return deal.company_id, analysis, day, computed_freshness()
+
+
 async def _deal_analysis(
     runtime: RuntimeDep, deal_id: str, as_of: date | None
-) -> tuple[str, DealAnalysis, date, dict[str, object]]:
-    """The deal's account id, its analysis, the day it is for and its freshness fields, off the event
-    loop within the analysis timeout: from its account's kept result when that answers (see
-    kept_result_sync; one store read by the deal's id), else analysed for this request."""
-
-    def work() -> tuple[str, DealAnalysis, date, dict[str, object]]:
-        kept = kept_result_sync(runtime, None, as_of, deal_id=deal_id)
-        if kept is not None:
-            found = next((d for d in kept_detail(kept).deals if d.deal_id == deal_id), None)
-            if found is not None:
-                return kept.account_id, found, kept.as_of, kept_freshness(kept)
-        day = as_of_or_today(as_of)
-        deal, analysis = deal_analysis_sync(runtime, deal_id, day)
-        return deal.company_id, analysis, day, computed_freshness()
-
-    return await run_limited(runtime, work)
+) -> tuple[str, DealAnalysis, date, Freshness]:
+    """`_deal_analysis_sync` off the event loop within the analysis timeout."""
+    return await run_limited(runtime, lambda: _deal_analysis_sync(runtime, deal_id, as_of))
 
 
 @router.get(
@@ -155,18 +160,21 @@ async def get_deal(
 )
 async def deal_gaps(
     deal_id: DealId, runtime: RuntimeDep, _key: ReadKey, as_of: AsOfQuery = None
-) -> DealGapsPublic:
-    account_id, analysis, day, fresh = await _deal_analysis(runtime, deal_id, as_of)
-    return DealGapsPublic(
-        **fresh,
-        deal_id=deal_id,
-        account_id=account_id,
-        as_of=day,
-        template=analysis.template,
-        required_roles=analysis.required_roles,
-        data=analysis.gaps,
-        count=len(analysis.gaps),
-    )
+) -> DealGapsPublic | Response:
+    def work() -> DealGapsPublic | Response:
+        # The answer refresh rendered, sent as kept (api/answers.py); else from the kept detail (a
+        # result kept before answers were rendered) or analysed for this request.
+        fragment = runtime.store.read_kept_deal_gaps(deal_id)
+        if fragment is not None and (as_of is None or as_of == fragment.as_of):
+            sent = kept_deal_gaps_response(deal_id, fragment)
+            if sent is not None:
+                return sent
+        account_id, analysis, day, fresh = _deal_analysis_sync(
+            runtime, deal_id, as_of, kept=fragment is not None
+        )
+        return deal_gaps_public(deal_id=deal_id, account_id=account_id, as_of=day, analysis=analysis, **fresh)
+
+    return await run_limited(runtime, work)
 
 
 @router.get(

@@ -49,7 +49,10 @@ __all__ = [
     "AccountResult",
     "AccountSummary",
     "KeptAnswer",
+    "KeptAnswers",
+    "KeptDealGapsJson",
     "KeptDetail",
+    "KeptKeyPeopleJson",
     "KeptProduct",
     "current_people",
     "DealFilter",
@@ -156,6 +159,23 @@ class AccountResult(AccountSummary):
     deals: list[DealResult]
     #: What the read endpoints answer from (None in results kept before it existed: they compute).
     detail: KeptDetail | None = None
+    #: The key people and deal gaps answers as JSON, rendered by refresh from `detail` (None in
+    #: results kept before they were: the endpoints answer from `detail`); kept only with `detail`,
+    #: and whoever changes `detail` renders them again or drops them.
+    answers: KeptAnswers | None = None
+
+
+class KeptAnswers(BaseModel):
+    """The public JSON of the two busiest read answers, rendered once by refresh from the kept detail
+    (api/answers.py: by the same API models a request's answer is built with), so that a request sends
+    it as kept, without validating and encoding it again: each key person's JSON in rank order (a
+    `limit` takes the first ones), the ranking notes' JSON, and per open deal the members of its gaps
+    answer that come from the analysis (`"template":...,"required_roles":[...],"data":[...],"count":n`).
+    """
+
+    key_people: list[str]
+    key_people_notes: str
+    deal_gaps: dict[str, str]
 
 
 class KeptProduct(BaseModel):
@@ -210,6 +230,32 @@ class KeptAnswer(BaseModel):
     computed_at: datetime
     stale: bool = False
     detail: KeptDetail
+
+
+class KeptKeyPeopleJson(BaseModel):
+    """An account's key people as refresh rendered them (KeptAnswers), with the freshness of its kept
+    result: `items` are the first `limit` people's JSON and `notes` the notes' JSON, both None when
+    the result was kept before answers were rendered (the caller reads the kept detail instead)."""
+
+    account_id: str
+    as_of: date
+    computed_at: datetime
+    stale: bool = False
+    items: list[str] | None = None
+    notes: str | None = None
+
+
+class KeptDealGapsJson(BaseModel):
+    """A deal's gaps answer as refresh rendered it (KeptAnswers.deal_gaps), with the freshness of its
+    account's kept result; `members` is None when the result holds none for the deal (kept before
+    answers were rendered, or the deal is not one of its open deals: the caller reads the kept detail
+    instead)."""
+
+    account_id: str
+    as_of: date
+    computed_at: datetime
+    stale: bool = False
+    members: str | None = None
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.

@@ -29,6 +29,8 @@ from graph.analyses.portfolio import (
     DealFilter,
     DealListing,
     KeptAnswer,
+    KeptDealGapsJson,
+    KeptKeyPeopleJson,
 )
 from graph.analyses.results import BuyingStage
 from graph.errors import InvalidInputError
@@ -61,6 +63,12 @@ def check_page(offset: int, limit: int) -> None:
         raise InvalidInputError(f"offset must be >= 0, got {offset}")
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+
+
+def check_kept_limit(limit: int | None) -> None:
+    """Reject a key-people limit below 1 (None: everyone)."""
+    if limit is not None and limit < 1:
+        raise InvalidInputError(f"limit must be at least 1, got {limit}")
 
 
 #: Node kinds whose ids `existing_ids` can check, with their labels.
@@ -403,6 +411,21 @@ class GraphStore(ABC):
         deals' id, in one read: its kept detail with `as_of`, `computed_at` and `stale` (not the
         figures, deals, gaps and people `read_results` reads besides); None when the account (or the
         deal) is unknown or has no kept result with its detail. InvalidInputError without either id."""
+
+    @abstractmethod
+    def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
+        """The account's key people answer as refresh rendered it (the first `limit` people's JSON and
+        the notes' JSON), with `as_of`, `computed_at` and `stale`, in one light read (not the kept
+        detail); None when the account is unknown or has no kept result with its detail; `items` and
+        `notes` None when that result was kept without rendered answers (read `read_kept_answer`).
+        InvalidInputError when `limit` is below 1."""
+
+    @abstractmethod
+    def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
+        """The deal's gaps answer as refresh rendered it for the deal's account, with that account's
+        `as_of`, `computed_at` and `stale`, in one light read; None when the deal is unknown or its
+        account has no kept result with its detail; `members` None when that result holds no rendered
+        answer for the deal (read `read_kept_answer`)."""
 
     @abstractmethod
     def list_account_results(

@@ -50,6 +50,8 @@ from graph.analyses.portfolio import (
     DealListing,
     DealResult,
     KeptAnswer,
+    KeptDealGapsJson,
+    KeptKeyPeopleJson,
     PersonResult,
     sort_key,
     summary_of,
@@ -98,6 +100,7 @@ from graph.stores.base import (
     check_alias_kind,
     check_change_query,
     check_deal_filter,
+    check_kept_limit,
     check_kind,
     check_node_kind,
     check_page,
@@ -1100,6 +1103,40 @@ class EmbeddedStore(GraphStore):
                 computed_at=result.computed_at,
                 stale=self._is_stale(result.account_id, result),
                 detail=result.detail,
+            )
+
+    def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
+        check_kept_limit(limit)
+        with self._mutex:
+            self._load_results()
+            result = self._results.get(company_id)
+            if result is None or result.detail is None:
+                return None
+            answers = result.answers
+            return KeptKeyPeopleJson(
+                account_id=result.account_id,
+                as_of=result.as_of,
+                computed_at=result.computed_at,
+                stale=self._is_stale(result.account_id, result),
+                items=None if answers is None else answers.key_people[:limit],
+                notes=None if answers is None else answers.key_people_notes,
+            )
+
+    def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
+        with self._mutex:
+            self._read()
+            deal = self._tables["deals"].get(deal_id)
+            company_id = deal.get("company_id") if deal else None
+            self._load_results()
+            result = self._results.get(company_id) if company_id is not None else None
+            if result is None or result.detail is None:
+                return None
+            return KeptDealGapsJson(
+                account_id=result.account_id,
+                as_of=result.as_of,
+                computed_at=result.computed_at,
+                stale=self._is_stale(result.account_id, result),
+                members=None if result.answers is None else result.answers.deal_gaps.get(deal_id),
             )
 
     def _account_listing(self) -> _AccountListingIndex:

@@ -50,8 +50,11 @@ from graph.analyses.portfolio import (
     DealListing,
     DealResult,
     KeptAnswer,
+    KeptAnswers,
+    KeptDealGapsJson,
     KeptDetail,
     KeptGap,
+    KeptKeyPeopleJson,
     KeptWinFactor,
     PersonResult,
 )
@@ -107,6 +110,7 @@ from graph.stores.base import (
     check_alias_kind,
     check_change_query,
     check_deal_filter,
+    check_kept_limit,
     check_kind,
     check_node_kind,
     check_page,
@@ -424,6 +428,12 @@ def _result_rows(
                     "win_factors": json.dumps(
                         [f.model_dump(mode="json") for f in d.win_factors], ensure_ascii=False
                     ),
+                    # The deal's gaps answer as rendered (KeptAnswers), null in results without.
+                    "gaps_json": (
+                        r.answers.deal_gaps.get(d.deal_id)
+                        if r.answers is not None and r.detail is not None
+                        else None
+                    ),
                 }
             )
             for g_index, g in enumerate(d.gaps):
@@ -477,11 +487,21 @@ def result_write_statements(results: Sequence[AccountResult]) -> list[tuple[str,
 def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     """The read endpoints' part of kept results (KeptDetail) as one JSON text per account: Neo4j
     properties hold no nested maps, and nothing filters on it."""
-    return [
-        {"account_id": r.account_id, "body": r.detail.model_dump_json()}
-        for r in results
-        if r.detail is not None
-    ]
+    rows: list[dict[str, Any]] = []
+    for r in results:
+        if r.detail is None:
+            continue
+        row: dict[str, Any] = {"account_id": r.account_id, "body": r.detail.model_dump_json()}
+        if r.answers is not None:  # the key people answer as rendered (KeptAnswers)
+            row["key_people_json"] = r.answers.key_people
+            row["key_people_notes_json"] = r.answers.key_people_notes
+        rows.append(row)
+    return rows
+
+
+def _stale(changed_at: datetime | None, computed_at: datetime) -> bool:
+    """Whether a kept result computed at `computed_at` is stale: its account changed after it."""
+    return changed_at is not None and changed_at > computed_at
 
 
 def _deal_result_of(d: dict[str, Any], gaps: list[dict[str, Any]]) -> DealResult:
@@ -520,6 +540,19 @@ def _result_of(row: dict[str, Any]) -> AccountResult:
         ),
         deals=deals,
         detail=KeptDetail.model_validate_json(row["detail"][0]) if row.get("detail") else None,
+        answers=_answers_of(row),
+    )
+
+
+def _answers_of(row: dict[str, Any]) -> KeptAnswers | None:
+    """The rendered answers of a `results_read` row (None when its result was kept without them)."""
+    if not row.get("answers"):
+        return None
+    key_people, notes = row["answers"][0]
+    return KeptAnswers(
+        key_people=key_people,
+        key_people_notes=notes,
+        deal_gaps={d["deal_id"]: d["gaps_json"] for d in row["deals"] if d.get("gaps_json") is not None},
     )
 
 
@@ -540,7 +573,7 @@ def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dic
         "engagement_trend": account["engagement_trend"],
         "at_risk": account["at_risk"],
         "buying_stage": account["buying_stage"],
-        "stale": changed_at is not None and changed_at > computed_at,
+        "stale": _stale(changed_at, computed_at),
     }
 
 
@@ -1145,8 +1178,36 @@ class Neo4jStore(GraphStore):
             account_id=row["account_id"],
             as_of=row["as_of"],
             computed_at=row["computed_at"],
-            stale=changed_at is not None and changed_at > row["computed_at"],
+            stale=_stale(changed_at, row["computed_at"]),
             detail=KeptDetail.model_validate_json(row["body"]),
+        )
+
+    def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
+        check_kept_limit(limit)
+        rows = self._read("results_read_key_people", company_id=company_id, limit=limit)
+        if not rows:
+            return None
+        row = rows[0]
+        return KeptKeyPeopleJson(
+            account_id=row["account_id"],
+            as_of=row["as_of"],
+            computed_at=row["computed_at"],
+            stale=_stale(row["changed_at"], row["computed_at"]),
+            items=row["items"],
+            notes=row["notes"],
+        )
+
+    def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
+        rows = self._read("results_read_deal_gaps", deal_id=deal_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return KeptDealGapsJson(
+            account_id=row["account_id"],
+            as_of=row["as_of"],
+            computed_at=row["computed_at"],
+            stale=_stale(row["changed_at"], row["computed_at"]),
+            members=row["members"],
         )
 
     def list_account_results(

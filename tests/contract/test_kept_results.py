@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from api.answers import render_answers
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import AccountFilter, AccountResult, DealFilter, account_result
 from graph.errors import InvalidInputError
@@ -331,3 +332,58 @@ def test_the_read_endpoints_answer_is_read_alone_by_account_or_by_deal(store: Gr
     assert store.mark_accounts_changed(deal_ids=[deal_id], at=later) == {"c-acme-cn"}
     stale = store.read_kept_answer(deal_id=deal_id)
     assert stale is not None and stale.stale and store.read_results(["c-acme-cn"])["c-acme-cn"].stale
+
+
+def test_the_rendered_answers_are_read_alone_by_account_or_by_deal(store: GraphStore) -> None:
+    """`read_kept_key_people` / `read_kept_deal_gaps`: the answers refresh rendered (api/answers.py),
+    the first `limit` key people, with the kept result's freshness; None fields for a result kept
+    without them; None for what has no kept result."""
+    store.upsert_all(world())
+    plain = result_of(store, "c-acme-cn")
+    assert plain.detail is not None and plain.deals and plain.answers is None
+    store.write_results([plain])
+    old = store.read_kept_key_people("c-acme-cn")
+    assert old is not None and old.items is None and old.notes is None and not old.stale
+    old_gaps = store.read_kept_deal_gaps(plain.deals[0].deal_id)
+    assert old_gaps is not None and old_gaps.members is None and old_gaps.account_id == "c-acme-cn"
+
+    kept = plain.model_copy(update={"answers": render_answers(plain.detail)})
+    answers = kept.answers
+    assert (
+        answers is not None
+        and answers.key_people
+        and set(answers.deal_gaps) == {d.deal_id for d in kept.deals}
+    )
+    store.write_results([kept])
+    assert store.read_results(["c-acme-cn"])["c-acme-cn"] == kept
+    for limit in (None, 1, len(answers.key_people) + 5):
+        got = store.read_kept_key_people("c-acme-cn", limit=limit)
+        assert got is not None
+        assert got.items == answers.key_people[:limit] and got.notes == answers.key_people_notes
+        assert (got.account_id, got.as_of, got.computed_at, got.stale) == (
+            "c-acme-cn",
+            AS_OF,
+            COMPUTED,
+            False,
+        )
+    for deal_id, members in answers.deal_gaps.items():
+        gaps = store.read_kept_deal_gaps(deal_id)
+        assert gaps is not None and gaps.members == members
+        assert (gaps.account_id, gaps.as_of, gaps.computed_at, gaps.stale) == (
+            "c-acme-cn",
+            AS_OF,
+            COMPUTED,
+            False,
+        )
+    assert store.read_kept_key_people("c-globex") is None  # never refreshed
+    assert store.read_kept_key_people("c-nowhere") is None
+    assert store.read_kept_deal_gaps("d-nowhere") is None
+    with pytest.raises(InvalidInputError):
+        store.read_kept_key_people("c-acme-cn", limit=0)
+
+    later = COMPUTED + timedelta(minutes=5)
+    deal_id = kept.deals[0].deal_id
+    assert store.mark_accounts_changed(deal_ids=[deal_id], at=later) == {"c-acme-cn"}
+    stale_people, stale_gaps = store.read_kept_key_people("c-acme-cn"), store.read_kept_deal_gaps(deal_id)
+    assert stale_people is not None and stale_people.stale and stale_people.items == answers.key_people
+    assert stale_gaps is not None and stale_gaps.stale and stale_gaps.members == answers.deal_gaps[deal_id]

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from api.answers import render_answers
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import account_result
 from graph.model import Person
@@ -52,7 +53,8 @@ def test_ingest_refreshes_what_it_changed_and_refresh_all_recomputes(tmp_path: P
             analyze_account(account, as_of=date(2026, 6, 30), classify=classify_title),
             computed_at=kept[account_id].computed_at,
         )
-        assert kept[account_id] == expected
+        assert expected.detail is not None  # refresh also keeps the answers rendered from the detail
+        assert kept[account_id] == expected.model_copy(update={"answers": render_answers(expected.detail)})
 
 
 def test_no_refresh_leaves_the_changed_account_stale_until_refresh(tmp_path: Path) -> None:

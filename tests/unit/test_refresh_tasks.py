@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from distributed.protocol.pickle import dumps as dask_dumps
 
+from api.answers import render_answers
 from api.refresh import StoreAddress, compute_results, refresh, refresh_task
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, analyze_account
@@ -91,7 +92,10 @@ def test_refresh_runs_in_process_by_default_and_keeps_what_analyze_reports(tmp_p
             full = analyze_account(account, as_of=AS_OF, classify=classify_title)
             assert full.key_people and full.key_people[0].components  # analyze explains its scores
             assert kept[account_id].computed_at >= before
-            assert kept[account_id] == account_result(account, full, computed_at=kept[account_id].computed_at)
+            expected = account_result(account, full, computed_at=kept[account_id].computed_at)
+            assert expected.detail is not None  # refresh also keeps the answers rendered from the detail
+            answers = render_answers(expected.detail)
+            assert kept[account_id] == expected.model_copy(update={"answers": answers})
 
 
 def test_compute_results_skips_removed_accounts(tmp_path: Path) -> None:

@@ -1,0 +1,193 @@
+"""The key people and deal gaps answers (api/schemas.py: KeyPeoplePublic, DealGapsPublic), defined once
+for every path that gives them: computed for a request, read from a kept detail, and rendered as JSON
+by refresh so that a request sends the kept JSON as it is (issue 18: no validation and encoding per
+request).
+
+A rendered answer is spliced from two parts: its head (freshness, ids, `as_of`), rendered per request
+by the same public model, and its tail (`TAILS`: the fields that come from the analysis, the model's
+last ones), rendered by refresh (`render_answers`, kept in `AccountResult.answers`). Both are
+pydantic's JSON of the model, as FastAPI sends a `response_model` (by alias, nothing excluded), so
+the body is byte for byte the one the model would give (tests/api/test_kept_json_answers.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Final, Literal, TypedDict
+
+from fastapi import Response
+from pydantic import BaseModel, TypeAdapter
+
+from api.schemas import DealGapsPublic, KeyPeoplePublic
+from graph.analyses import DealAnalysis, KeyPerson
+from graph.analyses.portfolio import KeptAnswers, KeptDealGapsJson, KeptDetail, KeptKeyPeopleJson
+
+__all__ = [
+    "TAILS",
+    "Freshness",
+    "deal_gaps_public",
+    "kept_deal_gaps_response",
+    "kept_key_people_response",
+    "key_people_public",
+    "render_answers",
+]
+
+#: Per answer model, the fields refresh renders (the model's last fields, in order).
+TAILS: Final[dict[type[BaseModel], tuple[str, ...]]] = {
+    KeyPeoplePublic: ("data", "count", "notes"),
+    DealGapsPublic: ("template", "required_roles", "data", "count"),
+}
+
+
+class Freshness(TypedDict):
+    """The freshness fields of an answer (api/schemas.py: FreshnessPublic)."""
+
+    source: Literal["kept", "computed"]
+    computed_at: datetime | None
+    stale: bool
+
+
+_MEDIA_TYPE = "application/json"
+#: Placeholders for the tail fields of a head-only answer (`_head`): not rendered.
+_NO_PEOPLE: dict[str, Any] = {"data": [], "count": 0}
+_NO_GAPS: dict[str, Any] = {"template": "", "required_roles": [], "data": [], "count": 0}
+
+
+def key_people_public(
+    *,
+    account_id: str,
+    as_of: date,
+    people: list[KeyPerson],
+    notes: list[str],
+    source: Literal["kept", "computed"],
+    computed_at: datetime | None,
+    stale: bool,
+) -> KeyPeoplePublic:
+    """The account's key people answer (`people` already cut to the request's limit)."""
+    return KeyPeoplePublic(
+        source=source,
+        computed_at=computed_at,
+        stale=stale,
+        account_id=account_id,
+        as_of=as_of,
+        data=people,
+        count=len(people),
+        notes=notes,
+    )
+
+
+def deal_gaps_public(
+    *,
+    deal_id: str,
+    account_id: str,
+    as_of: date,
+    analysis: DealAnalysis,
+    source: Literal["kept", "computed"],
+    computed_at: datetime | None,
+    stale: bool,
+) -> DealGapsPublic:
+    """The deal's gaps answer from its analysis."""
+    return DealGapsPublic(
+        source=source,
+        computed_at=computed_at,
+        stale=stale,
+        deal_id=deal_id,
+        account_id=account_id,
+        as_of=as_of,
+        template=analysis.template,
+        required_roles=analysis.required_roles,
+        data=analysis.gaps,
+        count=len(analysis.gaps),
+    )
+
+
+def _members(answer: BaseModel, fields: tuple[str, ...]) -> bytes:
+    """These fields of the answer as pydantic renders them in the whole answer (`"a":1,"b":[]`)."""
+    return answer.model_dump_json(by_alias=True, include=set(fields)).encode()[1:-1]
+
+
+def _head(answer: BaseModel) -> bytes:
+    """The answer's JSON without its tail fields and without the closing brace (`{"source":...`)."""
+    return answer.model_dump_json(by_alias=True, exclude=set(TAILS[type(answer)])).encode()[:-1]
+
+
+def _check_tails() -> None:
+    for model, tail in TAILS.items():
+        names = list(model.model_fields)
+        if tuple(names[-len(tail) :]) != tail or any(model.model_fields[n].alias for n in tail):
+            raise TypeError(f"{model.__name__}: {tail} must be its last fields, without aliases")
+
+
+_check_tails()
+#: Render the key people and the notes as the answer's `data` and `notes` (its field types).
+_PEOPLE: Final = TypeAdapter(list[KeyPerson])
+_NOTES: Final = TypeAdapter(list[str])
+if (KeyPeoplePublic.model_fields["data"].annotation, KeyPeoplePublic.model_fields["notes"].annotation) != (
+    list[KeyPerson],
+    list[str],
+):
+    raise TypeError("KeyPeoplePublic's data and notes are no longer rendered as render_answers renders them")
+
+
+def render_answers(detail: KeptDetail) -> KeptAnswers:
+    """The key people and every open deal's gaps answer of a kept detail, rendered for keeping (the
+    tails; requests add the heads): one JSON text per key person in rank order, the notes' JSON, and
+    per deal the members of its gaps answer."""
+    key_people = [_PEOPLE.dump_json([p], by_alias=True)[1:-1].decode() for p in detail.key_people]
+    deal_gaps = {
+        d.deal_id: _members(
+            deal_gaps_public(
+                deal_id=d.deal_id,
+                account_id="",
+                as_of=date.min,
+                analysis=d,
+                source="kept",
+                computed_at=None,
+                stale=False,
+            ),
+            TAILS[DealGapsPublic],
+        ).decode()
+        for d in detail.deals
+    }
+    return KeptAnswers(
+        key_people=key_people,
+        key_people_notes=_NOTES.dump_json(detail.key_people_notes, by_alias=True).decode(),
+        deal_gaps=deal_gaps,
+    )
+
+
+def kept_key_people_response(account_id: str, kept: KeptKeyPeopleJson) -> Response | None:
+    """The key people answer sent from its rendered JSON (None when the kept result has none)."""
+    if kept.items is None or kept.notes is None:
+        return None
+    head = _head(
+        KeyPeoplePublic(
+            source="kept",
+            computed_at=kept.computed_at,
+            stale=kept.stale,
+            account_id=account_id,
+            as_of=kept.as_of,
+            **_NO_PEOPLE,
+        )
+    )
+    items = ",".join(kept.items)
+    tail = f'"data":[{items}],"count":{len(kept.items)},"notes":{kept.notes}'
+    return Response(content=head + b"," + tail.encode() + b"}", media_type=_MEDIA_TYPE)
+
+
+def kept_deal_gaps_response(deal_id: str, kept: KeptDealGapsJson) -> Response | None:
+    """The deal's gaps answer sent from its rendered JSON (None when the kept result has none)."""
+    if kept.members is None:
+        return None
+    head = _head(
+        DealGapsPublic(
+            source="kept",
+            computed_at=kept.computed_at,
+            stale=kept.stale,
+            deal_id=deal_id,
+            account_id=kept.account_id,
+            as_of=kept.as_of,
+            **_NO_GAPS,
+        )
+    )
+    return Response(content=head + b"," + kept.members.encode() + b"}", media_type=_MEDIA_TYPE)
