@@ -283,45 +283,32 @@ def project_account(
             for line in inferred
         )
 
-    # The reach graph: people and reps; the strongest tie between two nodes wins.
+    # The reach graph: people and reps; the strongest tie between two nodes wins. Each edge's data
+    # holds plain values only (numbers, text, a date): no object per edge that the cyclic garbage
+    # collector would have to walk while the projection lives. Its reason is a catalogue message
+    # key with its parameters beside it (coverage.hop_message), worded only for the hops that end up
+    # on a path (coverage.hop_reason).
     floor = cfg.strength.floor
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def connect(
-        a: str,
-        b: str,
-        strength: float,
-        kind: str,
-        message_key: str,
-        params: dict[str, Any],
-        report: str | None = None,
-    ) -> dict[str, Any]:
-        """Keep the stronger of the tie given and the one stored; return the one stored. `message_key` and
-        `params` are the tie's reason as a catalogue message (coverage.hop_message reads it)."""
+    def connect(a: str, b: str, strength: float, kind: str, fields: dict[str, Any]) -> None:
+        """Keep the stronger of the tie given and the one stored."""
         strength = max(floor, min(1.0, strength))
         key = (a, b) if a < b else (b, a)
         link = links.get(key)
         if link is None or link["strength"] < strength:
-            link = links[key] = {
-                "strength": strength,
-                "cost": 1.0 / strength,
-                "kind": kind,
-                "reason": "",  # worded only for hops that end up on a path (coverage.hop_reason)
-                "message": (message_key, params),
-                "report": report,
-            }
-        return link
+            links[key] = {"strength": strength, "cost": 1.0 / strength, "kind": kind, **fields}
 
-    # The rep ties come first, one per (rep, person) pair, with the strength of the one rule. The
-    # reason is worded only for hops that end up on a path (see coverage.hop_reason).
+    # The rep ties come first, one per (rep, person) pair, with the strength of the one rule.
     window = cfg.reach_days
     for (rep_id, pid), tie in ties_of_reps.items():
         links[(rep_id, pid) if rep_id < pid else (pid, rep_id)] = {
             "strength": tie.strength,
             "cost": 1.0 / tie.strength,
             "kind": "touch",
-            "reason": "",
-            "tie": tie,  # touches, two_way, last (see coverage.hop_reason)
+            "touches": tie.touches,
+            "two_way": tie.two_way,
+            "last": tie.last,
             "window": window,
         }
     for manager, report in current_lines:
@@ -330,9 +317,12 @@ def project_account(
             manager,
             cfg.strength.reporting,
             "reports_to",
-            "hop.reports_to",
-            {"person": people[report].name, "manager": people[manager].name},
-            report=report,
+            {
+                "report": report,
+                "message": "hop.reports_to",
+                "person": people[report].name,
+                "manager": people[manager].name,
+            },
         )
     for guess in inferred:
         connect(
@@ -340,19 +330,20 @@ def project_account(
             guess.manager_id,
             cfg.strength.reporting * guess.confidence,
             "reports_to",
-            "hop.reports_to_inferred",
             {
+                "report": guess.person_id,
+                "message": "hop.reports_to_inferred",
                 "person": people[guess.person_id].name,
                 "manager": people[guess.manager_id].name,
                 "confidence": guess.confidence,
             },
-            report=guess.person_id,
         )
+    knows_plain = {"message": "hop.knows"}
     for a, b, strength, source in known:
         if source:
-            connect(a, b, strength, "knows", "hop.knows_source", {"source": source})
+            connect(a, b, strength, "knows", {"message": "hop.knows_source", "source": source})
         else:
-            connect(a, b, strength, "knows", "hop.knows", {})
+            connect(a, b, strength, "knows", knows_plain)
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
     reach.add_nodes_from((r, {"type": "rep", "name": reps[r].name}) for r in sorted(reps))

@@ -137,8 +137,7 @@ def test_aggregates_match_a_loop_over_the_touches(seed: int) -> None:
 
     for (rep, pid), (total, count, last, two_way) in ref["rep_ties"].items():
         data = p.reach.edges[rep, pid]
-        tie = data["tie"]
-        assert (data["kind"], tie.touches, tie.last, tie.two_way) == (
+        assert (data["kind"], data["touches"], data["last"], data["two_way"]) == (
             "touch",
             count,
             last,
