@@ -9,8 +9,10 @@ ended, and committee assertions made after it are left out, so a result can be r
   and `reason`, and they are kept in `inferred_lines`, apart from asserted lines.
 - `interaction`: a DiGraph among current people, an arc a -> b where a turns to b: a KNOWS tie
   keeps its direction (advice sought, mail sent), and two people in the same meeting, call, visit or
-  demo turn to each other (both arcs). Every arc has `weight` 1, so a tie counts once however many
-  messages it carries (volume is not power); `strength` keeps the tie's strength.
+  demo turn to each other (both arcs). The arcs carry no attributes: each weighs 1 (networkx's
+  default for a missing weight), so a tie counts once however many messages it carries (volume is
+  not power); the ties' strengths are kept beside the graph, in `arc_strength` (one dict for the
+  ~30,000 arcs of a large account rather than one attribute dict per arc).
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
   (0, 1], `cost` = 1 / strength, `kind` and its reason as a catalogue message, worded only for the
@@ -116,6 +118,8 @@ class AccountProjection:
     kind_counts: dict[TouchKind, int]
     #: (a, b) with a < b -> meetings, calls, visits and demos both attended (current people).
     met: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Every arc (a, b) of `interaction` -> the strength of the tie, in (0, 1].
+    arc_strength: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Reporting lines inferred for an account without any (manager, report order as in `org`).
     inferred_lines: list[InferredLine] = field(default_factory=list)
 
@@ -244,7 +248,7 @@ def project_account(
     co_count = _co_attendance(days, current, as_of=as_of)
 
     # The interaction graph: who turns to whom. A KNOWS tie keeps its direction; people who met turn
-    # to each other. Every arc has weight 1 (a tie counts once, whatever its volume); `strength`
+    # to each other. Every arc weighs 1 (a tie counts once, whatever its volume); `arc_strength`
     # keeps how strong it is for anyone who needs that.
     known = [
         (tie.person_id, tie.other_id, knows_strength(tie.strength, cfg), tie.source)
@@ -262,7 +266,7 @@ def project_account(
     arcs.update(zip(co_arcs, np.minimum(1.0, so_far + 1.0 - decay[meetings]).tolist(), strict=True))
     interaction: nx.DiGraph = nx.DiGraph()
     interaction.add_nodes_from(by_id)
-    interaction.add_edges_from((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in arcs.items())
+    interaction.add_edges_from(arcs)
 
     # No reporting line at all: an inferred org chart, kept apart (and flagged on every edge).
     inferred: list[InferredLine] = []
@@ -370,6 +374,7 @@ def project_account(
         stats=stats,
         kind_counts=kind_counts(days, as_of=as_of),
         met=co_count,
+        arc_strength=arcs,
         inferred_lines=inferred,
     )
 
