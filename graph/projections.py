@@ -15,8 +15,10 @@ ended, and committee assertions made after it are left out, so a result can be r
   ~30,000 arcs of a large account rather than one attribute dict per arc).
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
-  (0, 1], `cost` = 1 / strength, `kind` and its reason as a catalogue message, worded only for the
-  hops that end up on a path (`hop_reason` in graph/analyses/coverage.py).
+  (0, 1], `cost` = 1 / strength, `kind` and its reason: a touch tie's `touches`, `two_way`, `last`
+  and `window`, or a catalogue key (`message`) with its parameters beside it, all plain values
+  (nothing per edge for the garbage collector to walk), worded only for the hops that end up on a
+  path (`hop_message` / `hop_reason` in graph/analyses/coverage.py).
 
 Titles: when a person has no stored seniority but has a title, the caller may inject a pure
 `classify` function (buyergraph passes `ingest.titles.classify_title`); graph/ never imports ingest.
