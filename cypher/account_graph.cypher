@@ -91,16 +91,19 @@ CALL (holdings, deal_products) {
   RETURN collect(p {.*}) AS products
 }
 // Touches about the account's deals (Touch -ABOUT-> Deal), counted per deal, person and day: who is
-// active on a deal (graph/analyses/suggestions.py).
+// active on a deal (graph/analyses/suggestions.py). As four columns in (deal, person, day) order,
+// not one map per row: the store reads them into arrays (graph.model.DealTouches).
 CALL (c) {
   MATCH (d:Deal)-[:FOR]->(c)
   MATCH (t:Touch)-[:ABOUT]->(d)
   MATCH (t)-[:WITH]->(p:Person)
   WITH d.id AS deal_id, p.id AS person_id, toString(date(t.at)) AS day, count(DISTINCT t) AS n
   ORDER BY deal_id, person_id, day
-  RETURN collect({deal_id: deal_id, person_id: person_id, day: day, count: n}) AS deal_touches
+  RETURN collect(deal_id) AS about_deals, collect(person_id) AS about_persons, collect(day) AS about_days,
+         collect(n) AS about_counts
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
        holdings, [m IN members | m {.*, converted_on: toString(m.converted_on)}] AS people, employment,
        reporting, knows, days, actors,
-       persons, pairs, kinds, directions, counts, seconds, untimed, reps, products, deal_touches
+       persons, pairs, kinds, directions, counts, seconds, untimed, reps, products, about_deals,
+       about_persons, about_days, about_counts

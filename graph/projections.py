@@ -9,12 +9,16 @@ ended, and committee assertions made after it are left out, so a result can be r
   and `reason`, and they are kept in `inferred_lines`, apart from asserted lines.
 - `interaction`: a DiGraph among current people, an arc a -> b where a turns to b: a KNOWS tie
   keeps its direction (advice sought, mail sent), and two people in the same meeting, call, visit or
-  demo turn to each other (both arcs). Every arc has `weight` 1, so a tie counts once however many
-  messages it carries (volume is not power); `strength` keeps the tie's strength.
+  demo turn to each other (both arcs). The arcs carry no attributes: each weighs 1 (networkx's
+  default for a missing weight), so a tie counts once however many messages it carries (volume is
+  not power); the ties' strengths are kept beside the graph, in `arc_strength` (one dict for the
+  ~30,000 arcs of a large account rather than one attribute dict per arc).
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
-  (0, 1], `cost` = 1 / strength, `kind` and its reason as a catalogue message, worded only for the
-  hops that end up on a path (`hop_reason` in graph/analyses/coverage.py).
+  (0, 1], `cost` = 1 / strength, `kind` and its reason: a touch tie's `touches`, `two_way`, `last`
+  and `window`, or a catalogue key (`message`) with its parameters beside it, all plain values
+  (nothing per edge for the garbage collector to walk), worded only for the hops that end up on a
+  path (`hop_message` / `hop_reason` in graph/analyses/coverage.py).
 
 Titles: when a person has no stored seniority but has a title, the caller may inject a pure
 `classify` function (buyergraph passes `ingest.titles.classify_title`); graph/ never imports ingest.
@@ -116,6 +120,8 @@ class AccountProjection:
     kind_counts: dict[TouchKind, int]
     #: (a, b) with a < b -> meetings, calls, visits and demos both attended (current people).
     met: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Every arc (a, b) of `interaction` -> the strength of the tie, in (0, 1].
+    arc_strength: dict[tuple[str, str], float] = field(default_factory=dict)
     #: Reporting lines inferred for an account without any (manager, report order as in `org`).
     inferred_lines: list[InferredLine] = field(default_factory=list)
 
@@ -244,7 +250,7 @@ def project_account(
     co_count = _co_attendance(days, current, as_of=as_of)
 
     # The interaction graph: who turns to whom. A KNOWS tie keeps its direction; people who met turn
-    # to each other. Every arc has weight 1 (a tie counts once, whatever its volume); `strength`
+    # to each other. Every arc weighs 1 (a tie counts once, whatever its volume); `arc_strength`
     # keeps how strong it is for anyone who needs that.
     known = [
         (tie.person_id, tie.other_id, knows_strength(tie.strength, cfg), tie.source)
@@ -262,7 +268,7 @@ def project_account(
     arcs.update(zip(co_arcs, np.minimum(1.0, so_far + 1.0 - decay[meetings]).tolist(), strict=True))
     interaction: nx.DiGraph = nx.DiGraph()
     interaction.add_nodes_from(by_id)
-    interaction.add_edges_from((a, b, {"weight": 1.0, "strength": s}) for (a, b), s in arcs.items())
+    interaction.add_edges_from(arcs)
 
     # No reporting line at all: an inferred org chart, kept apart (and flagged on every edge).
     inferred: list[InferredLine] = []
@@ -283,45 +289,32 @@ def project_account(
             for line in inferred
         )
 
-    # The reach graph: people and reps; the strongest tie between two nodes wins.
+    # The reach graph: people and reps; the strongest tie between two nodes wins. Each edge's data
+    # holds plain values only (numbers, text, a date): no object per edge that the cyclic garbage
+    # collector would have to walk while the projection lives. Its reason is a catalogue message
+    # key with its parameters beside it (coverage.hop_message), worded only for the hops that end up
+    # on a path (coverage.hop_reason).
     floor = cfg.strength.floor
     links: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def connect(
-        a: str,
-        b: str,
-        strength: float,
-        kind: str,
-        message_key: str,
-        params: dict[str, Any],
-        report: str | None = None,
-    ) -> dict[str, Any]:
-        """Keep the stronger of the tie given and the one stored; return the one stored. `message_key` and
-        `params` are the tie's reason as a catalogue message (coverage.hop_message reads it)."""
+    def connect(a: str, b: str, strength: float, kind: str, fields: dict[str, Any]) -> None:
+        """Keep the stronger of the tie given and the one stored."""
         strength = max(floor, min(1.0, strength))
         key = (a, b) if a < b else (b, a)
         link = links.get(key)
         if link is None or link["strength"] < strength:
-            link = links[key] = {
-                "strength": strength,
-                "cost": 1.0 / strength,
-                "kind": kind,
-                "reason": "",  # worded only for hops that end up on a path (coverage.hop_reason)
-                "message": (message_key, params),
-                "report": report,
-            }
-        return link
+            links[key] = {"strength": strength, "cost": 1.0 / strength, "kind": kind, **fields}
 
-    # The rep ties come first, one per (rep, person) pair, with the strength of the one rule. The
-    # reason is worded only for hops that end up on a path (see coverage.hop_reason).
+    # The rep ties come first, one per (rep, person) pair, with the strength of the one rule.
     window = cfg.reach_days
     for (rep_id, pid), tie in ties_of_reps.items():
         links[(rep_id, pid) if rep_id < pid else (pid, rep_id)] = {
             "strength": tie.strength,
             "cost": 1.0 / tie.strength,
             "kind": "touch",
-            "reason": "",
-            "tie": tie,  # touches, two_way, last (see coverage.hop_reason)
+            "touches": tie.touches,
+            "two_way": tie.two_way,
+            "last": tie.last,
             "window": window,
         }
     for manager, report in current_lines:
@@ -330,9 +323,12 @@ def project_account(
             manager,
             cfg.strength.reporting,
             "reports_to",
-            "hop.reports_to",
-            {"person": people[report].name, "manager": people[manager].name},
-            report=report,
+            {
+                "report": report,
+                "message": "hop.reports_to",
+                "person": people[report].name,
+                "manager": people[manager].name,
+            },
         )
     for guess in inferred:
         connect(
@@ -340,19 +336,20 @@ def project_account(
             guess.manager_id,
             cfg.strength.reporting * guess.confidence,
             "reports_to",
-            "hop.reports_to_inferred",
             {
+                "report": guess.person_id,
+                "message": "hop.reports_to_inferred",
                 "person": people[guess.person_id].name,
                 "manager": people[guess.manager_id].name,
                 "confidence": guess.confidence,
             },
-            report=guess.person_id,
         )
+    knows_plain = {"message": "hop.knows"}
     for a, b, strength, source in known:
         if source:
-            connect(a, b, strength, "knows", "hop.knows_source", {"source": source})
+            connect(a, b, strength, "knows", {"message": "hop.knows_source", "source": source})
         else:
-            connect(a, b, strength, "knows", "hop.knows", {})
+            connect(a, b, strength, "knows", knows_plain)
     reach: nx.Graph = nx.Graph()
     reach.add_nodes_from(by_id, type="person")
     reach.add_nodes_from((r, {"type": "rep", "name": reps[r].name}) for r in sorted(reps))
@@ -379,6 +376,7 @@ def project_account(
         stats=stats,
         kind_counts=kind_counts(days, as_of=as_of),
         met=co_count,
+        arc_strength=arcs,
         inferred_lines=inferred,
     )
 

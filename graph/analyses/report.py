@@ -159,13 +159,18 @@ def _trend_windows(p: projections.AccountProjection) -> dict[str, tuple[int, int
 
 def _about_deal(account: AccountGraph, deal_id: str, as_of: date, days: int) -> dict[str, tuple[int, date]]:
     """person -> (touches about the deal within `days` before as_of, the last one's day)."""
-    since = as_of - timedelta(days=days)
-    found: dict[str, tuple[int, date]] = {}
-    for row in account.deal_touches:
-        if row.deal_id == deal_id and since <= row.day <= as_of:
-            count, last = found.get(row.person_id, (0, row.day))
-            found[row.person_id] = (count + row.count, max(last, row.day))
-    return found
+    rows = account.deal_touches
+    if deal_id not in rows.names:
+        return {}
+    since = (as_of - timedelta(days=days)).toordinal()
+    keep = (rows.deal == rows.names.index(deal_id)) & (rows.day >= since) & (rows.day <= as_of.toordinal())
+    found: dict[int, tuple[int, int]] = {}
+    for person, day, n in zip(
+        rows.person[keep].tolist(), rows.day[keep].tolist(), rows.count[keep].tolist(), strict=True
+    ):
+        count, last = found.get(person, (0, day))
+        found[person] = (count + n, max(last, day))
+    return {rows.names[p]: (count, date.fromordinal(last)) for p, (count, last) in found.items()}
 
 
 def _deal_of(account: AccountGraph, deal_id: str) -> Deal:

@@ -73,7 +73,7 @@ from graph.model import (
     Counts,
     Deal,
     DealProduct,
-    DealTouch,
+    DealTouches,
     Employment,
     ErasureReport,
     Holding,
@@ -637,7 +637,7 @@ class EmbeddedStore(GraphStore):
         #: touches after any write that may change them.
         self._touch_days: dict[str, TouchDays] = {}
         #: Each account's touches about its deals (graph.model.deal_touches_of), kept with its aggregates.
-        self._deal_touches: dict[str, list[DealTouch]] = {}
+        self._deal_touches: dict[str, DealTouches] = {}
         #: Indexes of the people and rep lists (each person's touch days; each rep's touches), built at
         #: first need and dropped at every write.
         self._directory: dict[str, Any] = {}

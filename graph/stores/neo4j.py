@@ -85,7 +85,7 @@ from graph.model import (
     Counts,
     Deal,
     DealProduct,
-    DealTouch,
+    DealTouches,
     Employment,
     ErasureReport,
     Holding,
@@ -228,8 +228,6 @@ _EPOCH_ORDINAL = 719_163
 _MIGRATION_BATCH = 50
 
 
-#: The deal-linked touch counts of an account read, validated in one call.
-_DEAL_TOUCHES: TypeAdapter[list[DealTouch]] = TypeAdapter(list[DealTouch])
 
 
 def _touch_days(rows: dict[str, Any]) -> TouchDays:
@@ -249,6 +247,13 @@ def _touch_days(rows: dict[str, Any]) -> TouchDays:
         list(joined(rows["seconds"])),
         list(joined(rows["untimed"])),
     )
+
+
+def _deal_touches(rows: dict[str, Any]) -> DealTouches:
+    """An account's touches about its deals from the four columns account_graph returns (ISO days
+    parsed by numpy): no object per row."""
+    days = np.array(rows["about_days"], dtype="datetime64[D]").astype(np.int64) + _EPOCH_ORDINAL
+    return DealTouches.from_columns(rows["about_deals"], rows["about_persons"], days, rows["about_counts"])
 
 
 def _groups_of(rows: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -1506,7 +1511,7 @@ class Neo4jStore(GraphStore):
             company=_parse(Company, rows["company"]),
             parent=_parse(Company, rows["parent"]) if rows["parent"] else None,
             touch_days=_touch_days(rows),
-            deal_touches=_DEAL_TOUCHES.validate_python(rows.get("deal_touches") or []),
+            deal_touches=_deal_touches(rows),
             **lists,
         )
 
