@@ -39,6 +39,17 @@ _SHORTEST_LIMIT = min(DEFAULT_LIMIT, *FIELD_LIMITS.values())
 
 def _too_long(record: Record) -> tuple[str, int, int, str] | None:
     """The first text value over its limit: (field, length, limit, value)."""
+    for value in record.__dict__.values():  # nearly every record: one short look at each value
+        if type(value) is str:
+            if len(value) > _SHORTEST_LIMIT:
+                break
+        elif isinstance(value, list):
+            if any(isinstance(text, str) and len(text) > _SHORTEST_LIMIT for text in value):
+                break
+        elif isinstance(value, str) and len(value) > _SHORTEST_LIMIT:
+            break
+    else:
+        return None
     for field, value in record.__dict__.items():
         values = value if isinstance(value, list) else (value,)
         for text in values:
