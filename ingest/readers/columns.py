@@ -48,80 +48,84 @@ _INSTANT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
 _SECONDS = r"^(|0|[1-9][0-9]{0,17})$"
 
 
-def _plain_rows(plain: PlainTable) -> list[bool]:
+def _plain_rows(arrays: dict[str, pa.Array]) -> list[bool]:
     """Rows whose every cell passes the column checks (module doc)."""
-    arrays = plain.arrays
-    ok = pa.array(plain.plain, type=pa.bool_())
+    ok: pa.Array | None = None
     for column, array in arrays.items():
-        ok = pc.and_(ok, pc.invert(pc.match_substring_regex(array, _CONTROL)))
-        ok = pc.and_(ok, pc.equal(pc.utf8_trim_whitespace(array), array))
+        checks = [
+            pc.invert(pc.match_substring_regex(array, _CONTROL)),
+            pc.equal(pc.utf8_trim_whitespace(array), array),
+        ]
         if column == "id":
             length = pc.utf8_length(array)
-            ok = pc.and_(ok, pc.and_(pc.greater(length, 0), pc.less_equal(length, 256)))
+            checks += [pc.greater(length, 0), pc.less_equal(length, 256)]
         elif column == "at":
-            ok = pc.and_(ok, pc.match_substring_regex(array, _INSTANT))
+            checks.append(pc.match_substring_regex(array, _INSTANT))
         elif column == "kind":
-            ok = pc.and_(ok, pc.is_in(array, value_set=pa.array(list(_KINDS))))
+            checks.append(pc.is_in(array, value_set=pa.array(list(_KINDS))))
         elif column == "direction":
-            ok = pc.and_(ok, pc.is_in(array, value_set=pa.array(list(_DIRECTIONS))))
+            checks.append(pc.is_in(array, value_set=pa.array(list(_DIRECTIONS))))
         elif column == "duration_s":
-            ok = pc.and_(ok, pc.match_substring_regex(array, _SECONDS))
-    flags: list[bool] = ok.to_pylist()
+            checks.append(pc.match_substring_regex(array, _SECONDS))
+        for check in checks:
+            ok = check if ok is None else pc.and_(ok, check)
+    flags: list[bool] = ok.to_pylist() if ok is not None else []
     return flags
 
 
 def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[SourceRecord | Reject]:
     """The touch records of a column-wise read file, in row order (module doc)."""
     required = ("id", "at", "kind", "person_ids")
-    if any(column not in plain.columns for column in required):
-        for index in range(plain.rows):  # every row lacks a required value: the careful path says so
-            yield from careful(_raw(plain, index), index + 2)
+    if any(column not in plain.arrays for column in required):
+        for start, columns, plain_cells in plain.chunks():  # a required value missing: careful says so
+            for index in range(len(plain_cells)):
+                yield from careful(_raw(columns, index), start + index + 2)
         return
-    flags = _plain_rows(plain)
-    given = [f for f in _FIELDS if f in plain.columns]
+    given = [f for f in _FIELDS if f in plain.arrays]
     fields_set = frozenset(given)
-    missing = [(f, None) for f in _FIELDS if f not in plain.columns]
-    columns = plain.columns
-    empty: list[str] = [""] * plain.rows
-    ids, ats, kinds, people = columns["id"], columns["at"], columns["kind"], columns["person_ids"]
-    reps, deals = columns.get("rep_id", empty), columns.get("deal_id", empty)
-    directions, durations = columns.get("direction", empty), columns.get("duration_s", empty)
-    sources, subjects = columns.get("source", empty), columns.get("subject", empty)
+    missing = [f for f in _FIELDS if f not in plain.arrays]
+    checked = _plain_rows(plain.arrays)
     new, set_attr, from_iso = Touch.__new__, object.__setattr__, datetime.fromisoformat
-    for index, flag in enumerate(flags):
-        if flag:
-            person_ids = [part.strip() for part in people[index].split(";") if part.strip()]
-            try:
-                at = from_iso(ats[index])
-            except ValueError:  # a day or hour that does not exist: the careful path words it
-                person_ids = []
-            if person_ids:
-                duration = durations[index]
-                values = {
-                    "id": ids[index],
-                    "at": at,
-                    "kind": _KINDS[kinds[index]],
-                    "person_ids": person_ids,
-                    "rep_id": reps[index] or None,
-                    "deal_id": deals[index] or None,
-                    "direction": _DIRECTIONS[directions[index]],
-                    "duration_s": int(duration) if duration else None,
-                    "source": sources[index] or None,
-                    "subject": subjects[index] or None,
-                }
-                if missing:
-                    for field, default in missing:
-                        values[field] = default
-                    values = {f: values[f] for f in _FIELDS}
-                record = new(Touch)
-                set_attr(record, "__dict__", values)
-                set_attr(record, "__pydantic_fields_set__", set(fields_set))
-                set_attr(record, "__pydantic_extra__", None)
-                set_attr(record, "__pydantic_private__", None)
-                yield SourceRecord("touches", record, file, index + 2)
-                continue
-        yield from careful(_raw(plain, index), index + 2)
+    for start, columns, plain_cells in plain.chunks():
+        size = len(plain_cells)
+        empty: list[str] = [""] * size
+        ids, ats, kinds, people = columns["id"], columns["at"], columns["kind"], columns["person_ids"]
+        reps, deals = columns.get("rep_id", empty), columns.get("deal_id", empty)
+        directions, durations = columns.get("direction", empty), columns.get("duration_s", empty)
+        sources, subjects = columns.get("source", empty), columns.get("subject", empty)
+        for index in range(size):
+            row = start + index + 2
+            if checked[start + index] and plain_cells[index]:
+                person_ids = [part.strip() for part in people[index].split(";") if part.strip()]
+                try:
+                    at = from_iso(ats[index])
+                except ValueError:  # a day or hour that does not exist: the careful path words it
+                    person_ids = []
+                if person_ids:
+                    duration = durations[index]
+                    values = {
+                        "id": ids[index],
+                        "at": at,
+                        "kind": _KINDS[kinds[index]],
+                        "person_ids": person_ids,
+                        "rep_id": reps[index] or None,
+                        "deal_id": deals[index] or None,
+                        "direction": _DIRECTIONS[directions[index]],
+                        "duration_s": int(duration) if duration else None,
+                        "source": sources[index] or None,
+                        "subject": subjects[index] or None,
+                    }
+                    if missing:  # a column the file lacks: the model's default (None), in field order
+                        values = {f: None if f in missing else values[f] for f in _FIELDS}
+                    record = new(Touch)
+                    set_attr(record, "__dict__", values)
+                    set_attr(record, "__pydantic_fields_set__", set(fields_set))
+                    set_attr(record, "__pydantic_extra__", None)
+                    set_attr(record, "__pydantic_private__", None)
+                    yield SourceRecord("touches", record, file, row)
+                    continue
+            yield from careful(_raw(columns, index), row)
 
 
-def _raw(plain: PlainTable, index: int) -> dict[str, Any]:
-    return {column: cells[index] for column, cells in plain.columns.items()}
+def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
+    return {column: cells[index] for column, cells in columns.items()}

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -43,10 +44,14 @@ from ingest.readers.csvio import (
 )
 from ingest.spreadsheet import unless_excel_error
 
-__all__ = ["PlainTable", "read_plain_csv", "MIN_FAST_BYTES"]
+__all__ = ["PlainTable", "read_plain_csv", "MIN_FAST_BYTES", "CHUNK_ROWS"]
 
 #: Files smaller than this are read row by row: the column-wise set-up costs more than it saves.
 MIN_FAST_BYTES = 64 << 10
+
+
+#: Rows turned into Python values at a time: bounds the memory a big file needs on top of its records.
+CHUNK_ROWS = 1 << 16
 
 
 @dataclass
@@ -54,14 +59,37 @@ class PlainTable:
     """A CSV file read column-wise: row i (0-based) is spreadsheet row i + 2."""
 
     header: list[str]
-    #: The cells of each header column, as `open_table` would give them (Excel errors blanked).
-    columns: dict[str, list[str]]
     rows: int
-    #: The columns as pyarrow arrays (same cells; before Excel errors are blanked and quoted lines
-    #: are re-read: use only with `plain` below).
+    #: The cells of each named column as pyarrow arrays (before Excel error values are blanked and
+    #: quoted lines are re-read: `cells` does both).
     arrays: dict[str, pa.Array]
-    #: Rows whose cells are exactly the arrays' cells (False: quoted line or an Excel error value).
-    plain: list[bool]
+    #: Cells of the lines with a quote character as Python's csv module reads them, by row.
+    reread: dict[int, list[str]] = field(default_factory=dict)
+
+    def chunks(self) -> Iterator[tuple[int, dict[str, list[str]], list[bool]]]:
+        """(first row, the cells of each column, whether each row's cells are exactly the arrays'),
+        `CHUNK_ROWS` rows at a time: the cells are those `open_table` gives."""
+        for start in range(0, self.rows, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, self.rows)
+            plain = [True] * (stop - start)
+            columns: dict[str, list[str]] = {}
+            for name, whole in self.arrays.items():
+                array = whole.slice(start, stop - start)
+                cells: list[str] = array.to_pylist()
+                suspicious = pc.or_(pc.starts_with(array, "#"), pc.starts_with(array, " "))
+                if pc.any(suspicious).as_py():
+                    for row in pc.indices_nonzero(suspicious).to_pylist():
+                        cleaned = unless_excel_error(cells[row])
+                        if cleaned != cells[row]:
+                            cells[row] = cleaned
+                            plain[row] = False
+                columns[name] = cells
+            for row in (r for r in self.reread if start <= r < stop):
+                plain[row - start] = False
+                for index, name in enumerate(self.header):
+                    if name:
+                        columns[name][row - start] = unless_excel_error(self.reread[row][index])
+            yield start, columns, plain
 
 
 def _plain_header(first: str) -> list[str] | None:
@@ -71,8 +99,10 @@ def _plain_header(first: str) -> list[str] | None:
     return None if dropped else header
 
 
-def read_plain_csv(path: Path, min_bytes: int = MIN_FAST_BYTES) -> PlainTable | None:
-    """The file's cells column by column, or None when it must be read row by row (module doc)."""
+def read_plain_csv(path: Path, min_bytes: int | None = None) -> PlainTable | None:
+    """The file's cells column by column, or None when it must be read row by row (module doc).
+    Files under `min_bytes` (default `MIN_FAST_BYTES`) are left to the row-by-row reader."""
+    min_bytes = MIN_FAST_BYTES if min_bytes is None else min_bytes
     try:
         data = path.read_bytes()
     except OSError:
@@ -102,7 +132,7 @@ def read_plain_csv(path: Path, min_bytes: int = MIN_FAST_BYTES) -> PlainTable | 
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
             parse_options=pacsv.ParseOptions(
-                delimiter=",", newlines_in_values=True, ignore_empty_lines=False
+                delimiter=",", newlines_in_values=True, ignore_empty_lines=True
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -115,51 +145,33 @@ def read_plain_csv(path: Path, min_bytes: int = MIN_FAST_BYTES) -> PlainTable | 
         return None  # a row with too many or too few cells, bytes that are not UTF-8 ...
     if table.num_rows != lines - 1:
         return None  # a quoted line break or a blank line: row numbers are not line numbers
-    arrays = {name: table.column(index).combine_chunks() for index, name in enumerate(names) if header[index]}
+    arrays = {header[i]: table.column(i).combine_chunks() for i in range(len(header)) if header[i]}
     del table
-    columns: dict[str, list[str]] = {}
-    plain = [True] * (lines - 1)
-    for index, name in enumerate(names):
-        if not header[index]:
-            continue
-        array = arrays[name]
-        cells: list[str] = array.to_pylist()
-        suspicious = pc.or_(pc.starts_with(array, "#"), pc.starts_with(array, " "))
-        if pc.any(suspicious).as_py():
-            for row in pc.indices_nonzero(suspicious).to_pylist():
-                cleaned = unless_excel_error(cells[row])
-                if cleaned != cells[row]:
-                    cells[row] = cleaned
-                    plain[row] = False
-        columns[header[index]] = cells
-    if b'"' in data and not _reread_quoted_lines(data, header, columns, plain):
+    reread = _reread_quoted_lines(data, len(header), lines - 1) if b'"' in data else {}
+    if reread is None:
         return None
-    return PlainTable(
-        header=header,
-        columns=columns,
-        rows=lines - 1,
-        arrays={header[int(name[1:])]: array for name, array in arrays.items()},
-        plain=plain,
-    )
+    return PlainTable(header=header, rows=lines - 1, arrays=arrays, reread=reread)
 
 
-def _reread_quoted_lines(
-    data: bytes, header: list[str], columns: dict[str, list[str]], plain: list[bool]
-) -> bool:
-    """Cells of the lines with a quote character, read by Python's csv module as `open_table` does;
-    False when such a line does not have as many cells as the header."""
-    lines = data.split(b"\n")
-    for row, line in enumerate(lines[1 : len(plain) + 1]):
-        if b'"' not in line:
-            continue
+def _reread_quoted_lines(data: bytes, width: int, rows: int) -> dict[int, list[str]] | None:
+    """Cells of the lines with a quote character (by row), read by Python's csv module as
+    `open_table` reads them; None when such a line does not have as many cells as the header."""
+    reread: dict[int, list[str]] = {}
+    position = data.find(b"\n") + 1  # where row 0 starts
+    row = 0
+    quote = data.find(b'"', position)
+    while quote >= 0:
+        line_start = data.rfind(b"\n", 0, quote) + 1
+        row += data.count(b"\n", position, line_start)
+        position = line_start
+        line_end = data.find(b"\n", quote)
+        line_end = len(data) if line_end < 0 else line_end
         try:
-            cells = next(csv.reader(io.StringIO(line.decode("utf-8"))), [])
+            cells = next(csv.reader(io.StringIO(data[line_start:line_end].decode("utf-8"))), [])
         except csv.Error:
-            return False
-        if len(cells) != len(header):
-            return False
-        plain[row] = False
-        for index, name in enumerate(header):
-            if name:
-                columns[name][row] = unless_excel_error(cells[index])
-    return True
+            return None
+        if len(cells) != width or row >= rows:
+            return None
+        reread[row] = cells
+        quote = data.find(b'"', line_end)
+    return reread

@@ -176,26 +176,29 @@ def _row_items(
     yield SourceRecord(kind, record, name, row_number)
 
 
-def _raw_row(plain: PlainTable, index: int) -> dict[str, Any]:
-    return {column: cells[index] for column, cells in plain.columns.items()}
-
-
 def _plain_records(
     plain: PlainTable, model: type[Record], fields: list[str], name: str, kind: str
 ) -> Iterator[SourceRecord | Reject]:
     """Rows of a column-wise read file: blank cells turned into None a column at a time, then each
     row validated without the per-row blank check; a row that fails is read again the careful way
     (`_row_items`), so its rejects are exactly those of the row-by-row reader."""
-    used = [f for f in fields if f in plain.columns]
-    cleaned = [[cell if cell.strip() else None for cell in plain.columns[f]] for f in used]
+    used = [f for f in fields if f in plain.arrays]
     validate_row = model.model_validate
-    for index, values in enumerate(zip(*cleaned, strict=True)):
-        try:
-            record = validate_row(dict(zip(used, values, strict=True)), context=FROM_STORE)
-        except ValidationError:
-            yield from _row_items(model, fields, _raw_row(plain, index), index + 2, name, kind)
+    for start, columns, plain_cells in plain.chunks():
+        if not used:  # no column the model reads: every row goes the careful way (and is rejected)
+            for index in range(len(plain_cells)):
+                yield from _row_items(model, fields, _raw(columns, index), start + index + 2, name, kind)
             continue
-        yield SourceRecord(kind, record, name, index + 2)
-    if not used:  # no column the model reads: every row goes the careful way (and is rejected)
-        for index in range(plain.rows):
-            yield from _row_items(model, fields, _raw_row(plain, index), index + 2, name, kind)
+        cleaned = [[cell if cell.strip() else None for cell in columns[f]] for f in used]
+        for index, values in enumerate(zip(*cleaned, strict=True)):
+            row = start + index + 2
+            try:
+                record = validate_row(dict(zip(used, values, strict=True)), context=FROM_STORE)
+            except ValidationError:
+                yield from _row_items(model, fields, _raw(columns, index), row, name, kind)
+                continue
+            yield SourceRecord(kind, record, name, row)
+
+
+def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
+    return {column: cells[index] for column, cells in columns.items()}
