@@ -51,7 +51,7 @@ MIN_FAST_BYTES = 64 << 10
 
 
 #: Rows turned into Python values at a time: bounds the memory a big file needs on top of its records.
-CHUNK_ROWS = 1 << 16
+CHUNK_ROWS = 1 << 14
 
 
 @dataclass
@@ -131,9 +131,7 @@ def read_plain_csv(path: Path, min_bytes: int | None = None) -> PlainTable | Non
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=",", newlines_in_values=True, ignore_empty_lines=True
-            ),
+            parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
