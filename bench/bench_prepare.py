@@ -1,9 +1,12 @@
 """Preparation alone (reading, checking, normalising, resolving a load's files), this code against a
 baseline checkout of another revision, in the same run.
 
-    git archive main | tar -x -C /tmp/before                  # the baseline: any other checkout
-    .venv/bin/python bench/bench_prepare.py --accounts 1000 --seed 5 --baseline /tmp/before
-    .venv/bin/python bench/bench_prepare.py --accounts 10000 --seed 5 --baseline /tmp/before --runs 1
+    mkdir ../before && git archive main | tar -x -C ../before   # the baseline: any other checkout
+    .venv/bin/python bench/bench_prepare.py --accounts 1000 --seed 5 --baseline ../before
+    .venv/bin/python bench/bench_prepare.py --accounts 10000 --seed 5 --baseline ../before --runs 1
+
+With `--online`, the whole online ingest (writes included, into an empty embedded store) is timed
+too, once per checkout.
 
 Preparation is what `ingest_paths` does before its first write, the same for the online ingest and
 `ingest --initial`: here it runs the real loader into an empty embedded store with a first-load
@@ -49,8 +52,9 @@ def no_write(by_kind, aliases):
     held.update(by_kind)  # what a first load hands to its writer
     return {kind: len(records) for kind, records in by_kind.items()}
 
+online = sys.argv[2] == "online"
 wall, cpu = time.perf_counter(), time.process_time()
-result = ingest_paths([Path(sys.argv[1])], store, progress=False, initial=no_write)
+result = ingest_paths([Path(sys.argv[1])], store, progress=False, initial=None if online else no_write)
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 phases = result.summary.phases_s
 touches = result.summary.kinds["touches"].loaded
@@ -60,7 +64,7 @@ print(json.dumps({
     "process_cpu_s": cpu,
     "ingest_s": wall,
     "touches": touches,
-    "records": sum(len(v) for v in held.values()),
+    "records": sum(k.loaded for k in result.summary.kinds.values()),
     "rejects": len(result.rejects),
     "base_rss_mb": base,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -68,10 +72,10 @@ print(json.dumps({
 """
 
 
-def run(checkout: Path, folder: Path) -> dict[str, Any]:
+def run(checkout: Path, folder: Path, online: bool = False) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(folder)],
+        [sys.executable, "-c", _CHILD, str(folder), "online" if online else "prepare"],
         cwd=checkout,
         env=env,
         check=True,
@@ -89,6 +93,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout of the code to compare with")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="also time the whole online ingest into an empty embedded store (writes included) once each",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO))
@@ -104,6 +113,16 @@ def main() -> None:
             figures |= {"code": name, "run": run_number + 1, "child_s": time.perf_counter() - started}
             results.append(figures)
             _line(figures)
+    if args.online:
+        for name, checkout in checkouts:
+            figures = run(checkout, folder, online=True)
+            print(
+                f"{name:<9} online ingest into the embedded store: {figures['ingest_s']:.1f} s "
+                f"(CPU {figures['process_cpu_s']:.1f} s; "
+                + ", ".join(f"{k} {v:.1f}" for k, v in figures["phases_s"].items())
+                + f"); {figures['records']:,} records loaded",
+                flush=True,
+            )
     load1, load5, _ = os.getloadavg()
     machine = f"{os.cpu_count()} cores, load {load1:.1f}/{load5:.1f}"
     print(f"world: {args.accounts:,} accounts (seed {args.seed}); {machine}")

@@ -86,52 +86,68 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
     # One set of the fields given for all the records of a file (validation makes one each: 0.7 KB a
     # touch); pydantic copies it before changing it (model_copy), and records are never assigned to.
     fields_set = set(given)
-    missing = [f for f in _FIELDS if f not in plain.arrays]
     checked = _plain_rows(plain.arrays)
     # No cell of the file is longer than any length limit: the length check has nothing to look at.
     short = all(
         (pc.max(pc.utf8_length(array)).as_py() or 0) <= SHORTEST_LIMIT for array in plain.arrays.values()
     )
-    new, set_attr, from_iso = Touch.__new__, object.__setattr__, datetime.fromisoformat
+    new, set_attr = Touch.__new__, object.__setattr__
     for start, columns, plain_cells in plain.chunks():
         size = len(plain_cells)
+        flags = [a and b for a, b in zip(checked[start : start + size], plain_cells, strict=True)]
         empty: list[str] = [""] * size
-        ids, ats, kinds, people = columns["id"], columns["at"], columns["kind"], columns["person_ids"]
-        reps, deals = columns.get("rep_id", empty), columns.get("deal_id", empty)
-        directions, durations = columns.get("direction", empty), columns.get("duration_s", empty)
-        sources, subjects = columns.get("source", empty), columns.get("subject", empty)
-        for index in range(size):
-            row = start + index + 2
-            if checked[start + index] and plain_cells[index]:
-                person_ids = [part.strip() for part in people[index].split(";") if part.strip()]
-                try:
-                    at = from_iso(ats[index])
-                except ValueError:  # a day or hour that does not exist: the careful path words it
-                    person_ids = []
-                if person_ids:
-                    duration = durations[index]
-                    values = {
-                        "id": ids[index],
-                        "at": at,
-                        "kind": _KINDS[kinds[index]],
-                        "person_ids": person_ids,
-                        "rep_id": reps[index] or None,
-                        "deal_id": deals[index] or None,
-                        "direction": _DIRECTIONS[directions[index]],
-                        "duration_s": int(duration) if duration else None,
-                        "source": sources[index] or None,
-                        "subject": subjects[index] or None,
-                    }
-                    if missing:  # a column the file lacks: the model's default (None), in field order
-                        values = {f: None if f in missing else values[f] for f in _FIELDS}
-                    record = new(Touch)
-                    set_attr(record, "__dict__", values)
-                    set_attr(record, "__pydantic_fields_set__", fields_set)
-                    set_attr(record, "__pydantic_extra__", None)
-                    set_attr(record, "__pydantic_private__", None)
-                    yield SourceRecord("touches", record, file, row, short=short)
-                    continue
-            yield from careful(_raw(columns, index), row)
+        # Each field's values a column at a time (the rows that are not plain get placeholders).
+        people = [_attendees(cell) for cell in columns["person_ids"]]
+        ats = [_instant(cell) if flag else None for cell, flag in zip(columns["at"], flags, strict=True)]
+        kinds = [_KINDS.get(cell) for cell in columns["kind"]]
+        reps = [cell or None for cell in columns.get("rep_id", empty)]
+        deals = [cell or None for cell in columns.get("deal_id", empty)]
+        directions = [_DIRECTIONS.get(cell) for cell in columns.get("direction", empty)]
+        durations = [
+            int(cell) if cell and flag else None
+            for cell, flag in zip(columns.get("duration_s", empty), flags, strict=True)
+        ]
+        sources = [cell or None for cell in columns.get("source", empty)]
+        subjects = [cell or None for cell in columns.get("subject", empty)]
+        rows = zip(
+            columns["id"],
+            ats,
+            kinds,
+            people,
+            reps,
+            deals,
+            directions,
+            durations,
+            sources,
+            subjects,
+            strict=True,
+        )
+        for index, values in enumerate(rows):
+            # A row is built here when its cells passed the checks, its time exists and it names
+            # someone; any other row goes the careful way, whose messages say what is wrong.
+            if flags[index] and values[1] is not None and values[3]:
+                record = new(Touch)
+                # Every field, in the model's order; a column the file lacks gives None, its default.
+                set_attr(record, "__dict__", dict(zip(_FIELDS, values, strict=True)))
+                set_attr(record, "__pydantic_fields_set__", fields_set)
+                set_attr(record, "__pydantic_extra__", None)
+                set_attr(record, "__pydantic_private__", None)
+                yield SourceRecord("touches", record, file, start + index + 2, short=short)
+            else:
+                yield from careful(_raw(columns, index), start + index + 2)
+
+
+def _attendees(cell: str) -> list[str]:
+    """A `person_ids` cell as the model splits it (`;`-separated, spaces around each id dropped)."""
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _instant(cell: str) -> datetime | None:
+    """An ISO date and time that passed the column check, or None when that day or hour does not exist."""
+    try:
+        return datetime.fromisoformat(cell)
+    except ValueError:
+        return None
 
 
 def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
