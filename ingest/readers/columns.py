@@ -97,7 +97,10 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
         flags = [a and b for a, b in zip(checked[start : start + size], plain_cells, strict=True)]
         empty: list[str] = [""] * size
         # Each field's values a column at a time (the rows that are not plain get placeholders).
-        people = [_attendees(cell) for cell in columns["person_ids"]]
+        # One attendee (most touches): the cell itself, which has no space around it in a plain row.
+        people = [
+            _attendees(cell) if ";" in cell else [cell] if cell else [] for cell in columns["person_ids"]
+        ]
         ats = [_instant(cell) if flag else None for cell, flag in zip(columns["at"], flags, strict=True)]
         kinds = [_KINDS.get(cell) for cell in columns["kind"]]
         reps = [cell or None for cell in columns.get("rep_id", empty)]

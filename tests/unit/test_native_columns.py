@@ -42,6 +42,8 @@ TOUCH_ROWS = [
     "T24,2024-07-21T13:00:00,webinar,P3,,,inbound,,web,  ",
     "T25,2024-07-21T13:00:00,call,P1,R1,,outbound,99999999999999999999,crm,huge",
     "T26,2024-07-21T13:00:00,call,P1,R1\x7f,,outbound,60,crm,delete character",
+    "T27,2024-07-21T13:00:00,call,,R1,,outbound,60,crm,no attendee at all",
+    "T28,2024-07-21T13:00:00,call,P1;,R1,,outbound,60,crm,a trailing semicolon",
     "T1,2024-07-22T12:30:00,email,P1,R1,,outbound,0,email_sync,the same id again",
 ]
 PEOPLE_HEADER = "id,name,email,company_id,title,department,seniority,function,reports_to_id,location,extra"
