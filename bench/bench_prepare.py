@@ -137,10 +137,12 @@ def main() -> None:
         grown = best["peak_rss_mb"] - best["base_rss_mb"]
         extrapolated_gb = (best["base_rss_mb"] + grown * 10_000_000 / best["touches"]) / 1024
         rate = best["touches"] / best["prepare_s"]
+        cpu = best["prepare_cpu_s"] or 0.0
+        per_cpu = best["touches"] / cpu if cpu else 0.0
         print(
-            f"{name:<9} best of {len(mine)}: {rate:,.0f} touch rows/s ({best['prepare_s']:.1f} s, "
-            f"CPU {best['prepare_cpu_s'] or 0:.1f} s, {best['touches'] / (best['prepare_cpu_s'] or 1):,.0f} touch rows "
-            "per CPU second); peak RSS {best['peak_rss_mb']:,.0f} MB; "
+            f"{name:<9} best of {len(mine)}: {rate:,.0f} touch rows/s ({best['prepare_s']:.1f} s; CPU "
+            f"{cpu:.1f} s, {per_cpu:,.0f} touch rows per CPU second); "
+            f"peak RSS {best['peak_rss_mb']:,.0f} MB; "
             f"10M touches, linearly: {extrapolated_gb:.1f} GB"
         )
     if args.json:
