@@ -29,10 +29,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import csv as pacsv
+from typing import TYPE_CHECKING
 
 from ingest.readers.csvio import (
     SAMPLE_BYTES,
@@ -43,6 +40,9 @@ from ingest.readers.csvio import (
     detect_encoding,
 )
 from ingest.spreadsheet import unless_excel_error
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["PlainTable", "read_plain_csv", "MIN_FAST_BYTES", "CHUNK_ROWS"]
 
@@ -69,6 +69,8 @@ class PlainTable:
     def chunks(self) -> Iterator[tuple[int, dict[str, list[str]], list[bool]]]:
         """(first row, the cells of each column, whether each row's cells are exactly the arrays'),
         `CHUNK_ROWS` rows at a time: the cells are those `open_table` gives."""
+        import pyarrow.compute as pc
+
         for start in range(0, self.rows, CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, self.rows)
             plain = [True] * (stop - start)
@@ -104,11 +106,17 @@ def read_plain_csv(path: Path, min_bytes: int | None = None) -> PlainTable | Non
     Files under `min_bytes` (default `MIN_FAST_BYTES`) are left to the row-by-row reader."""
     min_bytes = MIN_FAST_BYTES if min_bytes is None else min_bytes
     try:
+        if path.stat().st_size < min_bytes:
+            return None
         data = path.read_bytes()
     except OSError:
         return None  # the row-by-row reader reports it
     if len(data) < min_bytes or b"\x00" in data or b"\r" in data:
         return None
+    # Imported here: pyarrow adds about 60 MB to a process, which only a big file repays.
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
     sample = data[:SAMPLE_BYTES]
     if detect_encoding(sample) != "utf-8":
         return None

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from graph.model import BUNDLE_KINDS, FROM_STORE, Record
 from ingest.normalise import parse_date, parse_datetime, parse_number
-from ingest.readers.columns import plain_touches
 from ingest.readers.common import (
     Converter,
     RowError,
@@ -117,6 +116,8 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
         note.ignored_columns = ignored_columns(plain.header, fields)
         note.rows += plain.rows
         if kind == "touches":
+            from ingest.readers.columns import plain_touches  # pyarrow: only once a big file is read
+
             yield from plain_touches(
                 plain, name, lambda raw, row: _row_items(model, fields, raw, row, name, kind)
             )
