@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from graph.model import Record
 from ingest.rejects import Reject, SourceRecord
 
-__all__ = ["DEFAULT_LIMIT", "FIELD_LIMITS", "check_lengths", "conflicting_duplicates"]
+__all__ = ["DEFAULT_LIMIT", "FIELD_LIMITS", "SHORTEST_LIMIT", "check_lengths", "conflicting_duplicates"]
 
 #: The most characters any text value (a name, title, e-mail, id, ...) may have.
 DEFAULT_LIMIT = 1_000
@@ -34,15 +34,26 @@ def _column(item: SourceRecord, field: str) -> str:
 
 
 #: No text of at most this many characters is over any limit: most values are settled by this alone.
-_SHORTEST_LIMIT = min(DEFAULT_LIMIT, *FIELD_LIMITS.values())
+SHORTEST_LIMIT = min(DEFAULT_LIMIT, *FIELD_LIMITS.values())
 
 
 def _too_long(record: Record) -> tuple[str, int, int, str] | None:
     """The first text value over its limit: (field, length, limit, value)."""
+    for value in record.__dict__.values():  # nearly every record: one short look at each value
+        if type(value) is str:
+            if len(value) > SHORTEST_LIMIT:
+                break
+        elif isinstance(value, list):
+            if any(isinstance(text, str) and len(text) > SHORTEST_LIMIT for text in value):
+                break
+        elif isinstance(value, str) and len(value) > SHORTEST_LIMIT:
+            break
+    else:
+        return None
     for field, value in record.__dict__.items():
         values = value if isinstance(value, list) else (value,)
         for text in values:
-            if isinstance(text, str) and len(text) > _SHORTEST_LIMIT:
+            if isinstance(text, str) and len(text) > SHORTEST_LIMIT:
                 limit = FIELD_LIMITS.get(field, DEFAULT_LIMIT)
                 if len(text) > limit:
                     return field, len(text), limit, text
@@ -54,7 +65,7 @@ def check_lengths(items: Iterable[SourceRecord]) -> tuple[list[SourceRecord], li
     kept: list[SourceRecord] = []
     rejects: list[Reject] = []
     for item in items:
-        over = _too_long(item.record)
+        over = None if item.short else _too_long(item.record)
         if over is None:
             kept.append(item)
             continue

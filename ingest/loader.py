@@ -227,25 +227,35 @@ def _mark_changed_accounts(store: GraphStore, by_kind: dict[str, list[Record]]) 
     companies: set[str] = set()
     people: set[str] = set()
     deals: set[str] = set()
+    naming = (
+        ("company_id", companies),
+        ("deal_id", deals),
+        ("person_id", people),
+        ("other_id", people),
+        ("manager_id", people),
+    )
+    # A record's values are its __dict__: looking a field it lacks up through getattr costs a raised
+    # AttributeError per record. So the fields that name an account's record are found per model.
+    fields_of: dict[type, tuple[list[tuple[str, set[str]]], bool]] = {}
     for kind, records in by_kind.items():
+        own = {"companies": companies, "people": people, "deals": deals}.get(kind)
         for record in records:
-            if kind == "companies":
-                companies.add(str(getattr(record, "id", "")))
-            if kind == "people":
-                people.add(str(getattr(record, "id", "")))
-            if kind == "deals":
-                deals.add(str(getattr(record, "id", "")))
-            for field, into in (
-                ("company_id", companies),
-                ("deal_id", deals),
-                ("person_id", people),
-                ("other_id", people),
-                ("manager_id", people),
-            ):
-                value = getattr(record, field, None)
+            model = type(record)
+            if model not in fields_of:
+                fields_of[model] = (
+                    [(field, into) for field, into in naming if field in model.model_fields],
+                    "person_ids" in model.model_fields,
+                )
+            fields, attendees = fields_of[model]
+            values = record.__dict__
+            if own is not None:
+                own.add(str(values.get("id", "")))
+            for field, into in fields:
+                value = values.get(field)
                 if value:
                     into.add(str(value))
-            people.update(getattr(record, "person_ids", None) or ())
+            if attendees:
+                people.update(values.get("person_ids") or ())
     companies.discard("")
     people.discard("")
     deals.discard("")

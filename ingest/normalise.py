@@ -7,6 +7,7 @@ in the identity resolver is worse than a missed one.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -407,7 +408,7 @@ def is_placeholder_domain(domain: str | None) -> bool:
         value = value[4:]
     if value.rsplit(".", 1)[-1] in PLACEHOLDER_TLDS:
         return True
-    return any(value == p or value.endswith("." + p) for p in PLACEHOLDER_DOMAINS)
+    return not PLACEHOLDER_DOMAINS.isdisjoint(_suffixes(value))
 
 
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -435,6 +436,7 @@ def _ascii_domain(domain: str) -> str | None:
     return domain
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_email(email: str | None) -> str | None:
     """A clean address ("Ann <ANN@Acme.com>" -> "ann@acme.com"), or None when it is not an address.
 
@@ -479,7 +481,14 @@ def is_free_mail(domain: str | None) -> bool:
     if "@" in value:
         value = email_domain(value) or ""
     value = value.rstrip(".")
-    return any(value == free or value.endswith("." + free) for free in FREE_MAIL_DOMAINS)
+    return not FREE_MAIL_DOMAINS.isdisjoint(_suffixes(value))
+
+
+def _suffixes(domain: str) -> list[str]:
+    """The domain and every parent of it ("a.b.com" -> a.b.com, b.com, com): `domain` is `d` or a
+    subdomain of it exactly when `d` is one of these."""
+    parts = domain.split(".")
+    return [".".join(parts[index:]) for index in range(len(parts))]
 
 
 def canonical_email_key(email: str | None) -> str | None:

@@ -93,6 +93,8 @@ class SourceRecord:
     row: int
     #: Model field -> the source column it came from, so that later rejects name the column.
     columns: Mapping[str, str] | None = None
+    #: The reader already knows every text value is within the length limits (ingest.checks).
+    short: bool = False
 
 
 def not_used(note: FileNote, reason: str) -> Reject:

@@ -673,19 +673,32 @@ _TARGET_KIND = {
 }
 
 
-def _remap(record: Record, kind: str, ids: Mapping[str, Mapping[str, str]]) -> Record:
+def _moved(ids: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The ids that resolution changes (source id -> a different survivor), per kind: `_remap` looks
+    only at these, so the records nobody merged cost one look each."""
+    return {kind: {old: new for old, new in mapping.items() if old != new} for kind, mapping in ids.items()}
+
+
+def _remap(record: Record, kind: str, moved: Mapping[str, Mapping[str, str]]) -> Record:
+    """The record with its references to merged ids pointing at their survivors (`moved`, from `_moved`)."""
     updates: dict[str, Any] = {}
+    values = record.__dict__
     for field_name, target, _ in REFERENCES.get(kind, ()):
-        value = getattr(record, field_name)
-        if value is not None and value in ids.get(target, {}):
-            new = ids[target][value]
-            if new != value:
-                updates[field_name] = new
+        mapping = moved.get(target)
+        if mapping:
+            value = values[field_name]
+            if value is not None and value in mapping:
+                updates[field_name] = mapping[value]
     if isinstance(record, Touch):
-        people = ids.get("people", {})
-        remapped = list(dict.fromkeys(people.get(p, p) for p in record.person_ids))
-        if remapped != record.person_ids:
-            updates["person_ids"] = remapped
+        people = moved.get("people") or {}
+        person_ids = record.person_ids
+        # Attendees merged into one person, or named twice, are listed once.
+        if (people and not people.keys().isdisjoint(person_ids)) or (
+            len(person_ids) > 1 and len(set(person_ids)) != len(person_ids)
+        ):
+            remapped = list(dict.fromkeys(people.get(p, p) for p in person_ids))
+            if remapped != person_ids:
+                updates["person_ids"] = remapped
     return record.model_copy(update=updates) if updates else record
 
 
@@ -694,11 +707,34 @@ def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dic
     defined: dict[str, set[str]] = defaultdict(set)
     wanted: dict[str, set[str]] = defaultdict(set)
     all_items = [*items, *resolution.created]
+    moved = _moved(resolution.ids)
     for item in all_items:
         if item.kind in NODE_KINDS:
             defined[item.kind].add(getattr(item.record, "id"))  # noqa: B009
+    touch_refs = (
+        ("rep_id", moved.get("reps") or {}, defined["reps"], wanted["reps"]),
+        ("deal_id", moved.get("deals") or {}, defined["deals"], wanted["deals"]),
+    )
+    moved_people, defined_people, wanted_people = (
+        moved.get("people") or {},
+        defined["people"],
+        wanted["people"],
+    )
     for item in all_items:
-        record = _remap(item.record, item.kind, resolution.ids)
+        if type(item.record) is Touch:  # the bulk of a load: the same as below, in fewer steps
+            values = item.record.__dict__
+            for field_name, mapping, known, into in touch_refs:
+                value = values[field_name]
+                if value is not None:
+                    value = mapping.get(value, value)
+                    if value not in known:
+                        into.add(value)
+            for person_id in values["person_ids"]:
+                person_id = moved_people.get(person_id, person_id)
+                if person_id not in defined_people:
+                    wanted_people.add(person_id)
+            continue
+        record = _remap(item.record, item.kind, moved)
         for field_name, target, _ in REFERENCES.get(item.kind, ()):
             value = getattr(record, field_name)
             if value is not None and value not in defined[target]:
@@ -735,10 +771,11 @@ def apply_resolution(
         rejected[kind] |= ids
     rejects: list[Reject] = []
     out: list[SourceRecord] = []
+    moved = _moved(resolution.ids)
     for kind in WRITE_ORDER:
         kept_ids: set[str] = set()
         for item in by_kind.get(kind, []):
-            record = _remap(item.record, kind, resolution.ids)
+            record = _remap(item.record, kind, moved)
             updates: dict[str, Any] = {}
             dropped = False
             if isinstance(record, Person) and record.reports_to_id and record.reports_to_id == record.id:
@@ -786,7 +823,7 @@ def apply_resolution(
                     accepted[kind].discard(record_id)
                     rejected[kind].add(str(record_id))
                 continue
-            if isinstance(record, Touch):
+            if isinstance(record, Touch) and not accepted["people"].issuperset(record.person_ids):
                 known = [p for p in record.person_ids if p in accepted["people"]]
                 unknown = [p for p in record.person_ids if p not in accepted["people"]]
                 if not known:
@@ -823,7 +860,9 @@ def apply_resolution(
                 record = record.model_copy(update=updates)
             if kind in _TARGET_KIND:
                 kept_ids.add(getattr(record, "id"))  # noqa: B009
-            out.append(SourceRecord(kind, record, item.file, item.row, item.columns))
+            if record is not item.record:
+                item = SourceRecord(kind, record, item.file, item.row, item.columns)
+            out.append(item)
         if kind in _TARGET_KIND:
             accepted[kind] |= kept_ids
         if kind == "people":

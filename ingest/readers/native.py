@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph.model import BUNDLE_KINDS, Record
+from graph.model import BUNDLE_KINDS, FROM_STORE, Record
 from ingest.normalise import parse_date, parse_datetime, parse_number
 from ingest.readers.common import (
     Converter,
@@ -26,6 +26,7 @@ from ingest.readers.common import (
     validate,
 )
 from ingest.readers.csvio import JSONL_SUFFIXES, Table, open_jsonl, open_table
+from ingest.readers.fastcsv import PlainTable, read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
 
@@ -109,6 +110,20 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
     fields = list(model.model_fields)
     name = note.file
     table: Table | None = None
+    plain = None if path.suffix.lower() in JSONL_SUFFIXES else read_plain_csv(path)
+    if plain is not None:
+        note.encoding, note.delimiter = "utf-8", ","
+        note.ignored_columns = ignored_columns(plain.header, fields)
+        note.rows += plain.rows
+        if kind == "touches":
+            from ingest.readers.columns import plain_touches  # pyarrow: only once a big file is read
+
+            yield from plain_touches(
+                plain, name, lambda raw, row: _row_items(model, fields, raw, row, name, kind)
+            )
+        else:
+            yield from _plain_records(plain, model, fields, name, kind)
+        return
     if path.suffix.lower() in JSONL_SUFFIXES:
         note.encoding = "utf-8"
         rows: Iterator[tuple[int, dict[str, Any]]] = open_jsonl(path)
@@ -121,35 +136,70 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
         header_seen = True
     for row_number, raw in rows:
         note.rows += 1
-        if "\x00error" in raw:
-            yield Reject(file=name, row=row_number, reason=str(raw["\x00error"]), kind=kind)
-            continue
         if not header_seen:
             note.ignored_columns = ignored_columns(list(raw), fields)
             header_seen = True
-        data = {f: raw[f] for f in fields if f in raw}
-        extra = raw.get("\x00extra")
-        if extra:
-            yield Reject(
-                file=name,
-                row=row_number,
-                reason=f"{extra} more cells than the header has columns (an unquoted delimiter?)",
-                kind=kind,
-            )
-            continue
-        try:
-            record = model.model_validate(data)
-        except ValidationError as error:
-            try:
-                data = _second_chance(model, data, error)
-            except RowError as bad:
-                yield row_reject(bad, file=name, row=row_number, kind=kind, record_id=data.get("id"))
-                continue
-            result = validate(model, data, file=name, row=row_number, kind=kind)
-            if isinstance(result, list):
-                yield from result
-                continue
-            record = result
-        yield SourceRecord(kind, record, name, row_number)
+        yield from _row_items(model, fields, raw, row_number, name, kind)
     if table is not None:
         yield from undecodable_rejects(table, name, kind)
+
+
+def _row_items(
+    model: type[Record], fields: list[str], raw: dict[str, Any], row_number: int, name: str, kind: str
+) -> Iterator[SourceRecord | Reject]:
+    """One row read the careful way: a validated record, or rejects naming row and field."""
+    if "\x00error" in raw:
+        yield Reject(file=name, row=row_number, reason=str(raw["\x00error"]), kind=kind)
+        return
+    data = {f: raw[f] for f in fields if f in raw}
+    extra = raw.get("\x00extra")
+    if extra:
+        yield Reject(
+            file=name,
+            row=row_number,
+            reason=f"{extra} more cells than the header has columns (an unquoted delimiter?)",
+            kind=kind,
+        )
+        return
+    try:
+        record = model.model_validate(data)
+    except ValidationError as error:
+        try:
+            data = _second_chance(model, data, error)
+        except RowError as bad:
+            yield row_reject(bad, file=name, row=row_number, kind=kind, record_id=data.get("id"))
+            return
+        result = validate(model, data, file=name, row=row_number, kind=kind)
+        if isinstance(result, list):
+            yield from result
+            return
+        record = result
+    yield SourceRecord(kind, record, name, row_number)
+
+
+def _plain_records(
+    plain: PlainTable, model: type[Record], fields: list[str], name: str, kind: str
+) -> Iterator[SourceRecord | Reject]:
+    """Rows of a column-wise read file: blank cells turned into None a column at a time, then each
+    row validated without the per-row blank check; a row that fails is read again the careful way
+    (`_row_items`), so its rejects are exactly those of the row-by-row reader."""
+    used = [f for f in fields if f in plain.arrays]
+    validate_row = model.model_validate
+    for start, columns, plain_cells in plain.chunks():
+        if not used:  # no column the model reads: every row goes the careful way (and is rejected)
+            for index in range(len(plain_cells)):
+                yield from _row_items(model, fields, _raw(columns, index), start + index + 2, name, kind)
+            continue
+        cleaned = [[cell if cell.strip() else None for cell in columns[f]] for f in used]
+        for index, values in enumerate(zip(*cleaned, strict=True)):
+            row = start + index + 2
+            try:
+                record = validate_row(dict(zip(used, values, strict=True)), context=FROM_STORE)
+            except ValidationError:
+                yield from _row_items(model, fields, _raw(columns, index), row, name, kind)
+                continue
+            yield SourceRecord(kind, record, name, row)
+
+
+def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
+    return {column: cells[index] for column, cells in columns.items()}

@@ -1,0 +1,157 @@
+"""Touches of a native bundle checked a column at a time (the bulk of a big load).
+
+`plain_touches` takes a touch file read column-wise (`fastcsv.read_plain_csv`) and settles with
+whole-column checks which rows are plain: an id of at most 256 characters, an ISO date and time
+(`2025-03-04T10:30:00`), a known kind and direction, a whole number of seconds, no control character
+and no space around any cell. Those rows become `Touch` records directly, with exactly the values
+the model's validation gives them. Every other row is handed to the row-by-row path (`careful`), so
+its record, its repairs (dates such as 3/5/2025, "VP") and its reject messages stay exactly as
+before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graph.model import Direction, Touch, TouchKind
+from ingest.checks import SHORTEST_LIMIT
+from ingest.readers.fastcsv import PlainTable
+from ingest.rejects import Reject, SourceRecord
+
+__all__ = ["plain_touches"]
+
+#: The row-by-row reading of one raw row (cells by column) with its spreadsheet row number.
+Careful = Callable[[dict[str, Any], int], Iterator[SourceRecord | Reject]]
+
+_FIELDS = tuple(Touch.model_fields)
+# The record's values are built below in this order, the order validation gives them.
+assert _FIELDS == (
+    "id",
+    "at",
+    "kind",
+    "person_ids",
+    "rep_id",
+    "deal_id",
+    "direction",
+    "duration_s",
+    "source",
+    "subject",
+), _FIELDS
+_KINDS: dict[str, TouchKind] = {kind.value: kind for kind in TouchKind}
+_DIRECTIONS: dict[str, Direction | None] = {"": None, **{d.value: d for d in Direction}}
+_CONTROL = "[\x00-\x1f\x7f]"
+_INSTANT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
+_SECONDS = r"^(|0|[1-9][0-9]{0,17})$"
+
+
+def _plain_rows(arrays: dict[str, pa.Array]) -> list[bool]:
+    """Rows whose every cell passes the column checks (module doc)."""
+    ok: pa.Array | None = None
+    for column, array in arrays.items():
+        checks = [
+            pc.invert(pc.match_substring_regex(array, _CONTROL)),
+            pc.equal(pc.utf8_trim_whitespace(array), array),
+        ]
+        if column == "id":
+            length = pc.utf8_length(array)
+            checks += [pc.greater(length, 0), pc.less_equal(length, 256)]
+        elif column == "at":
+            checks.append(pc.match_substring_regex(array, _INSTANT))
+        elif column == "kind":
+            checks.append(pc.is_in(array, value_set=pa.array(list(_KINDS))))
+        elif column == "direction":
+            checks.append(pc.is_in(array, value_set=pa.array(list(_DIRECTIONS))))
+        elif column == "duration_s":
+            checks.append(pc.match_substring_regex(array, _SECONDS))
+        for check in checks:
+            ok = check if ok is None else pc.and_(ok, check)
+    flags: list[bool] = ok.to_pylist() if ok is not None else []
+    return flags
+
+
+def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[SourceRecord | Reject]:
+    """The touch records of a column-wise read file, in row order (module doc)."""
+    required = ("id", "at", "kind", "person_ids")
+    if any(column not in plain.arrays for column in required):
+        for start, columns, plain_cells in plain.chunks():  # a required value missing: careful says so
+            for index in range(len(plain_cells)):
+                yield from careful(_raw(columns, index), start + index + 2)
+        return
+    given = [f for f in _FIELDS if f in plain.arrays]
+    # One set of the fields given for all the records of a file (validation makes one each: 0.7 KB a
+    # touch); pydantic copies it before changing it (model_copy), and records are never assigned to.
+    fields_set = set(given)
+    checked = _plain_rows(plain.arrays)
+    # No cell of the file is longer than any length limit: the length check has nothing to look at.
+    short = all(
+        (pc.max(pc.utf8_length(array)).as_py() or 0) <= SHORTEST_LIMIT for array in plain.arrays.values()
+    )
+    new, set_attr = Touch.__new__, object.__setattr__
+    for start, columns, plain_cells in plain.chunks():
+        size = len(plain_cells)
+        flags = [a and b for a, b in zip(checked[start : start + size], plain_cells, strict=True)]
+        empty: list[str] = [""] * size
+        # Each field's values a column at a time (the rows that are not plain get placeholders).
+        # One attendee (most touches): the cell itself, which has no space around it in a plain row.
+        people = [
+            _attendees(cell) if ";" in cell else [cell] if cell else [] for cell in columns["person_ids"]
+        ]
+        ats = [_instant(cell) if flag else None for cell, flag in zip(columns["at"], flags, strict=True)]
+        kinds = [_KINDS.get(cell) for cell in columns["kind"]]
+        reps = [cell or None for cell in columns.get("rep_id", empty)]
+        deals = [cell or None for cell in columns.get("deal_id", empty)]
+        directions = [_DIRECTIONS.get(cell) for cell in columns.get("direction", empty)]
+        durations = [
+            int(cell) if cell and flag else None
+            for cell, flag in zip(columns.get("duration_s", empty), flags, strict=True)
+        ]
+        sources = [cell or None for cell in columns.get("source", empty)]
+        subjects = [cell or None for cell in columns.get("subject", empty)]
+        rows = zip(
+            columns["id"],
+            ats,
+            kinds,
+            people,
+            reps,
+            deals,
+            directions,
+            durations,
+            sources,
+            subjects,
+            strict=True,
+        )
+        for index, values in enumerate(rows):
+            # A row is built here when its cells passed the checks, its time exists and it names
+            # someone; any other row goes the careful way, whose messages say what is wrong.
+            if flags[index] and values[1] is not None and values[3]:
+                record = new(Touch)
+                # Every field, in the model's order; a column the file lacks gives None, its default.
+                set_attr(record, "__dict__", dict(zip(_FIELDS, values, strict=True)))
+                set_attr(record, "__pydantic_fields_set__", fields_set)
+                set_attr(record, "__pydantic_extra__", None)
+                set_attr(record, "__pydantic_private__", None)
+                yield SourceRecord("touches", record, file, start + index + 2, short=short)
+            else:
+                yield from careful(_raw(columns, index), start + index + 2)
+
+
+def _attendees(cell: str) -> list[str]:
+    """A `person_ids` cell as the model splits it (`;`-separated, spaces around each id dropped)."""
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _instant(cell: str) -> datetime | None:
+    """An ISO date and time that passed the column check, or None when that day or hour does not exist."""
+    try:
+        return datetime.fromisoformat(cell)
+    except ValueError:
+        return None
+
+
+def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
+    return {column: cells[index] for column, cells in columns.items()}
