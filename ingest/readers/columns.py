@@ -86,12 +86,12 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
     # One set of the fields given for all the records of a file (validation makes one each: 0.7 KB a
     # touch); pydantic copies it before changing it (model_copy), and records are never assigned to.
     fields_set = set(given)
+    construct = Touch.model_construct  # pydantic's public way to build a record from checked values
     checked = _plain_rows(plain.arrays)
     # No cell of the file is longer than any length limit: the length check has nothing to look at.
     short = all(
         (pc.max(pc.utf8_length(array)).as_py() or 0) <= SHORTEST_LIMIT for array in plain.arrays.values()
     )
-    new, set_attr = Touch.__new__, object.__setattr__
     for start, columns, plain_cells in plain.chunks():
         size = len(plain_cells)
         flags = [a and b for a, b in zip(checked[start : start + size], plain_cells, strict=True)]
@@ -129,12 +129,8 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
             # A row is built here when its cells passed the checks, its time exists and it names
             # someone; any other row goes the careful way, whose messages say what is wrong.
             if flags[index] and values[1] is not None and values[3]:
-                record = new(Touch)
                 # Every field, in the model's order; a column the file lacks gives None, its default.
-                set_attr(record, "__dict__", dict(zip(_FIELDS, values, strict=True)))
-                set_attr(record, "__pydantic_fields_set__", fields_set)
-                set_attr(record, "__pydantic_extra__", None)
-                set_attr(record, "__pydantic_private__", None)
+                record = construct(fields_set, **dict(zip(_FIELDS, values, strict=True)))
                 yield SourceRecord("touches", record, file, start + index + 2, short=short)
             else:
                 yield from careful(_raw(columns, index), start + index + 2)
