@@ -5,8 +5,8 @@ The loader reads, resolves and checks the files exactly as for any ingest, then 
 (graph/stores/neo4j_import.py: touches streamed, not held twice) and:
 
 - on the local Neo4j that buyergraph manages (`buyergraph neo4j start`), runs the importer into a
-  fresh store folder, swaps it in (the server is stopped only for the swap) and applies the schema;
-  a failed import leaves the database as it was;
+  fresh store folder (the server, whose database is empty, is stopped meanwhile), swaps it in, starts
+  the server and applies the schema; a failed import leaves the database as it was;
 - on any other server, keeps the files and says how to import them (`neo4j-admin database import
   full` on the server's machine, with the server stopped; Aura has its own importer).
 
