@@ -5,8 +5,8 @@ The loader reads, resolves and checks the files exactly as for any ingest, then 
 (graph/stores/neo4j_import.py: touches streamed, not held twice) and:
 
 - on the local Neo4j that buyergraph manages (`buyergraph neo4j start`), runs the importer into a
-  fresh store folder, swaps it in (the server is stopped only for the swap) and applies the schema;
-  a failed import leaves the database as it was;
+  fresh store folder (the server, whose database is empty, is stopped meanwhile), swaps it in, starts
+  the server and applies the schema; a failed import leaves the database as it was;
 - on any other server, keeps the files and says how to import them (`neo4j-admin database import
   full` on the server's machine, with the server stopped; Aura has its own importer).
 
@@ -87,7 +87,7 @@ class InitialLoad:
         #: The local server to import into (found from `uri` unless given); None: write files only.
         self.server = server or local_server_of(uri)
         self.files: ImportFiles | None = None
-        #: Seconds per step (files, import, schema), for the summary and the benchmark.
+        #: Seconds per step (files, import, start, schema), for the summary and the benchmark.
         self.phases_s: dict[str, float] = {}
         #: Whether the graph was imported (False: files written for someone to import).
         self.imported = False
@@ -112,7 +112,11 @@ class InitialLoad:
             import_arguments(self.files, self.database), cwd=self.files_dir, database=self.database
         )
         imported = time.monotonic()
-        self.phases_s["import"] = round(imported - files_done, 3)
+        # The importer's run (the server stops meanwhile), then the server's start on the new store.
+        timings = self.server.timings
+        self.phases_s["import"] = timings.get("importer", round(imported - files_done, 3))
+        if "start" in timings:
+            self.phases_s["start"] = timings["start"]
         self.imported = True
         try:
             self.store.finish_import()

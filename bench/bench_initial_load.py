@@ -7,10 +7,11 @@ in the same run, from the files of a generated world to a queryable graph.
 Each path runs in a child process of its own (so that its peak memory is its own) against the
 benchmark's private Neo4j (`.neo4j/bench-ingest/`, shared with bench_ingest.py), which is emptied
 before each. Printed per path: seconds end to end and per phase (read = reading and checking files,
-resolve, write; for --initial the write is split into building the import files, the import with the
-server's restart, and the schema), touch rows per second, the peak RSS of the Python process and of
-its children (the importer's JVM; the server's own memory is its configured heap and page cache), and
-the graph's node and relationship counts, which must agree. Then the speed-up of --initial over the
+resolve, write; for --initial the write is split into building the import files, the importer's run
+(the server stops meanwhile), the server's start on the new database, and the schema), touch rows
+per second, the peak RSS of the Python process and of its children (the importer's JVM; the server's
+own memory is its configured heap and page cache), and the graph's node and relationship counts,
+which must agree. Then the speed-up of --initial over the
 online path, and a linear extrapolation of time and memory to 10 million touches.
 """
 

@@ -87,6 +87,8 @@ class LocalNeo4j:
         self.pid_file = self.folder / "neo4j.pid"
         self.password_file = self.folder / "password"
         self.log_file = self.folder / "server.log"
+        #: Seconds per step of the last `import_full` (importer, stop, start).
+        self.timings: dict[str, float] = {}
 
     @property
     def uri(self) -> str:
@@ -130,7 +132,7 @@ class LocalNeo4j:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and _alive(pid):
-            time.sleep(0.2)
+            time.sleep(0.05)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
@@ -140,10 +142,12 @@ class LocalNeo4j:
         """Load a database with Neo4j's offline importer (`neo4j-admin database import full`) and
         put it in place of `database`; return the importer's report.
 
-        The importer writes into a fresh store folder beside the server's while the server keeps
-        running; only when it succeeded is the server stopped, the old store moved aside, the new one
-        moved in and the server started again. A failed import, or a new store the server will not
-        start on, leaves the old store in place (and the server as it was).
+        The importer writes into a fresh store folder beside the server's. A first load only ever
+        replaces an empty database, so the server is stopped while the importer runs (its shutdown
+        costs no time of its own then); when the import succeeded, the old store is moved aside, the
+        new one moved in and the server started. A failed import, or a new store the server will not
+        start on, leaves the old store in place and the server started on it again. Seconds per step
+        (importer, stop, start) are kept in `timings`.
         """
         if database != "neo4j":
             raise ConfigurationError(
@@ -151,6 +155,7 @@ class LocalNeo4j:
             )
         java = self._require_tools()
         self._fetch(echo=False)
+        self.timings = {}
         scratch = self.folder / "import"
         if scratch.exists():
             shutil.rmtree(scratch)
@@ -171,35 +176,46 @@ class LocalNeo4j:
             *arguments,
         ]
         env = {**os.environ, "NEO4J_HOME": str(scratch), "NEO4J_CONF": str(scratch / "conf")}
-        with report.open("wb") as log:
-            done = subprocess.run(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=cwd,
-                env=env,
-                check=False,
-            )
-        if done.returncode != 0:
+        was_running = self._pid() is not None
+        started = time.monotonic()
+        try:
+            with report.open("wb") as log:
+                process = subprocess.Popen(
+                    command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd, env=env
+                )
+                try:
+                    stopping = time.monotonic()
+                    self.stop()
+                    self.timings["stop"] = round(time.monotonic() - stopping, 3)
+                    returncode = process.wait()
+                finally:
+                    if process.poll() is None:  # interrupted: the importer's half-written store is of no use
+                        process.kill()
+                        process.wait()
+            self.timings["importer"] = round(time.monotonic() - started, 3)
+            if returncode != 0:
+                # The importer's messages may quote the data (personal data): they stay in its report.
+                raise WriteFailedError(
+                    f"Neo4j's importer failed (exit {returncode}); the database was not changed. "
+                    f"Its report: {report}"
+                )
+        except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
-            # The importer's messages may quote the data (personal data): they stay in its report.
-            raise WriteFailedError(
-                f"Neo4j's importer failed (exit {done.returncode}); the database was not changed. "
-                f"Its report: {report}"
-            )
-        self._swap_in(scratch, database)
+            if was_running:
+                self.start(echo=False)
+            raise
+        self._swap_in(scratch, database, restart_old=was_running)
         shutil.rmtree(scratch, ignore_errors=True)
         return report
 
-    def _swap_in(self, scratch: Path, database: str) -> None:
-        """Stop the server, put the imported store in place of the old one, start the server; put the
-        old store back if the server will not start on the new one."""
+    def _swap_in(self, scratch: Path, database: str, *, restart_old: bool) -> None:
+        """Put the imported store in place of the old one (the server stopped) and start the server;
+        put the old store back, and start the server on it if `restart_old`, when the server will
+        not start on the new one."""
         parts = [Path("data") / "databases" / database, Path("data") / "transactions" / database]
         backup = self.folder / "before-import"
         if backup.exists():
             shutil.rmtree(backup)
-        was_running = self._pid() is not None
         self.stop()
         moved: list[Path] = []
         try:
@@ -210,7 +226,9 @@ class LocalNeo4j:
                     moved.append(part)
                 (self.home / part).parent.mkdir(parents=True, exist_ok=True)
                 (scratch / part).rename(self.home / part)
+            starting = time.monotonic()
             self.start(echo=False)
+            self.timings["start"] = round(time.monotonic() - starting, 3)
         except BaseException:
             self.stop()
             for part in parts:
@@ -218,7 +236,7 @@ class LocalNeo4j:
                     shutil.rmtree(self.home / part)
                 if part in moved:
                     (backup / part).rename(self.home / part)
-            if was_running:
+            if restart_old:
                 self.start(echo=False)
             raise
         shutil.rmtree(backup, ignore_errors=True)
@@ -341,7 +359,7 @@ class LocalNeo4j:
                 )
             if self._bolt_answers():
                 return
-            time.sleep(0.5)
+            time.sleep(0.1)
         self.stop()
         raise ConfigurationError(f"Neo4j did not open Bolt within {timeout:.0f}s; see {self.log_file}")
 
@@ -370,7 +388,7 @@ class LocalNeo4j:
                     raise ConfigurationError(
                         f"Neo4j did not answer on {self.uri}; see {self.log_file}"
                     ) from None
-                time.sleep(0.5)
+                time.sleep(0.1)
 
     # --- probes ------------------------------------------------------------------------------
 

@@ -790,12 +790,21 @@ class Neo4jStore(GraphStore):
             return session.execute_write(work)  # from here on the driver's own retries apply
 
     def apply_schema(self) -> None:
-        """Create the constraints and indexes of `cypher/schema.cypher` if they are missing."""
-        with self._errors():
+        """Create the constraints and indexes of `cypher/schema.cypher` if they are missing.
+
+        All in one transaction: on a database that already holds data (a first load's import) the
+        new indexes are populated together, in one pass over the store instead of one each; the
+        commit returns once the uniqueness constraints hold, while the other indexes come online in
+        the background (queries meanwhile run without them)."""
+
+        def create(tx: ManagedTransaction) -> None:
             for statement in cypher.statements("schema"):
-                self._driver.execute_query(
-                    statement, database_=self._database, bookmark_manager_=self._bookmarks
-                )
+                tx.run(statement).consume()
+
+        with self._errors(), self._driver.session(
+            database=self._database, bookmark_manager=self._bookmarks
+        ) as session:
+            session.execute_write(create)
         self.migrate_touch_days()
         self.migrate_search_keys()
 

@@ -32,7 +32,8 @@ from typing import Any
 from graph.analyses.rules import TouchRowKey, add_touch_rows, touch_row_columns
 from graph.errors import InvalidInputError
 from graph.model import Alias, Record, Touch
-from graph.stores.neo4j import _KEY_FIELDS, _row
+from graph.search import SEARCHED_FIELDS, search_key
+from graph.stores.neo4j import _KEY_FIELDS, _SEARCHED_LABELS, _row
 
 __all__ = ["ImportFiles", "write_import_files", "import_arguments"]
 
@@ -198,9 +199,16 @@ def _finish_graph(graph: _Graph, aliases: Sequence[Alias], migrated_at: datetime
         start_label, end_label = _SINGLE_ENDS[rel_type]
         for start, end in links.items():
             _set_rel(graph, rel_type, (start_label, start), (end_label, end), {})
+    # Searched nodes: the search key of their values after the last merge, as the online writes
+    # leave it (graph/search.py); with the Migration node below, no backfill runs when the store opens.
+    for label in _SEARCHED_LABELS.values():
+        for props in nodes[label].values():
+            props["search_key"] = search_key(*[props.get(f) for f in SEARCHED_FIELDS])
     for alias in aliases:
         nodes["Alias"][f"{alias.kind}\x00{alias.id}"] = alias.model_dump()
-    nodes["Migration"]["touch_days"] = {"id": "touch_days", "done_at": migrated_at}
+    # The one-time migrations a store runs when it opens, done: a new database has nothing to migrate.
+    for migration in ("touch_days", "search_keys"):
+        nodes["Migration"][migration] = {"id": migration, "done_at": migrated_at}
 
 
 # --- files -----------------------------------------------------------------------------------------

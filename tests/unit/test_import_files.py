@@ -16,6 +16,7 @@ from api.initial_load import is_aura
 from graph.analyses.rules import aggregate_touches
 from graph.errors import InvalidInputError
 from graph.model import WRITE_ORDER, Alias, Company, Deal, Employment, Person, Record, Rep, Touch
+from graph.search import search_key
 from graph.stores.neo4j_import import ImportFiles, import_arguments, write_import_files
 
 AT = datetime(2026, 1, 2, 3, 4, 5)
@@ -117,6 +118,21 @@ def test_files_have_typed_headers_and_quoted_cells(tmp_path: Path) -> None:
     assert args[-1] == "neo4j" and "--overwrite-destination=true" in args
     assert any(a.startswith("--relationships=WITH=rels-WITH.header.csv,rels-WITH.csv") for a in args)
 
+
+
+def test_searched_nodes_carry_their_search_key_and_the_migrations_are_done(tmp_path: Path) -> None:
+    # The online writes give every Company, Person, Rep and Deal its search key; written here too,
+    # the store's one-time backfill has nothing to do after the import (its Migration node is there).
+    files = _write(tmp_path)
+    ann = _nodes(files, "Person")[("p1",)]
+    assert ann["search_key"] == search_key("Ann", None, None, "CTO", "p1")
+    assert "\n" in ann["search_key"]  # a variant a line: the importer reads multiline fields
+    assert _nodes(files, "Company")[("c1",)]["search_key"] == search_key('Acme "One"', "c1")
+    assert _nodes(files, "Rep")[("r1",)]["search_key"] == search_key("Rita", "r1")
+    assert _nodes(files, "Deal")[("d1",)]["search_key"] == search_key("d1")
+    assert "search_key" not in _nodes(files, "Touch")[("t1",)]
+    migrations = _nodes(files, "Migration")
+    assert {cells["id"] for cells in migrations.values()} == {"touch_days", "search_keys"}
 
 def test_a_touch_given_twice_is_merged_as_the_online_writes_merge_it(tmp_path: Path) -> None:
     by_kind = _records()
