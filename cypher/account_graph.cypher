@@ -1,8 +1,9 @@
 // Accounts and everything their analyses read, one record per account: the company, its parent and
 // subsidiaries, deals with products and committee, holdings, its people (everyone who works or
 // worked there, plus committee members of its deals) with their employment there, reporting lines
-// and KNOWS ties among them, its daily touch aggregates (TouchDay nodes, see touch_days_write), and
-// the reps and products these name. One query reads one account or a batch of them (refresh).
+// and KNOWS ties among them, its daily touch aggregates (TouchDay nodes, see touch_days_write),
+// the reps and products these name, and the sellers' active corrections, which the store lays over
+// these facts. One query reads one account or a batch of them (refresh): one round trip.
 // Dates and instants travel as ISO strings (toString): the driver builds its own temporal objects
 // in Python, several times slower than the models parse the strings.
 // The accounts are named by their ids ($company_ids, with $deal_id null) or one account by one of
@@ -102,8 +103,15 @@ CALL (c) {
   RETURN collect(deal_id) AS about_deals, collect(person_id) AS about_persons, collect(day) AS about_days,
          collect(n) AS about_counts
 }
+// The sellers' active corrections of the account (not withdrawn), as corrections_of_accounts reads
+// them (instants as ISO text, see there), in this query so that a read is one round trip.
+CALL (c) {
+  OPTIONAL MATCH (fix:Correction {company_id: c.id})
+  WHERE fix.withdrawn_at IS NULL
+  RETURN collect(fix {.*, at: toString(fix.at), touch_at: toString(fix.touch_at)}) AS corrections
+}
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
        holdings, [m IN members | m {.*, converted_on: toString(m.converted_on)}] AS people, employment,
        reporting, knows, days, actors,
        persons, pairs, kinds, directions, counts, seconds, untimed, reps, products, about_deals,
-       about_persons, about_days, about_counts
+       about_persons, about_days, about_counts, corrections

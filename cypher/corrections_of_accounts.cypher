@@ -1,4 +1,5 @@
-// The active corrections of these accounts, laid over their stored facts when they are read. Instants
+// The active corrections of these accounts (`active_corrections`); account_graph reads the same ones
+// with each account (its `corrections` column), to lay them over the stored facts. Instants
 // travel as ISO text: the driver turns a zoned DATETIME into Python's slowly (about 0.4 ms each), and
 // every account read carries its corrections.
 UNWIND $company_ids AS id

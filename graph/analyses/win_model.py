@@ -361,8 +361,16 @@ def open_deal_rows(
     config: AnalysisConfig = DEFAULT_CONFIG,
     classify: projections.TitleClassifier | None = None,
 ) -> list[DealRow]:
-    """The open deals' features from their analyses as of `as_of` (what `analyze_account` gave)."""
-    seniority, function, _ = projections.classify_people(account.people, classify)
+    """The open deals' features from their analyses as of `as_of` (what `analyze_account` gave).
+
+    The features read the seniority and function of each deal's engaged people only: those alone
+    are looked up, by the projection's rule (`projections.classify_people`), not the whole account's
+    people again (a title's classification costs about 0.1-0.2 ms; an account has thousands).
+    """
+    engaged = {person_id for a in analyses for person_id in a.engaged}
+    seniority, function, _ = projections.classify_people(
+        (person for person in account.people if person.id in engaged), classify
+    )
     deals = {d.id: d for d in account.deals}
     return [
         _row(account, a, as_of, deals.get(a.deal_id), seniority, function, None, config) for a in analyses

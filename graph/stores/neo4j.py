@@ -1488,7 +1488,8 @@ class Neo4jStore(GraphStore):
 
     def _account_graphs(self, *, company_ids: list[str] | None, deal_id: str | None) -> list[AccountGraph]:
         """Accounts named by their ids, or the account of a deal, in the one query `account_graph`
-        (one record per account; the same query for one account and for a batch).
+        (one record per account, with its sellers' active corrections; the same query for one
+        account and for a batch), the corrections laid over the stored facts by the one rule.
 
         It runs as an auto-commit READ transaction: one network round trip, where a managed
         transaction adds a second one for its COMMIT. Unlike a managed transaction it is not
@@ -1501,15 +1502,14 @@ class Neo4jStore(GraphStore):
             records = list(
                 session.run(cypher.query("account_graph"), company_ids=company_ids, deal_id=deal_id)
             )
-            accounts = [self._account_of(dict(record)) for record in records]
-            # Sellers' corrections, laid over the stored facts by the one rule, in the same session.
-            fixes: dict[str, list[Correction]] = {}
-            if accounts:
-                ids = [a.company.id for a in accounts]
-                for record in session.run(cypher.query("corrections_of_accounts"), company_ids=ids):
-                    fix = _correction_of(record["correction"])
-                    fixes.setdefault(fix.company_id, []).append(fix)
-        return [apply_corrections(a, fixes[a.company.id]) if a.company.id in fixes else a for a in accounts]
+        accounts = []
+        for record in records:
+            rows = dict(record)
+            account = self._account_of(rows)
+            if rows["corrections"]:
+                account = apply_corrections(account, [_correction_of(row) for row in rows["corrections"]])
+            accounts.append(account)
+        return accounts
 
     @staticmethod
     def _account_of(rows: dict[str, Any]) -> AccountGraph:

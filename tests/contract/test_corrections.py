@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from typing import Any
 
+import neo4j
 import pytest
 
 import cypher
@@ -264,3 +265,41 @@ def test_a_refused_touch_correction_leaves_no_touch_behind(
     after = store.account_graph(ACCOUNT).touch_days
     assert int(after.count.sum()) == int(before.count.sum())
     assert store.list_corrections(company_id=ACCOUNT).count == 0
+
+
+@pytest.mark.neo4j
+def test_a_neo4j_account_read_is_one_query_with_its_corrections(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One round trip per account read (one account, a deal's account, a batch): the account's
+    corrections come in the one `account_graph` query, and are laid over its facts as before."""
+    store = neo4j_store
+    load(store)
+    added = store.add_correction(fix("role", deal_id="d-1", person_id="p-cfo", role="decision_maker"))
+    sent: list[str] = []
+    for kind in (neo4j.Session, neo4j.Transaction, neo4j.ManagedTransaction):
+        real = kind.run
+
+        def counted(self: Any, query: Any, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            sent.append(str(query))
+            return _real(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "run", counted)
+    assert isinstance(store, Neo4jStore)
+    driver = store._driver
+    real_query = driver.execute_query
+
+    def counted_query(*args: Any, **kwargs: Any) -> Any:
+        sent.append("execute_query")
+        return real_query(*args, **kwargs)
+
+    monkeypatch.setattr(driver, "execute_query", counted_query)
+    account = store.account_graph(ACCOUNT)
+    of_deal = store.deal_account_graph("d-1")
+    batch = store.account_graphs([ACCOUNT, "c-globex"])
+    monkeypatch.undo()
+    assert sent == [cypher.query("account_graph")] * 3
+    assert [c.id for c in account.corrections] == [added.id]
+    assert roles(account, "p-cfo") == {("decision_maker", "user")}
+    assert of_deal == account == batch[ACCOUNT]
+    assert batch["c-globex"].corrections == [] and batch["c-globex"].company.id == "c-globex"

@@ -11,20 +11,25 @@ from pathlib import Path
 
 import pytest
 
+from graph.analyses import analyze_account
+from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import render
 from graph.analyses.win_model import (
     DealRow,
     WinModel,
+    _row,
     back_test,
     closed_deal_rows,
     fit_win_model,
     learn_win_model,
+    open_deal_rows,
     win_factors,
     win_likelihood,
 )
 from graph.model import DealStatus, Touch
+from graph.projections import classify_people
 from graph.stores.embedded import EmbeddedStore
-from ingest.titles import classify_title
+from ingest.titles import TitleClass, classify_title
 from tests.unit.generated_world import AS_OF, generate, load
 
 #: 300 accounts: ~100 scored deals per back-test, enough to tell the model from the configured weights
@@ -226,3 +231,44 @@ def test_features_of_a_closed_deal_ignore_what_happened_after_its_close(tmp_path
     }
     assert changed[deal.id].values["engaged_people"] >= before[deal.id].values["engaged_people"]
     assert changed[deal.id].values != before[deal.id].values
+
+
+def test_open_deal_rows_read_the_titles_of_the_engaged_people_only_with_the_same_features(
+    tmp_path: Path,
+) -> None:
+    """The open deals' features read the seniority and function of their engaged people: those alone
+    are classified (not every person of the account again), and the rows are those the whole
+    account's classification gives. Stored seniorities and functions are removed here, so that the
+    titles decide."""
+    folder = generate(tmp_path / "world", 30, seed=5)
+    store = EmbeddedStore(tmp_path / "store")
+    load(folder, store)
+    graphs = store.account_graphs(store.accounts_to_refresh(everything=True))
+    asked: list[str | None] = []
+
+    def counted(title: str | None) -> TitleClass:
+        asked.append(title)
+        return classify_title(title)
+
+    compared, executives, functions = 0, 0, 0
+    for graph in graphs.values():
+        people = [p.model_copy(update={"seniority": None, "function": None}) for p in graph.people]
+        account = graph.model_copy(update={"people": people})
+        analysis = analyze_account(account, as_of=AS_OF, classify=classify_title)
+        if not analysis.deals:
+            continue
+        asked.clear()
+        rows = open_deal_rows(account, analysis.deals, as_of=AS_OF, classify=counted)
+        seniority, function, _ = classify_people(account.people, classify_title)
+        deals = {d.id: d for d in account.deals}
+        everyone = [
+            _row(account, a, AS_OF, deals.get(a.deal_id), seniority, function, None, DEFAULT_CONFIG)
+            for a in analysis.deals
+        ]
+        assert rows == everyone
+        engaged = {pid for a in analysis.deals for pid in a.engaged}
+        assert len(asked) <= len(engaged) < len(account.people)
+        compared += 1
+        executives += sum(r.values["executive_engaged"] > 0 for r in rows)
+        functions += sum(r.values["engaged_functions"] > 0 for r in rows)
+    assert compared and executives and functions  # the titles did decide some features
