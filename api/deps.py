@@ -13,15 +13,16 @@ key without the scope 403, a cookie write without both checks 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiProblem
-from api.keys import ApiKey, Scope, scope_allows
+from api.keys import ApiKey, KeyRing, Scope, scope_allows
 from api.runtime import Runtime
 from api.sessions import csrf_matches
 from api.settings import Settings
@@ -123,11 +124,34 @@ def _unauthorized(detail: str) -> ApiProblem:
     )
 
 
-def require_scope(needed: Scope | str) -> Callable[..., ApiKey]:
-    """A dependency that yields the caller's key when it grants `needed` (admin ⊇ write ⊇ read)."""
+#: The `last_used` writes under way (fire and forget): held so that none is collected before it ran.
+_USE_WRITES: set[asyncio.Future[None]] = set()
+
+
+def _record_use_later(keys: KeyRing, key: ApiKey) -> None:
+    """Write the key's `last_used` in a worker thread, not waiting for it: the write locks the file and
+    fsyncs, which must not hold up the event loop or the request; it never fails the request."""
+    write = asyncio.get_running_loop().run_in_executor(None, keys.record_use, key)
+    _USE_WRITES.add(write)
+
+    def done(future: asyncio.Future[None]) -> None:
+        _USE_WRITES.discard(future)
+        if not future.cancelled():
+            future.exception()  # record_use swallows its errors; this only keeps asyncio quiet
+
+    write.add_done_callback(done)
+
+
+def require_scope(needed: Scope | str) -> Callable[..., Coroutine[Any, Any, ApiKey]]:
+    """A dependency that yields the caller's key when it grants `needed` (admin ⊇ write ⊇ read).
+
+    A coroutine: the checks are a `stat` of keys.json (or sessions.json; re-read only when it changed)
+    and constant-time digest compares, so it runs on the event loop, where a plain function would cost
+    every request a hop to the thread pool and back; the once-a-minute `last_used` write goes to a
+    worker thread."""
     scope = Scope(needed)
 
-    def dependency(
+    async def dependency(
         request: Request,
         runtime: RuntimeDep,
         header_key: Annotated[str | None, Depends(_header_scheme)] = None,
@@ -136,9 +160,11 @@ def require_scope(needed: Scope | str) -> Callable[..., ApiKey]:
     ) -> ApiKey:
         presented = header_key or (bearer.credentials if bearer else None)
         if presented:
-            key = runtime.keys.verify(presented.strip())
+            key = runtime.keys.find(presented.strip())
             if key is None:
                 raise _unauthorized("the API key is unknown or revoked")
+            if runtime.keys.use_due(key):
+                _record_use_later(runtime.keys, key)
         elif session_id:
             key = session_key(runtime, session_id)
             if key is None:

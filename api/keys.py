@@ -121,8 +121,7 @@ class KeyRing:
         return plaintext
 
     def list_keys(self) -> list[ApiKey]:
-        with self._mutex:
-            return list(self._file.read().keys)
+        return list(self._file.read().keys)
 
     def revoke(self, name_or_id: str) -> ApiKey:
         """Revoke the active key with this name or id; revoked keys stay listed."""
@@ -137,32 +136,44 @@ class KeyRing:
             return matches[0]
 
     def active_by_id(self, key_id: str) -> ApiKey | None:
-        """The active key with this id (a page session's key), or None once it is revoked."""
-        with self._mutex:
-            keys = self._file.read().keys
+        """The active key with this id (a page session's key), or None once it is revoked. Takes no
+        lock and never blocks beyond a `stat` of the file (it is re-read only when it changed)."""
+        keys = self._file.read().keys
         return next((k for k in keys if k.id == key_id and k.active), None)
 
-    def verify(self, plaintext: str) -> ApiKey | None:
-        """The active key this text is, or None. Compares digests in constant time."""
+    def find(self, plaintext: str) -> ApiKey | None:
+        """The active key this text is, or None; compares digests in constant time. Writes nothing,
+        takes no lock and never blocks beyond a `stat` of the file (re-read only when it changed, so
+        a revoked key is refused at its next request): the API's key check calls it on the event
+        loop, then `use_due` / `record_use` off it."""
         if not plaintext.startswith(KEY_PREFIX):
             return None
         digest = _digest(plaintext)
-        with self._mutex:
-            keys = self._file.read().keys
         found: ApiKey | None = None
-        for key in keys:
+        for key in self._file.read().keys:
             if hmac.compare_digest(key.sha256, digest) and key.active:
                 found = key
-        if found is not None:
-            self._touch(found)
         return found
 
-    def _touch(self, key: ApiKey) -> None:
-        """Record `last_used`, at most once a minute per key, never failing the request."""
+    def verify(self, plaintext: str) -> ApiKey | None:
+        """`find`, and the key's `last_used` recorded (at most once a minute) in this thread."""
+        found = self.find(plaintext)
+        if found is not None and self.use_due(found):
+            self.record_use(found)
+        return found
+
+    def use_due(self, key: ApiKey) -> bool:
+        """Whether this key's `last_used` should be written now (at most once a minute per key and
+        process); True marks it written, so that the caller then calls `record_use`."""
         now = time.monotonic()
         if now - self._last_written.get(key.id, -LAST_USED_EVERY_S) < LAST_USED_EVERY_S:
-            return
+            return False
         self._last_written[key.id] = now
+        return True
+
+    def record_use(self, key: ApiKey) -> None:
+        """Write the key's `last_used` (a locked read-change-write of the file, with an fsync: never
+        on the event loop), never failing the request."""
         try:
             with self._mutex, self._file.locked():
                 doc = self._file.read().model_copy(deep=True)

@@ -105,8 +105,7 @@ class SessionStore:
         if not session_id.startswith(SESSION_PREFIX):
             return None
         digest = _digest(session_id)
-        with self._mutex:
-            sessions = self._file.read().sessions
+        sessions = self._file.read().sessions  # no lock: a `stat`, re-read only when it changed
         now = _now()
         found: PageSession | None = None
         for session in sessions:

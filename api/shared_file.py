@@ -47,8 +47,10 @@ class SharedJsonFile(Generic[Document]):
         self.path = path
         self._model = model
         self._what = what
-        self._stamp: tuple[int, int, int] | None = None
-        self._cached: Document = model()
+        # The stamp of the file and the document read from it, replaced together in one assignment:
+        # `read` takes no lock, and a thread (or the event loop) never sees one's stamp with another's
+        # document, so a change on disk is never missed (a revoked key stays refused).
+        self._state: tuple[tuple[int, int, int] | None, Document] = (None, model())
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -65,22 +67,27 @@ class SharedJsonFile(Generic[Document]):
 
     def read(self) -> Document:
         """The document as it is on disk now (an empty one when there is no file); re-read only when
-        the file changed. Callers copy it before changing it."""
+        the file changed: otherwise one `stat`. Safe without a lock, from any thread. Callers copy it
+        before changing it."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            self._stamp, self._cached = None, self._model()
-            return self._cached
+            empty = self._model()
+            self._state = (None, empty)
+            return empty
         # The inode too: every replace makes a new one, so two writes in one clock tick with the same
         # size (a sign-out, then a sign-in) still count as a change.
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if stamp != self._stamp:
+        cached_stamp, cached = self._state
+        if stamp != cached_stamp:
             try:
-                self._cached = self._model.model_validate_json(self.path.read_bytes())
+                cached = self._model.model_validate_json(self.path.read_bytes())
             except (OSError, ValidationError, ValueError):
                 raise ConfigurationError(f"the {self._what} {self.path} is unreadable or damaged") from None
-            self._stamp = stamp
-        return self._cached
+            # The stamp taken before the bytes were read: if the file changed in between, the next
+            # read sees another stamp and reads it again.
+            self._state = (stamp, cached)
+        return cached
 
     def write(self, doc: Document) -> None:
         replace_atomically(self.path, json.dumps(doc.model_dump(mode="json"), indent=1).encode("utf-8"))

@@ -1198,7 +1198,8 @@ class Neo4jStore(GraphStore):
 
     def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
         check_kept_limit(limit)
-        rows = self._read("results_read_key_people", company_id=company_id, limit=limit)
+        with self._reading() as read:  # an API hot read: one round trip, as read_kept_answer
+            rows = read(cypher.query("results_read_key_people"), company_id=company_id, limit=limit)
         if not rows:
             return None
         row = rows[0]
@@ -1212,7 +1213,8 @@ class Neo4jStore(GraphStore):
         )
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
-        rows = self._read("results_read_deal_gaps", deal_id=deal_id)
+        with self._reading() as read:  # an API hot read: one round trip, as read_kept_answer
+            rows = read(cypher.query("results_read_deal_gaps"), deal_id=deal_id)
         if not rows:
             return None
         row = rows[0]

@@ -124,3 +124,93 @@ def test_health_is_open_and_reports_the_store(api: ApiEnv) -> None:
     assert response.status_code == 200
     assert response.json()["store"] == {"backend": api.backend, "reachable": True}
     assert response.json()["status"] == "ok"
+
+
+def test_the_key_check_runs_on_the_event_loop() -> None:
+    """The key check is a coroutine (no thread-pool hop per request); it only reads keys.json."""
+    import inspect
+
+    from api.deps import require_scope
+
+    for scope in Scope:
+        assert inspect.iscoroutinefunction(require_scope(scope))
+
+
+def _last_used(home: Path, name: str) -> str | None:
+    doc = json.loads((home / "keys.json").read_text())
+    [key] = [k for k in doc["keys"] if k["name"] == name]
+    used: str | None = key["last_used"]
+    return used
+
+
+def test_a_request_records_when_its_key_was_last_used(embedded_env: ApiEnv) -> None:
+    """The write is done in a worker thread after the check, at most once a minute per key."""
+    import time
+
+    home = embedded_env.settings.home
+    assert _last_used(home, "test-read") is None
+    assert embedded_env.get("/api/v1/accounts").status_code == 200
+    deadline = time.monotonic() + 10
+    while _last_used(home, "test-read") is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _last_used(home, "test-read") is not None
+    assert _last_used(home, "test-write") is None
+    stamp = (home / "keys.json").stat().st_mtime_ns
+    assert embedded_env.get("/api/v1/accounts").status_code == 200
+    time.sleep(0.2)
+    assert (home / "keys.json").stat().st_mtime_ns == stamp  # not again within the minute
+
+
+def test_a_failing_last_used_write_does_not_fail_the_request(
+    embedded_env: ApiEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from api.shared_file import SharedJsonFile
+
+    calls: list[int] = []
+
+    def broken(self: object, doc: object) -> None:
+        calls.append(1)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(SharedJsonFile, "write", broken)
+    response = embedded_env.get("/api/v1/accounts")
+    assert response.status_code == 200, response.text
+    deadline = time.monotonic() + 10
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert calls  # the write was tried, failed, and the answer was sent all the same
+    assert _last_used(embedded_env.settings.home, "test-read") is None
+
+
+def test_a_key_file_read_never_pairs_a_new_stamp_with_an_old_document(tmp_path: Path) -> None:
+    """keys.json is read without a lock (from the event loop and from threads): under concurrent
+    revokes and reads, once a revoke returned, every later lookup refuses the key."""
+    import threading
+
+    ring = KeyRing.for_home(tmp_path)
+    plaintexts = [ring.create(f"k{i}", "read") for i in range(20)]
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            for plaintext in plaintexts:
+                ring.find(plaintext)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        writer = KeyRing.for_home(tmp_path)  # another process's view: only the file is shared
+        for i, plaintext in enumerate(plaintexts):
+            writer.revoke(f"k{i}")
+            if ring.find(plaintext) is not None:
+                errors.append(f"k{i} still accepted after its revoke")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert all(ring.find(p) is None for p in plaintexts)
