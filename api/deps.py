@@ -14,6 +14,7 @@ key without the scope 403, a cookie write without both checks 403.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -27,6 +28,8 @@ from api.runtime import Runtime
 from api.sessions import csrf_matches
 from api.settings import Settings
 from graph.stores.base import GraphStore
+
+log = logging.getLogger("buyergraph.api")
 
 #: The cookie the login form sets: a page session id, never the key.
 SESSION_COOKIE = "buyergraph_session"
@@ -124,20 +127,18 @@ def _unauthorized(detail: str) -> ApiProblem:
     )
 
 
-#: The `last_used` writes under way (fire and forget): held so that none is collected before it ran.
-_USE_WRITES: set[asyncio.Future[None]] = set()
-
-
-def _record_use_later(keys: KeyRing, key: ApiKey) -> None:
+def record_use_later(keys: KeyRing, key: ApiKey) -> None:
     """Write the key's `last_used` in a worker thread, not waiting for it: the write locks the file and
-    fsyncs, which must not hold up the event loop or the request; it never fails the request."""
+    fsyncs, which must not hold up the event loop or the request; it never fails the request. (The
+    executor holds the write until it ran.)"""
     write = asyncio.get_running_loop().run_in_executor(None, keys.record_use, key)
-    _USE_WRITES.add(write)
 
     def done(future: asyncio.Future[None]) -> None:
-        _USE_WRITES.discard(future)
-        if not future.cancelled():
-            future.exception()  # record_use swallows its errors; this only keeps asyncio quiet
+        # record_use swallows the file's own errors; anything else is a bug worth a line in the log
+        # (its type only: no key data).
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            log.warning("recording an API key's last use failed: %s", type(error).__name__)
 
     write.add_done_callback(done)
 
@@ -164,7 +165,7 @@ def require_scope(needed: Scope | str) -> Callable[..., Coroutine[Any, Any, ApiK
             if key is None:
                 raise _unauthorized("the API key is unknown or revoked")
             if runtime.keys.use_due(key):
-                _record_use_later(runtime.keys, key)
+                record_use_later(runtime.keys, key)
         elif session_id:
             key = session_key(runtime, session_id)
             if key is None:

@@ -404,6 +404,8 @@ class Runtime:
         #: The configuration as loaded; `config` is it with the kept lead weights (`buyergraph learn`).
         self.base_config = config
         self._config: tuple[float, AnalysisConfig, str] | None = None
+        #: Moves whenever `_config` is forgotten: a lookup that started before keeps its answer to itself.
+        self._config_generation = 0
         self.analysis_pool = ThreadPoolExecutor(
             max_workers=settings.analysis_workers, thread_name_prefix="buyergraph-analysis"
         )
@@ -426,14 +428,20 @@ class Runtime:
             return cached[1], cached[2]
         from api.refresh import kept_lead_weights
 
+        generation = self._config_generation
         try:
             config, model = kept_lead_weights(self.store, self.base_config)
         except BuyerGraphError:
             if cached is not None:
                 return cached[1], cached[2]
             raise
-        self._config = (time.monotonic() + self.MODEL_LOOKUP_S, config, model)
+        if generation == self._config_generation:  # not forgotten meanwhile (a newly kept model)
+            self._config = (time.monotonic() + self.MODEL_LOOKUP_S, config, model)
         return config, model
+
+    def _forget_config(self) -> None:
+        self._config = None
+        self._config_generation += 1
 
     @property
     def config(self) -> AnalysisConfig:
@@ -444,7 +452,7 @@ class Runtime:
     @config.setter
     def config(self, value: AnalysisConfig) -> None:
         self.base_config = value
-        self._config = None
+        self._forget_config()
 
     @property
     def lead_model(self) -> str:
@@ -469,7 +477,7 @@ class Runtime:
 
     def _forget(self) -> None:
         self.analysis_cache.clear()
-        self._config = None
+        self._forget_config()
         self._health = None
         with self._ownership_lock:
             self._ownership = None
@@ -484,7 +492,7 @@ class Runtime:
             return self._store_version
         if current != self._store_version:
             self._store_version = current
-            self._config = None  # a newly kept lead-weights model moves the version (`learn`)
+            self._forget_config()  # a newly kept lead-weights model moves the version (`learn`)
             with self._ownership_lock:
                 self._ownership = None
         return current

@@ -31,7 +31,7 @@ CALL (page) {
   OPTIONAL MATCH (c:Company {id: d.company_id})
   RETURN collect({
     deal: d {.*},
-    result: r {.*},
+    result: r {.*, gaps_json: null},  // the rendered gaps answer (kept for GET .../gaps) is not listed
     changed_at: c.changed_at,
     gaps: CASE WHEN r IS NULL THEN [] ELSE
           COLLECT { MATCH (g:Gap {deal_id: d.id, account_id: r.account_id}) RETURN g {.*} } END

@@ -9,10 +9,11 @@ ended, and committee assertions made after it are left out, so a result can be r
   and `reason`, and they are kept in `inferred_lines`, apart from asserted lines.
 - `interaction`: a DiGraph among current people, an arc a -> b where a turns to b: a KNOWS tie
   keeps its direction (advice sought, mail sent), and two people in the same meeting, call, visit or
-  demo turn to each other (both arcs). The arcs carry no attributes: each weighs 1 (networkx's
-  default for a missing weight), so a tie counts once however many messages it carries (volume is
-  not power); the ties' strengths are kept beside the graph, in `arc_strength` (one dict for the
-  ~30,000 arcs of a large account rather than one attribute dict per arc).
+  demo turn to each other (both arcs). The arcs carry no attributes (networkx still makes an empty
+  data dict per arc): each weighs 1 (networkx's default for a missing weight), so a tie counts once
+  however many messages it carries (volume is not power); the ties' strengths are kept beside the
+  graph, in `arc_strength` (one dict for the ~30,000 arcs of a large account rather than two keys and
+  a float in every arc's data).
 - `reach`: an undirected Graph of current people *and our reps*: rep-person touches within
   `reach_days`, reporting lines (either direction) and KNOWS ties. Each edge has `strength` in
   (0, 1], `cost` = 1 / strength, `kind` and its reason: a touch tie's `touches`, `two_way`, `last`
@@ -38,6 +39,7 @@ import networkx as nx
 import numpy as np
 
 from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
+from graph.analyses.messages import hop_fields
 from graph.analyses.org_inference import InferredLine, infer_reporting_lines
 from graph.analyses.rules import (
     TouchStats,
@@ -323,12 +325,7 @@ def project_account(
             manager,
             cfg.strength.reporting,
             "reports_to",
-            {
-                "report": report,
-                "message": "hop.reports_to",
-                "person": people[report].name,
-                "manager": people[manager].name,
-            },
+            {"report": report, **hop_fields("hop.reports_to", people[report].name, people[manager].name)},
         )
     for guess in inferred:
         connect(
@@ -338,16 +335,18 @@ def project_account(
             "reports_to",
             {
                 "report": guess.person_id,
-                "message": "hop.reports_to_inferred",
-                "person": people[guess.person_id].name,
-                "manager": people[guess.manager_id].name,
-                "confidence": guess.confidence,
+                **hop_fields(
+                    "hop.reports_to_inferred",
+                    people[guess.person_id].name,
+                    people[guess.manager_id].name,
+                    guess.confidence,
+                ),
             },
         )
-    knows_plain = {"message": "hop.knows"}
+    knows_plain = hop_fields("hop.knows")
     for a, b, strength, source in known:
         if source:
-            connect(a, b, strength, "knows", {"message": "hop.knows_source", "source": source})
+            connect(a, b, strength, "knows", hop_fields("hop.knows_source", source))
         else:
             connect(a, b, strength, "knows", knows_plain)
     reach: nx.Graph = nx.Graph()

@@ -7,7 +7,6 @@ in the identity resolver is worse than a missed one.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import unicodedata
@@ -436,7 +435,6 @@ def _ascii_domain(domain: str) -> str | None:
     return domain
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def normalise_email(email: str | None) -> str | None:
     """A clean address ("Ann <ANN@Acme.com>" -> "ann@acme.com"), or None when it is not an address.
 

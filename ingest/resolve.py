@@ -711,9 +711,9 @@ def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dic
     for item in all_items:
         if item.kind in NODE_KINDS:
             defined[item.kind].add(getattr(item.record, "id"))  # noqa: B009
-    touch_refs = (
-        ("rep_id", moved.get("reps") or {}, defined["reps"], wanted["reps"]),
-        ("deal_id", moved.get("deals") or {}, defined["deals"], wanted["deals"]),
+    touch_refs = tuple(
+        (field_name, moved.get(target) or {}, defined[target], wanted[target])
+        for field_name, target, _ in REFERENCES["touches"]
     )
     moved_people, defined_people, wanted_people = (
         moved.get("people") or {},

@@ -122,6 +122,9 @@ def analysis_sync(runtime: Runtime, account_id: str, as_of: date) -> tuple[Accou
     """The account's records and their full analysis (from the cache when fresh)."""
 
     def compute() -> tuple[AccountGraph, AccountAnalysis]:
+        # A version moved since the last look forgets the looked-up lead weights before they are used
+        # (the cache asks too, but not when it is off).
+        runtime.store_version()
         account = account_graph_cached(runtime, account_id)
         analysis = analyze_account(
             account,

@@ -20,6 +20,7 @@ from api.params import PageLimit, check_limit
 from api.routers._analysis import (
     AsOfQuery,
     analysis_of,
+    analysis_sync,
     as_of_or_today,
     computed_freshness,
     kept_detail,
@@ -214,8 +215,12 @@ async def get_account(
     if kept is not None:
         return _kept_account(kept)
     day = as_of_or_today(as_of)
-    account, analysis = await analysis_of(runtime, account_id, day)
-    return _detail(account, analysis, runtime.lead_model)
+    # The model's name is looked up in the analysis thread too, after the weights the analysis used
+    # (a lookup of the store must not run on the event loop).
+    account, analysis, lead_model = await run_limited(
+        runtime, lambda: (*analysis_sync(runtime, account_id, day), runtime.lead_model)
+    )
+    return _detail(account, analysis, lead_model)
 
 
 @router.get(

@@ -170,7 +170,7 @@ async def deal_gaps(
             if sent is not None:
                 return sent
         account_id, analysis, day, fresh = _deal_analysis_sync(
-            runtime, deal_id, as_of, kept=fragment is not None
+            runtime, deal_id, as_of, kept=fragment is not None and (as_of is None or as_of == fragment.as_of)
         )
         return deal_gaps_public(deal_id=deal_id, account_id=account_id, as_of=day, analysis=analysis, **fresh)
 

@@ -30,6 +30,7 @@ from api.deps import (
     ReadKey,
     RuntimeDep,
     is_same_origin,
+    record_use_later,
     session_key,
 )
 from api.errors import ApiProblem
@@ -191,7 +192,11 @@ def _reader(runtime: Runtime, request: Request) -> tuple[ApiKey, str | None] | N
     session_id = request.cookies.get(SESSION_COOKIE)
     token: str | None = None
     if presented:
-        key = runtime.keys.verify(presented)
+        # As the API's key check: compared on the event loop (the pages are coroutines), the
+        # once-a-minute `last_used` write in a worker thread.
+        key = runtime.keys.find(presented)
+        if key is not None and runtime.keys.use_due(key):
+            record_use_later(runtime.keys, key)
     elif session_id:
         key = session_key(runtime, session_id)
         token = csrf_token(session_id.strip())

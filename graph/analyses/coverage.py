@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from graph.analyses.messages import Message, render
+from graph.analyses.messages import HOP_PARAMS, Message, render
 from graph.analyses.results import Coverage, Hop, HopKind, WarmPath
 
 __all__ = [
@@ -108,38 +108,22 @@ def reachable_within(reach: nx.Graph, sources: Iterable[str], *, max_hops: int) 
     return hops
 
 
-#: The parameters of each catalogue message a reach edge's `message` names, kept beside it in the
-#: edge's data (graph/projections.py: plain values, no object per edge).
-_HOP_PARAMS: dict[str, tuple[str, ...]] = {
-    "hop.reports_to": ("person", "manager"),
-    "hop.reports_to_inferred": ("person", "manager", "confidence"),
-    "hop.knows_source": ("source",),
-    "hop.knows": (),
-}
-
-
 def _touch_tie(data: Mapping[str, Any]) -> tuple[int, bool, date | None]:
-    """(touches, two-way, last day) of a rep-person touch tie: its `touches`, `two_way` and `last`,
-    or those of its `tie` (a graph.analyses.rules.RepTie)."""
-    tie = data.get("tie")
-    if tie is not None:
-        return int(tie.touches), bool(tie.two_way), tie.last
+    """(touches, two-way, last day) of a rep-person touch tie, from its edge's plain values."""
     return int(data.get("touches", 0)), bool(data.get("two_way")), data.get("last")
 
 
 def hop_message(data: Mapping[str, Any]) -> Message:
     """Why two nodes of the reach graph know each other, as a catalogue message: a rep-person touch
     tie (how many touches, two-way or not, the last one), or the tie's own message: `message`, a
-    catalogue key with its parameters beside it in the data, or a (key, params) pair.
+    catalogue key with its parameters beside it in the data (HOP_PARAMS).
 
     >>> hop_message({"kind": "knows", "message": "hop.knows_source", "source": "crm"}).params
     {'source': 'crm'}
     """
     own = data.get("message")
-    if isinstance(own, str):
-        return Message(key=own, params={name: data[name] for name in _HOP_PARAMS.get(own, ())})
     if own is not None:
-        return Message(key=own[0], params=dict(own[1]))
+        return Message(key=own, params={name: data[name] for name in HOP_PARAMS[own]})
     count, two_way, last = _touch_tie(data)
     return Message(
         key="hop.touch",

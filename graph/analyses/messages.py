@@ -25,6 +25,8 @@ from pydantic import BaseModel, field_validator
 from graph.model import BuyingRole, Seniority
 
 __all__ = [
+    "HOP_PARAMS",
+    "hop_fields",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "Message",
@@ -1300,6 +1302,26 @@ def _pieces(template: str) -> tuple[_Piece, ...] | None:
             return None
         pieces.append((literal, name, spec or ""))
     return tuple(pieces)
+
+
+#: The parameters of each catalogue message that names why two nodes of the reach graph know each
+#: other, kept as plain values beside the key in the edge's data: graph/projections.py writes them
+#: (`hop_fields`), graph/analyses/coverage.py `hop_message` reads them back.
+HOP_PARAMS: dict[str, tuple[str, ...]] = {
+    "hop.reports_to": ("person", "manager"),
+    "hop.reports_to_inferred": ("person", "manager", "confidence"),
+    "hop.knows_source": ("source",),
+    "hop.knows": (),
+}
+
+
+def hop_fields(key: str, *values: Any) -> dict[str, Any]:
+    """A reach edge's reason as plain data: the catalogue key (`message`) and its parameters by name.
+
+    >>> hop_fields("hop.knows_source", "crm")
+    {'message': 'hop.knows_source', 'source': 'crm'}
+    """
+    return {"message": key, **dict(zip(HOP_PARAMS[key], values, strict=True))}
 
 
 def render(message: Message | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:

@@ -325,7 +325,9 @@ class DealListing(BaseModel):
 
 def summary_of(result: AccountResult) -> AccountSummary:
     """The figures of a kept result, without its people and deals."""
-    return AccountSummary.model_validate(result.model_dump(exclude={"key_people", "deals", "detail"}))
+    return AccountSummary.model_validate(
+        result.model_dump(exclude={"key_people", "deals", "detail", "answers"})
+    )
 
 
 def sort_key(figure: float | int | None, descending: bool) -> tuple[bool, float]:

@@ -228,8 +228,6 @@ _EPOCH_ORDINAL = 719_163
 _MIGRATION_BATCH = 50
 
 
-
-
 def _touch_days(rows: dict[str, Any]) -> TouchDays:
     """An account's daily touch aggregates from the per-node lists account_graph returns, joined in
     C (chain) and parsed by numpy: no object per row."""
@@ -792,18 +790,20 @@ class Neo4jStore(GraphStore):
     def apply_schema(self) -> None:
         """Create the constraints and indexes of `cypher/schema.cypher` if they are missing.
 
-        All in one transaction: on a database that already holds data (a first load's import) the
-        new indexes are populated together, in one pass over the store instead of one each; the
-        commit returns once the uniqueness constraints hold, while the other indexes come online in
-        the background (queries meanwhile run without them)."""
+        All in one transaction (one commit instead of one per statement, which on a first load's
+        imported database was measured cheaper, docs/ingest.md); all or nothing: when one statement
+        is refused (say a uniqueness constraint the data breaks), none is created and the error
+        says so. Indexes other than the constraints may still be populating when it returns, as
+        with one statement at a time."""
 
         def create(tx: ManagedTransaction) -> None:
             for statement in cypher.statements("schema"):
                 tx.run(statement).consume()
 
-        with self._errors(), self._driver.session(
-            database=self._database, bookmark_manager=self._bookmarks
-        ) as session:
+        with (
+            self._errors(),
+            self._driver.session(database=self._database, bookmark_manager=self._bookmarks) as session,
+        ):
             session.execute_write(create)
         self.migrate_touch_days()
         self.migrate_search_keys()

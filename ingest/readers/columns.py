@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from graph.model import Direction, Touch, TouchKind
 from ingest.checks import SHORTEST_LIMIT
-from ingest.readers.fastcsv import PlainTable
+from ingest.readers.fastcsv import PlainTable, raw_row
 from ingest.rejects import Reject, SourceRecord
 
 __all__ = ["plain_touches"]
@@ -80,7 +80,7 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
     if any(column not in plain.arrays for column in required):
         for start, columns, plain_cells in plain.chunks():  # a required value missing: careful says so
             for index in range(len(plain_cells)):
-                yield from careful(_raw(columns, index), start + index + 2)
+                yield from careful(raw_row(columns, index), start + index + 2)
         return
     given = [f for f in _FIELDS if f in plain.arrays]
     # One set of the fields given for all the records of a file (validation makes one each: 0.7 KB a
@@ -133,7 +133,7 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
                 record = construct(fields_set, **dict(zip(_FIELDS, values, strict=True)))
                 yield SourceRecord("touches", record, file, start + index + 2, short=short)
             else:
-                yield from careful(_raw(columns, index), start + index + 2)
+                yield from careful(raw_row(columns, index), start + index + 2)
 
 
 def _attendees(cell: str) -> list[str]:
@@ -147,7 +147,3 @@ def _instant(cell: str) -> datetime | None:
         return datetime.fromisoformat(cell)
     except ValueError:
         return None
-
-
-def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
-    return {column: cells[index] for column, cells in columns.items()}

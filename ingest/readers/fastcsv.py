@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ from ingest.spreadsheet import unless_excel_error
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["PlainTable", "read_plain_csv", "MIN_FAST_BYTES", "CHUNK_ROWS"]
+__all__ = ["PlainTable", "read_plain_csv", "raw_row", "MIN_FAST_BYTES", "CHUNK_ROWS"]
 
 #: Files smaller than this are read row by row: the column-wise set-up costs more than it saves.
 MIN_FAST_BYTES = 64 << 10
@@ -71,6 +72,7 @@ class PlainTable:
         `CHUNK_ROWS` rows at a time: the cells are those `open_table` gives."""
         import pyarrow.compute as pc
 
+        reread = sorted(self.reread)  # the re-read rows of a chunk are found by bisection, not a walk
         for start in range(0, self.rows, CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, self.rows)
             plain = [True] * (stop - start)
@@ -86,7 +88,7 @@ class PlainTable:
                             cells[row] = cleaned
                             plain[row] = False
                 columns[name] = cells
-            for row in (r for r in self.reread if start <= r < stop):
+            for row in reread[bisect_left(reread, start) : bisect_left(reread, stop)]:
                 plain[row - start] = False
                 for index, name in enumerate(self.header):
                     if name:
@@ -113,7 +115,10 @@ def read_plain_csv(path: Path, min_bytes: int | None = None) -> PlainTable | Non
         return None  # the row-by-row reader reports it
     if len(data) < min_bytes or b"\x00" in data or b"\r" in data:
         return None
-    # Imported here: pyarrow adds about 60 MB to a process, which only a big file repays.
+    if data.count(b'"') % 2:
+        return None  # a quote left open (at the end): the row-by-row reader keeps the line break in it
+    # Imported here, when a file is big enough to be read column-wise (the neo4j driver imports pyarrow
+    # too whenever it is installed, so most processes have it already).
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -181,3 +186,8 @@ def _reread_quoted_lines(data: bytes, width: int, rows: int) -> dict[int, list[s
         reread[row] = cells
         quote = data.find(b'"', line_end)
     return reread
+
+
+def raw_row(columns: dict[str, list[str]], index: int) -> dict[str, str]:
+    """Row `index` of a chunk's columns as the row-by-row reader gives a row: cells by column."""
+    return {column: cells[index] for column, cells in columns.items()}

@@ -26,7 +26,7 @@ from ingest.readers.common import (
     validate,
 )
 from ingest.readers.csvio import JSONL_SUFFIXES, Table, open_jsonl, open_table
-from ingest.readers.fastcsv import PlainTable, read_plain_csv
+from ingest.readers.fastcsv import PlainTable, raw_row, read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
 
@@ -116,7 +116,7 @@ def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRe
         note.ignored_columns = ignored_columns(plain.header, fields)
         note.rows += plain.rows
         if kind == "touches":
-            from ingest.readers.columns import plain_touches  # pyarrow: only once a big file is read
+            from ingest.readers.columns import plain_touches  # imported when a big file is read
 
             yield from plain_touches(
                 plain, name, lambda raw, row: _row_items(model, fields, raw, row, name, kind)
@@ -188,7 +188,7 @@ def _plain_records(
     for start, columns, plain_cells in plain.chunks():
         if not used:  # no column the model reads: every row goes the careful way (and is rejected)
             for index in range(len(plain_cells)):
-                yield from _row_items(model, fields, _raw(columns, index), start + index + 2, name, kind)
+                yield from _row_items(model, fields, raw_row(columns, index), start + index + 2, name, kind)
             continue
         cleaned = [[cell if cell.strip() else None for cell in columns[f]] for f in used]
         for index, values in enumerate(zip(*cleaned, strict=True)):
@@ -196,10 +196,6 @@ def _plain_records(
             try:
                 record = validate_row(dict(zip(used, values, strict=True)), context=FROM_STORE)
             except ValidationError:
-                yield from _row_items(model, fields, _raw(columns, index), row, name, kind)
+                yield from _row_items(model, fields, raw_row(columns, index), row, name, kind)
                 continue
             yield SourceRecord(kind, record, name, row)
-
-
-def _raw(columns: dict[str, list[str]], index: int) -> dict[str, Any]:
-    return {column: cells[index] for column, cells in columns.items()}

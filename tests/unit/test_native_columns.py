@@ -148,6 +148,12 @@ def test_chunks_keep_row_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         TOUCH_HEADER.replace(",", ";") + "\n" + TOUCH_ROWS[0].replace(",", ";") + "\n",  # semicolons
         "\ufeff" + TOUCH_HEADER + "\n" + TOUCH_ROWS[0] + "\n",  # a byte-order mark
         TOUCH_HEADER + ",id\n" + TOUCH_ROWS[0] + ",again\n",  # a repeated column name
+        # a quote left open on the last line: the row-by-row reader keeps its line break in the cell
+        TOUCH_HEADER
+        + "\n"
+        + TOUCH_ROWS[0]
+        + "\n"
+        + 'T9,2024-07-21T12:30:00,email,P1,R1,,outbound,0,crm,"open\n',
     ],
 )
 def test_files_it_cannot_read_safely_go_row_by_row(
