@@ -1089,13 +1089,8 @@ class EmbeddedStore(GraphStore):
         if company_id is None and deal_id is None:
             raise InvalidInputError("read_kept_answer needs a company_id or a deal_id")
         with self._mutex:
-            if company_id is None:
-                self._read()
-                deal = self._tables["deals"].get(deal_id)
-                company_id = deal.get("company_id") if deal else None
-            self._load_results()
-            result = self._results.get(company_id) if company_id is not None else None
-            if result is None or result.detail is None:
+            result = self._kept_result(company_id, deal_id)
+            if result is None:
                 return None
             return KeptAnswer(
                 account_id=result.account_id,
@@ -1105,12 +1100,22 @@ class EmbeddedStore(GraphStore):
                 detail=result.detail,
             )
 
+    def _kept_result(self, company_id: str | None, deal_id: str | None) -> AccountResult | None:
+        """The kept result (with its detail) of the account, or else of the deal's account (call with
+        the mutex held)."""
+        if company_id is None:
+            self._read()
+            deal = self._tables["deals"].get(deal_id)
+            company_id = deal.get("company_id") if deal else None
+        self._load_results()
+        result = self._results.get(company_id) if company_id is not None else None
+        return None if result is None or result.detail is None else result
+
     def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
         check_kept_limit(limit)
         with self._mutex:
-            self._load_results()
-            result = self._results.get(company_id)
-            if result is None or result.detail is None:
+            result = self._kept_result(company_id, None)
+            if result is None:
                 return None
             answers = result.answers
             return KeptKeyPeopleJson(
@@ -1124,12 +1129,8 @@ class EmbeddedStore(GraphStore):
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
         with self._mutex:
-            self._read()
-            deal = self._tables["deals"].get(deal_id)
-            company_id = deal.get("company_id") if deal else None
-            self._load_results()
-            result = self._results.get(company_id) if company_id is not None else None
-            if result is None or result.detail is None:
+            result = self._kept_result(None, deal_id)
+            if result is None:
                 return None
             return KeptDealGapsJson(
                 account_id=result.account_id,
