@@ -507,6 +507,16 @@ def _stale(changed_at: datetime | None, computed_at: datetime) -> bool:
     return changed_at is not None and changed_at > computed_at
 
 
+def _kept_head(row: dict[str, Any]) -> dict[str, Any]:
+    """The account, day, time and staleness of a kept answer's row (the results_read_* queries)."""
+    return {
+        "account_id": row["account_id"],
+        "as_of": row["as_of"],
+        "computed_at": row["computed_at"],
+        "stale": _stale(row["changed_at"], row["computed_at"]),
+    }
+
+
 def _deal_result_of(d: dict[str, Any], gaps: list[dict[str, Any]]) -> DealResult:
     """A kept DealResult node's properties and its gaps (in order) read back."""
     return DealResult(
@@ -1186,15 +1196,7 @@ class Neo4jStore(GraphStore):
             rows = read(cypher.query("results_read_answer"), company_id=company_id, deal_id=deal_id)
         if not rows:
             return None
-        row = rows[0]
-        changed_at = row["changed_at"]
-        return KeptAnswer(
-            account_id=row["account_id"],
-            as_of=row["as_of"],
-            computed_at=row["computed_at"],
-            stale=_stale(changed_at, row["computed_at"]),
-            detail=KeptDetail.model_validate_json(row["body"]),
-        )
+        return KeptAnswer(**_kept_head(rows[0]), detail=KeptDetail.model_validate_json(rows[0]["body"]))
 
     def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
         check_kept_limit(limit)
@@ -1203,28 +1205,14 @@ class Neo4jStore(GraphStore):
         if not rows:
             return None
         row = rows[0]
-        return KeptKeyPeopleJson(
-            account_id=row["account_id"],
-            as_of=row["as_of"],
-            computed_at=row["computed_at"],
-            stale=_stale(row["changed_at"], row["computed_at"]),
-            items=row["items"],
-            notes=row["notes"],
-        )
+        return KeptKeyPeopleJson(**_kept_head(row), items=row["items"], notes=row["notes"])
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
         with self._reading() as read:  # an API hot read: one round trip, as read_kept_answer
             rows = read(cypher.query("results_read_deal_gaps"), deal_id=deal_id)
         if not rows:
             return None
-        row = rows[0]
-        return KeptDealGapsJson(
-            account_id=row["account_id"],
-            as_of=row["as_of"],
-            computed_at=row["computed_at"],
-            stale=_stale(row["changed_at"], row["computed_at"]),
-            members=row["members"],
-        )
+        return KeptDealGapsJson(**_kept_head(rows[0]), members=rows[0]["members"])
 
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
