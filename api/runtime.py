@@ -23,7 +23,15 @@ from api.keys import KeyRing
 from api.sessions import SessionStore
 from api.settings import Settings
 from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
-from graph.analyses.portfolio import AccountFilter, AccountListing, DealFilter, DealListing, KeptAnswer
+from graph.analyses.portfolio import (
+    AccountFilter,
+    AccountListing,
+    DealFilter,
+    DealListing,
+    KeptAnswer,
+    KeptDealGapsJson,
+    KeptKeyPeopleJson,
+)
 from graph.errors import BuyerGraphError, ConfigurationError, StoreUnavailableError, redact_uris
 from graph.model import AccountGraph, Counts, Page
 from graph.stores.base import GraphStore
@@ -261,6 +269,14 @@ class ServerNeo4jStore(Neo4jStore):
         return self._bounded(
             lambda: super(ServerNeo4jStore, self).read_kept_answer(company_id=company_id, deal_id=deal_id)
         )
+
+    def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).read_kept_key_people(company_id, limit=limit)
+        )
+
+    def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
+        return self._bounded(lambda: super(ServerNeo4jStore, self).read_kept_deal_gaps(deal_id))
 
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50

@@ -759,7 +759,9 @@ class Neo4jStore(GraphStore):
         """A reader of query texts for the API's hot reads: every query it runs is an auto-commit READ
         transaction in one session, one network round trip each (`_read`'s managed transaction adds a
         second one for its COMMIT, and takes a session of its own each time). Like `_account_graphs`
-        it is not retried: a failure is reported at once (the API answers 503 with Retry-After)."""
+        it is not retried: a failure is reported at once (the API answers 503 with Retry-After).
+        The server's store (api/runtime.py ServerNeo4jStore) bounds each method that uses it as a
+        whole, against a frozen Neo4j: a new method reading through it needs its override there."""
         with (
             self._errors(),
             self._driver.session(database=self._database, default_access_mode="READ") as session,

@@ -87,7 +87,13 @@ def test_a_frozen_neo4j_answers_503_within_seconds_and_recovers(
     assert pid is not None
     with TestClient(create_app(settings)) as client, caplog.at_level(logging.INFO):
         account_id = client.get("/api/v1/accounts", headers=headers).json()["data"][0]["id"]
-        paths = ("/health", "/api/v1/accounts", f"/api/v1/accounts/{account_id}/key-people")
+        deal_id = client.get("/api/v1/deals?status=open", headers=headers).json()["data"][0]["id"]
+        paths = (
+            "/health",
+            "/api/v1/accounts",
+            f"/api/v1/accounts/{account_id}/key-people",
+            f"/api/v1/deals/{deal_id}/gaps",
+        )
         for path in paths:
             assert client.get(path, headers=headers).status_code == 200, path
 
