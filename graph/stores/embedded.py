@@ -1092,13 +1092,7 @@ class EmbeddedStore(GraphStore):
             result = self._kept_result(company_id, deal_id)
             if result is None:
                 return None
-            return KeptAnswer(
-                account_id=result.account_id,
-                as_of=result.as_of,
-                computed_at=result.computed_at,
-                stale=self._is_stale(result.account_id, result),
-                detail=result.detail,
-            )
+            return KeptAnswer(**self._kept_head(result), detail=result.detail)
 
     def _kept_result(self, company_id: str | None, deal_id: str | None) -> AccountResult | None:
         """The kept result (with its detail) of the account, or else of the deal's account (call with
@@ -1111,6 +1105,15 @@ class EmbeddedStore(GraphStore):
         result = self._results.get(company_id) if company_id is not None else None
         return None if result is None or result.detail is None else result
 
+    def _kept_head(self, result: AccountResult) -> dict[str, Any]:
+        """The account, day, time and staleness of a kept answer (call with the mutex held)."""
+        return {
+            "account_id": result.account_id,
+            "as_of": result.as_of,
+            "computed_at": result.computed_at,
+            "stale": self._is_stale(result.account_id, result),
+        }
+
     def read_kept_key_people(self, company_id: str, *, limit: int | None = None) -> KeptKeyPeopleJson | None:
         check_kept_limit(limit)
         with self._mutex:
@@ -1119,10 +1122,7 @@ class EmbeddedStore(GraphStore):
                 return None
             answers = result.answers
             return KeptKeyPeopleJson(
-                account_id=result.account_id,
-                as_of=result.as_of,
-                computed_at=result.computed_at,
-                stale=self._is_stale(result.account_id, result),
+                **self._kept_head(result),
                 items=None if answers is None else answers.key_people[:limit],
                 notes=None if answers is None else answers.key_people_notes,
             )
@@ -1133,10 +1133,7 @@ class EmbeddedStore(GraphStore):
             if result is None:
                 return None
             return KeptDealGapsJson(
-                account_id=result.account_id,
-                as_of=result.as_of,
-                computed_at=result.computed_at,
-                stale=self._is_stale(result.account_id, result),
+                **self._kept_head(result),
                 members=None if result.answers is None else result.answers.deal_gaps.get(deal_id),
             )
 

@@ -29,19 +29,6 @@ __all__ = ["plain_touches"]
 Careful = Callable[[dict[str, Any], int], Iterator[SourceRecord | Reject]]
 
 _FIELDS = tuple(Touch.model_fields)
-# The record's values are built below in this order, the order validation gives them.
-assert _FIELDS == (
-    "id",
-    "at",
-    "kind",
-    "person_ids",
-    "rep_id",
-    "deal_id",
-    "direction",
-    "duration_s",
-    "source",
-    "subject",
-), _FIELDS
 _KINDS: dict[str, TouchKind] = {kind.value: kind for kind in TouchKind}
 _DIRECTIONS: dict[str, Direction | None] = {"": None, **{d.value: d for d in Direction}}
 _CONTROL = "[\x00-\x1f\x7f]"
@@ -112,25 +99,26 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
         ]
         sources = [cell or None for cell in columns.get("source", empty)]
         subjects = [cell or None for cell in columns.get("subject", empty)]
-        rows = zip(
-            columns["id"],
-            ats,
-            kinds,
-            people,
-            reps,
-            deals,
-            directions,
-            durations,
-            sources,
-            subjects,
-            strict=True,
-        )
-        for index, values in enumerate(rows):
+        # Each field's values by name (model_construct lays them out in the model's order); a column
+        # the file lacks gives None, its default.
+        built = {
+            "id": columns["id"],
+            "at": ats,
+            "kind": kinds,
+            "person_ids": people,
+            "rep_id": reps,
+            "deal_id": deals,
+            "direction": directions,
+            "duration_s": durations,
+            "source": sources,
+            "subject": subjects,
+        }
+        names = tuple(built)
+        for index, values in enumerate(zip(*built.values(), strict=True)):
             # A row is built here when its cells passed the checks, its time exists and it names
             # someone; any other row goes the careful way, whose messages say what is wrong.
-            if flags[index] and values[1] is not None and values[3]:
-                # Every field, in the model's order; a column the file lacks gives None, its default.
-                record = construct(fields_set, **dict(zip(_FIELDS, values, strict=True)))
+            if flags[index] and ats[index] is not None and people[index]:
+                record = construct(fields_set, **dict(zip(names, values, strict=True)))
                 yield SourceRecord("touches", record, file, start + index + 2, short=short)
             else:
                 yield from careful(raw_row(columns, index), start + index + 2)
