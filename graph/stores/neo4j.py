@@ -31,7 +31,7 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange
+from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -494,7 +494,14 @@ def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
     for r in results:
         if r.detail is None:
             continue
-        row: dict[str, Any] = {"account_id": r.account_id, "body": r.detail.model_dump_json()}
+        row: dict[str, Any] = {
+            "account_id": r.account_id,
+            "body": r.detail.model_dump_json(),
+            # What the next refresh compares of it (read_change_bases), so it need not parse `body`.
+            "basis_json": json.dumps(
+                basis_of(r).model_dump(mode="json", include={"roster", "committees"}), ensure_ascii=False
+            ),
+        }
         if r.answers is not None:  # the key people answer as rendered (KeptAnswers)
             row["key_people_json"] = r.answers.key_people
             row["key_people_notes_json"] = r.answers.key_people_notes
@@ -1893,21 +1900,24 @@ class Neo4jStore(GraphStore):
         return int(self._read("changes_last")[0]["last"])
 
     def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
-        """As `read_results` reads them, but of each detail only the roster and the committees are
-        parsed (the whole detail's validation was most of the cost of reading old results)."""
+        """As `read_results` reads them, but only the part `result_changes` compares: the roster and
+        committees come from the detail's small `basis_json` (results kept before it: from the whole
+        detail), and the key people and rendered answers are not read."""
         bases: dict[str, ChangeBasis] = {}
-        for row in self._read("results_read", ids=sorted(set(company_ids))):
-            account = row["account"]
-            body = json.loads(row["detail"][0]) if row.get("detail") else {}
-            committees: dict[str, dict[str, list[str]]] = {}
-            for deal in body.get("deals", []):
-                for person_id, roles in deal.get("committee", {}).items():
-                    committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
-            roster = body.get("roster") or None
-            bases[account["account_id"]] = ChangeBasis(
-                account_id=account["account_id"],
-                engagement_score=account["engagement_score"],
-                engagement_trend=account["engagement_trend"],
+        for row in self._read("results_read_change_bases", ids=sorted(set(company_ids))):
+            if row["basis"] is not None:
+                kept = json.loads(row["basis"])
+                roster, committees = kept.get("roster"), kept.get("committees") or {}
+            else:
+                body = json.loads(row["body"]) if row["body"] else {}
+                roster, committees = body.get("roster") or None, {}
+                for deal in body.get("deals", []):
+                    for person_id, roles in deal.get("committee", {}).items():
+                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+            bases[row["account_id"]] = ChangeBasis(
+                account_id=row["account_id"],
+                engagement_score=row["engagement_score"],
+                engagement_trend=row["engagement_trend"],
                 deals=_deal_results(row),
                 roster=[RosterEntry.model_validate(r) for r in roster] if roster else None,
                 committees=committees,

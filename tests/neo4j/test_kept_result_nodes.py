@@ -102,3 +102,28 @@ def test_a_new_result_overwrites_the_old_nodes_and_leaves_nothing_behind(
         assert sorted(records[0]["ids"]) == sorted(g.person_id for d in deals for g in d.gaps if g.person_id)
     kept = neo4j_store.read_results([rich.account_id])[rich.account_id]
     assert kept.key_people == fewer.key_people and kept.deals == fewer.deals and kept.detail is None
+
+
+@pytest.mark.neo4j
+def test_change_bases_of_results_kept_before_the_basis_property_read_the_whole_detail(
+    neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str], tmp_path: Path
+) -> None:
+    """A refresh compares what it replaces from the detail's small `basis_json`; results kept by an
+    older version have only the whole detail, and must give the same comparison."""
+    load(generate(tmp_path / "world", 8, seed=5), neo4j_store)
+    ids = neo4j_store.accounts_to_refresh()
+    results = compute_results(neo4j_store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)
+    assert neo4j_store.write_results(results) == len(results)
+    with_basis = neo4j_store.read_change_bases(ids)
+    assert set(with_basis) == set(ids)
+    assert any(b.committees for b in with_basis.values()) and any(b.roster for b in with_basis.values())
+    uri, user, password, database = neo4j_connection
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (x:ResultDetail) WHERE x.account_id IN $ids AND x.basis_json IS NOT NULL "
+            "REMOVE x.basis_json RETURN count(x) AS n",
+            ids=ids,
+            database_=database,
+        )
+    assert records[0]["n"] == len(ids)
+    assert neo4j_store.read_change_bases(ids) == with_basis
