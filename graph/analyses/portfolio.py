@@ -176,6 +176,10 @@ class KeptAnswers(BaseModel):
     key_people: list[str]
     key_people_notes: str
     deal_gaps: dict[str, str]
+    #: The render-format token of the models these were rendered by (api/answers.py: RENDER_FORMAT,
+    #: derived from their JSON schema); a reader sends them only while it is the current one. "" in
+    #: answers kept before tokens existed (never current).
+    format: str = ""
 
 
 class KeptProduct(BaseModel):
@@ -243,6 +247,9 @@ class KeptKeyPeopleJson(BaseModel):
     stale: bool = False
     items: list[str] | None = None
     notes: str | None = None
+    #: The render-format token the answer was rendered with (KeptAnswers.format); "" when it was kept
+    #: without one, None without rendered answers.
+    format: str | None = None
 
 
 class KeptDealGapsJson(BaseModel):
@@ -256,6 +263,9 @@ class KeptDealGapsJson(BaseModel):
     computed_at: datetime
     stale: bool = False
     members: str | None = None
+    #: The render-format token the answer was rendered with (KeptAnswers.format); "" when it was kept
+    #: without one, None without a rendered answer.
+    format: str | None = None
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.

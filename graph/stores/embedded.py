@@ -1125,6 +1125,7 @@ class EmbeddedStore(GraphStore):
                 **self._kept_head(result),
                 items=None if answers is None else answers.key_people[:limit],
                 notes=None if answers is None else answers.key_people_notes,
+                format=None if answers is None else answers.format,
             )
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
@@ -1132,9 +1133,12 @@ class EmbeddedStore(GraphStore):
             result = self._kept_result(None, deal_id)
             if result is None:
                 return None
+            answers = result.answers
+            members = None if answers is None else answers.deal_gaps.get(deal_id)
             return KeptDealGapsJson(
                 **self._kept_head(result),
-                members=None if result.answers is None else result.answers.deal_gaps.get(deal_id),
+                members=members,
+                format=None if answers is None or members is None else answers.format,
             )
 
     def _account_listing(self) -> _AccountListingIndex:
