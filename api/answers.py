@@ -28,7 +28,13 @@ from pydantic import BaseModel, TypeAdapter
 
 from api.schemas import DealGapsPublic, KeyPeoplePublic
 from graph.analyses import DealAnalysis, KeyPerson
-from graph.analyses.portfolio import KeptAnswers, KeptDealGapsJson, KeptDetail, KeptKeyPeopleJson
+from graph.analyses.portfolio import (
+    KeptAnswers,
+    KeptDealGapsJson,
+    KeptDetail,
+    KeptKeyPeopleJson,
+    key_people_json,
+)
 
 __all__ = [
     "RENDER_FORMAT",
@@ -142,8 +148,7 @@ def _check_tails() -> None:
 
 
 _check_tails()
-#: Render the key people and the notes as the answer's `data` and `notes` (its field types).
-_PEOPLE: Final = TypeAdapter(list[KeyPerson])
+#: Render the notes as the answer's `notes` (its field type; the key people: `key_people_json`).
 _NOTES: Final = TypeAdapter(list[str])
 if (KeyPeoplePublic.model_fields["data"].annotation, KeyPeoplePublic.model_fields["notes"].annotation) != (
     list[KeyPerson],
@@ -156,7 +161,7 @@ def render_answers(detail: KeptDetail) -> KeptAnswers:
     """The key people and every open deal's gaps answer of a kept detail, rendered for keeping (the
     tails; requests add the heads): one JSON text per key person in rank order, the notes' JSON, and
     per deal the members of its gaps answer."""
-    key_people = [_PEOPLE.dump_json([p], by_alias=True)[1:-1].decode() for p in detail.key_people]
+    key_people = key_people_json(detail.key_people)
     deal_gaps = {
         d.deal_id: _members(
             deal_gaps_public(

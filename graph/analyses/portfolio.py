@@ -18,10 +18,11 @@ the account list page and the API read them from here or from the kept results.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import Message, render
@@ -55,6 +56,7 @@ __all__ = [
     "KeptKeyPeopleJson",
     "KeptProduct",
     "current_people",
+    "key_people_json",
     "DealFilter",
     "DealListing",
     "detail_of",
@@ -180,6 +182,21 @@ class KeptAnswers(BaseModel):
     #: derived from their JSON schema); a reader sends them only while it is the current one. "" in
     #: answers kept before tokens existed (never current).
     format: str = ""
+
+
+#: Key people rendered as an answer's `list[KeyPerson]` field renders them.
+_KEY_PEOPLE: Final = TypeAdapter(list[KeyPerson])
+
+
+def key_people_json(people: Iterable[KeyPerson]) -> list[str]:
+    """Each key person's JSON, in order, as an answer with a `list[KeyPerson]` field renders it (by
+    alias): `KeptAnswers.key_people`. Refresh renders them with it (api/answers.py), and the embedded
+    store renders them again from the kept detail instead of keeping them twice in its file.
+
+    >>> key_people_json([])
+    []
+    """
+    return [_KEY_PEOPLE.dump_json([p], by_alias=True)[1:-1].decode() for p in people]
 
 
 class KeptProduct(BaseModel):
