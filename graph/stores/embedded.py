@@ -112,6 +112,11 @@ FILE_NAME = "graph.json"
 #: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
 #: rewrites the graph file (nor moves `data_version`).
 RESULTS_FILE_NAME = "results.json"
+#: The format of results.json this version writes (2: results without their rendered key people,
+#: `_NOT_IN_FILE`), and the formats it reads (1: results with them, read as they are). An older
+#: version refuses format 2 with a clear error rather than reading results it cannot validate.
+RESULTS_FORMAT = 2
+RESULTS_FORMATS_READ = (1, 2)
 #: The kept models (`buyergraph learn`), in their own file next to the results.
 MODELS_FILE_NAME = "models.json"
 #: The change log (issue 22), one logged change per line.
@@ -944,10 +949,10 @@ class EmbeddedStore(GraphStore):
             raise StoreUnavailableError(
                 f"the embedded store file {self._results_path} cannot be read: {exc}"
             ) from exc
-        if doc.get("format") != FORMAT_VERSION:
+        if doc.get("format") not in RESULTS_FORMATS_READ:
             raise StoreUnavailableError(
                 f"the embedded store file {self._results_path} has format {doc.get('format')!r}; "
-                f"this buyergraph reads format {FORMAT_VERSION}"
+                f"this buyergraph reads formats {', '.join(map(str, RESULTS_FORMATS_READ))}"
             )
         self._results = _KeptResults(doc["results"])
         self._results_raw, self._results_text = doc["results"], {}
@@ -1010,7 +1015,7 @@ class EmbeddedStore(GraphStore):
             elif cid in models:
                 kept[cid] = models[cid]
         body = (
-            f'{{"format":{json.dumps(FORMAT_VERSION)},"results":{{{",".join(parts)}}},'
+            f'{{"format":{json.dumps(RESULTS_FORMAT)},"results":{{{",".join(parts)}}},'
             f'"changed":{json.dumps(changed, ensure_ascii=False, separators=(",", ":"))}}}'
         )
         fd, tmp = tempfile.mkstemp(prefix=".graph-results-", suffix=".tmp", dir=self.home)

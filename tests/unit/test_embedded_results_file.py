@@ -8,10 +8,13 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from api.answers import RENDER_FORMAT, render_answers
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import AccountResult, account_result
-from graph.stores.embedded import RESULTS_FILE_NAME, EmbeddedStore
+from graph.errors import StoreUnavailableError
+from graph.stores.embedded import RESULTS_FILE_NAME, RESULTS_FORMAT, EmbeddedStore
 from tests.contract.world import world
 
 AS_OF = date(2025, 6, 1)
@@ -34,7 +37,9 @@ def test_the_file_keeps_key_people_once_and_a_new_process_renders_them_again(tmp
     assert answers is not None and len(answers.key_people) >= 2 and answers.format == RENDER_FORMAT
     assert store.write_results([kept]) == 1
 
-    raw = json.loads((home / RESULTS_FILE_NAME).read_text(encoding="utf-8"))["results"]["c-acme-cn"]
+    doc = json.loads((home / RESULTS_FILE_NAME).read_text(encoding="utf-8"))
+    assert doc["format"] == RESULTS_FORMAT == 2
+    raw = doc["results"]["c-acme-cn"]
     assert "key_people" not in raw["answers"]  # once: in the detail
     assert len(raw["detail"]["key_people"]) == len(answers.key_people)
     assert raw["answers"]["format"] == RENDER_FORMAT and raw["answers"]["deal_gaps"] == answers.deal_gaps
@@ -56,7 +61,13 @@ def test_a_file_holding_rendered_key_people_is_read_as_it_is(tmp_path: Path) -> 
     path = home / RESULTS_FILE_NAME
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["results"]["c-acme-cn"]["answers"]["key_people"] = ['{"as":"kept before"}']
+    doc["format"] = 1  # as an older version wrote it
     path.write_text(json.dumps(doc), encoding="utf-8")
 
     got = EmbeddedStore(home).read_kept_key_people("c-acme-cn")
     assert got is not None and got.items == ['{"as":"kept before"}']
+
+    doc["format"] = 3  # a newer version's: refused with a clear error, not misread
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(StoreUnavailableError, match="has format 3; this buyergraph reads formats 1, 2"):
+        EmbeddedStore(home).read_kept_key_people("c-acme-cn")
