@@ -8,21 +8,36 @@ by the same public model, and its tail (`TAILS`: the fields that come from the a
 last ones), rendered by refresh (`render_answers`, kept in `AccountResult.answers`). Both are
 pydantic's JSON of the model, as FastAPI sends a `response_model` (by alias, nothing excluded), so
 the body is byte for byte the one the model would give (tests/api/test_kept_json_answers.py).
+
+Rendered answers carry the render-format token (`RENDER_FORMAT`) of the models they were rendered
+by; one kept with another token (an upgrade changed a model's shape) is not sent: the endpoints
+answer from the kept detail instead, as for results kept before answers were rendered.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final, Literal, TypedDict
 
+import pydantic
 from fastapi import Response
 from pydantic import BaseModel, TypeAdapter
 
 from api.schemas import DealGapsPublic, KeyPeoplePublic
 from graph.analyses import DealAnalysis, KeyPerson
-from graph.analyses.portfolio import KeptAnswers, KeptDealGapsJson, KeptDetail, KeptKeyPeopleJson
+from graph.analyses.portfolio import (
+    KeptAnswers,
+    KeptDealGapsJson,
+    KeptDetail,
+    KeptKeyPeopleJson,
+    key_people_json,
+)
 
 __all__ = [
+    "RENDER_FORMAT",
     "TAILS",
     "Freshness",
     "deal_gaps_public",
@@ -30,6 +45,7 @@ __all__ = [
     "kept_key_people_response",
     "key_people_public",
     "render_answers",
+    "render_format",
 ]
 
 #: Per answer model, the fields refresh renders (the model's last fields, in order).
@@ -37,6 +53,19 @@ TAILS: Final[dict[type[BaseModel], tuple[str, ...]]] = {
     KeyPeoplePublic: ("data", "count", "notes"),
     DealGapsPublic: ("template", "required_roles", "data", "count"),
 }
+
+
+def render_format(models: Iterable[type[BaseModel]]) -> str:
+    """A token of the shape of answers rendered by these models: a hash of their JSON schema as they
+    are serialised (field names, order, aliases, types, nested models) and of the pydantic version
+    that renders them, so that it changes whenever the shape may, without anyone bumping it."""
+    shapes = {model.__name__: model.model_json_schema(mode="serialization") for model in models}
+    text = json.dumps({"pydantic": pydantic.VERSION, "models": shapes}, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+#: The render-format token of answers rendered by this version (KeptAnswers.format), computed once.
+RENDER_FORMAT: Final[str] = render_format(TAILS)
 
 
 class Freshness(TypedDict):
@@ -119,8 +148,7 @@ def _check_tails() -> None:
 
 
 _check_tails()
-#: Render the key people and the notes as the answer's `data` and `notes` (its field types).
-_PEOPLE: Final = TypeAdapter(list[KeyPerson])
+#: Render the notes as the answer's `notes` (its field type; the key people: `key_people_json`).
 _NOTES: Final = TypeAdapter(list[str])
 if (KeyPeoplePublic.model_fields["data"].annotation, KeyPeoplePublic.model_fields["notes"].annotation) != (
     list[KeyPerson],
@@ -133,7 +161,7 @@ def render_answers(detail: KeptDetail) -> KeptAnswers:
     """The key people and every open deal's gaps answer of a kept detail, rendered for keeping (the
     tails; requests add the heads): one JSON text per key person in rank order, the notes' JSON, and
     per deal the members of its gaps answer."""
-    key_people = [_PEOPLE.dump_json([p], by_alias=True)[1:-1].decode() for p in detail.key_people]
+    key_people = key_people_json(detail.key_people)
     deal_gaps = {
         d.deal_id: _members(
             deal_gaps_public(
@@ -153,12 +181,14 @@ def render_answers(detail: KeptDetail) -> KeptAnswers:
         key_people=key_people,
         key_people_notes=_NOTES.dump_json(detail.key_people_notes, by_alias=True).decode(),
         deal_gaps=deal_gaps,
+        format=RENDER_FORMAT,
     )
 
 
 def kept_key_people_response(account_id: str, kept: KeptKeyPeopleJson) -> Response | None:
-    """The key people answer sent from its rendered JSON (None when the kept result has none)."""
-    if kept.items is None or kept.notes is None:
+    """The key people answer sent from its rendered JSON (None when the kept result has none, or has
+    it in another render format: the caller answers from the kept detail)."""
+    if kept.items is None or kept.notes is None or kept.format != RENDER_FORMAT:
         return None
     head = _head(
         KeyPeoplePublic(
@@ -176,8 +206,9 @@ def kept_key_people_response(account_id: str, kept: KeptKeyPeopleJson) -> Respon
 
 
 def kept_deal_gaps_response(deal_id: str, kept: KeptDealGapsJson) -> Response | None:
-    """The deal's gaps answer sent from its rendered JSON (None when the kept result has none)."""
-    if kept.members is None:
+    """The deal's gaps answer sent from its rendered JSON (None when the kept result has none, or has
+    it in another render format: the caller answers from the kept detail)."""
+    if kept.members is None or kept.format != RENDER_FORMAT:
         return None
     head = _head(
         DealGapsPublic(

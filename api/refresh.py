@@ -197,9 +197,7 @@ def deal_wins(
 ) -> dict[str, tuple[float, list[KeptWinFactor]]]:
     """deal id -> each open deal's win likelihood under `model` and its factors as kept: the one way
     refresh and the on-request answers (api/routers/_analysis.py `win_of_sync`) score deals."""
-    rows = open_deal_rows(
-        account, analysis.deals, as_of=analysis.as_of, config=config, classify=classify_title
-    )
+    rows = open_deal_rows(account, analysis, config=config, classify=classify_title)
     return {
         deal_id: (
             likelihood,

@@ -103,12 +103,14 @@ CALL (c) {
   RETURN collect(deal_id) AS about_deals, collect(person_id) AS about_persons, collect(day) AS about_days,
          collect(n) AS about_counts
 }
-// The sellers' active corrections of the account (not withdrawn), as corrections_of_accounts reads
-// them (instants as ISO text, see there), in this query so that a read is one round trip.
+// The sellers' active corrections of the account, by the rule corrections_of_accounts reads them
+// with (the fragment), in this query so that a read is one round trip.
 CALL (c) {
-  OPTIONAL MATCH (fix:Correction {company_id: c.id})
-  WHERE fix.withdrawn_at IS NULL
-  RETURN collect(fix {.*, at: toString(fix.at), touch_at: toString(fix.touch_at)}) AS corrections
+  WITH c.id AS company_id
+  CALL (company_id) {
+    //:include fragment_active_corrections
+  }
+  RETURN collect(correction) AS corrections
 }
 RETURN c {.*} AS company, parent {.*} AS parent, subsidiaries, deals, deal_products, committee,
        holdings, [m IN members | m {.*, converted_on: toString(m.converted_on)}] AS people, employment,

@@ -10,5 +10,5 @@ RETURN r {.*} AS account,
        COLLECT { MATCH (x:ResultDetail {account_id: id}) RETURN x.body } AS detail,
        COLLECT {
          MATCH (x:ResultDetail {account_id: id}) WHERE x.key_people_json IS NOT NULL
-         RETURN [x.key_people_json, x.key_people_notes_json]
+         RETURN [x.key_people_json, x.key_people_notes_json, x.answers_format]
        } AS answers

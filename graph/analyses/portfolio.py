@@ -18,10 +18,11 @@ the account list page and the API read them from here or from the kept results.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import Message, render
@@ -55,6 +56,7 @@ __all__ = [
     "KeptKeyPeopleJson",
     "KeptProduct",
     "current_people",
+    "key_people_json",
     "DealFilter",
     "DealListing",
     "detail_of",
@@ -176,6 +178,25 @@ class KeptAnswers(BaseModel):
     key_people: list[str]
     key_people_notes: str
     deal_gaps: dict[str, str]
+    #: The render-format token of the models these were rendered by (api/answers.py: RENDER_FORMAT,
+    #: derived from their JSON schema); a reader sends them only while it is the current one. "" in
+    #: answers kept before tokens existed (never current).
+    format: str = ""
+
+
+#: Key people rendered as an answer's `list[KeyPerson]` field renders them.
+_KEY_PEOPLE: Final = TypeAdapter(list[KeyPerson])
+
+
+def key_people_json(people: Iterable[KeyPerson]) -> list[str]:
+    """Each key person's JSON, in order, as an answer with a `list[KeyPerson]` field renders it (by
+    alias): `KeptAnswers.key_people`. Refresh renders them with it (api/answers.py), and the embedded
+    store renders them again from the kept detail instead of keeping them twice in its file.
+
+    >>> key_people_json([])
+    []
+    """
+    return [_KEY_PEOPLE.dump_json([p], by_alias=True)[1:-1].decode() for p in people]
 
 
 class KeptProduct(BaseModel):
@@ -243,6 +264,9 @@ class KeptKeyPeopleJson(BaseModel):
     stale: bool = False
     items: list[str] | None = None
     notes: str | None = None
+    #: The render-format token the answer was rendered with (KeptAnswers.format); "" when it was kept
+    #: without one, None without rendered answers.
+    format: str | None = None
 
 
 class KeptDealGapsJson(BaseModel):
@@ -256,6 +280,9 @@ class KeptDealGapsJson(BaseModel):
     computed_at: datetime
     stale: bool = False
     members: str | None = None
+    #: The render-format token the answer was rendered with (KeptAnswers.format); "" when it was kept
+    #: without one, None without a rendered answer.
+    format: str | None = None
 
 
 #: What account lists may be sorted by (`-` in front of a name: descending), besides the name.

@@ -509,7 +509,7 @@ def analyze_account(
         emails={pid: person.email for pid, person in p.people.items()},
     )
     account_class, class_reason, usage = _trends_risks_and_class(p, result_engagement, deal_results)
-    return AccountAnalysis(
+    result = AccountAnalysis(
         account_id=account.company.id,
         name=account.company.name,
         as_of=as_of,
@@ -536,6 +536,8 @@ def analyze_account(
         note_messages=note_messages,
         config_used=config.model_dump(mode="json"),
     )
+    result.keep_levels(p.seniority, p.function)
+    return result
 
 
 def warm_paths(

@@ -7,11 +7,12 @@ are a public contract: the API (issue 6) and the committee-map pages (issue 7) a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from graph.analyses.messages import Message
 from graph.model import BuyingRole, Function, Seniority
@@ -391,3 +392,19 @@ class AccountAnalysis(BaseModel):
     note_messages: list[Message] = []
     #: The configuration the analysis ran with, so that a result can be reproduced.
     config_used: dict[str, Any] = Field(default_factory=dict)
+    #: Each person's seniority and function as the projection classified them (graph/projections.py:
+    #: classify_people), kept for what is derived from this analysis (win_model.open_deal_rows) so
+    #: that no title is classified twice; not part of the answer (never serialised), set by
+    #: `analyze_account`, None in an analysis read back from JSON.
+    _levels: tuple[Mapping[str, Seniority], Mapping[str, Function | None]] | None = PrivateAttr(default=None)
+
+    @property
+    def levels(self) -> tuple[Mapping[str, Seniority], Mapping[str, Function | None]] | None:
+        """(seniority, function) by person id as the analysis' projection classified them, or None."""
+        return self._levels
+
+    def keep_levels(
+        self, seniority: Mapping[str, Seniority], function: Mapping[str, Function | None]
+    ) -> None:
+        """Keep the projection's classification with the analysis (`levels`)."""
+        self._levels = (seniority, function)

@@ -46,7 +46,7 @@ from graph.analyses.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analyses.messages import Message, render
 from graph.analyses.portfolio import deal_completeness
 from graph.analyses.report import ClosedDealAnalysis, closed_deal_analyses
-from graph.analyses.results import DealAnalysis, GapKind, Severity
+from graph.analyses.results import AccountAnalysis, DealAnalysis, GapKind, Severity
 from graph.analyses.stages import days_in_stage
 from graph.model import AccountGraph, BuyingRole, Deal, Function, Seniority
 
@@ -355,25 +355,29 @@ def closed_deal_rows(
 
 def open_deal_rows(
     account: AccountGraph,
-    analyses: Sequence[DealAnalysis],
+    analysis: AccountAnalysis,
     *,
-    as_of: date,
     config: AnalysisConfig = DEFAULT_CONFIG,
     classify: projections.TitleClassifier | None = None,
 ) -> list[DealRow]:
-    """The open deals' features from their analyses as of `as_of` (what `analyze_account` gave).
+    """The open deals' features from the account's analysis (what `analyze_account` gave), as of its
+    `as_of`.
 
-    The features read the seniority and function of each deal's engaged people only: those alone
-    are looked up, by the projection's rule (`projections.classify_people`), not the whole account's
-    people again (a title's classification costs about 0.1-0.2 ms; an account has thousands).
+    The features read the seniority and function of each deal's engaged people as the analysis'
+    projection classified them (`analysis.levels`): no title is classified again. An analysis without
+    them (read back from JSON) has its deals' engaged people alone classified by the projection's
+    rule (`projections.classify_people`, with `classify`), which gives them the same values.
     """
-    engaged = {person_id for a in analyses for person_id in a.engaged}
-    seniority, function, _ = projections.classify_people(
-        (person for person in account.people if person.id in engaged), classify
-    )
+    levels = analysis.levels
+    if levels is None:
+        engaged = {person_id for a in analysis.deals for person_id in a.engaged}
+        seniority, function, _ = projections.classify_people(
+            (person for person in account.people if person.id in engaged), classify
+        )
+        levels = (seniority, function)
     deals = {d.id: d for d in account.deals}
     return [
-        _row(account, a, as_of, deals.get(a.deal_id), seniority, function, None, config) for a in analyses
+        _row(account, a, analysis.as_of, deals.get(a.deal_id), *levels, None, config) for a in analysis.deals
     ]
 
 

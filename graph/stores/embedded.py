@@ -30,7 +30,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Final, TypeVar
 
 from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
 from graph.analyses.corrections import apply_corrections
@@ -53,6 +53,7 @@ from graph.analyses.portfolio import (
     KeptDealGapsJson,
     KeptKeyPeopleJson,
     PersonResult,
+    key_people_json,
     sort_key,
     summary_of,
 )
@@ -111,6 +112,11 @@ FILE_NAME = "graph.json"
 #: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
 #: rewrites the graph file (nor moves `data_version`).
 RESULTS_FILE_NAME = "results.json"
+#: The format of results.json this version writes (2: results without their rendered key people,
+#: `_NOT_IN_FILE`), and the formats it reads (1: results with them, read as they are). An older
+#: version refuses format 2 with a clear error rather than reading results it cannot validate.
+RESULTS_FORMAT = 2
+RESULTS_FORMATS_READ = (1, 2)
 #: The kept models (`buyergraph learn`), in their own file next to the results.
 MODELS_FILE_NAME = "models.json"
 #: The change log (issue 22), one logged change per line.
@@ -195,6 +201,25 @@ def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
     return value
 
 
+#: What results.json leaves out of a kept result: its staleness (derived on read), and its rendered
+#: key people, which are its detail's key people rendered (`key_people_json`): the file keeps them
+#: once, in the detail, and a read renders them again (`_result_of_raw`).
+_NOT_IN_FILE: Final[dict[str, Any]] = {"stale": True, "answers": {"key_people": True}}
+
+
+def _result_of_raw(raw: Mapping[str, Any]) -> AccountResult:
+    """A kept result of results.json as a model, its rendered key people rendered again from its
+    detail (files written before they were left out hold them, and are read as they are)."""
+    answers = raw.get("answers")
+    if answers is None or "key_people" in answers:
+        return AccountResult.model_validate(raw)
+    result = AccountResult.model_validate({**raw, "answers": {**answers, "key_people": []}})
+    if result.answers is None or result.detail is None:
+        return result
+    rendered = key_people_json(result.detail.key_people)
+    return result.model_copy(update={"answers": result.answers.model_copy(update={"key_people": rendered})})
+
+
 class _KeptResults(Mapping[str, AccountResult]):
     """The kept results of results.json as models, each validated when first asked for: a process
     that only replaces results (a refresh) never validates the ones it replaces (that was most of an
@@ -207,7 +232,7 @@ class _KeptResults(Mapping[str, AccountResult]):
     def __getitem__(self, company_id: str) -> AccountResult:
         model = self._models.get(company_id)
         if model is None:
-            model = self._models[company_id] = AccountResult.model_validate(self._raw[company_id])
+            model = self._models[company_id] = _result_of_raw(self._raw[company_id])
         return model
 
     def __contains__(self, company_id: object) -> bool:
@@ -901,7 +926,8 @@ class EmbeddedStore(GraphStore):
 
     # --- kept analysis results ------------------------------------------------------------
     #
-    # results.json holds {"format", "results": {account id: result}, "changed": {account id: time}}.
+    # results.json holds {"format", "results": {account id: result}, "changed": {account id: time}};
+    # a result's rendered key people are not in it (`_NOT_IN_FILE`).
     # It is written like graph.json (temporary file, fsync, rename) under the same writer lock, so
     # several processes may write results; `buyergraph refresh` still writes them from one process
     # (its workers return results to it), which keeps each batch one atomic rename.
@@ -923,10 +949,10 @@ class EmbeddedStore(GraphStore):
             raise StoreUnavailableError(
                 f"the embedded store file {self._results_path} cannot be read: {exc}"
             ) from exc
-        if doc.get("format") != FORMAT_VERSION:
+        if doc.get("format") not in RESULTS_FORMATS_READ:
             raise StoreUnavailableError(
                 f"the embedded store file {self._results_path} has format {doc.get('format')!r}; "
-                f"this buyergraph reads format {FORMAT_VERSION}"
+                f"this buyergraph reads formats {', '.join(map(str, RESULTS_FORMATS_READ))}"
             )
         self._results = _KeptResults(doc["results"])
         self._results_raw, self._results_text = doc["results"], {}
@@ -989,7 +1015,7 @@ class EmbeddedStore(GraphStore):
             elif cid in models:
                 kept[cid] = models[cid]
         body = (
-            f'{{"format":{json.dumps(FORMAT_VERSION)},"results":{{{",".join(parts)}}},'
+            f'{{"format":{json.dumps(RESULTS_FORMAT)},"results":{{{",".join(parts)}}},'
             f'"changed":{json.dumps(changed, ensure_ascii=False, separators=(",", ":"))}}}'
         )
         fd, tmp = tempfile.mkstemp(prefix=".graph-results-", suffix=".tmp", dir=self.home)
@@ -1066,7 +1092,7 @@ class EmbeddedStore(GraphStore):
                     if changed is not None and datetime.fromisoformat(changed) > result.computed_at:
                         continue
                     kept.append(result)
-                    doc["results"][result.account_id] = result.model_dump(mode="json", exclude={"stale"})
+                    doc["results"][result.account_id] = result.model_dump(mode="json", exclude=_NOT_IN_FILE)
                     models[result.account_id] = result.model_copy(update={"stale": False})
 
             if known:
@@ -1125,6 +1151,7 @@ class EmbeddedStore(GraphStore):
                 **self._kept_head(result),
                 items=None if answers is None else answers.key_people[:limit],
                 notes=None if answers is None else answers.key_people_notes,
+                format=None if answers is None else answers.format,
             )
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
@@ -1132,9 +1159,12 @@ class EmbeddedStore(GraphStore):
             result = self._kept_result(None, deal_id)
             if result is None:
                 return None
+            answers = result.answers
+            members = None if answers is None else answers.deal_gaps.get(deal_id)
             return KeptDealGapsJson(
                 **self._kept_head(result),
-                members=None if result.answers is None else result.answers.deal_gaps.get(deal_id),
+                members=members,
+                format=None if answers is None or members is None else answers.format,
             )
 
     def _account_listing(self) -> _AccountListingIndex:

@@ -505,6 +505,7 @@ def _detail_rows(results: Sequence[AccountResult]) -> list[dict[str, Any]]:
         if r.answers is not None:  # the key people answer as rendered (KeptAnswers)
             row["key_people_json"] = r.answers.key_people
             row["key_people_notes_json"] = r.answers.key_people_notes
+            row["answers_format"] = r.answers.format
         rows.append(row)
     return rows
 
@@ -568,10 +569,11 @@ def _answers_of(row: dict[str, Any]) -> KeptAnswers | None:
     """The rendered answers of a `results_read` row (None when its result was kept without them)."""
     if not row.get("answers"):
         return None
-    key_people, notes = row["answers"][0]
+    key_people, notes, render_format = row["answers"][0]
     return KeptAnswers(
         key_people=key_people,
         key_people_notes=notes,
+        format=render_format or "",
         deal_gaps={d["deal_id"]: d["gaps_json"] for d in row["deals"] if d.get("gaps_json") is not None},
     )
 
@@ -1214,14 +1216,16 @@ class Neo4jStore(GraphStore):
         if not rows:
             return None
         row = rows[0]
-        return KeptKeyPeopleJson(**_kept_head(row), items=row["items"], notes=row["notes"])
+        return KeptKeyPeopleJson(
+            **_kept_head(row), items=row["items"], notes=row["notes"], format=row["format"]
+        )
 
     def read_kept_deal_gaps(self, deal_id: str) -> KeptDealGapsJson | None:
         with self._reading() as read:  # an API hot read: one round trip, as read_kept_answer
             rows = read(cypher.query("results_read_deal_gaps"), deal_id=deal_id)
         if not rows:
             return None
-        return KeptDealGapsJson(**_kept_head(rows[0]), members=rows[0]["members"])
+        return KeptDealGapsJson(**_kept_head(rows[0]), members=rows[0]["members"], format=rows[0]["format"])
 
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50

@@ -4,9 +4,17 @@ stores, for every account and open deal, with and without `limit`, fresh and sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from api.answers import deal_gaps_public, key_people_public
+import pytest
+from pydantic import Field
+
+from api.answers import RENDER_FORMAT, TAILS, Freshness, deal_gaps_public, key_people_public, render_format
+from api.routers import accounts as accounts_router
+from api.routers import deals as deals_router
+from api.schemas import DealGapsPublic, KeyPeoplePublic
 from graph.analyses.portfolio import AccountResult
 from graph.model import DealStatus
 from tests.api.conftest import AS_OF, ApiEnv
@@ -140,3 +148,99 @@ def test_the_documented_answers_stay_the_public_models(embedded_env: ApiEnv) -> 
     ):
         ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok == {"$ref": f"#/components/schemas/{model}"}, path
+
+
+def _fresh_renders(api: ApiEnv, account_ids: list[str]) -> dict[str, bytes]:
+    """path -> the answer the public models give for the kept detail (what a fresh render says)."""
+    expected: dict[str, bytes] = {}
+    for cid in account_ids:
+        answer = api.store.read_kept_answer(company_id=cid)
+        assert answer is not None
+        freshness: Freshness = {"source": "kept", "computed_at": answer.computed_at, "stale": answer.stale}
+        people = key_people_public(
+            account_id=cid,
+            as_of=answer.as_of,
+            people=answer.detail.key_people,
+            notes=answer.detail.key_people_notes,
+            **freshness,
+        )
+        expected[f"/api/v1/accounts/{cid}/key-people"] = people.model_dump_json().encode()
+        for deal in answer.detail.deals:
+            gaps = deal_gaps_public(
+                deal_id=deal.deal_id, account_id=cid, as_of=answer.as_of, analysis=deal, **freshness
+            )
+            expected[f"/api/v1/deals/{deal.deal_id}/gaps"] = gaps.model_dump_json().encode()
+    return expected
+
+
+def test_answers_rendered_in_another_format_are_rendered_again_from_the_detail(
+    api: ApiEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rendered answer is sent only while its render-format token is the current one: kept with
+    another token (an upgrade changed `KeyPerson` or `DealGapsPublic`), or with none (before tokens),
+    the endpoints answer from the kept detail, with exactly the bytes of a fresh render."""
+    store = api.store
+    account_ids = store.accounts_to_refresh(everything=True)
+    kept = refresh_all(api)
+    assert all(r.answers is not None and r.answers.format == RENDER_FORMAT for r in kept.values())
+    expected = _fresh_renders(api, account_ids)
+    assert any("/deals/" in path for path in expected)
+
+    # Which path answers: the detail path builds the answer with these (the rendered path never does).
+    built: list[str] = []
+
+    def counting(name: str, build: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(**kwargs: Any) -> Any:
+            built.append(name)
+            return build(**kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(accounts_router, "key_people_public", counting("people", key_people_public))
+    monkeypatch.setattr(deals_router, "deal_gaps_public", counting("gaps", deal_gaps_public))
+
+    def ask() -> None:
+        for path, body in expected.items():
+            response = api.get(path)
+            assert response.status_code == 200, (path, response.text)
+            assert response.content == body, path
+
+    ask()  # the current token: the rendered answers are sent as kept
+    assert built == []
+    for cid in account_ids:
+        fragment = store.read_kept_key_people(cid)
+        assert fragment is not None and fragment.format == RENDER_FORMAT
+
+    for token in ("an-older-shape", ""):
+        other = [
+            r.model_copy(update={"answers": r.answers.model_copy(update={"format": token})})
+            for r in kept.values()
+            if r.answers is not None
+        ]
+        assert store.write_results(other) == len(other)
+        for cid in account_ids:
+            fragment = store.read_kept_key_people(cid)
+            assert fragment is not None and fragment.items is not None and fragment.format == token
+        deal_id = next(p.rsplit("/", 2)[1] for p in expected if "/deals/" in p)
+        gaps = store.read_kept_deal_gaps(deal_id)
+        assert gaps is not None and gaps.members is not None and gaps.format == token
+        built.clear()
+        ask()  # another token: every answer is built from the kept detail, the same bytes
+        assert built.count("people") == len(account_ids), token
+        assert built.count("gaps") == len(expected) - len(account_ids), token
+
+
+def test_the_render_format_follows_the_answer_models() -> None:
+    """The token is derived from the models' shape: the same models give the same token, a model with
+    one more field (or a field renamed) another one; refresh renders with the current token."""
+
+    class Wider(KeyPeoplePublic):
+        extra: int = 0
+
+    class Renamed(DealGapsPublic):
+        template: str = Field(default="", serialization_alias="committee_template")
+
+    assert render_format(TAILS) == RENDER_FORMAT == render_format([KeyPeoplePublic, DealGapsPublic])
+    assert render_format([Wider, DealGapsPublic]) != RENDER_FORMAT
+    assert render_format([KeyPeoplePublic, Renamed]) != RENDER_FORMAT
+    assert len(RENDER_FORMAT) == 16 and RENDER_FORMAT.isalnum()

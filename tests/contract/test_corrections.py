@@ -303,3 +303,28 @@ def test_a_neo4j_account_read_is_one_query_with_its_corrections(
     assert roles(account, "p-cfo") == {("decision_maker", "user")}
     assert of_deal == account == batch[ACCOUNT]
     assert batch["c-globex"].corrections == [] and batch["c-globex"].company.id == "c-globex"
+
+
+def test_the_account_read_and_the_corrections_read_agree_on_what_is_active(store: GraphStore) -> None:
+    """"Active" (not withdrawn) has one home in Cypher (cypher/fragment_active_corrections.cypher):
+    the account read's corrections and `active_corrections` leave out the same withdrawn ones, for one
+    account and for a batch, before and after an undo."""
+    load(store)
+    kept = store.add_correction(fix("role", deal_id="d-1", person_id="p-cfo", role="decision_maker"))
+    gone = store.add_correction(fix("knows", person_id="p-ceo", other_id="p-eng"))
+    left = store.add_correction(fix("left", person_id="p-eng", on=date(2026, 1, 1)))
+
+    def both() -> tuple[list[str], list[str], list[str]]:
+        by_read = sorted(c.id for c in store.account_graph(ACCOUNT).corrections)
+        by_batch = sorted(c.id for c in store.account_graphs([ACCOUNT, "c-globex"])[ACCOUNT].corrections)
+        active = sorted(c.id for c in store.active_corrections([ACCOUNT, "c-globex"]).get(ACCOUNT, []))
+        return by_read, by_batch, active
+
+    everyone = sorted([kept.id, gone.id, left.id])
+    assert both() == (everyone, everyone, everyone)
+    store.undo_correction(gone.id, by="sam")
+    store.undo_correction(left.id, by="kim")
+    assert not store.get_correction(gone.id).active and not store.get_correction(left.id).active
+    assert both() == ([kept.id], [kept.id], [kept.id])
+    assert store.active_corrections(["c-globex"]) == {}
+    assert store.account_graph("c-globex").corrections == []

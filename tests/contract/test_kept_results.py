@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.answers import render_answers
+from api.answers import RENDER_FORMAT, render_answers
 from graph.analyses import analyze_account
 from graph.analyses.portfolio import AccountFilter, AccountResult, DealFilter, account_result
 from graph.errors import InvalidInputError
@@ -343,9 +343,11 @@ def test_the_rendered_answers_are_read_alone_by_account_or_by_deal(store: GraphS
     assert plain.detail is not None and plain.deals and plain.answers is None
     store.write_results([plain])
     old = store.read_kept_key_people("c-acme-cn")
-    assert old is not None and old.items is None and old.notes is None and not old.stale
+    assert old is not None and old.items is None and old.notes is None and old.format is None
+    assert not old.stale
     old_gaps = store.read_kept_deal_gaps(plain.deals[0].deal_id)
     assert old_gaps is not None and old_gaps.members is None and old_gaps.account_id == "c-acme-cn"
+    assert old_gaps.format is None
 
     kept = plain.model_copy(update={"answers": render_answers(plain.detail)})
     answers = kept.answers
@@ -360,6 +362,7 @@ def test_the_rendered_answers_are_read_alone_by_account_or_by_deal(store: GraphS
         got = store.read_kept_key_people("c-acme-cn", limit=limit)
         assert got is not None
         assert got.items == answers.key_people[:limit] and got.notes == answers.key_people_notes
+        assert got.format == answers.format == RENDER_FORMAT
         assert (got.account_id, got.as_of, got.computed_at, got.stale) == (
             "c-acme-cn",
             AS_OF,
@@ -369,6 +372,7 @@ def test_the_rendered_answers_are_read_alone_by_account_or_by_deal(store: GraphS
     for deal_id, members in answers.deal_gaps.items():
         gaps = store.read_kept_deal_gaps(deal_id)
         assert gaps is not None and gaps.members == members
+        assert gaps.format == RENDER_FORMAT
         assert (gaps.account_id, gaps.as_of, gaps.computed_at, gaps.stale) == (
             "c-acme-cn",
             AS_OF,

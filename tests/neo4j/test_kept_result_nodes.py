@@ -9,6 +9,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from api.answers import RENDER_FORMAT
 from api.refresh import compute_results
 from graph.analyses import DEFAULT_CONFIG
 from graph.analyses.portfolio import AccountResult
@@ -127,3 +128,39 @@ def test_change_bases_of_results_kept_before_the_basis_property_read_the_whole_d
         )
     assert records[0]["n"] == len(ids)
     assert neo4j_store.read_change_bases(ids) == with_basis
+
+
+@pytest.mark.neo4j
+def test_the_render_format_token_is_kept_on_the_result_detail(
+    neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str], tmp_path: Path
+) -> None:
+    """The rendered answers' render-format token is a property of the ResultDetail node, read with the
+    key people and with each deal's gaps; a node written before tokens existed (no property) reads
+    as "" (not the current token: the API answers from the kept detail)."""
+    load(generate(tmp_path / "world", 6, seed=11), neo4j_store)
+    results = compute_results(
+        neo4j_store, neo4j_store.accounts_to_refresh(), as_of=AS_OF, config=DEFAULT_CONFIG
+    )
+    rich = next(r for r in results if r.deals and r.key_people)
+    assert rich.answers is not None and rich.answers.format == RENDER_FORMAT
+    assert neo4j_store.write_results(results) == len(results)
+    deal_id = rich.deals[0].deal_id
+
+    def tokens() -> tuple[str | None, str | None, str | None]:
+        people = neo4j_store.read_kept_key_people(rich.account_id)
+        gaps = neo4j_store.read_kept_deal_gaps(deal_id)
+        kept = neo4j_store.read_results([rich.account_id])[rich.account_id].answers
+        assert people is not None and gaps is not None and kept is not None
+        return people.format, gaps.format, kept.format
+
+    assert tokens() == (RENDER_FORMAT,) * 3
+    uri, user, password, database = neo4j_connection
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (x:ResultDetail {account_id: $id}) WITH x, x.answers_format AS token "
+            "REMOVE x.answers_format RETURN token",
+            id=rich.account_id,
+            database_=database,
+        )
+    assert [r["token"] for r in records] == [RENDER_FORMAT]
+    assert tokens() == ("", "", "")

@@ -14,6 +14,7 @@ import pytest
 from graph.analyses import analyze_account
 from graph.analyses.config import DEFAULT_CONFIG
 from graph.analyses.messages import render
+from graph.analyses.results import AccountAnalysis
 from graph.analyses.win_model import (
     DealRow,
     WinModel,
@@ -233,13 +234,14 @@ def test_features_of_a_closed_deal_ignore_what_happened_after_its_close(tmp_path
     assert changed[deal.id].values != before[deal.id].values
 
 
-def test_open_deal_rows_read_the_titles_of_the_engaged_people_only_with_the_same_features(
+def test_open_deal_rows_reuse_the_projections_classification_with_the_same_features(
     tmp_path: Path,
 ) -> None:
-    """The open deals' features read the seniority and function of their engaged people: those alone
-    are classified (not every person of the account again), and the rows are those the whole
-    account's classification gives. Stored seniorities and functions are removed here, so that the
-    titles decide."""
+    """The open deals' features read the seniority and function of their engaged people as the
+    analysis' projection classified them: no title is classified again, and the rows are those the
+    whole account's classification gives. An analysis read back from JSON (without them) classifies
+    its deals' engaged people alone, to the same rows. Stored seniorities and functions are removed
+    here, so that the titles decide."""
     folder = generate(tmp_path / "world", 30, seed=5)
     store = EmbeddedStore(tmp_path / "store")
     load(folder, store)
@@ -257,8 +259,10 @@ def test_open_deal_rows_read_the_titles_of_the_engaged_people_only_with_the_same
         analysis = analyze_account(account, as_of=AS_OF, classify=classify_title)
         if not analysis.deals:
             continue
+        assert analysis.levels is not None and "levels" not in analysis.model_dump()
         asked.clear()
-        rows = open_deal_rows(account, analysis.deals, as_of=AS_OF, classify=counted)
+        rows = open_deal_rows(account, analysis, classify=counted)
+        assert asked == []  # the projection's classification, reused
         seniority, function, _ = classify_people(account.people, classify_title)
         deals = {d.id: d for d in account.deals}
         everyone = [
@@ -266,6 +270,9 @@ def test_open_deal_rows_read_the_titles_of_the_engaged_people_only_with_the_same
             for a in analysis.deals
         ]
         assert rows == everyone
+        read_back = AccountAnalysis.model_validate_json(analysis.model_dump_json())
+        assert read_back.levels is None
+        assert open_deal_rows(account, read_back, classify=counted) == everyone
         engaged = {pid for a in analysis.deals for pid in a.engaged}
         assert len(asked) <= len(engaged) < len(account.people)
         compared += 1

@@ -1,0 +1,8 @@
+// Fragment (cypher/__init__.py; never run alone): the sellers' active corrections of the account
+// whose id is `company_id`, one row each as `correction`. Active: not withdrawn (graph.model's
+// Correction.active); this is the rule's one home in Cypher, for corrections_of_accounts and
+// account_graph. Instants travel as ISO text: the driver turns a zoned DATETIME into Python's
+// slowly (about 0.4 ms each), and every account read carries its corrections.
+MATCH (fix:Correction {company_id: company_id})
+WHERE fix.withdrawn_at IS NULL
+RETURN fix {.*, at: toString(fix.at), touch_at: toString(fix.touch_at)} AS correction
