@@ -414,6 +414,7 @@ def _result_rows(
         row.update({prop: r.gaps_by_severity.get(sev, 0) for sev, prop in _SEVERITY_PROPS.items()})
         # Descending orders walk the negated figure's index (list_account_results.cypher).
         row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
+        row["summary_json"] = _summary_json(row)
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -590,9 +591,26 @@ def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dic
     }
 
 
+def _summary_json(row: dict[str, Any]) -> str:
+    """The kept figures of an AccountResult node's properties as one JSON text without `stale` (kept
+    as its `summary_json`): what an account list's row reads instead of every figure property, and
+    exactly what `_summary_fields` would read back from those properties."""
+    computed_at: datetime = row["computed_at"]
+    utc = {"computed_at": computed_at.astimezone(UTC)} if computed_at.tzinfo else {}  # as read back
+    return AccountSummary(**_summary_fields({**row, **utc}, None)).model_dump_json(exclude={"stale"})
+
+
+#: The end of a kept summary's JSON text with `stale` added (`_summary_json` leaves it out).
+_STALE_TAIL = {False: ',"stale":false}', True: ',"stale":true}'}
+
+
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
-    """The kept figures of an account list's row (cypher/list_account_results*.cypher): `computed_at`
-    comes as epoch seconds and nanoseconds, `stale` as the query decided it."""
+    """The kept figures of an account list's row (cypher/list_account_results*.cypher), `stale` as the
+    query decided it: parsed from the kept JSON text (`_summary_json`) or, for a result kept before
+    that text existed, from its properties, `computed_at` then as epoch seconds and nanoseconds."""
+    text = item.get("summary_json")
+    if text is not None:
+        return AccountSummary.model_validate_json(text[:-1] + _STALE_TAIL[bool(item["stale"])])
     computed_at = datetime.fromtimestamp(item["computed_s"], UTC) + timedelta(
         microseconds=item["computed_ns"] // 1000
     )
@@ -1231,7 +1249,7 @@ class Neo4jStore(GraphStore):
             data=[
                 AccountListing(
                     company=_parse(Company, item["company"]),
-                    result=_listed_summary(item) if item["result"] else None,
+                    result=_listed_summary(item) if item["result"] or item["summary_json"] else None,
                 )
                 for item in rows
             ],
@@ -1274,7 +1292,9 @@ class Neo4jStore(GraphStore):
                 limit=limit - len(rows),
             )
         profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
-        if any(params[name] is not None for name in params if name not in profile):
+        if rows and not filtered:
+            count = rows[0]["total"]  # every account, from the count store, in the page's own query
+        elif any(params[name] is not None for name in params if name not in profile):
             count = read(cypher.query("count_account_results"), **params, with_figure=None)[0]["count"]
         elif filtered:
             count = read(cypher.query("count_accounts"), **profile)[0]["count"]
