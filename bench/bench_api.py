@@ -69,6 +69,7 @@ from api.keys import KeyRing  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
 from bench._common import free_port  # noqa: E402
 from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
+from graph.analyses.portfolio import AccountFilter  # noqa: E402
 from graph.model import Company  # noqa: E402
 from graph.stores.neo4j import Neo4jStore  # noqa: E402
 from ingest.loader import ingest_paths  # noqa: E402
@@ -294,6 +295,11 @@ def main() -> None:
         help="also serve the code of this source tree against the same store, measured in turn",
     )
     parser.add_argument("--rounds", type=int, default=1, help="with --baseline-tree: turns per server")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose name holds one of these comma-separated texts (and the floor)",
+    )
     args = parser.parse_args()
 
     server: LocalNeo4j | None = None
@@ -407,6 +413,9 @@ def main() -> None:
                     lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={day_before}",
                 ),
             ]
+        if args.only:
+            wanted = [w for w in args.only.split(",") if w]
+            endpoints = [e for i, e in enumerate(endpoints) if i == 0 or any(w in e[0] for w in wanted)]
         # Warm up connections, code paths, Neo4j's query caches and its JIT (not measured): the figures
         # are those of a server in service, not of its first minute.
         for _, _, base in servers:
@@ -528,7 +537,8 @@ def _synthetic(store: Neo4jStore, accounts: int) -> None:
     from bench.bench_refresh import synthetic_results
 
     nodes = store.counts().nodes
-    if nodes.get("Company") == nodes.get("AccountResult") == accounts and not nodes.get("Person"):
+    kept = store.list_account_results(AccountFilter(min_gaps=0), limit=1).count  # kept results
+    if nodes.get("Company") == kept == accounts and not nodes.get("Person"):
         print(f"the store already holds {accounts:,} synthetic accounts with kept results", flush=True)
         return
     print(f"writing {accounts:,} synthetic accounts with kept results ...", flush=True)

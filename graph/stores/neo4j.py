@@ -45,6 +45,7 @@ from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
     AccountResult,
+    AccountRow,
     AccountSummary,
     DealFilter,
     DealListing,
@@ -57,6 +58,8 @@ from graph.analyses.portfolio import (
     KeptKeyPeopleJson,
     KeptWinFactor,
     PersonResult,
+    summary_json,
+    summary_json_with_stale,
 )
 from graph.analyses.results import GapKind, Severity
 from graph.analyses.roster import RosterEntry
@@ -597,11 +600,7 @@ def _summary_json(row: dict[str, Any]) -> str:
     exactly what `_summary_fields` would read back from those properties."""
     computed_at: datetime = row["computed_at"]
     utc = {"computed_at": computed_at.astimezone(UTC)} if computed_at.tzinfo else {}  # as read back
-    return AccountSummary(**_summary_fields({**row, **utc}, None)).model_dump_json(exclude={"stale"})
-
-
-#: The end of a kept summary's JSON text with `stale` added (`_summary_json` leaves it out).
-_STALE_TAIL = {False: ',"stale":false}', True: ',"stale":true}'}
+    return summary_json(AccountSummary(**_summary_fields({**row, **utc}, None)))
 
 
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
@@ -610,7 +609,7 @@ def _listed_summary(item: dict[str, Any]) -> AccountSummary:
     that text existed, from its properties, `computed_at` then as epoch seconds and nanoseconds."""
     text = item.get("summary_json")
     if text is not None:
-        return AccountSummary.model_validate_json(text[:-1] + _STALE_TAIL[bool(item["stale"])])
+        return AccountSummary.model_validate_json(summary_json_with_stale(text, bool(item["stale"])))
     computed_at = datetime.fromtimestamp(item["computed_s"], UTC) + timedelta(
         microseconds=item["computed_ns"] // 1000
     )
@@ -1237,14 +1236,7 @@ class Neo4jStore(GraphStore):
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
-        check_page(offset, limit)
-        check_account_filter(query)
-        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
-        params["search"] = search_needle(query.search)
-        filtered = any(v is not None for v in params.values())
-        figure = query.sort if query.sort != "name" else None
-        with self._reading() as read:  # one session for the page and its count
-            rows, count = self._account_page(read, query, params, filtered, figure, offset, limit)
+        rows, count = self._account_rows(query, offset, limit)
         return Page[AccountListing](
             data=[
                 AccountListing(
@@ -1257,6 +1249,33 @@ class Neo4jStore(GraphStore):
             offset=offset,
             limit=limit,
         )
+
+    def list_account_rows(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountRow]:
+        rows, count = self._account_rows(query, offset, limit)
+        data = []
+        for item in rows:
+            text = item["summary_json"]
+            if text is None and item["result"]:  # kept before results kept their JSON text
+                text = summary_json(_listed_summary(item))
+            # As stored: written from validated models (the list_account_results rows validate them).
+            data.append(
+                AccountRow.model_construct(company=item["company"], summary_json=text, stale=item["stale"])
+            )
+        return Page[AccountRow].model_construct(data=data, count=count, offset=offset, limit=limit)
+
+    def _account_rows(
+        self, query: AccountFilter, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
+        params["search"] = search_needle(query.search)
+        filtered = any(v is not None for v in params.values())
+        figure = query.sort if query.sort != "name" else None
+        with self._reading() as read:  # one session for the page and its count
+            return self._account_page(read, query, params, filtered, figure, offset, limit)
 
     @staticmethod
     def _account_page(
