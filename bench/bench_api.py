@@ -281,6 +281,12 @@ def main() -> None:
     )
     parser.add_argument("--neo4j-uri", help="use this Neo4j instead of a private one (needs --wipe)")
     parser.add_argument("--wipe", action="store_true", help="allow wiping and filling --neo4j-uri")
+    parser.add_argument(
+        "--neo4j-pid",
+        type=int,
+        default=None,
+        help="with --neo4j-uri: its process, to count its CPU per request",
+    )
     parser.add_argument("--keep-neo4j", action="store_true", help="leave the private Neo4j running")
     parser.add_argument(
         "--synthetic-accounts",
@@ -482,7 +488,7 @@ def main() -> None:
                         requests=args.requests,
                         clients=args.clients,
                         server_pid=process.pid,
-                        neo4j_pid=server.status().pid if server is not None else None,
+                        neo4j_pid=server.status().pid if server is not None else args.neo4j_pid,
                     )
                     print(figures.row(), flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
