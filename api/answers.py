@@ -8,6 +8,9 @@ by the same public model, and its tail (`TAILS`: the fields that come from the a
 last ones), rendered by refresh (`render_answers`, kept in `AccountResult.answers`). Both are
 pydantic's JSON of the model, as FastAPI sends a `response_model` (by alias, nothing excluded), so
 the body is byte for byte the one the model would give (tests/api/test_kept_json_answers.py).
+
+The account list (`AccountsPublic`) is sent the same way (`accounts_response`): each row from the
+company's stored properties and the kept figures' JSON text the store keeps with the result.
 """
 
 from __future__ import annotations
