@@ -603,6 +603,10 @@ def _summary_json(row: dict[str, Any]) -> str:
     return summary_json(AccountSummary(**_summary_fields({**row, **utc}, None)))
 
 
+#: The fields of an account list's row, in the order the page queries give them.
+_PAGE_ROW = ("company", "summary_json", "result", "computed_s", "computed_ns", "stale")
+
+
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
     """The kept figures of an account list's row (cypher/list_account_results*.cypher), `stale` as the
     query decided it: parsed from the kept JSON text (`_summary_json`) or, for a result kept before
@@ -1288,13 +1292,19 @@ class Neo4jStore(GraphStore):
         limit: int,
     ) -> tuple[list[dict[str, Any]], int]:
         """The rows of one page of the account list and the number that matched."""
+
+        def page(text: str, **more: Any) -> tuple[list[dict[str, Any]], int | None]:
+            record = read(text, **params, **more)[0]  # one record: the page's rows, and every account
+            return [dict(zip(_PAGE_ROW, row, strict=True)) for row in record["rows"]], record["total"]
+
         rows: list[dict[str, Any]] = []
+        total: int | None = None
         ranked = 0  # how many matching accounts have the figure, when that is needed
         if figure is not None:
             # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
             key = f"{figure}_desc" if query.descending else figure
             text = cypher.query("list_account_results").replace("{key}", key)
-            rows = read(text, **params, offset=offset, limit=limit)
+            rows, total = page(text, offset=offset, limit=limit)
             if len(rows) < limit:
                 # The page reaches past the accounts with the figure: those without it follow, by name.
                 ranked = (
@@ -1303,16 +1313,17 @@ class Neo4jStore(GraphStore):
                     else read(cypher.query("count_account_results"), **params, with_figure=figure)[0]["count"]
                 )
         if len(rows) < limit:
-            rows += read(
+            more, more_total = page(
                 cypher.query("list_account_results_by_name"),
-                **params,
                 missing=figure,
                 offset=max(offset - ranked, 0) if figure is not None else offset,
                 limit=limit - len(rows),
             )
+            rows += more
+            total = more_total if total is None else total
         profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
-        if rows and not filtered:
-            count = rows[0]["total"]  # every account, from the count store, in the page's own query
+        if total is not None and not filtered:
+            count = total  # every account, from the count store, in the page's own query
         elif any(params[name] is not None for name in params if name not in profile):
             count = read(cypher.query("count_account_results"), **params, with_figure=None)[0]["count"]
         elif filtered:
