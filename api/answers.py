@@ -12,6 +12,9 @@ the body is byte for byte the one the model would give (tests/api/test_kept_json
 Rendered answers carry the render-format token (`RENDER_FORMAT`) of the models they were rendered
 by; one kept with another token (an upgrade changed a model's shape) is not sent: the endpoints
 answer from the kept detail instead, as for results kept before answers were rendered.
+
+The account list (`AccountsPublic`) is sent the same way (`accounts_response`): each row from the
+company's stored properties and the kept figures' JSON text the store keeps with the result.
 """
 
 from __future__ import annotations
@@ -26,20 +29,24 @@ import pydantic
 from fastapi import Response
 from pydantic import BaseModel, TypeAdapter
 
-from api.schemas import DealGapsPublic, KeyPeoplePublic
+from api.schemas import AccountListItemPublic, AccountsPublic, DealGapsPublic, KeyPeoplePublic
 from graph.analyses import DealAnalysis, KeyPerson
 from graph.analyses.portfolio import (
+    AccountRow,
     KeptAnswers,
     KeptDealGapsJson,
     KeptDetail,
     KeptKeyPeopleJson,
     key_people_json,
+    summary_json_with_stale,
 )
+from graph.model import Page
 
 __all__ = [
     "RENDER_FORMAT",
     "TAILS",
     "Freshness",
+    "accounts_response",
     "deal_gaps_public",
     "kept_deal_gaps_response",
     "kept_key_people_response",
@@ -222,3 +229,30 @@ def kept_deal_gaps_response(deal_id: str, kept: KeptDealGapsJson) -> Response | 
         )
     )
     return Response(content=head + b"," + kept.members.encode() + b"}", media_type=_MEDIA_TYPE)
+
+
+#: An account list item's fields before `result` (its last): the company's, in the model's order.
+_ACCOUNT_FIELDS: Final = tuple(name for name in AccountListItemPublic.model_fields if name != "result")
+if (
+    list(AccountListItemPublic.model_fields)[-1] != "result"
+    or list(AccountsPublic.model_fields) != ["data", "count", "offset", "limit"]
+    or any(f.alias or f.serialization_alias for f in AccountListItemPublic.model_fields.values())
+):
+    raise TypeError("AccountListItemPublic / AccountsPublic changed: accounts_response renders them by hand")
+
+
+def accounts_response(page: Page[AccountRow]) -> Response:
+    """A page of the account list sent from the rows as stored, without validating each again: the
+    JSON of `AccountsPublic` (the company's fields in its order, then `result`: the kept summary's
+    text with `stale`, or null), byte for byte what the model gives (tests/api/test_account_rows_json.py).
+    The company's values are plain JSON values (strings, integers, null) as stored from its model."""
+    rows = []
+    for row in page.data:
+        company = row.company
+        head = json.dumps(
+            {name: company.get(name) for name in _ACCOUNT_FIELDS}, ensure_ascii=False, separators=(",", ":")
+        )
+        result = "null" if row.summary_json is None else summary_json_with_stale(row.summary_json, row.stale)
+        rows.append(f'{head[:-1]},"result":{result}}}')
+    body = f'{{"data":[{",".join(rows)}],"count":{page.count},"offset":{page.offset},"limit":{page.limit}}}'
+    return Response(content=body.encode(), media_type=_MEDIA_TYPE)

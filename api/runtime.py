@@ -26,6 +26,7 @@ from graph.analyses import DEFAULT_CONFIG, AnalysisConfig, OwnershipIndex
 from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
+    AccountRow,
     DealFilter,
     DealListing,
     KeptAnswer,
@@ -283,6 +284,13 @@ class ServerNeo4jStore(Neo4jStore):
     ) -> Page[AccountListing]:
         return self._bounded(
             lambda: super(ServerNeo4jStore, self).list_account_results(query, offset=offset, limit=limit)
+        )
+
+    def list_account_rows(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountRow]:
+        return self._bounded(
+            lambda: super(ServerNeo4jStore, self).list_account_rows(query, offset=offset, limit=limit)
         )
 
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:

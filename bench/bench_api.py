@@ -28,6 +28,16 @@ what is not kept yet on later runs), and key people and deal gaps are measured t
 read from the kept results (asked for the refreshed day) and, as the baseline, computed on request
 (asked for the day before, which no refresh kept); the account list sorted by high gaps too.
 
+With `--synthetic-accounts N` no world is generated: the store holds N synthetic accounts with kept
+results and nothing else (written as `bench/bench_refresh.py --synthetic-only` writes them; kept while
+the store holds exactly N), and the account list is measured on them: sorted by high gaps (issue 18's
+target: 100,000 accounts under 100 ms at p95), the same with a filter every account passes
+(`min_gaps=0`: a filtered count), and by name.
+
+With `--baseline-tree DIR` (for example a `git archive` of another commit) a second server runs that
+code against the same store, and each endpoint is measured on both servers in turn, in the same run
+(`--rounds` times).
+
 The analysis cache is switched off by default (`--cache-s 0`) so that every analysis request does the
 full work (Neo4j reads + NetworkX); `--cache-s 60` shows what repeated questions cost.
 """
@@ -44,7 +54,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -59,6 +69,8 @@ from api.keys import KeyRing  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
 from bench._common import free_port  # noqa: E402
 from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
+from graph.analyses.portfolio import AccountFilter  # noqa: E402
+from graph.model import Company  # noqa: E402
 from graph.stores.neo4j import Neo4jStore  # noqa: E402
 from ingest.loader import ingest_paths  # noqa: E402
 from ingest.synthetic.generator import DEFAULT_AS_OF, generate_world  # noqa: E402
@@ -269,7 +281,31 @@ def main() -> None:
     )
     parser.add_argument("--neo4j-uri", help="use this Neo4j instead of a private one (needs --wipe)")
     parser.add_argument("--wipe", action="store_true", help="allow wiping and filling --neo4j-uri")
+    parser.add_argument(
+        "--neo4j-pid",
+        type=int,
+        default=None,
+        help="with --neo4j-uri: its process, to count its CPU per request",
+    )
     parser.add_argument("--keep-neo4j", action="store_true", help="leave the private Neo4j running")
+    parser.add_argument(
+        "--synthetic-accounts",
+        type=int,
+        default=0,
+        help="measure the account list on this many synthetic accounts with kept results (no world)",
+    )
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        default=None,
+        help="also serve the code of this source tree against the same store, measured in turn",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --baseline-tree: turns per server")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose name holds one of these comma-separated texts (and the floor)",
+    )
     args = parser.parse_args()
 
     server: LocalNeo4j | None = None
@@ -287,28 +323,32 @@ def main() -> None:
             print(f"starting a private Neo4j on port {server.port} ...", flush=True)
             server.start(echo=False)
         uri, user, password = server.uri, "neo4j", server.password()
-    serve: subprocess.Popen[str] | None = None
+    servers: list[tuple[str, subprocess.Popen[str], str]] = []  # (label, process, base address)
     try:
-        folder = world(args.accounts, args.seed)
         store = Neo4jStore.connect(uri, user, password)
+        account_ids: list[str] = []
+        deal_ids: list[str] = []
+        companies: list[Company] = []
         try:
-            load(
-                store,
-                folder,
-                BENCH_DIR / (f"loaded-{uri.rsplit(':', 1)[-1]}" if args.neo4j_uri else "loaded"),
-            )
-            companies, _ = store.ownership()
-            account_ids = [c.id for c in companies]
-            deal_ids = _open_deal_ids(folder)
-            if args.refresh:
-                _refresh(store, uri, user, password)
+            if args.synthetic_accounts:
+                _synthetic(store, args.synthetic_accounts)
+            else:
+                folder = world(args.accounts, args.seed)
+                load(
+                    store,
+                    folder,
+                    BENCH_DIR / (f"loaded-{uri.rsplit(':', 1)[-1]}" if args.neo4j_uri else "loaded"),
+                )
+                companies, _ = store.ownership()
+                account_ids = [c.id for c in companies]
+                deal_ids = _open_deal_ids(folder)
+                if args.refresh:
+                    _refresh(store, uri, user, password)
         finally:
             store.close()
 
         home = BENCH_DIR / "home"
         key = KeyRing.for_home(home).create(f"bench-{int(time.time())}", "read")
-        port = free_port()
-        server_log = BENCH_DIR / "serve.log"
         env = {
             **os.environ,
             "NEO4J_URI": uri,
@@ -318,56 +358,50 @@ def main() -> None:
             "BUYERGRAPH_ANALYSIS_CACHE_S": str(args.cache_s),
             "BUYERGRAPH_ANALYSIS_WORKERS": str(args.workers),
         }
-        serve = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("buyergraph")),
-                "serve",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--workers",
-                str(args.server_processes),
-            ],
-            env=env,
-            stdout=server_log.open("w"),
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or serve.poll() is not None:
-                tail = server_log.read_text(errors="replace")[-3000:]
-                raise SystemExit(
-                    f"buyergraph serve did not become healthy; the end of its log ({server_log}):\n{tail}"
-                )
-            time.sleep(0.2)
+        trees: list[tuple[str, Path | None]] = [("this code", None)]
+        if args.baseline_tree is not None:
+            trees.insert(0, (f"baseline {args.baseline_tree.name}", args.baseline_tree.resolve()))
+        for label, tree in trees:
+            process, base = _serve(env, tree, args.server_processes, label)
+            servers.append((label, process, base))
 
         as_of = DEFAULT_AS_OF.isoformat()
         day_before = (DEFAULT_AS_OF - timedelta(days=1)).isoformat()
         endpoints: list[tuple[str, Callable[[random.Random], str]]] = [
             ("GET /health (floor)", lambda r: "/health"),
-            (
-                "GET /api/v1/accounts",
-                lambda r: f"/api/v1/accounts?limit=50&offset={r.randrange(0, len(account_ids))}",
-            ),
-            (
-                "GET /api/v1/accounts?search=",
-                lambda r: f"/api/v1/accounts?search={quote(r.choice(companies).name[:4])}&limit=20",
-            ),
-            (
-                "GET .../accounts/{id}/key-people",
-                lambda r: f"/api/v1/accounts/{r.choice(account_ids)}/key-people?as_of={as_of}",
-            ),
-            ("GET .../deals/{id}/gaps", lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={as_of}"),
         ]
-        if args.refresh:
+        if args.synthetic_accounts:
+            endpoints += [
+                (
+                    "GET /api/v1/accounts?sort=-gaps_high",
+                    lambda r: "/api/v1/accounts?sort=-gaps_high&limit=50",
+                ),
+                (
+                    "GET ...?sort=-gaps_high&min_gaps=0",
+                    lambda r: "/api/v1/accounts?sort=-gaps_high&min_gaps=0&limit=50",
+                ),
+                ("GET /api/v1/accounts (by name)", lambda r: "/api/v1/accounts?limit=50"),
+            ]
+        else:
+            endpoints += [
+                (
+                    "GET /api/v1/accounts",
+                    lambda r: f"/api/v1/accounts?limit=50&offset={r.randrange(0, len(account_ids))}",
+                ),
+                (
+                    "GET /api/v1/accounts?search=",
+                    lambda r: f"/api/v1/accounts?search={quote(r.choice(companies).name[:4])}&limit=20",
+                ),
+                (
+                    "GET .../accounts/{id}/key-people",
+                    lambda r: f"/api/v1/accounts/{r.choice(account_ids)}/key-people?as_of={as_of}",
+                ),
+                (
+                    "GET .../deals/{id}/gaps",
+                    lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={as_of}",
+                ),
+            ]
+        if args.refresh and not args.synthetic_accounts:
             # as_of above is the refreshed day: those answers are kept ones; the day before is computed.
             endpoints[3] = ("GET .../key-people (kept)", endpoints[3][1])
             endpoints[4] = ("GET .../deals/{id}/gaps (kept)", endpoints[4][1])
@@ -385,38 +419,50 @@ def main() -> None:
                     lambda r: f"/api/v1/deals/{r.choice(deal_ids)}/gaps?as_of={day_before}",
                 ),
             ]
+        if args.only:
+            wanted = [w for w in args.only.split(",") if w]
+            endpoints = [e for i, e in enumerate(endpoints) if i == 0 or any(w in e[0] for w in wanted)]
         # Warm up connections, code paths, Neo4j's query caches and its JIT (not measured): the figures
         # are those of a server in service, not of its first minute.
-        for name, paths in endpoints:
-            hammer(base, key, name, paths, requests=args.warmup, clients=args.clients)
+        for _, _, base in servers:
+            for name, paths in endpoints:
+                hammer(base, key, name, paths, requests=args.warmup, clients=args.clients)
         if args.warm_all:
             print(
                 f"asking once for each of {len(account_ids):,} accounts and {len(deal_ids):,} deals ...",
                 flush=True,
             )
-            todo = iter(
-                [f"/api/v1/accounts/{a}/key-people?as_of={as_of}" for a in account_ids]
-                + [f"/api/v1/deals/{d}/gaps?as_of={as_of}" for d in deal_ids]
-            )
-            lock = threading.Lock()
+            for _, _, base in servers:
+                todo = iter(
+                    [f"/api/v1/accounts/{a}/key-people?as_of={as_of}" for a in account_ids]
+                    + [f"/api/v1/deals/{d}/gaps?as_of={as_of}" for d in deal_ids]
+                )
+                lock = threading.Lock()
 
-            def next_path(_: random.Random) -> str:
-                with lock:
-                    return next(todo, "/health")
+                def next_path(
+                    _: random.Random, todo: Iterator[str] = todo, lock: threading.Lock = lock
+                ) -> str:
+                    with lock:
+                        return next(todo, "/health")
 
-            hammer(
-                base,
-                key,
-                "warm-all",
-                next_path,
-                requests=len(account_ids) + len(deal_ids),
-                clients=args.clients,
-            )
+                hammer(
+                    base,
+                    key,
+                    "warm-all",
+                    next_path,
+                    requests=len(account_ids) + len(deal_ids),
+                    clients=args.clients,
+                )
 
         warmed = " (warmed: every account and deal asked once)" if args.warm_all else ""
+        book = (
+            f"{args.synthetic_accounts:,} synthetic accounts with kept results"
+            if args.synthetic_accounts
+            else f"{len(account_ids):,} accounts, {len(deal_ids):,} open deals"
+        )
         print()
         print(
-            f"buyergraph API on Neo4j: {len(account_ids):,} accounts, {len(deal_ids):,} open deals; "
+            f"buyergraph API on Neo4j: {book}; "
             f"{args.clients} concurrent clients, {args.requests} requests per endpoint; "
             f"analysis cache {args.cache_s:g} s{warmed}, "
             f"{args.server_processes} server process(es) with {args.workers} analysis threads each; "
@@ -428,24 +474,84 @@ def main() -> None:
             + "".join(f" {h:>8}" for h in header[2:])
             + "  CPU ms/request: client server  neo4j  other  errors"
         )
+        rounds = args.rounds if len(servers) > 1 else 1
         for name, paths in endpoints:
-            figures = hammer(
-                base,
-                key,
-                name,
-                paths,
-                requests=args.requests,
-                clients=args.clients,
-                server_pid=serve.pid,
-                neo4j_pid=server.status().pid if server is not None else None,
-            )
-            print(figures.row(), flush=True)
+            for turn in range(rounds):
+                for label, process, base in servers:
+                    figures = hammer(
+                        base,
+                        key,
+                        name
+                        if len(servers) == 1
+                        else f"{name} [{label}{f' #{turn + 1}' if rounds > 1 else ''}]",
+                        paths,
+                        requests=args.requests,
+                        clients=args.clients,
+                        server_pid=process.pid,
+                        neo4j_pid=server.status().pid if server is not None else args.neo4j_pid,
+                    )
+                    print(figures.row(), flush=True)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
-        if serve is not None:
-            serve.send_signal(signal.SIGTERM)
-            serve.wait(timeout=30)
+        for _, process, _ in servers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
         if server is not None and not args.keep_neo4j:
             server.stop()
+
+
+def _serve(
+    env: dict[str, str], tree: Path | None, processes: int, label: str
+) -> tuple[subprocess.Popen[str], str]:
+    """Start `buyergraph serve` (of this code, or of the source tree `tree`) and wait until it is healthy."""
+    port = free_port()
+    server_log = BENCH_DIR / f"serve-{port}.log"
+    command = [str(Path(sys.executable).with_name("buyergraph"))]
+    if tree is not None:
+        # The other tree's modules come first on the path (this code is installed in editable mode).
+        env = {**env, "PYTHONPATH": str(tree)}
+        command = [sys.executable, "-c", "from api.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--log-level", "warning", "--workers", str(processes)],
+        env=env,
+        cwd=tree,
+        stdout=server_log.open("w"),
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            tail = server_log.read_text(errors="replace")[-3000:]
+            raise SystemExit(
+                f"buyergraph serve ({label}) did not become healthy; the end of its log:\n{tail}"
+            )
+        time.sleep(0.2)
+    return process, base
+
+
+def _synthetic(store: Neo4jStore, accounts: int) -> None:
+    """Make the store hold exactly `accounts` synthetic accounts with kept results (as
+    bench/bench_refresh.py --synthetic-only writes them), unless it already does."""
+    from bench.bench_refresh import synthetic_results
+
+    nodes = store.counts().nodes
+    kept = store.list_account_results(AccountFilter(min_gaps=0), limit=1).count  # kept results
+    if nodes.get("Company") == kept == accounts and not nodes.get("Person"):
+        print(f"the store already holds {accounts:,} synthetic accounts with kept results", flush=True)
+        return
+    print(f"writing {accounts:,} synthetic accounts with kept results ...", flush=True)
+    store.clear()
+    started = time.perf_counter()
+    synthetic_results(store, accounts)
+    print(f"wrote them in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _refresh(store: Neo4jStore, uri: str, user: str, password: str) -> None:

@@ -24,8 +24,18 @@ WHERE ($missing IS NULL OR r IS NULL OR r[$missing] IS NULL)
 WITH c, r
 ORDER BY c.name, c.id
 SKIP $offset LIMIT $limit
-// Datetimes leave as numbers and `stale` is decided here: the driver decodes a datetime slowly (three
-// per row cost most of a page's CPU), and the page needs none but `computed_at`.
-RETURN c {.*, changed_at: null} AS company, r {.*, computed_at: null} AS result,
-       r.computed_at.epochSeconds AS computed_s, r.computed_at.nanosecond AS computed_ns,
-       coalesce(c.changed_at > r.computed_at, false) AS stale
+// Every account, from the count store, after the page (before it, the walk in order became a sort).
+CALL () { MATCH (every:Company) RETURN count(every) AS total }
+// The page leaves as one record (a record per row costs the driver more than the row) of rows in
+// order: [company, summary_json, result, computed_s, computed_ns, stale]. The figures are the one JSON
+// text the write kept (`summary_json`, read whole: one property, not forty); a result kept before that
+// text existed leaves as its properties, datetimes as numbers (the driver decodes a datetime slowly).
+// `stale` is decided here. `total` is every account (the count store: no pass), the list's count when
+// nothing is filtered (null on an empty page).
+RETURN collect([
+         c {.*, changed_at: null}, r.summary_json,
+         CASE WHEN r.summary_json IS NULL THEN r {.*, computed_at: null} END,
+         CASE WHEN r.summary_json IS NULL THEN r.computed_at.epochSeconds END,
+         CASE WHEN r.summary_json IS NULL THEN r.computed_at.nanosecond END,
+         coalesce(c.changed_at > r.computed_at, false)
+       ]) AS rows, max(total) AS total

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.answers import Freshness, kept_key_people_response, key_people_public
+from api.answers import Freshness, accounts_response, kept_key_people_response, key_people_public
 from api.deps import ReadKey, RuntimeDep
 from api.errors import problem_responses
 from api.graph_export import MEDIA_TYPES, GraphFormat
@@ -152,6 +152,12 @@ async def list_accounts(
         sort=key,
         descending=descending,
     )
+    if not wants_csv(request, format_):
+        # The rows as stored (their kept figures as the JSON text refresh kept), sent as they are.
+        rows = await run_in_threadpool(
+            read_page, runtime, lambda store: store.list_account_rows(query, offset=offset, limit=limit)
+        )
+        return accounts_response(rows)
     page = await run_in_threadpool(
         read_page, runtime, lambda store: store.list_account_results(query, offset=offset, limit=limit)
     )
@@ -160,9 +166,7 @@ async def list_accounts(
     items = [
         AccountListItemPublic.model_construct(**dict(item.company), result=item.result) for item in page.data
     ]
-    if wants_csv(request, format_):
-        return csv_response(items, AccountListItemPublic, "accounts.csv")
-    return AccountsPublic(data=items, count=page.count, offset=page.offset, limit=page.limit)
+    return csv_response(items, AccountListItemPublic, "accounts.csv")
 
 
 def _detail(account: AccountGraph, analysis: AccountAnalysis, lead_model: str) -> AccountDetailPublic:

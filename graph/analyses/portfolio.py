@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
 from pydantic import BaseModel, TypeAdapter
 
@@ -48,6 +48,7 @@ __all__ = [
     "AccountFilter",
     "AccountListing",
     "AccountResult",
+    "AccountRow",
     "AccountSummary",
     "KeptAnswer",
     "KeptAnswers",
@@ -60,6 +61,9 @@ __all__ = [
     "DealFilter",
     "DealListing",
     "detail_of",
+    "row_of",
+    "summary_json",
+    "summary_json_with_stale",
     "summary_of",
     "sort_key",
     "DealResult",
@@ -338,6 +342,37 @@ class AccountListing(BaseModel):
 
     company: Company
     result: AccountSummary | None = None
+
+
+class AccountRow(BaseModel):
+    """One row of an account list as the store keeps it, for lists sent without validating each row
+    again: the company's stored properties (its model's fields, as `Company` dumps them to JSON), its
+    kept figures as one JSON text without `stale` (`summary_json`; None before any refresh) and
+    `stale` (`row_of` makes one of an `AccountListing`)."""
+
+    company: dict[str, Any]
+    summary_json: str | None = None
+    stale: bool = False
+
+
+def summary_json(summary: AccountSummary) -> str:
+    """Kept figures as one JSON text without `stale` (an `AccountRow`'s `summary_json`)."""
+    return summary.model_dump_json(exclude={"stale"})
+
+
+def summary_json_with_stale(text: str, stale: bool) -> str:
+    """A `summary_json` text with `stale` added: the JSON of the whole `AccountSummary`."""
+    return text[:-1] + (',"stale":true}' if stale else ',"stale":false}')
+
+
+def row_of(listing: AccountListing) -> AccountRow:
+    """An account list's row as an `AccountRow`."""
+    result = listing.result
+    return AccountRow(
+        company=listing.company.model_dump(mode="json"),
+        summary_json=summary_json(result) if result is not None else None,
+        stale=result.stale if result is not None else False,
+    )
 
 
 class DealListing(BaseModel):

@@ -26,11 +26,13 @@ from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
     AccountResult,
+    AccountRow,
     DealFilter,
     DealListing,
     KeptAnswer,
     KeptDealGapsJson,
     KeptKeyPeopleJson,
+    row_of,
 )
 from graph.analyses.results import BuyingStage
 from graph.errors import InvalidInputError
@@ -432,6 +434,16 @@ class GraphStore(ABC):
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
         """Every account filtered and sorted on the store by its profile and kept figures, one page."""
+
+    def list_account_rows(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountRow]:
+        """The same page as `list_account_results`, each row as the store keeps it (`AccountRow`), for
+        sending without validating it again. A store that keeps the rows' texts overrides this."""
+        page = self.list_account_results(query, offset=offset, limit=limit)
+        return Page[AccountRow](
+            data=[row_of(listing) for listing in page.data], count=page.count, offset=offset, limit=limit
+        )
 
     @abstractmethod
     def list_deal_results(self, query: DealFilter, *, offset: int = 0, limit: int = 50) -> Page[DealListing]:

@@ -45,6 +45,7 @@ from graph.analyses.portfolio import (
     AccountFilter,
     AccountListing,
     AccountResult,
+    AccountRow,
     AccountSummary,
     DealFilter,
     DealListing,
@@ -57,6 +58,8 @@ from graph.analyses.portfolio import (
     KeptKeyPeopleJson,
     KeptWinFactor,
     PersonResult,
+    summary_json,
+    summary_json_with_stale,
 )
 from graph.analyses.results import GapKind, Severity
 from graph.analyses.roster import RosterEntry
@@ -414,6 +417,7 @@ def _result_rows(
         row.update({prop: r.gaps_by_severity.get(sev, 0) for sev, prop in _SEVERITY_PROPS.items()})
         # Descending orders walk the negated figure's index (list_account_results.cypher).
         row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
+        row["summary_json"] = _summary_json(row)
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -599,9 +603,26 @@ def _summary_fields(account: dict[str, Any], changed_at: datetime | None) -> dic
     }
 
 
+def _summary_json(row: dict[str, Any]) -> str:
+    """The kept figures of an AccountResult node's properties as one JSON text without `stale` (kept
+    as its `summary_json`): what an account list's row reads instead of every figure property, and
+    exactly what `_summary_fields` would read back from those properties."""
+    computed_at: datetime = row["computed_at"]
+    utc = {"computed_at": computed_at.astimezone(UTC)} if computed_at.tzinfo else {}  # as read back
+    return summary_json(AccountSummary(**_summary_fields({**row, **utc}, None)))
+
+
+#: The fields of an account list's row, in the order the page queries give them.
+_PAGE_ROW = ("company", "summary_json", "result", "computed_s", "computed_ns", "stale")
+
+
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
-    """The kept figures of an account list's row (cypher/list_account_results*.cypher): `computed_at`
-    comes as epoch seconds and nanoseconds, `stale` as the query decided it."""
+    """The kept figures of an account list's row (cypher/list_account_results*.cypher), `stale` as the
+    query decided it: parsed from the kept JSON text (`_summary_json`) or, for a result kept before
+    that text existed, from its properties, `computed_at` then as epoch seconds and nanoseconds."""
+    text = item.get("summary_json")
+    if text is not None:
+        return AccountSummary.model_validate_json(summary_json_with_stale(text, bool(item["stale"])))
     computed_at = datetime.fromtimestamp(item["computed_s"], UTC) + timedelta(
         microseconds=item["computed_ns"] // 1000
     )
@@ -1230,19 +1251,12 @@ class Neo4jStore(GraphStore):
     def list_account_results(
         self, query: AccountFilter, *, offset: int = 0, limit: int = 50
     ) -> Page[AccountListing]:
-        check_page(offset, limit)
-        check_account_filter(query)
-        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
-        params["search"] = search_needle(query.search)
-        filtered = any(v is not None for v in params.values())
-        figure = query.sort if query.sort != "name" else None
-        with self._reading() as read:  # one session for the page and its count
-            rows, count = self._account_page(read, query, params, filtered, figure, offset, limit)
+        rows, count = self._account_rows(query, offset, limit)
         return Page[AccountListing](
             data=[
                 AccountListing(
                     company=_parse(Company, item["company"]),
-                    result=_listed_summary(item) if item["result"] else None,
+                    result=_listed_summary(item) if item["result"] or item["summary_json"] else None,
                 )
                 for item in rows
             ],
@@ -1250,6 +1264,33 @@ class Neo4jStore(GraphStore):
             offset=offset,
             limit=limit,
         )
+
+    def list_account_rows(
+        self, query: AccountFilter, *, offset: int = 0, limit: int = 50
+    ) -> Page[AccountRow]:
+        rows, count = self._account_rows(query, offset, limit)
+        data = []
+        for item in rows:
+            text = item["summary_json"]
+            if text is None and item["result"]:  # kept before results kept their JSON text
+                text = summary_json(_listed_summary(item))
+            # As stored: written from validated models (the list_account_results rows validate them).
+            data.append(
+                AccountRow.model_construct(company=item["company"], summary_json=text, stale=item["stale"])
+            )
+        return Page[AccountRow].model_construct(data=data, count=count, offset=offset, limit=limit)
+
+    def _account_rows(
+        self, query: AccountFilter, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        check_page(offset, limit)
+        check_account_filter(query)
+        params: dict[str, Any] = query.model_dump(mode="json", exclude={"sort", "descending"})
+        params["search"] = search_needle(query.search)
+        filtered = any(v is not None for v in params.values())
+        figure = query.sort if query.sort != "name" else None
+        with self._reading() as read:  # one session for the page and its count
+            return self._account_page(read, query, params, filtered, figure, offset, limit)
 
     @staticmethod
     def _account_page(
@@ -1262,13 +1303,19 @@ class Neo4jStore(GraphStore):
         limit: int,
     ) -> tuple[list[dict[str, Any]], int]:
         """The rows of one page of the account list and the number that matched."""
+
+        def page(text: str, **more: Any) -> tuple[list[dict[str, Any]], int | None]:
+            record = read(text, **params, **more)[0]  # one record: the page's rows, and every account
+            return [dict(zip(_PAGE_ROW, row, strict=True)) for row in record["rows"]], record["total"]
+
         rows: list[dict[str, Any]] = []
+        total: int | None = None
         ranked = 0  # how many matching accounts have the figure, when that is needed
         if figure is not None:
             # The figure is from the allow-list ACCOUNT_SORTS (check_account_filter), like the direction.
             key = f"{figure}_desc" if query.descending else figure
             text = cypher.query("list_account_results").replace("{key}", key)
-            rows = read(text, **params, offset=offset, limit=limit)
+            rows, total = page(text, offset=offset, limit=limit)
             if len(rows) < limit:
                 # The page reaches past the accounts with the figure: those without it follow, by name.
                 ranked = (
@@ -1277,15 +1324,18 @@ class Neo4jStore(GraphStore):
                     else read(cypher.query("count_account_results"), **params, with_figure=figure)[0]["count"]
                 )
         if len(rows) < limit:
-            rows += read(
+            more, more_total = page(
                 cypher.query("list_account_results_by_name"),
-                **params,
                 missing=figure,
                 offset=max(offset - ranked, 0) if figure is not None else offset,
                 limit=limit - len(rows),
             )
+            rows += more
+            total = more_total if total is None else total
         profile = {name: params[name] for name in ("industry", "status", "search", "owner")}
-        if any(params[name] is not None for name in params if name not in profile):
+        if total is not None and not filtered:
+            count = total  # every account, from the count store, in the page's own query
+        elif any(params[name] is not None for name in params if name not in profile):
             count = read(cypher.query("count_account_results"), **params, with_figure=None)[0]["count"]
         elif filtered:
             count = read(cypher.query("count_accounts"), **profile)[0]["count"]
