@@ -29,6 +29,7 @@ from ingest.readers.csvio import JSONL_SUFFIXES, Table, open_jsonl, open_table
 from ingest.readers.fastcsv import PlainTable, raw_row, read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
+from ingest.touch_columns import TouchColumns
 
 __all__ = ["read_native_file", "native_kind"]
 
@@ -104,7 +105,7 @@ def _second_chance(model: type[Record], data: dict[str, Any], error: ValidationE
     return fixed
 
 
-def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRecord | Reject]:
+def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRecord | Reject | TouchColumns]:
     """Validated records of one bundle file, or rejects naming row and field."""
     model = BUNDLE_KINDS[kind]
     fields = list(model.model_fields)
