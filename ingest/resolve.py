@@ -74,7 +74,7 @@ from ingest.normalise import (
 )
 from ingest.rejects import Reject, SourceRecord
 from ingest.titles import TitleClass, classify_title
-from ingest.touch_columns import TouchColumns, Touches
+from ingest.touch_columns import TouchColumns, Touches, spill
 
 __all__ = [
     "Merge",
@@ -802,7 +802,7 @@ def _settle_columns(
     """The rows of `chunk` that the row-by-row way must look at (as records: an unknown or rejected
     reference, attendees merged into one another or named twice), and the others with their
     references rewritten to the surviving ids. Each distinct value is looked at once."""
-    spill: set[int] = set()
+    spilled_rows: set[int] = set()
     for field_name, target, _ in REFERENCES["touches"]:
         column: list[str | None] = getattr(chunk, field_name)
         mapping = moved.get(target) or {}
@@ -810,7 +810,7 @@ def _settle_columns(
         distinct = {v for v in column if v is not None}
         bad = {v for v in distinct if mapping.get(v, v) not in known}
         if bad:
-            spill.update(i for i, v in enumerate(column) if v in bad)
+            spilled_rows.update(i for i, v in enumerate(column) if v in bad)
     people = moved.get("people") or {}
     known_people = accepted["people"]
     attendees = set(chain.from_iterable(chunk.person_ids))
@@ -818,10 +818,10 @@ def _settle_columns(
     merged_people = attendees & people.keys()
     for index, present in enumerate(chunk.person_ids):
         if len(present) > 1 and (len(set(present)) != len(present) or not merged_people.isdisjoint(present)):
-            spill.add(index)  # attendees merged into one, or named twice: listed once
+            spilled_rows.add(index)  # attendees merged into one, or named twice: listed once
     if bad_people:
-        spill.update(i for i, p in enumerate(chunk.person_ids) if not bad_people.isdisjoint(p))
-    spilled, rest = chunk.spill(sorted(spill))
+        spilled_rows.update(i for i, p in enumerate(chunk.person_ids) if not bad_people.isdisjoint(p))
+    spilled, rest = spill(chunk, sorted(spilled_rows))
     for field_name, target, _ in REFERENCES["touches"]:
         mapping = moved.get(target) or {}
         column = getattr(rest, field_name)

@@ -13,7 +13,7 @@ import ingest.readers.native as native
 from ingest.readers import fastcsv
 from ingest.readers.fastcsv import read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
-from ingest.touch_columns import TouchColumns
+from ingest.touch_columns import TouchColumns, source_records
 
 TOUCH_HEADER = "id,at,kind,person_ids,rep_id,deal_id,direction,duration_s,source,subject"
 TOUCH_ROWS = [
@@ -97,7 +97,7 @@ def _in_row_order(items: list[SourceRecord | Reject | TouchColumns]) -> list[Sou
     out: list[SourceRecord | Reject] = []
     for item in items:
         if isinstance(item, TouchColumns):
-            out += item.source_records()
+            out += source_records(item)
         else:
             out.append(item)
     return sorted(out, key=lambda item: item.row or 0)  # stable: a row's rejects keep their order
