@@ -16,12 +16,13 @@ meanwhile waits and then resolves against what the first wrote. Reading files ne
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
@@ -300,7 +301,62 @@ def ingest_paths(
     record by kind (in the write order) and the aliases, and returns the records it loaded by kind;
     the changed accounts and the store version are then marked through the store as usual. No ingest
     lock is taken then (the importer stops the server; the caller checks the database is empty).
+
+    Python's cycle collector is paused while the files are read and resolved (it would walk every
+    record held, again and again, as they pile up: about a third of the preparation's CPU time;
+    records form no reference cycles) and runs again from the first write on.
     """
+    with _cycle_collection_paused() as resume:
+        return _ingest_paths(
+            paths,
+            store,
+            format=format,
+            strict=strict,
+            progress=progress,
+            batch_size=batch_size,
+            wait_s=wait_s,
+            on_wait=on_wait,
+            headers=headers,
+            expanded_limit=expanded_limit,
+            initial=initial,
+            resume=resume,
+        )
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[Callable[[], None]]:
+    """Pause the cycle collector (when it runs) until the block ends or the function it gives is called."""
+    paused = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        nonlocal paused
+        if paused:
+            paused = False
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        resume()
+
+
+def _ingest_paths(
+    paths: Iterable[str | Path],
+    store: GraphStore,
+    *,
+    format: str = "auto",
+    strict: bool = False,
+    progress: bool | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    wait_s: float = DEFAULT_INGEST_WAIT_S,
+    on_wait: OnLockWait | None = None,
+    headers: Path | None = None,
+    expanded_limit: int | None = None,
+    initial: InitialWrite | None = None,
+    resume: Callable[[], None],
+) -> IngestResult:
+    """`ingest_paths`; `resume` is called where the writes begin."""
     if format not in FORMATS:
         raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     if batch_size < 1:
@@ -398,6 +454,7 @@ def ingest_paths(
             del by_kind
             written = not (strict and rejects)  # notices are added after: they never block
             resolve_done = time.monotonic()
+            resume()  # the cycle collector runs again for the writes
             if written and initial is not None:
                 loaded.update(initial(to_write, aliases_of(resolution)))
             elif written:
