@@ -328,17 +328,24 @@ def _cycle_collection_paused() -> Iterator[Callable[[], None]]:
     """Pause the cycle collector (when it runs) until the block ends or the function it gives is called."""
     paused = gc.isenabled()
     gc.disable()
+    frozen = False
 
     def resume() -> None:
-        nonlocal paused
+        nonlocal paused, frozen
         if paused:
             paused = False
+            # What the preparation built is held until the ingest ends: kept out of the collector's
+            # walks meanwhile (else its first runs walk every record read), handed back at the end.
+            gc.freeze()
+            frozen = True
             gc.enable()
 
     try:
         yield resume
     finally:
         resume()
+        if frozen:
+            gc.unfreeze()
 
 
 def _ingest_paths(
