@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -92,7 +92,7 @@ class InitialLoad:
         #: Whether the graph was imported (False: files written for someone to import).
         self.imported = False
 
-    def __call__(self, by_kind: dict[str, list[Record]], aliases: list[Alias]) -> Mapping[str, int]:
+    def __call__(self, by_kind: Mapping[str, Sequence[Record]], aliases: list[Alias]) -> Mapping[str, int]:
         started = time.monotonic()
         files = self.files = write_import_files(
             by_kind,

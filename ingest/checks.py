@@ -90,8 +90,10 @@ def conflicting_duplicates(items: Iterable[SourceRecord]) -> list[Reject]:
     latest: dict[tuple[str, str, str], SourceRecord] = {}
     rejects: list[Reject] = []
     for item in items:
+        if item.kind not in _ID_KINDS:  # first: a record without an id field raises in getattr
+            continue
         record_id = getattr(item.record, "id", None)
-        if item.kind not in _ID_KINDS or record_id is None:
+        if record_id is None:
             continue
         key = (item.kind, item.file, record_id)
         earlier = latest.get(key)

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,12 +42,13 @@ from ingest.resolve import (
     Resolution,
     StoredIdentities,
     aliases_of,
-    apply_resolution,
+    apply_resolution_columns,
     enrich,
     identity_keys,
     referenced_ids,
     resolve_identities,
 )
+from ingest.touch_columns import TouchColumns, Touches
 
 __all__ = [
     "KindSummary",
@@ -59,7 +61,8 @@ __all__ = [
 ]
 
 #: Writes a first load's records (by kind, in the write order) and aliases; returns records loaded by kind.
-InitialWrite = Callable[[dict[str, list[Record]], list[Alias]], Mapping[str, int]]
+#: The touches are a `Touches` (ingest/touch_columns.py): records and column chunks, iterated in order.
+InitialWrite = Callable[[Mapping[str, Sequence[Record]], list[Alias]], Mapping[str, int]]
 
 #: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.
 DEFAULT_BATCH = 10_000
@@ -221,7 +224,7 @@ _SOURCE_KIND = {
 }
 
 
-def _mark_changed_accounts(store: GraphStore, by_kind: dict[str, list[Record]]) -> set[str]:
+def _mark_changed_accounts(store: GraphStore, by_kind: Mapping[str, Sequence[Record]]) -> set[str]:
     """Mark the accounts the written records concern as changed (their kept results turn stale):
     the companies, people and deals the records name, through whichever field names them."""
     companies: set[str] = set()
@@ -239,6 +242,11 @@ def _mark_changed_accounts(store: GraphStore, by_kind: dict[str, list[Record]]) 
     fields_of: dict[type, tuple[list[tuple[str, set[str]]], bool]] = {}
     for kind, records in by_kind.items():
         own = {"companies": companies, "people": people, "deals": deals}.get(kind)
+        if isinstance(records, Touches):  # the touch columns a column at a time, then the records
+            for chunk in records.columns():
+                deals.update(deal for deal in chunk.deal_id if deal)
+                people.update(chain.from_iterable(chunk.person_ids))
+            records = list(records.records())
         for record in records:
             model = type(record)
             if model not in fields_of:
@@ -300,6 +308,8 @@ def ingest_paths(
     started = time.monotonic()
     read_plan = plan([Path(p) for p in paths], format, headers, expanded_limit)
     items: list[SourceRecord] = []
+    # The touches in the order read: their records (also in `items`) and the column chunks.
+    touch_order: list[SourceRecord | TouchColumns] = []
     rejects: list[Reject] = []
     read_counts: Counter[str] = Counter()
     notes_by_label = {note.file: note for note in read_plan.notes.values()}
@@ -315,8 +325,14 @@ def ingest_paths(
                     continue
                 rejects.append(item)
                 continue
-            items.append(item)
-            read_counts[item.kind] += 1
+            if isinstance(item, TouchColumns):
+                touch_order.append(item)
+                read_counts["touches"] += len(item)
+            else:
+                if item.kind == "touches":
+                    touch_order.append(item)
+                items.append(item)
+                read_counts[item.kind] += 1
             if item.file not in files_done:
                 files_done.add(item.file)
                 bar.update(1)
@@ -351,7 +367,13 @@ def ingest_paths(
             lock_waited = time.monotonic() - lock_asked if held_by_another else 0.0
             stored = _stored_identities(store, items)
             resolution = resolve_identities(items, stored)
-            wanted = referenced_ids(items, resolution)
+            # The touch records that passed the checks, and the column chunks, in the order read.
+            kept_touches = {id(item) for item in items if item.kind == "touches"}
+            touches_read = [p for p in touch_order if isinstance(p, TouchColumns) or id(p) in kept_touches]
+            del touch_order, kept_touches
+            chunks = [p for p in touches_read if isinstance(p, TouchColumns)]
+            wanted = referenced_ids(items, resolution, chunks)
+            del chunks
             stored_ids: dict[str, set[str]] = {kind: set(stored.ids.get(kind, set())) for kind in NODE_KINDS}
             for kind, ids in wanted.items():
                 stored_ids[kind] |= store.existing_ids(kind, ids) if ids else set()
@@ -360,32 +382,44 @@ def ingest_paths(
             for reject in rejects:
                 if reject.action == "row_skipped" and reject.kind and reject.record_id:
                     rejected_ids[reject.kind].add(reject.record_id)
-            records, reference_rejects = apply_resolution(items, resolution, stored_ids, rejected_ids)
+            records, touches, reference_rejects = apply_resolution_columns(
+                items, touches_read, resolution, stored_ids, rejected_ids
+            )
             rejects += reference_rejects
             notices = resolution.notices
 
             by_kind: dict[str, list[Record]] = defaultdict(list)
             for item in records:
                 by_kind[item.kind].append(item.record)
-            del items, records  # only by_kind's records are written: the wrappers go before the writes
+            # only the records are written: the wrappers go before the writes
+            del items, records, touches_read
+            to_write: dict[str, Sequence[Record]] = {kind: by_kind.get(kind, []) for kind in LOAD_ORDER}
+            to_write["touches"] = touches
+            del by_kind
             written = not (strict and rejects)  # notices are added after: they never block
             resolve_done = time.monotonic()
             if written and initial is not None:
-                loaded.update(
-                    initial({kind: by_kind.get(kind, []) for kind in LOAD_ORDER}, aliases_of(resolution))
-                )
+                loaded.update(initial(to_write, aliases_of(resolution)))
             elif written:
-                total = sum(len(v) for v in by_kind.values())
+                total = sum(len(v) for v in to_write.values())
                 with store.bulk(), Progress(total, "loading records", enabled=progress) as bar:
                     for kind in LOAD_ORDER:
-                        batch_list = by_kind.get(kind, [])
-                        for start in range(0, len(batch_list), batch_size):
-                            batch = batch_list[start : start + batch_size]
+                        batch_list = to_write[kind]
+                        # Touch records are built a batch at a time from the columns.
+                        batches = (
+                            batch_list.batches(batch_size)
+                            if isinstance(batch_list, Touches)
+                            else (
+                                batch_list[start : start + batch_size]
+                                for start in range(0, len(batch_list), batch_size)
+                            )
+                        )
+                        for batch in batches:
                             loaded[kind] += store.upsert(kind, batch)
                             bar.update(len(batch))
                     store.upsert_aliases(aliases_of(resolution))
             if written and sum(loaded.values()) > 0:
-                changed_accounts = sorted(_mark_changed_accounts(store, by_kind))
+                changed_accounts = sorted(_mark_changed_accounts(store, to_write))
                 # Running servers key their caches on the store version; failing to move it only
                 # delays what they show (their caches expire), so it never fails a written load.
                 with contextlib.suppress(BuyerGraphError):

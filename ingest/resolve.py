@@ -34,12 +34,15 @@ The first record of a group (in file order) survives; later ones only fill in va
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from graph.model import (
@@ -71,6 +74,7 @@ from ingest.normalise import (
 )
 from ingest.rejects import Reject, SourceRecord
 from ingest.titles import TitleClass, classify_title
+from ingest.touch_columns import TouchColumns, Touches, spill
 
 __all__ = [
     "Merge",
@@ -84,6 +88,7 @@ __all__ = [
     "resolve_identities",
     "referenced_ids",
     "apply_resolution",
+    "apply_resolution_columns",
 ]
 
 #: Node kinds whose ids other records refer to.
@@ -702,8 +707,11 @@ def _remap(record: Record, kind: str, moved: Mapping[str, Mapping[str, str]]) ->
     return record.model_copy(update=updates) if updates else record
 
 
-def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dict[str, set[str]]:
-    """Ids referred to (after merging) that this ingest does not define: the store must have them."""
+def referenced_ids(
+    items: Iterable[SourceRecord], resolution: Resolution, columns: Iterable[TouchColumns] = ()
+) -> dict[str, set[str]]:
+    """Ids referred to (after merging) that this ingest does not define: the store must have them.
+    `columns` are touches held as columns (ingest/touch_columns.py), looked at a column at a time."""
     defined: dict[str, set[str]] = defaultdict(set)
     wanted: dict[str, set[str]] = defaultdict(set)
     all_items = [*items, *resolution.created]
@@ -741,6 +749,16 @@ def referenced_ids(items: Iterable[SourceRecord], resolution: Resolution) -> dic
                 wanted[target].add(value)
         if isinstance(record, Touch):
             wanted["people"].update(p for p in record.person_ids if p not in defined["people"])
+    for chunk in columns:  # each distinct value once
+        for field_name, mapping, known, into in touch_refs:
+            for reference in {ref for ref in getattr(chunk, field_name) if ref is not None}:
+                reference = mapping.get(reference, reference)
+                if reference not in known:
+                    into.add(reference)
+        for person_id in set(chain.from_iterable(chunk.person_ids)):
+            person_id = moved_people.get(person_id, person_id)
+            if person_id not in defined_people:
+                wanted_people.add(person_id)
     return wanted
 
 
@@ -755,9 +773,105 @@ def apply_resolution(
     A row whose required reference is unknown is dropped (and so, in turn, are rows that refer to
     it); an unknown optional reference is dropped from the row, which still loads.
     """
+    out, _, rejects = _apply_resolution(items, None, resolution, stored_ids, rejected_ids)
+    return out, rejects
+
+
+def apply_resolution_columns(
+    items: list[SourceRecord],
+    touches: Sequence[SourceRecord | TouchColumns],
+    resolution: Resolution,
+    stored_ids: Mapping[str, set[str]],
+    rejected_ids: Mapping[str, set[str]] | None = None,
+) -> tuple[list[SourceRecord], Touches, list[Reject]]:
+    """`apply_resolution` for a load whose touches are `touches` (touch records and column chunks in
+    the order read; the touches among `items` are not looked at): the other records, the touches,
+    and the rejects, the same as `apply_resolution` gives for the same rows as records.
+
+    Column chunks are settled a column at a time (`_settle_columns`); the rows that need a look of
+    their own go the row-by-row way, in row order among the other rows of their file.
+    """
+    parts: list[Touch | TouchColumns] = []
+    out, _, rejects = _apply_resolution(items, touches, resolution, stored_ids, rejected_ids, parts)
+    return out, Touches(parts), rejects
+
+
+def _settle_columns(
+    chunk: TouchColumns, moved: Mapping[str, Mapping[str, str]], accepted: Mapping[str, set[str]]
+) -> tuple[list[SourceRecord], TouchColumns]:
+    """The rows of `chunk` that the row-by-row way must look at (as records: an unknown or rejected
+    reference, attendees merged into one another or named twice), and the others with their
+    references rewritten to the surviving ids. Each distinct value is looked at once."""
+    spilled_rows: set[int] = set()
+    for field_name, target, _ in REFERENCES["touches"]:
+        column: list[str | None] = getattr(chunk, field_name)
+        mapping = moved.get(target) or {}
+        known = accepted[target]
+        distinct = {v for v in column if v is not None}
+        bad = {v for v in distinct if mapping.get(v, v) not in known}
+        if bad:
+            spilled_rows.update(i for i, v in enumerate(column) if v in bad)
+    people = moved.get("people") or {}
+    known_people = accepted["people"]
+    attendees = set(chain.from_iterable(chunk.person_ids))
+    bad_people = {p for p in attendees if people.get(p, p) not in known_people}
+    merged_people = attendees & people.keys()
+    for index, present in enumerate(chunk.person_ids):
+        if len(present) > 1 and (len(set(present)) != len(present) or not merged_people.isdisjoint(present)):
+            spilled_rows.add(index)  # attendees merged into one, or named twice: listed once
+    if bad_people:
+        spilled_rows.update(i for i, p in enumerate(chunk.person_ids) if not bad_people.isdisjoint(p))
+    spilled, rest = spill(chunk, sorted(spilled_rows))
+    for field_name, target, _ in REFERENCES["touches"]:
+        mapping = moved.get(target) or {}
+        column = getattr(rest, field_name)
+        if mapping and not mapping.keys().isdisjoint(column):
+            setattr(rest, field_name, [v if v is None else mapping.get(v, v) for v in column])
+    if merged_people:  # one attendee each here: the survivor instead
+        rest.person_ids = [[people[p[0]]] if p[0] in merged_people else p for p in rest.person_ids]
+    return spilled, rest
+
+
+def _in_row_order(
+    touches: Sequence[SourceRecord | TouchColumns],
+    moved: Mapping[str, Mapping[str, str]],
+    accepted: Mapping[str, set[str]],
+) -> list[SourceRecord | TouchColumns]:
+    """The touches with every chunk settled (`_settle_columns`): the rows it gives up placed among
+    the row records of their file by row, before what is left of the chunk."""
+    ordered: list[SourceRecord | TouchColumns] = []
+    for part in touches:
+        if not isinstance(part, TouchColumns):
+            ordered.append(part)
+            continue
+        spilled, rest = _settle_columns(part, moved, accepted)
+        if spilled:
+            # The row records of this chunk's file read since its last chunk come right before it.
+            tail: list[SourceRecord] = []
+            while ordered and not isinstance(ordered[-1], TouchColumns) and ordered[-1].file == part.file:
+                last = ordered.pop()
+                assert isinstance(last, SourceRecord)
+                tail.append(last)
+            tail.reverse()
+            ordered.extend(heapq.merge(tail, spilled, key=attrgetter("row")))
+        if len(rest):
+            ordered.append(rest)
+    return ordered
+
+
+def _apply_resolution(
+    items: list[SourceRecord],
+    touches: Sequence[SourceRecord | TouchColumns] | None,
+    resolution: Resolution,
+    stored_ids: Mapping[str, set[str]],
+    rejected_ids: Mapping[str, set[str]] | None = None,
+    touch_parts: list[Touch | TouchColumns] | None = None,
+) -> tuple[list[SourceRecord], None, list[Reject]]:
+    """`apply_resolution`, and with `touches` `apply_resolution_columns` (the touches go to
+    `touch_parts`)."""
     by_kind: dict[str, list[SourceRecord]] = defaultdict(list)
     for item in [*resolution.created, *items]:
-        if item.kind != "_dropped":
+        if item.kind != "_dropped" and (touches is None or item.kind != "touches"):
             by_kind[item.kind].append(item)
     accepted: dict[str, set[str]] = {kind: set(ids) for kind, ids in stored_ids.items()}
     for kind in NODE_KINDS:
@@ -774,7 +888,15 @@ def apply_resolution(
     moved = _moved(resolution.ids)
     for kind in WRITE_ORDER:
         kept_ids: set[str] = set()
-        for item in by_kind.get(kind, []):
+        kind_items: Sequence[SourceRecord | TouchColumns] = by_kind.get(kind, [])
+        if kind == "touches" and touches is not None:
+            kind_items = _in_row_order(touches, moved, accepted)
+        for part in kind_items:
+            if isinstance(part, TouchColumns):
+                assert touch_parts is not None
+                touch_parts.append(part)
+                continue
+            item = part
             record = _remap(item.record, kind, moved)
             updates: dict[str, Any] = {}
             dropped = False
@@ -860,6 +982,10 @@ def apply_resolution(
                 record = record.model_copy(update=updates)
             if kind in _TARGET_KIND:
                 kept_ids.add(getattr(record, "id"))  # noqa: B009
+            if touch_parts is not None and kind == "touches":
+                assert isinstance(record, Touch)
+                touch_parts.append(record)
+                continue
             if record is not item.record:
                 item = SourceRecord(kind, record, item.file, item.row, item.columns)
             out.append(item)
@@ -893,7 +1019,7 @@ def apply_resolution(
                 if isinstance(i.record, Reporting) and (i.record.person_id, i.record.manager_id) not in listed
             ]
             by_kind["reporting"] = derived + by_kind.get("reporting", [])
-    return out, rejects
+    return out, None, rejects
 
 
 def _missing_reason(target: str, value: str, rejected: Mapping[str, set[str]]) -> str:

@@ -7,9 +7,10 @@ they came to exist), daily touch aggregates, aliases and bookkeeping; `import_ar
 importer's arguments for them. The store's own writes stay the reference: tests compare a graph
 loaded both ways (tests/neo4j/test_initial_load.py).
 
-Touches, by far the most records, are streamed: each touch's node, its WITH, BY and ABOUT links and
-its share of the daily aggregates are written while walking the resolved records in day order, so
-no second copy of them is built; only one day's aggregate counters are held at a time. The other
+Touches, by far the most records, are streamed: touches held as columns (graph/touch_columns.py)
+are written a chunk at a time by pyarrow's CSV writer, touch records row by row, and the daily
+aggregates are made walking what they need of each touch in day order, so no record is built per
+touch held as columns and only one day's aggregate counters are held at a time. The other
 records (accounts, people, deals and their links: a few per account) are merged in memory first,
 as the online MERGEs merge them. Each data file is written row by row and its header last, once
 every value's type is known.
@@ -34,6 +35,7 @@ from graph.errors import InvalidInputError
 from graph.model import Alias, Record, Touch
 from graph.search import SEARCHED_FIELDS, search_key
 from graph.stores.neo4j import _KEY_FIELDS, _SEARCHED_LABELS, _row
+from graph.touch_columns import TouchColumns, Touches
 
 __all__ = ["ImportFiles", "write_import_files", "import_arguments"]
 
@@ -346,6 +348,30 @@ class _Table:
         if len(self._lines) >= self._FLUSH:
             self._flush()
 
+    def add_text(self, text: str, rows: int) -> None:
+        """Rows already written as CSV text (each ending in a line break), in a table whose column
+        types were noted (`note`) or declared."""
+        self._flush()
+        self._fh.write(text)
+        self.count += rows
+
+    def note(self, values: Sequence[Any]) -> None:
+        """Values of one row, for the column types in the header (the row is written elsewhere)."""
+        shape = tuple(map(type, values))
+        if shape not in self._shapes:
+            self._shapes.add(shape)
+            self._inspect = sorted(
+                {i for s in self._shapes for i, t in enumerate(s) if t is list or t is datetime}
+            )
+        for i in self._inspect:
+            value = values[i]
+            if type(value) is list:
+                self._lists.add(i)
+                if value:
+                    self._kinds[i].add(_scalar_kind(value[0]) + "[]")
+            elif value is not None:
+                self._kinds[i].add(_scalar_kind(value))
+
     def add(self, keys: Sequence[str], values: Sequence[Any]) -> None:
         """One row: its import ids (the node's id, or a relationship's start and end) and values."""
         shape = tuple(map(type, values))
@@ -531,11 +557,14 @@ def _merged_duplicates(
 
 
 def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, written_at: datetime) -> None:
-    """Touch nodes, their WITH, BY and ABOUT links, and the TouchDay nodes, streamed in day order.
+    """Touch nodes, their WITH, BY and ABOUT links, and the TouchDay nodes.
 
-    A TouchDay node holds, per (account, day), the aggregates (graph.analyses.rules) of the touches
-    with a person who works or worked at the account or sits on a committee of one of its deals;
-    walking the touches day by day, only the current day's counters are held.
+    Touches held as columns (a `Touches` of graph/touch_columns.py) are written a chunk at a time by
+    pyarrow's CSV writer, with no per-cell formatting in Python; touch records (and every row of an
+    id that comes more than once, merged as the online writes merge them) row by row. A TouchDay
+    node holds, per (account, day), the aggregates (graph.analyses.rules) of the touches with a
+    person who works or worked at the account or sits on a committee of one of its deals; walking
+    the touches day by day, only the current day's counters are held.
     """
     people, reps, deals = graph.nodes["Person"], graph.nodes["Rep"], graph.nodes["Deal"]
     accounts_of = _accounts_of_people(graph)
@@ -549,17 +578,94 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
         _TOUCH_COLUMNS.index, ("at", "kind", "direction", "duration_s")
     )
     values_of = attrgetter(*_TOUCH_COLUMNS)
+    parts: Sequence[Record | TouchColumns] = records.parts if isinstance(records, Touches) else records
+    # An id that comes more than once anywhere is merged row by row (in the order of its rows).
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for part in parts:
+        for touch_id in part.id if isinstance(part, TouchColumns) else (getattr(part, "id"),):  # noqa: B009
+            (repeated if touch_id in seen else seen).add(touch_id)
+    del seen
     touches: list[Touch] = []
-    for record in records:
-        assert isinstance(record, Touch)
-        touches.append(record)
+    chunks: list[TouchColumns] = []
+    for part in parts:
+        if not isinstance(part, TouchColumns):
+            assert isinstance(part, Touch)
+            touches.append(part)
+            continue
+        if repeated and not repeated.isdisjoint(part.id):
+            again = [i for i, touch_id in enumerate(part.id) if touch_id in repeated]
+            touches.extend(part.record(i) for i in again)
+            part = part.take(sorted(set(range(len(part))) - set(again)))
+        if len(part):
+            chunks.append(part)
     merged = _merged_duplicates(touches, people, reps, deals)
-    days = [touch.at.toordinal() for touch in touches]
-    if merged:  # a repeated touch counts on the day of its last time
-        for index, touch in enumerate(touches):
-            effective = merged.get(touch.id)
-            if effective is not None:
-                days[index] = effective[0][at_column].toordinal()
+
+    # What the aggregates need of each touch, walked in day order at the end (a column each).
+    days: list[int] = []
+    present_of: list[list[str]] = []
+    rep_of: list[str | None] = []
+    kind_of: list[str] = []
+    direction_of: list[str] = []
+    seconds_of: list[int] = []
+
+    written: set[str] = set()
+    for touch in touches:
+        touch_id = touch.id
+        effective = merged.get(touch_id) if merged else None
+        if effective is None:
+            values = list(values_of(touch))
+            present = sorted({p for p in touch.person_ids if p in people})
+            rep = touch.rep_id if touch.rep_id in reps else None
+            deal = touch.deal_id if touch.deal_id in deals else None
+        else:
+            if touch_id in written:
+                continue
+            written.add(touch_id)
+            values, present, rep, deal = effective
+            values = list(values)
+        at = values[at_column]
+        values[at_column] = at.replace(tzinfo=None)  # a local time, as the online write stores it
+        touch_table.add((touch_id,), values)
+        touch_cell = _quote(touch_id)
+        for person in present:
+            with_table.add_cells(f"{touch_cell},{_quote(person)}")
+        if rep is not None:
+            by_table.add_cells(f"{touch_cell},{_quote(rep)}")
+        if deal is not None:
+            about_table.add_cells(f"{touch_cell},{_quote(deal)}")
+        if present:  # a repeated touch counts on the day of its last time
+            direction = values[direction_column]
+            days.append(at.toordinal())
+            present_of.append(present)
+            rep_of.append(rep)
+            kind_of.append(values[kind_column].value)
+            direction_of.append(direction.value if direction else "")
+            seconds_of.append(values[duration_column] or 0)
+    del touches, merged, written
+
+    for chunk in chunks:
+        present_lists = [
+            ([ids[0]] if ids[0] in people else [])
+            if len(ids) == 1
+            else sorted({p for p in ids if p in people})
+            for ids in chunk.person_ids
+        ]
+        chunk_reps = [rep if rep in reps else None for rep in chunk.rep_id]
+        chunk_deals = [deal if deal in deals else None for deal in chunk.deal_id]
+        _write_touch_chunk(
+            touch_table, with_table, by_table, about_table, chunk, present_lists, chunk_reps, chunk_deals
+        )
+        for index, present in enumerate(present_lists):
+            if present:
+                direction = chunk.direction[index]
+                days.append(chunk.at[index].toordinal())
+                present_of.append(present)
+                rep_of.append(chunk_reps[index])
+                kind_of.append(chunk.kind[index].value)
+                direction_of.append(direction.value if direction else "")
+                seconds_of.append(chunk.duration_s[index] or 0)
+    del chunks
 
     groups: dict[str, dict[TouchRowKey, list[int]]] = {}
     current_day = -1
@@ -592,42 +698,16 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
             )
         groups.clear()
 
-    written: set[str] = set()
-    for index in sorted(range(len(touches)), key=days.__getitem__):
-        touch = touches[index]
-        touch_id = touch.id
-        effective = merged.get(touch_id) if merged else None
-        if effective is None:
-            values = list(values_of(touch))
-            present = sorted({p for p in touch.person_ids if p in people})
-            rep = touch.rep_id if touch.rep_id in reps else None
-            deal = touch.deal_id if touch.deal_id in deals else None
-        else:
-            if touch_id in written:
-                continue
-            written.add(touch_id)
-            values, present, rep, deal = effective
-            values = list(values)
-        at = values[at_column]
-        values[at_column] = at.replace(tzinfo=None)  # a local time, as the online write stores it
-        touch_table.add((touch_id,), values)
-        touch_cell = _quote(touch_id)
-        for person in present:
-            with_table.add_cells(f"{touch_cell},{_quote(person)}")
-        if rep is not None:
-            by_table.add_cells(f"{touch_cell},{_quote(rep)}")
-        if deal is not None:
-            about_table.add_cells(f"{touch_cell},{_quote(deal)}")
+    for index in sorted(range(len(days)), key=days.__getitem__):
         day = days[index]
         if day != current_day:
             flush(current_day)
             current_day = day
-        if not present:
-            continue
+        present = present_of[index]
         accounts = set().union(*(accounts_of.get(p, ()) for p in present))
         if not accounts:
             continue
-        kind, direction, duration = values[kind_column], values[direction_column], values[duration_column]
+        kind, direction, seconds, rep = kind_of[index], direction_of[index], seconds_of[index], rep_of[index]
         for account in accounts:
             rows = groups.get(account)
             if rows is None:
@@ -635,13 +715,69 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
             add_touch_rows(
                 rows,
                 day=day,
-                kind=kind.value,
-                direction=direction.value if direction else "",
-                seconds=duration or 0,
+                kind=kind,
+                direction=direction,
+                seconds=seconds,
                 rep=rep or "",
                 people=present,
             )
     flush(current_day)
+
+
+def _write_touch_chunk(
+    touch_table: _Table,
+    with_table: _Table,
+    by_table: _Table,
+    about_table: _Table,
+    chunk: TouchColumns,
+    present: list[list[str]],
+    reps: list[str | None],
+    deals: list[str | None],
+) -> None:
+    """One chunk of touches held as columns: its Touch rows and links, written by pyarrow's CSV
+    writer (a cell is quoted only where it needs to be; a missing value is an empty cell, as in the
+    rows written one at a time)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    def write(table: _Table, columns: dict[str, pa.Array], rows: int) -> None:
+        if rows:
+            out = pa.BufferOutputStream()
+            options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            pacsv.write_csv(pa.table(columns), out, options)
+            table.add_text(out.getvalue().to_pybytes().decode("utf-8"), rows)
+
+    # The values' types, for the header (each column holds one type, or nothing).
+    table_values: dict[str, list[Any]] = {"at": chunk.at, "kind": chunk.kind, "direction": chunk.direction}
+    table_values |= {"duration_s": chunk.duration_s, "source": chunk.source, "subject": chunk.subject}
+    touch_table.note([next((v for v in table_values[c] if v is not None), None) for c in _TOUCH_COLUMNS])
+    columns: dict[str, pa.Array] = {"id": pa.array(chunk.id, pa.string())}
+    for name in _TOUCH_COLUMNS:
+        values: list[Any] = table_values[name]
+        if name == "at":  # whole seconds (checked when read): datetime.isoformat writes no fraction
+            array = pc.strftime(pa.array(values, pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+        elif name in ("kind", "direction"):
+            array = pa.array([v.value if v is not None else None for v in values], pa.string())
+        elif name == "duration_s":
+            array = pa.array(values, pa.int64())
+        else:
+            array = pa.array(values, pa.string())
+        columns[name] = array
+    write(touch_table, columns, len(chunk))
+    starts = [touch_id for touch_id, ids in zip(chunk.id, present, strict=True) for _ in ids]
+    ends = [person for ids in present for person in ids]
+    write(with_table, {"start": pa.array(starts, pa.string()), "end": pa.array(ends, pa.string())}, len(ends))
+    for table, links in ((by_table, reps), (about_table, deals)):
+        pairs = [(touch_id, end) for touch_id, end in zip(chunk.id, links, strict=True) if end is not None]
+        write(
+            table,
+            {
+                "start": pa.array([p[0] for p in pairs], pa.string()),
+                "end": pa.array([p[1] for p in pairs], pa.string()),
+            },
+            len(pairs),
+        )
 
 
 def write_import_files(

@@ -32,6 +32,7 @@ from ingest.readers.salesforce import (
 from ingest.readers.scratch import Scratch
 from ingest.readers.warehouse import HubSpotTables, WarehouseTables, hubspot_table, salesforce_table
 from ingest.rejects import FileNote, Reject, SourceRecord, file_problem
+from ingest.touch_columns import TouchColumns
 
 __all__ = ["FORMATS", "Format", "Detected", "detect_format", "expand_paths", "read_paths"]
 
@@ -367,8 +368,8 @@ def _missing_key(path: Path, detected: Detected) -> str | None:
 
 
 def _guarded(
-    items: Iterator[SourceRecord | Reject], notes: Mapping[Path, FileNote]
-) -> Iterator[SourceRecord | Reject]:
+    items: Iterator[SourceRecord | Reject | TouchColumns], notes: Mapping[Path, FileNote]
+) -> Iterator[SourceRecord | Reject | TouchColumns]:
     """Stop one reader on an unreadable file (reported), not the whole ingest."""
     try:
         yield from items
@@ -382,9 +383,11 @@ def _guarded(
         yield Reject(file=label, reason=message.removeprefix(f"{name}: "), action="file_skipped")
 
 
-def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject]:
+def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject | TouchColumns]:
     """Every record and reject of the planned files. Native kinds come in bundle order; each file is
-    read on its own, so one unreadable file is reported and the others still load."""
+    read on its own, so one unreadable file is reported and the others still load. The plain rows of
+    a big native touch file come as `TouchColumns` (ingest/touch_columns.py), after the records and
+    rejects of their chunk's other rows."""
     yield from read_plan.rejects
     for kind in BUNDLE_KINDS:
         for path in read_plan.native.get(kind, []):

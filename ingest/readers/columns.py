@@ -3,10 +3,12 @@
 `plain_touches` takes a touch file read column-wise (`fastcsv.read_plain_csv`) and settles with
 whole-column checks which rows are plain: an id of at most 256 characters, an ISO date and time
 (`2025-03-04T10:30:00`), a known kind and direction, a whole number of seconds, no control character
-and no space around any cell. Those rows become `Touch` records directly, with exactly the values
-the model's validation gives them. Every other row is handed to the row-by-row path (`careful`), so
-its record, its repairs (dates such as 3/5/2025, "VP") and its reject messages stay exactly as
-before.
+and no space around any cell. Those rows stay columns (`ingest.touch_columns.TouchColumns`, one
+per chunk), with exactly the values the model's validation gives them; a plain row whose id another
+row of the file repeats, or with a cell longer than the shortest length limit, becomes a `Touch`
+record directly (the duplicate and length checks look at records). Every other row is handed to the
+row-by-row path (`careful`), so its record, its repairs (dates such as 3/5/2025, "VP") and its reject
+messages stay exactly as before.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from graph.model import Direction, Touch, TouchKind
 from ingest.checks import SHORTEST_LIMIT
 from ingest.readers.fastcsv import PlainTable, raw_row
 from ingest.rejects import Reject, SourceRecord
+from ingest.touch_columns import TouchColumns
 
 __all__ = ["plain_touches"]
 
@@ -61,8 +64,11 @@ def _plain_rows(arrays: dict[str, pa.Array]) -> list[bool]:
     return flags
 
 
-def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[SourceRecord | Reject]:
-    """The touch records of a column-wise read file, in row order (module doc)."""
+def plain_touches(
+    plain: PlainTable, file: str, careful: Careful
+) -> Iterator[SourceRecord | Reject | TouchColumns]:
+    """The touches of a column-wise read file, in row order (module doc): after each chunk's row
+    records and rejects, its plain rows as one `TouchColumns`."""
     required = ("id", "at", "kind", "person_ids")
     if any(column not in plain.arrays for column in required):
         for start, columns, plain_cells in plain.chunks():  # a required value missing: careful says so
@@ -73,12 +79,20 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
     # One set of the fields given for all the records of a file (validation makes one each: 0.7 KB a
     # touch); pydantic copies it before changing it (model_copy), and records are never assigned to.
     fields_set = set(given)
+    frozen_fields = frozenset(given)
     construct = Touch.model_construct  # pydantic's public way to build a record from checked values
     checked = _plain_rows(plain.arrays)
     # No cell of the file is longer than any length limit: the length check has nothing to look at.
-    short = all(
-        (pc.max(pc.utf8_length(array)).as_py() or 0) <= SHORTEST_LIMIT for array in plain.arrays.values()
-    )
+    lengths = {name: pc.utf8_length(array) for name, array in plain.arrays.items() if name in fields_set}
+    short = all((pc.max(length).as_py() or 0) <= SHORTEST_LIMIT for length in lengths.values())
+    long_rows: set[int] = set()
+    if not short:  # rows with a long cell go the row way: the length check looks at their records
+        for length in lengths.values():
+            long_rows.update(pc.indices_nonzero(pc.greater(length, SHORTEST_LIMIT)).to_pylist())
+    del lengths
+    repeated = _repeated_ids(plain)
+    shared: dict[str, str] = {}  # one string per distinct reference value of the file
+    share = shared.setdefault
     for start, columns, plain_cells in plain.chunks():
         size = len(plain_cells)
         flags = [a and b for a, b in zip(checked[start : start + size], plain_cells, strict=True)]
@@ -86,42 +100,79 @@ def plain_touches(plain: PlainTable, file: str, careful: Careful) -> Iterator[So
         # Each field's values a column at a time (the rows that are not plain get placeholders).
         # One attendee (most touches): the cell itself, which has no space around it in a plain row.
         people = [
-            _attendees(cell) if ";" in cell else [cell] if cell else [] for cell in columns["person_ids"]
+            [share(p, p) for p in _attendees(cell)] if ";" in cell else [share(cell, cell)] if cell else []
+            for cell in columns["person_ids"]
         ]
         ats = [_instant(cell) if flag else None for cell, flag in zip(columns["at"], flags, strict=True)]
         kinds = [_KINDS.get(cell) for cell in columns["kind"]]
-        reps = [cell or None for cell in columns.get("rep_id", empty)]
-        deals = [cell or None for cell in columns.get("deal_id", empty)]
+        reps = [share(cell, cell) if cell else None for cell in columns.get("rep_id", empty)]
+        deals = [share(cell, cell) if cell else None for cell in columns.get("deal_id", empty)]
         directions = [_DIRECTIONS.get(cell) for cell in columns.get("direction", empty)]
         durations = [
             int(cell) if cell and flag else None
             for cell, flag in zip(columns.get("duration_s", empty), flags, strict=True)
         ]
-        sources = [cell or None for cell in columns.get("source", empty)]
+        sources = [share(cell, cell) if cell else None for cell in columns.get("source", empty)]
         subjects = [cell or None for cell in columns.get("subject", empty)]
+        ids = columns["id"]
         # Each field's values by name (model_construct lays them out in the model's order); a column
         # the file lacks gives None, its default.
-        built = {
-            "id": columns["id"],
-            "at": ats,
-            "kind": kinds,
-            "person_ids": people,
-            "rep_id": reps,
-            "deal_id": deals,
-            "direction": directions,
-            "duration_s": durations,
-            "source": sources,
-            "subject": subjects,
-        }
-        names = tuple(built)
-        for index, values in enumerate(zip(*built.values(), strict=True)):
-            # A row is built here when its cells passed the checks, its time exists and it names
-            # someone; any other row goes the careful way, whose messages say what is wrong.
-            if flags[index] and ats[index] is not None and people[index]:
-                record = construct(fields_set, **dict(zip(names, values, strict=True)))
-                yield SourceRecord("touches", record, file, start + index + 2, short=short)
+        built: tuple[list[Any], ...] = (
+            ids,
+            ats,
+            kinds,
+            people,
+            reps,
+            deals,
+            directions,
+            durations,
+            sources,
+            subjects,
+        )
+        # A row is kept as columns when its cells passed the checks, its time exists, it names
+        # someone, its id comes once in the file and no cell is long; a row with a repeated id or a
+        # long cell becomes a record (the duplicate and length checks look at records); any other
+        # row goes the careful way, whose messages say what is wrong.
+        good = [f and a is not None and bool(p) for f, a, p in zip(flags, ats, people, strict=True)]
+        if repeated or long_rows:
+            own = [g and ids[i] not in repeated and (start + i) not in long_rows for i, g in enumerate(good)]
+        else:
+            own = good
+        if all(own):
+            rows = list(range(start + 2, start + size + 2))
+            yield TouchColumns.of(file, rows, built, frozen_fields)
+            continue
+        keep: list[int] = []
+        for index in range(size):
+            if own[index]:
+                keep.append(index)
+            elif good[index]:
+                values = {name: column[index] for name, column in zip(_FIELDS, built, strict=True)}
+                record = construct(fields_set, **values)
+                row_short = (start + index) not in long_rows
+                yield SourceRecord("touches", record, file, start + index + 2, short=row_short)
             else:
                 yield from careful(raw_row(columns, index), start + index + 2)
+        if keep:
+            picked = [[column[i] for i in keep] for column in built]
+            yield TouchColumns.of(file, [start + i + 2 for i in keep], picked, frozen_fields)
+
+
+def _repeated_ids(plain: PlainTable) -> set[str]:
+    """The ids (without spaces around them, as records have them) that more than one row gives."""
+    ids: list[str] = plain.arrays["id"].to_pylist()
+    position = plain.header.index("id")
+    for row, cells in plain.reread.items():
+        ids[row] = cells[position]
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for cell in ids:
+        key = cell.strip()
+        if key in seen:
+            repeated.add(key)
+        else:
+            seen.add(key)
+    return repeated
 
 
 def _attendees(cell: str) -> list[str]:

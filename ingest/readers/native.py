@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.model import BUNDLE_KINDS, FROM_STORE, Record
+from ingest.checks import SHORTEST_LIMIT
 from ingest.normalise import parse_date, parse_datetime, parse_number
 from ingest.readers.common import (
     Converter,
@@ -29,6 +30,7 @@ from ingest.readers.csvio import JSONL_SUFFIXES, Table, open_jsonl, open_table
 from ingest.readers.fastcsv import PlainTable, raw_row, read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
 from ingest.roles import map_buying_role
+from ingest.touch_columns import TouchColumns
 
 __all__ = ["read_native_file", "native_kind"]
 
@@ -104,7 +106,7 @@ def _second_chance(model: type[Record], data: dict[str, Any], error: ValidationE
     return fixed
 
 
-def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRecord | Reject]:
+def read_native_file(path: Path, kind: str, note: FileNote) -> Iterator[SourceRecord | Reject | TouchColumns]:
     """Validated records of one bundle file, or rejects naming row and field."""
     model = BUNDLE_KINDS[kind]
     fields = list(model.model_fields)
@@ -183,8 +185,12 @@ def _plain_records(
     """Rows of a column-wise read file: blank cells turned into None a column at a time, then each
     row validated without the per-row blank check; a row that fails is read again the careful way
     (`_row_items`), so its rejects are exactly those of the row-by-row reader."""
+    import pyarrow.compute as pc  # here: the file was read column-wise, so pyarrow is there
+
     used = [f for f in fields if f in plain.arrays]
     validate_row = model.model_validate
+    # No cell the model reads is longer than any length limit: the length check has nothing to do.
+    short = all((pc.max(pc.utf8_length(plain.arrays[f])).as_py() or 0) <= SHORTEST_LIMIT for f in used)
     for start, columns, plain_cells in plain.chunks():
         if not used:  # no column the model reads: every row goes the careful way (and is rejected)
             for index in range(len(plain_cells)):
@@ -198,4 +204,4 @@ def _plain_records(
             except ValidationError:
                 yield from _row_items(model, fields, raw_row(columns, index), row, name, kind)
                 continue
-            yield SourceRecord(kind, record, name, row)
+            yield SourceRecord(kind, record, name, row, short=short)

@@ -18,6 +18,7 @@ from graph.errors import InvalidInputError
 from graph.model import WRITE_ORDER, Alias, Company, Deal, Employment, Person, Record, Rep, Touch
 from graph.search import search_key
 from graph.stores.neo4j_import import ImportFiles, import_arguments, write_import_files
+from graph.touch_columns import TOUCH_FIELDS, TouchColumns, Touches
 
 AT = datetime(2026, 1, 2, 3, 4, 5)
 
@@ -119,7 +120,6 @@ def test_files_have_typed_headers_and_quoted_cells(tmp_path: Path) -> None:
     assert any(a.startswith("--relationships=WITH=rels-WITH.header.csv,rels-WITH.csv") for a in args)
 
 
-
 def test_searched_nodes_carry_their_search_key_and_the_migrations_are_done(tmp_path: Path) -> None:
     # The online writes give every Company, Person, Rep and Deal its search key; written here too,
     # the store's one-time backfill has nothing to do after the import (its Migration node is there).
@@ -133,6 +133,7 @@ def test_searched_nodes_carry_their_search_key_and_the_migrations_are_done(tmp_p
     assert "search_key" not in _nodes(files, "Touch")[("t1",)]
     migrations = _nodes(files, "Migration")
     assert {cells["id"] for cells in migrations.values()} == {"touch_days", "search_keys"}
+
 
 def test_a_touch_given_twice_is_merged_as_the_online_writes_merge_it(tmp_path: Path) -> None:
     by_kind = _records()
@@ -235,3 +236,45 @@ def test_aura_is_told_apart() -> None:
     assert is_aura("neo4j+s://abcd1234.databases.neo4j.io")
     assert not is_aura("neo4j://db.example.com:7687")
     assert not is_aura("neo4j://127.0.0.1:7687")
+
+
+def _as_columns(touches: list[Touch]) -> TouchColumns:
+    columns = [[getattr(t, name) for t in touches] for name in TOUCH_FIELDS]
+    return TouchColumns.of("touches.csv", list(range(2, len(touches) + 2)), columns, frozenset(TOUCH_FIELDS))
+
+
+def _all_tables(files: ImportFiles) -> dict[str, tuple[str, Table]]:
+    paths = {**files.nodes, **files.relationships}
+    keys = {name: 2 if name in files.relationships else 1 for name in paths}
+    tables = {name: (p[0].read_text(encoding="utf-8"), _read(p, keys[name])) for name, p in paths.items()}
+    for name, (_, table) in tables.items():  # the time a TouchDay was written is the same stamp: left as is
+        assert table, name
+    return tables
+
+
+def test_touches_held_as_columns_give_the_same_files(tmp_path: Path) -> None:
+    """Touches given as column chunks (written by pyarrow) and as records (row by row): the same
+    headers and the same rows, repeated ids merged across chunks and records alike."""
+    by_kind = _records()
+    start = datetime(2026, 3, 1, 9)
+    touches = [
+        Touch(
+            id=f"x{i % 37}",  # ids 0-2 come twice: merged
+            at=start + timedelta(days=i % 6, hours=i % 5),
+            kind=["meeting", "email", "call", "web_visit"][i % 4],
+            person_ids=[["p1", "p2"], ["p2"], ["p1", "nobody"], ["nobody"]][i % 4],
+            rep_id=["r1", None, "gone"][i % 3],
+            deal_id=["d1", None, "d2"][i % 3],
+            direction=[None, "inbound", "outbound"][i % 3],
+            duration_s=None if i % 5 == 0 else 60 * i,
+            source=None if i % 2 else "crm",
+            subject=None if i % 7 == 0 else f'subject, "{i}"',
+        )
+        for i in range(40)
+    ]
+    by_kind["touches"] = touches
+    rows = _all_tables(_write(tmp_path / "rows", by_kind))
+    by_kind["touches"] = Touches([_as_columns(touches[:15]), touches[15], _as_columns(touches[16:])])
+    held = _all_tables(_write(tmp_path / "columns", by_kind))
+    assert held == rows
+    assert len(rows["Touch"][1]) == 37 and rows["Touch"][1][("x1",)]["subject"] == 'subject, "38"'

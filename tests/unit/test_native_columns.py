@@ -13,6 +13,7 @@ import ingest.readers.native as native
 from ingest.readers import fastcsv
 from ingest.readers.fastcsv import read_plain_csv
 from ingest.rejects import FileNote, Reject, SourceRecord
+from ingest.touch_columns import TouchColumns, source_records
 
 TOUCH_HEADER = "id,at,kind,person_ids,rep_id,deal_id,direction,duration_s,source,subject"
 TOUCH_ROWS = [
@@ -45,6 +46,7 @@ TOUCH_ROWS = [
     "T27,2024-07-21T13:00:00,call,,R1,,outbound,60,crm,no attendee at all",
     "T28,2024-07-21T13:00:00,call,P1;,R1,,outbound,60,crm,a trailing semicolon",
     "T1,2024-07-22T12:30:00,email,P1,R1,,outbound,0,email_sync,the same id again",
+    "T29,2024-07-21T13:00:00,call,P1,R1,,outbound,60,crm," + "a long subject " * 100,
 ]
 PEOPLE_HEADER = "id,name,email,company_id,title,department,seniority,function,reports_to_id,location,extra"
 PEOPLE_ROWS = [
@@ -89,6 +91,22 @@ def _as_plain(items: list[SourceRecord | Reject]) -> list[Any]:
     return out
 
 
+def _in_row_order(items: list[SourceRecord | Reject | TouchColumns]) -> list[SourceRecord | Reject]:
+    """Touches held as columns as the records they stand for, everything in row order (a chunk's
+    columns come after its other rows' records and rejects)."""
+    out: list[SourceRecord | Reject] = []
+    for item in items:
+        if isinstance(item, TouchColumns):
+            out += source_records(item)
+        else:
+            out.append(item)
+    return sorted(out, key=lambda item: item.row or 0)  # stable: a row's rejects keep their order
+
+
+#: How many touches the last fast read held as columns.
+COLUMN_ROWS: list[int] = []
+
+
 def _read(
     path: Path, kind: str, fast: bool, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[Any], dict[str, Any]]:
@@ -99,7 +117,8 @@ def _read(
             patch.setattr(native, "read_plain_csv", lambda path: None)
         note = FileNote(file=path.name, format="native", object=kind)
         items = list(native.read_native_file(path, kind, note))
-    return _as_plain(items), note.model_dump()
+    COLUMN_ROWS[:] = [sum(len(item) for item in items if isinstance(item, TouchColumns))]
+    return _as_plain(_in_row_order(items)), note.model_dump()
 
 
 @pytest.mark.parametrize(
@@ -122,10 +141,28 @@ def test_column_wise_reading_is_row_by_row_reading(
     path = _bundle_file(tmp_path, name, header, rows)
     assert read_plain_csv(path, min_bytes=0) is not None  # the fast path is really taken
     fast, fast_note = _read(path, kind, True, monkeypatch)
+    held = COLUMN_ROWS[0]
     slow, slow_note = _read(path, kind, False, monkeypatch)
     assert fast == slow
     assert fast_note == slow_note
     assert any(item[0] == "reject" for item in slow) and any(item[0] != "reject" for item in slow)
+    if kind == "touches":  # the plain rows were held as columns, the others were not
+        assert 0 < held < sum(1 for item in slow if item[0] == "touches")
+
+
+def test_repeated_ids_and_long_cells_are_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain row whose id the file repeats, or with a long cell, is a record (the duplicate and
+    length checks look at records); the long one says it is not known to be short."""
+    path = _bundle_file(tmp_path, "touches.csv", TOUCH_HEADER, TOUCH_ROWS, repeat=1)
+    monkeypatch.setattr(fastcsv, "MIN_FAST_BYTES", 0)
+    note = FileNote(file=path.name, format="native", object="touches")
+    items = list(native.read_native_file(path, "touches", note))
+    held = {i for item in items if isinstance(item, TouchColumns) for i in item.id}
+    records = {item.record.id: item for item in items if isinstance(item, SourceRecord)}
+    assert "T2" not in held  # quoted: read again the careful way
+    assert "T3" not in held and "T14" in held
+    assert "T1" not in held and "T29" not in held
+    assert records["T1"].short and not records["T29"].short
 
 
 def test_chunks_keep_row_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
