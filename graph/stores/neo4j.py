@@ -42,6 +42,7 @@ from graph.analyses.directory import (
 )
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
+    SUMMARY_FORMAT,
     AccountFilter,
     AccountListing,
     AccountResult,
@@ -418,6 +419,7 @@ def _result_rows(
         # Descending orders walk the negated figure's index (list_account_results.cypher).
         row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
         row["summary_json"] = _summary_json(row)
+        row["summary_format"] = SUMMARY_FORMAT  # the list reads the text only while it is current
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -619,7 +621,8 @@ _PAGE_ROW = ("company", "summary_json", "result", "computed_s", "computed_ns", "
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
     """The kept figures of an account list's row (cypher/list_account_results*.cypher), `stale` as the
     query decided it: parsed from the kept JSON text (`_summary_json`) or, for a result kept before
-    that text existed, from its properties, `computed_at` then as epoch seconds and nanoseconds."""
+    that text existed or with another `summary_format` (SUMMARY_FORMAT: an upgrade changed the
+    figures' model), from its properties, `computed_at` then as epoch seconds and nanoseconds."""
     text = item.get("summary_json")
     if text is not None:
         return AccountSummary.model_validate_json(summary_json_with_stale(text, bool(item["stale"])))
@@ -1272,7 +1275,7 @@ class Neo4jStore(GraphStore):
         data = []
         for item in rows:
             text = item["summary_json"]
-            if text is None and item["result"]:  # kept before results kept their JSON text
+            if text is None and item["result"]:  # no JSON text, or one of another shape
                 text = summary_json(_listed_summary(item))
             # As stored: written from validated models (the list_account_results rows validate them).
             data.append(
@@ -1305,7 +1308,8 @@ class Neo4jStore(GraphStore):
         """The rows of one page of the account list and the number that matched."""
 
         def page(text: str, **more: Any) -> tuple[list[dict[str, Any]], int | None]:
-            record = read(text, **params, **more)[0]  # one record: the page's rows, and every account
+            # One record: the page's rows, and every account.
+            record = read(text, **params, **more, summary_format=SUMMARY_FORMAT)[0]
             return [dict(zip(_PAGE_ROW, row, strict=True)) for row in record["rows"]], record["total"]
 
         rows: list[dict[str, Any]] = []
