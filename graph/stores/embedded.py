@@ -32,7 +32,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TypeVar
 
-from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
+from graph.analyses.changes import (
+    REDACTED_SUMMARY,
+    Change,
+    ChangeBasis,
+    LoggedChange,
+    basis_of,
+    committees_of_detail,
+)
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -2139,10 +2146,6 @@ class EmbeddedStore(GraphStore):
                     continue
                 raw = self._results_raw[cid]
                 detail = raw.get("detail") or {}
-                committees: dict[str, dict[str, list[str]]] = {}
-                for deal in detail.get("deals", []):
-                    for person_id, roles in deal.get("committee", {}).items():
-                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
                 bases[cid] = ChangeBasis.model_validate(
                     {
                         "account_id": raw["account_id"],
@@ -2150,7 +2153,7 @@ class EmbeddedStore(GraphStore):
                         "engagement_trend": raw["engagement_trend"],
                         "deals": raw["deals"],
                         "roster": detail.get("roster") or None,
-                        "committees": committees,
+                        "committees": committees_of_detail(detail.get("deals", [])),
                     }
                 )
             return bases

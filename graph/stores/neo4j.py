@@ -31,7 +31,14 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
+from graph.analyses.changes import (
+    REDACTED_SUMMARY,
+    Change,
+    ChangeBasis,
+    LoggedChange,
+    basis_of,
+    committees_of_detail,
+)
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -1959,8 +1966,9 @@ class Neo4jStore(GraphStore):
 
     def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
         """As `read_results` reads them, but only the part `result_changes` compares: the roster and
-        committees come from the detail's small `basis_json` (results kept before it: from the whole
-        detail), and the key people and rendered answers are not read."""
+        committees come from the detail's `basis_json` (the roster and committees only, not the rest
+        of the detail; results kept before it: from the whole detail), and the key people and rendered
+        answers are not read."""
         bases: dict[str, ChangeBasis] = {}
         for row in self._read("results_read_change_bases", ids=sorted(set(company_ids))):
             if row["basis"] is not None:
@@ -1968,10 +1976,7 @@ class Neo4jStore(GraphStore):
                 roster, committees = kept.get("roster"), kept.get("committees") or {}
             else:
                 body = json.loads(row["body"]) if row["body"] else {}
-                roster, committees = body.get("roster") or None, {}
-                for deal in body.get("deals", []):
-                    for person_id, roles in deal.get("committee", {}).items():
-                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+                roster, committees = body.get("roster") or None, committees_of_detail(body.get("deals", []))
             bases[row["account_id"]] = ChangeBasis(
                 account_id=row["account_id"],
                 engagement_score=row["engagement_score"],
