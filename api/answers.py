@@ -19,13 +19,10 @@ company's stored properties and the kept figures' JSON text the store keeps with
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Final, Literal, TypedDict
 
-import pydantic
 from fastapi import Response
 from pydantic import BaseModel, TypeAdapter
 
@@ -41,6 +38,7 @@ from graph.analyses.portfolio import (
     summary_json_with_stale,
 )
 from graph.model import Page
+from graph.shapes import shape_token
 
 __all__ = [
     "RENDER_FORMAT",
@@ -52,7 +50,6 @@ __all__ = [
     "kept_key_people_response",
     "key_people_public",
     "render_answers",
-    "render_format",
 ]
 
 #: Per answer model, the fields refresh renders (the model's last fields, in order).
@@ -62,17 +59,9 @@ TAILS: Final[dict[type[BaseModel], tuple[str, ...]]] = {
 }
 
 
-def render_format(models: Iterable[type[BaseModel]]) -> str:
-    """A token of the shape of answers rendered by these models: a hash of their JSON schema as they
-    are serialised (field names, order, aliases, types, nested models) and of the pydantic version
-    that renders them, so that it changes whenever the shape may, without anyone bumping it."""
-    shapes = {model.__name__: model.model_json_schema(mode="serialization") for model in models}
-    text = json.dumps({"pydantic": pydantic.VERSION, "models": shapes}, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-#: The render-format token of answers rendered by this version (KeptAnswers.format), computed once.
-RENDER_FORMAT: Final[str] = render_format(TAILS)
+#: The render-format token of answers rendered by this version (KeptAnswers.format), computed once
+#: (graph/shapes.py: shape_token).
+RENDER_FORMAT: Final[str] = shape_token(TAILS)
 
 
 class Freshness(TypedDict):

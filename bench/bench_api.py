@@ -69,7 +69,7 @@ from api.keys import KeyRing  # noqa: E402
 from api.localneo4j import LocalNeo4j  # noqa: E402
 from bench._common import free_port  # noqa: E402
 from bench._common import private_neo4j as shared_private_neo4j  # noqa: E402
-from graph.analyses.portfolio import AccountFilter  # noqa: E402
+from graph.analyses.portfolio import SUMMARY_FORMAT, AccountFilter  # noqa: E402
 from graph.model import Company  # noqa: E402
 from graph.stores.neo4j import Neo4jStore  # noqa: E402
 from ingest.loader import ingest_paths  # noqa: E402
@@ -495,7 +495,12 @@ def main() -> None:
     finally:
         for _, process, _ in servers:
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        for _, process, _ in servers:  # each stopped, even when another one does not stop in time
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         if server is not None and not args.keep_neo4j:
             server.stop()
 
@@ -539,12 +544,15 @@ def _serve(
 
 def _synthetic(store: Neo4jStore, accounts: int) -> None:
     """Make the store hold exactly `accounts` synthetic accounts with kept results (as
-    bench/bench_refresh.py --synthetic-only writes them), unless it already does."""
+    bench/bench_refresh.py --synthetic-only writes them), unless it already does, each result with
+    its figures' JSON text in this version's shape (what the account list reads)."""
     from bench.bench_refresh import synthetic_results
 
     nodes = store.counts().nodes
     kept = store.list_account_results(AccountFilter(min_gaps=0), limit=1).count  # kept results
-    if nodes.get("Company") == kept == accounts and not nodes.get("Person"):
+    texts = store._read("count_kept_summaries", summary_format=SUMMARY_FORMAT)[0]
+    counts = (nodes.get("Company"), kept, texts["results"], texts["summaries"])
+    if all(n == accounts for n in counts) and not nodes.get("Person"):
         print(f"the store already holds {accounts:,} synthetic accounts with kept results", flush=True)
         return
     print(f"writing {accounts:,} synthetic accounts with kept results ...", flush=True)

@@ -1,7 +1,8 @@
 """The Cypher queries, one `.cypher` file each, shipped as package data.
 
 Queries are read once and cached. Values always travel as parameters; the only text ever filled
-into a query is a label or relationship type taken from the model's allow-lists, and fragments.
+into a query is a label, relationship type or property name taken from allow-lists (the model's
+kinds; ACCOUNT_SORTS for list_account_results' `{key}`), and fragments.
 
 A fragment is a piece of a query shared by several queries, so that a rule written in Cypher has
 one home: a file named `fragment_<name>.cypher`, which is never run alone. A query takes it in with

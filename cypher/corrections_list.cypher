@@ -1,5 +1,6 @@
 // Corrections, newest first, filtered by account, person (named in any role), deal and kind; the
-// withdrawn ones only when asked for. One page and the total; instants as ISO text (see
+// withdrawn ones only when asked for (the active rule spelled here, the one exception named in
+// fragment_active_corrections.cypher). One page and the total; instants as ISO text (see
 // corrections_of_accounts.cypher).
 MATCH (c:Correction)
 WHERE ($company_id IS NULL OR c.company_id = $company_id)

@@ -1,6 +1,7 @@
 // What a refresh compares of the results it replaces (graph.analyses.changes.ChangeBasis): the
 // account's engagement figures, its open deals' results with their gaps, and the roster and
-// committees kept beside the detail as `basis_json` (results kept before it: the whole `body`).
+// committees kept beside the detail as `basis_json` (the roster whole, but not the rest of the
+// detail; results kept before it: the whole `body`).
 // Reads neither the key people nor the rendered answers.
 UNWIND $ids AS id
 MATCH (r:AccountResult {account_id: id})

@@ -50,6 +50,7 @@ __all__ = [
     "LoggedChange",
     "RosterEntry",
     "basis_of",
+    "committees_of_detail",
     "changes_of_refresh",
     "result_changes",
     "roster_of",
@@ -121,15 +122,27 @@ class ChangeBasis(BaseModel):
     committees: dict[str, dict[str, list[str]]] = {}
 
 
+def committees_of_detail(raw_deals: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """Who sits on which deal's committee (person -> deal -> roles, `ChangeBasis.committees`) from a
+    kept detail's deals as JSON (`KeptDetail.deals` dumped in JSON mode: `deal_id`, `committee`)."""
+    committees: dict[str, dict[str, list[str]]] = {}
+    for deal in raw_deals:
+        for person_id, roles in (deal.get("committee") or {}).items():
+            committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+    return committees
+
+
 def basis_of(result: AccountResult | ChangeBasis) -> ChangeBasis:
     """The part of a kept result that `result_changes` compares."""
     if isinstance(result, ChangeBasis):
         return result
-    committees: dict[str, dict[str, list[str]]] = {}
-    if result.detail is not None:
-        for deal in result.detail.deals:
-            for person_id, roles in deal.committee.items():
-                committees.setdefault(person_id, {})[deal.deal_id] = [r.value for r in roles]
+    committees = (
+        committees_of_detail(
+            d.model_dump(mode="json", include={"deal_id", "committee"}) for d in result.detail.deals
+        )
+        if result.detail is not None
+        else {}
+    )
     return ChangeBasis(
         account_id=result.account_id,
         engagement_score=result.engagement_score,

@@ -41,6 +41,7 @@ from graph.analyses.results import (
 from graph.analyses.roster import RosterEntry, roster_of
 from graph.analyses.rules import employment_status
 from graph.model import AccountGraph, BuyingRole, Company, Deal
+from graph.shapes import shape_token
 
 __all__ = [
     "ACCOUNT_SORTS",
@@ -62,6 +63,7 @@ __all__ = [
     "DealListing",
     "detail_of",
     "row_of",
+    "SUMMARY_FORMAT",
     "summary_json",
     "summary_json_with_stale",
     "summary_of",
@@ -353,6 +355,12 @@ class AccountRow(BaseModel):
     company: dict[str, Any]
     summary_json: str | None = None
     stale: bool = False
+
+
+#: The shape token of `summary_json` texts rendered by this version (graph/shapes.py), computed once:
+#: a store keeps it with each text and reads the text only while it is this one (the properties
+#: otherwise), so an upgrade that changes `AccountSummary` never lists texts of the old shape.
+SUMMARY_FORMAT: Final[str] = shape_token([AccountSummary])
 
 
 def summary_json(summary: AccountSummary) -> str:

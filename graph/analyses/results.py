@@ -395,7 +395,9 @@ class AccountAnalysis(BaseModel):
     #: Each person's seniority and function as the projection classified them (graph/projections.py:
     #: classify_people), kept for what is derived from this analysis (win_model.open_deal_rows) so
     #: that no title is classified twice; not part of the answer (never serialised), set by
-    #: `analyze_account`, None in an analysis read back from JSON.
+    #: `analyze_account`, None in an analysis read back from JSON. Pydantic's `==` compares private
+    #: state too, so an analysis and its JSON round trip are unequal (compare their JSON). An analysis
+    #: kept keeps these mappings alive with it (the API's analysis cache: api/routers/_analysis.py).
     _levels: tuple[Mapping[str, Seniority], Mapping[str, Function | None]] | None = PrivateAttr(default=None)
 
     @property

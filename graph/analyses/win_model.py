@@ -366,7 +366,8 @@ def open_deal_rows(
     The features read the seniority and function of each deal's engaged people as the analysis'
     projection classified them (`analysis.levels`): no title is classified again. An analysis without
     them (read back from JSON) has its deals' engaged people alone classified by the projection's
-    rule (`projections.classify_people`, with `classify`), which gives them the same values.
+    rule (`projections.classify_people`, with `classify`), which gives them the same values;
+    `classify` is used only then (when `analysis.levels` is None).
     """
     levels = analysis.levels
     if levels is None:

@@ -32,7 +32,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TypeVar
 
-from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
+from graph.analyses.changes import (
+    REDACTED_SUMMARY,
+    Change,
+    ChangeBasis,
+    LoggedChange,
+    basis_of,
+    committees_of_detail,
+)
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -112,9 +119,12 @@ FILE_NAME = "graph.json"
 #: The kept analysis results (see `write_results`), apart from the graph so that a refresh never
 #: rewrites the graph file (nor moves `data_version`).
 RESULTS_FILE_NAME = "results.json"
-#: The format of results.json this version writes (2: results without their rendered key people,
-#: `_NOT_IN_FILE`), and the formats it reads (1: results with them, read as they are). An older
-#: version refuses format 2 with a clear error rather than reading results it cannot validate.
+#: The format of results.json when some result has rendered answers without their key people
+#: (`_NOT_IN_FILE`: this version keeps them once, in the detail), and the formats this version reads
+#: (1: every result's answers hold their key people, or there are no answers; read as they are). A
+#: rewrite writes format 1 while every result is a format-1 one (`_results_format`), so that an older
+#: version still reads a file no result of this version's refresh is in; an older version refuses
+#: format 2 with a clear error rather than reading results it cannot validate.
 RESULTS_FORMAT = 2
 RESULTS_FORMATS_READ = (1, 2)
 #: The kept models (`buyergraph learn`), in their own file next to the results.
@@ -205,6 +215,16 @@ def _figure(summary: AccountSummary | None, name: str | None) -> float | None:
 #: key people, which are its detail's key people rendered (`key_people_json`): the file keeps them
 #: once, in the detail, and a read renders them again (`_result_of_raw`).
 _NOT_IN_FILE: Final[dict[str, Any]] = {"stale": True, "answers": {"key_people": True}}
+
+
+def _results_format(results: Mapping[str, Any]) -> int:
+    """The format of a results file holding these results as kept in it: RESULTS_FORMAT when some
+    result's rendered answers are without their key people (`_NOT_IN_FILE`), else 1."""
+    for raw in results.values():
+        answers = raw.get("answers") if isinstance(raw, dict) else None
+        if isinstance(answers, dict) and "key_people" not in answers:
+            return RESULTS_FORMAT
+    return 1
 
 
 def _result_of_raw(raw: Mapping[str, Any]) -> AccountResult:
@@ -1015,7 +1035,7 @@ class EmbeddedStore(GraphStore):
             elif cid in models:
                 kept[cid] = models[cid]
         body = (
-            f'{{"format":{json.dumps(RESULTS_FORMAT)},"results":{{{",".join(parts)}}},'
+            f'{{"format":{_results_format(results)},"results":{{{",".join(parts)}}},'
             f'"changed":{json.dumps(changed, ensure_ascii=False, separators=(",", ":"))}}}'
         )
         fd, tmp = tempfile.mkstemp(prefix=".graph-results-", suffix=".tmp", dir=self.home)
@@ -2126,10 +2146,6 @@ class EmbeddedStore(GraphStore):
                     continue
                 raw = self._results_raw[cid]
                 detail = raw.get("detail") or {}
-                committees: dict[str, dict[str, list[str]]] = {}
-                for deal in detail.get("deals", []):
-                    for person_id, roles in deal.get("committee", {}).items():
-                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
                 bases[cid] = ChangeBasis.model_validate(
                     {
                         "account_id": raw["account_id"],
@@ -2137,7 +2153,7 @@ class EmbeddedStore(GraphStore):
                         "engagement_trend": raw["engagement_trend"],
                         "deals": raw["deals"],
                         "roster": detail.get("roster") or None,
-                        "committees": committees,
+                        "committees": committees_of_detail(detail.get("deals", [])),
                     }
                 )
             return bases

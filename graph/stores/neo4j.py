@@ -31,7 +31,14 @@ from neo4j import exceptions as neo4j_errors
 from pydantic import TypeAdapter
 
 import cypher
-from graph.analyses.changes import REDACTED_SUMMARY, Change, ChangeBasis, LoggedChange, basis_of
+from graph.analyses.changes import (
+    REDACTED_SUMMARY,
+    Change,
+    ChangeBasis,
+    LoggedChange,
+    basis_of,
+    committees_of_detail,
+)
 from graph.analyses.corrections import apply_corrections
 from graph.analyses.directory import (
     PeopleFilter,
@@ -42,6 +49,7 @@ from graph.analyses.directory import (
 )
 from graph.analyses.portfolio import (
     ACCOUNT_SORTS,
+    SUMMARY_FORMAT,
     AccountFilter,
     AccountListing,
     AccountResult,
@@ -418,6 +426,7 @@ def _result_rows(
         # Descending orders walk the negated figure's index (list_account_results.cypher).
         row.update({f"{name}_desc": -row[name] for name in _SORTED_FIGURES if row.get(name) is not None})
         row["summary_json"] = _summary_json(row)
+        row["summary_format"] = SUMMARY_FORMAT  # the list reads the text only while it is current
         accounts.append(row)
         for d_index, d in enumerate(r.deals):
             deals.append(
@@ -619,7 +628,8 @@ _PAGE_ROW = ("company", "summary_json", "result", "computed_s", "computed_ns", "
 def _listed_summary(item: dict[str, Any]) -> AccountSummary:
     """The kept figures of an account list's row (cypher/list_account_results*.cypher), `stale` as the
     query decided it: parsed from the kept JSON text (`_summary_json`) or, for a result kept before
-    that text existed, from its properties, `computed_at` then as epoch seconds and nanoseconds."""
+    that text existed or with another `summary_format` (SUMMARY_FORMAT: an upgrade changed the
+    figures' model), from its properties, `computed_at` then as epoch seconds and nanoseconds."""
     text = item.get("summary_json")
     if text is not None:
         return AccountSummary.model_validate_json(summary_json_with_stale(text, bool(item["stale"])))
@@ -1272,7 +1282,7 @@ class Neo4jStore(GraphStore):
         data = []
         for item in rows:
             text = item["summary_json"]
-            if text is None and item["result"]:  # kept before results kept their JSON text
+            if text is None and item["result"]:  # no JSON text, or one of another shape
                 text = summary_json(_listed_summary(item))
             # As stored: written from validated models (the list_account_results rows validate them).
             data.append(
@@ -1305,7 +1315,8 @@ class Neo4jStore(GraphStore):
         """The rows of one page of the account list and the number that matched."""
 
         def page(text: str, **more: Any) -> tuple[list[dict[str, Any]], int | None]:
-            record = read(text, **params, **more)[0]  # one record: the page's rows, and every account
+            # One record: the page's rows, and every account.
+            record = read(text, **params, **more, summary_format=SUMMARY_FORMAT)[0]
             return [dict(zip(_PAGE_ROW, row, strict=True)) for row in record["rows"]], record["total"]
 
         rows: list[dict[str, Any]] = []
@@ -1955,8 +1966,9 @@ class Neo4jStore(GraphStore):
 
     def read_change_bases(self, company_ids: Collection[str]) -> dict[str, ChangeBasis]:
         """As `read_results` reads them, but only the part `result_changes` compares: the roster and
-        committees come from the detail's small `basis_json` (results kept before it: from the whole
-        detail), and the key people and rendered answers are not read."""
+        committees come from the detail's `basis_json` (the roster and committees only, not the rest
+        of the detail; results kept before it: from the whole detail), and the key people and rendered
+        answers are not read."""
         bases: dict[str, ChangeBasis] = {}
         for row in self._read("results_read_change_bases", ids=sorted(set(company_ids))):
             if row["basis"] is not None:
@@ -1964,10 +1976,7 @@ class Neo4jStore(GraphStore):
                 roster, committees = kept.get("roster"), kept.get("committees") or {}
             else:
                 body = json.loads(row["body"]) if row["body"] else {}
-                roster, committees = body.get("roster") or None, {}
-                for deal in body.get("deals", []):
-                    for person_id, roles in deal.get("committee", {}).items():
-                        committees.setdefault(person_id, {})[deal["deal_id"]] = list(roles)
+                roster, committees = body.get("roster") or None, committees_of_detail(body.get("deals", []))
             bases[row["account_id"]] = ChangeBasis(
                 account_id=row["account_id"],
                 engagement_score=row["engagement_score"],

@@ -9,14 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from api.answers import RENDER_FORMAT, TAILS, Freshness, deal_gaps_public, key_people_public, render_format
+from api.answers import RENDER_FORMAT, TAILS, Freshness, deal_gaps_public, key_people_public
 from api.routers import accounts as accounts_router
 from api.routers import deals as deals_router
 from api.schemas import DealGapsPublic, KeyPeoplePublic
-from graph.analyses.portfolio import AccountResult
+from graph.analyses.portfolio import SUMMARY_FORMAT, AccountResult, AccountSummary
 from graph.model import DealStatus
+from graph.shapes import shape_token
 from tests.api.conftest import AS_OF, ApiEnv
 from tests.api.test_portfolio_lists import refresh_all
 
@@ -240,7 +241,39 @@ def test_the_render_format_follows_the_answer_models() -> None:
     class Renamed(DealGapsPublic):
         template: str = Field(default="", serialization_alias="committee_template")
 
-    assert render_format(TAILS) == RENDER_FORMAT == render_format([KeyPeoplePublic, DealGapsPublic])
-    assert render_format([Wider, DealGapsPublic]) != RENDER_FORMAT
-    assert render_format([KeyPeoplePublic, Renamed]) != RENDER_FORMAT
+    assert shape_token(TAILS) == RENDER_FORMAT == shape_token([KeyPeoplePublic, DealGapsPublic])
+    assert shape_token([Wider, DealGapsPublic]) != RENDER_FORMAT
+    assert shape_token([KeyPeoplePublic, Renamed]) != RENDER_FORMAT
     assert len(RENDER_FORMAT) == 16 and RENDER_FORMAT.isalnum()
+
+
+def test_the_shape_token_ignores_documentation() -> None:
+    """Titles, descriptions and examples do not change the JSON, nor the token; a field's type does,
+    and so does a field named like a documentation keyword."""
+
+    class Figures(BaseModel):
+        """Some figures."""
+
+        count: int = Field(description="how many", examples=[1])
+
+    class Described(BaseModel):
+        """The same figures, documented otherwise."""
+
+        count: int = Field(description="how many there are", title="Count!", examples=[2, 3])
+
+    class Changed(BaseModel):
+        """Some figures."""
+
+        count: float = Field(description="how many", examples=[1])
+
+    class Titled(BaseModel):
+        """Some figures."""
+
+        count: int = Field(description="how many", examples=[1])
+        title: str = ""
+
+    Described.__name__ = Changed.__name__ = Titled.__name__ = "Figures"
+    assert shape_token([Described]) == shape_token([Figures])
+    assert shape_token([Changed]) != shape_token([Figures])
+    assert shape_token([Titled]) != shape_token([Figures])
+    assert SUMMARY_FORMAT == shape_token([AccountSummary]) != shape_token([AccountSummary, Figures])

@@ -306,7 +306,8 @@ def test_a_neo4j_account_read_is_one_query_with_its_corrections(
 
 
 def test_the_account_read_and_the_corrections_read_agree_on_what_is_active(store: GraphStore) -> None:
-    """"Active" (not withdrawn) has one home in Cypher (cypher/fragment_active_corrections.cypher):
+    """The active rule (not withdrawn) has one home in Cypher, cypher/fragment_active_corrections.cypher
+    (corrections_list, the list with withdrawn ones on request, is its one named exception):
     the account read's corrections and `active_corrections` leave out the same withdrawn ones, for one
     account and for a batch, before and after an undo."""
     load(store)

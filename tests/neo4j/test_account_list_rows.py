@@ -1,5 +1,6 @@
 """An account list's row reads its kept figures as the one JSON text the write kept (`summary_json`)
-instead of every figure property, and a result kept before that text existed lists the same; the count
+instead of every figure property, and a result kept before that text existed, or with another shape
+token (`summary_format`: an upgrade changed the figures' model), lists the same from its properties; the count
 of an unfiltered list comes with the page (the count store), a filtered one still counts every match."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 from api.refresh import compute_results
 from graph.analyses import DEFAULT_CONFIG
-from graph.analyses.portfolio import AccountFilter, summary_of
+from graph.analyses.portfolio import AccountFilter, summary_json, summary_of
 from graph.stores.base import GraphStore
 from tests.unit.generated_world import generate, load
 
@@ -56,12 +57,26 @@ def test_rows_read_the_kept_json_and_older_results_list_the_same(
             database_=database,
         )
         assert records[0]["n"] == len(ids) - 1
+
+        def lists_the_same(change: str) -> None:
+            driver.execute_query(change, database_=database)
+            for q, new in zip(queries, with_json, strict=True):
+                old = neo4j_store.list_account_results(q, limit=500)
+                assert new == old, change
+                assert new.model_dump_json() == old.model_dump_json(), change
+                rows = neo4j_store.list_account_rows(q, limit=500)
+                assert [r.summary_json for r in rows.data] == [
+                    None if r.result is None else summary_json(r.result) for r in new.data
+                ], change
+
+        # Kept by a version whose figures had another shape: the text (here one no model would
+        # read) is not read, the properties are.
+        lists_the_same(
+            "MATCH (r:AccountResult) SET r.summary_format = 'older', r.summary_json = '{\"no\":1}'"
+        )
+        lists_the_same("MATCH (r:AccountResult) REMOVE r.summary_format")  # kept before the token
         # As a database refreshed by an earlier version holds them: no JSON text.
-        driver.execute_query("MATCH (r:AccountResult) REMOVE r.summary_json", database_=database)
-    without_json = [neo4j_store.list_account_results(q, limit=500) for q in queries]
-    for new, old in zip(with_json, without_json, strict=True):
-        assert new == old
-        assert new.model_dump_json() == old.model_dump_json()
+        lists_the_same("MATCH (r:AccountResult) REMOVE r.summary_json")
 
     # A page past the end still counts every account.
     past = neo4j_store.list_account_results(AccountFilter(sort="gaps_high"), offset=100, limit=5)

@@ -109,8 +109,8 @@ def test_a_new_result_overwrites_the_old_nodes_and_leaves_nothing_behind(
 def test_change_bases_of_results_kept_before_the_basis_property_read_the_whole_detail(
     neo4j_store: GraphStore, neo4j_connection: tuple[str, str, str, str], tmp_path: Path
 ) -> None:
-    """A refresh compares what it replaces from the detail's small `basis_json`; results kept by an
-    older version have only the whole detail, and must give the same comparison."""
+    """A refresh compares what it replaces from the detail's `basis_json` (roster and committees);
+    results kept by an older version have only the whole detail, and must give the same comparison."""
     load(generate(tmp_path / "world", 8, seed=5), neo4j_store)
     ids = neo4j_store.accounts_to_refresh()
     results = compute_results(neo4j_store, ids, as_of=AS_OF, config=DEFAULT_CONFIG)

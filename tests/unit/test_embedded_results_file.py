@@ -71,3 +71,34 @@ def test_a_file_holding_rendered_key_people_is_read_as_it_is(tmp_path: Path) -> 
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(StoreUnavailableError, match="has format 3; this buyergraph reads formats 1, 2"):
         EmbeddedStore(home).read_kept_key_people("c-acme-cn")
+
+
+def test_a_rewrite_keeps_format_1_while_every_result_is_a_format_1_one(tmp_path: Path) -> None:
+    """A file an older version wrote stays readable by it after this version rewrites it for another
+    reason (an account marked changed): format 2 only once some result keeps its key people once."""
+    home = tmp_path / "store"
+    store = EmbeddedStore(home)
+    store.upsert_all(world())
+    kept = _kept(store, "c-acme-cn")
+    store.write_results([kept])
+    path = home / RESULTS_FILE_NAME
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    answers = kept.answers
+    assert answers is not None
+    doc["results"]["c-acme-cn"]["answers"]["key_people"] = answers.key_people  # as an older version
+    doc["format"] = 1
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    older = EmbeddedStore(home)
+    assert older.mark_accounts_changed(company_ids=["c-acme-cn"]) == {"c-acme-cn"}
+    rewritten = json.loads(path.read_text(encoding="utf-8"))
+    assert rewritten["format"] == 1 and "c-acme-cn" in rewritten["changed"]
+    assert rewritten["results"]["c-acme-cn"]["answers"]["key_people"] == answers.key_people
+
+    plain = kept.model_copy(update={"account_id": "c-globex", "answers": None})  # no answers: format 1
+    older.write_results([plain])
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == 1
+
+    later = kept.model_copy(update={"computed_at": datetime.now(UTC)})  # after the mark
+    assert older.write_results([later]) == 1  # this version's: key people once, in the detail
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == RESULTS_FORMAT == 2
