@@ -413,8 +413,10 @@ class LocalNeo4j:
         Both JVMs load about 200 jars' worth of classes at every start; a dynamic class-data sharing
         archive (AppCDS, JDK 13+) keeps them parsed and verified in one mapped file: measured on
         this machine, the server's start took 9 s of CPU with it against 13 s without, the
-        importer's about 2 s less. The first JVM of a kind writes the archive as it exits (to a
-        temporary name, kept only after a clean exit: `_finish_archive`); later ones map it. The
+        importer's about 2 s less. The second JVM of a kind started from this folder writes the
+        archive as it exits (to a temporary name, kept only after a clean exit: `_finish_archive`);
+        later ones map it. Not the first: writing costs a slower exit (about 100 MB for the server),
+        which a folder used once, such as a test's temporary server, would never get back. The
         archive is tied to this Java, these jars and this folder (its name holds their digest); a
         JVM that finds it unusable warns and starts without it. `BUYERGRAPH_NEO4J_CDS=0` turns it off.
         """
@@ -426,6 +428,10 @@ class LocalNeo4j:
         if archive.with_suffix(".failed").exists():
             return []  # writing it failed once (an unclean exit, a JVM without the base archive)
         archive.parent.mkdir(parents=True, exist_ok=True)
+        seen = archive.with_suffix(".seen")
+        if not seen.exists():
+            seen.write_text("", encoding="utf-8")
+            return []
         pending = archive.with_suffix(f".{secrets.token_hex(4)}.tmp")
         (archive.parent / f"{name}.pending").write_text(f"{pending}\n{archive}\n", encoding="utf-8")
         return [f"-XX:ArchiveClassesAtExit={pending}"]

@@ -109,6 +109,7 @@ def test_class_sharing_archive_is_written_once_then_mapped(
     server = LocalNeo4j(tmp_path / "n4j", port=17687)
     server.lib.mkdir(parents=True)
     java = sys.executable  # any existing program stands for java: only its path and time are read
+    assert server._class_sharing(java, "server") == []  # a folder's first server: no archive yet
     first = server._class_sharing(java, "server")
     assert len(first) == 1 and first[0].startswith("-XX:ArchiveClassesAtExit=")
     written = Path(first[0].split("=", 1)[1])
@@ -120,9 +121,11 @@ def test_class_sharing_archive_is_written_once_then_mapped(
     assert Path(second[0].split("=", 1)[1]).read_bytes() == b"archive"
     assert server._pending_archive("server") is None
     # Another kind of JVM (the importer) has an archive of its own.
+    assert server._class_sharing(java, "admin") == []
     assert server._class_sharing(java, "admin")[0].startswith("-XX:ArchiveClassesAtExit=")
     # Other jars: another archive, written afresh.
     (server.lib / "other.jar").write_bytes(b"")
+    assert server._class_sharing(java, "server") == []
     assert server._class_sharing(java, "server")[0].startswith("-XX:ArchiveClassesAtExit=")
 
 
@@ -133,6 +136,7 @@ def test_class_sharing_gives_up_after_a_failed_write_and_can_be_turned_off(
     server = LocalNeo4j(tmp_path / "n4j", port=17687)
     server.lib.mkdir(parents=True)
     java = sys.executable
+    assert server._class_sharing(java, "server") == []
     # Nothing known (the JVM was gone already): dropped, and tried again next time.
     written = Path(server._class_sharing(java, "server")[0].split("=", 1)[1])
     written.write_bytes(b"half")
