@@ -183,6 +183,7 @@ class LocalNeo4j:
             "database",
             "import",
             "full",
+            f"--max-off-heap-memory={_import_memory()}",
             *arguments,
         ]
         env = {**os.environ, "NEO4J_HOME": str(scratch), "NEO4J_CONF": str(scratch / "conf")}
@@ -492,6 +493,24 @@ def _memory_setting(variable: str, default: str) -> str:
     if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]?", value):
         raise ConfigurationError(f"{variable} must be a size such as 512m or 2g, got {value!r}")
     return value
+
+
+def _import_memory() -> str:
+    """The importer's off-heap memory: `BUYERGRAPH_NEO4J_IMPORT_MEMORY`, else half the memory the
+    machine has available (MemAvailable: free plus reclaimable page cache), 512m to 4g.
+
+    The importer's own default is 90% of *free* memory, which on a machine whose page cache holds
+    the files just written can be almost nothing: measured here, 119 MiB that way against 2 GiB
+    given, the 10,000-account world's "linking" stage took 10.3 s against 3.6 s and the whole
+    import 61 s of CPU against 55 s."""
+    if os.environ.get("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "").strip():
+        return _memory_setting("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "2g")
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            kib = next(int(line.split()[1]) for line in fh if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return "2g"
+    return f"{max(512, min(4096, kib // 2 // 1024))}m"
 
 
 def _alive(pid: int) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.localneo4j import NEO4J_VERSION, LocalNeo4j
+from api.localneo4j import NEO4J_VERSION, LocalNeo4j, _import_memory
 from graph.errors import ConfigurationError
 
 
@@ -150,3 +150,14 @@ def test_class_sharing_gives_up_after_a_failed_write_and_can_be_turned_off(
     assert server._class_sharing(java, "server") == []
     monkeypatch.setenv("BUYERGRAPH_NEO4J_CDS", "0")
     assert server._class_sharing(java, "admin") == []
+
+
+def test_the_importers_memory_is_given_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", raising=False)
+    default = _import_memory()  # half the available memory, 512m to 4g
+    assert default.endswith("m") and 512 <= int(default[:-1]) <= 4096
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "3g")
+    assert _import_memory() == "3g"
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "lots")
+    with pytest.raises(ConfigurationError, match="BUYERGRAPH_NEO4J_IMPORT_MEMORY"):
+        _import_memory()
