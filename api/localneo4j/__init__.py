@@ -447,7 +447,8 @@ class LocalNeo4j:
     def _pending_archive(self, name: str) -> tuple[Path, Path] | None:
         """The archive a running JVM of this kind writes as it exits: (temporary name, final name)."""
         try:
-            pending, final = (self.folder / "cds" / f"{name}.pending").read_text(encoding="utf-8").split()
+            text = (self.folder / "cds" / f"{name}.pending").read_text(encoding="utf-8")
+            pending, final = text.splitlines()  # one path a line: a folder's name may hold spaces
         except (FileNotFoundError, ValueError):
             return None
         return Path(pending), Path(final)
