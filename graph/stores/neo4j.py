@@ -845,18 +845,44 @@ class Neo4jStore(GraphStore):
         All in one transaction (one commit instead of one per statement, which on a first load's
         imported database was measured cheaper, docs/ingest.md); all or nothing: when one statement
         is refused (say a uniqueness constraint the data breaks), none is created and the error
-        says so. Indexes other than the constraints may still be populating when it returns, as
-        with one statement at a time."""
+        says so, naming the statement Neo4j refused (its number in `cypher/schema.cypher` and the
+        constraint's or index's name; never the server's message, which may quote stored values).
+        Indexes other than the constraints may still be populating when it returns, as with one
+        statement at a time."""
+        statements = cypher.statements("schema")
 
         def create(tx: ManagedTransaction) -> None:
-            for statement in cypher.statements("schema"):
-                tx.run(statement).consume()
+            for number, statement in enumerate(statements, 1):
+                try:
+                    tx.run(statement).consume()
+                except neo4j_errors.TransientError:
+                    raise  # retried by the driver
+                except neo4j_errors.Neo4jError as exc:
+                    raise _SchemaRefused(number, exc.code) from None
 
-        with (
-            self._errors(),
-            self._driver.session(database=self._database, bookmark_manager=self._bookmarks) as session,
-        ):
-            session.execute_write(create)
+        try:
+            with (
+                self._errors(),
+                self._driver.session(database=self._database, bookmark_manager=self._bookmarks) as session,
+            ):
+                try:
+                    session.execute_write(create)
+                except neo4j_errors.TransientError:
+                    raise
+                except neo4j_errors.Neo4jError as exc:
+                    # Refused at commit (a uniqueness constraint the data breaks is checked then):
+                    # the server's message names the constraint, the one part of it repeated here.
+                    refused = _refused_statement(statements, exc.message or "")
+                    if refused is None:
+                        raise
+                    raise _SchemaRefused(refused, exc.code) from None
+        except _SchemaRefused as refused:
+            number = refused.number
+            raise InvalidInputError(
+                f"Neo4j refused statement {number} of {len(statements)} in cypher/schema.cypher "
+                f"({_schema_name(statements[number - 1])}; {refused.code}), so none of the constraints and "
+                "indexes was created; a uniqueness constraint is refused when stored nodes break it"
+            ) from None
         self.migrate_touch_days()
         self.migrate_search_keys()
 
@@ -1986,3 +2012,27 @@ class Neo4jStore(GraphStore):
                 committees=committees,
             )
         return bases
+
+
+class _SchemaRefused(Exception):
+    """A statement of cypher/schema.cypher Neo4j refused: its number (from 1) and Neo4j's code."""
+
+    def __init__(self, number: int, code: str | None) -> None:
+        super().__init__(number)
+        self.number = number
+        self.code = code or "no code"
+
+
+def _schema_name(statement: str) -> str:
+    """A schema statement's kind and name, as in "constraint touch_id" (`CREATE CONSTRAINT touch_id ...`)."""
+    words = statement.split()
+    return f"{words[1].lower()} {words[2]}" if len(words) > 2 else statement[:40]
+
+
+def _refused_statement(statements: Sequence[str], message: str) -> int | None:
+    """The number of the statement whose constraint or index a server message names (`name='x'`)."""
+    for number, statement in enumerate(statements, 1):
+        words = statement.split()
+        if len(words) > 2 and f"name='{words[2]}'" in message:
+            return number
+    return None
