@@ -8,7 +8,11 @@ For each store (embedded, and Neo4j when NEO4J_URI / NEO4J_PASSWORD are set):
 - refresh: `api.refresh.refresh(..., everything=True)` in this process (the default), results written
   to the store; then on local Dask worker processes (one per core, or `--workers N`; 0 skips it),
   first on `--fixed-probe` accounts (which shows the fixed cost of a cluster) and then on all, and
-  the crossover where Dask would win, from those figures.
+  the crossover where Dask would win, from those figures;
+- the ceiling, in the same run as the baseline: the kept analysis alone (no read, no write) per
+  account, wall and this process's CPU, and baseline / that: what a refresh with free reads and writes
+  could reach in one process. `--profile-kept N` adds a cProfile of it (top 15); each step prints
+  the load average.
 
 Then, with `--list-requests N`, the account list sorted by high gaps (`list_account_results`), asked
 by 16 threads at once: p50 and p95 over the requests, on the refreshed book and, with
@@ -17,6 +21,7 @@ store (a generated world of 100,000 accounts takes too long to make on a 2-core 
 
     python bench/bench_refresh.py [--accounts 10000] [--world DIR] [--embedded-home DIR] [--reuse-store]
                                   [--sample N] [--workers N] [--no-neo4j] [--no-embedded]
+                                  [--analysis-sample 300] [--profile-kept N]
                                   [--list-requests 200] [--synthetic-accounts 100000] [--synthetic-only]
 
 With `--synthetic-only` no world is generated: the store holds only the synthetic accounts, and the
@@ -58,35 +63,65 @@ from ingest.titles import classify_title  # noqa: E402
 AS_OF: date = DEFAULT_AS_OF
 
 
-def baseline_per_account(store: GraphStore, ids: list[str], sample: int) -> float:
-    """Seconds per account of the on-request path, measured on a random sample."""
+def baseline_per_account(store: GraphStore, ids: list[str], sample: int) -> tuple[float, float]:
+    """Seconds per account of the on-request path, measured on a random sample: wall, and this
+    process's CPU (a Neo4j server's CPU is not in it)."""
     chosen = random.Random(7).sample(ids, min(sample, len(ids)))
     ownership = OwnershipIndex.build(*store.ownership())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for account_id in chosen:
         account = store.account_graph(account_id)
         analyze_account(
             account, as_of=AS_OF, config=DEFAULT_CONFIG, ownership=ownership, classify=classify_title
         )
-    return (time.perf_counter() - started) / len(chosen)
+    return (time.perf_counter() - started) / len(chosen), (time.process_time() - cpu) / len(chosen)
 
 
-def analysis_only(store: GraphStore, ids: list[str], sample: int) -> tuple[float, float]:
+def analysis_only(
+    store: GraphStore, ids: list[str], sample: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """Seconds per account of the analysis alone, on records read beforehand: the on-request
-    `analyze_account` (cross-sell, explanations) and the refresh's (what a kept result holds)."""
+    `analyze_account` (cross-sell, explanations) and the refresh's (what a kept result holds), each
+    as (wall, this process's CPU). The kept analysis runs in batches of READ_BATCH, as a refresh
+    runs it (a batch's results stay alive until it is written)."""
     chosen = random.Random(11).sample(ids, min(sample, len(ids)))
     graphs = [store.account_graph(account_id) for account_id in chosen]
     ownership = OwnershipIndex.build(*store.ownership())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for account in graphs:
         analyze_account(
             account, as_of=AS_OF, config=DEFAULT_CONFIG, ownership=ownership, classify=classify_title
         )
-    full = (time.perf_counter() - started) / len(graphs)
-    started = time.perf_counter()
-    _results_of({g.company.id: g for g in graphs}, datetime.now(UTC), AS_OF, DEFAULT_CONFIG)
-    kept = (time.perf_counter() - started) / len(graphs)
+    full = ((time.perf_counter() - started) / len(graphs), (time.process_time() - cpu) / len(graphs))
+    started, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(graphs), READ_BATCH):
+        batch = graphs[start : start + READ_BATCH]
+        _results_of({g.company.id: g for g in batch}, datetime.now(UTC), AS_OF, DEFAULT_CONFIG)
+    kept = ((time.perf_counter() - started) / len(graphs), (time.process_time() - cpu) / len(graphs))
     return full, kept
+
+
+def profile_kept(store: GraphStore, ids: list[str], sample: int, top: int = 15) -> None:
+    """cProfile of the kept analysis (`_results_of`) on `sample` accounts read beforehand: the
+    `top` functions by own time."""
+    import cProfile
+    import pstats
+
+    chosen = random.Random(13).sample(ids, min(sample, len(ids)))
+    graphs = [store.account_graph(account_id) for account_id in chosen]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for start in range(0, len(graphs), READ_BATCH):
+        batch = graphs[start : start + READ_BATCH]
+        _results_of({g.company.id: g for g in batch}, datetime.now(UTC), AS_OF, DEFAULT_CONFIG)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def phases(store: GraphStore, ids: list[str], batches: int) -> tuple[float, float, float, int]:
@@ -238,18 +273,33 @@ def run(name: str, store: GraphStore, address: StoreAddress, folder: Path, args:
         ingest_paths([folder], store, progress=False)
         print(f"[{name}] ingest: {time.perf_counter() - started:.1f} s (not measured)")
     ids = store.accounts_to_refresh(everything=True)
-    per = baseline_per_account(store, ids, args.sample or len(ids))
+    print(f"[{name}] {_load()}", flush=True)
+    per, per_cpu = baseline_per_account(store, ids, args.sample or len(ids))
     loop = per * len(ids)
     measured = min(args.sample or len(ids), len(ids))
     print(
         f"[{name}] baseline, one by one: {per * 1000:.1f} ms/account on {measured:,} accounts -> "
-        f"{loop:.1f} s for {len(ids):,}" + (" (extrapolated)" if measured < len(ids) else "")
+        f"{loop:.1f} s for {len(ids):,}"
+        + (" (extrapolated)" if measured < len(ids) else "")
+        + f"; this process's CPU {per_cpu * 1000:.1f} ms/account; {_load()}",
+        flush=True,
     )
-    full, kept = analysis_only(store, ids, 300)
+    (full, full_cpu), (kept, kept_cpu) = analysis_only(store, ids, args.analysis_sample)
     print(
-        f"[{name}] analysis alone, 300 accounts read beforehand: on-request {full * 1000:.1f} ms/account, "
-        f"refresh's (kept parts only, + account_result) {kept * 1000:.1f} ms/account"
+        f"[{name}] analysis alone, {min(args.analysis_sample, len(ids))} accounts read beforehand: "
+        f"on-request {full * 1000:.1f} ms/account (CPU {full_cpu * 1000:.1f}), refresh's (kept parts "
+        f"only, + account_result, batches of {READ_BATCH}) {kept * 1000:.1f} ms/account (CPU "
+        f"{kept_cpu * 1000:.1f}); {_load()}",
+        flush=True,
     )
+    print(
+        f"[{name}] ceiling: baseline / kept analysis alone = {per / kept:.1f}x wall, "
+        f"{per_cpu / kept_cpu:.1f}x this process's CPU (a refresh with free reads and writes, in one "
+        "process)",
+        flush=True,
+    )
+    if args.profile_kept:
+        profile_kept(store, ids, args.profile_kept)
     if args.phase_batches:
         with address.open() as fresh:  # as a refresh process finds it: nothing read yet
             read, analyse, write, done = phases(fresh, ids, args.phase_batches)
@@ -319,6 +369,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="local Dask workers (0: none)")
     parser.add_argument("--fixed-probe", type=int, default=20)
     parser.add_argument("--phase-batches", type=int, default=2, help="batches timed step by step (0: none)")
+    parser.add_argument(
+        "--analysis-sample", type=int, default=300, help="accounts for the analysis-alone figures"
+    )
+    parser.add_argument(
+        "--profile-kept", type=int, default=0, help="cProfile the kept analysis on N accounts (top 15)"
+    )
     parser.add_argument("--list-requests", type=int, default=0)
     parser.add_argument("--synthetic-accounts", type=int, default=0)
     parser.add_argument("--synthetic-only", action="store_true")
