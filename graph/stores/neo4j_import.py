@@ -374,20 +374,7 @@ class _Table:
 
     def add(self, keys: Sequence[str], values: Sequence[Any]) -> None:
         """One row: its import ids (the node's id, or a relationship's start and end) and values."""
-        shape = tuple(map(type, values))
-        if shape not in self._shapes:
-            self._shapes.add(shape)
-            self._inspect = sorted(
-                {i for s in self._shapes for i, t in enumerate(s) if t is list or t is datetime}
-            )
-        for i in self._inspect:
-            value = values[i]
-            if type(value) is list:
-                self._lists.add(i)
-                if value:
-                    self._kinds[i].add(_scalar_kind(value[0]) + "[]")
-            elif value is not None:
-                self._kinds[i].add(_scalar_kind(value))
+        self.note(values)
         self._lines.append(",".join([*map(_quote, keys), *map(_cell, values)]))
         self.count += 1
         if len(self._lines) >= self._FLUSH:
