@@ -14,8 +14,9 @@ the row-by-row path as a record (ingest/touch_columns.py `spill`), so its reject
 of that path.
 
 `Touches` is what the writers get: the resolved touches in the loader's order, row records and column
-chunks in the order they were read (a touch id given twice is always in row records, so the merge
-order of its rows stays as read). Consumers that need records build them a batch at a time
+chunks in the order they were read (a touch id given twice within one file is always in row records,
+so the merge order of its rows stays as read; across files the writers merge in this order).
+Consumers that need records build them a batch at a time
 (`Touches.batches`, iteration), so nothing holds a record per touch for the whole load.
 """
 

@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from graph.model import Record
 from ingest.rejects import Reject, SourceRecord
 
-__all__ = ["DEFAULT_LIMIT", "FIELD_LIMITS", "SHORTEST_LIMIT", "check_lengths", "conflicting_duplicates"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "FIELD_LIMITS",
+    "SHORTEST_LIMIT",
+    "SHORT_RAW_CELL",
+    "check_lengths",
+    "conflicting_duplicates",
+]
 
 #: The most characters any text value (a name, title, e-mail, id, ...) may have.
 DEFAULT_LIMIT = 1_000
@@ -35,6 +42,9 @@ def _column(item: SourceRecord, field: str) -> str:
 
 #: No text of at most this many characters is over any limit: most values are settled by this alone.
 SHORTEST_LIMIT = min(DEFAULT_LIMIT, *FIELD_LIMITS.values())
+#: No raw cell of at most this many characters gives a value over any limit, whatever a model's
+#: validator does to it: Unicode case mapping (say `.upper()` of "ß" or "ﬃ") at most triples a text.
+SHORT_RAW_CELL = SHORTEST_LIMIT // 3
 
 
 def _too_long(record: Record) -> tuple[str, int, int, str] | None:

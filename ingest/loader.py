@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 #: Writes a first load's records (by kind, in the write order) and aliases; returns records loaded by kind.
-#: The touches are a `Touches` (ingest/touch_columns.py): records and column chunks, iterated in order.
+#: The touches are a `Touches` (graph/touch_columns.py): records and column chunks, iterated in order.
 InitialWrite = Callable[[Mapping[str, Sequence[Record]], list[Alias]], Mapping[str, int]]
 
 #: Rows per store.upsert: each batch is one transaction. ~5-10k is where Neo4j UNWIND writes peak.

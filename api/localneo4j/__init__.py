@@ -8,7 +8,6 @@ Users who already run Neo4j (Docker, a server, Aura) set `NEO4J_URI` instead and
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import secrets
@@ -125,25 +124,18 @@ class LocalNeo4j:
         return self.status()
 
     def stop(self, *, timeout: float = 60.0) -> bool:
-        """SIGTERM the server and wait for it to exit (SIGKILL after `timeout`); False if none ran.
-
-        A server started without a class archive writes one as it exits (see `_class_sharing`):
-        that stop waits longer, once."""
+        """SIGTERM the server and wait for it to exit (SIGKILL after `timeout`); False if none ran."""
         pid = self._pid()
-        pending = self._pending_archive("server")
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
-            self._finish_archive("server", pending, ok=None)
             return False
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + (timeout if pending is None else max(timeout, 180.0))
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.05)
-        killed = _alive(pid)
-        if killed:
+        if _alive(pid):
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
-        self._finish_archive("server", pending, ok=not killed)
         return True
 
     def import_full(self, arguments: list[str], *, cwd: Path, database: str = "neo4j") -> Path:
@@ -161,6 +153,7 @@ class LocalNeo4j:
             raise ConfigurationError(
                 f"the local Neo4j (Community) has one database, neo4j; got NEO4J_DATABASE={database!r}"
             )
+        off_heap = _import_memory()  # a bad setting is refused before anything is touched
         java = self._require_tools()
         self._fetch(echo=False)
         self.timings = {}
@@ -171,19 +164,17 @@ class LocalNeo4j:
         (scratch / "conf" / "neo4j.conf").write_text("dbms.usage_report.enabled=false\n", encoding="utf-8")
         report = self.folder / "import.log"
         heap = _memory_setting("BUYERGRAPH_NEO4J_IMPORT_HEAP", "1g")
-        sharing = self._class_sharing(java, "admin")
         command = [
             java,
             f"-Xmx{heap}",
             *JVM_FLAGS,
-            *sharing,
             "-cp",
             f"{self.lib}/*",
             "org.neo4j.cli.AdminTool",
             "database",
             "import",
             "full",
-            f"--max-off-heap-memory={_import_memory()}",
+            f"--max-off-heap-memory={off_heap}",
             *arguments,
         ]
         env = {**os.environ, "NEO4J_HOME": str(scratch), "NEO4J_CONF": str(scratch / "conf")}
@@ -204,8 +195,6 @@ class LocalNeo4j:
                         process.kill()
                         process.wait()
             self.timings["importer"] = round(time.monotonic() - started, 3)
-            # A failed import says nothing about the archive: it is dropped, and tried again next time.
-            self._finish_archive("admin", self._pending_archive("admin"), ok=returncode == 0 or None)
             if returncode != 0:
                 # The importer's messages may quote the data (personal data): they stay in its report.
                 raise WriteFailedError(
@@ -214,7 +203,6 @@ class LocalNeo4j:
                 )
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
-            self._finish_archive("admin", self._pending_archive("admin"), ok=None)
             if was_running:
                 self.start(echo=False)
             raise
@@ -341,13 +329,11 @@ class LocalNeo4j:
 
     def _launch(self, java: str) -> None:
         heap = _memory_setting("BUYERGRAPH_NEO4J_HEAP", "2g")
-        sharing = self._class_sharing(java, "server")
         command = [
             java,
             f"-Xms{heap}",
             f"-Xmx{heap}",
             *JVM_FLAGS,
-            *sharing,
             "-cp",
             f"{self.lib}/*",
             "org.neo4j.server.CommunityEntryPoint",
@@ -406,68 +392,6 @@ class LocalNeo4j:
                     ) from None
                 time.sleep(0.1)
 
-    # --- class-data sharing ------------------------------------------------------------------
-
-    def _class_sharing(self, java: str, name: str) -> list[str]:
-        """JVM flags that share the classes a JVM of this kind (`server`, `admin`) loaded before.
-
-        Both JVMs load about 200 jars' worth of classes at every start; a dynamic class-data sharing
-        archive (AppCDS, JDK 13+) keeps them parsed and verified in one mapped file: measured on
-        this machine, the server's start took 9 s of CPU with it against 13 s without, the
-        importer's about 2 s less. The second JVM of a kind started from this folder writes the
-        archive as it exits (to a temporary name, kept only after a clean exit: `_finish_archive`);
-        later ones map it. Not the first: writing costs a slower exit (about 100 MB for the server),
-        which a folder used once, such as a test's temporary server, would never get back. The
-        archive is tied to this Java, these jars and this folder (its name holds their digest); a
-        JVM that finds it unusable warns and starts without it. `BUYERGRAPH_NEO4J_CDS=0` turns it off.
-        """
-        if os.environ.get("BUYERGRAPH_NEO4J_CDS", "1").strip() == "0":
-            return []
-        archive = self._archive_path(java, name)
-        if archive.exists():
-            return [f"-XX:SharedArchiveFile={archive}"]
-        if archive.with_suffix(".failed").exists():
-            return []  # writing it failed once (an unclean exit, a JVM without the base archive)
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        seen = archive.with_suffix(".seen")
-        if not seen.exists():
-            seen.write_text("", encoding="utf-8")
-            return []
-        pending = archive.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        (archive.parent / f"{name}.pending").write_text(f"{pending}\n{archive}\n", encoding="utf-8")
-        return [f"-XX:ArchiveClassesAtExit={pending}"]
-
-    def _archive_path(self, java: str, name: str) -> Path:
-        real = Path(java).resolve()
-        jars = sorted(os.listdir(self.lib)) if self.lib.exists() else []
-        key = "\n".join([str(real), str(real.stat().st_mtime_ns), NEO4J_VERSION, str(self.lib), *jars])
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-        return self.folder / "cds" / f"{name}-{digest}.jsa"
-
-    def _pending_archive(self, name: str) -> tuple[Path, Path] | None:
-        """The archive a running JVM of this kind writes as it exits: (temporary name, final name)."""
-        try:
-            text = (self.folder / "cds" / f"{name}.pending").read_text(encoding="utf-8")
-            pending, final = text.splitlines()  # one path a line: a folder's name may hold spaces
-        except (FileNotFoundError, ValueError):
-            return None
-        return Path(pending), Path(final)
-
-    def _finish_archive(self, name: str, pending: tuple[Path, Path] | None, *, ok: bool | None) -> None:
-        """Keep the archive a JVM wrote as it exited when `ok` (it exited cleanly); else drop it, and
-        when `ok` is False (it had to be killed, or wrote none) do not try again with this Java and
-        these jars; None: nothing is known (the JVM was gone already), so a later start tries again."""
-        (self.folder / "cds" / f"{name}.pending").unlink(missing_ok=True)
-        if pending is None:
-            return
-        written, final = pending
-        if ok and written.exists() and written.stat().st_size > 0:
-            written.replace(final)
-            return
-        written.unlink(missing_ok=True)
-        if ok is not None:
-            final.with_suffix(".failed").write_text("", encoding="utf-8")
-
     # --- probes ------------------------------------------------------------------------------
 
     def _pid(self) -> int | None:
@@ -505,7 +429,14 @@ def _import_memory() -> str:
     given, the 10,000-account world's "linking" stage took 10.3 s against 3.6 s and the whole
     import 61 s of CPU against 55 s."""
     if os.environ.get("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "").strip():
-        return _memory_setting("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "2g")
+        value = _memory_setting("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "2g")
+        scale = {"k": 1 / 1024, "m": 1, "g": 1024}.get(value[-1].lower(), 1 / 1024 / 1024)
+        if float(value.rstrip("kKmMgG")) * scale < 128:
+            raise ConfigurationError(
+                "BUYERGRAPH_NEO4J_IMPORT_MEMORY (the importer's off-heap memory) must be at least 128m, "
+                f"got {value!r}"
+            )
+        return value
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             kib = next(int(line.split()[1]) for line in fh if line.startswith("MemAvailable:"))

@@ -858,6 +858,8 @@ class Neo4jStore(GraphStore):
                 except neo4j_errors.TransientError:
                     raise  # retried by the driver
                 except neo4j_errors.Neo4jError as exc:
+                    if ".Schema." not in (exc.code or ""):
+                        raise  # not about the schema (rights, a terminated transaction): as any error
                     raise _SchemaRefused(number, exc.code) from None
 
         try:

@@ -7,7 +7,7 @@ in loading order, one file's failure never stopping the others.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,13 +148,18 @@ class ReadPlan:
 
 
 def _labels(files: list[Path]) -> dict[Path, str]:
-    """How each file is named in notes and rejects: its name, or folder/name when names repeat."""
-    counts: dict[str, int] = defaultdict(int)
-    for path in files:
-        counts[path.name] += 1
-    return {
-        path: path.name if counts[path.name] == 1 else f"{path.parent.name}/{path.name}" for path in files
-    }
+    """How each file is named in notes and rejects: its name, or with as many of its folders as make
+    it unique when names repeat (a label names one file: rejects and the touches' row order rely
+    on it)."""
+    depth = dict.fromkeys(files, 1)
+    while True:
+        labels = {path: "/".join(path.parts[-depth[path] :]) for path in files}
+        counts = Counter(labels.values())
+        clashing = [path for path in files if counts[labels[path]] > 1 and depth[path] < len(path.parts)]
+        if not clashing:
+            return labels
+        for path in clashing:
+            depth[path] += 1
 
 
 def _tables(
@@ -386,7 +391,7 @@ def _guarded(
 def read_paths(read_plan: ReadPlan) -> Iterator[SourceRecord | Reject | TouchColumns]:
     """Every record and reject of the planned files. Native kinds come in bundle order; each file is
     read on its own, so one unreadable file is reported and the others still load. The plain rows of
-    a big native touch file come as `TouchColumns` (ingest/touch_columns.py), after the records and
+    a big native touch file come as `TouchColumns` (graph/touch_columns.py), after the records and
     rejects of their chunk's other rows."""
     yield from read_plan.rejects
     for kind in BUNDLE_KINDS:

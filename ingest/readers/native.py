@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.model import BUNDLE_KINDS, FROM_STORE, Record
-from ingest.checks import SHORTEST_LIMIT
+from ingest.checks import SHORT_RAW_CELL
 from ingest.normalise import parse_date, parse_datetime, parse_number
 from ingest.readers.common import (
     Converter,
@@ -189,8 +189,9 @@ def _plain_records(
 
     used = [f for f in fields if f in plain.arrays]
     validate_row = model.model_validate
-    # No cell the model reads is longer than any length limit: the length check has nothing to do.
-    short = all((pc.max(pc.utf8_length(plain.arrays[f])).as_py() or 0) <= SHORTEST_LIMIT for f in used)
+    # No cell the model reads can give a value over any length limit (validators may lengthen a
+    # text, see SHORT_RAW_CELL): the length check has nothing to do.
+    short = all((pc.max(pc.utf8_length(plain.arrays[f])).as_py() or 0) <= SHORT_RAW_CELL for f in used)
     for start, columns, plain_cells in plain.chunks():
         if not used:  # no column the model reads: every row goes the careful way (and is rejected)
             for index in range(len(plain_cells)):

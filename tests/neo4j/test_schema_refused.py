@@ -13,7 +13,7 @@ pytestmark = pytest.mark.neo4j
 
 
 def _schema_names(store: Neo4jStore) -> set[str]:
-    with store._driver.session() as s:
+    with store._driver.session(database=store._database) as s:
         constraints = {r["name"] for r in s.run("SHOW CONSTRAINTS YIELD name")}
         indexes = {r["name"] for r in s.run("SHOW INDEXES YIELD name")}
     return constraints | indexes
@@ -24,7 +24,7 @@ def test_a_refused_statement_is_named_and_nothing_is_created(neo4j_store: Neo4jS
     store.apply_schema()
     statements = cypher.statements("schema")
     touch_id = next(i for i, s in enumerate(statements, 1) if s.split()[2] == "touch_id")
-    with store._driver.session() as s:
+    with store._driver.session(database=store._database) as s:
         s.run("DROP CONSTRAINT touch_id").consume()
         s.run("DROP INDEX touch_at").consume()  # a later statement: must stay missing (all or nothing)
         s.run("CREATE (:Touch {id: 'secret-touch-id'}), (:Touch {id: 'secret-touch-id'})").consume()
@@ -39,7 +39,7 @@ def test_a_refused_statement_is_named_and_nothing_is_created(neo4j_store: Neo4jS
         assert "touch_id" not in names and "touch_at" not in names
         assert "company_id" in names  # the ones there before stay
     finally:
-        with store._driver.session() as s:
+        with store._driver.session(database=store._database) as s:
             s.run("MATCH (n:Touch {id: 'secret-touch-id'}) DELETE n").consume()
         store.apply_schema()  # the shared server gets its whole schema back
     assert {"touch_id", "touch_at"} <= _schema_names(store)

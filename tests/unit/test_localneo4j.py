@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -102,56 +101,6 @@ def test_a_bad_neo4j_uri_is_reported_without_its_credentials() -> None:
     assert "s3cret-pass" not in message and "admin" not in message and "another-secret" not in message
 
 
-def test_class_sharing_archive_is_written_once_then_mapped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("BUYERGRAPH_NEO4J_CDS", raising=False)
-    server = LocalNeo4j(tmp_path / "n4j", port=17687)
-    server.lib.mkdir(parents=True)
-    java = sys.executable  # any existing program stands for java: only its path and time are read
-    assert server._class_sharing(java, "server") == []  # a folder's first server: no archive yet
-    first = server._class_sharing(java, "server")
-    assert len(first) == 1 and first[0].startswith("-XX:ArchiveClassesAtExit=")
-    written = Path(first[0].split("=", 1)[1])
-    assert written.suffix == ".tmp"  # never the final name: a JVM killed mid-write leaves no bad archive
-    written.write_bytes(b"archive")  # what the JVM writes as it exits
-    server._finish_archive("server", server._pending_archive("server"), ok=True)
-    second = server._class_sharing(java, "server")
-    assert second and second[0].startswith("-XX:SharedArchiveFile=")
-    assert Path(second[0].split("=", 1)[1]).read_bytes() == b"archive"
-    assert server._pending_archive("server") is None
-    # Another kind of JVM (the importer) has an archive of its own.
-    assert server._class_sharing(java, "admin") == []
-    assert server._class_sharing(java, "admin")[0].startswith("-XX:ArchiveClassesAtExit=")
-    # Other jars: another archive, written afresh.
-    (server.lib / "other.jar").write_bytes(b"")
-    assert server._class_sharing(java, "server") == []
-    assert server._class_sharing(java, "server")[0].startswith("-XX:ArchiveClassesAtExit=")
-
-
-def test_class_sharing_gives_up_after_a_failed_write_and_can_be_turned_off(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("BUYERGRAPH_NEO4J_CDS", raising=False)
-    server = LocalNeo4j(tmp_path / "n4j", port=17687)
-    server.lib.mkdir(parents=True)
-    java = sys.executable
-    assert server._class_sharing(java, "server") == []
-    # Nothing known (the JVM was gone already): dropped, and tried again next time.
-    written = Path(server._class_sharing(java, "server")[0].split("=", 1)[1])
-    written.write_bytes(b"half")
-    server._finish_archive("server", server._pending_archive("server"), ok=None)
-    assert not written.exists()
-    written = Path(server._class_sharing(java, "server")[0].split("=", 1)[1])
-    # Killed while writing it: dropped, and not tried again with this Java and these jars.
-    written.write_bytes(b"half")
-    server._finish_archive("server", server._pending_archive("server"), ok=False)
-    assert not written.exists()
-    assert server._class_sharing(java, "server") == []
-    monkeypatch.setenv("BUYERGRAPH_NEO4J_CDS", "0")
-    assert server._class_sharing(java, "admin") == []
-
-
 def test_the_importers_memory_is_given_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", raising=False)
     default = _import_memory()  # half the available memory, 512m to 4g
@@ -161,3 +110,8 @@ def test_the_importers_memory_is_given_and_checked(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "lots")
     with pytest.raises(ConfigurationError, match="BUYERGRAPH_NEO4J_IMPORT_MEMORY"):
         _import_memory()
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "1k")  # a size, but too small to import anything
+    with pytest.raises(ConfigurationError, match="at least 128m"):
+        _import_memory()
+    monkeypatch.setenv("BUYERGRAPH_NEO4J_IMPORT_MEMORY", "128m")
+    assert _import_memory() == "128m"

@@ -212,3 +212,25 @@ def test_other_encodings_go_row_by_row(tmp_path: Path) -> None:
         (TOUCH_HEADER + "\n" + "T1,2024-07-21T12:30:00,email,P1,R1,,outbound,0,crm,Müller\n").encode("cp1252")
     )
     assert read_plain_csv(path, min_bytes=0) is None
+
+
+def test_a_cell_a_validator_lengthens_is_not_taken_for_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deal's currency is upper-cased ("ß" becomes "SS"): a raw cell under every length limit can
+    give a value over it, so a file holding one is not marked short (the length check looks)."""
+    from ingest.checks import SHORTEST_LIMIT
+
+    currency = "ß" * (SHORTEST_LIMIT // 2 + 1)
+    rows = [f"D{i},Deal {i},C1,{'EUR' if i else currency}" for i in range(50)]
+    path = _bundle_file(tmp_path, "deals.csv", "id,name,company_id,currency", rows, repeat=1)
+    monkeypatch.setattr(fastcsv, "MIN_FAST_BYTES", 0)
+    assert read_plain_csv(path, min_bytes=0) is not None  # the fast path is really taken
+    note = FileNote(file=path.name, format="native", object="deals")
+    records = {
+        item.record.id: item
+        for item in native.read_native_file(path, "deals", note)
+        if isinstance(item, SourceRecord)
+    }
+    assert len(records["D0"].record.currency or "") > SHORTEST_LIMIT  # what the check must see
+    assert not records["D0"].short

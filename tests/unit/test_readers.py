@@ -166,3 +166,21 @@ def test_broken_rows_become_rejects_naming_file_row_field_and_reason() -> None:
     assert skipped == {"reps.csv", "products.csv"}
     # The good rows of the same files still come through.
     assert {getattr(r.record, "id") for r in records if r.kind == "people"} >= {"kp-1", "kp-3"}  # noqa: B009
+
+
+def test_files_whose_names_and_folders_repeat_get_labels_that_name_one_file_each() -> None:
+    """Rejects name a file by its label, and the touches' row order groups rows by it: two files
+    must never share one (a/export/touches.csv and b/export/touches.csv once both read
+    export/touches.csv)."""
+    from ingest.readers import _labels
+
+    files = [
+        Path("/x/a/export/touches.csv"),
+        Path("/x/b/export/touches.csv"),
+        Path("/x/a/people.csv"),
+        Path("/x/deals.csv"),
+    ]
+    labels = _labels(files)
+    assert len(set(labels.values())) == len(files)
+    assert labels[files[0]] == "a/export/touches.csv" and labels[files[1]] == "b/export/touches.csv"
+    assert labels[files[2]] == "people.csv" and labels[files[3]] == "deals.csv"

@@ -1,4 +1,4 @@
-"""Touches held as columns (ingest/touch_columns.py) load exactly as touches read row by row: the
+"""Touches held as columns (graph/touch_columns.py) load exactly as touches read row by row: the
 same rejects in the same order, the same summary, the same records written (a repeated id's rows in
 the same order), the same changed accounts, online and into a first-load writer."""
 
