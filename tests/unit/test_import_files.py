@@ -273,8 +273,21 @@ def test_touches_held_as_columns_give_the_same_files(tmp_path: Path) -> None:
         for i in range(40)
     ]
     by_kind["touches"] = touches
-    rows = _all_tables(_write(tmp_path / "rows", by_kind))
+    row_files = _write(tmp_path / "rows", by_kind)
+    rows = _all_tables(row_files)
     by_kind["touches"] = Touches([_as_columns(touches[:15]), touches[15], _as_columns(touches[16:])])
-    held = _all_tables(_write(tmp_path / "columns", by_kind))
+    held_files = _write(tmp_path / "columns", by_kind)
+    held = _all_tables(held_files)
     assert held == rows
+    # The tables above key rows by id: a row written twice would hide there, not in the counts.
+    assert (held_files.node_count, held_files.relationship_count) == (
+        row_files.node_count,
+        row_files.relationship_count,
+    )
+    for kind in ("nodes", "relationships"):
+        for name, (_, data) in getattr(row_files, kind).items():
+            lines = data.read_text(encoding="utf-8").splitlines()
+            assert len(lines) == len(set(lines)), f"a {name} row is written twice"
+            held_data = getattr(held_files, kind)[name][1].read_text(encoding="utf-8").splitlines()
+            assert len(held_data) == len(lines), name
     assert len(rows["Touch"][1]) == 37 and rows["Touch"][1][("x1",)]["subject"] == 'subject, "38"'
