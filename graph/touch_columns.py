@@ -31,10 +31,23 @@ from typing import Any, overload
 
 from graph.model import Direction, Touch, TouchKind
 
-__all__ = ["TOUCH_FIELDS", "TouchColumns", "Touches"]
+__all__ = ["TOUCH_FIELDS", "TouchColumns", "Touches", "repeated_ids"]
 
 #: The model's fields, in its order: one column each.
 TOUCH_FIELDS: tuple[str, ...] = tuple(Touch.model_fields)
+
+
+def repeated_ids(ids: Iterable[str]) -> set[str]:
+    """The ids given more than once: their rows are merged row by row, in order, wherever they are.
+
+    >>> sorted(repeated_ids(["a", "b", "a", "c", "b", "a"]))
+    ['a', 'b']
+    """
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for touch_id in ids:
+        (repeated if touch_id in seen else seen).add(touch_id)
+    return repeated
 
 
 @dataclass(slots=True, eq=False)

@@ -773,8 +773,7 @@ def apply_resolution(
     A row whose required reference is unknown is dropped (and so, in turn, are rows that refer to
     it); an unknown optional reference is dropped from the row, which still loads.
     """
-    out, _, rejects = _apply_resolution(items, None, resolution, stored_ids, rejected_ids)
-    return out, rejects
+    return _apply_resolution(items, None, resolution, stored_ids, rejected_ids)
 
 
 def apply_resolution_columns(
@@ -792,7 +791,7 @@ def apply_resolution_columns(
     their own go the row-by-row way, in row order among the other rows of their file.
     """
     parts: list[Touch | TouchColumns] = []
-    out, _, rejects = _apply_resolution(items, touches, resolution, stored_ids, rejected_ids, parts)
+    out, rejects = _apply_resolution(items, touches, resolution, stored_ids, rejected_ids, parts)
     return out, Touches(parts), rejects
 
 
@@ -866,7 +865,7 @@ def _apply_resolution(
     stored_ids: Mapping[str, set[str]],
     rejected_ids: Mapping[str, set[str]] | None = None,
     touch_parts: list[Touch | TouchColumns] | None = None,
-) -> tuple[list[SourceRecord], None, list[Reject]]:
+) -> tuple[list[SourceRecord], list[Reject]]:
     """`apply_resolution`, and with `touches` `apply_resolution_columns` (the touches go to
     `touch_parts`)."""
     by_kind: dict[str, list[SourceRecord]] = defaultdict(list)
@@ -1019,7 +1018,7 @@ def _apply_resolution(
                 if isinstance(i.record, Reporting) and (i.record.person_id, i.record.manager_id) not in listed
             ]
             by_kind["reporting"] = derived + by_kind.get("reporting", [])
-    return out, None, rejects
+    return out, rejects
 
 
 def _missing_reason(target: str, value: str, rejected: Mapping[str, set[str]]) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph.touch_columns import TOUCH_FIELDS, TouchColumns, Touches
+from graph.touch_columns import TOUCH_FIELDS, TouchColumns, Touches, repeated_ids
 from ingest.rejects import SourceRecord
 
-__all__ = ["TOUCH_FIELDS", "TouchColumns", "Touches", "source_records", "spill"]
+__all__ = ["TOUCH_FIELDS", "TouchColumns", "Touches", "repeated_ids", "source_records", "spill"]
 
 
 def source_records(chunk: TouchColumns) -> list[SourceRecord]:

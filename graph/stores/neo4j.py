@@ -2025,16 +2025,22 @@ class _SchemaRefused(Exception):
         self.code = code or "no code"
 
 
-def _schema_name(statement: str) -> str:
-    """A schema statement's kind and name, as in "constraint touch_id" (`CREATE CONSTRAINT touch_id ...`)."""
+def _declared(statement: str) -> tuple[str, str] | None:
+    """A schema statement's kind and name (`CREATE CONSTRAINT touch_id ...`: constraint, touch_id)."""
     words = statement.split()
-    return f"{words[1].lower()} {words[2]}" if len(words) > 2 else statement[:40]
+    return (words[1].lower(), words[2]) if len(words) > 2 else None
+
+
+def _schema_name(statement: str) -> str:
+    """A schema statement's kind and name, as in "constraint touch_id"."""
+    declared = _declared(statement)
+    return " ".join(declared) if declared else statement[:40]
 
 
 def _refused_statement(statements: Sequence[str], message: str) -> int | None:
     """The number of the statement whose constraint or index a server message names (`name='x'`)."""
     for number, statement in enumerate(statements, 1):
-        words = statement.split()
-        if len(words) > 2 and f"name='{words[2]}'" in message:
+        declared = _declared(statement)
+        if declared and f"name='{declared[1]}'" in message:
             return number
     return None

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from graph.errors import InvalidInputError
 from graph.model import Alias, Record, Touch
 from graph.search import SEARCHED_FIELDS, search_key
 from graph.stores.neo4j import _KEY_FIELDS, _SEARCHED_LABELS, _row
-from graph.touch_columns import TouchColumns, Touches
+from graph.touch_columns import TouchColumns, Touches, repeated_ids
 
 __all__ = ["ImportFiles", "write_import_files", "import_arguments"]
 
@@ -510,11 +511,7 @@ def _merged_duplicates(
 ) -> dict[str, _Effective]:
     """Touches whose id comes more than once, merged in order as the online writes merge them: the
     last value of each property, every person present, the last rep and deal given."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for touch in touches:
-        touch_id = touch.id
-        (repeated if touch_id in seen else seen).add(touch_id)
+    repeated = repeated_ids(touch.id for touch in touches)
     if not repeated:
         return {}
     values_of = attrgetter(*_TOUCH_COLUMNS)
@@ -567,12 +564,12 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
     values_of = attrgetter(*_TOUCH_COLUMNS)
     parts: Sequence[Record | TouchColumns] = records.parts if isinstance(records, Touches) else records
     # An id that comes more than once anywhere is merged row by row (in the order of its rows).
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for part in parts:
-        for touch_id in part.id if isinstance(part, TouchColumns) else (getattr(part, "id"),):  # noqa: B009
-            (repeated if touch_id in seen else seen).add(touch_id)
-    del seen
+    repeated = repeated_ids(
+        chain.from_iterable(
+            part.id if isinstance(part, TouchColumns) else (getattr(part, "id"),)  # noqa: B009
+            for part in parts
+        )
+    )
     touches: list[Touch] = []
     chunks: list[TouchColumns] = []
     for part in parts:
@@ -595,6 +592,17 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
     kind_of: list[str] = []
     direction_of: list[str] = []
     seconds_of: list[int] = []
+
+    def remember(
+        at: datetime, present: list[str], rep: str | None, kind: Any, direction: Any, seconds: int | None
+    ) -> None:
+        """What the daily aggregates need of a touch with people present."""
+        days.append(at.toordinal())
+        present_of.append(present)
+        rep_of.append(rep)
+        kind_of.append(kind.value)
+        direction_of.append(direction.value if direction else "")
+        seconds_of.append(seconds or 0)
 
     written: set[str] = set()
     for touch in touches:
@@ -622,20 +630,12 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
         if deal is not None:
             about_table.add_cells(f"{touch_cell},{_quote(deal)}")
         if present:  # a repeated touch counts on the day of its last time
-            direction = values[direction_column]
-            days.append(at.toordinal())
-            present_of.append(present)
-            rep_of.append(rep)
-            kind_of.append(values[kind_column].value)
-            direction_of.append(direction.value if direction else "")
-            seconds_of.append(values[duration_column] or 0)
+            remember(at, present, rep, values[kind_column], values[direction_column], values[duration_column])
     del touches, merged, written
 
     for chunk in chunks:
-        present_lists = [
-            ([ids[0]] if ids[0] in people else [])
-            if len(ids) == 1
-            else sorted({p for p in ids if p in people})
+        present_lists = [  # a single attendee's list is the chunk's own (no new list per touch)
+            (ids if ids[0] in people else []) if len(ids) == 1 else sorted({p for p in ids if p in people})
             for ids in chunk.person_ids
         ]
         chunk_reps = [rep if rep in reps else None for rep in chunk.rep_id]
@@ -645,13 +645,14 @@ def _write_touches(files: _Files, records: Sequence[Record], graph: _Graph, writ
         )
         for index, present in enumerate(present_lists):
             if present:
-                direction = chunk.direction[index]
-                days.append(chunk.at[index].toordinal())
-                present_of.append(present)
-                rep_of.append(chunk_reps[index])
-                kind_of.append(chunk.kind[index].value)
-                direction_of.append(direction.value if direction else "")
-                seconds_of.append(chunk.duration_s[index] or 0)
+                remember(
+                    chunk.at[index],
+                    present,
+                    chunk_reps[index],
+                    chunk.kind[index],
+                    chunk.direction[index],
+                    chunk.duration_s[index],
+                )
     del chunks
 
     groups: dict[str, dict[TouchRowKey, list[int]]] = {}

@@ -24,7 +24,7 @@ from graph.model import Direction, Touch, TouchKind
 from ingest.checks import SHORTEST_LIMIT
 from ingest.readers.fastcsv import PlainTable, raw_row
 from ingest.rejects import Reject, SourceRecord
-from ingest.touch_columns import TouchColumns
+from ingest.touch_columns import TouchColumns, repeated_ids
 
 __all__ = ["plain_touches"]
 
@@ -164,15 +164,7 @@ def _repeated_ids(plain: PlainTable) -> set[str]:
     position = plain.header.index("id")
     for row, cells in plain.reread.items():
         ids[row] = cells[position]
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for cell in ids:
-        key = cell.strip()
-        if key in seen:
-            repeated.add(key)
-        else:
-            seen.add(key)
-    return repeated
+    return repeated_ids(cell.strip() for cell in ids)
 
 
 def _attendees(cell: str) -> list[str]:
