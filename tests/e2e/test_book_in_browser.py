@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from graph.analyses.portfolio import DealFilter
 from graph.stores.embedded import EmbeddedStore
@@ -188,6 +190,8 @@ def test_the_account_list_and_deals_find_chinese_names_by_pinyin(
     box.clear()
     box.send_keys(typed)
     box.submit()
+    # The form is a GET: wait for the old page to go, or its rows are read (and go stale) meanwhile.
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(box))
     ids = [r.get_attribute("data-account-id") for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
     assert chinese.id in ids, (typed, ids)
     assert len(ids) < len(accounts)  # it filtered
